@@ -1,0 +1,172 @@
+"""`python -m sdpa_ext`: plan, refine, config, check, models.
+
+Exit codes: 0 success, 1 a check failed, 2 configuration or input error, 3 provider error, 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import asdict
+
+from . import secrets
+from .config import PROVIDERS, load_settings
+from .errors import Cancelled, ConfigError, SdpaError
+from .types import PromptVersion
+
+JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
+              "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "kind", "source",
+              "id", "parent", "created")
+
+
+def version_json(version: PromptVersion) -> dict:
+    """The documented JSON shape of a result (stable key order)."""
+    data = asdict(version)
+    return {key: data[key] for key in JSON_ORDER}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sdpa_ext", description="SD Prompt Assistant")
+    parser.add_argument("--env-file", help="read settings from this .env file (default: the extension's .env)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    plan = sub.add_parser("plan", help="write a prompt from a description (planning LLM)")
+    plan.add_argument("description")
+    plan.add_argument("--family", default="auto", help="auto, sdxl, sd15, pony, illustrious, flux, sd3")
+    plan.add_argument("--style", help="a style preset: photo, cinematic, anime, oil painting, pixel art, ...")
+    plan.add_argument("--checkpoint", default="", help="the checkpoint's name, for --family auto")
+    plan.add_argument("--json", action="store_true", help="print one JSON object")
+
+    refine = sub.add_parser("refine", help="change a prompt by an instruction (execution LLM)")
+    refine.add_argument("instruction")
+    refine.add_argument("--prompt", required=True)
+    refine.add_argument("--negative", default="")
+    refine.add_argument("--params", default="{}", help="current settings as a JSON object")
+    refine.add_argument("--family", default="auto")
+    refine.add_argument("--checkpoint", default="")
+    refine.add_argument("--json", action="store_true")
+
+    sub.add_parser("config", help="the banner and every setting with where it came from")
+    sub.add_parser("check", help="validate the settings and reach every configured provider")
+    models = sub.add_parser("models", help="a provider's live model list")
+    models.add_argument("--provider", choices=PROVIDERS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # Windows consoles cannot print every character
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except SdpaError as err:
+        print(f"error: {secrets.scrub(str(err))}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return Cancelled.exit_code
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = load_settings(env_file=args.env_file)
+    for warning in settings.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.command == "config":
+        return _config(settings)
+    if args.command == "check":
+        return _check(settings)
+    if args.command == "models":
+        return _models(settings, args.provider, args.env_file)
+    return _write(settings, args)
+
+
+def _write(settings, args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .types import HostContext
+
+    assistant = Assistant(settings)
+    ctx = HostContext(checkpoint=args.checkpoint)
+    on_delta = None if args.json else _echo
+    if args.command == "plan":
+        version = assistant.plan(args.description, ctx=ctx, family=args.family, style=args.style,
+                                 on_delta=on_delta)
+    else:
+        try:
+            params = json.loads(args.params)
+        except json.JSONDecodeError as err:
+            raise ConfigError("--params", args.params, hint="expected a JSON object") from err
+        if not isinstance(params, dict):
+            raise ConfigError("--params", args.params, hint="expected a JSON object")
+        current = PromptVersion(prompt=args.prompt, negative_prompt=args.negative, params=params, kind="edit")
+        version = assistant.refine(current, args.instruction, ctx=ctx, family=args.family, on_delta=on_delta)
+    if args.json:
+        print(json.dumps(version_json(version), ensure_ascii=False, indent=2))
+    else:
+        _show(version)
+    return 0
+
+
+def _echo(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _show(version: PromptVersion) -> None:
+    usage = version.usage
+    cost = "n/a" if version.cost_usd is None else f"${version.cost_usd:.5f}"
+    print("\n")
+    print(f"Prompt:   {version.prompt}")
+    print(f"Negative: {version.negative_prompt}")
+    print(f"Settings: {json.dumps(version.params)}")
+    if version.notes:
+        print(f"Notes:    {version.notes}")
+    for warning in version.warnings:
+        print(f"Warning:  {warning}")
+    print(f"[{version.family}: {version.family_reason}] {version.provider} {version.model}, "
+          f"{usage.input_tokens}+{usage.output_tokens} tokens, {cost}, {version.latency_s:.2f}s")
+
+
+def _config(settings) -> int:
+    print(settings.banner())
+    print(f"\n.env file: {settings.env_file or '(none found)'}")
+    print("Settings (value, where it came from):")
+    width = max(len(name) for name in settings.entries) if settings.entries else 10
+    for name in sorted(settings.entries):
+        entry = settings.entries[name]
+        print(f"  {name:<{width}}  {entry.shown:<40}  {entry.source}")
+    return 0
+
+
+def _check(settings) -> int:
+    from .roles import Roles
+
+    print(settings.banner())
+    roles = Roles.from_settings(settings)
+    failed = 0
+    pairs = [("planning", roles.planning)]
+    if roles.execution is not roles.planning:
+        pairs.append(("execution", roles.execution))
+    for role, client in pairs:
+        label = settings.role(role).label
+        try:
+            print(f"ok    {role}: {label}: {client.check()}")
+        except SdpaError as err:
+            failed += 1
+            print(f"FAIL  {role}: {label}: {secrets.scrub(str(err))}")
+    return 1 if failed else 0
+
+
+def _models(settings, provider: str | None, env_file: str | None) -> int:
+    from .providers.registry import make_client
+
+    config = settings.planning
+    if provider and provider != config.provider:
+        config = settings.execution if settings.execution.provider == provider else load_settings(
+            env_file=env_file, overrides={"USE_DUAL_LLM": "false", "LLM_PROVIDER": provider}).planning
+    for model in make_client(config, settings).list_models():
+        print(model)
+    return 0

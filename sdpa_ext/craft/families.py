@@ -1,0 +1,102 @@
+"""Model families (data in data/families.json), style presets, and detecting the family in use."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..types import HostContext
+
+DATA = Path(__file__).with_name("data")
+DEFAULT_FAMILY = "sdxl"
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    label: str
+    style: str  # "tags" or "sentences"
+    rules: str
+    quality: tuple[str, ...]
+    prefix: tuple[str, ...]
+    negative: str
+    params: dict
+    sizes: tuple[tuple[int, int], ...]
+    weights: bool  # attention weights welcome
+    negative_allowed: bool
+    example: dict
+    hints: tuple[str, ...]
+
+
+@cache
+def families() -> dict[str, Family]:
+    raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
+    return {
+        key: Family(key=key, label=v["label"], style=v["style"], rules=v["rules"], quality=tuple(v["quality"]),
+                    prefix=tuple(v["prefix"]), negative=v["negative"], params=dict(v["params"]),
+                    sizes=tuple(tuple(s) for s in v["sizes"]), weights=v["weights"],
+                    negative_allowed=v["negative_allowed"], example=v["example"], hints=tuple(v["hints"]))
+        for key, v in raw.items()
+    }
+
+
+@cache
+def styles() -> dict[str, dict]:
+    return json.loads((DATA / "styles.json").read_text(encoding="utf-8"))
+
+
+def family_choices() -> list[str]:
+    return ["auto", *families()]
+
+
+def get_style(name: str | None) -> dict | None:
+    if not name:
+        return None
+    key = name.strip().lower().replace("_", " ").replace("-", " ")
+    if key not in styles():
+        raise ConfigError("style", name, sorted(styles()))
+    return styles()[key]
+
+
+# Architecture flags the hosts report -> the family they imply.
+_ARCH = {"sd1": "sd15", "sd15": "sd15", "sd2": "sd15", "sdxl": "sdxl", "ssd": "sdxl", "sd3": "sd3",
+         "flux": "flux", "chroma": "flux"}
+# Name hints that refine an SDXL architecture (Pony and Illustrious are SDXL fine-tunes).
+_SDXL_FINETUNES = ("pony", "illustrious")
+
+
+# Most specific first: "ponyDiffusionV6XL" is Pony before it is SDXL.
+_HINT_ORDER = ("pony", "illustrious", "flux", "sd3", "sd15", "sdxl")
+
+
+def _hinted(name: str) -> str | None:
+    lowered = name.lower()
+    for key in _HINT_ORDER:
+        if any(hint in lowered for hint in families()[key].hints):
+            return key
+    return None
+
+
+def resolve_family(requested: str | None, ctx: HostContext | None = None) -> tuple[Family, str]:
+    """The family to write for, and why. `auto` uses the host's architecture flag and name hints."""
+    requested = (requested or "auto").strip().lower()
+    if requested != "auto":
+        if requested not in families():
+            raise ConfigError("family", requested, family_choices())
+        return families()[requested], f"chosen: --family {requested}"
+    ctx = ctx or HostContext()
+    name = ctx.checkpoint
+    hinted = _hinted(name) if name else None
+    arch = _ARCH.get(ctx.arch.lower()) if ctx.arch else None
+    if arch == "sdxl" and hinted in _SDXL_FINETUNES:
+        return families()[hinted], f"checkpoint {name!r} is SDXL and its name says {hinted}"
+    if arch:
+        return families()[arch], f"the host reports a {ctx.arch} checkpoint" + (f" ({name})" if name else "")
+    if hinted:
+        return families()[hinted], f"checkpoint name {name!r} suggests {hinted}"
+    if name:
+        return families()[DEFAULT_FAMILY], f"checkpoint {name!r} gives no hint; SDXL assumed"
+    return families()[DEFAULT_FAMILY], "no checkpoint known; SDXL assumed (use --family to choose)"

@@ -1,0 +1,121 @@
+"""Build the chat requests for plan (planning LLM) and refine (execution LLM)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from ..providers.types import ChatRequest, Message
+from ..types import PromptVersion
+from .families import DATA, Family
+
+PARAM_KEYS = ("steps", "cfg_scale", "distilled_cfg_scale", "sampler_name", "scheduler", "width", "height")
+
+
+def answer_schema(family: Family) -> dict:
+    """The JSON the model must answer with. Length caps keep small local models from running away."""
+    params = {
+        "type": "object",
+        "properties": {
+            "steps": {"type": "integer"},
+            "cfg_scale": {"type": "number"},
+            "sampler_name": {"type": "string"},
+            "scheduler": {"type": "string"},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+        },
+    }
+    if "distilled_cfg_scale" in family.params:
+        params["properties"]["distilled_cfg_scale"] = {"type": "number"}
+    return {
+        "type": "object",
+        "properties": {
+            "prompt": {"type": "string", },
+            "negative_prompt": {"type": "string"},
+            "params": params,
+            "notes": {"type": "string"},
+        },
+        "required": ["prompt", "negative_prompt", "params", "notes"],
+    }
+
+
+@cache
+def _examples() -> dict:
+    return json.loads((DATA / "examples.json").read_text(encoding="utf-8"))
+
+
+def _negative_rule(family: Family) -> str:
+    if not family.negative_allowed:
+        return f"{family.label} takes no negative prompt: negative_prompt must be an empty string."
+    return f"short comma-separated list of defects to avoid, for example: {family.negative}."
+
+
+def plan_request(description: str, family: Family, *, style: dict | None = None, style_name: str = "",
+                 language: str = "English") -> ChatRequest:
+    """The planning LLM's request: description -> prompt, negative prompt, settings, notes."""
+    sizes = ", ".join(f"{w}x{h}" for w, h in family.sizes)
+    system = "\n".join([
+        f"You are an expert prompt writer for Stable Diffusion {family.label} image models.",
+        f"Turn the user's description into a {family.label} prompt.",
+        f"- prompt: {family.rules}",
+        "- Keep every subject, object, colour and detail the user asked for; add what makes the picture "
+        "good (lighting, composition, style) without changing what they asked for.",
+        f"- Write the prompt in {language}, translating the description if it is in another language.",
+        f"- negative_prompt: {_negative_rule(family)}",
+        f"- params: steps, cfg_scale, sampler_name, scheduler, width, height for {family.label}; "
+        f"good defaults: {json.dumps(family.params)}; sizes: {sizes} (pick the aspect the scene needs).",
+        "- notes: one short sentence on what you chose and why.",
+        "Answer with one JSON object with the keys prompt, negative_prompt, params and notes, and nothing else.",
+    ])
+    example = family.example
+    example_answer = {"prompt": example["prompt"], "negative_prompt": example["negative_prompt"],
+                      "params": family.params, "notes": example["notes"]}
+    ask = f"Description: {description}"
+    if style is not None:
+        ask += f"\nStyle: {style_name} ({', '.join(style['tags'])})"
+    messages = [
+        Message("user", f"Description: {example['description']}"),
+        Message("assistant", json.dumps(example_answer)),
+        Message("user", ask),
+    ]
+    return ChatRequest(messages=messages, system=system, schema=answer_schema(family), schema_name="sd_prompt",
+                       temperature=0.5, max_tokens=700)
+
+
+def refine_request(current: PromptVersion, instruction: str, family: Family, *, language: str = "English",
+                   locked: list[str] | None = None) -> ChatRequest:
+    """The execution LLM's request: only the current fields and the instruction, never the history."""
+    locked_line = ""
+    if locked:
+        locked_line = ("- These pieces are locked; copy each one exactly, unless the instruction asks to remove "
+                       "it: " + " ; ".join(locked))
+    system = "\n".join([
+        f"You edit a Stable Diffusion {family.label} prompt.",
+        "- Apply only the change the instruction asks for. Keep everything else exactly as it is: the same "
+        "terms, in the same order, with the same syntax.",
+        "- Never rewrite LoRA tags <lora:name:weight>, <lyco:...>, <hypernet:...>, attention weights "
+        "(term:1.2), (term), [term], prompt editing [a:b:0.5], alternation [a|b], BREAK, AND, __wildcards__ "
+        "or {a|b} variants, unless the instruction names them.",
+        locked_line,
+        "- To remove something, delete its terms. To emphasise, add a weight such as (term:1.2), at most 1.5.",
+        f"- Style of this family: {family.rules}",
+        f"- Write in {language}.",
+        "- Size, steps, CFG, sampler or scheduler changes go in params (only the settings that change).",
+        "Answer with one JSON object: prompt (the whole new prompt), negative_prompt (the whole new negative "
+        "prompt), params, notes (one sentence: what you changed).",
+    ])
+    example = _examples()["refine"][family.style]
+    messages = [
+        Message("user", _refine_ask(example["prompt"], example["negative_prompt"], {}, example["instruction"])),
+        Message("assistant", json.dumps(example["answer"])),
+        Message("user", _refine_ask(current.prompt, current.negative_prompt, current.params, instruction)),
+    ]
+    return ChatRequest(messages=messages, system="\n".join(line for line in system.split("\n") if line),
+                       schema=answer_schema(family), schema_name="sd_prompt_edit", temperature=0.3,
+                       max_tokens=700)
+
+
+def _refine_ask(prompt: str, negative: str, params: dict, instruction: str) -> str:
+    settings = {k: v for k, v in params.items() if k in PARAM_KEYS}
+    return (f"Current prompt: {prompt}\nCurrent negative prompt: {negative}\n"
+            f"Current settings: {json.dumps(settings)}\nInstruction: {instruction}")

@@ -1,0 +1,99 @@
+"""OpenAI-compatible chat completions (OpenAI, LM Studio, llama.cpp, vLLM, OpenRouter, Ollama's /v1).
+
+`response_format` goes json_schema -> json_object -> plain text when a server rejects it; the
+answer is remembered per endpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..errors import ProviderError
+from .http import HttpCall
+from .stream import SseEvent, parse_json
+from .types import ChatRequest, Delta, Usage
+from .wire import Wire
+
+FORMATS = ("json_schema", "json_object", "text")
+_formats: dict[str, str] = {}  # endpoint -> the structured-output form it accepts
+_formats_lock = threading.Lock()
+
+
+class OpenAIWire(Wire):
+    provider = "openai"
+    key_var = "OPENAI_API_KEY"
+
+    def headers(self, api_key: str) -> dict[str, str]:
+        headers = {"content-type": "application/json"}
+        if api_key:
+            headers["authorization"] = f"Bearer {api_key}"
+        return headers
+
+    def chat_call(self, model: str, req: ChatRequest, base_url: str) -> HttpCall:
+        form = format_for(base_url) if req.schema is not None else "text"
+        system = req.system if form == "json_schema" else self.system_with_schema(req)
+        messages = [{"role": "system", "content": system}] if system else []
+        messages += [{"role": m.role, "content": m.content} for m in req.messages]
+        body: dict = {"model": model, "messages": messages, "temperature": req.temperature,
+                      "max_tokens": req.max_tokens}
+        if req.seed is not None:
+            body["seed"] = req.seed
+        if form == "json_schema":
+            body["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": req.schema_name, "schema": req.schema, "strict": False}}
+        elif form == "json_object":
+            body["response_format"] = {"type": "json_object"}
+        if req.stream:
+            body["stream"] = True
+            body["stream_options"] = {"include_usage": True}
+        return HttpCall("POST", "/chat/completions", json=body, stream=req.stream)
+
+    def fallback(self, base_url: str, err: ProviderError, req: ChatRequest) -> bool:
+        """A server that rejects a response_format gets the next simpler form."""
+        if req.schema is None or err.status not in (400, 415, 422, 500, 501):
+            return False
+        current = format_for(base_url)
+        if current == "text":
+            return False
+        with _formats_lock:
+            _formats[base_url] = FORMATS[FORMATS.index(current) + 1]
+        return True
+
+    def parse_reply(self, body: dict) -> Delta:
+        choice = (body.get("choices") or [{}])[0]
+        text = (choice.get("message") or {}).get("content") or ""
+        return Delta(text=text, usage=_usage(body.get("usage")), finish=choice.get("finish_reason"), done=True)
+
+    def parse_event(self, frame: SseEvent | dict) -> Delta | None:
+        assert isinstance(frame, SseEvent)
+        if frame.data.strip() == "[DONE]":
+            return Delta(done=True)
+        data = parse_json(frame.data)
+        if "error" in data:
+            message, _ = self.describe_error(data)
+            raise self.stream_error(message)
+        choices = data.get("choices") or []
+        delta = Delta(usage=_usage(data.get("usage")))
+        if choices:
+            delta.text = (choices[0].get("delta") or {}).get("content") or ""
+            delta.finish = choices[0].get("finish_reason")
+        return delta
+
+    def models_call(self) -> HttpCall:
+        return HttpCall("GET", "/models")
+
+    def parse_models(self, body: dict) -> list[str]:
+        return [m["id"] for m in body.get("data") or [] if "id" in m]
+
+
+def format_for(base_url: str) -> str:
+    with _formats_lock:
+        return _formats.get(base_url, FORMATS[0])
+
+
+def _usage(raw: dict | None) -> Usage | None:
+    if not raw:
+        return None
+    cached = int((raw.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+    return Usage(input_tokens=max(0, int(raw.get("prompt_tokens") or 0) - cached),
+                 output_tokens=int(raw.get("completion_tokens") or 0), cache_read_tokens=cached)

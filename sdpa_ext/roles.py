@@ -1,0 +1,58 @@
+"""The planning and the execution client, built from the settings, with the planning fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .config import RoleConfig, Settings
+from .errors import ProviderError
+from .providers.client import Client
+from .providers.registry import make_client
+from .providers.types import CancelToken, ChatRequest, Completion
+from .secrets import get_logger
+
+_log = get_logger(__name__)
+
+
+def same_endpoint(a: RoleConfig, b: RoleConfig) -> bool:
+    return (a.provider, a.model, a.endpoint) == (b.provider, b.model, b.endpoint)
+
+
+@dataclass
+class Roles:
+    settings: Settings
+    planning: Client
+    execution: Client
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Roles:
+        planning = make_client(settings.planning, settings)
+        execution = planning if same_endpoint(settings.planning, settings.execution) else make_client(
+            settings.execution, settings)
+        return cls(settings, planning, execution)
+
+    def client(self, role: str) -> Client:
+        return self.planning if role == "planning" else self.execution
+
+    def complete(self, role: str, req: ChatRequest, *, on_delta: Callable[[str], None] | None = None,
+                 cancel: CancelToken | None = None) -> Completion:
+        """Call the role's client. A failing planning call falls back to the execution client
+        (unless SDPA_FALLBACK=false), and the answer says so in its notes."""
+        client = self.client(role)
+        try:
+            completion = client.complete(req, on_delta=on_delta, cancel=cancel)
+            completion.role = role  # in single mode one client serves both roles
+            return completion
+        except ProviderError as err:
+            if role != "planning" or not self.settings.fallback or self.execution is self.planning:
+                raise
+            note = (f"planning with {self.settings.planning.label} failed ({err}); "
+                    f"used the execution LLM, {self.settings.execution.label}")
+            _log.warning(note)
+            if on_delta is not None:
+                on_delta(f"\n[{note}]\n")
+            completion = self.execution.complete(req, on_delta=on_delta, cancel=cancel)
+            completion.role = "execution"
+            completion.notes.insert(0, note)
+            return completion

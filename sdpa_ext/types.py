@@ -1,0 +1,47 @@
+"""The data the use-case layer hands to every front end (CLI JSON and the API are `asdict` of these)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .providers.types import Usage
+
+
+@dataclass
+class HostContext:
+    """What the host (the WebUI adapter) tells us; defaults when standalone."""
+
+    checkpoint: str = ""  # the loaded checkpoint's name or file name
+    arch: str = ""  # architecture flag from the host: sd1, sd2, sdxl, sd3, flux, ...
+    embeddings: list[str] = field(default_factory=list)  # textual-inversion names the host has loaded
+    count_tokens: Callable[[str], list[int]] | None = None  # the host's CLIP tokenizer, if any
+    user: str = ""  # the logged-in WebUI user, for per-user history
+
+
+@dataclass
+class PromptVersion:
+    """One version of the prompt fields, and how it was made."""
+
+    prompt: str
+    negative_prompt: str = ""
+    params: dict = field(default_factory=dict)
+    provider: str = ""
+    model: str = ""
+    role: str = ""
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = 0.0
+    latency_s: float = 0.0
+    ttft_s: float | None = None
+    family: str = ""
+    family_reason: str = ""
+    notes: str = ""  # the model's one line on what it chose
+    warnings: list[str] = field(default_factory=list)  # repairs, fallbacks, removed spans
+    kind: str = "plan"  # plan, refine, edit (by hand), restore
+    source: str = ""  # the description or instruction that made it
+    tokens: dict = field(default_factory=dict)  # CLIP token counts and chunk boundaries
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    parent: str = ""
+    created: float = field(default_factory=time.time)

@@ -1,0 +1,33 @@
+"""Shared fixtures: settings built from a given environment and .env text, never the developer's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdpa_ext.config import Settings, load_settings
+
+# Recognisable fake keys: every leak check looks for these.
+CLAUDE_KEY = "sk-ant-test-SECRETclaude-0123456789abcd"
+GEMINI_KEY = "AIzaTEST-SECRETgemini-0123456789wxyz"
+OPENAI_KEY = "sk-test-SECRETopenai-0123456789efgh"
+FAKE_KEYS = (CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY)
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """make_settings({"LLM_PROVIDER": "claude", ...}, env_text="...") -> Settings."""
+
+    def make(environ: dict[str, str] | None = None, env_text: str = "") -> Settings:
+        env_file = tmp_path / ".env"
+        env_file.write_text(env_text, encoding="utf-8")
+        base = {"SDPA_DATA_DIR": str(tmp_path / "data")}
+        return load_settings(environ={**base, **(environ or {})}, env_file=env_file)
+
+    return make
+
+
+def assert_no_keys(*texts: str) -> None:
+    for text in texts:
+        for key in FAKE_KEYS:
+            assert key not in text, f"a key leaked: ...{key[-6:]}"
+            assert key[-12:] not in text, f"a key's tail leaked: ...{key[-6:]}"

@@ -1,0 +1,225 @@
+"""Configuration: .env parsing, precedence, roles, endpoints, validation messages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sdpa_ext.config import load_settings, normalize_ollama_host, parse_env_text
+from sdpa_ext.errors import ConfigError
+
+from .conftest import CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY, assert_no_keys
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_env_text_inline_comments_quotes_export_and_crlf():
+    text = (
+        "\ufeff# a comment\r\n"
+        "OLLAMA_AUTO_CONFIGURE=true  # Let the system choose models\r\n"
+        "export LLM_PROVIDER=ollama\r\n"
+        "OLLAMA_MODEL='llama3.2:3b'   # quoted, then a comment\r\n"
+        'CLAUDE_MODEL="claude # not a comment"\r\n'
+        "GEMINI_MODEL=gemini-2.5-flash#kept\r\n"
+        "\r\n"
+        "not a setting line\r\n"
+        "EMPTY=\r\n"
+    )
+    values, warnings = parse_env_text(text)
+    assert values["OLLAMA_AUTO_CONFIGURE"] == "true"
+    assert values["LLM_PROVIDER"] == "ollama"
+    assert values["OLLAMA_MODEL"] == "llama3.2:3b"
+    assert values["CLAUDE_MODEL"] == "claude # not a comment"
+    assert values["GEMINI_MODEL"] == "gemini-2.5-flash#kept"  # `#` without a space before it is data
+    assert values["EMPTY"] == ""
+    assert len(warnings) == 1 and "line 8" in warnings[0]
+
+
+def test_nothing_set_means_single_embedded(make_settings):
+    settings = make_settings()
+    assert not settings.dual
+    assert settings.planning.provider == settings.execution.provider == "local"
+    assert settings.banner().startswith("🤖 LLM Mode: Single\n   Provider: Embedded (")
+    assert settings.entries["LLM_PROVIDER"].source == "default"
+
+
+def test_environment_wins_over_env_file(make_settings):
+    settings = make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_MODEL": "qwen2.5:7b"},
+                             "LLM_PROVIDER=claude\nOLLAMA_MODEL=mistral:7b\nOLLAMA_HOST=10.0.0.5:11434\n")
+    assert settings.planning.provider == "ollama"
+    assert settings.planning.model == "qwen2.5:7b"
+    assert settings.planning.endpoint == "http://10.0.0.5:11434"
+    assert settings.entries["LLM_PROVIDER"].source == "environment"
+    assert settings.entries["OLLAMA_HOST"].source == ".env file"
+
+
+def test_webui_overrides_win_and_blank_inherits(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("LLM_PROVIDER=ollama\nOLLAMA_MODEL=mistral:7b\n", encoding="utf-8")
+    settings = load_settings(environ={"SDPA_DATA_DIR": str(tmp_path)}, env_file=env_file,
+                             overrides={"OLLAMA_MODEL": "llama3.1:8b", "LLM_PROVIDER": ""})
+    assert settings.planning.provider == "ollama"  # blank override inherits the file
+    assert settings.planning.model == "llama3.1:8b"
+    assert settings.entries["OLLAMA_MODEL"].source == "WebUI settings"
+
+
+def test_dual_mode_roles_models_and_endpoint_overrides(make_settings):
+    settings = make_settings({
+        "USE_DUAL_LLM": "true",
+        "PLANNING_LLM_PROVIDER": "openai", "EXECUTION_LLM_PROVIDER": "openai",
+        "PLANNING_OPENAI_BASE_URL": "https://openrouter.ai/api/v1", "PLANNING_OPENAI_API_KEY": OPENAI_KEY,
+        "PLANNING_OPENAI_MODEL": "anthropic/claude-sonnet-4.5",
+        "EXECUTION_OPENAI_BASE_URL": "http://localhost:1234/v1", "EXECUTION_OPENAI_MODEL": "qwen2.5-7b-instruct",
+    })
+    assert settings.dual
+    assert (settings.planning.endpoint, settings.planning.api_key) == ("https://openrouter.ai/api/v1", OPENAI_KEY)
+    assert (settings.execution.endpoint, settings.execution.api_key) == ("http://localhost:1234/v1", "")
+    assert settings.banner() == (
+        "🤖 LLM Mode: Dual\n"
+        "   Planning: OpenRouter (anthropic/claude-sonnet-4.5)\n"
+        "   Execution: LM Studio (qwen2.5-7b-instruct)"
+    )
+
+
+def test_dual_banner_in_the_guides_form(make_settings):
+    settings = make_settings({"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "claude",
+                              "EXECUTION_LLM_PROVIDER": "gemini", "ANTHROPIC_API_KEY": CLAUDE_KEY,
+                              "GOOGLE_API_KEY": GEMINI_KEY})
+    lines = settings.banner().split("\n")
+    assert lines[0] == "🤖 LLM Mode: Dual"
+    assert re.fullmatch(r"   Planning: Claude Sonnet \(claude-sonnet-[\w.-]+\)", lines[1])
+    assert re.fullmatch(r"   Execution: Google Gemini \(gemini-[\w.-]+\)", lines[2])
+    assert settings.execution.api_key == GEMINI_KEY  # GOOGLE_API_KEY is accepted
+    assert_no_keys(settings.banner(), repr(settings))
+
+
+def test_single_banner_ollama(make_settings):
+    settings = make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_MODEL": "llama3.2:3b"})
+    assert settings.banner() == "🤖 LLM Mode: Single\n   Provider: Ollama (llama3.2:3b)"
+
+
+def test_model_ids_pass_through_unchanged(make_settings):
+    settings = make_settings({"LLM_PROVIDER": "claude", "ANTHROPIC_API_KEY": CLAUDE_KEY,
+                              "CLAUDE_MODEL": "claude-3-5-sonnet-20241022"})
+    assert settings.planning.model == "claude-3-5-sonnet-20241022"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("localhost", "http://localhost:11434"),
+    ("192.168.1.20:11434", "http://192.168.1.20:11434"),
+    ("0.0.0.0", "http://127.0.0.1:11434"),
+    (":11500", "http://127.0.0.1:11500"),
+    ("http://gpu-box.lan:8080/", "http://gpu-box.lan:8080"),
+    ("https://ollama.example.com", "https://ollama.example.com:443"),
+])
+def test_ollama_host_forms(value, expected):
+    assert normalize_ollama_host(value) == expected
+
+
+@pytest.mark.parametrize(("var", "value", "expected"), [
+    ("ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1/", "https://api.anthropic.com"),
+    ("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta",
+     "https://generativelanguage.googleapis.com"),
+    ("OPENAI_BASE_URL", "http://127.0.0.1:8080", "http://127.0.0.1:8080/v1"),
+    ("OPENAI_BASE_URL", "https://openrouter.ai/api/v1/", "https://openrouter.ai/api/v1"),
+])
+def test_base_urls_follow_vendor_conventions(make_settings, var, value, expected):
+    provider = {"ANTHROPIC_BASE_URL": "claude", "GEMINI_BASE_URL": "gemini", "OPENAI_BASE_URL": "openai"}[var]
+    settings = make_settings({"LLM_PROVIDER": provider, var: value, "ANTHROPIC_API_KEY": CLAUDE_KEY,
+                              "GEMINI_API_KEY": GEMINI_KEY, "OPENAI_API_KEY": OPENAI_KEY})
+    assert settings.planning.endpoint == expected
+
+
+def test_misspelt_provider_names_variable_values_and_suggestion(make_settings):
+    with pytest.raises(ConfigError) as err:
+        make_settings({"LLM_PROVIDER": "claud"})
+    message = str(err.value)
+    assert "LLM_PROVIDER='claud'" in message
+    assert "claude, gemini, ollama, openai, local" in message
+    assert "did you mean 'claude'" in message
+    assert "\n" not in message
+
+
+def test_missing_key_names_the_key_variable(make_settings):
+    with pytest.raises(ConfigError) as err:
+        make_settings({"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "gemini", "EXECUTION_LLM_PROVIDER": "local"})
+    assert str(err.value).startswith("GEMINI_API_KEY: not set, but PLANNING_LLM_PROVIDER=gemini needs it")
+
+
+def test_openai_needs_a_key_only_for_hosted_endpoints(make_settings):
+    assert make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:1234/v1"}).planning
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        make_settings({"LLM_PROVIDER": "openai"})
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({"USE_DUAL_LLM": "maybe"}, "USE_DUAL_LLM"),
+    ({"OLLAMA_AUTO_CONFIGURE": "ture"}, "OLLAMA_AUTO_CONFIGURE"),
+    ({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": "localhost:1234"}, "OPENAI_BASE_URL"),
+    ({"SDPA_TIMEOUT": "-3"}, "SDPA_TIMEOUT"),
+    ({"LLM_PROVIDER": "local", "LOCAL_MODEL": "/no/such/model.gguf"}, "LOCAL_MODEL"),
+])
+def test_bad_values_name_the_setting(make_settings, env, name):
+    with pytest.raises(ConfigError) as err:
+        make_settings(env)
+    assert str(err.value).startswith(name)
+
+
+def test_dual_only_variables_in_single_mode_warn(make_settings):
+    settings = make_settings({"PLANNING_LLM_PROVIDER": "ollama"})
+    assert any("PLANNING_LLM_PROVIDER is ignored" in w for w in settings.warnings)
+
+
+def test_unknown_env_file_names_warn_with_suggestion(make_settings):
+    settings = make_settings(env_text="LLM_PROVDER=ollama\n")
+    assert any("LLM_PROVDER" in w and "LLM_PROVIDER" in w for w in settings.warnings)
+
+
+def test_named_env_file_must_exist(tmp_path):
+    with pytest.raises(ConfigError, match="SDPA_ENV_FILE"):
+        load_settings(environ={"SDPA_ENV_FILE": str(tmp_path / "missing.env")})
+
+
+def test_keys_are_masked_in_entries(make_settings):
+    settings = make_settings({"LLM_PROVIDER": "claude", "ANTHROPIC_API_KEY": CLAUDE_KEY})
+    entry = settings.entries["ANTHROPIC_API_KEY"]
+    assert entry.shown == "set (...abcd)"
+    assert_no_keys(entry.shown, repr(settings.planning))
+
+
+# The README quotes the users' guide's .env examples; each must parse to the roles it promises.
+GUIDE_BLOCKS = {
+    "Embedded (the default)": ("single", ("local", None), ("local", None)),
+    "Best quality": ("dual", ("claude", "claude-sonnet-4-5"), ("gemini", "gemini-2.5-flash")),
+    "Speed": ("dual", ("gemini", "gemini-2.5-flash"), ("gemini", "gemini-2.5-flash-lite")),
+    "Lowest cost": ("dual", ("gemini", "gemini-2.5-flash"), ("ollama", "llama3.2:3b")),
+    "Privacy (all local)": ("dual", ("ollama", "llama3.1:8b"), ("ollama", "llama3.2:3b")),
+    "Single Claude": ("single", ("claude", "claude-sonnet-4-5"), ("claude", "claude-sonnet-4-5")),
+    "Single Ollama": ("single", ("ollama", "llama3.2:3b"), ("ollama", "llama3.2:3b")),
+    "OpenRouter planning, LM Studio execution": (
+        "dual", ("openai", "anthropic/claude-sonnet-4.5"), ("openai", "qwen2.5-7b-instruct")),
+}
+
+
+def _readme_env_blocks() -> dict[str, str]:
+    text = README.read_text(encoding="utf-8")
+    return dict(re.findall(r"^#### (.+?)\n+```(?:env|dotenv)\n(.*?)```", text, flags=re.S | re.M))
+
+
+def test_every_guide_block_in_the_readme_parses_to_its_roles(tmp_path):
+    blocks = _readme_env_blocks()
+    assert set(blocks) == set(GUIDE_BLOCKS), "README .env examples and this table must list the same blocks"
+    for title, text in blocks.items():
+        env_file = tmp_path / f"{len(title)}.env"
+        # Placeholders such as `your-key-here` stand for the user's own key.
+        env_file.write_text(text, encoding="utf-8")
+        settings = load_settings(environ={"SDPA_DATA_DIR": str(tmp_path)}, env_file=env_file)
+        mode, planning, execution = GUIDE_BLOCKS[title]
+        assert settings.dual == (mode == "dual"), title
+        for role, (provider, model) in (("planning", planning), ("execution", execution)):
+            config = settings.role(role)
+            assert config.provider == provider, (title, role)
+            if model is not None:
+                assert config.model == model, (title, role)
