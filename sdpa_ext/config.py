@@ -291,12 +291,25 @@ def normalize_base_url(provider: str, name: str, value: str) -> str:
 # Loading
 
 
+def is_checkout() -> bool:
+    """True when running from the extension's folder (a WebUI extension or a clone), not site-packages."""
+    return (EXTENSION_DIR / "install.py").is_file() and (EXTENSION_DIR / "sdpa_ext").is_dir()
+
+
+def default_data_dir() -> Path:
+    """History, keys and assembled models: the extension's data/ folder, else a per-user folder."""
+    if is_checkout():
+        return EXTENSION_DIR / "data"
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    return Path(base) / "sdpa"
+
+
 def default_env_file(environ: Mapping[str, str]) -> tuple[Path | None, bool]:
     """The .env file to read and whether it was named explicitly."""
     named = (environ.get("SDPA_ENV_FILE") or "").strip()
     if named:
         return Path(os.path.expanduser(named)), True
-    return EXTENSION_DIR / ".env", False
+    return (EXTENSION_DIR if is_checkout() else Path.cwd()) / ".env", False
 
 
 def load_settings(
@@ -337,7 +350,7 @@ def load_settings(
         execution = RoleConfig("execution", planning.provider, planning.model, planning.endpoint,
                                planning.api_key)
 
-    data_dir = layers.get("SDPA_DATA_DIR") or str(EXTENSION_DIR / "data")
+    data_dir = layers.get("SDPA_DATA_DIR") or str(default_data_dir())
     settings = Settings(
         dual=dual,
         planning=planning,
