@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .config import Settings, load_settings
-from .craft.answer import build_version
+from .craft import compact
+from .craft.answer import plan_fields, refine_fields, to_version
 from .craft.families import get_style, resolve_family
 from .craft.prompting import plan_request, refine_request
+from .craft.syntax import find_spans, targets
 from .errors import ConfigError
 from .providers.types import CancelToken
 from .roles import Roles
@@ -43,23 +45,35 @@ class Assistant:
         description = clean_input("description", description, MAX_DESCRIPTION)
         chosen, reason = resolve_family(family, ctx)
         style_data = get_style(style)
-        req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
+        compact_form = self.settings.compact("planning")
+        if compact_form:
+            req = compact.plan_request(description, chosen, language=self.language)
+        else:
+            req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
         completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
-        version = build_version(completion, chosen, kind="plan", source=description)
-        version.family_reason = reason
-        return version
+        fields = plan_fields(completion, chosen, compact_form=compact_form, style=style_data)
+        return to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
 
     def refine(self, current: PromptVersion, instruction: str, *, ctx: HostContext | None = None,
                family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
                cancel: CancelToken | None = None) -> PromptVersion:
-        """The current fields + an instruction -> a changed prompt, by the execution LLM."""
+        """The current fields + an instruction -> a changed prompt, by the execution LLM.
+
+        The model sees only the current fields and the instruction, never the history."""
         instruction = clean_input("instruction", instruction, MAX_INSTRUCTION)
         current.prompt = clean_input("prompt", current.prompt, MAX_PROMPT)
         current.negative_prompt = clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
                                               required=False)
+        ctx = ctx or HostContext()
         chosen, reason = resolve_family(family if family != "auto" or not current.family else current.family, ctx)
-        req = refine_request(current, instruction, chosen, language=self.language)
+        compact_form = self.settings.compact("execution")
+        if compact_form:
+            req = compact.refine_request(current, instruction, chosen)
+        else:
+            locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
+                      if not targets(instruction, span)[0]]
+            req = refine_request(current, instruction, chosen, language=self.language, locked=locked)
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
-        version = build_version(completion, chosen, kind="refine", source=instruction, base=current)
-        version.family_reason = reason
-        return version
+        fields = refine_fields(completion, chosen, current, instruction, compact_form=compact_form,
+                               embeddings=ctx.embeddings)
+        return to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason, base=current)

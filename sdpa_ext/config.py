@@ -38,6 +38,8 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "SDPA_CONNECT_TIMEOUT": ("10", "seconds to open a connection to a provider"),
     "SDPA_LOCAL_THREADS": ("0", "CPU threads for the embedded model (0: all cores but one, at least 2)"),
     "SDPA_LOCAL_CTX": ("4096", "context length of the embedded model"),
+    "SDPA_ANSWER_FORM": ("auto", "full (the model writes every field) or compact (tags only, for tiny models); "
+                         "auto: compact for the embedded model"),
     "SDPA_PRICES_FILE": ("", "a JSON file of prices overriding sdpa_ext/providers/prices.json"),
     "SDPA_DATA_DIR": ("", "where history and the key file live (default: the extension's data/ folder)"),
 }
@@ -99,11 +101,19 @@ class Settings:
     connect_timeout_s: float
     local_threads: int
     local_ctx: int
+    answer_form: str
     prices_file: str
     data_dir: Path
     env_file: str | None
     entries: dict[str, Entry]
     warnings: list[str] = field(default_factory=list)
+
+    def compact(self, role: str) -> bool:
+        """Whether a role's model answers in the compact form (tiny models)."""
+        if self.answer_form != "auto":
+            return self.answer_form == "compact"
+        config = self.role(role)
+        return config.provider == "local" and not config.model
 
     def role(self, name: str) -> RoleConfig:
         if name not in ROLES:
@@ -239,6 +249,13 @@ def _number(layers: _Layers, name: str, kind: type, minimum: float) -> float:
     return number
 
 
+def _choice(layers: _Layers, name: str, valid: tuple[str, ...]) -> str:
+    value = layers.get(name, EXTRAS[name][0]).lower()
+    if value not in valid:
+        raise ConfigError(name, value, valid)
+    return value
+
+
 def _provider(layers: _Layers, name: str, default: str) -> str:
     value = layers.get(name, default).lower()
     if value not in PROVIDERS:
@@ -361,6 +378,7 @@ def load_settings(
         connect_timeout_s=_number(layers, "SDPA_CONNECT_TIMEOUT", float, 0.1),
         local_threads=int(_number(layers, "SDPA_LOCAL_THREADS", int, 0)),
         local_ctx=int(_number(layers, "SDPA_LOCAL_CTX", int, 512)),
+        answer_form=_choice(layers, "SDPA_ANSWER_FORM", ("auto", "full", "compact")),
         prices_file=layers.get("SDPA_PRICES_FILE"),
         data_dir=Path(os.path.expanduser(data_dir)),
         env_file=str(path) if path is not None and path.is_file() else None,

@@ -1,18 +1,34 @@
-"""A model's answer -> a PromptVersion: parse, check, apply the family's rules, clean the settings."""
+"""A model's answer -> checked prompt fields -> a PromptVersion.
+
+Every answer passes the same checks before it can replace anything: it parses, it has a prompt,
+its syntax is repaired, and (for a refine) the guard keeps every span the user wrote.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from functools import cache
 
 from ..errors import ProviderError
 from ..providers.types import Completion
 from ..types import PromptVersion
+from . import compact
 from .families import DATA, Family
 from .parse import parse_answer
+from .syntax import guard, repair
 
 _WEIGHT = re.compile(r"\(([^():<>]+?)(?::\s*[\d.]+)?\)")
+
+
+@dataclass
+class Fields:
+    prompt: str
+    negative: str
+    params: dict
+    notes: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @cache
@@ -74,38 +90,83 @@ def clean_params(raw: object, family: Family, warnings: list[str]) -> dict:
     return out
 
 
-def build_version(completion: Completion, family: Family, *, kind: str, source: str,
-                  base: PromptVersion | None = None) -> PromptVersion:
-    """Turn an answer into a version, or raise ProviderError (the caller's fields stay untouched)."""
+def read_answer(completion: Completion) -> tuple[dict, list[str]]:
+    """The answer's JSON object, or ProviderError (the caller's fields stay untouched)."""
     parsed = parse_answer(completion.text)
-    data = parsed.data
-    if data is None:
+    if parsed.data is None:
         raise ProviderError(completion.provider, f"{completion.model}'s answer is not a usable prompt: "
                             f"{parsed.error}", hint="your prompt is unchanged; try again or use a stronger model")
+    return parsed.data, ["the answer was cut short; its complete parts were used"] if parsed.salvaged else []
+
+
+def _no_prompt(completion: Completion) -> ProviderError:
+    return ProviderError(completion.provider, f"{completion.model}'s answer has no prompt",
+                         hint="your prompt is unchanged; try again or use a stronger model")
+
+
+def plan_fields(completion: Completion, family: Family, *, compact_form: bool, style: dict | None) -> Fields:
+    data, warnings = read_answer(completion)
+    if compact_form:
+        prompt = compact.plan_text(data, family, style)
+        if not prompt or prompt == ", ".join([*family.prefix, *family.quality]):
+            raise _no_prompt(completion)
+        negative = ", ".join(dict.fromkeys([family.negative, *(style["negative"] if style else [])])).strip(", ")
+        return Fields(prompt, negative if family.negative_allowed else "", dict(family.params),
+                      notes=f"The embedded model chose the tags; prefix, quality tags, negative prompt and "
+                            f"settings are the {family.label} defaults.", warnings=warnings)
     prompt = _text(data.get("prompt"))
     if not prompt:
-        raise ProviderError(completion.provider, f"{completion.model}'s answer has no prompt",
-                            hint="your prompt is unchanged; try again or use a stronger model")
-    warnings = list(completion.notes)
-    if parsed.salvaged:
-        warnings.append("the answer was cut short; its complete parts were used")
+        raise _no_prompt(completion)
     negative = _text(data.get("negative_prompt", data.get("negative")))
     if not family.negative_allowed:
         if negative:
             warnings.append(f"{family.label} ignores negative prompts; left it empty")
         negative = ""
-    elif kind == "plan" and not negative:
+    elif not negative:
         negative = family.negative
-    if kind == "plan":
-        if not family.weights:
-            prompt = _WEIGHT.sub(r"\1", prompt)
-        prompt = _ensure_prefix(prompt, family, warnings)
-    params = dict(base.params) if base is not None else dict(family.params)
+    if not family.weights:
+        prompt = _WEIGHT.sub(r"\1", prompt)
+    prompt, fixes = repair(_ensure_prefix(prompt, family, warnings))
+    negative, negative_fixes = repair(negative)
+    params = dict(family.params)
     params.update(clean_params(data.get("params"), family, warnings))
+    return Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings + fixes + negative_fixes)
+
+
+def refine_fields(completion: Completion, family: Family, current: PromptVersion, instruction: str, *,
+                  compact_form: bool, embeddings: list[str]) -> Fields:
+    data, warnings = read_answer(completion)
+    params = dict(current.params)
+    if compact_form:
+        prompt, removed, added = compact.apply_edit(current.prompt, data, family, instruction)
+        negative = current.negative_prompt
+        params.update(compact.size_params(instruction, family, current.params))
+        summary = "; ".join(([f"removed {', '.join(removed)}"] if removed else [])
+                            + ([f"added {', '.join(added)}"] if added else [])) or "no change suggested"
+    else:
+        prompt = _text(data.get("prompt"))
+        if not prompt:
+            raise _no_prompt(completion)
+        negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
+        if not family.negative_allowed and not current.negative_prompt:
+            negative = ""
+        params.update(clean_params(data.get("params"), family, warnings))
+        summary = _text(data.get("notes"))[:300]
+    result = guard(current.prompt, prompt, instruction, embeddings)
+    negative_result = guard(current.negative_prompt, negative, instruction, embeddings)
+    warnings += result.repairs + negative_result.repairs
+    warnings += [f"removed {span} as asked" for span in result.removed + negative_result.removed]
+    if not result.text:
+        raise _no_prompt(completion)
+    return Fields(result.text, negative_result.text, params, summary, warnings)
+
+
+def to_version(completion: Completion, fields: Fields, family: Family, *, kind: str, source: str,
+               reason: str, base: PromptVersion | None = None) -> PromptVersion:
     return PromptVersion(
-        prompt=prompt,
-        negative_prompt=negative,
-        params=params,
+        prompt=fields.prompt,
+        negative_prompt=fields.negative,
+        params=fields.params,
         provider=completion.provider,
         model=completion.model,
         role=completion.role,
@@ -114,8 +175,9 @@ def build_version(completion: Completion, family: Family, *, kind: str, source: 
         latency_s=completion.latency_s,
         ttft_s=completion.ttft_s,
         family=family.key,
-        notes=_text(data.get("notes"))[:300],
-        warnings=warnings,
+        family_reason=reason,
+        notes=fields.notes,
+        warnings=[*completion.notes, *fields.warnings],
         kind=kind,
         source=source,
         parent=base.id if base is not None else "",

@@ -24,6 +24,8 @@ class OllamaWire(Wire):
                          "num_ctx": num_ctx_for(req)}
         if req.seed is not None:
             options["seed"] = req.seed
+        if req.frequency_penalty is not None:
+            options["frequency_penalty"] = req.frequency_penalty
         body: dict = {"model": model, "messages": messages, "stream": req.stream, "options": options}
         if req.schema is not None:
             body["format"] = req.schema

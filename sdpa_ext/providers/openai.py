@@ -38,6 +38,8 @@ class OpenAIWire(Wire):
                       "max_tokens": req.max_tokens}
         if req.seed is not None:
             body["seed"] = req.seed
+        if req.frequency_penalty is not None:
+            body["frequency_penalty"] = req.frequency_penalty
         if form == "json_schema":
             body["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": req.schema_name, "schema": req.schema, "strict": False}}

@@ -23,6 +23,7 @@ class ChatRequest:
     temperature: float = 0.4
     max_tokens: int = 700
     seed: int | None = None
+    frequency_penalty: float | None = None  # discourages the loops small models fall into
     stream: bool = True
 
 
