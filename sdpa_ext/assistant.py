@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from .config import Settings, load_settings
 from .craft import compact
@@ -10,6 +11,7 @@ from .craft.answer import plan_fields, refine_fields, to_version
 from .craft.families import get_style, resolve_family
 from .craft.prompting import plan_request, refine_request
 from .craft.syntax import find_spans, targets
+from .craft.tokens import count_tokens
 from .errors import ConfigError
 from .providers.types import CancelToken
 from .roles import Roles
@@ -28,6 +30,14 @@ def clean_input(name: str, text: str | None, limit: int, *, required: bool = Tru
     if len(text) > limit:
         raise ConfigError(name, hint=f"is {len(text):,} characters; the limit is {limit:,}")
     return text
+
+
+def with_tokens(version: PromptVersion, ctx: HostContext | None = None) -> PromptVersion:
+    """Attach the CLIP token counts and 75-token chunks of both fields."""
+    host = ctx.count_tokens if ctx is not None else None
+    version.tokens = {"prompt": asdict(count_tokens(version.prompt, host)),
+                      "negative": asdict(count_tokens(version.negative_prompt, host))}
+    return version
 
 
 class Assistant:
@@ -51,8 +61,10 @@ class Assistant:
         else:
             req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
         completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
-        fields = plan_fields(completion, chosen, compact_form=compact_form, style=style_data)
-        return to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
+        fields = plan_fields(completion, chosen, compact_form=compact_form, style=style_data,
+                             description=description)
+        version = to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
+        return with_tokens(version, ctx)
 
     def refine(self, current: PromptVersion, instruction: str, *, ctx: HostContext | None = None,
                family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
@@ -76,4 +88,6 @@ class Assistant:
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
         fields = refine_fields(completion, chosen, current, instruction, compact_form=compact_form,
                                embeddings=ctx.embeddings)
-        return to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason, base=current)
+        version = to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason,
+                             base=current)
+        return with_tokens(version, ctx)

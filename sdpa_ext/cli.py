@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from dataclasses import asdict
 
 from . import secrets
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     refine.add_argument("--checkpoint", default="")
     refine.add_argument("--json", action="store_true")
 
+    history = sub.add_parser("history", help="past versions, newest first")
+    history.add_argument("--search", default="", help="only versions whose prompt or description has this text")
+    history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--export", action="store_true", help="print every version as a JSON array")
+
     sub.add_parser("config", help="the banner and every setting with where it came from")
     sub.add_parser("check", help="validate the settings and reach every configured provider")
     models = sub.add_parser("models", help="a provider's live model list")
@@ -81,7 +87,30 @@ def _run(args: argparse.Namespace) -> int:
         return _check(settings)
     if args.command == "models":
         return _models(settings, args.provider, args.env_file)
+    if args.command == "history":
+        return _history(settings, args)
     return _write(settings, args)
+
+
+def open_history(settings):
+    from .history import History
+
+    store = History(settings.data_dir / "history.sqlite3")
+    if store.problem:
+        print(f"warning: {store.problem}", file=sys.stderr)
+    return store
+
+
+def _history(settings, args: argparse.Namespace) -> int:
+    store = open_history(settings)
+    if args.export:
+        print(store.export())
+        return 0
+    for version in store.search(args.search, limit=args.limit):
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(version.created))
+        print(f"{when}  {version.kind:<6} {version.provider}/{version.model}  {version.source[:40]!r}\n"
+              f"    {version.prompt}")
+    return 0
 
 
 def _write(settings, args: argparse.Namespace) -> int:
@@ -103,6 +132,7 @@ def _write(settings, args: argparse.Namespace) -> int:
             raise ConfigError("--params", args.params, hint="expected a JSON object")
         current = PromptVersion(prompt=args.prompt, negative_prompt=args.negative, params=params, kind="edit")
         version = assistant.refine(current, args.instruction, ctx=ctx, family=args.family, on_delta=on_delta)
+    open_history(settings).session("cli").push(version)
     if args.json:
         print(json.dumps(version_json(version), ensure_ascii=False, indent=2))
     else:
@@ -126,6 +156,10 @@ def _show(version: PromptVersion) -> None:
         print(f"Notes:    {version.notes}")
     for warning in version.warnings:
         print(f"Warning:  {warning}")
+    tokens = version.tokens.get("prompt", {})
+    if tokens:
+        chunks = " + ".join(str(c["tokens"]) for c in tokens["chunks"])
+        print(f"Tokens:   {tokens['count']}/{tokens['limit']} ({chunks}; {tokens['source']})")
     print(f"[{version.family}: {version.family_reason}] {version.provider} {version.model}, "
           f"{usage.input_tokens}+{usage.output_tokens} tokens, {cost}, {version.latency_s:.2f}s")
 

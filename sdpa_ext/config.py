@@ -39,10 +39,11 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "SDPA_LOCAL_THREADS": ("0", "CPU threads for the embedded model (0: all cores but one, at least 2)"),
     "SDPA_LOCAL_CTX": ("4096", "context length of the embedded model"),
     "SDPA_ANSWER_FORM": ("auto", "full (the model writes every field) or compact (tags only, for tiny models); "
-                         "auto: compact for the embedded model"),
+                         "auto: compact for the embedded model and GGUFs under 700 MB"),
     "SDPA_PRICES_FILE": ("", "a JSON file of prices overriding sdpa_ext/providers/prices.json"),
     "SDPA_DATA_DIR": ("", "where history and the key file live (default: the extension's data/ folder)"),
 }
+TINY_GGUF_BYTES = 700_000_000
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -113,7 +114,10 @@ class Settings:
         if self.answer_form != "auto":
             return self.answer_form == "compact"
         config = self.role(role)
-        return config.provider == "local" and not config.model
+        if config.provider != "local":
+            return False
+        # The embedded model, or a GGUF small enough to be under a billion parameters.
+        return not config.model or Path(config.model).stat().st_size < TINY_GGUF_BYTES
 
     def role(self, name: str) -> RoleConfig:
         if name not in ROLES:

