@@ -80,3 +80,46 @@ def test_plan_from_the_command_line_with_nothing_configured(tmp_path):
     assert data["provider"] == "local" and data["role"] == "planning"
     assert data["prompt"].strip() and data["usage"]["output_tokens"] > 0
     assert data["params"]["width"] > 0 and data["cost_usd"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory, runtime):
+    from sdpa_ext.assistant import Assistant
+    from sdpa_ext.config import load_settings
+
+    env_file = tmp_path_factory.mktemp("env") / ".env"
+    env_file.write_text("", encoding="utf-8")
+    return Assistant(load_settings(environ={"SDPA_DATA_DIR": str(runtime.model.path.parent)}, env_file=env_file))
+
+
+def test_embedded_flux_plan_is_sentences_without_negative(embedded):
+    version = embedded.plan("a tiny robot watering plants on a balcony", family="flux")
+    assert version.prompt.endswith(".") and len(version.prompt.split()) >= 6
+    assert version.negative_prompt == "" and "(" not in version.prompt
+    assert version.params["cfg_scale"] == 1.0 and version.params["distilled_cfg_scale"] == 3.5
+
+
+def test_embedded_pony_plan_has_the_score_prefix(embedded):
+    version = embedded.plan("a knight girl with silver armor", family="pony")
+    assert version.prompt.startswith("score_9, score_8_up, score_7_up, ")
+
+
+def test_embedded_sd15_plan_is_tags(embedded):
+    version = embedded.plan("a red sports car on a coastal road", family="sd15")
+    items = [t.strip() for t in version.prompt.split(",")]
+    assert len(items) >= 4 and all(len(t.split()) <= 8 for t in items)
+    assert version.params["width"] == 512 and version.tokens["prompt"]["count"] > 0
+
+
+def test_embedded_refine_keeps_lora_weight_and_break(tmp_path):
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY"))}
+    env.update(SDPA_ENV_FILE=str(env_file), PYTHONIOENCODING="utf-8", SDPA_DATA_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "sdpa_ext", "refine", "--prompt",
+                             "<lora:detail:0.8>, (masterpiece:1.2), cabin, BREAK, snow", "make it darker", "--json"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert result.returncode == 0, result.stderr
+    prompt = json.loads(result.stdout)["prompt"]
+    assert "<lora:detail:0.8>" in prompt and "(masterpiece:1.2)" in prompt
+    assert prompt.index("cabin") < prompt.index("BREAK") < prompt.index("snow")
