@@ -54,6 +54,22 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, default=20)
     history.add_argument("--export", action="store_true", help="print every version as a JSON array")
 
+    hardware = sub.add_parser("hardware", help="GPU memory, the SD budget and the Ollama models that fit")
+    hardware.add_argument("--json", action="store_true")
+    hardware.add_argument("--vram-gb", type=float, help="what if the card had this much memory")
+    what = hardware.add_mutually_exclusive_group()
+    what.add_argument("--family", choices=["sd15", "sdxl", "pony", "illustrious", "flux", "sd3"],
+                      help="the checkpoint's family (its typical footprint)")
+    what.add_argument("--checkpoint-gb", type=float, help="the checkpoint's size in GB")
+    hardware.add_argument("--width", type=int, default=1024)
+    hardware.add_argument("--height", type=int, default=1024)
+    hardware.add_argument("--batch", type=int, default=1)
+    hardware.add_argument("--vram-mode", choices=["normal", "medvram", "lowvram"], default="normal")
+
+    serve = sub.add_parser("serve", help="the standalone app and HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
     sub.add_parser("config", help="the banner and every setting with where it came from")
     sub.add_parser("check", help="validate the settings and reach every configured provider")
     models = sub.add_parser("models", help="a provider's live model list")
@@ -89,7 +105,58 @@ def _run(args: argparse.Namespace) -> int:
         return _models(settings, args.provider, args.env_file)
     if args.command == "history":
         return _history(settings, args)
+    if args.command == "hardware":
+        return _hardware(settings, args)
+    if args.command == "serve":
+        from .server import serve
+
+        return serve(settings, args.host, args.port)
+    if settings.ollama_auto_configure:
+        _auto_configure(settings)
     return _write(settings, args)
+
+
+def _auto_configure(settings) -> None:
+    from .hardware import machine_report
+    from .hardware.planner import auto_configure
+
+    for note in auto_configure(settings, machine_report(settings).recommended):
+        print(f"auto-configure: {note}", file=sys.stderr)
+
+
+def _hardware(settings, args: argparse.Namespace) -> int:
+    from .hardware import machine_report
+    from .hardware.planner import SdFacts
+
+    sd = SdFacts(family=args.family or ("sdxl" if args.checkpoint_gb else ""), footprint_gb=args.checkpoint_gb,
+                 source="--checkpoint-gb" if args.checkpoint_gb else "--family" if args.family else "none",
+                 mode=args.vram_mode, width=args.width, height=args.height, batch=args.batch)
+    report = machine_report(settings, sd, vram_gb=args.vram_gb)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    for gpu in report.gpus:
+        print(f"GPU {gpu['index']}: {gpu['name']}, {gpu['total_gb']:g} GB, {gpu['free_gb']:g} GB free")
+    if not report.cuda:
+        print(report.message)
+    if report.sd["family"] or report.sd["footprint_gb"]:
+        print(f"Stable Diffusion: {report.sd['family']} {report.sd['footprint_gb']} GB + "
+              f"{report.sd['working_gb']} GB to generate ({report.sd['source']})")
+    ollama = report.ollama
+    print(f"Ollama at {ollama['host']}: " + (f"version {ollama['version']}, {len(ollama['installed'])} installed, "
+                                             f"{len(ollama['loaded'])} loaded" if ollama["reachable"] else
+                                             "not reachable"))
+    rec = report.recommended
+    print(f"Budget for Ollama: {report.budget_gb:g} GB; mode: {rec.mode}")
+    if rec.single:
+        print(f"Single: {rec.single['model']} ({rec.single['vram_gb']:g} GB) {rec.single['pull']}")
+    if rec.dual:
+        for role in ("planning", "execution"):
+            pick = rec.dual[role]
+            print(f"{role.title()}: {pick['model']} ({pick['vram_gb']:g} GB) {pick['pull']}")
+        print(f"Together {rec.dual['total_gb']:g} GB, {rec.dual['free_for_sd_gb']:g} GB left for Stable Diffusion")
+    print(f"Why: {rec.reason}")
+    return 0
 
 
 def open_history(settings):

@@ -40,6 +40,10 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "SDPA_LOCAL_CTX": ("4096", "context length of the embedded model"),
     "SDPA_ANSWER_FORM": ("auto", "full (the model writes every field) or compact (tags only, for tiny models); "
                          "auto: compact for the embedded model and GGUFs under 700 MB"),
+    "SDPA_VRAM_POLICY": ("auto", "unload Ollama before a generation: auto (only when they do not fit together), "
+                         "always, never"),
+    "SDPA_VRAM_SCOPE": ("ours", "which Ollama models to unload: ours (the ones this extension uses) or all"),
+    "SDPA_REWARM": ("false", "load the execution model again after a generation, in the background"),
     "SDPA_PRICES_FILE": ("", "a JSON file of prices overriding sdpa_ext/providers/prices.json"),
     "SDPA_DATA_DIR": ("", "where history and the key file live (default: the extension's data/ folder)"),
 }
@@ -103,6 +107,10 @@ class Settings:
     local_threads: int
     local_ctx: int
     answer_form: str
+    vram_policy: str
+    vram_scope: str
+    rewarm: bool
+    ollama_host: str
     prices_file: str
     data_dir: Path
     env_file: str | None
@@ -383,6 +391,11 @@ def load_settings(
         local_threads=int(_number(layers, "SDPA_LOCAL_THREADS", int, 0)),
         local_ctx=int(_number(layers, "SDPA_LOCAL_CTX", int, 512)),
         answer_form=_choice(layers, "SDPA_ANSWER_FORM", ("auto", "full", "compact")),
+        vram_policy=_choice(layers, "SDPA_VRAM_POLICY", ("auto", "always", "never")),
+        vram_scope=_choice(layers, "SDPA_VRAM_SCOPE", ("ours", "all")),
+        rewarm=_bool(layers, "SDPA_REWARM", EXTRAS["SDPA_REWARM"][0]),
+        ollama_host=next((r.endpoint for r in (planning, execution) if r.provider == "ollama"),
+                         normalize_ollama_host(layers.get("OLLAMA_HOST") or model_defaults()["endpoints"]["ollama"])),
         prices_file=layers.get("SDPA_PRICES_FILE"),
         data_dir=Path(os.path.expanduser(data_dir)),
         env_file=str(path) if path is not None and path.is_file() else None,

@@ -1,0 +1,140 @@
+"""One FastAPI router (plain dicts, so it runs under pydantic 1 and 2), mounted by the WebUI at
+/sdpa/v1 and by `python -m sdpa_ext serve` at / and /sdpa/v1.
+
+Requests name no endpoint, provider or key: those come only from the operator's settings, so the
+API cannot be used to make the server call an address of the caller's choosing. Importing this
+module imports FastAPI: only the WebUI's app_started callback and `serve` do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from .errors import Cancelled, ConfigError, ProviderError
+from .secrets import scrub
+from .service import Service
+from .types import PromptVersion
+
+MAX_BODY_BYTES = 200_000
+_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "plan": {"description": str, "family": str, "style": str, "session": str},
+    "refine": {"instruction": str, "prompt": str, "negative_prompt": str, "params": dict, "family": str,
+               "session": str},
+}
+_REQUIRED = {"plan": ("description",), "refine": ("instruction", "prompt")}
+
+
+class InputError(Exception):
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+def version_dict(version: PromptVersion, service: Service, user: str = "") -> dict:
+    from .cli import version_json
+
+    return {**version_json(version), "diff": service.change(version, user=user)}
+
+
+def _validate(kind: str, body: Any) -> dict:
+    if not isinstance(body, dict):
+        raise InputError("body", "expected a JSON object")
+    fields = _FIELDS[kind]
+    for name, value in body.items():
+        if name not in fields:
+            raise InputError(name, f"unknown field; valid fields: {', '.join(fields)}")
+        if value is not None and not isinstance(value, fields[name]):
+            raise InputError(name, f"expected {getattr(fields[name], '__name__', 'a value')}")
+    for name in _REQUIRED[kind]:
+        if not body.get(name):
+            raise InputError(name, "field required")
+    return body
+
+
+def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
+                user: Callable[[Any], str] | None = None):
+    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth)."""
+    router = APIRouter(dependencies=dependencies or [])
+
+    def error(status: int, field: str | None, message: str) -> JSONResponse:
+        detail: Any = [{"loc": ["body", field], "msg": message, "type": "value_error"}] if field else message
+        return JSONResponse({"detail": detail, "error": scrub(message)}, status_code=status)
+
+    async def body_of(request: Request) -> Any:
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
+        try:
+            return json.loads(raw or b"{}")
+        except (ValueError, UnicodeDecodeError) as err:
+            raise InputError("body", f"invalid JSON ({err})") from err
+
+    def run(call: Callable[[], dict]) -> JSONResponse:
+        try:
+            return JSONResponse(call())
+        except InputError as err:
+            return error(422, err.field, err.message)
+        except ConfigError as err:
+            return error(422, err.setting, str(err))
+        except ProviderError as err:
+            return error(502, None, str(err))
+        except Cancelled as err:
+            return error(499, None, str(err))
+
+    @router.get("/hardware")
+    def hardware() -> JSONResponse:
+        from .hardware import machine_report
+
+        return run(lambda: machine_report(get_service().settings).as_dict())
+
+    @router.get("/config")
+    def config() -> JSONResponse:
+        settings = get_service().settings
+
+        def data() -> dict:
+            return {"banner": settings.banner(), "dual": settings.dual,
+                    "roles": {r: {"provider": c.provider, "model": c.model, "endpoint": c.endpoint,
+                                  "label": c.label, "api_key": "set" if c.api_key else "not set"}
+                              for r, c in (("planning", settings.planning), ("execution", settings.execution))},
+                    "settings": {e.name: {"value": e.shown, "source": e.source} for e in settings.entries.values()},
+                    "warnings": settings.warnings}
+
+        return run(data)
+
+    @router.post("/plan")
+    async def plan(request: Request) -> JSONResponse:
+        try:
+            body = _validate("plan", await body_of(request))
+        except InputError as err:
+            return error(422, err.field, err.message)
+        service, who = get_service(), user(request) if user else ""
+        return run(lambda: version_dict(service.plan(
+            body["description"], session=body.get("session") or "api", user=who, family=body.get("family") or "auto",
+            style=body.get("style")), service, who))
+
+    @router.post("/refine")
+    async def refine(request: Request) -> JSONResponse:
+        try:
+            body = _validate("refine", await body_of(request))
+        except InputError as err:
+            return error(422, err.field, err.message)
+        service, who = get_service(), user(request) if user else ""
+        current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
+                                params=body.get("params") or {}, kind="edit")
+        return run(lambda: version_dict(service.refine(
+            current, body["instruction"], session=body.get("session") or "api", user=who,
+            family=body.get("family") or "auto"), service, who))
+
+    @router.get("/history")
+    def history(request: Request, search: str = "", limit: int = 50) -> JSONResponse:
+        who = user(request) if user else ""
+        return run(lambda: {"versions": [asdict(v) for v in get_service().history.search(
+            search, user=who, limit=max(1, min(limit, 500)))]})
+
+    return router

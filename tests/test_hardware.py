@@ -1,0 +1,309 @@
+"""VRAM budgeting over injected torch.cuda readings, and Ollama administration over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from sdpa_ext.errors import Cancelled
+from sdpa_ext.hardware import free_vram_for_generation, machine_report
+from sdpa_ext.hardware import gpu as gpu_module
+from sdpa_ext.hardware.gpu import GB, read_gpus, what_if
+from sdpa_ext.hardware.ollama_vram import OllamaAdmin
+from sdpa_ext.hardware.planner import SdFacts, _best_pair, auto_configure, candidates, hardware_report
+from sdpa_ext.providers.types import CancelToken
+
+from .wire import OllamaServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FakeCuda:
+    """What torch.cuda would report: devices as (name, total GB, free GB, reserved GB)."""
+
+    def __init__(self, devices: list[tuple[str, float, float, float]], available: bool = True):
+        self.devices, self.available = devices, available
+
+    def is_available(self) -> bool:
+        return self.available
+
+    def device_count(self) -> int:
+        return len(self.devices)
+
+    def get_device_name(self, index: int) -> str:
+        return self.devices[index][0]
+
+    def mem_get_info(self, index: int) -> tuple[int, int]:
+        return int(self.devices[index][2] * GB), int(self.devices[index][1] * GB)
+
+    def memory_reserved(self, index: int) -> int:
+        return int(self.devices[index][3] * GB)
+
+
+class FakeTorch:
+    def __init__(self, devices, available: bool = True, hip: str | None = None):
+        self.cuda = FakeCuda(devices, available)
+        self.version = type("V", (), {"hip": hip})()
+
+
+def test_readings_come_from_torch_cuda():
+    reading = read_gpus(FakeTorch([("NVIDIA GeForce RTX 4070", 12.0, 9.5, 2.25)]))
+    gpu = reading.gpus[0]
+    assert (gpu.name, gpu.total_gb, gpu.free_gb, gpu.process_gb, gpu.backend) == (
+        "NVIDIA GeForce RTX 4070", 12.0, 9.5, 2.25, "cuda")
+
+
+def test_rocm_answers_through_the_same_api():
+    assert read_gpus(FakeTorch([("AMD Radeon RX 7900 XTX", 24.0, 23.0, 0.0)], hip="6.0")).gpus[0].backend == "rocm"
+
+
+def test_no_cuda_and_no_torch_are_clean_reports(monkeypatch):
+    assert read_gpus(FakeTorch([], available=False)).message == "no CUDA GPU: torch reports none available"
+    monkeypatch.setattr(gpu_module, "_torch", lambda: None)
+    reading = read_gpus()
+    assert reading.gpus == [] and reading.message == "no CUDA GPU: torch is not installed"
+    report = hardware_report(reading, SdFacts(), None)
+    assert not report.cuda and report.budget_gb == 0 and "CPU" in report.recommended.reason
+
+
+def test_a_broken_driver_is_a_report_not_an_exception():
+    class Broken(FakeTorch):
+        def __init__(self):
+            super().__init__([("x", 8, 8, 0)])
+            self.cuda.mem_get_info = lambda index: (_ for _ in ()).throw(RuntimeError("CUDA error: unknown"))
+
+    assert "torch.cuda failed (RuntimeError" in read_gpus(Broken()).message
+
+
+@pytest.mark.parametrize(("gb", "planning", "execution", "total", "left"), [
+    (16, "llama3.1:8b", "phi3:mini", 7.0, 9.0),
+    (8, "mistral:7b", "llama3.2:3b", 6.0, 2.0),
+    (4, "llama3.2:3b", "gemma2:2b", 3.5, 0.5),
+])
+def test_the_guides_three_tiers(gb, planning, execution, total, left):
+    dual = hardware_report(what_if(gb), SdFacts(), None).recommended.dual
+    assert (dual["planning"]["model"], dual["execution"]["model"]) == (planning, execution)
+    assert (dual["total_gb"], dual["free_for_sd_gb"]) == (total, left)
+    assert dual["planning"]["pull"] == f"ollama pull {planning}"
+
+
+GRID = [(gb, family) for gb in (4, 6, 8, 12, 16, 24) for family in ("sd15", "sdxl", "flux")]
+
+
+@pytest.mark.parametrize(("gb", "family"), GRID)
+def test_sd_families_beside_4_to_24_gb(gb, family):
+    sd = SdFacts(family=family, source="--family")
+    report = hardware_report(what_if(gb), sd, None)
+    rec = report.recommended
+    need = sd.resident_gb() + sd.working_gb()
+    if rec.mode == "concurrent":
+        assert rec.dual["total_gb"] <= report.budget_gb + 1e-9
+        assert rec.dual["total_gb"] + need <= gb
+        assert rec.dual["planning"]["vram_gb"] >= rec.dual["execution"]["vram_gb"]
+    else:
+        assert _best_pair(candidates(None), report.budget_gb) is None  # nothing useful fits beside SD
+        assert "Swap mode" in rec.reason and f"{sd.resident_gb():.1f} GB + {sd.working_gb():.1f} GB" in rec.reason
+    assert report.sd["footprint_gb"] == round(sd.resident_gb(), 2)
+
+
+def test_expected_modes_for_common_setups():
+    def mode(gb, family):
+        return hardware_report(what_if(gb), SdFacts(family=family), None).recommended.mode
+
+    assert mode(8, "sd15") == "concurrent" and mode(8, "sdxl") == "swap"
+    assert mode(16, "sdxl") == "concurrent" and mode(16, "flux") == "swap" and mode(24, "flux") == "concurrent"
+
+
+def test_more_working_memory_for_bigger_images_and_batches():
+    small = SdFacts(family="sdxl", width=832, height=1216)
+    big = SdFacts(family="sdxl", width=1536, height=1536, batch=4)
+    assert big.working_gb() > small.working_gb() * 3
+    assert hardware_report(what_if(16), big, None).recommended.mode == "swap"
+
+
+def test_medvram_shrinks_the_footprint_and_a_given_size_wins():
+    assert SdFacts(family="sdxl", mode="medvram").resident_gb() == pytest.approx(3.45)
+    assert SdFacts(family="sdxl", footprint_gb=4.2).resident_gb() == 4.2
+
+
+def test_two_gpus_sd_on_one_room_on_the_other():
+    reading = read_gpus(FakeTorch([("RTX 3060 8GB", 8.0, 1.0, 6.5), ("RTX 3090", 24.0, 24.0, 0.0)]))
+    report = hardware_report(reading, SdFacts(family="sdxl", gpu_index=0, source="host"), None)
+    rec = report.recommended
+    assert rec.gpu_index == 1 and rec.mode == "concurrent"
+    assert rec.dual["free_for_sd_gb"] == 24.0  # Stable Diffusion is on the other card
+    assert "another GPU" in rec.reason
+
+
+def test_installed_models_are_preferred():
+    with OllamaServer(installed=[{"name": "qwen2.5:3b", "size": 1_929_000_000},
+                                 {"name": "gemma2:2b", "size": 1_629_000_000}]) as server:
+        state = OllamaAdmin(server.url).state()
+    rec = hardware_report(what_if(16), SdFacts(family="sdxl"), state).recommended
+    assert (rec.dual["planning"]["model"], rec.dual["execution"]["model"]) == ("qwen2.5:3b", "gemma2:2b")
+    assert rec.dual["planning"]["installed"] and rec.dual["planning"]["pull"] == ""
+    assert rec.single["model"] == "qwen2.5:3b"
+
+
+def test_an_installed_model_unknown_to_the_catalog_is_considered():
+    with OllamaServer(installed=[{"name": "my-finetune:7b", "size": 4_400_000_000},
+                                 {"name": "llama3.2:3b", "size": 2_019_393_189}]) as server:
+        state = OllamaAdmin(server.url).state()
+    rec = hardware_report(what_if(24), SdFacts(family="sdxl"), state).recommended
+    assert rec.dual["planning"]["model"] == "my-finetune:7b"
+
+
+def test_ollama_state_reports_version_installed_loaded_and_unreachable():
+    with OllamaServer() as server:
+        admin = OllamaAdmin(server.url)
+        admin.warm("llama3.2:3b")
+        state = admin.state()
+    assert state.reachable and state.version == "0.12.0"
+    assert [m["name"] for m in state.installed] == ["llama3.2:3b", "qwen2.5:7b"]
+    assert [m["name"] for m in state.loaded] == ["llama3.2:3b"] and state.loaded[0]["vram_gb"] > 0
+    down = OllamaAdmin(f"http://127.0.0.1:{_free_port()}").state()
+    assert not down.reachable and "cannot connect" in down.error
+
+
+def _settings(make_settings, server: OllamaServer, **extra):
+    return make_settings({"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "ollama",
+                          "EXECUTION_LLM_PROVIDER": "ollama", "OLLAMA_HOST": server.url, **extra})
+
+
+def test_unload_leaves_ps_empty_of_our_models_and_reports_the_gb(make_settings):
+    with OllamaServer(installed=[{"name": "llama3.1:8b", "size": 4_920_000_000},
+                                 {"name": "llama3.2:3b", "size": 2_019_393_189},
+                                 {"name": "other:1b", "size": 800_000_000}]) as server:
+        admin = OllamaAdmin(server.url)
+        for model in ("llama3.1:8b", "llama3.2:3b", "other:1b"):
+            admin.warm(model)
+        settings = _settings(make_settings, server, PLANNING_OLLAMA_MODEL="llama3.1:8b",
+                             EXECUTION_OLLAMA_MODEL="llama3.2:3b")
+        loaded = {m["name"]: m["vram_gb"] for m in admin.state().loaded}
+        freed = free_vram_for_generation(settings, policy="always")
+        left = [m["name"] for m in admin.state().loaded]
+    assert sorted(freed.unloaded) == ["llama3.1:8b", "llama3.2:3b"]
+    assert freed.freed_gb == pytest.approx(loaded["llama3.1:8b"] + loaded["llama3.2:3b"], abs=0.02)
+    assert left == ["other:1b"]  # only the models this extension uses
+
+
+def test_policy_auto_unloads_only_when_they_do_not_fit(make_settings):
+    with OllamaServer(installed=[{"name": "llama3.1:8b", "size": 4_920_000_000}]) as server:
+        admin = OllamaAdmin(server.url)
+        settings = _settings(make_settings, server, PLANNING_OLLAMA_MODEL="llama3.1:8b",
+                             EXECUTION_OLLAMA_MODEL="llama3.1:8b")
+        admin.warm("llama3.1:8b")
+        roomy = free_vram_for_generation(settings, SdFacts(family="sd15", width=512, height=512),
+                                         policy="auto", reading=what_if(24))
+        assert roomy.unloaded == [] and roomy.reason == "they fit together"
+        tight = free_vram_for_generation(settings, SdFacts(family="sdxl"), policy="auto", reading=what_if(8))
+        assert tight.unloaded == ["llama3.1:8b"]
+        never = free_vram_for_generation(settings, SdFacts(family="sdxl"), policy="never", reading=what_if(8))
+        assert never.reason == "policy never"
+
+
+def test_pull_streams_progress_and_can_be_cancelled():
+    with OllamaServer(pull_delay=0.05) as server:
+        admin = OllamaAdmin(server.url)
+        seen = []
+        admin.pull("gemma2:2b", on_progress=seen.append)
+        assert seen[-1].status == "success" and any(0 < p.fraction < 1 for p in seen)
+        assert any(m["name"] == "gemma2:2b" for m in admin.state().installed)
+
+        cancel = CancelToken()
+        steps = []
+
+        def on_progress(progress):
+            steps.append(progress)
+            if len(steps) == 3:
+                threading.Timer(0.01, cancel.cancel).start()
+
+        start = time.monotonic()
+        with pytest.raises(Cancelled):
+            admin.pull("qwen2.5:14b", on_progress=on_progress, cancel=cancel)
+        assert time.monotonic() - start < 2
+        deadline = time.monotonic() + 3
+        while "qwen2.5:14b" not in server.pulls_cut and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "qwen2.5:14b" in server.pulls_cut
+        assert not any(m["name"] == "qwen2.5:14b" for m in admin.state().installed)
+
+
+def test_auto_configure_picks_models_and_the_banner_says_so(make_settings):
+    with OllamaServer(installed=[{"name": "llama3.1:8b", "size": 4_920_000_000},
+                                 {"name": "llama3.2:3b", "size": 2_019_393_189}]) as server:
+        settings = _settings(make_settings, server, OLLAMA_AUTO_CONFIGURE="true", EXECUTION_OLLAMA_MODEL="mine:1b")
+        report = machine_report(settings, SdFacts(family="sd15"), reading=what_if(16))
+        notes = auto_configure(settings, report.recommended)
+    assert settings.planning.model == "llama3.1:8b"
+    assert settings.execution.model == "mine:1b"  # the user's own choice stays
+    assert len(notes) == 1 and notes[0].startswith("planning: llama3.1:8b")
+    assert "Planning: Ollama (llama3.1:8b) (auto: fits" in settings.banner()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "sdpa_ext", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path),
+                               "OLLAMA_HOST": f"127.0.0.1:{_free_port()}"}, timeout=60)
+
+
+@pytest.mark.parametrize(("gb", "pair"), [("16", ["llama3.1:8b", "phi3:mini"]), ("8", ["mistral:7b", "llama3.2:3b"]),
+                                          ("4", ["llama3.2:3b", "gemma2:2b"])])
+def test_cli_what_if_prints_the_guides_pairs(tmp_path, gb, pair):
+    result = _cli("hardware", "--vram-gb", gb, "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    dual = json.loads(result.stdout)["recommended"]["dual"]
+    assert [dual["planning"]["model"], dual["execution"]["model"]] == pair
+
+
+def test_cli_8gb_sdxl_fits_or_says_swap_with_the_reason(tmp_path):
+    result = _cli("hardware", "--vram-gb", "8", "--family", "sdxl", "--json", tmp_path=tmp_path)
+    data = json.loads(result.stdout)
+    rec = data["recommended"]
+    assert rec["mode"] == "swap" and "6.9 GB" in rec["reason"] and "Swap mode" in rec["reason"]
+    assert set(data) >= {"gpus", "sd", "budget_gb", "ollama", "recommended"}
+    assert data["sd"] == {"checkpoint": "", "family": "sdxl", "footprint_gb": 6.9, "source": "--family",
+                          "working_gb": data["sd"]["working_gb"], "mode": "normal"}
+
+
+def test_serve_answers_get_hardware(tmp_path):
+    port = _free_port()
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
+                              env={"PATH": "", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path),
+                                   "OLLAMA_HOST": f"127.0.0.1:{_free_port()}"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        data = None
+        for _ in range(100):
+            try:
+                data = requests.get(f"http://127.0.0.1:{port}/hardware", timeout=2).json()
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert data is not None, "serve did not start"
+        assert set(data) >= {"gpus", "sd", "budget_gb", "ollama", "recommended"}
+        assert set(data["recommended"]) >= {"single", "dual", "mode", "reason"}
+        assert set(data["ollama"]) >= {"host", "reachable", "version", "installed", "loaded"}
+        assert data["gpus"] == [] and data["message"].startswith("no CUDA GPU")
+        assert requests.get(f"http://127.0.0.1:{port}/sdpa/v1/hardware", timeout=10).json()["cuda"] is False
+    finally:
+        server.terminate()
+        server.wait(10)
