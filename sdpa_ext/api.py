@@ -57,6 +57,23 @@ def _validate(kind: str, body: Any) -> dict:
     return body
 
 
+def basic_auth(credentials: dict[str, str]):
+    """The WebUI's --api-auth (user:password,...) as a dependency; the user name goes to request.state."""
+    from secrets import compare_digest
+
+    from fastapi import Depends, HTTPException
+    from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+    def check(request: Request, given: HTTPBasicCredentials = Depends(HTTPBasic())) -> None:  # noqa: B008
+        expected = credentials.get(given.username)
+        if expected is None or not compare_digest(given.password, expected):
+            raise HTTPException(status_code=401, detail="Incorrect username or password",
+                                headers={"WWW-Authenticate": "Basic"})
+        request.state.sdpa_user = given.username
+
+    return Depends(check)
+
+
 def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
                 user: Callable[[Any], str] | None = None):
     """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth)."""

@@ -48,18 +48,23 @@ class Assistant:
         self.roles = roles or Roles.from_settings(self.settings)
         self.language = language
 
+    def _family(self, asked: str | None) -> str:
+        """`auto` means the settings' family (SDPA_FAMILY), itself `auto` unless the user chose one."""
+        return self.settings.family if (asked or "auto") == "auto" else asked
+
     def plan(self, description: str, *, ctx: HostContext | None = None, family: str | None = "auto",
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
         """Description -> a first prompt, by the planning LLM."""
         description = clean_input("description", description, MAX_DESCRIPTION)
-        chosen, reason = resolve_family(family, ctx)
+        chosen, reason = resolve_family(self._family(family), ctx)
         style_data = get_style(style)
         compact_form = self.settings.compact("planning")
         if compact_form:
             req = compact.plan_request(description, chosen, language=self.language)
         else:
             req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
+        req.stream = self.settings.stream
         completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
         fields = plan_fields(completion, chosen, compact_form=compact_form, style=style_data,
                              description=description)
@@ -77,7 +82,8 @@ class Assistant:
         current.negative_prompt = clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
                                               required=False)
         ctx = ctx or HostContext()
-        chosen, reason = resolve_family(family if family != "auto" or not current.family else current.family, ctx)
+        chosen, reason = resolve_family(self._family(family if family != "auto" or not current.family
+                                                     else current.family), ctx)
         compact_form = self.settings.compact("execution")
         if compact_form:
             req = compact.refine_request(current, instruction, chosen)
@@ -85,6 +91,7 @@ class Assistant:
             locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
                       if not targets(instruction, span)[0]]
             req = refine_request(current, instruction, chosen, language=self.language, locked=locked)
+        req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
         fields = refine_fields(completion, chosen, current, instruction, compact_form=compact_form,
                                embeddings=ctx.embeddings)

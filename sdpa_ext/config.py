@@ -1,6 +1,7 @@
 """Settings from WebUI options, the environment and a `.env` file, each with where it came from.
 
-Precedence: WebUI settings > environment > `.env` file > defaults. Empty values count as unset.
+Precedence: WebUI settings > keys saved in the UI (key file) > environment > `.env` file > defaults.
+Empty values count as unset.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "SDPA_LOCAL_CTX": ("4096", "context length of the embedded model"),
     "SDPA_ANSWER_FORM": ("auto", "full (the model writes every field) or compact (tags only, for tiny models); "
                          "auto: compact for the embedded model and GGUFs under 700 MB"),
+    "SDPA_FAMILY": ("auto", "the model family to write for: auto (detected from the checkpoint) or one family"),
+    "SDPA_STREAM": ("true", "stream answers as they come (false: one request, one answer)"),
+    "SDPA_INFOTEXT": ("false", "write the description and planning model into the image's infotext"),
     "SDPA_VRAM_POLICY": ("auto", "unload Ollama before a generation: auto (only when they do not fit together), "
                          "always, never"),
     "SDPA_VRAM_SCOPE": ("ours", "which Ollama models to unload: ours (the ones this extension uses) or all"),
@@ -107,6 +111,9 @@ class Settings:
     local_threads: int
     local_ctx: int
     answer_form: str
+    family: str
+    stream: bool
+    infotext: bool
     vram_policy: str
     vram_scope: str
     rewarm: bool
@@ -365,7 +372,12 @@ def load_settings(
     elif explicit:
         raise ConfigError("SDPA_ENV_FILE", str(path), hint="file not found")
 
-    layers = _Layers([("WebUI settings", overrides or {}), ("environment", environ), (".env file", file_values)])
+    data_layers = _Layers([("WebUI settings", overrides or {}), ("environment", environ), (".env file", file_values)])
+    data_dir = Path(os.path.expanduser(data_layers.get("SDPA_DATA_DIR") or str(default_data_dir())))
+    from .keyfile import read_keys
+
+    layers = _Layers([("WebUI settings", overrides or {}), ("key file", read_keys(data_dir)),
+                      ("environment", environ), (".env file", file_values)])
     dual = _bool(layers, "USE_DUAL_LLM", "false")
     single = _provider(layers, "LLM_PROVIDER", "local")
     if dual:
@@ -379,7 +391,7 @@ def load_settings(
         execution = RoleConfig("execution", planning.provider, planning.model, planning.endpoint,
                                planning.api_key)
 
-    data_dir = layers.get("SDPA_DATA_DIR") or str(default_data_dir())
+    layers.get("SDPA_DATA_DIR")  # recorded for `config`
     settings = Settings(
         dual=dual,
         planning=planning,
@@ -391,13 +403,16 @@ def load_settings(
         local_threads=int(_number(layers, "SDPA_LOCAL_THREADS", int, 0)),
         local_ctx=int(_number(layers, "SDPA_LOCAL_CTX", int, 512)),
         answer_form=_choice(layers, "SDPA_ANSWER_FORM", ("auto", "full", "compact")),
+        family=_choice(layers, "SDPA_FAMILY", ("auto", "sdxl", "sd15", "pony", "illustrious", "flux", "sd3")),
+        stream=_bool(layers, "SDPA_STREAM", EXTRAS["SDPA_STREAM"][0]),
+        infotext=_bool(layers, "SDPA_INFOTEXT", EXTRAS["SDPA_INFOTEXT"][0]),
         vram_policy=_choice(layers, "SDPA_VRAM_POLICY", ("auto", "always", "never")),
         vram_scope=_choice(layers, "SDPA_VRAM_SCOPE", ("ours", "all")),
         rewarm=_bool(layers, "SDPA_REWARM", EXTRAS["SDPA_REWARM"][0]),
         ollama_host=next((r.endpoint for r in (planning, execution) if r.provider == "ollama"),
                          normalize_ollama_host(layers.get("OLLAMA_HOST") or model_defaults()["endpoints"]["ollama"])),
         prices_file=layers.get("SDPA_PRICES_FILE"),
-        data_dir=Path(os.path.expanduser(data_dir)),
+        data_dir=data_dir,
         env_file=str(path) if path is not None and path.is_file() else None,
         entries=layers.used,
         warnings=warnings,

@@ -140,22 +140,47 @@ def fallback_text(description: str, family: Family) -> str:
     return ", ".join([*family.prefix, text, *family.quality])
 
 
+_ADD = re.compile(r"^\s*(?:please\s+)?(?:add|include|put in|give (?:it|him|her|them))\s+"
+                  r"(?:an?\s+|the\s+|some\s+)?(.+?)[.!]?$", re.I)
+_REMOVE = re.compile(r"^\s*(?:please\s+)?(?:remove|delete|drop|no more|no|without|get rid of)\s+"
+                     r"(?:the\s+|any\s+)?(.+?)[.!]?$", re.I)
+_ARTICLES = {"a", "an", "the", "some"}
+
+
+def _content(text: str) -> set[str]:
+    return set(words(text)) - _ARTICLES
+
+
+def instruction_edit(instruction: str) -> dict:
+    """"add a red hat" / "remove the cat": what a tiny model should have answered, read from the words."""
+    for pattern, key in ((_ADD, "add"), (_REMOVE, "remove")):
+        match = pattern.match(instruction)
+        if match and len(match.group(1).split()) <= 6:
+            return {key: [match.group(1)]}
+    return {}
+
+
 def apply_edit(prompt: str, data: dict, family: Family, instruction: str) -> tuple[str, list[str], list[str]]:
-    """Remove the named plain terms and add the new ones before the trailing quality tags.
+    """Remove the named plain terms and add the new ones before the trailing quality tags; an explicit
+    "add X" / "remove X" instruction counts even when the model missed it.
     Returns (prompt, removed terms, added terms)."""
-    removing = {" ".join(words(t)) for t in clean_tags(data.get("remove"), 5)}
-    contradicted = _contradicted(instruction)
+    asked = instruction_edit(instruction)
+    data = {"add": [*asked.get("add", []), *(data.get("add") or [])],
+            "remove": [*asked.get("remove", []), *(data.get("remove") or [])]}
+    removing = [_content(t) for t in clean_tags(data.get("remove"), 5)]
+    contradicted = _contradicted(instruction) | set().union(*(_content(t) for t in asked.get("remove", [])))
     kept, removed = [], []
     for start, end in _terms(prompt):
         term = prompt[start:end].strip()
         plain = re.search(r"[<>()\[\]{}]|__|\bBREAK\b|\bAND\b", term) is None
-        if plain and " ".join(words(term)) in removing and may_remove(term, instruction):
+        named = any(phrase and phrase <= _content(term) for phrase in removing)
+        if plain and named and may_remove(term, instruction):
             removed.append(term)
         else:
             kept.append(term)
-    present = {" ".join(words(t)) for t in kept}
-    added = [t for t in clean_tags(data.get("add"), 5)
-             if " ".join(words(t)) not in present and not set(words(t)) & contradicted]
+    present = [_content(t) for t in kept]
+    added = [t for t in clean_tags(data.get("add"), 5)  # nothing already said, nothing contradicting the ask
+             if not any(_content(t) <= have for have in present) and not set(words(t)) & contradicted]
     if family.style == "sentences":
         text = tidy(", ".join(kept))
         return (f"{text} {', '.join(added).capitalize()}." if added else text), removed, added

@@ -1,0 +1,152 @@
+"""SD Prompt Assistant's WebUI entry (A1111 1.10 and Forge): thin glue between the host and sdpa_ext.
+
+The host puts the extension folder on sys.path only while it loads scripts, so everything is imported
+here, at the top. Nothing heavy: sdpa_ext imports no torch, and makes no network call at start-up.
+"""
+
+import threading
+
+import gradio as gr
+from modules import script_callbacks, scripts, shared
+
+from sdpa_ext import host
+from sdpa_ext.api import basic_auth, make_router
+from sdpa_ext.config import load_settings
+from sdpa_ext.errors import SdpaError
+from sdpa_ext.hardware import after_generation, free_vram_for_generation
+from sdpa_ext.secrets import get_logger
+from sdpa_ext.service import Service
+from sdpa_ext.ui.blocks import PARAMS, Fields, Panel, workspace_tab
+
+try:
+    from modules.ui_components import InputAccordion
+except ImportError:  # older hosts: a plain accordion, always "enabled"
+    InputAccordion = None
+
+_log = get_logger("sdpa_ext.webui")
+_service: Service | None = None
+_service_lock = threading.Lock()
+# The host's components by elem_id, collected as the page is built (they exist before ui() runs).
+_found: dict[str, object] = {}
+_IDS = {"prompt": "{tab}_prompt", "negative": "{tab}_neg_prompt", "steps": "{tab}_steps",
+        "cfg_scale": "{tab}_cfg_scale", "distilled_cfg_scale": "{tab}_distilled_cfg_scale", "width": "{tab}_width",
+        "height": "{tab}_height", "sampler_name": "{tab}_sampling", "scheduler": "{tab}_scheduler"}
+
+
+def _load_settings():
+    return load_settings(overrides=host.overrides_from(shared.opts.data, shared.cmd_opts))
+
+
+def _host_context():
+    from modules import sd_models
+
+    model = sd_models.model_data.sd_model  # never shared.sd_model: that would load a checkpoint
+    try:
+        from modules.sd_hijack import model_hijack
+
+        embeddings, clip = getattr(model_hijack, "embedding_db", None), getattr(model_hijack, "clip", None)
+    except ImportError:
+        embeddings, clip = None, None
+    if embeddings is None:
+        try:  # Forge keeps them here
+            from modules.ui_extra_networks_textual_inversion import embedding_db as embeddings
+        except ImportError:
+            embeddings = None
+    return host.host_context(model, forge_params=getattr(sd_models.model_data, "forge_loading_parameters", None),
+                             embeddings=embeddings, hijack_clip=clip)
+
+
+def service() -> Service:
+    global _service
+    with _service_lock:
+        if _service is None:
+            _service = Service(load=_load_settings, host=_host_context)
+        return _service
+
+
+def _reload(*_args) -> None:
+    try:
+        service().reload()
+    except SdpaError as err:
+        print(f"[SD Prompt Assistant] settings: {err}")
+
+
+class PromptAssistantScript(scripts.Script):
+    def __init__(self):
+        super().__init__()
+        for tab in ("txt2img", "img2img"):
+            for template in _IDS.values():
+                elem_id = template.format(tab=tab)
+                self.on_after_component(lambda c, elem_id=elem_id: _found.__setitem__(elem_id, c.component),
+                                        elem_id=elem_id)
+
+    def title(self):
+        return "SD Prompt Assistant"
+
+    def show(self, is_img2img):
+        return scripts.AlwaysVisible
+
+    def ui(self, is_img2img):
+        tab = "img2img" if is_img2img else "txt2img"
+        found = {name: _found.get(template.format(tab=tab)) for name, template in _IDS.items()}
+        fields = Fields(found["prompt"], found["negative"],
+                        {name: found[name] for name in PARAMS if found.get(name) is not None})
+        panel = Panel(service, tab, fields)
+        if InputAccordion is not None:
+            with InputAccordion(False, label="SD Prompt Assistant", elem_id=f"sdpa_{tab}_accordion") as enabled:
+                inputs = panel.build()
+        else:
+            enabled = gr.Checkbox(True, visible=False)
+            with gr.Accordion("SD Prompt Assistant", open=False, elem_id=f"sdpa_{tab}_accordion"):
+                inputs = panel.build()
+        return [enabled, *inputs]
+
+    def before_process(self, p, enabled, *args):
+        """Make room for Stable Diffusion: unload Ollama per the VRAM policy (never fails a generation)."""
+        try:
+            settings = service().settings
+            sd = host.sd_facts(_host_context(), p, shared.cmd_opts)
+            p.sdpa_freed = free_vram_for_generation(settings, sd)
+            if p.sdpa_freed.unloaded:
+                print(f"[SD Prompt Assistant] unloaded {', '.join(p.sdpa_freed.unloaded)} "
+                      f"({p.sdpa_freed.freed_gb:g} GB) before generating")
+        except Exception as err:  # the generation matters more than our housekeeping
+            _log.warning("VRAM release skipped: %s", err)
+
+    def process(self, p, enabled, description, *args):
+        settings = service().settings
+        if enabled and settings.infotext:
+            p.extra_generation_params.update(host.infotext(description or "", settings.planning.label))
+
+    def postprocess(self, p, processed, *args):
+        freed = getattr(p, "sdpa_freed", None)
+        if freed is not None:
+            after_generation(service().settings, freed)
+
+
+def _on_ui_tabs():
+    return [(workspace_tab(service), "Prompt Assistant", "sdpa_tab")]
+
+
+def _on_ui_settings():
+    for option in host.OPTIONS:
+        component = (gr.Dropdown, {"choices": list(option.choices)}) if option.choices else (gr.Textbox, {})
+        info = shared.OptionInfo("", option.label, component[0], component[1], section=host.SECTION)
+        shared.opts.add_option(option.key, info.info(option.info) if option.info else info)
+        shared.opts.onchange(option.key, _reload, call=False)
+
+
+def _on_app_started(demo, app):
+    credentials = dict(item.split(":", 1) for item in (shared.cmd_opts.api_auth or "").split(",") if ":" in item)
+    dependencies = [basic_auth(credentials)] if credentials else []
+    app.include_router(make_router(service, dependencies, user=lambda request: getattr(
+        request.state, "sdpa_user", "")), prefix="/sdpa/v1")
+
+
+try:
+    print(_load_settings().banner())
+except SdpaError as _err:  # a configuration mistake is a line, not a broken WebUI
+    print(f"[SD Prompt Assistant] settings need attention: {_err}")
+script_callbacks.on_ui_tabs(_on_ui_tabs)
+script_callbacks.on_ui_settings(_on_ui_settings)
+script_callbacks.on_app_started(_on_app_started)

@@ -1,0 +1,137 @@
+"""What the WebUI adapter needs that is logic, not glue: reading host objects (duck-typed, so A1111
+and Forge both fit and tests pass fakes), and the settings page's options -> setting overrides.
+
+Nothing here imports `modules`, `gradio` or `torch`; scripts/sdpa.py hands the host's objects in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .config import PROVIDERS, ROLES, load_settings
+from .craft.families import families
+from .hardware.planner import SdFacts
+from .types import HostContext
+
+SECTION = ("sdpa", "SD Prompt Assistant")
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str  # the WebUI option (shared.opts.<key>)
+    label: str
+    env: str  # the setting it overrides; "{role}"/"{provider}" forms are resolved at load time
+    choices: tuple[str, ...] = ()  # () for free text
+    info: str = ""
+
+
+# Blank inherits the environment / .env; a value here wins. Keys are never options (see keyfile.py).
+OPTIONS = (
+    Option("sdpa_mode", "Mode", "USE_DUAL_LLM", ("", "false", "true"), "true: planning + execution LLMs"),
+    Option("sdpa_llm_provider", "Provider (single mode)", "LLM_PROVIDER", ("", *PROVIDERS)),
+    Option("sdpa_model", "Model (single mode)", "{provider}_MODEL", info="blank: the provider's default"),
+    Option("sdpa_planning_provider", "Planning provider (dual mode)", "PLANNING_LLM_PROVIDER", ("", *PROVIDERS)),
+    Option("sdpa_planning_model", "Planning model (dual mode)", "PLANNING_{provider}_MODEL"),
+    Option("sdpa_execution_provider", "Execution provider (dual mode)", "EXECUTION_LLM_PROVIDER", ("", *PROVIDERS)),
+    Option("sdpa_execution_model", "Execution model (dual mode)", "EXECUTION_{provider}_MODEL"),
+    Option("sdpa_ollama_host", "Ollama host", "OLLAMA_HOST", info="host:port or URL"),
+    Option("sdpa_openai_base_url", "OpenAI-compatible base URL", "OPENAI_BASE_URL", info="ends in /v1"),
+    Option("sdpa_anthropic_base_url", "Anthropic base URL", "ANTHROPIC_BASE_URL"),
+    Option("sdpa_gemini_base_url", "Gemini base URL", "GEMINI_BASE_URL"),
+    Option("sdpa_vram_policy", "Unload Ollama before generating", "SDPA_VRAM_POLICY", ("", "auto", "always", "never")),
+    Option("sdpa_family", "Model family", "SDPA_FAMILY", ("", "auto", *families())),
+    Option("sdpa_stream", "Stream answers as they come", "SDPA_STREAM", ("", "true", "false")),
+    Option("sdpa_infotext", "Write the description into the image's infotext", "SDPA_INFOTEXT", ("", "true", "false")),
+    Option("sdpa_fallback", "Planning falls back to the execution LLM", "SDPA_FALLBACK", ("", "true", "false")),
+)
+FLAGS = {"sdpa_env_file": "SDPA_ENV_FILE", "sdpa_ollama_host": "OLLAMA_HOST", "sdpa_data_dir": "SDPA_DATA_DIR",
+         "sdpa_vram_policy": "SDPA_VRAM_POLICY"}
+
+
+def overrides_from(options: Mapping[str, Any], flags: Any = None) -> dict[str, str]:
+    """The settings page's values (and the command-line flags) as setting overrides. Blank inherits."""
+    out = {env: str(getattr(flags, flag)) for flag, env in FLAGS.items()
+           if flags is not None and getattr(flags, flag, None)}
+    plain = {o.env: str(options.get(o.key) or "").strip() for o in OPTIONS if "{" not in o.env}
+    out.update({k: v for k, v in plain.items() if v})
+    templated = [o for o in OPTIONS if "{" in o.env and str(options.get(o.key) or "").strip()]
+    if templated:  # model options name the variable of the provider in effect
+        environ = {**os.environ, **out}
+        settings = load_settings(environ=environ)
+        for option in templated:
+            role = "planning" if option.key.startswith("sdpa_planning") else "execution"
+            provider = settings.role(role).provider
+            out[option.env.format(provider=provider.upper())] = str(options[option.key]).strip()
+    return out
+
+
+def arch_of(model: Any) -> str:
+    """The architecture of a loaded model: A1111's flags, else Forge's engine class name."""
+    if model is None:
+        return ""
+    for flag, arch in (("is_sd3", "sd3"), ("is_sdxl", "sdxl"), ("is_ssd", "sdxl"), ("is_sd2", "sd2"),
+                       ("is_sd1", "sd1")):
+        if getattr(model, flag, False) is True:
+            return arch
+    name = type(model).__name__.lower()
+    for part, arch in (("fakeinitial", ""), ("flux", "flux"), ("chroma", "flux"), ("stablediffusion3", "sd3"),
+                       ("sd35", "sd3"), ("xl", "sdxl"), ("stablediffusion", "sd1")):
+        if part in name:
+            return arch
+    return ""
+
+
+def checkpoint_of(model: Any, forge_params: Mapping | None = None) -> str:
+    """The loaded (A1111) or selected (Forge, before its first generation) checkpoint's name."""
+    info = getattr(model, "sd_checkpoint_info", None) or (forge_params or {}).get("checkpoint_info")
+    return str(getattr(info, "name", "") or getattr(info, "title", "") or "") if info is not None else ""
+
+
+def tokenizer_of(model: Any, hijack_clip: Any = None) -> Callable[[str], list[int]] | None:
+    """The host's own CLIP tokenizer: A1111's hijacked text encoder, or Forge's text-processing engine."""
+    candidates = [hijack_clip] + [getattr(model, name, None) for name in
+                                  ("text_processing_engine_l", "text_processing_engine")]
+    for engine in candidates:
+        tokenize = getattr(engine, "tokenize", None)
+        if callable(tokenize):
+            return lambda text, tokenize=tokenize: list(tokenize([text])[0])
+    return None
+
+
+def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings: Any = None,
+                 hijack_clip: Any = None) -> HostContext:
+    names = list(getattr(embeddings, "word_embeddings", {}) or {})
+    return HostContext(checkpoint=checkpoint_of(model, forge_params), arch=arch_of(model), embeddings=names,
+                       count_tokens=tokenizer_of(model, hijack_clip))
+
+
+def sd_facts(ctx: HostContext, processing: Any = None, cmd_opts: Any = None, resident_gb: float | None = None
+             ) -> SdFacts:
+    """SD's side of the budget from the host: family, the generation's size and batch, memory mode."""
+    from .craft.families import resolve_family
+
+    family = resolve_family("auto", ctx)[0].key if (ctx.arch or ctx.checkpoint) else ""
+    mode = "normal"
+    if cmd_opts is not None:
+        if getattr(cmd_opts, "lowvram", False) or getattr(cmd_opts, "always_low_vram", False):
+            mode = "lowvram"
+        elif getattr(cmd_opts, "medvram", False) or getattr(cmd_opts, "medvram_sdxl", False):
+            mode = "medvram"
+    return SdFacts(family=family, checkpoint=ctx.checkpoint, footprint_gb=resident_gb or None,
+                   source="host" if family else "none", mode=mode,
+                   width=int(getattr(processing, "width", 1024) or 1024),
+                   height=int(getattr(processing, "height", 1024) or 1024),
+                   batch=int(getattr(processing, "batch_size", 1) or 1))
+
+
+def infotext(description: str, label: str) -> dict[str, str]:
+    """What goes into the image's parameters: the description and the planning model, never a key."""
+    text = " ".join(description.split())[:300]
+    return {"SDPA description": text, "SDPA model": label} if text else {}
+
+
+__all__ = ["FLAGS", "OPTIONS", "ROLES", "SECTION", "Option", "arch_of", "checkpoint_of", "host_context",
+           "infotext", "overrides_from", "sd_facts", "tokenizer_of"]

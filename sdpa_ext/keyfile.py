@@ -1,0 +1,54 @@
+"""API keys typed in the UI: kept in the extension's own owner-only file (0600), never in the WebUI's
+config.json (which `GET /sdapi/v1/options` hands to anyone) and never shown again once saved."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import secrets
+
+KEY_NAMES = ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENAI_API_KEY")
+FILE_NAME = "keys.json"
+
+
+def read_keys(data_dir: Path) -> dict[str, str]:
+    path = data_dir / FILE_NAME
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    keys = {k: v for k, v in values.items() if k in KEY_NAMES and isinstance(v, str) and v}
+    secrets.register(*keys.values())
+    return keys
+
+
+def save_key(data_dir: Path, name: str, value: str) -> None:
+    """Set (or, with an empty value, remove) one key. The file is created owner-only, atomically."""
+    if name not in KEY_NAMES:
+        raise ValueError(f"unknown key {name!r}; valid: {', '.join(KEY_NAMES)}")
+    keys = read_keys(data_dir)
+    value = value.strip()
+    if value:
+        keys[name] = value
+        secrets.register(value)
+    else:
+        keys.pop(name, None)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".keys-", dir=data_dir)  # mkstemp creates it 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(keys, out)
+        os.chmod(temp, 0o600)
+        os.replace(temp, data_dir / FILE_NAME)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def shown(data_dir: Path) -> dict[str, str]:
+    """What the UI may show: `set (...abcd)` or `not set`."""
+    keys = read_keys(data_dir)
+    return {name: secrets.mask(keys.get(name)) for name in KEY_NAMES}

@@ -1,0 +1,30 @@
+"""The few differences between Gradio 3.41 (A1111) and Gradio 4.x (Forge, standalone), in one place."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+GRADIO_MAJOR = int(gr.__version__.split(".")[0])
+
+
+def js(code: str) -> dict:
+    """The keyword for a client-side function: `_js=` in Gradio 3, `js=` in 4."""
+    return {"js": code} if GRADIO_MAJOR >= 4 else {"_js": code}
+
+
+def choices_of(component) -> list[str]:
+    """A dropdown's choices as plain values (Gradio 4 keeps (label, value) pairs)."""
+    values = []
+    for choice in getattr(component, "choices", None) or []:
+        values.append(choice[1] if isinstance(choice, tuple | list) else choice)
+    return [str(v) for v in values]
+
+
+def queue_kwargs(limit: int | None) -> dict:
+    """Per-event concurrency exists only in Gradio 4."""
+    return {"concurrency_limit": limit} if GRADIO_MAJOR >= 4 else {}
+
+
+def username(request) -> str:
+    """The logged-in user (WebUI --gradio-auth), or "" without logins."""
+    return (getattr(request, "username", None) or "") if request is not None else ""
