@@ -3,7 +3,7 @@
     python install.py               what the WebUI runs before it starts (see below)
     python install.py --local       the embedded model, whatever is configured
     python install.py --standalone  + what `python -m sdpa_ext` needs outside the WebUI
-    python install.py --dev         + the test tools
+    python install.py --dev         + the test tools (and Debian's chromium for the browser tests)
 
 Inside the WebUI (it runs this file with its venv's Python, unless started with --skip-install or
 --skip-prepare-environment): provider calls need only `requests`, which every WebUI venv has, so
@@ -16,6 +16,8 @@ is ever installed, and offline a failed install prints one line and the WebUI st
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +77,19 @@ def install_local() -> bool:
     return pip("--no-deps", *missing)
 
 
+def ensure_chromium() -> bool:
+    """The browser tests drive Debian's chromium (Playwright's own download cannot work offline)."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return True
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("[SD Prompt Assistant] installing chromium for the browser tests (apt-get)")
+        result = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, text=True)
+        if result.returncode == 0:
+            return True
+    print("[SD Prompt Assistant] the browser tests need chromium: `sudo apt-get install chromium`")
+    return False
+
+
 def main(argv: list[str]) -> int:
     extras = "standalone,dev" if "--dev" in argv else "standalone" if "--standalone" in argv else ""
     ok = True
@@ -83,6 +98,8 @@ def main(argv: list[str]) -> int:
         ok = pip("-e", f"{HERE}[{extras}]")
     if extras or "--local" in argv or local_in_use():
         ok = install_local() and ok
+    if "--dev" in argv:
+        ok = ensure_chromium() and ok
     return 0 if ok or not extras else 1  # the WebUI's own run never fails its start
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict
+from secrets import compare_digest
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from .errors import Cancelled, ConfigError, ProviderError
 from .secrets import scrub
@@ -59,11 +61,6 @@ def _validate(kind: str, body: Any) -> dict:
 
 def basic_auth(credentials: dict[str, str]):
     """The WebUI's --api-auth (user:password,...) as a dependency; the user name goes to request.state."""
-    from secrets import compare_digest
-
-    from fastapi import Depends, HTTPException
-    from fastapi.security import HTTPBasic, HTTPBasicCredentials
-
     def check(request: Request, given: HTTPBasicCredentials = Depends(HTTPBasic())) -> None:  # noqa: B008
         expected = credentials.get(given.username)
         if expected is None or not compare_digest(given.password, expected):

@@ -1,0 +1,108 @@
+"""The HTTP API (one router, plain dicts): runs under pydantic 2 (Forge, standalone) and pydantic 1
+(A1111; CI runs this file again in the Gradio 3.41 environment)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from sdpa_ext.api import basic_auth, make_router
+from sdpa_ext.service import Service
+
+from .conftest import OPENAI_KEY, assert_no_keys
+from .wire import OpenAIServer
+
+ANSWER = json.dumps({"prompt": "cabin, snow, dusk", "negative_prompt": "blurry", "params": {"steps": 25},
+                     "notes": "n"})
+
+
+@pytest.fixture
+def wire():
+    with OpenAIServer(api_key=OPENAI_KEY, answer=ANSWER) as server:
+        yield server
+
+
+@pytest.fixture
+def client(make_settings, wire):
+    settings = make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
+                              "OPENAI_API_KEY": OPENAI_KEY, "OLLAMA_HOST": "127.0.0.1:9"})
+    service = Service(settings)
+    app = FastAPI()
+    app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+    return TestClient(app)
+
+
+def test_plan_then_refine_with_diff(client, wire):
+    planned = client.post("/sdpa/v1/plan", json={"description": "a cabin", "session": "s1"})
+    assert planned.status_code == 200, planned.text
+    data = planned.json()
+    assert data["prompt"] == "cabin, snow, dusk" and data["params"]["steps"] == 25
+    assert data["diff"] == {"added": [], "removed": []}
+    wire.answer = json.dumps({"prompt": "cabin, snow, night", "negative_prompt": "blurry", "params": {},
+                              "notes": "darker"})
+    refined = client.post("/sdpa/v1/refine", json={"instruction": "darker", "prompt": data["prompt"],
+                                                   "negative_prompt": "blurry", "session": "s1"})
+    assert refined.status_code == 200, refined.text
+    assert refined.json()["diff"] == {"added": ["night"], "removed": ["dusk"]}
+    history = client.get("/sdpa/v1/history", params={"search": "cabin"}).json()["versions"]
+    assert [v["prompt"] for v in history][:2] == ["cabin, snow, night", "cabin, snow, dusk"]
+
+
+@pytest.mark.parametrize(("body", "field", "message"), [
+    ({"description": "x", "base_url": "http://169.254.169.254/"}, "base_url", "unknown field"),
+    ({"description": "x", "provider": "openai"}, "provider", "unknown field"),
+    ({}, "description", "field required"),
+    ({"description": 42}, "description", "expected str"),
+    ({"description": ""}, "description", "field required"),
+    ({"description": "x" * 5000}, "description", "limit is 4,000"),
+    ({"description": "x", "family": "fluxx"}, "family", "did you mean 'flux'"),
+])
+def test_bad_input_is_422_naming_the_field(client, wire, body, field, message):
+    response = client.post("/sdpa/v1/plan", json=body)
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", field] and message in detail["msg"]
+    assert wire.requests == []  # no call reached the provider
+
+
+def test_invalid_json_and_a_huge_body(client):
+    assert client.post("/sdpa/v1/plan", content=b"{not json").status_code == 422
+    assert client.post("/sdpa/v1/plan", content=b"[1, 2]").json()["detail"][0]["loc"] == ["body", "body"]
+    huge = json.dumps({"description": "x" * 300_000}).encode()
+    assert "larger than" in client.post("/sdpa/v1/plan", content=huge).json()["detail"][0]["msg"]
+
+
+def test_provider_errors_are_502_naming_the_provider_without_the_key(client, wire):
+    from .wire import Error
+
+    wire.script("/chat/completions", Error(401, f"bad key {OPENAI_KEY}"))
+    response = client.post("/sdpa/v1/plan", json={"description": "a cabin"})
+    assert response.status_code == 502
+    assert response.json()["detail"].startswith("openai HTTP 401")
+    assert_no_keys(response.text)
+
+
+def test_config_and_hardware_never_show_a_key(client):
+    config = client.get("/sdpa/v1/config")
+    assert config.status_code == 200 and config.json()["roles"]["planning"]["api_key"] == "set"
+    assert "set (...efgh)" in config.text
+    hardware = client.get("/sdpa/v1/hardware").json()
+    assert set(hardware) >= {"gpus", "sd", "budget_gb", "ollama", "recommended"}
+    assert_no_keys(config.text, json.dumps(hardware))
+
+
+def test_api_auth_protects_the_routes(make_settings):
+    service = Service(make_settings())
+    app = FastAPI()
+    app.include_router(make_router(lambda: service, [basic_auth({"alice": "s3cret"})],
+                                   user=lambda request: request.state.sdpa_user), prefix="/sdpa/v1")
+    client = TestClient(app)
+    assert client.get("/sdpa/v1/config").status_code == 401
+    wrong = base64.b64encode(b"alice:nope").decode()
+    assert client.get("/sdpa/v1/config", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
+    right = base64.b64encode(b"alice:s3cret").decode()
+    assert client.get("/sdpa/v1/history", headers={"Authorization": f"Basic {right}"}).status_code == 200

@@ -1,0 +1,153 @@
+"""The standalone app in a real headless browser (Debian's chromium, driven by Playwright), with the
+embedded model answering: describe, generate, refine, undo, the token count, the hardware panel, and a
+provider error that leaves the prompt alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+TIMEOUT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(tmp_path: Path, env_text: str) -> tuple[subprocess.Popen, str]:
+    env_file = tmp_path / "app.env"
+    env_file.write_text(env_text, encoding="utf-8")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY", "_BASE_URL"))}
+    env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"), GRADIO_ANALYTICS_ENABLED="False",
+               OLLAMA_HOST=f"127.0.0.1:{_free_port()}")
+    log = open(tmp_path / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(url + "/", timeout=2).status_code == 200:
+                return process, url
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.terminate()
+    raise AssertionError("serve did not start: " + (tmp_path / "serve.log").read_text(encoding="utf-8")[-2000:])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    process, url = _serve(tmp_path_factory.mktemp("app"), "")
+    yield url
+    process.terminate()
+    process.wait(15)
+
+
+def _open(page, url: str) -> None:
+    """Gradio keeps a connection open, so "network idle" never comes: wait for our components."""
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#sdpa_tab_description textarea", timeout=TIMEOUT_MS)
+
+
+def _value(page, elem_id: str) -> str:
+    return page.locator(f"#{elem_id} textarea").first.input_value()
+
+
+def _wait_value(page, elem_id: str, condition, what: str) -> str:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        value = _value(page, elem_id)
+        if condition(value):
+            return value
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{what}: #{elem_id} is {_value(page, elem_id)!r}; status: "
+                         f"{page.locator('#sdpa_tab_status').inner_text()}")
+
+
+def test_describe_generate_refine_undo_tokens_hardware(browser, app):
+    page = browser.new_page()
+    _open(page, app)
+    page.locator("#sdpa_tab_description textarea").fill("a cozy cabin in a snowy forest at dusk")
+    page.locator("#sdpa_tab_plan").click()
+    first = _wait_value(page, "sdpa_tab_prompt", lambda v: v.strip() != "", "the prompt never appeared")
+    assert "masterpiece" in first  # the SDXL family's quality tags
+    assert _value(page, "sdpa_tab_negative").strip()
+    page.wait_for_function("document.querySelector('#sdpa_tab_tokens').innerText.includes('Prompt')")
+    assert "/75" in page.locator("#sdpa_tab_tokens").inner_text()
+    assert "SmolLM2" in page.locator("#sdpa_tab_status").inner_text()
+
+    page.locator("#sdpa_tab_feedback textarea").fill("add a red hat")
+    page.locator("#sdpa_tab_refine").click()
+    second = _wait_value(page, "sdpa_tab_prompt", lambda v: v != first, "Refine did not change the prompt")
+    assert "red hat" in second
+    page.wait_for_function("document.querySelector('#sdpa_tab_diff').innerText.includes('red hat')")
+
+    page.locator("#sdpa_tab_undo").click()
+    _wait_value(page, "sdpa_tab_prompt", lambda v: v == first, "Undo did not restore the first prompt")
+    page.locator("#sdpa_tab_redo").click()
+    _wait_value(page, "sdpa_tab_prompt", lambda v: v == second, "Redo did not bring the refinement back")
+
+    page.wait_for_function("document.querySelector('#sdpa_tab_hardware').innerText.includes('no CUDA GPU')")
+    versions = page.locator("#sdpa_tab_versions").inner_text()
+    assert "plan" in versions and "refine" in versions
+    page.close()
+
+
+def test_hand_edits_are_refined_and_kept_in_history(browser, app):
+    page = browser.new_page()
+    _open(page, app)
+    page.locator("#sdpa_tab_prompt textarea").fill("old lighthouse, stormy sea, (dramatic light:1.2), BREAK, rain")
+    page.locator("#sdpa_tab_feedback textarea").fill("add a seagull")
+    page.locator("#sdpa_tab_refine").click()
+    refined = _wait_value(page, "sdpa_tab_prompt", lambda v: "seagull" in v, "Refine ignored the hand edit")
+    assert "(dramatic light:1.2)" in refined and "BREAK" in refined
+    page.locator("#sdpa_tab_undo").click()
+    _wait_value(page, "sdpa_tab_prompt", lambda v: v.startswith("old lighthouse") and "seagull" not in v,
+                "Undo did not come back to the hand-written prompt")
+    page.close()
+
+
+def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_path):
+    process, url = _serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{_free_port()}\n")
+    try:
+        page = browser.new_page()
+        _open(page, url)
+        mine = "my own prompt, (keep:1.1), <lora:mine:0.5>"
+        page.locator("#sdpa_tab_prompt textarea").fill(mine)
+        page.locator("#sdpa_tab_feedback textarea").fill("make it darker")
+        page.locator("#sdpa_tab_refine").click()
+        page.wait_for_function("document.querySelector('#sdpa_tab_status').innerText.includes('ollama')",
+                               timeout=TIMEOUT_MS)
+        status = page.locator("#sdpa_tab_status").inner_text()
+        assert "cannot connect" in status and "unchanged" in status
+        assert _value(page, "sdpa_tab_prompt") == mine
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(15)

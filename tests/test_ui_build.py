@@ -1,0 +1,100 @@
+"""The UI builds and wires under the installed Gradio. CI runs this file twice: under Gradio 4.40
+(Forge, standalone) and, in a second environment, under Gradio 3.41.2 (A1111)."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from sdpa_ext.service import Service
+from sdpa_ext.types import PromptVersion
+from sdpa_ext.ui import compat, render
+from sdpa_ext.ui.blocks import Fields, Panel, _param_value, build_standalone, workspace_tab
+
+
+@pytest.fixture
+def service(make_settings):
+    return Service(make_settings())
+
+
+def _elem_ids(blocks: gr.Blocks) -> set[str]:
+    return {c.get("props", {}).get("elem_id") for c in blocks.config["components"]} - {None}
+
+
+def test_standalone_app_has_every_part(service):
+    app = build_standalone(service)
+    ids = _elem_ids(app)
+    for part in ("description", "plan", "feedback", "refine", "cancel", "undo", "redo", "preview", "diff", "tokens",
+                 "status", "prompt", "negative", "versions", "hardware", "check", "save_keys", "provenance"):
+        assert f"sdpa_tab_{part}" in ids, part
+    assert {f"sdpa_tab_chip_{c}" for c in ("darker", "more_detail", "square")} <= ids
+    assert "sdpa_tab_send_txt2img" not in ids  # copy buttons instead of send-to, standalone
+
+
+def test_webui_tab_sends_to_txt2img_with_client_side_code(service):
+    tab = workspace_tab(lambda: service)
+    assert "sdpa_tab_send_txt2img" in _elem_ids(tab) and "sdpa_tab_send_img2img" in _elem_ids(tab)
+    code = [d.get("js") for d in tab.config["dependencies"] if d.get("js")]
+    assert any("sdpaSendTo('txt2img'" in str(c) for c in code)
+
+
+def test_a_panel_writes_into_host_fields_and_settings(service):
+    with gr.Blocks() as page:
+        prompt = gr.Textbox(elem_id="txt2img_prompt")
+        negative = gr.Textbox(elem_id="txt2img_neg_prompt")
+        steps = gr.Slider(1, 150, 20, elem_id="txt2img_steps")
+        sampler = gr.Dropdown(["Euler a", "DPM++ 2M"], value="Euler a", elem_id="txt2img_sampling")
+        panel = Panel(lambda: service, "txt2img", Fields(prompt, negative, {"steps": steps, "sampler_name": sampler}))
+        inputs = panel.build()
+    assert len(inputs) == 5 and "sdpa_txt2img_refine" in _elem_ids(page)
+    outputs = panel._outputs()
+    assert outputs[:4] == [prompt, negative, steps, sampler]
+    plan = next(d for d in page.config["dependencies"] if d["targets"] and _target(page, d) == "sdpa_txt2img_plan")
+    assert len(plan["outputs"]) == len(outputs)
+
+    version = PromptVersion(prompt="cabin", negative_prompt="blurry",
+                            params={"steps": 30, "sampler_name": "DPM++ 2M", "scheduler": "Karras"})
+    service.history.session("s").push(version)
+    shown = panel._show(version, {"id": "s"}, True, "")
+    assert len(shown) == len(outputs)
+    assert shown[:2] == ("cabin", "blurry")
+    assert _update_value(shown[2]) == 30 and _update_value(shown[3]) == "DPM++ 2M"
+    kept = panel._show(version, {"id": "s"}, False, "")
+    assert _update_value(kept[2]) is None  # "apply suggested settings" off: the sliders stay
+
+
+def test_undo_with_nothing_to_undo_changes_nothing(service):
+    with gr.Blocks():
+        panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
+        panel.build()
+    result = panel.undo(None, True)
+    assert "nothing to undo" in result[-2] and isinstance(result[-1], dict)
+    assert _update_value(result[0]) is None
+
+
+def test_compat_helpers_match_the_installed_gradio():
+    major = int(gr.__version__.split(".")[0])
+    assert compat.js("() => 1") == ({"js": "() => 1"} if major >= 4 else {"_js": "() => 1"})
+    with gr.Blocks():
+        dropdown = gr.Dropdown(["Euler a", "DPM++ 2M"])
+    assert compat.choices_of(dropdown) == ["Euler a", "DPM++ 2M"]
+    assert _param_value("sampler_name", "Heun", dropdown) is None
+    assert _param_value("sampler_name", "Euler a", dropdown) == "Euler a"
+    assert compat.username(None) == ""
+
+
+def test_rendered_html_escapes_model_text():
+    version = PromptVersion(prompt="x", provider="claude", model="<script>alert(1)</script>",
+                            warnings=["<img src=x onerror=alert(1)>"])
+    html = render.status(version) + render.diff({"added": ["<b>"], "removed": []})
+    assert "<script>" not in html and "<img" not in html and "&lt;b&gt;" in html
+
+
+def _target(page: gr.Blocks, dependency: dict) -> str:
+    target = dependency["targets"][0]
+    block_id = target[0] if isinstance(target, list | tuple) else target
+    return page.blocks[block_id].elem_id
+
+
+def _update_value(update) -> object:
+    return update.get("value") if isinstance(update, dict) else getattr(update, "value", update)
