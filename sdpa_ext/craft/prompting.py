@@ -84,19 +84,17 @@ def plan_request(description: str, family: Family, *, style: dict | None = None,
 
 def refine_request(current: PromptVersion, instruction: str, family: Family, *, language: str = "English",
                    locked: list[str] | None = None) -> ChatRequest:
-    """The execution LLM's request: only the current fields and the instruction, never the history."""
-    locked_line = ""
-    if locked:
-        locked_line = ("- These pieces are locked; copy each one exactly, unless the instruction asks to remove "
-                       "it: " + " ; ".join(locked))
+    """The execution LLM's request: only the current fields and the instruction, never the history.
+    The system prompt is the same for every refine of a family (so providers can cache it); what
+    changes from call to call, the locked spans included, goes in the user message."""
     system = "\n".join([
         f"You edit a Stable Diffusion {family.label} prompt.",
         "- Apply only the change the instruction asks for. Keep everything else exactly as it is: the same "
         "terms, in the same order, with the same syntax.",
         "- Never rewrite LoRA tags <lora:name:weight>, <lyco:...>, <hypernet:...>, attention weights "
         "(term:1.2), (term), [term], prompt editing [a:b:0.5], alternation [a|b], BREAK, AND, __wildcards__ "
-        "or {a|b} variants, unless the instruction names them.",
-        locked_line,
+        "or {a|b} variants, unless the instruction names them. Locked pieces are copied exactly unless the "
+        "instruction asks to remove them.",
         "- To remove something, delete its terms. To emphasise, add a weight such as (term:1.2), at most 1.5.",
         f"- Style of this family: {family.rules}",
         f"- Write in {language}.",
@@ -106,16 +104,21 @@ def refine_request(current: PromptVersion, instruction: str, family: Family, *, 
     ])
     example = _examples()["refine"][family.style]
     messages = [
-        Message("user", _refine_ask(example["prompt"], example["negative_prompt"], {}, example["instruction"])),
+        Message("user", _refine_ask(example["prompt"], example["negative_prompt"], {}, example["instruction"],
+                                    ["<lora:fur_detail:0.7>", "(soft morning light:1.2)", "BREAK"]
+                                    if family.style == "tags" else [])),
         Message("assistant", json.dumps(example["answer"])),
-        Message("user", _refine_ask(current.prompt, current.negative_prompt, current.params, instruction)),
+        Message("user", _refine_ask(current.prompt, current.negative_prompt, current.params, instruction,
+                                    locked or [])),
     ]
-    return ChatRequest(messages=messages, system="\n".join(line for line in system.split("\n") if line),
-                       schema=answer_schema(family), schema_name="sd_prompt_edit", temperature=0.3,
-                       max_tokens=700)
+    return ChatRequest(messages=messages, system=system, schema=answer_schema(family), schema_name="sd_prompt_edit",
+                       temperature=0.3, max_tokens=700)
 
 
-def _refine_ask(prompt: str, negative: str, params: dict, instruction: str) -> str:
+def _refine_ask(prompt: str, negative: str, params: dict, instruction: str, locked: list[str]) -> str:
     settings = {k: v for k, v in params.items() if k in PARAM_KEYS}
-    return (f"Current prompt: {prompt}\nCurrent negative prompt: {negative}\n"
-            f"Current settings: {json.dumps(settings)}\nInstruction: {instruction}")
+    lines = [f"Current prompt: {prompt}", f"Current negative prompt: {negative}",
+             f"Current settings: {json.dumps(settings)}"]
+    if locked:
+        lines.append("Locked pieces: " + " ; ".join(locked))
+    return "\n".join([*lines, f"Instruction: {instruction}"])

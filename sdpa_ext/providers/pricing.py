@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -25,12 +26,17 @@ def price_for(provider: str, model: str, override: str = "") -> dict | None:
     prices = load_prices(override)
     if provider in prices["free_providers"]:
         return {"input": 0.0, "output": 0.0, "cache_write": 0.0, "cache_read": 0.0}
-    name = model.split("/")[-1].removeprefix("models/")
-    rows = prices["models"]
+    name = _norm(model.split("/")[-1].removeprefix("models/"))
+    rows = {_norm(key): row for key, row in prices["models"].items()}
     if name in rows:
         return rows[name]
     prefixes = [key for key in rows if name.startswith(key)]
     return rows[max(prefixes, key=len)] if prefixes else None
+
+
+def _norm(model: str) -> str:
+    """Version dots and dashes alike: OpenRouter's "claude-haiku-4.5" is Anthropic's "claude-haiku-4-5"."""
+    return re.sub(r"(?<=\d)\.(?=\d)", "-", model.lower())
 
 
 def cost_usd(provider: str, model: str, usage: Usage, override: str = "") -> float | None:
