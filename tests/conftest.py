@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+
 import pytest
 
 from sdpa_ext.config import Settings, load_settings
@@ -11,6 +14,30 @@ CLAUDE_KEY = "sk-ant-test-SECRETclaude-0123456789abcd"
 GEMINI_KEY = "AIzaTEST-SECRETgemini-0123456789wxyz"
 OPENAI_KEY = "sk-test-SECRETopenai-0123456789efgh"
 FAKE_KEYS = (CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fake_keys_everywhere():
+    """The whole suite runs with recognisable fake keys in the environment, so a leak anywhere shows."""
+    names = {"ANTHROPIC_API_KEY": CLAUDE_KEY, "GEMINI_API_KEY": GEMINI_KEY, "OPENAI_API_KEY": OPENAI_KEY}
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def _no_key_in_output(capsys, caplog):
+    """After every test: no key in what it printed or logged (our loggers at DEBUG)."""
+    caplog.set_level(logging.DEBUG, logger="sdpa_ext")
+    yield
+    out, err = capsys.readouterr()
+    assert_no_keys(out, err, caplog.text)
+    print(out, end="")  # give the output back to pytest's report
 
 
 @pytest.fixture

@@ -49,6 +49,16 @@ def _serve(tmp_path: Path, env_text: str) -> tuple[subprocess.Popen, str]:
     raise AssertionError("serve did not start: " + (tmp_path / "serve.log").read_text(encoding="utf-8")[-2000:])
 
 
+def _stop(process: subprocess.Popen) -> None:
+    """uvicorn waits for open browser connections on SIGTERM; don't wait long."""
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -65,8 +75,7 @@ def browser():
 def app(tmp_path_factory):
     process, url = _serve(tmp_path_factory.mktemp("app"), "")
     yield url
-    process.terminate()
-    process.wait(15)
+    _stop(process)
 
 
 def _open(page, url: str) -> None:
@@ -149,5 +158,32 @@ def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_pat
         assert _value(page, "sdpa_tab_prompt") == mine
         page.close()
     finally:
-        process.terminate()
-        process.wait(15)
+        _stop(process)
+
+
+def test_a_saved_key_is_never_served_again(browser, tmp_path):
+    from .conftest import OPENAI_KEY, assert_no_keys
+
+    process, url = _serve(tmp_path, "")
+    try:
+        page = browser.new_page()
+        _open(page, url)
+        page.get_by_text("API keys", exact=True).click()  # the accordion starts closed
+        page.locator("#sdpa_key_openai_api_key input").fill(OPENAI_KEY)
+        page.locator("#sdpa_tab_save_keys").click()
+        page.wait_for_function("document.querySelector('#sdpa_tab_keys_status').innerText.includes('...efgh')",
+                               timeout=TIMEOUT_MS)
+        assert page.locator("#sdpa_key_openai_api_key input").input_value() == ""
+        key_file = tmp_path / "data" / "keys.json"
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        page.reload(wait_until="load")
+        page.wait_for_selector("#sdpa_tab_description textarea", timeout=TIMEOUT_MS)
+        served = [page.content(), requests.get(url + "/config", timeout=10).text,
+                  requests.get(url + "/sdpa/v1/config", timeout=10).text, requests.get(url + "/", timeout=10).text]
+        assert_no_keys(*served)
+        page.get_by_text("API keys", exact=True).click()
+        placeholder = page.locator("#sdpa_key_openai_api_key input").get_attribute("placeholder")
+        assert placeholder == "set (...efgh)"
+        page.close()
+    finally:
+        _stop(process)

@@ -69,8 +69,9 @@ class Panel:
 
     # -- building -------------------------------------------------------------------------
 
-    def build(self) -> list:
-        """The panel's components, created in the current Blocks context; returns the inputs for a Script."""
+    def build(self, wire: bool = True) -> list:
+        """The panel's components, created in the current Blocks context; returns the inputs for a Script.
+        `wire=False` builds them without events (the WebUI's API reads only their default values)."""
         with gr.Row():
             self.description = gr.Textbox(label="Describe the picture", lines=2, elem_id=self.eid("description"),
                                           placeholder="a cozy cabin in a snowy forest at dusk", scale=4)
@@ -95,7 +96,9 @@ class Panel:
         self.tokens = gr.HTML(elem_id=self.eid("tokens"))
         self.status = gr.HTML(elem_id=self.eid("status"))
         self.state = gr.State(None)
-        self._wire()
+        self.events: list = []
+        if wire:
+            self._wire()
         return [self.description, self.feedback, self.family, self.style, self.apply]
 
     def _outputs(self) -> list:
@@ -276,8 +279,7 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
             with gr.Accordion("API keys", open=False):
                 gr.Markdown("Saved in the extension's own owner-only key file, never in the WebUI's settings. A "
                             "saved key is never shown again; leave a box empty to keep it, type a space to remove it.")
-                key_boxes = {name: gr.Textbox(label=name, type="password", elem_id=f"sdpa_key_{name.lower()}",
-                                              placeholder=keyfile.shown(service().settings.data_dir)[name])
+                key_boxes = {name: gr.Textbox(label=name, type="password", elem_id=f"sdpa_key_{name.lower()}")
                              for name in keyfile.KEY_NAMES}
                 save_keys = gr.Button("Save keys", size="sm", elem_id="sdpa_tab_save_keys")
                 keys_status = gr.HTML(elem_id="sdpa_tab_keys_status")
@@ -435,7 +437,13 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
     check.click(do_check, None, [check_html])
     save_keys.click(do_save_keys, list(key_boxes.values()), [keys_status, *key_boxes.values()])
     reload.click(do_reload, None, [banner, provenance])
-    return [(hardware_view, [hardware_html, loaded]), (settings_view, [banner, provenance])]
+
+    def keys_view() -> list:
+        shown = keyfile.shown(service().settings.data_dir)
+        return [gr.update(placeholder=shown[name]) for name in keyfile.KEY_NAMES]
+
+    return [(hardware_view, [hardware_html, loaded]), (settings_view, [banner, provenance]),
+            (keys_view, list(key_boxes.values()))]
 
 
 def build_standalone(service: Service) -> gr.Blocks:
