@@ -17,6 +17,7 @@ from sdpa_ext.hardware import after_generation, free_vram_for_generation
 from sdpa_ext.secrets import get_logger
 from sdpa_ext.service import Service
 from sdpa_ext.ui.blocks import PARAMS, Fields, Panel, workspace_tab
+from sdpa_ext.ui.compat import in_current_blocks
 
 try:
     from modules.ui_components import InputAccordion
@@ -92,13 +93,15 @@ class PromptAssistantScript(scripts.Script):
         fields = Fields(found["prompt"], found["negative"],
                         {name: found[name] for name in PARAMS if found.get(name) is not None})
         panel = Panel(service, tab, fields)
+        # The host's API calls ui() again in a throw-away Blocks for default values: no events there.
+        wire = in_current_blocks(fields.prompt, fields.negative, *fields.params.values())
         if InputAccordion is not None:
             with InputAccordion(False, label="SD Prompt Assistant", elem_id=f"sdpa_{tab}_accordion") as enabled:
-                inputs = panel.build()
+                inputs = panel.build(wire)
         else:
             enabled = gr.Checkbox(True, visible=False)
             with gr.Accordion("SD Prompt Assistant", open=False, elem_id=f"sdpa_{tab}_accordion"):
-                inputs = panel.build()
+                inputs = panel.build(wire)
         return [enabled, *inputs]
 
     def before_process(self, p, enabled, *args):

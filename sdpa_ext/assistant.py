@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from .config import Settings, load_settings
 from .craft import compact
@@ -78,9 +78,9 @@ class Assistant:
 
         The model sees only the current fields and the instruction, never the history."""
         instruction = clean_input("instruction", instruction, MAX_INSTRUCTION)
-        current.prompt = clean_input("prompt", current.prompt, MAX_PROMPT)
-        current.negative_prompt = clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
-                                              required=False)
+        current = replace(current, prompt=clean_input("prompt", current.prompt, MAX_PROMPT),  # never the caller's
+                          negative_prompt=clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
+                                                      required=False))
         ctx = ctx or HostContext()
         chosen, reason = resolve_family(self._family(family if family != "auto" or not current.family
                                                      else current.family), ctx)

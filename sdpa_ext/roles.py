@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .config import RoleConfig, Settings
 from .errors import ProviderError
 from .providers.client import Client
+from .providers.http import Deadline
 from .providers.registry import make_client
 from .providers.types import CancelToken, ChatRequest, Completion
 from .secrets import get_logger
@@ -40,8 +41,9 @@ class Roles:
         """Call the role's client. A failing planning call falls back to the execution client
         (unless SDPA_FALLBACK=false), and the answer says so in its notes."""
         client = self.client(role)
+        deadline = Deadline(self.settings.timeout_s)  # one budget, a fallback included
         try:
-            completion = client.complete(req, on_delta=on_delta, cancel=cancel)
+            completion = client.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
             completion.role = role  # in single mode one client serves both roles
             return completion
         except ProviderError as err:
@@ -52,7 +54,7 @@ class Roles:
             _log.warning(note)
             if on_delta is not None:
                 on_delta(f"\n[{note}]\n")
-            completion = self.execution.complete(req, on_delta=on_delta, cancel=cancel)
+            completion = self.execution.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
             completion.role = "execution"
             completion.notes.insert(0, note)
             return completion

@@ -69,9 +69,10 @@ class Client:
                     key_var=self.wire.key_var)
 
     def complete(self, req: ChatRequest, *, on_delta: Callable[[str], None] | None = None,
-                 cancel: CancelToken | None = None) -> Completion:
-        """Run one chat call (streamed when `req.stream`), retrying per the policy until text has streamed."""
-        deadline = Deadline(self.timeout_s)
+                 cancel: CancelToken | None = None, deadline: Deadline | None = None) -> Completion:
+        """Run one chat call (streamed when `req.stream`), retrying per the policy until text has streamed.
+        `deadline`: a budget shared with an earlier call (a fallback), else SDPA_TIMEOUT from now."""
+        deadline = deadline or Deadline(self.timeout_s)
         notes: list[str] = []
         run = with_retries(lambda: self._attempt(req, deadline, cancel, on_delta, notes),
                            deadline=deadline, cancel=cancel)
@@ -116,15 +117,13 @@ class Client:
             else:
                 lines = iter_lines(http.chunks(response, deadline, cancel))
                 frames = iter_ndjson(lines) if self.wire.stream_format == "ndjson" else iter_sse(lines)
-                for frame in frames:
-                    delta = self.wire.parse_event(frame)
+                for frame in frames:  # read to the end, past the done marker: the connection stays reusable
+                    delta = None if run.done else self.wire.parse_event(frame)
                     if delta is not None:
                         self._take(run, delta, on_delta)
-                        if run.done:
-                            break
-                response.close()
             if not run.done:
-                raise http.error("the stream ended before the answer was complete", retryable=True)
+                raise http.error("the stream ended before the answer was complete", retryable=True,
+                                 hint="try again")
         except ValueError as err:  # a malformed frame
             raise http.error(f"sent a malformed answer: {err}", streamed=run.streamed,
                              hint="the server is not speaking this provider's format; check the base URL") from err

@@ -5,11 +5,14 @@ Keys travel in headers only and every error text is scrubbed here, so no layer a
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import heapq
 import ipaddress
 import json
 import random
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ProtocolError
 
 from .. import secrets
@@ -28,6 +32,7 @@ from .types import CancelToken
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 MAX_TRIES = 3
 MAX_BODY_BYTES = 2_000_000  # a prompt answer is a few KB; anything this big is a broken server
+READ_SIZE = 65_536  # the most read from the socket at once, so the size cap holds memory to about that
 _SPEND_LIMIT = re.compile(r"insufficient_quota|billing|spend(ing)? limit|credit balance|per ?day", re.I)
 _log = secrets.get_logger(__name__)
 _sessions: dict[str, requests.Session] = {}
@@ -100,6 +105,75 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _pieces(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives, at most READ_SIZE bytes at a time (`iter_content(None)` would read a
+    Content-Length body whole before the size cap or the deadline could look at it)."""
+    raw = response.raw
+    if getattr(raw, "chunked", False) or not hasattr(raw, "read1"):  # read1: urllib3 >= 2.3
+        yield from response.iter_content(chunk_size=READ_SIZE)
+        return
+    while piece := raw.read1(READ_SIZE, decode_content=True):
+        yield piece
+
+
+def _shutdown(response: requests.Response) -> None:
+    """Wake a read blocked on the response's socket (closing it from another thread does not)."""
+    try:
+        response.raw.shutdown()  # urllib3 >= 2.3
+    except Exception:
+        sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class Watchdog:
+    """One thread for every deadline in the process (a timer thread per call would cost more)."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._cancelled: set[int] = set()
+        self._count = 0
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run `callback` at monotonic time `when`, unless the returned function is called first."""
+        with self._cond:
+            self._count += 1
+            ticket = self._count
+            heapq.heappush(self._heap, (when, ticket, callback))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True, name="sdpa-deadlines")
+                self._thread.start()
+            self._cond.notify()
+
+        def cancel() -> None:
+            with self._cond:
+                self._cancelled.add(ticket)
+        return cancel
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                when, ticket, callback = self._heap[0]
+                wait = when - time.monotonic()
+                if wait > 0 and ticket not in self._cancelled:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+                if ticket in self._cancelled:
+                    self._cancelled.discard(ticket)
+                    continue
+            with contextlib.suppress(Exception):
+                callback()
+
+
+WATCHDOG = Watchdog()
 
 
 def backoff(attempt: int, retry_after: float | None) -> float:
@@ -179,47 +253,76 @@ class Http:
             if cancel is not None and cancel.cancelled:
                 raise Cancelled() from err
             if err.args and isinstance(err.args[0], ProtocolError):  # connected, then closed without answering
-                raise self.error("the connection closed without an answer", retryable=True) from err
+                raise self.error("the connection closed without an answer", retryable=True,
+                                 hint="try again; if it keeps happening, check the base URL") from err
             raise self.error(f"cannot connect to {self.base_url}", hint=self._down_hint()) from err
         except requests.exceptions.RequestException as err:
             raise self.error(f"request failed: {type(err).__name__}") from err
         if response.status_code >= 400:
             raise self._status_error(response, deadline, cancel)
-        if "html" in response.headers.get("content-type", "") and not call.stream:
+        if "html" in response.headers.get("content-type", ""):  # a web page or a captive portal, streaming or not
             response.close()
             raise self.error(f"{url} answered with an HTML page, not the API",
                              hint="check the base URL; a proxy or a web UI is answering")
         return response
 
     def chunks(self, response: requests.Response, deadline: Deadline, cancel: CancelToken | None) -> Iterator[bytes]:
-        """The body as it arrives, stopped by the deadline, the size cap or a cancel (which closes it)."""
-        unregister = cancel.on_cancel(response.close) if cancel is not None else (lambda: None)
+        """The body as it arrives, stopped by the deadline, the size cap or a cancel (which closes it).
+
+        A watchdog shuts the socket at the deadline: a server dripping bytes just inside the read
+        timeout (a per-read limit) would otherwise hold the call well past it."""
+        def abort() -> None:
+            _shutdown(response)
+            response.close()
+
+        unregister = cancel.on_cancel(abort) if cancel is not None else (lambda: None)
+
+        def late() -> ProviderError:
+            return self.error(f"answer not finished within {deadline.seconds:g}s",
+                              hint="raise SDPA_TIMEOUT or use a faster model")
+
+        stop_watching = WATCHDOG.call_at(time.monotonic() + max(0.0, deadline.remaining()), lambda: _shutdown(response))
+        finished = False
         total = 0
         try:
-            for chunk in response.iter_content(chunk_size=None):
+            for chunk in _pieces(response):
                 if cancel is not None and cancel.cancelled:
                     raise Cancelled()
                 if deadline.remaining() <= 0:
-                    raise self.error(f"answer not finished within {deadline.seconds:g}s",
-                                     hint="raise SDPA_TIMEOUT or use a faster model")
+                    raise late()
                 total += len(chunk)
                 if total > MAX_BODY_BYTES:
-                    raise self.error(f"answer larger than {MAX_BODY_BYTES // 1_000_000} MB; stopped reading")
+                    raise self.error(f"answer larger than {MAX_BODY_BYTES // 1_000_000} MB; stopped reading",
+                                     hint="check the base URL: an LLM's answer is a few kB")
                 yield chunk
-        except requests.exceptions.RequestException as err:
+            if cancel is not None and cancel.cancelled:  # the body was ended early by a cancel...
+                raise Cancelled()
+            if deadline.remaining() <= 0:  # ...or by the watchdog
+                raise late()
+            finished = True
+        except (requests.exceptions.RequestException, Urllib3Error) as err:
             if cancel is not None and cancel.cancelled:
                 raise Cancelled() from err
-            if isinstance(err, requests.exceptions.ConnectionError) and "Read timed out" in str(err):
+            if deadline.remaining() <= 0:
+                raise late() from err
+            if "Read timed out" in str(err):
                 raise self.error(f"no answer within {deadline.seconds:g}s",
                                  hint="raise SDPA_TIMEOUT or use a faster model") from err
-            raise self.error("the connection broke while the answer was streaming", retryable=True) from err
+            raise self.error("the connection broke while the answer was streaming", retryable=True,
+                             hint="try again") from err
         except (AttributeError, ValueError, OSError) as err:  # the socket was closed under us by cancel
             if cancel is not None and cancel.cancelled:
                 raise Cancelled() from err
+            if deadline.remaining() <= 0:
+                raise late() from err
             raise
         finally:
+            stop_watching()
             unregister()
-            response.close()
+            if finished:  # read to the end: the connection goes back to the pool for the next call
+                response.raw.release_conn()
+            else:
+                response.close()
 
     def read_json(self, response: requests.Response, deadline: Deadline, cancel: CancelToken | None) -> dict:
         body = b"".join(self.chunks(response, deadline, cancel))

@@ -6,6 +6,7 @@ answer is remembered per endpoint.
 
 from __future__ import annotations
 
+import re
 import threading
 
 from ..errors import ProviderError
@@ -15,6 +16,8 @@ from .types import ChatRequest, Delta, Usage
 from .wire import Wire
 
 FORMATS = ("json_schema", "json_object", "text")
+# llama-cpp-python's server answers an unsupported response_format with a 500 that says so.
+_ABOUT_FORMAT = re.compile(r"response_format|json_schema|json_object|schema|grammar", re.I)
 _formats: dict[str, str] = {}  # endpoint -> the structured-output form it accepts
 _formats_lock = threading.Lock()
 
@@ -54,6 +57,8 @@ class OpenAIWire(Wire):
         """A server that rejects a response_format gets the next simpler form."""
         if req.schema is None or err.status not in (400, 415, 422, 500, 501):
             return False
+        if err.status == 500 and not _ABOUT_FORMAT.search(err.detail):
+            return False  # an ordinary server error: retried by the policy, not a reason to drop the schema
         current = format_for(base_url)
         if current == "text":
             return False

@@ -56,7 +56,8 @@ class Wire:
         return None
 
     def stream_error(self, message: str, *, retryable: bool = False) -> ProviderError:
-        return ProviderError(self.provider, message, retryable=retryable, hint="the provider broke off the answer")
+        return ProviderError(self.provider, message, retryable=retryable,
+                             hint="the provider broke off the answer: try again")
 
     @staticmethod
     def system_with_schema(req: ChatRequest) -> str:

@@ -25,6 +25,17 @@ def queue_kwargs(limit: int | None) -> dict:
     return {"concurrency_limit": limit} if GRADIO_MAJOR >= 4 else {}
 
 
+def in_current_blocks(*components) -> bool:
+    """Whether every component belongs to the Blocks being built, so events may name them. The WebUI's API
+    calls a script's ui() again in a throw-away Blocks only to read default values: the host's prompt boxes
+    are not there, and Gradio fails on events (cancels) that name them."""
+    from gradio.context import Context
+
+    blocks = getattr(Context.root_block, "blocks", None)
+    return isinstance(blocks, dict) and all(
+        c is not None and blocks.get(getattr(c, "_id", None)) is c for c in components)
+
+
 def username(request) -> str:
     """The logged-in user (WebUI --gradio-auth), or "" without logins."""
     return (getattr(request, "username", None) or "") if request is not None else ""

