@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from starlette.concurrency import run_in_threadpool
 
 from .errors import Cancelled, ConfigError, ProviderError
 from .secrets import scrub
@@ -128,7 +129,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         except InputError as err:
             return error(422, err.field, err.message)
         service, who = get_service(), user(request) if user else ""
-        return run(lambda: version_dict(service.plan(
+        return await run_in_threadpool(run, lambda: version_dict(service.plan(
             body["description"], session=body.get("session") or "api", user=who, family=body.get("family") or "auto",
             style=body.get("style")), service, who))
 
@@ -141,7 +142,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         service, who = get_service(), user(request) if user else ""
         current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
                                 params=body.get("params") or {}, kind="edit")
-        return run(lambda: version_dict(service.refine(
+        return await run_in_threadpool(run, lambda: version_dict(service.refine(
             current, body["instruction"], session=body.get("session") or "api", user=who,
             family=body.get("family") or "auto"), service, who))
 

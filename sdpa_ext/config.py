@@ -37,6 +37,7 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "SDPA_FALLBACK": ("true", "planning falls back to the execution LLM when its provider fails"),
     "SDPA_TIMEOUT": ("120", "total seconds one LLM call may take, retries included"),
     "SDPA_CONNECT_TIMEOUT": ("10", "seconds to open a connection to a provider"),
+    "SDPA_MAX_INFLIGHT": ("4", "calls in flight to one endpoint at once; more wait their turn"),
     "SDPA_LOCAL_THREADS": ("0", "CPU threads for the embedded model (0: all cores but one, at least 2)"),
     "SDPA_LOCAL_CTX": ("4096", "context length of the embedded model"),
     "SDPA_ANSWER_FORM": ("auto", "full (the model writes every field) or compact (tags only, for tiny models); "
@@ -108,6 +109,7 @@ class Settings:
     fallback: bool
     timeout_s: float
     connect_timeout_s: float
+    max_inflight: int
     local_threads: int
     local_ctx: int
     answer_form: str
@@ -400,6 +402,7 @@ def load_settings(
         fallback=_bool(layers, "SDPA_FALLBACK", EXTRAS["SDPA_FALLBACK"][0]),
         timeout_s=_number(layers, "SDPA_TIMEOUT", float, 1),
         connect_timeout_s=_number(layers, "SDPA_CONNECT_TIMEOUT", float, 0.1),
+        max_inflight=int(_number(layers, "SDPA_MAX_INFLIGHT", int, 1)),
         local_threads=int(_number(layers, "SDPA_LOCAL_THREADS", int, 0)),
         local_ctx=int(_number(layers, "SDPA_LOCAL_CTX", int, 512)),
         answer_form=_choice(layers, "SDPA_ANSWER_FORM", ("auto", "full", "compact")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -18,6 +19,28 @@ from .types import CancelToken, ChatRequest, Completion, Delta, Usage
 from .wire import Wire
 
 MAX_ANSWER_CHARS = 100_000  # a prompt is a few hundred characters; more is a runaway model
+
+
+_slots: dict[str, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def in_flight(provider: str, base_url: str, limit: int, deadline: Deadline, cancel: CancelToken | None):
+    """At most `limit` calls in flight per endpoint; the rest wait their turn (within their deadline)."""
+    with _slots_lock:
+        slot = _slots.setdefault(f"{limit}@{base_url}", threading.BoundedSemaphore(limit))
+    while not slot.acquire(timeout=0.05):
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        if deadline.remaining() <= 0:
+            raise ProviderError(provider, f"still waiting for a free slot after {deadline.seconds:g}s "
+                                f"({limit} calls in flight to {base_url})",
+                                hint="raise SDPA_MAX_INFLIGHT or SDPA_TIMEOUT")
+    try:
+        yield
+    finally:
+        slot.release()
 
 
 @dataclass
@@ -41,7 +64,8 @@ class Client:
     """The client of one role: `complete()` a chat request, list models, check the endpoint."""
 
     def __init__(self, config: RoleConfig, wire: Wire, *, timeout_s: float = 120.0,
-                 connect_timeout_s: float = 10.0, prices_file: str = ""):
+                 connect_timeout_s: float = 10.0, prices_file: str = "", max_inflight: int = 4):
+        self.max_inflight = max_inflight
         self.config = config
         self.wire = wire
         self.timeout_s = timeout_s
@@ -97,6 +121,11 @@ class Client:
     def _attempt(self, req: ChatRequest, deadline: Deadline, cancel: CancelToken | None,
                  on_delta: Callable[[str], None] | None, notes: list[str]) -> _Run:
         http = self.http()
+        with in_flight(self.provider, http.base_url, self.max_inflight, deadline, cancel):
+            return self._exchange(http, req, deadline, cancel, on_delta, notes)
+
+    def _exchange(self, http: Http, req: ChatRequest, deadline: Deadline, cancel: CancelToken | None,
+                  on_delta: Callable[[str], None] | None, notes: list[str]) -> _Run:
         run = _Run(start=deadline.start)
         while True:
             call = self.wire.chat_call(self.model, req, http.base_url)

@@ -44,7 +44,7 @@ def display_name(provider: str, model: str, endpoint: str = "") -> str:
 def make_client(config: RoleConfig, settings: Settings) -> Client:
     """The client for one role's configuration."""
     common = {"timeout_s": settings.timeout_s, "connect_timeout_s": settings.connect_timeout_s,
-              "prices_file": settings.prices_file}
+              "prices_file": settings.prices_file, "max_inflight": settings.max_inflight}
     if config.provider == "local":
         from .local import LocalClient
 

@@ -1,0 +1,153 @@
+"""Concurrency: 20 sessions at once against a deliberately slow provider, through the standalone
+server; and Cancel in the middle of streams. (Figures go in bench/load.py, not in timed tests.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from sdpa_ext.errors import Cancelled
+from sdpa_ext.providers.types import CancelToken
+from sdpa_ext.service import Service
+
+from .wire import OpenAIServer, Stream
+
+ROOT = Path(__file__).resolve().parent.parent
+SESSIONS = 20
+LIMIT = 4
+
+
+class SlowEcho:
+    """An answer that takes `delay` seconds and echoes what it was asked, counting calls in flight."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self.active = 0
+        self.peak = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, body: dict) -> str:
+        with self.lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        try:
+            time.sleep(self.delay)
+            asked = body["messages"][-1]["content"]
+            subject = asked.split("Description: ")[-1].split("Instruction: ")[-1].strip()
+            return json.dumps({"prompt": f"{subject}, detailed", "negative_prompt": "blurry", "params": {},
+                               "notes": subject})
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for the server's memory")
+def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path):
+    echo = SlowEcho(0.3)
+    with OpenAIServer(answer=echo) as wire:
+        env_file = tmp_path / "app.env"
+        env_file.write_text(f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\nSDPA_MAX_INFLIGHT={LIMIT}\n",
+                            encoding="utf-8")
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL", "_PROVIDER"))}
+        env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"))
+        server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/sdpa/v1"
+        try:
+            for _ in range(300):
+                try:
+                    requests.get(url + "/config", timeout=2)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            base_rss = _peak_rss_mib(server.pid)
+
+            def one(index: int) -> tuple[dict, dict]:
+                with requests.Session() as http:
+                    planned = http.post(url + "/plan", json={"description": f"subject number {index}",
+                                                             "session": f"s{index}"}, timeout=120)
+                    assert planned.status_code == 200, planned.text
+                    refined = http.post(url + "/refine", json={"instruction": f"add item {index}",
+                                                               "prompt": planned.json()["prompt"],
+                                                               "negative_prompt": planned.json()["negative_prompt"],
+                                                               "session": f"s{index}"}, timeout=120)
+                    assert refined.status_code == 200, refined.text
+                    return planned.json(), refined.json()
+
+            with ThreadPoolExecutor(SESSIONS) as pool:
+                results = list(pool.map(one, range(SESSIONS)))
+            for index, (planned, refined) in enumerate(results):
+                assert planned["prompt"] == f"subject number {index}, detailed"
+                assert refined["prompt"] == f"add item {index}, detailed"
+                assert refined["diff"] == {"added": ["add", "item"], "removed": ["subject", "number"]}
+                found = requests.get(url + "/history", params={"search": f"subject number {index},"},
+                                     timeout=10).json()["versions"]
+                assert [v["source"] for v in found] == [f"subject number {index}"]
+            assert 2 <= echo.peak <= LIMIT  # the limit queued the rest instead of failing them
+            assert wire.count("/chat/completions") == 2 * SESSIONS
+            assert _peak_rss_mib(server.pid) - base_rss < 150
+        finally:
+            server.terminate()
+            try:
+                server.wait(5)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def test_cancel_mid_stream_while_others_finish(make_settings):
+    frames = [f'data: {{"choices":[{{"delta":{{"content":"{piece}"}}}}]}}\n\n'
+              for piece in ['{\\"prompt\\": \\"cabin', ", snow", ", dusk", '\\", \\"negative_prompt\\": \\"\\"}']]
+    frames.append("data: [DONE]\n\n")
+    with OpenAIServer() as wire:
+        wire.script("/chat/completions", *[Stream(frames, delay=0.4) for _ in range(10)])
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
+                                         "SDPA_MAX_INFLIGHT": "10"}))
+
+        def one(index: int) -> tuple[str, float]:
+            cancel = CancelToken()
+            first = threading.Event()
+            start = time.monotonic()
+
+            def on_delta(_text: str) -> None:
+                first.set()
+
+            if index % 2:
+                threading.Thread(target=lambda: (first.wait(5), cancel.cancel()), daemon=True).start()
+            try:
+                version = service.plan("a cabin", session=f"c{index}", on_delta=on_delta, cancel=cancel)
+                return version.prompt, time.monotonic() - start
+            except Cancelled:
+                return "cancelled", time.monotonic() - start
+
+        with ThreadPoolExecutor(10) as pool:
+            results = list(pool.map(one, range(10)))
+    for index, (outcome, elapsed) in enumerate(results):
+        if index % 2:
+            assert outcome == "cancelled" and elapsed < 1.2, (index, outcome, elapsed)
+            assert service.history.session(f"c{index}").current() is None  # nothing recorded
+        else:
+            assert outcome == "cabin, snow, dusk" and elapsed >= 1.2
