@@ -29,6 +29,7 @@ def test_ui_and_api_under_gradio_3_41():
     code = "import gradio, pydantic; print(gradio.__version__, pydantic.VERSION)"
     version = subprocess.run([str(PYTHON), "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert version == ["3.41.2", "1.10.27"]
-    result = subprocess.run([str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_ui_build.py",
-                             "tests/test_api.py"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    files = ["tests/test_ui_build.py", "tests/test_api.py", "tests/test_webui_script.py"]
+    result = subprocess.run([str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", *files], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

@@ -1,0 +1,97 @@
+"""scripts/sdpa.py loaded against fakes of the WebUI's `modules` (tests/fakes/modules), in a fresh
+interpreter: what it registers, that loading it makes no network call, and that its hooks behave.
+The real A1111 and Forge are checked by tests/host/ (opt-in)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, runpy, socket, sys, time
+sys.path[:0] = [sys.argv[1] + "/tests/fakes", sys.argv[1]]
+connects = []
+real_connect = socket.socket.connect
+socket.socket.connect = lambda self, address: (connects.append(str(address)), real_connect(self, address))[1]
+
+import gradio as gr
+from types import SimpleNamespace
+from modules import script_callbacks, shared
+
+start = time.perf_counter()
+module = runpy.run_path(sys.argv[1] + "/scripts/sdpa.py", run_name="sdpa_script")
+load_s = time.perf_counter() - start
+load_connects = list(connects)
+out = {"load_s": load_s, "load_connects": load_connects,
+       "registered": {k: len(v) for k, v in script_callbacks.registered.items()}}
+
+for callback in script_callbacks.registered["ui_settings"]:
+    callback()
+out["options"] = sorted(shared.opts.added)
+out["sections"] = sorted({str(i.section) for i in shared.opts.added.values()})
+
+with gr.Blocks() as page:
+    script = module["PromptAssistantScript"]()
+    boxes = {}
+    for elem_id in ("txt2img_prompt", "txt2img_neg_prompt"):
+        boxes[elem_id] = gr.Textbox(elem_id=elem_id)
+        script.callbacks[elem_id](SimpleNamespace(component=boxes[elem_id]))
+    steps = gr.Slider(1, 150, 20, elem_id="txt2img_steps")
+    script.callbacks["txt2img_steps"](SimpleNamespace(component=steps))
+    components = script.ui(False)
+    tabs = [callback() for callback in script_callbacks.registered["ui_tabs"]]
+out["ui_inputs"] = len(components)
+out["tab"] = [(title, elem_id) for blocks, title, elem_id in tabs[0]]
+out["writes_host_prompt"] = any(page.blocks[o].elem_id == "txt2img_prompt"
+                                for d in page.config["dependencies"] for o in d["outputs"])
+
+from fastapi import FastAPI
+app = FastAPI()
+for callback in script_callbacks.registered["app_started"]:
+    callback(None, app)
+out["routes"] = sorted(r.path for r in app.routes if r.path.startswith("/sdpa"))
+
+p = SimpleNamespace(width=1024, height=1024, batch_size=1, extra_generation_params={})
+script.before_process(p, True, "a cabin", "", "auto", "", True)
+shared.opts.data["sdpa_infotext"] = "true"
+module["_reload"]()
+script.process(p, True, "a cozy cabin", "", "auto", "", True)
+out["infotext"] = p.extra_generation_params
+out["freed"] = p.sdpa_freed.reason
+print("RESULT " + json.dumps(out))
+"""
+
+
+def _run(tmp_path) -> dict:
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_BASE_URL"))}
+    env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"), GRADIO_ANALYTICS_ENABLED="False",
+               OLLAMA_HOST="127.0.0.1:9")
+    result = subprocess.run([sys.executable, "-c", CHILD, str(ROOT)], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = next(row for row in result.stdout.splitlines() if row.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def test_the_webui_script_against_fake_modules(tmp_path):
+    out = _run(tmp_path)
+    assert out["load_connects"] == []  # no network call while the WebUI starts
+    assert out["registered"] == {"ui_tabs": 1, "ui_settings": 1, "app_started": 1, "model_loaded": 0}
+    assert {"sdpa_mode", "sdpa_llm_provider", "sdpa_planning_model", "sdpa_ollama_host", "sdpa_vram_policy",
+            "sdpa_family", "sdpa_stream"} <= set(out["options"])
+    assert not any("key" in option for option in out["options"])  # keys are never WebUI options
+    assert out["sections"] == ["('sdpa', 'SD Prompt Assistant')"]
+    assert out["ui_inputs"] == 6 and out["writes_host_prompt"]
+    assert out["tab"] == [["Prompt Assistant", "sdpa_tab"]]
+    assert {"/sdpa/v1/hardware", "/sdpa/v1/config", "/sdpa/v1/plan", "/sdpa/v1/refine"} <= set(out["routes"])
+    assert out["freed"] == "no role uses Ollama"
+    assert out["infotext"]["SDPA description"] == "a cozy cabin"
+    assert out["infotext"]["SDPA model"].startswith("Embedded (") and set(out["infotext"]) == {
+        "SDPA description", "SDPA model"}
