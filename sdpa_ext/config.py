@@ -307,7 +307,7 @@ def _number(layers: _Layers, name: str, kind: type, minimum: float) -> float:
     except ValueError:
         number = None
     if number is None or number < minimum:
-        raise ConfigError(name, value, hint=f"expected a {kind.__name__} >= {minimum}")
+        raise ConfigError(name, value, hint=f"expected {'an integer' if kind is int else 'a number'} >= {minimum}")
     return number
 
 
