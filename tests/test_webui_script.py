@@ -49,6 +49,9 @@ out["ui_inputs"] = len(components)
 out["tab"] = [(title, elem_id) for blocks, title, elem_id in tabs[0]]
 out["writes_host_prompt"] = any(page.blocks[o].elem_id == "txt2img_prompt"
                                 for d in page.config["dependencies"] for o in d["outputs"])
+# The host's API calls ui() again in a throw-away Blocks, only to read default values (A1111 and Forge).
+with gr.Blocks():
+    out["api_defaults"] = len([c.value for c in script.ui(False)])
 
 from fastapi import FastAPI
 app = FastAPI()
@@ -88,7 +91,7 @@ def test_the_webui_script_against_fake_modules(tmp_path):
             "sdpa_family", "sdpa_stream"} <= set(out["options"])
     assert not any("key" in option for option in out["options"])  # keys are never WebUI options
     assert out["sections"] == ["('sdpa', 'SD Prompt Assistant')"]
-    assert out["ui_inputs"] == 6 and out["writes_host_prompt"]
+    assert out["ui_inputs"] == 6 and out["writes_host_prompt"] and out["api_defaults"] == 6
     assert out["tab"] == [["Prompt Assistant", "sdpa_tab"]]
     assert {"/sdpa/v1/hardware", "/sdpa/v1/config", "/sdpa/v1/plan", "/sdpa/v1/refine"} <= set(out["routes"])
     assert out["freed"] == "no role uses Ollama"
