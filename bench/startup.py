@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import json, runpy, socket, sys, time
+import importlib.util, json, socket, sys, time
 sys.path[:0] = [sys.argv[1] + "/tests/fakes", sys.argv[1]]
 connects = []
 real = socket.socket.connect
@@ -28,7 +28,8 @@ socket.socket.connect = lambda self, address: (connects.append(str(address)), re
 import gradio, fastapi, requests  # the WebUI has these loaded before it loads extension scripts
 import modules.script_callbacks, modules.scripts, modules.shared, modules.ui_components
 start = time.perf_counter()
-runpy.run_path(sys.argv[2], run_name="script")
+spec = importlib.util.spec_from_file_location("script", sys.argv[2])  # as the WebUI loads scripts
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
 print(json.dumps({"s": time.perf_counter() - start, "connects": connects}))
 """
 

@@ -1,31 +1,28 @@
 """SD Prompt Assistant's WebUI entry (A1111 1.10 and Forge): thin glue between the host and sdpa_ext.
 
-The host puts the extension folder on sys.path only while it loads scripts, so everything is imported
-here, at the top. Nothing heavy: sdpa_ext imports no torch, and makes no network call at start-up.
+The host puts the extension folder on sys.path only while it loads scripts: the package is imported
+here, at the top (its submodules then load from the package's own path whenever they are needed).
+Loading this file imports only what it needs to register itself; the UI, the API, the providers and
+the hardware code load when the WebUI first asks for them. No network call, no torch at start-up.
 """
 
+import logging
 import threading
 
 import gradio as gr
 from modules import script_callbacks, scripts, shared
 
+import sdpa_ext  # noqa: F401  (keeps the package importable after the host restores sys.path)
 from sdpa_ext import host
-from sdpa_ext.api import basic_auth, make_router
-from sdpa_ext.config import load_settings
 from sdpa_ext.errors import SdpaError
-from sdpa_ext.hardware import after_generation, free_vram_for_generation
-from sdpa_ext.secrets import get_logger
-from sdpa_ext.service import Service
-from sdpa_ext.ui.blocks import PARAMS, Fields, Panel, workspace_tab
-from sdpa_ext.ui.compat import in_current_blocks
 
 try:
     from modules.ui_components import InputAccordion
 except ImportError:  # older hosts: a plain accordion, always "enabled"
     InputAccordion = None
 
-_log = get_logger("sdpa_ext.webui")
-_service: Service | None = None
+_log = logging.getLogger("sdpa_ext.webui")
+_service = None
 _service_lock = threading.Lock()
 # The host's components by elem_id, collected as the page is built (they exist before ui() runs).
 _found: dict[str, object] = {}
@@ -35,6 +32,8 @@ _IDS = {"prompt": "{tab}_prompt", "negative": "{tab}_neg_prompt", "steps": "{tab
 
 
 def _load_settings():
+    from sdpa_ext.config import load_settings
+
     return load_settings(overrides=host.overrides_from(shared.opts.data, shared.cmd_opts))
 
 
@@ -57,10 +56,13 @@ def _host_context():
                              embeddings=embeddings, hijack_clip=clip)
 
 
-def service() -> Service:
+def service():
+    """The process's one Service, made on first use."""
     global _service
     with _service_lock:
         if _service is None:
+            from sdpa_ext.service import Service
+
             _service = Service(load=_load_settings, host=_host_context)
         return _service
 
@@ -88,6 +90,9 @@ class PromptAssistantScript(scripts.Script):
         return scripts.AlwaysVisible
 
     def ui(self, is_img2img):
+        from sdpa_ext.ui.blocks import PARAMS, Fields, Panel
+        from sdpa_ext.ui.compat import in_current_blocks
+
         tab = "img2img" if is_img2img else "txt2img"
         found = {name: _found.get(template.format(tab=tab)) for name, template in _IDS.items()}
         fields = Fields(found["prompt"], found["negative"],
@@ -107,6 +112,8 @@ class PromptAssistantScript(scripts.Script):
     def before_process(self, p, enabled, *args):
         """Make room for Stable Diffusion: unload Ollama per the VRAM policy (never fails a generation)."""
         try:
+            from sdpa_ext.hardware import free_vram_for_generation
+
             settings = service().settings
             sd = host.sd_facts(_host_context(), p, shared.cmd_opts)
             p.sdpa_freed = free_vram_for_generation(settings, sd)
@@ -124,10 +131,14 @@ class PromptAssistantScript(scripts.Script):
     def postprocess(self, p, processed, *args):
         freed = getattr(p, "sdpa_freed", None)
         if freed is not None:
+            from sdpa_ext.hardware import after_generation
+
             after_generation(service().settings, freed)
 
 
 def _on_ui_tabs():
+    from sdpa_ext.ui.blocks import workspace_tab
+
     return [(workspace_tab(service), "Prompt Assistant", "sdpa_tab")]
 
 
@@ -140,6 +151,8 @@ def _on_ui_settings():
 
 
 def _on_app_started(demo, app):
+    from sdpa_ext.api import basic_auth, make_router
+
     credentials = dict(item.split(":", 1) for item in (shared.cmd_opts.api_auth or "").split(",") if ":" in item)
     dependencies = [basic_auth(credentials)] if credentials else []
     app.include_router(make_router(service, dependencies, user=lambda request: getattr(

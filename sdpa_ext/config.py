@@ -191,6 +191,13 @@ def embedded_name(model_path: str = "") -> str:
 
 
 @cache
+def family_names() -> tuple[str, ...]:
+    """The model families craft/data/families.json describes (read without importing the craft)."""
+    path = Path(__file__).resolve().parent / "craft" / "data" / "families.json"
+    return tuple(json.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
 def model_defaults() -> dict:
     return json.loads((DATA / "models.json").read_text(encoding="utf-8"))
 
@@ -447,7 +454,7 @@ def load_settings(
         local_threads=int(_number(layers, "SDPA_LOCAL_THREADS", int, 0)),
         local_ctx=int(_number(layers, "SDPA_LOCAL_CTX", int, 512)),
         answer_form=_choice(layers, "SDPA_ANSWER_FORM", ("auto", "full", "compact")),
-        family=_choice(layers, "SDPA_FAMILY", ("auto", "sdxl", "sd15", "pony", "illustrious", "flux", "sd3")),
+        family=_choice(layers, "SDPA_FAMILY", ("auto", *family_names())),
         stream=_bool(layers, "SDPA_STREAM", EXTRAS["SDPA_STREAM"][0]),
         infotext=_bool(layers, "SDPA_INFOTEXT", EXTRAS["SDPA_INFOTEXT"][0]),
         vram_policy=_choice(layers, "SDPA_VRAM_POLICY", ("auto", "always", "never")),

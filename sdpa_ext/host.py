@@ -11,10 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .config import PROVIDERS, ROLES, load_settings
-from .craft.families import families
-from .hardware.planner import SdFacts
-from .types import HostContext
+from .config import PROVIDERS, ROLES, family_names, load_settings
 
 SECTION = ("sdpa", "SD Prompt Assistant")
 
@@ -42,7 +39,7 @@ OPTIONS = (
     Option("sdpa_anthropic_base_url", "Anthropic base URL", "ANTHROPIC_BASE_URL"),
     Option("sdpa_gemini_base_url", "Gemini base URL", "GEMINI_BASE_URL"),
     Option("sdpa_vram_policy", "Unload Ollama before generating", "SDPA_VRAM_POLICY", ("", "auto", "always", "never")),
-    Option("sdpa_family", "Model family", "SDPA_FAMILY", ("", "auto", *families())),
+    Option("sdpa_family", "Model family", "SDPA_FAMILY", ("", "auto", *family_names())),
     Option("sdpa_stream", "Stream answers as they come", "SDPA_STREAM", ("", "true", "false")),
     Option("sdpa_infotext", "Write the description into the image's infotext", "SDPA_INFOTEXT", ("", "true", "false")),
     Option("sdpa_fallback", "Planning falls back to the execution LLM", "SDPA_FALLBACK", ("", "true", "false")),
@@ -102,16 +99,20 @@ def tokenizer_of(model: Any, hijack_clip: Any = None) -> Callable[[str], list[in
 
 
 def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings: Any = None,
-                 hijack_clip: Any = None) -> HostContext:
+                 hijack_clip: Any = None):
+    """What the host says about the loaded checkpoint, as a types.HostContext."""
+    from .types import HostContext
+
     names = list(getattr(embeddings, "word_embeddings", {}) or {})
     return HostContext(checkpoint=checkpoint_of(model, forge_params), arch=arch_of(model), embeddings=names,
                        count_tokens=tokenizer_of(model, hijack_clip))
 
 
-def sd_facts(ctx: HostContext, processing: Any = None, cmd_opts: Any = None, resident_gb: float | None = None
-             ) -> SdFacts:
-    """SD's side of the budget from the host: family, the generation's size and batch, memory mode."""
+def sd_facts(ctx, processing: Any = None, cmd_opts: Any = None, resident_gb: float | None = None):
+    """SD's side of the budget from the host (a hardware.planner.SdFacts): family, the generation's size
+    and batch, memory mode."""
     from .craft.families import resolve_family
+    from .hardware.planner import SdFacts
 
     family = resolve_family("auto", ctx)[0].key if (ctx.arch or ctx.checkpoint) else ""
     mode = "normal"
