@@ -163,6 +163,17 @@ try:
     print(_load_settings().banner())
 except SdpaError as _err:  # a configuration mistake is a line, not a broken WebUI
     print(f"[SD Prompt Assistant] settings need attention: {_err}")
-script_callbacks.on_ui_tabs(_on_ui_tabs)
-script_callbacks.on_ui_settings(_on_ui_settings)
-script_callbacks.on_app_started(_on_app_started)
+
+
+def _register() -> None:
+    script_callbacks.on_ui_tabs(_on_ui_tabs)
+    script_callbacks.on_ui_settings(_on_ui_settings)
+    script_callbacks.on_app_started(_on_app_started)
+
+
+# A1111 and Forge name each callback's owner with inspect.stack(), which walks every frame of the ~40
+# deep script-loading stack (about 60 ms a registration here). From a fresh thread the stack is a few
+# frames, its first one still this file, so the host names us just the same.
+_registrar = threading.Thread(target=_register, name="sdpa-register")
+_registrar.start()
+_registrar.join()
