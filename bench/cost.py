@@ -316,12 +316,6 @@ def main() -> int:
         print(f"| {name} | {planning.label()} | {execution.label()} | {tokens[0]:,.0f} / {tokens[1]:,.0f} | "
               f"{cost_cell} | {spread} | {money(hundred4)} | "
               f"{'-' if guide is None else f'${guide * args.prompts / 100:.2f}'} | {ratio} | {verdict} |")
-    for role in sorted({r for _, p, e in CONFIGS for r in (p, e) if r.base == "openrouter"}, key=str):
-        name = role.model.split("/")[-1]
-        match = [k for k in prices["models"] if name.startswith(k)]
-        if name not in prices["models"] and match:
-            notes.append(f"`{role.model}` (OpenRouter's dotted id) is priced only through the prefix "
-                         f"`{max(match, key=len)}` in prices.json: right for Sonnet 4.5 by luck")
     for note in notes:
         print(f"\n- {note}")
     print(f"\nWhere the money goes, per {args.prompts} prompts:\n")
@@ -363,9 +357,11 @@ def main() -> int:
     systems = {ClaudeWire().chat_call(claude.model, call.req, BASES["claude"]).json["system"][0]["text"]
                for number in range(rounds) for key in keys
                for call in session_calls(families()[key], args.refines, variant=number)[1:]}
-    print(f"\nThe refine system block lists the prompt's locked spans, so it changes with them: the "
-          f"{rounds * len(keys) * args.refines} refines above send {len(systems)} different system blocks "
-          f"({len(keys)} if it depended on the family only); with caching, each new one is a write, not a read.")
+    stable = len(systems) == len(keys)
+    print(f"\nThe {rounds * len(keys) * args.refines} refines above send {len(systems)} different system blocks "
+          f"for {len(keys)} families: " + ("one per family, so a cached block would be read again on every refine."
+                                         if stable else "more than one per family: each new one would be a cache "
+                                         "write, not a read."))
     print(f"\nThe largest cacheable prefix is {biggest} tokens ({tokenizer}): "
           f"{'below' if biggest < 1024 else 'above'} Sonnet's 1024-token minimum, so on the real API caching "
           f"{'does nothing for our requests' if biggest < 1024 else 'applies'}.")

@@ -62,14 +62,15 @@ def plan_request(description: str, family: Family, *, style: dict | None = None,
         "good (lighting, composition, style) without changing what they asked for.",
         f"- Write the prompt in {language}, translating the description if it is in another language.",
         f"- negative_prompt: {_negative_rule(family)}",
-        f"- params: steps, cfg_scale, sampler_name, scheduler, width, height for {family.label}; "
-        f"good defaults: {json.dumps(family.params)}; sizes: {sizes} (pick the aspect the scene needs).",
+        f"- params: only the settings worth changing from these defaults for {family.label}: "
+        f"{json.dumps(family.params)}; sizes: {sizes} (pick the aspect the scene needs).",
         "- notes: one short sentence on what you chose and why.",
         "Answer with one JSON object with the keys prompt, negative_prompt, params and notes, and nothing else.",
     ])
     example = family.example
     example_answer = {"prompt": example["prompt"], "negative_prompt": example["negative_prompt"],
-                      "params": family.params, "notes": example["notes"]}
+                      "params": {"width": family.params["width"], "height": family.params["height"]},
+                      "notes": example["notes"]}
     ask = f"Description: {description}"
     if style is not None:
         ask += f"\nStyle: {style_name} ({', '.join(style['tags'])})"
@@ -104,9 +105,7 @@ def refine_request(current: PromptVersion, instruction: str, family: Family, *, 
     ])
     example = _examples()["refine"][family.style]
     messages = [
-        Message("user", _refine_ask(example["prompt"], example["negative_prompt"], {}, example["instruction"],
-                                    ["<lora:fur_detail:0.7>", "(soft morning light:1.2)", "BREAK"]
-                                    if family.style == "tags" else [])),
+        Message("user", _refine_ask(example["prompt"], example["negative_prompt"], {}, example["instruction"], [])),
         Message("assistant", json.dumps(example["answer"])),
         Message("user", _refine_ask(current.prompt, current.negative_prompt, current.params, instruction,
                                     locked or [])),
