@@ -428,8 +428,8 @@ def main() -> int:
     print("|---|---|---|---|---|")
     print(f"| (a) `requests.post` (a new session and connection per call) | {ms(statistics.median(a['post']))} | "
           f"{ms(p95(a['post']))} | {runs} | {ms(diffs(a['ours'], a['post']))} |")
-    print(f"| (b) raw SSE loop that stops at `[DONE]` (the body's end unread, so a new connection per call, "
-          f"as ours) | {ms(statistics.median(b['raw stop']))} | {ms(p95(b['raw stop']))} | "
+    print(f"| (b) raw SSE loop that stops at `[DONE]` (the body's end unread, so a new connection per call) "
+          f"| {ms(statistics.median(b['raw stop']))} | {ms(p95(b['raw stop']))} | "
           f"{len(conns['b raw stop'])} | {ms(diffs(b['ours'], b['raw stop']))} |")
     print("\nWhere (b)'s overhead goes (medians of paired differences, same rotation):\n")
     print("| step | time |")
