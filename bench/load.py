@@ -10,9 +10,7 @@ server's peak RSS (Linux: /proc).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,31 +25,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support import SlowEcho, free_port, stop  # noqa: E402
 from tests.wire import OpenAIServer  # noqa: E402
-
-
-class SlowEcho:
-    def __init__(self, delay: float):
-        self.delay, self.active, self.peak, self.lock = delay, 0, 0, threading.Lock()
-
-    def __call__(self, body: dict) -> str:
-        with self.lock:
-            self.active += 1
-            self.peak = max(self.peak, self.active)
-        try:
-            time.sleep(self.delay)
-            asked = body["messages"][-1]["content"].split("Description: ")[-1].split("Instruction: ")[-1]
-            return json.dumps({"prompt": f"{asked.strip()}, detailed", "negative_prompt": "blurry", "params": {},
-                               "notes": "echo"})
-        finally:
-            with self.lock:
-                self.active -= 1
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _rss(pid: int) -> float:
@@ -74,7 +49,7 @@ def main() -> int:
         env_file = Path(tmp) / "load.env"
         env_file.write_text(f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\nSDPA_MAX_INFLIGHT={args.limit}\n"
                             "SDPA_TIMEOUT=300\n", encoding="utf-8")
-        port = _port()
+        port = free_port()
         env = {**os.environ, "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": tmp}
         server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -115,11 +90,7 @@ def main() -> int:
             wall = time.perf_counter() - started
             peak_rss = _rss(server.pid)
         finally:
-            server.terminate()
-            try:
-                server.wait(5)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
     ordered = sorted(latencies)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
     print(f"{args.sessions} sessions at once x {args.rounds} rounds, provider delay {args.delay} s, "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from .support import free_port, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -22,19 +23,15 @@ CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 TIMEOUT_MS = 90_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _serve(tmp_path: Path, env_text: str) -> tuple[subprocess.Popen, str]:
     env_file = tmp_path / "app.env"
     env_file.write_text(env_text, encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY", "_BASE_URL"))}
     env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"), GRADIO_ANALYTICS_ENABLED="False",
-               OLLAMA_HOST=f"127.0.0.1:{_free_port()}")
+               OLLAMA_HOST=f"127.0.0.1:{free_port()}")
     log = open(tmp_path / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
@@ -49,14 +46,6 @@ def _serve(tmp_path: Path, env_text: str) -> tuple[subprocess.Popen, str]:
     raise AssertionError("serve did not start: " + (tmp_path / "serve.log").read_text(encoding="utf-8")[-2000:])
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """uvicorn waits for open browser connections on SIGTERM; don't wait long."""
-    process.terminate()
-    try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +64,7 @@ def browser():
 def app(tmp_path_factory):
     process, url = _serve(tmp_path_factory.mktemp("app"), "")
     yield url
-    _stop(process)
+    stop(process)
 
 
 def _open(page, url: str) -> None:
@@ -143,7 +132,7 @@ def test_hand_edits_are_refined_and_kept_in_history(browser, app):
 
 
 def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_path):
-    process, url = _serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{_free_port()}\n")
+    process, url = _serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{free_port()}\n")
     try:
         page = browser.new_page()
         _open(page, url)
@@ -158,7 +147,7 @@ def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_pat
         assert _value(page, "sdpa_tab_prompt") == mine
         page.close()
     finally:
-        _stop(process)
+        stop(process)
 
 
 def test_a_saved_key_is_never_served_again(browser, tmp_path):
@@ -186,4 +175,4 @@ def test_a_saved_key_is_never_served_again(browser, tmp_path):
         assert placeholder == "set (...efgh)"
         page.close()
     finally:
-        _stop(process)
+        stop(process)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import CLAUDE_KEY, GEMINI_KEY, assert_no_keys
+from .support import free_port
 from .test_providers import ANSWER, REFINED, server_and_env
 from .wire import ClaudeServer, Error, OllamaServer
 
@@ -36,10 +36,6 @@ def run_cli(tmp_path):
     return run
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("provider", ["claude", "gemini", "ollama", "openai"])

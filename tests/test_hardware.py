@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from sdpa_ext.hardware.ollama_vram import OllamaAdmin
 from sdpa_ext.hardware.planner import SdFacts, _best_pair, auto_configure, candidates, hardware_report
 from sdpa_ext.providers.types import CancelToken
 
+from .support import free_port
 from .wire import OllamaServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +169,7 @@ def test_ollama_state_reports_version_installed_loaded_and_unreachable():
     assert state.reachable and state.version == "0.12.0"
     assert [m["name"] for m in state.installed] == ["llama3.2:3b", "qwen2.5:7b"]
     assert [m["name"] for m in state.loaded] == ["llama3.2:3b"] and state.loaded[0]["vram_gb"] > 0
-    down = OllamaAdmin(f"http://127.0.0.1:{_free_port()}").state()
+    down = OllamaAdmin(f"http://127.0.0.1:{free_port()}").state()
     assert not down.reachable and "cannot connect" in down.error
 
 
@@ -249,10 +249,6 @@ def test_auto_configure_picks_models_and_the_banner_says_so(make_settings):
     assert "Planning: Ollama (llama3.1:8b) (auto: fits" in settings.banner()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
@@ -260,7 +256,7 @@ def _cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
     env_file.write_text("", encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "sdpa_ext", *args], cwd=ROOT, capture_output=True, text=True,
                           env={"PATH": "", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path),
-                               "OLLAMA_HOST": f"127.0.0.1:{_free_port()}"}, timeout=60)
+                               "OLLAMA_HOST": f"127.0.0.1:{free_port()}"}, timeout=60)
 
 
 @pytest.mark.parametrize(("gb", "pair"), [("16", ["llama3.1:8b", "phi3:mini"]), ("8", ["mistral:7b", "llama3.2:3b"]),
@@ -283,12 +279,12 @@ def test_cli_8gb_sdxl_fits_or_says_swap_with_the_reason(tmp_path):
 
 
 def test_serve_answers_get_hardware(tmp_path):
-    port = _free_port()
+    port = free_port()
     env_file = tmp_path / "empty.env"
     env_file.write_text("", encoding="utf-8")
     server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
                               env={"PATH": "", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path),
-                                   "OLLAMA_HOST": f"127.0.0.1:{_free_port()}"},
+                                   "OLLAMA_HOST": f"127.0.0.1:{free_port()}"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         data = None

@@ -3,9 +3,7 @@ server; and Cancel in the middle of streams. (Figures go in bench/load.py, not i
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +18,7 @@ from sdpa_ext.errors import Cancelled
 from sdpa_ext.providers.types import CancelToken
 from sdpa_ext.service import Service
 
+from .support import SlowEcho, free_port, stop
 from .wire import OpenAIServer, Stream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,34 +26,6 @@ SESSIONS = 20
 LIMIT = 4
 
 
-class SlowEcho:
-    """An answer that takes `delay` seconds and echoes what it was asked, counting calls in flight."""
-
-    def __init__(self, delay: float):
-        self.delay = delay
-        self.active = 0
-        self.peak = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, body: dict) -> str:
-        with self.lock:
-            self.active += 1
-            self.peak = max(self.peak, self.active)
-        try:
-            time.sleep(self.delay)
-            asked = body["messages"][-1]["content"]
-            subject = asked.split("Description: ")[-1].split("Instruction: ")[-1].strip()
-            return json.dumps({"prompt": f"{subject}, detailed", "negative_prompt": "blurry", "params": {},
-                               "notes": subject})
-        finally:
-            with self.lock:
-                self.active -= 1
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _peak_rss_mib(pid: int) -> float:
@@ -71,7 +42,7 @@ def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path)
         env_file = tmp_path / "app.env"
         env_file.write_text(f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\nSDPA_MAX_INFLIGHT={LIMIT}\n",
                             encoding="utf-8")
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL", "_PROVIDER"))}
         env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"))
         server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
@@ -111,11 +82,7 @@ def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path)
             assert wire.count("/chat/completions") == 2 * SESSIONS
             assert _peak_rss_mib(server.pid) - base_rss < 150
         finally:
-            server.terminate()
-            try:
-                server.wait(5)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
 
 
 def test_cancel_mid_stream_while_others_finish(make_settings):

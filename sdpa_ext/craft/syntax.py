@@ -138,21 +138,27 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
 # Checking and repairing
 
 
-def problems(text: str) -> list[str]:
-    """What is wrong with a prompt's syntax (empty: valid)."""
-    found: list[str] = []
-    stack: list[str] = []
+def _unmatched(text: str) -> tuple[list[int], list[int]]:
+    """Positions of closing brackets without an opener, and of openers never closed (escapes skipped)."""
+    closers: list[int] = []
+    stack: list[int] = []
     for index, char in enumerate(text):
         if _escaped(text, index):
             continue
         if char in _OPEN:
-            stack.append(char)
+            stack.append(index)
         elif char in _CLOSE:
-            if not stack or stack[-1] != _CLOSE[char]:
-                found.append(f"unmatched {char!r}")
-            else:
+            if stack and text[stack[-1]] == _CLOSE[char]:
                 stack.pop()
-    found += [f"unclosed {char!r}" for char in stack]
+            else:
+                closers.append(index)
+    return closers, stack
+
+
+def problems(text: str) -> list[str]:
+    """What is wrong with a prompt's syntax (empty: valid)."""
+    closers, openers = _unmatched(text)
+    found = [f"unmatched {text[i]!r}" for i in closers] + [f"unclosed {text[i]!r}" for i in openers]
     for match in _WEIGHTED.finditer(text):
         value = _number(match.group(2))
         if value is None:
@@ -182,19 +188,8 @@ def _number(text: str) -> float | None:
 
 def balance(text: str) -> tuple[str, list[str]]:
     """Drop brackets that have no partner."""
-    drop: set[int] = set()
-    stack: list[int] = []
-    for index, char in enumerate(text):
-        if _escaped(text, index):
-            continue
-        if char in _OPEN:
-            stack.append(index)
-        elif char in _CLOSE:
-            if stack and text[stack[-1]] == _CLOSE[char]:
-                stack.pop()
-            else:
-                drop.add(index)
-    drop.update(stack)
+    closers, openers = _unmatched(text)
+    drop = set(closers) | set(openers)
     if not drop:
         return text, []
     fixed = "".join(ch for i, ch in enumerate(text) if i not in drop)

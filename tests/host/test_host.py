@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -32,6 +31,8 @@ import pytest
 import requests
 
 from sdpa_ext.host import OPTIONS
+
+from ..support import free_port
 
 WEBUI = os.environ.get("SDPA_WEBUI_DIR", "")
 PYTHON = os.environ.get("SDPA_WEBUI_PYTHON", "")
@@ -69,10 +70,6 @@ def _name(host: Host) -> str:
     return "forge" if host.forge else "a1111"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _snapshot(webui: Path) -> dict[Path, bytes]:
@@ -103,7 +100,7 @@ def _host_env(tmp: Path) -> dict[str, str]:
     env_file.write_text("", encoding="utf-8")
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
                SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp / "data"), ANTHROPIC_API_KEY=FAKE_KEY,
-               OLLAMA_HOST=f"127.0.0.1:{_free_port()}")  # nothing listens there: "not reachable", at once
+               OLLAMA_HOST=f"127.0.0.1:{free_port()}")  # nothing listens there: "not reachable", at once
     return env
 
 
@@ -122,7 +119,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 def _start(webui: Path, tmp: Path, name: str, extra: list[str]) -> tuple[subprocess.Popen, str, Path, float, str]:
     """Start the host, wait for "Startup time:" (extension routes exist only after it); caller stops it."""
-    port = _free_port()
+    port = free_port()
     log = tmp / f"{name}.log"
     args = [PYTHON, "launch.py", *FLAGS, "--server-name", "127.0.0.1", "--port", str(port), *extra]
     started = time.monotonic()
