@@ -73,6 +73,21 @@ def _open(page, url: str) -> None:
     page.wait_for_selector("#sdpa_tab_description textarea", timeout=TIMEOUT_MS)
 
 
+def _open_accordion(page, label: str, probe: str) -> None:
+    """Click an accordion's label until what it holds shows (a click before the page has settled can
+    be lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(5):
+        page.get_by_text(label, exact=True).first.click()
+        try:
+            page.locator(probe).first.wait_for(state="visible", timeout=3000)
+            return
+        except PlaywrightTimeout:  # lost click: try again
+            continue
+    raise AssertionError(f"the {label!r} accordion did not open")
+
+
 def _value(page, elem_id: str) -> str:
     return page.locator(f"#{elem_id} textarea").first.input_value()
 
@@ -157,7 +172,7 @@ def test_a_saved_key_is_never_served_again(browser, tmp_path):
     try:
         page = browser.new_page()
         _open(page, url)
-        page.get_by_text("API keys", exact=True).click()  # the accordion starts closed
+        _open_accordion(page, "API keys", "#sdpa_key_openai_api_key input")  # it starts closed
         page.locator("#sdpa_key_openai_api_key input").fill(OPENAI_KEY)
         page.locator("#sdpa_tab_save_keys").click()
         page.wait_for_function("document.querySelector('#sdpa_tab_keys_status').innerText.includes('...efgh')",
@@ -170,7 +185,7 @@ def test_a_saved_key_is_never_served_again(browser, tmp_path):
         served = [page.content(), requests.get(url + "/config", timeout=10).text,
                   requests.get(url + "/sdpa/v1/config", timeout=10).text, requests.get(url + "/", timeout=10).text]
         assert_no_keys(*served)
-        page.get_by_text("API keys", exact=True).click()
+        _open_accordion(page, "API keys", "#sdpa_key_openai_api_key input")
         placeholder = page.locator("#sdpa_key_openai_api_key input").get_attribute("placeholder")
         assert placeholder == "set (...efgh)"
         page.close()
