@@ -18,6 +18,7 @@ import gradio as gr
 from .. import keyfile, secrets
 from ..craft.families import family_choices, styles
 from ..errors import Cancelled, SdpaError
+from ..history import diff
 from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
@@ -252,7 +253,7 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
             panel = Panel(service, "tab", Fields(prompt, negative))
             panel.build()
             with gr.Accordion("Versions", open=True):
-                versions = gr.Dataframe(headers=["id", "when", "kind", "from", "prompt"], interactive=False,
+                versions = gr.Dataframe(headers=["id", "when", "kind", "from", "change", "prompt"], interactive=False,
                                         elem_id="sdpa_tab_versions", wrap=True)
                 with gr.Row():
                     refresh_versions = gr.Button("Refresh", size="sm")
@@ -291,14 +292,20 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
 
     def version_rows(state: Any, request: gr.Request = None) -> list[list]:
         session = _session(state)
-        line = service().history.session(session["id"], username(request))
-        return [[v.id, time.strftime("%H:%M:%S", time.localtime(v.created)), v.kind, v.source[:40], v.prompt]
-                for v in reversed(line.versions())]
+        line = service().history.session(session["id"], username(request)).versions()
+        rows, previous = [], None
+        for version in line:  # each version's change from the one before it in this session
+            change = diff(previous.prompt, version.prompt) if previous else None
+            summary = " ".join([*(f"+{t}" for t in change.added), *(f"−{t}" for t in change.removed)]) if change else ""
+            rows.append([version.id, time.strftime("%H:%M:%S", time.localtime(version.created)), version.kind,
+                         version.source[:40], summary[:200], version.prompt])
+            previous = version
+        return list(reversed(rows))
 
     def search_rows(text: str, request: gr.Request = None) -> list[list]:
         found = service().history.search(text, user=username(request), limit=50)
-        return [[v.id, time.strftime("%Y-%m-%d %H:%M", time.localtime(v.created)), v.kind, v.source[:40], v.prompt]
-                for v in found]
+        return [[v.id, time.strftime("%Y-%m-%d %H:%M", time.localtime(v.created)), v.kind, v.source[:40], "",
+                 v.prompt] for v in found]
 
     def do_restore(version_id: str, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session = _session(state)
