@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .config import PROVIDERS, ROLES, family_names, load_settings
+from .config import PROVIDERS, family_names, load_settings
 
 SECTION = ("sdpa", "SD Prompt Assistant")
 
@@ -134,5 +134,5 @@ def infotext(description: str, label: str) -> dict[str, str]:
     return {"SDPA description": text, "SDPA model": label} if text else {}
 
 
-__all__ = ["FLAGS", "OPTIONS", "ROLES", "SECTION", "Option", "arch_of", "checkpoint_of", "host_context",
+__all__ = ["FLAGS", "OPTIONS", "SECTION", "Option", "arch_of", "checkpoint_of", "host_context",
            "infotext", "overrides_from", "sd_facts", "tokenizer_of"]

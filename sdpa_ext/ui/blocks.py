@@ -1,8 +1,11 @@
 """The Gradio UI, built once for Gradio 3.41 (A1111) and 4.x (Forge and the standalone app).
 
-No `from __future__ import annotations` here: Gradio finds the `gr.Request` parameter of a handler
-by its annotation, which must be the class itself.
+Gradio is imported when a UI is first built, never when sdpa_ext is imported: `gr` below is bound by
+`_gradio()`. Handlers annotate `request: gr.Request`; Gradio resolves that annotation (a string here)
+against this module's globals when an event runs, after the build has bound `gr`.
 """
+
+from __future__ import annotations
 
 import queue
 import threading
@@ -12,8 +15,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import gradio as gr
 
 from .. import keyfile, secrets
 from ..craft.families import family_choices, styles
@@ -31,6 +32,18 @@ CHIPS = {"darker": "make it darker", "brighter": "make it brighter", "more detai
 PARAMS = ("steps", "cfg_scale", "distilled_cfg_scale", "width", "height", "sampler_name", "scheduler")
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
+
+
+gr: Any = None  # the gradio module, once a UI is built
+
+
+def _gradio() -> Any:
+    global gr
+    if gr is None:
+        import gradio
+
+        gr = gradio
+    return gr
 
 
 @dataclass
@@ -73,6 +86,7 @@ class Panel:
     def build(self, wire: bool = True) -> list:
         """The panel's components, created in the current Blocks context; returns the inputs for a Script.
         `wire=False` builds them without events (the WebUI's API reads only their default values)."""
+        _gradio()
         with gr.Row():
             self.description = gr.Textbox(label="Describe the picture", lines=2, elem_id=self.eid("description"),
                                           placeholder="a cozy cabin in a snowy forest at dusk", scale=4)
@@ -239,6 +253,7 @@ class Panel:
 def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list[tuple[Callable, list]]:
     """The full workspace inside the current Blocks: its own prompt pair and panel, versions, history,
     hardware, providers, keys and settings provenance. Returns what to run when the page loads."""
+    _gradio()
     with gr.Row():
         with gr.Column(scale=3):
             prompt = gr.Textbox(label="Prompt", lines=4, elem_id="sdpa_tab_prompt", show_copy_button=True)
@@ -453,8 +468,9 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
             (keys_view, list(key_boxes.values()))]
 
 
-def build_standalone(service: Service) -> gr.Blocks:
-    """The standalone app (`python -m sdpa_ext serve`): the workspace with copy buttons."""
+def build_standalone(service: Service) -> Any:
+    """The standalone app (`python -m sdpa_ext serve`): the workspace with copy buttons (a gr.Blocks)."""
+    _gradio()
     css = (STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else "")
     with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, css=css) as app:
         gr.Markdown("## SD Prompt Assistant")
@@ -463,8 +479,9 @@ def build_standalone(service: Service) -> gr.Blocks:
     return app
 
 
-def workspace_tab(service: Callable[[], Service]) -> gr.Blocks:
-    """The WebUI's "Prompt Assistant" tab."""
+def workspace_tab(service: Callable[[], Service]) -> Any:
+    """The WebUI's "Prompt Assistant" tab (a gr.Blocks)."""
+    _gradio()
     with gr.Blocks(analytics_enabled=False) as tab:
         for load, outputs in build_workspace(service, standalone=False):
             tab.load(load, None, outputs)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import gradio as gr
 
-GRADIO_MAJOR = int(gr.__version__.split(".")[0])
+def gradio_major() -> int:
+    import gradio  # imported when a UI is built, never when sdpa_ext is imported
+
+    return int(gradio.__version__.split(".")[0])
 
 
 def js(code: str) -> dict:
     """The keyword for a client-side function: `_js=` in Gradio 3, `js=` in 4."""
-    return {"js": code} if GRADIO_MAJOR >= 4 else {"_js": code}
+    return {"js": code} if gradio_major() >= 4 else {"_js": code}
 
 
 def choices_of(component) -> list[str]:
@@ -18,11 +20,6 @@ def choices_of(component) -> list[str]:
     for choice in getattr(component, "choices", None) or []:
         values.append(choice[1] if isinstance(choice, tuple | list) else choice)
     return [str(v) for v in values]
-
-
-def queue_kwargs(limit: int | None) -> dict:
-    """Per-event concurrency exists only in Gradio 4."""
-    return {"concurrency_limit": limit} if GRADIO_MAJOR >= 4 else {}
 
 
 def in_current_blocks(*components) -> bool:
