@@ -205,9 +205,6 @@ class Session:
             self._set_cursor(position + 1)
         return following
 
-    def can_undo(self) -> bool:
-        return self._cursor() > 0
-
     def can_redo(self) -> bool:
         return self._at(self._cursor() + 1) is not None
 
