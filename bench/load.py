@@ -10,9 +10,7 @@ server's peak RSS (Linux: /proc).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,7 +23,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import SlowEcho, free_port, stop  # noqa: E402
+from tests.support import SlowEcho, serve, stop  # noqa: E402
 from tests.wire import OpenAIServer  # noqa: E402
 
 
@@ -46,21 +44,10 @@ def main() -> int:
     args = parser.parse_args()
     echo = SlowEcho(args.delay)
     with OpenAIServer(answer=echo) as wire, tempfile.TemporaryDirectory() as tmp:
-        env_file = Path(tmp) / "load.env"
-        env_file.write_text(f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\nSDPA_MAX_INFLIGHT={args.limit}\n"
-                            "SDPA_TIMEOUT=300\n", encoding="utf-8")
-        port = free_port()
-        env = {**os.environ, "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": tmp}
-        server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}/sdpa/v1"
+        server, base = serve(Path(tmp), f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
+                                        f"SDPA_MAX_INFLIGHT={args.limit}\nSDPA_TIMEOUT=300\n")
+        url = base + "/sdpa/v1"
         try:
-            for _ in range(300):
-                try:
-                    requests.get(url + "/config", timeout=2)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
             idle_rss = _rss(server.pid)
             latencies: list[float] = []
             failures = 0

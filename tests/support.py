@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -23,6 +30,30 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
+
+
+def serve(folder: Path, env_text: str = "") -> tuple[subprocess.Popen, str]:
+    """Start `python -m sdpa_ext serve` with these settings (and no provider settings of the caller's
+    environment), its data and log in `folder`; wait until it answers. Stop it with `stop()`."""
+    env_file = folder / "app.env"
+    env_file.write_text(env_text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY", "_BASE_URL"))}
+    env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(folder / "data"), GRADIO_ANALYTICS_ENABLED="False",
+               OLLAMA_HOST=f"127.0.0.1:{free_port()}")  # nothing listens there: "not reachable", at once
+    port = free_port()
+    log = folder / "serve.log"
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(url + "/sdpa/v1/config", timeout=2).status_code == 200:
+                return process, url
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop(process)
+    raise AssertionError("serve did not start: " + log.read_text(encoding="utf-8")[-2000:])
 
 
 class SlowEcho:

@@ -4,17 +4,14 @@ provider error that leaves the prompt alone."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from .support import free_port, stop
+from .support import free_port, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
@@ -25,25 +22,6 @@ TIMEOUT_MS = 90_000
 
 
 
-def _serve(tmp_path: Path, env_text: str) -> tuple[subprocess.Popen, str]:
-    env_file = tmp_path / "app.env"
-    env_file.write_text(env_text, encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY", "_BASE_URL"))}
-    env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"), GRADIO_ANALYTICS_ENABLED="False",
-               OLLAMA_HOST=f"127.0.0.1:{free_port()}")
-    log = open(tmp_path / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(url + "/", timeout=2).status_code == 200:
-                return process, url
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.terminate()
-    raise AssertionError("serve did not start: " + (tmp_path / "serve.log").read_text(encoding="utf-8")[-2000:])
 
 
 
@@ -62,7 +40,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    process, url = _serve(tmp_path_factory.mktemp("app"), "")
+    process, url = serve(tmp_path_factory.mktemp("app"), "")
     yield url
     stop(process)
 
@@ -147,7 +125,7 @@ def test_hand_edits_are_refined_and_kept_in_history(browser, app):
 
 
 def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_path):
-    process, url = _serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{free_port()}\n")
+    process, url = serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{free_port()}\n")
     try:
         page = browser.new_page()
         _open(page, url)
@@ -168,7 +146,7 @@ def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_pat
 def test_a_saved_key_is_never_served_again(browser, tmp_path):
     from .conftest import OPENAI_KEY, assert_no_keys
 
-    process, url = _serve(tmp_path, "")
+    process, url = serve(tmp_path, "")
     try:
         page = browser.new_page()
         _open(page, url)

@@ -20,7 +20,7 @@ from sdpa_ext.hardware.ollama_vram import OllamaAdmin
 from sdpa_ext.hardware.planner import SdFacts, _best_pair, auto_configure, candidates, hardware_report
 from sdpa_ext.providers.types import CancelToken
 
-from .support import free_port
+from .support import free_port, serve, stop
 from .wire import OllamaServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,27 +279,13 @@ def test_cli_8gb_sdxl_fits_or_says_swap_with_the_reason(tmp_path):
 
 
 def test_serve_answers_get_hardware(tmp_path):
-    port = free_port()
-    env_file = tmp_path / "empty.env"
-    env_file.write_text("", encoding="utf-8")
-    server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
-                              env={"PATH": "", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path),
-                                   "OLLAMA_HOST": f"127.0.0.1:{free_port()}"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, url = serve(tmp_path)
     try:
-        data = None
-        for _ in range(100):
-            try:
-                data = requests.get(f"http://127.0.0.1:{port}/hardware", timeout=2).json()
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        assert data is not None, "serve did not start"
+        data = requests.get(f"{url}/hardware", timeout=10).json()
         assert set(data) >= {"gpus", "sd", "budget_gb", "ollama", "recommended"}
         assert set(data["recommended"]) >= {"single", "dual", "mode", "reason"}
         assert set(data["ollama"]) >= {"host", "reachable", "version", "installed", "loaded"}
         assert data["gpus"] == [] and data["message"].startswith("no CUDA GPU")
-        assert requests.get(f"http://127.0.0.1:{port}/sdpa/v1/hardware", timeout=10).json()["cuda"] is False
+        assert requests.get(f"{url}/sdpa/v1/hardware", timeout=10).json()["cuda"] is False
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)

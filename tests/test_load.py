@@ -3,8 +3,6 @@ server; and Cancel in the middle of streams. (Figures go in bench/load.py, not i
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import threading
 import time
@@ -18,7 +16,7 @@ from sdpa_ext.errors import Cancelled
 from sdpa_ext.providers.types import CancelToken
 from sdpa_ext.service import Service
 
-from .support import SlowEcho, free_port, stop
+from .support import SlowEcho, serve, stop
 from .wire import OpenAIServer, Stream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,22 +37,10 @@ def _peak_rss_mib(pid: int) -> float:
 def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path):
     echo = SlowEcho(0.3)
     with OpenAIServer(answer=echo) as wire:
-        env_file = tmp_path / "app.env"
-        env_file.write_text(f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\nSDPA_MAX_INFLIGHT={LIMIT}\n",
-                            encoding="utf-8")
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL", "_PROVIDER"))}
-        env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"))
-        server = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}/sdpa/v1"
+        server, base = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
+                                       f"SDPA_MAX_INFLIGHT={LIMIT}\n")
+        url = base + "/sdpa/v1"
         try:
-            for _ in range(300):
-                try:
-                    requests.get(url + "/config", timeout=2)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
             base_rss = _peak_rss_mib(server.pid)
 
             def one(index: int) -> tuple[dict, dict]:
