@@ -2,13 +2,16 @@
 /sdpa/v1 and by `python -m sdpa_ext serve` at / and /sdpa/v1.
 
 Requests name no endpoint, provider or key: those come only from the operator's settings, so the
-API cannot be used to make the server call an address of the caller's choosing. Importing this
-module imports FastAPI: only the WebUI's app_started callback and `serve` do.
+API cannot be used to make the server call an address of the caller's choosing. POSTs take JSON only
+(`Content-Type: application/json`) and a browser may send them only from the server's own origin, so a
+web page cannot make a visitor's browser run a plan. Importing this module imports FastAPI: only the
+WebUI's app_started callback and `serve` do.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import asdict
 from secrets import compare_digest
@@ -19,12 +22,15 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
+from .access import cross_origin
 from .errors import Cancelled, ConfigError, ProviderError
+from .history import HistoryError
 from .secrets import scrub
 from .service import Service
 from .types import PromptVersion
 
 MAX_BODY_BYTES = 200_000
+MAX_PARAMS = 32  # suggested settings in a refine body: a flat object of this many values at most
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "plan": {"description": str, "family": str, "style": str, "session": str},
     "refine": {"instruction": str, "prompt": str, "negative_prompt": str, "params": dict, "family": str,
@@ -34,8 +40,8 @@ _REQUIRED = {"plan": ("description",), "refine": ("instruction", "prompt")}
 
 
 class InputError(Exception):
-    def __init__(self, field: str, message: str):
-        self.field, self.message = field, message
+    def __init__(self, field: str, message: str, status: int = 422):
+        self.field, self.message, self.status = field, message, status
         super().__init__(f"{field}: {message}")
 
 
@@ -43,6 +49,17 @@ def version_dict(version: PromptVersion, service: Service, user: str = "") -> di
     from .cli import version_json
 
     return {**version_json(version), "diff": service.change(version, user=user)}
+
+
+def _check_params(params: dict) -> None:
+    """Suggested settings: a flat object of finite numbers, text, true/false or null."""
+    if len(params) > MAX_PARAMS:
+        raise InputError("params", f"has {len(params)} values; the limit is {MAX_PARAMS}")
+    for name, value in params.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError("params", f"{name}: must be a finite number, not {value}")
+        if not (value is None or isinstance(value, str | int | float | bool)):
+            raise InputError("params", f"{name}: expected a number, text, true/false or null")
 
 
 def _validate(kind: str, body: Any) -> dict:
@@ -55,8 +72,12 @@ def _validate(kind: str, body: Any) -> dict:
         if value is not None and not isinstance(value, fields[name]):
             raise InputError(name, f"expected {getattr(fields[name], '__name__', 'a value')}")
     for name in _REQUIRED[kind]:
-        if not body.get(name):
+        if body.get(name) is None:
             raise InputError(name, "field required")
+        if not body[name].strip():
+            raise InputError(name, "is empty")
+    if body.get("params"):
+        _check_params(body["params"])
     return body
 
 
@@ -82,11 +103,20 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         return JSONResponse({"detail": detail, "error": scrub(message)}, status_code=status)
 
     async def body_of(request: Request) -> Any:
+        """The JSON body of a POST from a client or the server's own page (not another site's)."""
+        reason = cross_origin(request.method, request.headers, request.headers.get("host", ""))
+        if reason:
+            raise InputError("body", f"cross-origin request refused: {reason}", status=403)
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            raise InputError("body", "send JSON (Content-Type: application/json)", status=415)
         raw = await request.body()
         if len(raw) > MAX_BODY_BYTES:
             raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
         try:
             return json.loads(raw or b"{}")
+        except RecursionError as err:
+            raise InputError("body", "nested too deeply") from err
         except (ValueError, UnicodeDecodeError) as err:
             raise InputError("body", f"invalid JSON ({err})") from err
 
@@ -94,9 +124,11 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         try:
             return JSONResponse(call())
         except InputError as err:
-            return error(422, err.field, err.message)
+            return error(err.status, err.field, err.message)
         except ConfigError as err:
             return error(422, err.setting, str(err))
+        except HistoryError as err:
+            return error(503, None, str(err))
         except ProviderError as err:
             return error(502, None, str(err))
         except Cancelled as err:
@@ -127,7 +159,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         try:
             body = _validate("plan", await body_of(request))
         except InputError as err:
-            return error(422, err.field, err.message)
+            return error(err.status, err.field, err.message)
         service, who = get_service(), user(request) if user else ""
         return await run_in_threadpool(run, lambda: version_dict(service.plan(
             body["description"], session=body.get("session") or "api", user=who, family=body.get("family") or "auto",
@@ -138,7 +170,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         try:
             body = _validate("refine", await body_of(request))
         except InputError as err:
-            return error(422, err.field, err.message)
+            return error(err.status, err.field, err.message)
         service, who = get_service(), user(request) if user else ""
         current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
                                 params=body.get("params") or {}, kind="edit")

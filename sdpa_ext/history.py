@@ -1,27 +1,36 @@
 """History of prompt versions: SQLite (standard library), undo/redo per session, word-level diffs.
 
 Kept per user (the WebUI's login, or "" without logins), with a retention limit; searchable and
-exportable as JSON. A damaged or locked database is reported and set aside: history then lives in
-memory for this run, and no call ever fails because of it.
+exportable as JSON. The file is owner-only (0600) in an owner-only folder (0700). A lock held by another
+program is waited for (busy timeout, then retries) and, if it outlasts them, that one change fails with a
+clear error: history never switches to memory for a transient problem. A full disk is an error that keeps
+the file; only a damaged file is moved aside (`.damaged-<time>`) for a new one. History lives in memory
+only when the folder cannot be used at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
+import math
 import re
 import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+from .errors import SdpaError
 from .providers.types import Usage
-from .secrets import get_logger
+from .secrets import get_logger, private_dir, private_file
 from .types import PromptVersion
 
 _log = get_logger(__name__)
 RETENTION = 2000  # versions kept per user
+BUSY_S = 10.0  # how long one statement waits for another program's lock
+RETRIES = 3  # tries of a statement that still found the file busy
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
     id TEXT PRIMARY KEY, user TEXT NOT NULL, session TEXT NOT NULL, created REAL NOT NULL, data TEXT NOT NULL,
@@ -31,6 +40,10 @@ CREATE TABLE IF NOT EXISTS stacks (
     session TEXT NOT NULL, position INTEGER NOT NULL, version_id TEXT NOT NULL, PRIMARY KEY (session, position));
 CREATE TABLE IF NOT EXISTS cursors (session TEXT PRIMARY KEY, position INTEGER NOT NULL);
 """
+
+
+class HistoryError(SdpaError):
+    """History could not be read or written this time (busy, disk full): the message says what to do."""
 
 
 @dataclass
@@ -60,71 +73,128 @@ def diff(old: str, new: str) -> Diff:
     return Diff([t for t in added if t not in moved], [t for t in removed if t not in moved])
 
 
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinity replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def _load(data: str) -> Any:
+    """A stored row; NaN or Infinity written by an older version read as null."""
+    return json.loads(data, parse_constant=lambda _name: None)
+
+
 def _to_row(version: PromptVersion) -> str:
-    return json.dumps(asdict(version), ensure_ascii=False)
+    return json.dumps(finite(asdict(version)), ensure_ascii=False, allow_nan=False)
 
 
 def _from_row(data: str) -> PromptVersion:
-    raw = json.loads(data)
+    raw = _load(data)
     raw["usage"] = Usage(**raw.get("usage") or {})
     known = PromptVersion.__dataclass_fields__
     return PromptVersion(**{k: v for k, v in raw.items() if k in known})
 
 
+def _kind(err: sqlite3.Error) -> str:
+    """busy (another program holds a lock), full (disk or quota), damaged (not a database), or other."""
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "full" in text:
+        return "full"
+    if "malformed" in text or "not a database" in text or "encrypted" in text:
+        return "damaged"
+    return "other"
+
+
+def like_pattern(text: str) -> str:
+    """`text` as a LIKE pattern that matches it literally anywhere (`%` and `_` escaped with `\\`)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class History:
     """The store. Thread-safe; one connection per process."""
 
-    def __init__(self, path: Path | str | None, retention: int = RETENTION):
+    def __init__(self, path: Path | str | None, retention: int = RETENTION, busy_s: float = BUSY_S):
         self.path = Path(path) if path else None
         self.retention = retention
-        self.problem = ""  # set when the file could not be used (shown to the user)
+        self.busy_s = busy_s
+        self.problem = ""  # the last problem with the file (shown to the user); "" once it works again
         self._lock = threading.RLock()
+        self._ready = False  # the schema is in place
+        self._transient = False  # `problem` is a busy or full file, cleared when a statement works again
         self._db = self._open()
+        with contextlib.suppress(HistoryError):  # busy or full: in `problem`, tried again by the next statement
+            self._run("SELECT count(*) FROM versions")  # a damaged file is set aside now, not at first use
 
     def _open(self) -> sqlite3.Connection:
+        self._ready = False
         if self.path is not None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False)
-                db.executescript(_SCHEMA)
-                db.execute("SELECT count(*) FROM versions").fetchone()
-                return db
-            except sqlite3.DatabaseError as err:
-                self._set_aside(err)
-            except OSError as err:
-                self.problem = f"history file {self.path} cannot be opened ({err}); history is kept in memory"
+                private_dir(self.path.parent)
+                private_file(self.path)
+                return sqlite3.connect(self.path, timeout=self.busy_s, check_same_thread=False)
+            except (OSError, sqlite3.Error) as err:
+                self.problem = f"history folder {self.path.parent} cannot be used ({err}); history is kept in memory"
                 _log.warning(self.problem)
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        db.executescript(_SCHEMA)
-        return db
+                self.path = None
+        return sqlite3.connect(":memory:", check_same_thread=False)
 
     def _set_aside(self, err: Exception) -> None:
-        """A damaged or locked file: move a damaged one aside, keep going in memory."""
+        """A damaged file: move it aside and start a new one."""
         assert self.path is not None
-        if "locked" in str(err).lower():
-            self.problem = f"history file {self.path} is locked by another program; history is kept in memory"
-        else:
-            aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
-            try:
-                self.path.replace(aside)
-                self.problem = f"history file was damaged ({err}); moved to {aside.name}, starting a new one"
-            except OSError:
-                self.problem = f"history file {self.path} is damaged ({err}); history is kept in memory"
+        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+        self._db.close()
+        try:
+            self.path.replace(aside)
+            self.problem = f"history file was damaged ({err}); moved to {aside.name}, starting a new one"
+        except OSError:
+            self.problem = f"history file {self.path} is damaged ({err}); history is kept in memory"
+            self.path = None
         _log.warning(self.problem)
+        self._db = self._open()
+
+    def _failure(self, err: sqlite3.Error, kind: str) -> HistoryError:
+        if kind == "busy":
+            message = (f"history file {self.path} is locked by another program (waited {self.busy_s:g} s); "
+                       "this change was not saved: try again")
+        elif kind == "full":
+            message = f"the disk holding {self.path} is full: history was not saved (free some space); file kept"
+        else:
+            message = f"history file {self.path}: {err}"
+        self.problem, self._transient = message, kind in ("busy", "full")
+        _log.warning(message)
+        return HistoryError(message)
 
     def _run(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
-            try:
-                with self._db:
-                    return self._db.execute(sql, args).fetchall()
-            except sqlite3.DatabaseError as err:
-                if self.path is None:
-                    raise
-                self._set_aside(err)
-                self.path = None
-                self._db = self._open()
-                with self._db:
-                    return self._db.execute(sql, args).fetchall()
+            set_aside = False
+            for attempt in range(RETRIES):
+                try:
+                    if not self._ready:
+                        self._db.executescript(_SCHEMA)
+                        self._ready = True
+                    with self._db:
+                        rows = self._db.execute(sql, args).fetchall()
+                    if self._transient:
+                        self.problem, self._transient = "", False
+                    return rows
+                except sqlite3.DatabaseError as err:
+                    kind = _kind(err)
+                    if kind == "damaged" and self.path is not None and not set_aside:
+                        set_aside = True
+                        self._set_aside(err)
+                        continue
+                    if kind == "busy" and attempt < RETRIES - 1:
+                        time.sleep(0.1 * (attempt + 1))
+                        continue
+                    raise self._failure(err, kind) from err
+            raise HistoryError(self.problem or "history is unavailable")
 
     # -- versions ----------------------------------------------------------------------------
 
@@ -142,15 +212,15 @@ class History:
 
     def search(self, text: str = "", *, user: str = "", limit: int = 50) -> list[PromptVersion]:
         """Newest first; `text` matches the prompt or the description/instruction."""
-        pattern = f"%{text}%"
-        rows = self._run("SELECT data FROM versions WHERE user = ? AND (prompt LIKE ? OR source LIKE ?) "
-                         "ORDER BY created DESC LIMIT ?", (user, pattern, pattern, limit))
+        pattern = like_pattern(text)
+        rows = self._run("SELECT data FROM versions WHERE user = ? AND (prompt LIKE ? ESCAPE '\\' OR source LIKE ? "
+                         "ESCAPE '\\') ORDER BY created DESC LIMIT ?", (user, pattern, pattern, limit))
         return [_from_row(row[0]) for row in rows]
 
     def export(self, *, user: str = "") -> str:
         """Every version of a user as a JSON array, oldest first."""
         rows = self._run("SELECT data FROM versions WHERE user = ? ORDER BY created", (user,))
-        return json.dumps([json.loads(row[0]) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps([_load(row[0]) for row in rows], ensure_ascii=False, indent=2)
 
     # -- undo / redo -------------------------------------------------------------------------
 

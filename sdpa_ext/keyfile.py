@@ -1,11 +1,13 @@
-"""API keys typed in the UI: kept in the extension's own owner-only file (0600), never in the WebUI's
-config.json (which `GET /sdapi/v1/options` hands to anyone) and never shown again once saved."""
+"""API keys typed in the UI: kept in the extension's own owner-only file (0600, in a 0700 folder), never in
+the WebUI's config.json (which `GET /sdapi/v1/options` hands to anyone) and never shown again once saved.
+A saved key wins over the environment's; `describe` says which one is used when both exist."""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import secrets
@@ -36,7 +38,7 @@ def save_key(data_dir: Path, name: str, value: str) -> None:
         secrets.register(value)
     else:
         keys.pop(name, None)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    secrets.private_dir(data_dir)
     handle, temp = tempfile.mkstemp(prefix=".keys-", dir=data_dir)  # mkstemp creates it 0600
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -52,3 +54,21 @@ def shown(data_dir: Path) -> dict[str, str]:
     """What the UI may show: `set (...abcd)` or `not set`."""
     keys = read_keys(data_dir)
     return {name: secrets.mask(keys.get(name)) for name in KEY_NAMES}
+
+
+def describe(data_dir: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each key's state for the status line, saying which key is used when the page saved one and the
+    environment has another."""
+    environ = os.environ if environ is None else environ
+    saved = read_keys(data_dir)
+    lines = {}
+    for name in KEY_NAMES:
+        env = environ.get(name, "").strip()
+        if name in saved and env and env != saved[name]:
+            lines[name] = (f"{secrets.mask(saved[name])} saved here is used; the environment's "
+                           f"{secrets.mask(env)} is not")
+        elif name in saved:
+            lines[name] = f"{secrets.mask(saved[name])} saved here"
+        else:
+            lines[name] = f"{secrets.mask(env)} from the environment" if env else "not set"
+    return lines

@@ -1,14 +1,18 @@
-"""Keep API keys out of every text we show: a process-wide set of known secrets and a scrubber."""
+"""Keep API keys out of every text we show (a process-wide set of known secrets and a scrubber) and
+keep the files that hold them owner-only."""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
+from pathlib import Path
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
 # Shapes of vendor keys, scrubbed even when we were never told about them.
+RUN = 8  # any run of this many characters of a known secret is scrubbed, however it was cut or masked
 _KEY_SHAPES = re.compile(r"(sk-ant-[A-Za-z0-9_\-]{8,}|sk-[A-Za-z0-9_\-]{16,}|AIza[0-9A-Za-z_\-]{20,})")
 
 
@@ -25,16 +29,48 @@ def mask(value: str | None) -> str:
     return f"set (...{value[-4:]})" if len(value) >= 8 else "set"
 
 
+def _grams() -> frozenset[str]:
+    with _lock:
+        return frozenset(value[i:i + RUN] for value in _secrets for i in range(len(value) - RUN + 1))
+
+
 def scrub(text: str) -> str:
-    """Replace every known secret and key-shaped token in `text` with a mask."""
+    """Mask every known secret, every run of RUN or more of its characters (a key echoed in part, whatever
+    it looks like), and key-shaped tokens in `text`."""
     if not text:
         return text
     with _lock:
-        known = sorted(_secrets, key=len, reverse=True)
-    for value in known:
-        if value in text:
-            text = text.replace(value, "***")
+        short = sorted((v for v in _secrets if len(v) < RUN), key=len, reverse=True)
+    for value in short:
+        text = text.replace(value, "***")
+    grams = _grams()
+    if grams and len(text) >= RUN:
+        hidden = bytearray(len(text))
+        for start in range(len(text) - RUN + 1):
+            if text[start:start + RUN] in grams:
+                hidden[start:start + RUN] = b"\x01" * RUN
+        if any(hidden):
+            pieces = re.split("(\x01+)", hidden.decode("latin-1"))  # runs of hidden and shown characters
+            out, at = [], 0
+            for piece in pieces:
+                out.append("***" if piece.startswith("\x01") else text[at:at + len(piece)])
+                at += len(piece)
+            text = "".join(out)
     return _KEY_SHAPES.sub("***", text)
+
+
+def private_dir(folder: Path) -> None:
+    """Create `folder` owner-only (0700), or make it so."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix" and folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty and owner-only (0600) unless it exists; make an existing one 0600."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 class ScrubFilter(logging.Filter):

@@ -1,22 +1,32 @@
-"""`python -m sdpa_ext serve`: the API (and the UI, when Gradio is installed) on 127.0.0.1:8000."""
+"""`python -m sdpa_ext serve`: the API (and the UI, when Gradio is installed) on 127.0.0.1:8000, behind the
+guard of `access.py` (Host allow-list, same-origin browser requests, optional auth, JSON-only POSTs)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
+from . import secrets
+from .access import Access, Guard, is_loopback
 from .config import Settings
 from .errors import ConfigError
 from .service import Service
 
+AUTH_VAR = "SDPA_SERVE_AUTH"
+HOSTS_VAR = "SDPA_ALLOWED_HOSTS"
 
-def create_app(service: Service, *, ui: bool = True):
-    """A FastAPI app: the router at / (as the guide promises: `curl localhost:8000/hardware`) and at
-    /sdpa/v1 (as inside the WebUI), and the Gradio UI at / when available."""
+
+def create_app(service: Service, *, ui: bool = True, access: Access | None = None):
+    """The guarded app: the router at / (`curl localhost:8000/hardware`) and at /sdpa/v1 (as inside the
+    WebUI), and the Gradio UI at / when available. API docs are not served (Swagger would load from a CDN);
+    the schema is at /sdpa/openapi.json."""
     from fastapi import FastAPI
 
     from .api import make_router
 
-    app = FastAPI(title="SD Prompt Assistant", docs_url="/sdpa/docs", openapi_url="/sdpa/openapi.json")
+    access = access or Access()
+    service.server_authenticates = access.auth
+    app = FastAPI(title="SD Prompt Assistant", docs_url=None, redoc_url=None, openapi_url="/sdpa/openapi.json")
     router = make_router(lambda: service)
     app.include_router(router)
     app.include_router(router, prefix="/sdpa/v1")
@@ -24,13 +34,27 @@ def create_app(service: Service, *, ui: bool = True):
         try:
             import gradio as gr
 
-            from .ui.blocks import build_standalone
+            from .ui.blocks import STYLE_PATH, build_standalone
+            from .ui.compat import page_css
         except ImportError as err:
             print(f"Serving the API only: the UI needs Gradio ({err}); run `python install.py --standalone`.",
                   file=sys.stderr)
         else:
-            app = gr.mount_gradio_app(app, build_standalone(service), path="/")
-    return app
+            css = STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else ""
+            app = gr.mount_gradio_app(app, build_standalone(service), path="/", **page_css(css, mounting=True))
+    return Guard(app, access)
+
+
+def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
+    """The policy for `serve --host HOST`: SDPA_SERVE_AUTH (user:password or a token) and SDPA_ALLOWED_HOSTS
+    (comma-separated names) from the environment. Binding beyond loopback without auth is refused."""
+    environ = dict(os.environ if environ is None else environ)
+    access = Access.for_serve(host, [environ.get(HOSTS_VAR, "")], environ.get(AUTH_VAR, ""))
+    secrets.register(*access.secrets())
+    if not is_loopback(host) and not access.auth:
+        raise ConfigError("--host", host, hint=f"serving beyond this machine needs auth: set {AUTH_VAR} to "
+                          "user:password or a long random token (and put TLS in front, see README \"Security\")")
+    return access
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -38,7 +62,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
         import uvicorn
     except ImportError as err:
         raise ConfigError("serve", hint="needs fastapi and uvicorn: run `python install.py --standalone`") from err
+    access = access_for(host)
     print(settings.banner())
-    print(f"SD Prompt Assistant on http://{host}:{port}/  (API: /hardware, /sdpa/v1/...)")
-    uvicorn.run(create_app(Service(settings)), host=host, port=port, log_level="warning")
+    shown = f"[{host}]" if ":" in host else host
+    print(f"SD Prompt Assistant on http://{shown}:{port}/  (API: /hardware, /sdpa/v1/...)")
+    if not is_loopback(host):
+        print(f"warning: listening beyond this machine ({host}); every request needs the {AUTH_VAR} credentials, "
+              "which travel in clear over plain HTTP: put a TLS reverse proxy in front", file=sys.stderr)
+    uvicorn.run(create_app(Service(settings), access=access), host=host, port=port, log_level="warning",
+                server_header=False)
     return 0

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from .assistant import Assistant
 from .config import Settings, load_settings
-from .history import History, diff
+from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken
 from .types import HostContext, PromptVersion
 
@@ -28,6 +28,7 @@ class Service:
         self.settings = settings or self._load()
         self.assistant = Assistant(self.settings)
         self.history = History(self.settings.data_dir / "history.sqlite3")
+        self.server_authenticates = False  # set by `serve` when its guard authenticates every request
 
     def reload(self) -> Settings:
         """Re-read the settings (after the WebUI's settings page changed them)."""
@@ -46,22 +47,35 @@ class Service:
              cancel: CancelToken | None = None) -> PromptVersion:
         version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
                                       on_delta=on_delta, cancel=cancel)
-        return self.history.session(session, user).push(version)
+        return self._record(self.history.session(session, user), version)
+
+    @staticmethod
+    def _record(line: Session, version: PromptVersion) -> PromptVersion:
+        """Push a new version; when history cannot take it this time (busy, disk full) the answer still
+        comes back, with the reason among its warnings."""
+        try:
+            return line.push(version)
+        except HistoryError as err:
+            version.warnings.append(str(err))
+            return version
 
     def refine(self, current: PromptVersion, instruction: str, *, session: str, user: str = "",
                family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
                cancel: CancelToken | None = None) -> PromptVersion:
         """Refine what the user has now (hand edits included): it is recorded first if it differs."""
         line = self.history.session(session, user)
-        last = line.current()
+        try:
+            last = line.current()
+        except HistoryError:
+            last = None
         if last is not None and (last.prompt, last.negative_prompt) == (current.prompt, current.negative_prompt):
             current.id, current.family = last.id, current.family or last.family
         else:  # typed or pasted by hand since the last version: keep it, so undo can come back to it
             current.kind = "edit"
-            line.push(current)
+            self._record(line, current)
         version = self.assistant.refine(current, instruction, ctx=self.context(user), family=family,
                                         on_delta=on_delta, cancel=cancel)
-        return line.push(version)
+        return self._record(line, version)
 
     def undo(self, *, session: str, user: str = "") -> PromptVersion | None:
         return self.history.session(session, user).undo()

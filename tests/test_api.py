@@ -57,7 +57,9 @@ def test_plan_then_refine_with_diff(client, wire):
     ({"description": "x", "provider": "openai"}, "provider", "unknown field"),
     ({}, "description", "field required"),
     ({"description": 42}, "description", "expected str"),
-    ({"description": ""}, "description", "field required"),
+    ({"description": ""}, "description", "is empty"),
+    ({"description": " \n "}, "description", "is empty"),
+    ({"description": None}, "description", "field required"),
     ({"description": "x" * 5000}, "description", "limit is 4,000"),
     ({"description": "x", "family": "fluxx"}, "family", "did you mean 'flux'"),
 ])
@@ -70,10 +72,12 @@ def test_bad_input_is_422_naming_the_field(client, wire, body, field, message):
 
 
 def test_invalid_json_and_a_huge_body(client):
-    assert client.post("/sdpa/v1/plan", content=b"{not json").status_code == 422
-    assert client.post("/sdpa/v1/plan", content=b"[1, 2]").json()["detail"][0]["loc"] == ["body", "body"]
+    as_json = {"Content-Type": "application/json"}
+    assert client.post("/sdpa/v1/plan", content=b"{not json", headers=as_json).status_code == 422
+    assert client.post("/sdpa/v1/plan", content=b"[1, 2]", headers=as_json).json()["detail"][0]["loc"] == [
+        "body", "body"]
     huge = json.dumps({"description": "x" * 300_000}).encode()
-    assert "larger than" in client.post("/sdpa/v1/plan", content=huge).json()["detail"][0]["msg"]
+    assert "larger than" in client.post("/sdpa/v1/plan", content=huge, headers=as_json).json()["detail"][0]["msg"]
 
 
 def test_provider_errors_are_502_naming_the_provider_without_the_key(client, wire):
@@ -106,3 +110,64 @@ def test_api_auth_protects_the_routes(make_settings):
     assert client.get("/sdpa/v1/config", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
     right = base64.b64encode(b"alice:s3cret").decode()
     assert client.get("/sdpa/v1/history", headers={"Authorization": f"Basic {right}"}).status_code == 200
+
+
+@pytest.mark.parametrize(("raw", "field", "message"), [
+    (b'{"instruction": "x", "prompt": "p", "params": {"steps": NaN}}', "params", "finite"),
+    (b'{"instruction": "x", "prompt": "p", "params": {"cfg_scale": Infinity}}', "params", "finite"),
+    (b'{"instruction": "x", "prompt": "p", "params": {"steps": -Infinity}}', "params", "finite"),
+    (b'{"instruction": "x", "prompt": "p", "params": {"steps": {"a": {"b": 1}}}}', "params", "expected a number"),
+    (b'{"instruction": "x", "prompt": "p", "params": {"steps": [1, 2]}}', "params", "expected a number"),
+    (b'{"instruction": "x", "prompt": "p", "params": ' + b'[' * 20_000 + b']' * 20_000 + b'}', "body", "nested"),
+    (b'{"instruction": "", "prompt": "p"}', "instruction", "is empty"),
+])
+def test_numbers_must_be_finite_and_nesting_is_limited(client, wire, raw, field, message):
+    response = client.post("/sdpa/v1/refine", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", field] and message in detail["msg"], detail
+    assert wire.requests == []
+
+
+def test_history_answers_after_a_non_finite_number_was_stored(client, make_settings):
+    """A version stored with NaN (by an older version of ours) no longer makes GET /history fail."""
+    import sqlite3
+
+    from sdpa_ext.history import History
+    from sdpa_ext.types import PromptVersion
+
+    path = make_settings().data_dir / "history.sqlite3"
+    History(path).session("s").push(PromptVersion(prompt="cabin", params={"steps": 20}))
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE versions SET data = replace(data, '\"steps\": 20', '\"steps\": NaN')")
+    response = client.get("/sdpa/v1/history")
+    assert response.status_code == 200, response.text
+    assert response.json()["versions"][0]["params"] == {"steps": None}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                                          ""])
+def test_posts_take_json_only(client, wire, content_type):
+    """A web page can send text/plain without a preflight; the API refuses anything but JSON."""
+    body = json.dumps({"description": "a cabin"})
+    response = client.post("/sdpa/v1/plan", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 415, response.text
+    assert wire.requests == []
+
+
+@pytest.mark.parametrize(("headers", "allowed"), [
+    ({"Origin": "http://evil.example"}, False),
+    ({"Origin": "null"}, False),
+    ({"Origin": "http://testserver:8001"}, False),
+    ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, False),
+    ({"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}, False),
+    ({"Origin": "http://testserver"}, True),
+    ({"Sec-Fetch-Site": "same-origin"}, True),
+    ({}, True),  # not a browser: curl, scripts
+])
+def test_a_browser_may_post_only_from_the_servers_own_origin(client, wire, headers, allowed):
+    response = client.post("/sdpa/v1/plan", json={"description": "a cabin"}, headers=headers)
+    assert (response.status_code == 200) is allowed, response.text
+    if not allowed:
+        assert response.status_code == 403 and "cross-origin" in response.text
+        assert wire.requests == []

@@ -1,12 +1,16 @@
-"""History: SQLite store, undo/redo per session, diffs, retention, search, export, damage."""
+"""History: SQLite store, undo/redo per session, diffs, retention, search, export, damage, locks, a full
+disk, file permissions."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+import time
 
-from sdpa_ext.history import History, diff
+import pytest
+
+from sdpa_ext.history import History, HistoryError, diff
 from sdpa_ext.types import PromptVersion
 
 
@@ -72,19 +76,113 @@ def test_a_damaged_file_is_set_aside_and_history_goes_on(tmp_path):
     assert store.session("s").current().prompt == "cabin"
 
 
-def test_a_locked_file_is_reported_not_fatal(tmp_path):
-    path = tmp_path / "h.db"
-    History(path).session("s").push(v("cabin"))
-    locker = sqlite3.connect(path)
-    locker.execute("BEGIN EXCLUSIVE")
-    try:
-        store = History(path)
-        assert "locked" in store.problem
-        store.session("s").push(v("castle"))  # kept in memory for this run
-        assert store.session("s").current().prompt == "castle"
-    finally:
+def _hold_lock(path, seconds: float) -> threading.Thread:
+    """Another program holds an exclusive lock on the file for `seconds` (from before this returns)."""
+    held = threading.Event()
+
+    def hold() -> None:
+        locker = sqlite3.connect(path)
+        locker.execute("BEGIN EXCLUSIVE")
+        held.set()
+        time.sleep(seconds)
         locker.rollback()
         locker.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(5)
+    return thread
+
+
+def test_a_lock_held_for_a_while_is_waited_for_and_nothing_goes_to_memory(tmp_path):
+    path = tmp_path / "h.db"
+    History(path).session("s").push(v("cabin"))
+    store = History(path, busy_s=3.0)
+    thread = _hold_lock(path, 1.0)
+    started = time.monotonic()
+    store.session("s").push(v("castle"))  # waits for the lock, then writes to the file
+    thread.join()
+    assert time.monotonic() - started >= 0.8
+    assert store.problem == "" and store.path == path
+    assert History(path).session("s").current().prompt == "castle"  # on disk, not in memory
+
+
+def test_a_lock_outlasting_the_wait_fails_that_change_only(tmp_path):
+    path = tmp_path / "h.db"
+    store = History(path, busy_s=0.2)
+    store.session("s").push(v("cabin"))
+    thread = _hold_lock(path, 1.5)
+    try:
+        with pytest.raises(HistoryError, match=r"locked by another program.*try again"):
+            store.session("s").push(v("castle"))
+    finally:
+        thread.join()
+    store.session("s").push(v("lighthouse"))  # the lock is gone: the file is used again
+    assert store.path == path and store.problem == ""
+    assert [x.prompt for x in History(path).search()] == ["lighthouse", "cabin"]
+
+
+def test_a_service_call_survives_a_busy_history(make_settings):
+    """The answer comes back with the reason among its warnings; the next call is saved to the file."""
+    from sdpa_ext.service import Service
+
+    service = Service(make_settings())
+    service.history.busy_s = 0.2
+    service.history._db.execute("PRAGMA busy_timeout = 200")
+    path = service.history.path
+    service.history.session("s").push(v("cabin"))
+    thread = _hold_lock(path, 1.5)
+    try:
+        version = Service._record(service.history.session("s"), v("castle"))
+    finally:
+        thread.join()
+    assert version.prompt == "castle" and any("locked" in w for w in version.warnings)
+    Service._record(service.history.session("s"), v("lighthouse"))
+    assert [x.prompt for x in History(path).search()] == ["lighthouse", "cabin"]
+
+
+def test_a_full_disk_is_a_clear_error_and_the_file_is_kept(tmp_path):
+    path = tmp_path / "h.db"
+    store = History(path)
+    store.session("s").push(v("cabin"))
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite answers SQLITE_FULL, as on a full disk
+    with pytest.raises(HistoryError, match=r"disk .* is full"):
+        store.session("s").push(v("castle, " + "x" * 50_000))
+    assert path.exists() and not list(tmp_path.glob("h.db.damaged-*"))
+    assert "full" in store.problem
+    assert [x.prompt for x in History(path).search()] == ["cabin"]
+
+
+def test_the_file_is_owner_only_in_an_owner_only_folder(tmp_path):
+    folder = tmp_path / "data"
+    History(folder / "history.sqlite3").session("s").push(v("cabin"))
+    assert (folder / "history.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir(mode=0o755)
+    (loose / "h.db").touch(mode=0o644)
+    History(loose / "h.db").session("s").push(v("cabin"))
+    assert (loose / "h.db").stat().st_mode & 0o777 == 0o600 and loose.stat().st_mode & 0o777 == 0o700
+
+
+def test_search_treats_like_wildcards_as_text(tmp_path):
+    store = History(tmp_path / "h.db")
+    session = store.session("s")
+    for prompt in ("100% cotton", "cabin", "snake_case", "snakeXcase", "back\\slash"):
+        session.push(v(prompt))
+    assert [x.prompt for x in store.search("%")] == ["100% cotton"]
+    assert [x.prompt for x in store.search("_")] == ["snake_case"]
+    assert [x.prompt for x in store.search("e_c")] == ["snake_case"]
+    assert [x.prompt for x in store.search("\\")] == ["back\\slash"]
+
+
+def test_non_finite_numbers_are_stored_as_null(tmp_path):
+    store = History(tmp_path / "h.db")
+    version = store.session("s").push(PromptVersion(prompt="cabin", params={"steps": float("nan"),
+                                                                              "cfg_scale": float("inf")}))
+    assert store.get(version.id).params == {"steps": None, "cfg_scale": None}
+    assert json.loads(store.export())[0]["params"] == {"steps": None, "cfg_scale": None}
 
 
 def test_concurrent_sessions_are_safe(tmp_path):

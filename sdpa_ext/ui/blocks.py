@@ -24,7 +24,7 @@ from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
 from . import render
-from .compat import choices_of, js, username
+from .compat import choices_of, client_host, copy_button, js, page_css, username
 
 CHIPS = {"darker": "make it darker", "brighter": "make it brighter", "more detail": "add more detail",
          "simpler": "make it simpler", "cinematic": "cinematic look", "photo": "photo style",
@@ -256,8 +256,8 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
     _gradio()
     with gr.Row():
         with gr.Column(scale=3):
-            prompt = gr.Textbox(label="Prompt", lines=4, elem_id="sdpa_tab_prompt", show_copy_button=True)
-            negative = gr.Textbox(label="Negative prompt", lines=2, elem_id="sdpa_tab_negative", show_copy_button=True)
+            prompt = gr.Textbox(label="Prompt", lines=4, elem_id="sdpa_tab_prompt", **copy_button())
+            negative = gr.Textbox(label="Negative prompt", lines=2, elem_id="sdpa_tab_negative", **copy_button())
             params = gr.JSON(label="Suggested settings", elem_id="sdpa_tab_params")
             if not standalone:
                 with gr.Row():
@@ -412,20 +412,25 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
         for role, client in clients:
             try:
                 result, models = client.check(), client.list_models()[:12]
-                rows.append(f"<tr><td>{role}</td><td>{settings.role(role).label}</td><td>ok: {result}</td>"
-                            f"<td>{', '.join(models)}</td></tr>")
+                rows.append((role, settings.role(role).label, secrets.scrub(str(result)),
+                             [secrets.scrub(str(m)) for m in models], True))
             except SdpaError as err:
-                rows.append(f"<tr><td>{role}</td><td>{settings.role(role).label}</td>"
-                            f"<td class='sdpa-error'>{secrets.scrub(str(err))}</td><td></td></tr>")
-        return f"<table class='sdpa-check'>{''.join(rows)}</table>"
+                rows.append((role, settings.role(role).label, secrets.scrub(str(err)), [], False))
+        return render.check_table(rows)
 
-    def do_save_keys(*values: str) -> list:
+    def do_save_keys(*values: str, request: gr.Request = None) -> list:
+        from ..access import may_change_keys
+
         data_dir = service().settings.data_dir
+        if not may_change_keys(username(request), client_host(request), service().server_authenticates):
+            shown = keyfile.shown(data_dir)
+            return [render.status(None, error="keys can be saved only from this machine or after logging in"),
+                    *[gr.update(value="", placeholder=shown[name]) for name in keyfile.KEY_NAMES]]
         for name, value in zip(keyfile.KEY_NAMES, values, strict=True):
             if value:  # empty: keep; whitespace: remove
                 keyfile.save_key(data_dir, name, value)
         shown = keyfile.shown(data_dir)
-        note = "; ".join(f"{name}: {state}" for name, state in shown.items())
+        note = "; ".join(f"{name}: {state}" for name, state in keyfile.describe(data_dir).items())
         try:
             service().reload()
             message = render.status(None, note=f"saved. {note}")
@@ -472,7 +477,7 @@ def build_standalone(service: Service) -> Any:
     """The standalone app (`python -m sdpa_ext serve`): the workspace with copy buttons (a gr.Blocks)."""
     _gradio()
     css = (STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else "")
-    with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, css=css) as app:
+    with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css, mounting=False)) as app:
         gr.Markdown("## SD Prompt Assistant")
         for load, outputs in build_workspace(lambda: service, standalone=True):
             app.load(load, None, outputs)

@@ -1,4 +1,4 @@
-"""The few differences between Gradio 3.41 (A1111) and Gradio 4.x (Forge, standalone), in one place."""
+"""The few differences between Gradio 3.41 (A1111), 4.40 (Forge) and 6.x (the standalone app), in one place."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ def gradio_major() -> int:
 def js(code: str) -> dict:
     """The keyword for a client-side function: `_js=` in Gradio 3, `js=` in 4."""
     return {"js": code} if gradio_major() >= 4 else {"_js": code}
+
+
+def copy_button() -> dict:
+    """A Textbox's copy button: `show_copy_button=True` until Gradio 5, `buttons=["copy"]` from 6."""
+    return {"buttons": ["copy"]} if gradio_major() >= 6 else {"show_copy_button": True}
+
+
+def page_css(css: str, *, mounting: bool) -> dict:
+    """The page's CSS: a Blocks argument until Gradio 5; from 6 an argument of mounting (launch)."""
+    return {"css": css} if (gradio_major() >= 6) == mounting else {}
 
 
 def choices_of(component) -> list[str]:
@@ -36,3 +46,9 @@ def in_current_blocks(*components) -> bool:
 def username(request) -> str:
     """The logged-in user (WebUI --gradio-auth), or "" without logins."""
     return (getattr(request, "username", None) or "") if request is not None else ""
+
+
+def client_host(request) -> str:
+    """The address the event came from ("" when Gradio does not say)."""
+    client = getattr(request, "client", None) if request is not None else None
+    return str(getattr(client, "host", "") or "")

@@ -1,32 +1,47 @@
-"""HTML for the UI's status line, diff, token counts and VRAM bar: pure functions over our data."""
+"""Every piece of HTML the UI shows (status line, diff, token counts, VRAM bar, provider check, progress):
+pure functions over our data. Each value that is not our own markup goes through `esc`, the one escaping
+helper: model ids, provider errors, prompts, notes and diffs are text, never HTML."""
 
 from __future__ import annotations
 
-from html import escape
+import html
+import math
 
 from ..types import PromptVersion
 
 
+def esc(value: object) -> str:
+    """Text -> HTML text or attribute value (quotes escaped too)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _num(value: object, spec: str = "g") -> str:
+    """A number from a report, formatted; anything else (a hostile string) as escaped text."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return format(value, spec)
+    return esc(value)
+
+
 def status(version: PromptVersion | None, *, error: str = "", note: str = "") -> str:
     if error:
-        return (f'<div class="sdpa-status sdpa-error">⚠ {escape(error)}<br>'
+        return (f'<div class="sdpa-status sdpa-error">⚠ {esc(error)}<br>'
                 "<small>Your prompt is unchanged.</small></div>")
     if version is None:
-        return f'<div class="sdpa-status">{escape(note)}</div>'
+        return f'<div class="sdpa-status">{esc(note)}</div>'
     usage = version.usage
-    cost = "" if version.cost_usd is None else f" · ${version.cost_usd:.4f}"
-    parts = [f"{escape(version.provider)} <b>{escape(version.model)}</b>",
-             f"{usage.input_tokens + usage.cache_read_tokens}+{usage.output_tokens} tokens{cost}",
-             f"{version.latency_s:.1f} s", escape(version.family or "")]
-    extra = "".join(f"<li>{escape(w)}</li>" for w in version.warnings)
-    notes = f"<div class='sdpa-notes'>{escape(version.notes)}</div>" if version.notes else ""
+    cost = "" if version.cost_usd is None else f" · ${_num(version.cost_usd, '.4f')}"
+    parts = [f"{esc(version.provider)} <b>{esc(version.model)}</b>",
+             f"{_num(usage.input_tokens + usage.cache_read_tokens)}+{_num(usage.output_tokens)} tokens{cost}",
+             f"{_num(version.latency_s, '.1f')} s", esc(version.family or "")]
+    extra = "".join(f"<li>{esc(w)}</li>" for w in version.warnings)
+    notes = f"<div class='sdpa-notes'>{esc(version.notes)}</div>" if version.notes else ""
     return (f'<div class="sdpa-status">{" · ".join(p for p in parts if p)}{notes}'
-            f'{f"<ul class=sdpa-warnings>{extra}</ul>" if extra else ""}{escape(note)}</div>')
+            f'{f"<ul class=sdpa-warnings>{extra}</ul>" if extra else ""}{esc(note)}</div>')
 
 
 def diff(change: dict) -> str:
-    added = "".join(f'<ins class="sdpa-added">+ {escape(t)}</ins> ' for t in change.get("added", []))
-    removed = "".join(f'<del class="sdpa-removed">− {escape(t)}</del> ' for t in change.get("removed", []))
+    added = "".join(f'<ins class="sdpa-added">+ {esc(t)}</ins> ' for t in change.get("added", []))
+    removed = "".join(f'<del class="sdpa-removed">− {esc(t)}</del> ' for t in change.get("removed", []))
     return f'<div class="sdpa-diff">{added}{removed}</div>' if added or removed else '<div class="sdpa-diff"></div>'
 
 
@@ -38,16 +53,17 @@ def tokens(version: PromptVersion | None) -> str:
         count = version.tokens.get(field)
         if not count:
             continue
-        chunks = " | ".join(f"{c['tokens']}" for c in count["chunks"])
-        rows.append(f"<span class='sdpa-count' title='75-token chunks: {escape(chunks)} ({count['source']})'>"
-                    f"{label} {count['count']}/{count['limit']}</span> <small>chunks: {escape(chunks)}</small>")
+        chunks = " | ".join(_num(c.get("tokens")) for c in count.get("chunks", []))
+        rows.append(f"<span class='sdpa-count' title='75-token chunks: {chunks} ({esc(count.get('source'))})'>"
+                    f"{label} {_num(count.get('count'))}/{_num(count.get('limit'))}</span> "
+                    f"<small>chunks: {chunks}</small>")
     return f'<div class="sdpa-tokens">{"<br>".join(rows)}</div>'
 
 
 def vram_bar(report: dict) -> str:
     """A bar per GPU: Stable Diffusion, Ollama, free; then the recommendation."""
     if not report.get("gpus"):
-        gpus = f"<p>{escape(report.get('message') or 'no CUDA GPU')}</p>"
+        gpus = f"<p>{esc(report.get('message') or 'no CUDA GPU')}</p>"
     else:
         loaded = sum(m.get("vram_gb", 0) for m in report.get("ollama", {}).get("loaded", []))
         sd_gb = report.get("sd", {}).get("footprint_gb") or 0
@@ -59,24 +75,35 @@ def vram_bar(report: dict) -> str:
             free = max(0.0, total - sd_here - loaded - used_other)
             segments = [("sd", sd_here, "Stable Diffusion"), ("ollama", loaded, "Ollama"),
                         ("other", used_other, "other"), ("free", free, "free")]
-            spans = "".join(f"<span class='sdpa-vram-{k}' style='width:{100 * v / total:.1f}%' "
-                            f"title='{t}: {v:.1f} GB'></span>" for k, v, t in segments if v > 0)
-            legend = " · ".join(f"{t} {v:.1f} GB" for _k, v, t in segments if v > 0)
-            bars.append(f"<div class='sdpa-gpu'><b>GPU {gpu['index']}: {escape(gpu['name'])}</b> "
-                        f"({total:g} GB)<div class='sdpa-vram'>{spans}</div><small>{legend}</small></div>")
+            spans = "".join(f"<span class='sdpa-vram-{k}' style='width:{_num(100 * v / total, '.1f')}%' "
+                            f"title='{t}: {_num(v, '.1f')} GB'></span>" for k, v, t in segments if v > 0)
+            legend = " · ".join(f"{t} {_num(v, '.1f')} GB" for _k, v, t in segments if v > 0)
+            bars.append(f"<div class='sdpa-gpu'><b>GPU {_num(gpu['index'])}: {esc(gpu['name'])}</b> "
+                        f"({_num(total)} GB)<div class='sdpa-vram'>{spans}</div><small>{legend}</small></div>")
         gpus = "".join(bars)
     rec = report.get("recommended") or {}
     lines = []
     for role in ("planning", "execution"):
         pick = (rec.get("dual") or {}).get(role)
         if pick:
-            pull = f" — <code>{escape(pick['pull'])}</code>" if pick.get("pull") else " (installed)"
-            lines.append(f"<li>{role}: <b>{escape(pick['model'])}</b> {pick['vram_gb']:g} GB{pull}</li>")
-    reason = escape(rec.get("reason", ""))
-    return (f"<div class='sdpa-hardware'>{gpus}<p>Mode: <b>{escape(rec.get('mode', ''))}</b>, budget "
-            f"{report.get('budget_gb', 0):g} GB</p><ul>{''.join(lines)}</ul><p><small>{reason}</small></p></div>")
+            pull = f" — <code>{esc(pick['pull'])}</code>" if pick.get("pull") else " (installed)"
+            lines.append(f"<li>{role}: <b>{esc(pick['model'])}</b> {_num(pick['vram_gb'])} GB{pull}</li>")
+    return (f"<div class='sdpa-hardware'>{gpus}<p>Mode: <b>{esc(rec.get('mode', ''))}</b>, budget "
+            f"{_num(report.get('budget_gb', 0))} GB</p><ul>{''.join(lines)}</ul>"
+            f"<p><small>{esc(rec.get('reason', ''))}</small></p></div>")
+
+
+def check_table(rows: list[tuple[str, str, str, list[str], bool]]) -> str:
+    """The provider check: (role, client label, result or error, model ids, ok) per role."""
+    cells = []
+    for role, label, result, models, ok in rows:
+        outcome = f"<td>ok: {esc(result)}</td>" if ok else f"<td class='sdpa-error'>{esc(result)}</td>"
+        cells.append(f"<tr><td>{esc(role)}</td><td>{esc(label)}</td>{outcome}"
+                     f"<td>{esc(', '.join(models))}</td></tr>")
+    return f"<table class='sdpa-check'>{''.join(cells)}</table>"
 
 
 def progress(fraction: float, text: str) -> str:
-    return (f"<div class='sdpa-progress'><div style='width:{100 * max(0.0, min(1.0, fraction)):.0f}%'></div>"
-            f"<span>{escape(text)}</span></div>")
+    share = max(0.0, min(1.0, fraction)) if isinstance(fraction, int | float) and math.isfinite(fraction) else 0.0
+    return (f"<div class='sdpa-progress'><div style='width:{100 * share:.0f}%'></div>"
+            f"<span>{esc(text)}</span></div>")
