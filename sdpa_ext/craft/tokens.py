@@ -1,25 +1,28 @@
-"""CLIP token counts the way A1111 counts them: 75-token chunks, `BREAK` starts a new chunk, a chunk
-that would split a phrase moves back to the last comma (up to 20 tokens), extra networks do not
-count, and `AND` parts and prompt-editing schedules count as their longest variant.
+"""CLIP token counts the way the WebUI's token counter makes them (modules/ui.py `update_token_counter`):
+extra networks out, one text per `AND` part and per step of prompt editing and alternation, the longest
+counts; each text is cut by attention and `BREAK` (grammar.py) and packed into 75-token chunks that move
+back to the last comma (up to 20 tokens), as sd_hijack_clip's `tokenize_line` does.
 
-The tokenizer: the host's own inside the WebUI; standalone, a CLIP BPE tokenizer from an installed
-package (`instant-clip-tokenizer`, vocabulary built in); else an estimate, marked as such.
+The tokenizer: the host's own inside the WebUI; standalone, the CLIP BPE of `instant-clip-tokenizer`
+(vocabulary built in) after the text normalisation A1111's tokenizer applies (transformers' CLIPTokenizer
+runs ftfy.fix_text, which A1111's requirements install: see `normalize`); else an estimate, marked so.
 """
 
 from __future__ import annotations
 
+import html.entities
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from .syntax import NETWORK, _escaped, _matching, _top_level
+from . import grammar
 
 CHUNK = 75
 BACKTRACK = 20  # A1111's default "comma padding backtrack"
 Encoder = Callable[[str], list[int]]
-_BREAK = object()
 
 
 @dataclass
@@ -30,6 +33,44 @@ class TokenCount:
     source: str = "clip-bpe"  # host, clip-bpe or estimate
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# ftfy.fix_text, the parts that change CLIP tokens (its mojibake repair is left out)
+
+_ENTITY = re.compile(r"&#?[0-9A-Za-z]{1,24};")
+_WIDTH = {0x3000: " "} | {i: unicodedata.normalize("NFKC", chr(i)) for i in range(0xFF01, 0xFFF0)
+                          if unicodedata.normalize("NFKC", chr(i)) != chr(i)}
+_LIGATURES = {ord(c): unicodedata.normalize("NFKC", c) for c in "ĲĳŉǄǅǆǇǈǉǊǋǌǱǲǳﬀﬁﬂﬃﬄﬅﬆ"}
+_QUOTES = {ord(c): "'" for c in "ʼ‘’‚‛"} | {ord(c): '"' for c in "“”„‟"}
+_CONTROL = {i: None for i in [*range(0, 9), 11, *range(14, 32), 127, *range(0x206A, 0x2070), 0xFEFF,
+                              *range(0xFFF9, 0xFFFD)]}
+_BREAKS = {ord(c): "\n" for c in "\r\u2028\u2029\u0085"}
+
+
+def _entity(match: re.Match) -> str:
+    text = match.group(0)
+    if text.startswith("&#"):
+        decoded = html.unescape(text)
+        return text if ";" in decoded else decoded
+    return html.entities.html5.get(text[1:], text)
+
+
+def normalize(text: str) -> str:
+    """What A1111's CLIP tokenizer makes of a text before BPE: ftfy.fix_text (HTML entities unless the line
+    holds a `<`, width forms, ligatures, curly quotes, control characters, NFC), whitespace, lower case."""
+    out, unescape = [], True
+    for line in text.replace("\r\n", "\n").splitlines(keepends=True):
+        unescape = unescape and "<" not in line
+        fixed = _ENTITY.sub(_entity, line) if unescape else line
+        for _ in range(3):  # ftfy repeats its fixes until nothing changes
+            before = fixed
+            fixed = unicodedata.normalize("NFC", fixed.translate(_LIGATURES).translate(_WIDTH).translate(_QUOTES)
+                                          .translate(_BREAKS).translate(_CONTROL))
+            if fixed == before:
+                break
+        out.append(fixed)
+    return " ".join("".join(out).split()).lower()
+
+
 @cache
 def _bundled() -> tuple[Encoder, int] | None:
     try:
@@ -37,7 +78,7 @@ def _bundled() -> tuple[Encoder, int] | None:
     except ImportError:
         return None
     tokenizer = Tokenizer()
-    return tokenizer.encode, tokenizer.encode(",")[0]
+    return (lambda text: tokenizer.encode(normalize(text))), tokenizer.encode(",")[0]
 
 
 def _estimate(text: str) -> list[int]:
@@ -58,107 +99,62 @@ def encoder(host: Encoder | None = None) -> tuple[Encoder, int, str]:
     return _estimate, 1, "estimate"
 
 
-def plain_variants(prompt: str) -> list[str]:
-    """The texts A1111 actually encodes: extra networks out, one text per AND part and per side of
-    prompt editing, attention brackets and weights stripped."""
-    prompt = NETWORK.sub("", prompt)
-    out: list[str] = []
-    for part in re.split(r"\bAND\b", prompt):
-        part = re.sub(r":\s*[\d.]+\s*$", "", part.strip())  # AND's own weight: `AND cat :1.2`
-        for side in (0, 1):
-            out.append(" ".join(_flatten(part, side).split()))
-    return list(dict.fromkeys(out))
+# ---------------------------------------------------------------------------------------------------------------
+# sd_hijack_clip.tokenize_line
 
 
-def _flatten(text: str, side: int) -> str:
-    """Strip attention syntax; pick `side` of each `[from:to:n]` and an option of each `[a|b]`."""
-    result: list[str] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text):
-            result.append(text[index + 1])
-            index += 2
+@dataclass
+class _Chunks:
+    comma: int
+    done: list[list[tuple[int, str]]] = field(default_factory=list)  # (token, the text it came from)
+    current: list[tuple[int, str]] = field(default_factory=list)
+    last_comma: int = -1
+    count: int = 0  # 75 for each chunk closed early (BREAK, full), the length of the last
+
+    def close(self, last: bool = False) -> None:
+        self.count += len(self.current) if last else CHUNK
+        self.done.append(self.current)
+        self.current, self.last_comma = [], -1
+
+    def add(self, token: int, text: str) -> None:
+        if token == self.comma:
+            self.last_comma = len(self.current)
+        elif len(self.current) == CHUNK and self.last_comma != -1 and len(self.current) - self.last_comma <= BACKTRACK:
+            cut = self.last_comma + 1
+            moved, self.current = self.current[cut:], self.current[:cut]
+            self.close()
+            self.current = moved
+        if len(self.current) == CHUNK:
+            self.close()
+        self.current.append((token, text))
+
+
+def chunks(text: str, encode: Encoder, comma: int) -> _Chunks:
+    """One text's 75-token chunks and its token count."""
+    packer = _Chunks(comma)
+    for segment in grammar.attention(text):
+        if segment.text == "BREAK" and segment.weight == -1:
+            packer.close()
             continue
-        if char in "([" and not _escaped(text, index):
-            end = _matching(text, index)
-            if end is not None:
-                inner = text[index + 1:end]
-                if char == "[" and _top_level(inner, "|"):
-                    options = inner.split("|")
-                    inner = max(options, key=len) if side else options[0]
-                else:
-                    edit = re.fullmatch(r"(.*?)(?::(.*?))?:\s*[\d.]+\s*", inner, flags=re.S)
-                    if edit and char == "[":
-                        first, second = edit.group(1), edit.group(2)
-                        if second is None:  # [to:n] adds `to` after step n
-                            first, second = "", first
-                        inner = second if side else first
-                    else:
-                        inner = re.sub(r":\s*[\d.]+\s*$", "", inner)
-                result.append(_flatten(inner, side))
-                index = end + 1
-                continue
-        result.append(char)
-        index += 1
-    return "".join(result)
+        for token in encode(segment.text):
+            packer.add(token, segment.text)
+    if packer.current or not packer.done:
+        packer.close(last=True)
+    return packer
 
 
-def _chunks(pieces: list[tuple[str, list[int]] | object], comma: int) -> tuple[list[list[int]], list[list[str]]]:
-    """A1111's chunking over (text, tokens) pieces; returns token chunks and the texts in each."""
-    chunks: list[list[int]] = []
-    texts: list[list[str]] = []
-    current: list[int] = []
-    owners: list[str] = []
-    last_comma = -1
-
-    def close() -> None:
-        nonlocal current, owners, last_comma
-        chunks.append(current)
-        texts.append(owners)
-        current, owners, last_comma = [], [], -1
-
-    for piece in pieces:
-        if piece is _BREAK:
-            close()
-            continue
-        text, tokens = piece  # type: ignore[misc]
-        for token in tokens:
-            if token == comma:
-                last_comma = len(current)
-            elif len(current) == CHUNK and last_comma != -1 and len(current) - last_comma <= BACKTRACK:
-                cut = last_comma + 1
-                moved, moved_owners = current[cut:], owners[cut:]
-                current, owners = current[:cut], owners[:cut]
-                close()
-                current, owners = moved, moved_owners
-            if len(current) == CHUNK:
-                close()
-            current.append(token)
-            owners.append(text)
-    if current or not chunks:
-        close()
-    return chunks, texts
-
-
-def count_tokens(prompt: str, host: Encoder | None = None) -> TokenCount:
-    """The count, the limit and the chunks of a prompt, as the WebUI's counter shows them."""
+def count_tokens(prompt: str, host: Encoder | None = None, *, positive: bool = True,
+                 steps: int = grammar.STEPS) -> TokenCount:
+    """The count, the limit and the chunks of a prompt, as the WebUI's counter shows them (`positive`:
+    the prompt box, whose `AND` parts are counted apart; the negative box counts its text whole)."""
     encode, comma, source = encoder(host)
-    best: TokenCount | None = None
-    for variant in plain_variants(prompt):
-        pieces: list = []
-        for index, segment in enumerate(re.split(r"\bBREAK\b", variant)):
-            if index:
-                pieces.append(_BREAK)
-            for term in re.findall(r"[^,]+,?|,", segment):
-                if term.strip():
-                    pieces.append((term.strip(), encode(term)))
-        chunks, texts = _chunks(pieces, comma)
-        count = CHUNK * (len(chunks) - 1) + len(chunks[-1])
-        result = TokenCount(count=count, limit=max(CHUNK, math.ceil(max(count, 1) / CHUNK) * CHUNK),
-                            chunks=[{"tokens": len(c), "text": " ".join(dict.fromkeys(t)).strip(" ,")}
-                                    for c, t in zip(chunks, texts, strict=True)], source=source)
-        if best is None or result.count > best.count:
-            best = result
+    best: _Chunks | None = None
+    for text in dict.fromkeys(grammar.texts(prompt, positive=positive, steps=steps)):
+        packed = chunks(grammar.without_bad_weights(text), encode, comma)  # A1111 raises on those
+        if best is None or packed.count > best.count:
+            best = packed
     assert best is not None
-    return best
+    return TokenCount(count=best.count, limit=math.ceil(max(best.count, 1) / CHUNK) * CHUNK,
+                      chunks=[{"tokens": len(c), "text": " ".join(dict.fromkeys(t.strip() for _, t in c)).strip(" ,")}
+                              for c in best.done], source=source)
+
