@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 
 from .config import Settings, load_settings
 from .craft import compact
-from .craft.answer import plan_fields, refine_fields, to_version
-from .craft.families import get_style, resolve_family
+from .craft.answer import compact_plan_fields, edit_fields, plan_fields, read_answer, refine_fields, ruled, to_version
+from .craft.checks import terms
+from .craft.describe import describe
+from .craft.edits import apply_edit, read_edit
+from .craft.families import Family, get_style, resolve_family
+from .craft.params import family_params
 from .craft.prompting import plan_request, refine_request
 from .craft.syntax import find_spans, targets
 from .craft.tokens import count_tokens
-from .errors import ConfigError
+from .craft.vocab import facets
+from .errors import ConfigError, NoChange
 from .providers.types import CancelToken
 from .roles import Roles
 from .types import HostContext, PromptVersion
@@ -20,6 +26,8 @@ from .types import HostContext, PromptVersion
 MAX_DESCRIPTION = 4000
 MAX_INSTRUCTION = 2000
 MAX_PROMPT = 10000
+NOT_ENGLISH = ("the embedded model reads English only, so your own words are the prompt; Claude, Gemini, Ollama "
+               "and OpenAI-compatible models translate (set LLM_PROVIDER, see the README's configurations)")
 
 
 def clean_input(name: str, text: str | None, limit: int, *, required: bool = True) -> str:
@@ -59,15 +67,23 @@ class Assistant:
         description = clean_input("description", description, MAX_DESCRIPTION)
         chosen, reason = resolve_family(self._family(family), ctx)
         style_data = get_style(style)
-        compact_form = self.settings.compact("planning")
-        if compact_form:
-            req = compact.plan_request(description, chosen, language=self.language)
+        desc = describe(description)
+        started = time.monotonic()
+        if self.settings.compact("planning") and not desc.english:
+            fields = compact_plan_fields(None, chosen, desc, None, style_data)
+            fields.warnings.insert(0, NOT_ENGLISH)
+            completion = ruled("planning", time.monotonic() - started)
+        elif self.settings.compact("planning"):
+            options = compact.plan_options(desc, chosen, style_data)
+            req = compact.plan_request(desc, options)
+            req.stream = self.settings.stream
+            completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
+            fields = compact_plan_fields(completion, chosen, desc, options, style_data)
         else:
             req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
-        req.stream = self.settings.stream
-        completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
-        fields = plan_fields(completion, chosen, compact_form=compact_form, style=style_data,
-                             description=description)
+            req.stream = self.settings.stream
+            completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
+            fields = plan_fields(completion, chosen, desc=desc, style=style_data)
         version = to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
         return with_tokens(version, ctx)
 
@@ -84,17 +100,45 @@ class Assistant:
         ctx = ctx or HostContext()
         chosen, reason = resolve_family(self._family(family if family != "auto" or not current.family
                                                      else current.family), ctx)
-        compact_form = self.settings.compact("execution")
-        if compact_form:
-            req = compact.refine_request(current, instruction, chosen)
+        started = time.monotonic()
+        edit = read_edit(instruction)
+        if edit is not None:  # a chip or a common form: our rules, no model
+            fields = self._apply(edit, current, chosen, instruction, ctx)
+            completion = ruled("execution", time.monotonic() - started)
+        elif self.settings.compact("execution"):
+            completion, fields = self._choose_edit(current, instruction, chosen, ctx, on_delta, cancel)
         else:
             locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
                       if not targets(instruction, span)[0]]
             req = refine_request(current, instruction, chosen, language=self.language, locked=locked)
-        req.stream = self.settings.stream
-        completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
-        fields = refine_fields(completion, chosen, current, instruction, compact_form=compact_form,
-                               embeddings=ctx.embeddings)
+            req.stream = self.settings.stream
+            completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
+            fields = refine_fields(completion, chosen, current, instruction, embeddings=ctx.embeddings)
         version = to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason,
                              base=current)
         return with_tokens(version, ctx)
+
+    @staticmethod
+    def _apply(edit, current: PromptVersion, family: Family, instruction: str, ctx: HostContext):
+        applied = apply_edit(current.prompt, current.negative_prompt, family_params(family, current.params), edit,
+                             family, instruction, ctx.embeddings)
+        if not applied.changes:
+            raise NoChange("; ".join(applied.notes) or "the prompt already has what the instruction asks for")
+        return edit_fields(applied, family, current, instruction, embeddings=ctx.embeddings)
+
+    def _choose_edit(self, current: PromptVersion, instruction: str, family: Family, ctx: HostContext,
+                     on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
+        """A free-form instruction for the embedded model: it picks additions from our vocabulary and
+        removals from the prompt's own terms."""
+        asked = facets(instruction)
+        options = compact.refine_options(instruction, asked)
+        if not options and not asked:
+            raise NoChange(f"the embedded model does not know what {instruction!r} asks for; try a chip, "
+                           "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")
+        plain = [t for t in terms(current.prompt) if not find_spans(t, ctx.embeddings)]
+        req = compact.refine_request(plain, instruction, options)
+        req.stream = self.settings.stream
+        completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
+        data, _ = read_answer(completion)
+        edit = compact.choice_edit(data, options, plain, instruction, asked)
+        return completion, self._apply(edit, current, family, instruction, ctx)

@@ -1,25 +1,27 @@
 """A model's answer -> checked prompt fields -> a PromptVersion.
 
-Every answer passes the same checks before it can replace anything: it parses, it has a prompt,
-its syntax is repaired, and (for a refine) the guard keeps every span the user wrote.
+Every answer passes the same checks before it can replace anything: it parses, it has a prompt, the
+description's subject is kept, nothing contradicts the description (or the instruction), the family's
+rules hold on the text and on every setting, its syntax is repaired, and (for a refine) the guard
+keeps every span the user wrote.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from ..errors import ProviderError
-from ..providers.types import Completion
+from ..providers.types import Completion, Usage
 from ..types import PromptVersion
 from . import compact
-from .families import DATA, Family
+from .checks import drop_contradictions, drop_intruders, family_rules, has_word, keep_subject, terms
+from .describe import Description, nouns_of, words_of
+from .edits import Applied
+from .families import Family
+from .params import family_params
 from .parse import parse_answer
 from .syntax import guard, repair
-
-_WEIGHT = re.compile(r"\(([^():<>]+?)(?::\s*[\d.]+)?\)")
+from .vocab import facets
 
 
 @dataclass
@@ -31,63 +33,12 @@ class Fields:
     warnings: list[str] = field(default_factory=list)
 
 
-@cache
-def _names() -> dict:
-    return json.loads((DATA / "samplers.json").read_text(encoding="utf-8"))
-
-
 def _text(value: object) -> str:
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value if str(v).strip())
     if not isinstance(value, str):
         return ""
     return " ".join(value.replace("\r", " ").split()).strip(" ,")
-
-
-def _pick(value: object, names: list[str]) -> str | None:
-    lowered = str(value).strip().lower()
-    return next((name for name in names if name.lower() == lowered), None)
-
-
-def clean_params(raw: object, family: Family, warnings: list[str]) -> dict:
-    """Keep the settings that exist in A1111/Forge with sane values; drop (and say) the rest."""
-    if not isinstance(raw, dict):
-        return {}
-    out: dict = {}
-    sampler = raw.get("sampler_name", raw.get("sampler"))
-    if sampler:
-        name = str(sampler)
-        if name.lower().endswith(" karras") and "scheduler" not in raw:  # the old "DPM++ 2M Karras" form
-            name, out["scheduler"] = name[:-7], "Karras"
-        picked = _pick(name, _names()["samplers"])
-        if picked:
-            out["sampler_name"] = picked
-        else:
-            warnings.append(f"unknown sampler {sampler!r} ignored")
-    if raw.get("scheduler"):
-        picked = _pick(raw["scheduler"], _names()["schedulers"])
-        if picked:
-            out["scheduler"] = picked
-        else:
-            warnings.append(f"unknown scheduler {raw['scheduler']!r} ignored")
-    for key, low, high, kind in (("steps", 1, 150, int), ("cfg_scale", 1.0, 30.0, float),
-                                 ("distilled_cfg_scale", 0.0, 30.0, float), ("width", 64, 2048, int),
-                                 ("height", 64, 2048, int)):
-        value = raw.get(key, raw.get("cfg") if key == "cfg_scale" else None)
-        if value is None or isinstance(value, bool):
-            continue
-        try:
-            number = kind(float(value))
-        except (TypeError, ValueError):
-            warnings.append(f"{key}={value!r} ignored: not a number")
-            continue
-        if not low <= number <= high:
-            warnings.append(f"{key}={number} ignored: outside {low}-{high}")
-            continue
-        out[key] = round(number / 8) * 8 if key in ("width", "height") else number
-    if "distilled_cfg_scale" not in family.params:
-        out.pop("distilled_cfg_scale", None)
-    return out
 
 
 def read_answer(completion: Completion) -> tuple[dict, list[str]]:
@@ -104,63 +55,121 @@ def _no_prompt(completion: Completion) -> ProviderError:
                          hint="your prompt is unchanged; try again or use a stronger model")
 
 
-def plan_fields(completion: Completion, family: Family, *, compact_form: bool, style: dict | None,
-                description: str) -> Fields:
+def _default_negative(family: Family, style: dict | None) -> str:
+    if not family.negative_allowed:
+        return ""
+    return ", ".join(dict.fromkeys([family.negative, *(style["negative"] if style else [])])).strip(", ")
+
+
+def compact_plan_fields(completion: Completion | None, family: Family, desc: Description, plan: compact.Plan | None,
+                        style: dict | None) -> Fields:
+    """The embedded model's choices (or, for a description it cannot read, none) around the user's words."""
+    warnings: list[str] = []
+    if plan is None or completion is None:
+        prompt = compact.own_words_prompt(desc, family)
+        note = "Your own words, with the family's settings."
+    else:
+        data, warnings = read_answer(completion)
+        picks = compact.keep_consistent(plan.chosen(data), dict(desc.facets), warnings)
+        builder = compact.sentence_prompt if family.style == "sentences" else None
+        prompt = builder(desc, picks, style) if builder else compact.tag_prompt(desc, picks, family, style)
+        note = (f"Your words first; the embedded model chose {', '.join(e.tag for e in picks) or 'nothing'} "
+                f"from the vocabulary; negative prompt and settings are the {family.label} defaults.")
+    prompt, fixes = repair(prompt)
+    return Fields(prompt, _default_negative(family, style), family_params(family), note, warnings + fixes)
+
+
+def plan_fields(completion: Completion, family: Family, *, desc: Description, style: dict | None) -> Fields:
+    """A full answer (prompt, negative prompt, settings, notes), held to the description and the family."""
     data, warnings = read_answer(completion)
-    if compact_form:
-        prompt = compact.plan_text(data, family, style, description)
-        if not prompt:  # nothing usable: the user's own words are the subject
-            prompt = compact.fallback_text(description, family)
-            warnings.append("the embedded model wrote nothing usable; your description is the prompt's subject")
-        negative = ", ".join(dict.fromkeys([family.negative, *(style["negative"] if style else [])])).strip(", ")
-        return Fields(prompt, negative if family.negative_allowed else "", dict(family.params),
-                      notes=f"The embedded model chose the tags; prefix, quality tags, negative prompt and "
-                            f"settings are the {family.label} defaults.", warnings=warnings)
     prompt = _text(data.get("prompt"))
     if not prompt:
         raise _no_prompt(completion)
     negative = _text(data.get("negative_prompt", data.get("negative")))
-    if not family.negative_allowed:
-        if negative:
-            warnings.append(f"{family.label} ignores negative prompts; left it empty")
-        negative = ""
-    elif not negative:
+    if family.negative_allowed and not negative:
         negative = family.negative
-    if not family.weights:
-        prompt = _WEIGHT.sub(r"\1", prompt)
-    prompt, fixes = repair(_ensure_prefix(prompt, family, warnings))
+    if desc.english:
+        prompt = drop_intruders(prompt, desc.text, family, warnings, people=False)
+        prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns))
+        prompt = keep_subject(prompt, desc, family, warnings)
+    prompt, negative = family_rules(prompt, negative, family, warnings)
+    prompt, fixes = repair(prompt)
     negative, negative_fixes = repair(negative)
-    params = dict(family.params)
-    params.update(clean_params(data.get("params"), family, warnings))
+    params = family_params(family, data.get("params"), notes=warnings)
     return Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings + fixes + negative_fixes)
 
 
+def _subject_of(prompt: str, family: Family) -> str:
+    """The current prompt's subject: its first plain term (tags) or first sentence."""
+    if family.style == "sentences":
+        return prompt.split(". ")[0]
+    plain = [t for t in terms(prompt) if not t.startswith(("score_", "source_", "rating_")) and "<" not in t]
+    return plain[0] if plain else ""
+
+
+def _keep_current_subject(before: str, after: str, instruction: str, family: Family, notes: list[str]) -> str:
+    """A refine keeps the current subject unless the instruction talks about it."""
+    subject = _subject_of(before, family)
+    nouns = [n for n in nouns_of(subject) if not has_word(n, set(words_of(instruction)))]
+    lost = [n for n in nouns if not has_word(n, set(words_of(after)))]
+    if not subject or not lost:
+        return after
+    notes.append(f"kept {subject!r}: the answer had dropped {', '.join(lost)}")
+    if family.style == "sentences":
+        return f"{subject.rstrip('.')}. {after}"
+    items = terms(after)
+    cut = sum(1 for t in items if t.startswith(("score_", "source_", "rating_")))
+    return ", ".join([*items[:cut], subject, *items[cut:]])
+
+
 def refine_fields(completion: Completion, family: Family, current: PromptVersion, instruction: str, *,
-                  compact_form: bool, embeddings: list[str]) -> Fields:
+                  embeddings: list[str]) -> Fields:
+    """A full refine answer (the whole new prompt), held to the instruction, the user's syntax and the family."""
     data, warnings = read_answer(completion)
-    params = dict(current.params)
-    if compact_form:
-        prompt, removed, added = compact.apply_edit(current.prompt, data, family, instruction)
-        negative = current.negative_prompt
-        params.update(compact.size_params(instruction, family, current.params))
-        summary = "; ".join(([f"removed {', '.join(removed)}"] if removed else [])
-                            + ([f"added {', '.join(added)}"] if added else [])) or "no change suggested"
-    else:
-        prompt = _text(data.get("prompt"))
-        if not prompt:
-            raise _no_prompt(completion)
-        negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
-        if not family.negative_allowed and not current.negative_prompt:
-            negative = ""
-        params.update(clean_params(data.get("params"), family, warnings))
-        summary = _text(data.get("notes"))[:300]
+    prompt = _text(data.get("prompt"))
+    if not prompt:
+        raise _no_prompt(completion)
+    negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
+    if not family.negative_allowed and not current.negative_prompt:
+        negative = ""
+    asked = facets(instruction)
+    prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
+    prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(instruction)))
+    prompt = _keep_current_subject(current.prompt, prompt, instruction, family, warnings)
+    params = family_params(family, current.params, data.get("params"), notes=warnings)
+    return _guarded(Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings), family, current,
+                    instruction, embeddings, completion)
+
+
+def edit_fields(applied: Applied, family: Family, current: PromptVersion, instruction: str, *,
+                embeddings: list[str]) -> Fields:
+    """An edit read from the instruction (or chosen by the embedded model), through the same guard."""
+    notes = list(applied.notes)
+    params = family_params(family, current.params, applied.params, notes=notes)
+    summary = "; ".join(applied.changes)
+    return _guarded(Fields(applied.prompt, applied.negative, params, summary, notes), family, current, instruction,
+                    embeddings, None)
+
+
+def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction: str, embeddings: list[str],
+             completion: Completion | None) -> Fields:
+    prompt, negative = family_rules(fields.prompt, fields.negative, family, fields.warnings)
     result = guard(current.prompt, prompt, instruction, embeddings)
     negative_result = guard(current.negative_prompt, negative, instruction, embeddings)
-    warnings += result.repairs + negative_result.repairs
-    warnings += [f"removed {span} as asked" for span in result.removed + negative_result.removed]
+    fields.warnings += result.repairs + negative_result.repairs
+    fields.warnings += [f"removed {span} as asked" for span in result.removed + negative_result.removed]
     if not result.text:
+        if completion is None:
+            raise ProviderError("edit", "the edit would leave the prompt empty", hint="your prompt is unchanged")
         raise _no_prompt(completion)
-    return Fields(result.text, negative_result.text, params, summary, warnings)
+    fields.prompt, fields.negative = result.text, negative_result.text
+    return fields
+
+
+def ruled(role: str, latency_s: float) -> Completion:
+    """The record of an answer made by our rules, with no model call."""
+    return Completion(text="", data=None, provider="rules", model="edit rules", role=role, usage=Usage(),
+                      cost_usd=0.0, latency_s=latency_s, ttft_s=None)
 
 
 def to_version(completion: Completion, fields: Fields, family: Family, *, kind: str, source: str,
@@ -184,14 +193,3 @@ def to_version(completion: Completion, fields: Fields, family: Family, *, kind: 
         source=source,
         parent=base.id if base is not None else "",
     )
-
-
-def _ensure_prefix(prompt: str, family: Family, warnings: list[str]) -> str:
-    """Families such as Pony need their prefix tags first."""
-    if not family.prefix:
-        return prompt
-    tags = [t.strip() for t in prompt.split(",") if t.strip()]
-    rest = [t for t in tags if t not in family.prefix]
-    if tags[: len(family.prefix)] != list(family.prefix):
-        warnings.append(f"added the {family.label} prefix {', '.join(family.prefix)}")
-    return ", ".join([*family.prefix, *rest])

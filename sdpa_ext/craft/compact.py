@@ -1,201 +1,222 @@
-"""The compact answer form, for tiny local models (the embedded 135M-270M GGUFs).
+"""The compact answer form, for tiny local models (the embedded 135M-270M GGUFs): the model chooses,
+it does not invent.
 
-A tiny model cannot write a whole prompt, a negative prompt and settings reliably, but it can list
-a few tags under a grammar. So it answers `{"tags": [...]}` for a plan and `{"add": [...],
-"remove": [...]}` for a refine; the family's data supplies the prefix, quality tags, negative prompt
-and settings, and the user's syntax is never handed to the model to rewrite.
+A plan's subject is the user's own words (craft/describe.py), first and whole. The model only picks,
+for each category (lighting, mood, colour, camera, medium, material, detail), one entry of our
+vocabulary among a few that suit the description and do not contradict it: the choice is a JSON
+schema of enums, which the embedded server turns into a grammar. A free-form refine picks what to add
+from the vocabulary and what to remove from the prompt's own terms the same way.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
-from functools import cache
+from dataclasses import dataclass
 
 from ..providers.types import ChatRequest, Message
-from ..types import PromptVersion
-from .families import DATA, Family
-from .syntax import _terms, tidy, words
+from .describe import Description, people_in, words_of
+from .edits import Edit
+from .families import Family
+from .vocab import Entry, Facets, clash, entry_facets, facets, merge, vocab
 
-MAX_TAGS = 8
-# A second example, unlike the family's, so the model copies neither.
-_SECOND = ("portrait of an old sailor", ["old sailor", "weathered face", "white beard", "knit cap", "harbor",
-                                         "overcast light", "portrait photography"])
-_SIZES = {"square": (1, 1), "portrait": (2, 3), "vertical": (2, 3), "tall": (2, 3), "landscape": (3, 2),
-          "wide": (3, 2), "horizontal": (3, 2), "widescreen": (16, 9), "panorama": (16, 9)}
-
-
-def _schema(fields: dict[str, tuple[int, int]]) -> dict:
-    return {"type": "object",
-            "properties": {name: {"type": "array", "items": {"type": "string"}, "minItems": low, "maxItems": high}
-                           for name, (low, high) in fields.items()},
-            "required": list(fields)}
+CHOICES = 6  # options offered per category
+PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
+SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
+# The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
+TAG_ORDER = ("material", "lighting", "color", "mood", "camera", "composition", "medium", "detail")
+_FAMILY_MEDIUM = {"pony": ("illustration", "anime"), "illustrious": ("anime", "illustration")}
 
 
-def _shots(family: Family) -> list[tuple[str, list[str]]]:
-    """Two few-shot examples: the family's own and a different one, so the model copies neither."""
-    if family.style == "sentences":
-        tags = [t.strip(" .") for t in re.split(r"[.,]", family.example["prompt"]) if t.strip()]
-    else:
-        tags = [t.strip() for t in family.example["prompt"].split(",")
-                if t.strip() and t.strip() not in family.prefix and t.strip() not in family.quality]
-    return [(family.example["description"], tags[:8]), _SECOND]
+@dataclass
+class Plan:
+    """What a compact plan offers the model, and what it falls back on."""
+
+    options: dict[str, list[Entry]]
+
+    def schema(self) -> dict:
+        return {"type": "object",
+                "properties": {name: {"type": "string", "enum": [e.tag for e in entries]}
+                               for name, entries in self.options.items()},
+                "required": list(self.options)}
+
+    def chosen(self, data: dict | None) -> list[Entry]:
+        """The model's picks, each checked against the options (the first option where it strayed)."""
+        picks = []
+        for name, entries in self.options.items():
+            said = str((data or {}).get(name, "")).strip().lower()
+            picks.append(next((e for e in entries if e.tag.lower() == said), entries[0]))
+        return picks
 
 
-def plan_request(description: str, family: Family, *, language: str = "English") -> ChatRequest:
-    system = ("You turn an image description into Stable Diffusion tags. Answer with JSON "
-              f'{{"tags": [...]}}: 5 to {MAX_TAGS} short tags in {language}, the subject first, then details, '
-              "setting, lighting and style. Never repeat a tag.")
-    messages: list[Message] = []
-    for asked, tags in _shots(family):
-        messages += [Message("user", asked), Message("assistant", json.dumps({"tags": tags}))]
-    messages.append(Message("user", description))
-    return ChatRequest(messages=messages, system=system, schema=_schema({"tags": (3, MAX_TAGS)}),
-                       schema_name="tags", temperature=0.3, max_tokens=160, seed=42, frequency_penalty=1.0)
+def _score(entry: Entry, said: set[str]) -> int:
+    keys = {w for key in entry.keys for w in (key, key + "s")}
+    return 2 * len(keys & said) + (1 if not entry.keys else 0)
 
 
-def refine_request(current: PromptVersion, instruction: str, family: Family) -> ChatRequest:
-    system = ('You edit a list of Stable Diffusion tags. Answer with JSON {"add": [...], "remove": [...]}: '
-              "the tags to add and the existing tags to remove so the picture follows the instruction. "
-              "Add at most 5 short tags. Remove only tags the instruction contradicts.")
-    example = {"add": ["night", "moonlight", "starry sky"], "remove": ["soft morning light"]}
-    messages = [
-        Message("user", "Tags: red fox, fresh snow, pine forest, soft morning light\nInstruction: make it night"),
-        Message("assistant", json.dumps(example)),
-        Message("user", f"Tags: {_plain(current.prompt)}\nInstruction: {instruction}"),
-    ]
-    return ChatRequest(messages=messages, system=system, schema=_schema({"add": (0, 5), "remove": (0, 5)}),
-                       schema_name="edit", temperature=0.2, max_tokens=120, seed=42, frequency_penalty=1.0)
-
-
-def _plain(prompt: str) -> str:
-    """The prompt as the tiny model sees it: words only, no syntax to mangle."""
-    return tidy(re.sub(r"<[^<>]*>|\bBREAK\b|\bAND\b|[()\[\]{}]|:\s*[\d.]+", " ", prompt))
-
-
-def clean_tags(raw: object, limit: int = MAX_TAGS, max_words: int = 8) -> list[str]:
-    """Tags a tiny model wrote, without empties, runaways and repeats (comma lists are split)."""
-    tags: list[str] = []
-    seen: set[str] = set()
-    items = [part for item in (raw if isinstance(raw, list) else []) for part in str(item).split(",")]
-    for item in items:
-        visible = "".join(ch for ch in item if ch.isprintable() and unicodedata.category(ch) != "Cf")
-        tag = " ".join(visible.split()).strip(" .;:!?")
-        key = " ".join(words(tag))
-        if not key or len(key.split()) > max_words or key in seen or re.search(r"[<>{}\[\]()]", tag):
+def candidates(category: str, desc_words: set[str], context: Facets, *, limit: int = CHOICES,
+               prefer: tuple[str, ...] = (), exclude: set[str] | frozenset[str] = frozenset()) -> list[Entry]:
+    """The entries of a category that suit the words and contradict nothing, best first. Entries for
+    other things (their keys miss the description) come only when nothing else is left."""
+    ranked = []
+    for index, entry in enumerate(vocab().categories[category]):
+        if clash(entry_facets(entry), context) or entry.tag.lower() in exclude:
             continue
-        seen.add(key)
-        tags.append(tag)
-    return tags[:limit]
+        medium = dict(entry.facets).get("medium")
+        bonus = 3 if medium and medium in prefer else 0
+        ranked.append((-(_score(entry, desc_words) + bonus), index, entry))
+    ranked.sort(key=lambda item: item[:2])
+    suited = [entry for score, _, entry in ranked if score < 0]
+    return (suited or [entry for _, _, entry in ranked])[:limit]
 
 
-@cache
-def _opposites() -> dict[str, list[str]]:
-    data = json.loads((DATA / "opposites.json").read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if key != "note"}
+def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
+    said = set(desc.nouns) | set(words_of(desc.text))
+    context = dict(desc.facets)
+    exclude = {p.lower() for p in desc.phrases}
+    categories = SENTENCE_CATEGORIES if family.style == "sentences" else PLAN_CATEGORIES
+    options: dict[str, list[Entry]] = {}
+    for category in categories:
+        if category == "medium" and ("medium" in context or style):
+            continue
+        found = candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()), exclude=exclude)
+        if category == "material":  # a texture only for what the description has
+            found = [e for e in found if _score(e, said) >= 2]
+        if found:
+            options[category] = found
+    return Plan(options)
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ness", "est", "er", "ly", "y"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+def plan_request(desc: Description, plan: Plan) -> ChatRequest:
+    lines = [f"{name}: " + " | ".join(e.tag for e in entries) for name, entries in plan.options.items()]
+    system = ("You choose words for a Stable Diffusion prompt. For the picture described, pick the option "
+              "in each list that suits it best. Answer with JSON only.")
+    ask = f"Picture: {desc.text}\n" + "\n".join(lines)
+    return ChatRequest(messages=[Message("user", ask)], system=system, schema=plan.schema(), schema_name="choice",
+                       temperature=0.2, max_tokens=120, seed=42)
 
 
-def _contradicted(instruction: str) -> set[str]:
-    said = set(words(instruction))
-    return {w for word in said for key in (word, _stem(word)) for w in _opposites().get(key, [])}
+def keep_consistent(picks: list[Entry], context: Facets, notes: list[str]) -> list[Entry]:
+    """Drop a pick that contradicts the description or an earlier pick (the medium is read first)."""
+    kept: list[Entry] = []
+    ordered = sorted(picks, key=lambda e: e.category != "medium")
+    for entry in ordered:
+        conflict = clash(entry_facets(entry), context)
+        if conflict:
+            notes.append(f"left out {entry.tag!r}: its {vocab().labels[conflict[0]]} ({conflict[1]}) "
+                         f"contradicts {conflict[2]}")
+            continue
+        context = merge(context, entry_facets(entry))
+        kept.append(entry)
+    return kept
 
 
-def may_remove(term: str, instruction: str) -> bool:
-    """A tiny model may remove a term the instruction names, or one that contradicts it."""
-    term_words = set(words(term))
-    return bool(term_words & {w for w in words(instruction) if len(w) >= 3} or term_words & _contradicted(instruction))
+def count_tags(desc: Description) -> list[str]:
+    """Danbooru count tags from the people the description names (Illustrious)."""
+    kind = people_in(desc.text)
+    return {"female": ["1girl", "solo"], "male": ["1boy", "solo"], "": ["no humans"]}.get(kind, [])
 
 
-def plan_text(data: dict, family: Family, style: dict | None, description: str) -> str:
-    """Assemble the prompt: family prefix, the model's tags, the style, the quality tags. Tags copied
-    from the few-shot examples that have nothing to do with the description are dropped."""
-    asked = set(words(description))
-    copied = {" ".join(words(t)) for _, tags in _shots(family) for t in tags}
-    tags = [t for t in clean_tags(data.get("tags"), max_words=24 if family.style == "sentences" else 8)
-            if " ".join(words(t)) not in copied or set(words(t)) & asked]
-    if not tags:
-        return ""
-    if family.style == "sentences":
-        first, rest = tags[0][:1].upper() + tags[0][1:], tags[1:]
-        body = first if not rest else f"{first}, with {', '.join(rest[:-1])}{' and ' if rest[:-1] else ''}{rest[-1]}"
-        return " ".join(part for part in (body + ".", style["sentence"] if style else "") if part)
-    extra = list(style["tags"]) if style else []
-    items = [*family.prefix, *tags, *[t for t in extra if t not in tags], *family.quality]
+def pony_tags(medium: str | None) -> list[str]:
+    """Pony's source tag (none for realism) and rating tag."""
+    return ([] if medium == "photo" else ["source_anime"]) + ["rating_safe"]
+
+
+def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dict | None) -> str:
+    mediums = [dict(e.facets).get("medium") for e in picks if e.category == "medium"]
+    medium = next(iter(desc.facets.get("medium", ())), None) or (mediums[0] if mediums else None)
+    head = list(family.prefix)
+    if family.key == "pony":
+        head += pony_tags(medium)
+    if family.key == "illustrious":
+        head += count_tags(desc)
+    ordered = sorted(picks, key=lambda e: TAG_ORDER.index(e.category) if e.category in TAG_ORDER else 99)
+    extra = [e.tag for e in ordered]
+    styled = list(style["tags"]) if style else []
+    items = [*head, *desc.phrases, *extra, *styled, *family.quality]
     return ", ".join(dict.fromkeys(items))
 
 
-def fallback_text(description: str, family: Family) -> str:
-    """The description itself as the subject, in the family's form."""
-    text = " ".join(description.split()).strip(" .")
+def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -> str:
+    """The description as the first sentence, then the picks in plain sentences."""
+    by = {e.category: e.prose for e in picks}
+    sentences = [desc.sentence]
+    if "lighting" in by:
+        color = f", with {by['color']}" if "color" in by else ""
+        sentences.append(f"The scene is lit by {by['lighting']}{color}.")
+    shot = ", with ".join(by[c] for c in ("camera", "composition") if c in by)
+    if "mood" in by:
+        sentences.append(f"{by['mood'][:1].upper()}{by['mood'][1:]}" + (f", captured in {shot}." if shot else "."))
+    elif shot:
+        sentences.append(f"Captured in {shot}.")
+    if "medium" in by or "detail" in by:
+        medium = by.get("medium", "an image")
+        detail = f", with {by['detail']}" if "detail" in by else ""
+        sentences.append(f"It is {medium}{detail}.")
+    if style:
+        sentences.append(style["sentence"])
+    return " ".join(sentences)
+
+
+def own_words_prompt(desc: Description, family: Family) -> str:
+    """A prompt of the user's words only (a description the embedded model cannot read)."""
     if family.style == "sentences":
-        return text[:1].upper() + text[1:] + "."
-    return ", ".join([*family.prefix, text, *family.quality])
+        return desc.sentence
+    return ", ".join(dict.fromkeys([*family.prefix, *(["rating_safe"] if family.key == "pony" else []),
+                                    *desc.phrases, *family.quality]))
 
 
-_ADD = re.compile(r"^\s*(?:please\s+)?(?:add|include|put in|give (?:it|him|her|them))\s+"
-                  r"(?:an?\s+|the\s+|some\s+)?(.+?)[.!]?$", re.I)
-_REMOVE = re.compile(r"^\s*(?:please\s+)?(?:remove|delete|drop|no more|no|without|get rid of)\s+"
-                     r"(?:the\s+|any\s+)?(.+?)[.!]?$", re.I)
-_ARTICLES = {"a", "an", "the", "some"}
+# ---------------------------------------------------------------------------------------------
+# Free-form refines
 
 
-def _content(text: str) -> set[str]:
-    return set(words(text)) - _ARTICLES
+def refine_request(terms: list[str], instruction: str, additions: list[Entry]) -> ChatRequest:
+    """Pick additions (our vocabulary) and removals (the prompt's own plain terms) for an instruction."""
+    schema = {"type": "object", "properties": {
+        "add": {"type": "array", "items": {"type": "string", "enum": [e.tag for e in additions]}, "maxItems": 3},
+        "remove": {"type": "array", "items": {"type": "string", "enum": terms or [""]}, "maxItems": 3}},
+        "required": ["add", "remove"]}
+    system = ("You edit a list of Stable Diffusion tags. Choose the tags to add (from the options) and the tags to "
+              "remove (from the current tags) so the picture follows the instruction. Remove only what the "
+              "instruction contradicts. Answer with JSON only.")
+    ask = (f"Current tags: {', '.join(terms)}\nInstruction: {instruction}\n"
+           f"Options to add: {' | '.join(e.tag for e in additions)}")
+    return ChatRequest(messages=[Message("user", ask)], system=system, schema=schema, schema_name="edit",
+                       temperature=0.2, max_tokens=120, seed=42)
 
 
-def instruction_edit(instruction: str) -> dict:
-    """"add a red hat" / "remove the cat": what a tiny model should have answered, read from the words."""
-    for pattern, key in ((_ADD, "add"), (_REMOVE, "remove")):
-        match = pattern.match(instruction)
-        if match and len(match.group(1).split()) <= 6:
-            return {key: [match.group(1)]}
-    return {}
+def refine_options(instruction: str, context: Facets) -> list[Entry]:
+    """Vocabulary entries an instruction asks for: its words in the entry's tag or keys."""
+    said = set(words_of(instruction))
+    scored = []
+    for index, entry in enumerate(vocab().by_tag.values()):
+        if clash(entry_facets(entry), context):
+            continue
+        hits = len(set(words_of(entry.tag)) & said) * 3 + len({w for k in entry.keys for w in (k, k + "s")} & said)
+        if hits:
+            scored.append((-hits, index, entry))
+    return [entry for *_, entry in sorted(scored, key=lambda item: item[:2])][:8]
 
 
-def apply_edit(prompt: str, data: dict, family: Family, instruction: str) -> tuple[str, list[str], list[str]]:
-    """Remove the named plain terms and add the new ones before the trailing quality tags; an explicit
-    "add X" / "remove X" instruction counts even when the model missed it.
-    Returns (prompt, removed terms, added terms)."""
-    asked = instruction_edit(instruction)
-    data = {"add": [*asked.get("add", []), *(data.get("add") or [])],
-            "remove": [*asked.get("remove", []), *(data.get("remove") or [])]}
-    removing = [_content(t) for t in clean_tags(data.get("remove"), 5)]
-    contradicted = _contradicted(instruction) | set().union(*(_content(t) for t in asked.get("remove", [])))
-    kept, removed = [], []
-    for start, end in _terms(prompt):
-        term = prompt[start:end].strip()
-        plain = re.search(r"[<>()\[\]{}]|__|\bBREAK\b|\bAND\b", term) is None
-        named = any(phrase and phrase <= _content(term) for phrase in removing)
-        if plain and named and may_remove(term, instruction):
-            removed.append(term)
-        else:
-            kept.append(term)
-    present = [_content(t) for t in kept]
-    added = [t for t in clean_tags(data.get("add"), 5)  # nothing already said, nothing contradicting the ask
-             if not any(_content(t) <= have for have in present) and not set(words(t)) & contradicted]
-    if family.style == "sentences":
-        text = tidy(", ".join(kept))
-        return (f"{text} {', '.join(added).capitalize()}." if added else text), removed, added
-    quality = {q.lower() for q in family.quality}
-    cut = len(kept)
-    while cut > 0 and kept[cut - 1].lower() in quality:
-        cut -= 1
-    return tidy(", ".join([*kept[:cut], *added, *kept[cut:]])), removed, added
-
-
-def size_params(instruction: str, family: Family, current: dict) -> dict:
-    """Aspect changes a tiny model cannot do: "square", "portrait", "landscape", "widescreen"."""
-    said = set(words(instruction))
-    for word, (w, h) in _SIZES.items():
-        if word in said:
-            best = min(family.sizes, key=lambda size: abs(size[0] / size[1] - w / h))
-            return {"width": best[0], "height": best[1]}
-    return {}
+def choice_edit(data: dict | None, options: list[Entry], current_terms: list[str], instruction: str,
+                asked: Facets) -> Edit:
+    """The embedded model's picks as an edit: only offered additions, and removals of the prompt's own
+    terms that the instruction names or contradicts. The instruction's own conflict-group words
+    (night, rain, winter...) and options it spells out count even when the model missed them."""
+    said = set(words_of(instruction))
+    edit = Edit()
+    for group, values in asked.items():
+        value = vocab().groups[group][sorted(values)[0]]
+        if value.tags:
+            edit.set.append(value)
+            edit.add += list(value.tags)
+            edit.sentences.append(value.sentence)
+    picked = {str(t).lower() for t in (data or {}).get("add", []) if isinstance(t, str)}
+    spelled = [e for e in options if set(words_of(e.tag)) <= said]
+    chosen = [e for e in options if e.tag.lower() in picked] or options[:1]
+    for entry in dict.fromkeys([*spelled, *chosen]):
+        edit.add.append(entry.tag)
+        edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
+    for term in (data or {}).get("remove", []):
+        if term in current_terms and (set(words_of(term)) & {w for w in said if len(w) >= 3}
+                                      or clash(facets(term), asked)):
+            edit.remove.append(term)
+    return edit

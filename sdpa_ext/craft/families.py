@@ -29,6 +29,7 @@ class Family:
     negative_allowed: bool
     example: dict
     hints: tuple[str, ...]
+    limits: dict  # steps, cfg_scale (and distilled_cfg_scale) ranges, pixels: the area range of a size
 
 
 @cache
@@ -38,7 +39,8 @@ def families() -> dict[str, Family]:
         key: Family(key=key, label=v["label"], style=v["style"], rules=v["rules"], quality=tuple(v["quality"]),
                     prefix=tuple(v["prefix"]), negative=v["negative"], params=dict(v["params"]),
                     sizes=tuple(tuple(s) for s in v["sizes"]), weights=v["weights"],
-                    negative_allowed=v["negative_allowed"], example=v["example"], hints=tuple(v["hints"]))
+                    negative_allowed=v["negative_allowed"], example=v["example"], hints=tuple(v["hints"]),
+                    limits=v["limits"])
         for key, v in raw.items()
     }
 

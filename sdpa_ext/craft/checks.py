@@ -1,0 +1,168 @@
+"""The checks every answer passes, whoever wrote it: the description's subject kept, nothing that
+contradicts it, no new ages, body counts or violence, and the family's rules on the text."""
+
+from __future__ import annotations
+
+import re
+
+from .describe import Description, words_of
+from .families import Family
+from .syntax import _terms, tidy
+from .vocab import Facets, clash, facets, phrase_pattern, value_words, vocab
+
+# Quality-tag lists that sentence families (Flux, SD3) do not read.
+QUALITY_TAGS = ("masterpiece", "best quality", "high quality", "highest quality", "amazing quality", "very aesthetic",
+                "absurdres", "highres", "ultra detailed", "ultra-detailed", "8k", "4k", "uhd", "hdr", "8k uhd",
+                "trending on artstation", "award winning", "award-winning", "normal quality", "top quality")
+_WEIGHTED = re.compile(r"\(([^()<>:]+?)(?::\s*-?[\d.]+)?\)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE = re.compile(r",\s*|;\s*")
+_PREP = r"(?:(?:at|in|during|on|under|over|by|with|of|near)\s+)?(?:(?:a|an|the)\s+)?"
+
+
+def stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def has_word(word: str, text_words: set[str]) -> bool:
+    target = stem(word)
+    return any(stem(w) == target for w in text_words)
+
+
+def missing_nouns(prompt: str, desc: Description) -> list[str]:
+    said = set(words_of(prompt))
+    return [noun for noun in desc.nouns if not has_word(noun, said)]
+
+
+def terms(prompt: str) -> list[str]:
+    return [prompt[s:e].strip() for s, e in _terms(prompt)]
+
+
+def _prefix_len(items: list[str], family: Family) -> int:
+    count = 0
+    for item in items:
+        if item in family.prefix or item.startswith(("source_", "rating_")) or item in ("1girl", "1boy", "solo",
+                                                                                         "no humans"):
+            count += 1
+        else:
+            break
+    return count
+
+
+def keep_subject(prompt: str, desc: Description, family: Family, notes: list[str]) -> str:
+    """Put the description's words back at the front when the answer dropped any of its nouns."""
+    lost = missing_nouns(prompt, desc)
+    if not lost:
+        return prompt
+    notes.append(f"kept your words: the answer had dropped {', '.join(lost)}")
+    if family.style == "sentences":
+        return f"{desc.sentence} {prompt}".strip()
+    items = terms(prompt)
+    lost_set = set(lost)
+    back = [p for p in desc.phrases if any(has_word(n, lost_set) for n in words_of(p))]
+    cut = _prefix_len(items, family)
+    return ", ".join(dict.fromkeys([*items[:cut], *back, *items[cut:]]))
+
+
+def _strip_words(text: str, group: str, values: set[str]) -> str:
+    words = [w for value in values for w in value_words(group, value)]
+    body = phrase_pattern(words).pattern
+    return tidy(re.sub(rf"\b{_PREP}{body}", "", text, flags=re.I)).strip(" ,;")
+
+
+def _pieces(prompt: str, family: Family) -> list[list[str]]:
+    """Terms (tag families) or the clauses of each sentence (sentence families)."""
+    if family.style != "sentences":
+        return [[t] for t in terms(prompt)]
+    return [[c for c in _CLAUSE.split(s) if c.strip()] for s in _SENTENCE.split(prompt.strip()) if s.strip()]
+
+
+def _join(pieces: list[list[str]], family: Family) -> str:
+    if family.style != "sentences":
+        return ", ".join(p[0] for p in pieces if p)
+    sentences = []
+    for clauses in pieces:
+        text = ", ".join(c.strip().rstrip(".!?") for c in clauses if c.strip())
+        if text:
+            sentences.append(text[:1].upper() + text[1:] + ".")
+    return " ".join(sentences)
+
+
+def drop_contradictions(prompt: str, context: Facets, family: Family, notes: list[str],
+                        keep: set[str] | frozenset[str] = frozenset()) -> str:
+    """Remove what contradicts `context` (time of day, season, weather, setting, medium, mood...): a
+    whole term or clause, or only its contradicting words when it also holds words in `keep`."""
+    pieces = _pieces(prompt, family)
+    for clauses in pieces:
+        for index, clause in enumerate(clauses):
+            found = clash(facets(clause), context)
+            if not found:
+                continue
+            group, said, wanted = found
+            entry = clause.strip(" .").lower() in vocab().by_tag
+            mine = not entry and any(has_word(w, set(words_of(clause))) for w in keep)
+            stripped = _strip_words(clause, group, facets(clause)[group]) if mine else ""
+            if mine and stripped and not clash(facets(stripped), context):
+                clauses[index] = stripped
+                notes.append(f"removed {said} from {clause!r}: the {vocab().labels[group]} is {wanted}")
+            else:
+                clauses[index] = ""
+                notes.append(f"removed {clause!r}: its {vocab().labels[group]} ({said}) contradicts {wanted}")
+    return _join(pieces, family)
+
+
+def drop_intruders(prompt: str, desc_text: str, family: Family, notes: list[str], *, people: bool) -> str:
+    """Remove terms that bring ages, body counts, violence (and, for small models, people) the
+    description does not have."""
+    said = desc_text.lower()
+    kinds = ["violence", "ages", *(["people"] if people else [])]
+    words = [w for kind in kinds for w in vocab().intruders[kind] if not phrase_pattern([w]).search(said)]
+    pattern = phrase_pattern(words) if words else None
+    count = re.compile(r"\b\d+\s+(?:people|persons|men|women|children|bodies|dead|soldiers)\b", re.I)
+    pieces = _pieces(prompt, family)
+    for clauses in pieces:
+        for index, clause in enumerate(clauses):
+            if (pattern and pattern.search(clause)) or count.search(clause):
+                notes.append(f"removed {clause.strip()!r}: it adds what the description does not have")
+                clauses[index] = ""
+    return _join(pieces, family)
+
+
+def family_rules(prompt: str, negative: str, family: Family, notes: list[str]) -> tuple[str, str]:
+    """Pony's score prefix with a source and rating tag; no weights where the family ignores them;
+    no quality-tag lists and (Flux) no negative prompt for sentence families."""
+    if not family.weights and _WEIGHTED.search(prompt):
+        prompt = _WEIGHTED.sub(r"\1", prompt)
+        notes.append(f"{family.label} reads no attention weights: removed them")
+    if family.style == "sentences":
+        pattern = phrase_pattern(QUALITY_TAGS)
+        pieces = _pieces(prompt, family)
+        dropped = [c for clauses in pieces for c in clauses if pattern.fullmatch(c.strip().rstrip("."))]
+        if dropped:
+            notes.append(f"{family.label} reads sentences, not quality tags: removed {', '.join(dropped)}")
+            pieces = [[c for c in clauses if c not in dropped] for clauses in pieces]
+            prompt = _join(pieces, family)
+    if not family.negative_allowed and negative:
+        notes.append(f"{family.label} ignores negative prompts; left it empty")
+        negative = ""
+    if family.key == "pony":
+        prompt = _pony(prompt, family, notes)
+    return prompt, negative
+
+
+def _pony(prompt: str, family: Family, notes: list[str]) -> str:
+    items = terms(prompt)
+    rest = [t for t in items if t not in family.prefix]
+    added = []
+    if not any(t.startswith("rating_") for t in rest):
+        rest.insert(0, "rating_safe")
+        added.append("rating_safe")
+    if items[: len(family.prefix)] != list(family.prefix):
+        added = [*family.prefix, *added]
+    if added:
+        notes.append(f"added the Pony tags {', '.join(added)}")
+    return ", ".join([*family.prefix, *rest])

@@ -1,0 +1,130 @@
+"""What a description says: its phrases (the user's own words, kept first and never shortened), its
+head nouns (what every prompt must keep), its conflict-group facets, and whether it is English."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .vocab import Facets, facets, vocab
+
+ARTICLES = {"a", "an", "the", "some"}
+# Prepositions that start a new phrase. Those in _DROPPED go (`at dusk` -> `dusk`); the others carry
+# the relation and stay (`under a maple tree`).
+_SPLIT = ("in front of", "next to", "on top of", "in", "on", "at", "under", "beneath", "below", "above", "over",
+          "beside", "by", "near", "with", "behind", "inside", "through", "across", "along", "among", "between",
+          "around", "during", "into", "onto", "against", "toward", "towards", "who", "that", "which", "while")
+_DROPPED = {"in", "at", "with", "during", "who", "that", "which", "while", "by"}
+_BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
+_FUNCTION = {*ARTICLES, *(p for p in _SPLIT if " " not in p), "of", "and", "or", "is", "are", "its", "his", "her",
+             "their", "very", "from", "to", "for", "as", "out", "up", "down", "off", "it", "into", "this"}
+_ENGLISH = {"a", "an", "the", "in", "on", "of", "with", "and", "at", "under", "by", "from", "over", "near", "is"}
+_FOREIGN = {"le", "la", "les", "un", "une", "des", "du", "de", "et", "au", "aux", "sur", "dans", "avec", "el", "los",
+            "las", "una", "y", "en", "con", "del", "der", "die", "das", "ein", "eine", "und", "im", "mit", "auf",
+            "il", "lo", "gli", "della", "nel", "uma", "com", "na", "het", "een", "och", "og", "ett", "pod",
+            "dem", "den", "unter", "bajo", "sous", "sotto", "al", "alla", "ao", "um", "zu", "von", "ist"}
+
+
+@dataclass
+class Description:
+    text: str
+    english: bool
+    phrases: list[str] = field(default_factory=list)  # tags in the user's words, in order
+    nouns: list[str] = field(default_factory=list)  # the head nouns every prompt must keep
+    facets: Facets = field(default_factory=dict)
+
+    @property
+    def sentence(self) -> str:
+        """The description as a first sentence (Flux/SD3)."""
+        text = " ".join(self.text.split()).strip(" ,;")
+        text = text[:1].upper() + text[1:]
+        return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:['-][^\W_]+)*", text.lower())
+
+
+def is_english(text: str) -> bool:
+    """Latin letters and more English than foreign function words (a one-word description counts)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.9:
+        return False
+    said = words_of(text)
+    return sum(w in _FOREIGN for w in said) <= sum(w in _ENGLISH for w in said)
+
+
+def _split_preps(chunk: str) -> list[tuple[str, str]]:
+    """(preposition, rest) pieces of one chunk; the first piece has no preposition."""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in _SPLIT) + r")\b", re.I)
+    pieces, last, prep = [], 0, ""
+    for match in pattern.finditer(chunk):
+        pieces.append((prep, chunk[last:match.start()]))
+        prep, last = match.group(1).lower(), match.end()
+    pieces.append((prep, chunk[last:]))
+    return [(p, " ".join(text.split())) for p, text in pieces if text.strip()]
+
+
+def _strip_articles(text: str) -> str:
+    parts = text.split()
+    while parts and parts[0].lower() in ARTICLES:
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+def _ing_split(prep: str, text: str) -> list[tuple[str, str]]:
+    """A prepositional piece that goes on with a verb (`in a red dress dancing`) ends before the verb."""
+    parts = text.split()
+    for index, word in enumerate(parts[1:], 1):
+        if prep and word.lower().endswith("ing") and len(word) > 4:
+            return [(prep, " ".join(parts[:index])), ("", " ".join(parts[index:]))]
+    return [(prep, text)]
+
+
+def phrases_of(text: str) -> list[str]:
+    """The user's words as tags: split at commas, `and`, and prepositions; articles and a few plain
+    prepositions dropped (`a cozy cabin in a snowy forest at dusk` -> cozy cabin, snowy forest, dusk)."""
+    out: list[str] = []
+    for chunk in _BOUNDARY.split(text):
+        for prep, piece in _split_preps(chunk):
+            for sub_prep, sub in _ing_split(prep, piece):
+                body = _strip_articles(sub)
+                if not body or all(w in _FUNCTION for w in words_of(body)):
+                    continue
+                tag = body if not sub_prep or sub_prep in _DROPPED else f"{sub_prep} {sub}"
+                tag = tag.strip(" .!?\"'")
+                if tag and tag.lower() not in (t.lower() for t in out):
+                    out.append(tag)
+    return out
+
+
+def nouns_of(phrase: str) -> list[str]:
+    """Head nouns: the last word of each run, a run ending before a verb in -ing or at `of`."""
+    nouns: list[str] = []
+    run: list[str] = []
+    for word in [*words_of(phrase), "of"]:
+        if word == "of" or (word.endswith("ing") and len(word) > 4 and run):
+            if run:
+                nouns.append(run[-1])
+            run = []
+            continue
+        if word not in _FUNCTION:
+            run.append(word)
+    return [n for n in nouns if len(n) > 1 and not n.isdigit()]
+
+
+def describe(text: str) -> Description:
+    english = is_english(text)
+    phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
+    nouns = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []
+    return Description(text=text, english=english, phrases=phrases, nouns=nouns,
+                       facets=facets(text) if english else {})
+
+
+def people_in(text: str) -> str:
+    """`female`, `male`, `any` or '' for the people a text names (Danbooru count tags)."""
+    said = set(words_of(text))
+    for kind in ("female", "male", "any"):
+        if said & {w for p in vocab().persons[kind] for w in (p, p + "s")}:
+            return kind
+    return ""

@@ -1,0 +1,133 @@
+"""The vocabulary a small model may add (data/vocab.json) and the conflict groups that say when a
+piece of text contradicts another: time of day, season, weather, indoors/outdoors, setting, medium,
+brightness, level of detail, mood and colour palette."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "vocab.json"
+Facets = dict[str, set[str]]  # group -> the values a text says
+
+
+@dataclass(frozen=True)
+class Value:
+    group: str
+    name: str
+    words: tuple[str, ...]
+    fits: frozenset[str]
+    tags: tuple[str, ...]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    tag: str
+    prose: str
+    category: str
+    facets: tuple[tuple[str, str], ...]  # (group, value) the entry implies
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Vocab:
+    groups: dict[str, dict[str, Value]]
+    labels: dict[str, str]
+    categories: dict[str, tuple[Entry, ...]]
+    chips: dict[str, dict]
+    sizes: dict[str, tuple[int, int]]
+    intruders: dict[str, tuple[str, ...]]
+    persons: dict[str, tuple[str, ...]]
+    by_tag: dict[str, Entry] = field(default_factory=dict)
+
+
+@cache
+def vocab() -> Vocab:
+    raw = json.loads(DATA.read_text(encoding="utf-8"))
+    groups = {name: {key: Value(name, key, tuple(v["words"]), frozenset(v["fits"]), tuple(v["tags"]),
+                                v.get("sentence", ""))
+                     for key, v in group["values"].items()}
+              for name, group in raw["groups"].items()}
+    categories = {name: tuple(Entry(e["tag"], e.get("prose", e["tag"]), name, tuple(e.get("set", {}).items()),
+                                    frozenset(e.get("keys", [])))
+                              for e in entries)
+                  for name, entries in raw["categories"].items()}
+    by_tag = {entry.tag: entry for entries in categories.values() for entry in entries}
+    return Vocab(groups=groups, labels={name: group["label"] for name, group in raw["groups"].items()},
+                 categories=categories, chips=raw["chips"],
+                 sizes={k: tuple(v) for k, v in raw["sizes"].items()},
+                 intruders={k: tuple(v) for k, v in raw["intruders"].items() if k != "note"},
+                 persons={k: tuple(v) for k, v in raw["persons"].items() if k != "note"}, by_tag=by_tag)
+
+
+def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """Whole-word matches of any phrase (plurals too), longest first, case-insensitive."""
+    body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?:s|es)?(?![\w-])", re.I)
+
+
+@cache
+def _value_patterns() -> tuple[tuple[Value, re.Pattern[str]], ...]:
+    return tuple((value, phrase_pattern(value.words)) for group in vocab().groups.values()
+                 for value in group.values())
+
+
+@cache
+def _entry_pattern() -> re.Pattern[str]:
+    return phrase_pattern([tag for tag, entry in vocab().by_tag.items() if entry.facets])
+
+
+def facets(text: str) -> Facets:
+    """The conflict-group values a text says: its group words, and vocabulary entries it contains."""
+    found: Facets = {}
+    for value, pattern in _value_patterns():
+        if pattern.search(text):
+            found.setdefault(value.group, set()).add(value.name)
+    for match in _entry_pattern().finditer(text):
+        entry = vocab().by_tag.get(match.group(0).lower())
+        for group, name in entry.facets if entry else ():
+            found.setdefault(group, set()).add(name)
+    return found
+
+
+def fits(group: str, value: str, said: set[str]) -> bool:
+    """True when `value` goes with what was said in that group (the same value, or one that fits)."""
+    values = vocab().groups[group]
+    return value in said or any(value in values[s].fits or s in values[value].fits for s in said)
+
+
+def clash(text_facets: Facets, context: Facets) -> tuple[str, str, str] | None:
+    """(group, what the text says, what the context says) for the first group in which none of the
+    text's values goes with the context; None when nothing contradicts."""
+    for group, values in text_facets.items():
+        said = context.get(group)
+        if said and not any(fits(group, value, said) for value in values):
+            return group, "/".join(sorted(values)), "/".join(sorted(said))
+    return None
+
+
+def entry_facets(entry: Entry) -> Facets:
+    return {group: {value} for group, value in entry.facets}
+
+
+def merge(context: Facets, more: Facets) -> Facets:
+    """The context with the groups it did not say yet taken from `more`."""
+    return {**{g: set(v) for g, v in more.items()}, **{g: set(v) for g, v in context.items() if v}}
+
+
+def value_words(group: str, value: str) -> tuple[str, ...]:
+    return vocab().groups[group][value].words
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """Every word of the vocabulary: entries, group words and value tags (for the 'invented' measure)."""
+    v = vocab()
+    texts = [*v.by_tag, *(e.prose for e in v.by_tag.values()),
+             *(w for g in v.groups.values() for val in g.values() for w in (*val.words, *val.tags, val.sentence)),
+             *(t for chip in v.chips.values() for t in (*chip.get("add", []), chip.get("sentence", "")))]
+    return frozenset(w for text in texts for w in re.findall(r"[a-z0-9]+", text.lower()))
