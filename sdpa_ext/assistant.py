@@ -18,7 +18,7 @@ from .craft.prompting import plan_request, refine_request
 from .craft.syntax import find_spans, targets
 from .craft.tokens import count_tokens
 from .craft.vocab import facets
-from .errors import ConfigError, NoChange
+from .errors import ConfigError, NoChange, ProviderError
 from .providers.types import CancelToken
 from .roles import Roles
 from .types import HostContext, PromptVersion
@@ -38,6 +38,15 @@ def clean_input(name: str, text: str | None, limit: int, *, required: bool = Tru
     if len(text) > limit:
         raise ConfigError(name, hint=f"is {len(text):,} characters; the limit is {limit:,}")
     return text
+
+
+def within_limits(version: PromptVersion) -> PromptVersion:
+    """Hold the model's answer to the limits its input has, so every refine of it can run: refused when over."""
+    for name, text in (("prompt", version.prompt), ("negative prompt", version.negative_prompt)):
+        if len(text) > MAX_PROMPT:
+            raise ProviderError(version.provider or "model", f"the answer's {name} is {len(text):,} characters; "
+                                f"the limit is {MAX_PROMPT:,}", hint="the model ran away: try again or use another")
+    return version
 
 
 def with_tokens(version: PromptVersion, ctx: HostContext | None = None) -> PromptVersion:
@@ -85,7 +94,7 @@ class Assistant:
             completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
             fields = plan_fields(completion, chosen, desc=desc, style=style_data)
         version = to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
-        return with_tokens(version, ctx)
+        return with_tokens(within_limits(version), ctx)
 
     def refine(self, current: PromptVersion, instruction: str, *, ctx: HostContext | None = None,
                family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
@@ -116,7 +125,7 @@ class Assistant:
             fields = refine_fields(completion, chosen, current, instruction, embeddings=ctx.embeddings)
         version = to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason,
                              base=current)
-        return with_tokens(version, ctx)
+        return with_tokens(within_limits(version), ctx)
 
     @staticmethod
     def _apply(edit, current: PromptVersion, family: Family, instruction: str, ctx: HostContext):

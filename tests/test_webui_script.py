@@ -57,7 +57,7 @@ from fastapi import FastAPI
 app = FastAPI()
 for callback in script_callbacks.registered["app_started"]:
     callback(None, app)
-out["routes"] = sorted(r.path for r in app.routes if r.path.startswith("/sdpa"))
+out["routes"] = sorted(p for p in app.openapi()["paths"] if p.startswith("/sdpa"))  # any FastAPI's routes
 
 p = SimpleNamespace(width=1024, height=1024, batch_size=1, extra_generation_params={})
 script.before_process(p, True, "a cabin", "", "auto", "", True)
