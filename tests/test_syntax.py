@@ -12,6 +12,8 @@ from sdpa_ext.types import PromptVersion
 
 from .wire import OpenAIServer
 
+FREE_FORM = "evoke a lonelier, quieter feeling"  # no rule reads it: the model answers
+
 SPANS = ["<lora:detail:0.8>", "<lyco:film:0.5>", "<hypernet:ink:1>", "(masterpiece:1.2)", "(sharp focus)",
          "[blurry]", "easynegative", "[day:night:0.5]", "[cat|dog]", "BREAK", "__colors__", "{red|blue}", "AND"]
 ORIGINAL = ("<lora:detail:0.8>, <lyco:film:0.5>, <hypernet:ink:1>, (masterpiece:1.2), (sharp focus), [blurry], "
@@ -31,7 +33,8 @@ def test_every_form_is_found_with_its_kind():
 
 def test_escaped_brackets_are_text():
     assert find_spans(r"a \(literal\) paren, (real:1.1)") == find_spans(r"a \(literal\) paren, (real:1.1)")
-    assert [s.text for s in find_spans(r"a \(literal\) paren, (real:1.1)")] == ["(real:1.1)"]
+    assert [(s.kind, s.text) for s in find_spans(r"a \(literal\) paren, (real:1.1)")] == [
+        ("literal", r"\(literal\)"), ("group", "(real:1.1)")]
     assert problems(r"a \(literal paren") == []
 
 
@@ -107,10 +110,13 @@ def test_break_goes_back_where_it_was():
     assert result.text == "cabin, snow, BREAK, forest, night, dark"
 
 
-def test_targets_needs_a_removal_verb_to_remove():
-    span = find_spans("<lora:detail:0.8>")[0]
-    assert targets("more detail", span) == (True, False)
-    assert targets("remove the lora", span) == (True, True)
+def test_a_lora_changes_only_when_named_with_a_change_verb():
+    span = find_spans("<lora:add_detail:0.8>")[0]
+    assert targets("more detail", span) == (False, False)  # a word of its name is not its name
+    assert targets("add more detail to the face", span) == (False, False)
+    assert targets("lower the add detail lora", span) == (True, False)
+    assert targets("remove <lora:add_detail>", span) == (True, True)
+    assert targets("the add detail lora is great, make it darker", span) == (False, False)
     assert targets("make it darker", span) == (False, False)
 
 
@@ -129,7 +135,7 @@ def test_refine_through_a_provider_keeps_every_span(make_settings, mangle):
         ctx = HostContext(embeddings=EMBEDDINGS)
         for _span in SPANS:
             current = PromptVersion(prompt=ORIGINAL, negative_prompt="(worst quality:1.4), lowres")
-            version = assistant.refine(current, "make it darker", ctx=ctx)
+            version = assistant.refine(current, FREE_FORM, ctx=ctx)
             for expected in SPANS:
                 assert expected in version.prompt, (expected, version.prompt)
             assert problems(version.prompt) == [] and problems(version.negative_prompt) == []
@@ -143,7 +149,7 @@ def test_refine_acceptance_example_keeps_lora_weight_and_break(make_settings):
     with OpenAIServer(answer=answer) as server:
         assistant = Assistant(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1"}))
         current = PromptVersion(prompt="<lora:detail:0.8>, (masterpiece:1.2), cabin, BREAK, snow")
-        version = assistant.refine(current, "make it darker")
+        version = assistant.refine(current, FREE_FORM)
     assert "<lora:detail:0.8>" in version.prompt and "(masterpiece:1.2)" in version.prompt
     assert "BREAK" in version.prompt and "dark night" in version.prompt
     assert version.prompt.index("cabin") < version.prompt.index("BREAK") < version.prompt.index("snow")

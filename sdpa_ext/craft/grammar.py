@@ -275,13 +275,12 @@ def texts(prompt: str, *, positive: bool = True, steps: int = STEPS) -> list[str
 class Segment:
     text: str
     weight: float  # -1: a BREAK (a BREAK inside brackets gets another weight and is a plain word)
+    start: int = 0  # where its text is in the source (before runs of equal weight are merged)
+    end: int = 0
 
 
-def attention(text: str) -> list[Segment]:
-    """Text and weight runs; raises ValueError on a weight that is no number, as A1111 does."""
-    host = host_parser()
-    if host is not None:
-        return [Segment(t, w) for t, w in host.parse_prompt_attention(text)]
+def _runs(text: str) -> list[Segment]:
+    """parse_prompt_attention before it merges runs of equal weight, with source positions."""
     out: list[Segment] = []
     round_open: list[int] = []
     square_open: list[int] = []
@@ -291,9 +290,9 @@ def attention(text: str) -> list[Segment]:
             segment.weight *= by
 
     for match in _ATTENTION.finditer(text):
-        piece, weight = match.group(0), match.group(1)
+        piece, weight, start = match.group(0), match.group(1), match.start()
         if piece.startswith("\\"):
-            out.append(Segment(piece[1:], 1.0))
+            out.append(Segment(piece[1:], 1.0, start + 1, match.end()))
         elif piece == "(":
             round_open.append(len(out))
         elif piece == "[":
@@ -305,21 +304,50 @@ def attention(text: str) -> list[Segment]:
         elif piece == "]" and square_open:
             multiply(square_open.pop(), 1 / 1.1)
         else:
-            for index, run in enumerate(_BREAK.split(piece)):
-                if index:
-                    out.append(Segment("BREAK", -1))
-                out.append(Segment(run, 1.0))
+            for keyword in _BREAK.finditer(piece):
+                out.append(Segment(text[start:match.start() + keyword.start()], 1.0, start, match.start() + keyword.start()))
+                out.append(Segment("BREAK", -1, match.start() + keyword.start(), match.start() + keyword.end()))
+                start = match.start() + keyword.end()
+            out.append(Segment(text[start:match.end()], 1.0, start, match.end()))
     for start in round_open:
         multiply(start, 1.1)
     for start in square_open:
         multiply(start, 1 / 1.1)
+    return out
+
+
+def attention(text: str) -> list[Segment]:
+    """Text and weight runs; raises ValueError on a weight that is no number, as A1111 does."""
+    host = host_parser()
+    if host is not None:
+        return [Segment(t, w) for t, w in host.parse_prompt_attention(text)]
     merged: list[Segment] = []
-    for segment in out or [Segment("", 1.0)]:
+    for segment in _runs(text) or [Segment("", 1.0)]:
         if merged and merged[-1].weight == segment.weight:
             merged[-1].text += segment.text
+            merged[-1].end = segment.end
         else:
             merged.append(segment)
     return merged
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How A1111 weighs each character of a text: None for syntax (brackets, weights, escapes' backslash)."""
+
+    weights: tuple[float | None, ...]
+    breaks: tuple[int, ...]  # where the BREAKs A1111 acts on begin
+
+
+def reading(text: str) -> Reading:
+    weights: list[float | None] = [None] * len(text)
+    breaks: list[int] = []
+    for run in _runs(text):
+        if run.weight == -1:
+            breaks.append(run.start)
+        else:
+            weights[run.start:run.end] = [run.weight] * (run.end - run.start)
+    return Reading(tuple(weights), tuple(breaks))
 
 
 def bad_weights(text: str) -> list[tuple[int, int]]:

@@ -1,8 +1,9 @@
-"""A1111/Forge prompt syntax: find the spans a user wrote, check and repair an answer, guard a refine.
+"""The user's prompt syntax through a refine: find their spans, check and repair an answer, guard a refine.
 
-Protected spans: extra networks `<lora:name:0.8>` (`<lyco:>`, `<hypernet:>`...), attention groups
-`(term:1.2)`, `(term)`, `[term]`, prompt editing `[from:to:0.5]`, alternation `[a|b]`, `BREAK`,
-`AND`, wildcards `__name__`, variants `{a|b}`, and the host's textual-inversion embedding names.
+Spans: extra networks `<lora:name:0.8>`, attention groups `(term:1.2)`, `(term)`, `[term]`, escaped text
+`\\(artist\\)`, prompt editing `[from:to:0.5]`, alternation `[a|b]`, `BREAK`, `AND`, wildcards `__name__`,
+variants `{a|b}`, and the host's textual-inversion names. Everything is read with grammar.py, A1111's grammar.
+The guard keeps each span in its `AND` part and its `BREAK` chunk, with the reading A1111 gives it.
 """
 
 from __future__ import annotations
@@ -10,24 +11,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-NETWORK = re.compile(r"<(?P<kind>[A-Za-z_]+):(?P<name>[^:<>]+)(?::(?P<weight>[^:<>]*))*>")
+from . import grammar
+from .grammar import words
+from .parse import parse_answer
+
 WILDCARD = re.compile(r"__[\w\-/.*]+__")
-KEYWORD = re.compile(r"\b(BREAK|AND)\b")
 WEIGHT_RANGE = (0.1, 2.0)  # attention weights outside this are a model's mistake
 NETWORK_RANGE = (-2.0, 3.0)
-_OPEN = {"(": ")", "[": "]", "{": "}", "<": ">"}
-_CLOSE = {v: k for k, v in _OPEN.items()}
+_ESCAPED = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
 _STOP = {"the", "a", "an", "and", "of", "to", "it", "in", "on", "with", "make", "more", "less", "some", "please",
          "add", "remove", "no", "not", "any", "very", "bit", "lot", "is", "be", "that", "this", "into", "from", "for"}
 _REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|strip|exclude|minus|"
                            r"don'?t want|instead of|replace|swap)\b", re.I)
+_CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weaken|strengthen|set|change|adjust|"
+                           r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
+_NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
+_KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
+_MERGED_PARTS = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+(?:and|AND)\s+")
+_DANGLING_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 
 
 @dataclass(frozen=True)
 class Span:
-    kind: str  # network, group, edit, alternation, keyword, wildcard, variant, embedding
+    kind: str  # network, group, literal, edit, alternation, keyword, wildcard, variant, embedding
     text: str
-    key: str  # what identifies it when rewritten: a LoRA's name, a group's inner words, the keyword
+    key: str  # what identifies it when rewritten: a network's name, a group's inner words, the keyword
     start: int
     end: int
 
@@ -39,57 +47,12 @@ class Guarded:
     removed: list[str] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------------
 # Finding spans
 
 
-def _escaped(text: str, index: int) -> bool:
-    backslashes = 0
-    while index - 1 - backslashes >= 0 and text[index - 1 - backslashes] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
-def _matching(text: str, start: int) -> int | None:
-    """Index of the bracket closing the one at `start` (same kind, nesting, escapes honoured)."""
-    opener, closer = text[start], _OPEN[text[start]]
-    depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
-        if _escaped(text, index):
-            continue
-        if char == opener:
-            depth += 1
-        elif char == closer:
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
-
-
-_EDIT = re.compile(r"[^:\[\]()]*(?::[^:\[\]()]*)?:\s*[\d.]+\s*")
-_WEIGHTED = re.compile(r"\(([^()]*?):\s*([+-]?[\d.]+)\s*\)")
-
-
-def _top_level(inner: str, char: str) -> bool:
-    depth = 0
-    for item in inner:
-        if item in "([{":
-            depth += 1
-        elif item in ")]}":
-            depth -= 1
-        elif item == char and depth == 0:
-            return True
-    return False
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _inner_key(inner: str) -> str:
-    plain = re.sub(r":\s*-?[\d.]+\s*$", "", inner)
-    return " ".join(words(re.sub(r"[()\[\]{}]", " ", plain)))
+def _key(inner: str) -> str:
+    return " ".join(words(grammar.plain(inner)))
 
 
 def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
@@ -102,81 +65,34 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
             spans.append(Span(kind, text[start:end], key, start, end))
             taken.append((start, end))
 
-    for match in NETWORK.finditer(text):
-        add("network", match.start(), match.end(), f"{match['kind'].lower()}:{match['name'].strip().lower()}")
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char in "([{" and not _escaped(text, index) and not any(s <= index < e for s, e in taken):
-            end = _matching(text, index)
-            if end is not None:
-                inner = text[index + 1:end]
-                if char == "{":
-                    add("variant", index, end + 1, "{" + inner.lower() + "}")
-                elif char == "[" and _top_level(inner, "|"):
-                    add("alternation", index, end + 1, inner.lower())
-                elif char == "[" and _EDIT.fullmatch(inner):
-                    add("edit", index, end + 1, inner.lower())
-                else:
-                    add("group", index, end + 1, _inner_key(inner))
-                index = end + 1
-                continue
-        index += 1
+    for network in grammar.networks(text):
+        add("network", network.start, network.end, network.key)
+    for start, end in sorted(grammar.brackets(text).pairs.items()):
+        piece = text[start:end + 1]
+        if piece[0] == "{":
+            add("variant", start, end + 1, piece.lower())
+            continue
+        node = grammar.tree(piece).items[0] if piece[0] == "[" else None
+        if node is not None and node.kind in ("edit", "alternation"):
+            add(node.kind, start, end + 1, piece[1:-1].lower())
+        else:
+            add("group", start, end + 1, _key(grammar.inner(piece)[0]))
+    for match in _ESCAPED.finditer(text):
+        add("literal", match.start(), match.end(), _key(match.group()))
     for match in WILDCARD.finditer(text):
         add("wildcard", match.start(), match.end(), match.group().lower())
-    for match in KEYWORD.finditer(text):
-        add("keyword", match.start(), match.end(), match.group())
+    for word in ("BREAK", "AND"):
+        for index in grammar.keywords(text, word):
+            add("keyword", index, index + len(word), word)
     for name in embeddings:
-        if len(name) < 3:
-            continue
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags=re.I):
-            add("embedding", match.start(), match.end(), name.lower())
+        if len(name) >= 3:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags=re.I):
+                add("embedding", match.start(), match.end(), name.lower())
     return sorted(spans, key=lambda s: s.start)
 
 
-# ---------------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------------
 # Checking and repairing
-
-
-def _unmatched(text: str) -> tuple[list[int], list[int]]:
-    """Positions of closing brackets without an opener, and of openers never closed (escapes skipped)."""
-    closers: list[int] = []
-    stack: list[int] = []
-    for index, char in enumerate(text):
-        if _escaped(text, index):
-            continue
-        if char in _OPEN:
-            stack.append(index)
-        elif char in _CLOSE:
-            if stack and text[stack[-1]] == _CLOSE[char]:
-                stack.pop()
-            else:
-                closers.append(index)
-    return closers, stack
-
-
-def problems(text: str) -> list[str]:
-    """What is wrong with a prompt's syntax (empty: valid)."""
-    closers, openers = _unmatched(text)
-    found = [f"unmatched {text[i]!r}" for i in closers] + [f"unclosed {text[i]!r}" for i in openers]
-    for match in _WEIGHTED.finditer(text):
-        value = _number(match.group(2))
-        if value is None:
-            found.append(f"weight {match.group(2)!r} in {match.group()!r} is not a number")
-        elif not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
-            found.append(f"weight {value:g} in {match.group()!r} is outside {WEIGHT_RANGE[0]}-{WEIGHT_RANGE[1]}")
-    for match in NETWORK.finditer(text):
-        weight = (match.group("weight") or "").strip()
-        value = _number(weight) if weight else 1.0
-        if value is None or not NETWORK_RANGE[0] <= value <= NETWORK_RANGE[1]:
-            found.append(f"{match.group()!r} has a bad weight")
-    seen: set[str] = set()
-    for match in NETWORK.finditer(text):
-        key = f"{match['kind'].lower()}:{match['name'].strip().lower()}"
-        if key in seen:
-            found.append(f"{match['kind']} {match['name']!r} appears twice")
-        seen.add(key)
-    return found
 
 
 def _number(text: str) -> float | None:
@@ -186,10 +102,57 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _weighted(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, inner text, weight as written) of every `(inner:weight)` group."""
+    out = []
+    for start, end in sorted(grammar.brackets(text).pairs.items()):
+        if text[start] == "(":
+            inner, weight = grammar.inner(text[start:end + 1])
+            if weight:
+                out.append((start, end + 1, inner, weight))
+    return out
+
+
+def problems(text: str) -> list[str]:
+    """What is wrong with a prompt's syntax (empty: valid)."""
+    unmatched = grammar.brackets(text).unmatched
+    found = [f"{'unclosed' if text[i] in '([{' else 'unmatched'} {text[i]!r}" for i in unmatched]
+    for start, end, _, raw in _weighted(text):
+        value = _number(raw)
+        if value is None:
+            found.append(f"weight {raw!r} in {text[start:end]!r} is not a number")
+        elif not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
+            found.append(f"weight {value:g} in {text[start:end]!r} is outside {WEIGHT_RANGE[0]}-{WEIGHT_RANGE[1]}")
+    seen: set[str] = set()
+    for network in grammar.networks(text):
+        tag = text[network.start:network.end]
+        weight = network.args[1].strip() if len(network.args) > 1 and "=" not in network.args[1] else "1"
+        value = _number(weight)
+        if value is None or not NETWORK_RANGE[0] <= value <= NETWORK_RANGE[1]:
+            found.append(f"{tag!r} has a bad weight")
+        if network.key in seen:
+            found.append(f"{network.kind} {network.name!r} appears twice")
+        seen.add(network.key)
+    if not _parses(text):
+        found.append("A1111 cannot parse it (a bare '|' or a lone '\\'): all prompt editing would be ignored")
+    return found
+
+
+def _parses(text: str) -> bool:
+    """A1111's schedule grammar takes every AND part (`{a|b}` variants are Dynamic Prompts', expanded before)."""
+    outside = grammar.depth_zero(text)
+    braces = [i for i, ch in enumerate(text) if ch == "|" and not outside[i]]
+    text = "".join("," if i in braces and _in_braces(text, i) else ch for i, ch in enumerate(text))
+    return all(grammar.tree(p.text).ok for p in grammar.parts(grammar.without_networks(text)))
+
+
+def _in_braces(text: str, index: int) -> bool:
+    return any(text[s] == "{" and s < index < e for s, e in grammar.brackets(text).pairs.items())
+
+
 def balance(text: str) -> tuple[str, list[str]]:
-    """Drop brackets that have no partner."""
-    closers, openers = _unmatched(text)
-    drop = set(closers) | set(openers)
+    """Drop brackets that have no partner (`<` and `>` are text, never brackets)."""
+    drop = set(grammar.brackets(text).unmatched)
     if not drop:
         return text, []
     fixed = "".join(ch for i, ch in enumerate(text) if i not in drop)
@@ -197,39 +160,56 @@ def balance(text: str) -> tuple[str, list[str]]:
 
 
 def clamp_weights(text: str) -> tuple[str, list[str]]:
-    """Attention weights into a sane range; a weight that is not a number is dropped."""
+    """Attention weights into a sane range; a weight that is not a number keeps the number it starts with."""
     notes: list[str] = []
-
-    def fix(match: re.Match) -> str:
-        inner, raw = match.group(1), match.group(2)
+    for start, end, inner, raw in reversed(_weighted(text)):
         value = _number(raw)
         if value is None:
-            notes.append(f"dropped the weight {raw!r} of {inner!r}: not a number")
-            return f"({inner})"
+            prefix = re.match(r"[+-]?(?:\d+\.?\d*|\.\d+)", raw)
+            value = _number(prefix.group()) if prefix else None
+            notes.append(f"weight {raw!r} of {inner!r} is not a number: " + (f"{value:g}" if value is not None
+                                                                                 else "dropped"))
+            if value is None:
+                text = text[:start] + f"({inner})" + text[end:]
+                continue
         low, high = WEIGHT_RANGE
-        if low <= value <= high:
-            return match.group()
         clamped = min(high, max(low, value))
-        notes.append(f"weight of {inner!r} {value:g} -> {clamped:g}")
-        return f"({inner}:{clamped:g})"
+        if clamped != value:
+            notes.append(f"weight of {inner!r} {value:g} -> {clamped:g}")
+        if clamped != value or _number(raw) is None:
+            text = text[:start] + f"({inner}:{clamped:g})" + text[end:]
+    return text, notes
 
-    return _WEIGHTED.sub(fix, text), notes
+
+def parseable(text: str) -> tuple[str, list[str]]:
+    """A bare `|` or a lone trailing `\\` makes A1111's parser drop all editing: `|` becomes a comma."""
+    if _parses(text):
+        return text, []
+    outside = grammar.depth_zero(text)
+    fixed = "".join("," if ch == "|" and outside[i] else ch for i, ch in enumerate(text))
+    fixed = re.sub(r"(?<!\\)((?:\\\\)*)\\(?=\s|$)", r"\1", fixed)
+    return tidy(fixed), ["a bare '|' or '\\' (A1111 would ignore all prompt editing) became a comma"]
 
 
 def dedupe_networks(text: str) -> tuple[str, list[str]]:
     """Keep the first of two tags for the same LoRA (or other network)."""
     seen: set[str] = set()
     notes: list[str] = []
-
-    def keep(match: re.Match) -> str:
-        key = f"{match['kind'].lower()}:{match['name'].strip().lower()}"
-        if key in seen:
-            notes.append(f"removed a duplicate {match.group()}")
-            return ""
-        seen.add(key)
-        return match.group()
-
-    return tidy(NETWORK.sub(keep, text)), notes
+    for network in grammar.networks(text):
+        if network.key in seen:
+            notes.append(f"removed a duplicate {text[network.start:network.end]}")
+        seen.add(network.key)
+    if not notes:
+        return text, []
+    kept, seen = [], set()
+    last = 0
+    for network in grammar.networks(text):
+        kept.append(text[last:network.start])
+        if network.key not in seen:
+            kept.append(text[network.start:network.end])
+        seen.add(network.key)
+        last = network.end
+    return tidy("".join(kept) + text[last:]), notes
 
 
 def tidy(text: str) -> str:
@@ -237,106 +217,249 @@ def tidy(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"\s*,(\s*,)+", ",", text)
     text = re.sub(r"\s+,", ",", text)
-    text = re.sub(r",(?=\S)", ", ", text)
+    text = re.sub(r",(?=[^\s\d])", ", ", text)
     return text.strip(" ,\n")
 
 
 def repair(text: str) -> tuple[str, list[str]]:
-    """Balance brackets, clamp weights, drop duplicate LoRA tags."""
+    """Balance brackets, mend weights, make the text parse, drop duplicate LoRA tags."""
     notes: list[str] = []
-    for step in (balance, clamp_weights, dedupe_networks):
+    for step in (balance, clamp_weights, parseable, dedupe_networks):
         text, found = step(text)
         notes += found
     return text, notes
 
 
-# ---------------------------------------------------------------------------------------------
-# Guarding a refine
+# ---------------------------------------------------------------------------------------------------------------
+# Who may change what
+
+
+def _phrase(text: str) -> str:
+    return " " + " ".join(words(text)) + " "
 
 
 def targets(instruction: str, span: Span) -> tuple[bool, bool]:
-    """(the instruction talks about this span, the instruction asks to remove it)."""
+    """(the instruction asks to change this span, it asks to remove it). A network counts as named only by
+    its whole name with a network word (`lower the detail lora`) or by its tag (`remove <lora:detail>`)."""
+    removal = bool(_REMOVE_VERBS.search(instruction))
+    if span.kind == "network":
+        name = span.key.split(":", 1)[1]
+        named = span.key in instruction.lower().replace("<", "").replace(">", "") or (
+            bool(words(name)) and _phrase(name) in _phrase(instruction)
+            and bool(set(words(instruction)) & _NETWORK_WORDS))
+        changed = named and (removal or bool(_CHANGE_VERBS.search(instruction)))
+        return changed, changed and removal
     said = set(words(instruction)) - _STOP
-    kind_words = {"network": {"lora", "loras", "lyco", "lycoris", "hypernet", "network"},
-                  "keyword": {span.key.lower()}, "wildcard": {"wildcard", "wildcards"},
+    kind_words = {"keyword": {span.key.lower()}, "wildcard": {"wildcard", "wildcards"},
                   "variant": {"variant", "variants"}, "embedding": {"embedding", "embeddings"},
-                  "group": {"weight", "weights", "emphasis"}, "edit": {"editing"},
-                  "alternation": {"alternation", "alternating"}}[span.kind]
-    own = set(words(span.key.split(":", 1)[-1] if span.kind == "network" else span.key)) - _STOP
-    own = {w for w in own if len(w) >= 3 and not w.replace(".", "").isdigit()}
+                  "group": {"weight", "weights", "emphasis"}, "literal": {"escape", "escaped", "brackets"},
+                  "edit": {"editing"}, "alternation": {"alternation", "alternating"}}[span.kind]
+    own = {w for w in set(words(span.key)) - _STOP if len(w) >= 3 and not w.isdigit()}
+    if span.kind in ("group", "literal", "embedding"):  # `瀑布` is a word of its own
+        own |= {w for w in words(span.key) if not w.isascii()}
     mentioned = bool(said & (kind_words | own))
-    return mentioned, mentioned and bool(_REMOVE_VERBS.search(instruction))
+    return mentioned, mentioned and removal
 
 
-def _terms(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each top-level comma-separated term."""
-    bounds: list[tuple[int, int]] = []
-    depth, start = 0, 0
-    for index, char in enumerate(text):
-        if _escaped(text, index):
+# ---------------------------------------------------------------------------------------------------------------
+# Guarding a refine
+
+
+@dataclass
+class _Slot:
+    part: int
+    chunk: int
+    start: int  # the chunk's text in the original, without its edge commas and spaces
+    end: int
+    terms: list[str] = field(default_factory=list)
+
+
+def _slots(original: str) -> list[_Slot]:
+    """The original's chunks (between top-level BREAKs) inside its AND parts."""
+    slots: list[_Slot] = []
+    for index, part in enumerate(grammar.parts(original)):
+        cuts = [part.start] + [k for k in grammar.keywords(original, "BREAK") if part.start <= k < part.end]
+        ends = [*cuts[1:], part.end]
+        for chunk, (start, end) in enumerate(zip(cuts, ends, strict=True)):
+            start += 5 if chunk else 0
+            while start < end and original[start] in " ,\n\t":
+                start += 1
+            while end > start and original[end - 1] in " ,\n\t":
+                end -= 1
+            slots.append(_Slot(index, chunk, start, end))
+    return slots
+
+
+def _unwrap_json(answer: str) -> str | None:
+    """The prompt inside a JSON object a model put in the prompt field; None when there is none."""
+    if "{" not in answer or '"' not in answer:
+        return answer
+    data = parse_answer(answer).data
+    if data is None:
+        return answer
+    prompt = data.get("prompt")
+    return _unwrap_json(prompt) if isinstance(prompt, str) else None
+
+
+def _answer_terms(text: str, keep_keywords: bool) -> list[str]:
+    """The answer as a flat list of terms: its AND/BREAK (any case) and dangling part weights taken out."""
+    out: list[str] = []
+    for start, end in grammar.terms(text):
+        term = text[start:end].strip()
+        if not keep_keywords:
+            if _KEYWORD_TERM.fullmatch(term):
+                continue
+            pieces = [p for chunk in _MERGED_PARTS.split(term) for p in _split_keywords(chunk)]
+            out += [_DANGLING_WEIGHT.sub("", p).strip() for p in pieces if p.strip()]
+        else:
+            out.append(term)
+    return [t for t in out if t]
+
+
+def _split_keywords(term: str) -> list[str]:
+    """A term cut at its top-level AND and BREAK."""
+    cuts = sorted((i, i + len(w)) for w in ("AND", "BREAK") for i in grammar.keywords(term, w))
+    pieces, last = [], 0
+    for start, end in cuts:
+        pieces.append(term[last:start])
+        last = end
+    return [*pieces, term[last:]]
+
+
+def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str]) -> str:
+    """Put the user's form back for each span the model rewrote, re-wrapped or wrapped in a new group."""
+    for span in spans:
+        if span.text in term or span.kind in ("keyword", "embedding", "wildcard"):
             continue
-        if char in "([{<":
-            depth += 1
-        elif char in ")]}>":
-            depth = max(0, depth - 1)
-        elif char == "," and depth == 0:
-            bounds.append((start, index))
-            start = index + 1
-    bounds.append((start, len(text)))
-    return [(s, e) for s, e in bounds if text[s:e].strip()]
+        for found in find_spans(term):
+            same = found.key == span.key and (found.kind == span.kind or {found.kind, span.kind} <= {"group",
+                                                                                                     "literal"})
+            if same and found.text != span.text and not targets(instruction, span)[0]:
+                notes.append(f"restored {span.text} (the model wrote {found.text})")
+                return _user_form(term[:found.start] + span.text + term[found.end:], spans, instruction, notes)
+    for found in find_spans(term):  # a new group around a user's span: keep the span, drop the new brackets
+        if found.kind == "group" and all(found.text != s.text for s in spans):
+            inside = [s for s in spans if s.kind != "keyword" and s.text in found.text]
+            if inside:
+                bare = grammar.inner(found.text)[0].strip()
+                notes.append(f"kept {inside[0].text} as you wrote it (the model wrapped it in {found.text})")
+                return _user_form(term[:found.start] + bare + term[found.end:], spans, instruction, notes)
+    return term
 
 
-def _anchor(original: str, span: Span) -> str:
-    """The plain term just before a span in the original (where to put it back)."""
-    before = [original[s:e].strip() for s, e in _terms(original[:span.start]) if original[s:e].strip()]
-    return before[-1] if before else ""
+def _loose(term: str, span: Span) -> bool:
+    """The term is a group's or escaped text's words without the brackets."""
+    if span.kind not in ("group", "literal"):
+        return False
+    bare = grammar.inner(span.text)[0].strip() if span.kind == "group" else grammar.plain(span.text).strip()
+    return bool(bare) and grammar.plain(term).strip().lower() == grammar.plain(bare).strip().lower()
 
 
 def guard(original: str, answer: str, instruction: str, embeddings: list[str] | tuple[str, ...] = ()) -> Guarded:
-    """Check an answer against the prompt it changed: repair syntax, keep every span the user wrote that
-    the instruction did not ask to change, and say what was removed on request."""
-    text, repairs = repair(answer)
+    """Check an answer against the prompt it changed: repair its syntax, and keep every span the user wrote
+    that the instruction did not ask to change, in its AND part and BREAK chunk, read by A1111 as before."""
+    unwrapped = _unwrap_json(answer)
+    if unwrapped is None:
+        return Guarded(original, ["kept your prompt: the answer's prompt was a JSON object without a prompt"])
+    text, repairs = repair(unwrapped)
     result = Guarded(text, repairs)
-    new_spans = find_spans(result.text, embeddings)
-    old_spans = find_spans(original, embeddings)
-    for span in old_spans:
-        mentioned, removal = targets(instruction, span)
-        count = sum(1 for s in new_spans if s.text == span.text)
-        if count >= sum(1 for s in old_spans if s.text == span.text):
+    spans = [s for s in find_spans(original, embeddings) if s.kind != "keyword"]
+    keys = {s.key for s in spans if s.kind == "network"}
+    asked_network = bool(re.search(r"<\w+:", instruction)) or (
+        bool(re.search(r"\b(add|use|apply|include)\b", instruction, re.I))
+        and bool(set(words(instruction)) & _NETWORK_WORDS))
+    for network in reversed(grammar.networks(text)):
+        if network.key not in keys and not asked_network:
+            result.repairs.append(f"removed {text[network.start:network.end]} (not asked for)")
+            text = tidy(text[:network.start] + text[network.end:])
+    structure = any(targets(instruction, s)[0] for s in find_spans(original) if s.kind == "keyword")
+    terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, structure)]
+    terms = [t[s:e].strip() for t in terms for s, e in grammar.terms(t)]
+
+    wanted: dict[str, int] = {}
+    for span in spans:
+        wanted[span.text] = wanted.get(span.text, 0) + 1
+    kept: list[str] = []
+    for term in terms:  # copies of the user's spans beyond what they wrote are dropped
+        if term in wanted and wanted[term] <= 0:
+            result.repairs.append(f"removed a second copy of {term}")
             continue
-        same_key = [s for s in new_spans if s.kind == span.kind and s.key == span.key and s.text != span.text]
-        if mentioned and (same_key or removal):
-            if not same_key:
+        if term in wanted:
+            wanted[term] -= 1
+        kept.append(term)
+    terms = kept
+
+    missing: list[Span] = []
+    for span in spans:
+        if any(span.text in term for term in terms) or wanted.get(span.text, 0) <= 0:
+            continue
+        mentioned, removal = targets(instruction, span)
+        loose = next((i for i, term in enumerate(terms) if _loose(term, span)), None)
+        if mentioned and removal:
+            if loose is None:
                 result.removed.append(span.text)
             continue
-        if same_key:  # rewritten (another weight, another bracket form): put the user's form back
-            target = same_key[0]
-            result.text = result.text[:target.start] + span.text + result.text[target.end:]
-            result.repairs.append(f"restored {span.text} (the model wrote {target.text})")
+        if mentioned and (span.kind != "network" or any(  # what the instruction names, the model may rewrite
+                n.key == span.key for term in terms for n in grammar.networks(term))):
+            continue
+        if loose is not None:
+            terms[loose] = span.text
+            result.repairs.append(f"restored {span.text} (the model dropped its brackets)")
         else:
-            loose = _bare(span)
-            if loose and span.kind == "group" and re.search(rf"(?<![\w(]){re.escape(loose)}(?![\w)])", result.text):
-                result.text = re.sub(rf"(?<![\w(]){re.escape(loose)}(?![\w)])", span.text.replace("\\", "\\\\"),
-                                     result.text, count=1)
-                result.repairs.append(f"restored {span.text} (the model dropped its brackets)")
-            else:
-                result.text = _insert(result.text, span.text, _anchor(original, span))
-                result.repairs.append(f"restored {span.text} (the model dropped it)")
-        new_spans = find_spans(result.text, embeddings)
-    result.text = tidy(result.text)
+            missing.append(span)
+            result.repairs.append(f"restored {span.text} (the model dropped it)")
+        wanted[span.text] -= 1
+    result.text = tidy(", ".join(terms)) if structure else _rebuild(original, terms, missing, spans)
+    if problems(result.text) and not problems(original):
+        fixed, notes = repair(result.text)
+        result.text, result.repairs = fixed, result.repairs + notes
     return result
 
 
-def _bare(span: Span) -> str:
-    """A group's text without its brackets and weight: `(red hair:1.2)` -> `red hair`."""
-    inner = span.text[1:-1]
-    return re.sub(r":\s*-?[\d.]+\s*$", "", inner).strip()
+def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[Span]) -> str:
+    """The answer's terms poured into the original's AND parts and BREAK chunks: a term the user wrote (or that
+    holds one of their spans) goes back to its chunk, a new one follows the term before it."""
+    slots = _slots(original)
+    if not slots:
+        return tidy(", ".join(terms))
+
+    def slot_of(position: int) -> _Slot:
+        return next((s for s in slots if s.start <= position <= s.end), slots[-1])
+
+    owners: dict[str, list[_Slot]] = {}
+    for slot in slots:
+        for start, end in grammar.terms(original[slot.start:slot.end]):
+            owners.setdefault(original[slot.start + start:slot.start + end].strip(), []).append(slot)
+    homes: list[_Slot | None] = []
+    for term in terms:
+        if owners.get(term):
+            homes.append(owners[term].pop(0))
+            continue
+        inside = next((s for s in spans if s.text in term), None)
+        homes.append(slot_of(inside.start) if inside else None)
+    first = next((h for h in homes if h is not None), next(s for s in slots if s.end > s.start) if any(
+        s.end > s.start for s in slots) else slots[0])
+    current = first
+    for term, home in zip(terms, homes, strict=True):
+        current = home or current
+        current.terms.append(term)
+    for span in missing:
+        home = slot_of(span.start)
+        before = [original[home.start + s:home.start + e].strip()
+                  for s, e in grammar.terms(original[home.start:span.start]) if home.start + e <= span.start]
+        anchor = next((home.terms.index(t) + 1 for t in reversed(before) if t in home.terms), 0)
+        home.terms.insert(anchor, span.text)
+    out, last = [], 0
+    for slot in slots:
+        out.append(original[last:slot.start])
+        out.append(", ".join(slot.terms))
+        last = slot.end
+    out.append(original[last:])
+    return _clean_edges("".join(out))
 
 
-def _insert(text: str, piece: str, anchor: str) -> str:
-    """Insert a term after the term `anchor` (at the start when there is none or it is gone)."""
-    if anchor:
-        for start, end in _terms(text):
-            if text[start:end].strip() == anchor:
-                return tidy(text[:end] + ", " + piece + text[end:])
-    return tidy(piece + ", " + text) if text.strip() else piece
+def _clean_edges(text: str) -> str:
+    """Spaces collapsed and no empty term left between commas; the user's keywords and weights stay."""
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r",(\s*,)+", ",", text)
+    return text.strip(" ,\n")
