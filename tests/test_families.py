@@ -7,8 +7,8 @@ import json
 import pytest
 
 from sdpa_ext.assistant import Assistant
-from sdpa_ext.craft.answer import clean_params
 from sdpa_ext.craft.families import families, resolve_family
+from sdpa_ext.craft.params import _names, family_params, size_fits
 from sdpa_ext.errors import ConfigError
 from sdpa_ext.types import HostContext
 
@@ -39,12 +39,10 @@ def test_an_explicit_family_wins_and_a_wrong_one_is_named():
 
 
 def test_family_data_is_complete_and_valid():
-    from sdpa_ext.craft.answer import _names
-
     for family in families().values():
         warnings: list[str] = []
-        assert clean_params(family.params, family, warnings) == family.params and not warnings, family.key
-        assert all(w % 8 == 0 and h % 8 == 0 for w, h in family.sizes)
+        assert family_params(family, family.params, notes=warnings) == family.params and not warnings, family.key
+        assert all(w % 64 == 0 and h % 64 == 0 and size_fits(family, w, h) for w, h in family.sizes)
         assert (family.params["width"], family.params["height"]) in family.sizes
         assert family.params["sampler_name"] in _names()["samplers"]
 
@@ -70,7 +68,8 @@ def test_flux_gets_sentences_no_weights_no_negative_and_its_settings(make_settin
 def test_pony_gets_its_score_prefix_first(make_settings):
     answer = {"prompt": "1girl, lighthouse, score_9, storm", "negative_prompt": "", "params": {}, "notes": ""}
     version, _ = _plan(make_settings, answer, "pony")
-    assert version.prompt.startswith("score_9, score_8_up, score_7_up, 1girl, lighthouse")
+    assert version.prompt.startswith("score_9, score_8_up, score_7_up, rating_safe, 1girl, lighthouse")
+    assert "added the Pony tags score_9, score_8_up, score_7_up, rating_safe" in version.warnings
     assert version.negative_prompt.startswith("score_6")  # the family's default negative when none came
 
 
@@ -79,9 +78,10 @@ def test_bad_settings_are_dropped_and_said(make_settings):
               "params": {"steps": 900, "sampler_name": "Super Sampler 9000", "width": 1000, "height": "tall"},
               "notes": ""}
     version, _ = _plan(make_settings, answer, "sd15")
-    assert version.params["steps"] == 25 and version.params["sampler_name"] == "DPM++ 2M"
-    assert version.params["width"] == 1000  # rounded to a multiple of 8
-    assert len(version.warnings) == 3
+    assert version.params["steps"] == 80 and version.params["sampler_name"] == "DPM++ 2M"
+    assert (version.params["width"], version.params["height"]) == (512, 768)  # "tall" is no height
+    assert sorted(version.warnings) == ["height='tall' ignored: not a number", "steps 900 -> 80 (SD 1.5 uses 4-80)",
+                                        "unknown sampler 'Super Sampler 9000' replaced by DPM++ 2M"]
 
 
 def test_style_presets_and_output_language_reach_the_model(make_settings):

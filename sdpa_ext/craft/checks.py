@@ -7,14 +7,15 @@ import re
 
 from .describe import Description, words_of
 from .families import Family
-from .syntax import _terms, tidy
+from .grammar import brackets, inner
+from .grammar import terms as term_bounds
+from .syntax import tidy
 from .vocab import Facets, clash, facets, phrase_pattern, value_words, vocab
 
 # Quality-tag lists that sentence families (Flux, SD3) do not read.
 QUALITY_TAGS = ("masterpiece", "best quality", "high quality", "highest quality", "amazing quality", "very aesthetic",
                 "absurdres", "highres", "ultra detailed", "ultra-detailed", "8k", "4k", "uhd", "hdr", "8k uhd",
                 "trending on artstation", "award winning", "award-winning", "normal quality", "top quality")
-_WEIGHTED = re.compile(r"\(([^()<>:]+?)(?::\s*-?[\d.]+)?\)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r",\s*|;\s*")
 _PREP = r"(?:(?:at|in|during|on|under|over|by|with|of|near)\s+)?(?:(?:a|an|the)\s+)?"
@@ -39,7 +40,7 @@ def missing_nouns(prompt: str, desc: Description) -> list[str]:
 
 
 def terms(prompt: str) -> list[str]:
-    return [prompt[s:e].strip() for s, e in _terms(prompt)]
+    return [prompt[s:e].strip() for s, e in term_bounds(prompt)]
 
 
 def _prefix_len(items: list[str], family: Family) -> int:
@@ -135,8 +136,8 @@ def drop_intruders(prompt: str, desc_text: str, family: Family, notes: list[str]
 def family_rules(prompt: str, negative: str, family: Family, notes: list[str]) -> tuple[str, str]:
     """Pony's score prefix with a source and rating tag; no weights where the family ignores them;
     no quality-tag lists and (Flux) no negative prompt for sentence families."""
-    if not family.weights and _WEIGHTED.search(prompt):
-        prompt = _WEIGHTED.sub(r"\1", prompt)
+    if not family.weights and _groups(prompt):
+        prompt = unweighted(prompt)
         notes.append(f"{family.label} reads no attention weights: removed them")
     if family.style == "sentences":
         pattern = phrase_pattern(QUALITY_TAGS)
@@ -166,3 +167,15 @@ def _pony(prompt: str, family: Family, notes: list[str]) -> str:
     if added:
         notes.append(f"added the Pony tags {', '.join(added)}")
     return ", ".join([*family.prefix, *rest])
+
+
+def _groups(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in brackets(text).pairs.items() if text[start] == "("]
+
+
+def unweighted(text: str) -> str:
+    """Every `(term:1.2)` and `(term)` as plain `term`, innermost first."""
+    while groups := _groups(text):
+        start, end = max(groups)  # the last opening bracket holds no other group
+        text = text[:start] + inner(text[start:end + 1])[0] + text[end + 1:]
+    return text

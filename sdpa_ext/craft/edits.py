@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .checks import drop_contradictions, has_word, stem, terms
 from .describe import ARTICLES, words_of
 from .families import Family
+from .grammar import brackets, inner, plain
 from .params import aspect_size
 from .syntax import find_spans, targets, tidy
 from .vocab import Value, phrase_pattern, vocab
@@ -193,7 +194,7 @@ def read_edit(instruction: str) -> Edit | None:
 
 
 def _content(text: str) -> set[str]:
-    return {stem(w) for w in words_of(re.sub(r"<[^<>]*>|:\s*-?[\d.]+", " ", text))} - {stem(a) for a in ARTICLES}
+    return {stem(w) for w in words_of(plain(text))} - {stem(a) for a in ARTICLES}
 
 
 def _named(term: str, phrase: str) -> bool:
@@ -208,12 +209,10 @@ def _removable(term: str, instruction: str, embeddings: list[str]) -> bool:
 
 
 def _reweight(term: str, delta: float) -> str:
-    match = re.fullmatch(r"\((?P<body>[^()]+?)(?::\s*(?P<w>-?[\d.]+))?\)", term.strip())
-    if match:
-        weight = float(match.group("w")) if match.group("w") else 1.1
-        body = match.group("body")
-    else:
-        weight, body = 1.0, term.strip()
+    term = term.strip()
+    whole = term.startswith("(") and brackets(term).pairs.get(0) == len(term) - 1
+    body, said = inner(term) if whole else (term, "")
+    weight = float(said) if said else 1.1 if whole else 1.0
     new = round(min(1.5, max(0.5, weight + delta)), 2)
     return body if new == 1.0 else f"({body}:{new:g})"
 

@@ -1,0 +1,238 @@
+"""The rules every prompt is held to, whoever wrote it: the user's words kept first, additions from
+our vocabulary only (compact form), nothing that contradicts the description, the family's rules on
+every setting, refines that do what they say (or say that nothing changed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sdpa_ext.assistant import Assistant
+from sdpa_ext.craft.describe import describe
+from sdpa_ext.craft.edits import read_edit
+from sdpa_ext.craft.families import families
+from sdpa_ext.craft.live import Preview, preview
+from sdpa_ext.craft.params import family_params
+from sdpa_ext.craft.vocab import clash, facets, known_words, vocab
+from sdpa_ext.errors import NoChange
+from sdpa_ext.types import PromptVersion
+
+from .wire import OpenAIServer
+
+
+def _assistant(make_settings, server: OpenAIServer, form: str = "full") -> Assistant:
+    return Assistant(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                    "SDPA_ANSWER_FORM": form}))
+
+
+@pytest.mark.parametrize(("text", "phrases", "nouns"), [
+    ("a cozy cabin in a snowy forest at dusk", ["cozy cabin", "snowy forest", "dusk"], ["cabin", "forest", "dusk"]),
+    ("an old fisherman smoking a pipe in a rainy harbor", ["old fisherman smoking a pipe", "rainy harbor"],
+     ["fisherman", "pipe", "harbor"]),
+    ("a red fox sleeping under a maple tree in autumn", ["red fox sleeping", "under a maple tree", "autumn"],
+     ["fox", "tree", "autumn"]),
+    ("a bowl of ramen, food photography", ["bowl of ramen", "food photography"], ["bowl", "ramen", "photography"]),
+    ("a very small and extremely old wooden lighthouse keeper's cottage on a cliff",
+     ["very small", "extremely old wooden lighthouse keeper's cottage", "on a cliff"], ["cottage", "cliff"]),
+])
+def test_a_description_is_read_into_the_users_own_phrases_and_nouns(text, phrases, nouns):
+    desc = describe(text)
+    assert desc.english and desc.phrases == phrases
+    assert set(nouns) <= set(desc.nouns)
+
+
+def test_conflict_groups_say_what_contradicts_what():
+    dusk = facets("a cozy cabin in a snowy forest at dusk")
+    assert dusk["time"] == {"evening"} and dusk["season"] == {"winter"} and dusk["setting"] == {"forest"}
+    assert clash(facets("sunset over the sea"), dusk)[0] == "setting"
+    assert clash(facets("dark and stormy night"), dusk)[0] == "time"
+    assert clash(facets("golden hour light"), dusk) is None  # golden hour goes with dusk
+    assert clash(facets("summer meadow"), dusk)[0] == "season"
+    assert len(vocab().by_tag) >= 180 and all(e.category for e in vocab().by_tag.values())
+
+
+def test_the_embedded_form_offers_only_vocabulary_that_fits_and_keeps_the_users_words_first(make_settings):
+    # The scripted "model" answers with a choice that was never offered: the first option stands in.
+    with OpenAIServer(answer=json.dumps({"lighting": "sunset over the sea", "mood": "cozy atmosphere"})) \
+            as server:
+        version = _assistant(make_settings, server, "compact").plan("a cozy cabin in a snowy forest at dusk",
+                                                                    family="sdxl")
+        sent = server.requests[-1].json
+    enums = [tag for prop in sent["response_format"]["json_schema"]["schema"]["properties"].values()
+             for tag in prop["enum"]]
+    context = facets("a cozy cabin in a snowy forest at dusk")
+    assert enums and all(tag in vocab().by_tag for tag in enums)
+    assert not [tag for tag in enums if clash(facets(tag), context)], "an option contradicts the description"
+    assert version.prompt.startswith("cozy cabin, snowy forest, dusk, ")
+    assert "sunset" not in version.prompt and "cozy atmosphere" in version.prompt
+    added = [t.strip() for t in version.prompt.split(",")][3:]
+    quality = set(families()["sdxl"].quality)
+    assert all(t in vocab().by_tag or t in quality for t in added), added
+    words = {w for t in added for w in t.lower().replace("-", " ").split()}
+    assert words <= known_words() | {w for q in quality for w in q.split()}
+
+
+@pytest.mark.parametrize("family", ["flux", "sd3"])
+def test_sentence_families_start_with_the_description(make_settings, family):
+    with OpenAIServer(answer="{}") as server:
+        version = _assistant(make_settings, server, "compact").plan("a red fox sleeping under a maple tree in autumn",
+                                                                    family=family)
+    assert version.prompt.startswith("A red fox sleeping under a maple tree in autumn. ")
+    assert version.prompt.endswith(".") and "(" not in version.prompt
+    assert version.negative_prompt == ("" if family == "flux" else families()["sd3"].negative)
+
+
+def test_a_description_in_another_language_is_kept_as_written_and_the_note_names_translating_providers(
+        make_settings):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").plan("une maison rouge au bord d'un lac", family="sdxl")
+        assert server.requests == []  # nothing for the tiny model to choose from words it cannot read
+    assert version.prompt.startswith("une maison rouge au bord d'un lac, ")
+    assert "Claude, Gemini, Ollama" in version.warnings[0]
+
+
+def test_a_drifting_model_is_held_to_the_description_whoever_it_is(make_settings):
+    answer = {"prompt": "beach scene of the day, sunset over the sea, dark and stormy night, 10 years old girl, "
+                        "150 people are killed in a storm, snow-covered trees, warm window light",
+              "negative_prompt": "blurry", "params": {}, "notes": ""}
+    with OpenAIServer(answer=json.dumps(answer)) as server:
+        version = _assistant(make_settings, server).plan("a cozy cabin in a snowy forest at dusk", family="sdxl")
+    prompt = version.prompt.lower()
+    for word in ("cabin", "forest", "dusk"):
+        assert word in prompt
+    for word in ("beach", "sea", "night", "killed", "years old"):
+        assert word not in prompt, word
+    assert "snow-covered trees" in prompt and "warm window light" in prompt  # detail that fits stays
+    assert any(w.startswith("kept your words") for w in version.warnings)
+    assert any("contradicts" in w for w in version.warnings)
+
+
+def test_flux_cfg_and_sd15_size_end_in_the_familys_range_with_a_note(make_settings):
+    answer = {"prompt": "A lighthouse in a storm.", "negative_prompt": "", "params": {"cfg_scale": 7}, "notes": ""}
+    with OpenAIServer(answer=json.dumps(answer)) as server:
+        flux = _assistant(make_settings, server).plan("a lighthouse in a storm", family="flux")
+    assert flux.params["cfg_scale"] == 1.0 and "cfg_scale 7 -> 1 (Flux uses 1-1)" in flux.warnings
+    answer = {"prompt": "lighthouse, storm", "negative_prompt": "", "params": {"width": 1536, "height": 1536},
+              "notes": ""}
+    with OpenAIServer(answer=json.dumps(answer)) as server:
+        sd15 = _assistant(make_settings, server).plan("a lighthouse in a storm", family="sd15")
+    assert (sd15.params["width"], sd15.params["height"]) == (512, 512)
+    assert any(w.startswith("size 1536x1536 -> 512x512") for w in sd15.warnings)
+
+
+@pytest.mark.parametrize(("raw", "key", "expected", "note"), [
+    ({"steps": float("nan")}, "steps", 30, "not a finite number"),
+    ({"cfg_scale": float("inf")}, "cfg_scale", 6.0, "not a finite number"),
+    ({"steps": -5}, "steps", 4, "steps -5 -> 4"),
+    ({"width": -1024, "height": 1024}, "width", 1024, "size -1024x1024"),
+    ({"sampler_name": "Euler a", "seed": 3}, "sampler_name", "Euler a", "unknown setting 'seed' dropped"),
+    ({"cfg_scale": True}, "cfg_scale", 6.0, "not a number"),
+])
+def test_no_nan_infinity_negative_or_unknown_setting_passes(raw, key, expected, note):
+    notes: list[str] = []
+    out = family_params(families()["sdxl"], raw, notes=notes)
+    assert out[key] == expected and any(note in n for n in notes), notes
+    assert set(out) <= set(families()["sdxl"].params)
+
+
+def test_a_refine_keeps_the_current_settings_and_never_empties_them(make_settings):
+    with OpenAIServer() as server:
+        assistant = _assistant(make_settings, server)
+        kept = assistant.refine(PromptVersion("cabin, snow", params={"steps": 40, "cfg_scale": 5}), "darker",
+                                family="sdxl")
+        filled = assistant.refine(PromptVersion("cabin, snow"), "darker", family="sdxl")
+    assert kept.params["steps"] == 40 and kept.params["cfg_scale"] == 5
+    assert filled.params == families()["sdxl"].params
+
+
+CURRENT = "<lora:detail:0.8>, (masterpiece:1.2), cozy cabin, snowy forest, dusk, soft blue twilight, BREAK, snow"
+
+
+@pytest.mark.parametrize(("chip", "added", "gone"), [
+    ("darker", ["dark", "low key lighting", "deep shadows"], []),
+    ("brighter", ["bright", "high key lighting"], []),
+    ("more detail", ["highly detailed", "intricate details", "sharp focus"], []),
+    ("simpler", ["simple background", "minimalist"], []),
+    ("cinematic", ["cinematic still", "dramatic lighting", "film grain"], []),
+    ("photo", ["photograph", "realistic"], []),
+    ("anime", ["anime style", "cel shading"], []),
+    ("make it night", ["night", "moonlight"], ["dusk", "soft blue twilight"]),
+    ("make it summer", ["summer"], ["snowy", ", snow"]),
+    ("add a red lantern", ["red lantern"], []),
+    ("remove the cabin", [], ["cabin"]),
+    ("change dusk to dawn", ["dawn"], ["dusk"]),
+    ("more snow", ["(snow:1.1)"], []),
+    ("less twilight", ["(soft blue twilight:0.8)"], []),
+])
+def test_chips_and_common_forms_do_what_they_say_without_a_model(make_settings, chip, added, gone):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(CURRENT, family="sdxl"), chip)
+        assert server.requests == []
+    for term in added:
+        assert term in version.prompt, (chip, version.prompt)
+    for term in gone:
+        assert term not in version.prompt, (chip, version.prompt)
+    assert "<lora:detail:0.8>" in version.prompt and "(masterpiece:1.2)" in version.prompt
+    assert version.provider == "rules" and version.notes
+    new = set(version.prompt.split(", ")) - set(CURRENT.split(", "))
+    value_tags = {t for g in vocab().groups.values() for v in g.values() for t in v.tags}
+    ours = [*added, *vocab().by_tag, *value_tags]
+    assert all(any(a in n or n in a for a in ours) or n in CURRENT for n in new), new  # nothing unrelated
+
+
+def test_square_and_formats_change_the_size_no_x_goes_to_the_negative(make_settings):
+    current = PromptVersion("cabin, snow", params={"width": 832, "height": 1216}, family="sdxl")
+    with OpenAIServer() as server:
+        assistant = _assistant(make_settings, server)
+        square = assistant.refine(current, "square")
+        wide = assistant.refine(current, "16:9 format")
+        no_people = assistant.refine(current, "no people")
+    assert (square.params["width"], square.params["height"]) == (1024, 1024)
+    assert (wide.params["width"], wide.params["height"]) == (1344, 768)
+    assert no_people.negative_prompt.endswith("people") and no_people.prompt == "cabin, snow"
+
+
+def test_a_refine_that_changes_nothing_says_so(make_settings):
+    with OpenAIServer() as server:
+        assistant = _assistant(make_settings, server)
+        with pytest.raises(NoChange, match="no change: no dragon in the prompt"):
+            assistant.refine(PromptVersion("cabin, snow", family="sdxl"), "remove the dragon")
+        with pytest.raises(NoChange, match="no change"):
+            assistant.refine(PromptVersion("cabin, snow", params={"width": 1024, "height": 1024}), "square",
+                             family="sdxl")
+    with OpenAIServer() as server:
+        compact = _assistant(make_settings, server, "compact")
+        with pytest.raises(NoChange, match="does not know what"):
+            compact.refine(PromptVersion("cabin, snow", family="sdxl"), "xyzzy plugh")
+        assert server.requests == []
+
+
+def test_free_form_for_the_embedded_model_takes_only_offered_words(make_settings):
+    answer = json.dumps({"add": ["nostalgic", "invented words"], "remove": ["cabin"]})
+    with OpenAIServer(answer=answer) as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("cabin, snow, harsh midday sun", family="sdxl"), "give it a vintage, old-time feeling")
+        offered = server.requests[-1].json["response_format"]["json_schema"]["schema"]["properties"]
+    assert "nostalgic" in offered["add"]["items"]["enum"]
+    assert "nostalgic" in version.prompt and "invented" not in version.prompt
+    assert "cabin" in version.prompt  # not named by the instruction, not contradicted: it stays
+
+
+def test_read_edit_knows_the_common_forms_and_leaves_free_form_to_the_model():
+    assert read_edit("make it darker and add a moon").add == ["dark", "low key lighting", "deep shadows", "moon"]
+    assert read_edit("replace the cabin with a castle").replace == [("cabin", "castle")]
+    assert read_edit("portrait format").size == (2, 3)
+    assert read_edit("no hat").negative == ["hat"]
+    assert read_edit("give the old man a sad backstory involving his lost dog and the sea") is None
+
+
+def test_the_live_answer_shows_the_prompt_forming_never_raw_json():
+    assert preview('{"prompt": "cozy cabin, snowy fo') == "cozy cabin, snowy fo"
+    assert preview('{"lighting": "soft blue twilight", "mood": "coz') == "soft blue twilight, coz"
+    assert preview('{"add": ["moonlight", "night"], "remove": [') == "moonlight, night"
+    assert preview("A plain answer.") == "A plain answer."
+    live = Preview()
+    shown = [live.feed(piece) for piece in ['{"pro', 'mpt": "a', ' cabin\\u00e9', '", "negative_prompt": "x"}']]
+    assert shown[0] == "" or shown[0] is None
+    assert "{" not in "".join(s for s in shown if s) and live.shown == "a cabiné\nNegative: x"
