@@ -14,6 +14,7 @@ from dataclasses import asdict
 
 from . import secrets
 from .config import PROVIDERS, load_settings
+from .craft.live import Preview
 from .errors import Cancelled, ConfigError, SdpaError
 from .types import PromptVersion
 
@@ -186,7 +187,7 @@ def _write(settings, args: argparse.Namespace) -> int:
 
     assistant = Assistant(settings)
     ctx = HostContext(checkpoint=args.checkpoint)
-    on_delta = None if args.json else _echo
+    on_delta = None if args.json else _Echo()
     if args.command == "plan":
         version = assistant.plan(args.description, ctx=ctx, family=args.family, style=args.style,
                                  on_delta=on_delta)
@@ -207,9 +208,19 @@ def _write(settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _echo(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+class _Echo:
+    """Streams the prompt forming (never raw JSON) to the terminal."""
+
+    def __init__(self) -> None:
+        self.live = Preview()
+
+    def __call__(self, delta: str) -> None:
+        before = self.live.shown
+        now = self.live.feed(delta)
+        if now is None:
+            return
+        sys.stdout.write(now[len(before):] if now.startswith(before) else "\n" + now)
+        sys.stdout.flush()
 
 
 def _show(version: PromptVersion) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import keyfile, secrets
 from ..craft.families import family_choices, styles
+from ..craft.live import preview
 from ..errors import Cancelled, SdpaError
 from ..history import diff
 from ..providers.types import CancelToken
@@ -227,17 +228,17 @@ class Panel:
                     text += value
                     if time.monotonic() - last >= REFRESH_S:
                         last = time.monotonic()
-                        yield (*self._unchanged(), text, gr.update(), gr.update(), waiting, session)
+                        yield (*self._unchanged(), preview(text), gr.update(), gr.update(), waiting, session)
                     continue
                 if kind == "done":
                     shown = self._show(value, session, apply, user)
-                    yield (*shown[:-5], text, *shown[-4:])
+                    yield (*shown[:-5], preview(text), *shown[-4:])
                     return
                 message = "cancelled" if isinstance(value, Cancelled) else (
                     secrets.scrub(str(value)) if isinstance(value, SdpaError) else
                     f"unexpected error: {type(value).__name__}: {secrets.scrub(str(value))}")
-                yield (*self._unchanged(), text, gr.update(), gr.update(), render.status(None, error=message),
-                       session)
+                failed = render.status(None, error=message)
+                yield (*self._unchanged(), preview(text), gr.update(), gr.update(), failed, session)
                 return
         finally:
             token.cancel()  # the UI went away (closed tab, Cancel): stop the provider call too
