@@ -38,7 +38,7 @@ def _load_settings():
 
 
 def _host_context():
-    from modules import sd_models
+    from modules import sd_models, shared
 
     model = sd_models.model_data.sd_model  # never shared.sd_model: that would load a checkpoint
     try:
@@ -53,7 +53,8 @@ def _host_context():
         except ImportError:
             embeddings = None
     return host.host_context(model, forge_params=getattr(sd_models.model_data, "forge_loading_parameters", None),
-                             embeddings=embeddings, hijack_clip=clip)
+                             embeddings=embeddings, hijack_clip=clip, opts=shared.opts,
+                             checkpoints=getattr(sd_models, "checkpoints_list", None))
 
 
 def service():

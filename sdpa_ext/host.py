@@ -81,10 +81,18 @@ def arch_of(model: Any) -> str:
     return ""
 
 
-def checkpoint_of(model: Any, forge_params: Mapping | None = None) -> str:
-    """The loaded (A1111) or selected (Forge, before its first generation) checkpoint's name."""
+def checkpoint_of(model: Any, forge_params: Mapping | None = None, opts: Any = None,
+                  checkpoints: Mapping | None = None) -> tuple[str, str]:
+    """(name, file) of the loaded checkpoint, else the selected one: Forge's loading parameters, or the
+    checkpoint dropdown (`opts.sd_model_checkpoint`, a title looked up in `sd_models.checkpoints_list`)."""
     info = getattr(model, "sd_checkpoint_info", None) or (forge_params or {}).get("checkpoint_info")
-    return str(getattr(info, "name", "") or getattr(info, "title", "") or "") if info is not None else ""
+    if info is None:
+        title = str(getattr(opts, "sd_model_checkpoint", "") or "")
+        info = (checkpoints or {}).get(title) if title else None
+        if info is None:
+            return title, ""
+    name = str(getattr(info, "name", "") or getattr(info, "title", "") or "")
+    return name, str(getattr(info, "filename", "") or "")
 
 
 def tokenizer_of(model: Any, hijack_clip: Any = None) -> Callable[[str], list[int]] | None:
@@ -99,13 +107,15 @@ def tokenizer_of(model: Any, hijack_clip: Any = None) -> Callable[[str], list[in
 
 
 def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings: Any = None,
-                 hijack_clip: Any = None):
-    """What the host says about the loaded checkpoint, as a types.HostContext."""
+                 hijack_clip: Any = None, opts: Any = None, checkpoints: Mapping | None = None):
+    """What the host says about the loaded (or selected) checkpoint, as a types.HostContext."""
     from .types import HostContext
 
     names = list(getattr(embeddings, "word_embeddings", {}) or {})
-    return HostContext(checkpoint=checkpoint_of(model, forge_params), arch=arch_of(model), embeddings=names,
-                       count_tokens=tokenizer_of(model, hijack_clip))
+    name, file = checkpoint_of(model, forge_params, opts, checkpoints)
+    arch = arch_of(model)
+    return HostContext(checkpoint=name, arch=arch, embeddings=names, count_tokens=tokenizer_of(model, hijack_clip),
+                       checkpoint_file="" if arch else file, preset=str(getattr(opts, "forge_preset", "") or ""))
 
 
 def sd_facts(ctx, processing: Any = None, cmd_opts: Any = None, resident_gb: float | None = None):

@@ -14,8 +14,10 @@ from .providers.types import Usage
 class HostContext:
     """What the host (the WebUI adapter) tells us; defaults when standalone."""
 
-    checkpoint: str = ""  # the loaded checkpoint's name or file name
+    checkpoint: str = ""  # the loaded (or, with none loaded, the selected) checkpoint's name
     arch: str = ""  # architecture flag from the host: sd1, sd2, sdxl, sd3, flux, ...
+    checkpoint_file: str = ""  # the selected checkpoint's file, when no model is loaded (its header tells)
+    preset: str = ""  # Forge's UI preset: sd, xl, flux (all: no hint)
     embeddings: list[str] = field(default_factory=list)  # textual-inversion names the host has loaded
     count_tokens: Callable[[str], list[int]] | None = None  # the host's CLIP tokenizer, if any
     user: str = ""  # the logged-in WebUI user, for per-user history

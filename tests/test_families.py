@@ -105,3 +105,48 @@ def test_bad_descriptions_are_refused_before_any_call(make_settings, field, valu
         with pytest.raises(ConfigError, match=message):
             assistant.plan(value)
         assert server.requests == []
+
+
+def _safetensors(path, names: list[str]) -> str:
+    """A safetensors file with these tensor names (headers only: the detection never reads weights)."""
+    header = {name: {"dtype": "F16", "shape": [1], "data_offsets": [0, 2]} for name in names}
+    header["__metadata__"] = {"format": "pt"}
+    raw = json.dumps(header).encode()
+    path.write_bytes(len(raw).to_bytes(8, "little") + raw + b"\0\0")
+    return str(path)
+
+
+@pytest.mark.parametrize(("names", "family"), [
+    (["model.diffusion_model.double_blocks.0.img_attn.qkv.weight"], "flux"),
+    (["model.diffusion_model.joint_blocks.0.x_block.attn.qkv.weight"], "sd3"),
+    (["conditioner.embedders.1.model.transformer.resblocks.0.attn.in_proj_weight"], "sdxl"),
+    (["cond_stage_model.transformer.text_model.embeddings.position_ids"], "sd15"),
+    (["cond_stage_model.model.transformer.resblocks.0.ln_1.weight"], "sd15"),
+])
+def test_auto_reads_the_selected_checkpoints_header_without_loading_it(tmp_path, names, family):
+    ctx = HostContext(checkpoint="my_merge_v3", checkpoint_file=_safetensors(tmp_path / "m.safetensors", names))
+    chosen, reason = resolve_family("auto", ctx)
+    assert chosen.key == family and "selected checkpoint's tensors" in reason
+
+
+def test_auto_without_a_loaded_model_uses_the_dropdown_then_forges_preset(tmp_path):
+    from sdpa_ext.host import host_context
+
+    class Info:
+        name, title = "ponyDiffusionV6XL", "ponyDiffusionV6XL.safetensors [abc]"
+        filename = _safetensors(tmp_path / "pony.safetensors", ["conditioner.embedders.1.model.ln_final.weight"])
+
+    class Opts:
+        sd_model_checkpoint = Info.title
+        forge_preset = "sd"
+
+    ctx = host_context(None, opts=Opts(), checkpoints={Info.title: Info()})
+    assert (ctx.checkpoint, ctx.checkpoint_file, ctx.preset) == ("ponyDiffusionV6XL", Info.filename, "sd")
+    assert resolve_family("auto", ctx)[0].key == "pony"  # the file says SDXL, the name says Pony
+    chosen, reason = resolve_family("auto", HostContext(preset="sd"))  # Forge, "sd" preset, nothing selected
+    assert chosen.key == "sd15" and "preset is 'sd'" in reason
+    assert resolve_family("auto", HostContext(preset="flux"))[0].key == "flux"
+    assert resolve_family("auto", HostContext(preset="all"))[0].key == "sdxl"
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"\xff" * 20)
+    assert resolve_family("auto", HostContext(checkpoint_file=str(broken), preset="xl"))[0].key == "sdxl"

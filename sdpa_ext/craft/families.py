@@ -70,6 +70,8 @@ _ARCH = {"sd1": "sd15", "sd15": "sd15", "sd2": "sd15", "sdxl": "sdxl", "ssd": "s
 _SDXL_FINETUNES = ("pony", "illustrious")
 
 
+# Forge's UI preset (sd / xl / flux; "all" says nothing) -> family.
+_PRESETS = {"sd": "sd15", "xl": "sdxl", "flux": "flux"}
 # Most specific first: "ponyDiffusionV6XL" is Pony before it is SDXL.
 _HINT_ORDER = ("pony", "illustrious", "flux", "sd3", "sd15", "sdxl")
 
@@ -82,8 +84,22 @@ def _hinted(name: str) -> str | None:
     return None
 
 
+def _arch(ctx: HostContext) -> tuple[str, str]:
+    """The architecture and where it came from: the loaded model, else the selected file's header."""
+    if ctx.arch and ctx.arch.lower() in _ARCH:
+        return _ARCH[ctx.arch.lower()], f"the host reports a {ctx.arch} checkpoint"
+    if ctx.checkpoint_file:
+        from .checkpoint import arch_of_file
+
+        found = arch_of_file(ctx.checkpoint_file)
+        if found:
+            return _ARCH[found], f"the selected checkpoint's tensors are {found}"
+    return "", ""
+
+
 def resolve_family(requested: str | None, ctx: HostContext | None = None) -> tuple[Family, str]:
-    """The family to write for, and why. `auto` uses the host's architecture flag and name hints."""
+    """The family to write for, and why: the loaded model's architecture, else the selected checkpoint's
+    file header, its name, Forge's UI preset; SDXL when nothing is known."""
     requested = (requested or "auto").strip().lower()
     if requested != "auto":
         if requested not in families():
@@ -92,13 +108,16 @@ def resolve_family(requested: str | None, ctx: HostContext | None = None) -> tup
     ctx = ctx or HostContext()
     name = ctx.checkpoint
     hinted = _hinted(name) if name else None
-    arch = _ARCH.get(ctx.arch.lower()) if ctx.arch else None
+    arch, why = _arch(ctx)
     if arch == "sdxl" and hinted in _SDXL_FINETUNES:
         return families()[hinted], f"checkpoint {name!r} is SDXL and its name says {hinted}"
     if arch:
-        return families()[arch], f"the host reports a {ctx.arch} checkpoint" + (f" ({name})" if name else "")
+        return families()[arch], why + (f" ({name})" if name else "")
     if hinted:
         return families()[hinted], f"checkpoint name {name!r} suggests {hinted}"
+    preset = _PRESETS.get(ctx.preset.strip().lower())
+    if preset:
+        return families()[preset], f"Forge's UI preset is {ctx.preset!r}"
     if name:
         return families()[DEFAULT_FAMILY], f"checkpoint {name!r} gives no hint; SDXL assumed"
     return families()[DEFAULT_FAMILY], "no checkpoint known; SDXL assumed (use --family to choose)"
