@@ -160,10 +160,17 @@ def _on_app_started(demo, app):
         request.state, "sdpa_user", "")), prefix="/sdpa/v1")
 
 
-try:
-    print(_load_settings().banner())
-except SdpaError as _err:  # a configuration mistake is a line, not a broken WebUI
-    print(f"[SD Prompt Assistant] settings need attention: {_err}")
+def _banner() -> None:
+    """The banner, with zero-config applied (it may ask Ollama, so not on the start-up path)."""
+    from sdpa_ext.zeroconf import choose
+
+    try:
+        print(choose(_load_settings()).banner())
+    except SdpaError as err:  # a configuration mistake is a line, not a broken WebUI
+        print(f"[SD Prompt Assistant] settings need attention: {err}")
+
+
+threading.Thread(target=_banner, daemon=True, name="sdpa-banner").start()
 
 
 def _register() -> None:

@@ -96,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings(env_file=args.env_file)
+    if args.command in ("config", "check", "serve", "plan", "refine"):
+        from .zeroconf import choose
+
+        settings = choose(settings)
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.command == "config":

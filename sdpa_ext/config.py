@@ -120,6 +120,7 @@ class Settings:
     env_file: str | None
     entries: dict[str, Entry]
     warnings: list[str] = field(default_factory=list)
+    reason: str = ""  # why these providers, when nothing was configured (zeroconf.py)
 
     def compact(self, role: str) -> bool:
         """Whether a role's model answers in the compact form (tiny models)."""
@@ -138,10 +139,11 @@ class Settings:
 
     def banner(self) -> str:
         """The start-up banner, exactly in the users' guide's form."""
+        why = f"\n   Why: {self.reason}" if self.reason else ""
         if not self.dual:
-            return f"🤖 LLM Mode: Single\n   Provider: {self.planning.label}"
+            return f"🤖 LLM Mode: Single\n   Provider: {self.planning.label}{why}"
         return (f"🤖 LLM Mode: Dual\n   Planning: {self.planning.label}\n"
-                f"   Execution: {self.execution.label}")
+                f"   Execution: {self.execution.label}{why}")
 
 
 _OPENAI_HOSTS = {"api.openai.com": "OpenAI", "openrouter.ai": "OpenRouter", "api.groq.com": "Groq",

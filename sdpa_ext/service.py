@@ -15,6 +15,7 @@ from .config import Settings, load_settings
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken
 from .types import HostContext, PromptVersion
+from .zeroconf import choose
 
 
 class Service:
@@ -25,14 +26,14 @@ class Service:
         self._load = load or load_settings
         self._host = host or HostContext
         self._lock = threading.Lock()
-        self.settings = settings or self._load()
+        self.settings = choose(settings or self._load())
         self.assistant = Assistant(self.settings)
         self.history = History(self.settings.data_dir / "history.sqlite3")
         self.server_authenticates = False  # set by `serve` when its guard authenticates every request
 
     def reload(self) -> Settings:
         """Re-read the settings (after the WebUI's settings page changed them)."""
-        settings = self._load()
+        settings = choose(self._load())
         with self._lock:
             self.settings, self.assistant = settings, Assistant(settings)
         return settings

@@ -68,7 +68,8 @@ def test_plan_without_json_streams_then_shows_the_fields(run_cli):
     with server:
         result = run_cli("plan", "a cabin", env=env)
     assert result.returncode == 0
-    assert result.stdout.startswith(ANSWER)  # the raw stream, as it came
+    assert result.stdout.startswith("cozy cabin, snowy forest, dusk, warm window light\nNegative: blurry\n")
+    assert "{" not in result.stdout.split("Prompt:")[0]  # the prompt forming, never raw JSON
     assert "Prompt:   cozy cabin, snowy forest, dusk, warm window light" in result.stdout
 
 
