@@ -304,10 +304,10 @@ def _runs(text: str) -> list[Segment]:
         elif piece == "]" and square_open:
             multiply(square_open.pop(), 1 / 1.1)
         else:
-            for keyword in _BREAK.finditer(piece):
-                out.append(Segment(text[start:match.start() + keyword.start()], 1.0, start, match.start() + keyword.start()))
-                out.append(Segment("BREAK", -1, match.start() + keyword.start(), match.start() + keyword.end()))
-                start = match.start() + keyword.end()
+            for keyword in _BREAK.finditer(text, match.start(), match.end()):
+                out.append(Segment(text[start:keyword.start()], 1.0, start, keyword.start()))
+                out.append(Segment("BREAK", -1, keyword.start(), keyword.end()))
+                start = keyword.end()
             out.append(Segment(text[start:match.end()], 1.0, start, match.end()))
     for start in round_open:
         multiply(start, 1.1)

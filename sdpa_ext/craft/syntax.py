@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from . import grammar
 from .grammar import words
@@ -65,8 +66,6 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
             spans.append(Span(kind, text[start:end], key, start, end))
             taken.append((start, end))
 
-    for network in grammar.networks(text):
-        add("network", network.start, network.end, network.key)
     for start, end in sorted(grammar.brackets(text).pairs.items()):
         piece = text[start:end + 1]
         if piece[0] == "{":
@@ -77,8 +76,13 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
             add(node.kind, start, end + 1, piece[1:-1].lower())
         else:
             add("group", start, end + 1, _key(grammar.inner(piece)[0]))
+    for network in grammar.networks(text):  # a network inside a group goes with its group
+        add("network", network.start, network.end, network.key)
     for match in _ESCAPED.finditer(text):
         add("literal", match.start(), match.end(), _key(match.group()))
+    for match in re.finditer(r"\\[()\[\]]", text):
+        if not grammar.escaped(text, match.start()):
+            add("literal", match.start(), match.end(), "")
     for match in WILDCARD.finditer(text):
         add("wildcard", match.start(), match.end(), match.group().lower())
     for word in ("BREAK", "AND"):
@@ -191,25 +195,20 @@ def parseable(text: str) -> tuple[str, list[str]]:
     return tidy(fixed), ["a bare '|' or '\\' (A1111 would ignore all prompt editing) became a comma"]
 
 
-def dedupe_networks(text: str) -> tuple[str, list[str]]:
-    """Keep the first of two tags for the same LoRA (or other network)."""
-    seen: set[str] = set()
+def dedupe_networks(text: str, allowed: dict[str, int] | None = None) -> tuple[str, list[str]]:
+    """Keep the first tag for each LoRA (or other network); `allowed`: how many the user wrote of each."""
+    seen: dict[str, int] = {}
     notes: list[str] = []
+    kept, last = [], 0
     for network in grammar.networks(text):
-        if network.key in seen:
-            notes.append(f"removed a duplicate {text[network.start:network.end]}")
-        seen.add(network.key)
-    if not notes:
-        return text, []
-    kept, seen = [], set()
-    last = 0
-    for network in grammar.networks(text):
+        seen[network.key] = seen.get(network.key, 0) + 1
         kept.append(text[last:network.start])
-        if network.key not in seen:
+        if seen[network.key] <= max(1, (allowed or {}).get(network.key, 1)):
             kept.append(text[network.start:network.end])
-        seen.add(network.key)
+        else:
+            notes.append(f"removed a duplicate {text[network.start:network.end]}")
         last = network.end
-    return tidy("".join(kept) + text[last:]), notes
+    return (tidy("".join(kept) + text[last:]), notes) if notes else (text, [])
 
 
 def tidy(text: str) -> str:
@@ -221,13 +220,14 @@ def tidy(text: str) -> str:
     return text.strip(" ,\n")
 
 
-def repair(text: str) -> tuple[str, list[str]]:
-    """Balance brackets, mend weights, make the text parse, drop duplicate LoRA tags."""
+def repair(text: str, allowed: dict[str, int] | None = None) -> tuple[str, list[str]]:
+    """Balance brackets, mend weights, make the text parse, drop duplicate LoRA tags (beyond `allowed`)."""
     notes: list[str] = []
-    for step in (balance, clamp_weights, parseable, dedupe_networks):
+    for step in (balance, clamp_weights, parseable):
         text, found = step(text)
         notes += found
-    return text, notes
+    text, found = dedupe_networks(text, allowed)
+    return text, notes + found
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -328,17 +328,18 @@ def _split_keywords(term: str) -> list[str]:
 
 def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str]) -> str:
     """Put the user's form back for each span the model rewrote, re-wrapped or wrapped in a new group."""
+    forms = {s.text for s in spans}
     for span in spans:
-        if span.text in term or span.kind in ("keyword", "embedding", "wildcard"):
+        if span.kind in ("keyword", "embedding", "wildcard"):
             continue
-        for found in find_spans(term):
+        for found in (f for f in find_spans(term) if f.text not in forms):
             same = found.key == span.key and (found.kind == span.kind or {found.kind, span.kind} <= {"group",
                                                                                                      "literal"})
             if same and found.text != span.text and not targets(instruction, span)[0]:
                 notes.append(f"restored {span.text} (the model wrote {found.text})")
                 return _user_form(term[:found.start] + span.text + term[found.end:], spans, instruction, notes)
     for found in find_spans(term):  # a new group around a user's span: keep the span, drop the new brackets
-        if found.kind == "group" and all(found.text != s.text for s in spans):
+        if found.kind == "group" and found.text not in forms:
             inside = [s for s in spans if s.kind != "keyword" and s.text in found.text]
             if inside:
                 bare = grammar.inner(found.text)[0].strip()
@@ -349,7 +350,7 @@ def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str])
 
 def _loose(term: str, span: Span) -> bool:
     """The term is a group's or escaped text's words without the brackets."""
-    if span.kind not in ("group", "literal"):
+    if span.kind not in ("group", "literal") or find_spans(term):
         return False
     bare = grammar.inner(span.text)[0].strip() if span.kind == "group" else grammar.plain(span.text).strip()
     return bool(bare) and grammar.plain(term).strip().lower() == grammar.plain(bare).strip().lower()
@@ -361,10 +362,11 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     unwrapped = _unwrap_json(answer)
     if unwrapped is None:
         return Guarded(original, ["kept your prompt: the answer's prompt was a JSON object without a prompt"])
-    text, repairs = repair(unwrapped)
-    result = Guarded(text, repairs)
     spans = [s for s in find_spans(original, embeddings) if s.kind != "keyword"]
-    keys = {s.key for s in spans if s.kind == "network"}
+    keys = [n.key for n in grammar.networks(original)]
+    written = {key: keys.count(key) for key in keys}
+    text, repairs = repair(unwrapped, written)
+    result = Guarded(text, repairs)
     asked_network = bool(re.search(r"<\w+:", instruction)) or (
         bool(re.search(r"\b(add|use|apply|include)\b", instruction, re.I))
         and bool(set(words(instruction)) & _NETWORK_WORDS))
@@ -372,8 +374,9 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
         if network.key not in keys and not asked_network:
             result.repairs.append(f"removed {text[network.start:network.end]} (not asked for)")
             text = tidy(text[:network.start] + text[network.end:])
-    structure = any(targets(instruction, s)[0] for s in find_spans(original) if s.kind == "keyword")
-    terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, structure)]
+    asked = any(targets(instruction, s)[0] for s in find_spans(original) if s.kind == "keyword")
+    structure = asked or len(grammar.keywords(original, "AND")) != len(grammar.parts(original)) - 1  # AND in ()
+    terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, asked)]
     terms = [t[s:e].strip() for t in terms for s, e in grammar.terms(t)]
 
     wanted: dict[str, int] = {}
@@ -390,8 +393,10 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     terms = kept
 
     missing: list[Span] = []
+    have = {span.text: sum(term.count(span.text) for term in terms) for span in spans}
     for span in spans:
-        if any(span.text in term for term in terms) or wanted.get(span.text, 0) <= 0:
+        if have[span.text] > 0:
+            have[span.text] -= 1
             continue
         mentioned, removal = targets(instruction, span)
         loose = next((i for i, term in enumerate(terms) if _loose(term, span)), None)
@@ -408,12 +413,19 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
         else:
             missing.append(span)
             result.repairs.append(f"restored {span.text} (the model dropped it)")
-        wanted[span.text] -= 1
     result.text = tidy(", ".join(terms)) if structure else _rebuild(original, terms, missing, spans)
     if problems(result.text) and not problems(original):
-        fixed, notes = repair(result.text)
+        fixed, notes = repair(result.text, written)
         result.text, result.repairs = fixed, result.repairs + notes
+    if not asked and _layout(result.text) != _layout(original):
+        result.repairs.append("kept your prompt: the answer changed its AND parts in a way that cannot be undone")
+        result.text = original
     return result
+
+
+def _layout(text: str) -> list[float]:
+    """The AND parts' weights as A1111 reads them."""
+    return [part.weight for part in grammar.parts(grammar.without_networks(text))]
 
 
 def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[Span]) -> str:
@@ -430,6 +442,7 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
     for slot in slots:
         for start, end in grammar.terms(original[slot.start:slot.end]):
             owners.setdefault(original[slot.start + start:slot.start + end].strip(), []).append(slot)
+    terms = [piece for term in terms for piece in _split_across(term, spans, slot_of)]
     homes: list[_Slot | None] = []
     for term in terms:
         if owners.get(term):
@@ -452,10 +465,26 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
     out, last = [], 0
     for slot in slots:
         out.append(original[last:slot.start])
-        out.append(", ".join(slot.terms))
+        piece = ", ".join(slot.terms)
+        if piece and slot.start == slot.end:  # an empty chunk of the user's now holds terms
+            piece = f" {piece} "
+        out.append(piece)
         last = slot.end
     out.append(original[last:])
     return _clean_edges("".join(out))
+
+
+def _split_across(term: str, spans: list[Span], slot_of) -> list[str]:
+    """A term holding the user's spans from different chunks or parts (a lost BREAK or AND) is cut after the
+    last span of one before the first span of the next."""
+    found = sorted(((term.find(s.text), s) for s in spans if s.text in term and s.kind != "embedding"),
+                   key=lambda item: item[0])
+    for (_, before), (at, after) in pairwise(found):
+        if slot_of(before.start) is not slot_of(after.start):
+            cut = term.find(before.text) + len(before.text)
+            if cut <= at:
+                return [term[:cut].strip(), *_split_across(term[cut:].strip(), spans, slot_of)]
+    return [term]
 
 
 def _clean_edges(text: str) -> str:
