@@ -44,7 +44,7 @@ def test_plan_then_refine_with_diff(client, wire):
     assert data["diff"] == {"added": [], "removed": []}
     wire.answer = json.dumps({"prompt": "cabin, snow, night", "negative_prompt": "blurry", "params": {},
                               "notes": "darker"})
-    refined = client.post("/sdpa/v1/refine", json={"instruction": "darker", "prompt": data["prompt"],
+    refined = client.post("/sdpa/v1/refine", json={"instruction": "switch dusk for night", "prompt": data["prompt"],
                                                    "negative_prompt": "blurry", "session": "s1"})
     assert refined.status_code == 200, refined.text
     assert refined.json()["diff"] == {"added": ["night"], "removed": ["dusk"]}

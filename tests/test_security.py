@@ -1,0 +1,544 @@
+"""Issue 12: the standalone server, the pages we render and the keys, tried as an attacker would. Servers on
+127.0.0.1 only; Chromium (Debian's, through Playwright) for the hostile page, the offline page and the
+escaping of every HTML builder. Traffic never leaves loopback: name lookups of anything else are refused."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.server
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+from sdpa_ext import keyfile, secrets
+from sdpa_ext.access import Access, cross_origin, host_name
+from sdpa_ext.service import Service
+
+from .conftest import OPENAI_KEY, assert_no_keys
+from .support import free_port, stop
+from .test_browser import CHROME_ARGS, CHROMIUM, TIMEOUT_MS, _open_accordion
+from .test_render import HOSTILE, builders
+from .wire import OpenAIServer
+from .wire.server import WireServer
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWER = json.dumps({"prompt": "cabin, snow, dusk", "negative_prompt": "blurry", "params": {"steps": 25},
+                     "notes": "n"})
+AUTH = ("alice", "correct horse battery staple")
+TOKEN = "sdpa-token-0123456789abcdef0123456789"
+BAD_MODEL = "<img src=x onerror=\"window.sdpaPwned=1\" id=sdpa-injected>"
+
+
+# -- servers ---------------------------------------------------------------------------------------------
+
+
+def start_serve(folder: Path, env_text: str, extra_env: dict[str, str] | None = None,
+                host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
+    """`python -m sdpa_ext serve` (the command users run) with these settings; waits for any HTTP answer."""
+    env_file = folder / "app.env"
+    env_file.write_text(env_text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY", "_BASE_URL"))}
+    env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(folder / "data"), GRADIO_ANALYTICS_ENABLED="False",
+               OLLAMA_HOST=f"127.0.0.1:{free_port()}", **(extra_env or {}))
+    port = free_port()
+    log = open(folder / "serve.log", "w", encoding="utf-8")  # noqa: SIM115  (closed with the process)
+    process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--host", host, "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        if process.poll() is not None:
+            break
+        try:
+            requests.get(url + "/sdpa/openapi.json", timeout=2)
+            return process, url
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop(process)
+    raise AssertionError("serve did not start: " + (folder / "serve.log").read_text(encoding="utf-8")[-2000:])
+
+
+@pytest.fixture(scope="module")
+def wire():
+    with OpenAIServer(api_key=OPENAI_KEY, answer=ANSWER, models=["gpt-4.1-mini", BAD_MODEL]) as server:
+        yield server
+
+
+def provider_env(wire) -> str:
+    return f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\nOPENAI_API_KEY={OPENAI_KEY}\nSDPA_STREAM=false\n"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, wire):
+    folder = tmp_path_factory.mktemp("open")
+    process, url = start_serve(folder, provider_env(wire))
+    yield SimpleNamespace(url=url, folder=folder)
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def locked(tmp_path_factory, wire):
+    """The same app with SDPA_SERVE_AUTH: a user and a token."""
+    folder = tmp_path_factory.mktemp("auth")
+    process, url = start_serve(folder, provider_env(wire), {"SDPA_SERVE_AUTH": f"{AUTH[0]}:{AUTH[1]},{TOKEN}"})
+    yield SimpleNamespace(url=url, folder=folder)
+    stop(process)
+
+
+def page_config(url: str, auth: tuple[str, str] | None = None) -> dict:
+    """The Gradio page's own config (its events), as the page carries it."""
+    html = requests.get(url + "/", auth=auth, timeout=30).text
+    found = re.search(r"window\.gradio_config\s*=\s*(\{.*?\});?\s*</script>", html, re.S)
+    assert found, "no Gradio config in the page"
+    return json.loads(found.group(1))
+
+
+def gradio_prefix(url: str, auth: tuple[str, str] | None = None) -> str:
+    """Gradio 5+ serves its routes under /gradio_api; 4.x at the root."""
+    return "/gradio_api" if requests.get(url + "/gradio_api/info", auth=auth, timeout=30).ok else ""
+
+
+def save_keys_index(config: dict) -> int:
+    """The fn_index of the "Save keys" event."""
+    ids = {c["id"]: (c.get("props") or {}).get("elem_id") for c in config["components"]}
+    for index, dep in enumerate(config["dependencies"]):
+        targets = [t[0] if isinstance(t, list) else t for t in dep.get("targets", [])]
+        if any(ids.get(t) == "sdpa_tab_save_keys" for t in targets):
+            return dep.get("id", index)
+    raise AssertionError("no Save keys event")
+
+
+# -- Host, Origin, JSON, auth ------------------------------------------------------------------------------
+
+
+def test_a_dns_rebound_host_is_refused(app):
+    port = app.url.rsplit(":", 1)[1]
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.nip.io", f"attacker.localhost.evil:{port}"):
+        response = requests.get(app.url + "/sdpa/v1/config", headers={"Host": host}, timeout=10)
+        assert response.status_code == 421, (host, response.status_code)
+        assert "banner" not in response.text
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        assert requests.get(app.url + "/sdpa/v1/config", headers={"Host": host}, timeout=10).ok, host
+    assert requests.get(app.url + "/", headers={"Host": "evil.example"}, timeout=10).status_code == 421
+
+
+def test_another_origin_cannot_post_to_the_api_or_the_page(app, wire):
+    before = wire.count("/chat/completions")
+    body = json.dumps({"description": "a cabin from evil"})
+    for headers in ({"Origin": "http://evil.example", "Content-Type": "application/json"},
+                    {"Origin": "null", "Content-Type": "application/json"},
+                    {"Content-Type": "text/plain"},
+                    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Content-Type": "application/json"}):
+        response = requests.post(app.url + "/sdpa/v1/plan", data=body, headers=headers, timeout=30)
+        assert response.status_code in (403, 415), (headers, response.status_code)
+    prefix = gradio_prefix(app.url)
+    config = page_config(app.url)
+    join = {"data": ["sk-attacker-0000000000000000", "", ""], "fn_index": save_keys_index(config),
+            "session_hash": "evil0session", "event_data": None, "trigger_id": None}
+    response = requests.post(app.url + prefix + "/queue/join", json=join, headers={"Origin": "http://evil.example"},
+                             timeout=30)
+    assert response.status_code == 403
+    assert wire.count("/chat/completions") == before
+    assert not (app.folder / "data" / "keys.json").exists()
+    ours = requests.post(app.url + "/sdpa/v1/plan", json={"description": "a cabin"}, timeout=60,
+                         headers={"Origin": app.url})  # the server's own origin (and curl, without one) may
+    assert ours.status_code == 200, ours.text
+    assert wire.count("/chat/completions") == before + 1
+
+
+def test_api_docs_are_not_served_and_pages_carry_a_strict_policy(app):
+    assert requests.get(app.url + "/sdpa/docs", timeout=10).status_code == 404
+    assert requests.get(app.url + "/sdpa/openapi.json", timeout=10).ok
+    page = requests.get(app.url + "/", timeout=30)
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "access-control-allow-origin" not in {k.lower() for k in page.headers}
+
+
+def test_auth_covers_the_page_and_the_api(locked, wire):
+    for path in ("/", "/sdpa/v1/config", "/config", "/sdpa/v1/history", "/sdpa/openapi.json"):
+        response = requests.get(locked.url + path, timeout=30)
+        assert response.status_code == 401 and "Basic" in response.headers["www-authenticate"], path
+        assert requests.get(locked.url + path, auth=(AUTH[0], "wrong"), timeout=30).status_code == 401
+    assert requests.post(locked.url + "/sdpa/v1/plan", json={"description": "x"}, timeout=30).status_code == 401
+    assert requests.get(locked.url + "/sdpa/v1/config", auth=AUTH, timeout=30).ok
+    assert requests.get(locked.url + "/sdpa/v1/config", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).ok
+    assert requests.get(locked.url + "/", auth=("anyone", TOKEN), timeout=30).ok  # a browser logs in with the token
+    assert requests.get(locked.url + "/sdpa/v1/config", headers={"Authorization": "Bearer nope"},
+                        timeout=30).status_code == 401
+    prefix = gradio_prefix(locked.url, AUTH)
+    save = save_keys_index(page_config(locked.url, AUTH))
+    join = {"data": ["sk-attacker-0000000000000000", "", ""], "fn_index": save, "session_hash": "nologin",
+            "event_data": None, "trigger_id": None}
+    assert requests.post(locked.url + prefix + "/queue/join", json=join, timeout=30).status_code == 401
+    assert not (locked.folder / "data" / "keys.json").exists()
+    log = (locked.folder / "serve.log").read_text(encoding="utf-8")
+    assert AUTH[1] not in log and TOKEN not in log
+
+
+def test_binding_beyond_loopback_needs_auth(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SDPA_SERVE_AUTH"}
+    env.update(SDPA_DATA_DIR=str(tmp_path / "data"), SDPA_ENV_FILE=str(tmp_path / "none.env"))
+    (tmp_path / "none.env").write_text("", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "sdpa_ext", "serve", "--host", "0.0.0.0", "--port",
+                              str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "SDPA_SERVE_AUTH" in refused.stderr, refused.stderr[-500:]
+    from sdpa_ext.server import access_for
+
+    access = access_for("0.0.0.0", {"SDPA_SERVE_AUTH": TOKEN, "SDPA_ALLOWED_HOSTS": "pa.lan, Studio.Lan:8000"})
+    assert access.auth and {"pa.lan", "studio.lan", "localhost"} <= access.hosts and "0.0.0.0" not in access.hosts
+    assert access_for("192.168.1.20", {"SDPA_SERVE_AUTH": "bob:pw"}).hosts >= {"192.168.1.20", "127.0.0.1"}
+
+
+def test_origin_and_host_rules():
+    assert host_name("[::1]:8000") == "::1" and host_name("LocalHost:80") == "localhost" and host_name("::1") == "::1"
+    own = "127.0.0.1:8000"
+    assert cross_origin("POST", {"origin": "http://127.0.0.1:8000"}, own) == ""
+    assert cross_origin("POST", {"origin": "http://127.0.0.1:8001"}, own)
+    assert cross_origin("POST", {"origin": "http://localhost:8000"}, own)  # another origin, though it is us
+    assert cross_origin("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}, own) == ""
+    assert cross_origin("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors"}, own)
+    access = Access.for_serve("127.0.0.1", auth="alice:pw,tok")
+    basic = "Basic " + base64.b64encode(b"alice:pw").decode()
+    assert access.authenticate(basic) and access.authenticate("Bearer tok")
+    assert not access.authenticate("Basic " + base64.b64encode(b"alice:nope").decode())
+    assert not access.authenticate("Basic !!!") and not access.authenticate("")
+
+
+# -- keys ---------------------------------------------------------------------------------------------------
+
+
+def _save_keys_fn(service: Service):
+    from sdpa_ext.ui.blocks import build_standalone
+
+    blocks = build_standalone(service)
+    fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns
+    return next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "do_save_keys")
+
+
+def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
+    service = Service(make_settings(), load=make_settings)
+    save = _save_keys_fn(service)
+    lan = SimpleNamespace(username=None, client=SimpleNamespace(host="192.168.1.50"))
+    refused = save("sk-attacker-0000000000000000", "", "", request=lan)
+    assert "only from this machine" in refused[0]
+    assert keyfile.read_keys(service.settings.data_dir) == {}
+    save("sk-mine-from-loopback-00000000", "", "", request=SimpleNamespace(username=None,
+                                                                         client=SimpleNamespace(host="127.0.0.1")))
+    assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-mine-from-loopback-00000000"
+    save("sk-logged-in-user-000000000000", "", "", request=SimpleNamespace(username="alice", client=lan.client))
+    assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-logged-in-user-000000000000"
+    service.server_authenticates = True  # serve with SDPA_SERVE_AUTH: every request that got here logged in
+    save("sk-through-auth-00000000000000", "", "", request=lan)
+    assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
+
+
+def test_the_status_line_says_which_key_is_used(tmp_path):
+    keyfile.save_key(tmp_path, "OPENAI_API_KEY", "sk-saved-in-the-page-1111")
+    lines = keyfile.describe(tmp_path, {"OPENAI_API_KEY": "sk-from-the-environment-2222",
+                                        "GEMINI_API_KEY": "AIza-env-only-3333"})
+    assert lines["OPENAI_API_KEY"] == "set (...1111) saved here is used; the environment's set (...2222) is not"
+    assert lines["GEMINI_API_KEY"] == "set (...3333) from the environment"
+    assert lines["ANTHROPIC_API_KEY"] == "not set"
+    assert (tmp_path / "keys.json").stat().st_mode & 0o777 == 0o600 and tmp_path.stat().st_mode & 0o777 == 0o700
+
+
+# -- scrubbing, output limits ---------------------------------------------------------------------------------
+
+
+def test_any_run_of_eight_characters_of_a_key_is_scrubbed():
+    key = "tok-SECRET-abcdef123456"  # no vendor's shape
+    secrets.register(key)
+    for echoed in ("invalid key tok-SECRET-abcdef12****", "key ****ef123456 refused", "...SECRET-abcd...",
+                   f"Bearer {key}"):
+        shown = secrets.scrub(echoed)
+        assert all(key[i:i + 8] not in shown for i in range(len(key) - 7)), shown
+    assert secrets.scrub("tok-SE and 12345 stay") == "tok-SE and 12345 stay"  # under 8 characters
+
+
+def test_a_partly_echoed_key_never_reaches_the_user(make_settings):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.api import make_router
+
+    key = "tok-SECRET-9f8e7d6c5b4a3210"
+    with OpenAIServer(api_key=key, answer=ANSWER) as server:
+        from .wire import Error
+
+        server.script("/chat/completions", Error(401, f"Incorrect API key provided: {key[:19]}****"))
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                         "OPENAI_API_KEY": key}))
+        app = FastAPI()
+        app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+        response = TestClient(app).post("/sdpa/v1/plan", json={"description": "a cabin"})
+    assert response.status_code == 502 and "401" in response.text
+    assert key[:19] not in response.text and key[3:11] not in response.text
+
+
+def test_a_model_answer_over_the_input_limit_is_refused(make_settings):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.api import make_router
+
+    prompt = ", ".join(f"cabin detail {i}" for i in range(1000))
+    long_answer = json.dumps({"prompt": prompt, "negative_prompt": "blurry", "params": {}, "notes": ""})
+    with OpenAIServer(api_key=OPENAI_KEY, answer=long_answer) as server:
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                         "OPENAI_API_KEY": OPENAI_KEY, "SDPA_STREAM": "false"}))
+        app = FastAPI()
+        app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+        response = TestClient(app).post("/sdpa/v1/plan", json={"description": "a cabin"})
+    assert response.status_code == 502 and "the limit is 10,000" in response.json()["detail"], response.text
+    assert service.history.search() == []  # nothing that a refine could not take was kept
+
+
+# -- no route fetches a URL a caller names ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def no_traffic_beyond(allowed_ports: set[int]):
+    """Record every connection and name lookup this process makes, except to `allowed_ports` on loopback;
+    lookups of names that are not loopback are refused, so nothing can leave even when a test fails."""
+    seen: list[str] = []
+    real_connect, real_lookup = socket.socket.connect, socket.getaddrinfo
+
+    def connect(sock, address):
+        if not (isinstance(address, tuple) and address[1] in allowed_ports):
+            seen.append(f"connect {address}")
+        return real_connect(sock, address)
+
+    def lookup(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in ("127.0.0.1", "::1", "localhost"):
+            seen.append(f"lookup {name}")
+            raise socket.gaierror(socket.EAI_NONAME, "refused by the test")
+        return real_lookup(host, *args, **kwargs)
+
+    socket.socket.connect, socket.getaddrinfo = connect, lookup
+    try:
+        yield seen
+    finally:
+        socket.socket.connect, socket.getaddrinfo = real_connect, real_lookup
+
+
+def test_no_event_of_the_page_fetches_a_url(make_settings):
+    """File references with URLs, posted to every event of the page through every route Gradio offers
+    (queue/join, call/<name>, run/<name>): no request leaves the process, none reaches the recorder."""
+    import uvicorn
+
+    from sdpa_ext.server import create_app
+
+    recorder = WireServer()  # records every request that reaches it
+    rec_port = int(recorder.url.rsplit(":", 1)[1])
+    urls = [f"{recorder.url}/leak.png", f"http://[::1]:{rec_port}/leak.png", "http://sdpa-probe.invalid/leak.png",
+            "https://example.com/leak.png"]
+    service = Service(make_settings({"OLLAMA_HOST": f"127.0.0.1:{free_port()}"}))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}"
+        config, prefix = page_config(url), gradio_prefix(url)
+        posted = 0
+        with no_traffic_beyond({port}) as seen:
+            for index, dep in enumerate(config["dependencies"]):
+                fn_index = dep.get("id", index)
+                for link in urls:
+                    files = [{"path": link, "url": link, "orig_name": "leak.png", "meta": {"_type": "gradio.FileData"}}
+                             for _ in dep.get("inputs", [])] or [{"path": link, "url": link}]
+                    bodies = [(f"{prefix}/queue/join", {"data": files, "fn_index": fn_index, "event_data": None,
+                                                        "session_hash": f"probe{index}", "trigger_id": None})]
+                    if dep.get("api_name"):
+                        bodies += [(f"{prefix}/call/{dep['api_name']}", {"data": files}),
+                                   (f"{prefix}/run/{dep['api_name']}", {"data": files})]
+                    for path, body in bodies:
+                        requests.post(url + path, json=body, timeout=30)
+                        posted += 1
+            upload = requests.post(url + f"{prefix}/upload", files={"files": ("x.txt", b"hello")}, timeout=30)
+            time.sleep(2)  # let queued events run
+        assert posted > 40
+        assert upload.status_code in (403, 404, 415)
+        assert recorder.requests == [], [r.path for r in recorder.requests]
+        assert seen == [], seen
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        recorder.close()
+
+
+# -- in Chromium -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#sdpa_tab_description textarea", timeout=TIMEOUT_MS)
+
+
+HOSTILE_PAGE = """<!doctype html><title>cute cats</title><body><script>
+const T = %(target)r, PREFIX = %(prefix)r, SAVE = %(save)d;
+const results = {};
+async function attempt(name, run) {
+  try { results[name] = await run(); } catch (err) { results[name] = "blocked: " + err; }
+}
+(async () => {
+  await attempt("own", async () => (await fetch("/ping")).status);
+  await attempt("plan_text", async () => { const r = await fetch(T + "/sdpa/v1/plan", {method: "POST", mode: "no-cors",
+      credentials: "include", headers: {"Content-Type": "text/plain"}, body: JSON.stringify({description: "pwned"})});
+      return "sent:" + r.type; });
+  await attempt("plan_json", async () => { const r = await fetch(T + "/sdpa/v1/plan", {method: "POST",
+      credentials: "include", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({description: "pwned"})});
+      return "read:" + (await r.text()); });
+  await attempt("history", async () => "read:" + (await (await fetch(T + "/sdpa/v1/history",
+      {credentials: "include"})).text()));
+  await attempt("config", async () => "read:" + (await (await fetch(T + "/sdpa/v1/config",
+      {credentials: "include"})).text()));
+  const join = JSON.stringify({data: ["sk-attacker-0000000000000000", "", ""], fn_index: SAVE, event_data: null,
+                               session_hash: "evil1", trigger_id: null});
+  await attempt("keys_text", async () => { const r = await fetch(T + PREFIX + "/queue/join", {method: "POST",
+      mode: "no-cors", credentials: "include", headers: {"Content-Type": "text/plain"}, body: join});
+      return "sent:" + r.type; });
+  await attempt("keys_json", async () => "read:" + (await (await fetch(T + PREFIX + "/queue/join", {method: "POST",
+      credentials: "include", headers: {"Content-Type": "application/json"}, body: join})).text()));
+  const form = document.createElement("form");
+  form.method = "POST"; form.enctype = "text/plain"; form.action = T + "/sdpa/v1/plan"; form.target = "sink";
+  const field = document.createElement("input");
+  field.name = '{"description": "pwned-form", "x": "'; field.value = '"}';
+  form.appendChild(field);
+  const sink = document.createElement("iframe"); sink.name = "sink"; document.body.appendChild(sink);
+  document.body.appendChild(form);
+  const loaded = new Promise(resolve => sink.onload = resolve);
+  form.submit();
+  await Promise.race([loaded, new Promise(resolve => setTimeout(resolve, 5000))]);
+  await new Promise(resolve => setTimeout(resolve, 1500));
+  window.results = results;
+})();
+</script></body>"""
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    page = b""
+
+    def do_GET(self):
+        body = self.page if self.path == "/" else b"pong"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if self.path == "/" else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def hostile_site(target: str, prefix: str, save: int):
+    handler = type("Hostile", (_Hostile,), {"page": (HOSTILE_PAGE % {"target": target, "prefix": prefix,
+                                                                     "save": save}).encode()})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"  # another origin (another port) on the same host
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.parametrize("with_auth", [False, True], ids=["no-auth", "auth"])
+def test_a_page_on_another_origin_cannot_plan_read_or_change_a_key(browser, app, locked, wire, with_auth):
+    target = locked if with_auth else app
+    credentials = {"username": AUTH[0], "password": AUTH[1]} if with_auth else None
+    auth = AUTH if with_auth else None
+    save = save_keys_index(page_config(target.url, auth))
+    before = wire.count("/chat/completions")
+    context = browser.new_context(http_credentials=credentials)  # a visitor logged in to our page, if it has auth
+    try:
+        own = context.new_page()
+        _open(own, target.url)  # the visitor's own tab on our page works
+        with hostile_site(target.url, gradio_prefix(target.url, auth), save) as evil:
+            page = context.new_page()
+            page.goto(evil + "/", wait_until="load")
+            page.wait_for_function("window.results !== undefined", timeout=TIMEOUT_MS)
+            results = page.evaluate("window.results")
+    finally:
+        context.close()
+    assert results["own"] == 200  # the hostile script ran
+    for name in ("plan_json", "history", "config", "keys_json"):
+        assert str(results[name]).startswith("blocked"), (name, results[name])  # nothing read
+    assert wire.count("/chat/completions") == before  # no plan ran
+    assert not (target.folder / "data" / "keys.json").exists()  # no key written
+    history = requests.get(target.url + "/sdpa/v1/history", auth=auth, timeout=30).json()["versions"]
+    assert not any("pwned" in v["source"] for v in history)
+
+
+def test_the_page_loads_nothing_from_elsewhere(browser, app):
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.add_init_script("window.sdpaBlocked = []; document.addEventListener('securitypolicyviolation',"
+                         " e => window.sdpaBlocked.push(e.blockedURI));")
+    _open(page, app.url)
+    page.wait_for_timeout(1500)
+    blocked = page.evaluate("window.sdpaBlocked")
+    page.close()
+    hosts = {re.sub(r"^[a-z]+://([^/:]+|\[[^\]]+\]).*$", r"\1", u) for u in requested if not u.startswith(("data:",
+                                                                                                          "blob:"))}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in requested if "127.0.0.1" not in u)[:10]
+    assert blocked == []  # nothing even tried (fonts, CDNs)
+
+
+def test_no_html_builder_runs_script_or_injects_an_element(browser):
+    page = browser.new_page()
+    for bad in HOSTILE:
+        shown = "".join(f"<section data-builder='{name}'>{html}</section>" for name, html in builders(bad).items())
+        page.set_content(f"<!doctype html><body>{shown}</body>", wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.sdpaPwned") is None, bad
+        assert page.locator("#sdpa-injected").count() == 0, bad
+        assert page.locator("img, script, svg, iframe").count() == 0, bad
+        assert bad in page.inner_text("body"), bad  # shown as text
+    page.close()
+
+
+def test_hostile_model_ids_in_the_provider_check_stay_text(browser, app):
+    page = browser.new_page()
+    _open(page, app.url)
+    _open_accordion(page, "Providers", "#sdpa_tab_check")
+    page.locator("#sdpa_tab_check").click()
+    page.wait_for_function("document.querySelector('#sdpa_tab_check_result').innerText.includes('onerror')",
+                           timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.sdpaPwned") is None
+    assert page.locator("#sdpa-injected").count() == 0
+    assert BAD_MODEL in page.locator("#sdpa_tab_check_result").inner_text()
+    assert_no_keys(page.content())
+    page.close()
