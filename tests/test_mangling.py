@@ -71,7 +71,7 @@ def differences(original: str, output: str) -> list[str]:
     text = grammar.without_networks(output)
     if grammar.brackets(output).unmatched or grammar.bad_weights(text) or not all(
             grammar.tree(p.text).ok for p in grammar.parts(text)):
-        found.append("does not parse cleanly in A1111's grammar")
+        return ["does not parse cleanly in A1111's grammar"]
     if sorted((n.kind, n.args) for n in grammar.networks(output)) != sorted(
             (n.kind, n.args) for n in grammar.networks(original)):
         found.append("extra networks changed")

@@ -153,3 +153,33 @@ def test_refine_acceptance_example_keeps_lora_weight_and_break(make_settings):
     assert "<lora:detail:0.8>" in version.prompt and "(masterpiece:1.2)" in version.prompt
     assert "BREAK" in version.prompt and "dark night" in version.prompt
     assert version.prompt.index("cabin") < version.prompt.index("BREAK") < version.prompt.index("snow")
+
+
+@pytest.mark.parametrize(("original", "answer", "instruction", "expected"), [
+    ("a cabin :1.2 AND a frozen lake :0.8", "AND, a cabin :1.2 and a frozen lake :0.8, dark", FREE_FORM,
+     "a cabin :1.2 AND a frozen lake, dark :0.8"),
+    ("cabin, snow, BREAK, forest", "BREAK, cabin, snow, forest, dark", FREE_FORM, "cabin, snow, BREAK, forest, dark"),
+    ("cabin, snow, BREAK, forest", "cabin, snow, break, forest, dark", FREE_FORM, "cabin, snow, BREAK, forest, dark"),
+    ("cabin, BREAK, forest", "cabin, forest, dark", FREE_FORM, "cabin, BREAK, forest, dark"),
+    ("(瀑布:1.2), rocks", "瀑布, rocks, mist", FREE_FORM, "(瀑布:1.2), rocks, mist"),
+    ("[blurry], garden", "([[blurry]], garden:1.1), dusk", FREE_FORM, "[blurry], garden, dusk"),
+    (r"\(artist\), portrait", "(artist), portrait, moody", FREE_FORM, r"\(artist\), portrait, moody"),
+    ("[day:night:0.5], city", "[day:night:0.5], city | neon", FREE_FORM, "[day:night:0.5], city, neon"),
+    ("cute girl, >_<, heart <3", "cute girl, >_<, heart <3, pastel", FREE_FORM, "cute girl, >_<, heart <3, pastel"),
+    ("a cat, sitting", "((a cat), sitting:1.2.3)", FREE_FORM, "((a cat), sitting:1.2)"),
+    ("<lora:detail:0.8>, cabin", '{"prompt": "<lora:detail:0.8>, <lora:extra:1>, cabin, dusk"}', FREE_FORM,
+     "<lora:detail:0.8>, cabin, dusk"),
+    ("<lora:add_detail:0.8>, cabin", "<lora:add_detail:0.3>, cabin, more detail", "more detail",
+     "<lora:add_detail:0.8>, cabin, more detail"),
+    ("<lora:add_detail:0.8>, cabin", "<lora:add_detail:0.5>, cabin", "lower the add detail lora",
+     "<lora:add_detail:0.5>, cabin"),
+])
+def test_the_cases_issue_11_lists(original, answer, instruction, expected):
+    result = guard(original, answer, instruction)
+    assert result.text == expected
+    assert problems(result.text) == []
+
+
+def test_json_without_a_prompt_is_refused():
+    result = guard("cabin, snow", '{"tags": ["cabin", "<lora:x:1>"]}', FREE_FORM)
+    assert result.text == "cabin, snow" and "JSON" in result.repairs[0]
