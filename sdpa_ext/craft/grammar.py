@@ -20,6 +20,10 @@ from types import ModuleType
 NETWORK = re.compile(r"<(\w+):([^>]+)>")  # extra_networks.re_extra_net
 _AND = re.compile(r"\bAND\b")
 _PART_WEIGHT = re.compile(r"^((?:\s|.)*?)(?:\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+)))?\s*$")
+_MERGED = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)
+_LEADING_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_ESCAPED_PAIR = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
+_ESCAPE = re.compile(r"\\[()\[\]]")
 _ATTENTION = re.compile(r"""
 \\\(|\\\)|\\\[|\\]|\\\\|\\|
 \(|\[|
@@ -79,6 +83,17 @@ class Part:
     start: int  # where the part's text begins in the prompt (networks not removed)
     end: int  # where the text ends (its weight, if any, follows)
     stop: int  # where the part ends (the next AND, or the end)
+
+
+def unweighted(text: str) -> str:
+    """A part's text without the `:1.2` weight A1111 reads at its end."""
+    match = _PART_WEIGHT.search(text)
+    return match[1] if match else text
+
+
+def merged_parts(text: str) -> list[str]:
+    """Pieces of a text where a model wrote `a cabin :1.2 and a lake` for `a cabin :1.2 AND a lake`."""
+    return _MERGED.split(text)
 
 
 def parts(text: str) -> list[Part]:
@@ -453,6 +468,25 @@ def plain(text: str) -> str:
     text = _AND.sub(" ", re.sub(r"\bBREAK\b", " ", text))
     out = "".join(segment.text for segment in attention(without_bad_weights(text)))
     return re.sub(r"\s*:\s*[+-]?[.\d]*\d[.\d]*", "", out).replace("|", " ")
+
+
+def leading_number(text: str) -> float | None:
+    """The number a malformed weight starts with: `1.2.3` -> 1.2."""
+    match = _LEADING_NUMBER.match(text.strip())
+    return float(match.group()) if match else None
+
+
+def escapes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of escaped text `\\(artist\\)`, and of each escaped bracket outside such a pair."""
+    pairs = [(m.start(), m.end()) for m in _ESCAPED_PAIR.finditer(text)]
+    lone = [(m.start(), m.end()) for m in _ESCAPE.finditer(text)
+            if not escaped(text, m.start()) and not any(s <= m.start() < e for s, e in pairs)]
+    return sorted(pairs + lone)
+
+
+def without_lone_backslashes(text: str) -> str:
+    """A backslash before a space or the end escapes nothing the schedule grammar accepts: drop it."""
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\(?=\s|$)", r"\1", text)
 
 
 def without_bad_weights(text: str) -> str:

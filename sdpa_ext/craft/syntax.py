@@ -19,7 +19,6 @@ from .parse import parse_answer
 WILDCARD = re.compile(r"__[\w\-/.*]+__")
 WEIGHT_RANGE = (0.1, 2.0)  # attention weights outside this are a model's mistake
 NETWORK_RANGE = (-2.0, 3.0)
-_ESCAPED = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
 _STOP = {"the", "a", "an", "and", "of", "to", "it", "in", "on", "with", "make", "more", "less", "some", "please",
          "add", "remove", "no", "not", "any", "very", "bit", "lot", "is", "be", "that", "this", "into", "from", "for"}
 _REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|strip|exclude|minus|"
@@ -28,8 +27,6 @@ _CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weake
                            r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
 _NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
 _KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
-_MERGED_PARTS = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+(?:and|AND)\s+")
-_DANGLING_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -78,11 +75,8 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
             add("group", start, end + 1, _key(grammar.inner(piece)[0]))
     for network in grammar.networks(text):  # a network inside a group goes with its group
         add("network", network.start, network.end, network.key)
-    for match in _ESCAPED.finditer(text):
-        add("literal", match.start(), match.end(), _key(match.group()))
-    for match in re.finditer(r"\\[()\[\]]", text):
-        if not grammar.escaped(text, match.start()):
-            add("literal", match.start(), match.end(), "")
+    for start, end in grammar.escapes(text):
+        add("literal", start, end, _key(text[start:end]))
     for match in WILDCARD.finditer(text):
         add("wildcard", match.start(), match.end(), match.group().lower())
     for word in ("BREAK", "AND"):
@@ -169,8 +163,7 @@ def clamp_weights(text: str) -> tuple[str, list[str]]:
     for start, end, inner, raw in reversed(_weighted(text)):
         value = _number(raw)
         if value is None:
-            prefix = re.match(r"[+-]?(?:\d+\.?\d*|\.\d+)", raw)
-            value = _number(prefix.group()) if prefix else None
+            value = grammar.leading_number(raw)
             notes.append(f"weight {raw!r} of {inner!r} is not a number: " + (f"{value:g}" if value is not None
                                                                                  else "dropped"))
             if value is None:
@@ -191,7 +184,7 @@ def parseable(text: str) -> tuple[str, list[str]]:
         return text, []
     outside = grammar.depth_zero(text)
     fixed = "".join("," if ch == "|" and outside[i] else ch for i, ch in enumerate(text))
-    fixed = re.sub(r"(?<!\\)((?:\\\\)*)\\(?=\s|$)", r"\1", fixed)
+    fixed = grammar.without_lone_backslashes(fixed)
     return tidy(fixed), ["a bare '|' or '\\' (A1111 would ignore all prompt editing) became a comma"]
 
 
@@ -216,7 +209,7 @@ def tidy(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"\s*,(\s*,)+", ",", text)
     text = re.sub(r"\s+,", ",", text)
-    text = re.sub(r",(?=[^\s\d])", ", ", text)
+    text = re.sub(r",(?=\S)", ", ", text)
     return text.strip(" ,\n")
 
 
@@ -309,8 +302,8 @@ def _answer_terms(text: str, keep_keywords: bool) -> list[str]:
         if not keep_keywords:
             if _KEYWORD_TERM.fullmatch(term):
                 continue
-            pieces = [p for chunk in _MERGED_PARTS.split(term) for p in _split_keywords(chunk)]
-            out += [_DANGLING_WEIGHT.sub("", p).strip() for p in pieces if p.strip()]
+            pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk)]
+            out += [grammar.unweighted(p).strip() for p in pieces if p.strip()]
         else:
             out.append(term)
     return [t for t in out if t]
