@@ -485,8 +485,8 @@ def escapes(text: str) -> list[tuple[int, int]]:
 
 
 def without_lone_backslashes(text: str) -> str:
-    """A backslash before a space or the end escapes nothing the schedule grammar accepts: drop it."""
-    return re.sub(r"(?<!\\)((?:\\\\)*)\\(?=\s|$)", r"\1", text)
+    """A backslash before a line break or the end escapes nothing the schedule grammar accepts: drop it."""
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\(?=\n|$)", r"\1", text)
 
 
 def without_bad_weights(text: str) -> str:
