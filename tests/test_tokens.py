@@ -3,6 +3,9 @@ golden fixture (tests/data/a1111_golden.json)."""
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 
 from sdpa_ext.craft import tokens
@@ -75,3 +78,21 @@ def test_without_a_tokenizer_the_count_is_an_estimate(monkeypatch):
     monkeypatch.setattr(tokens, "_bundled", lambda: None)
     result = count_tokens("a cozy cabin, snowy forest")
     assert result.source == "estimate" and 4 <= result.count <= 10
+
+
+def test_inside_a1111_its_own_tokenize_line_makes_the_chunks(monkeypatch):
+    class Chunk:
+        def __init__(self, tokens: list[int]):
+            self.tokens = [49406, *tokens, *[49407] * (76 - len(tokens))]
+
+    class Clip:
+        id_end = 49407
+
+        def tokenize_line(self, text: str):
+            return ([Chunk([1] * 75), Chunk([2, 3])], 77) if "long" in text else ([Chunk([4])], 1)
+
+    monkeypatch.setitem(sys.modules, "modules.sd_hijack", types.SimpleNamespace(model_hijack=types.SimpleNamespace(
+        clip=Clip())))
+    result = count_tokens("[short:long:5]", lambda text: [1])
+    assert (result.count, result.limit, [c["tokens"] for c in result.chunks]) == (77, 150, [75, 2])
+    assert count_tokens("[short:long:5]").source == "clip-bpe"  # standalone, ours

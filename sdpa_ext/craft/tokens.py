@@ -13,10 +13,12 @@ from __future__ import annotations
 import html.entities
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from . import grammar
 
@@ -143,14 +145,34 @@ def chunks(text: str, encode: Encoder, comma: int) -> _Chunks:
     return packer
 
 
+def _host_clip() -> Any:
+    """A1111's loaded text encoder wrapper (sd_hijack_clip), whose tokenize_line its counter runs."""
+    hijack = getattr(sys.modules.get("modules.sd_hijack"), "model_hijack", None)
+    clip = getattr(hijack, "clip", None)
+    return clip if callable(getattr(clip, "tokenize_line", None)) else None
+
+
+def _host_chunks(clip: Any, text: str) -> _Chunks:
+    """The host's own chunks of a text (embeddings included): real tokens end at the first end token."""
+    lines, count = clip.tokenize_line(text)
+    packed = _Chunks(comma=-1, count=count)
+    for line in lines:
+        tokens = [*list(line.tokens)[1:-1], clip.id_end]
+        packed.done.append([(token, "") for token in tokens[:tokens.index(clip.id_end)]])
+    return packed
+
+
 def count_tokens(prompt: str, host: Encoder | None = None, *, positive: bool = True,
                  steps: int = grammar.STEPS) -> TokenCount:
     """The count, the limit and the chunks of a prompt, as the WebUI's counter shows them (`positive`:
-    the prompt box, whose `AND` parts are counted apart; the negative box counts its text whole)."""
+    the prompt box, whose `AND` parts are counted apart; the negative box counts its text whole). Inside
+    A1111 with a host tokenizer, its own tokenize_line makes the chunks."""
     encode, comma, source = encoder(host)
+    clip = _host_clip() if host is not None else None
     best: _Chunks | None = None
     for text in dict.fromkeys(grammar.texts(prompt, positive=positive, steps=steps)):
-        packed = chunks(grammar.without_bad_weights(text), encode, comma)  # A1111 raises on those
+        text = grammar.without_bad_weights(text)  # A1111 raises on those
+        packed = _host_chunks(clip, text) if clip is not None else chunks(text, encode, comma)
         if best is None or packed.count > best.count:
             best = packed
     assert best is not None
