@@ -1,11 +1,15 @@
 """Prompt-quality harness: plan every description and apply every refinement with the configured
-provider (the embedded model when nothing is configured), then print a table.
+provider (the embedded model when nothing is configured) and with a scripted bad model (answers that
+drift, drop the subject and set wrong settings), then print the tables.
 
-    python bench/quality.py [--env-file F] [--limit N] [--json OUT]
+    python bench/quality.py [--env-file F] [--set everyday|original] [--limit N] [--json OUT] [--no-bad-model]
 
-Columns: valid syntax (brackets, weights, LoRA tags), protected spans kept on refine, family style
-adherence (tag-ness for tag families, sentence-ness for Flux/SD3), subject words kept, within the
-token budget (SD1.5 75, other tag families 150, Flux/SD3 256), failures, mean latency and tokens.
+Plans: answered, subject kept (every labelled noun of the description in the prompt), invented (content
+words in neither the description nor our vocabulary), contradictions (terms of a conflict group opposite
+to the description), style (tags or sentences), valid syntax, settings in the family's ranges, within
+the token budget (SD1.5 75, other tag families 150, Flux/SD3 256), mean warm latency.
+Refines, by kind (chips, common forms, free-form): took effect, "no change" said, the user's syntax
+spans kept, settings in range, mean latency.
 """
 
 from __future__ import annotations
@@ -15,20 +19,28 @@ import json
 import re
 import statistics
 import sys
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.config import load_settings
-from sdpa_ext.craft.syntax import find_spans, problems, targets, words
-from sdpa_ext.errors import SdpaError
+from sdpa_ext.craft.checks import has_word, terms
+from sdpa_ext.craft.describe import describe, words_of
+from sdpa_ext.craft.families import families
+from sdpa_ext.craft.grammar import plain
+from sdpa_ext.craft.params import family_params
+from sdpa_ext.craft.syntax import find_spans, problems, targets
+from sdpa_ext.craft.vocab import clash, facets, known_words
+from sdpa_ext.errors import NoChange, SdpaError
 from sdpa_ext.types import HostContext, PromptVersion
 
 DATA = Path(__file__).with_name("quality_data.json")
 BUDGET = {"sd15": 75, "sdxl": 150, "pony": 150, "illustrious": 150, "flux": 256, "sd3": 256}
 EMBEDDINGS = ["easynegative"]
+_SHORT = {"a", "an", "the", "of", "and", "in", "on", "at", "by", "with", "it", "is", "its", "to", "for", "as", "from",
+          "under", "over", "into", "through", "this", "that", "scene", "lit", "captured", "your"}
 
 
 def tagness(prompt: str) -> bool:
@@ -39,101 +51,194 @@ def tagness(prompt: str) -> bool:
 
 
 def sentenceness(prompt: str) -> bool:
-    """A sentence prompt: ends like a sentence, reads as sentences of 8+ words, no attention weights."""
+    """A sentence prompt: ends like a sentence, reads as sentences of 6+ words, no attention weights."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", prompt.strip()) if s]
-    long_enough = statistics.mean(len(s.split()) for s in sentences) >= 8 if sentences else False
+    long_enough = statistics.mean(len(s.split()) for s in sentences) >= 6 if sentences else False
     return prompt.strip().endswith((".", "!")) and long_enough and not re.search(r"\(\S[^()]*:\s*[\d.]+\)", prompt)
 
 
-def _stem_in(word: str, text_words: set[str]) -> bool:
-    stem = word.lower().rstrip("s")
-    return any(w.startswith(stem[: max(4, len(stem) - 1)]) for w in text_words)
+def invented(prompt: str, description: str, family: str) -> list[str]:
+    """Content words of the prompt in neither the description nor the vocabulary data."""
+    fam = families()[family]
+    allowed = known_words() | set(re.findall(r"[a-z0-9]+", description.lower())) | set(words_of(" ".join(
+        [*fam.quality, *fam.prefix, fam.negative, "source_anime rating_safe 1girl 1boy solo no humans"])))
+    said = words_of(description)
+    found = [w for w in re.findall(r"[a-z0-9]+", plain(prompt).lower())
+             if len(w) > 2 and w not in _SHORT and w not in allowed and not any(has_word(w, {a}) for a in said)]
+    return sorted(set(found))
 
 
-def run(settings, limit: int | None) -> dict:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    assistant = Assistant(settings)
-    plans, refines = data["plans"][:limit], data["refines"][:limit]
-    rows = {"plan": [], "refine": []}
-    for item in plans:
-        start = time.monotonic()
+def contradictions(prompt: str, description: str) -> list[str]:
+    context = facets(description)
+    pieces = [c for s in re.split(r"(?<=[.!?])\s+", prompt) for c in re.split(r",\s*", s)] \
+        if prompt.rstrip().endswith(".") else terms(prompt)
+    return [p for p in pieces if p.strip() and clash(facets(p), context)]
+
+
+def settings_ok(version: PromptVersion) -> bool:
+    notes: list[str] = []
+    return family_params(families()[version.family], version.params, notes=notes) == version.params and not notes
+
+
+def style_ok(version: PromptVersion) -> bool:
+    return sentenceness(version.prompt) if families()[version.family].style == "sentences" else tagness(version.prompt)
+
+
+def run_plans(assistant: Assistant, items: list[dict]) -> list[dict]:
+    rows = []
+    for item in items:
         try:
             version = assistant.plan(item["description"], family=item["family"])
         except SdpaError as err:
-            rows["plan"].append({"ok": False, "error": str(err), "latency": time.monotonic() - start})
+            rows.append({"ok": False, "error": str(err), "description": item["description"]})
             continue
-        prompt_words = set(words(version.prompt))
-        style_ok = sentenceness(version.prompt) if item["family"] in ("flux", "sd3") else tagness(version.prompt)
-        rows["plan"].append({
-            "ok": True, "valid": not problems(version.prompt) and not problems(version.negative_prompt),
-            "style": style_ok,
-            "subject": sum(_stem_in(w, prompt_words) for w in item["subject"]) / len(item["subject"]),
+        said = set(words_of(version.prompt))
+        english = describe(item["description"]).english
+        rows.append({
+            "ok": True, "description": item["description"], "family": item["family"], "prompt": version.prompt,
+            "subject": sum(has_word(w, said) for w in item["subject"]) / len(item["subject"]) if english else 1.0,
+            "invented": invented(version.prompt, item["description"], item["family"]) if english else [],
+            "contradictions": contradictions(version.prompt, item["description"]),
+            "valid": not problems(version.prompt) and not problems(version.negative_prompt),
+            "style": style_ok(version), "settings": settings_ok(version),
             "budget": version.tokens["prompt"]["count"] <= BUDGET[item["family"]],
-            "latency": version.latency_s, "tokens": version.usage.input_tokens + version.usage.output_tokens
-            + version.usage.cache_read_tokens, "prompt": version.prompt,
-        })
-    ctx = HostContext(embeddings=EMBEDDINGS)
-    for item in refines:
-        current = PromptVersion(prompt=item["prompt"], negative_prompt=item["negative"], family=item["family"],
-                                params={"width": 832, "height": 1216})
-        spans = [s.text for s in find_spans(item["prompt"], EMBEDDINGS) if not targets(item["instruction"], s)[1]]
-        start = time.monotonic()
-        try:
-            version = assistant.refine(current, item["instruction"], ctx=ctx, family=item["family"])
-        except SdpaError as err:
-            rows["refine"].append({"ok": False, "error": str(err), "latency": time.monotonic() - start})
-            continue
-        effect = any(_stem_in(w, set(words(version.prompt + " " + version.negative_prompt))) for w in item["expect"])
-        if "absent" in item:
-            effect = all(a.lower() not in version.prompt.lower() for a in item["absent"])
-        if "params" in item:
-            effect = all(version.params.get(k) == v for k, v in item["params"].items())
-        kept = sum(s in version.prompt for s in spans) / len(spans) if spans else 1.0
-        rows["refine"].append({
-            "ok": True, "valid": not problems(version.prompt), "kept": kept, "effect": effect,
-            "style": sentenceness(version.prompt) if item["family"] in ("flux", "sd3") else tagness(version.prompt),
-            "budget": version.tokens["prompt"]["count"] <= BUDGET[item["family"]],
-            "latency": version.latency_s, "tokens": version.usage.input_tokens + version.usage.output_tokens
-            + version.usage.cache_read_tokens, "prompt": version.prompt,
+            "latency": version.latency_s, "warnings": version.warnings,
         })
     return rows
 
 
+def _effect(item: dict, version: PromptVersion) -> bool:
+    text = f"{version.prompt} {version.negative_prompt}".lower()
+    checks = []
+    if "expect" in item:
+        checks.append(any(e.lower() in text or has_word(e, set(words_of(text))) for e in item["expect"]))
+    if "absent" in item:
+        checks.append(all(a.lower() not in version.prompt.lower() for a in item["absent"]))
+    if isinstance(item.get("negative"), list):
+        checks.append(all(n in version.negative_prompt for n in item["negative"]))
+    if "params" in item:
+        checks.append(all(version.params.get(k) == v for k, v in item["params"].items()))
+    return all(checks)
+
+
+def run_refines(assistant: Assistant, items: list[dict], bases: dict) -> list[dict]:
+    ctx = HostContext(embeddings=EMBEDDINGS)
+    rows = []
+    for item in items:
+        base = bases.get(item.get("base", ""), item)
+        family = base["family"]
+        negative = base["negative"] if isinstance(base.get("negative"), str) else families()[family].negative
+        current = PromptVersion(prompt=base["prompt"], negative_prompt=negative, family=family,
+                                params=dict(families()[family].params))
+        spans = [s.text for s in find_spans(current.prompt, EMBEDDINGS) if not targets(item["instruction"], s)[1]]
+        row = {"kind": item.get("kind", "original"), "instruction": item["instruction"], "ok": False,
+               "nochange": False}
+        try:
+            version = assistant.refine(current, item["instruction"], ctx=ctx, family=family)
+        except NoChange as err:
+            rows.append({**row, "nochange": True, "error": str(err), "latency": 0.0})
+            continue
+        except SdpaError as err:
+            rows.append({**row, "error": str(err), "latency": 0.0})
+            continue
+        rows.append({**row, "ok": True, "prompt": version.prompt, "effect": _effect(item, version),
+                     "kept": sum(s in version.prompt for s in spans) / len(spans) if spans else 1.0,
+                     "valid": not problems(version.prompt), "settings": settings_ok(version),
+                     "latency": version.latency_s, "provider": version.provider, "warnings": version.warnings})
+    return rows
+
+
 def _pct(rows: list[dict], key: str) -> str:
-    done = [r for r in rows if r["ok"]]
     if not rows:
         return "-"
-    return f"{100 * sum(float(r[key]) for r in done) / len(rows):.0f}%"
+    return f"{100 * sum(float(r.get(key) or 0) for r in rows if r['ok']) / len(rows):.0f}%"
 
 
-def table(rows: dict, label: str) -> str:
-    lines = [f"| {label} | n | answered | valid syntax | spans kept | style | subject kept | took effect | "
-             "in token budget | mean latency | mean tokens |", "|---|" + "---|" * 10]
-    for kind in ("plan", "refine"):
-        items = rows[kind]
+def plan_table(rows: list[dict], label: str) -> str:
+    done = [r for r in rows if r["ok"]]
+    warm = [r["latency"] for r in done[1:]] or [r["latency"] for r in done]
+    cells = [label, str(len(rows)), f"{100 * len(done) / max(1, len(rows)):.0f}%", _pct(rows, "subject"),
+             str(sum(len(r["invented"]) for r in done)), str(sum(len(r["contradictions"]) for r in done)),
+             _pct(rows, "style"), _pct(rows, "valid"), _pct(rows, "settings"), _pct(rows, "budget"),
+             f"{statistics.mean(warm):.2f} s" if warm else "-"]
+    head = ("| plans | n | answered | subject kept | invented | contradictions | style | valid syntax | "
+            "settings in range | in token budget | mean warm latency |")
+    return "\n".join([head, "|---" * 11 + "|", "| " + " | ".join(cells) + " |"])
+
+
+def refine_table(rows: list[dict], label: str) -> str:
+    lines = ["| refines | kind | n | answered | took effect | said \"no change\" | spans kept | settings in range | "
+             "mean latency |", "|---" * 9 + "|"]
+    for kind in dict.fromkeys(r["kind"] for r in rows):
+        items = [r for r in rows if r["kind"] == kind]
         done = [r for r in items if r["ok"]]
         latency = f"{statistics.mean(r['latency'] for r in done):.2f} s" if done else "-"
-        tokens = f"{statistics.mean(r['tokens'] for r in done):.0f}" if done else "-"
-        plan = kind == "plan"
-        cells = [kind, str(len(items)), f"{100 * len(done) / max(1, len(items)):.0f}%", _pct(items, "valid"),
-                 "-" if plan else _pct(items, "kept"), _pct(items, "style"), _pct(items, "subject") if plan else "-",
-                 "-" if plan else _pct(items, "effect"), _pct(items, "budget"), latency, tokens]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join([label, kind, str(len(items)), f"{100 * len(done) / len(items):.0f}%",
+                                        _pct(items, "effect"), str(sum(r["nochange"] for r in items)),
+                                        _pct(items, "kept"), _pct(items, "settings"), latency]) + " |")
     return "\n".join(lines)
+
+
+BAD_PLAN = {"prompt": "beach scene at noon, sunset over the sea, summer, 10 years old girl, "
+                      "150 people are killed in a storm, masterpiece",
+            "negative_prompt": "blurry", "notes": "drifted",
+            "params": {"cfg_scale": 7, "width": 1536, "height": 1536, "steps": float("nan"),
+                       "sampler_name": "Super Sampler", "seed": 42}}
+BAD_REFINE = {"prompt": "something else entirely, beach at noon, (masterpiece:1.9)", "negative_prompt": "",
+              "notes": "drifted", "params": {"cfg_scale": 30, "width": 100, "height": 5000, "steps": -4}}
+
+
+def bad_answer(body: dict) -> str:
+    """The scripted bad model: a plan or a whole-prompt refine that drifts, whatever was asked."""
+    name = ((body.get("response_format") or {}).get("json_schema") or {}).get("name", "")
+    return json.dumps(BAD_REFINE if name.endswith("edit") else BAD_PLAN)
+
+
+@contextmanager
+def bad_model(data_dir: Path):
+    from tests.wire import OpenAIServer
+
+    empty = data_dir / "empty.env"
+    empty.write_text("", encoding="utf-8")
+    with OpenAIServer(answer=bad_answer) as server:
+        yield load_settings(environ={"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                     "OPENAI_API_KEY": "none", "SDPA_ANSWER_FORM": "full",
+                                     "SDPA_DATA_DIR": str(data_dir)}, env_file=empty)
+
+
+def _items(data: dict, which: str, limit: int | None) -> tuple[list[dict], list[dict]]:
+    if which == "original":
+        return data["plans"][:limit], data["refines"][:limit]
+    return data["everyday"][:limit], data["refinements"][:limit]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--env-file")
+    parser.add_argument("--set", default="everyday", choices=("everyday", "original"))
     parser.add_argument("--limit", type=int)
     parser.add_argument("--json", help="write every answer to this file")
+    parser.add_argument("--no-bad-model", action="store_true")
     args = parser.parse_args()
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    plans, refines = _items(data, args.set, args.limit)
+    results = {}
     settings = load_settings(env_file=args.env_file)
-    label = settings.planning.label
-    rows = run(settings, args.limit)
-    print(table(rows, label))
+    runs = [(settings.planning.label, settings)]
+    tmp = Path(__file__).with_name(".quality-tmp")
+    tmp.mkdir(exist_ok=True)
+    with bad_model(tmp) as bad:
+        if not args.no_bad_model:
+            runs.append(("scripted bad model", bad))
+        for label, chosen in runs:
+            assistant = Assistant(chosen)
+            results[label] = {"plan": run_plans(assistant, plans),
+                              "refine": run_refines(assistant, refines, data.get("bases", {}))}
+    for label, rows in results.items():
+        print(plan_table(rows["plan"], label), end="\n\n")
+        print(refine_table(rows["refine"], label), end="\n\n")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 
 

@@ -15,11 +15,17 @@ from pathlib import Path
 import pytest
 
 from sdpa_ext.config import RoleConfig
+from sdpa_ext.craft.describe import describe
+from sdpa_ext.craft.families import families
+from sdpa_ext.craft.vocab import clash, facets, vocab
 from sdpa_ext.providers.claude import ClaudeWire
 from sdpa_ext.providers.client import Client, stream_completion
 from sdpa_ext.providers.local import LocalClient, LocalRuntime, embedded_model
 from sdpa_ext.providers.openai import OpenAIWire
 from sdpa_ext.providers.types import ChatRequest, Completion, Message
+from sdpa_ext.types import PromptVersion
+
+from .support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}, "maxItems": 6}},
@@ -71,15 +77,66 @@ def test_plan_from_the_command_line_with_nothing_configured(tmp_path):
     env_file = tmp_path / "empty.env"
     env_file.write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY"))}
-    env.update(SDPA_ENV_FILE=str(env_file), PYTHONIOENCODING="utf-8")
-    result = subprocess.run([sys.executable, "-m", "sdpa_ext", "plan", "a cozy cabin in a snowy forest at dusk",
-                             "--json"], cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8",
-                            timeout=300)
+    env.update(SDPA_ENV_FILE=str(env_file), PYTHONIOENCODING="utf-8", OLLAMA_HOST=f"127.0.0.1:{free_port()}")
+    description = "a cozy cabin in a snowy forest at dusk"
+    result = subprocess.run([sys.executable, "-m", "sdpa_ext", "plan", description, "--json"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["provider"] == "local" and data["role"] == "planning"
-    assert data["prompt"].strip() and data["usage"]["output_tokens"] > 0
+    assert data["prompt"].startswith("cozy cabin, snowy forest, dusk, ") and data["usage"]["output_tokens"] > 0
+    assert not [t for t in data["prompt"].split(", ") if clash(facets(t), facets(description))]
     assert data["params"]["width"] > 0 and data["cost_usd"] == 0.0
+
+
+HELD_OUT = [  # not in the harness: everyday descriptions the vocabulary was not written for
+    ("sdxl", "a grandfather fixing a clock in his workshop", ["grandfather", "clock", "workshop"]),
+    ("sd15", "a frog sitting on a lily pad in the rain", ["frog", "pad", "rain"]),
+    ("flux", "a paper boat floating down a gutter after a storm", ["boat", "gutter", "storm"]),
+    ("illustrious", "a girl feeding pigeons in a park at noon", ["girl", "pigeons", "park", "noon"]),
+]
+
+
+@pytest.mark.parametrize(("family", "description", "nouns"), HELD_OUT)
+def test_embedded_plans_keep_the_users_words_and_add_only_vocabulary_that_fits(embedded, family, description,
+                                                                              nouns):
+    version = embedded.plan(description, family=family)
+    text = version.prompt.lower()
+    assert all(noun in text for noun in nouns), version.prompt
+    pieces = version.prompt.split(", ") if family != "flux" else version.prompt.split(". ")
+    assert not [p for p in pieces if clash(facets(p), facets(description))], version.prompt
+    if family != "flux":
+        own = set(describe(description).phrases)
+        extra = [t for t in pieces if t not in own and t not in families()[family].quality]
+        assert all(t in vocab().by_tag or t in ("1girl", "solo", "no humans") for t in extra), extra
+
+
+@pytest.mark.parametrize("chip", ["darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime",
+                                  "square"])
+def test_each_chip_does_what_it_says_with_the_embedded_model(embedded, chip):
+    current = PromptVersion("cozy cabin, snowy forest, dusk, soft blue twilight, bright daylight",
+                            params={"width": 832, "height": 1216}, family="sdxl")
+    version = embedded.refine(current, chip)
+    chip_data = vocab().chips[chip]
+    if chip == "square":
+        assert (version.params["width"], version.params["height"]) == (1024, 1024)
+        assert version.prompt == current.prompt
+        return
+    assert all(tag in version.prompt for tag in chip_data["add"])
+    new = set(version.prompt.split(", ")) - set(current.prompt.split(", "))
+    assert new <= set(chip_data["add"]), new  # nothing unrelated
+    assert "cozy cabin" in version.prompt and "snowy forest" in version.prompt
+    if chip == "darker":
+        assert "bright daylight" not in version.prompt  # it contradicts darker
+
+
+def test_a_free_form_refine_with_the_embedded_model_adds_only_vocabulary(embedded):
+    current = PromptVersion("cozy cabin, snowy forest, dusk", family="sdxl")
+    version = embedded.refine(current, "I want it to feel mysterious and quiet")
+    new = set(version.prompt.split(", ")) - set(current.prompt.split(", "))
+    assert new and all(t in vocab().by_tag or any(t in v.tags for g in vocab().groups.values() for v in g.values())
+                       for t in new), new
+    assert version.prompt.startswith("cozy cabin, snowy forest")
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from .edits import Applied
 from .families import Family
 from .params import family_params
 from .parse import parse_answer
-from .syntax import guard, repair
-from .vocab import facets
+from .syntax import find_spans, guard, repair
+from .vocab import facets, merge
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _subject_of(prompt: str, family: Family) -> str:
     """The current prompt's subject: its first plain term (tags) or first sentence."""
     if family.style == "sentences":
         return prompt.split(". ")[0]
-    plain = [t for t in terms(prompt) if not t.startswith(("score_", "source_", "rating_")) and "<" not in t]
+    plain = [t for t in terms(prompt) if not t.startswith(("score_", "source_", "rating_")) and not find_spans(t)]
     return plain[0] if plain else ""
 
 
@@ -132,7 +132,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
-    asked = facets(instruction)
+    asked = merge(facets(instruction), facets(current.prompt))  # what the instruction does not change stays
     prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
     prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(instruction)))
     prompt = _keep_current_subject(current.prompt, prompt, instruction, family, warnings)

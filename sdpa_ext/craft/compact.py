@@ -10,15 +10,21 @@ from the vocabulary and what to remove from the prompt's own terms the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..providers.types import ChatRequest, Message
+from .checks import stem
 from .describe import Description, people_in, words_of
 from .edits import Edit
 from .families import Family
 from .vocab import Entry, Facets, clash, entry_facets, facets, merge, vocab
 
-CHOICES = 6  # options offered per category
+CHOICES = 5  # options offered per category
+_FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "looks", "like", "feel", "feels", "more",
+           "less", "some", "with", "from", "want", "please", "its", "this", "that", "show", "give", "let", "put",
+           "set", "bit", "lot", "very", "much", "overall", "come", "kind", "sort", "than", "into", "around", "have"}
+_REMOVAL = re.compile(r"\b(?:remove|delete|drop|without|no|get rid of|take out|lose|instead of|replace)\b", re.I)
 PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
 # The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
@@ -142,11 +148,9 @@ def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -
     if "lighting" in by:
         color = f", with {by['color']}" if "color" in by else ""
         sentences.append(f"The scene is lit by {by['lighting']}{color}.")
-    shot = ", with ".join(by[c] for c in ("camera", "composition") if c in by)
-    if "mood" in by:
-        sentences.append(f"{by['mood'][:1].upper()}{by['mood'][1:]}" + (f", captured in {shot}." if shot else "."))
-    elif shot:
-        sentences.append(f"Captured in {shot}.")
+    look = [by[c] for c in ("mood", "camera", "composition") if c in by]
+    if look:
+        sentences.append(f"{look[0][:1].upper()}{look[0][1:]}" + "".join(f", {part}" for part in look[1:]) + ".")
     if "medium" in by or "detail" in by:
         medium = by.get("medium", "an image")
         detail = f", with {by['detail']}" if "detail" in by else ""
@@ -183,14 +187,27 @@ def refine_request(terms: list[str], instruction: str, additions: list[Entry]) -
                        temperature=0.2, max_tokens=120, seed=42)
 
 
+def _roots(text: str) -> set[str]:
+    """Content words and their plain forms (warmer -> warm, colours -> colour), without filler words."""
+    out = set()
+    for word in words_of(text):
+        if len(word) < 3 or word in _FILLER:
+            continue
+        out.add(stem(word))
+        for suffix, repl in (("ier", "y"), ("er", ""), ("est", ""), ("ish", "")):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                out.add(word[: -len(suffix)] + repl)
+    return out
+
+
 def refine_options(instruction: str, context: Facets) -> list[Entry]:
-    """Vocabulary entries an instruction asks for: its words in the entry's tag or keys."""
-    said = set(words_of(instruction))
+    """Vocabulary entries an instruction asks for: its words in the entry's tag, or among its keys."""
+    said = _roots(instruction)
     scored = []
     for index, entry in enumerate(vocab().by_tag.values()):
         if clash(entry_facets(entry), context):
             continue
-        hits = len(set(words_of(entry.tag)) & said) * 3 + len({w for k in entry.keys for w in (k, k + "s")} & said)
+        hits = len(_roots(entry.tag) & said) * 3 + len({stem(k) for k in entry.keys} & said)
         if hits:
             scored.append((-hits, index, entry))
     return [entry for *_, entry in sorted(scored, key=lambda item: item[:2])][:8]
@@ -215,8 +232,9 @@ def choice_edit(data: dict | None, options: list[Entry], current_terms: list[str
     for entry in dict.fromkeys([*spelled, *chosen]):
         edit.add.append(entry.tag)
         edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
+    named = bool(_REMOVAL.search(instruction))
     for term in (data or {}).get("remove", []):
-        if term in current_terms and (set(words_of(term)) & {w for w in said if len(w) >= 3}
+        if term in current_terms and ((named and set(words_of(term)) & {w for w in said if len(w) >= 3})
                                       or clash(facets(term), asked)):
             edit.remove.append(term)
     return edit
