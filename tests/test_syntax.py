@@ -183,3 +183,10 @@ def test_the_cases_issue_11_lists(original, answer, instruction, expected):
 def test_json_without_a_prompt_is_refused():
     result = guard("cabin, snow", '{"tags": ["cabin", "<lora:x:1>"]}', FREE_FORM)
     assert result.text == "cabin, snow" and "JSON" in result.repairs[0]
+
+
+@pytest.mark.parametrize("prompt", ["((" * 2000 + "x" + "))" * 2000, "[a|" * 1500 + "b" + "]" * 1500,
+                                    "{a|" * 1500 + "b" + "}" * 1500, ", ".join(f"(w{i}:1.2)" for i in range(800))])
+def test_pathological_prompts_are_guarded_without_failing(prompt):
+    result = guard(prompt, "y", FREE_FORM)
+    assert result.text and all(span.text in result.text for span in find_spans(prompt)[:50])

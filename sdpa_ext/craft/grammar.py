@@ -210,6 +210,13 @@ class Tree:
 
 
 def tree(text: str) -> Tree:
+    try:
+        return _tree(text)
+    except RecursionError:  # brackets nested hundreds deep: no parse (A1111's lark fails too)
+        return Tree(text, [Node("text", 0, len(text))], ok=False)
+
+
+def _tree(text: str) -> Tree:
     items: list[Node] = []
     index = 0
     while index < len(text):

@@ -58,12 +58,17 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
     spans: list[Span] = []
     taken: list[tuple[int, int]] = []
 
+    def free(start: int) -> bool:
+        return not any(s <= start < e for s, e in taken)
+
     def add(kind: str, start: int, end: int, key: str) -> None:
-        if not any(s <= start < e for s, e in taken):
+        if free(start):
             spans.append(Span(kind, text[start:end], key, start, end))
             taken.append((start, end))
 
     for start, end in sorted(grammar.brackets(text).pairs.items()):
+        if not free(start):  # inside a span already found
+            continue
         piece = text[start:end + 1]
         if piece[0] == "{":
             add("variant", start, end + 1, piece.lower())
@@ -138,14 +143,11 @@ def problems(text: str) -> list[str]:
 
 def _parses(text: str) -> bool:
     """A1111's schedule grammar takes every AND part (`{a|b}` variants are Dynamic Prompts', expanded before)."""
-    outside = grammar.depth_zero(text)
-    braces = [i for i, ch in enumerate(text) if ch == "|" and not outside[i]]
-    text = "".join("," if i in braces and _in_braces(text, i) else ch for i, ch in enumerate(text))
+    braces = [(s, e) for s, e in grammar.brackets(text).pairs.items() if text[s] == "{"]
+    if braces:
+        inside = {i for s, e in braces for i in range(s, e)}
+        text = "".join("," if ch == "|" and i in inside else ch for i, ch in enumerate(text))
     return all(grammar.tree(p.text).ok for p in grammar.parts(grammar.without_networks(text)))
-
-
-def _in_braces(text: str, index: int) -> bool:
-    return any(text[s] == "{" and s < index < e for s, e in grammar.brackets(text).pairs.items())
 
 
 def balance(text: str) -> tuple[str, list[str]]:
@@ -322,17 +324,18 @@ def _split_keywords(term: str) -> list[str]:
 def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str]) -> str:
     """Put the user's form back for each span the model rewrote, re-wrapped or wrapped in a new group."""
     forms = {s.text for s in spans}
+    new = [f for f in find_spans(term) if f.text not in forms]
     for span in spans:
         if span.kind in ("keyword", "embedding", "wildcard"):
             continue
-        for found in (f for f in find_spans(term) if f.text not in forms):
+        for found in new:
             same = found.key == span.key and (found.kind == span.kind or {found.kind, span.kind} <= {"group",
                                                                                                      "literal"})
             if same and found.text != span.text and not targets(instruction, span)[0]:
                 notes.append(f"restored {span.text} (the model wrote {found.text})")
                 return _user_form(term[:found.start] + span.text + term[found.end:], spans, instruction, notes)
-    for found in find_spans(term):  # a new group around a user's span: keep the span, drop the new brackets
-        if found.kind == "group" and found.text not in forms:
+    for found in new:  # a new group around a user's span: keep the span, drop the new brackets
+        if found.kind == "group":
             inside = [s for s in spans if s.kind != "keyword" and s.text in found.text]
             if inside:
                 bare = grammar.inner(found.text)[0].strip()
@@ -341,12 +344,12 @@ def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str])
     return term
 
 
-def _loose(term: str, span: Span) -> bool:
-    """The term is a group's or escaped text's words without the brackets."""
-    if span.kind not in ("group", "literal") or find_spans(term):
-        return False
-    bare = grammar.inner(span.text)[0].strip() if span.kind == "group" else grammar.plain(span.text).strip()
-    return bool(bare) and grammar.plain(term).strip().lower() == grammar.plain(bare).strip().lower()
+def _bare(span: Span) -> str:
+    """A group's or escaped text's words without the brackets, as plain text; empty for other spans."""
+    if span.kind not in ("group", "literal"):
+        return ""
+    bare = grammar.inner(span.text)[0] if span.kind == "group" else span.text
+    return grammar.plain(bare).strip().lower()
 
 
 def guard(original: str, answer: str, instruction: str, embeddings: list[str] | tuple[str, ...] = ()) -> Guarded:
@@ -386,13 +389,15 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     terms = kept
 
     missing: list[Span] = []
+    plain_terms = ["" if find_spans(t) else grammar.plain(t).strip().lower() for t in terms]  # syntax-free terms
     have = {span.text: sum(term.count(span.text) for term in terms) for span in spans}
     for span in spans:
         if have[span.text] > 0:
             have[span.text] -= 1
             continue
         mentioned, removal = targets(instruction, span)
-        loose = next((i for i, term in enumerate(terms) if _loose(term, span)), None)
+        bare = _bare(span)
+        loose = next((i for i, term in enumerate(plain_terms) if bare and term == bare), None)
         if mentioned and removal:
             if loose is None:
                 result.removed.append(span.text)
@@ -401,7 +406,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
                 n.key == span.key for term in terms for n in grammar.networks(term))):
             continue
         if loose is not None:
-            terms[loose] = span.text
+            terms[loose], plain_terms[loose] = span.text, ""
             result.repairs.append(f"restored {span.text} (the model dropped its brackets)")
         else:
             missing.append(span)
