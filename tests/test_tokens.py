@@ -96,3 +96,20 @@ def test_inside_a1111_its_own_tokenize_line_makes_the_chunks(monkeypatch):
     result = count_tokens("[short:long:5]", lambda text: [1])
     assert (result.count, result.limit, [c["tokens"] for c in result.chunks]) == (77, 150, [75, 2])
     assert count_tokens("[short:long:5]").source == "clip-bpe"  # standalone, ours
+
+
+def test_inside_forge_its_engine_counts_after_stripping_comments(monkeypatch):
+    class Engine:
+        id_end = 49407
+
+        def tokenize_line(self, text: str):
+            return [types.SimpleNamespace(tokens=[49406, *[5] * len(text.split()), *[49407] * 76])], len(text.split())
+
+    model = types.SimpleNamespace(text_processing_engine_l=Engine())
+    monkeypatch.setitem(sys.modules, "modules.sd_models", types.SimpleNamespace(
+        model_data=types.SimpleNamespace(sd_model=model)))
+    monkeypatch.setitem(sys.modules, "modules_forge", types.ModuleType("modules_forge"))
+    monkeypatch.setitem(sys.modules, "modules.processing_scripts.comments", types.SimpleNamespace(
+        strip_comments=lambda text: text.split("#")[0]))
+    result = count_tokens("one two three # a comment of five words", lambda text: [1])
+    assert (result.count, [c["tokens"] for c in result.chunks]) == (3, [3])

@@ -146,10 +146,20 @@ def chunks(text: str, encode: Encoder, comma: int) -> _Chunks:
 
 
 def _host_clip() -> Any:
-    """A1111's loaded text encoder wrapper (sd_hijack_clip), whose tokenize_line its counter runs."""
+    """The loaded text encoder wrapper whose tokenize_line the host's counter runs: A1111's sd_hijack_clip,
+    or Forge's text-processing engine (CLIP-L for SDXL, as Forge counts)."""
     hijack = getattr(sys.modules.get("modules.sd_hijack"), "model_hijack", None)
-    clip = getattr(hijack, "clip", None)
-    return clip if callable(getattr(clip, "tokenize_line", None)) else None
+    model = getattr(getattr(sys.modules.get("modules.sd_models"), "model_data", None), "sd_model", None)
+    candidates = [getattr(hijack, "clip", None)] + [getattr(model, name, None) for name in
+                                                    ("text_processing_engine_l", "text_processing_engine")]
+    return next((c for c in candidates if callable(getattr(c, "tokenize_line", None))), None)
+
+
+def _host_prompt(prompt: str) -> str:
+    """Forge's counter strips `#` comments first (A1111's does not)."""
+    comments = sys.modules.get("modules.processing_scripts.comments")
+    strip = getattr(comments, "strip_comments", None)
+    return strip(prompt).strip() if "modules_forge" in sys.modules and callable(strip) else prompt
 
 
 def _host_chunks(clip: Any, text: str) -> _Chunks:
@@ -166,9 +176,10 @@ def count_tokens(prompt: str, host: Encoder | None = None, *, positive: bool = T
                  steps: int = grammar.STEPS) -> TokenCount:
     """The count, the limit and the chunks of a prompt, as the WebUI's counter shows them (`positive`:
     the prompt box, whose `AND` parts are counted apart; the negative box counts its text whole). Inside
-    A1111 with a host tokenizer, its own tokenize_line makes the chunks."""
+    the WebUI (a host tokenizer given), the host's own tokenize_line makes the chunks when it is loaded."""
     encode, comma, source = encoder(host)
     clip = _host_clip() if host is not None else None
+    prompt = _host_prompt(prompt) if host is not None else prompt
     best: _Chunks | None = None
     for text in dict.fromkeys(grammar.texts(prompt, positive=positive, steps=steps)):
         text = grammar.without_bad_weights(text)  # A1111 raises on those
