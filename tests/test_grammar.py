@@ -3,6 +3,7 @@ written by tests/golden/make_a1111_golden.py)."""
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
@@ -10,7 +11,7 @@ import pytest
 
 from sdpa_ext.craft import grammar
 
-from .golden.agreement import entries
+from .golden.agreement import FIXTURE, entries
 
 ENTRIES = entries()
 
@@ -81,3 +82,17 @@ def test_the_hosts_parser_answers_inside_the_webui(monkeypatch):
     assert grammar.schedule("[a:b:5]") == [(20, "from the host")]
     assert [(s.text, s.weight) for s in grammar.attention("x")] == [("host", 1.5)]
     assert grammar.texts("a AND b") == ["from the host"]
+
+
+def test_random_syntax_soup_reads_as_a1111_reads_it():
+    soup = json.loads(FIXTURE.read_text(encoding="utf-8"))["soup"]
+    assert len(soup) >= 1000
+    wrong = []
+    for text, schedule, attention in soup:
+        try:
+            ours = [[s.text, s.weight] for s in grammar.attention(text)]
+        except ValueError:
+            ours = "ValueError"
+        if [list(step) for step in grammar.schedule(text)] != schedule or ours != attention:
+            wrong.append(text)
+    assert not wrong, wrong[:10]

@@ -108,3 +108,12 @@ def corpus(rng: random.Random) -> list[str]:
         picked = [rng.choice(FRAGMENTS) if rng.random() < 0.6 else _phrase(rng) for _ in range(rng.randint(2, 12))]
         prompts.append(rng.choice([", ", " ", ","]).join(picked))
     return list(dict.fromkeys(prompts))
+
+
+SOUP = ["a", "b", " ", ":", "|", "[", "]", "(", ")", "\\", "0.5", "1", "3", "-1", ".5", "1e1", "x y", "BREAK", "AND",
+        "\n", ",", "25", "1.2.3"]
+
+
+def soup(rng: random.Random, count: int) -> list[str]:
+    """Short random strings of syntax characters: where a parser of A1111's grammar goes wrong, if anywhere."""
+    return list(dict.fromkeys("".join(rng.choice(SOUP) for _ in range(rng.randint(1, 14))) for _ in range(count)))

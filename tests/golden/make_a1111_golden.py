@@ -32,7 +32,7 @@ from collections import defaultdict, namedtuple
 from functools import reduce
 from pathlib import Path
 
-from corpus import corpus  # tests/golden/corpus.py, beside this script
+from corpus import corpus, soup  # tests/golden/corpus.py, beside this script
 
 STEPS = 20
 OUT = Path(__file__).resolve().parents[1] / "data" / "a1111_golden.json"
@@ -164,6 +164,15 @@ def record(prompt: str, prompt_parser, scope: dict, clip) -> dict:
     return entry
 
 
+def _soup(text: str, prompt_parser) -> list:
+    """[text, schedule, attention of the text or the error's type]."""
+    try:
+        attention = prompt_parser.parse_prompt_attention(text)
+    except ValueError:
+        attention = "ValueError"
+    return [text, prompt_parser.get_learned_conditioning_prompt_schedules([text], STEPS)[0], attention]
+
+
 def main() -> None:
     root = _webui()
     prompt_parser, scope, clip = _a1111(root)
@@ -172,9 +181,10 @@ def main() -> None:
                          "sd_hijack_clip.py, sd_hijack.py, ui.py (update_token_counter); transformers "
                          f"CLIPTokenizer with ftfy; steps={STEPS}; comma backtrack 20; emphasis Original",
                "prompts": [record(p, prompt_parser, scope, clip) for p in prompts]}
+    fixture["soup"] = [_soup(text, prompt_parser) for text in soup(random.Random(12), 1500)]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixture, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"{len(prompts)} prompts -> {OUT}")
+    print(f"{len(prompts)} prompts, {len(fixture['soup'])} random strings -> {OUT}")
 
 
 if __name__ == "__main__":
