@@ -180,6 +180,12 @@ def test_the_cases_issue_11_lists(original, answer, instruction, expected):
     assert problems(result.text) == []
 
 
+def test_a_prompt_nested_as_json_is_unwrapped_by_repair_too():
+    text, notes = repair('{"prompt": "cabin, <lora:x:1>", "negative_prompt": ""}')
+    assert text == "cabin, <lora:x:1>" and "JSON" in notes[0]
+    assert repair('cabin, {red|blue} door, "quoted"') == ('cabin, {red|blue} door, "quoted"', [])
+
+
 def test_json_without_a_prompt_is_refused():
     result = guard("cabin, snow", '{"tags": ["cabin", "<lora:x:1>"]}', FREE_FORM)
     assert result.text == "cabin, snow" and "JSON" in result.repairs[0]

@@ -216,8 +216,13 @@ def tidy(text: str) -> str:
 
 
 def repair(text: str, allowed: dict[str, int] | None = None) -> tuple[str, list[str]]:
-    """Balance brackets, mend weights, make the text parse, drop duplicate LoRA tags (beyond `allowed`)."""
+    """Unwrap a prompt nested as JSON, balance brackets, mend weights, make the text parse, drop duplicate
+    LoRA tags (beyond `allowed`)."""
     notes: list[str] = []
+    unwrapped = _unwrap_json(text)
+    if unwrapped is not None and unwrapped != text:
+        text = unwrapped
+        notes.append("the prompt was a JSON object: its own prompt was used")
     for step in (balance, clamp_weights, parseable):
         text, found = step(text)
         notes += found
@@ -361,8 +366,8 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     spans = [s for s in find_spans(original, embeddings) if s.kind != "keyword"]
     keys = [n.key for n in grammar.networks(original)]
     written = {key: keys.count(key) for key in keys}
-    text, repairs = repair(unwrapped, written)
-    result = Guarded(text, repairs)
+    text, repairs = repair(answer if unwrapped == answer else unwrapped, written)
+    result = Guarded(text, ["the prompt was a JSON object: its own prompt was used"] * (unwrapped != answer) + repairs)
     asked_network = bool(re.search(r"<\w+:", instruction)) or (
         bool(re.search(r"\b(add|use|apply|include)\b", instruction, re.I))
         and bool(set(words(instruction)) & _NETWORK_WORDS))
