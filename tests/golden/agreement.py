@@ -1,10 +1,12 @@
 """How often a token counter agrees with A1111 on the golden fixture (token count, and chunk count).
 
-    python tests/golden/agreement.py            # this checkout's sdpa_ext.craft.tokens
+    python tests/golden/agreement.py            # this checkout's sdpa_ext.craft
+    python tests/golden/agreement.py /tmp/old   # /tmp/old/craft/{__init__,syntax,tokens}.py, an older version
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -60,18 +62,36 @@ def measure(count: Callable[[str], tuple[int, int]]) -> Agreement:
     return result
 
 
+def _craft(folder: str | None):
+    """(tokens, syntax) modules: this checkout's, or those of a `craft` package in `folder` (an older version,
+    e.g. from `git show REV:sdpa_ext/craft/tokens.py`)."""
+    if folder is None:
+        from sdpa_ext.craft import syntax, tokens
+
+        return tokens, syntax
+    sys.path.insert(0, folder)
+    return importlib.import_module("craft.tokens"), importlib.import_module("craft.syntax")
+
+
 def main() -> None:
+    """Token agreement with the fixture, then the mangling suite's count of guarded outputs A1111 reads
+    differently: `python tests/golden/agreement.py [FOLDER_WITH_AN_OLD_craft_PACKAGE]`."""
     sys.path.insert(0, str(FIXTURE.parents[2]))
-    from sdpa_ext.craft.tokens import count_tokens
+    tokens, syntax = _craft(sys.argv[1] if len(sys.argv) > 1 else None)
 
     def ours(prompt: str) -> tuple[int, int]:
-        result = count_tokens(prompt)
+        result = tokens.count_tokens(prompt)
         return result.count, len(result.chunks)
 
     agreement = measure(ours)
     print(agreement.line())
     for prompt, want, got in agreement.differences:
         print(f"  A1111 {want} ours {got}: {prompt[:100]!r}")
+    from tests.test_mangling import INSTRUCTION, MANGLES, PROMPTS, differences
+
+    cases = [(prompt, mangle(prompt)) for mangle in MANGLES.values() for prompt in PROMPTS]
+    wrong = sum(1 for prompt, answer in cases if differences(prompt, syntax.guard(prompt, answer, INSTRUCTION).text))
+    print(f"mangling suite: {wrong}/{len(cases)} guarded outputs read differently by A1111 on the user's spans")
 
 
 if __name__ == "__main__":
