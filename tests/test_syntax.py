@@ -196,3 +196,10 @@ def test_json_without_a_prompt_is_refused():
 def test_pathological_prompts_are_guarded_without_failing(prompt):
     result = guard(prompt, "y", FREE_FORM)
     assert result.text and all(span.text in result.text for span in find_spans(prompt)[:50])
+
+
+def test_asked_for_a_break_the_answer_keeps_its_own_without_empty_chunks():
+    answer = "BREAK, cabin, snow, BREAK, BREAK, forest, BREAK"
+    assert guard("cabin, snow, forest", answer, "split it with a BREAK before the forest").text == \
+        "cabin, snow, BREAK, forest"
+    assert guard("cabin, snow, BREAK, forest", "cabin, snow, forest", "remove the BREAK").text == "cabin, snow, forest"

@@ -375,7 +375,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
         if network.key not in keys and not asked_network:
             result.repairs.append(f"removed {text[network.start:network.end]} (not asked for)")
             text = tidy(text[:network.start] + text[network.end:])
-    asked = any(targets(instruction, s)[0] for s in find_spans(original) if s.kind == "keyword")
+    asked = "break" in words(instruction) or "AND" in instruction.split()  # the user asks about the structure
     structure = asked or len(grammar.keywords(original, "AND")) != len(grammar.parts(original)) - 1  # AND in ()
     terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, asked)]
     terms = [t[s:e].strip() for t in terms for s, e in grammar.terms(t)]
@@ -416,7 +416,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
         else:
             missing.append(span)
             result.repairs.append(f"restored {span.text} (the model dropped it)")
-    result.text = tidy(", ".join(terms)) if structure else _rebuild(original, terms, missing, spans)
+    result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans)
     if problems(result.text) and not problems(original):
         fixed, notes = repair(result.text, written)
         result.text, result.repairs = fixed, result.repairs + notes
@@ -429,6 +429,19 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
 def _layout(text: str) -> list[float]:
     """The AND parts' weights as A1111 reads them."""
     return [part.weight for part in grammar.parts(grammar.without_networks(text))]
+
+
+def _no_empty_chunks(terms: list[str]) -> str:
+    """The answer's own AND/BREAK layout, without a keyword at either end or twice in a row."""
+    kept: list[str] = []
+    for term in terms:
+        keyword = bool(_KEYWORD_TERM.fullmatch(term))
+        if keyword and (not kept or _KEYWORD_TERM.fullmatch(kept[-1])):
+            continue
+        kept.append(term)
+    while kept and _KEYWORD_TERM.fullmatch(kept[-1]):
+        kept.pop()
+    return tidy(", ".join(kept))
 
 
 def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[Span]) -> str:
