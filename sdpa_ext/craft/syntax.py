@@ -267,9 +267,9 @@ def targets(instruction: str, span: Span) -> tuple[bool, bool]:
 
 @dataclass
 class _Slot:
-    part: int
-    chunk: int
-    start: int  # the chunk's text in the original, without its edge commas and spaces
+    """One BREAK chunk of one AND part of the original: where its text is, and the terms poured into it."""
+
+    start: int  # without its edge commas and spaces
     end: int
     terms: list[str] = field(default_factory=list)
 
@@ -277,7 +277,7 @@ class _Slot:
 def _slots(original: str) -> list[_Slot]:
     """The original's chunks (between top-level BREAKs) inside its AND parts."""
     slots: list[_Slot] = []
-    for index, part in enumerate(grammar.parts(original)):
+    for part in grammar.parts(original):
         cuts = [part.start] + [k for k in grammar.keywords(original, "BREAK") if part.start <= k < part.end]
         ends = [*cuts[1:], part.end]
         for chunk, (start, end) in enumerate(zip(cuts, ends, strict=True)):
@@ -286,7 +286,7 @@ def _slots(original: str) -> list[_Slot]:
                 start += 1
             while end > start and original[end - 1] in " ,\n\t":
                 end -= 1
-            slots.append(_Slot(index, chunk, start, end))
+            slots.append(_Slot(start, end))
     return slots
 
 
@@ -365,34 +365,53 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
         return Guarded(original, ["kept your prompt: the answer's prompt was a JSON object without a prompt"])
     spans = [s for s in find_spans(original, embeddings) if s.kind != "keyword"]
     keys = [n.key for n in grammar.networks(original)]
-    written = {key: keys.count(key) for key in keys}
-    text, repairs = repair(answer if unwrapped == answer else unwrapped, written)
+    text, repairs = repair(unwrapped, {key: keys.count(key) for key in keys})
     result = Guarded(text, ["the prompt was a JSON object: its own prompt was used"] * (unwrapped != answer) + repairs)
-    asked_network = bool(re.search(r"<\w+:", instruction)) or (
-        bool(re.search(r"\b(add|use|apply|include)\b", instruction, re.I))
-        and bool(set(words(instruction)) & _NETWORK_WORDS))
-    for network in reversed(grammar.networks(text)):
-        if network.key not in keys and not asked_network:
-            result.repairs.append(f"removed {text[network.start:network.end]} (not asked for)")
-            text = tidy(text[:network.start] + text[network.end:])
+    text = _unasked_networks(text, set(keys), instruction, result)
     asked = "break" in words(instruction) or "AND" in instruction.split()  # the user asks about the structure
     structure = asked or len(grammar.keywords(original, "AND")) != len(grammar.parts(original)) - 1  # AND in ()
     terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, asked)]
-    terms = [t[s:e].strip() for t in terms for s, e in grammar.terms(t)]
+    terms = _no_copies([t[s:e].strip() for t in terms for s, e in grammar.terms(t)], spans, result)
+    missing = _put_back(terms, spans, instruction, result)
+    result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans)
+    if problems(result.text) and not problems(original):
+        fixed, notes = repair(result.text, {key: keys.count(key) for key in keys})
+        result.text, result.repairs = fixed, result.repairs + notes
+    if not asked and _layout(result.text) != _layout(original):
+        result.repairs.append("kept your prompt: the answer changed its AND parts in a way that cannot be undone")
+        result.text = original
+    return result
 
-    wanted: dict[str, int] = {}
-    for span in spans:
-        wanted[span.text] = wanted.get(span.text, 0) + 1
+
+def _unasked_networks(text: str, keys: set[str], instruction: str, result: Guarded) -> str:
+    """Extra networks the user did not write are dropped, unless the instruction asks to add one."""
+    if re.search(r"<\w+:", instruction) or (re.search(r"\b(add|use|apply|include)\b", instruction, re.I)
+                                            and set(words(instruction)) & _NETWORK_WORDS):
+        return text
+    for network in reversed(grammar.networks(text)):
+        if network.key not in keys:
+            result.repairs.append(f"removed {text[network.start:network.end]} (not asked for)")
+            text = tidy(text[:network.start] + text[network.end:])
+    return text
+
+
+def _no_copies(terms: list[str], spans: list[Span], result: Guarded) -> list[str]:
+    """Copies of the user's spans beyond what they wrote are dropped."""
+    wanted = {span.text: sum(1 for s in spans if s.text == span.text) for span in spans}
     kept: list[str] = []
-    for term in terms:  # copies of the user's spans beyond what they wrote are dropped
-        if term in wanted and wanted[term] <= 0:
-            result.repairs.append(f"removed a second copy of {term}")
-            continue
+    for term in terms:
         if term in wanted:
+            if wanted[term] <= 0:
+                result.repairs.append(f"removed a second copy of {term}")
+                continue
             wanted[term] -= 1
         kept.append(term)
-    terms = kept
+    return kept
 
+
+def _put_back(terms: list[str], spans: list[Span], instruction: str, result: Guarded) -> list[Span]:
+    """Re-wrap the user's spans the model unwrapped (in `terms`); return those it dropped, to be put back in
+    their chunks. A span the instruction names may go (removal) or change (anything but a network)."""
     missing: list[Span] = []
     plain_terms = ["" if find_spans(t) else grammar.plain(t).strip().lower() for t in terms]  # syntax-free terms
     have = {span.text: sum(term.count(span.text) for term in terms) for span in spans}
@@ -407,7 +426,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
             if loose is None:
                 result.removed.append(span.text)
             continue
-        if mentioned and (span.kind != "network" or any(  # what the instruction names, the model may rewrite
+        if mentioned and (span.kind != "network" or any(
                 n.key == span.key for term in terms for n in grammar.networks(term))):
             continue
         if loose is not None:
@@ -416,14 +435,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
         else:
             missing.append(span)
             result.repairs.append(f"restored {span.text} (the model dropped it)")
-    result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans)
-    if problems(result.text) and not problems(original):
-        fixed, notes = repair(result.text, written)
-        result.text, result.repairs = fixed, result.repairs + notes
-    if not asked and _layout(result.text) != _layout(original):
-        result.repairs.append("kept your prompt: the answer changed its AND parts in a way that cannot be undone")
-        result.text = original
-    return result
+    return missing
 
 
 def _layout(text: str) -> list[float]:
