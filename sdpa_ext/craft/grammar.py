@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -126,11 +127,6 @@ class Node:
     end: int
     children: list[list[Node]] = field(default_factory=list)  # group: 1-2 runs; edit: before?, after; alt: options
     number: str = ""  # an edit's step (as written)
-    has_before: bool = True  # an edit `[to:n]` has no `before`
-
-
-class _Reject(Exception):
-    """The schedule grammar does not derive this text."""
 
 
 def _prompt(text: str, index: int) -> tuple[list[Node], int]:
@@ -178,7 +174,7 @@ def _bracketed(text: str, index: int) -> Node | None:
         return None
     step = _step(text, end + 1)
     if step is not None:
-        return Node("edit", index, step[1], [[], first], step[0], has_before=False)
+        return Node("edit", index, step[1], [[], first], step[0])  # `[to:n]`: nothing before step n
     second, end2 = _prompt(text, end + 1)
     if end2 < len(text) and text[end2] == ":":
         step = _step(text, end2 + 1)
@@ -230,7 +226,7 @@ def _tree(text: str) -> Tree:
     return Tree(text, items, ok=True)
 
 
-def _walk(items: list[Node]):
+def _walk(items: list[Node]) -> Iterator[Node]:
     for node in items:
         yield node
         for run in node.children:
