@@ -139,7 +139,7 @@ class Assistant:
                      on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
         """A free-form instruction for the embedded model: it picks additions from our vocabulary and
         removals from the prompt's own terms."""
-        asked = facets(instruction)
+        asked = facets(instruction, entries=False)
         options = compact.refine_options(instruction, asked)
         if not options and not asked:
             raise NoChange(f"the embedded model does not know what {instruction!r} asks for; try a chip, "

@@ -21,6 +21,7 @@ from .families import Family
 from .vocab import Entry, Facets, clash, entry_facets, facets, merge, vocab
 
 CHOICES = 5  # options offered per category
+MAX_ADDED = 2  # what one free-form refine adds at most
 _FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "looks", "like", "feel", "feels", "more",
            "less", "some", "with", "from", "want", "please", "its", "this", "that", "show", "give", "let", "put",
            "set", "bit", "lot", "very", "much", "overall", "come", "kind", "sort", "than", "into", "around", "have"}
@@ -190,27 +191,36 @@ def refine_request(terms: list[str], instruction: str, additions: list[Entry]) -
 def _roots(text: str) -> set[str]:
     """Content words and their plain forms (warmer -> warm, colours -> colour), without filler words."""
     out = set()
-    for word in words_of(text):
+    for word in words_of(text.lower().replace("colour", "color").replace("grey", "gray")):
         if len(word) < 3 or word in _FILLER:
             continue
         out.add(stem(word))
-        for suffix, repl in (("ier", "y"), ("er", ""), ("est", ""), ("ish", "")):
+        for suffix, repl in (("ier", "y"), ("er", ""), ("est", ""), ("ish", ""), ("ing", "")):
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 out.add(word[: -len(suffix)] + repl)
     return out
 
 
 def refine_options(instruction: str, context: Facets) -> list[Entry]:
-    """Vocabulary entries an instruction asks for: its words in the entry's tag, or among its keys."""
+    """Vocabulary entries an instruction asks for, best first: its words in the entry's tag (or keys).
+    Only the best-matching tier is offered, one entry per category at most."""
     said = _roots(instruction)
     scored = []
     for index, entry in enumerate(vocab().by_tag.values()):
         if clash(entry_facets(entry), context):
             continue
-        hits = len(_roots(entry.tag) & said) * 3 + len({stem(k) for k in entry.keys} & said)
+        tag = [_roots(word) for word in words_of(entry.tag)]
+        matched = sum(bool(roots & said) for roots in tag)
+        hits = 3 * matched / max(1, len(tag)) + len({stem(k) for k in entry.keys} & said)
         if hits:
             scored.append((-hits, index, entry))
-    return [entry for *_, entry in sorted(scored, key=lambda item: item[:2])][:8]
+    scored.sort(key=lambda item: item[:2])
+    best = scored[0][0] if scored else 0
+    options: dict[str, Entry] = {}
+    for score, _, entry in scored:
+        if score <= best + 1:  # within one key of the best
+            options.setdefault(entry.category, entry)
+    return list(options.values())[:MAX_ADDED + 2]
 
 
 def choice_edit(data: dict | None, options: list[Entry], current_terms: list[str], instruction: str,
@@ -220,16 +230,17 @@ def choice_edit(data: dict | None, options: list[Entry], current_terms: list[str
     (night, rain, winter...) and options it spells out count even when the model missed them."""
     said = set(words_of(instruction))
     edit = Edit()
+    picked = {str(t).lower() for t in (data or {}).get("add", []) if isinstance(t, str)}
+    spelled = [e for e in options if set(words_of(e.tag)) <= said]
+    chosen = [e for e in options if e.tag.lower() in picked] or options[:1]
     for group, values in asked.items():
         value = vocab().groups[group][sorted(values)[0]]
         if value.tags:
             edit.set.append(value)
-            edit.add += list(value.tags)
-            edit.sentences.append(value.sentence)
-    picked = {str(t).lower() for t in (data or {}).get("add", []) if isinstance(t, str)}
-    spelled = [e for e in options if set(words_of(e.tag)) <= said]
-    chosen = [e for e in options if e.tag.lower() in picked] or options[:1]
-    for entry in dict.fromkeys([*spelled, *chosen]):
+            if not spelled and not chosen:
+                edit.add += list(value.tags)
+                edit.sentences.append(value.sentence)
+    for entry in list(dict.fromkeys([*spelled, *chosen]))[:MAX_ADDED]:
         edit.add.append(entry.tag)
         edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
     named = bool(_REMOVAL.search(instruction))

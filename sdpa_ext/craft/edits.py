@@ -114,8 +114,10 @@ def _size(x: str) -> tuple[int, int] | None:
 
 def _make(edit: Edit, x: str, *, loose: bool) -> bool:
     """`make it X`: a chip, a size, a conflict-group value, or (loose) the user's own words."""
-    x = " ".join(w for w in x.split() if w not in ARTICLES) if x.split()[0] in ARTICLES else x
-    x = re.sub(r"^(?:look|feel|seem)\s+(?:like\s+)?", "", x).strip()
+    x = re.sub(r"^(?:(?:look|feel|seem)\s+)?(?:like\s+)?(?:(?:at|in|on|during|under)\s+)?(?:(?:a|an|the)\s+)?", "",
+               x).strip()
+    if not x:
+        return False
     if x in _CHIP_WORDS:
         _chip(edit, _CHIP_WORDS[x])
         return True

@@ -81,13 +81,14 @@ def _entry_pattern() -> re.Pattern[str]:
     return phrase_pattern([tag for tag, entry in vocab().by_tag.items() if entry.facets])
 
 
-def facets(text: str) -> Facets:
-    """The conflict-group values a text says: its group words, and vocabulary entries it contains."""
+def facets(text: str, *, entries: bool = True) -> Facets:
+    """The conflict-group values a text says: its group words, and (unless `entries` is False) the
+    vocabulary entries it contains."""
     found: Facets = {}
     for value, pattern in _value_patterns():
         if pattern.search(text):
             found.setdefault(value.group, set()).add(value.name)
-    for match in _entry_pattern().finditer(text):
+    for match in _entry_pattern().finditer(text) if entries else ():
         entry = vocab().by_tag.get(match.group(0).lower())
         for group, name in entry.facets if entry else ():
             found.setdefault(group, set()).add(name)
