@@ -93,8 +93,9 @@ def test_inside_a1111_its_own_tokenize_line_makes_the_chunks(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "modules.sd_hijack", types.SimpleNamespace(model_hijack=types.SimpleNamespace(
         clip=Clip())))
-    result = count_tokens("[short:long:5]", lambda text: [1])
+    result = count_tokens("[short:long:5]", lambda text: [1] * len(text))
     assert (result.count, result.limit, [c["tokens"] for c in result.chunks]) == (77, 150, [75, 2])
+    assert result.chunks[0]["text"] == "long"  # the words, from our chunk of the same place
     assert count_tokens("[short:long:5]").source == "clip-bpe"  # standalone, ours
 
 

@@ -162,13 +162,16 @@ def _host_prompt(prompt: str) -> str:
     return strip(prompt).strip() if "modules_forge" in sys.modules and callable(strip) else prompt
 
 
-def _host_chunks(clip: Any, text: str) -> _Chunks:
-    """The host's own chunks of a text (embeddings included): real tokens end at the first end token."""
+def _host_chunks(clip: Any, text: str, ours: _Chunks) -> _Chunks:
+    """The host's own chunks of a text (embeddings included; real tokens end at the first end token), with
+    the words of our chunk of the same place."""
     lines, count = clip.tokenize_line(text)
     packed = _Chunks(comma=-1, count=count)
-    for line in lines:
+    for index, line in enumerate(lines):
         tokens = [*list(line.tokens)[1:-1], clip.id_end]
-        packed.done.append([(token, "") for token in tokens[:tokens.index(clip.id_end)]])
+        words = [t for _, t in ours.done[index]] if index < len(ours.done) else []
+        packed.done.append([(token, words[i] if i < len(words) else "")
+                            for i, token in enumerate(tokens[:tokens.index(clip.id_end)])])
     return packed
 
 
@@ -183,7 +186,9 @@ def count_tokens(prompt: str, host: Encoder | None = None, *, positive: bool = T
     best: _Chunks | None = None
     for text in dict.fromkeys(grammar.texts(prompt, positive=positive, steps=steps)):
         text = grammar.without_bad_weights(text)  # A1111 raises on those
-        packed = _host_chunks(clip, text) if clip is not None else chunks(text, encode, comma)
+        packed = chunks(text, encode, comma)
+        if clip is not None:
+            packed = _host_chunks(clip, text, packed)
         if best is None or packed.count > best.count:
             best = packed
     assert best is not None
