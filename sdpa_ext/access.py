@@ -13,6 +13,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from secrets import compare_digest
@@ -23,8 +24,9 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 MAX_BODY_BYTES = 1_000_000  # the page's event payloads are a few KB
 MAX_DEPTH = 32  # JSON nesting the page's payloads never come near
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Gradio routes our page never needs that take files or URLs from a caller.
-_REFUSED_PATHS = ("/upload", "/proxy=")
+# Gradio routes our page never needs that take files or URLs from a caller; `/file=` naming a URL (an open
+# redirect before Gradio 6.20, CVE-2026-59806).
+_REFUSED_PATHS = re.compile(r"/upload|/proxy=|/file=\s*(https?:|//|\\\\)", re.IGNORECASE)
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -172,7 +174,7 @@ class Guard:
             status, message = 403, f"cross-origin request refused: {reason}"
         elif self.access.auth and not self.access.authenticate(headers.get("authorization", "")):
             status, message = 401, "authentication required"
-        elif any(part in path for part in _REFUSED_PATHS):
+        elif _REFUSED_PATHS.search(path):
             status, message = 404, "not served"
         if status:
             await self._refuse(scope, receive, send, status, message)

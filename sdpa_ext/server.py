@@ -35,13 +35,13 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
             import gradio as gr
 
             from .ui.blocks import STYLE_PATH, build_standalone
-            from .ui.compat import page_css
+            from .ui.compat import mount_options
         except ImportError as err:
             print(f"Serving the API only: the UI needs Gradio ({err}); run `python install.py --standalone`.",
                   file=sys.stderr)
         else:
             css = STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else ""
-            app = gr.mount_gradio_app(app, build_standalone(service), path="/", **page_css(css, mounting=True))
+            app = gr.mount_gradio_app(app, build_standalone(service), path="/", **mount_options(css))
     return Guard(app, access)
 
 

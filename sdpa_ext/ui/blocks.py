@@ -478,7 +478,7 @@ def build_standalone(service: Service) -> Any:
     """The standalone app (`python -m sdpa_ext serve`): the workspace with copy buttons (a gr.Blocks)."""
     _gradio()
     css = (STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else "")
-    with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css, mounting=False)) as app:
+    with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css)) as app:
         gr.Markdown("## SD Prompt Assistant")
         for load, outputs in build_workspace(lambda: service, standalone=True):
             app.load(load, None, outputs)

@@ -19,9 +19,17 @@ def copy_button() -> dict:
     return {"buttons": ["copy"]} if gradio_major() >= 6 else {"show_copy_button": True}
 
 
-def page_css(css: str, *, mounting: bool) -> dict:
-    """The page's CSS: a Blocks argument until Gradio 5; from 6 an argument of mounting (launch)."""
-    return {"css": css} if (gradio_major() >= 6) == mounting else {}
+def page_css(css: str) -> dict:
+    """The page's CSS as a Blocks argument (until Gradio 5; from 6 it is given when mounting)."""
+    return {"css": css} if gradio_major() < 6 else {}
+
+
+def mount_options(css: str) -> dict:
+    """Options for mounting the standalone page. Gradio 6: the CSS, and no server-side rendering, run
+    history or MCP server (CVE-2026-134825 needs SSR and run history; the page needs none of them)."""
+    if gradio_major() < 6:
+        return {}
+    return {"css": css, "ssr_mode": False, "run_history": False, "mcp_server": False}
 
 
 def choices_of(component) -> list[str]:
