@@ -250,6 +250,19 @@ class Guard:
         await send({"type": "http.response.body", "body": body})
 
 
+def rebinding_safe(host: str, extra: Iterable[str] = ()) -> bool:
+    """Whether a `Host` header cannot come from DNS rebinding: a loopback name, an IP address, or a name
+    the operator listed (rebinding needs a name the attacker controls)."""
+    name = host_name(host)
+    if name in LOOPBACK_NAMES or name in {host_name(h) for item in extra for h in item.split(",") if h.strip()}:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def may_change_keys(user: str, client_host: str, server_authenticates: bool) -> bool:
     """Keys may be written by a logged-in user, through a server that authenticates every request, or
     from this machine (loopback)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import asdict
 from secrets import compare_digest
@@ -22,7 +23,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
-from .access import cross_origin
+from .access import cross_origin, rebinding_safe
 from .errors import Cancelled, ConfigError, ProviderError
 from .history import HistoryError
 from .secrets import scrub
@@ -95,8 +96,17 @@ def basic_auth(credentials: dict[str, str]):
 
 def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
                 user: Callable[[Any], str] | None = None):
-    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth)."""
-    router = APIRouter(dependencies=dependencies or [])
+    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth). A request whose Host is
+    a name that is not loopback or listed in SDPA_ALLOWED_HOSTS is refused (DNS rebinding)."""
+    allowed = [os.environ.get("SDPA_ALLOWED_HOSTS", "")]
+
+    def known_host(request: Request) -> None:
+        host = request.headers.get("host", "")
+        if not rebinding_safe(host, allowed):
+            raise HTTPException(status_code=421, detail=f"Host {host!r} is not served here (SDPA_ALLOWED_HOSTS "
+                                "adds names)")
+
+    router = APIRouter(dependencies=[*(dependencies or []), Depends(known_host)])
 
     def error(status: int, field: str | None, message: str) -> JSONResponse:
         detail: Any = [{"loc": ["body", field], "msg": message, "type": "value_error"}] if field else message

@@ -33,7 +33,7 @@ def client(make_settings, wire):
     service = Service(settings)
     app = FastAPI()
     app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
-    return TestClient(app)
+    return TestClient(app, base_url="http://127.0.0.1:7860")
 
 
 def test_plan_then_refine_with_diff(client, wire):
@@ -104,7 +104,7 @@ def test_api_auth_protects_the_routes(make_settings):
     app = FastAPI()
     app.include_router(make_router(lambda: service, [basic_auth({"alice": "s3cret"})],
                                    user=lambda request: request.state.sdpa_user), prefix="/sdpa/v1")
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://127.0.0.1:7860")
     assert client.get("/sdpa/v1/config").status_code == 401
     wrong = base64.b64encode(b"alice:nope").decode()
     assert client.get("/sdpa/v1/config", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
@@ -158,10 +158,11 @@ def test_posts_take_json_only(client, wire, content_type):
 @pytest.mark.parametrize(("headers", "allowed"), [
     ({"Origin": "http://evil.example"}, False),
     ({"Origin": "null"}, False),
-    ({"Origin": "http://testserver:8001"}, False),
+    ({"Origin": "http://127.0.0.1:8001"}, False),
+    ({"Origin": "http://localhost:7860"}, False),
     ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, False),
     ({"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}, False),
-    ({"Origin": "http://testserver"}, True),
+    ({"Origin": "http://127.0.0.1:7860"}, True),
     ({"Sec-Fetch-Site": "same-origin"}, True),
     ({}, True),  # not a browser: curl, scripts
 ])
@@ -171,3 +172,19 @@ def test_a_browser_may_post_only_from_the_servers_own_origin(client, wire, heade
     if not allowed:
         assert response.status_code == 403 and "cross-origin" in response.text
         assert wire.requests == []
+
+
+@pytest.mark.parametrize(("host", "allowed"), [
+    ("evil.example", False), ("evil.example:7860", False), ("127.0.0.1.nip.io:7860", False),
+    ("127.0.0.1:7860", True), ("localhost:7860", True), ("[::1]:7860", True), ("192.168.1.20:7860", True),
+    ("studio.lan:7860", True),  # listed in SDPA_ALLOWED_HOSTS
+])
+def test_a_dns_rebound_name_is_refused_inside_the_webui_too(make_settings, monkeypatch, host, allowed):
+    """The WebUI's own app answers any Host; our routes answer loopback names, IP addresses and listed names."""
+    monkeypatch.setenv("SDPA_ALLOWED_HOSTS", "studio.lan")
+    service = Service(make_settings())
+    app = FastAPI()
+    app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+    response = TestClient(app, base_url="http://127.0.0.1:7860").get("/sdpa/v1/history", headers={"Host": host})
+    assert (response.status_code == 200) is allowed, (host, response.status_code)
+    assert allowed or response.status_code == 421

@@ -283,7 +283,7 @@ def test_a_partly_echoed_key_never_reaches_the_user(make_settings):
                                          "OPENAI_API_KEY": key}))
         app = FastAPI()
         app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
-        response = TestClient(app).post("/sdpa/v1/plan", json={"description": "a cabin"})
+        response = TestClient(app, base_url="http://127.0.0.1").post("/sdpa/v1/plan", json={"description": "a cabin"})
     assert response.status_code == 502 and "401" in response.text
     assert key[:19] not in response.text and key[3:11] not in response.text
 
@@ -301,7 +301,7 @@ def test_a_model_answer_over_the_input_limit_is_refused(make_settings):
                                          "OPENAI_API_KEY": OPENAI_KEY, "SDPA_STREAM": "false"}))
         app = FastAPI()
         app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
-        response = TestClient(app).post("/sdpa/v1/plan", json={"description": "a cabin"})
+        response = TestClient(app, base_url="http://127.0.0.1").post("/sdpa/v1/plan", json={"description": "a cabin"})
     assert response.status_code == 502 and "the limit is 10,000" in response.json()["detail"], response.text
     assert service.history.search() == []  # nothing that a refine could not take was kept
 
