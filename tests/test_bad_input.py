@@ -52,7 +52,8 @@ def test_refine_inputs_have_limits_naming_the_field(make_settings, field, value)
     with OpenAIServer(api_key=OPENAI_KEY) as server:
         current = PromptVersion(prompt=value if field == "prompt" else "cabin")
         with pytest.raises(ConfigError, match=f"^{field}: "):
-            _assistant(make_settings, server).refine(current, value if field == "instruction" else "darker")
+            instruction = value if field == "instruction" else "give the scene a moodier feeling"
+            _assistant(make_settings, server).refine(current, instruction)
         assert server.requests == []
 
 

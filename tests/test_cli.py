@@ -56,8 +56,8 @@ def test_plan_json_has_the_documented_shape(run_cli, provider):
 def test_refine_json_uses_the_execution_role(run_cli):
     server, env = server_and_env("ollama", answer=REFINED)
     with server:
-        result = run_cli("refine", "--prompt", "cozy cabin, snowy forest", "--negative", "blurry", "I want the mood of a quiet night under the moon",
-                         "--json", env=env)
+        result = run_cli("refine", "--prompt", "cozy cabin, snowy forest", "--negative", "blurry",
+                         "I want the mood of a quiet night under the moon", "--json", env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["role"] == "execution" and data["prompt"] == "cozy cabin, snowy forest, night, moonlight"

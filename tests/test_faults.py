@@ -408,10 +408,10 @@ def test_refine_under_a_fault(make_settings, session, connects, provider, fault)
         start = time.monotonic()
         try:
             if fault.succeeds:
-                version = assistant.refine(current, "make it darker")
+                version = assistant.refine(current, "give the scene a moodier feeling")
             else:
                 with pytest.raises(ProviderError) as caught:
-                    assistant.refine(current, "make it darker")
+                    assistant.refine(current, "give the scene a moodier feeling")
         finally:
             elapsed = time.monotonic() - start
             if fault.memory:
@@ -448,7 +448,7 @@ def test_refine_with_bytes_that_are_not_utf8(make_settings, session, provider):
     with make_server(provider, REFINED) as server:
         server.script(CHAT_PATH[provider], Stream(raw))
         env = {"LLM_PROVIDER": provider, "SDPA_TIMEOUT": str(TIMEOUT), **provider_env(provider, server.url)}
-        version = Assistant(make_settings(env)).refine(current, "make it darker")
+        version = Assistant(make_settings(env)).refine(current, "give the scene a moodier feeling")
         assert server.count(CHAT_PATH[provider]) == 1
     assert "caf\ufffd\ufffd at night" in version.prompt
     assert "(warm light:1.2)" in version.prompt
@@ -472,7 +472,7 @@ def test_cancel_ends_a_stalled_stream_at_once(make_settings, session, provider):
 
         start = time.monotonic()
         with pytest.raises(Cancelled):
-            assistant.refine(current, "make it darker", on_delta=on_delta, cancel=cancel)
+            assistant.refine(current, "give the scene a moodier feeling", on_delta=on_delta, cancel=cancel)
         elapsed = time.monotonic() - start
         assert server.count(CHAT_PATH[provider]) == 1
     assert elapsed < 1.0, f"{elapsed:.2f}s"
@@ -486,7 +486,7 @@ def test_a_failed_refine_leaves_untrimmed_fields_as_they_were(make_settings):
         server.script(CHAT_PATH["ollama"], Error(401, "unauthorized"))
         with pytest.raises(ProviderError):
             Assistant(make_settings({"LLM_PROVIDER": "ollama", **provider_env("ollama", server.url)})).refine(
-                current, "make it darker")
+                current, "give the scene a moodier feeling")
     assert asdict(current) == before
 
 

@@ -83,12 +83,12 @@ def test_plan_and_refine_return_the_answer_in_the_documented_shape(make_settings
         assert version.usage.input_tokens > 0 and version.usage.output_tokens > 0
         assert version.ttft_s is not None and 0 <= version.ttft_s <= version.latency_s
         server.answer = REFINED
-        refined = assistant.refine(version, "make it darker")
+        refined = assistant.refine(version, "give the scene a moodier feeling")
         assert refined.prompt == "cozy cabin, snowy forest, night, moonlight"
         assert refined.params == version.params  # unchanged settings carried over
         assert refined.role == "execution" and refined.parent == version.id
         sent = json.dumps([r.json for r in server.requests if CHAT_PATH[provider] in r.path])
-        assert "make it darker" in sent and "a cozy cabin in a snowy forest at dusk" in sent
+        assert "give the scene a moodier feeling" in sent and "a cozy cabin in a snowy forest at dusk" in sent
         assert_no_keys(*(r.path + json.dumps(r.query) for r in server.requests))
 
 
@@ -96,8 +96,8 @@ def test_claude_headers_cached_system_block_and_cache_usage(make_settings):
     server, env = server_and_env("claude", answer=ANSWER)
     with server:
         assistant = Assistant(make_settings(env))
-        first = assistant.plan("a fox")
-        second = assistant.plan("a fox")
+        first = assistant.plan("a cozy cabin")
+        second = assistant.plan("a cozy cabin")
         request = server.requests[-1]
         assert request.headers["x-api-key"] == CLAUDE_KEY
         assert request.headers["anthropic-version"] == "2023-06-01"
@@ -112,7 +112,7 @@ def test_claude_headers_cached_system_block_and_cache_usage(make_settings):
 def test_gemini_key_in_header_schema_and_system_instruction(make_settings):
     server, env = server_and_env("gemini", answer=ANSWER)
     with server:
-        Assistant(make_settings(env)).plan("a fox")
+        Assistant(make_settings(env)).plan("a cozy cabin")
         request = server.requests[-1]
         assert request.headers["x-goog-api-key"] == GEMINI_KEY
         assert "key" not in request.query and request.query["alt"] == "sse"
@@ -131,7 +131,7 @@ def test_gemini_safety_blocks_are_clear_errors(make_settings, action, expected):
     with server:
         server.script(":streamGenerateContent", action)
         with pytest.raises(ProviderError, match=re.escape(expected)) as err:
-            Assistant(make_settings(env)).plan("a fox")
+            Assistant(make_settings(env)).plan("a cozy cabin")
         assert "rephrase" in str(err.value)
 
 
@@ -147,12 +147,12 @@ def test_gemini_non_streaming_call(make_settings):
 def test_ollama_format_schema_options_and_unknown_model(make_settings):
     server, env = server_and_env("ollama", answer=ANSWER)
     with server:
-        Assistant(make_settings(env)).plan("a fox")
+        Assistant(make_settings(env)).plan("a cozy cabin")
         body = server.requests[-1].json
         assert body["format"]["type"] == "object" and body["stream"] is True
         assert body["options"]["num_ctx"] >= 4096
         with pytest.raises(ProviderError) as err:
-            Assistant(make_settings({**env, "OLLAMA_MODEL": "nope:1b"})).plan("a fox")
+            Assistant(make_settings({**env, "OLLAMA_MODEL": "nope:1b"})).plan("a cozy cabin")
         assert err.value.status == 404 and "ollama pull nope:1b" in str(err.value)
 
 
@@ -162,7 +162,7 @@ def test_mid_stream_error_ends_the_call_with_its_message(make_settings, provider
     with server:
         server.script(CHAT_PATH[provider], MidStreamError('{"prompt": "cab', "model crashed"))
         with pytest.raises(ProviderError) as err:
-            Assistant(make_settings(env)).plan("a fox")
+            Assistant(make_settings(env)).plan("a cozy cabin")
         assert "model crashed" in str(err.value) or "overloaded" in str(err.value)
         assert server.count(CHAT_PATH[provider]) == 1  # text had streamed: never retried
 
@@ -172,11 +172,11 @@ def test_openai_json_schema_rejected_falls_back_and_is_remembered(make_settings,
     server, env = server_and_env("openai", answer=ANSWER, reject_json_schema=True, json_schema_status=status)
     with server:
         assistant = Assistant(make_settings(env))
-        version = assistant.plan("a fox")
+        version = assistant.plan("a cozy cabin")
         assert version.prompt.startswith("cozy cabin")
         formats = [r.json.get("response_format", {}).get("type") for r in server.requests]
         assert formats == ["json_schema", "json_object"]
-        assistant.plan("a fox")
+        assistant.plan("a cozy cabin")
         assert server.requests[-1].json["response_format"]["type"] == "json_object"  # remembered
 
 
@@ -184,7 +184,7 @@ def test_openai_without_structured_output_uses_plain_text(make_settings):
     server, env = server_and_env("openai", answer="Here you go: " + ANSWER, reject_json_schema=True,
                                  reject_json_object=True)
     with server:
-        version = Assistant(make_settings(env)).plan("a fox")
+        version = Assistant(make_settings(env)).plan("a cozy cabin")
         assert version.prompt.startswith("cozy cabin")
         last = server.requests[-1].json
         assert "response_format" not in last and "JSON schema" in last["messages"][0]["content"]
@@ -199,7 +199,7 @@ def test_404_model_names_what_the_provider_offers(make_settings, provider):
     model_var = {"claude": "CLAUDE_MODEL", "gemini": "GEMINI_MODEL", "openai": "OPENAI_MODEL"}[provider]
     with server:
         with pytest.raises(ProviderError) as err:
-            Assistant(make_settings({**env, model_var: "retired-model-1"})).plan("a fox")
+            Assistant(make_settings({**env, model_var: "retired-model-1"})).plan("a cozy cabin")
         assert err.value.status == 404
         assert "this provider offers:" in str(err.value)
 
@@ -208,7 +208,7 @@ def test_404_model_names_what_the_provider_offers(make_settings, provider):
 
 
 def _plan(make_settings, env, **extra):
-    return Assistant(make_settings({**env, **extra})).plan("a fox")
+    return Assistant(make_settings({**env, **extra})).plan("a cozy cabin")
 
 
 def test_429_with_retry_after_is_honoured(make_settings):
@@ -332,7 +332,7 @@ def test_dual_mode_sends_plan_to_planning_and_refine_to_execution(make_settings)
                                   "ANTHROPIC_BASE_URL": planning.url, "OLLAMA_HOST": execution.url})
         assistant = Assistant(settings)
         version = assistant.plan("a cabin")
-        refined = assistant.refine(version, "darker")
+        refined = assistant.refine(version, "give the scene a moodier feeling")
         assert (version.provider, refined.provider) == ("claude", "ollama")
         assert planning.count("/v1/messages") == 1 and execution.count("/api/chat") == 1
 
@@ -354,5 +354,5 @@ def test_a_refine_never_gets_the_history(make_settings):
     server, env = server_and_env("openai", answer=REFINED)
     with server:
         current = PromptVersion(prompt="cabin, snow", negative_prompt="blurry", source="an old description")
-        Assistant(make_settings(env)).refine(current, "darker")
+        Assistant(make_settings(env)).refine(current, "give the scene a moodier feeling")
         assert "an old description" not in json.dumps(server.requests[-1].json)

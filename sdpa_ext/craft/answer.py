@@ -132,10 +132,12 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
-    asked = merge(facets(instruction), facets(current.prompt))  # what the instruction does not change stays
     prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
-    prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(instruction)))
     prompt = _keep_current_subject(current.prompt, prompt, instruction, family, warnings)
+    old = set(terms(current.prompt))
+    kept = ", ".join(t for t in terms(prompt) if t in old)  # what the answer kept holds, unless asked otherwise
+    context = merge(facets(instruction), facets(kept))
+    prompt = drop_contradictions(prompt, context, family, warnings, keep=set(words_of(f"{instruction} {kept}")))
     params = family_params(family, current.params, data.get("params"), notes=warnings)
     return _guarded(Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings), family, current,
                     instruction, embeddings, completion)
