@@ -4,6 +4,7 @@ written by tests/golden/make_a1111_golden.py)."""
 from __future__ import annotations
 
 import json
+import random
 import sys
 import types
 
@@ -12,6 +13,7 @@ import pytest
 from sdpa_ext.craft import grammar
 
 from .golden.agreement import FIXTURE, entries
+from .golden.corpus import corpus, soup
 
 ENTRIES = entries()
 
@@ -96,3 +98,9 @@ def test_random_syntax_soup_reads_as_a1111_reads_it():
         if [list(step) for step in grammar.schedule(text)] != schedule or ours != attention:
             wrong.append(text)
     assert not wrong, wrong[:10]
+
+
+def test_the_fixture_is_the_corpus_the_script_writes():
+    fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert [e["prompt"] for e in fixture["prompts"]] == corpus(random.Random(11))
+    assert [s[0] for s in fixture["soup"]] == soup(random.Random(12), 1500)
