@@ -29,7 +29,7 @@ from sdpa_ext.config import load_settings
 from sdpa_ext.craft.checks import has_word, terms
 from sdpa_ext.craft.describe import describe, words_of
 from sdpa_ext.craft.families import families
-from sdpa_ext.craft.grammar import plain
+from sdpa_ext.craft.grammar import attention, plain
 from sdpa_ext.craft.params import family_params
 from sdpa_ext.craft.syntax import find_spans, problems, targets
 from sdpa_ext.craft.vocab import clash, facets, known_words
@@ -54,7 +54,8 @@ def sentenceness(prompt: str) -> bool:
     """A sentence prompt: ends like a sentence, reads as sentences of 6+ words, no attention weights."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", prompt.strip()) if s]
     long_enough = statistics.mean(len(s.split()) for s in sentences) >= 6 if sentences else False
-    return prompt.strip().endswith((".", "!")) and long_enough and not re.search(r"\(\S[^()]*:\s*[\d.]+\)", prompt)
+    weighted = any(segment.weight not in (1.0, -1) for segment in attention(prompt))
+    return prompt.strip().endswith((".", "!")) and long_enough and not weighted
 
 
 def invented(prompt: str, description: str, family: str) -> list[str]:

@@ -53,7 +53,7 @@ def with_tokens(version: PromptVersion, ctx: HostContext | None = None) -> Promp
     """Attach the CLIP token counts and 75-token chunks of both fields."""
     host = ctx.count_tokens if ctx is not None else None
     version.tokens = {"prompt": asdict(count_tokens(version.prompt, host)),
-                      "negative": asdict(count_tokens(version.negative_prompt, host))}
+                      "negative": asdict(count_tokens(version.negative_prompt, host, positive=False))}
     return version
 
 

@@ -236,3 +236,15 @@ def test_the_live_answer_shows_the_prompt_forming_never_raw_json():
     shown = [live.feed(piece) for piece in ['{"pro', 'mpt": "a', ' cabin\\u00e9', '", "negative_prompt": "x"}']]
     assert shown[0] == "" or shown[0] is None
     assert "{" not in "".join(s for s in shown if s) and live.shown == "a cabiné\nNegative: x"
+
+
+@pytest.mark.parametrize(("instruction", "expected"), [
+    ("more snow", "<lora:detail:0.8>, (masterpiece:1.2), cabin, BREAK, (snow:1.1)"),
+    ("change snow to rain", "<lora:detail:0.8>, (masterpiece:1.2), cabin, BREAK, rain"),
+    ("remove the snow", "<lora:detail:0.8>, (masterpiece:1.2), cabin"),  # no BREAK left around nothing
+])
+def test_an_edit_stays_in_its_break_chunk(make_settings, instruction, expected):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server).refine(
+            PromptVersion("<lora:detail:0.8>, (masterpiece:1.2), cabin, BREAK, snow", family="sdxl"), instruction)
+    assert version.prompt == expected

@@ -20,7 +20,7 @@ from .edits import Applied
 from .families import Family
 from .params import family_params
 from .parse import parse_answer
-from .syntax import find_spans, guard, repair
+from .syntax import find_spans, guard, no_new_edges, repair
 from .vocab import facets, merge
 
 
@@ -165,6 +165,8 @@ def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction
             raise ProviderError("edit", "the edit would leave the prompt empty", hint="your prompt is unchanged")
         raise _no_prompt(completion)
     fields.prompt, fields.negative = result.text, negative_result.text
+    if completion is None:  # an edit asked to empty a chunk: no BREAK left around nothing
+        fields.prompt = no_new_edges(fields.prompt, current.prompt)
     return fields
 
 

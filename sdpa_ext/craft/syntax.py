@@ -373,7 +373,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, asked)]
     terms = _no_copies([t[s:e].strip() for t in terms for s, e in grammar.terms(t)], spans, result)
     missing = _put_back(terms, spans, instruction, result)
-    result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans)
+    result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans, text)
     if problems(result.text) and not problems(original):
         fixed, notes = repair(result.text, {key: keys.count(key) for key in keys})
         result.text, result.repairs = fixed, result.repairs + notes
@@ -456,12 +456,19 @@ def _no_empty_chunks(terms: list[str]) -> str:
     return tidy(", ".join(kept))
 
 
-def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[Span]) -> str:
+def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[Span], answer: str = "") -> str:
     """The answer's terms poured into the original's AND parts and BREAK chunks: a term the user wrote (or that
-    holds one of their spans) goes back to its chunk, a new one follows the term before it."""
+    holds one of their spans) goes back to its chunk; a new one stays in the answer's own chunk when the answer
+    has the original's layout, else it follows the term before it."""
     slots = _slots(original)
     if not slots:
         return tidy(", ".join(terms))
+    theirs: dict[str, list[int]] = {}
+    answer_slots = _slots(answer) if answer else []
+    if len(answer_slots) == len(slots):
+        for index, slot in enumerate(answer_slots):
+            for start, end in grammar.terms(answer[slot.start:slot.end]):
+                theirs.setdefault(answer[slot.start + start:slot.start + end].strip(), []).append(index)
 
     def slot_of(position: int) -> _Slot:
         return next((s for s in slots if s.start <= position <= s.end), slots[-1])
@@ -477,7 +484,7 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
             homes.append(owners[term].pop(0))
             continue
         inside = next((s for s in spans if s.text in term), None)
-        homes.append(slot_of(inside.start) if inside else None)
+        homes.append(slot_of(inside.start) if inside else slots[theirs[term].pop(0)] if theirs.get(term) else None)
     first = next((h for h in homes if h is not None), next(s for s in slots if s.end > s.start) if any(
         s.end > s.start for s in slots) else slots[0])
     current = first
@@ -513,6 +520,25 @@ def _split_across(term: str, spans: list[Span], slot_of) -> list[str]:
             if cut <= at:
                 return [term[:cut].strip(), *_split_across(term[cut:].strip(), spans, slot_of)]
     return [term]
+
+
+def no_new_edges(text: str, original: str) -> str:
+    """No BREAK at an end of the prompt, or twice in a row, where the user had none: the empty chunk an
+    edit leaves when it removes all a chunk held."""
+    def edges(value: str) -> tuple[bool, bool, bool]:
+        stripped = value.strip(" ,\n")
+        return (stripped.startswith("BREAK"), stripped.endswith("BREAK"),
+                re.search(r"\bBREAK\s*,?\s*BREAK\b", value) is not None)
+
+    had = edges(original)
+    now = edges(text)
+    if now[0] and not had[0]:
+        text = re.sub(r"^[\s,]*BREAK\b[\s,]*", "", text)
+    if now[1] and not had[1]:
+        text = re.sub(r"[\s,]*\bBREAK[\s,]*$", "", text)
+    if now[2] and not had[2]:
+        text = re.sub(r"\bBREAK(\s*,?\s*BREAK\b)+", "BREAK", text)
+    return text
 
 
 def _clean_edges(text: str) -> str:
