@@ -229,19 +229,24 @@ def _save_keys_fn(service: Service):
 
 
 def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
+    import gradio as gr
+    from gradio.helpers import special_args
+
     service = Service(make_settings(), load=make_settings)
     save = _save_keys_fn(service)
+    request = gr.Request(username="someone")
+    assert special_args(save, ["a", "b", "c"], request=request)[0][0] is request  # Gradio hands it the request
     lan = SimpleNamespace(username=None, client=SimpleNamespace(host="192.168.1.50"))
-    refused = save("sk-attacker-0000000000000000", "", "", request=lan)
+    refused = save(lan, "sk-attacker-0000000000000000", "", "")
     assert "only from this machine" in refused[0]
     assert keyfile.read_keys(service.settings.data_dir) == {}
-    save("sk-mine-from-loopback-00000000", "", "", request=SimpleNamespace(username=None,
-                                                                         client=SimpleNamespace(host="127.0.0.1")))
+    save(SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1")), "sk-mine-from-loopback-00000000",
+         "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-mine-from-loopback-00000000"
-    save("sk-logged-in-user-000000000000", "", "", request=SimpleNamespace(username="alice", client=lan.client))
+    save(SimpleNamespace(username="alice", client=lan.client), "sk-logged-in-user-000000000000", "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-logged-in-user-000000000000"
     service.server_authenticates = True  # serve with SDPA_SERVE_AUTH: every request that got here logged in
-    save("sk-through-auth-00000000000000", "", "", request=lan)
+    save(lan, "sk-through-auth-00000000000000", "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
 
 

@@ -419,7 +419,7 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
                 rows.append((role, settings.role(role).label, secrets.scrub(str(err)), [], False))
         return render.check_table(rows)
 
-    def do_save_keys(*values: str, request: gr.Request = None) -> list:
+    def do_save_keys(request: gr.Request, *values: str) -> list:  # Gradio injects `request` only before *values
         from ..access import may_change_keys
 
         data_dir = service().settings.data_dir
