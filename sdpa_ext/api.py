@@ -109,8 +109,9 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
     router = APIRouter(dependencies=[*(dependencies or []), Depends(known_host)])
 
     def error(status: int, field: str | None, message: str) -> JSONResponse:
+        message = scrub(message)
         detail: Any = [{"loc": ["body", field], "msg": message, "type": "value_error"}] if field else message
-        return JSONResponse({"detail": detail, "error": scrub(message)}, status_code=status)
+        return JSONResponse({"detail": detail, "error": message}, status_code=status)
 
     async def body_of(request: Request) -> Any:
         """The JSON body of a POST from a client or the server's own page (not another site's)."""
