@@ -140,7 +140,7 @@ class Assistant:
         """A free-form instruction for the embedded model: it picks additions from our vocabulary and
         removals from the prompt's own terms."""
         asked = facets(instruction, entries=False)
-        options = compact.refine_options(instruction, asked)
+        options = compact.refine_options(instruction, asked, current.prompt)
         if not options and not asked:
             raise NoChange(f"the embedded model does not know what {instruction!r} asks for; try a chip, "
                            "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")

@@ -22,6 +22,7 @@ from .vocab import Entry, Facets, clash, entry_facets, facets, merge, vocab
 
 CHOICES = 5  # options offered per category
 MAX_ADDED = 2  # what one free-form refine adds at most
+FIXED = ("composition", "detail")  # the best entry, without asking the model (fewer tokens to write)
 _FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "looks", "like", "feel", "feels", "more",
            "less", "some", "with", "from", "want", "please", "its", "this", "that", "show", "give", "let", "put",
            "set", "bit", "lot", "very", "much", "overall", "come", "kind", "sort", "than", "into", "around", "have"}
@@ -38,6 +39,7 @@ class Plan:
     """What a compact plan offers the model, and what it falls back on."""
 
     options: dict[str, list[Entry]]
+    fixed: list[Entry]  # categories not worth a model's tokens: their best entry
 
     def schema(self) -> dict:
         return {"type": "object",
@@ -51,7 +53,7 @@ class Plan:
         for name, entries in self.options.items():
             said = str((data or {}).get(name, "")).strip().lower()
             picks.append(next((e for e in entries if e.tag.lower() == said), entries[0]))
-        return picks
+        return [*picks, *self.fixed]
 
 
 def _score(entry: Entry, said: set[str]) -> int:
@@ -81,15 +83,18 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     exclude = {p.lower() for p in desc.phrases}
     categories = SENTENCE_CATEGORIES if family.style == "sentences" else PLAN_CATEGORIES
     options: dict[str, list[Entry]] = {}
+    fixed: list[Entry] = []
     for category in categories:
         if category == "medium" and ("medium" in context or style):
             continue
         found = candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()), exclude=exclude)
         if category == "material":  # a texture only for what the description has
             found = [e for e in found if _score(e, said) >= 2]
-        if found:
+        if found and category in FIXED:
+            fixed.append(found[0])
+        elif found:
             options[category] = found
-    return Plan(options)
+    return Plan(options, fixed)
 
 
 def plan_request(desc: Description, plan: Plan) -> ChatRequest:
@@ -201,13 +206,14 @@ def _roots(text: str) -> set[str]:
     return out
 
 
-def refine_options(instruction: str, context: Facets) -> list[Entry]:
+def refine_options(instruction: str, context: Facets, prompt: str = "") -> list[Entry]:
     """Vocabulary entries an instruction asks for, best first: its words in the entry's tag (or keys).
-    Only the best-matching tier is offered, one entry per category at most."""
+    Only the best-matching tier is offered, one entry per category at most, none the prompt has."""
     said = _roots(instruction)
+    have = prompt.lower()
     scored = []
     for index, entry in enumerate(vocab().by_tag.values()):
-        if clash(entry_facets(entry), context):
+        if clash(entry_facets(entry), context) or entry.tag in have:
             continue
         tag = [_roots(word) for word in words_of(entry.tag)]
         matched = sum(bool(roots & said) for roots in tag)
