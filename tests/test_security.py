@@ -569,3 +569,29 @@ def test_hostile_model_ids_in_the_provider_check_stay_text(browser, app):
     assert BAD_MODEL in page.locator("#sdpa_tab_check_result").inner_text()
     assert_no_keys(page.content())
     page.close()
+
+
+def test_every_handler_of_the_page_gets_the_request(make_settings):
+    """Gradio hands `gr.Request` (the user, the client address) only to a parameter before `*values`; a
+    handler that missed it would file a logged-in user's versions under no user, or refuse every key."""
+    import inspect
+
+    import gradio as gr
+    from gradio.helpers import special_args
+
+    from sdpa_ext.ui.blocks import build_standalone
+
+    blocks = build_standalone(Service(make_settings()))
+    fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns
+    checked = set()
+    for block_fn in fns:
+        fn = block_fn.fn
+        if fn is None or "request" not in inspect.signature(fn).parameters:
+            continue
+        request = gr.Request(username="someone")
+        count = len([p for p in inspect.signature(fn).parameters.values() if p.name != "request"
+                     and p.kind is not inspect.Parameter.VAR_POSITIONAL]) + 2
+        args = special_args(fn, [""] * count, request=request)[0]
+        assert request in args, fn.__name__
+        checked.add(fn.__name__)
+    assert {"plan", "refine", "undo", "redo", "do_save_keys", "do_restore"} <= checked

@@ -154,8 +154,8 @@ class Panel:
 
         yield from self._stream(call, session, apply, username(request))
 
-    def refine(self, instruction: str, family: str, apply: bool, state: Any, prompt: str, negative: str, *values,
-               request: gr.Request = None) -> Iterator[tuple]:
+    def refine(self, request: gr.Request, instruction: str, family: str, apply: bool, state: Any, prompt: str,
+               negative: str, *values) -> Iterator[tuple]:  # Gradio injects `request` only before *values
         session = _session(state)
         current = PromptVersion(prompt=prompt or "", negative_prompt=negative or "", kind="edit",
                                 params={name: value for name, value in zip(self.fields.params, values, strict=False)
