@@ -60,6 +60,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def is_wildcard(host: str) -> bool:
     return host_name(host) in ("0.0.0.0", "::", "")
 
@@ -71,6 +79,7 @@ class Access:
     hosts: frozenset[str] = LOOPBACK_NAMES
     users: dict[str, str] = field(default_factory=dict, repr=False)
     token: str = field(default="", repr=False)
+    any_address: bool = False  # bound to every interface: clients may also use any of its IP addresses
 
     @classmethod
     def for_serve(cls, bind: str, extra_hosts: Iterable[str] = (), auth: str = "") -> Access:
@@ -89,7 +98,13 @@ class Access:
                 users[user] = password
             else:
                 token = part
-        return cls(frozenset(hosts), users, token)
+        return cls(frozenset(hosts), users, token, any_address=is_wildcard(bind))
+
+    def allows_host(self, host: str) -> bool:
+        """A `Host` header this server answers: an allowed name, or an IP address when bound to all of them
+        (an address cannot be DNS-rebound)."""
+        name = host_name(host)
+        return name in self.hosts or (self.any_address and _is_address(name))
 
     @property
     def auth(self) -> bool:
@@ -168,7 +183,7 @@ class Guard:
         path = scope.get("path", "")
         host = headers.get("host", "")
         status, message = 0, ""
-        if host_name(host) not in self.access.hosts:
+        if not self.access.allows_host(host):
             status, message = 421, f"Host {host_name(host)!r} is not served here (SDPA_ALLOWED_HOSTS adds names)"
         elif reason := cross_origin(method, headers, host):
             status, message = 403, f"cross-origin request refused: {reason}"
@@ -254,13 +269,8 @@ def rebinding_safe(host: str, extra: Iterable[str] = ()) -> bool:
     """Whether a `Host` header cannot come from DNS rebinding: a loopback name, an IP address, or a name
     the operator listed (rebinding needs a name the attacker controls)."""
     name = host_name(host)
-    if name in LOOPBACK_NAMES or name in {host_name(h) for item in extra for h in item.split(",") if h.strip()}:
-        return True
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
+    listed = {host_name(h) for item in extra for h in item.split(",") if h.strip()}
+    return name in LOOPBACK_NAMES or name in listed or _is_address(name)
 
 
 def may_change_keys(user: str, client_host: str, server_authenticates: bool) -> bool:

@@ -197,6 +197,9 @@ def test_binding_beyond_loopback_needs_auth(tmp_path):
 
     access = access_for("0.0.0.0", {"SDPA_SERVE_AUTH": TOKEN, "SDPA_ALLOWED_HOSTS": "pa.lan, Studio.Lan:8000"})
     assert access.auth and {"pa.lan", "studio.lan", "localhost"} <= access.hosts and "0.0.0.0" not in access.hosts
+    assert access.allows_host("192.168.1.7:8000") and access.allows_host("[fe80::1]:8000")  # its addresses
+    assert access.allows_host("Studio.lan:8000") and not access.allows_host("evil.example:8000")
+    assert not access_for("127.0.0.1", {}).allows_host("192.168.1.7:8000")  # loopback only: loopback names
     assert access_for("192.168.1.20", {"SDPA_SERVE_AUTH": "bob:pw"}).hosts >= {"192.168.1.20", "127.0.0.1"}
 
 
