@@ -42,8 +42,7 @@ BAD_MODEL = "<img src=x onerror=\"window.sdpaPwned=1\" id=sdpa-injected>"
 # -- servers ---------------------------------------------------------------------------------------------
 
 
-def start_serve(folder: Path, env_text: str, extra_env: dict[str, str] | None = None,
-                host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
+def start_serve(folder: Path, env_text: str, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """`python -m sdpa_ext serve` (the command users run) with these settings; waits for any HTTP answer."""
     env_file = folder / "app.env"
     env_file.write_text(env_text, encoding="utf-8")
@@ -51,9 +50,9 @@ def start_serve(folder: Path, env_text: str, extra_env: dict[str, str] | None = 
     env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(folder / "data"), GRADIO_ANALYTICS_ENABLED="False",
                OLLAMA_HOST=f"127.0.0.1:{free_port()}", **(extra_env or {}))
     port = free_port()
-    log = open(folder / "serve.log", "w", encoding="utf-8")  # noqa: SIM115  (closed with the process)
-    process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--host", host, "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(folder / "serve.log", "w", encoding="utf-8") as log:  # the server keeps its own copy
+        process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         if process.poll() is not None:
