@@ -161,9 +161,9 @@ def plan_table(rows: list[dict], label: str) -> str:
     cells = [label, str(len(rows)), f"{100 * len(done) / max(1, len(rows)):.0f}%", _pct(rows, "subject"),
              str(sum(len(r["invented"]) for r in done)), str(sum(len(r["contradictions"]) for r in done)),
              _pct(rows, "style"), _pct(rows, "valid"), _pct(rows, "settings"), _pct(rows, "budget"),
-             f"{statistics.mean(warm):.2f} s" if warm else "-"]
+             f"{statistics.median(warm):.2f} / {statistics.mean(warm):.2f} s" if warm else "-"]
     head = ("| plans | n | answered | subject kept | invented | contradictions | style | valid syntax | "
-            "settings in range | in token budget | mean warm latency |")
+            "settings in range | in token budget | warm latency (median / mean) |")
     return "\n".join([head, "|---" * 11 + "|", "| " + " | ".join(cells) + " |"])
 
 
