@@ -96,17 +96,21 @@ def basic_auth(credentials: dict[str, str]):
 
 def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
                 user: Callable[[Any], str] | None = None):
-    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth). A request whose Host is
-    a name that is not loopback or listed in SDPA_ALLOWED_HOSTS is refused (DNS rebinding)."""
+    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth). Refused on every route,
+    inside the WebUI too: a Host that is a name neither loopback nor listed in SDPA_ALLOWED_HOSTS (DNS
+    rebinding), and a browser request from another origin (whatever CORS the host allows)."""
     allowed = [os.environ.get("SDPA_ALLOWED_HOSTS", "")]
 
-    def known_host(request: Request) -> None:
+    def same_site(request: Request) -> None:
         host = request.headers.get("host", "")
         if not rebinding_safe(host, allowed):
             raise HTTPException(status_code=421, detail=f"Host {host!r} is not served here (SDPA_ALLOWED_HOSTS "
                                 "adds names)")
+        reason = cross_origin(request.method, request.headers, host)
+        if reason:
+            raise HTTPException(status_code=403, detail=f"cross-origin request refused: {reason}")
 
-    router = APIRouter(dependencies=[*(dependencies or []), Depends(known_host)])
+    router = APIRouter(dependencies=[*(dependencies or []), Depends(same_site)])
 
     def error(status: int, field: str | None, message: str) -> JSONResponse:
         message = scrub(message)
@@ -114,10 +118,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         return JSONResponse({"detail": detail, "error": message}, status_code=status)
 
     async def body_of(request: Request) -> Any:
-        """The JSON body of a POST from a client or the server's own page (not another site's)."""
-        reason = cross_origin(request.method, request.headers, request.headers.get("host", ""))
-        if reason:
-            raise InputError("body", f"cross-origin request refused: {reason}", status=403)
+        """The JSON body of a POST (the router's dependency has refused other sites already)."""
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
             raise InputError("body", "send JSON (Content-Type: application/json)", status=415)

@@ -188,3 +188,13 @@ def test_a_dns_rebound_name_is_refused_inside_the_webui_too(make_settings, monke
     response = TestClient(app, base_url="http://127.0.0.1:7860").get("/sdpa/v1/history", headers={"Host": host})
     assert (response.status_code == 200) is allowed, (host, response.status_code)
     assert allowed or response.status_code == 421
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"},
+                                     {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}])
+def test_another_site_cannot_read_history_or_config_whatever_cors_allows(client, headers):
+    for path in ("/sdpa/v1/history", "/sdpa/v1/config", "/sdpa/v1/hardware"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 403 and "versions" not in response.text, path
+    navigation = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}  # a link followed: fine
+    assert client.get("/sdpa/v1/history", headers=navigation).status_code == 200
