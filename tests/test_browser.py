@@ -131,7 +131,7 @@ def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_pat
         _open(page, url)
         mine = "my own prompt, (keep:1.1), <lora:mine:0.5>"
         page.locator("#sdpa_tab_prompt textarea").fill(mine)
-        page.locator("#sdpa_tab_feedback textarea").fill("make it darker")
+        page.locator("#sdpa_tab_feedback textarea").fill("give the scene a moodier feeling")  # needs the model
         page.locator("#sdpa_tab_refine").click()
         page.wait_for_function("document.querySelector('#sdpa_tab_status').innerText.includes('ollama')",
                                timeout=TIMEOUT_MS)
