@@ -129,7 +129,7 @@ class Access:
         return ok or (bool(self.token) and compare_digest(password.encode(), self.token.encode()))
 
 
-def cross_origin(method: str, headers: Mapping[str, str], host: str, *, navigation_ok: bool = True) -> str:
+def cross_origin(method: str, headers: Mapping[str, str], host: str) -> str:
     """Why a browser request comes from another site (empty when it does not). `Origin` must be this
     server's own; without one, `Sec-Fetch-Site` must not be cross-site (a top-level GET navigation may be)."""
     origin = headers.get("origin")
@@ -140,8 +140,7 @@ def cross_origin(method: str, headers: Mapping[str, str], host: str, *, navigati
         return ""
     site = headers.get("sec-fetch-site", "")
     if site in ("cross-site", "same-site"):
-        navigating = headers.get("sec-fetch-mode") == "navigate" and method in ("GET", "HEAD")
-        if not (navigation_ok and navigating):
+        if not (headers.get("sec-fetch-mode") == "navigate" and method in ("GET", "HEAD")):
             return f"a {site} request"
     return ""
 
