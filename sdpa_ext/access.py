@@ -139,10 +139,8 @@ def cross_origin(method: str, headers: Mapping[str, str], host: str) -> str:
             return f"Origin {origin!r} is not this server"
         return ""
     site = headers.get("sec-fetch-site", "")
-    if site in ("cross-site", "same-site"):
-        if not (headers.get("sec-fetch-mode") == "navigate" and method in ("GET", "HEAD")):
-            return f"a {site} request"
-    return ""
+    navigating = headers.get("sec-fetch-mode") == "navigate" and method in ("GET", "HEAD")
+    return f"a {site} request" if site in ("cross-site", "same-site") and not navigating else ""
 
 
 def file_reference(value: Any, depth: int = 0) -> str:
