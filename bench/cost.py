@@ -7,7 +7,9 @@ Input tokens are counted on the request bodies our code builds (`plan_request` /
 through each vendor's wire adapter: the system text, every message, and the answer schema where it
 is sent as a separate field). Output tokens are counted on realistic answers: each family's own
 example answer (the few-shot the model imitates) for a plan, and that prompt with one change per
-refine (the model rewrites the whole prompt). Claude's, Gemini's and OpenAI's tokenizers are not
+refine (the model rewrites the whole prompt). Of the three refines per prompt, the chip ("more detail")
+and the common form ("add falling snow") are edits our rules make without any call; the free-form one
+is sent. Claude's, Gemini's and OpenAI's tokenizers are not
 available offline: `smollm2` counts with the BPE of the embedded model (SmolLM2-135M, 49,152-token
 vocabulary, through xllamacpp's /tokenize); `chars4` is characters / 4. Both are shown; costs use the
 one chosen. Role and message framing (a few tokens per message) is not counted.
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from sdpa_ext.assistant import Assistant  # noqa: E402
 from sdpa_ext.config import load_settings  # noqa: E402
+from sdpa_ext.craft.edits import read_edit  # noqa: E402
 from sdpa_ext.craft.families import Family, families  # noqa: E402
 from sdpa_ext.craft.prompting import plan_request, refine_request  # noqa: E402
 from sdpa_ext.craft.syntax import find_spans, targets  # noqa: E402
@@ -47,10 +50,11 @@ from sdpa_ext.types import PromptVersion  # noqa: E402
 from tests.wire import Answer, ClaudeServer  # noqa: E402
 
 DESCRIPTION = "a cozy cabin in a snowy forest at dusk"
-# Three refines per prompt: the instruction, and the change a good model makes (tags / sentences).
+# Three refines per prompt: the instruction, and the change a good model makes (tags / sentences). A chip and
+# a common form are edits our rules make without a call (craft/edits.py); the free-form one goes to the model.
 REFINES = [
-    ("make it darker and moodier", "dark moody atmosphere, (low key lighting:1.2)",
-     "The scene is darker and moodier, in low-key light."),
+    ("the mood should feel lonelier, like a long winter night", "lonely atmosphere, (long winter night:1.2)",
+     "The scene feels lonely, like a long winter night."),
     ("add falling snow", "falling snow, snowflakes", "Snow is falling."),
     ("more detail", "intricate details, sharp focus", "Every surface shows intricate, sharp detail."),
 ]
@@ -168,6 +172,8 @@ def session_calls(family: Family, refines: int, variant: int = 0) -> list[Call]:
                             params=dict(family.params), family=family.key)
     for number in range(refines):
         instruction, tags, sentence = REFINES[number % len(REFINES)]
+        if read_edit(instruction) is not None:  # our rules answer it: no call, no cost
+            continue
         locked = [span.text for span in find_spans(current.prompt) if not targets(instruction, span)[0]]
         req = refine_request(current, instruction, family, locked=locked)
         new_prompt = f"{current.prompt} {sentence}" if sentences else f"{current.prompt}, {tags}"
@@ -238,6 +244,8 @@ def cache_run(min_tokens: int, refines: int, rounds: int) -> dict[str, float]:
                     version = assistant.refine(version, REFINES[number % len(REFINES)][0], family=key)
                     results.append(version)
                 for result in results:
+                    if result.provider == "rules":  # answered without a call
+                        continue
                     usage = result.usage
                     totals["calls"] += 1
                     totals["with_read"] += usage.cache_read_tokens > 0
@@ -342,7 +350,7 @@ def main() -> int:
               f"{'yes' if top >= 1024 else 'no'} | {'yes' if top >= 2048 else 'no'} |")
     rounds = 2
     print(f"\nMeasured: the real `Assistant` on Claude Sonnet against tests/wire's ClaudeServer, {rounds} prompts "
-          f"per family (1 plan + {args.refines} refines each, {rounds * len(keys) * (1 + args.refines)} calls); "
+          f"per family (1 plan + {args.refines} refines each; the refines our rules answer make no call); "
           "the double counts tokens as characters / 4 and caches the system block when it reaches "
           "`cache_min_tokens`:\n")
     print("| cache_min_tokens | calls with a cache read | cache-read tokens | cache-write tokens | "
@@ -358,7 +366,8 @@ def main() -> int:
                for number in range(rounds) for key in keys
                for call in session_calls(families()[key], args.refines, variant=number)[1:]}
     stable = len(systems) == len(keys)
-    print(f"\nThe {rounds * len(keys) * args.refines} refines above send {len(systems)} different system blocks "
+    sent = sum(len(session_calls(families()[key], args.refines)) - 1 for key in keys) * rounds
+    print(f"\nThe {sent} refines sent above use {len(systems)} different system blocks "
           f"for {len(keys)} families: " + ("one per family, so a cached block would be read again on every refine."
                                          if stable else "more than one per family: each new one would be a cache "
                                          "write, not a read."))
