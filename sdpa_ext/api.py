@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .access import cross_origin, rebinding_safe
 from .errors import Cancelled, ConfigError, ProviderError
-from .history import HistoryError
+from .history import HistoryError, finite
 from .secrets import scrub
 from .service import Service
 from .types import PromptVersion
@@ -49,7 +49,7 @@ class InputError(Exception):
 def version_dict(version: PromptVersion, service: Service, user: str = "") -> dict:
     from .cli import version_json
 
-    return {**version_json(version), "diff": service.change(version, user=user)}
+    return finite({**version_json(version), "diff": service.change(version, user=user)})  # JSON has no NaN
 
 
 def _check_params(params: dict) -> None:
