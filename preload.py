@@ -1,13 +1,20 @@
-"""WebUI command-line flags for SD Prompt Assistant (read as `shared.cmd_opts.<name>`)."""
+"""WebUI command-line flags for SD Prompt Assistant (read as `shared.cmd_opts.<name>`), from the settings
+table in sdpa_ext/config.py."""
+
+import sys
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
 
 
 def preload(parser) -> None:
+    sys.path.insert(0, HERE)  # the WebUI loads this file by path, before the extension's folder is on sys.path
+    try:
+        from sdpa_ext.config import flags, plain
+    finally:
+        sys.path.remove(HERE)
     group = parser.add_argument_group("SD Prompt Assistant")
-    group.add_argument("--sdpa-env-file", type=str, default=None,
-                       help="SD Prompt Assistant: read settings from this .env file")
-    group.add_argument("--sdpa-ollama-host", type=str, default=None,
-                       help="SD Prompt Assistant: Ollama host (host:port or URL), overriding OLLAMA_HOST")
-    group.add_argument("--sdpa-data-dir", type=str, default=None,
-                       help="SD Prompt Assistant: where history and the key file live")
-    group.add_argument("--sdpa-vram-policy", type=str, default=None, choices=["auto", "always", "never"],
-                       help="SD Prompt Assistant: unload Ollama before generating")
+    for flag, setting in flags().items():
+        what = setting.options[0].label if setting.options else plain(setting.meaning)
+        group.add_argument(flag, type=str, default=None, choices=list(setting.valid) or None,
+                           help=f"SD Prompt Assistant: {what} (overrides {setting.name})")

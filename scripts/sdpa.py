@@ -26,6 +26,8 @@ _service = None
 _service_lock = threading.Lock()
 # The host's components by elem_id, collected as the page is built (they exist before ui() runs).
 _found: dict[str, object] = {}
+# The generation settings of craft/params.py KEYS (not imported: it would load the craft at start-up; a test
+# holds them equal) at the host's element ids.
 _IDS = {"prompt": "{tab}_prompt", "negative": "{tab}_neg_prompt", "steps": "{tab}_steps",
         "cfg_scale": "{tab}_cfg_scale", "distilled_cfg_scale": "{tab}_distilled_cfg_scale", "width": "{tab}_width",
         "height": "{tab}_height", "sampler_name": "{tab}_sampling", "scheduler": "{tab}_scheduler"}

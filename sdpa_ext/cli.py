@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict
 
 from . import secrets
-from .config import PROVIDERS, load_settings
+from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
 from .craft.live import Preview
 from .errors import Cancelled, ConfigError, SdpaError
 from .types import PromptVersion
@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", help="write a prompt from a description (planning LLM)")
     plan.add_argument("description")
-    plan.add_argument("--family", default="auto", help="auto, sdxl, sd15, pony, illustrious, flux, sd3")
+    plan.add_argument("--family", default="auto", choices=("auto", *family_names()))
     plan.add_argument("--style", help="a style preset: photo, cinematic, anime, oil painting, pixel art, ...")
     plan.add_argument("--checkpoint", default="", help="the checkpoint's name, for --family auto")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     refine.add_argument("--prompt", required=True)
     refine.add_argument("--negative", default="")
     refine.add_argument("--params", default="{}", help="current settings as a JSON object")
-    refine.add_argument("--family", default="auto")
+    refine.add_argument("--family", default="auto", choices=("auto", *family_names()))
     refine.add_argument("--checkpoint", default="")
     refine.add_argument("--json", action="store_true")
 
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     hardware.add_argument("--json", action="store_true")
     hardware.add_argument("--vram-gb", type=float, help="what if the card had this much memory")
     what = hardware.add_mutually_exclusive_group()
-    what.add_argument("--family", choices=["sd15", "sdxl", "pony", "illustrious", "flux", "sd3"],
+    what.add_argument("--family", choices=family_names(),
                       help="the checkpoint's family (its typical footprint)")
     what.add_argument("--checkpoint-gb", type=float, help="the checkpoint's size in GB")
     hardware.add_argument("--width", type=int, default=1024)
@@ -71,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
 
-    sub.add_parser("config", help="the banner and every setting with where it came from")
+    config = sub.add_parser("config", help="the banner and every setting with where it came from")
+    config.add_argument("--markdown", action="store_true", help="print the settings table as the README has it")
     sub.add_parser("check", help="validate the settings and reach every configured provider")
     models = sub.add_parser("models", help="a provider's live model list")
     models.add_argument("--provider", choices=PROVIDERS)
@@ -94,14 +95,25 @@ def main(argv: list[str] | None = None) -> int:
         return Cancelled.exit_code
 
 
+# Commands that run whatever the settings say: a mistake is shown, not fatal (`models --provider P` asks P).
+FORGIVING = ("config", "hardware", "history")
+
+
 def _run(args: argparse.Namespace) -> int:
-    settings = load_settings(env_file=args.env_file)
+    if args.command == "config" and args.markdown:
+        print(markdown_table())
+        return 0
+    forgiving = args.command in FORGIVING or (args.command == "models" and args.provider)
+    settings = load_settings(env_file=args.env_file, strict=not forgiving)
     if args.command in ("config", "check", "serve", "plan", "refine"):
         from .zeroconf import choose
 
         settings = choose(settings)
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if args.command != "config":  # config shows them among the settings
+        for problem in settings.problems:
+            print(f"error: {problem} (not needed by `{args.command}`)", file=sys.stderr)
     if args.command == "config":
         return _config(settings)
     if args.command == "check":
@@ -131,8 +143,12 @@ def _auto_configure(settings) -> None:
 
 def _hardware(settings, args: argparse.Namespace) -> int:
     from .hardware import machine_report
-    from .hardware.planner import SdFacts
+    from .hardware.planner import LIMITS, SdFacts
 
+    for name, (low, high) in LIMITS.items():
+        value = getattr(args, name)
+        if value is not None and not low <= value <= high:  # NaN fails too
+            raise ConfigError("--" + name.replace("_", "-"), value, hint=f"expected {low:g} to {high:g}")
     sd = SdFacts(family=args.family or ("sdxl" if args.checkpoint_gb else ""), footprint_gb=args.checkpoint_gb,
                  source="--checkpoint-gb" if args.checkpoint_gb else "--family" if args.family else "none",
                  mode=args.vram_mode, width=args.width, height=args.height, batch=args.batch)
@@ -143,7 +159,7 @@ def _hardware(settings, args: argparse.Namespace) -> int:
     for gpu in report.gpus:
         print(f"GPU {gpu['index']}: {gpu['name']}, {gpu['total_gb']:g} GB, {gpu['free_gb']:g} GB free")
     if not report.cuda:
-        print(report.message)
+        print(report.message)  # the one no-GPU sentence: no budget, no "left for Stable Diffusion"
     if report.sd["family"] or report.sd["footprint_gb"]:
         print(f"Stable Diffusion: {report.sd['family']} {report.sd['footprint_gb']} GB + "
               f"{report.sd['working_gb']} GB to generate ({report.sd['source']})")
@@ -152,14 +168,16 @@ def _hardware(settings, args: argparse.Namespace) -> int:
                                              f"{len(ollama['loaded'])} loaded" if ollama["reachable"] else
                                              "not reachable"))
     rec = report.recommended
-    print(f"Budget for Ollama: {report.budget_gb:g} GB; mode: {rec.mode}")
+    if report.cuda:
+        print(f"Budget for Ollama: {report.budget_gb:g} GB; mode: {rec.mode}")
     if rec.single:
         print(f"Single: {rec.single['model']} ({rec.single['vram_gb']:g} GB) {rec.single['pull']}")
     if rec.dual:
         for role in ("planning", "execution"):
             pick = rec.dual[role]
             print(f"{role.title()}: {pick['model']} ({pick['vram_gb']:g} GB) {pick['pull']}")
-        print(f"Together {rec.dual['total_gb']:g} GB, {rec.dual['free_for_sd_gb']:g} GB left for Stable Diffusion")
+        if report.cuda:
+            print(f"Together {rec.dual['total_gb']:g} GB, {rec.dual['free_for_sd_gb']:g} GB left for Stable Diffusion")
     print(f"Why: {rec.reason}")
     return 0
 
@@ -248,13 +266,17 @@ def _show(version: PromptVersion) -> None:
 
 def _config(settings) -> int:
     print(settings.banner())
+    if settings.problems:
+        print("\nProblems (each setting at fault names its valid values; the default stands in until it is fixed):")
+        for problem in settings.problems:
+            print(f"  error: {problem}")
     print(f"\n.env file: {settings.env_file or '(none found)'}")
     print("Settings (value, where it came from):")
     width = max(len(name) for name in settings.entries) if settings.entries else 10
     for name in sorted(settings.entries):
         entry = settings.entries[name]
         print(f"  {name:<{width}}  {entry.shown:<40}  {entry.source}")
-    return 0
+    return 2 if settings.problems else 0
 
 
 def _check(settings) -> int:
@@ -268,6 +290,11 @@ def _check(settings) -> int:
         pairs.append(("execution", roles.execution))
     for role, client in pairs:
         label = settings.role(role).label
+        gone = retired(settings.role(role).provider, settings.role(role).model)
+        if gone:
+            failed += 1
+            print(f"FAIL  {role}: {label}: {gone}")
+            continue
         try:
             print(f"ok    {role}: {label}: {client.check()}")
         except SdpaError as err:
@@ -280,9 +307,9 @@ def _models(settings, provider: str | None, env_file: str | None) -> int:
     from .providers.registry import make_client
 
     config = settings.planning
-    if provider and provider != config.provider:
-        config = settings.execution if settings.execution.provider == provider else load_settings(
-            env_file=env_file, overrides={"USE_DUAL_LLM": "false", "LLM_PROVIDER": provider}).planning
+    if provider and (provider != config.provider or settings.problems):
+        config = settings.execution if settings.execution.provider == provider and not settings.problems else \
+            provider_config(provider, env_file=env_file, needed_by=f"`models --provider {provider}`")
     for model in make_client(config, settings).list_models():
         print(model)
     return 0

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,34 +25,197 @@ ROLES = ("planning", "execution")
 EXTENSION_DIR = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
-KEY_VARS = {"claude": ("ANTHROPIC_API_KEY",), "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-            "openai": ("OPENAI_API_KEY",)}
-ENDPOINT_VARS = {"claude": "ANTHROPIC_BASE_URL", "gemini": "GEMINI_BASE_URL", "openai": "OPENAI_BASE_URL",
-                 "ollama": "OLLAMA_HOST"}
 KEY_HELP = {"claude": "create one at https://console.anthropic.com/settings/keys",
             "gemini": "create one at https://aistudio.google.com/apikey",
             "openai": "create one at https://platform.openai.com/api-keys, or point OPENAI_BASE_URL at a "
                       "local server (LM Studio, llama.cpp, vLLM) that needs none"}
-# Extras of ours (not in the users' guide), with defaults and a one-line description.
-EXTRAS: dict[str, tuple[str, str]] = {
-    "SDPA_FALLBACK": ("true", "planning falls back to the execution LLM when its provider fails"),
-    "SDPA_TIMEOUT": ("120", "total seconds one LLM call may take, retries included"),
-    "SDPA_CONNECT_TIMEOUT": ("10", "seconds to open a connection to a provider"),
-    "SDPA_MAX_INFLIGHT": ("4", "calls in flight to one endpoint at once; more wait their turn"),
-    "SDPA_LOCAL_THREADS": ("0", "CPU threads for the embedded model (0: all cores but one, at least 2)"),
-    "SDPA_LOCAL_CTX": ("4096", "context length of the embedded model"),
-    "SDPA_ANSWER_FORM": ("auto", "full (the model writes every field) or compact (tags only, for tiny models); "
-                         "auto: compact for the embedded model and GGUFs under 700 MB"),
-    "SDPA_FAMILY": ("auto", "the model family to write for: auto (detected from the checkpoint) or one family"),
-    "SDPA_STREAM": ("true", "stream answers as they come (false: one request, one answer)"),
-    "SDPA_INFOTEXT": ("false", "write the description and planning model into the image's infotext"),
-    "SDPA_VRAM_POLICY": ("auto", "unload Ollama before a generation: auto (only when they do not fit together), "
-                         "always, never"),
-    "SDPA_VRAM_SCOPE": ("ours", "which Ollama models to unload: ours (the ones this extension uses) or all"),
-    "SDPA_REWARM": ("false", "load the execution model again after a generation, in the background"),
-    "SDPA_PRICES_FILE": ("", "a JSON file of prices overriding sdpa_ext/providers/prices.json"),
-    "SDPA_DATA_DIR": ("", "where history and the key file live (default: the extension's data/ folder)"),
-}
+
+
+@cache
+def family_names() -> tuple[str, ...]:
+    """The model families craft/data/families.json describes (read without importing the craft)."""
+    path = Path(__file__).resolve().parent / "craft" / "data" / "families.json"
+    return tuple(json.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def model_defaults() -> dict:
+    return json.loads((DATA / "models.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The settings table: environment names, validation, WebUI options, flags and the README's table
+
+
+@dataclass(frozen=True)
+class WebOption:
+    """An option on the WebUI's settings page; a value there overrides `env` (`<P>`: the provider in use)."""
+
+    key: str  # shared.opts.<key>
+    label: str
+    env: str
+    info: str = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str  # `<P>` stands for each provider: CLAUDE_MODEL, GEMINI_MODEL, ...
+    default: str
+    meaning: str  # Markdown, for the README
+    kind: str = "text"  # bool, int, float, choice, provider, model, key, url, path, text
+    choices: tuple[str, ...] = ()
+    minimum: float = 0
+    aliases: tuple[str, ...] = ()  # also read, after the name; documented once, here
+    per_role: bool = False  # dual mode reads PLANNING_<name> / EXECUTION_<name> first
+    provider: str = ""  # the provider a key or an endpoint belongs to
+    options: tuple[WebOption, ...] = ()
+    flag: str = ""  # the WebUI's command-line flag (preload.py)
+    shown_default: str = ""  # the README's default column, when it is not the value itself
+    env_only: bool = False  # read from the environment by `serve` and the API, not from .env
+
+    def names(self) -> list[str]:
+        """The concrete names read: each provider's for a `<P>` row, then the aliases."""
+        if "<P>" in self.name:
+            return [self.name.replace("<P>", p.upper()) for p in PROVIDERS]
+        return [self.name, *self.aliases]
+
+    @property
+    def valid(self) -> tuple[str, ...]:
+        return ("true", "false") if self.kind == "bool" else self.choices
+
+    @property
+    def secret(self) -> bool:
+        return self.kind == "key"
+
+
+def _web(key: str, label: str, env: str = "", info: str = "") -> WebOption:
+    return WebOption(key, label, env, info)
+
+
+_ENDPOINTS = model_defaults()["endpoints"]
+_BOOL_OPTION = "blank: inherit .env and the environment"
+SETTINGS: tuple[Setting, ...] = (
+    Setting("USE_DUAL_LLM", "false", "`true`: a planning LLM writes the first prompt and an execution LLM "
+            "the refines; `false`: one LLM for both", "bool",
+            options=(_web("sdpa_mode", "Mode", "USE_DUAL_LLM", "true: planning + execution LLMs"),)),
+    Setting("LLM_PROVIDER", "local", "the provider (`openai`: any OpenAI-compatible server; `local`: the "
+            "embedded model); set nowhere: an Ollama that answers, else `local` (see \"Zero configuration\")",
+            "provider", PROVIDERS, per_role=True,
+            options=(_web("sdpa_llm_provider", "Provider (single mode)", "LLM_PROVIDER"),
+                     _web("sdpa_planning_provider", "Planning provider (dual mode)", "PLANNING_LLM_PROVIDER"),
+                     _web("sdpa_execution_provider", "Execution provider (dual mode)", "EXECUTION_LLM_PROVIDER"))),
+    Setting("<P>_MODEL", "", "the model of each provider, passed through unchanged; `LOCAL_MODEL`: the path of "
+            "a `.gguf` file (blank: the embedded model); dual-mode defaults below the table", "model",
+            per_role=True, shown_default="see below",
+            options=(_web("sdpa_model", "Model (single mode)", "<P>_MODEL", "blank: the provider's default"),
+                     _web("sdpa_planning_model", "Planning model (dual mode)", "PLANNING_<P>_MODEL"),
+                     _web("sdpa_execution_model", "Execution model (dual mode)", "EXECUTION_<P>_MODEL"))),
+    Setting("ANTHROPIC_API_KEY", "", "Claude's key", "key", per_role=True, provider="claude"),
+    Setting("GEMINI_API_KEY", "", "Gemini's key", "key", aliases=("GOOGLE_API_KEY",), per_role=True,
+            provider="gemini"),
+    Setting("OPENAI_API_KEY", "", "needed for api.openai.com and OpenRouter; local servers need none", "key",
+            per_role=True, provider="openai"),
+    Setting("ANTHROPIC_BASE_URL", _ENDPOINTS["claude"], "Claude's API root (paths are added)", "url",
+            per_role=True, provider="claude", options=(_web("sdpa_anthropic_base_url", "Anthropic base URL"),)),
+    Setting("GEMINI_BASE_URL", _ENDPOINTS["gemini"], "Gemini's API root", "url", per_role=True,
+            provider="gemini", options=(_web("sdpa_gemini_base_url", "Gemini base URL"),)),
+    Setting("OPENAI_BASE_URL", _ENDPOINTS["openai"], "an OpenAI-compatible server, ending in `/v1` as they "
+            "document it (a bare `host:port` gets `/v1`)", "url", per_role=True, provider="openai",
+            options=(_web("sdpa_openai_base_url", "OpenAI-compatible base URL", info="ends in /v1"),)),
+    Setting("OLLAMA_HOST", _ENDPOINTS["ollama"], "Ollama's convention: `host`, `host:port` or a URL; LAN hosts "
+            "welcome. One Ollama serves both roles (it is the one whose models are fitted beside the checkpoint, "
+            "unloaded and pulled); a second one: `EXECUTION_LLM_PROVIDER=openai` with "
+            "`EXECUTION_OPENAI_BASE_URL=http://HOST:11434/v1`", "url", provider="ollama",
+            options=(_web("sdpa_ollama_host", "Ollama host", info="host:port or URL"),), flag="--sdpa-ollama-host"),
+    Setting("OLLAMA_AUTO_CONFIGURE", "false", "`true`: roles on Ollama without a model of yours get the one "
+            "that fits beside the checkpoint (see \"Sharing the GPU\")", "bool"),
+    Setting("SDPA_FALLBACK", "true", "a failing planning call falls back to the execution LLM, with a note "
+            "saying why", "bool", options=(_web("sdpa_fallback", "Planning falls back to the execution LLM"),)),
+    Setting("SDPA_TIMEOUT", "120", "total seconds one call may take, retries included", "float", minimum=1),
+    Setting("SDPA_CONNECT_TIMEOUT", "10", "seconds to open a connection", "float", minimum=0.1),
+    Setting("SDPA_MAX_INFLIGHT", "4", "calls in flight to one endpoint at once; more wait their turn", "int",
+            minimum=1),
+    Setting("SDPA_LOCAL_THREADS", "0", "CPU threads for the embedded model; `0`: all cores but one, at most 8 "
+            "(on 1 or 2 cores: all of them)", "int"),
+    Setting("SDPA_LOCAL_CTX", "4096", "the embedded model's context length", "int", minimum=512),
+    Setting("SDPA_ANSWER_FORM", "auto", "`full`: the model writes every field; `compact`: it picks tags (tiny "
+            "models); `auto`: compact for the embedded model and GGUFs under 700 MB", "choice",
+            ("auto", "full", "compact")),
+    Setting("SDPA_FAMILY", "auto", "the model family to write for when none is given (`auto`: from the "
+            "checkpoint)", "choice", ("auto", *family_names()), options=(_web("sdpa_family", "Model family"),)),
+    Setting("SDPA_STREAM", "true", "stream answers as they come (`false`: one request, one answer)", "bool",
+            options=(_web("sdpa_stream", "Stream answers as they come"),)),
+    Setting("SDPA_INFOTEXT", "false", "write the description and the planning model into the image's infotext",
+            "bool", options=(_web("sdpa_infotext", "Write the description into the image's infotext"),)),
+    Setting("SDPA_VRAM_POLICY", "auto", "unload Ollama before a generation: `auto` only when the two do not fit "
+            "together", "choice", ("auto", "always", "never"),
+            options=(_web("sdpa_vram_policy", "Unload Ollama before generating"),), flag="--sdpa-vram-policy"),
+    Setting("SDPA_VRAM_SCOPE", "ours", "which loaded Ollama models to unload: the ones this extension uses, or "
+            "all", "choice", ("ours", "all")),
+    Setting("SDPA_REWARM", "false", "load the execution model again after a generation, in the background",
+            "bool"),
+    Setting("SDPA_PRICES_FILE", "", "a JSON file of prices overriding `sdpa_ext/providers/prices.json`", "path"),
+    Setting("SDPA_DATA_DIR", "", "history, the key file and assembled model files", "path",
+            flag="--sdpa-data-dir", shown_default="the extension's `data/`"),
+    Setting("SDPA_ENV_FILE", "", "which `.env` file to read", "path", flag="--sdpa-env-file",
+            shown_default="the extension's `.env`"),
+    Setting("SDPA_SERVE_AUTH", "", "`serve`'s credentials: `user:password[,user2:password2]` and/or a bare "
+            "token (see \"Security\")", "key", env_only=True),
+    Setting("SDPA_ALLOWED_HOSTS", "", "host names (comma-separated) that `serve` and the API answer besides "
+            "loopback (see \"Security\")", env_only=True),
+)
+
+
+def _rows() -> dict[str, Setting]:
+    rows: dict[str, Setting] = {}
+    for setting in SETTINGS:
+        for name in setting.names():
+            rows[name] = setting
+            if setting.per_role:
+                rows.update({f"{role.upper()}_{name}": setting for role in ROLES})
+    return rows
+
+
+ROWS = _rows()  # every name we read -> its row
+KEY_VARS = {s.provider: tuple(s.names()) for s in SETTINGS if s.kind == "key" and s.provider}
+ENDPOINT_VARS = {s.provider: s.name for s in SETTINGS if s.kind == "url"}
+
+
+def web_options() -> list[tuple[WebOption, tuple[str, ...]]]:
+    """The WebUI's options with their choices ("" first: blank inherits); () for free text."""
+    return [(replace(option, env=option.env or setting.name), ("", *setting.valid) if setting.valid else ())
+            for setting in SETTINGS for option in setting.options]
+
+
+def flags() -> dict[str, Setting]:
+    """The WebUI's command-line flags (`--sdpa-...`) and the setting each overrides."""
+    return {s.flag: s for s in SETTINGS if s.flag}
+
+
+def plain(markdown: str) -> str:
+    """Markdown without its backticks (help texts)."""
+    return markdown.replace("`", "")
+
+
+def markdown_table() -> str:
+    """The README's configuration table, generated from SETTINGS."""
+    lines = ["| variable | default | per role | WebUI | meaning |", "|---|---|---|---|---|"]
+    for s in SETTINGS:
+        names = ", ".join(f"`{name}`" for name in s.names())
+        if s.aliases:
+            names = f"`{s.name}` (or " + ", ".join(f"`{a}`" for a in s.aliases) + ")"
+        default = s.shown_default or (f"`{s.default}`" if s.default else "")
+        web = "; ".join([*(o.label for o in s.options), *([f"`{s.flag}`"] if s.flag else [])])
+        meaning = s.meaning + ("; one of " + ", ".join(f"`{c}`" for c in s.valid) if s.kind in ("choice", "provider")
+                               else "")
+        if s.env_only:
+            meaning += "; environment only"
+        lines.append(f"| {names} | {default} | {'yes' if s.per_role else ''} | {web} | {meaning} |")
+    return "\n".join(lines)
+
+
 TINY_GGUF_BYTES = 700_000_000
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -121,6 +284,7 @@ class Settings:
     entries: dict[str, Entry]
     warnings: list[str] = field(default_factory=list)
     reason: str = ""  # why these providers, when nothing was configured (zeroconf.py)
+    problems: list[str] = field(default_factory=list)  # mistakes kept by load_settings(strict=False)
 
     def compact(self, role: str) -> bool:
         """Whether a role's model answers in the compact form (tiny models)."""
@@ -192,32 +356,9 @@ def embedded_name(model_path: str = "") -> str:
     return next((name for name, dist in EMBEDDED if installed(dist)), "not installed")
 
 
-@cache
-def family_names() -> tuple[str, ...]:
-    """The model families craft/data/families.json describes (read without importing the craft)."""
-    path = Path(__file__).resolve().parent / "craft" / "data" / "families.json"
-    return tuple(json.loads(path.read_text(encoding="utf-8")))
-
-
-@cache
-def model_defaults() -> dict:
-    return json.loads((DATA / "models.json").read_text(encoding="utf-8"))
-
-
 def known_names() -> set[str]:
     """Every variable name we read."""
-    names = {"USE_DUAL_LLM", "LLM_PROVIDER", "OLLAMA_AUTO_CONFIGURE", "SDPA_ENV_FILE", *EXTRAS}
-    for provider in PROVIDERS:
-        names.add(f"{provider.upper()}_MODEL")
-        for role in ROLES:
-            names.add(f"{role.upper()}_{provider.upper()}_MODEL")
-    for role in ROLES:
-        names.add(f"{role.upper()}_LLM_PROVIDER")
-    for var in [*ENDPOINT_VARS.values(), *(v for vs in KEY_VARS.values() for v in vs)]:
-        names.add(var)
-        for role in ROLES:
-            names.add(f"{role.upper()}_{var}")
-    return names
+    return set(ROWS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,9 +415,21 @@ def read_env_file(path: Path) -> tuple[dict[str, str], list[str]]:
 class _Layers:
     """Looks names up through the layers in order, recording what it used."""
 
-    def __init__(self, layers: list[tuple[str, Mapping[str, str]]]):
+    def __init__(self, layers: list[tuple[str, Mapping[str, str]]], *, strict: bool = True):
         self.layers = layers
         self.used: dict[str, Entry] = {}
+        self.strict = strict
+        self.problems: list[str] = []
+
+    def problem(self, err: ConfigError, instead: str = "") -> None:
+        """Raise `err` (strict), or record it and mark the setting's entry as not used."""
+        if self.strict:
+            raise err
+        self.problems.append(str(err))
+        entry = self.used.get(err.setting)
+        if entry is not None:
+            note = f"not valid; {instead} used instead" if instead else "not valid"
+            self.used[err.setting] = replace(entry, source=f"{entry.source} ({note})")
 
     def get(self, name: str, default: str = "", *, secret: bool = False) -> str:
         for source, values in self.layers:
@@ -300,38 +453,39 @@ class _Layers:
         return names[0], self.get(names[0], default, secret=secret)
 
 
-def _bool(layers: _Layers, name: str, default: str) -> bool:
-    value = layers.get(name, default).lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ConfigError(name, value, ("true", "false"))
+def _parse(row: Setting, name: str, value: str) -> str | bool | float:
+    """A value checked against its row: a bool, a number, one of the choices, or the text."""
+    if row.kind == "bool":
+        if value.lower() in _TRUE + _FALSE:
+            return value.lower() in _TRUE
+        raise ConfigError(name, value, ("true", "false"))
+    if row.kind in ("int", "float"):
+        kind = int if row.kind == "int" else float
+        try:
+            number = kind(value)
+        except ValueError:
+            number = None
+        if number is None or number < row.minimum or number != number:
+            raise ConfigError(name, value, hint=f"expected {'an integer' if kind is int else 'a number'} "
+                              f">= {row.minimum:g}")
+        return number
+    if row.valid:
+        if value.lower() not in row.valid:
+            raise ConfigError(name, value, row.valid)
+        return value.lower()
+    return value
 
 
-def _number(layers: _Layers, name: str, kind: type, minimum: float) -> float:
-    value = layers.get(name, EXTRAS[name][0])
+def _read(layers: _Layers, name: str, default: str | None = None):
+    """A setting's value, held to its row of the table. Invalid: raised, or (not strict) a problem and the
+    default."""
+    row = ROWS[name]
+    default = row.default if default is None else default
     try:
-        number = kind(value)
-    except ValueError:
-        number = None
-    if number is None or number < minimum:
-        raise ConfigError(name, value, hint=f"expected {'an integer' if kind is int else 'a number'} >= {minimum}")
-    return number
-
-
-def _choice(layers: _Layers, name: str, valid: tuple[str, ...]) -> str:
-    value = layers.get(name, EXTRAS[name][0]).lower()
-    if value not in valid:
-        raise ConfigError(name, value, valid)
-    return value
-
-
-def _provider(layers: _Layers, name: str, default: str) -> str:
-    value = layers.get(name, default).lower()
-    if value not in PROVIDERS:
-        raise ConfigError(name, value, PROVIDERS)
-    return value
+        return _parse(row, name, layers.get(name, default))
+    except ConfigError as err:
+        layers.problem(err, default)
+        return _parse(row, name, default)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,105 +554,158 @@ def default_env_file(environ: Mapping[str, str]) -> tuple[Path | None, bool]:
     return (EXTENSION_DIR if is_checkout() else Path.cwd()) / ".env", False
 
 
+@dataclass
+class _Sources:
+    """Where settings come from, in order: WebUI options, the key file, the environment, a .env file."""
+
+    layers: list[tuple[str, Mapping[str, str]]]
+    data_dir: Path
+    env_file: Path | None
+    warnings: list[str]
+
+
+def _sources(environ: Mapping[str, str] | None, env_file: str | Path | None,
+             overrides: Mapping[str, str] | None) -> _Sources:
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    if env_file is not None:
+        path, explicit = Path(env_file), True
+    else:
+        path, explicit = default_env_file({**environ, **overrides})
+    file_values: dict[str, str] = {}
+    warnings: list[str] = []
+    if path is not None and path.is_file():
+        file_values, warnings = read_env_file(path)
+        warnings += _unknown_names(path.name, file_values)
+    elif explicit:
+        raise ConfigError("SDPA_ENV_FILE", str(path), hint="file not found")
+    else:
+        path = None
+    plain = [("WebUI settings", overrides), ("environment", environ), (".env file", file_values)]
+    data_dir = Path(os.path.expanduser(_Layers(plain).get("SDPA_DATA_DIR") or str(default_data_dir())))
+    from .keyfile import read_keys
+
+    return _Sources([plain[0], ("key file", read_keys(data_dir)), *plain[1:]], data_dir, path, warnings)
+
+
+def _unknown_names(file_name: str, values: Mapping[str, str]) -> list[str]:
+    known = known_names()
+    warnings = []
+    for name in values:
+        if name not in known and not name.endswith("_OLLAMA_HOST") and re.match(
+                r"^(SDPA_|USE_|LLM_|PLANNING_|EXECUTION_|[A-Z]+_MODEL$)", name):
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            warnings.append(f"{file_name}: unknown setting {name} ignored{hint}")
+    return warnings
+
+
+def _ignored(layers: _Layers, dual: bool) -> list[str]:
+    """Warnings for names that are read in another mode, or never (one Ollama serves both roles)."""
+    warnings = [f"{role}_OLLAMA_HOST is not read: both roles use the one Ollama at OLLAMA_HOST; for a second "
+                f"Ollama set {role}_LLM_PROVIDER=openai and {role}_OPENAI_BASE_URL=http://HOST:11434/v1"
+                for role in ("PLANNING", "EXECUTION") if layers.has(f"{role}_OLLAMA_HOST")]
+    if not dual:
+        warnings += [f"{name} is ignored because USE_DUAL_LLM is not true"
+                     for name in ("PLANNING_LLM_PROVIDER", "EXECUTION_LLM_PROVIDER") if layers.has(name)]
+    return warnings
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     env_file: str | Path | None = None,
     overrides: Mapping[str, str] | None = None,
+    *,
+    strict: bool = True,
 ) -> Settings:
-    """Build validated settings. Raises ConfigError naming the variable at fault."""
-    environ = os.environ if environ is None else environ
-    warnings: list[str] = []
-    if env_file is not None:
-        path, explicit = Path(env_file), True
-    else:
-        path, explicit = default_env_file({**environ, **(overrides or {})})
-    file_values: dict[str, str] = {}
-    if path is not None and path.is_file():
-        file_values, warnings = read_env_file(path)
-        known = known_names()
-        for name in file_values:
-            if name not in known and re.match(r"^(SDPA_|USE_|LLM_|PLANNING_|EXECUTION_|[A-Z]+_MODEL$)", name):
-                near = difflib.get_close_matches(name, known, n=1)
-                hint = f" (did you mean {near[0]}?)" if near else ""
-                warnings.append(f"{path.name}: unknown setting {name} ignored{hint}")
-    elif explicit:
-        raise ConfigError("SDPA_ENV_FILE", str(path), hint="file not found")
-
-    data_layers = _Layers([("WebUI settings", overrides or {}), ("environment", environ), (".env file", file_values)])
-    data_dir = Path(os.path.expanduser(data_layers.get("SDPA_DATA_DIR") or str(default_data_dir())))
-    from .keyfile import read_keys
-
-    layers = _Layers([("WebUI settings", overrides or {}), ("key file", read_keys(data_dir)),
-                      ("environment", environ), (".env file", file_values)])
-    dual = _bool(layers, "USE_DUAL_LLM", "false")
-    single = _provider(layers, "LLM_PROVIDER", "local")
+    """Build validated settings. Strict: a ConfigError naming the variable at fault. Otherwise each mistake
+    is kept in `problems` and the setting's default used, so `config` can show it beside everything else."""
+    sources = _sources(environ, env_file, overrides)
+    layers = _Layers(sources.layers, strict=strict)
+    dual = _read(layers, "USE_DUAL_LLM")
+    single = _read(layers, "LLM_PROVIDER")
     if dual:
-        planning = _role(layers, "planning", _provider(layers, "PLANNING_LLM_PROVIDER", single), dual=True)
-        execution = _role(layers, "execution", _provider(layers, "EXECUTION_LLM_PROVIDER", single), dual=True)
+        planning = _role(layers, "planning", _read(layers, "PLANNING_LLM_PROVIDER", single), dual=True)
+        execution = _role(layers, "execution", _read(layers, "EXECUTION_LLM_PROVIDER", single), dual=True)
     else:
-        for name in ("PLANNING_LLM_PROVIDER", "EXECUTION_LLM_PROVIDER"):
-            if layers.has(name):
-                warnings.append(f"{name} is ignored because USE_DUAL_LLM is not true")
         planning = _role(layers, "planning", single, dual=False)
-        execution = RoleConfig("execution", planning.provider, planning.model, planning.endpoint,
-                               planning.api_key)
-
+        execution = replace(planning, role="execution")
     layers.get("SDPA_DATA_DIR")  # recorded for `config`
     settings = Settings(
-        dual=dual,
-        planning=planning,
-        execution=execution,
-        ollama_auto_configure=_bool(layers, "OLLAMA_AUTO_CONFIGURE", "false"),
-        fallback=_bool(layers, "SDPA_FALLBACK", EXTRAS["SDPA_FALLBACK"][0]),
-        timeout_s=_number(layers, "SDPA_TIMEOUT", float, 1),
-        connect_timeout_s=_number(layers, "SDPA_CONNECT_TIMEOUT", float, 0.1),
-        max_inflight=int(_number(layers, "SDPA_MAX_INFLIGHT", int, 1)),
-        local_threads=int(_number(layers, "SDPA_LOCAL_THREADS", int, 0)),
-        local_ctx=int(_number(layers, "SDPA_LOCAL_CTX", int, 512)),
-        answer_form=_choice(layers, "SDPA_ANSWER_FORM", ("auto", "full", "compact")),
-        family=_choice(layers, "SDPA_FAMILY", ("auto", *family_names())),
-        stream=_bool(layers, "SDPA_STREAM", EXTRAS["SDPA_STREAM"][0]),
-        infotext=_bool(layers, "SDPA_INFOTEXT", EXTRAS["SDPA_INFOTEXT"][0]),
-        vram_policy=_choice(layers, "SDPA_VRAM_POLICY", ("auto", "always", "never")),
-        vram_scope=_choice(layers, "SDPA_VRAM_SCOPE", ("ours", "all")),
-        rewarm=_bool(layers, "SDPA_REWARM", EXTRAS["SDPA_REWARM"][0]),
-        ollama_host=next((r.endpoint for r in (planning, execution) if r.provider == "ollama"),
-                         normalize_ollama_host(layers.get("OLLAMA_HOST") or model_defaults()["endpoints"]["ollama"])),
+        dual=dual, planning=planning, execution=execution,
+        ollama_auto_configure=_read(layers, "OLLAMA_AUTO_CONFIGURE"), fallback=_read(layers, "SDPA_FALLBACK"),
+        timeout_s=_read(layers, "SDPA_TIMEOUT"), connect_timeout_s=_read(layers, "SDPA_CONNECT_TIMEOUT"),
+        max_inflight=_read(layers, "SDPA_MAX_INFLIGHT"), local_threads=_read(layers, "SDPA_LOCAL_THREADS"),
+        local_ctx=_read(layers, "SDPA_LOCAL_CTX"), answer_form=_read(layers, "SDPA_ANSWER_FORM"),
+        family=_read(layers, "SDPA_FAMILY"), stream=_read(layers, "SDPA_STREAM"),
+        infotext=_read(layers, "SDPA_INFOTEXT"), vram_policy=_read(layers, "SDPA_VRAM_POLICY"),
+        vram_scope=_read(layers, "SDPA_VRAM_SCOPE"), rewarm=_read(layers, "SDPA_REWARM"),
+        ollama_host=_endpoint(layers, "ollama", "planning", dual=False),
         prices_file=layers.get("SDPA_PRICES_FILE"),
-        data_dir=data_dir,
-        env_file=str(path) if path is not None and path.is_file() else None,
+        data_dir=sources.data_dir,
+        env_file=str(sources.env_file) if sources.env_file else None,
         entries=layers.used,
-        warnings=warnings,
+        warnings=sources.warnings + _ignored(layers, dual) + list(dict.fromkeys(
+            filter(None, (retired(r.provider, r.model) for r in (planning, execution))))),
+        problems=layers.problems,
     )
     secrets.register(settings.planning.api_key, settings.execution.api_key)
     return settings
 
 
-def _role(layers: _Layers, role: str, provider: str, *, dual: bool) -> RoleConfig:
+def provider_config(provider: str, *, environ: Mapping[str, str] | None = None, env_file: str | Path | None = None,
+                    needed_by: str = "") -> RoleConfig:
+    """One provider's client as single mode would configure it, whatever LLM_PROVIDER says
+    (`models --provider P`); a missing key names `needed_by` as what needs it."""
+    config = _role(_Layers(_sources(environ, env_file, None).layers), "planning", provider, dual=False,
+                   needed_by=needed_by)
+    secrets.register(config.api_key)
+    return config
+
+
+def retired(provider: str, model: str) -> str:
+    """Why a model id no longer answers and which one to use, from data/models.json; "" when it is current."""
+    gone = model_defaults()["retired"].get(model)
+    if gone is None or gone["provider"] != provider:
+        return ""
+    return (f"{model} was retired by {gone['vendor']} on {gone['since']} (calls to it fail): use "
+            f"{gone['use']}; `python -m sdpa_ext models --provider {provider}` lists the ids it offers now")
+
+
+def _names(var: str, role: str, dual: bool) -> list[str]:
+    """The names read for one role, most specific first (PLANNING_X before X in dual mode), aliases last."""
+    row = ROWS[var]
+    names = [var, *row.aliases] if var == row.name else [var]
+    return [f"{role.upper()}_{n}" for n in names if dual and row.per_role] + names
+
+
+def _endpoint(layers: _Layers, provider: str, role: str, *, dual: bool) -> str:
+    default = model_defaults()["endpoints"][provider]
+    name, value = layers.first(_names(ENDPOINT_VARS[provider], role, dual), default)
+    try:
+        return normalize_base_url(provider, name, value)
+    except ConfigError as err:
+        layers.problem(err, default)
+        return normalize_base_url(provider, name, default)
+
+
+def _role(layers: _Layers, role: str, provider: str, *, dual: bool, needed_by: str = "") -> RoleConfig:
     """One role's client. In dual mode `PLANNING_X` / `EXECUTION_X` override the plain `X`."""
-
-    def names(var: str) -> list[str]:
-        return [f"{role.upper()}_{var}", var] if dual else [var]
-
-    model_name, model = layers.first(names(f"{provider.upper()}_MODEL"),
+    model_name, model = layers.first(_names(f"{provider.upper()}_MODEL", role, dual),
                                      model_defaults()["defaults"][provider][role if dual else "single"])
-    endpoint = ""
-    if provider in ENDPOINT_VARS:
-        name, value = layers.first(names(ENDPOINT_VARS[provider]), model_defaults()["endpoints"][provider])
-        endpoint = normalize_base_url(provider, name, value)
-    elif model and not Path(os.path.expanduser(model)).is_file():
-        raise ConfigError(model_name, model, hint="no such GGUF file; leave it empty for the embedded model "
-                          "or give the full path of a .gguf you downloaded")
-    api_key = ""
-    if provider in KEY_VARS:
-        key_names = [f"{role.upper()}_{var}" for var in KEY_VARS[provider] if dual] + list(KEY_VARS[provider])
-        _, api_key = layers.first(key_names, secret=True)
-        official = urlsplit(model_defaults()["endpoints"][provider]).hostname
-        needs_key = provider != "openai" or urlsplit(endpoint).hostname in (official, "openrouter.ai")
-        if not api_key and needs_key:
-            chosen = f"{role.upper()}_LLM_PROVIDER" if dual else "LLM_PROVIDER"
-            raise ConfigError(KEY_VARS[provider][0], hint=f"not set, but {chosen}={provider} needs it; "
-                              f"set it in .env or the environment ({KEY_HELP[provider]})")
+    endpoint = _endpoint(layers, provider, role, dual=dual) if provider in ENDPOINT_VARS else ""
     if provider == "local" and model:
         model = str(Path(os.path.expanduser(model)))
+        if not Path(model).is_file():
+            layers.problem(ConfigError(model_name, model, hint="no such GGUF file; leave it empty for the embedded "
+                                       "model or give the full path of a .gguf you downloaded"), "the embedded model")
+            model = ""
+    api_key = ""
+    if provider in KEY_VARS:
+        _, api_key = layers.first(_names(KEY_VARS[provider][0], role, dual), secret=True)
+        official = urlsplit(model_defaults()["endpoints"][provider]).hostname
+        if not api_key and (provider != "openai" or urlsplit(endpoint).hostname in (official, "openrouter.ai")):
+            needed_by = needed_by or f"{role.upper() + '_' if dual else ''}LLM_PROVIDER={provider}"
+            layers.problem(ConfigError(KEY_VARS[provider][0], hint=f"not set, but {needed_by} needs it; set it in "
+                                       f".env or the environment ({KEY_HELP[provider]})"))
     return RoleConfig(role, provider, model, endpoint, api_key)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .config import PROVIDERS, family_names, load_settings
+from .config import flags, load_settings, web_options
 
 SECTION = ("sdpa", "SD Prompt Assistant")
 
@@ -20,48 +20,32 @@ SECTION = ("sdpa", "SD Prompt Assistant")
 class Option:
     key: str  # the WebUI option (shared.opts.<key>)
     label: str
-    env: str  # the setting it overrides; "{role}"/"{provider}" forms are resolved at load time
+    env: str  # the setting it overrides; `<P>` is the role's provider, resolved at load time
     choices: tuple[str, ...] = ()  # () for free text
     info: str = ""
 
 
-# Blank inherits the environment / .env; a value here wins. Keys are never options (see keyfile.py).
-OPTIONS = (
-    Option("sdpa_mode", "Mode", "USE_DUAL_LLM", ("", "false", "true"), "true: planning + execution LLMs"),
-    Option("sdpa_llm_provider", "Provider (single mode)", "LLM_PROVIDER", ("", *PROVIDERS)),
-    Option("sdpa_model", "Model (single mode)", "{provider}_MODEL", info="blank: the provider's default"),
-    Option("sdpa_planning_provider", "Planning provider (dual mode)", "PLANNING_LLM_PROVIDER", ("", *PROVIDERS)),
-    Option("sdpa_planning_model", "Planning model (dual mode)", "PLANNING_{provider}_MODEL"),
-    Option("sdpa_execution_provider", "Execution provider (dual mode)", "EXECUTION_LLM_PROVIDER", ("", *PROVIDERS)),
-    Option("sdpa_execution_model", "Execution model (dual mode)", "EXECUTION_{provider}_MODEL"),
-    Option("sdpa_ollama_host", "Ollama host", "OLLAMA_HOST", info="host:port or URL"),
-    Option("sdpa_openai_base_url", "OpenAI-compatible base URL", "OPENAI_BASE_URL", info="ends in /v1"),
-    Option("sdpa_anthropic_base_url", "Anthropic base URL", "ANTHROPIC_BASE_URL"),
-    Option("sdpa_gemini_base_url", "Gemini base URL", "GEMINI_BASE_URL"),
-    Option("sdpa_vram_policy", "Unload Ollama before generating", "SDPA_VRAM_POLICY", ("", "auto", "always", "never")),
-    Option("sdpa_family", "Model family", "SDPA_FAMILY", ("", "auto", *family_names())),
-    Option("sdpa_stream", "Stream answers as they come", "SDPA_STREAM", ("", "true", "false")),
-    Option("sdpa_infotext", "Write the description into the image's infotext", "SDPA_INFOTEXT", ("", "true", "false")),
-    Option("sdpa_fallback", "Planning falls back to the execution LLM", "SDPA_FALLBACK", ("", "true", "false")),
-)
-FLAGS = {"sdpa_env_file": "SDPA_ENV_FILE", "sdpa_ollama_host": "OLLAMA_HOST", "sdpa_data_dir": "SDPA_DATA_DIR",
-         "sdpa_vram_policy": "SDPA_VRAM_POLICY"}
+# From the settings table (config.SETTINGS). Blank inherits the environment / .env; a value here wins.
+# Keys are never options (see keyfile.py).
+OPTIONS = tuple(Option(o.key, o.label, o.env, choices, o.info) for o, choices in web_options())
+# The WebUI's flags (preload.py) as argparse names -> the setting each overrides.
+FLAGS = {flag.removeprefix("--").replace("-", "_"): setting.name for flag, setting in flags().items()}
 
 
 def overrides_from(options: Mapping[str, Any], flags: Any = None) -> dict[str, str]:
     """The settings page's values (and the command-line flags) as setting overrides. Blank inherits."""
     out = {env: str(getattr(flags, flag)) for flag, env in FLAGS.items()
            if flags is not None and getattr(flags, flag, None)}
-    plain = {o.env: str(options.get(o.key) or "").strip() for o in OPTIONS if "{" not in o.env}
+    plain = {o.env: str(options.get(o.key) or "").strip() for o in OPTIONS if "<P>" not in o.env}
     out.update({k: v for k, v in plain.items() if v})
-    templated = [o for o in OPTIONS if "{" in o.env and str(options.get(o.key) or "").strip()]
+    templated = [o for o in OPTIONS if "<P>" in o.env and str(options.get(o.key) or "").strip()]
     if templated:  # model options name the variable of the provider in effect
         environ = {**os.environ, **out}
         settings = load_settings(environ=environ)
         for option in templated:
             role = "planning" if option.key.startswith("sdpa_planning") else "execution"
             provider = settings.role(role).provider
-            out[option.env.format(provider=provider.upper())] = str(options[option.key]).strip()
+            out[option.env.replace("<P>", provider.upper())] = str(options[option.key]).strip()
     return out
 
 

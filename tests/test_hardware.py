@@ -285,7 +285,8 @@ def test_serve_answers_get_hardware(tmp_path):
         assert set(data) >= {"gpus", "sd", "budget_gb", "ollama", "recommended"}
         assert set(data["recommended"]) >= {"single", "dual", "mode", "reason"}
         assert set(data["ollama"]) >= {"host", "reachable", "version", "installed", "loaded"}
-        assert data["gpus"] == [] and data["message"].startswith("no CUDA GPU")
+        assert data["gpus"] == [] and data["message"].startswith("No CUDA GPU (")
+        assert data["recommended"]["mode"] == "cpu" and data["recommended"]["dual"]["free_for_sd_gb"] is None
         assert requests.get(f"{url}/sdpa/v1/hardware", timeout=10).json()["cuda"] is False
     finally:
         stop(server)

@@ -8,8 +8,7 @@ from functools import cache
 from ..providers.types import ChatRequest, Message
 from ..types import PromptVersion
 from .families import DATA, Family
-
-PARAM_KEYS = ("steps", "cfg_scale", "distilled_cfg_scale", "sampler_name", "scheduler", "width", "height")
+from .params import KEYS
 
 
 def answer_schema(family: Family) -> dict:
@@ -115,7 +114,7 @@ def refine_request(current: PromptVersion, instruction: str, family: Family, *, 
 
 
 def _refine_ask(prompt: str, negative: str, params: dict, instruction: str, locked: list[str]) -> str:
-    settings = {k: v for k, v in params.items() if k in PARAM_KEYS}
+    settings = {k: v for k, v in params.items() if k in KEYS}
     lines = [f"Current prompt: {prompt}", f"Current negative prompt: {negative}",
              f"Current settings: {json.dumps(settings)}"]
     if locked:

@@ -15,7 +15,6 @@ from ..providers.types import CancelToken
 from ..secrets import get_logger
 
 GB = 1024**3
-POLICIES = ("auto", "always", "never")
 _log = get_logger(__name__)
 
 

@@ -22,6 +22,15 @@ DATA = Path(__file__).resolve().parent
 MIN_PLANNING_QUALITY = 60  # below this a model writes prompts no better than the embedded one
 MIN_EXECUTION_QUALITY = 45
 DEFAULT_CTX = 4096
+# What a what-if report accepts (`hardware --vram-gb ...`): (lowest, highest).
+LIMITS = {"vram_gb": (0.5, 1024.0), "checkpoint_gb": (0.1, 200.0), "width": (64, 8192), "height": (64, 8192),
+          "batch": (1, 64)}
+CPU_REASON = "Ollama runs on the CPU, where small models answer fastest; a cloud provider is faster still"
+
+
+def no_gpu(why: str) -> str:
+    """The one sentence every report gives without a GPU."""
+    return f"No CUDA GPU ({why.removeprefix('no CUDA GPU: ')}): no VRAM to share, nothing to budget"
 
 
 @cache
@@ -81,7 +90,7 @@ class Candidate:
 class Recommendation:
     single: dict | None
     dual: dict | None
-    mode: str  # concurrent or swap
+    mode: str  # concurrent, swap, or cpu (no GPU)
     reason: str
     gpu_index: int | None = None
 
@@ -169,9 +178,8 @@ def recommend(reading: GpuReading, sd: SdFacts, state: OllamaState | None = None
         return Recommendation(
             small[0].as_pick(),
             {"planning": small[0].as_pick(), "execution": small[1].as_pick(),
-             "total_gb": round(small[0].vram_gb + small[1].vram_gb, 2), "free_for_sd_gb": 0.0},
-            "concurrent", f"{reading.message}: Ollama runs on the CPU, so small models answer fastest; "
-                          "a cloud provider is faster still"), 0.0
+             "total_gb": round(small[0].vram_gb + small[1].vram_gb, 2), "free_for_sd_gb": None},
+            "cpu", CPU_REASON), 0.0
     any_installed = any(c.installed for c in pool)
     budgets = []
     for gpu in reading.gpus:
@@ -186,7 +194,7 @@ def recommend(reading: GpuReading, sd: SdFacts, state: OllamaState | None = None
         if pair is not None:
             total = pair[0].vram_gb + pair[1].vram_gb
             return Recommendation(pair[0].as_pick(), _pair_dict(pair, gpu, True), "concurrent",
-                                  f"no checkpoint known: the guide's pair for a {gpu.total_gb:g} GB card, about "
+                                  f"no checkpoint known: the guide's pair for {gpu.total_gb:g} GB of VRAM, about "
                                   f"{total:g} GB, leaving {gpu.total_gb - total:g} GB for Stable Diffusion",
                                   gpu.index), round(total, 2)
     if not sd.known:  # installed models but no checkpoint: keep what the guide leaves for SD
@@ -226,7 +234,8 @@ def hardware_report(reading: GpuReading, sd: SdFacts, state: OllamaState | None,
                "working_gb": round(sd.working_gb(), 2) if sd.known else None, "mode": sd.mode}
     ollama = asdict(state) if state is not None else {"host": "", "reachable": False, "version": "", "installed": [],
                                                       "loaded": [], "error": "not asked"}
-    return HardwareReport([asdict(g) for g in reading.gpus], bool(reading.gpus), reading.message, sd_info, budget,
+    message = reading.message if reading.gpus else no_gpu(reading.message)
+    return HardwareReport([asdict(g) for g in reading.gpus], bool(reading.gpus), message, sd_info, budget,
                           ollama, recommendation)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from .. import keyfile, secrets
 from ..craft.families import family_choices, styles
 from ..craft.live import preview
+from ..craft.params import KEYS
 from ..errors import Cancelled, SdpaError
 from ..history import diff
 from ..providers.types import CancelToken
@@ -30,7 +31,7 @@ from .compat import choices_of, client_host, copy_button, js, page_css, username
 CHIPS = {"darker": "make it darker", "brighter": "make it brighter", "more detail": "add more detail",
          "simpler": "make it simpler", "cinematic": "cinematic look", "photo": "photo style",
          "anime": "anime style", "square": "square format"}
-PARAMS = ("steps", "cfg_scale", "distilled_cfg_scale", "width", "height", "sampler_name", "scheduler")
+PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
 
