@@ -512,7 +512,10 @@ def test_a_page_on_another_origin_cannot_plan_read_or_change_a_key(browser, app,
     loopback_only(context)
     try:
         own = context.new_page()
-        _open(own, target.url)  # the visitor's own tab on our page works
+        _open(own, target.url)  # the visitor's own tab on our page works, its events included
+        _open_accordion(own, "Providers", "#sdpa_tab_check")
+        own.locator("#sdpa_tab_check").click()
+        own.wait_for_selector("#sdpa_tab_check_result table", timeout=TIMEOUT_MS)
         with hostile_site(target.url, gradio_prefix(target.url, auth), save) as evil:
             page = context.new_page()
             page.goto(evil + "/", wait_until="load")
