@@ -238,14 +238,17 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
     save = _save_keys_fn(service)
     request = gr.Request(username="someone")
     assert special_args(save, ["a", "b", "c"], request=request)[0][0] is request  # Gradio hands it the request
-    lan = SimpleNamespace(username=None, client=SimpleNamespace(host="192.168.1.50"))
-    refused = save(lan, "sk-attacker-0000000000000000", "", "")
-    assert "only from this machine" in refused[0]
+    lan = SimpleNamespace(username=None, client=SimpleNamespace(host="192.168.1.50"), headers={})
+    relayed = SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1"),
+                              headers={"x-forwarded-for": "127.0.0.1, 203.0.113.9"})  # a proxy on this machine
+    for request in (lan, relayed, None):
+        refused = save(request, "sk-attacker-0000000000000000", "", "")
+        assert "only from this machine" in refused[0]
     assert keyfile.read_keys(service.settings.data_dir) == {}
-    save(SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1")), "sk-mine-from-loopback-00000000",
-         "", "")
+    save(SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1"), headers={}),
+         "sk-mine-from-loopback-00000000", "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-mine-from-loopback-00000000"
-    save(SimpleNamespace(username="alice", client=lan.client), "sk-logged-in-user-000000000000", "", "")
+    save(SimpleNamespace(username="alice", client=lan.client, headers={}), "sk-logged-in-user-000000000000", "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-logged-in-user-000000000000"
     service.server_authenticates = True  # serve with SDPA_SERVE_AUTH: every request that got here logged in
     save(lan, "sk-through-auth-00000000000000", "", "")

@@ -56,7 +56,15 @@ def username(request) -> str:
     return (getattr(request, "username", None) or "") if request is not None else ""
 
 
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
 def client_host(request) -> str:
-    """The address the event came from ("" when Gradio does not say)."""
-    client = getattr(request, "client", None) if request is not None else None
-    return str(getattr(client, "host", "") or "")
+    """The address the event came from; "" when Gradio does not say, or when a proxy relayed it (a reverse
+    proxy or a share link connects from loopback on behalf of someone else)."""
+    if request is None:
+        return ""
+    headers = getattr(request, "headers", None) or {}
+    if any(headers.get(name) for name in FORWARDING_HEADERS):
+        return ""
+    return str(getattr(getattr(request, "client", None), "host", "") or "")
