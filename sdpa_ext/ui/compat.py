@@ -65,6 +65,6 @@ def client_host(request) -> str:
     if request is None:
         return ""
     headers = getattr(request, "headers", None) or {}
-    if any(headers.get(name) for name in FORWARDING_HEADERS):
+    if any(name in headers and headers[name] for name in FORWARDING_HEADERS):  # a Mapping or Gradio's Obj
         return ""
     return str(getattr(getattr(request, "client", None), "host", "") or "")
