@@ -603,3 +603,17 @@ def test_every_handler_of_the_page_gets_the_request(make_settings):
         assert request in args, fn.__name__
         checked.add(fn.__name__)
     assert {"plan", "refine", "undo", "redo", "do_save_keys", "do_restore"} <= checked
+
+
+def test_serve_mounts_gradio_without_ssr_run_history_or_mcp(make_settings, monkeypatch):
+    """CVE-2026-134825 (Gradio 6.27-6.31) needs server-side rendering and run history; the environment
+    cannot turn them (or the MCP server) on for `serve`."""
+    from starlette.routing import Mount
+
+    from sdpa_ext.server import create_app
+
+    for name in ("GRADIO_SSR_MODE", "GRADIO_RUN_HISTORY", "GRADIO_MCP_SERVER"):
+        monkeypatch.setenv(name, "true")
+    guard = create_app(Service(make_settings()))
+    blocks = next(r.app for r in guard.app.routes if isinstance(r, Mount)).get_blocks()
+    assert (blocks.ssr_mode, blocks.run_history, blocks.mcp_server) == (False, False, False)
