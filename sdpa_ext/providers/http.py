@@ -31,6 +31,10 @@ from .types import CancelToken
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 MAX_TRIES = 3
+# Cloud APIs: a refused connection there is this machine's network, a proxy or an outage, never a server to start.
+CLOUD_STATUS = {"api.anthropic.com": "https://status.anthropic.com",
+                "generativelanguage.googleapis.com": "https://aistudio.google.com/status",
+                "api.openai.com": "https://status.openai.com", "openrouter.ai": "https://status.openrouter.ai"}
 MAX_BODY_BYTES = 2_000_000  # a prompt answer is a few KB; anything this big is a broken server
 READ_SIZE = 65_536  # the most read from the socket at once, so the size cap holds memory to about that
 _SPEND_LIMIT = re.compile(r"insufficient_quota|billing|spend(ing)? limit|credit balance|per ?day", re.I)
@@ -382,4 +386,8 @@ class Http:
     def _down_hint(self) -> str:
         if self.provider == "ollama":
             return "is Ollama running? start it with `ollama serve` or set OLLAMA_HOST"
+        status = CLOUD_STATUS.get(urlsplit(self.base_url).hostname or "")
+        if status:
+            return (f"check this machine's network and any proxy (HTTPS_PROXY, a firewall); "
+                    f"the vendor's status page: {status}")
         return "is the server running and the base URL right?"

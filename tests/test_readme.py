@@ -1,0 +1,76 @@
+"""The README against the code: the settings table is generated, the first ten minutes are written down,
+every name the code reads is documented, the licence is there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sdpa_ext.config import ROWS, SETTINGS, markdown_table, model_defaults
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+NAME = re.compile(r"""["']((?:SDPA|USE|LLM|PLANNING|EXECUTION|OLLAMA|ANTHROPIC|GEMINI|GOOGLE|OPENAI|CLAUDE|LOCAL)"""
+                  r"""_[A-Z0-9_]+)["']""")
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, flags=re.S | re.M)
+    assert match, f"README has no section {title!r}"
+    return match.group(1)
+
+
+def test_the_readme_settings_table_is_the_generated_one():
+    match = re.search(r"<!-- settings table:.*?-->\n(.*?)\n<!-- end of settings table -->", README, flags=re.S)
+    assert match, "README lost the settings table's markers"
+    assert match.group(1) == markdown_table(), (
+        "README's settings table differs from SETTINGS in sdpa_ext/config.py: paste the output of "
+        "`python -m sdpa_ext config --markdown` between the markers")
+
+
+def test_every_name_the_code_reads_is_a_row_of_the_table():
+    files = [*(ROOT / "sdpa_ext").rglob("*.py"), ROOT / "scripts" / "sdpa.py", ROOT / "install.py", ROOT / "preload.py"]
+    read = {m.group(1) for path in files for m in NAME.finditer(path.read_text(encoding="utf-8"))}
+    assert read, "the pattern found no names: it is broken"
+    assert read - set(ROWS) == set()
+
+
+def test_the_users_guide_names_and_each_alias_appear_once():
+    table = markdown_table()
+    for name in ("USE_DUAL_LLM", "LLM_PROVIDER", "CLAUDE_MODEL", "GEMINI_MODEL", "OLLAMA_MODEL", "OPENAI_MODEL",
+                 "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENAI_API_KEY", "OLLAMA_HOST", "OLLAMA_AUTO_CONFIGURE"):
+        assert table.count(f"`{name}`") == 1, name
+    aliases = [alias for setting in SETTINGS for alias in setting.aliases]
+    assert "GOOGLE_API_KEY" in aliases
+    for alias in aliases:
+        assert table.count(f"`{alias}`") == 1, alias
+
+
+def test_the_first_ten_minutes_use_a_virtual_environment():
+    setup = _section("The first ten minutes")
+    for line in ("python3 -m venv .venv", ". .venv/bin/activate", "py -m venv .venv", r".venv\Scripts\Activate.ps1",
+                 "python install.py --standalone"):
+        assert line in setup, line
+    assert setup.index("python3 -m venv .venv") < setup.index("python install.py --standalone")
+    url = re.search(r"Install from URL\*\*, paste `(https://github\.com/[^`]+)`", setup)
+    assert url and url.group(1).endswith("/sd-prompt-assistant"), "no repository URL for Install from URL"
+
+
+def test_troubleshooting_covers_the_first_ten_minutes():
+    text = _section("Troubleshooting")
+    for needle in ("externally-managed-environment", "PEP 668", "offline", "Ollama not running", "key rejected",
+                   "model id retired", "status page"):
+        assert needle.lower() in text.lower(), needle
+    retired = model_defaults()["retired"]
+    for gone in ("claude-3-5-sonnet-20241022", "gemini-1.5-flash"):
+        assert gone in text and gone in retired, gone
+        assert f"`{retired[gone]['use']}`" in text and retired[gone]["since"] in text, gone
+
+
+def test_the_licence_is_mit_as_pyproject_says():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^license = \{ text = "MIT" \}$', pyproject, flags=re.M)
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n")
+    assert re.search(r"Copyright \(c\) \d{4} SD Prompt Assistant contributors", licence)
+    assert "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND" in licence
