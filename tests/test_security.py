@@ -268,7 +268,13 @@ def test_the_status_line_says_which_key_is_used(tmp_path):
 # -- scrubbing, output limits ---------------------------------------------------------------------------------
 
 
-def test_any_run_of_eight_characters_of_a_key_is_scrubbed():
+@pytest.fixture
+def own_secrets(monkeypatch):
+    """Secrets a test registers are forgotten after it (the set is process-wide)."""
+    monkeypatch.setattr(secrets, "_secrets", set(secrets._secrets))
+
+
+def test_any_run_of_eight_characters_of_a_key_is_scrubbed(own_secrets):
     key = "tok-SECRET-abcdef123456"  # no vendor's shape
     secrets.register(key)
     for echoed in ("invalid key tok-SECRET-abcdef12****", "key ****ef123456 refused", "...SECRET-abcd...",
@@ -278,7 +284,7 @@ def test_any_run_of_eight_characters_of_a_key_is_scrubbed():
     assert secrets.scrub("tok-SE and 12345 stay") == "tok-SE and 12345 stay"  # under 8 characters
 
 
-def test_a_partly_echoed_key_never_reaches_the_user(make_settings):
+def test_a_partly_echoed_key_never_reaches_the_user(make_settings, own_secrets):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
