@@ -136,3 +136,89 @@ def test_models_lists_the_live_models(run_cli):
         result = run_cli("models", "--provider", "ollama", env={"OLLAMA_HOST": ollama.url})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["llama3.2:3b", "qwen2.5:7b"]
+
+
+# --- diagnostics that diagnose ------------------------------------------------------------------
+
+
+def test_config_shows_a_mistake_among_every_other_setting(run_cli):
+    result = run_cli("config", env={"LLM_PROVIDER": "claud", "SDPA_TIMEOUT": "90"})
+    assert result.returncode == 2
+    out = result.stdout
+    assert "error: LLM_PROVIDER='claud' is not valid" in out and "did you mean 'claude'" in out
+    rows = {line.split()[0]: line for line in out.splitlines()[out.splitlines().index(
+        "Settings (value, where it came from):") + 1:]}
+    assert "claud" in rows["LLM_PROVIDER"] and "not valid; local used instead" in rows["LLM_PROVIDER"]
+    assert rows["SDPA_TIMEOUT"].split()[1:] == ["90", "environment"]
+    assert {"USE_DUAL_LLM", "SDPA_VRAM_POLICY", "SDPA_DATA_DIR"} <= rows.keys()
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["hardware", "--vram-gb", "8"], ["history"]])
+def test_a_mistake_blocks_no_command_that_does_not_need_it(run_cli, command):
+    result = run_cli(*command, env={"LLM_PROVIDER": "claud", "OLLAMA_HOST": f"127.0.0.1:{free_port()}"})
+    assert result.returncode == 0, result.stderr
+    assert "LLM_PROVIDER='claud' is not valid" in result.stderr and f"not needed by `{command[0]}`" in result.stderr
+
+
+def test_models_by_name_blames_no_llm_provider(run_cli):
+    result = run_cli("models", "--provider", "claude", env={"ANTHROPIC_API_KEY": ""})
+    assert result.returncode == 2
+    assert "ANTHROPIC_API_KEY: not set, but `models --provider claude` needs it" in result.stderr
+    assert "LLM_PROVIDER" not in result.stderr
+
+
+def test_check_names_a_retired_model_and_the_current_one(run_cli):
+    result = run_cli("check", env={"LLM_PROVIDER": "claude", "ANTHROPIC_API_KEY": CLAUDE_KEY,
+                                   "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{free_port()}",
+                                   "CLAUDE_MODEL": "claude-3-5-sonnet-20241022"})
+    assert result.returncode == 1
+    fail = next(line for line in result.stdout.splitlines() if line.startswith("FAIL  planning"))
+    assert "claude-3-5-sonnet-20241022 was retired by Anthropic on 2025-10-22" in fail
+    assert "use claude-sonnet-4-5" in fail and "models --provider claude" in fail
+    assert "retired" in result.stderr  # every command warns
+
+
+def test_a_refused_cloud_connection_suggests_network_proxy_and_status_page(run_cli):
+    # A proxy that refuses stands in for a network that does: nothing leaves this machine.
+    result = run_cli("plan", "a cabin", env={"LLM_PROVIDER": "claude", "ANTHROPIC_API_KEY": CLAUDE_KEY,
+                                             "HTTPS_PROXY": f"http://127.0.0.1:{free_port()}", "NO_PROXY": ""})
+    assert result.returncode == 3
+    assert "cannot connect to https://api.anthropic.com" in result.stderr
+    assert "proxy" in result.stderr and "https://status.anthropic.com" in result.stderr
+    assert "is the server running" not in result.stderr
+
+
+def _dual(planning_url: str, ollama_url: str) -> dict[str, str]:
+    return {"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "claude", "EXECUTION_LLM_PROVIDER": "ollama",
+            "ANTHROPIC_API_KEY": CLAUDE_KEY, "ANTHROPIC_BASE_URL": planning_url, "OLLAMA_HOST": ollama_url}
+
+
+def test_the_fallback_warning_is_printed_once(run_cli):
+    with OllamaServer(answer=ANSWER) as ollama:
+        result = run_cli("plan", "a cabin", env=_dual(f"http://127.0.0.1:{free_port()}", ollama.url))
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).count("planning with Claude Sonnet") == 1
+    assert "used the execution LLM, Ollama" in result.stdout
+
+
+def test_when_the_fallback_fails_too_both_failures_are_named(run_cli):
+    result = run_cli("plan", "a cabin", env=_dual(f"http://127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"))
+    assert result.returncode == 3
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: claude, then ollama: planning with Claude Sonnet")
+    assert "claude: cannot connect" in line and "ollama: cannot connect" in line and "ollama serve" in line
+
+
+def test_a_missing_package_is_one_line_not_a_traceback(tmp_path):
+    code = ("import sys; sys.modules['requests'] = None; from sdpa_ext.cli import main; "
+            "raise SystemExit(main(['plan', 'a cabin']))")
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    env = {**os.environ, "LLM_PROVIDER": "ollama", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: the package 'requests' is not installed for ")
+    assert "python install.py --standalone" in result.stderr

@@ -223,3 +223,130 @@ def test_every_guide_block_in_the_readme_parses_to_its_roles(tmp_path):
             assert config.provider == provider, (title, role)
             if model is not None:
                 assert config.model == model, (title, role)
+
+
+# --- the settings table ----------------------------------------------------------------------
+
+
+def test_webui_options_flags_and_validation_come_from_one_row(make_settings):
+    import argparse
+
+    import preload
+    from sdpa_ext import host
+    from sdpa_ext.config import ROWS, SETTINGS
+
+    parser = argparse.ArgumentParser()
+    preload.preload(parser)
+    flags = {action.dest: action for action in parser._actions if action.dest.startswith("sdpa_")}
+    assert set(flags) == set(host.FLAGS)
+    options = {option.key: option for option in host.OPTIONS}
+    for setting in SETTINGS:
+        for web in setting.options:
+            assert options[web.key].choices == (("", *setting.valid) if setting.valid else ()), web.key
+        if setting.flag:
+            action = flags[setting.flag.removeprefix("--").replace("-", "_")]
+            assert host.FLAGS[action.dest] == setting.name
+            assert tuple(action.choices or ()) == setting.valid, setting.flag
+    policy = ROWS["SDPA_VRAM_POLICY"]
+    assert options["sdpa_vram_policy"].choices[1:] == policy.valid == tuple(flags["sdpa_vram_policy"].choices)
+    with pytest.raises(ConfigError) as err:
+        make_settings({"SDPA_VRAM_POLICY": "sometimes"})
+    assert err.value.valid == list(policy.valid)
+
+
+def test_a_model_option_names_the_variable_of_the_provider_in_effect(tmp_path, monkeypatch):
+    from sdpa_ext.host import overrides_from
+
+    (tmp_path / "empty.env").write_text("", encoding="utf-8")
+    monkeypatch.setenv("SDPA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SDPA_ENV_FILE", str(tmp_path / "empty.env"))
+    out = overrides_from({"sdpa_llm_provider": "ollama", "sdpa_model": "qwen2.5:7b", "sdpa_vram_policy": "never"})
+    assert out == {"LLM_PROVIDER": "ollama", "OLLAMA_MODEL": "qwen2.5:7b", "SDPA_VRAM_POLICY": "never"}
+
+
+def test_per_role_names_and_aliases_follow_the_table(make_settings):
+    settings = make_settings({"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "gemini",
+                              "EXECUTION_LLM_PROVIDER": "gemini", "PLANNING_GOOGLE_API_KEY": GEMINI_KEY,
+                              "GEMINI_API_KEY": "AIzaOTHER-key-for-execution-000000000"})
+    assert settings.planning.api_key == GEMINI_KEY  # PLANNING_<alias> before the plain name
+    assert settings.execution.api_key == "AIzaOTHER-key-for-execution-000000000"
+
+
+def test_one_ollama_serves_both_roles(make_settings):
+    settings = make_settings({"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "ollama",
+                              "EXECUTION_LLM_PROVIDER": "ollama", "OLLAMA_HOST": "10.0.0.5:11434",
+                              "EXECUTION_OLLAMA_HOST": "10.0.0.9:11434"})
+    assert settings.planning.endpoint == settings.execution.endpoint == settings.ollama_host == "http://10.0.0.5:11434"
+    warning = next(w for w in settings.warnings if w.startswith("EXECUTION_OLLAMA_HOST"))
+    assert "is not read" in warning and "EXECUTION_OPENAI_BASE_URL=http://HOST:11434/v1" in warning
+
+
+def _empty(tmp_path: Path) -> Path:
+    (tmp_path / "empty.env").write_text("", encoding="utf-8")
+    return tmp_path / "empty.env"
+
+
+def test_a_forgiving_load_keeps_every_mistake_and_uses_the_defaults(tmp_path):
+    environ = {"SDPA_DATA_DIR": str(tmp_path), "LLM_PROVIDER": "claud", "SDPA_TIMEOUT": "-3",
+               "SDPA_STREAM": "ture", "OPENAI_BASE_URL": "localhost:1234"}
+    with pytest.raises(ConfigError, match="LLM_PROVIDER"):
+        load_settings(environ=environ, env_file=_empty(tmp_path))
+    settings = load_settings(environ=environ, env_file=_empty(tmp_path), strict=False)
+    assert [p.split("=")[0] for p in settings.problems] == ["LLM_PROVIDER", "SDPA_TIMEOUT", "SDPA_STREAM"]
+    assert "did you mean 'claude'" in settings.problems[0]
+    assert settings.planning.provider == "local" and settings.timeout_s == 120 and settings.stream is True
+    assert settings.entries["LLM_PROVIDER"].source == "environment (not valid; local used instead)"
+    assert settings.entries["SDPA_TIMEOUT"].value == "-3"  # shown as it was given
+
+
+def test_a_forgiving_load_keeps_a_missing_key(tmp_path):
+    settings = load_settings(environ={"SDPA_DATA_DIR": str(tmp_path), "LLM_PROVIDER": "claude"},
+                             env_file=_empty(tmp_path), strict=False)
+    assert settings.planning.provider == "claude" and settings.planning.api_key == ""
+    assert len(settings.problems) == 1
+    assert settings.problems[0].startswith("ANTHROPIC_API_KEY: not set, but LLM_PROVIDER=claude needs it")
+
+
+def test_a_provider_asked_for_by_name_blames_the_asker(tmp_path):
+    from sdpa_ext.config import provider_config
+
+    with pytest.raises(ConfigError) as err:
+        provider_config("claude", environ={"SDPA_DATA_DIR": str(tmp_path)}, env_file=_empty(tmp_path),
+                        needed_by="`models --provider claude`")
+    assert "not set, but `models --provider claude` needs it" in str(err.value)
+    assert "LLM_PROVIDER" not in str(err.value)
+
+
+def test_a_retired_model_id_warns_with_the_current_one(make_settings):
+    settings = make_settings({"LLM_PROVIDER": "gemini", "GEMINI_API_KEY": GEMINI_KEY,
+                              "GEMINI_MODEL": "gemini-1.5-flash"})
+    assert settings.planning.model == "gemini-1.5-flash"  # still passed through as given
+    [warning] = [w for w in settings.warnings if "retired" in w]
+    assert warning.startswith("gemini-1.5-flash was retired by Google on 2025-09-24")
+    assert "use gemini-2.5-flash" in warning
+    assert not [w for w in make_settings({"LLM_PROVIDER": "gemini", "GEMINI_API_KEY": GEMINI_KEY}).warnings
+                if "retired" in w]
+
+
+@pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 2), (3, 2), (4, 3), (9, 8), (64, 8)])
+def test_the_thread_default_is_what_the_table_says(monkeypatch, cores, threads):
+    from sdpa_ext.config import ROWS
+    from sdpa_ext.providers.local import default_threads
+
+    assert "all cores but one, at most 8 (on 1 or 2 cores: all of them)" in ROWS["SDPA_LOCAL_THREADS"].meaning
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    assert default_threads() == threads
+
+
+def test_generation_settings_are_named_once():
+    import ast
+
+    from sdpa_ext.craft import prompting
+    from sdpa_ext.craft.params import KEYS
+    from sdpa_ext.ui import blocks
+
+    assert blocks.PARAMS is KEYS and not hasattr(prompting, "PARAM_KEYS")
+    script = (README.parent / "scripts" / "sdpa.py").read_text(encoding="utf-8")
+    ids = next(node.value for node in ast.parse(script).body
+               if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_IDS")
+    assert {ast.literal_eval(key) for key in ids.keys} == {"prompt", "negative", *KEYS}

@@ -251,12 +251,46 @@ def test_auto_configure_picks_models_and_the_banner_says_so(make_settings):
 
 
 
-def _cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
+def _cli(*args: str, tmp_path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env_file = tmp_path / "empty.env"
     env_file.write_text("", encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "sdpa_ext", *args], cwd=ROOT, capture_output=True, text=True,
                           env={"PATH": "", "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path),
-                               "OLLAMA_HOST": f"127.0.0.1:{free_port()}"}, timeout=60)
+                               "OLLAMA_HOST": f"127.0.0.1:{free_port()}", **(env or {})}, timeout=60)
+
+
+@pytest.mark.parametrize(("args", "valid"), [
+    (["--vram-gb", "-3"], "expected 0.5 to 1024"), (["--vram-gb", "0"], "expected 0.5 to 1024"),
+    (["--vram-gb", "nan"], "expected 0.5 to 1024"), (["--width", "10"], "expected 64 to 8192"),
+    (["--height", "99999"], "expected 64 to 8192"), (["--batch", "0"], "expected 1 to 64"),
+    (["--checkpoint-gb", "-1"], "expected 0.1 to 200"),
+])
+def test_cli_hardware_refuses_numbers_out_of_range(tmp_path, args, valid):
+    result = _cli("hardware", *args, tmp_path=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {args[0]}=") and line.endswith(valid)
+
+
+def test_no_gpu_is_one_sentence_and_no_budget(tmp_path):
+    reading = read_gpus(FakeTorch([], available=False))
+    report = hardware_report(reading, SdFacts(family="sdxl"), None)
+    assert report.message == "No CUDA GPU (torch reports none available): no VRAM to share, nothing to budget"
+    assert report.recommended.mode == "cpu" and report.recommended.dual["free_for_sd_gb"] is None
+    assert "GB" not in report.recommended.reason
+    env = {"CUDA_VISIBLE_DEVICES": "", "HIP_VISIBLE_DEVICES": ""}  # no GPU, torch installed or not
+    text = _cli("hardware", tmp_path=tmp_path, env=env)
+    data = json.loads(_cli("hardware", "--json", tmp_path=tmp_path, env=env).stdout)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert [line for line in lines if "GPU" in line] == [data["message"]] and lines[0] == data["message"]
+    for wrong in ("Budget", "left for Stable Diffusion", "concurrent", " 0 GB"):
+        assert wrong not in text.stdout, wrong
+
+
+def test_a_card_is_named_by_its_memory(tmp_path):
+    result = _cli("hardware", "--vram-gb", "8", tmp_path=tmp_path)
+    assert "the guide's pair for 8 GB of VRAM" in result.stdout and "a 8 GB" not in result.stdout
 
 
 @pytest.mark.parametrize(("gb", "pair"), [("16", ["llama3.1:8b", "phi3:mini"]), ("8", ["mistral:7b", "llama3.2:3b"]),
