@@ -74,3 +74,11 @@ def test_the_licence_is_mit_as_pyproject_says():
     assert licence.startswith("MIT License\n")
     assert re.search(r"Copyright \(c\) \d{4} SD Prompt Assistant contributors", licence)
     assert "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND" in licence
+
+
+def test_the_hardware_ranges_are_the_ones_the_cli_enforces():
+    from sdpa_ext.hardware.planner import LIMITS
+
+    row = next(line for line in README.splitlines() if line.startswith("| `python -m sdpa_ext hardware"))
+    for low, high in LIMITS.values():
+        assert f"{low:g}-{high:g}" in row, (low, high)
