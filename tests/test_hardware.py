@@ -19,6 +19,7 @@ from sdpa_ext.hardware.gpu import GB, read_gpus, what_if
 from sdpa_ext.hardware.ollama_vram import OllamaAdmin
 from sdpa_ext.hardware.planner import SdFacts, _best_pair, auto_configure, candidates, hardware_report
 from sdpa_ext.providers.types import CancelToken
+from sdpa_ext.ui.render import vram_bar
 
 from .support import free_port, serve, stop
 from .wire import OllamaServer
@@ -278,6 +279,8 @@ def test_no_gpu_is_one_sentence_and_no_budget(tmp_path):
     assert report.message == "No CUDA GPU (torch reports none available): no VRAM to share, nothing to budget"
     assert report.recommended.mode == "cpu" and report.recommended.dual["free_for_sd_gb"] is None
     assert "GB" not in report.recommended.reason
+    html = vram_bar(report.as_dict())  # the UI's GPU panel
+    assert html.count("No CUDA GPU") == 1 and "budget" not in html
     env = {"CUDA_VISIBLE_DEVICES": "", "HIP_VISIBLE_DEVICES": ""}  # no GPU, torch installed or not
     text = _cli("hardware", tmp_path=tmp_path, env=env)
     data = json.loads(_cli("hardware", "--json", tmp_path=tmp_path, env=env).stdout)

@@ -88,8 +88,9 @@ def vram_bar(report: dict) -> str:
         if pick:
             pull = f" — <code>{esc(pick['pull'])}</code>" if pick.get("pull") else " (installed)"
             lines.append(f"<li>{role}: <b>{esc(pick['model'])}</b> {_num(pick['vram_gb'])} GB{pull}</li>")
-    return (f"<div class='sdpa-hardware'>{gpus}<p>Mode: <b>{esc(rec.get('mode', ''))}</b>, budget "
-            f"{_num(report.get('budget_gb', 0))} GB</p><ul>{''.join(lines)}</ul>"
+    mode = (f"<p>Mode: <b>{esc(rec.get('mode', ''))}</b>, budget {_num(report.get('budget_gb', 0))} GB</p>"
+            if report.get("gpus") else "")  # no GPU: the message alone says so, with no budget beside it
+    return (f"<div class='sdpa-hardware'>{gpus}{mode}<ul>{''.join(lines)}</ul>"
             f"<p><small>{esc(rec.get('reason', ''))}</small></p></div>")
 
 
