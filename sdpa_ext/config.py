@@ -1,7 +1,8 @@
 """Settings from WebUI options, the environment and a `.env` file, each with where it came from.
 
 Precedence: WebUI settings > keys saved in the UI (key file) > environment > `.env` file > defaults.
-Empty values count as unset.
+Empty values count as unset. SETTINGS is the one table of settings: the names read, their aliases and
+per-role forms, defaults, validation, the WebUI's options and flags, and the README's table come from it.
 """
 
 from __future__ import annotations
@@ -84,10 +85,6 @@ class Setting:
     @property
     def valid(self) -> tuple[str, ...]:
         return ("true", "false") if self.kind == "bool" else self.choices
-
-    @property
-    def secret(self) -> bool:
-        return self.kind == "key"
 
 
 def _web(key: str, label: str, env: str = "", info: str = "") -> WebOption:
