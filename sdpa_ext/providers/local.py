@@ -58,6 +58,7 @@ def embedded_model(data_dir: Path, model_path: str = "") -> EmbeddedModel:
 
 
 def default_threads() -> int:
+    """SDPA_LOCAL_THREADS=0, as the settings table says: all cores but one, at most 8 (1 or 2 cores: all)."""
     cores = os.cpu_count() or 2
     return max(1, min(8, cores - 1 if cores > 2 else cores))
 
