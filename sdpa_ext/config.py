@@ -104,7 +104,8 @@ SETTINGS: tuple[Setting, ...] = (
                      _web("sdpa_planning_provider", "Planning provider (dual mode)", "PLANNING_LLM_PROVIDER"),
                      _web("sdpa_execution_provider", "Execution provider (dual mode)", "EXECUTION_LLM_PROVIDER"))),
     Setting("<P>_MODEL", "", "the model of each provider, passed through unchanged; `LOCAL_MODEL`: the path of "
-            "a `.gguf` file (blank: the embedded model); dual-mode defaults below the table", "model",
+            "a `.gguf` file (blank: the embedded model); dual mode reads `PLANNING_<P>_MODEL` and "
+            "`EXECUTION_<P>_MODEL` first (defaults below the table)", "model",
             per_role=True, shown_default="see below",
             options=(_web("sdpa_model", "Model (single mode)", "<P>_MODEL", "blank: the provider's default"),
                      _web("sdpa_planning_model", "Planning model (dual mode)", "PLANNING_<P>_MODEL"),
