@@ -274,7 +274,7 @@ def _show(version: PromptVersion) -> None:
 def _config(settings) -> int:
     print(settings.banner())
     if settings.problems:
-        print("\nProblems (each setting at fault names its valid values; the default stands in until it is fixed):")
+        print("\nProblems (until each is fixed its default stands in, and commands that need it stop):")
         for problem in settings.problems:
             print(f"  error: {problem}")
     print(f"\n.env file: {settings.env_file or '(none found)'}")
