@@ -167,7 +167,10 @@ def _banner() -> None:
     from sdpa_ext.zeroconf import choose
 
     try:
-        print(choose(_load_settings()).banner())
+        settings = choose(_load_settings())
+        print(settings.banner())
+        for warning in settings.warnings:  # a retired model id, a name that is not read...
+            print(f"[SD Prompt Assistant] warning: {warning}")
     except SdpaError as err:  # a configuration mistake is a line, not a broken WebUI
         print(f"[SD Prompt Assistant] settings need attention: {err}")
 

@@ -98,3 +98,25 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     assert out["infotext"]["SDPA description"] == "a cozy cabin"
     assert out["infotext"]["SDPA model"].startswith("Embedded (") and set(out["infotext"]) == {
         "SDPA description", "SDPA model"}
+
+
+BANNER_CHILD = r"""
+import runpy, sys, threading
+sys.path[:0] = [sys.argv[1] + "/tests/fakes", sys.argv[1]]
+runpy.run_path(sys.argv[1] + "/scripts/sdpa.py", run_name="sdpa_script")
+for thread in threading.enumerate():
+    if thread.name == "sdpa-banner":
+        thread.join(60)
+"""
+
+
+def test_the_webui_banner_carries_the_settings_warnings(tmp_path):
+    env_file = tmp_path / "retired.env"
+    env_file.write_text("LLM_PROVIDER=gemini\nGEMINI_MODEL=gemini-1.5-flash\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_BASE_URL"))}
+    env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp_path / "data"), GRADIO_ANALYTICS_ENABLED="False")
+    result = subprocess.run([sys.executable, "-c", BANNER_CHILD, str(ROOT)], capture_output=True, text=True,
+                            encoding="utf-8", env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Provider: Google Gemini (gemini-1.5-flash)" in result.stdout
+    assert "[SD Prompt Assistant] warning: gemini-1.5-flash was retired by Google" in result.stdout
