@@ -590,7 +590,9 @@ def _unknown_names(file_name: str, values: Mapping[str, str]) -> list[str]:
     known = known_names()
     warnings = []
     for name in values:
-        if name not in known and not name.endswith("_OLLAMA_HOST") and re.match(
+        if name in known and ROWS[name].env_only:
+            warnings.append(f"{file_name}: {name} is read from the environment only, not from this file")
+        elif name not in known and not name.endswith("_OLLAMA_HOST") and re.match(
                 r"^(SDPA_|USE_|LLM_|PLANNING_|EXECUTION_|[A-Z]+_MODEL$)", name):
             near = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""

@@ -177,6 +177,12 @@ def test_unknown_env_file_names_warn_with_suggestion(make_settings):
     assert any("LLM_PROVDER" in w and "LLM_PROVIDER" in w for w in settings.warnings)
 
 
+def test_names_read_from_the_environment_only_warn_in_an_env_file(make_settings):
+    settings = make_settings(env_text="SDPA_SERVE_AUTH=a-long-token-for-serve\nSDPA_STREAM=false\n")
+    assert [w for w in settings.warnings if "SDPA_" in w] == [
+        ".env: SDPA_SERVE_AUTH is read from the environment only, not from this file"]
+
+
 def test_named_env_file_must_exist(tmp_path):
     with pytest.raises(ConfigError, match="SDPA_ENV_FILE"):
         load_settings(environ={"SDPA_ENV_FILE": str(tmp_path / "missing.env")})
