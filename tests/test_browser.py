@@ -104,7 +104,8 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     page.locator("#sdpa_tab_redo").click()
     _wait_value(page, "sdpa_tab_prompt", lambda v: v == second, "Redo did not bring the refinement back")
 
-    page.wait_for_function("document.querySelector('#sdpa_tab_hardware').innerText.includes('no CUDA GPU')")
+    page.wait_for_function("document.querySelector('#sdpa_tab_hardware').innerText.toLowerCase()"
+                           ".includes('no cuda gpu')")
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert "plan" in versions and "refine" in versions
     page.close()
