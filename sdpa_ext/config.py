@@ -92,7 +92,6 @@ def _web(key: str, label: str, env: str = "", info: str = "") -> WebOption:
 
 
 _ENDPOINTS = model_defaults()["endpoints"]
-_BOOL_OPTION = "blank: inherit .env and the environment"
 SETTINGS: tuple[Setting, ...] = (
     Setting("USE_DUAL_LLM", "false", "`true`: a planning LLM writes the first prompt and an execution LLM "
             "the refines; `false`: one LLM for both", "bool",
