@@ -48,7 +48,7 @@ def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path)
                     planned = http.post(url + "/plan", json={"description": f"subject number {index}",
                                                              "session": f"s{index}"}, timeout=120)
                     assert planned.status_code == 200, planned.text
-                    refined = http.post(url + "/refine", json={"instruction": f"add item {index}",
+                    refined = http.post(url + "/refine", json={"instruction": f"bring out item {index}",
                                                                "prompt": planned.json()["prompt"],
                                                                "negative_prompt": planned.json()["negative_prompt"],
                                                                "session": f"s{index}"}, timeout=120)
@@ -59,8 +59,8 @@ def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path)
                 results = list(pool.map(one, range(SESSIONS)))
             for index, (planned, refined) in enumerate(results):
                 assert planned["prompt"] == f"subject number {index}, detailed"
-                assert refined["prompt"] == f"add item {index}, detailed"
-                assert refined["diff"] == {"added": ["add", "item"], "removed": ["subject", "number"]}
+                assert refined["prompt"] == f"bring out item {index}, detailed"
+                assert refined["diff"] == {"added": ["bring", "out", "item"], "removed": ["subject", "number"]}
                 found = requests.get(url + "/history", params={"search": f"subject number {index},"},
                                      timeout=10).json()["versions"]
                 assert [v["source"] for v in found] == [f"subject number {index}"]
