@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,22 @@ CLAUDE_KEY = "sk-ant-test-SECRETclaude-0123456789abcd"
 GEMINI_KEY = "AIzaTEST-SECRETgemini-0123456789wxyz"
 OPENAI_KEY = "sk-test-SECRETopenai-0123456789efgh"
 FAKE_KEYS = (CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright (its own browser download cannot work here)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

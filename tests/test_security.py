@@ -26,7 +26,7 @@ from sdpa_ext.service import Service
 
 from .conftest import OPENAI_KEY, assert_no_keys
 from .support import free_port, stop
-from .test_browser import CHROME_ARGS, CHROMIUM, TIMEOUT_MS, _open_accordion
+from .test_browser import TIMEOUT_MS, _open_accordion
 from .test_render import HOSTILE, builders
 from .wire import OpenAIServer
 from .wire.server import WireServer
@@ -404,18 +404,6 @@ def test_no_event_of_the_page_fetches_a_url(make_settings):
 
 
 # -- in Chromium -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _open(page, url: str) -> None:
