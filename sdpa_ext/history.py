@@ -1,6 +1,7 @@
-"""History of prompt versions: SQLite (standard library), undo/redo per session, word-level diffs.
+"""History of prompt versions: SQLite (standard library), undo/redo per (user, session), word-level diffs.
 
-Kept per user (the WebUI's login, or "" without logins), with a retention limit; searchable and
+Kept per user (the WebUI's login, or "" without logins), with a retention limit that never leaves an undo
+stack pointing at a version it deleted; searchable and
 exportable as JSON. The file is owner-only (0600) in an owner-only folder (0700). A lock held by another
 program is waited for (busy timeout, then retries) and, if it outlasts them, that one change fails with a
 clear error: history never switches to memory for a transient problem. A full disk is an error that keeps
@@ -37,9 +38,37 @@ CREATE TABLE IF NOT EXISTS versions (
     prompt TEXT NOT NULL, source TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_user ON versions(user, created);
 CREATE TABLE IF NOT EXISTS stacks (
-    session TEXT NOT NULL, position INTEGER NOT NULL, version_id TEXT NOT NULL, PRIMARY KEY (session, position));
-CREATE TABLE IF NOT EXISTS cursors (session TEXT PRIMARY KEY, position INTEGER NOT NULL);
+    user TEXT NOT NULL, session TEXT NOT NULL, position INTEGER NOT NULL, version_id TEXT NOT NULL,
+    PRIMARY KEY (user, session, position));
+CREATE TABLE IF NOT EXISTS cursors (
+    user TEXT NOT NULL, session TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (user, session));
 """
+# Stacks and cursors of an older file were keyed by session alone: each row takes the user of its version.
+_MIGRATE = """
+ALTER TABLE stacks RENAME TO stacks_by_session;
+ALTER TABLE cursors RENAME TO cursors_by_session;
+CREATE TABLE stacks (
+    user TEXT NOT NULL, session TEXT NOT NULL, position INTEGER NOT NULL, version_id TEXT NOT NULL,
+    PRIMARY KEY (user, session, position));
+CREATE TABLE cursors (
+    user TEXT NOT NULL, session TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (user, session));
+INSERT OR IGNORE INTO stacks SELECT v.user, s.session, s.position, s.version_id
+    FROM stacks_by_session s JOIN versions v ON v.id = s.version_id;
+INSERT OR IGNORE INTO cursors SELECT DISTINCT s.user, c.session, c.position
+    FROM cursors_by_session c JOIN stacks s ON s.session = c.session;
+DROP TABLE stacks_by_session;
+DROP TABLE cursors_by_session;
+"""
+# Retention's clean-up: stack rows whose version is gone, the cursors of emptied stacks, and cursors left on a
+# removed row moved to the oldest row their stack still has.
+_PRUNE = (
+    "DELETE FROM stacks WHERE user = ? AND version_id NOT IN (SELECT id FROM versions WHERE user = ?)",
+    "DELETE FROM cursors WHERE user = ? AND NOT EXISTS (SELECT 1 FROM stacks s WHERE s.user = cursors.user AND "
+    "s.session = cursors.session)",
+    "UPDATE cursors SET position = (SELECT min(position) FROM stacks s WHERE s.user = cursors.user AND "
+    "s.session = cursors.session) WHERE user = ? AND NOT EXISTS (SELECT 1 FROM stacks s WHERE s.user = cursors.user "
+    "AND s.session = cursors.session AND s.position = cursors.position)",
+)
 
 
 class HistoryError(SdpaError):
@@ -171,14 +200,21 @@ class History:
         _log.warning(message)
         return HistoryError(message)
 
+    def _prepare(self) -> None:
+        """The schema, an older file's stacks and cursors moved to their (user, session) keys."""
+        columns = [row[1] for row in self._db.execute("PRAGMA table_info(stacks)")]
+        if columns and "user" not in columns:
+            self._db.executescript(_MIGRATE)
+        self._db.executescript(_SCHEMA)
+        self._ready = True
+
     def _run(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
             set_aside = False
             for attempt in range(RETRIES):
                 try:
                     if not self._ready:
-                        self._db.executescript(_SCHEMA)
-                        self._ready = True
+                        self._prepare()
                     with self._db:
                         rows = self._db.execute(sql, args).fetchall()
                     if self._transient:
@@ -205,6 +241,8 @@ class History:
         self._run("DELETE FROM versions WHERE user = ? AND id NOT IN "
                   "(SELECT id FROM versions WHERE user = ? ORDER BY created DESC LIMIT ?)",
                   (user, user, self.retention))
+        for statement in _PRUNE:
+            self._run(statement, (user,) * statement.count("?"))
 
     def get(self, version_id: str, user: str = "") -> PromptVersion | None:
         rows = self._run("SELECT data FROM versions WHERE id = ? AND user = ?", (version_id, user))
@@ -229,7 +267,8 @@ class History:
 
 
 class Session:
-    """One user's line of versions in one browser tab or CLI run: push, undo, redo."""
+    """One user's line of versions in one browser tab, API client or CLI: push, undo, redo. Keyed by
+    (user, session), so two users who send the same session id still have a line each."""
 
     def __init__(self, store: History, session: str, user: str = ""):
         self.store = store
@@ -237,23 +276,26 @@ class Session:
         self.user = user
 
     def _cursor(self) -> int:
-        rows = self.store._run("SELECT position FROM cursors WHERE session = ?", (self.id,))
+        rows = self.store._run("SELECT position FROM cursors WHERE user = ? AND session = ?", (self.user, self.id))
         return rows[0][0] if rows else -1
 
     def _set_cursor(self, position: int) -> None:
-        self.store._run("INSERT OR REPLACE INTO cursors (session, position) VALUES (?, ?)", (self.id, position))
+        self.store._run("INSERT OR REPLACE INTO cursors (user, session, position) VALUES (?, ?, ?)",
+                        (self.user, self.id, position))
 
     def _at(self, position: int) -> PromptVersion | None:
-        rows = self.store._run("SELECT version_id FROM stacks WHERE session = ? AND position = ?", (self.id, position))
+        rows = self.store._run("SELECT version_id FROM stacks WHERE user = ? AND session = ? AND position = ?",
+                               (self.user, self.id, position))
         return self.store.get(rows[0][0], self.user) if rows else None
 
     def push(self, version: PromptVersion) -> PromptVersion:
         """Record a new current version; anything that was undone is no longer redoable."""
         position = self._cursor() + 1
         self.store.add(version, session=self.id, user=self.user)
-        self.store._run("DELETE FROM stacks WHERE session = ? AND position >= ?", (self.id, position))
-        self.store._run("INSERT INTO stacks (session, position, version_id) VALUES (?, ?, ?)",
-                        (self.id, position, version.id))
+        self.store._run("DELETE FROM stacks WHERE user = ? AND session = ? AND position >= ?",
+                        (self.user, self.id, position))
+        self.store._run("INSERT INTO stacks (user, session, position, version_id) VALUES (?, ?, ?, ?)",
+                        (self.user, self.id, position, version.id))
         self._set_cursor(position)
         return version
 
@@ -275,10 +317,8 @@ class Session:
             self._set_cursor(position + 1)
         return following
 
-    def can_redo(self) -> bool:
-        return self._at(self._cursor() + 1) is not None
-
     def versions(self) -> list[PromptVersion]:
-        rows = self.store._run("SELECT version_id FROM stacks WHERE session = ? ORDER BY position", (self.id,))
+        rows = self.store._run("SELECT version_id FROM stacks WHERE user = ? AND session = ? ORDER BY position",
+                               (self.user, self.id))
         found = [self.store.get(row[0], self.user) for row in rows]
         return [v for v in found if v is not None]

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import threading
 import time
+from dataclasses import asdict
 
 import pytest
 
@@ -26,7 +27,7 @@ def test_undo_redo_and_a_new_version_after_undo_drops_redo(tmp_path):
     assert session.undo() is None and session.current().id == first.id  # nothing before the first
     assert session.redo().id == second.id
     fourth = session.push(v("cabin, snow"))
-    assert session.redo() is None and not session.can_redo()
+    assert session.redo() is None and session.current().id == fourth.id
     assert [x.id for x in session.versions()] == [first.id, second.id, fourth.id]
 
 
@@ -44,6 +45,68 @@ def test_sessions_and_users_do_not_cross(tmp_path):
     assert [x.prompt for x in store.search(user="alice")] == ["alice's cabin"]
     assert store.session("a", user="alice").current().prompt == "alice's cabin"
     assert store.session("b", user="alice").current() is None
+
+
+def test_two_users_on_one_session_id_have_a_stack_each(tmp_path):
+    store = History(tmp_path / "h.db")
+    alice, bob = store.session("api", user="alice"), store.session("api", user="bob")
+    first = alice.push(v("alice's cabin"))
+    bob.push(v("bob's castle"))
+    assert alice.current().id == first.id  # bob's push moved no cursor of hers
+    bob.push(v("bob's tower"))
+    assert bob.undo().prompt == "bob's castle" and alice.undo() is None
+    assert [x.prompt for x in alice.versions()] == ["alice's cabin"]
+
+
+def test_retention_never_leaves_a_stack_pointing_at_nothing(tmp_path):
+    store = History(tmp_path / "h.db", retention=3)
+    old = store.session("old")
+    old.push(v("first"))
+    old.push(v("second"))
+    old.undo()  # the cursor rests on "first", about to be deleted
+    line = store.session("new")
+    for index in range(3):
+        line.push(v(f"new {index}"))
+    assert old.current() is None and old.versions() == []  # both of its versions went; nothing dangles
+    assert [x.prompt for x in line.versions()] == ["new 0", "new 1", "new 2"]
+    line.push(v("new 3"))  # "new 0" goes: undo stops at the oldest version kept
+    assert line.undo().prompt == "new 2" and line.undo().prompt == "new 1" and line.undo() is None
+    assert line.current().prompt == "new 1"
+    rows = store._run("SELECT count(*) FROM stacks WHERE version_id NOT IN (SELECT id FROM versions)")
+    assert rows == [(0,)]
+
+
+def test_retention_moves_a_cursor_off_a_deleted_version(tmp_path):
+    store = History(tmp_path / "h.db", retention=3)
+    line = store.session("s")
+    for index in range(3):
+        line.push(v(f"p {index}"))
+    line.undo()
+    line.undo()  # on "p 0"
+    store.session("other").push(v("elsewhere"))  # "p 0" goes
+    assert line.current().prompt == "p 1"  # the oldest one kept, not nothing
+    assert line.redo().prompt == "p 2"
+
+
+def test_an_older_file_keeps_its_stacks_under_their_users(tmp_path):
+    path = tmp_path / "h.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE versions (id TEXT PRIMARY KEY, user TEXT NOT NULL, session TEXT NOT NULL, created REAL NOT "
+        "NULL, data TEXT NOT NULL, prompt TEXT NOT NULL, source TEXT NOT NULL);"
+        "CREATE TABLE stacks (session TEXT NOT NULL, position INTEGER NOT NULL, version_id TEXT NOT NULL, "
+        "PRIMARY KEY (session, position));"
+        "CREATE TABLE cursors (session TEXT PRIMARY KEY, position INTEGER NOT NULL);")
+    version = v("cabin")
+    db.execute("INSERT INTO versions VALUES (?, 'alice', 'tab', ?, ?, 'cabin', '')",
+               (version.id, version.created, json.dumps(asdict(version))))
+    db.execute("INSERT INTO stacks VALUES ('tab', 0, ?)", (version.id,))
+    db.execute("INSERT INTO cursors VALUES ('tab', 0)")
+    db.commit()
+    db.close()
+    store = History(path)
+    assert store.session("tab", user="alice").current().prompt == "cabin"
+    assert store.session("tab", user="bob").current() is None
 
 
 def test_search_export_and_retention(tmp_path):
