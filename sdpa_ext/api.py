@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from secrets import compare_digest
@@ -25,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .access import cross_origin, rebinding_safe
 from .errors import Cancelled, ConfigError, ProviderError
-from .history import HistoryError, finite
+from .history import HistoryError
 from .secrets import scrub
 from .service import Service
 from .types import PromptVersion
@@ -38,6 +40,9 @@ _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
                "session": str},
 }
 _REQUIRED = {"plan": ("description",), "refine": ("instruction", "prompt")}
+SESSION_HEADER = "X-SDPA-Session"  # a client's own undo line; else the cookie below, else a new one each time
+SESSION_COOKIE = "sdpa_session"
+_SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 class InputError(Exception):
@@ -46,10 +51,16 @@ class InputError(Exception):
         super().__init__(f"{field}: {message}")
 
 
-def version_dict(version: PromptVersion, service: Service, user: str = "") -> dict:
-    from .cli import version_json
-
-    return finite({**version_json(version), "diff": service.change(version, user=user)})  # JSON has no NaN
+def client_session(body: dict, headers: Any, cookies: dict[str, str]) -> str:
+    """The API client's session: the body's `session`, the X-SDPA-Session header or the sdpa_session cookie;
+    a new one when none is given (never one id shared by every client)."""
+    for given, where in ((body.get("session"), "session"), (headers.get(SESSION_HEADER), SESSION_HEADER),
+                         (cookies.get(SESSION_COOKIE), SESSION_COOKIE)):
+        if given:
+            if not _SESSION_ID.fullmatch(given):
+                raise InputError(where, "expected 1 to 64 letters, digits or . _ : -")
+            return given
+    return "api-" + uuid.uuid4().hex
 
 
 def _check_params(params: dict) -> None:
@@ -94,14 +105,10 @@ def basic_auth(credentials: dict[str, str]):
     return Depends(check)
 
 
-def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
-                user: Callable[[Any], str] | None = None):
-    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth). Refused on every route,
-    inside the WebUI too: a Host that is a name neither loopback nor listed in SDPA_ALLOWED_HOSTS (DNS
-    rebinding), and a browser request from another origin (whatever CORS the host allows)."""
-    allowed = [os.environ.get("SDPA_ALLOWED_HOSTS", "")]
-
-    def same_site(request: Request) -> None:
+def _same_site(allowed: list[str]) -> Callable[[Request], None]:
+    """Refuse a Host that is a name neither loopback nor listed in SDPA_ALLOWED_HOSTS (DNS rebinding), and a
+    browser request from another origin (whatever CORS the host allows)."""
+    def check(request: Request) -> None:
         host = request.headers.get("host", "")
         if not rebinding_safe(host, allowed):
             raise HTTPException(status_code=421, detail=f"Host {host!r} is not served here (SDPA_ALLOWED_HOSTS "
@@ -110,90 +117,116 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
         if reason:
             raise HTTPException(status_code=403, detail=f"cross-origin request refused: {reason}")
 
-    router = APIRouter(dependencies=[*(dependencies or []), Depends(same_site)])
+    return check
 
-    def error(status: int, field: str | None, message: str) -> JSONResponse:
-        message = scrub(message)
-        detail: Any = [{"loc": ["body", field], "msg": message, "type": "value_error"}] if field else message
-        return JSONResponse({"detail": detail, "error": message}, status_code=status)
 
-    async def body_of(request: Request) -> Any:
-        """The JSON body of a POST (the router's dependency has refused other sites already)."""
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind != "application/json":
-            raise InputError("body", "send JSON (Content-Type: application/json)", status=415)
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
-        try:
-            return json.loads(raw or b"{}")
-        except RecursionError as err:
-            raise InputError("body", "nested too deeply") from err
-        except (ValueError, UnicodeDecodeError) as err:
-            raise InputError("body", f"invalid JSON ({err})") from err
+def _error(status: int, field: str | None, message: str) -> JSONResponse:
+    message = scrub(message)
+    detail: Any = [{"loc": ["body", field], "msg": message, "type": "value_error"}] if field else message
+    return JSONResponse({"detail": detail, "error": message}, status_code=status)
 
-    def run(call: Callable[[], dict]) -> JSONResponse:
-        try:
-            return JSONResponse(call())
-        except InputError as err:
-            return error(err.status, err.field, err.message)
-        except ConfigError as err:
-            return error(422, err.setting, str(err))
-        except HistoryError as err:
-            return error(503, None, str(err))
-        except ProviderError as err:
-            return error(502, None, str(err))
-        except Cancelled as err:
-            return error(499, None, str(err))
+
+async def _body_of(request: Request) -> Any:
+    """The JSON body of a POST (the router's dependency has refused other sites already)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise InputError("body", "send JSON (Content-Type: application/json)", status=415)
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
+    try:
+        return json.loads(raw or b"{}")
+    except RecursionError as err:
+        raise InputError("body", "nested too deeply") from err
+    except (ValueError, UnicodeDecodeError) as err:
+        raise InputError("body", f"invalid JSON ({err})") from err
+
+
+def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
+    """The call's dict as JSON, or its error with the status the README names; `session` goes back in the
+    X-SDPA-Session header and the cookie, so the client's next call continues its own line."""
+    try:
+        response = JSONResponse(call())
+    except InputError as err:
+        response = _error(err.status, err.field, err.message)
+    except ConfigError as err:
+        response = _error(422, err.setting, str(err))
+    except HistoryError as err:
+        response = _error(503, None, str(err))
+    except ProviderError as err:
+        response = _error(502, None, str(err))
+    except Cancelled as err:
+        response = _error(499, None, str(err))
+    if session:
+        response.headers[SESSION_HEADER] = session
+        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
+    return response
+
+
+async def _write(request: Request, kind: str, get_service: Callable[[], Service],
+                 user: Callable[[Any], str] | None) -> JSONResponse:
+    """POST /plan and /refine: validate, then run in a worker thread through the Service (which records the
+    version under this user and this client's session)."""
+    try:
+        body = _validate(kind, await _body_of(request))
+        session = client_session(body, request.headers, request.cookies)
+    except InputError as err:
+        return _error(err.status, err.field, err.message)
+    service, who, family = get_service(), user(request) if user else "", body.get("family") or "auto"
+    if kind == "plan":
+        def call() -> dict:
+            return service.to_json(service.plan(body["description"], session=session, user=who, family=family,
+                                                style=body.get("style")), user=who)
+    else:
+        current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
+                                params=body.get("params") or {}, kind="edit")
+
+        def call() -> dict:
+            return service.to_json(service.refine(current, body["instruction"], session=session, user=who,
+                                                  family=family), user=who)
+    return await run_in_threadpool(_run, call, session)
+
+
+def _config(service: Service) -> dict:
+    """The settings in use (auto-configure and zero-config applied), keys as set / not set."""
+    settings = service.settings
+    return {"banner": settings.banner(), "dual": settings.dual,
+            "roles": {r: {"provider": c.provider, "model": c.model, "endpoint": c.endpoint, "label": c.label,
+                          "api_key": "set" if c.api_key else "not set"}
+                      for r, c in (("planning", settings.planning), ("execution", settings.execution))},
+            "settings": {e.name: {"value": e.shown, "source": e.source} for e in settings.entries.values()},
+            "warnings": settings.warnings}
+
+
+def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
+                user: Callable[[Any], str] | None = None):
+    """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth). Every route, inside the
+    WebUI too, refuses other sites (`_same_site`)."""
+    allowed = [os.environ.get("SDPA_ALLOWED_HOSTS", "")]
+    router = APIRouter(dependencies=[*(dependencies or []), Depends(_same_site(allowed))])
 
     @router.get("/hardware")
     def hardware() -> JSONResponse:
         from .hardware import machine_report
 
-        return run(lambda: machine_report(get_service().settings).as_dict())
+        return _run(lambda: machine_report(get_service().settings).as_dict())
 
     @router.get("/config")
     def config() -> JSONResponse:
-        settings = get_service().settings
-
-        def data() -> dict:
-            return {"banner": settings.banner(), "dual": settings.dual,
-                    "roles": {r: {"provider": c.provider, "model": c.model, "endpoint": c.endpoint,
-                                  "label": c.label, "api_key": "set" if c.api_key else "not set"}
-                              for r, c in (("planning", settings.planning), ("execution", settings.execution))},
-                    "settings": {e.name: {"value": e.shown, "source": e.source} for e in settings.entries.values()},
-                    "warnings": settings.warnings}
-
-        return run(data)
+        return _run(lambda: _config(get_service()))
 
     @router.post("/plan")
     async def plan(request: Request) -> JSONResponse:
-        try:
-            body = _validate("plan", await body_of(request))
-        except InputError as err:
-            return error(err.status, err.field, err.message)
-        service, who = get_service(), user(request) if user else ""
-        return await run_in_threadpool(run, lambda: version_dict(service.plan(
-            body["description"], session=body.get("session") or "api", user=who, family=body.get("family") or "auto",
-            style=body.get("style")), service, who))
+        return await _write(request, "plan", get_service, user)
 
     @router.post("/refine")
     async def refine(request: Request) -> JSONResponse:
-        try:
-            body = _validate("refine", await body_of(request))
-        except InputError as err:
-            return error(err.status, err.field, err.message)
-        service, who = get_service(), user(request) if user else ""
-        current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
-                                params=body.get("params") or {}, kind="edit")
-        return await run_in_threadpool(run, lambda: version_dict(service.refine(
-            current, body["instruction"], session=body.get("session") or "api", user=who,
-            family=body.get("family") or "auto"), service, who))
+        return await _write(request, "refine", get_service, user)
 
     @router.get("/history")
     def history(request: Request, search: str = "", limit: int = 50) -> JSONResponse:
         who = user(request) if user else ""
-        return run(lambda: {"versions": [asdict(v) for v in get_service().history.search(
+        return _run(lambda: {"versions": [asdict(v) for v in get_service().search(
             search, user=who, limit=max(1, min(limit, 500)))]})
 
     return router

@@ -10,23 +10,12 @@ import json
 import logging
 import sys
 import time
-from dataclasses import asdict
 
 from . import secrets
 from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
 from .craft.live import Preview
 from .errors import Cancelled, ConfigError, SdpaError
 from .types import PromptVersion
-
-JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
-              "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "kind", "source",
-              "id", "parent", "created")
-
-
-def version_json(version: PromptVersion) -> dict:
-    """The documented JSON shape of a result (stable key order)."""
-    data = asdict(version)
-    return {key: data[key] for key in JSON_ORDER}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return ConfigError.exit_code
 
 
+CLI_SESSION = "cli"  # the command line's one undo line (per user: "" here)
 # Commands that run whatever the settings say: a mistake is shown, not fatal (`models --provider P` asks P).
 FORGIVING = ("config", "hardware", "history")
 
@@ -112,10 +102,14 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     forgiving = args.command in FORGIVING or (args.command == "models" and args.provider)
     settings = load_settings(env_file=args.env_file, strict=not forgiving)
-    if args.command in ("config", "check", "serve", "plan", "refine"):
-        from .zeroconf import choose
+    service = None
+    if args.command in ("config", "check", "serve", "plan", "refine", "history"):
+        from .service import Service  # auto-configure and zero-config, as every front end has them
+        from .types import HostContext
 
-        settings = choose(settings)
+        service = Service(settings, host=lambda: HostContext(checkpoint=getattr(args, "checkpoint", "")))
+        for note in service.notes:
+            print(f"auto-configure: {note}", file=sys.stderr)
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.command != "config":  # config shows them among the settings
@@ -128,24 +122,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "models":
         return _models(settings, args.provider, args.env_file)
     if args.command == "history":
-        return _history(settings, args)
+        return _history(service, args)
     if args.command == "hardware":
         return _hardware(settings, args)
     if args.command == "serve":
         from .server import serve
 
-        return serve(settings, args.host, args.port)
-    if settings.ollama_auto_configure:
-        _auto_configure(settings)
-    return _write(settings, args)
-
-
-def _auto_configure(settings) -> None:
-    from .hardware import machine_report
-    from .hardware.planner import auto_configure
-
-    for note in auto_configure(settings, machine_report(settings).recommended):
-        print(f"auto-configure: {note}", file=sys.stderr)
+        return serve(service, args.host, args.port)
+    return _write(service, args)
 
 
 def _hardware(settings, args: argparse.Namespace) -> int:
@@ -189,37 +173,30 @@ def _hardware(settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def open_history(settings):
-    from .history import History
-
-    store = History(settings.data_dir / "history.sqlite3")
-    if store.problem:
-        print(f"warning: {store.problem}", file=sys.stderr)
-    return store
+def _history_problem(service) -> None:
+    if service.history.problem:
+        print(f"warning: {service.history.problem}", file=sys.stderr)
 
 
-def _history(settings, args: argparse.Namespace) -> int:
-    store = open_history(settings)
+def _history(service, args: argparse.Namespace) -> int:
+    _history_problem(service)
     if args.export:
-        print(store.export())
+        print(service.export())
         return 0
-    for version in store.search(args.search, limit=args.limit):
+    for version in service.search(args.search, limit=args.limit):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(version.created))
         print(f"{when}  {version.kind:<6} {version.provider}/{version.model}  {version.source[:40]!r}\n"
               f"    {version.prompt}")
     return 0
 
 
-def _write(settings, args: argparse.Namespace) -> int:
-    from .assistant import Assistant
-    from .types import HostContext
-
-    assistant = Assistant(settings)
-    ctx = HostContext(checkpoint=args.checkpoint)
+def _write(service, args: argparse.Namespace) -> int:
+    """plan / refine through the Service, which records the version (and a refine's hand-given prompt)."""
     on_delta = None if args.json else _Echo()
+    _history_problem(service)
     if args.command == "plan":
-        version = assistant.plan(args.description, ctx=ctx, family=args.family, style=args.style,
-                                 on_delta=on_delta)
+        version = service.plan(args.description, session=CLI_SESSION, family=args.family, style=args.style,
+                               on_delta=on_delta)
     else:
         try:
             params = json.loads(args.params)
@@ -228,10 +205,10 @@ def _write(settings, args: argparse.Namespace) -> int:
         if not isinstance(params, dict):
             raise ConfigError("--params", args.params, hint="expected a JSON object")
         current = PromptVersion(prompt=args.prompt, negative_prompt=args.negative, params=params, kind="edit")
-        version = assistant.refine(current, args.instruction, ctx=ctx, family=args.family, on_delta=on_delta)
-    open_history(settings).session("cli").push(version)
+        version = service.refine(current, args.instruction, session=CLI_SESSION, family=args.family,
+                                 on_delta=on_delta)
     if args.json:
-        print(json.dumps(version_json(version), ensure_ascii=False, indent=2))
+        print(json.dumps(service.to_json(version), ensure_ascii=False, indent=2))
     else:
         _show(version)
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import math
 import re
 import sqlite3
 import threading
@@ -26,7 +25,7 @@ from typing import Any
 from .errors import SdpaError
 from .providers.types import Usage
 from .secrets import get_logger, private_dir, private_file
-from .types import PromptVersion
+from .types import PromptVersion, finite
 
 _log = get_logger(__name__)
 RETENTION = 2000  # versions kept per user
@@ -100,17 +99,6 @@ def diff(old: str, new: str) -> Diff:
             added += b[j1:j2]
     moved = set(added) & set(removed)  # a term that only moved is neither
     return Diff([t for t in added if t not in moved], [t for t in removed if t not in moved])
-
-
-def finite(value: Any) -> Any:
-    """`value` with every NaN or infinity replaced by None (JSON has no such numbers)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
 
 
 def _load(data: str) -> Any:

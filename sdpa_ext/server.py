@@ -8,7 +8,6 @@ import sys
 
 from . import secrets
 from .access import Access, Guard, is_loopback
-from .config import Settings
 from .errors import ConfigError
 from .service import Service
 
@@ -57,18 +56,19 @@ def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
     return access
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(service: Service, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve the service's settings (auto-configure and zero-config applied, as the CLI and WebUI have them)."""
     try:
         import uvicorn
     except ImportError as err:
         raise ConfigError("serve", hint="needs fastapi and uvicorn: run `python install.py --standalone`") from err
     access = access_for(host)
-    print(settings.banner())
+    print(service.settings.banner())
     shown = f"[{host}]" if ":" in host else host
     print(f"SD Prompt Assistant on http://{shown}:{port}/  (API: /hardware, /sdpa/v1/...)")
     if not is_loopback(host):
         print(f"warning: listening beyond this machine ({host}); every request needs the {AUTH_VAR} credentials, "
               "which travel in clear over plain HTTP: put a TLS reverse proxy in front", file=sys.stderr)
-    uvicorn.run(create_app(Service(settings), access=access), host=host, port=port, log_level="warning",
+    uvicorn.run(create_app(service, access=access), host=host, port=port, log_level="warning",
                 server_header=False)
     return 0

@@ -1,14 +1,18 @@
-"""The state one process shares between its front ends (HTTP API, UI): settings, the assistant, history.
+"""The one way in: every front end (CLI, HTTP API, UI, the WebUI script) plans, refines, undoes and reads
+history here. It applies auto-configure and zero-config to the settings, records every version (hand
+edits too) under (user, session), and shapes the JSON the CLI prints and the API returns.
 
-Front ends pass a session id (a browser tab, an API client) and the user (WebUI logins); nothing
-user-specific lives here beyond what the history stores per session and user.
+Front ends pass a session id (a browser tab, an API client, the CLI) and the user (WebUI logins).
 """
 
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING
 
 from .assistant import Assistant
 from .config import Settings, load_settings
@@ -17,38 +21,87 @@ from .providers.types import CancelToken
 from .types import HostContext, PromptVersion
 from .zeroconf import choose
 
+if TYPE_CHECKING:
+    from .hardware.planner import SdFacts
+
+
+def configure(settings: Settings, sd: SdFacts | None = None) -> list[str]:
+    """Apply OLLAMA_AUTO_CONFIGURE (roles on Ollama without a model of the user's get the one that fits
+    beside `sd`), then zero-config (nothing configured: the best the machine can reach), in place. Returns
+    auto-configure's notes."""
+    notes: list[str] = []
+    if settings.ollama_auto_configure and "ollama" in (settings.planning.provider, settings.execution.provider):
+        from .hardware import machine_report
+        from .hardware.planner import auto_configure
+
+        notes = auto_configure(settings, machine_report(settings, sd).recommended)
+    choose(settings)
+    return notes
+
 
 class Service:
-    """Plan, refine, undo/redo and hardware for every front end; one per process."""
+    """Plan, refine, undo/redo, restore and history for every front end; one per process (or CLI run)."""
 
     def __init__(self, settings: Settings | None = None, *, load: Callable[[], Settings] | None = None,
-                 host: Callable[[], HostContext] | None = None):
+                 host: Callable[[], HostContext] | None = None, sd: Callable[[], SdFacts] | None = None):
         self._load = load or load_settings
         self._host = host or HostContext
+        self._sd = sd
         self._lock = threading.Lock()
-        self.settings = choose(settings or self._load())
-        self.assistant = Assistant(self.settings)
-        self.history = History(self.settings.data_dir / "history.sqlite3")
+        self.settings = settings or self._load()
+        self.notes = configure(self.settings, self._sd_facts())  # auto-configure's choices, for the banner
+        self._assistant: Assistant | None = None  # made at first use: `history` needs no provider
+        self._history: History | None = None  # opened at first use: `config` and `check` need none
         self.server_authenticates = False  # set by `serve` when its guard authenticates every request
 
+    def _sd_facts(self) -> SdFacts | None:
+        return self._sd() if self._sd is not None else None
+
     def reload(self) -> Settings:
-        """Re-read the settings (after the WebUI's settings page changed them)."""
-        settings = choose(self._load())
+        """Re-read the settings and re-run auto-configure: after the WebUI's settings page changed them, a
+        checkpoint loaded or an Ollama model was pulled or unloaded (the VRAM picture changed)."""
+        settings = self._load()
+        notes = configure(settings, self._sd_facts())
         with self._lock:
-            self.settings, self.assistant = settings, Assistant(settings)
+            self.settings, self.notes, self._assistant = settings, notes, None
         return settings
+
+    @property
+    def history(self) -> History:
+        with self._lock:
+            if self._history is None:
+                self._history = History(self.settings.data_dir / "history.sqlite3")
+            return self._history
+
+    @property
+    def assistant(self) -> Assistant:
+        with self._lock:
+            if self._assistant is None:
+                self._assistant = Assistant(self.settings)
+            return self._assistant
+
+    def roles(self) -> dict[str, dict[str, str]]:
+        """Each role's provider and model (auto-configured or chosen by zero-config included)."""
+        return {role: {"provider": config.provider, "model": config.model, "label": config.label}
+                for role, config in (("planning", self.settings.planning), ("execution", self.settings.execution))}
 
     def context(self, user: str = "") -> HostContext:
         ctx = self._host()
         ctx.user = user
         return ctx
 
+    def line(self, session: str, user: str = "") -> Session:
+        """One user's undo line in one session."""
+        return self.history.session(session, user)
+
+    # -- making versions -------------------------------------------------------------------
+
     def plan(self, description: str, *, session: str, user: str = "", family: str | None = "auto",
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
         version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
                                       on_delta=on_delta, cancel=cancel)
-        return self._record(self.history.session(session, user), version)
+        return self._record(self.line(session, user), version)
 
     @staticmethod
     def _record(line: Session, version: PromptVersion) -> PromptVersion:
@@ -64,7 +117,7 @@ class Service:
                family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
                cancel: CancelToken | None = None) -> PromptVersion:
         """Refine what the user has now (hand edits included): it is recorded first if it differs."""
-        line = self.history.session(session, user)
+        line = self.line(session, user)
         try:
             last = line.current()
         except HistoryError:
@@ -78,13 +131,42 @@ class Service:
                                         on_delta=on_delta, cancel=cancel)
         return self._record(line, version)
 
+    def restore(self, version_id: str, *, session: str, user: str = "") -> PromptVersion | None:
+        """An earlier version of the user's (any session) as the new current one; None if there is none."""
+        found = self.history.get(version_id.strip(), user)
+        if found is None:
+            return None
+        restored = replace(found, id=uuid.uuid4().hex[:12], kind="restore", parent=found.id, created=time.time(),
+                           warnings=list(found.warnings))
+        return self.line(session, user).push(restored)
+
     def undo(self, *, session: str, user: str = "") -> PromptVersion | None:
-        return self.history.session(session, user).undo()
+        return self.line(session, user).undo()
 
     def redo(self, *, session: str, user: str = "") -> PromptVersion | None:
-        return self.history.session(session, user).redo()
+        return self.line(session, user).redo()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def current(self, *, session: str, user: str = "") -> PromptVersion | None:
+        return self.line(session, user).current()
+
+    def versions(self, *, session: str, user: str = "") -> list[PromptVersion]:
+        """This session's line, oldest first."""
+        return self.line(session, user).versions()
+
+    def search(self, text: str = "", *, user: str = "", limit: int = 50) -> list[PromptVersion]:
+        """All of a user's versions, newest first; `text` matches the prompt or the description."""
+        return self.history.search(text, user=user, limit=limit)
+
+    def export(self, *, user: str = "") -> str:
+        return self.history.export(user=user)
 
     def change(self, version: PromptVersion, *, user: str = "") -> dict:
         """The word diff from a version's parent (empty for a first version)."""
         parent = self.history.get(version.parent, user) if version.parent else None
         return asdict(diff(parent.prompt, version.prompt)) if parent else {"added": [], "removed": []}
+
+    def to_json(self, version: PromptVersion, *, user: str = "") -> dict:
+        """A result as the CLI prints it and the API returns it: the version and its change."""
+        return {**version.to_json(), "diff": self.change(version, user=user)}

@@ -1,13 +1,19 @@
-"""The data the use-case layer hands to every front end (CLI JSON and the API are `asdict` of these)."""
+"""The data the use-case layer hands to every front end (the CLI's and the API's JSON is `to_json()` of these)."""
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .providers.types import Usage
+
+JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
+              "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "kind", "source",
+              "id", "parent", "created")
 
 
 @dataclass
@@ -47,3 +53,19 @@ class PromptVersion:
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     parent: str = ""
     created: float = field(default_factory=time.time)
+
+    def to_json(self) -> dict:
+        """The documented JSON shape of a result (stable key order; NaN and infinities as null)."""
+        data = asdict(self)
+        return finite({key: data[key] for key in JSON_ORDER})
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinity replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value

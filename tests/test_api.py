@@ -52,6 +52,45 @@ def test_plan_then_refine_with_diff(client, wire):
     assert [v["prompt"] for v in history][:2] == ["cabin, snow, night", "cabin, snow, dusk"]
 
 
+def _logged_in(service: Service, who: str) -> TestClient:
+    """A client of the API as the WebUI mounts it with --api-auth alice:pw,bob:pw (cookies kept, as a browser)."""
+    app = FastAPI()
+    app.include_router(make_router(lambda: service, [basic_auth({"alice": "pw", "bob": "pw"})],
+                                   user=lambda request: request.state.sdpa_user), prefix="/sdpa/v1")
+    token = base64.b64encode(f"{who}:pw".encode()).decode()
+    return TestClient(app, base_url="http://127.0.0.1:7860", headers={"Authorization": f"Basic {token}"})
+
+
+def test_two_users_and_two_clients_never_share_an_undo_line(make_settings, wire):
+    service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
+                                     "OPENAI_API_KEY": OPENAI_KEY, "OLLAMA_HOST": "127.0.0.1:9"}))
+    alice, bob, alice_again = _logged_in(service, "alice"), _logged_in(service, "bob"), _logged_in(service, "alice")
+    mine = alice.post("/sdpa/v1/plan", json={"description": "a cabin"})
+    assert mine.status_code == 200, mine.text
+    session = mine.headers["X-SDPA-Session"]
+    assert bob.post("/sdpa/v1/plan", json={"description": "a castle"}).status_code == 200
+    other = alice_again.post("/sdpa/v1/plan", json={"description": "a tower"})
+    assert other.headers["X-SDPA-Session"] != session  # another client of hers: another line
+    assert service.current(session=session, user="alice").id == mine.json()["id"]  # after bob pushed
+    # Her next call (the cookie) continues her line: its hand-given prompt and the refine land there only.
+    refined = alice.post("/sdpa/v1/refine", json={"instruction": "switch dusk for night", "prompt": "my cabin"})
+    assert refined.headers["X-SDPA-Session"] == session
+    line = [v.kind for v in service.versions(session=session, user="alice")]
+    assert line == ["plan", "edit", "refine"]
+    assert [v.kind for v in service.versions(session=other.headers["X-SDPA-Session"], user="alice")] == ["plan"]
+    # The same session id named by both users: still a line each.
+    for client in (alice, bob):
+        assert client.post("/sdpa/v1/plan", json={"description": "a ship"},
+                           headers={"X-SDPA-Session": "shared"}).status_code == 200
+    assert service.undo(session="shared", user="alice") is None  # bob's version is not under hers
+
+
+def test_a_session_id_must_be_plain(client, wire):
+    response = client.post("/sdpa/v1/plan", json={"description": "a cabin"}, headers={"X-SDPA-Session": "a b;c"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "X-SDPA-Session"]
+    assert wire.requests == []
+
+
 @pytest.mark.parametrize(("body", "field", "message"), [
     ({"description": "x", "base_url": "http://169.254.169.254/"}, "base_url", "unknown field"),
     ({"description": "x", "provider": "openai"}, "provider", "unknown field"),
