@@ -1,4 +1,5 @@
-// SD Prompt Assistant: a Refine button beside Generate (txt2img and img2img), and "send to" helpers.
+// SD Prompt Assistant: a Refine button beside Generate (txt2img and img2img), "send to" helpers, and the
+// input event after the panel writes the prompt boxes.
 // Re-injected whenever the WebUI rebuilds its UI, so it survives reloads.
 (function () {
     const TABS = ["txt2img", "img2img"];
@@ -89,6 +90,21 @@
         if (negativeBox) setValue(negativeBox, negative || "");
         const switcher = window[`switch_to_${tab}`];
         if (typeof switcher === "function") switcher();
+        return [];
+    };
+
+    // After the panel wrote the host's prompt boxes from Python: the input event the host listens to, so its
+    // token counters (and anything else watching the boxes) see the new text.
+    window.sdpaPromptsChanged = function (tab) {
+        for (const id of [`${tab}_prompt`, `${tab}_neg_prompt`]) {
+            const box = el(id, "textarea");
+            if (!box) continue;
+            if (typeof updateInput === "function") {
+                updateInput(box);
+            } else {
+                box.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }
         return [];
     };
 

@@ -59,14 +59,24 @@ def _host_context():
                              checkpoints=getattr(sd_models, "checkpoints_list", None))
 
 
+def _sd_facts():
+    """Stable Diffusion's side of the VRAM budget (auto-configure picks Ollama models to fit beside it)."""
+    try:
+        return host.sd_facts(_host_context(), None, shared.cmd_opts)
+    except Exception as err:  # no checkpoint facts is a default budget, never a broken start
+        _log.warning("checkpoint facts unavailable: %s", err)
+        return None
+
+
 def service():
-    """The process's one Service, made on first use."""
+    """The process's one Service, made on first use: every part of the WebUI (banner, accordion, tab, API)
+    sees the same settings, auto-configure and zero-config applied."""
     global _service
     with _service_lock:
         if _service is None:
             from sdpa_ext.service import Service
 
-            _service = Service(load=_load_settings, host=_host_context)
+            _service = Service(load=_load_settings, host=_host_context, sd=_sd_facts)
         return _service
 
 
@@ -75,6 +85,18 @@ def _reload(*_args) -> None:
         service().reload()
     except SdpaError as err:
         print(f"[SD Prompt Assistant] settings: {err}")
+
+
+def _on_model_loaded(*_args) -> None:
+    """A checkpoint loaded: the VRAM picture changed, so auto-configure runs again (in the background: it may
+    ask Ollama); the banner is printed again when a role's model changed."""
+    def again() -> None:
+        before = service().roles()
+        _reload()
+        if service().roles() != before:
+            print(service().settings.banner())
+
+    threading.Thread(target=again, daemon=True, name="sdpa-reconfigure").start()
 
 
 class PromptAssistantScript(scripts.Script):
@@ -163,11 +185,10 @@ def _on_app_started(demo, app):
 
 
 def _banner() -> None:
-    """The banner, with zero-config applied (it may ask Ollama, so not on the start-up path)."""
-    from sdpa_ext.zeroconf import choose
-
+    """The banner of the one Service, auto-configure and zero-config applied (they may ask Ollama, so not on
+    the start-up path)."""
     try:
-        settings = choose(_load_settings())
+        settings = service().settings
         print(settings.banner())
         for warning in settings.warnings:  # a retired model id, a name that is not read...
             print(f"[SD Prompt Assistant] warning: {warning}")
@@ -182,6 +203,7 @@ def _register() -> None:
     script_callbacks.on_ui_tabs(_on_ui_tabs)
     script_callbacks.on_ui_settings(_on_ui_settings)
     script_callbacks.on_app_started(_on_app_started)
+    script_callbacks.on_model_loaded(_on_model_loaded)
 
 
 # A1111 and Forge name each callback's owner with inspect.stack(), which walks every frame of the ~40

@@ -32,14 +32,16 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(5)
 
 
-def serve(folder: Path, env_text: str = "") -> tuple[subprocess.Popen, str]:
+def serve(folder: Path, env_text: str = "", environ: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start `python -m sdpa_ext serve` with these settings (and no provider settings of the caller's
-    environment), its data and log in `folder`; wait until it answers. Stop it with `stop()`."""
+    environment; `environ` added last), its data and log in `folder`; wait until it answers. Stop it with
+    `stop()`."""
     env_file = folder / "app.env"
     env_file.write_text(env_text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY", "_BASE_URL"))}
     env.update(SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(folder / "data"), GRADIO_ANALYTICS_ENABLED="False",
                OLLAMA_HOST=f"127.0.0.1:{free_port()}")  # nothing listens there: "not reachable", at once
+    env.update(environ or {})
     port = free_port()
     log = folder / "serve.log"
     with open(log, "w", encoding="utf-8") as out:

@@ -55,11 +55,11 @@ def test_a_panel_writes_into_host_fields_and_settings(service):
     version = PromptVersion(prompt="cabin", negative_prompt="blurry",
                             params={"steps": 30, "sampler_name": "DPM++ 2M", "scheduler": "Karras"})
     service.history.session("s").push(version)
-    shown = panel._show(version, {"id": "s"}, True, "")
+    shown = panel.show(version, {"id": "s"}, True, "")
     assert len(shown) == len(outputs)
     assert shown[:2] == ("cabin", "blurry")
     assert _update_value(shown[2]) == 30 and _update_value(shown[3]) == "DPM++ 2M"
-    kept = panel._show(version, {"id": "s"}, False, "")
+    kept = panel.show(version, {"id": "s"}, False, "")
     assert _update_value(kept[2]) is None  # "apply suggested settings" off: the sliders stay
 
 

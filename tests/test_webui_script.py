@@ -49,6 +49,8 @@ out["ui_inputs"] = len(components)
 out["tab"] = [(title, elem_id) for blocks, title, elem_id in tabs[0]]
 out["writes_host_prompt"] = any(page.blocks[o].elem_id == "txt2img_prompt"
                                 for d in page.config["dependencies"] for o in d["outputs"])
+out["input_events"] = sum("sdpaPromptsChanged('txt2img')" in str(d.get("js")) for d in page.config["dependencies"])
+out["roles"] = next(b.value for b in page.blocks.values() if getattr(b, "elem_id", "") == "sdpa_txt2img_roles")
 # The host's API calls ui() again in a throw-away Blocks, only to read default values (A1111 and Forge).
 with gr.Blocks():
     out["api_defaults"] = len([c.value for c in script.ui(False)])
@@ -86,12 +88,16 @@ def _run(tmp_path) -> dict:
 def test_the_webui_script_against_fake_modules(tmp_path):
     out = _run(tmp_path)
     assert out["load_connects"] == []  # no network call while the WebUI starts
-    assert out["registered"] == {"ui_tabs": 1, "ui_settings": 1, "app_started": 1, "model_loaded": 0}
+    assert out["registered"] == {"ui_tabs": 1, "ui_settings": 1, "app_started": 1, "model_loaded": 1}
     assert {"sdpa_mode", "sdpa_llm_provider", "sdpa_planning_model", "sdpa_ollama_host", "sdpa_vram_policy",
             "sdpa_family", "sdpa_stream"} <= set(out["options"])
     assert not any("key" in option for option in out["options"])  # keys are never WebUI options
     assert out["sections"] == ["('sdpa', 'SD Prompt Assistant')"]
     assert out["ui_inputs"] == 6 and out["writes_host_prompt"] and out["api_defaults"] == 6
+    # After each event that writes the prompt boxes (Generate, Refine, 8 chips, Undo, Redo): the input event.
+    assert out["input_events"] == 12
+    assert out["roles"] == ('<div class="sdpa-roles">Planning: local <b>default</b> · '
+                            'Execution: local <b>default</b></div>')
     assert out["tab"] == [["Prompt Assistant", "sdpa_tab"]]
     assert {"/sdpa/v1/hardware", "/sdpa/v1/config", "/sdpa/v1/plan", "/sdpa/v1/refine"} <= set(out["routes"])
     assert out["freed"] == "no role uses Ollama"
@@ -120,3 +126,4 @@ def test_the_webui_banner_carries_the_settings_warnings(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Provider: Google Gemini (gemini-1.5-flash)" in result.stdout
     assert "[SD Prompt Assistant] warning: gemini-1.5-flash was retired by Google" in result.stdout
+

@@ -1,8 +1,9 @@
-"""The Gradio UI, built once for Gradio 3.41 (A1111) and 4.x (Forge and the standalone app).
+"""The Gradio UI, built once for Gradio 3.41 (A1111), 4.x (Forge) and 6 (the standalone app).
 
 Gradio is imported when a UI is first built, never when sdpa_ext is imported: `gr` below is bound by
 `_gradio()`. Handlers annotate `request: gr.Request`; Gradio resolves that annotation (a string here)
-against this module's globals when an event runs, after the build has bound `gr`.
+against this module's globals when an event runs, after the build has bound `gr`. Every handler goes
+through the Service (the one way in); the differences between Gradio versions live in compat.py.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
 from . import render
-from .compat import choices_of, client_host, copy_button, js, page_css, username
+from .compat import choices_of, client_host, copy_button, js, page_css, then_js, username
 
 CHIPS = {"darker": "make it darker", "brighter": "make it brighter", "more detail": "add more detail",
          "simpler": "make it simpler", "cinematic": "cinematic look", "photo": "photo style",
@@ -34,6 +35,7 @@ CHIPS = {"darker": "make it darker", "brighter": "make it brighter", "more detai
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
+HOST_TABS = ("txt2img", "img2img")  # panels that write the WebUI's own prompt boxes
 
 
 gr: Any = None  # the gradio module, once a UI is built
@@ -70,6 +72,64 @@ def _param_value(name: str, value: Any, component: Any) -> Any:
     return value
 
 
+def _message(err: BaseException) -> str:
+    """A failure as the status line says it (keys scrubbed)."""
+    if isinstance(err, Cancelled):
+        return "cancelled"
+    if isinstance(err, SdpaError):
+        return secrets.scrub(str(err))
+    return f"unexpected error: {type(err).__name__}: {secrets.scrub(str(err))}"
+
+
+def pump(call: Callable[[Callable[[Any], None]], Any], *, name: str) -> Iterator[tuple[str, Any]]:
+    """The UI's one streaming pump: run `call(report)` in a worker thread and yield ("item", x) for each
+    `report(x)`, then ("done", result) or ("error", exception), in order, on the caller's thread."""
+    items: queue.Queue = queue.Queue()
+
+    def work() -> None:
+        try:
+            items.put(("done", call(lambda item: items.put(("item", item)))))
+        except BaseException as err:  # handed to the caller's thread
+            items.put(("error", err))
+
+    threading.Thread(target=work, daemon=True, name=name).start()
+    while True:
+        kind, value = items.get()
+        yield kind, value
+        if kind != "item":
+            return
+
+
+class Calls:
+    """The calls in flight, by key (a browser tab's session, a model being pulled): starting one cancels the
+    one it replaces; `cancel` stops one or all."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, CancelToken] = {}
+        self._lock = threading.Lock()
+
+    def start(self, key: str) -> CancelToken:
+        token = CancelToken()
+        with self._lock:
+            previous, self._tokens[key] = self._tokens.get(key), token
+        if previous is not None:
+            previous.cancel()
+        return token
+
+    def end(self, key: str, token: CancelToken) -> None:
+        token.cancel()  # the UI went away (closed tab, Cancel): stop the provider call too
+        with self._lock:
+            if self._tokens.get(key) is token:
+                del self._tokens[key]
+
+    def cancel(self, key: str | None = None) -> None:
+        with self._lock:
+            tokens = list(self._tokens.values()) if key is None else [self._tokens.pop(key, None)]
+        for token in tokens:
+            if token is not None:
+                token.cancel()
+
+
 class Panel:
     """Generate / Refine / chips / Undo / Redo / Cancel writing into one pair of prompt boxes."""
 
@@ -77,18 +137,31 @@ class Panel:
         self.service = service
         self.tab = tab
         self.fields = fields
-        self._running: dict[str, CancelToken] = {}  # session id -> the call in flight (transient)
-        self._lock = threading.Lock()
+        self.calls = Calls()  # one call in flight per browser tab's session
+        self.events: list = []
 
     def eid(self, name: str) -> str:
         return f"sdpa_{self.tab}_{name}"
 
     # -- building -------------------------------------------------------------------------
 
-    def build(self, wire: bool = True) -> list:
+    def build(self, wire: bool = True, *, later: bool = False) -> list:
         """The panel's components, created in the current Blocks context; returns the inputs for a Script.
-        `wire=False` builds them without events (the WebUI's API reads only their default values)."""
+        `wire=False` builds them without events (the WebUI's API reads only their default values); `later`
+        leaves the events to a `wire()` call once the fields are rendered."""
         _gradio()
+        self._build_controls()
+        self.roles = gr.HTML(self.roles_html if wire else "", elem_id=self.eid("roles"))  # refreshed at page load
+        self.preview = gr.Textbox(label="Live answer", lines=3, interactive=False, elem_id=self.eid("preview"))
+        self.diff = gr.HTML(elem_id=self.eid("diff"))
+        self.tokens = gr.HTML(elem_id=self.eid("tokens"))
+        self.status = gr.HTML(elem_id=self.eid("status"))
+        self.state = gr.State(None)
+        if wire and not later:
+            self.wire()
+        return [self.description, self.feedback, self.family, self.style, self.apply]
+
+    def _build_controls(self) -> None:
         with gr.Row():
             self.description = gr.Textbox(label="Describe the picture", lines=2, elem_id=self.eid("description"),
                                           placeholder="a cozy cabin in a snowy forest at dusk", scale=4)
@@ -108,28 +181,21 @@ class Panel:
                                       elem_id=self.eid("family"))
             self.style = gr.Dropdown(["", *styles()], value="", label="Style", elem_id=self.eid("style"))
             self.apply = gr.Checkbox(True, label="Apply suggested settings", elem_id=self.eid("apply"))
-        self.preview = gr.Textbox(label="Live answer", lines=3, interactive=False, elem_id=self.eid("preview"))
-        self.diff = gr.HTML(elem_id=self.eid("diff"))
-        self.tokens = gr.HTML(elem_id=self.eid("tokens"))
-        self.status = gr.HTML(elem_id=self.eid("status"))
-        self.state = gr.State(None)
-        self.events: list = []
-        if wire:
-            self._wire()
-        return [self.description, self.feedback, self.family, self.style, self.apply]
+
+    def roles_html(self) -> str:
+        """Each role's provider and model, as the Service has them now (auto-configure included)."""
+        return render.roles(self.service().roles())
 
     def _outputs(self) -> list:
         return [self.fields.prompt, self.fields.negative, *self.fields.params.values(), self.preview, self.diff,
                 self.tokens, self.status, self.state]
 
-    def _wire(self) -> None:
-        params = list(self.fields.params.values())
+    def wire(self) -> None:
         outputs = self._outputs()
-        plan = self.plan_button.click(self.plan, [self.description, self.family, self.style, self.apply, self.state],
-                                      outputs)
-        self.description.submit(self.plan, [self.description, self.family, self.style, self.apply, self.state],
-                                outputs)
-        current = [self.fields.prompt, self.fields.negative, *params]
+        planning = [self.description, self.family, self.style, self.apply, self.state]
+        current = [self.fields.prompt, self.fields.negative, *self.fields.params.values()]
+        plan = self.plan_button.click(self.plan, planning, outputs)
+        self.description.submit(self.plan, planning, outputs)
         refine = self.refine_button.click(self.refine, [self.feedback, self.family, self.apply, self.state, *current],
                                           outputs)
         self.feedback.submit(self.refine, [self.feedback, self.family, self.apply, self.state, *current], outputs)
@@ -142,56 +208,55 @@ class Panel:
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
         self.events = [*running, undo, redo]  # what changes the fields (others chain .then on them)
+        if self.tab in HOST_TABS:  # the host's token counters listen for the input event
+            for event in self.events:
+                then_js(event, f"() => sdpaPromptsChanged('{self.tab}')")
 
     # -- handlers -------------------------------------------------------------------------
 
     def plan(self, description: str, family: str, style: str, apply: bool, state: Any,
              request: gr.Request = None) -> Iterator[tuple]:
-        session = _session(state)
+        session, user = _session(state), username(request)
 
         def call(on_delta, cancel):
-            return self.service().plan(description, session=session["id"], user=username(request), family=family,
+            return self.service().plan(description, session=session["id"], user=user, family=family,
                                        style=style or None, on_delta=on_delta, cancel=cancel)
 
-        yield from self._stream(call, session, apply, username(request))
+        yield from self._stream(call, session, apply, user)
 
     def refine(self, request: gr.Request, instruction: str, family: str, apply: bool, state: Any, prompt: str,
                negative: str, *values) -> Iterator[tuple]:  # Gradio injects `request` only before *values
-        session = _session(state)
+        session, user = _session(state), username(request)
         current = PromptVersion(prompt=prompt or "", negative_prompt=negative or "", kind="edit",
                                 params={name: value for name, value in zip(self.fields.params, values, strict=False)
                                         if value is not None})
 
         def call(on_delta, cancel):
-            return self.service().refine(current, instruction, session=session["id"], user=username(request),
-                                         family=family, on_delta=on_delta, cancel=cancel)
+            return self.service().refine(current, instruction, session=session["id"], user=user, family=family,
+                                         on_delta=on_delta, cancel=cancel)
 
-        yield from self._stream(call, session, apply, username(request))
+        yield from self._stream(call, session, apply, user)
 
     def undo(self, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session = _session(state)
         version = self.service().undo(session=session["id"], user=username(request))
-        return self._show(version, session, apply, username(request), note="" if version else "nothing to undo")
+        return self.show(version, session, apply, username(request), note="" if version else "nothing to undo")
 
     def redo(self, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session = _session(state)
         version = self.service().redo(session=session["id"], user=username(request))
-        return self._show(version, session, apply, username(request), note="" if version else "nothing to redo")
+        return self.show(version, session, apply, username(request), note="" if version else "nothing to redo")
 
     def cancel(self, state: Any) -> str:
-        session = _session(state)
-        with self._lock:
-            token = self._running.pop(session["id"], None)
-        if token is not None:
-            token.cancel()
+        self.calls.cancel(_session(state)["id"])
         return render.status(None, note="cancelled; your prompt is unchanged")
 
-    # -- helpers --------------------------------------------------------------------------
+    # -- showing --------------------------------------------------------------------------
 
     def _unchanged(self) -> list:
         return [gr.update(), gr.update(), *[gr.update() for _ in self.fields.params]]
 
-    def _show(self, version: PromptVersion | None, session: dict, apply: bool, user: str, note: str = "") -> tuple:
+    def show(self, version: PromptVersion | None, session: dict, apply: bool, user: str, note: str = "") -> tuple:
         """Write a version into the fields (or leave them, with a note, when there is none)."""
         if version is None:
             return (*self._unchanged(), gr.update(), gr.update(), gr.update(), render.status(None, note=note),
@@ -203,115 +268,141 @@ class Panel:
                 render.tokens(version), render.status(version, note=note), session)
 
     def _stream(self, call: Callable, session: dict, apply: bool, user: str) -> Iterator[tuple]:
-        """Run the call in a thread; stream its text into the preview; write the fields only at the end,
+        """Run the call through the pump; stream its text into the preview; write the fields only at the end,
         after the answer passed every check."""
-        items: queue.Queue = queue.Queue()
-        token = CancelToken()
-        with self._lock:
-            previous = self._running.pop(session["id"], None)
-            self._running[session["id"]] = token
-        if previous is not None:
-            previous.cancel()
-
-        def work() -> None:
-            try:
-                items.put(("done", call(lambda text: items.put(("text", text)), token)))
-            except BaseException as err:  # handed to the UI thread below
-                items.put(("error", err))
-
-        threading.Thread(target=work, daemon=True, name="sdpa-ui-call").start()
+        token = self.calls.start(session["id"])
         text, last = "", 0.0
         waiting = render.status(None, note="writing…")
         try:
-            while True:
-                kind, value = items.get()
-                if kind == "text":
+            for kind, value in pump(lambda report: call(report, token), name="sdpa-ui-call"):
+                if kind == "item":
                     text += value
                     if time.monotonic() - last >= REFRESH_S:
                         last = time.monotonic()
                         yield (*self._unchanged(), preview(text), gr.update(), gr.update(), waiting, session)
-                    continue
-                if kind == "done":
-                    shown = self._show(value, session, apply, user)
+                elif kind == "done":
+                    shown = self.show(value, session, apply, user)
                     yield (*shown[:-5], preview(text), *shown[-4:])
-                    return
-                message = "cancelled" if isinstance(value, Cancelled) else (
-                    secrets.scrub(str(value)) if isinstance(value, SdpaError) else
-                    f"unexpected error: {type(value).__name__}: {secrets.scrub(str(value))}")
-                failed = render.status(None, error=message)
-                yield (*self._unchanged(), preview(text), gr.update(), gr.update(), failed, session)
-                return
+                else:
+                    failed = render.status(None, error=_message(value))
+                    yield (*self._unchanged(), preview(text), gr.update(), gr.update(), failed, session)
         finally:
-            token.cancel()  # the UI went away (closed tab, Cancel): stop the provider call too
-            with self._lock:
-                if self._running.get(session["id"]) is token:
-                    del self._running[session["id"]]
+            self.calls.end(session["id"], token)
 
 
 # ---------------------------------------------------------------------------------------------
 # The workspace tab (also the standalone app's page)
 
 
-def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list[tuple[Callable, list]]:
-    """The full workspace inside the current Blocks: its own prompt pair and panel, versions, history,
-    hardware, providers, keys and settings provenance. Returns what to run when the page loads."""
-    _gradio()
-    with gr.Row():
-        with gr.Column(scale=3):
-            prompt = gr.Textbox(label="Prompt", lines=4, elem_id="sdpa_tab_prompt", **copy_button())
-            negative = gr.Textbox(label="Negative prompt", lines=2, elem_id="sdpa_tab_negative", **copy_button())
-            params = gr.JSON(label="Suggested settings", elem_id="sdpa_tab_params")
-            if not standalone:
-                with gr.Row():
-                    to_txt2img = gr.Button("Send to txt2img", elem_id="sdpa_tab_send_txt2img")
-                    to_img2img = gr.Button("Send to img2img", elem_id="sdpa_tab_send_img2img")
-                for button, tab in ((to_txt2img, "txt2img"), (to_img2img, "img2img")):
-                    button.click(None, [prompt, negative], None, **js(f"(p, n) => sdpaSendTo('{tab}', p, n)"))
-            panel = Panel(service, "tab", Fields(prompt, negative))
-            panel.build()
-            with gr.Accordion("Versions", open=True):
-                versions = gr.Dataframe(headers=["id", "when", "kind", "from", "change", "prompt"], interactive=False,
-                                        elem_id="sdpa_tab_versions", wrap=True)
-                with gr.Row():
-                    refresh_versions = gr.Button("Refresh", size="sm")
-                    pick = gr.Textbox(label="Version id", elem_id="sdpa_tab_version_id", scale=2)
-                    restore = gr.Button("Restore", size="sm", elem_id="sdpa_tab_restore")
-                search = gr.Textbox(label="Search all my versions", elem_id="sdpa_tab_search")
-        with gr.Column(scale=2):
-            with gr.Accordion("GPU and Ollama", open=True):
-                hardware_html = gr.HTML(elem_id="sdpa_tab_hardware")
-                refresh_hw = gr.Button("Refresh", size="sm", elem_id="sdpa_tab_hardware_refresh")
-                with gr.Row():
-                    loaded = gr.Dropdown([], label="Loaded Ollama models", allow_custom_value=True, scale=2)
-                    unload = gr.Button("Unload", size="sm", elem_id="sdpa_tab_unload")
-                    unload_ours = gr.Button("Unload ours", size="sm", elem_id="sdpa_tab_unload_ours")
-                with gr.Row():
-                    pull_name = gr.Textbox(label="Pull a model", placeholder="llama3.2:3b", scale=2,
-                                           elem_id="sdpa_tab_pull_name")
-                    pull = gr.Button("Pull", size="sm", elem_id="sdpa_tab_pull")
-                    pull_cancel = gr.Button("Stop", size="sm")
-                pull_progress = gr.HTML(elem_id="sdpa_tab_pull_progress")
-            with gr.Accordion("Providers", open=False):
-                check = gr.Button("Check providers", size="sm", elem_id="sdpa_tab_check")
-                check_html = gr.HTML(elem_id="sdpa_tab_check_result")
-            with gr.Accordion("API keys", open=False):
-                gr.Markdown("Saved in the extension's own owner-only key file, never in the WebUI's settings. A "
-                            "saved key is never shown again; leave a box empty to keep it, type a space to remove it.")
-                key_boxes = {name: gr.Textbox(label=name, type="password", elem_id=f"sdpa_key_{name.lower()}")
-                             for name in keyfile.KEY_NAMES}
-                save_keys = gr.Button("Save keys", size="sm", elem_id="sdpa_tab_save_keys")
-                keys_status = gr.HTML(elem_id="sdpa_tab_keys_status")
-            with gr.Accordion("Settings and where they come from", open=False):
-                banner = gr.Textbox(label="Mode", lines=3, interactive=False, elem_id="sdpa_tab_banner")
-                provenance = gr.Dataframe(headers=["setting", "value", "source"], interactive=False,
-                                          elem_id="sdpa_tab_provenance")
-                reload = gr.Button("Reload settings", size="sm", elem_id="sdpa_tab_reload")
+class Workspace:
+    """The full workspace inside the current Blocks: the description and panel first, then its own prompt pair,
+    versions, history, hardware, providers, keys and settings provenance."""
 
-    def version_rows(state: Any, request: gr.Request = None) -> list[list]:
-        session = _session(state)
-        line = service().history.session(session["id"], username(request)).versions()
+    def __init__(self, service: Callable[[], Service], *, standalone: bool):
+        self.service = service
+        self.standalone = standalone
+        self.pulls = Calls()  # Ollama pulls in flight, by model
+
+    def build(self) -> list[tuple[Callable, list]]:
+        """Build and wire; returns what to run when the page loads."""
+        _gradio()
+        with gr.Row():
+            with gr.Column(scale=3):
+                self._build_main()
+            with gr.Column(scale=2):
+                self._build_gpu()
+                self._build_providers_and_keys()
+                self._build_settings()
+        self._wire()
+        return [(self.hardware_view, [self.hardware_html, self.loaded]),
+                (self.settings_view, [self.banner, self.provenance]), (self.keys_view, list(self.key_boxes.values()))]
+
+    def _build_main(self) -> None:
+        self.prompt = gr.Textbox(label="Prompt", lines=4, elem_id="sdpa_tab_prompt", render=False, **copy_button())
+        self.negative = gr.Textbox(label="Negative prompt", lines=2, elem_id="sdpa_tab_negative", render=False,
+                                   **copy_button())
+        self.params = gr.JSON(label="Suggested settings", elem_id="sdpa_tab_params", render=False)
+        self.panel = Panel(self.service, "tab", Fields(self.prompt, self.negative))
+        self.panel.build(later=True)  # the description first, the outputs below it
+        for component in (self.prompt, self.negative, self.params):
+            component.render()
+        self.panel.wire()
+        if not self.standalone:
+            with gr.Row():
+                for tab in HOST_TABS:
+                    button = gr.Button(f"Send to {tab}", elem_id=f"sdpa_tab_send_{tab}")
+                    button.click(None, [self.prompt, self.negative], None,
+                                 **js(f"(p, n) => sdpaSendTo('{tab}', p, n)"))
+        with gr.Accordion("Versions", open=True):
+            self.versions = gr.Dataframe(headers=["id", "when", "kind", "from", "change", "prompt"],
+                                         interactive=False, elem_id="sdpa_tab_versions", wrap=True)
+            with gr.Row():
+                self.refresh_versions = gr.Button("Refresh", size="sm")
+                self.pick = gr.Textbox(label="Version id", elem_id="sdpa_tab_version_id", scale=2)
+                self.restore_button = gr.Button("Restore", size="sm", elem_id="sdpa_tab_restore")
+            self.search = gr.Textbox(label="Search all my versions", elem_id="sdpa_tab_search")
+
+    def _build_gpu(self) -> None:
+        with gr.Accordion("GPU and Ollama", open=True):
+            self.hardware_html = gr.HTML(elem_id="sdpa_tab_hardware")
+            self.refresh_hw = gr.Button("Refresh", size="sm", elem_id="sdpa_tab_hardware_refresh")
+            with gr.Row():
+                self.loaded = gr.Dropdown([], label="Loaded Ollama models", allow_custom_value=True, scale=2)
+                self.unload_button = gr.Button("Unload", size="sm", elem_id="sdpa_tab_unload")
+                self.unload_ours_button = gr.Button("Unload ours", size="sm", elem_id="sdpa_tab_unload_ours")
+            with gr.Row():
+                self.pull_name = gr.Textbox(label="Pull a model", placeholder="llama3.2:3b", scale=2,
+                                            elem_id="sdpa_tab_pull_name")
+                self.pull_button = gr.Button("Pull", size="sm", elem_id="sdpa_tab_pull")
+                self.pull_cancel = gr.Button("Stop", size="sm")
+            self.pull_progress = gr.HTML(elem_id="sdpa_tab_pull_progress")
+
+    def _build_providers_and_keys(self) -> None:
+        with gr.Accordion("Providers", open=False):
+            self.check_button = gr.Button("Check providers", size="sm", elem_id="sdpa_tab_check")
+            self.check_html = gr.HTML(elem_id="sdpa_tab_check_result")
+        with gr.Accordion("API keys", open=False):
+            gr.Markdown("Saved in the extension's own owner-only key file, never in the WebUI's settings. A "
+                        "saved key is never shown again; leave a box empty to keep it, type a space to remove it.")
+            self.key_boxes = {name: gr.Textbox(label=name, type="password", elem_id=f"sdpa_key_{name.lower()}")
+                              for name in keyfile.KEY_NAMES}
+            self.save_keys_button = gr.Button("Save keys", size="sm", elem_id="sdpa_tab_save_keys")
+            self.keys_status = gr.HTML(elem_id="sdpa_tab_keys_status")
+
+    def _build_settings(self) -> None:
+        with gr.Accordion("Settings and where they come from", open=False):
+            self.banner = gr.Textbox(label="Mode", lines=3, interactive=False, elem_id="sdpa_tab_banner")
+            self.provenance = gr.Dataframe(headers=["setting", "value", "source"], interactive=False,
+                                           elem_id="sdpa_tab_provenance")
+            self.reload_button = gr.Button("Reload settings", size="sm", elem_id="sdpa_tab_reload")
+
+    def _wire(self) -> None:
+        panel = self.panel
+        for event in panel.events:
+            event.then(self.version_rows, [panel.state], [self.versions]).then(
+                self.show_params, [panel.state], [self.params])
+        self.refresh_versions.click(self.version_rows, [panel.state], [self.versions])
+        self.search.submit(self.search_rows, [self.search], [self.versions])
+        self.restore_button.click(self.restore, [self.pick, panel.state, panel.apply], panel._outputs()).then(
+            self.version_rows, [panel.state], [self.versions])
+        self.refresh_hw.click(self.hardware_view, None, [self.hardware_html, self.loaded])
+        self.unload_button.click(self.unload, [self.loaded], [self.hardware_html, panel.roles])
+        self.unload_ours_button.click(self.unload_ours, None, [self.hardware_html, panel.roles])
+        pull = self.pull_button.click(self.pull, [self.pull_name], [self.pull_progress]).then(
+            self.reconfigure, None, [panel.roles])
+        self.pull_cancel.click(self.stop_pull, None, [self.pull_progress], cancels=[pull])
+        self.check_button.click(self.check, None, [self.check_html])
+        self.save_keys_button.click(self.save_keys, list(self.key_boxes.values()),
+                                    [self.keys_status, *self.key_boxes.values()])
+        self.reload_button.click(self.reload, None, [self.banner, self.provenance, panel.roles])
+
+    # -- versions -------------------------------------------------------------------------
+
+    def version_rows(self, state: Any, request: gr.Request = None) -> list[list]:
+        """This session's versions, newest first, each with its change from the one before it."""
+        line = self.service().versions(session=_session(state)["id"], user=username(request))
         rows, previous = [], None
-        for version in line:  # each version's change from the one before it in this session
+        for version in line:
             change = diff(previous.prompt, version.prompt) if previous else None
             summary = " ".join([*(f"+{t}" for t in change.added), *(f"−{t}" for t in change.removed)]) if change else ""
             rows.append([version.id, time.strftime("%H:%M:%S", time.localtime(version.created)), version.kind,
@@ -319,95 +410,87 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
             previous = version
         return list(reversed(rows))
 
-    def search_rows(text: str, request: gr.Request = None) -> list[list]:
-        found = service().history.search(text, user=username(request), limit=50)
+    def search_rows(self, text: str, request: gr.Request = None) -> list[list]:
+        found = self.service().search(text, user=username(request), limit=50)
         return [[v.id, time.strftime("%Y-%m-%d %H:%M", time.localtime(v.created)), v.kind, v.source[:40], "",
                  v.prompt] for v in found]
 
-    def do_restore(version_id: str, state: Any, apply: bool, request: gr.Request = None) -> tuple:
-        session = _session(state)
-        user = username(request)
-        found = service().history.get(version_id.strip(), user)
-        if found is None:
-            return panel._show(None, session, apply, user, note=f"no version {version_id!r}")
-        restored = PromptVersion(**{**found.__dict__, "id": uuid.uuid4().hex[:12], "kind": "restore",
-                                    "parent": found.id, "created": time.time()})
-        service().history.session(session["id"], user).push(restored)
-        return panel._show(restored, session, apply, user, note=f"restored {found.id}")
+    def restore(self, version_id: str, state: Any, apply: bool, request: gr.Request = None) -> tuple:
+        session, user = _session(state), username(request)
+        restored = self.service().restore(version_id, session=session["id"], user=user)
+        if restored is None:
+            return self.panel.show(None, session, apply, user, note=f"no version {version_id!r}")
+        return self.panel.show(restored, session, apply, user, note=f"restored {restored.parent}")
 
-    def show_params(state: Any, request: gr.Request = None) -> dict:
-        current = service().history.session(_session(state)["id"], username(request)).current()
+    def show_params(self, state: Any, request: gr.Request = None) -> dict:
+        current = self.service().current(session=_session(state)["id"], user=username(request))
         return current.params if current else {}
 
-    def hardware_view() -> tuple:
+    # -- GPU and Ollama -------------------------------------------------------------------
+
+    def hardware_view(self) -> tuple:
         from ..hardware import machine_report
 
-        report = machine_report(service().settings).as_dict()
+        report = machine_report(self.service().settings).as_dict()
         names = [m["name"] for m in report["ollama"].get("loaded", [])]
         return render.vram_bar(report), gr.update(choices=names, value=names[0] if names else None)
 
-    def do_unload(model: str) -> str:
+    def reconfigure(self) -> str:
+        """The VRAM picture changed (a model pulled or unloaded): auto-configure again; the roles line."""
+        try:
+            self.service().reload()
+        except SdpaError as err:
+            return render.status(None, error=secrets.scrub(str(err)))
+        return self.panel.roles_html()
+
+    def unload(self, model: str) -> tuple[str, str]:
         from ..hardware import OllamaAdmin
 
         if not model:
-            return render.status(None, note="pick a loaded model")
+            return render.status(None, note="pick a loaded model"), gr.update()
         try:
-            OllamaAdmin(service().settings.ollama_host).unload(model)
+            OllamaAdmin(self.service().settings.ollama_host).unload(model)
         except SdpaError as err:
-            return render.status(None, error=secrets.scrub(str(err)))
-        return hardware_view()[0]
+            return render.status(None, error=secrets.scrub(str(err))), gr.update()
+        return self.hardware_view()[0], self.reconfigure()
 
-    def do_unload_ours() -> str:
+    def unload_ours(self) -> tuple[str, str]:
         from ..hardware import free_vram_for_generation
 
-        freed = free_vram_for_generation(service().settings, policy="always")
-        return render.status(None, note=f"{freed.reason}: {', '.join(freed.unloaded) or 'none'}; "
-                                        f"{freed.freed_gb:g} GB freed")
+        freed = free_vram_for_generation(self.service().settings, policy="always")
+        note = f"{freed.reason}: {', '.join(freed.unloaded) or 'none'}; {freed.freed_gb:g} GB freed"
+        return render.status(None, note=note), self.reconfigure()
 
-    pulls: dict[str, CancelToken] = {}
-
-    def do_pull(model: str) -> Iterator[str]:
+    def pull(self, model: str) -> Iterator[str]:
         from ..hardware import OllamaAdmin
 
         model = model.strip()
         if not model:
             yield render.status(None, note="type a model name, e.g. llama3.2:3b")
             return
-        token = CancelToken()
-        pulls[model] = token
-        progress: queue.Queue = queue.Queue()
-
-        def work() -> None:
-            try:
-                OllamaAdmin(service().settings.ollama_host).pull(model, on_progress=progress.put, cancel=token)
-                progress.put("done")
-            except BaseException as err:
-                progress.put(err)
-
-        threading.Thread(target=work, daemon=True, name="sdpa-pull").start()
+        token = self.pulls.start(model)
+        admin = OllamaAdmin(self.service().settings.ollama_host)
         try:
-            while True:
-                item = progress.get()
-                if item == "done":
+            for kind, value in pump(lambda report: admin.pull(model, on_progress=report, cancel=token),
+                                    name="sdpa-pull"):
+                if kind == "item":
+                    yield render.progress(value.fraction, f"{model}: {value.status}")
+                elif kind == "done":
                     yield render.progress(1.0, f"{model}: installed")
-                    return
-                if isinstance(item, BaseException):
-                    yield render.status(None, error=secrets.scrub(str(item)) if isinstance(item, SdpaError)
-                                        else f"{type(item).__name__}: {item}")
-                    return
-                yield render.progress(item.fraction, f"{model}: {item.status}")
+                else:
+                    yield render.status(None, error=_message(value))
         finally:
-            token.cancel()
-            pulls.pop(model, None)
+            self.pulls.end(model, token)
 
-    def stop_pull() -> str:
-        for token in list(pulls.values()):
-            token.cancel()
+    def stop_pull(self) -> str:
+        self.pulls.cancel()
         return render.status(None, note="pull stopped")
 
-    def do_check() -> str:
-        settings = service().settings
-        roles = service().assistant.roles
+    # -- providers, keys, settings --------------------------------------------------------
+
+    def check(self) -> str:
+        service = self.service()
+        settings, roles = service.settings, service.assistant.roles
         rows = []
         clients = [("planning", roles.planning)] + ([] if roles.execution is roles.planning else
                                                     [("execution", roles.execution)])
@@ -420,59 +503,44 @@ def build_workspace(service: Callable[[], Service], *, standalone: bool) -> list
                 rows.append((role, settings.role(role).label, secrets.scrub(str(err)), [], False))
         return render.check_table(rows)
 
-    def do_save_keys(request: gr.Request, *values: str) -> list:  # Gradio injects `request` only before *values
+    def save_keys(self, request: gr.Request, *values: str) -> list:  # Gradio injects `request` only before *values
         from ..access import may_change_keys
 
-        data_dir = service().settings.data_dir
-        if not may_change_keys(username(request), client_host(request), service().server_authenticates):
-            shown = keyfile.shown(data_dir)
+        service = self.service()
+        data_dir = service.settings.data_dir
+        if not may_change_keys(username(request), client_host(request), service.server_authenticates):
             return [render.status(None, error="keys can be saved only from this machine or after logging in"),
-                    *[gr.update(value="", placeholder=shown[name]) for name in keyfile.KEY_NAMES]]
+                    *self._key_boxes(value="")]
         for name, value in zip(keyfile.KEY_NAMES, values, strict=True):
             if value:  # empty: keep; whitespace: remove
                 keyfile.save_key(data_dir, name, value)
-        shown = keyfile.shown(data_dir)
         note = "; ".join(f"{name}: {state}" for name, state in keyfile.describe(data_dir).items())
         try:
-            service().reload()
+            service.reload()
             message = render.status(None, note=f"saved. {note}")
         except SdpaError as err:
             message = render.status(None, error=secrets.scrub(str(err)))
-        return [message, *[gr.update(value="", placeholder=shown[name]) for name in keyfile.KEY_NAMES]]
+        return [message, *self._key_boxes(value="")]
 
-    def settings_view() -> tuple:
-        settings = service().settings
+    def keys_view(self) -> list:
+        return self._key_boxes()
+
+    def _key_boxes(self, **update: Any) -> list:
+        """Each key box's placeholder: `set (...abcd)` or `not set` (`value=""` also empties the box)."""
+        shown = keyfile.shown(self.service().settings.data_dir)
+        return [gr.update(placeholder=shown[name], **update) for name in keyfile.KEY_NAMES]
+
+    def settings_view(self) -> tuple:
+        settings = self.service().settings
         rows = [[e.name, e.shown, e.source] for e in sorted(settings.entries.values(), key=lambda e: e.name)]
         return settings.banner(), rows
 
-    def do_reload() -> tuple:
+    def reload(self) -> tuple:
         try:
-            service().reload()
+            self.service().reload()
         except SdpaError as err:
-            return secrets.scrub(str(err)), []
-        return settings_view()
-
-    for event in panel.events:
-        event.then(version_rows, [panel.state], [versions]).then(show_params, [panel.state], [params])
-    refresh_versions.click(version_rows, [panel.state], [versions])
-    search.submit(search_rows, [search], [versions])
-    restore.click(do_restore, [pick, panel.state, panel.apply], panel._outputs()).then(
-        version_rows, [panel.state], [versions])
-    refresh_hw.click(hardware_view, None, [hardware_html, loaded])
-    unload.click(do_unload, [loaded], [hardware_html])
-    unload_ours.click(do_unload_ours, None, [hardware_html])
-    pull_event = pull.click(do_pull, [pull_name], [pull_progress])
-    pull_cancel.click(stop_pull, None, [pull_progress], cancels=[pull_event])
-    check.click(do_check, None, [check_html])
-    save_keys.click(do_save_keys, list(key_boxes.values()), [keys_status, *key_boxes.values()])
-    reload.click(do_reload, None, [banner, provenance])
-
-    def keys_view() -> list:
-        shown = keyfile.shown(service().settings.data_dir)
-        return [gr.update(placeholder=shown[name]) for name in keyfile.KEY_NAMES]
-
-    return [(hardware_view, [hardware_html, loaded]), (settings_view, [banner, provenance]),
-            (keys_view, list(key_boxes.values()))]
+            return secrets.scrub(str(err)), [], gr.update()
+        return (*self.settings_view(), self.panel.roles_html())
 
 
 def build_standalone(service: Service) -> Any:
@@ -481,7 +549,7 @@ def build_standalone(service: Service) -> Any:
     css = (STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else "")
     with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css)) as app:
         gr.Markdown("## SD Prompt Assistant")
-        for load, outputs in build_workspace(lambda: service, standalone=True):
+        for load, outputs in Workspace(lambda: service, standalone=True).build():
             app.load(load, None, outputs)
     return app
 
@@ -490,7 +558,6 @@ def workspace_tab(service: Callable[[], Service]) -> Any:
     """The WebUI's "Prompt Assistant" tab (a gr.Blocks)."""
     _gradio()
     with gr.Blocks(analytics_enabled=False) as tab:
-        for load, outputs in build_workspace(service, standalone=False):
+        for load, outputs in Workspace(service, standalone=False).build():
             tab.load(load, None, outputs)
     return tab
-

@@ -14,6 +14,11 @@ def js(code: str) -> dict:
     return {"js": code} if gradio_major() >= 4 else {"_js": code}
 
 
+def then_js(event, code: str):
+    """Chain client-side code after an event (`fn=None`: nothing runs on the server)."""
+    return event.then(None, None, None, **js(code))
+
+
 def copy_button() -> dict:
     """A Textbox's copy button: `show_copy_button=True` until Gradio 5, `buttons=["copy"]` from 6."""
     return {"buttons": ["copy"]} if gradio_major() >= 6 else {"show_copy_button": True}

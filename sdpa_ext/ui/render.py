@@ -108,3 +108,10 @@ def progress(fraction: float, text: str) -> str:
     share = max(0.0, min(1.0, fraction)) if isinstance(fraction, int | float) and math.isfinite(fraction) else 0.0
     return (f"<div class='sdpa-progress'><div style='width:{100 * share:.0f}%'></div>"
             f"<span>{esc(text)}</span></div>")
+
+
+def roles(by_role: dict[str, dict[str, str]]) -> str:
+    """Each role's provider and model on one small line (Service.roles())."""
+    parts = [f"{esc(role.title())}: {esc(config.get('provider'))} <b>{esc(config.get('model') or 'default')}</b>"
+             for role, config in by_role.items()]
+    return f'<div class="sdpa-roles">{" · ".join(parts)}</div>'
