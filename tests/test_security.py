@@ -227,7 +227,7 @@ def _save_keys_fn(service: Service):
 
     blocks = build_standalone(service)
     fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns
-    return next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "do_save_keys")
+    return next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "save_keys")
 
 
 def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
@@ -596,7 +596,7 @@ def test_every_handler_of_the_page_gets_the_request(make_settings):
         args = special_args(fn, [""] * count, request=request)[0]
         assert request in args, fn.__name__
         checked.add(fn.__name__)
-    assert {"plan", "refine", "undo", "redo", "do_save_keys", "do_restore"} <= checked
+    assert {"plan", "refine", "undo", "redo", "save_keys", "restore"} <= checked
 
 
 def test_serve_mounts_gradio_without_ssr_run_history_or_mcp(make_settings, monkeypatch):
