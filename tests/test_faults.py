@@ -28,7 +28,7 @@ from sdpa_ext.assistant import Assistant
 from sdpa_ext.errors import Cancelled, ProviderError
 from sdpa_ext.history import History, Session
 from sdpa_ext.providers import http
-from sdpa_ext.providers.openai import _formats
+from sdpa_ext.providers.http import STATE
 from sdpa_ext.providers.types import CancelToken
 from sdpa_ext.types import PromptVersion
 
@@ -260,9 +260,9 @@ FAULTS = [
 
 @pytest.fixture(autouse=True)
 def _forget_openai_formats():
-    _formats.clear()
+    STATE.reset()
     yield
-    _formats.clear()
+    STATE.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.errors import Cancelled, ProviderError
-from sdpa_ext.providers.openai import _formats
+from sdpa_ext.providers.http import STATE
 from sdpa_ext.providers.types import CancelToken, ChatRequest, Message
 from sdpa_ext.roles import Roles
 from sdpa_ext.types import PromptVersion
@@ -64,7 +64,7 @@ PROVIDERS = list(CHAT_PATH)
 
 @pytest.fixture(autouse=True)
 def _forget_openai_formats():
-    _formats.clear()
+    STATE.reset()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -172,7 +172,7 @@ def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction
 
 def ruled(role: str, latency_s: float) -> Completion:
     """The record of an answer made by our rules, with no model call."""
-    return Completion(text="", data=None, provider="rules", model="edit rules", role=role, usage=Usage(),
+    return Completion(text="", provider="rules", model="edit rules", role=role, usage=Usage(),
                       cost_usd=0.0, latency_s=latency_s, ttft_s=None)
 
 

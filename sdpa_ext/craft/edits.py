@@ -245,6 +245,23 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
         if prompt != before:
             changes.append(f"took out what contradicts {value.name}")
     items = terms(prompt) if not sentences else [prompt]
+    _remove(items, edit, sentences, instruction, embeddings, changes, notes)
+    _replace(items, edit, changes, notes)
+    _weigh(items, edit, family, sentences, changes, notes)
+    prompt = _joined([i for i in items if i.strip()], edit, family, sentences, changes)
+    negative = _negative(negative, edit, family, changes)
+    params = dict(params)
+    if edit.size:
+        size = aspect_size(family, edit.size)
+        if (params.get("width"), params.get("height")) != (size["width"], size["height"]):
+            params.update(size)
+            changes.append(f"size {size['width']}x{size['height']}")
+    return Applied(prompt, negative, params, changes, notes)
+
+
+def _remove(items: list[str], edit: Edit, sentences: bool, instruction: str, embeddings: list[str],
+            changes: list[str], notes: list[str]) -> None:
+    """The edit's removals, in `items` (terms, or the one sentence text)."""
     for phrase in edit.remove:
         found = False
         for index, item in enumerate(items):
@@ -260,6 +277,10 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
             changes.append(f"removed {phrase}")
         if not found and phrase not in edit.negative:
             notes.append(f"no {phrase} in the prompt to remove")
+
+
+def _replace(items: list[str], edit: Edit, changes: list[str], notes: list[str]) -> None:
+    """The edit's A -> B changes, in `items`; a B without its A is added instead."""
     for old, new in edit.replace:
         pattern = phrase_pattern([old])
         hits = [i for i, item in enumerate(items) if pattern.search(item)]
@@ -271,6 +292,11 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
             notes.append(f"no {old} in the prompt: added {new}")
             edit.add.append(new)
             edit.sentences.append(f"With {new}.")
+
+
+def _weigh(items: list[str], edit: Edit, family: Family, sentences: bool, changes: list[str],
+           notes: list[str]) -> None:
+    """The edit's more X / less X, in `items`: a weight where the family takes them, else added or dropped."""
     for phrase, delta in edit.weight:
         hits = [i for i, item in enumerate(items) if item and _named(item, phrase)]
         if hits and family.weights and not sentences:
@@ -286,27 +312,21 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
             changes.append(f"removed {phrase}")
         else:
             notes.append(f"no {phrase} in the prompt to reduce")
-    items = [i for i in items if i.strip()]
+
+
+def _joined(items: list[str], edit: Edit, family: Family, sentences: bool, changes: list[str]) -> str:
+    """The prompt again from its items, with the edit's additions (sentences appended, tags before the
+    quality terms)."""
     if sentences:
         text = " ".join(items).strip()
         new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not _present(tag, text)]
         new += [s for s in edit.sentences[len(edit.add):] if s not in text]
-        prompt = " ".join([text, *dict.fromkeys(new)]).strip()
         changes += [f"added {s}" for s in dict.fromkeys(new)]
-    else:
-        added = [t for t in dict.fromkeys(edit.add) if not any(_present(t, item) for item in items)]
-        cut = _quality_cut(items, family)
-        items = [*items[:cut], *added, *items[cut:]]
-        prompt = tidy(", ".join(items))
-        changes += [f"added {t}" for t in added]
-    negative = _negative(negative, edit, family, changes)
-    params = dict(params)
-    if edit.size:
-        size = aspect_size(family, edit.size)
-        if (params.get("width"), params.get("height")) != (size["width"], size["height"]):
-            params.update(size)
-            changes.append(f"size {size['width']}x{size['height']}")
-    return Applied(prompt, negative, params, changes, notes)
+        return " ".join([text, *dict.fromkeys(new)]).strip()
+    added = [t for t in dict.fromkeys(edit.add) if not any(_present(t, item) for item in items)]
+    cut = _quality_cut(items, family)
+    changes += [f"added {t}" for t in added]
+    return tidy(", ".join([*items[:cut], *added, *items[cut:]]))
 
 
 def _present(tag: str, text: str) -> bool:

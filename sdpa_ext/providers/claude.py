@@ -13,7 +13,6 @@ _RETRYABLE_STREAM_ERRORS = ("overloaded_error", "api_error", "rate_limit_error")
 class ClaudeWire(Wire):
     provider = "claude"
     key_var = "ANTHROPIC_API_KEY"
-    native_schema = False
 
     def headers(self, api_key: str) -> dict[str, str]:
         return {"content-type": "application/json", "x-api-key": api_key, "anthropic-version": "2023-06-01"}

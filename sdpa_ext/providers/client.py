@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..config import RoleConfig
-from ..craft.parse import loads_lenient
 from ..errors import Cancelled, ProviderError
-from .http import Deadline, Http, with_retries
+from .http import STATE, Deadline, Http, with_retries
 from .pricing import cost_usd
 from .stream import iter_lines, iter_ndjson, iter_sse
 from .types import CancelToken, ChatRequest, Completion, Delta, Usage
@@ -21,15 +20,10 @@ from .wire import Wire
 MAX_ANSWER_CHARS = 100_000  # a prompt is a few hundred characters; more is a runaway model
 
 
-_slots: dict[str, threading.BoundedSemaphore] = {}
-_slots_lock = threading.Lock()
-
-
 @contextlib.contextmanager
 def in_flight(provider: str, base_url: str, limit: int, deadline: Deadline, cancel: CancelToken | None):
     """At most `limit` calls in flight per endpoint; the rest wait their turn (within their deadline)."""
-    with _slots_lock:
-        slot = _slots.setdefault(f"{limit}@{base_url}", threading.BoundedSemaphore(limit))
+    slot = STATE.slot(base_url, limit)
     while not slot.acquire(timeout=0.05):
         if cancel is not None and cancel.cancelled:
             raise Cancelled()
@@ -106,7 +100,6 @@ class Client:
                                 hint="try again, or choose another model")
         return Completion(
             text=text,
-            data=loads_lenient(text) if req.schema is not None else None,
             provider=self.provider,
             model=self.model,
             role=self.role,

@@ -39,8 +39,6 @@ MAX_BODY_BYTES = 2_000_000  # a prompt answer is a few KB; anything this big is 
 READ_SIZE = 65_536  # the most read from the socket at once, so the size cap holds memory to about that
 _SPEND_LIMIT = re.compile(r"insufficient_quota|billing|spend(ing)? limit|credit balance|per ?day", re.I)
 _log = secrets.get_logger(__name__)
-_sessions: dict[str, requests.Session] = {}
-_sessions_lock = threading.Lock()
 T = TypeVar("T")
 
 
@@ -79,20 +77,18 @@ def is_local_host(url: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
+def _new_session(base_url: str) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = not is_local_host(base_url)
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 def session_for(base_url: str) -> requests.Session:
     """One shared session (connection pool) per endpoint origin."""
-    parts = urlsplit(base_url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    with _sessions_lock:
-        session = _sessions.get(origin)
-        if session is None:
-            session = requests.Session()
-            session.trust_env = not is_local_host(base_url)
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            _sessions[origin] = session
-        return session
+    return STATE.session(base_url)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -177,7 +173,47 @@ class Watchdog:
                 callback()
 
 
-WATCHDOG = Watchdog()
+class ProviderState:
+    """Everything the providers keep between calls in one process, in one owner: a connection pool per
+    endpoint origin, the deadline watchdog, the in-flight slots per endpoint, and the structured-output form
+    each OpenAI-compatible endpoint accepts. `reset()` forgets what was learnt (the watchdog keeps running)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.watchdog = Watchdog()
+        self._sessions: dict[str, requests.Session] = {}
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._formats: dict[str, str] = {}
+
+    def session(self, base_url: str) -> requests.Session:
+        parts = urlsplit(base_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            if origin not in self._sessions:
+                self._sessions[origin] = _new_session(base_url)
+            return self._sessions[origin]
+
+    def slot(self, base_url: str, limit: int) -> threading.BoundedSemaphore:
+        """The semaphore that holds calls to `base_url` to `limit` in flight."""
+        with self._lock:
+            return self._slots.setdefault(f"{limit}@{base_url}", threading.BoundedSemaphore(limit))
+
+    def form(self, base_url: str, default: str) -> str:
+        with self._lock:
+            return self._formats.get(base_url, default)
+
+    def set_form(self, base_url: str, form: str) -> None:
+        with self._lock:
+            self._formats[base_url] = form
+
+    def reset(self) -> None:
+        with self._lock:
+            sessions, self._sessions, self._slots, self._formats = list(self._sessions.values()), {}, {}, {}
+        for session in sessions:
+            session.close()
+
+
+STATE = ProviderState()
 
 
 def backoff(attempt: int, retry_after: float | None) -> float:
@@ -285,7 +321,8 @@ class Http:
             return self.error(f"answer not finished within {deadline.seconds:g}s",
                               hint="raise SDPA_TIMEOUT or use a faster model")
 
-        stop_watching = WATCHDOG.call_at(time.monotonic() + max(0.0, deadline.remaining()), lambda: _shutdown(response))
+        stop_watching = STATE.watchdog.call_at(time.monotonic() + max(0.0, deadline.remaining()),
+                                               lambda: _shutdown(response))
         finished = False
         total = 0
         try:

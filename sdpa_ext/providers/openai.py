@@ -7,10 +7,9 @@ answer is remembered per endpoint.
 from __future__ import annotations
 
 import re
-import threading
 
 from ..errors import ProviderError
-from .http import HttpCall
+from .http import STATE, HttpCall
 from .stream import SseEvent, parse_json
 from .types import ChatRequest, Delta, Usage
 from .wire import Wire
@@ -18,8 +17,6 @@ from .wire import Wire
 FORMATS = ("json_schema", "json_object", "text")
 # llama-cpp-python's server answers an unsupported response_format with a 500 that says so.
 _ABOUT_FORMAT = re.compile(r"response_format|json_schema|json_object|schema|grammar", re.I)
-_formats: dict[str, str] = {}  # endpoint -> the structured-output form it accepts
-_formats_lock = threading.Lock()
 
 
 class OpenAIWire(Wire):
@@ -62,8 +59,7 @@ class OpenAIWire(Wire):
         current = format_for(base_url)
         if current == "text":
             return False
-        with _formats_lock:
-            _formats[base_url] = FORMATS[FORMATS.index(current) + 1]
+        STATE.set_form(base_url, FORMATS[FORMATS.index(current) + 1])
         return True
 
     def parse_reply(self, body: dict) -> Delta:
@@ -94,8 +90,8 @@ class OpenAIWire(Wire):
 
 
 def format_for(base_url: str) -> str:
-    with _formats_lock:
-        return _formats.get(base_url, FORMATS[0])
+    """The structured-output form `base_url` accepts, as learnt in this process (providers' STATE)."""
+    return STATE.form(base_url, FORMATS[0])
 
 
 def _usage(raw: dict | None) -> Usage | None:

@@ -61,7 +61,6 @@ class Completion:
     """What every call returns, whatever the provider."""
 
     text: str
-    data: dict | None
     provider: str
     model: str
     role: str

@@ -16,7 +16,6 @@ class Wire:
     provider = ""
     key_var = ""
     stream_format = "sse"  # or "ndjson"
-    native_schema = True  # False: the schema goes into the system prompt instead
 
     def headers(self, api_key: str) -> dict[str, str]:
         return {"content-type": "application/json"}
