@@ -19,7 +19,7 @@ from sdpa_ext.craft.describe import describe
 from sdpa_ext.craft.families import families
 from sdpa_ext.craft.vocab import clash, facets, vocab
 from sdpa_ext.providers.claude import ClaudeWire
-from sdpa_ext.providers.client import Client, stream_completion
+from sdpa_ext.providers.client import Client
 from sdpa_ext.providers.local import LocalClient, LocalRuntime, embedded_model
 from sdpa_ext.providers.openai import OpenAIWire
 from sdpa_ext.providers.types import ChatRequest, Completion, Message
@@ -54,10 +54,9 @@ def test_openai_adapter_streams_with_usage_and_schema(runtime, tmp_path):
     config = RoleConfig("planning", "local", "", "")
     client = LocalClient(config, OpenAIWire(), data_dir=tmp_path, timeout_s=120)
     client._runtime = runtime
-    items = list(stream_completion(client, _request(schema=SCHEMA)))
-    completion = items[-1]
+    deltas: list[str] = []
+    completion = client.complete(_request(schema=SCHEMA), on_delta=deltas.append)
     assert isinstance(completion, Completion)
-    deltas = items[:-1]
     assert len(deltas) >= 2 and "".join(deltas) == completion.text
     assert isinstance(json.loads(completion.text)["tags"], list)  # the grammar held: strict JSON
     assert completion.usage.input_tokens + completion.usage.cache_read_tokens > 10

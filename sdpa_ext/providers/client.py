@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import RoleConfig
@@ -192,27 +190,3 @@ class Client:
         shown = ", ".join(offered[:10]) + (" ..." if len(offered) > 10 else "")
         return f"model {self.model!r} is not served here; this provider offers: {shown}"
 
-
-def stream_completion(client: Client, req: ChatRequest, cancel: CancelToken | None = None
-                      ) -> Iterator[str | Completion]:
-    """Iterate over text deltas, then the Completion (errors re-raised here). Closing the iterator cancels."""
-    cancel = cancel or CancelToken()
-    items: queue.Queue = queue.Queue()
-
-    def work() -> None:
-        try:
-            items.put(client.complete(req, on_delta=items.put, cancel=cancel))
-        except BaseException as err:  # handed to the consumer
-            items.put(err)
-
-    threading.Thread(target=work, daemon=True, name=f"sdpa-{client.role}").start()
-    try:
-        while True:
-            item = items.get()
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-            if isinstance(item, Completion):
-                return
-    finally:
-        cancel.cancel()
