@@ -44,7 +44,7 @@ from sdpa_ext.assistant import Assistant, with_tokens  # noqa: E402
 from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.answer import plan_fields, to_version  # noqa: E402
 from sdpa_ext.craft.families import families  # noqa: E402
-from sdpa_ext.craft.parse import loads_lenient  # noqa: E402
+from sdpa_ext.craft.parse import parse_answer  # noqa: E402
 from sdpa_ext.craft.prompting import plan_request  # noqa: E402
 from sdpa_ext.providers.http import session_for  # noqa: E402
 from sdpa_ext.providers.pricing import cost_usd  # noqa: E402
@@ -288,7 +288,7 @@ def breakdown(family: str, runs: int) -> list[tuple[str, float]]:
                          reason="")
     pieces = [
         ("build the request (plan_request)", lambda: plan_request(DESCRIPTION, fam)),
-        ("parse the answer JSON (loads_lenient)", lambda: loads_lenient(text)),
+        ("parse the answer JSON (parse_answer)", lambda: parse_answer(text).data),
         ("check + repair the fields (plan_fields, to_version)", fields),
         ("CLIP token counts + chunks (with_tokens)", lambda: with_tokens(version)),
         ("cost estimate (cost_usd)", lambda: cost_usd("openai", MODEL, usage)),
@@ -337,7 +337,7 @@ def main() -> int:
             response.raise_for_status()
             return json.loads(response.json()["choices"][0]["message"]["content"])
 
-        assert loads_lenient(client.complete(req).text) == raw_call()
+        assert parse_answer(client.complete(req).text).data == raw_call()
         a = timed({"ours": counted(lambda: client.complete(req), server.peers, conns["a ours"]),
                    "raw": counted(raw_call, server.peers, conns["a raw"]), "post": raw_post},
                   runs, after_warmup=lambda: [conns[k].clear() for k in ("a ours", "a raw")])

@@ -44,10 +44,6 @@ def parse_answer(text: str) -> Parsed:
     return Parsed(None, error="no JSON object in the answer")
 
 
-def loads_lenient(text: str) -> dict | None:
-    return parse_answer(text).data
-
-
 def _decode(text: str) -> dict | None:
     """The JSON object at the start of `text`, tolerating chatter after it and common defects."""
     try:

@@ -52,9 +52,6 @@ class Deadline:
     def remaining(self) -> float:
         return self.seconds - (time.monotonic() - self.start)
 
-    def elapsed(self) -> float:
-        return time.monotonic() - self.start
-
 
 @dataclass
 class HttpCall:
