@@ -30,6 +30,7 @@ from sdpa_ext.history import History, Session
 from sdpa_ext.providers import http
 from sdpa_ext.providers.http import STATE
 from sdpa_ext.providers.types import CancelToken
+from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
 
 from .conftest import CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY, assert_no_keys
@@ -271,11 +272,15 @@ def _steady_jitter(monkeypatch):
     monkeypatch.setattr(http, "random", SimpleNamespace(uniform=lambda low, high: low))
 
 
+TAB = "tab-1"  # the browser tab whose line the Service's calls below extend
+
+
 @pytest.fixture
 def session(tmp_path) -> Session:
-    """A history session whose current version is CURRENT (after an older one)."""
-    store = History(tmp_path / "history.db")
-    tab = store.session("tab-1")
+    """The history session the Service of `make_settings` (data in tmp_path/data) writes to, whose current
+    version is CURRENT (after an older one): a failure must leave it exactly as it was."""
+    store = History(tmp_path / "data" / "history.sqlite3")
+    tab = store.session(TAB)
     older = tab.push(PromptVersion(prompt="cozy cabin, snowy forest", kind="plan", source="a cabin in the snow"))
     tab.push(PromptVersion(**{**asdict(CURRENT), "usage": CURRENT.usage, "parent": older.id}))
     return tab
@@ -391,6 +396,11 @@ def snapshot(session: Session) -> list[dict]:
     return [asdict(v) for v in session.versions()] + [asdict(session.current())]
 
 
+def recorded(session: Session, before: list[dict], version: PromptVersion) -> bool:
+    """The line is what it was plus `version`, now the current one (nothing else written)."""
+    return snapshot(session) == [*before[:-1], asdict(version), asdict(version)]
+
+
 # --- refine: every provider x every fault ----------------------------------------------------
 
 
@@ -402,16 +412,16 @@ def test_refine_under_a_fault(make_settings, session, connects, provider, fault)
     with target(fault, provider, REFINED) as (url, server):
         env = {"LLM_PROVIDER": provider, "SDPA_TIMEOUT": str(fault.timeout),
                "SDPA_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT), **provider_env(provider, url)}
-        assistant = Assistant(make_settings(env))
+        service = Service(make_settings(env))
         if fault.memory:
             tracemalloc.start()
         start = time.monotonic()
         try:
             if fault.succeeds:
-                version = assistant.refine(current, "give the scene a moodier feeling")
+                version = service.refine(current, "give the scene a moodier feeling", session=TAB)
             else:
                 with pytest.raises(ProviderError) as caught:
-                    assistant.refine(current, "give the scene a moodier feeling")
+                    service.refine(current, "give the scene a moodier feeling", session=TAB)
         finally:
             elapsed = time.monotonic() - start
             if fault.memory:
@@ -422,13 +432,14 @@ def test_refine_under_a_fault(make_settings, session, connects, provider, fault)
     assert fault.at_least <= elapsed < fault.bound, f"{elapsed:.2f}s"
     assert tries == fault.expected_tries(provider)
     assert asdict(current) == before  # the fields handed in are untouched
-    assert snapshot(session) == history_before  # the history is untouched
     if fault.succeeds:
+        assert recorded(session, history_before, version)  # the new version only, after the old line
         assert version.prompt == REFINED["prompt"] and version.provider == provider
         assert version.parent == current.id
         sent = [r.json for r in server.requests if CHAT_PATH[provider] in r.path]
         assert all(body == sent[0] for body in sent)  # a retry resends the same request
         return
+    assert snapshot(session) == history_before  # the history is untouched
     err = caught.value
     assert_user_message(err, provider, fault.message)
     assert err.status == fault.status
@@ -448,11 +459,11 @@ def test_refine_with_bytes_that_are_not_utf8(make_settings, session, provider):
     with make_server(provider, REFINED) as server:
         server.script(CHAT_PATH[provider], Stream(raw))
         env = {"LLM_PROVIDER": provider, "SDPA_TIMEOUT": str(TIMEOUT), **provider_env(provider, server.url)}
-        version = Assistant(make_settings(env)).refine(current, "give the scene a moodier feeling")
+        version = Service(make_settings(env)).refine(current, "give the scene a moodier feeling", session=TAB)
         assert server.count(CHAT_PATH[provider]) == 1
     assert "caf\ufffd\ufffd at night" in version.prompt
     assert "(warm light:1.2)" in version.prompt
-    assert asdict(current) == before and snapshot(session) == history_before
+    assert asdict(current) == before and recorded(session, history_before, version)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -464,7 +475,7 @@ def test_cancel_ends_a_stalled_stream_at_once(make_settings, session, provider):
         first = "".join([*opening(provider), delta(provider, '{"prompt": "co')])
         server.script(CHAT_PATH[provider], Stream([first, delta(provider, "zy")], delay=5))
         env = {"LLM_PROVIDER": provider, "SDPA_TIMEOUT": "10", **provider_env(provider, server.url)}
-        assistant = Assistant(make_settings(env))
+        service = Service(make_settings(env))
         cancel = CancelToken()
 
         def on_delta(text: str) -> None:  # the first text is there, the rest 5 s away: the user clicks Cancel
@@ -472,7 +483,7 @@ def test_cancel_ends_a_stalled_stream_at_once(make_settings, session, provider):
 
         start = time.monotonic()
         with pytest.raises(Cancelled):
-            assistant.refine(current, "give the scene a moodier feeling", on_delta=on_delta, cancel=cancel)
+            service.refine(current, "give the scene a moodier feeling", session=TAB, on_delta=on_delta, cancel=cancel)
         elapsed = time.monotonic() - start
         assert server.count(CHAT_PATH[provider]) == 1
     assert elapsed < 1.0, f"{elapsed:.2f}s"
@@ -507,7 +518,8 @@ def test_plan_falls_back_to_the_execution_llm(make_settings, session, connects, 
                **provider_env(execution, working.url), **provider_env(planning, url)}
         deltas: list[str] = []
         start = time.monotonic()
-        version = Assistant(make_settings(env)).plan("a cozy cabin in a snowy forest", on_delta=deltas.append)
+        service = Service(make_settings(env))
+        version = service.plan("a cozy cabin in a snowy forest", session=TAB, on_delta=deltas.append)
         elapsed = time.monotonic() - start
         assert tries_seen(broken, connects, planning, url) == fault.expected_tries(planning)
         assert working.count(CHAT_PATH[execution]) == 1
@@ -519,7 +531,7 @@ def test_plan_falls_back_to_the_execution_llm(make_settings, session, connects, 
     assert "used the execution LLM" in note and re.search(fault.message, note), note
     assert note in "".join(deltas)  # the user saw it while it streamed
     assert_no_keys(*version.warnings, *deltas)
-    assert snapshot(session) == history_before
+    assert recorded(session, history_before, version)
 
 
 @pytest.mark.parametrize("fault", PLANNING_FAULTS, ids=[f.name for f in PLANNING_FAULTS])
@@ -534,7 +546,7 @@ def test_plan_without_fallback_reports_the_planning_error(make_settings, session
                **provider_env(execution, working.url), **provider_env(planning, url)}
         start = time.monotonic()
         with pytest.raises(ProviderError) as caught:
-            Assistant(make_settings(env)).plan("a cozy cabin in a snowy forest")
+            Service(make_settings(env)).plan("a cozy cabin in a snowy forest", session=TAB)
         elapsed = time.monotonic() - start
         assert tries_seen(broken, connects, planning, url) == fault.expected_tries(planning)
         assert working.count(CHAT_PATH[execution]) == 0
