@@ -126,3 +126,24 @@ def test_a_checkpoint_loading_in_the_webui_runs_auto_configure_again(ollama, tmp
     assert out["before"]["planning"]["model"] == "llama3.1:8b"
     assert out["after"]["planning"]["model"] == "llama3.2:3b" and out["after"]["execution"]["model"] == "qwen2.5:3b"
     assert "Planning: Ollama (llama3.2:3b) (auto: fits 2 GB, swap)" in result.stdout  # the banner again
+
+
+def test_a_refine_keeps_the_hand_edit_it_starts_from(make_settings):
+    """What the user typed since the last version is recorded before the refine, so Undo comes back to it;
+    an unchanged prompt is not recorded twice. ("make it darker" is a rule: no model is called.)"""
+    from sdpa_ext.service import Service
+    from sdpa_ext.types import PromptVersion
+
+    service = Service(make_settings({"OLLAMA_HOST": "127.0.0.1:9"}))
+    first = service.line("tab").push(PromptVersion(prompt="cabin, snow, forest", negative_prompt="blurry"))
+    typed = PromptVersion(prompt="cabin, snow, forest, a red door", negative_prompt="blurry")
+    refined = service.refine(typed, "make it darker", session="tab")
+    assert [v.kind for v in service.versions(session="tab")] == ["plan", "edit", "refine"]
+    edit = service.undo(session="tab")
+    assert edit.prompt == "cabin, snow, forest, a red door" and edit.kind == "edit" and refined.parent == edit.id
+    assert service.undo(session="tab").id == first.id
+    service.redo(session="tab")
+    service.redo(session="tab")
+    again = PromptVersion(prompt=refined.prompt, negative_prompt=refined.negative_prompt)
+    service.refine(again, "make it brighter", session="tab")  # the prompt as the last version left it
+    assert [v.kind for v in service.versions(session="tab")] == ["plan", "edit", "refine", "refine"]
