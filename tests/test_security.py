@@ -284,6 +284,17 @@ def test_any_run_of_eight_characters_of_a_key_is_scrubbed(own_secrets):
     assert secrets.scrub("tok-SE and 12345 stay") == "tok-SE and 12345 stay"  # under 8 characters
 
 
+@pytest.mark.parametrize("key", ["sk-ant-api03-Zx9Qw8Er7Ty6Ui5Op4", "sk-proj-Lm3Nb2Vc1Xz0Kj9Hg8Fd7",
+                                 "AIzaSyD-Qw8Er7Ty6Ui5Op4As3Df2Gh1"])
+def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(own_secrets, key):
+    """A vendor-shaped key nobody registered (another user's, pasted into an error) is masked all the same;
+    words that only start alike are not."""
+    secrets._secrets.clear()
+    shown = secrets.scrub(f"HTTP 401: invalid x-api-key {key} (check it)")
+    assert shown == "HTTP 401: invalid x-api-key *** (check it)"
+    assert secrets.scrub("ask-anything sk-short AIza task-list") == "ask-anything sk-short AIza task-list"
+
+
 def test_a_partly_echoed_key_never_reaches_the_user(make_settings, own_secrets):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
