@@ -58,7 +58,7 @@ CHAT_PATH = {"claude": "/v1/messages", "gemini": ":streamGenerateContent", "olla
              "openai": "/v1/chat/completions"}
 TIMEOUT = 2.0  # SDPA_TIMEOUT: the stated total deadline of one call, retries included
 CONNECT_TIMEOUT = 0.5  # SDPA_CONNECT_TIMEOUT
-SLACK = 0.75  # thread scheduling on a busy 2-core machine
+SLACK = 1.5  # a loaded 2-core machine; every bound stays well under what a missed deadline would take
 BIG = 10_000_000  # the "10 MB answer"
 BAD_BYTES = b"\xe9\xff"  # Latin-1 e-acute and a byte that is never UTF-8
 MARK = "QQBADQQ"  # replaced by BAD_BYTES on the wire
@@ -197,9 +197,10 @@ def _stopped_early(provider: str) -> None:
 
 RETRY_HINT = r"try again"
 FAULTS = [
-    Fault("connection refused", target="refused", bound=1.0,
+    Fault("connection refused", target="refused", bound=0.5 + SLACK,
           message=r"cannot connect to http://127\.0\.0\.1:\d+.*(is the server running|ollama serve)"),
-    Fault("connect timeout", target="blackhole", bound=CONNECT_TIMEOUT + SLACK, at_least=CONNECT_TIMEOUT * 0.9,
+    Fault("connect timeout", target="blackhole", timeout=10.0, bound=CONNECT_TIMEOUT + SLACK,  # not the 10 s
+          at_least=CONNECT_TIMEOUT * 0.9,
           message=r"could not connect to http://127\.0\.0\.1:\d+\S* within 0\.5s.*(server running|ollama serve)"),
     Fault("no response (read timeout)", lambda p: [Delay(10)], timeout=1.0, bound=1.0 + SLACK, at_least=0.95,
           message=r"no answer within 1s.*raise SDPA_TIMEOUT"),
@@ -486,7 +487,7 @@ def test_cancel_ends_a_stalled_stream_at_once(make_settings, session, provider):
             service.refine(current, "give the scene a moodier feeling", session=TAB, on_delta=on_delta, cancel=cancel)
         elapsed = time.monotonic() - start
         assert server.count(CHAT_PATH[provider]) == 1
-    assert elapsed < 1.0, f"{elapsed:.2f}s"
+    assert elapsed < 2.5, f"{elapsed:.2f}s"  # cancelled 0.2 s after the first text; the next byte is 5 s away
     assert asdict(current) == before and snapshot(session) == history_before
 
 

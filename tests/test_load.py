@@ -98,9 +98,10 @@ def test_cancel_mid_stream_while_others_finish(make_settings):
 
         with ThreadPoolExecutor(10) as pool:
             results = list(pool.map(one, range(10)))
+    finished = min(elapsed for index, (_outcome, elapsed) in enumerate(results) if not index % 2)
     for index, (outcome, elapsed) in enumerate(results):
-        if index % 2:
-            assert outcome == "cancelled" and elapsed < 1.2, (index, outcome, elapsed)
+        if index % 2:  # cancelled at its first text: frames (0.4 s each) before any call that ran to the end did
+            assert outcome == "cancelled" and elapsed + 0.4 < finished, (index, outcome, elapsed, finished)
             assert service.history.session(f"c{index}").current() is None  # nothing recorded
         else:
             assert outcome == "cabin, snow, dusk" and elapsed >= 1.2

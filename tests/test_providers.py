@@ -280,7 +280,7 @@ def test_total_deadline_stops_a_silent_server(make_settings):
         start = time.monotonic()
         with pytest.raises(ProviderError, match=r"within 1\.5s"):
             _plan(make_settings, env, SDPA_TIMEOUT="1.5")
-        assert time.monotonic() - start < 3
+        assert time.monotonic() - start < 4  # the 1.5 s deadline, not the server's 10 s
 
 
 def test_html_error_page_and_dropped_connection(make_settings):
@@ -319,7 +319,7 @@ def test_cancel_stops_a_streaming_call_at_once(make_settings):
         start = time.monotonic()
         with pytest.raises(Cancelled):
             roles.complete("planning", ChatRequest([Message("user", "hi")]), on_delta=on_delta, cancel=cancel)
-        assert time.monotonic() - start < 2 and len(got) < 10
+        assert time.monotonic() - start < 5 and len(got) < 25  # not the 20 s (100 pieces) of the whole stream
 
 
 # --- roles -----------------------------------------------------------------------------------
