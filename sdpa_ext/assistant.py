@@ -1,4 +1,4 @@
-"""plan / refine: the one use-case layer every front end (CLI, API, UI) calls."""
+"""plan / refine with the configured LLMs; every front end reaches them through service.Service."""
 
 from __future__ import annotations
 

@@ -49,6 +49,15 @@ def _fake_keys_everywhere():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_provider_state():
+    """Each test starts with nothing the providers learnt before (pools, slots, response formats)."""
+    from sdpa_ext.providers.http import STATE
+
+    STATE.reset()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _no_key_in_output(capsys, caplog):
     """After every test: no key in what it printed or logged (our loggers at DEBUG)."""
     caplog.set_level(logging.DEBUG, logger="sdpa_ext")

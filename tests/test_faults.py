@@ -28,7 +28,6 @@ from sdpa_ext.assistant import Assistant
 from sdpa_ext.errors import Cancelled, ProviderError
 from sdpa_ext.history import History, Session
 from sdpa_ext.providers import http
-from sdpa_ext.providers.http import STATE
 from sdpa_ext.providers.types import CancelToken
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
@@ -258,13 +257,6 @@ FAULTS = [
 
 
 # --- fixtures and helpers ---------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _forget_openai_formats():
-    STATE.reset()
-    yield
-    STATE.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ import pytest
 
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.errors import Cancelled, ProviderError
-from sdpa_ext.providers.http import STATE
 from sdpa_ext.providers.types import CancelToken, ChatRequest, Message
 from sdpa_ext.roles import Roles
 from sdpa_ext.types import PromptVersion
@@ -60,11 +59,6 @@ def server_and_env(provider: str, **kwargs):
 CHAT_PATH = {"claude": "/v1/messages", "gemini": "GenerateContent", "ollama": "/api/chat",
              "openai": "/v1/chat/completions"}
 PROVIDERS = list(CHAT_PATH)
-
-
-@pytest.fixture(autouse=True)
-def _forget_openai_formats():
-    STATE.reset()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

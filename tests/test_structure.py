@@ -76,7 +76,7 @@ def mutable_globals(tree: ast.Module) -> list[str]:
 
 def test_process_wide_provider_state_has_one_owner():
     """Connection pools, in-flight slots, learnt response formats and the watchdog live in one object,
-    providers.http.STATE, which tests reset with STATE.reset(); no other module of providers/ keeps any."""
+    providers.http.STATE (conftest resets it before every test); no other module of providers/ keeps any."""
     from sdpa_ext.providers.http import STATE
 
     for path, tree in _trees().items():
