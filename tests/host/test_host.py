@@ -246,6 +246,9 @@ def test_the_prompt_assistant_tab_exists_and_opens(page):
 
 def test_the_txt2img_panel_writes_the_prompt_boxes(page):
     _open_panel(page)
+    assert "Planning: local" in page.locator("#sdpa_txt2img_roles").inner_text()  # each role's provider
+    page.evaluate("""() => { window.sdpaHeard = 0; document.querySelector('#txt2img_prompt textarea')
+        .addEventListener('input', () => { window.sdpaHeard += 1; }); }""")
     before = _value(page, "#txt2img_prompt textarea")
     page.locator("#sdpa_txt2img_description textarea").fill("a cozy cabin in a snowy forest at dusk")
     page.locator("#sdpa_txt2img_plan").click()
@@ -254,6 +257,7 @@ def test_the_txt2img_panel_writes_the_prompt_boxes(page):
     assert "cabin" in prompt
     assert _value(page, "#txt2img_neg_prompt textarea").strip()
     page.wait_for_function("!document.querySelector('#sdpa_txt2img_status').innerText.includes('writing')")
+    page.wait_for_function("window.sdpaHeard > 0")  # the input event the host's token counter listens for
     _no_error(page)
 
 
@@ -291,6 +295,12 @@ def test_the_settings_page_has_our_section(page):
     page.locator("#setting_sdpa_mode").wait_for(state="visible")
     page.locator("#setting_sdpa_llm_provider").wait_for(state="visible")
     _tab(page, "txt2img").click()
+
+
+def test_the_banner_is_the_settings_every_front_end_uses(host):
+    """The banner the WebUI printed at start-up is the one its API reports: one Service, one configuration."""
+    banner = requests.get(f"{host.url}/sdpa/v1/config", timeout=60).json()["banner"]
+    assert "LLM Mode" in banner and banner in host.log.read_text(encoding="utf-8", errors="replace")
 
 
 def test_the_hardware_route_answers_json(host):
