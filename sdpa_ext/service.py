@@ -25,16 +25,16 @@ if TYPE_CHECKING:
     from .hardware.planner import SdFacts
 
 
-def configure(settings: Settings, sd: SdFacts | None = None) -> list[str]:
+def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None) -> list[str]:
     """Apply OLLAMA_AUTO_CONFIGURE (roles on Ollama without a model of the user's get the one that fits
-    beside `sd`), then zero-config (nothing configured: the best the machine can reach), in place. Returns
-    auto-configure's notes."""
+    beside the checkpoint `sd()` describes, asked only then), then zero-config (nothing configured: the best
+    the machine can reach), in place. Returns auto-configure's notes."""
     notes: list[str] = []
     if settings.ollama_auto_configure and "ollama" in (settings.planning.provider, settings.execution.provider):
         from .hardware import machine_report
         from .hardware.planner import auto_configure
 
-        notes = auto_configure(settings, machine_report(settings, sd).recommended)
+        notes = auto_configure(settings, machine_report(settings, sd() if sd else None).recommended)
     choose(settings)
     return notes
 
@@ -49,19 +49,16 @@ class Service:
         self._sd = sd
         self._lock = threading.Lock()
         self.settings = settings or self._load()
-        self.notes = configure(self.settings, self._sd_facts())  # auto-configure's choices, for the banner
+        self.notes = configure(self.settings, sd)  # auto-configure's choices
         self._assistant: Assistant | None = None  # made at first use: `history` needs no provider
         self._history: History | None = None  # opened at first use: `config` and `check` need none
         self.server_authenticates = False  # set by `serve` when its guard authenticates every request
-
-    def _sd_facts(self) -> SdFacts | None:
-        return self._sd() if self._sd is not None else None
 
     def reload(self) -> Settings:
         """Re-read the settings and re-run auto-configure: after the WebUI's settings page changed them, a
         checkpoint loaded or an Ollama model was pulled or unloaded (the VRAM picture changed)."""
         settings = self._load()
-        notes = configure(settings, self._sd_facts())
+        notes = configure(settings, self._sd)
         with self._lock:
             self.settings, self.notes, self._assistant = settings, notes, None
         return settings
