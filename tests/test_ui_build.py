@@ -9,7 +9,7 @@ import pytest
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
 from sdpa_ext.ui import compat, render
-from sdpa_ext.ui.blocks import Fields, Panel, _param_value, build_standalone, workspace_tab
+from sdpa_ext.ui.blocks import Calls, Fields, Panel, Workspace, _param_value, build_standalone, pump, workspace_tab
 
 
 @pytest.fixture
@@ -88,6 +88,62 @@ def test_rendered_html_escapes_model_text():
                             warnings=["<img src=x onerror=alert(1)>"])
     html = render.status(version) + render.diff({"added": ["<b>"], "removed": []})
     assert "<script>" not in html and "<img" not in html and "&lt;b&gt;" in html
+
+
+def test_the_pump_hands_over_items_then_the_result_or_the_error_in_order():
+    def work(report):
+        for piece in ("a", "b", "c"):
+            report(piece)
+        return "done"
+
+    assert list(pump(work, name="t")) == [("item", "a"), ("item", "b"), ("item", "c"), ("done", "done")]
+
+    def broken(report):
+        report("a")
+        raise ValueError("no")
+
+    kinds = [(kind, str(value)) for kind, value in pump(broken, name="t")]
+    assert kinds == [("item", "a"), ("error", "no")]
+
+
+def test_a_new_call_cancels_the_one_it_replaces():
+    calls = Calls()
+    first = calls.start("tab")
+    second = calls.start("tab")
+    other = calls.start("other tab")
+    assert first.cancelled and not second.cancelled and not other.cancelled
+    calls.end("tab", first)  # the replaced call ending leaves the new one registered
+    calls.cancel("tab")
+    assert second.cancelled and not other.cancelled
+    calls.cancel()
+    assert other.cancelled
+
+
+def test_the_workspace_reconfigures_when_the_vram_picture_changes(make_settings):
+    """After a pull or an unload the tab re-reads the settings (auto-configure runs again) and shows the roles."""
+    loads = []
+
+    def load():
+        loads.append(1)
+        return make_settings({"OLLAMA_HOST": "127.0.0.1:9"})
+
+    service = Service(load=load)
+    with gr.Blocks():
+        workspace = Workspace(lambda: service, standalone=True)
+        workspace.build()
+    before = len(loads)
+    line = workspace.reconfigure()
+    assert len(loads) == before + 1 and "Planning: local" in line and "sdpa-roles" in line
+
+
+def test_restore_makes_an_old_version_current_again(service):
+    line = service.line("s")
+    old = line.push(PromptVersion(prompt="cabin"))
+    line.push(PromptVersion(prompt="castle"))
+    restored = service.restore(old.id, session="s")
+    assert (restored.prompt, restored.kind, restored.parent) == ("cabin", "restore", old.id)
+    assert service.current(session="s").id == restored.id and restored.id != old.id
+    assert service.restore("nope", session="s") is None and service.restore(old.id, session="s", user="bob") is None
 
 
 def _target(page: gr.Blocks, dependency: dict) -> str:
