@@ -120,10 +120,9 @@ class Service:
         except HistoryError:
             last = None
         if last is not None and (last.prompt, last.negative_prompt) == (current.prompt, current.negative_prompt):
-            current.id, current.family = last.id, current.family or last.family
+            current = replace(current, id=last.id, family=current.family or last.family)
         else:  # typed or pasted by hand since the last version: keep it, so undo can come back to it
-            current.kind = "edit"
-            self._record(line, current)
+            current = self._record(line, replace(current, kind="edit"))
         version = self.assistant.refine(current, instruction, ctx=self.context(user), family=family,
                                         on_delta=on_delta, cancel=cancel)
         return self._record(line, version)

@@ -68,6 +68,9 @@ def _wait_value(page, elem_id: str, condition, what: str) -> str:
 def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     page = browser.new_page()
     _open(page, app)
+    top = {name: page.locator(f"#sdpa_tab_{name}").first.bounding_box()["y"] for name in ("description", "prompt")}
+    assert top["description"] < top["prompt"], top  # the description box first, the outputs below it
+    assert "Planning: local" in page.locator("#sdpa_tab_roles").inner_text()  # each role's provider and model
     page.locator("#sdpa_tab_description textarea").fill("a cozy cabin in a snowy forest at dusk")
     page.locator("#sdpa_tab_plan").click()
     first = _wait_value(page, "sdpa_tab_prompt", lambda v: v.strip() != "", "the prompt never appeared")
