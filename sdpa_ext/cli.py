@@ -107,7 +107,8 @@ def _run(args: argparse.Namespace) -> int:
         from .service import Service  # auto-configure and zero-config, as every front end has them
         from .types import HostContext
 
-        service = Service(settings, host=lambda: HostContext(checkpoint=getattr(args, "checkpoint", "")))
+        service = Service(settings, load=lambda: load_settings(env_file=args.env_file, strict=not forgiving),
+                          host=lambda: HostContext(checkpoint=getattr(args, "checkpoint", "")))
         for note in service.notes:
             print(f"auto-configure: {note}", file=sys.stderr)
     for warning in settings.warnings:
