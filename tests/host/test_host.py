@@ -213,7 +213,7 @@ def _wait(page, selector: str, condition: Callable[[str], bool], what: str) -> s
         if condition(value):
             return value
         page.wait_for_timeout(250)
-    status = page.locator("#sdpa_txt2img_status").inner_text()
+    status = page.locator("#sdpa_txt2img_status").first.inner_text()  # Gradio 3 gives gr.HTML's id to two nested divs
     raise AssertionError(f"{what}: {selector} is {_value(page, selector)!r}; status: {status!r}")
 
 
@@ -246,7 +246,8 @@ def test_the_prompt_assistant_tab_exists_and_opens(page):
 
 def test_the_txt2img_panel_writes_the_prompt_boxes(page):
     _open_panel(page)
-    assert "Planning: local" in page.locator("#sdpa_txt2img_roles").inner_text()  # each role's provider
+    # Gradio 3 gives a gr.HTML's elem_id to its wrapper and to the inner div: the outer one holds the text
+    assert "Planning: local" in page.locator("#sdpa_txt2img_roles").first.inner_text()  # each role's provider
     page.evaluate("""() => { window.sdpaHeard = 0; document.querySelector('#txt2img_prompt textarea')
         .addEventListener('input', () => { window.sdpaHeard += 1; }); }""")
     before = _value(page, "#txt2img_prompt textarea")
