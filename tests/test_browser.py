@@ -4,6 +4,7 @@ provider error that leaves the prompt alone."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -95,6 +96,9 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
                            ".includes('no cuda gpu')")
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert "plan" in versions and "refine" in versions
+    if os.environ.get("SDPA_SCREENSHOTS"):  # docs/screenshots.py remakes the README's pictures this way
+        page.set_viewport_size({"width": 1280, "height": 1100})
+        page.screenshot(path=str(Path(os.environ["SDPA_SCREENSHOTS"]) / "standalone.png"))
     page.close()
 
 

@@ -30,7 +30,8 @@ def status(version: PromptVersion | None, *, error: str = "", note: str = "") ->
         return f'<div class="sdpa-status">{esc(note)}</div>'
     usage = version.usage
     cost = "" if version.cost_usd is None else f" · ${_num(version.cost_usd, '.4f')}"
-    parts = [f"{esc(version.provider)} <b>{esc(version.model)}</b>",
+    who = f"{esc(version.provider)} <b>{esc(version.model)}</b>"
+    parts = ["no model: our edit rules" if version.provider == "rules" else who,
              f"{_num(usage.input_tokens + usage.cache_read_tokens)}+{_num(usage.output_tokens)} tokens{cost}",
              f"{_num(version.latency_s, '.1f')} s", esc(version.family or "")]
     extra = "".join(f"<li>{esc(w)}</li>" for w in version.warnings)
@@ -112,6 +113,7 @@ def progress(fraction: float, text: str) -> str:
 
 def roles(by_role: dict[str, dict[str, str]]) -> str:
     """Each role's provider and model on one small line (Service.roles())."""
-    parts = [f"{esc(role.title())}: {esc(config.get('provider'))} <b>{esc(config.get('model') or 'default')}</b>"
+    parts = [f"{esc(role.title())}: {esc(config.get('provider'))} "
+             f"<b>{esc(config.get('model') or config.get('label') or 'default')}</b>"
              for role, config in by_role.items()]
     return f'<div class="sdpa-roles">{" · ".join(parts)}</div>'

@@ -1,0 +1,33 @@
+"""Remake the README's screenshots (docs/screenshots/) with the browser tests.
+
+    python docs/screenshots.py                 the standalone page (tests/test_browser.py)
+    SDPA_WEBUI_DIR=... SDPA_WEBUI_PYTHON=... python docs/screenshots.py
+                                               also txt2img inside A1111 / Forge (tests/host, opt-in)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "SDPA_SCREENSHOTS": str(OUT), "SDPA_HOST_SCREENSHOTS": str(OUT)}
+    tests = ["tests/test_browser.py::test_describe_generate_refine_undo_tokens_hardware"]
+    if os.environ.get("SDPA_WEBUI_DIR") and os.environ.get("SDPA_WEBUI_PYTHON"):
+        tests.append("tests/host")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT,
+                            env=env, check=False)
+    for picture in sorted(OUT.glob("*.png")):
+        print(picture.relative_to(ROOT))
+    return result.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
