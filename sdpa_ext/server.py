@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 
 from . import secrets
 from .access import Access, Guard, is_loopback
@@ -65,10 +67,21 @@ def serve(service: Service, host: str = "127.0.0.1", port: int = 8000) -> int:
     access = access_for(host)
     print(service.settings.banner())
     shown = f"[{host}]" if ":" in host else host
-    print(f"SD Prompt Assistant on http://{shown}:{port}/  (API: /hardware, /sdpa/v1/...)")
     if not is_loopback(host):
         print(f"warning: listening beyond this machine ({host}); every request needs the {AUTH_VAR} credentials, "
               "which travel in clear over plain HTTP: put a TLS reverse proxy in front", file=sys.stderr)
-    uvicorn.run(create_app(service, access=access), host=host, port=port, log_level="warning",
-                server_header=False)
+    server = uvicorn.Server(uvicorn.Config(create_app(service, access=access), host=host, port=port,
+                                           log_level="warning", server_header=False))
+    address = f"SD Prompt Assistant on http://{shown}:{port}/  (API: /hardware, /sdpa/v1/...)"
+    threading.Thread(target=_announce, args=(server, address), daemon=True, name="sdpa-announce").start()
+    server.run()
     return 0
+
+
+def _announce(server, address: str) -> None:
+    """Print the address once the server accepts connections (building the UI takes seconds before that)."""
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    print(address, flush=True)

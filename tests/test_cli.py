@@ -222,3 +222,29 @@ def test_a_missing_package_is_one_line_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: the package 'requests' is not installed for ")
     assert "python install.py --standalone" in result.stderr
+
+
+def test_serve_prints_its_url_once_it_accepts_connections(tmp_path):
+    import socket
+
+    from .support import stop
+
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("", encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "SDPA_ENV_FILE": str(env_file), "SDPA_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1",
+           "OLLAMA_HOST": f"127.0.0.1:{free_port()}", "GRADIO_ANALYTICS_ENABLED": "False"}
+    process = subprocess.Popen([sys.executable, "-m", "sdpa_ext", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if f"http://127.0.0.1:{port}/" in line:
+                break
+        else:
+            raise AssertionError("serve never printed its URL: " + "".join(lines)[-2000:])
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            pass  # the address printed is one that answers now, not seconds later
+    finally:
+        stop(process)
