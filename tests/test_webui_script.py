@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sdpa_ext.config import embedded_name
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
@@ -96,8 +98,9 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     assert out["ui_inputs"] == 6 and out["writes_host_prompt"] and out["api_defaults"] == 6
     # After each event that writes the prompt boxes (Generate, Refine, 8 chips, Undo, Redo): the input event.
     assert out["input_events"] == 12
-    assert out["roles"] == ('<div class="sdpa-roles">Planning: local <b>Embedded (SmolLM2-135M-Instruct)</b> · '
-                            'Execution: local <b>Embedded (SmolLM2-135M-Instruct)</b></div>')
+    embedded = f"Embedded ({embedded_name()})"  # the model installed in this environment, or "not installed"
+    assert out["roles"] == (f'<div class="sdpa-roles">Planning: local <b>{embedded}</b> · '
+                            f'Execution: local <b>{embedded}</b></div>')
     assert out["tab"] == [["Prompt Assistant", "sdpa_tab"]]
     assert {"/sdpa/v1/hardware", "/sdpa/v1/config", "/sdpa/v1/plan", "/sdpa/v1/refine"} <= set(out["routes"])
     assert out["freed"] == "no role uses Ollama"
