@@ -248,3 +248,24 @@ def test_an_edit_stays_in_its_break_chunk(make_settings, instruction, expected):
         version = _assistant(make_settings, server).refine(
             PromptVersion("<lora:detail:0.8>, (masterpiece:1.2), cabin, BREAK, snow", family="sdxl"), instruction)
     assert version.prompt == expected
+
+
+def test_nouns_in_ing_stay_in_their_phrase():
+    assert describe("an old lighthouse keeper's kitchen on a stormy evening").phrases == [
+        "old lighthouse keeper's kitchen", "on a stormy evening"]
+    assert describe("a woman in a red dress dancing in the rain").phrases == ["woman", "red dress", "dancing", "rain"]
+
+
+@pytest.mark.parametrize(("family", "prompt", "instruction", "present", "gone"), [
+    ("sdxl", "tired nurse, night shift, melancholic, masterpiece", "make it brighter and more hopeful",
+     ["cheerful atmosphere", "bright"], ["melancholic"]),
+    ("flux", "A kitchen on a stormy evening. An ominous atmosphere.", "give it a cozier feeling",
+     ["A calm, peaceful mood."], ["ominous", "Atmosphere.", "cozier"]),
+])
+def test_a_mood_asked_for_replaces_the_one_that_contradicts_it(make_settings, family, prompt, instruction, present,
+                                                                gone):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(prompt, family=family), instruction)
+        assert server.requests == []
+    assert all(p in version.prompt for p in present), version.prompt
+    assert not any(g in version.prompt for g in gone), version.prompt

@@ -93,6 +93,15 @@ def _join(pieces: list[list[str]], family: Family) -> str:
     return " ".join(sentences)
 
 
+_GENERIC = {"a", "an", "the", "atmosphere", "mood", "feeling", "scene", "tones", "colors", "colours", "palette",
+            "light", "lighting", "sky", "style", "vibe", "with", "and", "in", "at", "on", "of"}
+
+
+def _says_something(text: str) -> bool:
+    """What is left of a term once its contradicting words are out still names something."""
+    return any(word not in _GENERIC for word in words_of(text))
+
+
 def drop_contradictions(prompt: str, context: Facets, family: Family, notes: list[str],
                         keep: set[str] | frozenset[str] = frozenset()) -> str:
     """Remove what contradicts `context` (time of day, season, weather, setting, medium, mood...): a
@@ -107,7 +116,7 @@ def drop_contradictions(prompt: str, context: Facets, family: Family, notes: lis
             entry = clause.strip(" .").lower() in vocab().by_tag
             mine = not entry and any(has_word(w, set(words_of(clause))) for w in keep)
             stripped = _strip_words(clause, group, facets(clause)[group]) if mine else ""
-            if mine and stripped and not clash(facets(stripped), context):
+            if mine and _says_something(stripped) and not clash(facets(stripped), context):
                 clauses[index] = stripped
                 notes.append(f"removed {said} from {clause!r}: the {vocab().labels[group]} is {wanted}")
             else:

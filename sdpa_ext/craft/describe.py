@@ -25,6 +25,14 @@ _FOREIGN = {"le", "la", "les", "un", "une", "des", "du", "de", "et", "au", "aux"
             "dem", "den", "unter", "bajo", "sous", "sotto", "al", "alla", "ao", "um", "zu", "von", "ist"}
 
 
+_ING_NOUNS = {"evening", "morning", "building", "painting", "ceiling", "wedding", "clothing", "pudding", "dumpling",
+              "sibling", "duckling", "earring", "awning", "railing", "landing", "clearing", "wing", "king", "ring",
+              "spring", "string", "swing", "sling", "ding", "lightning", "stocking", "stuffing", "icing", "frosting",
+              "offering", "carving", "drawing", "etching", "fishing", "camping", "sailing", "dining", "housing",
+              "bedding", "lining", "setting", "sing", "thing", "nothing", "something", "everything", "wellbeing",
+              "being", "seedling", "sapling", "inkling", "herring", "shilling", "viking"}
+
+
 @dataclass
 class Description:
     text: str
@@ -72,11 +80,17 @@ def _strip_articles(text: str) -> str:
     return " ".join(parts)
 
 
+def verb_ing(word: str) -> bool:
+    """A verb in -ing (`dancing`), not a noun (`evening`, `building`)."""
+    word = word.lower()
+    return word.endswith("ing") and len(word) > 4 and word.rstrip("s") not in _ING_NOUNS
+
+
 def _ing_split(prep: str, text: str) -> list[tuple[str, str]]:
     """A prepositional piece that goes on with a verb (`in a red dress dancing`) ends before the verb."""
     parts = text.split()
     for index, word in enumerate(parts[1:], 1):
-        if prep and word.lower().endswith("ing") and len(word) > 4:
+        if prep and verb_ing(word):
             return [(prep, " ".join(parts[:index])), ("", " ".join(parts[index:]))]
     return [(prep, text)]
 
@@ -103,7 +117,7 @@ def nouns_of(phrase: str) -> list[str]:
     nouns: list[str] = []
     run: list[str] = []
     for word in [*words_of(phrase), "of"]:
-        if word == "of" or (word.endswith("ing") and len(word) > 4 and run):
+        if word == "of" or (verb_ing(word) and run):
             if run:
                 nouns.append(run[-1])
             run = []

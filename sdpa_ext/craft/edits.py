@@ -124,7 +124,7 @@ def _make(edit: Edit, x: str, *, loose: bool) -> bool:
     if _size(x):
         edit.size = _size(x)
         return True
-    value = _value(x)
+    value = _value(x) or _value(_plainer(x))
     if value:
         _set(edit, value)
         return True
@@ -133,6 +133,15 @@ def _make(edit: Edit, x: str, *, loose: bool) -> bool:
         edit.sentences.append(f"{x[:1].upper()}{x[1:]}.")
         return True
     return False
+
+
+def _plainer(x: str) -> str:
+    """`cozier feeling` -> `cozy`, `more hopeful look` -> `hopeful`: a value word under its wrapping."""
+    x = re.sub(r"\s+(?:feeling|feel|look|vibe|mood|atmosphere|touch|style|tone|tones)$", "", x.strip())
+    for suffix, base in (("ier", "y"), ("er", ""), ("est", "")):
+        if x.endswith(suffix) and len(x) - len(suffix) >= 3 and " " not in x:
+            return x[: -len(suffix)] + base
+    return x
 
 
 def _part(edit: Edit, part: str) -> bool:
@@ -167,10 +176,14 @@ def _part(edit: Edit, part: str) -> bool:
             elif kind == "less" and _value(x) and _value(x).group in ("brightness", "detail"):
                 other = {"dark": "brighter", "bright": "darker", "detailed": "simpler", "simple": "more detail"}
                 _chip(edit, other[_value(x).name])
+            elif kind == "more" and getattr(_value(_plainer(x)), "group", "") in ("mood", "color"):
+                _set(edit, _value(_plainer(x)))  # `more hopeful`: a mood, and what contradicts it goes
             else:
                 edit.weight.append((x, 0.1 if kind == "more" else -0.2))
             return True
         if kind == "add":
+            if text.startswith("give it") and _make(edit, x, loose=False):  # `give it a cozier feeling`
+                return True
             edit.add.append(x)
             edit.sentences.append(f"With {x}.")
             return True
