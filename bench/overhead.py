@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from sdpa_ext.assistant import Assistant, with_tokens  # noqa: E402
 from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.answer import plan_fields, to_version  # noqa: E402
+from sdpa_ext.craft.describe import describe  # noqa: E402
 from sdpa_ext.craft.families import families  # noqa: E402
 from sdpa_ext.craft.parse import parse_answer  # noqa: E402
 from sdpa_ext.craft.prompting import plan_request  # noqa: E402
@@ -51,9 +52,13 @@ from sdpa_ext.providers.pricing import cost_usd  # noqa: E402
 from sdpa_ext.providers.types import Completion, Usage  # noqa: E402
 from tests.wire import OpenAIServer  # noqa: E402
 
-DESCRIPTION = "a cozy cabin in a snowy forest at dusk"
 MODEL = "gpt-4.1-mini"
 GAP_S = 0.015  # the streaming server's pause before and after the first frame
+
+
+def described(family: str) -> str:
+    """What the family's example answer (answer_text) describes, so the checks leave the answer as it is."""
+    return families()[family].example["description"]
 
 
 def answer_text(family: str) -> str:
@@ -234,7 +239,7 @@ def first_delta(runs: int, family: str, data_dir: str) -> tuple[dict[str, list[f
     server = _StreamServer(answer_text(family))
     assistant = Assistant(settings_for(server.url + "/v1", data_dir))
     client = assistant.roles.planning
-    req = plan_request(DESCRIPTION, families()[family])
+    req = plan_request(described(family), families()[family])
     call = client.wire.chat_call(client.model, req, client.base_url())
     url, headers = client.base_url() + call.path, client.wire.headers("")
     session = raw_session()
@@ -242,7 +247,7 @@ def first_delta(runs: int, family: str, data_dir: str) -> tuple[dict[str, list[f
 
     def ours() -> float:
         seen.clear()
-        assistant.plan(DESCRIPTION, family=family, on_delta=lambda _t: seen or seen.append(time.perf_counter()))
+        assistant.plan(described(family), family=family, on_delta=lambda _t: seen or seen.append(time.perf_counter()))
         return seen[0] - server.written.get(timeout=5)
 
     def raw() -> float:
@@ -279,17 +284,18 @@ def breakdown(family: str, runs: int) -> list[tuple[str, float]]:
     completion = Completion(text=text, provider="openai", model=MODEL,
                             role="planning", usage=usage, cost_usd=0.0, latency_s=0.1, ttft_s=0.05)
 
-    def fields() -> None:
-        f = plan_fields(completion, fam, compact_form=False, style=None, description=DESCRIPTION)
-        to_version(completion, f, fam, kind="plan", source=DESCRIPTION, reason="")
+    desc = describe(described(family))
 
-    version = to_version(completion, plan_fields(completion, fam, compact_form=False, style=None,
-                                                 description=DESCRIPTION), fam, kind="plan", source=DESCRIPTION,
-                         reason="")
+    def fields() -> None:
+        f = plan_fields(completion, fam, desc=describe(described(family)), style=None)
+        to_version(completion, f, fam, kind="plan", source=described(family), reason="")
+
+    version = to_version(completion, plan_fields(completion, fam, desc=desc, style=None), fam, kind="plan",
+                         source=described(family), reason="")
     pieces = [
-        ("build the request (plan_request)", lambda: plan_request(DESCRIPTION, fam)),
+        ("build the request (plan_request)", lambda: plan_request(described(family), fam)),
         ("parse the answer JSON (parse_answer)", lambda: parse_answer(text).data),
-        ("check + repair the fields (plan_fields, to_version)", fields),
+        ("read the description, check + repair the fields (describe, plan_fields, to_version)", fields),
         ("CLIP token counts + chunks (with_tokens)", lambda: with_tokens(version)),
         ("cost estimate (cost_usd)", lambda: cost_usd("openai", MODEL, usage)),
     ]
@@ -322,7 +328,7 @@ def main() -> int:
         conns: dict[str, set] = {name: set() for name in ("a ours", "a raw", "b ours", "b raw", "b raw stop")}
 
         # (a) one non-streamed call
-        req = plan_request(DESCRIPTION, families()[family])
+        req = plan_request(described(family), families()[family])
         req.stream = False
         body = client.wire.chat_call(client.model, req, base).json
         url = base + "/chat/completions"
@@ -343,7 +349,7 @@ def main() -> int:
                   runs, after_warmup=lambda: [conns[k].clear() for k in ("a ours", "a raw")])
 
         # (b) the whole plan, streamed as users get it
-        stream_req = plan_request(DESCRIPTION, families()[family])
+        stream_req = plan_request(described(family), families()[family])
         stream_body = client.wire.chat_call(client.model, stream_req, base).json
 
         stop_session = raw_session()  # its own pool: a closed connection must not be handed to `raw`
@@ -354,8 +360,8 @@ def main() -> int:
                 response.raise_for_status()
                 return json.loads(raw_stream_text(response, stop_at_done))
 
-        assert assistant.plan(DESCRIPTION, family=family).prompt == raw_plan()["prompt"]
-        b = timed({"ours": counted(lambda: assistant.plan(DESCRIPTION, family=family), server.peers,
+        assert assistant.plan(described(family), family=family).prompt == raw_plan()["prompt"]
+        b = timed({"ours": counted(lambda: assistant.plan(described(family), family=family), server.peers,
                                    conns["b ours"]),
                    "raw": counted(raw_plan, server.peers, conns["b raw"]),
                    "raw stop": counted(lambda: raw_plan(True), server.peers, conns["b raw stop"]),
@@ -380,8 +386,8 @@ def main() -> int:
                         return json.loads(raw_stream_text(response))
 
                 conns.update({"d ours": set(), "d raw": set()})
-                d = timed({"ours": counted(lambda: tls_assistant.plan(DESCRIPTION, family=family), tls_server.peers,
-                                           conns["d ours"]),
+                d = timed({"ours": counted(lambda: tls_assistant.plan(described(family), family=family),
+                                           tls_server.peers, conns["d ours"]),
                            "raw": counted(raw_tls_plan, tls_server.peers, conns["d raw"])},
                           runs, after_warmup=lambda: [conns[k].clear() for k in ("d ours", "d raw")])
 
