@@ -11,7 +11,7 @@ from .craft import compact
 from .craft.answer import compact_plan_fields, edit_fields, plan_fields, read_answer, refine_fields, ruled, to_version
 from .craft.checks import terms
 from .craft.describe import describe
-from .craft.edits import apply_edit, read_edit
+from .craft.edits import Edit, apply_edit, read_parts
 from .craft.families import Family, get_style, resolve_family
 from .craft.params import family_params
 from .craft.prompting import plan_request, refine_request
@@ -110,12 +110,13 @@ class Assistant:
         chosen, reason = resolve_family(self._family(family if family != "auto" or not current.family
                                                      else current.family), ctx)
         started = time.monotonic()
-        edit = read_edit(instruction)
-        if edit is not None:  # a chip or a common form: our rules, no model
+        edit, rest = read_parts(instruction)
+        if not rest:  # chips and common forms: our rules, no model
             fields = self._apply(edit, current, chosen, instruction, ctx)
             completion = ruled("execution", time.monotonic() - started)
-        elif self.settings.compact("execution"):
-            completion, fields = self._choose_edit(current, instruction, chosen, ctx, on_delta, cancel)
+        elif self.settings.compact("execution"):  # the embedded model gets only the free-form parts
+            completion, fields = self._choose_edit(current, instruction, "; ".join(rest), edit, chosen, ctx,
+                                                   on_delta, cancel)
         else:
             locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
                       if not targets(instruction, span)[0]]
@@ -135,19 +136,21 @@ class Assistant:
             raise NoChange("; ".join(applied.notes) or "the prompt already has what the instruction asks for")
         return edit_fields(applied, family, current, instruction, embeddings=ctx.embeddings)
 
-    def _choose_edit(self, current: PromptVersion, instruction: str, family: Family, ctx: HostContext,
-                     on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
-        """A free-form instruction for the embedded model: it picks additions from our vocabulary and
-        removals from the prompt's own terms."""
+    def _choose_edit(self, current: PromptVersion, instruction: str, free: str, known: Edit, family: Family,
+                     ctx: HostContext, on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
+        """An instruction with free-form parts (`free`) for the embedded model: it picks additions from our
+        vocabulary and removals from the prompt's own terms; the parts our rules read (`known`) hold too."""
         asked = facets(instruction, entries=False)
         options = compact.refine_options(instruction, asked, current.prompt)
         if not options and not asked:
-            raise NoChange(f"the embedded model does not know what {instruction!r} asks for; try a chip, "
-                           "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")
+            if known.empty():
+                raise NoChange(f"the embedded model does not know what {free!r} asks for; try a chip, "
+                               "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")
+            return ruled("execution", 0.0), self._apply(known, current, family, instruction, ctx)
         plain = [t for t in terms(current.prompt) if not find_spans(t, ctx.embeddings)]
         req = compact.refine_request(plain, instruction, options)
         req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
         data, _ = read_answer(completion)
-        edit = compact.choice_edit(data, options, plain, instruction, asked)
+        edit = known.merge(compact.choice_edit(data, options, plain, instruction, asked))
         return completion, self._apply(edit, current, family, instruction, ctx)

@@ -269,3 +269,24 @@ def test_a_mood_asked_for_replaces_the_one_that_contradicts_it(make_settings, fa
         assert server.requests == []
     assert all(p in version.prompt for p in present), version.prompt
     assert not any(g in version.prompt for g in gone), version.prompt
+
+
+def test_the_common_parts_of_a_mixed_instruction_hold_when_the_rest_goes_to_the_embedded_model(make_settings):
+    with OpenAIServer(answer=json.dumps({"add": ["lively atmosphere"], "remove": []})) as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("floating market, river, harsh midday sun", family="sdxl"), "more boats and a livelier crowd")
+        sent = server.requests[-1].json["messages"][-1]["content"]
+    assert "more boats and a livelier crowd" in sent
+    assert "boats" in version.prompt and "lively atmosphere" in version.prompt
+
+
+def test_make_him_x_is_a_common_form():
+    edit = read_edit("make him smile and add flour dust in the air")
+    assert edit is not None and edit.add == ["smile", "flour dust in the air"]
+
+
+def test_the_head_noun_picks_the_texture():
+    from sdpa_ext.craft import compact
+
+    options = compact.plan_options(describe("a barn owl gliding over a wheat field"), families()["sd15"], None)
+    assert options.options["material"][0].tag == "detailed feathers"  # an owl, before a barn

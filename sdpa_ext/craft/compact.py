@@ -56,13 +56,16 @@ class Plan:
         return [*picks, *self.fixed]
 
 
-def _score(entry: Entry, said: set[str]) -> int:
+def _score(entry: Entry, said: set[str], heads: set[str] | frozenset[str] = frozenset()) -> int:
+    """How well an entry suits a description: its keys among the words, twice over among the head nouns
+    (a barn owl is an owl: feathers before barn wood)."""
     keys = {w for key in entry.keys for w in (key, key + "s")}
-    return 2 * len(keys & said) + (1 if not entry.keys else 0)
+    return 2 * len(keys & said) + 2 * len(keys & heads) + (1 if not entry.keys else 0)
 
 
 def candidates(category: str, desc_words: set[str], context: Facets, *, limit: int = CHOICES,
-               prefer: tuple[str, ...] = (), exclude: set[str] | frozenset[str] = frozenset()) -> list[Entry]:
+               prefer: tuple[str, ...] = (), exclude: set[str] | frozenset[str] = frozenset(),
+               heads: set[str] | frozenset[str] = frozenset()) -> list[Entry]:
     """The entries of a category that suit the words and contradict nothing, best first. Entries for
     other things (their keys miss the description) come only when nothing else is left."""
     ranked = []
@@ -71,14 +74,15 @@ def candidates(category: str, desc_words: set[str], context: Facets, *, limit: i
             continue
         medium = dict(entry.facets).get("medium")
         bonus = 3 if medium and medium in prefer else 0
-        ranked.append((-(_score(entry, desc_words) + bonus), index, entry))
+        ranked.append((-(_score(entry, desc_words, heads) + bonus), index, entry))
     ranked.sort(key=lambda item: item[:2])
     suited = [entry for score, _, entry in ranked if score < 0]
     return (suited or [entry for _, _, entry in ranked])[:limit]
 
 
 def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
-    said = set(desc.nouns) | set(words_of(desc.text))
+    heads = set(desc.nouns)
+    said = heads | set(words_of(desc.text))
     context = dict(desc.facets)
     exclude = {p.lower() for p in desc.phrases}
     categories = SENTENCE_CATEGORIES if family.style == "sentences" else PLAN_CATEGORIES
@@ -87,7 +91,8 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     for category in categories:
         if category == "medium" and ("medium" in context or style):
             continue
-        found = candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()), exclude=exclude)
+        found = candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()), exclude=exclude,
+                           heads=heads)
         if category == "material":  # a texture only for what the description has
             found = [e for e in found if _score(e, said) >= 2]
         if found and category in FIXED:

@@ -36,6 +36,7 @@ _PATTERNS = [
                         r"(?P<x>.+)$")),
     ("less", re.compile(r"^(?:make|turn) (?:it|this|the (?:image|picture|scene|prompt)) (?:a (?:bit|lot) )?less\s+"
                         r"(?P<x>.+)$")),
+    ("make", re.compile(r"^(?:make|let) (?:him|her|them) (?P<x>.+)$")),
     ("make", re.compile(r"^(?:make|turn|set|render|change) (?:it|this|the (?:image|picture|scene|prompt))\s+"
                         r"(?:into\s+|to\s+|at\s+|in\s+|as\s+|look\s+)?(?P<x>.+)$")),
     ("size", re.compile(r"^(?:in\s+)?(?:an?\s+)?(?P<x>[\w:]+)\s+(?:format|aspect(?: ratio)?|orientation|ratio)$")),
@@ -64,6 +65,16 @@ class Edit:
     set: list[Value] = field(default_factory=list)  # conflict-group values: what contradicts them goes
     weight: list[tuple[str, float]] = field(default_factory=list)
     size: tuple[int, int] | None = None
+
+    def merge(self, other: Edit) -> Edit:
+        """This edit and then `other` (whose size, if any, wins)."""
+        for name in ("add", "sentences", "remove", "negative", "replace", "set", "weight"):
+            getattr(self, name).extend(getattr(other, name))
+        self.size = other.size or self.size
+        return self
+
+    def empty(self) -> bool:
+        return self == Edit()
 
 
 @dataclass
@@ -194,14 +205,24 @@ def _part(edit: Edit, part: str) -> bool:
     return _make(edit, text, loose=False)
 
 
-def read_edit(instruction: str) -> Edit | None:
-    """The edit an instruction asks for, or None when it needs a model (free-form)."""
-    edit = Edit()
+def read_parts(instruction: str) -> tuple[Edit, list[str]]:
+    """The edit the common forms of an instruction ask for, and the parts that are free-form."""
+    edit, rest = Edit(), []
     parts = re.split(r"\s*(?:,|;|\band then\b|\bthen\b|\band\b(?!\s+(?:white|blue|gold|black)\b))\s*",
                      instruction.strip())
-    if not all(_part(edit, p) for p in parts if p.strip()):
-        return None
-    return edit
+    for part in (p for p in parts if p.strip()):
+        mine = Edit()
+        if _part(mine, part):
+            edit.merge(mine)
+        else:
+            rest.append(part)
+    return edit, rest
+
+
+def read_edit(instruction: str) -> Edit | None:
+    """The edit an instruction asks for, or None when it needs a model (free-form)."""
+    edit, rest = read_parts(instruction)
+    return None if rest else edit
 
 
 # ---------------------------------------------------------------------------------------------
