@@ -22,9 +22,9 @@ def choose(settings: Settings, *, timeout_s: float = PROBE_S) -> Settings:
     """The settings with zero-config applied (in place, and returned); `settings.reason` says why."""
     if settings.reason or not nothing_configured(settings):
         return settings
-    from .hardware import OllamaAdmin, machine_report
+    from .hardware import OllamaAdmin, read_gpus
     from .hardware.ollama_vram import same_model
-    from .hardware.planner import auto_configure
+    from .hardware.planner import SdFacts, auto_configure, hardware_report
 
     state = OllamaAdmin(settings.ollama_host, timeout_s=timeout_s).state()
     if not state.reachable or not state.installed:
@@ -35,7 +35,7 @@ def choose(settings: Settings, *, timeout_s: float = PROBE_S) -> Settings:
     default = model_defaults()["defaults"]["ollama"]["single"]
     settings.planning = RoleConfig("planning", "ollama", default, settings.ollama_host)
     settings.execution = replace(settings.planning, role="execution")
-    report = machine_report(settings, reading=None)
+    report = hardware_report(read_gpus(), SdFacts(), state, num_ctx=4096)  # the state just read, not asked again
     auto_configure(settings, report.recommended)
     installed = [m["name"] for m in state.installed]
     for role in ("planning", "execution"):
