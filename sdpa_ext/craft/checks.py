@@ -29,6 +29,16 @@ def stem(word: str) -> str:
     return word
 
 
+COMPARATIVES = (("ier", "y"), ("er", ""), ("est", ""))  # cozier -> cozy, warmer -> warm, darkest -> dark
+
+
+def base_forms(word: str, suffixes: tuple[tuple[str, str], ...] = (*COMPARATIVES, ("ish", ""), ("ing", ""))
+               ) -> list[str]:
+    """The plain forms of a word under its suffixes, most likely first (`cozier` -> cozy, cozi)."""
+    return [word[: -len(suffix)] + base for suffix, base in suffixes
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3]
+
+
 def has_word(word: str, text_words: set[str]) -> bool:
     target = stem(word)
     return any(stem(w) == target for w in text_words)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..providers.types import ChatRequest, Message
-from .checks import stem
+from .checks import base_forms, stem
 from .describe import Description, people_in, words_of
 from .edits import Edit
 from .families import Family
@@ -204,10 +204,7 @@ def _roots(text: str) -> set[str]:
     for word in words_of(text.lower().replace("colour", "color").replace("grey", "gray")):
         if len(word) < 3 or word in _FILLER:
             continue
-        out.add(stem(word))
-        for suffix, repl in (("ier", "y"), ("er", ""), ("est", ""), ("ish", ""), ("ing", "")):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                out.add(word[: -len(suffix)] + repl)
+        out.update([stem(word), *base_forms(word)])
     return out
 
 

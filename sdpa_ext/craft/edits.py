@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .checks import drop_contradictions, has_word, stem, terms
+from .checks import COMPARATIVES, base_forms, drop_contradictions, has_word, stem, terms
 from .describe import ARTICLES, words_of
 from .families import Family
 from .grammar import brackets, inner, plain
@@ -149,10 +149,8 @@ def _make(edit: Edit, x: str, *, loose: bool) -> bool:
 def _plainer(x: str) -> str:
     """`cozier feeling` -> `cozy`, `more hopeful look` -> `hopeful`: a value word under its wrapping."""
     x = re.sub(r"\s+(?:feeling|feel|look|vibe|mood|atmosphere|touch|style|tone|tones)$", "", x.strip())
-    for suffix, base in (("ier", "y"), ("er", ""), ("est", "")):
-        if x.endswith(suffix) and len(x) - len(suffix) >= 3 and " " not in x:
-            return x[: -len(suffix)] + base
-    return x
+    forms = base_forms(x, COMPARATIVES) if " " not in x else []
+    return forms[0] if forms else x
 
 
 def _part(edit: Edit, part: str) -> bool:
