@@ -114,7 +114,7 @@ class Assistant:
         if not rest:  # chips and common forms: our rules, no model
             fields = self._apply(edit, current, chosen, instruction, ctx)
             completion = ruled("execution", time.monotonic() - started)
-        elif self.settings.compact("execution"):  # the embedded model gets only the free-form parts
+        elif self.settings.compact("execution"):  # the embedded model picks; the parts our rules read hold
             completion, fields = self._choose_edit(current, instruction, "; ".join(rest), edit, chosen, ctx,
                                                    on_delta, cancel)
         else:
@@ -129,7 +129,7 @@ class Assistant:
         return with_tokens(within_limits(version), ctx)
 
     @staticmethod
-    def _apply(edit, current: PromptVersion, family: Family, instruction: str, ctx: HostContext):
+    def _apply(edit: Edit, current: PromptVersion, family: Family, instruction: str, ctx: HostContext):
         applied = apply_edit(current.prompt, current.negative_prompt, family_params(family, current.params), edit,
                              family, instruction, ctx.embeddings)
         if not applied.changes:
