@@ -10,7 +10,6 @@ from the vocabulary and what to remove from the prompt's own terms the same way.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..providers.types import ChatRequest, Message
@@ -18,6 +17,7 @@ from .checks import base_forms, stem
 from .describe import Description, people_in, words_of
 from .edits import Edit
 from .families import Family
+from .syntax import REMOVE_VERBS
 from .vocab import Entry, Facets, clash, entry_facets, facets, merge, vocab
 
 CHOICES = 5  # options offered per category
@@ -26,7 +26,6 @@ FIXED = ("composition", "detail")  # the best entry, without asking the model (f
 _FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "looks", "like", "feel", "feels", "more",
            "less", "some", "with", "from", "want", "please", "its", "this", "that", "show", "give", "let", "put",
            "set", "bit", "lot", "very", "much", "overall", "come", "kind", "sort", "than", "into", "around", "have"}
-_REMOVAL = re.compile(r"\b(?:remove|delete|drop|without|no|get rid of|take out|lose|instead of|replace)\b", re.I)
 PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
 # The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
@@ -251,7 +250,7 @@ def choice_edit(data: dict | None, options: list[Entry], current_terms: list[str
     for entry in list(dict.fromkeys([*spelled, *chosen]))[:MAX_ADDED]:
         edit.add.append(entry.tag)
         edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
-    named = bool(_REMOVAL.search(instruction))
+    named = bool(REMOVE_VERBS.search(instruction))
     for term in (data or {}).get("remove", []):
         if term in current_terms and ((named and set(words_of(term)) & {w for w in said if len(w) >= 3})
                                       or clash(facets(term), asked)):

@@ -14,6 +14,7 @@ ARTICLES = {"a", "an", "the", "some"}
 _SPLIT = ("in front of", "next to", "on top of", "in", "on", "at", "under", "beneath", "below", "above", "over",
           "beside", "by", "near", "with", "behind", "inside", "through", "across", "along", "among", "between",
           "around", "during", "into", "onto", "against", "toward", "towards", "who", "that", "which", "while")
+_PREPOSITION = re.compile(r"\b(" + "|".join(re.escape(p) for p in _SPLIT) + r")\b", re.I)
 _DROPPED = {"in", "at", "with", "during", "who", "that", "which", "while", "by"}
 _BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
 _FUNCTION = {*ARTICLES, *(p for p in _SPLIT if " " not in p), "of", "and", "or", "is", "are", "its", "his", "her",
@@ -64,9 +65,8 @@ def is_english(text: str) -> bool:
 
 def _split_preps(chunk: str) -> list[tuple[str, str]]:
     """(preposition, rest) pieces of one chunk; the first piece has no preposition."""
-    pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in _SPLIT) + r")\b", re.I)
     pieces, last, prep = [], 0, ""
-    for match in pattern.finditer(chunk):
+    for match in _PREPOSITION.finditer(chunk):
         pieces.append((prep, chunk[last:match.start()]))
         prep, last = match.group(1).lower(), match.end()
     pieces.append((prep, chunk[last:]))

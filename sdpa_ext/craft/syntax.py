@@ -21,7 +21,7 @@ WEIGHT_RANGE = (0.1, 2.0)  # attention weights outside this are a model's mistak
 NETWORK_RANGE = (-2.0, 3.0)
 _STOP = {"the", "a", "an", "and", "of", "to", "it", "in", "on", "with", "make", "more", "less", "some", "please",
          "add", "remove", "no", "not", "any", "very", "bit", "lot", "is", "be", "that", "this", "into", "from", "for"}
-_REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|strip|exclude|minus|"
+REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|strip|exclude|minus|"
                            r"don'?t want|instead of|replace|swap)\b", re.I)
 _CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weaken|strengthen|set|change|adjust|"
                            r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
@@ -241,7 +241,7 @@ def _phrase(text: str) -> str:
 def targets(instruction: str, span: Span) -> tuple[bool, bool]:
     """(the instruction asks to change this span, it asks to remove it). A network counts as named only by
     its whole name with a network word (`lower the detail lora`) or by its tag (`remove <lora:detail>`)."""
-    removal = bool(_REMOVE_VERBS.search(instruction))
+    removal = bool(REMOVE_VERBS.search(instruction))
     if span.kind == "network":
         name = span.key.split(":", 1)[1]
         named = span.key in instruction.lower().replace("<", "").replace(">", "") or (
