@@ -290,3 +290,13 @@ def test_the_head_noun_picks_the_texture():
 
     options = compact.plan_options(describe("a barn owl gliding over a wheat field"), families()["sd15"], None)
     assert options.options["material"][0].tag == "detailed feathers"  # an owl, before a barn
+
+
+def test_an_entry_carries_what_its_own_words_say():
+    from sdpa_ext.craft import compact
+
+    street = vocab().by_tag["street photography"]
+    assert ("place", "outdoor") in street.facets and ("medium", "photo") in street.facets
+    options = compact.plan_options(describe("a cat cafe with many kittens"), families()["pony"], None)
+    offered = [e.tag for entries in options.options.values() for e in entries]
+    assert "street photography" not in offered and "landscape photography" not in offered  # a cafe is indoors

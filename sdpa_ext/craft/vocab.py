@@ -52,7 +52,15 @@ def vocab() -> Vocab:
                                 v.get("sentence", ""))
                      for key, v in group["values"].items()}
               for name, group in raw["groups"].items()}
-    categories = {name: tuple(Entry(e["tag"], e.get("prose", e["tag"]), name, tuple(e.get("set", {}).items()),
+    patterns = [(value, phrase_pattern(value.words)) for group in groups.values() for value in group.values()]
+
+    def implied(entry: dict) -> tuple[tuple[str, str], ...]:
+        """What the entry says it implies, and what its own words say (`street photography`: outdoors)."""
+        said = {(v.group, v.name) for v, pattern in patterns if pattern.search(entry["tag"])}
+        declared = tuple(entry.get("set", {}).items())
+        return (*sorted(said - set(declared)), *declared)  # declared last: dict() of them keeps it
+
+    categories = {name: tuple(Entry(e["tag"], e.get("prose", e["tag"]), name, implied(e),
                                     frozenset(e.get("keys", [])))
                               for e in entries)
                   for name, entries in raw["categories"].items()}
@@ -112,7 +120,10 @@ def clash(text_facets: Facets, context: Facets) -> tuple[str, str, str] | None:
 
 
 def entry_facets(entry: Entry) -> Facets:
-    return {group: {value} for group, value in entry.facets}
+    found: Facets = {}
+    for group, value in entry.facets:
+        found.setdefault(group, set()).add(value)
+    return found
 
 
 def merge(context: Facets, more: Facets) -> Facets:
