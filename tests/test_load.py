@@ -76,7 +76,9 @@ def test_cancel_mid_stream_while_others_finish(make_settings):
               for piece in ['{\\"prompt\\": \\"cabin', ", snow", ", dusk", '\\", \\"negative_prompt\\": \\"\\"}']]
     frames.append("data: [DONE]\n\n")
     with OpenAIServer() as wire:
-        wire.script("/chat/completions", *[Stream(frames, delay=0.4) for _ in range(10)])
+        # More streams than calls: a call the client retries (a connection dropped on a loaded machine) must still
+        # get a stream, not the server's quick default answer.
+        wire.script("/chat/completions", *[Stream(frames, delay=0.4) for _ in range(20)])
         service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
                                          "SDPA_MAX_INFLIGHT": "10"}))
 
