@@ -7,9 +7,9 @@ Input tokens are counted on the request bodies our code builds (`plan_request` /
 through each vendor's wire adapter: the system text, every message, and the answer schema where it
 is sent as a separate field). Output tokens are counted on realistic answers: each family's own
 example answer (the few-shot the model imitates) for a plan, and that prompt with one change per
-refine (the model rewrites the whole prompt). Of the three refines per prompt, the chip ("more detail")
-and the common form ("add falling snow") are edits our rules make without any call; the free-form one
-is sent. Claude's, Gemini's and OpenAI's tokenizers are not
+refine (the model rewrites the whole prompt). Of the three refines per prompt, the chip ("more detail", a
+button) is an edit our rules make without any call; the two typed instructions ("add falling snow" and a
+free-form one) are sent to the execution model. Claude's, Gemini's and OpenAI's tokenizers are not
 available offline: `smollm2` counts with the BPE of the embedded model (SmolLM2-135M, 49,152-token
 vocabulary, through xllamacpp's /tokenize); `chars4` is characters / 4. Both are shown; costs use the
 one chosen. Role and message framing (a few tokens per message) is not counted.
@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from sdpa_ext.assistant import Assistant  # noqa: E402
 from sdpa_ext.config import load_settings  # noqa: E402
-from sdpa_ext.craft.edits import read_edit  # noqa: E402
 from sdpa_ext.craft.families import Family, families  # noqa: E402
 from sdpa_ext.craft.prompting import plan_request, refine_request  # noqa: E402
 from sdpa_ext.craft.syntax import find_spans, targets  # noqa: E402
+from sdpa_ext.craft.vocab import vocab  # noqa: E402
 from sdpa_ext.providers.claude import ClaudeWire  # noqa: E402
 from sdpa_ext.providers.gemini import GeminiWire  # noqa: E402
 from sdpa_ext.providers.ollama import OllamaWire  # noqa: E402
@@ -50,8 +50,9 @@ from sdpa_ext.types import PromptVersion  # noqa: E402
 from tests.wire import Answer, ClaudeServer  # noqa: E402
 
 DESCRIPTION = "a cozy cabin in a snowy forest at dusk"
-# Three refines per prompt: the instruction, and the change a good model makes (tags / sentences). A chip and
-# a common form are edits our rules make without a call (craft/edits.py); the free-form one goes to the model.
+# Three refines per prompt: the instruction, and the change a good model makes (tags / sentences). A typed
+# instruction goes to the execution model, whatever its form; a chip (our button, "more detail") is an exact edit
+# with no call.
 REFINES = [
     ("the mood should feel lonelier, like a long winter night", "lonely atmosphere, (long winter night:1.2)",
      "The scene feels lonely, like a long winter night."),
@@ -172,7 +173,7 @@ def session_calls(family: Family, refines: int, variant: int = 0) -> list[Call]:
                             params=dict(family.params), family=family.key)
     for number in range(refines):
         instruction, tags, sentence = REFINES[number % len(REFINES)]
-        if read_edit(instruction) is not None:  # our rules answer it: no call, no cost
+        if instruction in vocab().chips:  # a chip: our exact edit, no call, no cost
             continue
         locked = [span.text for span in find_spans(current.prompt) if not targets(instruction, span)[0]]
         req = refine_request(current, instruction, family, locked=locked)
@@ -241,7 +242,9 @@ def cache_run(min_tokens: int, refines: int, rounds: int) -> dict[str, float]:
                 version = assistant.plan(DESCRIPTION, family=key)
                 results = [version]
                 for number in range(refines):
-                    version = assistant.refine(version, REFINES[number % len(REFINES)][0], family=key)
+                    said = REFINES[number % len(REFINES)][0]
+                    chip = said if said in vocab().chips else None
+                    version = assistant.refine(version, "" if chip else said, chip=chip, family=key)
                     results.append(version)
                 for result in results:
                     if result.provider == "rules":  # answered without a call

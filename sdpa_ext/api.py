@@ -36,10 +36,10 @@ MAX_BODY_BYTES = 200_000
 MAX_PARAMS = 32  # suggested settings in a refine body: a flat object of this many values at most
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "plan": {"description": str, "family": str, "style": str, "session": str},
-    "refine": {"instruction": str, "prompt": str, "negative_prompt": str, "params": dict, "family": str,
-               "session": str},
+    "refine": {"instruction": str, "chip": str, "prompt": str, "negative_prompt": str, "params": dict,
+               "family": str, "session": str},
 }
-_REQUIRED = {"plan": ("description",), "refine": ("instruction", "prompt")}
+_REQUIRED = {"plan": ("description",), "refine": ("prompt",)}
 SESSION_HEADER = "X-SDPA-Session"  # a client's own undo line; else the cookie below, else a new one each time
 SESSION_COOKIE = "sdpa_session"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -88,6 +88,11 @@ def _validate(kind: str, body: Any) -> dict:
             raise InputError(name, "field required")
         if not body[name].strip():
             raise InputError(name, "is empty")
+    if kind == "refine" and not body.get("chip"):
+        if body.get("instruction") is None:
+            raise InputError("instruction", "field required (or a chip)")
+        if not body["instruction"].strip():
+            raise InputError("instruction", "is empty")
     if body.get("params"):
         _check_params(body["params"])
     return body
@@ -182,8 +187,8 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
                                 params=body.get("params") or {}, kind="edit")
 
         def call() -> dict:
-            return service.to_json(service.refine(current, body["instruction"], session=session, user=who,
-                                                  family=family), user=who)
+            return service.to_json(service.refine(current, body.get("instruction") or "", chip=body.get("chip"),
+                                                  session=session, user=who, family=family), user=who)
     return await run_in_threadpool(_run, call, session)
 
 

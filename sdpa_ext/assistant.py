@@ -8,16 +8,26 @@ from dataclasses import asdict, replace
 
 from .config import Settings, load_settings
 from .craft import compact
-from .craft.answer import compact_plan_fields, edit_fields, plan_fields, read_answer, refine_fields, ruled, to_version
+from .craft.answer import (
+    Fields,
+    compact_plan_fields,
+    edit_fields,
+    plan_fields,
+    read_answer,
+    refine_fields,
+    ruled,
+    to_version,
+)
 from .craft.checks import terms
-from .craft.describe import describe
-from .craft.edits import Edit, apply_edit, read_parts
+from .craft.describe import describe, words_of
+from .craft.edits import apply_edit
 from .craft.families import Family, get_style, resolve_family
+from .craft.intent import Edit, chip_edit, read_parts
 from .craft.params import family_params
 from .craft.prompting import plan_request, refine_request
 from .craft.syntax import find_spans, targets
 from .craft.tokens import count_tokens
-from .craft.vocab import facets
+from .craft.vocab import facets, vocab
 from .errors import ConfigError, NoChange, ProviderError
 from .providers.types import CancelToken
 from .roles import Roles
@@ -81,7 +91,7 @@ class Assistant:
         if self.settings.compact("planning") and not desc.english:
             fields = compact_plan_fields(None, chosen, desc, None, style_data)
             fields.warnings.insert(0, NOT_ENGLISH)
-            completion = ruled("planning", time.monotonic() - started)
+            completion = ruled("planning", time.monotonic() - started, "own words")
         elif self.settings.compact("planning"):
             options = compact.plan_options(desc, chosen, style_data)
             req = compact.plan_request(desc, options)
@@ -96,13 +106,20 @@ class Assistant:
         version = to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
         return with_tokens(within_limits(version), ctx)
 
-    def refine(self, current: PromptVersion, instruction: str, *, ctx: HostContext | None = None,
-               family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
-               cancel: CancelToken | None = None) -> PromptVersion:
-        """The current fields + an instruction -> a changed prompt, by the execution LLM.
+    def refine(self, current: PromptVersion, instruction: str = "", *, chip: str | None = None,
+               ctx: HostContext | None = None, family: str | None = "auto",
+               on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> PromptVersion:
+        """The current fields + an instruction -> a changed prompt.
 
-        The model sees only the current fields and the instruction, never the history."""
-        instruction = clean_input("instruction", instruction, MAX_INSTRUCTION)
+        A chip (our own buttons: darker, brighter, more detail, simpler, cinematic, photo, anime, square) is an
+        exact edit with no model call. A typed instruction is the execution model's: a configured one (Claude,
+        Gemini, Ollama, OpenAI-compatible) answers it, under checks that read what it asks; the embedded model's
+        refines are our rules' reading, and its choice of a typed edit for what they cannot read. The model sees
+        only the current fields and the instruction, never the history. An instruction already met gives the
+        current fields back as kind `unchanged`, with a note."""
+        if chip is not None and chip not in vocab().chips:
+            raise ConfigError("chip", chip, valid=list(vocab().chips))
+        instruction = clean_input("instruction", instruction or chip or "", MAX_INSTRUCTION)
         current = replace(current, prompt=clean_input("prompt", current.prompt, MAX_PROMPT),  # never the caller's
                           negative_prompt=clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
                                                       required=False))
@@ -110,47 +127,69 @@ class Assistant:
         chosen, reason = resolve_family(self._family(family if family != "auto" or not current.family
                                                      else current.family), ctx)
         started = time.monotonic()
-        edit, rest = read_parts(instruction)
-        if not rest:  # chips and common forms: our rules, no model
-            fields = self._apply(edit, current, chosen, instruction, ctx)
-            completion = ruled("execution", time.monotonic() - started)
-        elif self.settings.compact("execution"):  # the embedded model picks; the parts our rules read hold
-            completion, fields = self._choose_edit(current, instruction, "; ".join(rest), edit, chosen, ctx,
-                                                   on_delta, cancel)
+        if chip is not None:
+            fields = self._apply(chip_edit(chip), current, chosen, instruction, ctx)
+            completion = ruled("execution", time.monotonic() - started, "chip")
+        elif self.settings.compact("execution"):
+            completion, fields = self._embedded(current, instruction, chosen, ctx, on_delta, cancel)
         else:
+            edit, unread = read_parts(instruction)  # what it asks, for the checks: the model answers it
             locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
                       if not targets(instruction, span)[0]]
             req = refine_request(current, instruction, chosen, language=self.language, locked=locked)
             req.stream = self.settings.stream
             completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
-            fields = refine_fields(completion, chosen, current, instruction, embeddings=ctx.embeddings)
+            fields = refine_fields(completion, chosen, current, instruction, embeddings=ctx.embeddings, edit=edit,
+                                   unread=unread)
+        if fields is None or (fields.prompt, fields.negative, fields.params) == (
+                current.prompt, current.negative_prompt, current.params):
+            return self._unchanged(current, completion, chosen, reason, instruction, fields)
         version = to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason,
                              base=current)
         return with_tokens(within_limits(version), ctx)
 
     @staticmethod
-    def _apply(edit: Edit, current: PromptVersion, family: Family, instruction: str, ctx: HostContext):
+    def _unchanged(current: PromptVersion, completion, family: Family, reason: str, instruction: str,
+                   fields: Fields | None) -> PromptVersion:
+        """The instruction is already met: the current fields back, with a note, and nothing to record."""
+        notes = "; ".join(fields.warnings if fields else []) or "the prompt already does what the instruction asks"
+        return replace(current, kind="unchanged", source=instruction, provider=completion.provider,
+                       model=completion.model, role=completion.role, usage=completion.usage,
+                       cost_usd=completion.cost_usd, latency_s=completion.latency_s, ttft_s=completion.ttft_s,
+                       family=family.key, family_reason=reason, notes=f"no change: {notes}", warnings=[])
+
+    @staticmethod
+    def _apply(edit: Edit, current: PromptVersion, family: Family, instruction: str,
+               ctx: HostContext) -> Fields | None:
+        """An edit applied by our rules; None when it changes nothing (the instruction is already met)."""
         applied = apply_edit(current.prompt, current.negative_prompt, family_params(family, current.params), edit,
                              family, instruction, ctx.embeddings)
         if not applied.changes:
-            raise NoChange("; ".join(applied.notes) or "the prompt already has what the instruction asks for")
+            return Fields(current.prompt, current.negative_prompt, current.params, "", applied.notes) \
+                if applied.notes else None
         return edit_fields(applied, family, current, instruction, embeddings=ctx.embeddings)
 
-    def _choose_edit(self, current: PromptVersion, instruction: str, free: str, known: Edit, family: Family,
-                     ctx: HostContext, on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
-        """An instruction with free-form parts (`free`) for the embedded model: it picks additions from our
-        vocabulary and removals from the prompt's own terms; the parts our rules read (`known`) hold too."""
-        asked = facets(instruction, entries=False)
-        options = compact.refine_options(instruction, asked, current.prompt)
-        if not options and not asked:
-            if known.empty():
-                raise NoChange(f"the embedded model does not know what {free!r} asks for; try a chip, "
-                               "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")
-            return ruled("execution", 0.0), self._apply(known, current, family, instruction, ctx)
+    def _embedded(self, current: PromptVersion, instruction: str, family: Family, ctx: HostContext,
+                  on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
+        """The embedded model's refine: our rules read the instruction; for the clauses they cannot read, the
+        model chooses a typed edit (an operation, a target among the prompt's phrases, a value among the
+        instruction's words or our vocabulary)."""
+        started = time.monotonic()
+        known, rest = read_parts(instruction)
+        if not rest:
+            return ruled("execution", time.monotonic() - started, "rules"), self._apply(
+                known, current, family, instruction, ctx)
+        free = "; ".join(rest)
         plain = [t for t in terms(current.prompt) if not find_spans(t, ctx.embeddings)]
-        req = compact.refine_request(plain, instruction, options)
+        asked = facets(free, entries=False)
+        choices = compact.edit_choices(free, plain, asked)
+        said = {w for t in plain for w in words_of(t)}
+        if not choices.entries and not asked and not any(w in said for v in choices.values for w in v.split()):
+            raise NoChange(f"the embedded model does not know what {free!r} asks for; try a chip, or say it as "
+                           "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")
+        req = compact.edit_request(choices, plain, free)
         req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
         data, _ = read_answer(completion)
-        edit = known.merge(compact.choice_edit(data, options, plain, instruction, asked))
+        edit = known.merge(compact.typed_edit(data, choices, free, asked))
         return completion, self._apply(edit, current, family, instruction, ctx)

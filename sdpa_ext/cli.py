@@ -14,6 +14,7 @@ import time
 from . import secrets
 from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
 from .craft.live import Preview
+from .craft.vocab import vocab
 from .errors import Cancelled, ConfigError, SdpaError
 from .types import PromptVersion
 
@@ -31,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print one JSON object")
 
     refine = sub.add_parser("refine", help="change a prompt by an instruction (execution LLM)")
-    refine.add_argument("instruction")
+    refine.add_argument("instruction", nargs="?", default="",
+                        help="what to change, as you would say it (the execution LLM answers it)")
+    refine.add_argument("--chip", choices=list(vocab().chips), help="one of our exact edits instead (no model call)")
     refine.add_argument("--prompt", required=True)
     refine.add_argument("--negative", default="")
     refine.add_argument("--params", default="{}", help="current settings as a JSON object")
@@ -206,7 +209,9 @@ def _write(service, args: argparse.Namespace) -> int:
         if not isinstance(params, dict):
             raise ConfigError("--params", args.params, hint="expected a JSON object")
         current = PromptVersion(prompt=args.prompt, negative_prompt=args.negative, params=params, kind="edit")
-        version = service.refine(current, args.instruction, session=CLI_SESSION, family=args.family,
+        if not (args.instruction or args.chip):
+            raise ConfigError("instruction", hint="is empty: say what to change, or give --chip")
+        version = service.refine(current, args.instruction, chip=args.chip, session=CLI_SESSION, family=args.family,
                                  on_delta=on_delta)
     if args.json:
         print(json.dumps(service.to_json(version), ensure_ascii=False, indent=2))

@@ -110,10 +110,12 @@ class Service:
             version.warnings.append(str(err))
             return version
 
-    def refine(self, current: PromptVersion, instruction: str, *, session: str, user: str = "",
-               family: str | None = "auto", on_delta: Callable[[str], None] | None = None,
-               cancel: CancelToken | None = None) -> PromptVersion:
-        """Refine what the user has now (hand edits included): it is recorded first if it differs."""
+    def refine(self, current: PromptVersion, instruction: str = "", *, session: str, user: str = "",
+               chip: str | None = None, family: str | None = "auto",
+               on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> PromptVersion:
+        """Refine what the user has now (hand edits included): it is recorded first if it differs. A typed
+        instruction goes to the execution model; a chip is our exact edit. An instruction already met comes back
+        as kind `unchanged` and adds nothing to the history."""
         line = self.line(session, user)
         try:
             last = line.current()
@@ -123,9 +125,9 @@ class Service:
             current = replace(current, id=last.id, family=current.family or last.family)
         else:  # typed or pasted by hand since the last version: keep it, so undo can come back to it
             current = self._record(line, replace(current, kind="edit"))
-        version = self.assistant.refine(current, instruction, ctx=self.context(user), family=family,
+        version = self.assistant.refine(current, instruction, chip=chip, ctx=self.context(user), family=family,
                                         on_delta=on_delta, cancel=cancel)
-        return self._record(line, version)
+        return version if version.kind == "unchanged" else self._record(line, version)
 
     def restore(self, version_id: str, *, session: str, user: str = "") -> PromptVersion | None:
         """An earlier version of the user's (any session) as the new current one; None if there is none."""

@@ -14,14 +14,32 @@ from ..errors import ProviderError
 from ..providers.types import Completion, Usage
 from ..types import PromptVersion
 from . import compact
-from .checks import drop_contradictions, drop_intruders, family_rules, has_word, keep_subject, terms
-from .describe import Description, nouns_of, words_of
+from .checks import (
+    drop_contradictions,
+    drop_intruders,
+    family_rules,
+    has_word,
+    joined,
+    keep_subject,
+    negations,
+    pieces,
+    terms,
+    wanted_out_of_negative,
+)
+from .describe import QUOTED, Description, words_of
 from .edits import Applied
 from .families import Family
-from .params import family_params
+from .intent import Edit
+from .params import aspect_size, family_params
 from .parse import parse_answer
-from .syntax import find_spans, guard, no_new_edges, repair
-from .vocab import facets, merge
+from .structure import names, read_term, subject_heads, without_phrase
+from .syntax import guard, no_new_edges, repair
+from .vocab import Facets, clash, facets
+
+# Groups whose contradictions are sure enough to change a large model's answer; indoors/outdoors is read from
+# nouns (`shuttered shops` on a street is not indoors), so there a contradiction is only a warning.
+SURE = {"time", "season", "weather", "setting", "medium", "brightness", "detail", "mood", "color", "framing",
+        "expression"}
 
 
 @dataclass
@@ -76,7 +94,9 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
         note = (f"Your words first; the embedded model chose {', '.join(e.tag for e in picks) or 'nothing'} "
                 f"from the vocabulary; negative prompt and settings are the {family.label} defaults.")
     prompt, fixes = repair(prompt)
-    return Fields(prompt, _default_negative(family, style), family_params(family), note, warnings + fixes)
+    prompt, negative = negations(prompt, _default_negative(family, style), desc.negated, family, warnings)
+    negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
+    return Fields(prompt, negative, family_params(family), note, warnings + fixes)
 
 
 def plan_fields(completion: Completion, family: Family, *, desc: Description, style: dict | None) -> Fields:
@@ -90,8 +110,10 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         negative = family.negative
     if desc.english:
         prompt = drop_intruders(prompt, desc.text, family, warnings, people=False)
-        prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns))
+        prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns), only=SURE)
+        prompt, negative = negations(prompt, negative, desc.negated, family, warnings)
         prompt = keep_subject(prompt, desc, family, warnings)
+        negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
     prompt, negative = family_rules(prompt, negative, family, warnings)
     prompt, fixes = repair(prompt)
     negative, negative_fixes = repair(negative)
@@ -99,32 +121,68 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
     return Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings + fixes + negative_fixes)
 
 
-def _subject_of(prompt: str, family: Family) -> str:
-    """The current prompt's subject: its first plain term (tags) or first sentence."""
-    if family.style == "sentences":
-        return prompt.split(". ")[0]
-    plain = [t for t in terms(prompt) if not t.startswith(("score_", "source_", "rating_")) and not find_spans(t)]
-    return plain[0] if plain else ""
-
-
-def _keep_current_subject(before: str, after: str, instruction: str, family: Family, notes: list[str]) -> str:
-    """A refine keeps the current subject unless the instruction talks about it."""
-    subject = _subject_of(before, family)
-    nouns = [n for n in nouns_of(subject) if not has_word(n, set(words_of(instruction)))]
-    lost = [n for n in nouns if not has_word(n, set(words_of(after)))]
-    if not subject or not lost:
+def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instruction: str, family: Family,
+                  notes: list[str]) -> str:
+    """A refine keeps the current subject unless the instruction touches it: a subject noun the answer lost is
+    put back (its phrase) when the whole instruction was read and none of it names that noun; else a warning."""
+    heads = subject_heads([c for clauses in pieces(before, family) for c in clauses if c.strip()])
+    said = set(words_of(" ".join([instruction, *edit.taken(), *edit.asked()])))
+    touched = any(not old for old, _ in edit.replace)  # a new subject
+    lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
+    if not lost or touched:
         return after
+    if unread:
+        notes.append(f"the answer dropped {', '.join(lost)}: kept as the model wrote it (the instruction may ask it)")
+        return after
+    subject = next((p.body for c in terms(before) for p in read_term(c).phrases if p.head == lost[0]), lost[0])
     notes.append(f"kept {subject!r}: the answer had dropped {', '.join(lost)}")
     if family.style == "sentences":
-        return f"{subject.rstrip('.')}. {after}"
+        return f"{subject[:1].upper()}{subject[1:]}. {after}"
     items = terms(after)
     cut = sum(1 for t in items if t.startswith(("score_", "source_", "rating_")))
     return ", ".join([*items[:cut], subject, *items[cut:]])
 
 
+def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str:
+    """What the instruction takes away (removals, negations, replaced phrases) does not stay in the answer."""
+    asked = " ".join(edit.asked())
+    parts = pieces(prompt, family)
+    for thing in dict.fromkeys(edit.taken()):
+        if not thing or names(asked, thing):
+            continue
+        for clauses in parts:
+            for index, clause in enumerate(clauses):
+                cut = without_phrase(clause, thing) if not read_term(clause).syntax else None
+                if cut is not None and cut != clause:
+                    clauses[index] = cut
+                    notes.append(f"took out {thing!r}: the instruction takes it away")
+    return joined(parts, family)
+
+
+def _asked_facets(edit: Edit) -> Facets:
+    found: Facets = {}
+    for value in edit.set:
+        found.setdefault(value.group, set()).add(value.name)
+    return found
+
+
+def _unsure(prompt: str, current: str, family: Family, notes: list[str]) -> None:
+    """Contradictions the instruction did not ask about are the model's call: a warning, no change."""
+    context = facets(", ".join(t for t in terms(current) if t in set(terms(prompt))))
+    for clauses in pieces(prompt, family):
+        for clause in clauses:
+            found = clash(facets(clause), context)
+            if found and clause not in current:
+                notes.append(f"check: {clause!r} may contradict the prompt's {found[2]} ({found[0]}); kept as written")
+
+
 def refine_fields(completion: Completion, family: Family, current: PromptVersion, instruction: str, *,
-                  embeddings: list[str]) -> Fields:
-    """A full refine answer (the whole new prompt), held to the instruction, the user's syntax and the family."""
+                  embeddings: list[str], edit: Edit | None = None, unread: list[str] | None = None) -> Fields:
+    """A model's whole new prompt, checked against what the instruction asks (`edit`, what our rules read of it;
+    `unread`, what they could not): what it takes away stays out, what it sets wins over what contradicts it,
+    the subject stays unless touched, negations reach the negative prompt, the family's and the user's syntax
+    rules hold. A right answer passes unchanged; a check that is unsure only warns."""
+    edit = edit or Edit()
     data, warnings = read_answer(completion)
     prompt = _text(data.get("prompt"))
     if not prompt:
@@ -133,12 +191,18 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
     prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
-    prompt = _keep_current_subject(current.prompt, prompt, instruction, family, warnings)
-    old = set(terms(current.prompt))
-    kept = ", ".join(t for t in terms(prompt) if t in old)  # what the answer kept holds, unless asked otherwise
-    context = merge(facets(instruction), facets(kept))
-    prompt = drop_contradictions(prompt, context, family, warnings, keep=set(words_of(f"{instruction} {kept}")))
+    prompt = _taken_out(prompt, edit, family, warnings)
+    asked = _asked_facets(edit)
+    if asked:
+        prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(prompt)))
+    prompt = _keep_subject(current.prompt, prompt, edit, unread or [], instruction, family, warnings)
+    _unsure(prompt, current.prompt, family, warnings)
+    prompt, negative = negations(prompt, negative, edit.negative, family, warnings)
+    lettering = QUOTED.findall(f"{instruction} {prompt}")
+    negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)
     params = family_params(family, current.params, data.get("params"), notes=warnings)
+    if edit.size:  # a size is our rule's to apply: the family's own sizes
+        params.update(aspect_size(family, edit.size))
     return _guarded(Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings), family, current,
                     instruction, embeddings, completion)
 
@@ -170,9 +234,13 @@ def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction
     return fields
 
 
-def ruled(role: str, latency_s: float) -> Completion:
-    """The record of an answer made by our rules, with no model call."""
-    return Completion(text="", provider="rules", model="edit rules", role=role, usage=Usage(),
+RULED = {"chip": "chip", "rules": "edit rules", "own words": "your own words"}
+
+
+def ruled(role: str, latency_s: float, how: str = "rules") -> Completion:
+    """The record of an answer made by our rules, with no model call: a chip, the rules' reading of an
+    instruction (embedded model), or the user's own words."""
+    return Completion(text="", provider="rules", model=RULED[how], role=role, usage=Usage(),
                       cost_usd=0.0, latency_s=latency_s, ttft_s=None)
 
 

@@ -9,8 +9,8 @@ from .describe import Description, words_of
 from .families import Family
 from .grammar import brackets, inner
 from .grammar import terms as term_bounds
-from .syntax import tidy
-from .vocab import Facets, clash, facets, phrase_pattern, value_words, vocab
+from .structure import names, read_term, without_clash, without_phrase
+from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 # Quality-tag lists that sentence families (Flux, SD3) do not read.
 QUALITY_TAGS = ("masterpiece", "best quality", "high quality", "highest quality", "amazing quality", "very aesthetic",
@@ -18,7 +18,6 @@ QUALITY_TAGS = ("masterpiece", "best quality", "high quality", "highest quality"
                 "trending on artstation", "award winning", "award-winning", "normal quality", "top quality")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r",\s*|;\s*")
-_PREP = r"(?:(?:at|in|during|on|under|over|by|with|of|near)\s+)?(?:(?:a|an|the)\s+)?"
 
 
 def stem(word: str) -> str:
@@ -79,60 +78,89 @@ def keep_subject(prompt: str, desc: Description, family: Family, notes: list[str
     return ", ".join(dict.fromkeys([*items[:cut], *back, *items[cut:]]))
 
 
-def _strip_words(text: str, group: str, values: set[str]) -> str:
-    words = [w for value in values for w in value_words(group, value)]
-    body = phrase_pattern(words).pattern
-    return tidy(re.sub(rf"\b{_PREP}{body}", "", text, flags=re.I)).strip(" ,;")
-
-
-def _pieces(prompt: str, family: Family) -> list[list[str]]:
+def pieces(prompt: str, family: Family) -> list[list[str]]:
     """Terms (tag families) or the clauses of each sentence (sentence families)."""
     if family.style != "sentences":
         return [[t] for t in terms(prompt)]
     return [[c for c in _CLAUSE.split(s) if c.strip()] for s in _SENTENCE.split(prompt.strip()) if s.strip()]
 
 
-def _join(pieces: list[list[str]], family: Family) -> str:
+def joined(parts: list[list[str]], family: Family) -> str:
     if family.style != "sentences":
-        return ", ".join(p[0] for p in pieces if p)
+        return ", ".join(p[0] for p in parts if p and p[0].strip())
     sentences = []
-    for clauses in pieces:
+    for clauses in parts:
         text = ", ".join(c.strip().rstrip(".!?") for c in clauses if c.strip())
         if text:
             sentences.append(text[:1].upper() + text[1:] + ".")
     return " ".join(sentences)
 
 
-_GENERIC = {"a", "an", "the", "atmosphere", "mood", "feeling", "scene", "tones", "colors", "colours", "palette",
-            "light", "lighting", "sky", "style", "vibe", "with", "and", "in", "at", "on", "of"}
-
-
-def _says_something(text: str) -> bool:
-    """What is left of a term once its contradicting words are out still names something."""
-    return any(word not in _GENERIC for word in words_of(text))
-
-
 def drop_contradictions(prompt: str, context: Facets, family: Family, notes: list[str],
-                        keep: set[str] | frozenset[str] = frozenset()) -> str:
-    """Remove what contradicts `context` (time of day, season, weather, setting, medium, mood...): a
-    whole term or clause, or only its contradicting words when it also holds words in `keep`."""
-    pieces = _pieces(prompt, family)
-    for clauses in pieces:
+                        keep: set[str] | frozenset[str] = frozenset(), *, only: set[str] | None = None) -> str:
+    """Remove what contradicts `context` (time of day, season, weather, setting, medium, framing, mood...):
+    inside a phrase that holds words in `keep` (the user's, or what the answer kept), only the contradicting
+    words or phrase (`sunlit wheat field` at night -> `wheat field`); else the whole term or clause. `only`:
+    the groups to check (the others are left alone)."""
+    if only is not None:
+        context = {group: values for group, values in context.items() if group in only}
+    parts = pieces(prompt, family)
+    for clauses in parts:
         for index, clause in enumerate(clauses):
             found = clash(facets(clause), context)
-            if not found:
+            if not found or read_term(clause).syntax:
                 continue
             group, said, wanted = found
             entry = clause.strip(" .").lower() in vocab().by_tag
             mine = not entry and any(has_word(w, set(words_of(clause))) for w in keep)
-            stripped = _strip_words(clause, group, facets(clause)[group]) if mine else ""
-            if mine and _says_something(stripped) and not clash(facets(stripped), context):
+            stripped = without_clash(clause, context) if mine else ""
+            if stripped:
                 clauses[index] = stripped
                 notes.append(f"removed {said} from {clause!r}: the {vocab().labels[group]} is {wanted}")
             else:
                 clauses[index] = ""
                 notes.append(f"removed {clause!r}: its {vocab().labels[group]} ({said}) contradicts {wanted}")
-    return _join(pieces, family)
+    return joined(parts, family)
+
+
+TEXT_WORDS = ("text", "letters", "lettering", "words", "writing", "typography", "watermark", "signature", "font",
+              "caption", "username")
+
+
+def negations(prompt: str, negative: str, negated: list[str], family: Family, notes: list[str]) -> tuple[str, str]:
+    """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
+    cars) and goes into the negative prompt, where the family has one."""
+    parts = pieces(prompt, family)
+    for thing in negated:
+        for clauses in parts:
+            for index, clause in enumerate(clauses):
+                said = re.sub(r"^(?:no|without|not|zero)\s+(?:any\s+|the\s+)?", "", clause.strip(), flags=re.I)
+                if said != clause.strip() and names(said, thing):
+                    clauses[index] = ""
+                elif (cut := without_phrase(clause, thing)) is not None and cut != clause:
+                    clauses[index] = cut
+                else:
+                    continue
+                notes.append(f"took {thing!r} out of the prompt: it goes in the negative prompt")
+    prompt = joined(parts, family)
+    if family.negative_allowed:
+        have = terms(negative)
+        new = [t for t in negated if not any(names(h, t) for h in have)]
+        negative = ", ".join([*have, *new]) if new else negative
+    return prompt, negative
+
+
+def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str], notes: list[str]) -> str:
+    """The negative prompt never names what is asked for: a noun of the description or instruction, and, with
+    wanted lettering (`says "OPEN"`), text, letters, watermark and the like."""
+    keep = []
+    for term in terms(negative):
+        said = set(words_of(term))
+        if (lettering and said & set(TEXT_WORDS)) or (len(said) == 1 and any(has_word(w, said) for w in wanted)):
+            notes.append(f"took {term!r} out of the negative prompt: it is what you asked for")
+            continue
+        keep.append(term)
+    return ", ".join(keep)
 
 
 def drop_intruders(prompt: str, desc_text: str, family: Family, notes: list[str], *, people: bool) -> str:
@@ -143,13 +171,13 @@ def drop_intruders(prompt: str, desc_text: str, family: Family, notes: list[str]
     words = [w for kind in kinds for w in vocab().intruders[kind] if not phrase_pattern([w]).search(said)]
     pattern = phrase_pattern(words) if words else None
     count = re.compile(r"\b\d+\s+(?:people|persons|men|women|children|bodies|dead|soldiers)\b", re.I)
-    pieces = _pieces(prompt, family)
-    for clauses in pieces:
+    parts = pieces(prompt, family)
+    for clauses in parts:
         for index, clause in enumerate(clauses):
             if (pattern and pattern.search(clause)) or count.search(clause):
                 notes.append(f"removed {clause.strip()!r}: it adds what the description does not have")
                 clauses[index] = ""
-    return _join(pieces, family)
+    return joined(parts, family)
 
 
 def family_rules(prompt: str, negative: str, family: Family, notes: list[str]) -> tuple[str, str]:
@@ -160,12 +188,12 @@ def family_rules(prompt: str, negative: str, family: Family, notes: list[str]) -
         notes.append(f"{family.label} reads no attention weights: removed them")
     if family.style == "sentences":
         pattern = phrase_pattern(QUALITY_TAGS)
-        pieces = _pieces(prompt, family)
-        dropped = [c for clauses in pieces for c in clauses if pattern.fullmatch(c.strip().rstrip("."))]
+        parts = pieces(prompt, family)
+        dropped = [c for clauses in parts for c in clauses if pattern.fullmatch(c.strip().rstrip("."))]
         if dropped:
             notes.append(f"{family.label} reads sentences, not quality tags: removed {', '.join(dropped)}")
-            pieces = [[c for c in clauses if c not in dropped] for clauses in pieces]
-            prompt = _join(pieces, family)
+            parts = [[c for c in clauses if c not in dropped] for clauses in parts]
+            prompt = joined(parts, family)
     if not family.negative_allowed and negative:
         notes.append(f"{family.label} ignores negative prompts; left it empty")
         negative = ""

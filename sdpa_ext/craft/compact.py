@@ -10,15 +10,17 @@ from the vocabulary and what to remove from the prompt's own terms the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..providers.types import ChatRequest, Message
 from .checks import base_forms, stem
 from .describe import Description, people_in, words_of
-from .edits import Edit
 from .families import Family
-from .syntax import REMOVE_VERBS
-from .vocab import Entry, Facets, clash, entry_facets, facets, merge, vocab
+from .intent import Edit
+from .structure import read_term
+from .vocab import Entry, Facets, clash, entry_facets, facets, merge, phrase_pattern, vocab
 
 CHOICES = 5  # options offered per category
 MAX_ADDED = 2  # what one free-form refine adds at most
@@ -26,6 +28,11 @@ FIXED = ("composition", "detail")  # the best entry, without asking the model (f
 _FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "looks", "like", "feel", "feels", "more",
            "less", "some", "with", "from", "want", "please", "its", "this", "that", "show", "give", "let", "put",
            "set", "bit", "lot", "very", "much", "overall", "come", "kind", "sort", "than", "into", "around", "have"}
+_STOP = {"for", "not", "but", "all", "get", "rid", "remove", "add", "change", "replace", "instead", "should", "would",
+         "could", "maybe", "just", "pls", "please", "want", "need", "see", "you", "her", "his", "him", "them", "she",
+         "they", "too", "honestly", "really", "kinda", "lol", "way", "nicer", "better", "ugly", "bad", "good",
+         "feel", "feels", "seems", "looks", "think", "thing", "stuff", "something", "quite", "bit", "right", "now"}
+REMOVE_WORDS = {"remove", "delete", "drop", "without", "lose", "gone", "away"}
 PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
 # The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
@@ -67,10 +74,14 @@ def candidates(category: str, desc_words: set[str], context: Facets, *, limit: i
                heads: set[str] | frozenset[str] = frozenset()) -> list[Entry]:
     """The entries of a category that suit the words and contradict nothing, best first. Entries for
     other things (their keys miss the description) come only when nothing else is left."""
+    ruled_out = {w for values in context.values() for v in values for w in vocab().rules_out.get(v, ())}
+    ruled = phrase_pattern(sorted(ruled_out)) if ruled_out else None
     ranked = []
     for index, entry in enumerate(vocab().categories[category]):
         if clash(entry_facets(entry), context) or entry.tag.lower() in exclude:
             continue
+        if ruled and (ruled.search(entry.tag) or ruled.search(entry.prose)):
+            continue  # underwater: no sky; space: no trees; indoors: no landscape
         medium = dict(entry.facets).get("medium")
         bonus = 3 if medium and medium in prefer else 0
         ranked.append((-(_score(entry, desc_words, heads) + bonus), index, entry))
@@ -92,8 +103,8 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
             continue
         found = candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()), exclude=exclude,
                            heads=heads)
-        if category == "material":  # a texture only for what the description has
-            found = [e for e in found if _score(e, said) >= 2]
+        if category in ("material", "lighting"):  # a texture or a light only for what the description has
+            found = [e for e in found if _score(e, heads) >= 2 or (category == "lighting" and not e.keys)]
         if found and category in FIXED:
             fixed.append(found[0])
         elif found:
@@ -182,19 +193,82 @@ def own_words_prompt(desc: Description, family: Family) -> str:
 # Free-form refines
 
 
-def refine_request(terms: list[str], instruction: str, additions: list[Entry]) -> ChatRequest:
-    """Pick additions (our vocabulary) and removals (the prompt's own plain terms) for an instruction."""
-    schema = {"type": "object", "properties": {
-        "add": {"type": "array", "items": {"type": "string", "enum": [e.tag for e in additions]}, "maxItems": 3},
-        "remove": {"type": "array", "items": {"type": "string", "enum": terms or [""]}, "maxItems": 3}},
-        "required": ["add", "remove"]}
-    system = ("You edit a list of Stable Diffusion tags. Choose the tags to add (from the options) and the tags to "
-              "remove (from the current tags) so the picture follows the instruction. Remove only what the "
-              "instruction contradicts. Answer with JSON only.")
-    ask = (f"Current tags: {', '.join(terms)}\nInstruction: {instruction}\n"
-           f"Options to add: {' | '.join(e.tag for e in additions)}")
-    return ChatRequest(messages=[Message("user", ask)], system=system, schema=schema, schema_name="edit",
-                       temperature=0.2, max_tokens=120, seed=42)
+OPS = ("add", "remove", "replace", "none")
+MAX_TARGETS = 24
+
+
+@dataclass
+class EditChoices:
+    """What the embedded model may choose for an instruction our rules cannot read: an operation, a target
+    among the prompt's own phrases, and a value among the instruction's own words or our vocabulary."""
+
+    targets: list[str]
+    values: list[str]
+    entries: list[Entry]
+
+    def schema(self) -> dict:
+        return {"type": "object", "properties": {
+            "op": {"type": "string", "enum": list(OPS)},
+            "target": {"type": "string", "enum": ["none", *self.targets]},
+            "value": {"type": "string", "enum": ["none", *self.values]}},
+            "required": ["op", "target", "value"]}
+
+
+def _own_words(instruction: str) -> list[str]:
+    """The instruction's content words and word pairs, as the user wrote them (`dramatic sky`, `sky`)."""
+    said = [w for w in words_of(instruction.lower()) if len(w) >= 3 and w not in _FILLER and w not in _STOP]
+    pairs = [f"{a} {b}" for a, b in pairwise(said)]
+    return list(dict.fromkeys([*pairs, *said]))
+
+
+def edit_choices(instruction: str, plain_terms: list[str], context: Facets) -> EditChoices:
+    phrases = [re.sub(r"^(?:(?:a|an|the|some)\s+)", "", p.body, flags=re.I) for t in plain_terms
+               for p in read_term(t).phrases if p.slot not in ("quality", "syntax")]
+    entries = refine_options(instruction, context, ", ".join(plain_terms))
+    values = list(dict.fromkeys([*_own_words(instruction), *(e.tag for e in entries)]))
+    return EditChoices(list(dict.fromkeys(phrases))[:MAX_TARGETS], values[:MAX_TARGETS], entries)
+
+
+def edit_request(choices: EditChoices, terms: list[str], instruction: str) -> ChatRequest:
+    system = ("You edit a Stable Diffusion prompt by one operation: add a value, remove a target phrase, or "
+              "replace a target phrase by a value, so the picture follows the instruction. Answer with JSON only.")
+    ask = (f"Prompt: {', '.join(terms)}\nInstruction: {instruction}\n"
+           f"Targets: {' | '.join(choices.targets)}\nValues: {' | '.join(choices.values)}")
+    return ChatRequest(messages=[Message("user", ask)], system=system, schema=choices.schema(), schema_name="edit",
+                       temperature=0.2, max_tokens=80, seed=42)
+
+
+def typed_edit(data: dict | None, choices: EditChoices, instruction: str, asked: Facets) -> Edit:
+    """The embedded model's operation as an edit, held to its choices: a removal only of what the instruction
+    names or contradicts; the instruction's own group words (night, rain, winter) count even when it missed them."""
+    data = data or {}
+    op = str(data.get("op", "none"))
+    target = data.get("target") if data.get("target") in choices.targets else None
+    value = data.get("value") if data.get("value") in choices.values else None
+    edit = Edit()
+    for group, values in asked.items():
+        chosen = vocab().groups[group][sorted(values)[0]]
+        if chosen.tags:
+            edit.set.append(chosen)
+    said = {w for w in words_of(instruction) if len(w) >= 3}
+    named = target is not None and (bool(set(words_of(target)) & said) or bool(clash(facets(target), asked)))
+    if op in ("remove", "replace") and target and named and (op == "remove" or value):
+        if op == "remove":
+            edit.remove.append(target)
+        else:
+            edit.replace.append((target, value))
+        return edit
+    if op != "none" and value and not (set(words_of(value)) <= REMOVE_WORDS):
+        edit.add.append(value)
+        edit.sentences.append(f"{value[:1].upper()}{value[1:]}.")
+    elif edit.set:
+        edit.add += [t for v in edit.set for t in v.tags]
+        edit.sentences += [v.sentence for v in edit.set if v.sentence]
+    elif choices.entries:
+        entry = choices.entries[0]
+        edit.add.append(entry.tag)
+        edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
+    return edit
 
 
 def _roots(text: str) -> set[str]:
@@ -228,31 +302,3 @@ def refine_options(instruction: str, context: Facets, prompt: str = "") -> list[
         if score <= best + 1:  # within one key of the best
             options.setdefault(entry.category, entry)
     return list(options.values())[:MAX_ADDED + 2]
-
-
-def choice_edit(data: dict | None, options: list[Entry], current_terms: list[str], instruction: str,
-                asked: Facets) -> Edit:
-    """The embedded model's picks as an edit: only offered additions, and removals of the prompt's own
-    terms that the instruction names or contradicts. The instruction's own conflict-group words
-    (night, rain, winter...) and options it spells out count even when the model missed them."""
-    said = set(words_of(instruction))
-    edit = Edit()
-    picked = {str(t).lower() for t in (data or {}).get("add", []) if isinstance(t, str)}
-    spelled = [e for e in options if set(words_of(e.tag)) <= said]
-    chosen = [e for e in options if e.tag.lower() in picked] or options[:1]
-    for group, values in asked.items():
-        value = vocab().groups[group][sorted(values)[0]]
-        if value.tags:
-            edit.set.append(value)
-            if not spelled and not chosen:
-                edit.add += list(value.tags)
-                edit.sentences.append(value.sentence)
-    for entry in list(dict.fromkeys([*spelled, *chosen]))[:MAX_ADDED]:
-        edit.add.append(entry.tag)
-        edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
-    named = bool(REMOVE_VERBS.search(instruction))
-    for term in (data or {}).get("remove", []):
-        if term in current_terms and ((named and set(words_of(term)) & {w for w in said if len(w) >= 3})
-                                      or clash(facets(term), asked)):
-            edit.remove.append(term)
-    return edit

@@ -11,13 +11,19 @@ from .vocab import Facets, facets, vocab
 ARTICLES = {"a", "an", "the", "some"}
 # Prepositions that start a new phrase. Those in _DROPPED go (`at dusk` -> `dusk`); the others carry
 # the relation and stay (`under a maple tree`).
-_SPLIT = ("in front of", "next to", "on top of", "in", "on", "at", "under", "beneath", "below", "above", "over",
-          "beside", "by", "near", "with", "behind", "inside", "through", "across", "along", "among", "between",
-          "around", "during", "into", "onto", "against", "toward", "towards", "who", "that", "which", "while")
-_PREPOSITION = re.compile(r"\b(" + "|".join(re.escape(p) for p in _SPLIT) + r")\b", re.I)
-_DROPPED = {"in", "at", "with", "during", "who", "that", "which", "while", "by"}
+PREPOSITIONS = ("in front of", "next to", "on top of", "in", "on", "at", "under", "beneath", "below", "above", "over",
+                "beside", "by", "near", "with", "without", "behind", "inside", "through", "across", "along", "among",
+                "between", "around", "during", "into", "onto", "against", "toward", "towards", "for", "who", "that",
+                "which", "while")
+_PREPOSITION = re.compile(r"\b(" + "|".join(re.escape(p) for p in PREPOSITIONS) + r")\b", re.I)
+_DROPPED = {"in", "at", "with", "during", "who", "that", "which", "while", "by", "without"}
+# A phrase that says what must NOT be in the picture: it goes to the negative prompt (CLIP reads `no cars` as cars).
+_NEGATION = re.compile(r"^(?:no|without|not|zero|free of|empty of|minus|none|never)\s+(?:any\s+|the\s+|a\s+)?(.+)$",
+                       re.I)
+_EMPTY = re.compile(r"\b(?:empty|deserted|abandoned|unpopulated|uninhabited|lonely)\b", re.I)
+QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
-_FUNCTION = {*ARTICLES, *(p for p in _SPLIT if " " not in p), "of", "and", "or", "is", "are", "its", "his", "her",
+_FUNCTION = {*ARTICLES, *(p for p in PREPOSITIONS if " " not in p), "of", "and", "or", "is", "are", "its", "his", "her",
              "their", "very", "from", "to", "for", "as", "out", "up", "down", "off", "it", "into", "this"}
 _ENGLISH = {"a", "an", "the", "in", "on", "of", "with", "and", "at", "under", "by", "from", "over", "near", "is"}
 _FOREIGN = {"le", "la", "les", "un", "une", "des", "du", "de", "et", "au", "aux", "sur", "dans", "avec", "el", "los",
@@ -41,6 +47,8 @@ class Description:
     phrases: list[str] = field(default_factory=list)  # tags in the user's words, in order
     nouns: list[str] = field(default_factory=list)  # the head nouns every prompt must keep
     facets: Facets = field(default_factory=dict)
+    negated: list[str] = field(default_factory=list)  # what must not be there (`no cars`): the negative prompt's
+    lettering: list[str] = field(default_factory=list)  # wanted text, with its quotes (`"OPEN"`)
 
     @property
     def sentence(self) -> str:
@@ -106,10 +114,34 @@ def phrases_of(text: str) -> list[str]:
                 if not body or all(w in _FUNCTION for w in words_of(body)):
                     continue
                 tag = body if not sub_prep or sub_prep in _DROPPED else f"{sub_prep} {sub}"
-                tag = tag.strip(" .!?\"'")
+                tag = _unquoted_ends(tag.strip(" .!?"))
+                if sub_prep == "without":
+                    tag = f"no {tag}"
                 if tag and tag.lower() not in (t.lower() for t in out):
                     out.append(tag)
     return out
+
+
+def _unquoted_ends(tag: str) -> str:
+    """A tag without stray quotes at its ends; a quoted word the user wants written (`says "OPEN"`) keeps them."""
+    for quote in ('"', "'"):
+        if tag.count(quote) % 2:
+            tag = tag.strip(quote) if tag.startswith(quote) or tag.endswith(quote) else tag
+    return tag.strip()
+
+
+def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
+    """(the phrases that say what is wanted, the things the description says must not be there)."""
+    kept, negated = [], []
+    for phrase in phrases:
+        match = _NEGATION.match(phrase)
+        if match:
+            negated.append(match.group(1).strip())
+        else:
+            kept.append(phrase)
+    if _EMPTY.search(text) and not any(w in words_of(text) for w in ("people", "person", "crowd")):
+        negated.append("people")
+    return kept, negated
 
 
 def nouns_of(phrase: str) -> list[str]:
@@ -130,9 +162,11 @@ def nouns_of(phrase: str) -> list[str]:
 def describe(text: str) -> Description:
     english = is_english(text)
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
+    phrases, negated = negations(phrases, text) if english else (phrases, [])
     nouns = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []
     return Description(text=text, english=english, phrases=phrases, nouns=nouns,
-                       facets=facets(text) if english else {})
+                       facets=facets(", ".join(phrases)) if english else {}, negated=negated,
+                       lettering=QUOTED.findall(text))
 
 
 def people_in(text: str) -> str:

@@ -43,6 +43,8 @@ class Vocab:
     intruders: dict[str, tuple[str, ...]]
     persons: dict[str, tuple[str, ...]]
     by_tag: dict[str, Entry] = field(default_factory=dict)
+    opposites: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> value -> its opposite
+    rules_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # setting value -> words it rules out
 
 
 @cache
@@ -69,7 +71,9 @@ def vocab() -> Vocab:
                  categories=categories, chips=raw["chips"],
                  sizes={k: tuple(v) for k, v in raw["sizes"].items()},
                  intruders={k: tuple(v) for k, v in raw["intruders"].items() if k != "note"},
-                 persons={k: tuple(v) for k, v in raw["persons"].items() if k != "note"}, by_tag=by_tag)
+                 persons={k: tuple(v) for k, v in raw["persons"].items() if k != "note"}, by_tag=by_tag,
+                 opposites={k: v for k, v in raw["opposites"].items() if k != "note"},
+                 rules_out={k: tuple(v) for k, v in raw["rules_out"].items() if k != "note"})
 
 
 def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
@@ -133,6 +137,23 @@ def merge(context: Facets, more: Facets) -> Facets:
 
 def value_words(group: str, value: str) -> tuple[str, ...]:
     return vocab().groups[group][value].words
+
+
+def find_value(text: str) -> Value | None:
+    """The group value a short phrase names (`night`, `a charcoal drawing`, `rainy`), longest word first."""
+    said = text.lower().strip()
+    best: tuple[int, Value] | None = None
+    for value, pattern in _value_patterns():
+        match = pattern.search(said)
+        if match and (best is None or len(match.group(0)) > best[0]):
+            best = (len(match.group(0)), value)
+    return best[1] if best else None
+
+
+def opposite(value: Value) -> Value | None:
+    """`less saturated` -> muted, `less dark` -> bright; None where a value has no opposite."""
+    name = vocab().opposites.get(value.group, {}).get(value.name)
+    return vocab().groups[value.group][name] if name else None
 
 
 @cache

@@ -29,9 +29,7 @@ from ..types import PromptVersion
 from . import render
 from .compat import choices_of, client_host, copy_button, js, page_css, then_js, username
 
-CHIPS = {"darker": "make it darker", "brighter": "make it brighter", "more detail": "add more detail",
-         "simpler": "make it simpler", "cinematic": "cinematic look", "photo": "photo style",
-         "anime": "anime style", "square": "square format"}
+CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
@@ -196,14 +194,15 @@ class Panel:
         current = [self.fields.prompt, self.fields.negative, *self.fields.params.values()]
         plan = self.plan_button.click(self.plan, planning, outputs)
         self.description.submit(self.plan, planning, outputs)
-        refine = self.refine_button.click(self.refine, [self.feedback, self.family, self.apply, self.state, *current],
-                                          outputs)
-        self.feedback.submit(self.refine, [self.feedback, self.family, self.apply, self.state, *current], outputs)
+        no_chip = gr.Textbox("", visible=False)
+        typed = [self.feedback, no_chip, self.family, self.apply, self.state, *current]
+        refine = self.refine_button.click(self.refine, typed, outputs)
+        self.feedback.submit(self.refine, typed, outputs)
         running = [plan, refine]
-        for label, instruction in CHIPS.items():
-            chip_input = gr.Textbox(instruction, visible=False)
-            running.append(self.chips[label].click(self.refine, [chip_input, self.family, self.apply, self.state,
-                                                                 *current], outputs))
+        for label in CHIPS:
+            chip_input = gr.Textbox(label, visible=False)
+            running.append(self.chips[label].click(self.refine, [self.feedback, chip_input, self.family, self.apply,
+                                                                 self.state, *current], outputs))
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
@@ -224,16 +223,18 @@ class Panel:
 
         yield from self._stream(call, session, apply, user)
 
-    def refine(self, request: gr.Request, instruction: str, family: str, apply: bool, state: Any, prompt: str,
-               negative: str, *values) -> Iterator[tuple]:  # Gradio injects `request` only before *values
+    def refine(self, request: gr.Request, instruction: str, chip: str, family: str, apply: bool, state: Any,
+               prompt: str, negative: str, *values) -> Iterator[tuple]:  # Gradio injects `request` only before *values
+        """A typed instruction (the execution model answers it), or a chip (`chip`: our exact edit, no call)."""
         session, user = _session(state), username(request)
         current = PromptVersion(prompt=prompt or "", negative_prompt=negative or "", kind="edit",
                                 params={name: value for name, value in zip(self.fields.params, values, strict=False)
                                         if value is not None})
 
         def call(on_delta, cancel):
-            return self.service().refine(current, instruction, session=session["id"], user=user, family=family,
-                                         on_delta=on_delta, cancel=cancel)
+            return self.service().refine(current, "" if chip else instruction, chip=chip or None,
+                                         session=session["id"], user=user, family=family, on_delta=on_delta,
+                                         cancel=cancel)
 
         yield from self._stream(call, session, apply, user)
 

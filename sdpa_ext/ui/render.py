@@ -31,13 +31,20 @@ def status(version: PromptVersion | None, *, error: str = "", note: str = "") ->
     usage = version.usage
     cost = "" if version.cost_usd is None else f" · ${_num(version.cost_usd, '.4f')}"
     who = f"{esc(version.provider)} <b>{esc(version.model)}</b>"
-    parts = ["no model: our edit rules" if version.provider == "rules" else who,
+    parts = [_ruled(version.model) if version.provider == "rules" else f"{who} ({esc(version.role)})",
              f"{_num(usage.input_tokens + usage.cache_read_tokens)}+{_num(usage.output_tokens)} tokens{cost}",
              f"{_num(version.latency_s, '.1f')} s", esc(version.family or "")]
     extra = "".join(f"<li>{esc(w)}</li>" for w in version.warnings)
     notes = f"<div class='sdpa-notes'>{esc(version.notes)}</div>" if version.notes else ""
     return (f'<div class="sdpa-status">{" · ".join(p for p in parts if p)}{notes}'
             f'{f"<ul class=sdpa-warnings>{extra}</ul>" if extra else ""}{esc(note)}</div>')
+
+
+def _ruled(how: str) -> str:
+    """What answered when no model was called."""
+    return {"chip": "chip: our exact edit, no model called",
+            "edit rules": "our rules read your instruction (the embedded model was not needed)",
+            "your own words": "your own words, no model called"}.get(how, f"no model: {esc(how)}")
 
 
 def diff(change: dict) -> str:

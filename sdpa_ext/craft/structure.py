@@ -1,0 +1,281 @@
+"""A prompt read as a structure: terms (between commas) made of phrases (split at prepositions), each phrase
+with its head noun and its slot (subject, attribute, setting, time, weather, season, light, mood, palette,
+medium, framing, composition, quality, syntax). Edits and checks work on this, so a change happens inside
+the user's phrase: night takes `sunlit` out of `sunlit wheat field` and keeps `wheat field`; a new subject
+replaces `young woman` in `portrait of a young woman in a field`; red hair recolours `long brown hair`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .describe import ARTICLES, PREPOSITIONS, nouns_of, verb_ing, words_of
+from .grammar import plain
+from .syntax import find_spans
+from .vocab import Facets, clash, facets, phrase_pattern, vocab
+
+GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place": "setting", "setting": "setting",
+              "medium": "medium", "brightness": "light", "detail": "quality", "mood": "mood", "color": "palette",
+              "framing": "framing", "expression": "attribute"}
+LIGHT_HEADS = {"light", "lights", "lighting", "glow", "sunlight", "moonlight", "shadows", "rays", "lamplight",
+               "candlelight", "firelight", "backlighting", "reflections", "illumination", "highlights"}
+ATTRIBUTE_HEADS = {"hair", "eyes", "eye", "dress", "shirt", "jacket", "coat", "armor", "armour", "hat", "skin",
+                   "expression", "smile", "freckles", "makeup", "lips", "beard", "outfit", "clothes", "clothing",
+                   "uniform", "robe", "gown", "scarf", "glasses", "earrings", "necklace", "boots", "gloves", "cloak",
+                   "hood", "helmet", "sweater", "kimono", "suit", "skirt", "pose", "tattoo", "tattoos", "wings",
+                   "tail", "ears", "horns", "bangs", "ponytail", "braid", "pigtails"}
+COMPOSITION_WORDS = {"rule of thirds", "centered", "centred", "symmetrical", "symmetry", "composition",
+                     "leading lines", "negative space", "dynamic pose", "dynamic angle", "from side", "from behind",
+                     "from above", "from below", "looking at viewer"}
+QUALITY_WORDS = {"masterpiece", "best quality", "high quality", "highest quality", "amazing quality",
+                 "very aesthetic", "absurdres", "highres", "ultra detailed", "ultra-detailed", "highly detailed",
+                 "8k", "4k", "uhd", "hdr", "8k uhd", "sharp focus", "intricate details", "detailed"}
+COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "violet", "pink", "white", "black", "brown", "grey",
+           "gray", "silver", "gold", "golden", "blonde", "blond", "ginger", "auburn", "teal", "cyan", "magenta",
+           "crimson", "scarlet", "navy", "beige", "turquoise", "platinum", "brunette", "copper", "emerald")
+_PREP = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in (*PREPOSITIONS, "of", "wearing", "holding"))
+                   + r")(?![\w-])", re.I)
+_GENERIC = {"a", "an", "the", "atmosphere", "mood", "feeling", "scene", "tones", "colors", "colours", "palette",
+            "light", "lighting", "sky", "style", "vibe", "with", "and", "in", "at", "on", "of", "shot", "view",
+            "image", "picture", "photo"}
+_LEADING = re.compile(r"^(?:(?:of|with|and|by|in|at|on)\s+)?(?:(?:a|an|the|some)\s+)?", re.I)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of a term: `in a sunlit wheat field` -> prep `in`, body `a sunlit wheat field`, head `field`."""
+
+    prep: str
+    start: int  # in the term, its preposition included
+    body_start: int
+    end: int
+    body: str
+    head: str
+    slot: str
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    phrases: tuple[Phrase, ...]
+    syntax: bool  # holds the user's syntax (weights, LoRAs, editing...): changed only when asked
+
+    @property
+    def slots(self) -> set[str]:
+        return {p.slot for p in self.phrases}
+
+    @property
+    def heads(self) -> list[str]:
+        return [p.head for p in self.phrases if p.head]
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def head_of(body: str) -> str:
+    """The head noun of a phrase's body: the last noun of its first noun run (`young woman sitting` -> woman)."""
+    nouns = nouns_of(body)
+    return nouns[0] if nouns else ""
+
+
+def slot_of(body: str, head: str) -> str:
+    """What a phrase is: the group whose words hold its head, else what its head says, else subject."""
+    low = body.lower().strip()
+    if low in QUALITY_WORDS or low.startswith(("score_", "source_", "rating_")):
+        return "quality"
+    if any(w in low for w in COMPOSITION_WORDS):
+        return "composition"
+    said = facets(body)
+    for group in said:
+        for value in said[group]:
+            if head and phrase_pattern(vocab().groups[group][value].words).search(head):
+                return GROUP_SLOT[group]
+    if head in LIGHT_HEADS or low.endswith(("light", "lighting", "glow")):
+        return "light"
+    if head in ATTRIBUTE_HEADS or any(verb_ing(w) for w in words_of(body)[:1]):
+        return "attribute"
+    if said and not head:
+        return GROUP_SLOT[next(iter(said))]
+    for group in ("medium", "framing", "mood", "color", "time", "weather", "season"):
+        if group in said and len(words_of(body)) <= 3:
+            return GROUP_SLOT[group]
+    return "subject"
+
+
+def read_term(text: str) -> Term:
+    """A term as its phrases (a term with the user's syntax is one phrase, slot `syntax`)."""
+    if find_spans(text):
+        return Term(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
+    whole = _whole_words(text)
+    cuts = [(m.start(), m.end(), m.group(1).lower()) for m in _PREP.finditer(text)
+            if not any(s < m.start() < e for s, e in whole)]
+    pieces: list[Phrase] = []
+    bounds = [(0, 0, ""), *cuts]
+    for index, (start, body_start, prep) in enumerate(bounds):
+        end = bounds[index + 1][0] if index + 1 < len(bounds) else len(text)
+        body = text[body_start:end].strip()
+        if not body and not prep:
+            continue
+        if not body:  # a preposition at the very end: part of the phrase before
+            continue
+        head = head_of(body)
+        pieces.append(Phrase(prep, start, body_start, end, body, head, slot_of(body, head)))
+    if not pieces:
+        pieces.append(Phrase("", 0, 0, len(text), text, head_of(text), slot_of(text, head_of(text))))
+    return Term(text, tuple(pieces), False)
+
+
+def _whole_words(text: str) -> list[tuple[int, int]]:
+    """Where the vocabulary's own multi-word phrases stand (`depth of field`, `rule of thirds`): never cut."""
+    return [m.span() for m in _known_pattern().finditer(text) if " " in m.group(0)]
+
+
+@cache
+def _known_pattern() -> re.Pattern[str]:
+    words = {w for g in vocab().groups.values() for v in g.values() for w in v.words if " " in w}
+    return phrase_pattern([*words, *(t for t in vocab().by_tag if " " in t), *COMPOSITION_WORDS])
+
+
+def says_something(text: str) -> bool:
+    """What is left of a term still names something (not only articles, prepositions or generic words)."""
+    return any(w not in _GENERIC for w in words_of(plain(text)))
+
+
+def _articles(text: str) -> str:
+    """`a old man` -> `an old man`, `an man` -> `a man`."""
+    def fix(match: re.Match[str]) -> str:
+        article, word = match.group(1), match.group(2)
+        vowel = word[:1].lower() in "aeiou" and not word.lower().startswith(("uni", "use", "one", "eu"))
+        right = "an" if vowel else "a"
+        return f"{right if article.islower() else right.capitalize()} {word}"
+    return re.sub(r"\b([Aa]n?)\s+([A-Za-z][\w-]*)", fix, text)
+
+
+def _clean(text: str) -> str:
+    """A term after a cut: spaces tidied, no dangling preposition at either end, articles right."""
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    text = re.sub(r"\s+(?:" + "|".join(re.escape(p) for p in (*PREPOSITIONS, "of", "and", "a", "an", "the"))
+                  + r")$", "", text, flags=re.I)
+    if re.match(r"^(?:of|and)\b", text, re.I):
+        text = _LEADING.sub("", text, count=1)
+    return _articles(text.strip(" ,"))
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    return _clean(text[:start] + " " + text[end:])
+
+
+def without_clash(text: str, context: Facets) -> str:
+    """The term with what contradicts `context` taken out: a modifier (`sunlit` at night), or a whole phrase
+    when its head is what contradicts (`at golden hour`); '' when nothing that names something is left."""
+    term = read_term(text)
+    if term.syntax:
+        return text
+    for phrase in reversed(term.phrases):
+        found = clash(facets(phrase.body), context)
+        if not found or (phrase.slot == "subject" and found[0] in ("mood", "expression")):
+            continue  # a tired nurse in a hopeful picture is still a tired nurse
+        group = found[0]
+        values = facets(phrase.body)[group]
+        pattern = phrase_pattern([w for v in values for w in vocab().groups[group][v].words])
+        matches = list(pattern.finditer(phrase.body))
+        covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
+        rest = pattern.sub(" ", phrase.body)
+        if covers_head or not says_something(rest):
+            text = _cut(text, phrase.start, phrase.end)
+        else:
+            text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
+        return without_clash(text, context) if says_something(text) else ""
+    return text if says_something(text) else ""
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(w) for w in words_of(plain(text))} - {_stem(a) for a in ARTICLES}
+
+
+def names(text: str, phrase: str) -> bool:
+    """`text` names `phrase`: every content word of the phrase is in it (plurals count)."""
+    want = _content(phrase)
+    return bool(want) and want <= _content(text)
+
+
+def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The term without the phrase that names `thing` (or whose head is one of `heads`: `people` names every
+    person); None when the term does not name it, '' when nothing would be left."""
+    term = read_term(text)
+    if term.syntax:
+        return None
+    hits = [p for p in term.phrases if names(p.body, thing) or (p.head and _stem(p.head) in heads)]
+    if not hits:
+        return "" if names(text, thing) else None
+    for phrase in reversed(hits):
+        text = _cut(text, phrase.start, phrase.end)
+    return text if len(hits) < len(term.phrases) and says_something(text) else ""
+
+
+def without_slot(text: str, slot: str) -> str:
+    """The term without its phrases of one slot ('' when nothing that names something is left)."""
+    term = read_term(text)
+    if term.syntax:
+        return text
+    for phrase in reversed([p for p in term.phrases if p.slot == slot]):
+        text = _cut(text, phrase.start, phrase.end)
+    return text if says_something(text) else ""
+
+
+def replace_in(text: str, old: str, new: str) -> str | None:
+    """`old` -> `new` inside the term; a new noun phrase with its own modifiers replaces the old one's
+    (`young woman` -> `old man`), a bare noun keeps them (`fluffy cat` -> `fluffy dog`). None: no `old`."""
+    term = read_term(text)
+    if term.syntax:
+        return None
+    old_words = [w for w in words_of(old) if w not in ARTICLES]
+    for phrase in term.phrases:
+        if not old_words or not names(phrase.body, old):
+            continue
+        body = phrase.body
+        new_words = [w for w in words_of(new) if w not in ARTICLES]
+        covers_head = bool(phrase.head) and _stem(phrase.head) in {_stem(w) for w in old_words}
+        if covers_head and (len(new_words) > 1 or len(old_words) > 1):
+            article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
+            head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
+            body = (article.group(1) if article else "") + new + body[head_at.end():]
+        else:
+            body = phrase_pattern([" ".join(old_words)]).sub(new, body, count=1)
+            if body == phrase.body:
+                continue
+        return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
+    return None
+
+
+def recolour(text: str, noun: str, colour: str) -> str | None:
+    """The term with `noun`'s colour set to `colour` (`long brown hair` -> `long red hair`); None: no `noun`."""
+    term = read_term(text)
+    if term.syntax:
+        return None
+    for phrase in term.phrases:
+        if not phrase.head or _stem(phrase.head) != _stem(noun):
+            continue
+        colours = phrase_pattern(COLOURS)
+        body = colours.sub(" ", phrase.body)
+        head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
+        body = body[:head_at.start()] + f"{colour} " + body[head_at.start():]
+        return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
+    return None
+
+
+def subject_heads(prompt_terms: list[str]) -> list[str]:
+    """The head nouns of what the prompt is about: the subject phrases of its first term that has one."""
+    for text in prompt_terms:
+        term = read_term(text)
+        heads = [p.head for p in term.phrases if p.slot == "subject" and p.head]
+        if heads:
+            return heads
+    return []
