@@ -116,6 +116,36 @@ def test_hand_edits_are_refined_and_kept_in_history(browser, app):
     page.close()
 
 
+def test_a_typed_instruction_calls_the_configured_model_and_a_chip_does_not(browser, tmp_path):
+    import json
+
+    from .wire import OpenAIServer
+
+    answer = json.dumps({"prompt": "cabin, snow, night, moonlight", "negative_prompt": "blurry", "params": {},
+                         "notes": "night"})
+    with OpenAIServer(answer=answer) as wire:
+        process, url = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
+                                       "OPENAI_MODEL=gpt-4.1-mini\n")
+        try:
+            page = browser.new_page()
+            _open(page, url)
+            page.locator("#sdpa_tab_prompt textarea").fill("cabin, snow, dusk")
+            page.locator("#sdpa_tab_feedback textarea").fill("make it darker")
+            page.locator("#sdpa_tab_refine").click()
+            _wait_value(page, "sdpa_tab_prompt", lambda v: v == "cabin, snow, night, moonlight",
+                        "the model's answer never reached the prompt")
+            assert "gpt-4.1-mini" in page.locator("#sdpa_tab_status").inner_text()
+            calls = [r for r in wire.requests if r.path.endswith("/chat/completions")]
+            assert len(calls) == 1 and "make it darker" in calls[0].json["messages"][-1]["content"]
+            page.locator("#sdpa_tab_chip_darker").click()
+            _wait_value(page, "sdpa_tab_prompt", lambda v: "low key lighting" in v, "the chip did not apply")
+            assert "chip" in page.locator("#sdpa_tab_status").inner_text()
+            assert len([r for r in wire.requests if r.path.endswith("/chat/completions")]) == 1
+            page.close()
+        finally:
+            stop(process)
+
+
 def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_path):
     process, url = serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{free_port()}\n")
     try:
