@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 
 from ..providers.types import ChatRequest, Message
 from ..types import PromptVersion
-from .families import DATA, Family
+from .families import Family
 from .params import KEYS
 
 
@@ -36,11 +35,6 @@ def answer_schema(family: Family) -> dict:
         },
         "required": ["prompt", "negative_prompt", "params", "notes"],
     }
-
-
-@cache
-def _examples() -> dict:
-    return json.loads((DATA / "examples.json").read_text(encoding="utf-8"))
 
 
 def _negative_rule(family: Family) -> str:
@@ -84,32 +78,23 @@ def plan_request(description: str, family: Family, *, style: dict | None = None,
 
 def refine_request(current: PromptVersion, instruction: str, family: Family, *, language: str = "English",
                    locked: list[str] | None = None) -> ChatRequest:
-    """The execution LLM's request: only the current fields and the instruction, never the history.
-    The system prompt is the same for every refine of a family (so providers can cache it); what
-    changes from call to call, the locked spans included, goes in the user message."""
+    """The execution LLM's request: only the current fields and the instruction, never the history. The system
+    prompt is short and the same for every refine of a family (so providers can cache it); what changes from
+    call to call, the locked spans included, goes in the user message."""
     system = "\n".join([
-        f"You edit a Stable Diffusion {family.label} prompt.",
-        "- Apply only the change the instruction asks for. Keep everything else exactly as it is: the same "
-        "terms, in the same order, with the same syntax.",
-        "- Never rewrite LoRA tags <lora:name:weight>, <lyco:...>, <hypernet:...>, attention weights "
-        "(term:1.2), (term), [term], prompt editing [a:b:0.5], alternation [a|b], BREAK, AND, __wildcards__ "
-        "or {a|b} variants, unless the instruction names them. Locked pieces are copied exactly unless the "
-        "instruction asks to remove them.",
-        "- To remove something, delete its terms. To emphasise, add a weight such as (term:1.2), at most 1.5.",
-        f"- Style of this family: {family.rules}",
-        f"- Write in {language}.",
-        "- Size, steps, CFG, sampler or scheduler changes go in params (only the settings that change).",
-        "Answer with one JSON object: prompt (the whole new prompt), negative_prompt (the whole new negative "
-        "prompt), params, notes (one sentence: what you changed).",
+        f"You edit a Stable Diffusion {family.label} prompt as the instruction asks, however it is phrased.",
+        "- Change only what it asks, inside the user's phrases where needed (night: `sunlit field` -> `field`); "
+        "keep every other term, its order and its syntax. Take out what it removes or contradicts.",
+        "- Keep LoRA tags <lora:name:w>, weights (term:1.2), [a:b:0.5], [a|b], BREAK, AND, __wildcards__ and "
+        "locked pieces exactly, unless the instruction names them. Weights at most 1.5.",
+        "- What must not appear goes in the negative prompt, not as `no X` in the prompt.",
+        f"- Style: {family.rules}",
+        f"- Write in {language}. params: only settings that change.",
+        "Answer with JSON: prompt, negative_prompt (both whole), params, notes (one short sentence).",
     ])
-    example = _examples()["refine"][family.style]
-    messages = [
-        Message("user", _refine_ask(example["prompt"], example["negative_prompt"], {}, example["instruction"], [])),
-        Message("assistant", json.dumps(example["answer"])),
-        Message("user", _refine_ask(current.prompt, current.negative_prompt, current.params, instruction,
-                                    locked or [])),
-    ]
-    return ChatRequest(messages=messages, system=system, schema=answer_schema(family), schema_name="sd_prompt_edit",
+    message = Message("user", _refine_ask(current.prompt, current.negative_prompt, current.params, instruction,
+                                          locked or []))
+    return ChatRequest(messages=[message], system=system, schema=answer_schema(family), schema_name="sd_prompt_edit",
                        temperature=0.3, max_tokens=700)
 
 
