@@ -134,8 +134,10 @@ def run_refines(assistant: Assistant, items: list[dict], bases: dict) -> list[di
         spans = [s.text for s in find_spans(current.prompt, EMBEDDINGS) if not targets(item["instruction"], s)[1]]
         row = {"kind": item.get("kind", "original"), "instruction": item["instruction"], "ok": False,
                "nochange": False}
+        chip = item["instruction"] if item.get("kind") == "chip" else None  # a chip is a button, not typed text
         try:
-            version = assistant.refine(current, item["instruction"], ctx=ctx, family=family)
+            version = assistant.refine(current, "" if chip else item["instruction"], chip=chip, ctx=ctx,
+                                       family=family)
         except NoChange as err:
             rows.append({**row, "nochange": True, "error": str(err), "latency": 0.0})
             continue

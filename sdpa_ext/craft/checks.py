@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .describe import Description, words_of
+from .describe import Description, stem, words_of
 from .families import Family
 from .grammar import brackets, inner
 from .grammar import terms as term_bounds
@@ -18,14 +18,6 @@ QUALITY_TAGS = ("masterpiece", "best quality", "high quality", "highest quality"
                 "trending on artstation", "award winning", "award-winning", "normal quality", "top quality")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r",\s*|;\s*")
-
-
-def stem(word: str) -> str:
-    word = word.lower()
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
 
 
 COMPARATIVES = (("ier", "y"), ("er", ""), ("est", ""))  # cozier -> cozy, warmer -> warm, darkest -> dark

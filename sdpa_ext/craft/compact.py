@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..providers.types import ChatRequest, Message
-from .checks import base_forms, stem
-from .describe import Description, people_in, words_of
+from .checks import base_forms
+from .describe import Description, people_in, stem, words_of
 from .families import Family
 from .intent import Edit
 from .structure import read_term

@@ -58,6 +58,15 @@ class Description:
         return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def stem(word: str) -> str:
+    """A word without its plural ending (`cities` -> city, `foxes` -> fox)."""
+    word = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
 def words_of(text: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['-][^\W_]+)*", text.lower())
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .describe import ARTICLES, PREPOSITIONS, nouns_of, verb_ing, words_of
+from .describe import ARTICLES, PREPOSITIONS, nouns_of, stem, verb_ing, words_of
 from .grammar import plain
 from .syntax import find_spans
 from .vocab import Facets, clash, facets, phrase_pattern, vocab
@@ -69,14 +69,6 @@ class Term:
     @property
     def heads(self) -> list[str]:
         return [p.head for p in self.phrases if p.head]
-
-
-def _stem(word: str) -> str:
-    word = word.lower()
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
 
 
 def head_of(body: str) -> str:
@@ -197,7 +189,7 @@ def without_clash(text: str, context: Facets) -> str:
 
 
 def _content(text: str) -> set[str]:
-    return {_stem(w) for w in words_of(plain(text))} - {_stem(a) for a in ARTICLES}
+    return {stem(w) for w in words_of(plain(text))} - {stem(a) for a in ARTICLES}
 
 
 def names(text: str, phrase: str) -> bool:
@@ -212,7 +204,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     term = read_term(text)
     if term.syntax:
         return None
-    hits = [p for p in term.phrases if names(p.body, thing) or (p.head and _stem(p.head) in heads)]
+    hits = [p for p in term.phrases if names(p.body, thing) or (p.head and stem(p.head) in heads)]
     if not hits:
         return "" if names(text, thing) else None
     for phrase in reversed(hits):
@@ -242,7 +234,7 @@ def replace_in(text: str, old: str, new: str) -> str | None:
             continue
         body = phrase.body
         new_words = [w for w in words_of(new) if w not in ARTICLES]
-        covers_head = bool(phrase.head) and _stem(phrase.head) in {_stem(w) for w in old_words}
+        covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in old_words}
         if covers_head and (len(new_words) > 1 or len(old_words) > 1):
             article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
@@ -261,7 +253,7 @@ def recolour(text: str, noun: str, colour: str) -> str | None:
     if term.syntax:
         return None
     for phrase in term.phrases:
-        if not phrase.head or _stem(phrase.head) != _stem(noun):
+        if not phrase.head or stem(phrase.head) != stem(noun):
             continue
         colours = phrase_pattern(COLOURS)
         body = colours.sub(" ", phrase.body)
