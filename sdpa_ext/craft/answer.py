@@ -27,14 +27,14 @@ from .checks import (
     wanted_out_of_negative,
 )
 from .describe import QUOTED, Description, words_of
-from .edits import Applied
+from .edits import Applied, apply_edit
 from .families import Family
 from .intent import Edit
 from .params import aspect_size, family_params
 from .parse import parse_answer
 from .structure import names, read_term, subject_heads, without_phrase
 from .syntax import guard, no_new_edges, repair
-from .vocab import Facets, clash, facets
+from .vocab import Facets, clash, facets, vocab
 
 # Groups whose contradictions are sure enough to change a large model's answer; indoors/outdoors is read from
 # nouns (`shuttered shops` on a street is not indoors), so there a contradiction is only a warning.
@@ -110,7 +110,8 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         negative = family.negative
     if desc.english:
         prompt = drop_intruders(prompt, desc.text, family, warnings, people=False)
-        prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns), only=SURE)
+        sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
+        prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns), only=sure)
         prompt, negative = negations(prompt, negative, desc.negated, family, warnings)
         prompt = keep_subject(prompt, desc, family, warnings)
         negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
@@ -159,6 +160,33 @@ def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str
     return joined(parts, family)
 
 
+def _asked_for(prompt: str, edit: Edit, family: Family, instruction: str, notes: list[str]) -> str:
+    """What an instruction our rules read whole asks for, and the answer left out, is added (a value, a new
+    thing, a colour, a place); a right answer already has it all and passes unchanged."""
+    missing = Edit()
+    for value in edit.set:
+        if value.group in ("brightness", "detail"):  # darker can be night, more detail a texture: the model's call
+            continue
+        said = facets(prompt).get(value.group, set())
+        if value.name not in said and not any(value.name in vocab().groups[value.group][s].fits for s in said):
+            missing.set.append(value)
+            missing.add += [t for t in edit.add if t in value.tags or names(t, value.name)] or list(value.tags)
+            missing.sentences.append(value.sentence or f"{', '.join(value.tags).capitalize()}.")
+    soft = {v.name for v in edit.set if v.group in ("brightness", "detail")}
+    chips = {t for chip in vocab().chips.values() if set(chip.get("set", {}).values()) & soft for t in chip["add"]}
+    missing.add += [a for a in edit.add if not names(prompt, a) and a not in missing.add and a not in chips
+                    and not any(a in v.tags for v in edit.set)]
+    missing.replace = [(old, new) for old, new in edit.replace if not names(prompt, new)]
+    missing.recolour = [(n, c) for n, c in edit.recolour if not names(prompt, f"{c} {n}")]
+    missing.relocate = [p for p in edit.relocate if not names(prompt, p)]
+    if missing.empty():
+        return prompt
+    applied = apply_edit(prompt, "", {}, missing, family, instruction, [])
+    if applied.changes:
+        notes.append(f"the answer left out what the instruction asks: {'; '.join(applied.changes)}")
+    return applied.prompt
+
+
 def _asked_facets(edit: Edit) -> Facets:
     found: Facets = {}
     for value in edit.set:
@@ -196,6 +224,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     if asked:
         prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(prompt)))
     prompt = _keep_subject(current.prompt, prompt, edit, unread or [], instruction, family, warnings)
+    if not unread:
+        prompt = _asked_for(prompt, edit, family, instruction, warnings)
     _unsure(prompt, current.prompt, family, warnings)
     prompt, negative = negations(prompt, negative, edit.negative, family, warnings)
     lettering = QUOTED.findall(f"{instruction} {prompt}")

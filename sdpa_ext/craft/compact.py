@@ -31,7 +31,8 @@ _FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "loo
 _STOP = {"for", "not", "but", "all", "get", "rid", "remove", "add", "change", "replace", "instead", "should", "would",
          "could", "maybe", "just", "pls", "please", "want", "need", "see", "you", "her", "his", "him", "them", "she",
          "they", "too", "honestly", "really", "kinda", "lol", "way", "nicer", "better", "ugly", "bad", "good",
-         "feel", "feels", "seems", "looks", "think", "thing", "stuff", "something", "quite", "bit", "right", "now"}
+         "feel", "feels", "seems", "looks", "think", "thing", "stuff", "something", "quite", "bit", "right", "now",
+         "shoot", "shot", "use", "using", "try", "show", "look", "getting", "going", "come", "comes"}
 REMOVE_WORDS = {"remove", "delete", "drop", "without", "lose", "gone", "away"}
 PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
@@ -225,7 +226,7 @@ def edit_choices(instruction: str, plain_terms: list[str], context: Facets) -> E
     phrases = [re.sub(r"^(?:(?:a|an|the|some)\s+)", "", p.body, flags=re.I) for t in plain_terms
                for p in read_term(t).phrases if p.slot not in ("quality", "syntax")]
     entries = refine_options(instruction, context, ", ".join(plain_terms))
-    values = list(dict.fromkeys([*_own_words(instruction), *(e.tag for e in entries)]))
+    values = list(dict.fromkeys([*(e.tag for e in entries), *_own_words(instruction)]))  # our words first
     return EditChoices(list(dict.fromkeys(phrases))[:MAX_TARGETS], values[:MAX_TARGETS], entries)
 
 
