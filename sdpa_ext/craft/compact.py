@@ -159,7 +159,8 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     ordered = sorted(picks, key=lambda e: TAG_ORDER.index(e.category) if e.category in TAG_ORDER else 99)
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
-    items = [*head, *desc.phrases, *extra, *styled, *family.quality]
+    quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
+    items = [*head, *desc.phrases, *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
 
 
