@@ -3,6 +3,7 @@ wanted lettering, several subjects, counts or an unusual setting (bench/natural_
 tuning; a third of each list, `split: held`, set aside and reported apart).
 
     python bench/natural.py [--split tune|held|all] [--models embedded,right,bad] [--json OUT] [--limit N]
+                            [--data FILE]
 
 Three answerers: the configured provider (the embedded model when nothing is configured), a scripted large model
 that answers each item right (its `right` answer, over the OpenAI wire), and a scripted large model that answers
@@ -182,8 +183,9 @@ def main() -> int:
     parser.add_argument("--env-file")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--json", help="write every answer to this file")
+    parser.add_argument("--data", default=str(DATA), help="the items (default: bench/natural_data.json)")
     args = parser.parse_args()
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         for model in args.models.split(","):

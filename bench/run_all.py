@@ -23,6 +23,7 @@ SCRIPTS = [
     ("The embedded model on this machine", ["embedded.py", "--runs", "5"]),
     ("Load through the standalone server", ["load.py"]),
     ("Prompt quality of the embedded model", ["quality.py"]),
+    ("Instructions and descriptions as people write them", ["natural.py"]),
 ]
 
 

@@ -124,9 +124,10 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
 
 def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instruction: str, family: Family,
                   notes: list[str]) -> str:
-    """A refine keeps the current subject unless the instruction touches it: a subject noun the answer lost is
-    put back (its phrase) when the whole instruction was read and none of it names that noun; else a warning."""
-    heads = subject_heads([c for clauses in pieces(before, family) for c in clauses if c.strip()])
+    """A refine keeps the current subject unless the instruction touches it: when the answer lost a subject noun,
+    the whole instruction was read and none of it names that noun, the term that held it is put back (the
+    checks after this take out of it what the instruction changes); else a warning."""
+    heads = subject_heads(pieces_of(before, family))
     said = set(words_of(" ".join([instruction, *edit.taken(), *edit.asked()])))
     touched = any(not old for old, _ in edit.replace)  # a new subject
     lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
@@ -135,13 +136,19 @@ def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instru
     if unread:
         notes.append(f"the answer dropped {', '.join(lost)}: kept as the model wrote it (the instruction may ask it)")
         return after
-    subject = next((p.body for c in terms(before) for p in read_term(c).phrases if p.head == lost[0]), lost[0])
+    subject = next((c for c in pieces_of(before, family) if any(p.head == lost[0] for p in read_term(c).phrases)),
+                   lost[0])
     notes.append(f"kept {subject!r}: the answer had dropped {', '.join(lost)}")
     if family.style == "sentences":
         return f"{subject[:1].upper()}{subject[1:]}. {after}"
     items = terms(after)
     cut = sum(1 for t in items if t.startswith(("score_", "source_", "rating_")))
     return ", ".join([*items[:cut], subject, *items[cut:]])
+
+
+def pieces_of(prompt: str, family: Family) -> list[str]:
+    """The prompt's terms (tags) or clauses (sentences), flat."""
+    return [c.strip() for clauses in pieces(prompt, family) for c in clauses if c.strip()]
 
 
 def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str:
@@ -151,12 +158,14 @@ def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str
     for thing in dict.fromkeys(edit.taken()):
         if not thing or names(asked, thing):
             continue
+        cuts = 0
         for clauses in parts:
             for index, clause in enumerate(clauses):
                 cut = without_phrase(clause, thing) if not read_term(clause).syntax else None
                 if cut is not None and cut != clause:
-                    clauses[index] = cut
-                    notes.append(f"took out {thing!r}: the instruction takes it away")
+                    clauses[index], cuts = cut, cuts + 1
+        if cuts:
+            notes.append(f"took out {thing!r}: the instruction takes it away")
     return joined(parts, family)
 
 
@@ -219,11 +228,11 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
     prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
+    prompt = _keep_subject(current.prompt, prompt, edit, unread or [], instruction, family, warnings)
     prompt = _taken_out(prompt, edit, family, warnings)
     asked = _asked_facets(edit)
     if asked:
         prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(prompt)))
-    prompt = _keep_subject(current.prompt, prompt, edit, unread or [], instruction, family, warnings)
     if not unread:
         prompt = _asked_for(prompt, edit, family, instruction, warnings)
     _unsure(prompt, current.prompt, family, warnings)

@@ -123,8 +123,9 @@ def _subject_phrase(parts: list[list[str]]) -> str:
 
 def _relocate(parts: list[list[str]], place: str) -> bool:
     """A new setting: the old setting's phrases go; the new one takes the first one's place (`portrait of a
-    woman in a field` -> `... on a beach`) or is added."""
+    woman in a field` -> `... on a beach`), or follows the subject when there was none; False: add it."""
     flat = [(i, j) for i, clauses in enumerate(parts) for j, c in enumerate(clauses) if c.strip()]
+    prep = "on" if re.match(r"^(?:beach|shore|street|road|mountain|hill|island|roof|stage)", place) else "in"
     placed = False
     for i, j in flat:
         text = parts[i][j]
@@ -134,7 +135,6 @@ def _relocate(parts: list[list[str]], place: str) -> bool:
             continue
         if not placed and any(p.slot in ("subject", "framing") for p in term.phrases) and settings[0].prep:
             first = settings[0]
-            prep = "on" if re.match(r"^(?:beach|shore|street|road|mountain|hill|island|roof|stage)", place) else "in"
             text = f"{text[:first.start]} {prep} {_articled(place)}{text[first.end:]}"
             placed = True
             for phrase in reversed(settings[1:]):
@@ -142,6 +142,11 @@ def _relocate(parts: list[list[str]], place: str) -> bool:
             parts[i][j] = tidy(text)
         else:
             parts[i][j] = without_slot(text, "setting")
+    for i, j in flat if not placed else ():
+        term = read_term(parts[i][j])
+        if any(p.slot == "subject" for p in term.phrases) and not term.syntax and len(term.text.split()) > 1:
+            parts[i][j] = f"{parts[i][j].rstrip(' .')} {prep} {_articled(place)}"
+            return True
     return placed
 
 

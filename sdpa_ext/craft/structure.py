@@ -199,14 +199,17 @@ def names(text: str, phrase: str) -> bool:
 
 
 def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = frozenset()) -> str | None:
-    """The term without the phrase that names `thing` (or whose head is one of `heads`: `people` names every
+    """The term without the phrases that name `thing` (its head is one of the thing's words: `remove the field`
+    takes `in a wheat field`, not `depth of field`), or whose head is one of `heads` (`people` names every
     person); None when the term does not name it, '' when nothing would be left."""
     term = read_term(text)
     if term.syntax:
         return None
-    hits = [p for p in term.phrases if names(p.body, thing) or (p.head and stem(p.head) in heads)]
+    own = {stem(w) for w in words_of(thing)}
+    hits = [p for p in term.phrases if p.head and ((names(p.body, thing) and stem(p.head) in own)
+                                                   or stem(p.head) in heads)]
     if not hits:
-        return "" if names(text, thing) else None
+        return "" if len(own) > 1 and names(text, thing) else None  # a thing across phrases: the whole term
     for phrase in reversed(hits):
         text = _cut(text, phrase.start, phrase.end)
     return text if len(hits) < len(term.phrases) and says_something(text) else ""
