@@ -359,3 +359,25 @@ def test_remove_the_lora_works_whatever_the_case_of_its_name(make_settings):
         version = _assistant(make_settings, server, "compact").refine(
             PromptVersion("<lora:Add_Detail:0.6>, cabin, snow", family="sdxl"), "remove the add detail LoRA")
     assert version.prompt == "cabin, snow"
+
+
+@pytest.mark.parametrize(("prompt", "instruction", "expected"), [
+    ("<lora:Add_Detail:0.6>, 1girl, red dress", "lose the lora", "1girl, red dress"),  # the only one: `the lora`
+    ("<lora:Add_Detail:0.6>, 1girl, red dress", "make the lora weaker", "<lora:Add_Detail:0.4>, 1girl, red dress"),
+    ("<lora:Add_Detail:0.6>, <lora:film:0.5>, 1girl", "remove the add detail lora", "<lora:film:0.5>, 1girl"),
+    ("1girl, red dress, (bokeh:1.2)", "tone down the bokeh", "1girl, red dress, bokeh"),
+    ("1girl, red dress, (bokeh:1.2)", "more emphasis on the dress", "1girl, (red dress:1.1), (bokeh:1.2)"),
+])
+def test_loras_and_weights_as_people_ask_for_them(make_settings, prompt, instruction, expected):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(prompt, family="sdxl"),
+                                                                      instruction)
+        assert server.requests == []
+    assert version.prompt == expected
+
+
+def test_an_unnamed_lora_among_several_is_left_alone_with_a_question(make_settings):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("<lora:Add_Detail:0.6>, <lora:film:0.5>, 1girl", family="sdxl"), "turn the lora up a bit")
+    assert version.kind == "unchanged" and "which LoRA" in version.notes

@@ -6,13 +6,13 @@ is never rewritten unless the instruction names it (a LoRA's weight, a LoRA remo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import grammar
 from .checks import joined, pieces, terms
 from .families import Family
 from .grammar import brackets, inner
-from .intent import PEOPLE, Edit
+from .intent import NETWORK_WORDS, PEOPLE, Edit
 from .params import aspect_size
 from .structure import (
     names,
@@ -26,8 +26,6 @@ from .structure import (
     without_slot,
 )
 from .syntax import find_spans, targets, tidy
-
-NETWORK_WORDS = {"lora", "loras", "lycoris", "lyco", "hypernetwork", "network"}
 
 
 @dataclass
@@ -62,18 +60,22 @@ def _reweight(term: str, delta: float) -> str:
     return body if new == 1.0 else f"({body}:{new:g})"
 
 
-def _network_weight(text: str, phrase: str, delta: float, instruction: str) -> str | None:
-    """A LoRA's (or other network's) weight up or down, when the instruction names it or says `lora`."""
-    said = set(grammar.words(phrase)) | set(grammar.words(instruction))
+def _spans(text: str, alone: bool) -> list:
+    """A term's spans, a network marked as the prompt's only one (`the lora` names it) only when it is."""
+    return [replace(s, only=alone) if s.kind == "network" else s for s in find_spans(text)]
+
+
+def _network_weight(text: str, delta: float, instruction: str, alone: bool) -> str | None:
+    """A LoRA's (or other network's) weight up or down, when the instruction names it (or, the only one, says
+    `lora`)."""
     changed = text
     for network in reversed(grammar.networks(text)):
-        span = next((s for s in find_spans(text) if s.start == network.start), None)
-        named = span is not None and targets(instruction, span)[0]
-        if not (named or said & NETWORK_WORDS):
+        span = next((s for s in _spans(text, alone) if s.start == network.start), None)
+        if span is None or not targets(instruction, span)[0]:
             continue
         args = list(network.args)
         weight = float(args[1]) if len(args) > 1 and re.fullmatch(r"[-+]?\d*\.?\d+", args[1].strip()) else 1.0
-        args[1:2] = [f"{round(min(2.0, max(0.0, weight + 2 * delta)), 2):g}"]
+        args[1:2] = [f"{round(min(2.0, max(0.0, weight + (0.2 if delta > 0 else -0.2))), 2):g}"]
         changed = f"{changed[:network.start]}<{network.kind}:{':'.join(args)}>{changed[network.end:]}"
     return changed if changed != text else None
 
@@ -90,22 +92,22 @@ def _present(tag: str, text: str) -> bool:
     return names(text, tag)
 
 
-def _remove_span(text: str, instruction: str, thing: str) -> str | None:
+def _remove_span(text: str, instruction: str, thing: str, alone: bool) -> str | None:
     """The user's syntax a removal names (`remove the detail lora`) taken out of a term."""
-    for span in reversed(find_spans(text)):
+    for span in reversed(_spans(text, alone)):
         mentioned, removal = targets(instruction, span)
         if removal and (mentioned or names(span.text, thing)):
             return tidy(text[:span.start] + text[span.end:])
     return None
 
 
-def _removal(thing: str, instruction: str, subject: list[str]):
+def _removal(thing: str, instruction: str, subject: list[str], alone: bool):
     """`remove X` on one term; `people` names every person but the prompt's subject."""
     heads = set(PEOPLE) - set(subject) if set(grammar.words(thing)) & PEOPLE else set()
 
     def change(text: str) -> str | None:
         if read_term(text).syntax:
-            return _remove_span(text, instruction, thing)
+            return _remove_span(text, instruction, thing, alone)
         return without_phrase(text, thing, heads)
     return change
 
@@ -168,8 +170,9 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
                 text, {v.group: {v.name}})):
             changes.append(f"took out what contradicts {value.name}")
     subject = subject_heads([c for clauses in parts for c in clauses if c.strip()])
+    alone = len(grammar.networks(prompt)) == 1
     for thing in edit.remove:
-        if _each(parts, _removal(thing, instruction, subject)):
+        if _each(parts, _removal(thing, instruction, subject, alone)):
             changes.append(f"removed {thing}")
         elif thing not in edit.negative:
             notes.append(f"no {thing} in the prompt to remove")
@@ -187,7 +190,7 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
             edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"in {place}."]
         else:
             edit.add.append(place)
-    _weigh(parts, edit, family, instruction, changes, notes)
+    _weigh(parts, edit, family, instruction, alone, changes, notes)
     prompt = _joined(parts, edit, family, changes)
     negative = _negative(negative, edit, family, changes)
     params = dict(params)
@@ -213,16 +216,19 @@ def _replace(parts: list[list[str]], edit: Edit, changes: list[str], notes: list
             edit.sentences.append(f"With {new}.")
 
 
-def _weigh(parts: list[list[str]], edit: Edit, family: Family, instruction: str, changes: list[str],
+def _weigh(parts: list[list[str]], edit: Edit, family: Family, instruction: str, alone: bool, changes: list[str],
            notes: list[str]) -> None:
     """The edit's more X / less X: a network's weight, a term's weight where the family takes them, else the
     thing added (more) or taken out (less)."""
     sentences = family.style == "sentences"
     for phrase, delta in edit.weight:
         networked = set(grammar.words(phrase)) & NETWORK_WORDS or any(
-            targets(instruction, s)[0] for c in parts for t in c for s in find_spans(t) if s.kind == "network")
-        if networked and _each(parts, lambda text, p=phrase, d=delta: _network_weight(text, p, d, instruction)):
+            targets(instruction, s)[0] for c in parts for t in c for s in _spans(t, alone) if s.kind == "network")
+        if networked and _each(parts, lambda text, d=delta: _network_weight(text, d, instruction, alone)):
             changes.append(f"{'stronger' if delta > 0 else 'weaker'} {phrase}")
+            continue
+        if set(grammar.words(phrase)) & NETWORK_WORDS:
+            notes.append("which LoRA? name it (`the detail lora`) when the prompt has several")
             continue
         hits = [(i, j) for i, clauses in enumerate(parts) for j, c in enumerate(clauses) if c and names(c, phrase)]
         if hits and family.weights and not sentences:

@@ -40,6 +40,7 @@ _SIZES = {"phone wallpaper": (9, 16), "phone": (9, 16), "mobile wallpaper": (9, 
 _SUBJECT = r"(?:her|him|them|it|this|he|she|they|the (?:image|picture|scene|prompt|whole thing|shot|photo))"
 _PERSON = r"(?:her|him|them|he|she|they)"
 _MAX_WORDS = 6
+NETWORK_WORDS = {"lora", "loras", "lycoris", "lyco", "hypernetwork", "network"}
 # Groups whose values are qualities of the whole picture: `more X` sets them (`more vibrant`), where for things
 # (snow, rain, forest) `more X` weights the term.
 QUALITIES = ("mood", "color", "brightness", "detail", "framing", "medium", "expression")
@@ -204,8 +205,8 @@ def normal(text: str) -> str:
         (r"^(?:it|this)\s+(?:to be|to look|to feel|looking|to)\s+(.+)$", r"make it \1"),
         (r"^(?:it|this)\s+((?:at|in|during|on|under|as)\s+.+)$", r"make it \1"),
         (r"^(?:to\s+)?see\s+(?:the\s+)?whole\s+(.+)$", "zoom out"),
-        (r"^(?:no|don't want|don't need|don't show|don't include|lose|ditch|nix|scrap|kill|cut)\s+(?:any\s+|the\s+)?"
-         r"(.+)$", r"no \1"),
+        (r"^(?:no|don't want|don't need|don't show|don't include)\s+(?:any\s+|the\s+)?(.+)$", r"no \1"),
+        (r"^(?:lose|ditch|nix|scrap|kill|cut|get rid of)\s+(?:any\s+|the\s+|that\s+|those\s+)?(.+)$", r"remove \1"),
         (r"^(?:i\s+)?don't\s+(?:want|need|like)\s+(?:any\s+|the\s+)?(.+)$", r"no \1"),
     ]
     for pattern, repl in rules:
@@ -246,13 +247,16 @@ _PATTERNS = [
     ("size", re.compile(r"^(?:make it\s+|set it to\s+|change it to\s+|in\s+|to\s+)?(?:an?\s+)?"
                         r"(?P<x>[\w:/ ]+?)\s+(?:format|aspect(?: ratio)?|orientation|ratio|mode|layout|size|crop|"
                         r"wallpaper)$")),
-    ("more", re.compile(r"^(?:more|increase|boost|emphasi[sz]e|stronger|strengthen|enhance|intensify|amp up|"
-                        r"crank up|pump up|turn up|up|more emphasis on|emphasis on|focus on|focus more on|bigger|"
-                        r"raise)\s+(?:the\s+)?(?P<x>.+)$")),
-    ("more", re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:stronger|more|up|bigger|higher|more prominent)$")),
-    ("less", re.compile(r"^(?:less|fewer|reduce|decrease|tone down|weaker|weaken|lower|soften|turn down|dial down|"
-                        r"dial back|lessen|down|smaller|less emphasis on|minimi[sz]e)\s+(?:the\s+)?(?P<x>.+)$")),
-    ("less", re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:weaker|less|down|lower|smaller|less prominent)$")),
+    ("more", re.compile(r"^(?:more emphasis on|emphasis on|focus more on|focus on|more|increase|boost|emphasi[sz]e|"
+                        r"stronger|strengthen|enhance|intensify|amp up|crank up|pump up|turn up|up|bigger|raise)\s+"
+                        r"(?:the\s+|her\s+|his\s+)?(?P<x>.+)$")),
+    ("more", re.compile(r"^(?:make\s+|turn\s+)?(?:the\s+|her\s+|his\s+)?(?P<x>.+?)\s+"
+                        r"(?:stronger|more|up|bigger|higher|more prominent)$")),
+    ("less", re.compile(r"^(?:less emphasis on|less|fewer|reduce|decrease|tone down|weaker|weaken|lower|soften|"
+                        r"turn down|dial down|dial back|lessen|down|smaller|minimi[sz]e)\s+(?:the\s+|her\s+|his\s+)?"
+                        r"(?P<x>.+)$")),
+    ("less", re.compile(r"^(?:make\s+|turn\s+)?(?:the\s+|her\s+|his\s+)?(?P<x>.+?)\s+"
+                        r"(?:weaker|less|down|lower|smaller|less prominent)$")),
     ("add", re.compile(r"^(?:add|include|put in|insert|throw in|give it|give her|give him|give them|with|plus|"
                        r"i want|put)\s+(?:an?\s+|the\s+|some\s+|more\s+)?(?P<x>.+)$")),
     ("no", re.compile(r"^(?:no more|no|without|minus|none of the)\s+(?:the\s+|any\s+)?(?P<x>.+)$")),
@@ -330,7 +334,7 @@ def _matched(edit: Edit, kind: str, match: re.Match[str], text: str, loose: bool
             edit.sentences.append(f"With {x}.")
         return True
     edit.remove.append(x)
-    if kind == "no":
+    if kind == "no" and not set(words_of(x)) & NETWORK_WORDS:  # `no lora`: nothing for the negative prompt
         edit.negative.append(x)
     return True
 

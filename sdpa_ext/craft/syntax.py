@@ -9,7 +9,7 @@ The guard keeps each span in its `AND` part and its `BREAK` chunk, with the read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from . import grammar
@@ -21,8 +21,8 @@ WEIGHT_RANGE = (0.1, 2.0)  # attention weights outside this are a model's mistak
 NETWORK_RANGE = (-2.0, 3.0)
 _STOP = {"the", "a", "an", "and", "of", "to", "it", "in", "on", "with", "make", "more", "less", "some", "please",
          "add", "remove", "no", "not", "any", "very", "bit", "lot", "is", "be", "that", "this", "into", "from", "for"}
-REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|strip|exclude|minus|"
-                           r"don'?t want|instead of|replace|swap)\b", re.I)
+REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|ditch|nix|scrap|strip|"
+                           r"exclude|minus|don'?t want|instead of|replace|swap)\b", re.I)
 _CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weaken|strengthen|set|change|adjust|"
                            r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
 _NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
@@ -36,6 +36,7 @@ class Span:
     key: str  # what identifies it when rewritten: a network's name, a group's inner words, the keyword
     start: int
     end: int
+    only: bool = False  # the only network of its prompt: `the lora` names it
 
 
 @dataclass
@@ -78,8 +79,11 @@ def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[
             add(node.kind, start, end + 1, piece[1:-1].lower())
         else:
             add("group", start, end + 1, _key(grammar.inner(piece)[0]))
-    for network in grammar.networks(text):  # a network inside a group goes with its group
+    found = grammar.networks(text)
+    for network in found:  # a network inside a group goes with its group
         add("network", network.start, network.end, network.key)
+    if len(found) == 1:
+        spans[:] = [replace(s, only=True) if s.kind == "network" else s for s in spans]
     for start, end in grammar.escapes(text):
         add("literal", start, end, _key(text[start:end]))
     for match in WILDCARD.finditer(text):
@@ -240,13 +244,14 @@ def _phrase(text: str) -> str:
 
 def targets(instruction: str, span: Span) -> tuple[bool, bool]:
     """(the instruction asks to change this span, it asks to remove it). A network counts as named only by
-    its whole name with a network word (`lower the detail lora`) or by its tag (`remove <lora:detail>`)."""
+    its whole name with a network word (`lower the detail lora`), by its tag (`remove <lora:detail>`), or, the
+    only one of its prompt, by a network word alone (`lose the lora`)."""
     removal = bool(REMOVE_VERBS.search(instruction))
     if span.kind == "network":
         name = span.key.split(":", 1)[1]
+        networked = bool(set(words(instruction)) & _NETWORK_WORDS)
         named = span.key in instruction.lower().replace("<", "").replace(">", "") or (
-            bool(words(name)) and _phrase(name) in _phrase(instruction)
-            and bool(set(words(instruction)) & _NETWORK_WORDS))
+            bool(words(name)) and _phrase(name) in _phrase(instruction) and networked) or (span.only and networked)
         changed = named and (removal or bool(_CHANGE_VERBS.search(instruction)))
         return changed, changed and removal
     said = set(words(instruction)) - _STOP
