@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 
+from . import vision
 from .config import Settings, load_settings
 from .craft import compact
 from .craft.answer import (
@@ -24,14 +25,15 @@ from .craft.edits import apply_edit
 from .craft.families import Family, get_style, resolve_family
 from .craft.intent import Edit, chip_edit, read_parts
 from .craft.params import family_params
-from .craft.prompting import plan_request, refine_request
+from .craft.prompting import check_request, describe_request, plan_request, refine_request
 from .craft.syntax import find_spans, targets
 from .craft.tokens import count_tokens
 from .craft.vocab import facets, vocab
 from .errors import ConfigError, NoChange, ProviderError
-from .providers.types import CancelToken
+from .images import tokens
+from .providers.types import CancelToken, Image
 from .roles import Roles
-from .types import HostContext, PromptVersion
+from .types import HostContext, ImageCheck, PromptVersion
 
 MAX_DESCRIPTION = 4000
 MAX_INSTRUCTION = 2000
@@ -57,6 +59,15 @@ def within_limits(version: PromptVersion) -> PromptVersion:
             raise ProviderError(version.provider or "model", f"the answer's {name} is {len(text):,} characters; "
                                 f"the limit is {MAX_PROMPT:,}", hint="the model ran away: try again or use another")
     return version
+
+
+def sent(image: Image, provider: str) -> str:
+    """What went to the model: the image's size and about how many input tokens it costs."""
+    return f"image sent as {image.width}x{image.height} JPEG, no metadata (about {tokens(image, provider):,} tokens)"
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())[:200]
 
 
 def with_tokens(version: PromptVersion, ctx: HostContext | None = None) -> PromptVersion:
@@ -105,6 +116,36 @@ class Assistant:
             fields = plan_fields(completion, chosen, desc=desc, style=style_data)
         version = to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
         return with_tokens(within_limits(version), ctx)
+
+    def describe_image(self, image: Image, *, ctx: HostContext | None = None, family: str | None = "auto",
+                       on_delta: Callable[[str], None] | None = None,
+                       cancel: CancelToken | None = None) -> PromptVersion:
+        """An image -> a prompt in the family's style, by the planning LLM (which must see images), through the
+        same checks as a plan."""
+        vision.require("planning", self.settings.planning)
+        chosen, reason = resolve_family(self._family(family), ctx)
+        req = describe_request(image, chosen, language=self.language)
+        req.stream = self.settings.stream
+        completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
+        fields = plan_fields(completion, chosen, desc=describe(""), style=None)
+        version = to_version(completion, fields, chosen, kind="plan", source="(an image)", reason=reason)
+        version.warnings.insert(0, sent(image, completion.provider))
+        return with_tokens(within_limits(version), ctx)
+
+    def check_image(self, image: Image, description: str, prompt: str, *,
+                    cancel: CancelToken | None = None) -> ImageCheck:
+        """A generated image, the description and the prompt -> what matches, what does not, up to three refines,
+        by the execution LLM (which must see images)."""
+        vision.require("execution", self.settings.execution)
+        description = clean_input("description", description, MAX_DESCRIPTION, required=False)
+        prompt = clean_input("prompt", prompt, MAX_PROMPT)
+        completion = self.roles.complete("execution", check_request(image, description, prompt), cancel=cancel)
+        data, _ = read_answer(completion)
+        lists = {key: [_line(v) for v in data.get(key) or [] if isinstance(v, str) and v.strip()][:limit]
+                 for key, limit in (("matches", 12), ("mismatches", 12), ("refines", 3))}
+        return ImageCheck(**lists, provider=completion.provider, model=completion.model, usage=completion.usage,
+                          cost_usd=completion.cost_usd, latency_s=completion.latency_s,
+                          image=sent(image, completion.provider))
 
     def refine(self, current: PromptVersion, instruction: str = "", *, chip: str | None = None,
                ctx: HostContext | None = None, family: str | None = "auto",

@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 
-from . import secrets
+from . import secrets, vision
 from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
 from .craft.live import Preview
 from .craft.vocab import vocab
@@ -41,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
     refine.add_argument("--family", default="auto", choices=("auto", *family_names()))
     refine.add_argument("--checkpoint", default="")
     refine.add_argument("--json", action="store_true")
+
+    describe = sub.add_parser("describe", help="a prompt from an image (a planning LLM that sees images)")
+    describe.add_argument("image", help="a PNG, JPEG or WebP file (sent downscaled, without its metadata)")
+    describe.add_argument("--family", default="auto", choices=("auto", *family_names()))
+    describe.add_argument("--json", action="store_true")
+
+    check_image = sub.add_parser("check-image", help="what a generated image gets right and wrong (execution LLM)")
+    check_image.add_argument("image")
+    check_image.add_argument("--description", default="", help="what you wanted")
+    check_image.add_argument("--prompt", required=True, help="the prompt that made the image")
+    check_image.add_argument("--json", action="store_true")
 
     history = sub.add_parser("history", help="past versions, newest first")
     history.add_argument("--search", default="", help="only versions whose prompt or description has this text")
@@ -106,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
     forgiving = args.command in FORGIVING or (args.command == "models" and args.provider)
     settings = load_settings(env_file=args.env_file, strict=not forgiving)
     service = None
-    if args.command in ("config", "check", "serve", "plan", "refine", "history"):
+    if args.command in ("config", "check", "serve", "plan", "refine", "history", "describe", "check-image"):
         from .service import Service  # auto-configure and zero-config, as every front end has them
         from .types import HostContext
 
@@ -133,7 +144,34 @@ def _run(args: argparse.Namespace) -> int:
         from .server import serve
 
         return serve(service, args.host, args.port)
+    if args.command in ("describe", "check-image"):
+        return _image(service, args)
     return _write(service, args)
+
+
+def _image(service, args: argparse.Namespace) -> int:
+    """describe / check-image: the image is read, downscaled and stripped here, then sent."""
+    from .images import load
+
+    image = load(args.image, field="image")
+    if args.command == "describe":
+        version = service.describe_image(image, session=CLI_SESSION, family=args.family,
+                                         on_delta=None if args.json else _Echo())
+        if args.json:
+            print(json.dumps(service.to_json(version), ensure_ascii=False, indent=2))
+        else:
+            _show(version)
+        return 0
+    found = service.check_image(image, args.description, args.prompt)
+    if args.json:
+        print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    for title, items in (("Matches", found.matches), ("Does not match", found.mismatches),
+                         ("Try", found.refines)):
+        print(f"{title}:" + "".join(f"\n  - {item}" for item in items) if items else f"{title}: -")
+    cost = "n/a" if found.cost_usd is None else f"${found.cost_usd:.5f}"
+    print(f"({found.provider} {found.model}, {found.image}; {cost}, {found.latency_s:.1f} s)")
+    return 0
 
 
 def _hardware(settings, args: argparse.Namespace) -> int:
@@ -273,6 +311,8 @@ def _check(settings) -> int:
     from .roles import Roles
 
     print(settings.banner())
+    for role in ("planning", "execution"):
+        print(f"      {vision.line(role, settings.role(role))}")
     roles = Roles.from_settings(settings)
     failed = 0
     pairs = [("planning", roles.planning)]

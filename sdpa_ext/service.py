@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from .assistant import Assistant
 from .config import Settings, load_settings
 from .history import History, HistoryError, Session, diff
-from .providers.types import CancelToken
-from .types import HostContext, PromptVersion
+from .providers.types import CancelToken, Image
+from .types import HostContext, ImageCheck, PromptVersion
 from .zeroconf import choose
 
 if TYPE_CHECKING:
@@ -99,6 +99,19 @@ class Service:
         version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
                                       on_delta=on_delta, cancel=cancel)
         return self._record(self.line(session, user), version)
+
+    def describe_image(self, image: Image, *, session: str, user: str = "", family: str | None = "auto",
+                       on_delta: Callable[[str], None] | None = None,
+                       cancel: CancelToken | None = None) -> PromptVersion:
+        """A prompt from an image (planning LLM), recorded like a plan."""
+        version = self.assistant.describe_image(image, ctx=self.context(user), family=family, on_delta=on_delta,
+                                                cancel=cancel)
+        return self._record(self.line(session, user), version)
+
+    def check_image(self, image: Image, description: str, prompt: str, *,
+                    cancel: CancelToken | None = None) -> ImageCheck:
+        """What a generated image gets right and wrong (execution LLM); nothing is recorded."""
+        return self.assistant.check_image(image, description, prompt, cancel=cancel)
 
     @staticmethod
     def _record(line: Session, version: PromptVersion) -> PromptVersion:

@@ -69,3 +69,21 @@ def finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [finite(v) for v in value]
     return value
+
+
+@dataclass
+class ImageCheck:
+    """The execution model's look at a generated image: what matches, what does not, refines to try."""
+
+    matches: list[str]
+    mismatches: list[str]
+    refines: list[str]  # at most three instructions, each a button that runs it
+    provider: str = ""
+    model: str = ""
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = 0.0
+    latency_s: float = 0.0
+    image: str = ""  # what was sent: `768x1024 JPEG, about 1,049 tokens`
+
+    def to_json(self) -> dict:
+        return finite(asdict(self))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..providers.types import ChatRequest, Message
+from ..providers.types import ChatRequest, Image, Message
 from ..types import PromptVersion
 from .families import Family
 from .params import KEYS
@@ -105,3 +105,44 @@ def _refine_ask(prompt: str, negative: str, params: dict, instruction: str, lock
     if locked:
         lines.append("Locked pieces: " + " ; ".join(locked))
     return "\n".join([*lines, f"Instruction: {instruction}"])
+
+
+def describe_request(image: Image, family: Family, *, language: str = "English") -> ChatRequest:
+    """The planning LLM's request for a prompt from an image: what it shows, in the family's style."""
+    sizes = ", ".join(f"{w}x{h}" for w, h in family.sizes)
+    system = "\n".join([
+        f"You are an expert prompt writer for Stable Diffusion {family.label} image models.",
+        "Write the prompt that would make an image like the attached one: its subject, what the subject looks "
+        "like and does, the setting, the light, the colours, the medium or art style and the composition. Say "
+        "only what you see.",
+        f"- prompt: {family.rules}",
+        f"- Write in {language}.",
+        f"- negative_prompt: {_negative_rule(family)}",
+        f"- params: only settings worth changing from {json.dumps(family.params)}; sizes: {sizes} (the aspect "
+        "closest to the image's).",
+        "- notes: one short sentence on what the image shows.",
+        "Answer with one JSON object with the keys prompt, negative_prompt, params and notes, and nothing else.",
+    ])
+    ask = Message("user", f"Image: {image.width}x{image.height} px, attached. Write its prompt.", [image])
+    return ChatRequest(messages=[ask], system=system, schema=answer_schema(family), schema_name="sd_prompt",
+                       temperature=0.3, max_tokens=700)
+
+
+CHECK_SCHEMA = {"type": "object", "properties": {
+    "matches": {"type": "array", "items": {"type": "string"}},
+    "mismatches": {"type": "array", "items": {"type": "string"}},
+    "refines": {"type": "array", "items": {"type": "string"}, "maxItems": 3}},
+    "required": ["matches", "mismatches", "refines"]}
+
+
+def check_request(image: Image, description: str, prompt: str) -> ChatRequest:
+    """The execution LLM's look at a generated image: what matches the description and the prompt, what does
+    not, and at most three refines that would fix it, each an instruction a user could type."""
+    system = ("You check an image made by Stable Diffusion against what the user wanted. List briefly what "
+              "matches and what does not (missing subjects, wrong light, colours, count, style, anatomy). Then "
+              "propose at most three short instructions that would fix the prompt (like `make the cabin "
+              "visible`, `add falling snow`); none when it matches. Answer with JSON only.")
+    ask = Message("user", f"Wanted: {description or '(no description)'}\nPrompt used: {prompt}\n"
+                          "The generated image is attached.", [image])
+    return ChatRequest(messages=[ask], system=system, schema=CHECK_SCHEMA, schema_name="image_check",
+                       temperature=0.2, max_tokens=400)

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from .http import HttpCall
 from .stream import SseEvent, parse_json
-from .types import ChatRequest, Delta, Usage
+from .types import ChatRequest, Delta, Message, Usage
 from .wire import Wire
 
 _RETRYABLE_STREAM_ERRORS = ("overloaded_error", "api_error", "rate_limit_error")
+
+
+def _content(message: Message) -> str | list[dict]:
+    """Text, or image content blocks (base64 with their media type) then the text."""
+    if not message.images:
+        return message.content
+    return [*({"type": "image", "source": {"type": "base64", "media_type": i.media_type, "data": i.data}}
+              for i in message.images), {"type": "text", "text": message.content}]
 
 
 class ClaudeWire(Wire):
@@ -22,7 +30,7 @@ class ClaudeWire(Wire):
             "model": model,
             "max_tokens": req.max_tokens,
             "temperature": req.temperature,
-            "messages": [{"role": m.role, "content": m.content} for m in req.messages],
+            "messages": [{"role": m.role, "content": _content(m)} for m in req.messages],
         }
         system = self.system_with_schema(req)
         if system:

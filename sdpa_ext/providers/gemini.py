@@ -38,7 +38,9 @@ class GeminiWire(Wire):
             config["thinkingConfig"], extra = thinking
             config["maxOutputTokens"] += extra  # thoughts count against the output limit
         body: dict = {
-            "contents": [{"role": "model" if m.role == "assistant" else "user", "parts": [{"text": m.content}]}
+            "contents": [{"role": "model" if m.role == "assistant" else "user",
+                          "parts": [*({"inline_data": {"mime_type": i.media_type, "data": i.data}} for i in m.images),
+                                    {"text": m.content}]}
                          for m in req.messages],
             "generationConfig": config,
         }

@@ -19,7 +19,9 @@ class OllamaWire(Wire):
 
     def chat_call(self, model: str, req: ChatRequest, base_url: str) -> HttpCall:
         messages = [{"role": "system", "content": req.system}] if req.system else []
-        messages += [{"role": m.role, "content": m.content} for m in req.messages]
+        for m in req.messages:  # images as base64 strings beside the text, Ollama's way
+            messages.append({"role": m.role, "content": m.content, **({"images": [i.data for i in m.images]}
+                                                                       if m.images else {})})
         options: dict = {"temperature": req.temperature, "num_predict": req.max_tokens,
                          "num_ctx": num_ctx_for(req)}
         if req.seed is not None:
@@ -60,10 +62,13 @@ class OllamaWire(Wire):
         return HttpCall("GET", "/api/version")
 
 
+IMAGE_CTX = 1024  # tokens an image can take in a vision model's context (llava 576, qwen2.5vl up to ~1000)
+
+
 def num_ctx_for(req: ChatRequest) -> int:
     """A context that holds the prompt and the answer (about 4 characters a token), at least the default."""
     chars = len(req.system) + sum(len(m.content) for m in req.messages)
-    needed = chars // 3 + req.max_tokens + 256
+    needed = chars // 3 + req.max_tokens + 256 + IMAGE_CTX * sum(len(m.images) for m in req.messages)
     size = DEFAULT_NUM_CTX
     while size < needed and size < 32768:
         size *= 2

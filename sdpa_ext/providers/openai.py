@@ -11,12 +11,21 @@ import re
 from ..errors import ProviderError
 from .http import STATE, HttpCall
 from .stream import SseEvent, parse_json
-from .types import ChatRequest, Delta, Usage
+from .types import ChatRequest, Delta, Message, Usage
 from .wire import Wire
 
 FORMATS = ("json_schema", "json_object", "text")
 # llama-cpp-python's server answers an unsupported response_format with a 500 that says so.
 _ABOUT_FORMAT = re.compile(r"response_format|json_schema|json_object|schema|grammar", re.I)
+
+
+def _content(message: Message) -> str | list[dict]:
+    """Text, or the text then each image as an `image_url` data URL."""
+    if not message.images:
+        return message.content
+    return [{"type": "text", "text": message.content},
+            *({"type": "image_url", "image_url": {"url": f"data:{i.media_type};base64,{i.data}"}}
+              for i in message.images)]
 
 
 class OpenAIWire(Wire):
@@ -33,7 +42,7 @@ class OpenAIWire(Wire):
         form = format_for(base_url) if req.schema is not None else "text"
         system = req.system if form == "json_schema" else self.system_with_schema(req)
         messages = [{"role": "system", "content": system}] if system else []
-        messages += [{"role": m.role, "content": m.content} for m in req.messages]
+        messages += [{"role": m.role, "content": _content(m)} for m in req.messages]
         body: dict = {"model": model, "messages": messages, "temperature": req.temperature,
                       "max_tokens": req.max_tokens}
         if req.seed is not None:

@@ -8,10 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class Image:
+    """An image for a model that sees: re-encoded, downscaled, without metadata (sdpa_ext/images.py)."""
+
+    media_type: str  # image/png or image/jpeg
+    data: str  # base64
+    width: int
+    height: int
+
+
 @dataclass
 class Message:
     role: str  # "user" or "assistant"
     content: str
+    images: list[Image] = field(default_factory=list)  # before the text, as the vendors advise
 
 
 @dataclass

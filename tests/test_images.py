@@ -1,0 +1,138 @@
+"""A prompt from an image and a look at a generated one: images read, downscaled and stripped (sdpa_ext/images.py),
+each vendor's image format over the wire doubles, models that cannot see named plainly, and the CLI with a real
+PNG. Every image here is drawn by the test with Pillow."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import pytest
+from PIL import Image as PILImage
+from PIL import ImageDraw, PngImagePlugin
+
+from sdpa_ext.assistant import Assistant
+from sdpa_ext.errors import ConfigError
+from sdpa_ext.images import load
+from sdpa_ext.vision import sees
+
+from .test_cli import run_cli  # noqa: F401  (a fixture)
+from .test_providers import CHAT_PATH, PROVIDERS, server_and_env
+
+SECRET = "a prompt in the infotext, <lora:private:1>"
+ANSWER = json.dumps({"prompt": "yellow sun, blue sky, flat illustration", "negative_prompt": "blurry",
+                     "params": {}, "notes": "a sun in a blue sky"})
+
+
+def _png(size: tuple[int, int] = (1600, 1200), mode: str = "RGB") -> bytes:
+    """A drawn scene (a yellow sun on a blue sky) with an A1111 `parameters` chunk that must never leave."""
+    picture = PILImage.new("RGB", size, (40, 90, 160))
+    ImageDraw.Draw(picture).ellipse((size[0] // 3, size[1] // 3, size[0] // 2, size[1] // 2), fill=(255, 220, 0))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("parameters", SECRET)
+    out = io.BytesIO()
+    picture.convert(mode).save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _sent(data: str) -> PILImage.Image:
+    picture = PILImage.open(io.BytesIO(base64.b64decode(data)))
+    picture.load()
+    return picture
+
+
+def test_an_image_is_downscaled_re_encoded_and_stripped_of_metadata():
+    image = load(_png())
+    picture = _sent(image.data)
+    assert (image.width, image.height) == (1024, 768) == picture.size and image.media_type == "image/jpeg"
+    assert picture.format == "JPEG" and not picture.info.get("exif") and "parameters" not in picture.info
+    assert b"private" not in base64.b64decode(image.data)
+    assert load(_png((300, 200), "RGBA")).width == 300  # small ones keep their size; alpha flattened
+
+
+def _bytes(picture: PILImage.Image, fmt: str, **kwargs) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"not an image at all", "not an image"),
+    (_png()[:200], "not an image"),  # a corrupt (cut) PNG
+    (_bytes(PILImage.new("RGB", (64, 64)), "GIF", save_all=True,
+            append_images=[PILImage.new("RGB", (64, 64), (255, 0, 0))]), "animated"),
+    (_bytes(PILImage.new("RGB", (4, 4)), "PNG"), "at least 8x8"),
+])
+def test_bad_images_get_a_clear_error_naming_the_field(data, message):
+    with pytest.raises(ConfigError, match=message) as caught:
+        load(data, field="image")
+    assert str(caught.value).startswith("image")
+
+
+def test_a_cmyk_jpeg_is_converted():
+    image = load(_bytes(PILImage.new("CMYK", (100, 80), (0, 255, 255, 0)), "JPEG"))
+    assert _sent(image.data).mode == "RGB" and (image.width, image.height) == (100, 80)
+
+
+VISION = {"claude": {}, "gemini": {}, "openai": {}, "ollama": {"OLLAMA_MODEL": "qwen2.5vl:3b"}}
+
+
+def _images_sent(provider: str, body: dict) -> list[tuple[str, str]]:
+    """(media type, base64) of every image in a request body, read the vendor's way."""
+    if provider == "claude":
+        return [(b["source"]["media_type"], b["source"]["data"]) for m in body["messages"]
+                for b in (m["content"] if isinstance(m["content"], list) else []) if b.get("type") == "image"]
+    if provider == "gemini":
+        return [(p["inline_data"]["mime_type"], p["inline_data"]["data"]) for c in body["contents"]
+                for p in c["parts"] if "inline_data" in p]
+    if provider == "ollama":
+        return [("image/jpeg", i) for m in body["messages"] for i in m.get("images", [])]
+    return [tuple(b["image_url"]["url"].removeprefix("data:").split(";base64,")) for m in body["messages"]
+            for b in (m["content"] if isinstance(m["content"], list) else []) if b.get("type") == "image_url"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_each_vendor_gets_the_image_in_its_own_format(make_settings, provider):
+    extra = {"installed": [{"name": "qwen2.5vl:3b", "size": 3_200_000_000}]} if provider == "ollama" else {}
+    server, env = server_and_env(provider, answer=ANSWER, **extra)
+    with server:
+        version = Assistant(make_settings({**env, **VISION[provider]})).describe_image(load(_png()), family="sdxl")
+        body = next(r for r in server.requests if CHAT_PATH[provider] in r.path).json
+    sent = _images_sent(provider, body)
+    assert len(sent) == 1 and sent[0][0] == "image/jpeg"
+    assert _sent(sent[0][1]).size == (1024, 768) and SECRET not in json.dumps(body)
+    assert version.prompt == "yellow sun, blue sky, flat illustration" and version.kind == "plan"
+    assert version.warnings[0].startswith("image sent as 1024x768 JPEG")
+
+
+def test_a_model_that_cannot_see_is_named_with_one_that_can(make_settings):
+    with pytest.raises(ConfigError, match=r"cannot see images.*qwen2\.5vl:3b"):
+        Assistant(make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_MODEL": "llama3.2:3b"})).describe_image(
+            load(_png()))
+    with pytest.raises(ConfigError, match="embedded model reads text only"):
+        Assistant(make_settings({"LLM_PROVIDER": "local"})).describe_image(load(_png()))
+    assert sees("ollama", "llava:7b") and sees("claude", "claude-haiku-4-5") and not sees("ollama", "gemma3:1b")
+
+
+def test_a_look_at_the_generated_image_lists_what_matches_and_at_most_three_refines(make_settings):
+    answer = json.dumps({"matches": ["the sun", "the blue sky"], "mismatches": ["no cabin"],
+                         "refines": ["add a cabin", "make it snowy", "add pine trees", "a fourth one"]})
+    server, env = server_and_env("openai", answer=answer)
+    with server:
+        found = Assistant(make_settings(env)).check_image(load(_png()), "a cabin under the sun", "cabin, sun, sky")
+        body = next(r for r in server.requests if "/chat/completions" in r.path).json
+    assert found.mismatches == ["no cabin"] and found.refines == ["add a cabin", "make it snowy", "add pine trees"]
+    assert "a cabin under the sun" in json.dumps(body) and len(_images_sent("openai", body)) == 1
+
+
+def test_the_cli_describes_a_png(run_cli, tmp_path):  # noqa: F811
+    path = tmp_path / "scene.png"
+    path.write_bytes(_png())
+    server, env = server_and_env("gemini", answer=ANSWER)
+    with server:
+        result = run_cli("describe", str(path), "--family", "sdxl", "--json", env=env)
+        missing = run_cli("describe", str(tmp_path / "nope.png"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["prompt"] == "yellow sun, blue sky, flat illustration"
+    assert missing.returncode == 2 and "no such file" in missing.stderr
