@@ -42,17 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     refine.add_argument("--checkpoint", default="")
     refine.add_argument("--json", action="store_true")
 
-    describe = sub.add_parser("describe", help="a prompt from an image (a planning LLM that sees images)")
-    describe.add_argument("image", help="a PNG, JPEG or WebP file (sent downscaled, without its metadata)")
-    describe.add_argument("--family", default="auto", choices=("auto", *family_names()))
-    describe.add_argument("--json", action="store_true")
-
-    check_image = sub.add_parser("check-image", help="what a generated image gets right and wrong (execution LLM)")
-    check_image.add_argument("image")
-    check_image.add_argument("--description", default="", help="what you wanted")
-    check_image.add_argument("--prompt", required=True, help="the prompt that made the image")
-    check_image.add_argument("--json", action="store_true")
-
+    _image_commands(sub)
     history = sub.add_parser("history", help="past versions, newest first")
     history.add_argument("--search", default="", help="only versions whose prompt or description has this text")
     history.add_argument("--limit", type=int, default=20)
@@ -80,6 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="a provider's live model list")
     models.add_argument("--provider", choices=PROVIDERS)
     return parser
+
+
+def _image_commands(sub) -> None:
+    describe = sub.add_parser("describe", help="a prompt from an image (a planning LLM that sees images)")
+    describe.add_argument("image", help="a PNG, JPEG or WebP file (sent downscaled, without its metadata)")
+    describe.add_argument("--family", default="auto", choices=("auto", *family_names()))
+    describe.add_argument("--json", action="store_true")
+    check_image = sub.add_parser("check-image", help="what a generated image gets right and wrong (execution LLM)")
+    check_image.add_argument("image")
+    check_image.add_argument("--description", default="", help="what you wanted")
+    check_image.add_argument("--prompt", required=True, help="the prompt that made the image")
+    check_image.add_argument("--json", action="store_true")
 
 
 def main(argv: list[str] | None = None) -> int:
