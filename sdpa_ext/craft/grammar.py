@@ -20,7 +20,7 @@ from types import ModuleType
 
 NETWORK = re.compile(r"<(\w+):([^>]+)>")  # extra_networks.re_extra_net
 _AND = re.compile(r"\bAND\b")
-_PART_WEIGHT = re.compile(r"^((?:\s|.)*?)(?:\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+)))?\s*$")
+_PART_NUMBER = re.compile(r"[-+]?(?:\d+\.?|\d*\.\d+)")  # get_multicond_prompt_list's part weight
 _MERGED = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)
 _LEADING_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _ESCAPED_PAIR = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
@@ -33,7 +33,7 @@ _ATTENTION = re.compile(r"""
 [^\\()\[\]:]+|
 :
 """, re.X)
-_BREAK = re.compile(r"\s*\bBREAK\b\s*", re.S)
+_BREAK = re.compile(r"\bBREAK\b")  # A1111 splits on \s*\bBREAK\b\s*; the spaces are found by hand (linear)
 _PLAIN = re.compile(r"(?:[^\\\[\]():|]|\\.)+")  # the schedule grammar's `plain` (`.` is not a newline)
 _NUMBER = re.compile(r"[+-]?(?:\d+[eE][+-]?\d+|(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+)")  # lark SIGNED_NUMBER
 _SPACE = re.compile(r"\s+")
@@ -86,10 +86,19 @@ class Part:
     stop: int  # where the part ends (the next AND, or the end)
 
 
+def _part_weight(text: str) -> tuple[str, str | None]:
+    """A part's text and the weight at its end, as A1111's `^(.*?)(?:\\s*:\\s*(number))?\\s*$` reads them,
+    found in linear time (that pattern backtracks quadratically on runs of spaces)."""
+    body = text.rstrip()
+    colon = body.rfind(":")
+    if colon >= 0 and _PART_NUMBER.fullmatch(body[colon + 1:].lstrip()):
+        return body[:colon].rstrip(), body[colon + 1:].lstrip()
+    return body, None
+
+
 def unweighted(text: str) -> str:
     """A part's text without the `:1.2` weight A1111 reads at its end."""
-    match = _PART_WEIGHT.search(text)
-    return match[1] if match else text
+    return _part_weight(text)[0]
 
 
 def merged_parts(text: str) -> list[str]:
@@ -102,10 +111,8 @@ def parts(text: str) -> list[Part]:
     out: list[Part] = []
     start = 0
     for stop in [m.start() for m in _AND.finditer(text)] + [len(text)]:
-        piece = text[start:stop]
-        match = _PART_WEIGHT.search(piece)
-        body = match[1] if match else piece
-        weight = float(match[2]) if match and match[2] is not None else 1.0
+        body, number = _part_weight(text[start:stop])
+        weight = float(number) if number is not None else 1.0
         out.append(Part(body, weight, start, start + len(body), stop))
         start = stop + 3
     return out
@@ -297,6 +304,19 @@ class Segment:
     end: int = 0
 
 
+def _breaks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where `\\s*\\bBREAK\\b\\s*` matches in text[start:end] (A1111's split), found in linear time."""
+    last = start
+    for keyword in _BREAK.finditer(text, start, end):
+        before, after = keyword.start(), keyword.end()
+        while before > last and text[before - 1].isspace():
+            before -= 1
+        while after < end and text[after].isspace():
+            after += 1
+        last = after
+        yield before, after
+
+
 def _runs(text: str) -> list[Segment]:
     """parse_prompt_attention before it merges runs of equal weight, with source positions."""
     out: list[Segment] = []
@@ -322,10 +342,10 @@ def _runs(text: str) -> list[Segment]:
         elif piece == "]" and square_open:
             multiply(square_open.pop(), 1 / 1.1)
         else:
-            for keyword in _BREAK.finditer(text, match.start(), match.end()):
-                out.append(Segment(text[start:keyword.start()], 1.0, start, keyword.start()))
-                out.append(Segment("BREAK", -1, keyword.start(), keyword.end()))
-                start = keyword.end()
+            for before, after in _breaks(text, start, match.end()):
+                out.append(Segment(text[start:before], 1.0, start, before))
+                out.append(Segment("BREAK", -1, before, after))
+                start = after
             out.append(Segment(text[start:match.end()], 1.0, start, match.end()))
     for start in round_open:
         multiply(start, 1.1)
