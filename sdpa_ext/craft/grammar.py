@@ -23,7 +23,6 @@ _AND = re.compile(r"\bAND\b")
 _PART_NUMBER = re.compile(r"[-+]?(?:\d+\.?|\d*\.\d+)")  # get_multicond_prompt_list's part weight
 _MERGED = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)
 _LEADING_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
-_ESCAPED_PAIR = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
 _ESCAPE = re.compile(r"\\[()\[\]]")
 _ATTENTION = re.compile(r"""
 \\\(|\\\)|\\\[|\\]|\\\\|\\|
@@ -69,12 +68,23 @@ class Network:
         return f"{self.kind.lower()}:{self.name.strip().lower()}"
 
 
+def _network_matches(text: str) -> Iterator[re.Match]:
+    """NETWORK's matches, searched only up to the last `>`: past it `[^>]+` would scan to the end from every
+    `<` (quadratic on `<lora:<lora:...`), and no match can end there."""
+    return NETWORK.finditer(text, 0, text.rfind(">") + 1)
+
+
 def networks(text: str) -> list[Network]:
-    return [Network(m[1], tuple(m[2].split(":")), m.start(), m.end()) for m in NETWORK.finditer(text)]
+    return [Network(m[1], tuple(m[2].split(":")), m.start(), m.end()) for m in _network_matches(text)]
 
 
-def without_networks(text: str) -> str:
-    return NETWORK.sub("", text)
+def without_networks(text: str, instead: str = "") -> str:
+    """The text with each extra network replaced by `instead`."""
+    out, last = [], 0
+    for match in _network_matches(text):
+        out += [text[last:match.start()], instead]
+        last = match.end()
+    return "".join(out) + text[last:]
 
 
 @dataclass(frozen=True)
@@ -487,7 +497,7 @@ def inner(group: str) -> tuple[str, str]:
 
 def plain(text: str) -> str:
     """The words of a prompt with every piece of syntax taken out (networks, brackets, weights, keywords)."""
-    text = NETWORK.sub(" ", text)
+    text = without_networks(text, " ")
     text = _AND.sub(" ", re.sub(r"\bBREAK\b", " ", text))
     out = "".join(segment.text for segment in attention(without_bad_weights(text)))
     return re.sub(r"\s*:\s*[+-]?[.\d]*\d[.\d]*", "", out).replace("|", " ")
@@ -501,10 +511,34 @@ def leading_number(text: str) -> float | None:
 
 def escapes(text: str) -> list[tuple[int, int]]:
     """(start, end) of escaped text `\\(artist\\)`, and of each escaped bracket outside such a pair."""
-    pairs = [(m.start(), m.end()) for m in _ESCAPED_PAIR.finditer(text)]
+    pairs = _escaped_pairs(text)
+    inside = bytearray(len(text) + 1)
+    for start, end in pairs:
+        inside[start:end] = b"\x01" * (end - start)
     lone = [(m.start(), m.end()) for m in _ESCAPE.finditer(text)
-            if not escaped(text, m.start()) and not any(s <= m.start() < e for s, e in pairs)]
+            if not escaped(text, m.start()) and not inside[m.start()]]
     return sorted(pairs + lone)
+
+
+def _escaped_pairs(text: str) -> list[tuple[int, int]]:
+    """What `\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]` finds, in linear time: that lazy pattern scans to the end
+    from every escaped opener that has no closer (quadratic on `\\(\\(\\(...`). `close[p]` is where the
+    escaped closer lies that a scan from p reaches (a character or an escape pair at a time), or -1."""
+    size = len(text)
+    close = [-1] * (size + 2)
+    for index in range(size - 1, -1, -1):
+        if text[index] != "\\":
+            close[index] = close[index + 1]
+        elif index + 1 < size:
+            close[index] = index if text[index + 1] in ")]" else close[index + 2]
+    pairs, index = [], 0
+    while index < size - 1:
+        if text[index] == "\\" and text[index + 1] in "([" and close[index + 2] >= 0:
+            pairs.append((index, close[index + 2] + 2))
+            index = close[index + 2] + 2
+        else:
+            index += 1
+    return pairs
 
 
 def without_lone_backslashes(text: str) -> str:

@@ -9,6 +9,7 @@ The guard keeps each span in its `AND` part and its `BREAK` chunk, with the read
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -57,15 +58,15 @@ def _key(inner: str) -> str:
 def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
     """Every protected span, outermost first, in order of position."""
     spans: list[Span] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # 1 where a span found already lies (a lookup per start, not a scan)
 
     def free(start: int) -> bool:
-        return not any(s <= start < e for s, e in taken)
+        return not taken[start]
 
     def add(kind: str, start: int, end: int, key: str) -> None:
         if free(start):
             spans.append(Span(kind, text[start:end], key, start, end))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
 
     for start, end in sorted(grammar.brackets(text).pairs.items()):
         if not free(start):  # inside a span already found
@@ -282,8 +283,9 @@ class _Slot:
 def _slots(original: str) -> list[_Slot]:
     """The original's chunks (between top-level BREAKs) inside its AND parts."""
     slots: list[_Slot] = []
+    breaks = grammar.keywords(original, "BREAK")
     for part in grammar.parts(original):
-        cuts = [part.start] + [k for k in grammar.keywords(original, "BREAK") if part.start <= k < part.end]
+        cuts = [part.start] + [k for k in breaks if part.start <= k < part.end]
         ends = [*cuts[1:], part.end]
         for chunk, (start, end) in enumerate(zip(cuts, ends, strict=True)):
             start += 5 if chunk else 0
@@ -402,7 +404,7 @@ def _unasked_networks(text: str, keys: set[str], instruction: str, result: Guard
 
 def _no_copies(terms: list[str], spans: list[Span], result: Guarded) -> list[str]:
     """Copies of the user's spans beyond what they wrote are dropped."""
-    wanted = {span.text: sum(1 for s in spans if s.text == span.text) for span in spans}
+    wanted = Counter(span.text for span in spans)
     kept: list[str] = []
     for term in terms:
         if term in wanted:
@@ -419,7 +421,8 @@ def _put_back(terms: list[str], spans: list[Span], instruction: str, result: Gua
     their chunks. A span the instruction names may go (removal) or change (anything but a network)."""
     missing: list[Span] = []
     plain_terms = ["" if find_spans(t) else grammar.plain(t).strip().lower() for t in terms]  # syntax-free terms
-    have = {span.text: sum(term.count(span.text) for term in terms) for span in spans}
+    joined = "\0".join(terms)  # a span never holds a NUL (input is cleaned of control characters)
+    have = {text: joined.count(text) for text in {span.text for span in spans}}
     for span in spans:
         if have[span.text] > 0:
             have[span.text] -= 1
