@@ -457,11 +457,14 @@ def brackets(text: str) -> Brackets:
 
 def depth_zero(text: str) -> list[bool]:
     """For each character: is it outside every bracket pair and every extra network?"""
-    outside = [True] * len(text)
-    for network in networks(text):
-        outside[network.start:network.end] = [False] * (network.end - network.start)
-    for start, end in brackets(text).pairs.items():
-        outside[start:end + 1] = [False] * (end + 1 - start)
+    change = [0] * (len(text) + 1)  # +1 where a pair or network begins, -1 after it ends: linear when nested
+    for start, end in [(n.start, n.end) for n in networks(text)] + [(s, e + 1) for s, e in brackets(text).pairs.items()]:
+        change[start] += 1
+        change[end] -= 1
+    outside, depth = [], 0
+    for step in change[:-1]:
+        depth += step
+        outside.append(depth == 0)
     return outside
 
 
@@ -521,8 +524,8 @@ def escapes(text: str) -> list[tuple[int, int]]:
 
 
 def _escaped_pairs(text: str) -> list[tuple[int, int]]:
-    """What `\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]` finds, in linear time: that lazy pattern scans to the end
-    from every escaped opener that has no closer (quadratic on `\\(\\(\\(...`). `close[p]` is where the
+    r"""What `\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]` finds, in linear time: that lazy pattern scans to the end
+    from every escaped opener that has no closer (quadratic on `\(\(\(...`). `close[p]` is where the
     escaped closer lies that a scan from p reaches (a character or an escape pair at a time), or -1."""
     size = len(text)
     close = [-1] * (size + 2)

@@ -9,6 +9,7 @@ The guard keeps each span in its `AND` part and its `BREAK` chunk, with the read
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -478,8 +479,11 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
             for start, end in grammar.terms(answer[slot.start:slot.end]):
                 theirs.setdefault(answer[slot.start + start:slot.start + end].strip(), []).append(index)
 
+    starts = [s.start for s in slots]  # ascending, and the slots are apart (a keyword between each two)
+
     def slot_of(position: int) -> _Slot:
-        return next((s for s in slots if s.start <= position <= s.end), slots[-1])
+        near = slots[bisect_right(starts, position) - 1]
+        return near if near.start <= position <= near.end else slots[-1]
 
     owners: dict[str, list[_Slot]] = {}
     for slot in slots:
@@ -520,14 +524,24 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
 def _split_across(term: str, spans: list[Span], slot_of) -> list[str]:
     """A term holding the user's spans from different chunks or parts (a lost BREAK or AND) is cut after the
     last span of one before the first span of the next."""
-    found = sorted(((term.find(s.text), s) for s in spans if s.text in term and s.kind != "embedding"),
+    pieces = []
+    while cut := _cut(term, spans, slot_of):
+        pieces.append(term[:cut].strip())
+        term = term[cut:].strip()
+    return [*pieces, term]
+
+
+def _cut(term: str, spans: list[Span], slot_of) -> int:
+    """Where `_split_across` cuts a term first (0: nowhere)."""
+    at_text = {text: term.find(text) for text in {s.text for s in spans if s.kind != "embedding"}}
+    found = sorted(((at_text[s.text], s) for s in spans if s.kind != "embedding" and at_text[s.text] >= 0),
                    key=lambda item: item[0])
     for (_, before), (at, after) in pairwise(found):
         if slot_of(before.start) is not slot_of(after.start):
-            cut = term.find(before.text) + len(before.text)
+            cut = at_text[before.text] + len(before.text)
             if cut <= at:
-                return [term[:cut].strip(), *_split_across(term[cut:].strip(), spans, slot_of)]
-    return [term]
+                return cut
+    return 0
 
 
 def no_new_edges(text: str, original: str) -> str:
