@@ -12,6 +12,7 @@ Inside the WebUI the host's own `modules.prompt_parser` answers instead, when it
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator
@@ -328,7 +329,14 @@ def _breaks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _runs(text: str) -> list[Segment]:
-    """parse_prompt_attention before it merges runs of equal weight, with source positions."""
+    """parse_prompt_attention before it merges runs of equal weight, with source positions (fresh segments:
+    callers change them)."""
+    return [Segment(*run) for run in _read_runs(text)]
+
+
+@functools.lru_cache(maxsize=16)
+def _read_runs(text: str) -> tuple[tuple[str, float, int, int], ...]:
+    """The runs of `text`, kept for the next call: one refine reads the same prompt a dozen times."""
     out: list[Segment] = []
     round_open: list[int] = []
     square_open: list[int] = []
@@ -361,7 +369,7 @@ def _runs(text: str) -> list[Segment]:
         multiply(start, 1.1)
     for start in square_open:
         multiply(start, 1 / 1.1)
-    return out
+    return tuple((s.text, s.weight, s.start, s.end) for s in out)
 
 
 def attention(text: str) -> list[Segment]:
