@@ -26,6 +26,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
 from .access import cross_origin, rebinding_safe
+from .budget import OverBudget
 from .errors import Cancelled, ConfigError, ProviderError
 from .history import HistoryError
 from .secrets import scrub
@@ -154,6 +155,8 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
         response = JSONResponse(call())
     except InputError as err:
         response = _error(err.status, err.field, err.message)
+    except OverBudget as err:
+        response = _error(422, None, str(err))
     except ConfigError as err:
         response = _error(422, err.setting, str(err))
     except HistoryError as err:

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SdpaError
+from .budget import charge
+from .errors import ConfigError, SdpaError
 from .providers.types import Usage
 from .secrets import get_logger, private_dir, private_file
 from .types import PromptVersion, finite
@@ -31,6 +32,9 @@ _log = get_logger(__name__)
 RETENTION = 2000  # versions kept per user
 BUSY_S = 10.0  # how long one statement waits for another program's lock
 RETRIES = 3  # tries of a statement that still found the file busy
+MAX_SEARCH = 200  # characters of a search text
+PAGE = 100  # versions read by one statement of a search
+SEARCH_S = 3.0  # a search stops after this long (2,000 versions of 10,000 characters take a tenth of that)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
     id TEXT PRIMARY KEY, user TEXT NOT NULL, session TEXT NOT NULL, created REAL NOT NULL, data TEXT NOT NULL,
@@ -127,11 +131,6 @@ def _kind(err: sqlite3.Error) -> str:
     if "malformed" in text or "not a database" in text or "encrypted" in text:
         return "damaged"
     return "other"
-
-
-def like_pattern(text: str) -> str:
-    """`text` as a LIKE pattern that matches it literally anywhere (`%` and `_` escaped with `\\`)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class History:
@@ -237,11 +236,29 @@ class History:
         return _from_row(rows[0][0]) if rows else None
 
     def search(self, text: str = "", *, user: str = "", limit: int = 50) -> list[PromptVersion]:
-        """Newest first; `text` matches the prompt or the description/instruction."""
-        pattern = like_pattern(text)
-        rows = self._run("SELECT data FROM versions WHERE user = ? AND (prompt LIKE ? ESCAPE '\\' OR source LIKE ? "
-                         "ESCAPE '\\') ORDER BY created DESC LIMIT ?", (user, pattern, pattern, limit))
-        return [_from_row(row[0]) for row in rows]
+        """Newest first; `text` (at most MAX_SEARCH characters, any case) is found in the prompt or the
+        description/instruction. The versions are read a page at a time, each page one short statement, so
+        other clients' reads and writes go on between pages; the text is matched outside the store's lock,
+        in linear time; a search past SEARCH_S stops with an error."""
+        if len(text) > MAX_SEARCH:
+            raise ConfigError("search", hint=f"is {len(text):,} characters; the limit is {MAX_SEARCH}")
+        if not text:
+            rows = self._run("SELECT data FROM versions WHERE user = ? ORDER BY created DESC LIMIT ?",
+                             (user, limit))
+            return [_from_row(row[0]) for row in rows]
+        needle, found, started = text.casefold(), [], time.monotonic()
+        ids = [row[0] for row in self._run("SELECT id FROM versions WHERE user = ? ORDER BY created DESC", (user,))]
+        for at in range(0, len(ids), PAGE):
+            page = ids[at:at + PAGE]
+            rows = dict((row[0], row[1:]) for row in self._run(
+                f"SELECT id, prompt, source FROM versions WHERE id IN ({','.join('?' * len(page))})", tuple(page)))
+            found += [i for i in page if i in rows and any(needle in field.casefold() for field in rows[i])]
+            charge()
+            if len(found) >= limit:
+                break
+            if time.monotonic() - started > SEARCH_S:
+                raise HistoryError(f"the search took longer than {SEARCH_S:g} s and was stopped: use more words")
+        return [v for v in (self.get(version_id, user) for version_id in found[:limit]) if v is not None]
 
     def export(self, *, user: str = "") -> str:
         """Every version of a user as a JSON array, oldest first."""

@@ -15,6 +15,7 @@ from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
 from .assistant import Assistant
+from .budget import cpu_budget
 from .config import Settings, load_settings
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken
@@ -96,9 +97,10 @@ class Service:
     def plan(self, description: str, *, session: str, user: str = "", family: str | None = "auto",
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
-        version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
-                                      on_delta=on_delta, cancel=cancel)
-        return self._record(self.line(session, user), version)
+        with cpu_budget("plan"):
+            version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
+                                          on_delta=on_delta, cancel=cancel)
+            return self._record(self.line(session, user), version)
 
     @staticmethod
     def _record(line: Session, version: PromptVersion) -> PromptVersion:
@@ -116,6 +118,13 @@ class Service:
         """Refine what the user has now (hand edits included): it is recorded first if it differs. A typed
         instruction goes to the execution model; a chip is our exact edit. An instruction already met comes back
         as kind `unchanged` and adds nothing to the history."""
+        with cpu_budget("refine"):
+            return self._refine(current, instruction, session=session, user=user, chip=chip, family=family,
+                                on_delta=on_delta, cancel=cancel)
+
+    def _refine(self, current: PromptVersion, instruction: str, *, session: str, user: str, chip: str | None,
+                family: str | None, on_delta: Callable[[str], None] | None,
+                cancel: CancelToken | None) -> PromptVersion:
         line = self.line(session, user)
         try:
             last = line.current()
@@ -155,7 +164,8 @@ class Service:
 
     def search(self, text: str = "", *, user: str = "", limit: int = 50) -> list[PromptVersion]:
         """All of a user's versions, newest first; `text` matches the prompt or the description."""
-        return self.history.search(text, user=user, limit=limit)
+        with cpu_budget("search"):
+            return self.history.search(text, user=user, limit=limit)
 
     def export(self, *, user: str = "") -> str:
         return self.history.export(user=user)

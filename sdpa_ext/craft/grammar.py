@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from ..budget import charge
+
 NETWORK = re.compile(r"<(\w+):([^>]+)>")  # extra_networks.re_extra_net
 _AND = re.compile(r"\bAND\b")
 _PART_NUMBER = re.compile(r"[-+]?(?:\d+\.?|\d*\.\d+)")  # get_multicond_prompt_list's part weight
@@ -76,6 +78,7 @@ def _network_matches(text: str) -> Iterator[re.Match]:
 
 
 def networks(text: str) -> list[Network]:
+    charge()
     return [Network(m[1], tuple(m[2].split(":")), m.start(), m.end()) for m in _network_matches(text)]
 
 
@@ -224,6 +227,7 @@ class Tree:
 
 
 def tree(text: str) -> Tree:
+    charge()
     try:
         return _tree(text)
     except RecursionError:  # brackets nested hundreds deep: no parse (A1111's lark fails too)
@@ -337,6 +341,7 @@ def _runs(text: str) -> list[Segment]:
 @functools.lru_cache(maxsize=16)
 def _read_runs(text: str) -> tuple[tuple[str, float, int, int], ...]:
     """The runs of `text`, kept for the next call: one refine reads the same prompt a dozen times."""
+    charge()
     out: list[Segment] = []
     round_open: list[int] = []
     square_open: list[int] = []
@@ -448,6 +453,7 @@ class Brackets:
 
 def brackets(text: str) -> Brackets:
     """Match (), [] and {} (escapes and extra networks are text; `<` and `>` are never brackets)."""
+    charge()
     masked = _masked(text)
     pairs: dict[int, int] = {}
     stack: list[int] = []

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from ..budget import charge
 from . import grammar
 from .grammar import words
 from .parse import parse_answer
@@ -58,6 +59,7 @@ def _key(inner: str) -> str:
 
 def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
     """Every protected span, outermost first, in order of position."""
+    charge()
     spans: list[Span] = []
     taken = bytearray(len(text) + 1)  # 1 where a span found already lies (a lookup per start, not a scan)
 
