@@ -472,7 +472,8 @@ def brackets(text: str) -> Brackets:
 def depth_zero(text: str) -> list[bool]:
     """For each character: is it outside every bracket pair and every extra network?"""
     change = [0] * (len(text) + 1)  # +1 where a pair or network begins, -1 after it ends: linear when nested
-    for start, end in [(n.start, n.end) for n in networks(text)] + [(s, e + 1) for s, e in brackets(text).pairs.items()]:
+    spans = [(n.start, n.end) for n in networks(text)] + [(s, e + 1) for s, e in brackets(text).pairs.items()]
+    for start, end in spans:
         change[start] += 1
         change[end] -= 1
     outside, depth = [], 0
