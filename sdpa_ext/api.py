@@ -119,7 +119,7 @@ def _same_site(allowed: list[str]) -> Callable[[Request], None]:
         if not rebinding_safe(host, allowed):
             raise HTTPException(status_code=421, detail=f"Host {host!r} is not served here (SDPA_ALLOWED_HOSTS "
                                 "adds names)")
-        reason = cross_origin(request.method, request.headers, host)
+        reason = cross_origin(request.method, request.headers, host, request.url.scheme)
         if reason:
             raise HTTPException(status_code=403, detail=f"cross-origin request refused: {reason}")
 

@@ -199,7 +199,7 @@ def test_binding_beyond_loopback_needs_auth(tmp_path):
     assert access.allows_host("192.168.1.7:8000") and access.allows_host("[fe80::1]:8000")  # its addresses
     assert access.allows_host("Studio.lan:8000") and not access.allows_host("evil.example:8000")
     assert not access_for("127.0.0.1", {}).allows_host("192.168.1.7:8000")  # loopback only: loopback names
-    assert access_for("192.168.1.20", {"SDPA_SERVE_AUTH": "bob:pw"}).hosts >= {"192.168.1.20", "127.0.0.1"}
+    assert access_for("192.168.1.20", {"SDPA_SERVE_AUTH": "bob:" + AUTH[1]}).hosts >= {"192.168.1.20", "127.0.0.1"}
 
 
 def test_origin_and_host_rules():
@@ -210,13 +210,16 @@ def test_origin_and_host_rules():
     assert cross_origin("POST", {"origin": "http://127.0.0.1:8000"}, own) == ""
     assert cross_origin("POST", {"origin": "http://127.0.0.1:8001"}, own)
     assert cross_origin("POST", {"origin": "http://localhost:8000"}, own)  # another origin, though it is us
-    assert cross_origin("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}, own) == ""
+    navigate = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}
+    assert cross_origin("GET", navigate, own, navigable=True) == ""  # a link to the page
+    assert cross_origin("GET", navigate, own)  # ...but not to the API's data (issue 17)
     assert cross_origin("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors"}, own)
     access = Access.for_serve("127.0.0.1", auth="alice:pw,tok")
     basic = "Basic " + base64.b64encode(b"alice:pw").decode()
-    assert access.authenticate(basic) and access.authenticate("Bearer tok")
-    assert not access.authenticate("Basic " + base64.b64encode(b"alice:nope").decode())
-    assert not access.authenticate("Basic !!!") and not access.authenticate("")
+    assert access.authenticate(basic) == "alice" and access.authenticate("Bearer tok") == ""
+    assert access.authenticate("Bearer pw") == "alice"  # a user's password is that user's token
+    assert access.authenticate("Basic " + base64.b64encode(b"alice:nope").decode()) is None
+    assert access.authenticate("Basic !!!") is None and access.authenticate("") is None
 
 
 # -- keys ---------------------------------------------------------------------------------------------------
