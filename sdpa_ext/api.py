@@ -141,11 +141,31 @@ async def _body_of(request: Request) -> Any:
     if len(raw) > MAX_BODY_BYTES:
         raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
     try:
-        return json.loads(raw or b"{}")
+        body = json.loads(raw or b"{}")
     except RecursionError as err:
         raise InputError("body", "nested too deeply") from err
     except (ValueError, UnicodeDecodeError) as err:
         raise InputError("body", f"invalid JSON ({err})") from err
+    _check_text(body)
+    return body
+
+
+def _check_text(body: Any) -> None:
+    """Every string in the body is text: JSON's `\\ud800` escape gives a lone surrogate, which no file,
+    database or page can hold."""
+    pending: list[tuple[str, Any]] = [("body", body)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise InputError(where, f"holds a lone surrogate ({value[err.start]!r}): not text") from err
+        elif isinstance(value, dict):
+            pending += [(where, key) for key in value]
+            pending += [(key if where == "body" else where, item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [(where, item) for item in value]
 
 
 def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:

@@ -7,23 +7,29 @@ Front ends pass a session id (a browser tab, an API client, the CLI) and the use
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
 from .assistant import Assistant
 from .budget import cpu_budget
 from .config import Settings, load_settings
+from .errors import ProviderError, SdpaError
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken
+from .roles import answered
+from .secrets import get_logger
 from .types import HostContext, PromptVersion
 from .zeroconf import choose
 
 if TYPE_CHECKING:
     from .hardware.planner import SdFacts
+
+_log = get_logger(__name__)
 
 
 def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None) -> list[str]:
@@ -38,6 +44,25 @@ def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None
         notes = auto_configure(settings, machine_report(settings, sd() if sd else None).recommended)
     choose(settings)
     return notes
+
+
+@contextlib.contextmanager
+def _answer_errors(provider: str) -> Iterator[None]:
+    """Any unexpected error once a model has answered is that answer's: a provider error (502, one line),
+    logged with its trace. Before any answer (our rules alone), an error stays what it is."""
+    token = answered.set(False)
+    try:
+        yield
+    except SdpaError:
+        raise
+    except Exception as err:
+        if not answered.get():
+            raise
+        _log.warning("the model's answer could not be read", exc_info=True)
+        raise ProviderError(provider, f"the answer could not be read ({type(err).__name__}: {str(err)[:120]})",
+                            hint="try again, or choose another model") from err
+    finally:
+        answered.reset(token)
 
 
 class Service:
@@ -97,7 +122,7 @@ class Service:
     def plan(self, description: str, *, session: str, user: str = "", family: str | None = "auto",
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
-        with cpu_budget("plan"):
+        with cpu_budget("plan"), _answer_errors(self.settings.planning.label):
             version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
                                           on_delta=on_delta, cancel=cancel)
             return self._record(self.line(session, user), version)
@@ -118,7 +143,7 @@ class Service:
         """Refine what the user has now (hand edits included): it is recorded first if it differs. A typed
         instruction goes to the execution model; a chip is our exact edit. An instruction already met comes back
         as kind `unchanged` and adds nothing to the history."""
-        with cpu_budget("refine"):
+        with cpu_budget("refine"), _answer_errors(self.settings.execution.label):
             return self._refine(current, instruction, session=session, user=user, chip=chip, family=family,
                                 on_delta=on_delta, cancel=cancel)
 
