@@ -25,7 +25,7 @@ from typing import Any
 from .budget import charge
 from .errors import ConfigError, SdpaError
 from .providers.types import Usage
-from .secrets import get_logger, private_dir, private_file
+from .secrets import clean, get_logger, private_dir, private_file
 from .types import PromptVersion, finite
 
 _log = get_logger(__name__)
@@ -115,7 +115,7 @@ def _to_row(version: PromptVersion) -> str:
 
 
 def _from_row(data: str) -> PromptVersion:
-    raw = _load(data)
+    raw = clean(_load(data))  # a row kept before keys were scrubbed from every answer
     raw["usage"] = Usage(**raw.get("usage") or {})
     known = PromptVersion.__dataclass_fields__
     return PromptVersion(**{k: v for k, v in raw.items() if k in known})
@@ -263,7 +263,7 @@ class History:
     def export(self, *, user: str = "") -> str:
         """Every version of a user as a JSON array, oldest first."""
         rows = self._run("SELECT data FROM versions WHERE user = ? ORDER BY created", (user,))
-        return json.dumps([_load(row[0]) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps([clean(_load(row[0])) for row in rows], ensure_ascii=False, indent=2)
 
     # -- undo / redo -------------------------------------------------------------------------
 

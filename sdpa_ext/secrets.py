@@ -8,11 +8,13 @@ import os
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
 # Shapes of vendor keys, scrubbed even when we were never told about them.
 RUN = 8  # any run of this many characters of a known secret is scrubbed, however it was cut or masked
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _KEY_SHAPES = re.compile(r"(sk-ant-[A-Za-z0-9_\-]{8,}|sk-[A-Za-z0-9_\-]{16,}|AIza[0-9A-Za-z_\-]{20,})")
 
 
@@ -59,6 +61,22 @@ def scrub(text: str) -> str:
     return _KEY_SHAPES.sub("***", text)
 
 
+def clean(value: Any) -> Any:
+    """`value` fit to show or keep: in every string (in lists, tuples and dicts too, keys included) secrets
+    scrubbed and a lone surrogate (JSON's `\\ud800`, which no file or page can hold) made U+FFFD."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = _SURROGATE.sub("\ufffd", value)
+        return scrub(value)
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(clean(v) for v in value)
+    return value
+
+
 def private_dir(folder: Path) -> None:
     """Create `folder` owner-only (0700), or make it so."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -78,9 +96,12 @@ class ScrubFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = scrub(message)
-        if clean != message:
-            record.msg, record.args = clean, ()
+        shown = scrub(message)
+        if shown != message:
+            record.msg, record.args = shown, ()
+        if record.exc_info:  # a traceback may quote the text that failed
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True
 
 

@@ -22,7 +22,7 @@ from .errors import ProviderError, SdpaError
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken
 from .roles import answered
-from .secrets import get_logger
+from .secrets import clean, get_logger
 from .types import HostContext, PromptVersion
 from .zeroconf import choose
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from .hardware.planner import SdFacts
 
 _log = get_logger(__name__)
+# A version's fields that hold text from the user or a model: scrubbed before they are kept or shown.
+_TEXTS = ("prompt", "negative_prompt", "params", "provider", "model", "family_reason", "notes", "warnings", "source")
 
 
 def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None) -> list[str]:
@@ -131,6 +133,7 @@ class Service:
     def _record(line: Session, version: PromptVersion) -> PromptVersion:
         """Push a new version; when history cannot take it this time (busy, disk full) the answer still
         comes back, with the reason among its warnings."""
+        version = replace(version, **{name: clean(getattr(version, name)) for name in _TEXTS})
         try:
             return line.push(version)
         except HistoryError as err:

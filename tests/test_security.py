@@ -29,7 +29,7 @@ from .support import free_port, stop
 from .test_browser import TIMEOUT_MS, _open_accordion
 from .test_render import HOSTILE, builders
 from .wire import OpenAIServer
-from .wire.server import WireServer
+from .wire.server import WireServer, split_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER = json.dumps({"prompt": "cabin, snow, dusk", "negative_prompt": "blurry", "params": {"steps": 25},
@@ -316,6 +316,48 @@ def test_a_partly_echoed_key_never_reaches_the_user(make_settings, own_secrets):
         response = TestClient(app, base_url="http://127.0.0.1").post("/sdpa/v1/plan", json={"description": "a cabin"})
     assert response.status_code == 502 and "401" in response.text
     assert key[:19] not in response.text and key[3:11] not in response.text
+
+
+class _EchoingServer(OpenAIServer):
+    """A provider (or a debugging proxy before it) that answers 200 with the request's Authorization header in
+    every field of its answer, whole and cut."""
+
+    def text_for(self, action, req):
+        auth = req.headers.get("authorization", "")
+        text = json.dumps({"prompt": f"cabin, {auth}, snow, x{auth[-14:]}", "negative_prompt": f"blurry {auth[7:20]}",
+                           "params": {"sampler_name": auth}, "notes": auth})
+        return text, split_text(text)
+
+
+def _runs_of(key: str, *texts: str) -> list[str]:
+    """The runs of 8 characters of `key` found in any of `texts`."""
+    return [key[i:i + 8] for i in range(len(key) - 7) if any(key[i:i + 8] in text for text in texts)]
+
+
+@pytest.mark.parametrize("stream", ["true", "false"])
+def test_a_key_in_a_successful_answer_reaches_no_output(make_settings, own_secrets, caplog, stream):
+    """Issue 17: the prompt, the live text, the API's answer, history (search, export) and the log."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.api import make_router
+    from sdpa_ext.craft.live import Preview
+
+    key = "tok-SECRET-9f8e7d6c5b4a3210"  # no vendor's shape: only the registry knows it
+    with _EchoingServer(api_key=key) as server:
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                         "OPENAI_API_KEY": key, "SDPA_STREAM": stream}))
+        live, shown = Preview(), []
+        version = service.plan("a cabin", session="s", on_delta=lambda delta: shown.append(live.feed(delta) or ""))
+        app = FastAPI()
+        app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+        client = TestClient(app, base_url="http://127.0.0.1")
+        answer = client.post("/sdpa/v1/refine", json={"instruction": "rewrite it as a poem", "prompt": version.prompt})
+        listed = client.get("/sdpa/v1/history", params={"search": "cabin"}).text
+    assert answer.status_code == 200 and "cabin" in version.prompt, answer.text
+    assert server.count("/chat/completions") == 2 and (stream == "false" or len(shown) > 1)
+    outputs = [json.dumps(version.to_json()), *shown, answer.text, listed, service.export(), caplog.text]
+    assert _runs_of(key, *outputs) == []
 
 
 def test_a_model_answer_over_the_input_limit_is_refused(make_settings):
