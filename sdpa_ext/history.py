@@ -156,8 +156,9 @@ class History:
                 private_file(self.path)
                 return sqlite3.connect(self.path, timeout=self.busy_s, check_same_thread=False)
             except (OSError, sqlite3.Error) as err:
-                self.problem = f"history folder {self.path.parent} cannot be used ({err}); history is kept in memory"
-                _log.warning(self.problem)
+                reason = getattr(err, "strerror", None) or str(err).replace(str(self.path.parent), "…")
+                self.problem = f"the history file cannot be used ({reason}); history is kept in memory"
+                _log.warning("%s: %s", self.problem, self.path)
                 self.path = None
         return sqlite3.connect(":memory:", check_same_thread=False)
 
@@ -170,21 +171,22 @@ class History:
             self.path.replace(aside)
             self.problem = f"history file was damaged ({err}); moved to {aside.name}, starting a new one"
         except OSError:
-            self.problem = f"history file {self.path} is damaged ({err}); history is kept in memory"
+            self.problem = f"history file {self.path.name} is damaged ({err}); history is kept in memory"
             self.path = None
-        _log.warning(self.problem)
+        _log.warning("%s (in %s)", self.problem, aside.parent)
         self._db = self._open()
 
     def _failure(self, err: sqlite3.Error, kind: str) -> HistoryError:
+        name = self.path.name if self.path else "history"  # never the folder: clients see this message
         if kind == "busy":
-            message = (f"history file {self.path} is locked by another program (waited {self.busy_s:g} s); "
+            message = (f"history file {name} is locked by another program (waited {self.busy_s:g} s); "
                        "this change was not saved: try again")
         elif kind == "full":
-            message = f"the disk holding {self.path} is full: history was not saved (free some space); file kept"
+            message = f"the disk holding {name} is full: history was not saved (free some space); file kept"
         else:
-            message = f"history file {self.path}: {err}"
+            message = f"history file {name}: {err}"
         self.problem, self._transient = message, kind in ("busy", "full")
-        _log.warning(message)
+        _log.warning("%s (%s)", message, self.path)
         return HistoryError(message)
 
     def _prepare(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,46 @@ def private_dir(folder: Path) -> None:
         folder.chmod(0o700)
 
 
+# Never follow a link to another file, never wait on a FIFO's other end (0 where the system has no such flag).
+_SAFE_OPEN = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open_private(path: Path, flags: int) -> int:
+    """A descriptor of `path`, a regular file made owner-only (0600): a symbolic link, a FIFO or a device is
+    refused (OSError), and an existing file readable by others is tightened through the descriptor itself."""
+    try:
+        fd = os.open(path, flags | _SAFE_OPEN, 0o600)
+    except OSError as err:
+        if path.is_symlink():
+            raise OSError(f"{path.name} is a symbolic link; use the file itself") from err
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        if os.name == "posix" and info.st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def private_file(path: Path) -> None:
-    """Create `path` empty and owner-only (0600) unless it exists; make an existing one 0600."""
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    if os.name == "posix" and path.stat().st_mode & 0o077:
-        path.chmod(0o600)
+    """Create `path` empty and owner-only (0600) unless it exists; make an existing one 0600 (see
+    `_open_private` for what is refused)."""
+    os.close(_open_private(path, os.O_CREAT | os.O_RDWR))
+
+
+def read_private(path: Path, limit: int = 1_000_000) -> str:
+    """The text (UTF-8) of an owner-only file of at most `limit` bytes, made 0600 if it was wider; OSError for
+    a missing, linked, special or oversized file."""
+    fd = _open_private(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"{path.name} is larger than {limit} bytes")
+    return data.decode("utf-8")
 
 
 class ScrubFilter(logging.Filter):

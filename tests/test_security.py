@@ -160,6 +160,12 @@ def test_api_docs_are_not_served_and_pages_carry_a_strict_policy(app):
     page = requests.get(app.url + "/", timeout=30)
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    scripts = policy.split("script-src", 1)[1].split(";")[0]  # issue 17: no eval, no inline script but ours
+    assert "'unsafe-eval'" not in policy and "'unsafe-inline'" not in scripts
+    nonce = re.search(r"'nonce-([\w-]+)'", scripts).group(1)
+    tags = re.findall(r"<script\b[^>]*>", page.text)
+    assert tags and all(f'nonce="{nonce}"' in tag for tag in tags), tags
+    assert nonce not in requests.get(app.url + "/", timeout=30).headers["content-security-policy"]  # one per page
     assert page.headers["x-frame-options"] == "DENY"
     assert "access-control-allow-origin" not in {k.lower() for k in page.headers}
 
