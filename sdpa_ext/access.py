@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from secrets import compare_digest
+from secrets import compare_digest, token_urlsafe
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,15 +36,37 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Gradio routes our page never needs that take files or URLs from a caller; `/file=` naming a URL (an open
 # redirect before Gradio 6.20, CVE-2026-59806).
 _REFUSED_PATHS = re.compile(r"/upload|/proxy=|/file=\s*(https?:|//|\\\\)", re.IGNORECASE)
-SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-     b"img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; "
-     b"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
-    (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-]
+# Scripts: the page's own files, and its inline scripts by the nonce the guard gives each HTML answer, never
+# 'unsafe-inline'. 'unsafe-eval' stays: Gradio 6's HTML component compiles its template with Function() (the
+# page's status line, diff, token counts and hardware report are HTML components). Styles stay 'unsafe-inline':
+# Gradio's components set style attributes.
+_POLICY = ("default-src 'self'; script-src 'self'{nonce} 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; "
+           "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+_SCRIPT_OPEN = re.compile(rb"<script\b", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(rb"</script", re.IGNORECASE)
+
+
+def security_headers(nonce: str = "") -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries; `nonce`: the one its inline scripts carry."""
+    policy = _POLICY.format(nonce=f" 'nonce-{nonce}'" if nonce else "")
+    return [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY"),
+            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+SECURITY_HEADERS = security_headers()
+
+
+def with_nonce(html: bytes, nonce: str) -> bytes:
+    """Each `<script` tag of a page given `nonce="..."`; text inside a script (a JSON config quoting
+    `<script`) is left alone, as the browser reads it."""
+    out, at = [], 0
+    while tag := _SCRIPT_OPEN.search(html, at):
+        close = _SCRIPT_CLOSE.search(html, tag.end())
+        end = close.end() if close else len(html)
+        out += [html[at:tag.end()], f' nonce="{nonce}"'.encode(), html[tag.end():end]]
+        at = end
+    return b"".join(out) + html[at:]
 
 _log = get_logger(__name__)
 Scope = MutableMapping[str, Any]
@@ -232,7 +254,7 @@ class Throttle:
     """Failed logins per client address: after FREE failures in a row, each next try from that address waits
     a growing delay (1, 2, 4 ... s, at most LONGEST); a success clears it. Holds at most KEPT addresses."""
 
-    free: int = 3
+    free: int = 5
     longest: float = 300.0
     kept: int = 4096
     _failures: OrderedDict[str, tuple[int, float]] = field(default_factory=OrderedDict)  # address -> count, until
@@ -258,6 +280,15 @@ class Throttle:
     def succeeded(self, address: str) -> None:
         with self._lock:
             self._failures.pop(address, None)
+
+
+_OURS = {name for name, _ in SECURITY_HEADERS}
+
+
+def _is_page(headers: list[tuple[bytes, bytes]]) -> bool:
+    """An uncompressed HTML answer (one whose scripts the guard can give a nonce)."""
+    found = {k.lower(): v.lower() for k, v in headers}
+    return found.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in found
 
 
 def _client(scope: Scope) -> str:
@@ -369,13 +400,31 @@ class Guard:
         await self.app(scope, replay, self._with_headers(send))
 
     def _with_headers(self, send: Send) -> Send:
+        """Our headers on every answer (no CORS ones); an HTML page is held whole and its scripts get a nonce."""
+        start: dict = {}
+        held: list[bytes] = []
+
         async def wrapped(message: dict) -> None:
+            nonlocal start
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names
-                        and not k.lower().startswith(b"access-control-")]
-                message = {**message, "headers": [*kept, *SECURITY_HEADERS]}
-            await send(message)
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS
+                           and not k.lower().startswith(b"access-control-")]
+                start = {**message, "headers": headers}
+                if not _is_page(headers):
+                    await send({**start, "headers": [*headers, *SECURITY_HEADERS]})
+                return
+            if message["type"] != "http.response.body" or not _is_page(start.get("headers", [])):
+                await send(message)
+                return
+            held.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            nonce = token_urlsafe(18)
+            body = with_nonce(b"".join(held), nonce)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode()),
+                                             *security_headers(nonce)]})
+            await send({"type": "http.response.body", "body": body})
 
         return wrapped
 
