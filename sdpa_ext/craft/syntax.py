@@ -9,7 +9,7 @@ The guard keeps each span in its `AND` part and its `BREAK` chunk, with the read
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -505,12 +505,11 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
     for term, home in zip(terms, homes, strict=True):
         current = home or current
         current.terms.append(term)
+    outside = grammar.depth_zero(original)  # keywords and spans lie outside every pair: a slot's prefix reads alike
+    commas = [i for i, char in enumerate(original) if char == "," and outside[i]]
     for span in missing:
         home = slot_of(span.start)
-        before = [original[home.start + s:home.start + e].strip()
-                  for s, e in grammar.terms(original[home.start:span.start]) if home.start + e <= span.start]
-        anchor = next((home.terms.index(t) + 1 for t in reversed(before) if t in home.terms), 0)
-        home.terms.insert(anchor, span.text)
+        home.terms.insert(_anchor(original, commas, home, span.start), span.text)
     out, last = [], 0
     for slot in slots:
         out.append(original[last:slot.start])
@@ -521,6 +520,19 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
         last = slot.end
     out.append(original[last:])
     return _clean_edges("".join(out))
+
+
+def _anchor(original: str, commas: list[int], home: _Slot, position: int) -> int:
+    """Where a dropped span goes back among its chunk's terms: after the nearest term before it that the chunk
+    still holds, else first. `commas`: the original's top-level commas."""
+    end = position
+    for comma in reversed(commas[bisect_left(commas, home.start):bisect_left(commas, position)]):
+        term = original[comma + 1:end].strip()
+        if term and term in home.terms:
+            return home.terms.index(term) + 1
+        end = comma
+    term = original[home.start:end].strip()
+    return home.terms.index(term) + 1 if term and term in home.terms else 0
 
 
 def _split_across(term: str, spans: list[Span], slot_of) -> list[str]:
