@@ -24,7 +24,8 @@ from ..budget import charge
 NETWORK = re.compile(r"<(\w+):([^>]+)>")  # extra_networks.re_extra_net
 _AND = re.compile(r"\bAND\b")
 _PART_NUMBER = re.compile(r"[-+]?(?:\d+\.?|\d*\.\d+)")  # get_multicond_prompt_list's part weight
-_MERGED = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)
+_MERGED = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)  # after spaces: `spaced`
+_WEIGHT_TAIL = re.compile(r":\s*[+-]?[.\d]*\d[.\d]*")  # after spaces: `spaced`
 _LEADING_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _ESCAPE = re.compile(r"\\[()\[\]]")
 _ATTENTION = re.compile(r"""
@@ -117,7 +118,33 @@ def unweighted(text: str) -> str:
 
 def merged_parts(text: str) -> list[str]:
     """Pieces of a text where a model wrote `a cabin :1.2 and a lake` for `a cabin :1.2 AND a lake`."""
-    return _MERGED.split(text)
+    cuts = spaced(_MERGED, text)
+    return [text[start:end] for start, end in zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)],
+                                                  strict=True)]
+
+
+def spaced(pattern: re.Pattern[str], text: str, least: int = 0) -> list[tuple[int, int]]:
+    """Where `\\s*` (`least=1`: `\\s+`) and then `pattern` match in `text`, as re finds them (left to right, no
+    overlaps), in linear time: re retries a leading `\\s*` from every space of a run (quadratic on long runs).
+    `pattern` must begin with a character that is not a space."""
+    found, last = [], 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        while start > last and text[start - 1].isspace():
+            start -= 1
+        if match.start() - start >= least:
+            found.append((start, match.end()))
+            last = match.end()
+    return found
+
+
+def replaced(text: str, spans: list[tuple[int, int]], by: str) -> str:
+    """`text` with each of `spans` (in order, apart) replaced by `by`."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], by]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def parts(text: str) -> list[Part]:
@@ -518,7 +545,7 @@ def plain(text: str) -> str:
     text = without_networks(text, " ")
     text = _AND.sub(" ", re.sub(r"\bBREAK\b", " ", text))
     out = "".join(segment.text for segment in attention(without_bad_weights(text)))
-    return re.sub(r"\s*:\s*[+-]?[.\d]*\d[.\d]*", "", out).replace("|", " ")
+    return replaced(out, spaced(_WEIGHT_TAIL, out), "").replace("|", " ")
 
 
 def leading_number(text: str) -> float | None:
