@@ -56,8 +56,8 @@ def main() -> int:
             "SDPA_DATA_DIR": str(folder / "data"), "LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
             "OPENAI_API_KEY": KEY, "SDPA_STREAM": "false", "OLLAMA_HOST": "127.0.0.1:9"}, env_file=folder / ".env"))
         entries = [
-            ("refine, chip `make it darker`", lambda t: service.refine(PromptVersion(prompt=t), "make it darker",
-                                                                       session="b"), PROMPT),
+            ("refine, chip `darker`", lambda t: service.refine(PromptVersion(prompt=t), chip="darker", session="b"),
+             PROMPT),
             ("refine by the model", lambda t: service.refine(PromptVersion(prompt=t), "rewrite it as a poem",
                                                              session="b"), PROMPT),
             ("plan by the model", lambda t: service.plan(t, session="b"), DESCRIPTION),
@@ -74,7 +74,7 @@ def main() -> int:
             line.push(PromptVersion(prompt=_fill("a", PROMPT), source=_fill("a", 2000), id=f"p{index}"))
         print(row("history search (200 versions of 10,000 a's)", service.search, SEARCH, tries))
         spaces = "a" + " " * 9998 + "b"
-        darker = least_time(lambda: service.refine(PromptVersion(prompt=spaces), "make it darker", session="c"))
+        darker = least_time(lambda: service.refine(PromptVersion(prompt=spaces), chip="darker", session="c"))
         print(f"\nIssue 17's cases: a chip refine of `a` + 9,998 spaces + `b`: {darker:.2f} s; "
               f"`guard` of `' AND '.join(['a'] * 2000)`: "
               f"{least_time(lambda: guard(' AND '.join(['a'] * 2000), 'a, b', 'make it darker')):.2f} s; "

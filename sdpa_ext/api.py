@@ -29,7 +29,7 @@ from .access import cross_origin, rebinding_safe
 from .budget import OverBudget
 from .errors import Cancelled, ConfigError, ProviderError
 from .history import HistoryError
-from .secrets import clean, scrub
+from .secrets import scrub
 from .service import Service
 from .types import PromptVersion
 
@@ -172,7 +172,7 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
     """The call's dict as JSON, or its error with the status the README names; `session` goes back in the
     X-SDPA-Session header and the cookie, so the client's next call continues its own line."""
     try:
-        response = JSONResponse(clean(call()))
+        response = JSONResponse(call())  # versions are scrubbed when made and when read from history
     except InputError as err:
         response = _error(err.status, err.field, err.message)
     except OverBudget as err:

@@ -26,7 +26,7 @@ from .budget import charge
 from .errors import ConfigError, SdpaError
 from .providers.types import Usage
 from .secrets import clean, get_logger, private_dir, private_file
-from .types import PromptVersion, finite
+from .types import TEXT_FIELDS, PromptVersion, finite
 
 _log = get_logger(__name__)
 RETENTION = 2000  # versions kept per user
@@ -114,8 +114,13 @@ def _to_row(version: PromptVersion) -> str:
     return json.dumps(finite(asdict(version)), ensure_ascii=False, allow_nan=False)
 
 
+def _cleaned(raw: dict) -> dict:
+    """A stored version with its text fields scrubbed (a row kept before keys were scrubbed from every answer)."""
+    return {**raw, **{name: clean(raw[name]) for name in TEXT_FIELDS if name in raw}}
+
+
 def _from_row(data: str) -> PromptVersion:
-    raw = clean(_load(data))  # a row kept before keys were scrubbed from every answer
+    raw = _cleaned(_load(data))
     raw["usage"] = Usage(**raw.get("usage") or {})
     known = PromptVersion.__dataclass_fields__
     return PromptVersion(**{k: v for k, v in raw.items() if k in known})
@@ -265,7 +270,7 @@ class History:
     def export(self, *, user: str = "") -> str:
         """Every version of a user as a JSON array, oldest first."""
         rows = self._run("SELECT data FROM versions WHERE user = ? ORDER BY created", (user,))
-        return json.dumps([clean(_load(row[0])) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps([_cleaned(_load(row[0])) for row in rows], ensure_ascii=False, indent=2)
 
     # -- undo / redo -------------------------------------------------------------------------
 

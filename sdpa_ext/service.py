@@ -23,15 +23,13 @@ from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken
 from .roles import answered
 from .secrets import clean, get_logger
-from .types import HostContext, PromptVersion
+from .types import TEXT_FIELDS, HostContext, PromptVersion
 from .zeroconf import choose
 
 if TYPE_CHECKING:
     from .hardware.planner import SdFacts
 
 _log = get_logger(__name__)
-# A version's fields that hold text from the user or a model: scrubbed before they are kept or shown.
-_TEXTS = ("prompt", "negative_prompt", "params", "provider", "model", "family_reason", "notes", "warnings", "source")
 
 
 def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None) -> list[str]:
@@ -133,7 +131,7 @@ class Service:
     def _record(line: Session, version: PromptVersion) -> PromptVersion:
         """Push a new version; when history cannot take it this time (busy, disk full) the answer still
         comes back, with the reason among its warnings."""
-        version = replace(version, **{name: clean(getattr(version, name)) for name in _TEXTS})
+        version = replace(version, **{name: clean(getattr(version, name)) for name in TEXT_FIELDS})
         try:
             return line.push(version)
         except HistoryError as err:

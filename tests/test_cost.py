@@ -109,8 +109,8 @@ def service(make_settings, wire) -> Service:
 
 def test_chip_refines_cost_no_more_than_a_plain_prompt_would(service):
     def refine(text: str) -> None:
-        for chip in ("make it darker", "add more detail", "square format"):
-            service.refine(PromptVersion(prompt=text), chip, session="chips")
+        for chip in ("darker", "more detail", "square"):
+            service.refine(PromptVersion(prompt=text), chip=chip, session="chips")
 
     assert too_slow(refine, PROMPT) == []
 
@@ -145,7 +145,7 @@ def test_the_http_api_costs_no_more_than_a_plain_prompt_would(service):
     client = TestClient(app, base_url="http://127.0.0.1")
 
     def refine(text: str) -> None:
-        response = client.post("/sdpa/v1/refine", json={"instruction": "make it darker", "prompt": text})
+        response = client.post("/sdpa/v1/refine", json={"chip": "darker", "prompt": text})
         assert response.status_code in (200, 422, 502), response.text[:300]  # 502: the edit ran past the limit
 
     assert too_slow(refine, PROMPT, ("spaces", "nested", "escaped brackets", "AND", "LoRA tags", "mix")) == []
@@ -156,7 +156,7 @@ def test_a_request_past_its_cpu_budget_stops_with_a_clear_error(service, monkeyp
     app = FastAPI()
     app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
     client = TestClient(app, base_url="http://127.0.0.1")
-    response = client.post("/sdpa/v1/refine", json={"instruction": "make it darker", "prompt": PLAIN * 50})
+    response = client.post("/sdpa/v1/refine", json={"chip": "darker", "prompt": PLAIN * 50})
     assert response.status_code == 422, response.text
     assert "refine: stopped after 0 s of processing; shorten the text" in response.json()["error"]
     assert [v.kind for v in service.search()] == ["edit"]  # the prompt as given; nothing half-made
@@ -169,7 +169,7 @@ def test_slow_requests_do_not_hold_up_another_clients_history(service):
     client = TestClient(app, base_url="http://127.0.0.1")
     worst = shapes(PROMPT)["spaces"]
     busy = [threading.Thread(target=client.post, args=("/sdpa/v1/refine",),
-                             kwargs={"json": {"instruction": "make it darker", "prompt": worst}}) for _ in range(4)]
+                             kwargs={"json": {"chip": "darker", "prompt": worst}}) for _ in range(4)]
     for thread in busy:
         thread.start()
     waits = []

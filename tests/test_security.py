@@ -279,13 +279,7 @@ def test_the_status_line_says_which_key_is_used(tmp_path):
 # -- scrubbing, output limits ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def own_secrets(monkeypatch):
-    """Secrets a test registers are forgotten after it (the set is process-wide)."""
-    monkeypatch.setattr(secrets, "_secrets", set(secrets._secrets))
-
-
-def test_any_run_of_eight_characters_of_a_key_is_scrubbed(own_secrets):
+def test_any_run_of_eight_characters_of_a_key_is_scrubbed():
     key = "tok-SECRET-abcdef123456"  # no vendor's shape
     secrets.register(key)
     for echoed in ("invalid key tok-SECRET-abcdef12****", "key ****ef123456 refused", "...SECRET-abcd...",
@@ -297,7 +291,7 @@ def test_any_run_of_eight_characters_of_a_key_is_scrubbed(own_secrets):
 
 @pytest.mark.parametrize("key", ["sk-ant-api03-Zx9Qw8Er7Ty6Ui5Op4", "sk-proj-Lm3Nb2Vc1Xz0Kj9Hg8Fd7",
                                  "AIzaSyD-Qw8Er7Ty6Ui5Op4As3Df2Gh1"])
-def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(own_secrets, key):
+def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(key):
     """A vendor-shaped key nobody registered (another user's, pasted into an error) is masked all the same;
     words that only start alike are not."""
     secrets._secrets.clear()
@@ -306,7 +300,7 @@ def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(own_secrets, ke
     assert secrets.scrub("ask-anything sk-short AIza task-list") == "ask-anything sk-short AIza task-list"
 
 
-def test_a_partly_echoed_key_never_reaches_the_user(make_settings, own_secrets):
+def test_a_partly_echoed_key_never_reaches_the_user(make_settings):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
@@ -343,7 +337,7 @@ def _runs_of(key: str, *texts: str) -> list[str]:
 
 
 @pytest.mark.parametrize("stream", ["true", "false"])
-def test_a_key_in_a_successful_answer_reaches_no_output(make_settings, own_secrets, caplog, stream):
+def test_a_key_in_a_successful_answer_reaches_no_output(make_settings, caplog, stream):
     """Issue 17: the prompt, the live text, the API's answer, history (search, export) and the log."""
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
@@ -696,10 +690,10 @@ def _two_users(make_settings, ui: bool = False):
 def test_users_have_their_own_versions_search_and_retention(make_settings):
     service, client = _two_users(make_settings)
     service.history.retention = 5
-    body = {"instruction": "make it darker", "prompt": "alice's secret cabin, snow"}
+    body = {"chip": "darker", "prompt": "alice's secret cabin, snow"}
     assert client.post("/sdpa/v1/refine", json=body, auth=ALICE).status_code == 200
     for index in range(8):  # Bob's versions push only his own out
-        body = {"instruction": "make it darker", "prompt": f"bob's castle {index}", "session": "b"}
+        body = {"chip": "darker", "prompt": f"bob's castle {index}", "session": "b"}
         assert client.post("/sdpa/v1/refine", json=body, auth=BOB).status_code == 200
     bobs = client.get("/sdpa/v1/history", auth=BOB).json()["versions"]
     assert len(bobs) == 5 and all("bob" in v["prompt"] for v in bobs)
