@@ -24,6 +24,7 @@ SCRIPTS = [
     ("Load through the standalone server", ["load.py"]),
     ("Prompt quality of the embedded model", ["quality.py"]),
     ("Instructions and descriptions as people write them", ["natural.py"]),
+    ("The worst inputs", ["worst_inputs.py"]),
 ]
 
 

@@ -13,30 +13,62 @@ import base64
 import binascii
 import ipaddress
 import json
+import math
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from secrets import compare_digest
+from secrets import compare_digest, token_urlsafe
 from typing import Any
 from urllib.parse import urlsplit
 
+from .secrets import get_logger
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+MIN_SECRET = 16  # characters of a password or token: `python -m sdpa_ext serve --new-token` makes one
+PAGES = frozenset({"/"})  # where a link from another site may lead (a top-level navigation)
 MAX_BODY_BYTES = 1_000_000  # the page's event payloads are a few KB
 MAX_DEPTH = 32  # JSON nesting the page's payloads never come near
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Gradio routes our page never needs that take files or URLs from a caller; `/file=` naming a URL (an open
 # redirect before Gradio 6.20, CVE-2026-59806).
 _REFUSED_PATHS = re.compile(r"/upload|/proxy=|/file=\s*(https?:|//|\\\\)", re.IGNORECASE)
-SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-     b"img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; "
-     b"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
-    (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-]
+# Scripts: the page's own files, and its inline scripts by the nonce the guard gives each HTML answer, never
+# 'unsafe-inline'. 'unsafe-eval' stays: Gradio 6's HTML component compiles its template with Function() (the
+# page's status line, diff, token counts and hardware report are HTML components). Styles stay 'unsafe-inline':
+# Gradio's components set style attributes.
+_POLICY = ("default-src 'self'; script-src 'self'{nonce} 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; "
+           "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+_SCRIPT_OPEN = re.compile(rb"<script\b", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(rb"</script", re.IGNORECASE)
 
+
+def security_headers(nonce: str = "") -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries; `nonce`: the one its inline scripts carry."""
+    policy = _POLICY.format(nonce=f" 'nonce-{nonce}'" if nonce else "")
+    return [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY"),
+            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+SECURITY_HEADERS = security_headers()
+
+
+def with_nonce(html: bytes, nonce: str) -> bytes:
+    """Each `<script` tag of a page given `nonce="..."`; text inside a script (a JSON config quoting
+    `<script`) is left alone, as the browser reads it."""
+    out, at = [], 0
+    while tag := _SCRIPT_OPEN.search(html, at):
+        close = _SCRIPT_CLOSE.search(html, tag.end())
+        end = close.end() if close else len(html)
+        out += [html[at:tag.end()], f' nonce="{nonce}"'.encode(), html[tag.end():end]]
+        at = end
+    return b"".join(out) + html[at:]
+
+_log = get_logger(__name__)
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
@@ -95,10 +127,24 @@ class Access:
         for part in (p.strip() for p in auth.split(",") if p.strip()):
             if ":" in part:
                 user, password = part.split(":", 1)
-                users[user] = password
+                users[user.strip()] = password
             else:
                 token = part
         return cls(frozenset(hosts), users, token, any_address=is_wildcard(bind))
+
+    def weaknesses(self) -> list[str]:
+        """What makes these credentials too weak to count as auth (empty: none)."""
+        found = [f"user {name!r} has an empty password" if not password else
+                 f"user {name!r} has a password of {len(password)} characters (at least {MIN_SECRET})"
+                 for name, password in self.users.items() if len(password) < MIN_SECRET]
+        if "" in self.users:
+            found.insert(0, "a user name is empty (user:password)")
+        if self.token and len(self.token) < MIN_SECRET:
+            found.append(f"the token has {len(self.token)} characters (at least {MIN_SECRET})")
+        secrets = self.secrets()
+        if len(set(secrets)) < len(secrets):
+            found.append("two users share a password (a password also identifies its user as a Bearer token)")
+        return found
 
     def allows_host(self, host: str) -> bool:
         """A `Host` header this server answers: an allowed name, or an IP address when bound to all of them
@@ -111,35 +157,75 @@ class Access:
         return bool(self.users or self.token)
 
     def secrets(self) -> list[str]:
-        return [*self.users.values(), self.token]
+        return [*self.users.values(), *([self.token] if self.token else [])]
 
-    def authenticate(self, header: str) -> bool:
-        """`Authorization: Basic user:password` (the token as the password, any user) or `Bearer token`."""
+    def authenticate(self, header: str) -> str | None:
+        """Who sent `Authorization`: `Basic user:password`, or a token (`Bearer TOKEN`, or the password of
+        Basic with any user name). A user's password is that user's token; the bare token's user is "".
+        None when the credentials are wrong."""
         kind, _, value = header.strip().partition(" ")
         if kind.lower() == "bearer":
-            return bool(self.token) and compare_digest(value.strip().encode(), self.token.encode())
+            return self._owner(value.strip())
         if kind.lower() != "basic":
-            return False
+            return None
         try:
             user, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            return False
+            return None
         expected = self.users.get(user)
-        ok = expected is not None and compare_digest(password.encode(), expected.encode())
-        return ok or (bool(self.token) and compare_digest(password.encode(), self.token.encode()))
+        if expected is not None and compare_digest(password.encode(), expected.encode()):
+            return user
+        return "" if self.token and compare_digest(password.encode(), self.token.encode()) else None
+
+    def _owner(self, token: str) -> str | None:
+        """The user whose password or token this is; every secret is compared (no early answer)."""
+        found = None
+        for user, secret in [*self.users.items(), ("", self.token)]:
+            if compare_digest(token.encode(), secret.encode()) and secret:
+                found = user
+        return found
+
+    def claimed_user(self, header: str) -> str:
+        """The configured user a failed Basic login named ("" for any other name: it may be a mistyped
+        password), for the log."""
+        kind, _, value = header.strip().partition(" ")
+        try:
+            user = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return user if kind.lower() == "basic" and user in self.users else ""
 
 
-def cross_origin(method: str, headers: Mapping[str, str], host: str) -> str:
+def _origin_of(scheme: str, authority: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the scheme's default port filled in; None when it cannot be read."""
+    try:
+        parts = urlsplit(f"{scheme}://{authority}")
+        port = parts.port or DEFAULT_PORTS.get(scheme.lower())
+    except ValueError:
+        return None
+    return (scheme.lower(), parts.hostname or "", port) if parts.hostname and port else None
+
+
+def same_origin(origin: str, scheme: str, host: str) -> bool:
+    """Whether an `Origin` header names this server: the same scheme, host and port (`http://a` is `a:80`)."""
+    parts = urlsplit(origin) if origin != "null" else None
+    if parts is None or not parts.scheme or not parts.netloc or parts.path not in ("", "/"):
+        return False
+    ours = _origin_of(scheme, host)
+    return ours is not None and _origin_of(parts.scheme, parts.netloc) == ours
+
+
+def cross_origin(method: str, headers: Mapping[str, str], host: str, scheme: str = "http",
+                 navigable: bool = False) -> str:
     """Why a browser request comes from another site (empty when it does not). `Origin` must be this
-    server's own; without one, `Sec-Fetch-Site` must not be cross-site (a top-level GET navigation may be)."""
+    server's own (scheme, host and port); without one, `Sec-Fetch-Site` must not be cross-site or same-site,
+    except a top-level GET navigation to a `navigable` path (the page: a link to it may come from anywhere)."""
     origin = headers.get("origin")
     if origin is not None:
-        parts = urlsplit(origin)
-        if origin == "null" or not parts.netloc or parts.netloc.lower() != host.lower():
-            return f"Origin {origin!r} is not this server"
-        return ""
-    site = headers.get("sec-fetch-site", "")
-    navigating = headers.get("sec-fetch-mode") == "navigate" and method in ("GET", "HEAD")
+        return "" if same_origin(origin, scheme, host) else f"Origin {origin!r} is not this server"
+    site = headers.get("sec-fetch-site", "").strip().lower()
+    navigating = (navigable and headers.get("sec-fetch-mode", "").strip().lower() == "navigate"
+                  and method in ("GET", "HEAD"))
     return f"a {site} request" if site in ("cross-site", "same-site") and not navigating else ""
 
 
@@ -163,13 +249,64 @@ def file_reference(value: Any, depth: int = 0) -> str:
     return ""
 
 
-class Guard:
-    """ASGI middleware: Host allow-list, same-origin browser requests, auth, JSON-only POSTs, no file
-    references for the page's events, and security headers (CSP: the page loads nothing from elsewhere)."""
+@dataclass
+class Throttle:
+    """Failed logins per client address: after FREE failures in a row, each next try from that address waits
+    a growing delay (1, 2, 4 ... s, at most LONGEST); a success clears it. Holds at most KEPT addresses."""
 
-    def __init__(self, app: Callable, access: Access):
+    free: int = 5
+    longest: float = 300.0
+    kept: int = 4096
+    _failures: OrderedDict[str, tuple[int, float]] = field(default_factory=OrderedDict)  # address -> count, until
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, address: str, now: float | None = None) -> float:
+        """Seconds before this address may try again (0: now)."""
+        with self._lock:
+            _, until = self._failures.get(address, (0, 0.0))
+        return max(0.0, until - (time.monotonic() if now is None else now))
+
+    def failed(self, address: str, now: float | None = None) -> tuple[int, float]:
+        """Count a failure: (failures in a row, seconds before the next try)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            count = self._failures.pop(address, (0, 0.0))[0] + 1
+            delay = 0.0 if count <= self.free else min(self.longest, 2.0 ** (count - self.free - 1))
+            self._failures[address] = (count, now + delay)
+            while len(self._failures) > self.kept:
+                self._failures.popitem(last=False)
+        return count, delay
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._failures.pop(address, None)
+
+
+_OURS = {name for name, _ in SECURITY_HEADERS}
+
+
+def _is_page(headers: list[tuple[bytes, bytes]]) -> bool:
+    """An uncompressed HTML answer (one whose scripts the guard can give a nonce)."""
+    found = {k.lower(): v.lower() for k, v in headers}
+    return found.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in found
+
+
+def _client(scope: Scope) -> str:
+    """The client's address (uvicorn puts a trusted local proxy's X-Forwarded-For there)."""
+    return str((scope.get("client") or ("",))[0])
+
+
+class Guard:
+    """ASGI middleware: Host allow-list, same-origin browser requests, auth (throttled, the user put in the
+    scope as `sdpa.user`), refused routes, JSON-only POSTs, no file references for the page's events, and
+    security headers (CSP: the page loads nothing from elsewhere)."""
+
+    def __init__(self, app: Callable, access: Access, refused: Iterable[re.Pattern[str]] = (),
+                 throttle: Throttle | None = None):
         self.app = app
         self.access = access
+        self.refused = tuple(refused)  # the app's routes that are never served (gradio_routes.py sorts them)
+        self.throttle = throttle or Throttle()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -177,17 +314,7 @@ class Guard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         method = scope.get("method", "GET").upper()
-        path = scope.get("path", "")
-        host = headers.get("host", "")
-        status, message = 0, ""
-        if not self.access.allows_host(host):
-            status, message = 421, f"Host {host_name(host)!r} is not served here (SDPA_ALLOWED_HOSTS adds names)"
-        elif reason := cross_origin(method, headers, host):
-            status, message = 403, f"cross-origin request refused: {reason}"
-        elif self.access.auth and not self.access.authenticate(headers.get("authorization", "")):
-            status, message = 401, "authentication required"
-        elif _REFUSED_PATHS.search(path):
-            status, message = 404, "not served"
+        status, message = self._verdict(scope, headers, method)
         if status:
             await self._refuse(scope, receive, send, status, message)
             return
@@ -195,6 +322,40 @@ class Guard:
             await self._checked_body(scope, receive, send, headers, method)
             return
         await self.app(scope, receive, self._with_headers(send))
+
+    def _verdict(self, scope: Scope, headers: dict[str, str], method: str) -> tuple[int, str]:
+        """(status, why) of a refusal, or (0, "") for a request the app may answer."""
+        path, host = scope.get("path", ""), headers.get("host", "")
+        scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+        if not self.access.allows_host(host):
+            return 421, f"Host {host_name(host)!r} is not served here (SDPA_ALLOWED_HOSTS adds names)"
+        if reason := cross_origin(method, headers, host, scheme, navigable=path in PAGES):
+            return 403, f"cross-origin request refused: {reason}"
+        if self.access.auth:
+            status, message = self._login(scope, headers.get("authorization", ""))
+            if status:
+                return status, message
+        if _REFUSED_PATHS.search(path) or any(route.match(path) for route in self.refused):
+            return 404, "not served"
+        return 0, ""
+
+    def _login(self, scope: Scope, header: str) -> tuple[int, str]:
+        """Check the credentials (throttled per client address); put the user in the scope."""
+        address = _client(scope)
+        wait = self.throttle.wait(address) if header else 0.0
+        if wait > 0:
+            return 429, f"too many failed logins from this address: try again in {math.ceil(wait)} s"
+        user = self.access.authenticate(header)
+        if user is None:
+            if header:
+                count, delay = self.throttle.failed(address)
+                _log.warning("failed login from %s (%s, %d in a row%s)", address or "an unknown address",
+                             f"user {self.access.claimed_user(header)!r}" if self.access.claimed_user(header)
+                             else "no known user", count, f"; next try in {delay:g} s" if delay else "")
+            return 401, "authentication required"
+        self.throttle.succeeded(address)
+        scope["sdpa.user"] = user
+        return 0, ""
 
     async def _checked_body(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str],
                             method: str) -> None:
@@ -239,13 +400,31 @@ class Guard:
         await self.app(scope, replay, self._with_headers(send))
 
     def _with_headers(self, send: Send) -> Send:
+        """Our headers on every answer (no CORS ones); an HTML page is held whole and its scripts get a nonce."""
+        start: dict = {}
+        held: list[bytes] = []
+
         async def wrapped(message: dict) -> None:
+            nonlocal start
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names
-                        and not k.lower().startswith(b"access-control-")]
-                message = {**message, "headers": [*kept, *SECURITY_HEADERS]}
-            await send(message)
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS
+                           and not k.lower().startswith(b"access-control-")]
+                start = {**message, "headers": headers}
+                if not _is_page(headers):
+                    await send({**start, "headers": [*headers, *SECURITY_HEADERS]})
+                return
+            if message["type"] != "http.response.body" or not _is_page(start.get("headers", [])):
+                await send(message)
+                return
+            held.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            nonce = token_urlsafe(18)
+            body = with_nonce(b"".join(held), nonce)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode()),
+                                             *security_headers(nonce)]})
+            await send({"type": "http.response.body", "body": body})
 
         return wrapped
 
@@ -258,6 +437,8 @@ class Guard:
                    *SECURITY_HEADERS]
         if status == 401:
             headers.append((b"www-authenticate", b'Basic realm="SD Prompt Assistant", charset="UTF-8"'))
+        if status == 429:
+            headers.append((b"retry-after", str(math.ceil(self.throttle.wait(_client(scope)))).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

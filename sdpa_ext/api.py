@@ -26,6 +26,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
 from .access import cross_origin, rebinding_safe
+from .budget import OverBudget
 from .errors import Cancelled, ConfigError, ProviderError
 from .history import HistoryError
 from .secrets import scrub
@@ -118,7 +119,7 @@ def _same_site(allowed: list[str]) -> Callable[[Request], None]:
         if not rebinding_safe(host, allowed):
             raise HTTPException(status_code=421, detail=f"Host {host!r} is not served here (SDPA_ALLOWED_HOSTS "
                                 "adds names)")
-        reason = cross_origin(request.method, request.headers, host)
+        reason = cross_origin(request.method, request.headers, host, request.url.scheme)
         if reason:
             raise HTTPException(status_code=403, detail=f"cross-origin request refused: {reason}")
 
@@ -140,20 +141,42 @@ async def _body_of(request: Request) -> Any:
     if len(raw) > MAX_BODY_BYTES:
         raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
     try:
-        return json.loads(raw or b"{}")
+        body = json.loads(raw or b"{}")
     except RecursionError as err:
         raise InputError("body", "nested too deeply") from err
     except (ValueError, UnicodeDecodeError) as err:
         raise InputError("body", f"invalid JSON ({err})") from err
+    _check_text(body)
+    return body
+
+
+def _check_text(body: Any) -> None:
+    """Every string in the body is text: JSON's `\\ud800` escape gives a lone surrogate, which no file,
+    database or page can hold."""
+    pending: list[tuple[str, Any]] = [("body", body)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise InputError(where, f"holds a lone surrogate ({value[err.start]!r}): not text") from err
+        elif isinstance(value, dict):
+            pending += [(where, key) for key in value]
+            pending += [(key if where == "body" else where, item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [(where, item) for item in value]
 
 
 def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
     """The call's dict as JSON, or its error with the status the README names; `session` goes back in the
     X-SDPA-Session header and the cookie, so the client's next call continues its own line."""
     try:
-        response = JSONResponse(call())
+        response = JSONResponse(call())  # versions are scrubbed when made and when read from history
     except InputError as err:
         response = _error(err.status, err.field, err.message)
+    except OverBudget as err:
+        response = _error(422, None, str(err))
     except ConfigError as err:
         response = _error(422, err.setting, str(err))
     except HistoryError as err:

@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the standalone app and HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--new-token", action="store_true",
+                       help="print a new random token for SDPA_SERVE_AUTH and exit")
 
     config = sub.add_parser("config", help="the banner and every setting with where it came from")
     config.add_argument("--markdown", action="store_true", help="print the settings table as the README has it")
@@ -115,6 +117,11 @@ FORGIVING = ("config", "hardware", "history")
 def _run(args: argparse.Namespace) -> int:
     if args.command == "config" and args.markdown:
         print(markdown_table())
+        return 0
+    if args.command == "serve" and args.new_token:
+        from .server import new_token
+
+        print(new_token())
         return 0
     forgiving = args.command in FORGIVING or (args.command == "models" and args.provider)
     settings = load_settings(env_file=args.env_file, strict=not forgiving)

@@ -159,7 +159,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SDPA_ENV_FILE", "", "which `.env` file to read", "path", flag="--sdpa-env-file",
             shown_default="the extension's `.env`"),
     Setting("SDPA_SERVE_AUTH", "", "`serve`'s credentials: `user:password[,user2:password2]` and/or a bare "
-            "token (see \"Security\")", "key", env_only=True),
+            "token, each secret at least 16 characters (`serve --new-token` makes one; see \"Security\")", "key",
+            env_only=True),
     Setting("SDPA_ALLOWED_HOSTS", "", "host names (comma-separated) that `serve` and the API answer besides "
             "loopback (see \"Security\")", env_only=True),
 )

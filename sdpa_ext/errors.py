@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from .secrets import scrub
+
 
 class SdpaError(Exception):
     """Base class: `str(err)` is the one-line user message."""
@@ -77,7 +79,7 @@ class ProviderError(SdpaError):
         text = f"{head}: {self.detail}"
         if self.hint:
             text += f" ({self.hint})"
-        return " ".join(text.split())
+        return scrub(" ".join(text.split()))
 
 
 class Cancelled(SdpaError):

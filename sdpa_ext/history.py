@@ -22,15 +22,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SdpaError
+from .budget import charge
+from .errors import ConfigError, SdpaError
 from .providers.types import Usage
-from .secrets import get_logger, private_dir, private_file
-from .types import PromptVersion, finite
+from .secrets import clean, get_logger, private_dir, private_file
+from .types import TEXT_FIELDS, PromptVersion, finite
 
 _log = get_logger(__name__)
 RETENTION = 2000  # versions kept per user
 BUSY_S = 10.0  # how long one statement waits for another program's lock
 RETRIES = 3  # tries of a statement that still found the file busy
+MAX_SEARCH = 200  # characters of a search text
+PAGE = 100  # versions read by one statement of a search
+SEARCH_S = 3.0  # a search stops after this long (2,000 versions of 10,000 characters take a tenth of that)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
     id TEXT PRIMARY KEY, user TEXT NOT NULL, session TEXT NOT NULL, created REAL NOT NULL, data TEXT NOT NULL,
@@ -110,8 +114,13 @@ def _to_row(version: PromptVersion) -> str:
     return json.dumps(finite(asdict(version)), ensure_ascii=False, allow_nan=False)
 
 
+def _cleaned(raw: dict) -> dict:
+    """A stored version with its text fields scrubbed (a row kept before keys were scrubbed from every answer)."""
+    return {**raw, **{name: clean(raw[name]) for name in TEXT_FIELDS if name in raw}}
+
+
 def _from_row(data: str) -> PromptVersion:
-    raw = _load(data)
+    raw = _cleaned(_load(data))
     raw["usage"] = Usage(**raw.get("usage") or {})
     known = PromptVersion.__dataclass_fields__
     return PromptVersion(**{k: v for k, v in raw.items() if k in known})
@@ -127,11 +136,6 @@ def _kind(err: sqlite3.Error) -> str:
     if "malformed" in text or "not a database" in text or "encrypted" in text:
         return "damaged"
     return "other"
-
-
-def like_pattern(text: str) -> str:
-    """`text` as a LIKE pattern that matches it literally anywhere (`%` and `_` escaped with `\\`)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class History:
@@ -157,8 +161,9 @@ class History:
                 private_file(self.path)
                 return sqlite3.connect(self.path, timeout=self.busy_s, check_same_thread=False)
             except (OSError, sqlite3.Error) as err:
-                self.problem = f"history folder {self.path.parent} cannot be used ({err}); history is kept in memory"
-                _log.warning(self.problem)
+                reason = getattr(err, "strerror", None) or str(err).replace(str(self.path.parent), "…")
+                self.problem = f"the history file cannot be used ({reason}); history is kept in memory"
+                _log.warning("%s: %s", self.problem, self.path)
                 self.path = None
         return sqlite3.connect(":memory:", check_same_thread=False)
 
@@ -171,21 +176,22 @@ class History:
             self.path.replace(aside)
             self.problem = f"history file was damaged ({err}); moved to {aside.name}, starting a new one"
         except OSError:
-            self.problem = f"history file {self.path} is damaged ({err}); history is kept in memory"
+            self.problem = f"history file {self.path.name} is damaged ({err}); history is kept in memory"
             self.path = None
-        _log.warning(self.problem)
+        _log.warning("%s (in %s)", self.problem, aside.parent)
         self._db = self._open()
 
     def _failure(self, err: sqlite3.Error, kind: str) -> HistoryError:
+        name = self.path.name if self.path else "history"  # never the folder: clients see this message
         if kind == "busy":
-            message = (f"history file {self.path} is locked by another program (waited {self.busy_s:g} s); "
+            message = (f"history file {name} is locked by another program (waited {self.busy_s:g} s); "
                        "this change was not saved: try again")
         elif kind == "full":
-            message = f"the disk holding {self.path} is full: history was not saved (free some space); file kept"
+            message = f"the disk holding {name} is full: history was not saved (free some space); file kept"
         else:
-            message = f"history file {self.path}: {err}"
+            message = f"history file {name}: {err}"
         self.problem, self._transient = message, kind in ("busy", "full")
-        _log.warning(message)
+        _log.warning("%s (%s)", message, self.path)
         return HistoryError(message)
 
     def _prepare(self) -> None:
@@ -237,16 +243,34 @@ class History:
         return _from_row(rows[0][0]) if rows else None
 
     def search(self, text: str = "", *, user: str = "", limit: int = 50) -> list[PromptVersion]:
-        """Newest first; `text` matches the prompt or the description/instruction."""
-        pattern = like_pattern(text)
-        rows = self._run("SELECT data FROM versions WHERE user = ? AND (prompt LIKE ? ESCAPE '\\' OR source LIKE ? "
-                         "ESCAPE '\\') ORDER BY created DESC LIMIT ?", (user, pattern, pattern, limit))
-        return [_from_row(row[0]) for row in rows]
+        """Newest first; `text` (at most MAX_SEARCH characters, any case) is found in the prompt or the
+        description/instruction. The versions are read a page at a time, each page one short statement, so
+        other clients' reads and writes go on between pages; the text is matched outside the store's lock,
+        in linear time; a search past SEARCH_S stops with an error."""
+        if len(text) > MAX_SEARCH:
+            raise ConfigError("search", hint=f"is {len(text):,} characters; the limit is {MAX_SEARCH}")
+        if not text:
+            rows = self._run("SELECT data FROM versions WHERE user = ? ORDER BY created DESC LIMIT ?",
+                             (user, limit))
+            return [_from_row(row[0]) for row in rows]
+        needle, found, started = text.casefold(), [], time.monotonic()
+        ids = [row[0] for row in self._run("SELECT id FROM versions WHERE user = ? ORDER BY created DESC", (user,))]
+        for at in range(0, len(ids), PAGE):
+            page = ids[at:at + PAGE]
+            rows = dict((row[0], row[1:]) for row in self._run(
+                f"SELECT id, prompt, source FROM versions WHERE id IN ({','.join('?' * len(page))})", tuple(page)))
+            found += [i for i in page if i in rows and any(needle in field.casefold() for field in rows[i])]
+            charge()
+            if len(found) >= limit:
+                break
+            if time.monotonic() - started > SEARCH_S:
+                raise HistoryError(f"the search took longer than {SEARCH_S:g} s and was stopped: use more words")
+        return [v for v in (self.get(version_id, user) for version_id in found[:limit]) if v is not None]
 
     def export(self, *, user: str = "") -> str:
         """Every version of a user as a JSON array, oldest first."""
         rows = self._run("SELECT data FROM versions WHERE user = ? ORDER BY created", (user,))
-        return json.dumps([_load(row[0]) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps([_cleaned(_load(row[0])) for row in rows], ensure_ascii=False, indent=2)
 
     # -- undo / redo -------------------------------------------------------------------------
 

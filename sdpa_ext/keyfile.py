@@ -12,15 +12,23 @@ from pathlib import Path
 
 from . import secrets
 
+_log = secrets.get_logger(__name__)
 KEY_NAMES = ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENAI_API_KEY")
 FILE_NAME = "keys.json"
 
 
 def read_keys(data_dir: Path) -> dict[str, str]:
+    """The saved keys; none when the file is missing, unreadable, not a regular file (a FIFO would hang
+    us), a link, or not a JSON object. A file others may read is made owner-only first."""
     path = data_dir / FILE_NAME
     try:
-        values = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        values = json.loads(secrets.read_private(path))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        _log.warning("saved keys not used: %s", err)
+        return {}
+    if not isinstance(values, dict):
         return {}
     keys = {k: v for k, v in values.items() if k in KEY_NAMES and isinstance(v, str) and v}
     secrets.register(*keys.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .config import RoleConfig, Settings
@@ -14,6 +15,8 @@ from .providers.types import CancelToken, ChatRequest, Completion
 from .secrets import get_logger
 
 _log = get_logger(__name__)
+# Set once a model answered in this thread's request: an error after it is the answer's (service.py).
+answered: ContextVar[bool] = ContextVar("sdpa_answered", default=False)
 
 
 def same_endpoint(a: RoleConfig, b: RoleConfig) -> bool:
@@ -45,6 +48,7 @@ class Roles:
         try:
             completion = client.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
             completion.role = role  # in single mode one client serves both roles
+            answered.set(True)
             return completion
         except ProviderError as err:
             if role != "planning" or not self.settings.fallback or self.execution is self.planning:
@@ -62,4 +66,5 @@ class Roles:
                                     f"fell back to, {self.settings.execution.label} ({second})") from second
             completion.role = "execution"
             completion.notes.insert(0, note)
+            answered.set(True)
             return completion

@@ -7,10 +7,12 @@ import os
 import sys
 import threading
 import time
+from secrets import token_urlsafe
 
 from . import secrets
-from .access import Access, Guard, is_loopback
+from .access import MIN_SECRET, Access, Guard, is_loopback
 from .errors import ConfigError
+from .routes import refused_patterns
 from .service import Service
 
 AUTH_VAR = "SDPA_SERVE_AUTH"
@@ -28,7 +30,7 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
     access = access or Access()
     service.server_authenticates = access.auth
     app = FastAPI(title="SD Prompt Assistant", docs_url=None, redoc_url=None, openapi_url="/sdpa/openapi.json")
-    router = make_router(lambda: service)
+    router = make_router(lambda: service, user=guard_user)
     app.include_router(router)
     app.include_router(router, prefix="/sdpa/v1")
     if ui:
@@ -42,8 +44,20 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
                   file=sys.stderr)
         else:
             css = STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else ""
-            app = gr.mount_gradio_app(app, build_standalone(service), path="/", **mount_options(css))
-    return Guard(app, access)
+            app = gr.mount_gradio_app(app, build_standalone(service), path="/",
+                                      **mount_options(css, guard_user if access.auth else None))
+    return Guard(app, access, refused_patterns(app))
+
+
+def guard_user(request) -> str:
+    """The user the guard authenticated ("" without auth, or for the bare token): the API's and the page's
+    history is kept under it."""
+    return request.scope.get("sdpa.user", "")
+
+
+def new_token() -> str:
+    """A random token for SDPA_SERVE_AUTH (256 bits)."""
+    return token_urlsafe(32)
 
 
 def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
@@ -52,6 +66,10 @@ def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
     environ = dict(os.environ if environ is None else environ)
     access = Access.for_serve(host, [environ.get(HOSTS_VAR, "")], environ.get(AUTH_VAR, ""))
     secrets.register(*access.secrets())
+    weak = access.weaknesses()
+    if weak:
+        raise ConfigError(AUTH_VAR, hint="; ".join(weak) + f": use user:password with passwords of at least "
+                          f"{MIN_SECRET} characters, or a token from `python -m sdpa_ext serve --new-token`")
     if not is_loopback(host) and not access.auth:
         raise ConfigError("--host", host, hint=f"serving beyond this machine needs auth: set {AUTH_VAR} to "
                           "user:password or a long random token (and put TLS in front, see README \"Security\")")

@@ -7,22 +7,29 @@ Front ends pass a session id (a browser tab, an API client, the CLI) and the use
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
 from .assistant import Assistant
+from .budget import cpu_budget
 from .config import Settings, load_settings
+from .errors import ProviderError, SdpaError
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken, Image
-from .types import HostContext, ImageCheck, PromptVersion
+from .roles import answered
+from .secrets import clean, get_logger
+from .types import TEXT_FIELDS, HostContext, ImageCheck, PromptVersion
 from .zeroconf import choose
 
 if TYPE_CHECKING:
     from .hardware.planner import SdFacts
+
+_log = get_logger(__name__)
 
 
 def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None) -> list[str]:
@@ -37,6 +44,25 @@ def configure(settings: Settings, sd: Callable[[], SdFacts | None] | None = None
         notes = auto_configure(settings, machine_report(settings, sd() if sd else None).recommended)
     choose(settings)
     return notes
+
+
+@contextlib.contextmanager
+def _answer_errors(provider: str) -> Iterator[None]:
+    """Any unexpected error once a model has answered is that answer's: a provider error (502, one line),
+    logged with its trace. Before any answer (our rules alone), an error stays what it is."""
+    token = answered.set(False)
+    try:
+        yield
+    except SdpaError:
+        raise
+    except Exception as err:
+        if not answered.get():
+            raise
+        _log.warning("the model's answer could not be read", exc_info=True)
+        raise ProviderError(provider, f"the answer could not be read ({type(err).__name__}: {str(err)[:120]})",
+                            hint="try again, or choose another model") from err
+    finally:
+        answered.reset(token)
 
 
 class Service:
@@ -96,27 +122,33 @@ class Service:
     def plan(self, description: str, *, session: str, user: str = "", family: str | None = "auto",
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
-        version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
-                                      on_delta=on_delta, cancel=cancel)
-        return self._record(self.line(session, user), version)
+        with cpu_budget("plan"), _answer_errors(self.settings.planning.label):
+            version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
+                                          on_delta=on_delta, cancel=cancel)
+            return self._record(self.line(session, user), version)
 
     def describe_image(self, image: Image, *, session: str, user: str = "", family: str | None = "auto",
                        on_delta: Callable[[str], None] | None = None,
                        cancel: CancelToken | None = None) -> PromptVersion:
         """A prompt from an image (planning LLM), recorded like a plan."""
-        version = self.assistant.describe_image(image, ctx=self.context(user), family=family, on_delta=on_delta,
-                                                cancel=cancel)
-        return self._record(self.line(session, user), version)
+        with _answer_errors(self.settings.planning.label):
+            version = self.assistant.describe_image(image, ctx=self.context(user), family=family,
+                                                    on_delta=on_delta, cancel=cancel)
+            return self._record(self.line(session, user), version)
 
     def check_image(self, image: Image, description: str, prompt: str, *,
                     cancel: CancelToken | None = None) -> ImageCheck:
         """What a generated image gets right and wrong (execution LLM); nothing is recorded."""
-        return self.assistant.check_image(image, description, prompt, cancel=cancel)
+        with _answer_errors(self.settings.execution.label):
+            found = self.assistant.check_image(image, description, prompt, cancel=cancel)
+        return replace(found, matches=clean(found.matches), mismatches=clean(found.mismatches),
+                       refines=clean(found.refines))
 
     @staticmethod
     def _record(line: Session, version: PromptVersion) -> PromptVersion:
         """Push a new version; when history cannot take it this time (busy, disk full) the answer still
         comes back, with the reason among its warnings."""
+        version = replace(version, **{name: clean(getattr(version, name)) for name in TEXT_FIELDS})
         try:
             return line.push(version)
         except HistoryError as err:
@@ -129,6 +161,13 @@ class Service:
         """Refine what the user has now (hand edits included): it is recorded first if it differs. A typed
         instruction goes to the execution model; a chip is our exact edit. An instruction already met comes back
         as kind `unchanged` and adds nothing to the history."""
+        with cpu_budget("refine"), _answer_errors(self.settings.execution.label):
+            return self._refine(current, instruction, session=session, user=user, chip=chip, family=family,
+                                on_delta=on_delta, cancel=cancel)
+
+    def _refine(self, current: PromptVersion, instruction: str, *, session: str, user: str, chip: str | None,
+                family: str | None, on_delta: Callable[[str], None] | None,
+                cancel: CancelToken | None) -> PromptVersion:
         line = self.line(session, user)
         try:
             last = line.current()
@@ -140,7 +179,9 @@ class Service:
             current = self._record(line, replace(current, kind="edit"))
         version = self.assistant.refine(current, instruction, chip=chip, ctx=self.context(user), family=family,
                                         on_delta=on_delta, cancel=cancel)
-        return version if version.kind == "unchanged" else self._record(line, version)
+        if version.kind == "unchanged":  # nothing to record; scrubbed like every answer
+            return replace(version, **{name: clean(getattr(version, name)) for name in TEXT_FIELDS})
+        return self._record(line, version)
 
     def restore(self, version_id: str, *, session: str, user: str = "") -> PromptVersion | None:
         """An earlier version of the user's (any session) as the new current one; None if there is none."""
@@ -168,7 +209,8 @@ class Service:
 
     def search(self, text: str = "", *, user: str = "", limit: int = 50) -> list[PromptVersion]:
         """All of a user's versions, newest first; `text` matches the prompt or the description."""
-        return self.history.search(text, user=user, limit=limit)
+        with cpu_budget("search"):
+            return self.history.search(text, user=user, limit=limit)
 
     def export(self, *, user: str = "") -> str:
         return self.history.export(user=user)

@@ -11,6 +11,10 @@ from typing import Any
 
 from .providers.types import Usage
 
+# The fields of a version that hold text from the user or a model (tokens: its chunks' text): scrubbed of
+# secrets before a version is kept or shown, and again when history is read.
+TEXT_FIELDS = ("prompt", "negative_prompt", "params", "provider", "model", "family_reason", "notes", "warnings",
+               "source", "tokens")
 JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
               "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "kind", "source",
               "id", "parent", "created")

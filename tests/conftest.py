@@ -49,6 +49,16 @@ def _fake_keys_everywhere():
 
 
 @pytest.fixture(autouse=True)
+def _own_secrets(monkeypatch):
+    """The secrets a test registers (its keys, its serve credentials) are forgotten after it: the set is
+    process-wide, and every output is scrubbed of any 8 characters of each (a test key made of words,
+    `...-for-execution-...`, would mask `execution` in later tests)."""
+    from sdpa_ext import secrets
+
+    monkeypatch.setattr(secrets, "_secrets", set(secrets._secrets))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_provider_state():
     """Each test starts with nothing the providers learnt before (pools, slots, response formats)."""
     from sdpa_ext.providers.http import STATE

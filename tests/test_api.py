@@ -235,5 +235,7 @@ def test_another_site_cannot_read_history_or_config_whatever_cors_allows(client,
     for path in ("/sdpa/v1/history", "/sdpa/v1/config", "/sdpa/v1/hardware"):
         response = client.get(path, headers=headers)
         assert response.status_code == 403 and "versions" not in response.text, path
-    navigation = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}  # a link followed: fine
-    assert client.get("/sdpa/v1/history", headers=navigation).status_code == 200
+    for site in ("cross-site", "Cross-Site", "same-site"):  # a link followed from another site (issue 17): it
+        navigation = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"}  # would run a search for it
+        assert client.get("/sdpa/v1/history?search=cabin", headers=navigation).status_code == 403, site
+    assert client.get("/sdpa/v1/history", headers={"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}).is_success

@@ -176,10 +176,11 @@ def test_a_lock_outlasting_the_wait_fails_that_change_only(tmp_path):
     store.session("s").push(v("cabin"))
     thread = _hold_lock(path, 1.5)
     try:
-        with pytest.raises(HistoryError, match=r"locked by another program.*try again"):
+        with pytest.raises(HistoryError, match=r"locked by another program.*try again") as failed:
             store.session("s").push(v("castle"))
     finally:
         thread.join()
+    assert str(tmp_path) not in str(failed.value) and str(tmp_path) not in store.problem  # clients see it
     store.session("s").push(v("lighthouse"))  # the lock is gone: the file is used again
     assert store.path == path and store.problem == ""
     assert [x.prompt for x in History(path).search()] == ["lighthouse", "cabin"]
@@ -264,3 +265,41 @@ def test_concurrent_sessions_are_safe(tmp_path):
     for i in range(8):
         assert store.session(f"s{i}").current().prompt == f"s{i} 19"
         assert len(store.session(f"s{i}").versions()) == 20
+
+
+# -- issue 17: a search is bounded and holds nothing up ------------------------------------------------------
+
+
+def test_a_search_text_has_a_limit_and_no_path_in_its_error(tmp_path):
+    from sdpa_ext.errors import ConfigError
+
+    store = History(tmp_path / "h.db")
+    store.session("s").push(v("cabin"))
+    with pytest.raises(ConfigError, match=r"search: is 50,000 characters; the limit is 200") as refused:
+        store.search("a" * 50_000)
+    assert str(tmp_path) not in str(refused.value)
+    assert [x.prompt for x in store.search("CABIN")] == ["cabin"]  # any case
+
+
+def test_a_search_does_not_hold_history_up_for_other_clients(tmp_path):
+    """200 versions of 10,000 characters and the worst text for a naive match (before issue 17 one statement
+    held the store for all of it: 19 s for a 5,000-character text, and every read and write waited)."""
+    store = History(tmp_path / "h.db")
+    line = store.session("planted")
+    for index in range(200):
+        line.push(PromptVersion(prompt="a" * 10_000, source="a" * 2_000, id=f"p{index}"))
+    other = store.session("other", "bob")
+    other.push(v("castle"))
+    needle = "a" * 199 + "b"
+    waits: list[float] = []
+    searching = threading.Thread(target=lambda: [store.search(needle) for _ in range(3)])
+    searching.start()
+    while searching.is_alive():
+        started = time.perf_counter()
+        assert other.current().prompt == "castle"
+        waits.append(time.perf_counter() - started)
+    searching.join()
+    assert max(waits) < 1.0, max(waits)
+    started = time.perf_counter()
+    assert store.search(needle) == []
+    assert time.perf_counter() - started < 2.0

@@ -23,13 +23,14 @@ import requests
 
 from sdpa_ext import keyfile, secrets
 from sdpa_ext.service import Service
+from sdpa_ext.types import PromptVersion
 
 from .conftest import OPENAI_KEY, assert_no_keys
 from .support import free_port, stop
 from .test_browser import TIMEOUT_MS, _open_accordion
 from .test_render import HOSTILE, builders
 from .wire import OpenAIServer
-from .wire.server import WireServer
+from .wire.server import WireServer, split_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER = json.dumps({"prompt": "cabin, snow, dusk", "negative_prompt": "blurry", "params": {"steps": 25},
@@ -160,6 +161,12 @@ def test_api_docs_are_not_served_and_pages_carry_a_strict_policy(app):
     page = requests.get(app.url + "/", timeout=30)
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    scripts = policy.split("script-src", 1)[1].split(";")[0]  # issue 17: no inline script but ours (eval stays:
+    assert "'unsafe-inline'" not in scripts  # Gradio 6's HTML component compiles its template with Function())
+    nonce = re.search(r"'nonce-([\w-]+)'", scripts).group(1)
+    tags = re.findall(r"<script\b[^>]*>", page.text)
+    assert tags and all(f'nonce="{nonce}"' in tag for tag in tags), tags
+    assert nonce not in requests.get(app.url + "/", timeout=30).headers["content-security-policy"]  # one per page
     assert page.headers["x-frame-options"] == "DENY"
     assert "access-control-allow-origin" not in {k.lower() for k in page.headers}
 
@@ -168,7 +175,8 @@ def test_auth_covers_the_page_and_the_api(locked, wire):
     for path in ("/", "/sdpa/v1/config", "/config", "/sdpa/v1/history", "/sdpa/openapi.json"):
         response = requests.get(locked.url + path, timeout=30)
         assert response.status_code == 401 and "Basic" in response.headers["www-authenticate"], path
-        assert requests.get(locked.url + path, auth=(AUTH[0], "wrong"), timeout=30).status_code == 401
+        if path in ("/", "/sdpa/v1/history"):  # a few wrong passwords (more would be throttled)
+            assert requests.get(locked.url + path, auth=(AUTH[0], "wrong"), timeout=30).status_code == 401
     assert requests.post(locked.url + "/sdpa/v1/plan", json={"description": "x"}, timeout=30).status_code == 401
     assert requests.get(locked.url + "/sdpa/v1/config", auth=AUTH, timeout=30).ok
     assert requests.get(locked.url + "/sdpa/v1/config", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).ok
@@ -199,7 +207,7 @@ def test_binding_beyond_loopback_needs_auth(tmp_path):
     assert access.allows_host("192.168.1.7:8000") and access.allows_host("[fe80::1]:8000")  # its addresses
     assert access.allows_host("Studio.lan:8000") and not access.allows_host("evil.example:8000")
     assert not access_for("127.0.0.1", {}).allows_host("192.168.1.7:8000")  # loopback only: loopback names
-    assert access_for("192.168.1.20", {"SDPA_SERVE_AUTH": "bob:pw"}).hosts >= {"192.168.1.20", "127.0.0.1"}
+    assert access_for("192.168.1.20", {"SDPA_SERVE_AUTH": "bob:" + AUTH[1]}).hosts >= {"192.168.1.20", "127.0.0.1"}
 
 
 def test_origin_and_host_rules():
@@ -210,13 +218,16 @@ def test_origin_and_host_rules():
     assert cross_origin("POST", {"origin": "http://127.0.0.1:8000"}, own) == ""
     assert cross_origin("POST", {"origin": "http://127.0.0.1:8001"}, own)
     assert cross_origin("POST", {"origin": "http://localhost:8000"}, own)  # another origin, though it is us
-    assert cross_origin("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}, own) == ""
+    navigate = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}
+    assert cross_origin("GET", navigate, own, navigable=True) == ""  # a link to the page
+    assert cross_origin("GET", navigate, own)  # ...but not to the API's data (issue 17)
     assert cross_origin("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors"}, own)
     access = Access.for_serve("127.0.0.1", auth="alice:pw,tok")
     basic = "Basic " + base64.b64encode(b"alice:pw").decode()
-    assert access.authenticate(basic) and access.authenticate("Bearer tok")
-    assert not access.authenticate("Basic " + base64.b64encode(b"alice:nope").decode())
-    assert not access.authenticate("Basic !!!") and not access.authenticate("")
+    assert access.authenticate(basic) == "alice" and access.authenticate("Bearer tok") == ""
+    assert access.authenticate("Bearer pw") == "alice"  # a user's password is that user's token
+    assert access.authenticate("Basic " + base64.b64encode(b"alice:nope").decode()) is None
+    assert access.authenticate("Basic !!!") is None and access.authenticate("") is None
 
 
 # -- keys ---------------------------------------------------------------------------------------------------
@@ -268,13 +279,7 @@ def test_the_status_line_says_which_key_is_used(tmp_path):
 # -- scrubbing, output limits ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def own_secrets(monkeypatch):
-    """Secrets a test registers are forgotten after it (the set is process-wide)."""
-    monkeypatch.setattr(secrets, "_secrets", set(secrets._secrets))
-
-
-def test_any_run_of_eight_characters_of_a_key_is_scrubbed(own_secrets):
+def test_any_run_of_eight_characters_of_a_key_is_scrubbed():
     key = "tok-SECRET-abcdef123456"  # no vendor's shape
     secrets.register(key)
     for echoed in ("invalid key tok-SECRET-abcdef12****", "key ****ef123456 refused", "...SECRET-abcd...",
@@ -286,7 +291,7 @@ def test_any_run_of_eight_characters_of_a_key_is_scrubbed(own_secrets):
 
 @pytest.mark.parametrize("key", ["sk-ant-api03-Zx9Qw8Er7Ty6Ui5Op4", "sk-proj-Lm3Nb2Vc1Xz0Kj9Hg8Fd7",
                                  "AIzaSyD-Qw8Er7Ty6Ui5Op4As3Df2Gh1"])
-def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(own_secrets, key):
+def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(key):
     """A vendor-shaped key nobody registered (another user's, pasted into an error) is masked all the same;
     words that only start alike are not."""
     secrets._secrets.clear()
@@ -295,7 +300,7 @@ def test_a_key_we_were_never_told_about_is_scrubbed_by_its_shape(own_secrets, ke
     assert secrets.scrub("ask-anything sk-short AIza task-list") == "ask-anything sk-short AIza task-list"
 
 
-def test_a_partly_echoed_key_never_reaches_the_user(make_settings, own_secrets):
+def test_a_partly_echoed_key_never_reaches_the_user(make_settings):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
@@ -313,6 +318,48 @@ def test_a_partly_echoed_key_never_reaches_the_user(make_settings, own_secrets):
         response = TestClient(app, base_url="http://127.0.0.1").post("/sdpa/v1/plan", json={"description": "a cabin"})
     assert response.status_code == 502 and "401" in response.text
     assert key[:19] not in response.text and key[3:11] not in response.text
+
+
+class _EchoingServer(OpenAIServer):
+    """A provider (or a debugging proxy before it) that answers 200 with the request's Authorization header in
+    every field of its answer, whole and cut."""
+
+    def text_for(self, action, req):
+        auth = req.headers.get("authorization", "")
+        text = json.dumps({"prompt": f"cabin, {auth}, snow, x{auth[-14:]}", "negative_prompt": f"blurry {auth[7:20]}",
+                           "params": {"sampler_name": auth}, "notes": auth})
+        return text, split_text(text)
+
+
+def _runs_of(key: str, *texts: str) -> list[str]:
+    """The runs of 8 characters of `key` found in any of `texts`."""
+    return [key[i:i + 8] for i in range(len(key) - 7) if any(key[i:i + 8] in text for text in texts)]
+
+
+@pytest.mark.parametrize("stream", ["true", "false"])
+def test_a_key_in_a_successful_answer_reaches_no_output(make_settings, caplog, stream):
+    """Issue 17: the prompt, the live text, the API's answer, history (search, export) and the log."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.api import make_router
+    from sdpa_ext.craft.live import Preview
+
+    key = "tok-SECRET-9f8e7d6c5b4a3210"  # no vendor's shape: only the registry knows it
+    with _EchoingServer(api_key=key) as server:
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                         "OPENAI_API_KEY": key, "SDPA_STREAM": stream}))
+        live, shown = Preview(), []
+        version = service.plan("a cabin", session="s", on_delta=lambda delta: shown.append(live.feed(delta) or ""))
+        app = FastAPI()
+        app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+        client = TestClient(app, base_url="http://127.0.0.1")
+        answer = client.post("/sdpa/v1/refine", json={"instruction": "rewrite it as a poem", "prompt": version.prompt})
+        listed = client.get("/sdpa/v1/history", params={"search": "cabin"}).text
+    assert answer.status_code == 200 and "cabin" in version.prompt, answer.text
+    assert server.count("/chat/completions") == 2 and (stream == "false" or len(shown) > 1)
+    outputs = [json.dumps(version.to_json()), *shown, answer.text, listed, service.export(), caplog.text]
+    assert _runs_of(key, *outputs) == []
 
 
 def test_a_model_answer_over_the_input_limit_is_refused(make_settings):
@@ -622,3 +669,177 @@ def test_serve_mounts_gradio_without_ssr_run_history_or_mcp(make_settings, monke
     guard = create_app(Service(make_settings()))
     blocks = next(r.app for r in guard.app.routes if isinstance(r, Mount)).get_blocks()
     assert (blocks.ssr_mode, blocks.run_history, blocks.mcp_server) == (False, False, False)
+
+
+# -- issue 17: users apart, every Gradio route, auth that means something, the smaller points -----------------
+
+ALICE = ("alice", "alice-passphrase-0123")
+BOB = ("bob", "bob-passphrase-4567890")
+
+
+def _two_users(make_settings, ui: bool = False):
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.server import access_for, create_app
+
+    service = Service(make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_HOST": "127.0.0.1:9"}))
+    access = access_for("127.0.0.1", {"SDPA_SERVE_AUTH": f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}"})
+    return service, TestClient(create_app(service, ui=ui, access=access), base_url="http://127.0.0.1")
+
+
+def test_users_have_their_own_versions_search_and_retention(make_settings):
+    service, client = _two_users(make_settings)
+    service.history.retention = 5
+    body = {"chip": "darker", "prompt": "alice's secret cabin, snow"}
+    assert client.post("/sdpa/v1/refine", json=body, auth=ALICE).status_code == 200
+    for index in range(8):  # Bob's versions push only his own out
+        body = {"chip": "darker", "prompt": f"bob's castle {index}", "session": "b"}
+        assert client.post("/sdpa/v1/refine", json=body, auth=BOB).status_code == 200
+    bobs = client.get("/sdpa/v1/history", auth=BOB).json()["versions"]
+    assert len(bobs) == 5 and all("bob" in v["prompt"] for v in bobs)
+    assert client.get("/sdpa/v1/history", params={"search": "secret"}, auth=BOB).json()["versions"] == []
+    alices = client.get("/sdpa/v1/history", params={"search": "secret"}, auth=ALICE).json()["versions"]
+    assert [v["kind"] for v in alices] == ["refine", "edit"]
+    assert client.get("/sdpa/v1/history", headers={"Authorization": f"Bearer {ALICE[1]}"}).json()["versions"]
+
+
+def test_the_page_keeps_users_apart_too(make_settings):
+    service, client = _two_users(make_settings, ui=True)
+    service.line("tab", "alice").push(PromptVersion(prompt="alice's secret cabin"))
+    found = {}
+    with client:
+        for who in (ALICE, BOB):
+            event = client.post("/gradio_api/call/search_rows", json={"data": ["secret"]}, auth=who)
+            stream = client.get(f"/gradio_api/call/search_rows/{event.json()['event_id']}", auth=who).text
+            found[who[0]] = "alice's secret cabin" in stream
+    assert found == {"alice": True, "bob": False}
+
+
+def test_every_route_of_the_installed_gradio_is_classified(make_settings):
+    """A Gradio release that adds a route fails here until routes.py says whether the guard serves it."""
+    from fastapi.testclient import TestClient
+    from starlette.routing import Route
+
+    from sdpa_ext.routes import REFUSED, SERVED, app_routes, unclassified
+    from sdpa_ext.server import create_app
+
+    guard = create_app(Service(make_settings()))
+    assert unclassified(guard.app) == []
+    paths = {path for path, _ in app_routes(guard.app.routes)}
+    assert {"/gradio_api/file/{path:path}", "/gradio_api/file={path_or_url:path}", "/gradio_api/upload"} <= paths
+    assert not (set(REFUSED) & SERVED)
+    client = TestClient(guard, base_url="http://127.0.0.1")
+    for path in ("/gradio_api/file/http://127.0.0.1:9/x", "/gradio_api/file/https://example.com/a.png",
+                 "/gradio_api/upload", "/gradio_api/proxy=http://x/", "/gradio_api/component_server",
+                 "/gradio_api/stream/s/r/1/playlist.m3u8", "/monitoring", "/gradio_api/vibe-code", "/login"):
+        assert client.request("GET", path).status_code == 404, path
+    assert client.get("/gradio_api/info").status_code == 200 and client.get("/sdpa/v1/config").status_code == 200
+    guard.app.router.routes.append(Route("/gradio_api/new-feature", lambda request: None))  # a new release's
+    assert unclassified(guard.app) == ["/gradio_api/new-feature"]
+
+
+@pytest.mark.parametrize("auth, why", [(":", "user name is empty"), ("alice:", "empty password"),
+                                       ("x", "token has 1 characters"), ("alice:short", "password of 5"),
+                                       (f"a:{AUTH[1]},b:{AUTH[1]}", "share a password")])
+def test_weak_credentials_do_not_count_as_auth(auth, why):
+    from sdpa_ext.errors import ConfigError
+    from sdpa_ext.server import access_for
+
+    with pytest.raises(ConfigError, match=why) as refused:
+        access_for("0.0.0.0", {"SDPA_SERVE_AUTH": auth})
+    assert "python -m sdpa_ext serve --new-token" in str(refused.value)
+
+
+def test_serve_makes_a_token_and_refuses_a_weak_one(tmp_path):
+    env = {**os.environ, "SDPA_DATA_DIR": str(tmp_path / "data"), "SDPA_ENV_FILE": str(tmp_path / "none.env"),
+           "SDPA_SERVE_AUTH": ":"}
+    (tmp_path / "none.env").write_text("", encoding="utf-8")
+    made = subprocess.run([sys.executable, "-m", "sdpa_ext", "serve", "--new-token"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    token = made.stdout.strip()
+    assert made.returncode == 0 and len(token) >= 40 and re.fullmatch(r"[\w-]+", token), made
+    refused = subprocess.run([sys.executable, "-m", "sdpa_ext", "serve", "--host", "0.0.0.0", "--port",
+                              str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--new-token" in refused.stderr, refused.stderr[-500:]
+
+
+def test_failed_logins_are_throttled_per_address_and_logged_without_the_secret(caplog):
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.access import Access, Guard, Throttle
+
+    async def ok(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    access = Access.for_serve("127.0.0.1", auth=f"{ALICE[0]}:{ALICE[1]}")
+    client = TestClient(Guard(ok, access, throttle=Throttle(free=5, longest=0.5)), base_url="http://127.0.0.1")
+    wrong = [client.get("/", auth=(ALICE[0], f"guess-{n}")).status_code for n in range(12)]
+    assert wrong[:5] == [401] * 5 and 429 in wrong  # then a wait, growing, before each try
+    locked = client.get("/", auth=ALICE)
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) >= 1  # not accepted at once
+    assert "failed login from testclient (user 'alice', 6 in a row; next try in 0.5 s)" in caplog.text
+    assert "guess-" not in caplog.text and ALICE[1] not in caplog.text
+    time.sleep(0.6)
+    assert client.get("/", auth=ALICE).status_code == 200  # the wait is over: the right one is let in
+    assert client.get("/", auth=(ALICE[0], "guess-again")).status_code == 401  # and the count starts again
+
+
+def test_the_origin_check_compares_scheme_host_and_port_and_any_case():
+    from sdpa_ext.access import cross_origin
+
+    own = "127.0.0.1:8000"
+    assert cross_origin("POST", {"origin": "https://127.0.0.1:8000"}, own)  # another scheme
+    assert cross_origin("POST", {"origin": "http://127.0.0.1:8000"}, own, "https")  # behind a TLS proxy
+    assert cross_origin("POST", {"origin": "HTTP://127.0.0.1:8000"}, own) == ""
+    assert cross_origin("POST", {"origin": "http://localhost"}, "localhost:80") == ""  # the default port
+    assert cross_origin("POST", {"origin": "http://localhost:80"}, "localhost") == ""
+    assert cross_origin("POST", {"origin": "http://127.0.0.1:8000/path"}, own)
+    assert cross_origin("POST", {"origin": "http://127.0.0.1:notaport"}, own)
+    for site in ("Cross-Site", "CROSS-SITE", " same-site"):
+        assert cross_origin("POST", {"sec-fetch-site": site}, own), site
+
+
+def test_a_key_file_that_is_a_fifo_a_link_or_readable_by_others(tmp_path, caplog):
+    if os.name != "posix":
+        pytest.skip("FIFOs, links and modes are POSIX's")
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    os.mkfifo(folder / "keys.json")
+    reader = threading.Thread(target=keyfile.read_keys, args=(folder,), daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive() and "not a regular file" in caplog.text  # refused, not waited on
+    (folder / "keys.json").unlink()
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text('{"OPENAI_API_KEY": "sk-linked-0000000000000000"}', encoding="utf-8")
+    elsewhere.chmod(0o644)
+    (folder / "keys.json").symlink_to(elsewhere)
+    assert keyfile.read_keys(folder) == {} and elsewhere.stat().st_mode & 0o777 == 0o644  # no chmod through it
+    (folder / "keys.json").unlink()
+    (folder / "keys.json").write_text('{"OPENAI_API_KEY": "sk-open-000000000000000000"}', encoding="utf-8")
+    (folder / "keys.json").chmod(0o644)
+    assert keyfile.read_keys(folder) == {"OPENAI_API_KEY": "sk-open-000000000000000000"}
+    assert (folder / "keys.json").stat().st_mode & 0o777 == 0o600  # made owner-only when read
+
+
+def test_a_history_file_that_is_a_link_is_not_followed(tmp_path):
+    if os.name != "posix":
+        pytest.skip("links and modes are POSIX's")
+    from sdpa_ext.history import History
+
+    target = tmp_path / "somebody-elses.db"
+    target.write_bytes(b"")
+    target.chmod(0o644)
+    (tmp_path / "data").mkdir(mode=0o700)
+    (tmp_path / "data" / "history.sqlite3").symlink_to(target)
+    store = History(tmp_path / "data" / "history.sqlite3")
+    assert target.stat().st_mode & 0o777 == 0o644 and store.path is None
+    assert "symbolic link" in store.problem and str(tmp_path) not in store.problem
+
+
+def test_a_long_search_is_a_422_without_a_path(make_settings):
+    service, client = _two_users(make_settings)
+    response = client.get("/sdpa/v1/history", params={"search": "a" * 50_000}, auth=ALICE)
+    assert response.status_code == 422 and "the limit is 200" in response.json()["error"]
+    assert str(service.settings.data_dir) not in response.text and "/" not in response.json()["error"]

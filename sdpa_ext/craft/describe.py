@@ -22,6 +22,7 @@ _NEGATION = re.compile(r"^(?:no|without|not|zero|free of|empty of|minus|none|nev
                        re.I)
 _EMPTY = re.compile(r"\b(?:empty|deserted|abandoned|unpopulated|uninhabited|lonely)\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
+_SPACES = re.compile(r"\s+")
 _BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
 _FUNCTION = {*ARTICLES, *(p for p in PREPOSITIONS if " " not in p), "of", "and", "or", "is", "are", "its", "his", "her",
              "their", "very", "from", "to", "for", "as", "out", "up", "down", "off", "it", "into", "this"}
@@ -116,7 +117,8 @@ def phrases_of(text: str) -> list[str]:
     """The user's words as tags: split at commas, `and`, and prepositions; articles and a few plain
     prepositions dropped (`a cozy cabin in a snowy forest at dusk` -> cozy cabin, snowy forest, dusk)."""
     out: list[str] = []
-    for chunk in _BOUNDARY.split(text):
+    seen: set[str] = set()
+    for chunk in _BOUNDARY.split(_SPACES.sub(" ", text)):  # one space a run: _BOUNDARY's \s* rescans runs
         for prep, piece in _split_preps(chunk):
             for sub_prep, sub in _ing_split(prep, piece):
                 body = _strip_articles(sub)
@@ -126,7 +128,8 @@ def phrases_of(text: str) -> list[str]:
                 tag = _unquoted_ends(tag.strip(" .!?"))
                 if sub_prep == "without":
                     tag = f"no {tag}"
-                if tag and tag.lower() not in (t.lower() for t in out):
+                if tag and tag.lower() not in seen:
+                    seen.add(tag.lower())
                     out.append(tag)
     return out
 

@@ -12,18 +12,21 @@ Inside the WebUI the host's own `modules.prompt_parser` answers instead, when it
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from ..budget import charge
+
 NETWORK = re.compile(r"<(\w+):([^>]+)>")  # extra_networks.re_extra_net
 _AND = re.compile(r"\bAND\b")
-_PART_WEIGHT = re.compile(r"^((?:\s|.)*?)(?:\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+)))?\s*$")
-_MERGED = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)
+_PART_NUMBER = re.compile(r"[-+]?(?:\d+\.?|\d*\.\d+)")  # get_multicond_prompt_list's part weight
+_MERGED = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)  # after spaces: `spaced`
+_WEIGHT_TAIL = re.compile(r":\s*[+-]?[.\d]*\d[.\d]*")  # after spaces: `spaced`
 _LEADING_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
-_ESCAPED_PAIR = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
 _ESCAPE = re.compile(r"\\[()\[\]]")
 _ATTENTION = re.compile(r"""
 \\\(|\\\)|\\\[|\\]|\\\\|\\|
@@ -33,7 +36,7 @@ _ATTENTION = re.compile(r"""
 [^\\()\[\]:]+|
 :
 """, re.X)
-_BREAK = re.compile(r"\s*\bBREAK\b\s*", re.S)
+_BREAK = re.compile(r"\bBREAK\b")  # A1111 splits on \s*\bBREAK\b\s*; the spaces are found by hand (linear)
 _PLAIN = re.compile(r"(?:[^\\\[\]():|]|\\.)+")  # the schedule grammar's `plain` (`.` is not a newline)
 _NUMBER = re.compile(r"[+-]?(?:\d+[eE][+-]?\d+|(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+)")  # lark SIGNED_NUMBER
 _SPACE = re.compile(r"\s+")
@@ -69,12 +72,24 @@ class Network:
         return f"{self.kind.lower()}:{self.name.strip().lower()}"
 
 
+def _network_matches(text: str) -> Iterator[re.Match]:
+    """NETWORK's matches, searched only up to the last `>`: past it `[^>]+` would scan to the end from every
+    `<` (quadratic on `<lora:<lora:...`), and no match can end there."""
+    return NETWORK.finditer(text, 0, text.rfind(">") + 1)
+
+
 def networks(text: str) -> list[Network]:
-    return [Network(m[1], tuple(m[2].split(":")), m.start(), m.end()) for m in NETWORK.finditer(text)]
+    charge()
+    return [Network(m[1], tuple(m[2].split(":")), m.start(), m.end()) for m in _network_matches(text)]
 
 
-def without_networks(text: str) -> str:
-    return NETWORK.sub("", text)
+def without_networks(text: str, instead: str = "") -> str:
+    """The text with each extra network replaced by `instead`."""
+    out, last = [], 0
+    for match in _network_matches(text):
+        out += [text[last:match.start()], instead]
+        last = match.end()
+    return "".join(out) + text[last:]
 
 
 @dataclass(frozen=True)
@@ -86,15 +101,50 @@ class Part:
     stop: int  # where the part ends (the next AND, or the end)
 
 
+def _part_weight(text: str) -> tuple[str, str | None]:
+    """A part's text and the weight at its end, as A1111's `^(.*?)(?:\\s*:\\s*(number))?\\s*$` reads them,
+    found in linear time (that pattern backtracks quadratically on runs of spaces)."""
+    body = text.rstrip()
+    colon = body.rfind(":")
+    if colon >= 0 and _PART_NUMBER.fullmatch(body[colon + 1:].lstrip()):
+        return body[:colon].rstrip(), body[colon + 1:].lstrip()
+    return body, None
+
+
 def unweighted(text: str) -> str:
     """A part's text without the `:1.2` weight A1111 reads at its end."""
-    match = _PART_WEIGHT.search(text)
-    return match[1] if match else text
+    return _part_weight(text)[0]
 
 
 def merged_parts(text: str) -> list[str]:
     """Pieces of a text where a model wrote `a cabin :1.2 and a lake` for `a cabin :1.2 AND a lake`."""
-    return _MERGED.split(text)
+    cuts = spaced(_MERGED, text)
+    return [text[start:end] for start, end in zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)],
+                                                  strict=True)]
+
+
+def spaced(pattern: re.Pattern[str], text: str, least: int = 0) -> list[tuple[int, int]]:
+    """Where `\\s*` (`least=1`: `\\s+`) and then `pattern` match in `text`, as re finds them (left to right, no
+    overlaps), in linear time: re retries a leading `\\s*` from every space of a run (quadratic on long runs).
+    `pattern` must begin with a character that is not a space."""
+    found, last = [], 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        while start > last and text[start - 1].isspace():
+            start -= 1
+        if match.start() - start >= least:
+            found.append((start, match.end()))
+            last = match.end()
+    return found
+
+
+def replaced(text: str, spans: list[tuple[int, int]], by: str) -> str:
+    """`text` with each of `spans` (in order, apart) replaced by `by`."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], by]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def parts(text: str) -> list[Part]:
@@ -102,10 +152,8 @@ def parts(text: str) -> list[Part]:
     out: list[Part] = []
     start = 0
     for stop in [m.start() for m in _AND.finditer(text)] + [len(text)]:
-        piece = text[start:stop]
-        match = _PART_WEIGHT.search(piece)
-        body = match[1] if match else piece
-        weight = float(match[2]) if match and match[2] is not None else 1.0
+        body, number = _part_weight(text[start:stop])
+        weight = float(number) if number is not None else 1.0
         out.append(Part(body, weight, start, start + len(body), stop))
         start = stop + 3
     return out
@@ -206,6 +254,7 @@ class Tree:
 
 
 def tree(text: str) -> Tree:
+    charge()
     try:
         return _tree(text)
     except RecursionError:  # brackets nested hundreds deep: no parse (A1111's lark fails too)
@@ -297,8 +346,29 @@ class Segment:
     end: int = 0
 
 
+def _breaks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where `\\s*\\bBREAK\\b\\s*` matches in text[start:end] (A1111's split), found in linear time."""
+    last = start
+    for keyword in _BREAK.finditer(text, start, end):
+        before, after = keyword.start(), keyword.end()
+        while before > last and text[before - 1].isspace():
+            before -= 1
+        while after < end and text[after].isspace():
+            after += 1
+        last = after
+        yield before, after
+
+
 def _runs(text: str) -> list[Segment]:
-    """parse_prompt_attention before it merges runs of equal weight, with source positions."""
+    """parse_prompt_attention before it merges runs of equal weight, with source positions (fresh segments:
+    callers change them)."""
+    return [Segment(*run) for run in _read_runs(text)]
+
+
+@functools.lru_cache(maxsize=16)
+def _read_runs(text: str) -> tuple[tuple[str, float, int, int], ...]:
+    """The runs of `text`, kept for the next call: one refine reads the same prompt a dozen times."""
+    charge()
     out: list[Segment] = []
     round_open: list[int] = []
     square_open: list[int] = []
@@ -322,16 +392,16 @@ def _runs(text: str) -> list[Segment]:
         elif piece == "]" and square_open:
             multiply(square_open.pop(), 1 / 1.1)
         else:
-            for keyword in _BREAK.finditer(text, match.start(), match.end()):
-                out.append(Segment(text[start:keyword.start()], 1.0, start, keyword.start()))
-                out.append(Segment("BREAK", -1, keyword.start(), keyword.end()))
-                start = keyword.end()
+            for before, after in _breaks(text, start, match.end()):
+                out.append(Segment(text[start:before], 1.0, start, before))
+                out.append(Segment("BREAK", -1, before, after))
+                start = after
             out.append(Segment(text[start:match.end()], 1.0, start, match.end()))
     for start in round_open:
         multiply(start, 1.1)
     for start in square_open:
         multiply(start, 1 / 1.1)
-    return out
+    return tuple((s.text, s.weight, s.start, s.end) for s in out)
 
 
 def attention(text: str) -> list[Segment]:
@@ -410,6 +480,7 @@ class Brackets:
 
 def brackets(text: str) -> Brackets:
     """Match (), [] and {} (escapes and extra networks are text; `<` and `>` are never brackets)."""
+    charge()
     masked = _masked(text)
     pairs: dict[int, int] = {}
     stack: list[int] = []
@@ -427,11 +498,15 @@ def brackets(text: str) -> Brackets:
 
 def depth_zero(text: str) -> list[bool]:
     """For each character: is it outside every bracket pair and every extra network?"""
-    outside = [True] * len(text)
-    for network in networks(text):
-        outside[network.start:network.end] = [False] * (network.end - network.start)
-    for start, end in brackets(text).pairs.items():
-        outside[start:end + 1] = [False] * (end + 1 - start)
+    change = [0] * (len(text) + 1)  # +1 where a pair or network begins, -1 after it ends: linear when nested
+    spans = [(n.start, n.end) for n in networks(text)] + [(s, e + 1) for s, e in brackets(text).pairs.items()]
+    for start, end in spans:
+        change[start] += 1
+        change[end] -= 1
+    outside, depth = [], 0
+    for step in change[:-1]:
+        depth += step
+        outside.append(depth == 0)
     return outside
 
 
@@ -467,10 +542,10 @@ def inner(group: str) -> tuple[str, str]:
 
 def plain(text: str) -> str:
     """The words of a prompt with every piece of syntax taken out (networks, brackets, weights, keywords)."""
-    text = NETWORK.sub(" ", text)
+    text = without_networks(text, " ")
     text = _AND.sub(" ", re.sub(r"\bBREAK\b", " ", text))
     out = "".join(segment.text for segment in attention(without_bad_weights(text)))
-    return re.sub(r"\s*:\s*[+-]?[.\d]*\d[.\d]*", "", out).replace("|", " ")
+    return replaced(out, spaced(_WEIGHT_TAIL, out), "").replace("|", " ")
 
 
 def leading_number(text: str) -> float | None:
@@ -481,10 +556,34 @@ def leading_number(text: str) -> float | None:
 
 def escapes(text: str) -> list[tuple[int, int]]:
     """(start, end) of escaped text `\\(artist\\)`, and of each escaped bracket outside such a pair."""
-    pairs = [(m.start(), m.end()) for m in _ESCAPED_PAIR.finditer(text)]
+    pairs = _escaped_pairs(text)
+    inside = bytearray(len(text) + 1)
+    for start, end in pairs:
+        inside[start:end] = b"\x01" * (end - start)
     lone = [(m.start(), m.end()) for m in _ESCAPE.finditer(text)
-            if not escaped(text, m.start()) and not any(s <= m.start() < e for s, e in pairs)]
+            if not escaped(text, m.start()) and not inside[m.start()]]
     return sorted(pairs + lone)
+
+
+def _escaped_pairs(text: str) -> list[tuple[int, int]]:
+    r"""What `\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]` finds, in linear time: that lazy pattern scans to the end
+    from every escaped opener that has no closer (quadratic on `\(\(\(...`). `close[p]` is where the
+    escaped closer lies that a scan from p reaches (a character or an escape pair at a time), or -1."""
+    size = len(text)
+    close = [-1] * (size + 2)
+    for index in range(size - 1, -1, -1):
+        if text[index] != "\\":
+            close[index] = close[index + 1]
+        elif index + 1 < size:
+            close[index] = index if text[index + 1] in ")]" else close[index + 2]
+    pairs, index = [], 0
+    while index < size - 1:
+        if text[index] == "\\" and text[index + 1] in "([" and close[index + 2] >= 0:
+            pairs.append((index, close[index + 2] + 2))
+            index = close[index + 2] + 2
+        else:
+            index += 1
+    return pairs
 
 
 def without_lone_backslashes(text: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from ..secrets import scrub
+
 _STRING = re.compile(r'"(?P<key>[^"\\]*)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)(?P<end>"?)'
                      r'|"(?P<item>(?:[^"\\]|\\.)*)"(?=\s*[,\]])')
 
@@ -19,7 +21,11 @@ def _unescape(text: str) -> str:
 
 
 def preview(text: str) -> str:
-    """The readable part of a partial answer."""
+    """The readable part of a partial answer, secrets scrubbed (a key echoed by a server never shows)."""
+    return scrub(_readable(text))
+
+
+def _readable(text: str) -> str:
     body = text.lstrip()
     if body.startswith("```"):
         body = body.split("\n", 1)[1] if "\n" in body else ""

@@ -15,6 +15,9 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)(?:```|$)", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _MAX_SALVAGE_CHARS = 20_000
 _MAX_CUTS = 200
+# What decoding a model's text may raise: bad syntax, digits past int's limit, nesting past the recursion
+# limit, a set or list as a dict key (`{{1girl}}` read as Python), memory.
+_UNREADABLE = (ValueError, TypeError, SyntaxError, MemoryError, RecursionError, OverflowError)
 
 
 @dataclass
@@ -49,7 +52,7 @@ def _decode(text: str) -> dict | None:
     try:
         value, _ = json.JSONDecoder().raw_decode(text)
         return value if isinstance(value, dict) else None
-    except json.JSONDecodeError:
+    except _UNREADABLE:
         pass
     end = _object_end(text)
     if end is None:
@@ -59,11 +62,11 @@ def _decode(text: str) -> dict | None:
         try:
             value = json.loads(attempt)
             return value if isinstance(value, dict) else None
-        except (json.JSONDecodeError, TypeError):
+        except _UNREADABLE:
             pass
     try:
         value = ast.literal_eval(body)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
+    except _UNREADABLE:
         return None
     return value if isinstance(value, dict) else None
 

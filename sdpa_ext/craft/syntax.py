@@ -9,9 +9,12 @@ The guard keeps each span in its `AND` part and its `BREAK` chunk, with the read
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from ..budget import charge
 from . import grammar
 from .grammar import words
 from .parse import parse_answer
@@ -26,6 +29,8 @@ REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|tak
 _CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weaken|strengthen|set|change|adjust|"
                            r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
 _NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
+_COMMAS = re.compile(r",(\s*,)+")
+_COMMA = re.compile(",")
 _KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
 
 
@@ -56,16 +61,17 @@ def _key(inner: str) -> str:
 
 def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
     """Every protected span, outermost first, in order of position."""
+    charge()
     spans: list[Span] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # 1 where a span found already lies (a lookup per start, not a scan)
 
     def free(start: int) -> bool:
-        return not any(s <= start < e for s, e in taken)
+        return not taken[start]
 
     def add(kind: str, start: int, end: int, key: str) -> None:
         if free(start):
             spans.append(Span(kind, text[start:end], key, start, end))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
 
     for start, end in sorted(grammar.brackets(text).pairs.items()):
         if not free(start):  # inside a span already found
@@ -213,8 +219,8 @@ def dedupe_networks(text: str, allowed: dict[str, int] | None = None) -> tuple[s
 def tidy(text: str) -> str:
     """Collapse the commas and spaces a removal leaves behind."""
     text = re.sub(r"[ \t]+", " ", text)
-    text = re.sub(r"\s*,(\s*,)+", ",", text)
-    text = re.sub(r"\s+,", ",", text)
+    text = grammar.replaced(text, grammar.spaced(_COMMAS, text), ",")  # \s*,(\s*,)+ in linear time
+    text = grammar.replaced(text, grammar.spaced(_COMMA, text, least=1), ",")  # \s+,
     text = re.sub(r",(?=\S)", ", ", text)
     return text.strip(" ,\n")
 
@@ -282,8 +288,9 @@ class _Slot:
 def _slots(original: str) -> list[_Slot]:
     """The original's chunks (between top-level BREAKs) inside its AND parts."""
     slots: list[_Slot] = []
+    breaks = grammar.keywords(original, "BREAK")
     for part in grammar.parts(original):
-        cuts = [part.start] + [k for k in grammar.keywords(original, "BREAK") if part.start <= k < part.end]
+        cuts = [part.start] + [k for k in breaks if part.start <= k < part.end]
         ends = [*cuts[1:], part.end]
         for chunk, (start, end) in enumerate(zip(cuts, ends, strict=True)):
             start += 5 if chunk else 0
@@ -402,7 +409,7 @@ def _unasked_networks(text: str, keys: set[str], instruction: str, result: Guard
 
 def _no_copies(terms: list[str], spans: list[Span], result: Guarded) -> list[str]:
     """Copies of the user's spans beyond what they wrote are dropped."""
-    wanted = {span.text: sum(1 for s in spans if s.text == span.text) for span in spans}
+    wanted = Counter(span.text for span in spans)
     kept: list[str] = []
     for term in terms:
         if term in wanted:
@@ -419,7 +426,8 @@ def _put_back(terms: list[str], spans: list[Span], instruction: str, result: Gua
     their chunks. A span the instruction names may go (removal) or change (anything but a network)."""
     missing: list[Span] = []
     plain_terms = ["" if find_spans(t) else grammar.plain(t).strip().lower() for t in terms]  # syntax-free terms
-    have = {span.text: sum(term.count(span.text) for term in terms) for span in spans}
+    joined = "\0".join(terms)  # a span never holds a NUL (input is cleaned of control characters)
+    have = {text: joined.count(text) for text in {span.text for span in spans}}
     for span in spans:
         if have[span.text] > 0:
             have[span.text] -= 1
@@ -475,8 +483,11 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
             for start, end in grammar.terms(answer[slot.start:slot.end]):
                 theirs.setdefault(answer[slot.start + start:slot.start + end].strip(), []).append(index)
 
+    starts = [s.start for s in slots]  # ascending, and the slots are apart (a keyword between each two)
+
     def slot_of(position: int) -> _Slot:
-        return next((s for s in slots if s.start <= position <= s.end), slots[-1])
+        near = slots[bisect_right(starts, position) - 1]
+        return near if near.start <= position <= near.end else slots[-1]
 
     owners: dict[str, list[_Slot]] = {}
     for slot in slots:
@@ -496,12 +507,11 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
     for term, home in zip(terms, homes, strict=True):
         current = home or current
         current.terms.append(term)
+    outside = grammar.depth_zero(original)  # keywords and spans lie outside every pair: a slot's prefix reads alike
+    commas = [i for i, char in enumerate(original) if char == "," and outside[i]]
     for span in missing:
         home = slot_of(span.start)
-        before = [original[home.start + s:home.start + e].strip()
-                  for s, e in grammar.terms(original[home.start:span.start]) if home.start + e <= span.start]
-        anchor = next((home.terms.index(t) + 1 for t in reversed(before) if t in home.terms), 0)
-        home.terms.insert(anchor, span.text)
+        home.terms.insert(_anchor(original, commas, home, span.start), span.text)
     out, last = [], 0
     for slot in slots:
         out.append(original[last:slot.start])
@@ -514,17 +524,40 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
     return _clean_edges("".join(out))
 
 
+def _anchor(original: str, commas: list[int], home: _Slot, position: int) -> int:
+    """Where a dropped span goes back among its chunk's terms: after the nearest term before it that the chunk
+    still holds, else first. `commas`: the original's top-level commas."""
+    end = position
+    for comma in reversed(commas[bisect_left(commas, home.start):bisect_left(commas, position)]):
+        term = original[comma + 1:end].strip()
+        if term and term in home.terms:
+            return home.terms.index(term) + 1
+        end = comma
+    term = original[home.start:end].strip()
+    return home.terms.index(term) + 1 if term and term in home.terms else 0
+
+
 def _split_across(term: str, spans: list[Span], slot_of) -> list[str]:
     """A term holding the user's spans from different chunks or parts (a lost BREAK or AND) is cut after the
     last span of one before the first span of the next."""
-    found = sorted(((term.find(s.text), s) for s in spans if s.text in term and s.kind != "embedding"),
+    pieces = []
+    while cut := _cut(term, spans, slot_of):
+        pieces.append(term[:cut].strip())
+        term = term[cut:].strip()
+    return [*pieces, term]
+
+
+def _cut(term: str, spans: list[Span], slot_of) -> int:
+    """Where `_split_across` cuts a term first (0: nowhere)."""
+    at_text = {text: term.find(text) for text in {s.text for s in spans if s.kind != "embedding"}}
+    found = sorted(((at_text[s.text], s) for s in spans if s.kind != "embedding" and at_text[s.text] >= 0),
                    key=lambda item: item[0])
     for (_, before), (at, after) in pairwise(found):
         if slot_of(before.start) is not slot_of(after.start):
-            cut = term.find(before.text) + len(before.text)
+            cut = at_text[before.text] + len(before.text)
             if cut <= at:
-                return [term[:cut].strip(), *_split_across(term[cut:].strip(), spans, slot_of)]
-    return [term]
+                return cut
+    return 0
 
 
 def no_new_edges(text: str, original: str) -> str:

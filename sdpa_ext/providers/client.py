@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import secrets
 from ..config import RoleConfig
 from ..errors import Cancelled, ProviderError
 from .http import STATE, Deadline, Http, with_retries
@@ -92,7 +93,7 @@ class Client:
         notes: list[str] = []
         run = with_retries(lambda: self._attempt(req, deadline, cancel, on_delta, notes),
                            deadline=deadline, cancel=cancel)
-        text = "".join(run.parts)
+        text = secrets.scrub("".join(run.parts))  # a server echoing our request would put the key in the answer
         if not text.strip():
             raise ProviderError(self.provider, f"{self.model} returned an empty answer",
                                 hint="try again, or choose another model")

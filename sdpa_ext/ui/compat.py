@@ -29,12 +29,14 @@ def page_css(css: str) -> dict:
     return {"css": css} if gradio_major() < 6 else {}
 
 
-def mount_options(css: str) -> dict:
+def mount_options(css: str, user=None) -> dict:
     """Options for mounting the standalone page. Gradio 6: the CSS, and no server-side rendering, run
-    history or MCP server (CVE-2026-134825 needs SSR and run history; the page needs none of them)."""
+    history or MCP server (CVE-2026-134825 needs SSR and run history; the page needs none of them).
+    `user(request)`: who the guard logged in, so each event's `request.username` is that user."""
+    options = {"auth_dependency": user} if user is not None else {}
     if gradio_major() < 6:
-        return {}
-    return {"css": css, "ssr_mode": False, "run_history": False, "mcp_server": False}
+        return options
+    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False}
 
 
 def choices_of(component) -> list[str]:
