@@ -131,7 +131,7 @@ class Service:
                        on_delta: Callable[[str], None] | None = None,
                        cancel: CancelToken | None = None) -> PromptVersion:
         """A prompt from an image (planning LLM), recorded like a plan."""
-        with _answer_errors(self.settings.planning.label):
+        with cpu_budget("describe"), _answer_errors(self.settings.planning.label):
             version = self.assistant.describe_image(image, ctx=self.context(user), family=family,
                                                     on_delta=on_delta, cancel=cancel)
             return self._record(self.line(session, user), version)
@@ -139,7 +139,7 @@ class Service:
     def check_image(self, image: Image, description: str, prompt: str, *,
                     cancel: CancelToken | None = None) -> ImageCheck:
         """What a generated image gets right and wrong (execution LLM); nothing is recorded."""
-        with _answer_errors(self.settings.execution.label):
+        with cpu_budget("check"), _answer_errors(self.settings.execution.label):
             found = self.assistant.check_image(image, description, prompt, cancel=cancel)
         return replace(found, matches=clean(found.matches), mismatches=clean(found.mismatches),
                        refines=clean(found.refines))
