@@ -104,3 +104,35 @@ def test_the_fixture_is_the_corpus_the_script_writes():
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
     assert [e["prompt"] for e in fixture["prompts"]] == corpus(random.Random(11))
     assert [s[0] for s in fixture["soup"]] == soup(random.Random(12), 1500)
+
+
+def test_the_linear_readings_agree_with_a1111s_own_patterns():
+    """Issue 17 replaced patterns that backtrack quadratically on runs of spaces, `\\(` and `<lora:` by linear
+    code: on every short string of the characters that matter, each gives what A1111's pattern gives."""
+    import re
+
+    from sdpa_ext.craft.syntax import tidy
+
+    weight = re.compile(r"^((?:\s|.)*?)(?:\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+)))?\s*$")  # get_multicond_prompt_list
+    breaks = re.compile(r"\s*\bBREAK\b\s*", re.S)  # parse_prompt_attention
+    escaped_pair = re.compile(r"\\[(\[](?:[^\\]|\\[^)\]])*?\\[)\]]")
+    merged = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s+and\s+", re.I)
+
+    def old_tidy(text: str) -> str:
+        text = re.sub(r"[ \t]+", " ", text)
+        text = re.sub(r"\s+,", ",", re.sub(r"\s*,(\s*,)+", ",", text))
+        return re.sub(r",(?=\S)", ", ", text).strip(" ,\n")
+
+    rng = random.Random(17)
+    pieces = [" ", "\n", "\u3000", ":", "1", ".", "-", "a", "and", "BREAK", ",", "\\", "(", ")", "[", "]", "<lora:",
+              ">", "AND"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        parts = [(m[1], float(m[2]) if m[2] else 1.0) for m in (weight.search(p) for p in re.split(r"\bAND\b", text))]
+        assert [(p.text, p.weight) for p in grammar.parts(text)] == parts, text
+        start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        assert list(grammar._breaks(text, start, end)) == [m.span() for m in breaks.finditer(text, start, end)], text
+        assert grammar._escaped_pairs(text) == [m.span() for m in escaped_pair.finditer(text)], text
+        assert grammar.merged_parts(text) == merged.split(text), text
+        assert grammar.without_networks(text) == grammar.NETWORK.sub("", text), text
+        assert tidy(text) == old_tidy(text), text
