@@ -146,6 +146,33 @@ def test_restore_makes_an_old_version_current_again(service):
     assert service.restore("nope", session="s") is None and service.restore(old.id, session="s", user="bob") is None
 
 
+def _shown(component, value) -> tuple[list, list]:
+    """(headers, rows) of a Dataframe value as this Gradio sends it to the page (3: a dict, 4: a model)."""
+    sent = component.postprocess(value)
+    return (sent["headers"], sent["data"]) if isinstance(sent, dict) else (sent.headers, sent.data)
+
+
+def test_the_tab_lists_the_versions_of_every_line_newest_first_with_their_change(service):
+    """The accordion's and the Refine button's versions are in the tab's table (one user, any session)."""
+    with gr.Blocks():
+        workspace = Workspace(lambda: service, standalone=False)
+        workspace.build()
+    headers, rows = _shown(workspace.versions, workspace.version_rows())
+    assert headers == ["id", "when", "kind", "from", "change", "prompt"] and rows == [[""] * 6]  # empty: headers kept
+    accordion = service.line("txt2img-browser-tab")
+    first = accordion.push(PromptVersion(prompt="cabin, snowy forest, dusk", source="a cabin"))
+    accordion.push(PromptVersion(prompt="cabin, snowy forest, night, moonlight", kind="refine", parent=first.id,
+                                 source="make it night", created=first.created + 1))
+    service.history.session("api", "bob").push(PromptVersion(prompt="castle"))  # another user's: not listed
+    headers, rows = _shown(workspace.versions, workspace.version_rows())
+    assert [row[2] for row in rows] == ["refine", "plan"]
+    assert rows[0][3:5] == ["make it night", "+night +moonlight −dusk"] and rows[1][4] == ""
+    _, found = _shown(workspace.versions, workspace.search_rows("moonlight"))
+    assert [row[4] for row in found] == ["+night +moonlight −dusk"]
+    _, none = _shown(workspace.versions, workspace.search_rows("no such words"))
+    assert none == [[""] * 6]
+
+
 def _target(page: gr.Blocks, dependency: dict) -> str:
     target = dependency["targets"][0]
     block_id = target[0] if isinstance(target, list | tuple) else target

@@ -22,7 +22,6 @@ from ..craft.families import family_choices, styles
 from ..craft.live import preview
 from ..craft.params import KEYS
 from ..errors import Cancelled, SdpaError
-from ..history import diff
 from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
@@ -34,6 +33,9 @@ PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
 HOST_TABS = ("txt2img", "img2img")  # panels that write the WebUI's own prompt boxes
+VERSION_HEADERS = ["id", "when", "kind", "from", "change", "prompt"]
+SETTING_HEADERS = ["setting", "value", "source"]
+RECENT = 50  # versions the tab lists
 
 
 gr: Any = None  # the gradio module, once a UI is built
@@ -56,6 +58,12 @@ class Fields:
     prompt: Any
     negative: Any
     params: dict[str, Any] = field(default_factory=dict)
+
+
+def table(headers: list[str], rows: list[list]) -> dict:
+    """A Dataframe's value that keeps its headers with no rows (Gradio 3 numbers the columns of an empty list):
+    no rows shows one empty row, as a new table does."""
+    return {"headers": headers, "data": rows or [[""] * len(headers)]}
 
 
 def _session(state: Any) -> dict:
@@ -315,7 +323,7 @@ class Workspace:
                 self._build_providers_and_keys()
                 self._build_settings()
         self._wire()
-        return [(self.hardware_view, [self.hardware_html, self.loaded]),
+        return [(self.version_rows, [self.versions]), (self.hardware_view, [self.hardware_html, self.loaded]),
                 (self.settings_view, [self.banner, self.provenance]), (self.keys_view, list(self.key_boxes.values()))]
 
     def _build_main(self) -> None:
@@ -335,10 +343,10 @@ class Workspace:
                     button.click(None, [self.prompt, self.negative], None,
                                  **js(f"(p, n) => sdpaSendTo('{tab}', p, n)"))
         with gr.Accordion("Versions", open=True):
-            self.versions = gr.Dataframe(headers=["id", "when", "kind", "from", "change", "prompt"],
-                                         interactive=False, elem_id="sdpa_tab_versions", wrap=True)
+            self.versions = gr.Dataframe(headers=VERSION_HEADERS, interactive=False, elem_id="sdpa_tab_versions",
+                                         wrap=True)
             with gr.Row():
-                self.refresh_versions = gr.Button("Refresh", size="sm")
+                self.refresh_versions = gr.Button("Refresh", size="sm", elem_id="sdpa_tab_versions_refresh")
                 self.pick = gr.Textbox(label="Version id", elem_id="sdpa_tab_version_id", scale=2)
                 self.restore_button = gr.Button("Restore", size="sm", elem_id="sdpa_tab_restore")
             self.search = gr.Textbox(label="Search all my versions", elem_id="sdpa_tab_search")
@@ -373,19 +381,19 @@ class Workspace:
     def _build_settings(self) -> None:
         with gr.Accordion("Settings and where they come from", open=False):
             self.banner = gr.Textbox(label="Mode", lines=3, interactive=False, elem_id="sdpa_tab_banner")
-            self.provenance = gr.Dataframe(headers=["setting", "value", "source"], interactive=False,
+            self.provenance = gr.Dataframe(headers=SETTING_HEADERS, interactive=False,
                                            elem_id="sdpa_tab_provenance")
             self.reload_button = gr.Button("Reload settings", size="sm", elem_id="sdpa_tab_reload")
 
     def _wire(self) -> None:
         panel = self.panel
         for event in panel.events:
-            event.then(self.version_rows, [panel.state], [self.versions]).then(
+            event.then(self.version_rows, None, [self.versions]).then(
                 self.show_params, [panel.state], [self.params])
-        self.refresh_versions.click(self.version_rows, [panel.state], [self.versions])
+        self.refresh_versions.click(self.version_rows, None, [self.versions])
         self.search.submit(self.search_rows, [self.search], [self.versions])
         self.restore_button.click(self.restore, [self.pick, panel.state, panel.apply], panel._outputs()).then(
-            self.version_rows, [panel.state], [self.versions])
+            self.version_rows, None, [self.versions])
         self.refresh_hw.click(self.hardware_view, None, [self.hardware_html, self.loaded])
         self.unload_button.click(self.unload, [self.loaded], [self.hardware_html, panel.roles])
         self.unload_ours_button.click(self.unload_ours, None, [self.hardware_html, panel.roles])
@@ -399,22 +407,22 @@ class Workspace:
 
     # -- versions -------------------------------------------------------------------------
 
-    def version_rows(self, state: Any, request: gr.Request = None) -> list[list]:
-        """This session's versions, newest first, each with its change from the one before it."""
-        line = self.service().versions(session=_session(state)["id"], user=username(request))
-        rows, previous = [], None
-        for version in line:
-            change = diff(previous.prompt, version.prompt) if previous else None
-            summary = " ".join([*(f"+{t}" for t in change.added), *(f"−{t}" for t in change.removed)]) if change else ""
-            rows.append([version.id, time.strftime("%H:%M:%S", time.localtime(version.created)), version.kind,
-                         version.source[:40], summary[:200], version.prompt])
-            previous = version
-        return list(reversed(rows))
+    def version_rows(self, request: gr.Request = None) -> dict:
+        """The user's recent versions from every line (the accordions, the Refine button, this tab), newest first,
+        each with its change from the version it was made from."""
+        return self._rows(self.service().search("", user=username(request), limit=RECENT), request)
 
-    def search_rows(self, text: str, request: gr.Request = None) -> list[list]:
-        found = self.service().search(text, user=username(request), limit=50)
-        return [[v.id, time.strftime("%Y-%m-%d %H:%M", time.localtime(v.created)), v.kind, v.source[:40], "",
-                 v.prompt] for v in found]
+    def search_rows(self, text: str, request: gr.Request = None) -> dict:
+        return self._rows(self.service().search(text, user=username(request), limit=RECENT), request)
+
+    def _rows(self, versions: list[PromptVersion], request: gr.Request = None) -> dict:
+        rows = []
+        for version in versions:
+            change = self.service().change(version, user=username(request))
+            summary = " ".join([*(f"+{t}" for t in change["added"]), *(f"−{t}" for t in change["removed"])])
+            rows.append([version.id, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(version.created)),
+                         version.kind, version.source[:40], summary[:200], version.prompt])
+        return table(VERSION_HEADERS, rows)
 
     def restore(self, version_id: str, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session, user = _session(state), username(request)
@@ -534,13 +542,13 @@ class Workspace:
     def settings_view(self) -> tuple:
         settings = self.service().settings
         rows = [[e.name, e.shown, e.source] for e in sorted(settings.entries.values(), key=lambda e: e.name)]
-        return settings.banner(), rows
+        return settings.banner(), table(SETTING_HEADERS, rows)
 
     def reload(self) -> tuple:
         try:
             self.service().reload()
         except SdpaError as err:
-            return secrets.scrub(str(err)), [], gr.update()
+            return secrets.scrub(str(err)), table(SETTING_HEADERS, []), gr.update()
         return (*self.settings_view(), self.panel.roles_html())
 
 
