@@ -15,6 +15,22 @@ from .support import free_port, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_MS = 90_000
+# Records what the status line says while a call runs, and any time estimate Gradio's progress shows over the
+# outputs of a model call ("processing | 3.4/0.2s").
+WATCH_PROGRESS = """() => {
+    window.sdpaSeen = {phases: [], estimates: []};
+    const outputs = ["prompt", "negative", "preview", "diff", "tokens", "status"].map((n) => `#sdpa_tab_${n}`);
+    new MutationObserver(() => {
+        const status = document.querySelector("#sdpa_tab_status");
+        const text = status ? status.innerText.trim() : "";
+        if (text && sdpaSeen.phases[sdpaSeen.phases.length - 1] !== text) sdpaSeen.phases.push(text);
+        for (const el of document.querySelectorAll(outputs.map((o) => `${o} .meta-text, ${o} .meta-text-center, `
+                + `${o} .progress-text, ${o} .eta-bar`).join(", "))) {
+            const shown = el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+            if (shown && /\\d\\/\\d|\\ds/.test(el.innerText)) sdpaSeen.estimates.push(el.innerText);
+        }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
 
 
 
@@ -73,8 +89,13 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     assert top["description"] < top["prompt"], top  # the description box first, the outputs below it
     assert "Planning: local" in page.locator("#sdpa_tab_roles").inner_text()  # each role's provider and model
     page.locator("#sdpa_tab_description textarea").fill("a cozy cabin in a snowy forest at dusk")
+    page.evaluate(WATCH_PROGRESS)
     page.locator("#sdpa_tab_plan").click()
     first = _wait_value(page, "sdpa_tab_prompt", lambda v: v.strip() != "", "the prompt never appeared")
+    seen = page.evaluate("() => window.sdpaSeen")
+    # our own phases in the status line (the first call also starts the embedded model), no time estimate
+    assert {"loading the model…", "checking the answer…"} <= set(seen["phases"]), seen["phases"]
+    assert seen["estimates"] == [], seen["estimates"]
     assert "masterpiece" in first  # the SDXL family's quality tags
     assert _value(page, "sdpa_tab_negative").strip()
     page.wait_for_function("document.querySelector('#sdpa_tab_tokens').innerText.includes('Prompt')")

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 import pytest
 
+from sdpa_ext.providers.types import ChatRequest, Completion, Usage
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
-from sdpa_ext.ui import compat, render
+from sdpa_ext.ui import blocks, compat, render
 from sdpa_ext.ui.blocks import Calls, Fields, Panel, Workspace, _param_value, build_standalone, pump, workspace_tab
 
 
@@ -104,6 +107,41 @@ def test_the_pump_hands_over_items_then_the_result_or_the_error_in_order():
 
     kinds = [(kind, str(value)) for kind, value in pump(broken, name="t")]
     assert kinds == [("item", "a"), ("error", "no")]
+
+
+def test_the_status_line_says_the_calls_phase_and_gradio_shows_no_estimate(make_settings):
+    """Loading the model, waiting for the first token, writing, checking: from roles.phase through the panel."""
+    from tests.test_faults import frames
+    from tests.wire import OpenAIServer, Stream
+
+    answer = json.dumps({"prompt": "cozy cabin, snowy forest", "negative_prompt": "blurry"})
+    with OpenAIServer() as server:
+        server.script("/chat/completions", Stream(frames("openai", answer, 3), delay=0.2))
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1"}))
+        with gr.Blocks() as page:
+            panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
+            panel.build()
+        shown = [out[-2] for out in panel.plan("a cozy cabin in a snowy forest", "auto", "", True, None)]
+    phases = [next((name for name, text in blocks.PHASES.items() if text in html), "") for html in shown]
+    assert [p for i, p in enumerate(phases) if p and p not in phases[:i]] == ["waiting", "writing", "checking"]
+    assert phases[-1] == "" and "openai" in shown[-1]  # the final status names the provider
+    plan = next(d for d in page.config["dependencies"] if d["targets"] and _target(page, d) == "sdpa_tab_plan")
+    assert plan["show_progress"] == "hidden"
+
+
+def test_a_model_that_loads_first_says_so(make_settings, monkeypatch):
+    from sdpa_ext.providers.local import LocalClient, LocalRuntime
+    from sdpa_ext.roles import Roles
+
+    heard: list[str] = []
+    listener = blocks.Listener(heard.append)
+    roles = Roles.from_settings(make_settings({"LLM_PROVIDER": "local"}))
+    assert isinstance(roles.planning, LocalClient)
+    monkeypatch.setattr(LocalRuntime, "loaded", lambda self: False)
+    answer = Completion("x", "local", "m", "planning", Usage(), 0.0, 0.1, 0.1)
+    monkeypatch.setattr(LocalClient, "complete", lambda self, req, **kw: kw["on_delta"]("x") or answer)
+    roles.complete("planning", ChatRequest(messages=[]), on_delta=listener)
+    assert heard == [blocks.Phase("loading"), "x", blocks.Phase("checking")]
 
 
 def test_a_new_call_cancels_the_one_it_replaces():

@@ -31,6 +31,9 @@ from .compat import choices_of, client_host, copy_button, js, page_css, then_js,
 CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
+# What the status line says while a call runs (roles.phase), instead of Gradio's estimate of the time left.
+PHASES = {"loading": "loading the model…", "waiting": "waiting for the first token…", "writing": "writing…",
+          "checking": "checking the answer…"}
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
 HOST_TABS = ("txt2img", "img2img")  # panels that write the WebUI's own prompt boxes
 VERSION_HEADERS = ["id", "when", "kind", "from", "change", "prompt"]
@@ -104,6 +107,24 @@ def pump(call: Callable[[Callable[[Any], None]], Any], *, name: str) -> Iterator
         yield kind, value
         if kind != "item":
             return
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str  # a key of PHASES
+
+
+class Listener:
+    """A call's `on_delta` that also hears its phases (roles.phase): both go to the pump's `report`."""
+
+    def __init__(self, report: Callable[[Any], None]):
+        self.report = report
+
+    def __call__(self, text: str) -> None:
+        self.report(text)
+
+    def phase(self, name: str) -> None:
+        self.report(Phase(name))
 
 
 class Calls:
@@ -200,17 +221,18 @@ class Panel:
         outputs = self._outputs()
         planning = [self.description, self.family, self.style, self.apply, self.state]
         current = [self.fields.prompt, self.fields.negative, *self.fields.params.values()]
-        plan = self.plan_button.click(self.plan, planning, outputs)
-        self.description.submit(self.plan, planning, outputs)
+        quiet = {"show_progress": "hidden"}  # the status line says the phase; Gradio's estimate is wrong for a model
+        plan = self.plan_button.click(self.plan, planning, outputs, **quiet)
+        self.description.submit(self.plan, planning, outputs, **quiet)
         no_chip = gr.Textbox("", visible=False)
         typed = [self.feedback, no_chip, self.family, self.apply, self.state, *current]
-        refine = self.refine_button.click(self.refine, typed, outputs)
-        self.feedback.submit(self.refine, typed, outputs)
+        refine = self.refine_button.click(self.refine, typed, outputs, **quiet)
+        self.feedback.submit(self.refine, typed, outputs, **quiet)
         running = [plan, refine]
         for label in CHIPS:
             chip_input = gr.Textbox(label, visible=False)
             running.append(self.chips[label].click(self.refine, [self.feedback, chip_input, self.family, self.apply,
-                                                                 self.state, *current], outputs))
+                                                                 self.state, *current], outputs, **quiet))
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
@@ -281,14 +303,17 @@ class Panel:
         after the answer passed every check."""
         token = self.calls.start(session["id"])
         text, last = "", 0.0
-        waiting = render.status(None, note="writing…")
         try:
-            for kind, value in pump(lambda report: call(report, token), name="sdpa-ui-call"):
+            for kind, value in pump(lambda report: call(Listener(report), token), name="sdpa-ui-call"):
                 if kind == "item":
-                    text += value
+                    if isinstance(value, Phase):
+                        phase, last = value.name, 0.0
+                    else:
+                        phase, text = "writing", text + value
                     if time.monotonic() - last >= REFRESH_S:
                         last = time.monotonic()
-                        yield (*self._unchanged(), preview(text), gr.update(), gr.update(), waiting, session)
+                        yield (*self._unchanged(), preview(text), gr.update(), gr.update(),
+                               render.status(None, note=PHASES[phase]), session)
                 elif kind == "done":
                     shown = self.show(value, session, apply, user)
                     yield (*shown[:-5], preview(text), *shown[-4:])
