@@ -11,26 +11,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from .support import free_port, serve, stop
+from .support import free_port, progress_watcher, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_MS = 90_000
-# Records what the status line says while a call runs, and any time estimate Gradio's progress shows over the
-# outputs of a model call ("processing | 3.4/0.2s").
-WATCH_PROGRESS = """() => {
-    window.sdpaSeen = {phases: [], estimates: []};
-    const outputs = ["prompt", "negative", "preview", "diff", "tokens", "status"].map((n) => `#sdpa_tab_${n}`);
-    new MutationObserver(() => {
-        const status = document.querySelector("#sdpa_tab_status");
-        const text = status ? status.innerText.trim() : "";
-        if (text && sdpaSeen.phases[sdpaSeen.phases.length - 1] !== text) sdpaSeen.phases.push(text);
-        for (const el of document.querySelectorAll(outputs.map((o) => `${o} .meta-text, ${o} .meta-text-center, `
-                + `${o} .progress-text, ${o} .eta-bar`).join(", "))) {
-            const shown = el.checkVisibility({opacityProperty: true, visibilityProperty: true});
-            if (shown && /\\d\\/\\d|\\ds/.test(el.innerText)) sdpaSeen.estimates.push(el.innerText);
-        }
-    }).observe(document.body, {subtree: true, childList: true, characterData: true});
-}"""
+# What the status line says while a call runs, and any time estimate Gradio shows over the call's outputs.
+WATCH_PROGRESS = progress_watcher("#sdpa_tab_status", [f"#sdpa_tab_{n}" for n in (
+    "prompt", "negative", "preview", "diff", "tokens", "status")])
 
 
 
