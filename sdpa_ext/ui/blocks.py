@@ -445,7 +445,7 @@ class Workspace:
         for version in versions:
             change = self.service().change(version, user=username(request))
             summary = " ".join([*(f"+{t}" for t in change["added"]), *(f"−{t}" for t in change["removed"])])
-            rows.append([version.id, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(version.created)),
+            rows.append([version.id, time.strftime("%m-%d %H:%M", time.localtime(version.created)),
                          version.kind, version.source[:40], summary[:200], version.prompt])
         return table(VERSION_HEADERS, rows)
 
