@@ -26,7 +26,7 @@ connects = []
 real = socket.socket.connect
 socket.socket.connect = lambda self, address: (connects.append(str(address)), real(self, address))[1]
 import gradio, fastapi, requests  # the WebUI has these loaded before it loads extension scripts
-import modules.script_callbacks, modules.scripts, modules.shared, modules.ui_components
+import modules.options, modules.script_callbacks, modules.scripts, modules.shared
 start = time.perf_counter()
 spec = importlib.util.spec_from_file_location("script", sys.argv[2])  # as the WebUI loads scripts
 spec.loader.exec_module(importlib.util.module_from_spec(spec))

@@ -22,7 +22,7 @@ def main() -> int:
     tests = ["tests/test_browser.py::test_describe_generate_refine_undo_tokens_hardware"]
     if os.environ.get("SDPA_WEBUI_DIR") and os.environ.get("SDPA_WEBUI_PYTHON"):
         tests.append("tests/host")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *tests], cwd=ROOT,
                             env=env, check=False)
     for picture in sorted(OUT.glob("*.png")):
         print(picture.relative_to(ROOT))

@@ -1,5 +1,5 @@
-// SD Prompt Assistant: a Refine button beside Generate (txt2img and img2img), "send to" helpers, and the
-// input event after the panel writes the prompt boxes.
+// SD Prompt Assistant: a Refine button beside Generate (txt2img and img2img), "send to" helpers, the
+// input event after the panel writes the prompt boxes, and the tab's versions refreshed when it opens.
 // Re-injected whenever the WebUI rebuilds its UI, so it survives reloads.
 (function () {
     const TABS = ["txt2img", "img2img"];
@@ -108,6 +108,14 @@
         return [];
     };
 
+    // Opening the Prompt Assistant tab lists the versions made meanwhile in the accordions and by ✨ Refine.
+    function refreshVersions() {
+        const current = typeof get_uiCurrentTabContent === "function" ? get_uiCurrentTabContent() : null;
+        const refresh = el("sdpa_tab_versions_refresh");
+        if (current && current.id === "tab_sdpa_tab" && refresh) refresh.click();
+    }
+
     if (typeof onUiLoaded === "function") onUiLoaded(inject);
+    if (typeof onUiTabChange === "function") onUiTabChange(refreshVersions);
     if (typeof onAfterUiUpdate === "function") onAfterUiUpdate(inject);
 })();

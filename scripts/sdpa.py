@@ -16,11 +16,6 @@ import sdpa_ext  # noqa: F401  (keeps the package importable after the host rest
 from sdpa_ext import host
 from sdpa_ext.errors import SdpaError
 
-try:
-    from modules.ui_components import InputAccordion
-except ImportError:  # older hosts: a plain accordion, always "enabled"
-    InputAccordion = None
-
 _log = logging.getLogger("sdpa_ext.webui")
 _service = None
 _service_lock = threading.Lock()
@@ -125,16 +120,12 @@ class PromptAssistantScript(scripts.Script):
         panel = Panel(service, tab, fields)
         # The host's API calls ui() again in a throw-away Blocks for default values: no events there.
         wire = in_current_blocks(fields.prompt, fields.negative, *fields.params.values())
-        if InputAccordion is not None:
-            with InputAccordion(False, label="SD Prompt Assistant", elem_id=f"sdpa_{tab}_accordion") as enabled:
-                inputs = panel.build(wire)
-        else:
-            enabled = gr.Checkbox(True, visible=False)
-            with gr.Accordion("SD Prompt Assistant", open=False, elem_id=f"sdpa_{tab}_accordion"):
-                inputs = panel.build(wire)
-        return [enabled, *inputs]
+        # A plain accordion: the panel toggles nothing in the generation (a checkbox in its header would only
+        # leave a user guessing what it does).
+        with gr.Accordion("SD Prompt Assistant", open=False, elem_id=f"sdpa_{tab}_accordion"):
+            return panel.build(wire)
 
-    def before_process(self, p, enabled, *args):
+    def before_process(self, p, *args):
         """Make room for Stable Diffusion: unload Ollama per the VRAM policy (never fails a generation)."""
         try:
             from sdpa_ext.hardware import free_vram_for_generation
@@ -148,9 +139,10 @@ class PromptAssistantScript(scripts.Script):
         except Exception as err:  # the generation matters more than our housekeeping
             _log.warning("VRAM release skipped: %s", err)
 
-    def process(self, p, enabled, description, *args):
+    def process(self, p, description, *args):
+        """SDPA_INFOTEXT=true: the description in the panel and the planning model go into the image's infotext."""
         settings = service().settings
-        if enabled and settings.infotext:
+        if settings.infotext:
             p.extra_generation_params.update(host.infotext(description or "", settings.planning.label))
 
     def postprocess(self, p, processed, *args):
@@ -168,9 +160,13 @@ def _on_ui_tabs():
 
 
 def _on_ui_settings():
+    from modules.options import categories  # the Settings page's named groups (A1111 1.10, Forge)
+
+    categories.register_category(*host.CATEGORY)
     for option in host.OPTIONS:
         component = (gr.Dropdown, {"choices": list(option.choices)}) if option.choices else (gr.Textbox, {})
-        info = shared.OptionInfo("", option.label, component[0], component[1], section=host.SECTION)
+        info = shared.OptionInfo("", option.label, component[0], component[1], section=host.SECTION,
+                                 category_id=host.CATEGORY[0])
         shared.opts.add_option(option.key, info.info(option.info) if option.info else info)
         shared.opts.onchange(option.key, _reload, call=False)
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from .config import flags, load_settings, web_options
 
-SECTION = ("sdpa", "SD Prompt Assistant")
+SECTION = ("sdpa", "SD Prompt Assistant")  # the Settings page's section (id, label)
+CATEGORY = ("sdpa", "SD Prompt Assistant")  # and the named category it is listed under (else "Uncategorized")
 
 
 @dataclass(frozen=True)
@@ -128,5 +129,5 @@ def infotext(description: str, label: str) -> dict[str, str]:
     return {"SDPA description": text, "SDPA model": label} if text else {}
 
 
-__all__ = ["FLAGS", "OPTIONS", "SECTION", "Option", "arch_of", "checkpoint_of", "host_context",
+__all__ = ["CATEGORY", "FLAGS", "OPTIONS", "SECTION", "Option", "arch_of", "checkpoint_of", "host_context",
            "infotext", "overrides_from", "sd_facts", "tokenizer_of"]

@@ -19,6 +19,14 @@ _log = get_logger(__name__)
 answered: ContextVar[bool] = ContextVar("sdpa_answered", default=False)
 
 
+def phase(report: object, name: str) -> None:
+    """Tell a front end where a call is, when its `on_delta` listens (has a `phase(name)`): "loading" (the model
+    starts first), "waiting" (for the first token), "checking" (the answer is in; the checks run)."""
+    listener = getattr(report, "phase", None)
+    if callable(listener):
+        listener(name)
+
+
 def same_endpoint(a: RoleConfig, b: RoleConfig) -> bool:
     return (a.provider, a.model, a.endpoint) == (b.provider, b.model, b.endpoint)
 
@@ -46,9 +54,11 @@ class Roles:
         client = self.client(role)
         deadline = Deadline(self.settings.timeout_s)  # one budget, a fallback included
         try:
+            phase(on_delta, "waiting" if client.ready() else "loading")
             completion = client.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
             completion.role = role  # in single mode one client serves both roles
             answered.set(True)
+            phase(on_delta, "checking")
             return completion
         except ProviderError as err:
             if role != "planning" or not self.settings.fallback or self.execution is self.planning:
@@ -59,6 +69,7 @@ class Roles:
             if on_delta is not None:
                 on_delta(f"\n[{note}]\n")
             try:
+                phase(on_delta, "waiting" if self.execution.ready() else "loading")
                 completion = self.execution.complete(req, on_delta=on_delta, cancel=cancel, deadline=deadline)
             except ProviderError as second:
                 raise ProviderError(f"{err.provider}, then {second.provider}", f"planning with "
@@ -67,4 +78,5 @@ class Roles:
             completion.role = "execution"
             completion.notes.insert(0, note)
             answered.set(True)
+            phase(on_delta, "checking")
             return completion

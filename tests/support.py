@@ -81,3 +81,23 @@ class SlowEcho:
         finally:
             with self.lock:
                 self.active -= 1
+
+
+def progress_watcher(status: str, outputs: list[str]) -> str:
+    """Page code that records, in `window.sdpaSeen`, each text of the status line `status` (our phases) and any
+    time estimate Gradio's progress shows over `outputs` ("processing | 3.4/0.2s"): visible ones only, since
+    Gradio keeps hidden trackers in the page."""
+    trackers = ", ".join(f"{o} {c}" for o in outputs for c in (".meta-text", ".meta-text-center", ".progress-text",
+                                                                   ".eta-bar"))
+    return """() => {
+        window.sdpaSeen = {phases: [], estimates: []};
+        new MutationObserver(() => {
+            const status = document.querySelector(STATUS);
+            const text = status ? status.innerText.trim() : "";
+            if (text && sdpaSeen.phases[sdpaSeen.phases.length - 1] !== text) sdpaSeen.phases.push(text);
+            for (const el of document.querySelectorAll(TRACKERS)) {
+                const shown = el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+                if (shown && /\\d\\/\\d|\\ds/.test(el.innerText)) sdpaSeen.estimates.push(el.innerText);
+            }
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""".replace("STATUS", json.dumps(status)).replace("TRACKERS", json.dumps(trackers))

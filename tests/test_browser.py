@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from .support import free_port, serve, stop
+from .support import free_port, progress_watcher, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_MS = 90_000
+# What the status line says while a call runs, and any time estimate Gradio shows over the call's outputs.
+WATCH_PROGRESS = progress_watcher("#sdpa_tab_status", [f"#sdpa_tab_{n}" for n in (
+    "prompt", "negative", "preview", "diff", "tokens", "status")])
 
 
 
@@ -73,8 +76,13 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     assert top["description"] < top["prompt"], top  # the description box first, the outputs below it
     assert "Planning: local" in page.locator("#sdpa_tab_roles").inner_text()  # each role's provider and model
     page.locator("#sdpa_tab_description textarea").fill("a cozy cabin in a snowy forest at dusk")
+    page.evaluate(WATCH_PROGRESS)
     page.locator("#sdpa_tab_plan").click()
     first = _wait_value(page, "sdpa_tab_prompt", lambda v: v.strip() != "", "the prompt never appeared")
+    seen = page.evaluate("() => window.sdpaSeen")
+    # our own phases in the status line (the first call also starts the embedded model), no time estimate
+    assert {"loading the model…", "checking the answer…"} <= set(seen["phases"]), seen["phases"]
+    assert seen["estimates"] == [], seen["estimates"]
     assert "masterpiece" in first  # the SDXL family's quality tags
     assert _value(page, "sdpa_tab_negative").strip()
     page.wait_for_function("document.querySelector('#sdpa_tab_tokens').innerText.includes('Prompt')")

@@ -146,6 +146,21 @@ def test_a_refine_keeps_the_current_settings_and_never_empties_them(make_setting
     assert filled.params == families()["sdxl"].params
 
 
+def test_notes_speak_only_of_settings_the_user_or_the_model_set(make_settings):
+    """Forge sends its distilled CFG slider's value whatever the model: on SD 1.5 nobody set it, so no note; a
+    model that suggests one still hears that the family has none."""
+    forge_sliders = {"steps": 20, "cfg_scale": 7, "distilled_cfg_scale": 3.5, "width": 512, "height": 512}
+    with OpenAIServer(answer='{"prompt": "cabin, snow, night, moonlight"}') as server:
+        night = _assistant(make_settings, server).refine(PromptVersion("cabin, snow, dusk", params=forge_sliders),
+                                                         "make it night", family="sd15")
+    with OpenAIServer(answer='{"prompt": "cabin, snow, night", "params": {"distilled_cfg_scale": 3}}') as server:
+        told = _assistant(make_settings, server).refine(PromptVersion("cabin, snow", params=forge_sliders),
+                                                        "give the scene a moodier feeling", family="sd15")
+    assert "night" in night.prompt and night.params["steps"] == 20 and "distilled_cfg_scale" not in night.params
+    assert not any("distilled_cfg_scale" in w for w in night.warnings), night.warnings
+    assert any("distilled_cfg_scale ignored: SD 1.5 has no such setting" in w for w in told.warnings), told.warnings
+
+
 CURRENT = "<lora:detail:0.8>, (masterpiece:1.2), cozy cabin, snowy forest, dusk, soft blue twilight, BREAK, snow"
 
 

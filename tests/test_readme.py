@@ -3,7 +3,10 @@ every name the code reads is documented, the licence is there."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from sdpa_ext.config import ROWS, SETTINGS, markdown_table, model_defaults
@@ -82,3 +85,23 @@ def test_the_hardware_ranges_are_the_ones_the_cli_enforces():
     row = next(line for line in README.splitlines() if line.startswith("| `python -m sdpa_ext hardware"))
     for low, high in LIMITS.values():
         assert f"{low:g}-{high:g}" in row, (low, high)
+
+
+def _pytest_commands() -> list[str]:
+    """Every `python -m pytest` command the README and docs/screenshots.py give a user."""
+    found = [m.group(0) for m in re.finditer(r"python -m pytest[^\n`]*", README)]
+    script = (ROOT / "docs" / "screenshots.py").read_text(encoding="utf-8")
+    found += [" ".join(re.findall(r'"([^"]+)"', m.group(0))) for m in re.finditer(r'"-m", "pytest"[^\]]*', script)]
+    return found
+
+
+def test_pytest_commands_print_their_summary_line():
+    """pyproject's addopts has -q: a second -q (-qq) drops the `N passed` line a user reads."""
+    commands = _pytest_commands()
+    assert len(commands) >= 3 and any("tests/host" in c for c in commands), commands
+    assert [c for c in commands if re.search(r"\s-q+\b", c)] == []
+    host_check = next(c for c in commands if "tests/host" in c).split("python -m pytest", 1)[1].split()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SDPA_WEBUI")}  # opt-in: every test skips
+    run = subprocess.run([sys.executable, "-m", "pytest", *host_check], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0 and re.search(r"^\d+ skipped in ", run.stdout, re.M), run.stdout[-2000:]

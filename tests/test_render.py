@@ -75,3 +75,15 @@ def test_every_builder_shows_hostile_strings_as_text(bad):
 def test_esc_is_the_one_helper_and_escapes_quotes():
     assert render.esc("<a href='x'>\"&") == "&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;"
     assert render.esc(None) == "" and render.esc(3) == "3"
+
+
+def test_the_token_line_counts_chunks_and_names_its_tokenizer():
+    version = PromptVersion(prompt="p", negative_prompt="n")
+    version.tokens = {"prompt": {"count": 80, "limit": 150, "source": "clip-bpe",
+                                 "chunks": [{"tokens": 70, "text": "a"}, {"tokens": 10, "text": "b"}]},
+                      "negative": {"count": 43, "limit": 75, "source": "estimate", "chunks": [{"tokens": 43}]}}
+    parsed = Elements()
+    parsed.feed(render.tokens(version))
+    assert parsed.text == "Prompt 80/150 2 chunks (70 + 10)Negative 43/75 1 chunk (estimate)"
+    titles = [attrs["title"] for _, attrs in parsed.tags if "title" in attrs]
+    assert titles[0].startswith("Counted with CLIP's vocabulary") and "estimate" in titles[1]

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 import pytest
 
+from sdpa_ext.providers.types import ChatRequest, Completion, Usage
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
-from sdpa_ext.ui import compat, render
+from sdpa_ext.ui import blocks, compat, render
 from sdpa_ext.ui.blocks import Calls, Fields, Panel, Workspace, _param_value, build_standalone, pump, workspace_tab
 
 
@@ -106,6 +109,41 @@ def test_the_pump_hands_over_items_then_the_result_or_the_error_in_order():
     assert kinds == [("item", "a"), ("error", "no")]
 
 
+def test_the_status_line_says_the_calls_phase_and_gradio_shows_no_estimate(make_settings):
+    """Loading the model, waiting for the first token, writing, checking: from roles.phase through the panel."""
+    from tests.test_faults import frames
+    from tests.wire import OpenAIServer, Stream
+
+    answer = json.dumps({"prompt": "cozy cabin, snowy forest", "negative_prompt": "blurry"})
+    with OpenAIServer() as server:
+        server.script("/chat/completions", Stream(frames("openai", answer, 3), delay=0.2))
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1"}))
+        with gr.Blocks() as page:
+            panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
+            panel.build()
+        shown = [out[-2] for out in panel.plan("a cozy cabin in a snowy forest", "auto", "", True, None)]
+    phases = [next((name for name, text in blocks.PHASES.items() if text in html), "") for html in shown]
+    assert [p for i, p in enumerate(phases) if p and p not in phases[:i]] == ["waiting", "writing", "checking"]
+    assert phases[-1] == "" and "openai" in shown[-1]  # the final status names the provider
+    plan = next(d for d in page.config["dependencies"] if d["targets"] and _target(page, d) == "sdpa_tab_plan")
+    assert plan["show_progress"] == "hidden"
+
+
+def test_a_model_that_loads_first_says_so(make_settings, monkeypatch):
+    from sdpa_ext.providers.local import LocalClient, LocalRuntime
+    from sdpa_ext.roles import Roles
+
+    heard: list[str] = []
+    listener = blocks.Listener(heard.append)
+    roles = Roles.from_settings(make_settings({"LLM_PROVIDER": "local"}))
+    assert isinstance(roles.planning, LocalClient)
+    monkeypatch.setattr(LocalRuntime, "loaded", lambda self: False)
+    answer = Completion("x", "local", "m", "planning", Usage(), 0.0, 0.1, 0.1)
+    monkeypatch.setattr(LocalClient, "complete", lambda self, req, **kw: kw["on_delta"]("x") or answer)
+    roles.complete("planning", ChatRequest(messages=[]), on_delta=listener)
+    assert heard == [blocks.Phase("loading"), "x", blocks.Phase("checking")]
+
+
 def test_a_new_call_cancels_the_one_it_replaces():
     calls = Calls()
     first = calls.start("tab")
@@ -144,6 +182,33 @@ def test_restore_makes_an_old_version_current_again(service):
     assert (restored.prompt, restored.kind, restored.parent) == ("cabin", "restore", old.id)
     assert service.current(session="s").id == restored.id and restored.id != old.id
     assert service.restore("nope", session="s") is None and service.restore(old.id, session="s", user="bob") is None
+
+
+def _shown(component, value) -> tuple[list, list]:
+    """(headers, rows) of a Dataframe value as this Gradio sends it to the page (3: a dict, 4: a model)."""
+    sent = component.postprocess(value)
+    return (sent["headers"], sent["data"]) if isinstance(sent, dict) else (sent.headers, sent.data)
+
+
+def test_the_tab_lists_the_versions_of_every_line_newest_first_with_their_change(service):
+    """The accordion's and the Refine button's versions are in the tab's table (one user, any session)."""
+    with gr.Blocks():
+        workspace = Workspace(lambda: service, standalone=False)
+        workspace.build()
+    headers, rows = _shown(workspace.versions, workspace.version_rows())
+    assert headers == ["id", "when", "kind", "from", "change", "prompt"] and rows == [[""] * 6]  # empty: headers kept
+    accordion = service.line("txt2img-browser-tab")
+    first = accordion.push(PromptVersion(prompt="cabin, snowy forest, dusk", source="a cabin"))
+    accordion.push(PromptVersion(prompt="cabin, snowy forest, night, moonlight", kind="refine", parent=first.id,
+                                 source="make it night", created=first.created + 1))
+    service.history.session("api", "bob").push(PromptVersion(prompt="castle"))  # another user's: not listed
+    headers, rows = _shown(workspace.versions, workspace.version_rows())
+    assert [row[2] for row in rows] == ["refine", "plan"]
+    assert rows[0][3:5] == ["make it night", "+night +moonlight −dusk"] and rows[1][4] == ""
+    _, found = _shown(workspace.versions, workspace.search_rows("moonlight"))
+    assert [row[4] for row in found] == ["+night +moonlight −dusk"]
+    _, none = _shown(workspace.versions, workspace.search_rows("no such words"))
+    assert none == [[""] * 6]
 
 
 def _target(page: gr.Blocks, dependency: dict) -> str:

@@ -22,3 +22,24 @@ def test_after_writing_the_prompt_boxes_the_host_hears_the_input_event(browser):
         assert page.evaluate("() => heard") == ["txt2img_prompt", "input", "txt2img_neg_prompt"]
     finally:
         page.close()
+
+
+def test_opening_the_tab_refreshes_its_versions(browser):
+    """The WebUI's onUiTabChange: the Prompt Assistant tab clicks its Refresh, so the accordion's versions show."""
+    page = browser.new_page()
+    try:
+        page.set_content("<div id=tabs><div class=tabitem id=tab_txt2img></div>"
+                         "<div class=tabitem id=tab_sdpa_tab style='display: none'></div></div>"
+                         "<button id=sdpa_tab_versions_refresh onclick='window.refreshed += 1'></button>")
+        page.evaluate("""() => { window.refreshed = 0; window.changes = []; window.gradioApp = () => document;
+            window.onUiTabChange = (callback) => changes.push(callback);
+            window.get_uiCurrentTabContent = () => document.querySelector(
+                '#tabs > .tabitem[id^=tab_]:not([style*="display: none"])'); }""")
+        page.add_script_tag(content=(ROOT / "javascript" / "sdpa.js").read_text(encoding="utf-8"))
+        page.evaluate("() => changes.forEach((callback) => callback())")  # txt2img shown: nothing to do
+        assert page.evaluate("() => refreshed") == 0
+        page.evaluate("""() => { document.querySelector('#tab_txt2img').style.display = 'none';
+            document.querySelector('#tab_sdpa_tab').style.display = 'block'; changes.forEach((c) => c()); }""")
+        assert page.evaluate("() => refreshed") == 1
+    finally:
+        page.close()

@@ -36,6 +36,8 @@ for callback in script_callbacks.registered["ui_settings"]:
     callback()
 out["options"] = sorted(shared.opts.added)
 out["sections"] = sorted({str(i.section) for i in shared.opts.added.values()})
+from modules.options import categories
+out["categories"] = sorted({categories.mapping[i.category_id].label for i in shared.opts.added.values()})
 
 with gr.Blocks() as page:
     script = module["PromptAssistantScript"]()
@@ -64,11 +66,17 @@ for callback in script_callbacks.registered["app_started"]:
 out["routes"] = sorted(p for p in app.openapi()["paths"] if p.startswith("/sdpa"))  # any FastAPI's routes
 
 p = SimpleNamespace(width=1024, height=1024, batch_size=1, extra_generation_params={})
-script.before_process(p, True, "a cabin", "", "auto", "", True)
+script.before_process(p, "a cabin", "", "auto", "", True)
+script.process(p, "a cozy cabin", "", "auto", "", True)
+out["infotext_off"] = dict(p.extra_generation_params)
 shared.opts.data["sdpa_infotext"] = "true"
 module["_reload"]()
-script.process(p, True, "a cozy cabin", "", "auto", "", True)
+script.process(p, "a cozy cabin", "", "auto", "", True)
 out["infotext"] = p.extra_generation_params
+out["accordion"] = [type(b).__name__ for b in page.blocks.values()
+                    if getattr(b, "elem_id", "") == "sdpa_txt2img_accordion"]
+out["checkboxes"] = sorted(b.label for b in page.blocks.values() if type(b).__name__ == "Checkbox"
+                         and str(getattr(b, "elem_id", "")).startswith("sdpa_txt2img"))
 out["freed"] = p.sdpa_freed.reason
 print("RESULT " + json.dumps(out))
 """
@@ -95,7 +103,10 @@ def test_the_webui_script_against_fake_modules(tmp_path):
             "sdpa_family", "sdpa_stream"} <= set(out["options"])
     assert not any("key" in option for option in out["options"])  # keys are never WebUI options
     assert out["sections"] == ["('sdpa', 'SD Prompt Assistant')"]
-    assert out["ui_inputs"] == 6 and out["writes_host_prompt"] and out["api_defaults"] == 6
+    assert out["categories"] == ["SD Prompt Assistant"]  # a named category, not "Uncategorized"
+    assert out["ui_inputs"] == 5 and out["writes_host_prompt"] and out["api_defaults"] == 5
+    # A plain accordion: its one checkbox is labelled (no unlabelled toggle in its header)
+    assert out["accordion"] == ["Accordion"] and out["checkboxes"] == ["Apply suggested settings"]
     # After each event that writes the prompt boxes (Generate, Refine, 8 chips, Undo, Redo): the input event.
     assert out["input_events"] == 12
     embedded = f"Embedded ({embedded_name()})"  # the model installed in this environment, or "not installed"
@@ -103,7 +114,7 @@ def test_the_webui_script_against_fake_modules(tmp_path):
                             f'Execution: local <b>{embedded}</b></div>')
     assert out["tab"] == [["Prompt Assistant", "sdpa_tab"]]
     assert {"/sdpa/v1/hardware", "/sdpa/v1/config", "/sdpa/v1/plan", "/sdpa/v1/refine"} <= set(out["routes"])
-    assert out["freed"] == "no role uses Ollama"
+    assert out["freed"] == "no role uses Ollama" and out["infotext_off"] == {}
     assert out["infotext"]["SDPA description"] == "a cozy cabin"
     assert out["infotext"]["SDPA model"].startswith("Embedded (") and set(out["infotext"]) == {
         "SDPA description", "SDPA model"}

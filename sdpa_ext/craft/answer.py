@@ -239,7 +239,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     prompt, negative = negations(prompt, negative, edit.negative, family, warnings)
     lettering = QUOTED.findall(f"{instruction} {prompt}")
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)
-    params = family_params(family, current.params, data.get("params"), notes=warnings)
+    params = family_params(family, data.get("params"), current=current.params, notes=warnings)
     if edit.size:  # a size is our rule's to apply: the family's own sizes
         params.update(aspect_size(family, edit.size))
     return _guarded(Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings), family, current,
@@ -250,7 +250,7 @@ def edit_fields(applied: Applied, family: Family, current: PromptVersion, instru
                 embeddings: list[str]) -> Fields:
     """An edit read from the instruction (or chosen by the embedded model), through the same guard."""
     notes = list(applied.notes)
-    params = family_params(family, current.params, applied.params, notes=notes)
+    params = family_params(family, applied.params, current=current.params, notes=notes)
     summary = "; ".join(applied.changes)
     return _guarded(Fields(applied.prompt, applied.negative, params, summary, notes), family, current, instruction,
                     embeddings, None)

@@ -75,12 +75,13 @@ def _sampler(raw: dict, out: dict, family: Family, notes: list[str]) -> None:
             out["scheduler"] = family.params["scheduler"]
 
 
-def _ranged(raw: dict, out: dict, family: Family, notes: list[str]) -> None:
+def _ranged(raw: dict, out: dict, family: Family, notes: list[str], current: bool = False) -> None:
     for key in ("steps", "cfg_scale", "distilled_cfg_scale"):
         if key not in raw:
             continue
         if key not in family.limits:
-            notes.append(f"{key} ignored: {family.label} has no such setting")
+            if not current:  # the WebUI's own slider for it (Forge's distilled CFG on SD 1.5): nobody set it
+                notes.append(f"{key} ignored: {family.label} has no such setting")
             continue
         number = _number(key, raw[key], notes)
         if number is None:
@@ -110,12 +111,14 @@ def _size(raw: dict, out: dict, family: Family, notes: list[str]) -> None:
     out["width"], out["height"] = best
 
 
-def family_params(family: Family, *layers: object, notes: list[str] | None = None) -> dict:
-    """The family's defaults, then each layer (current settings, a model's or a user's changes) over
-    them, every value checked; `notes` gets a line for each value changed or dropped."""
+def family_params(family: Family, *layers: object, notes: list[str] | None = None, current: object = None) -> dict:
+    """The family's defaults, then the settings in use (`current`: the WebUI's components, a version's own), then
+    each layer (a model's or a user's changes) over them, every value checked; `notes` gets a line for each value
+    changed or dropped, but none for a setting of `current` the family does not have: the WebUI shows some
+    components whatever the model (Forge's distilled CFG), so nobody set that one."""
     notes = notes if notes is not None else []
     out = dict(family.params)
-    for layer in layers:
+    for index, layer in enumerate((current, *layers)):
         if not isinstance(layer, dict):
             if layer not in (None, ""):
                 notes.append("settings ignored: not an object")
@@ -128,7 +131,7 @@ def family_params(family: Family, *layers: object, notes: list[str] | None = Non
                 continue
             raw.setdefault(name, value)
         _sampler(raw, out, family, notes)
-        _ranged(raw, out, family, notes)
+        _ranged(raw, out, family, notes, current=index == 0)
         _size(raw, out, family, notes)
     if "distilled_cfg_scale" not in family.limits:
         out.pop("distilled_cfg_scale", None)

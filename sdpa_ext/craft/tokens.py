@@ -3,9 +3,10 @@ extra networks out, one text per `AND` part and per step of prompt editing and a
 counts; each text is cut by attention and `BREAK` (grammar.py) and packed into 75-token chunks that move
 back to the last comma (up to 20 tokens), as sd_hijack_clip's `tokenize_line` does.
 
-The tokenizer: the host's own inside the WebUI; standalone, the CLIP BPE of `instant-clip-tokenizer`
-(vocabulary built in) after the text normalisation A1111's tokenizer applies (transformers' CLIPTokenizer
-runs ftfy.fix_text, which A1111's requirements install: see `normalize`); else an estimate, marked so.
+The tokenizer: the host's own once a checkpoint is loaded; else CLIP's BPE after the text normalisation A1111's
+tokenizer applies (transformers' CLIPTokenizer runs ftfy.fix_text, which A1111's requirements install: see
+`normalize`): `instant-clip-tokenizer` standalone (vocabulary built in), inside the WebUI clip_bpe.py over the
+vocabulary the host ships; an estimate, marked so, only where neither exists.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from . import grammar
+from . import clip_bpe, grammar
 
 CHUNK = 75
 BACKTRACK = 20  # A1111's default "comma padding backtrack"
@@ -75,10 +76,12 @@ def normalize(text: str) -> str:
 
 @cache
 def _bundled() -> tuple[Encoder, int] | None:
+    """CLIP's BPE: `instant-clip-tokenizer` where it is installed, else over a vocabulary file the host ships."""
     try:
         from instant_clip_tokenizer import Tokenizer
     except ImportError:
-        return None
+        shipped = clip_bpe.shipped()
+        return ((lambda text: shipped(normalize(text))), shipped(",")[0]) if shipped else None
     tokenizer = Tokenizer()
     return (lambda text: tokenizer.encode(normalize(text))), tokenizer.encode(",")[0]
 

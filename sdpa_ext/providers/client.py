@@ -80,6 +80,10 @@ class Client:
     def base_url(self) -> str:
         return self.config.endpoint
 
+    def ready(self) -> bool:
+        """Whether a call can start at once (the embedded model says False until it has loaded)."""
+        return True
+
     def http(self) -> Http:
         return Http(self.provider, self.base_url(), self.wire.headers(self.config.api_key),
                     connect_timeout=self.connect_timeout_s, describe_error=self.wire.describe_error,

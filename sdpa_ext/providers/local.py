@@ -120,6 +120,9 @@ class LocalRuntime:
         self._url = (address if "://" in address else f"http://{address}").rstrip("/") + "/v1"
         _log.info("embedded model %s loaded in %.2fs at %s", self.model.name, self.load_s, self._url)
 
+    def loaded(self) -> bool:
+        return self._server is not None
+
     def stop(self) -> None:
         with self._lock:
             self._server = None  # the server shuts down when released
@@ -157,6 +160,12 @@ class LocalClient(Client):
 
     def base_url(self) -> str:
         return self.runtime().url()
+
+    def ready(self) -> bool:
+        try:
+            return self.runtime().loaded()
+        except ConfigError:  # no model installed: the call itself says so
+            return False
 
     def check(self) -> str:
         runtime = self.runtime()

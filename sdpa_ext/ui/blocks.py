@@ -22,7 +22,6 @@ from ..craft.families import family_choices, styles
 from ..craft.live import preview
 from ..craft.params import KEYS
 from ..errors import Cancelled, SdpaError
-from ..history import diff
 from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
@@ -32,8 +31,14 @@ from .compat import choices_of, client_host, copy_button, js, page_css, then_js,
 CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
+# What the status line says while a call runs (roles.phase), instead of Gradio's estimate of the time left.
+PHASES = {"loading": "loading the model…", "waiting": "waiting for the first token…", "writing": "writing…",
+          "checking": "checking the answer…"}
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
 HOST_TABS = ("txt2img", "img2img")  # panels that write the WebUI's own prompt boxes
+VERSION_HEADERS = ["id", "when", "kind", "from", "change", "prompt"]
+SETTING_HEADERS = ["setting", "value", "source"]
+RECENT = 50  # versions the tab lists
 
 
 gr: Any = None  # the gradio module, once a UI is built
@@ -56,6 +61,12 @@ class Fields:
     prompt: Any
     negative: Any
     params: dict[str, Any] = field(default_factory=dict)
+
+
+def table(headers: list[str], rows: list[list]) -> dict:
+    """A Dataframe's value that keeps its headers with no rows (Gradio 3 numbers the columns of an empty list):
+    no rows shows one empty row, as a new table does."""
+    return {"headers": headers, "data": rows or [[""] * len(headers)]}
 
 
 def _session(state: Any) -> dict:
@@ -96,6 +107,24 @@ def pump(call: Callable[[Callable[[Any], None]], Any], *, name: str) -> Iterator
         yield kind, value
         if kind != "item":
             return
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str  # a key of PHASES
+
+
+class Listener:
+    """A call's `on_delta` that also hears its phases (roles.phase): both go to the pump's `report`."""
+
+    def __init__(self, report: Callable[[Any], None]):
+        self.report = report
+
+    def __call__(self, text: str) -> None:
+        self.report(text)
+
+    def phase(self, name: str) -> None:
+        self.report(Phase(name))
 
 
 class Calls:
@@ -192,17 +221,18 @@ class Panel:
         outputs = self._outputs()
         planning = [self.description, self.family, self.style, self.apply, self.state]
         current = [self.fields.prompt, self.fields.negative, *self.fields.params.values()]
-        plan = self.plan_button.click(self.plan, planning, outputs)
-        self.description.submit(self.plan, planning, outputs)
+        quiet = {"show_progress": "hidden"}  # the status line says the phase; Gradio's estimate is wrong for a model
+        plan = self.plan_button.click(self.plan, planning, outputs, **quiet)
+        self.description.submit(self.plan, planning, outputs, **quiet)
         no_chip = gr.Textbox("", visible=False)
         typed = [self.feedback, no_chip, self.family, self.apply, self.state, *current]
-        refine = self.refine_button.click(self.refine, typed, outputs)
-        self.feedback.submit(self.refine, typed, outputs)
+        refine = self.refine_button.click(self.refine, typed, outputs, **quiet)
+        self.feedback.submit(self.refine, typed, outputs, **quiet)
         running = [plan, refine]
         for label in CHIPS:
             chip_input = gr.Textbox(label, visible=False)
             running.append(self.chips[label].click(self.refine, [self.feedback, chip_input, self.family, self.apply,
-                                                                 self.state, *current], outputs))
+                                                                 self.state, *current], outputs, **quiet))
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
@@ -273,14 +303,17 @@ class Panel:
         after the answer passed every check."""
         token = self.calls.start(session["id"])
         text, last = "", 0.0
-        waiting = render.status(None, note="writing…")
         try:
-            for kind, value in pump(lambda report: call(report, token), name="sdpa-ui-call"):
+            for kind, value in pump(lambda report: call(Listener(report), token), name="sdpa-ui-call"):
                 if kind == "item":
-                    text += value
+                    if isinstance(value, Phase):
+                        phase, last = value.name, 0.0
+                    else:
+                        phase, text = "writing", text + value
                     if time.monotonic() - last >= REFRESH_S:
                         last = time.monotonic()
-                        yield (*self._unchanged(), preview(text), gr.update(), gr.update(), waiting, session)
+                        yield (*self._unchanged(), preview(text), gr.update(), gr.update(),
+                               render.status(None, note=PHASES[phase]), session)
                 elif kind == "done":
                     shown = self.show(value, session, apply, user)
                     yield (*shown[:-5], preview(text), *shown[-4:])
@@ -315,7 +348,7 @@ class Workspace:
                 self._build_providers_and_keys()
                 self._build_settings()
         self._wire()
-        return [(self.hardware_view, [self.hardware_html, self.loaded]),
+        return [(self.version_rows, [self.versions]), (self.hardware_view, [self.hardware_html, self.loaded]),
                 (self.settings_view, [self.banner, self.provenance]), (self.keys_view, list(self.key_boxes.values()))]
 
     def _build_main(self) -> None:
@@ -335,10 +368,10 @@ class Workspace:
                     button.click(None, [self.prompt, self.negative], None,
                                  **js(f"(p, n) => sdpaSendTo('{tab}', p, n)"))
         with gr.Accordion("Versions", open=True):
-            self.versions = gr.Dataframe(headers=["id", "when", "kind", "from", "change", "prompt"],
-                                         interactive=False, elem_id="sdpa_tab_versions", wrap=True)
+            self.versions = gr.Dataframe(headers=VERSION_HEADERS, interactive=False, elem_id="sdpa_tab_versions",
+                                         wrap=True)
             with gr.Row():
-                self.refresh_versions = gr.Button("Refresh", size="sm")
+                self.refresh_versions = gr.Button("Refresh", size="sm", elem_id="sdpa_tab_versions_refresh")
                 self.pick = gr.Textbox(label="Version id", elem_id="sdpa_tab_version_id", scale=2)
                 self.restore_button = gr.Button("Restore", size="sm", elem_id="sdpa_tab_restore")
             self.search = gr.Textbox(label="Search all my versions", elem_id="sdpa_tab_search")
@@ -373,19 +406,19 @@ class Workspace:
     def _build_settings(self) -> None:
         with gr.Accordion("Settings and where they come from", open=False):
             self.banner = gr.Textbox(label="Mode", lines=3, interactive=False, elem_id="sdpa_tab_banner")
-            self.provenance = gr.Dataframe(headers=["setting", "value", "source"], interactive=False,
+            self.provenance = gr.Dataframe(headers=SETTING_HEADERS, interactive=False,
                                            elem_id="sdpa_tab_provenance")
             self.reload_button = gr.Button("Reload settings", size="sm", elem_id="sdpa_tab_reload")
 
     def _wire(self) -> None:
         panel = self.panel
         for event in panel.events:
-            event.then(self.version_rows, [panel.state], [self.versions]).then(
+            event.then(self.version_rows, None, [self.versions]).then(
                 self.show_params, [panel.state], [self.params])
-        self.refresh_versions.click(self.version_rows, [panel.state], [self.versions])
+        self.refresh_versions.click(self.version_rows, None, [self.versions])
         self.search.submit(self.search_rows, [self.search], [self.versions])
         self.restore_button.click(self.restore, [self.pick, panel.state, panel.apply], panel._outputs()).then(
-            self.version_rows, [panel.state], [self.versions])
+            self.version_rows, None, [self.versions])
         self.refresh_hw.click(self.hardware_view, None, [self.hardware_html, self.loaded])
         self.unload_button.click(self.unload, [self.loaded], [self.hardware_html, panel.roles])
         self.unload_ours_button.click(self.unload_ours, None, [self.hardware_html, panel.roles])
@@ -399,22 +432,22 @@ class Workspace:
 
     # -- versions -------------------------------------------------------------------------
 
-    def version_rows(self, state: Any, request: gr.Request = None) -> list[list]:
-        """This session's versions, newest first, each with its change from the one before it."""
-        line = self.service().versions(session=_session(state)["id"], user=username(request))
-        rows, previous = [], None
-        for version in line:
-            change = diff(previous.prompt, version.prompt) if previous else None
-            summary = " ".join([*(f"+{t}" for t in change.added), *(f"−{t}" for t in change.removed)]) if change else ""
-            rows.append([version.id, time.strftime("%H:%M:%S", time.localtime(version.created)), version.kind,
-                         version.source[:40], summary[:200], version.prompt])
-            previous = version
-        return list(reversed(rows))
+    def version_rows(self, request: gr.Request = None) -> dict:
+        """The user's recent versions from every line (the accordions, the Refine button, this tab), newest first,
+        each with its change from the version it was made from."""
+        return self._rows(self.service().search("", user=username(request), limit=RECENT), request)
 
-    def search_rows(self, text: str, request: gr.Request = None) -> list[list]:
-        found = self.service().search(text, user=username(request), limit=50)
-        return [[v.id, time.strftime("%Y-%m-%d %H:%M", time.localtime(v.created)), v.kind, v.source[:40], "",
-                 v.prompt] for v in found]
+    def search_rows(self, text: str, request: gr.Request = None) -> dict:
+        return self._rows(self.service().search(text, user=username(request), limit=RECENT), request)
+
+    def _rows(self, versions: list[PromptVersion], request: gr.Request = None) -> dict:
+        rows = []
+        for version in versions:
+            change = self.service().change(version, user=username(request))
+            summary = " ".join([*(f"+{t}" for t in change["added"]), *(f"−{t}" for t in change["removed"])])
+            rows.append([version.id, time.strftime("%m-%d %H:%M", time.localtime(version.created)),
+                         version.kind, version.source[:40], summary[:200], version.prompt])
+        return table(VERSION_HEADERS, rows)
 
     def restore(self, version_id: str, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session, user = _session(state), username(request)
@@ -534,13 +567,13 @@ class Workspace:
     def settings_view(self) -> tuple:
         settings = self.service().settings
         rows = [[e.name, e.shown, e.source] for e in sorted(settings.entries.values(), key=lambda e: e.name)]
-        return settings.banner(), rows
+        return settings.banner(), table(SETTING_HEADERS, rows)
 
     def reload(self) -> tuple:
         try:
             self.service().reload()
         except SdpaError as err:
-            return secrets.scrub(str(err)), [], gr.update()
+            return secrets.scrub(str(err)), table(SETTING_HEADERS, []), gr.update()
         return (*self.settings_view(), self.panel.roles_html())
 
 

@@ -53,7 +53,12 @@ def diff(change: dict) -> str:
     return f'<div class="sdpa-diff">{added}{removed}</div>' if added or removed else '<div class="sdpa-diff"></div>'
 
 
+SOURCES = {"host": "the WebUI's own tokenizer", "clip-bpe": "CLIP's vocabulary (the WebUI's own tokenizer once a "
+           "checkpoint is loaded)", "estimate": "an estimate: no CLIP vocabulary is installed"}
+
+
 def tokens(version: PromptVersion | None) -> str:
+    """Each box's count as the WebUI shows it (count/limit), then how many 75-token chunks, with their sizes."""
     if version is None or not version.tokens:
         return '<div class="sdpa-tokens"></div>'
     rows = []
@@ -61,10 +66,13 @@ def tokens(version: PromptVersion | None) -> str:
         count = version.tokens.get(field)
         if not count:
             continue
-        chunks = " | ".join(_num(c.get("tokens")) for c in count.get("chunks", []))
-        rows.append(f"<span class='sdpa-count' title='75-token chunks: {chunks} ({esc(count.get('source'))})'>"
+        sizes = [_num(c.get("tokens")) for c in count.get("chunks", [])]
+        chunks = f"{len(sizes)} chunk{'s' if len(sizes) != 1 else ''}" + (f" ({' + '.join(sizes)})"
+                                                                           if len(sizes) > 1 else "")
+        source = count.get("source")
+        rows.append(f"<span class='sdpa-count' title='Counted with {esc(SOURCES.get(source, source))}'>"
                     f"{label} {_num(count.get('count'))}/{_num(count.get('limit'))}</span> "
-                    f"<small>chunks: {chunks}</small>")
+                    f"<small>{chunks}{' (estimate)' if source == 'estimate' else ''}</small>")
     return f'<div class="sdpa-tokens">{"<br>".join(rows)}</div>'
 
 

@@ -32,7 +32,7 @@ import requests
 
 from sdpa_ext.host import OPTIONS
 
-from ..support import free_port
+from ..support import free_port, progress_watcher
 
 WEBUI = os.environ.get("SDPA_WEBUI_DIR", "")
 PYTHON = os.environ.get("SDPA_WEBUI_PYTHON", "")
@@ -64,6 +64,9 @@ class Host:
     startup_s: float
     startup_line: str
     baseline: dict = field(default_factory=dict)
+
+
+FINDINGS: dict = {}  # numbers for the report (SDPA_HOST_REPORT)
 
 
 def _name(host: Host) -> str:
@@ -244,8 +247,24 @@ def test_the_prompt_assistant_tab_exists_and_opens(page):
     assert _value(page, "#txt2img_neg_prompt textarea") == "blurry"
 
 
+# What the panel's status line says during a call, and any time estimate Gradio shows over the call's outputs.
+WATCH_PROGRESS = progress_watcher("#sdpa_txt2img_status", ["#txt2img_prompt", "#txt2img_neg_prompt", *(
+    f"#sdpa_txt2img_{n}" for n in ("preview", "diff", "tokens", "status"))])
+
+
+def test_the_accordion_is_a_plain_one(page):
+    """No checkbox in its header that a user would have to guess the meaning of (A1111's InputAccordion)."""
+    _open_panel(page)
+    accordion = page.locator("#sdpa_txt2img_accordion").first
+    assert accordion.locator("input[type=checkbox]").count() == 1  # "Apply suggested settings", inside
+    assert "Apply suggested settings" in accordion.locator("input[type=checkbox]").first.locator(
+        "xpath=ancestor::label[1]").inner_text()
+    assert page.locator("#sdpa_txt2img_accordion-checkbox").count() == 0
+
+
 def test_the_txt2img_panel_writes_the_prompt_boxes(page):
     _open_panel(page)
+    page.evaluate(WATCH_PROGRESS)
     # Gradio 3 gives a gr.HTML's elem_id to its wrapper and to the inner div: the outer one holds the text
     assert "Planning: local" in page.locator("#sdpa_txt2img_roles").first.inner_text()  # each role's provider
     page.evaluate("""() => { window.sdpaHeard = 0; document.querySelector('#txt2img_prompt textarea')
@@ -260,6 +279,9 @@ def test_the_txt2img_panel_writes_the_prompt_boxes(page):
     page.wait_for_function("!document.querySelector('#sdpa_txt2img_status').innerText.includes('writing')")
     page.wait_for_function("window.sdpaHeard > 0")  # the input event the host's token counter listens for
     _no_error(page)
+    seen = page.evaluate("() => window.sdpaSeen")  # our phases (the first call loads the model), no estimate
+    assert {"loading the model…", "checking the answer…"} <= set(seen["phases"]), seen["phases"]
+    assert seen["estimates"] == [], seen["estimates"][:5]
 
 
 def test_refine_beside_generate_changes_the_prompt(page, host):
@@ -277,7 +299,8 @@ def test_refine_beside_generate_changes_the_prompt(page, host):
     assert "red hat" in after
     _no_error(page)
     if os.environ.get("SDPA_HOST_SCREENSHOTS"):
-        page.screenshot(path=str(Path(os.environ["SDPA_HOST_SCREENSHOTS"]) / f"{_name(host)}-txt2img.png"))
+        page.screenshot(path=str(Path(os.environ["SDPA_HOST_SCREENSHOTS"]) / f"{_name(host)}-txt2img.png"),
+                        full_page=True)
     # With no feedback text the button asks for an instruction beside it; Escape closes the question.
     page.locator("#sdpa_txt2img_feedback textarea").fill("")
     button.click()
@@ -288,6 +311,90 @@ def test_refine_beside_generate_changes_the_prompt(page, host):
     assert _value(page, "#txt2img_prompt textarea") == after
 
 
+# The count the host's own CLIP BPE gives a prompt of one chunk: its prompt parser's attention runs, each through
+# open_clip's SimpleTokenizer (ftfy included), the tokenizer the WebUI installs and uses without a checkpoint.
+HOST_COUNT = r"""
+import sys
+sys.path.insert(0, ".")
+from modules.prompt_parser import parse_prompt_attention
+from open_clip.tokenizer import SimpleTokenizer
+tokenizer = SimpleTokenizer()
+print(sum(len(tokenizer.encode(text)) for text, _ in parse_prompt_attention(sys.argv[1])))
+"""
+
+
+def _host_count(text: str) -> int:
+    out = subprocess.run([PYTHON, "-c", HOST_COUNT, text], cwd=WEBUI, capture_output=True, text=True, timeout=600,
+                         check=True)
+    return int(out.stdout.split()[-1])
+
+
+def test_the_token_count_is_the_hosts_own_clip_count(page, host):
+    """No checkpoint: CLIP's vocabulary as the host ships it, never an estimate; the chunks as a count."""
+    _open_panel(page)
+    prompt = "a lighthouse on a cliff, stormy sea, (dramatic light:1.2), crashing waves, seagulls"
+    page.locator("#txt2img_prompt textarea").fill(prompt)
+    page.locator("#sdpa_txt2img_chip_more_detail").click()  # a rule's edit: no model call
+    after = _wait(page, "#txt2img_prompt textarea", lambda v: v != prompt and "detail" in v, "the chip did nothing")
+    page.wait_for_function("document.querySelector('#sdpa_txt2img_tokens').innerText.includes('Prompt')")
+    line = page.locator("#sdpa_txt2img_tokens").first.inner_text()
+    want = _host_count(after)
+    FINDINGS["tokens"] = {"prompt": after, "ours": line, "host_clip_bpe": want,
+                          "host_counter": page.locator("#txt2img_token_counter").first.text_content()}
+    assert f"Prompt {want}/75" in line and "1 chunk" in line, FINDINGS["tokens"]
+    title = page.locator("#sdpa_txt2img_tokens .sdpa-count").first.get_attribute("title")
+    assert title.startswith("Counted with CLIP's vocabulary") and "estimate" not in line, title
+
+
+def test_a_refine_notes_only_settings_someone_set(page, host):
+    """Forge keeps its distilled CFG slider whatever the model: on SD 1.5 (Forge's 'sd' preset) no note of it."""
+    _open_panel(page)
+    page.locator("#txt2img_prompt textarea").fill("cozy cabin, snowy forest, dusk")
+    page.locator("#sdpa_txt2img_feedback textarea").fill("make it night")
+    page.locator("#sdpa_txt2img_refine").click()
+    _wait(page, "#txt2img_prompt textarea", lambda v: "night" in v, "'make it night' did nothing")
+    status = page.locator("#sdpa_txt2img_status").first.inner_text()
+    assert "distilled_cfg_scale" not in status and "ignored" not in status, status
+    if host.forge:
+        assert "sd15" in status, status  # the family that has no distilled CFG
+
+
+def test_the_tab_lists_the_versions_made_in_the_accordion(page, host):
+    """Opening the tab lists the accordion's and the Refine button's versions, newest first, with their change;
+    a search that finds nothing keeps the table's headers."""
+    _tab(page, "Prompt Assistant").click()  # the tab's own refresh runs as it opens (javascript/sdpa.js)
+    page.wait_for_function(f"{VERSIONS}.includes('make it night')")
+    if os.environ.get("SDPA_HOST_SCREENSHOTS"):
+        page.screenshot(path=str(Path(os.environ["SDPA_HOST_SCREENSHOTS"]) / f"{_name(host)}-tab.png"),
+                        full_page=True)
+    text = " ".join(page.evaluate(VERSIONS).split())
+    # newest first: the accordion's refine of 'make it night', with its change
+    assert text.split(" prompt ", 1)[1].split()[3:6] == ["refine", "make", "it"], text[:400]
+    assert "make it night +night +moonlight −dusk" in text, text[:400]
+    _headers_are(page, ["id", "when", "kind", "from", "change", "prompt"])
+    search = page.locator("#sdpa_tab_search textarea, #sdpa_tab_search input").first
+    for words, row in (("red hat", "refine add a red hat +red hat"), ("a cozy cabin in a snowy forest", " plan ")):
+        search.fill(words)  # older ones (Gradio 4 renders only the rows in view): ✨ Refine's, the accordion's plan
+        search.press("Enter")
+        page.wait_for_function(f"{VERSIONS}.includes({words!r}) && !{VERSIONS}.includes('make it night')")
+        assert row in " ".join(page.evaluate(VERSIONS).split())
+    search.fill("no version has these words")
+    search.press("Enter")
+    page.wait_for_function(f"!{VERSIONS}.includes('refine')")
+    _headers_are(page, ["id", "when", "kind", "from", "change", "prompt"])
+    search.fill("")
+
+
+# The Versions table's text: its last table (Gradio 4 first renders a hidden copy of the header and a row, for
+# measuring, whose cells can be stale; Gradio 3 has one table).
+VERSIONS = "[...document.querySelectorAll('#sdpa_tab_versions table')].pop().textContent"
+
+
+def _headers_are(page, headers: list[str]) -> None:
+    shown = page.locator("#sdpa_tab_versions thead").last.text_content().split()
+    assert shown[:len(headers)] == headers, shown
+
+
 def test_the_settings_page_has_our_section(page):
     for option in OPTIONS:
         assert page.locator(f"#setting_{option.key}").count() == 1, option.key
@@ -295,6 +402,13 @@ def test_the_settings_page_has_our_section(page):
     _tab(page, "SD Prompt Assistant").click()
     page.locator("#setting_sdpa_mode").wait_for(state="visible")
     page.locator("#setting_sdpa_llm_provider").wait_for(state="visible")
+    # the heading the host's settings.js puts above each category's first section: ours, not "Uncategorized"
+    heading = page.evaluate("""() => {
+        let el = [...document.querySelectorAll('#settings button')].find((b) => b.textContent.trim() ===
+            'SD Prompt Assistant');
+        while (el && !el.classList.contains('settings-category')) el = el.previousElementSibling;
+        return el ? el.textContent : null; }""")
+    assert heading == "SD Prompt Assistant", heading
     _tab(page, "txt2img").click()
 
 
@@ -342,7 +456,8 @@ def test_start_up_cost(host):
     if os.environ.get("SDPA_HOST_REPORT"):
         report = {"host": _name(host), "wall_s": round(host.startup_s, 1),
                   "startup_line": host.startup_line, "total_s": round(profile.get("total", 0), 2),
-                  "sdpa_records": ours, "sdpa_total_s": round(sum(leaves), 3), "baseline": host.baseline}
+                  "sdpa_records": ours, "sdpa_total_s": round(sum(leaves), 3), "baseline": host.baseline,
+                  "findings": FINDINGS}
         Path(os.environ["SDPA_HOST_REPORT"]).write_text(json.dumps(report, indent=1), encoding="utf-8")
 
 

@@ -18,9 +18,10 @@ class Options:
 
 
 class OptionInfo:
-    def __init__(self, default=None, label="", component=None, component_args=None, section=None, **kwargs):
+    def __init__(self, default=None, label="", component=None, component_args=None, section=None, category_id=None,
+                 **kwargs):
         self.default, self.label, self.component, self.component_args = default, label, component, component_args
-        self.section, self.comment = section, ""
+        self.section, self.category_id, self.comment = section, category_id, ""
 
     def info(self, text):
         self.comment = text
