@@ -313,6 +313,8 @@ def _matched(edit: Edit, kind: str, match: re.Match[str], text: str, loose: bool
     if len(x.split()) > _MAX_WORDS:
         return None
     if kind == "relocate":
+        if any(v.group not in ("place", "setting") for v in _values(x)):  # `put him in a storm`: weather
+            return _make(edit, x, loose=False) or None
         edit.relocate.append(x)
         edit.sentences.append(_sentence(f"in {x}"))
         return True
