@@ -1,0 +1,108 @@
+"""A1111/Forge infotext ("parameters"): the prompt, the negative prompt and every setting, read as the hosts'
+`infotext_utils.parse_generation_parameters` reads them (tests/data/a1111_infotext.json holds what A1111
+v1.10.1's own function makes of 60 infotexts; tests/test_infotext.py compares).
+
+The format: the prompt's lines, then lines from the one that starts with "Negative prompt:", then one line
+of `Key: value` pairs separated by commas (a value with a comma, colon or newline is a JSON string). That
+last line counts as settings only when it holds at least three pairs; otherwise it is part of the text.
+A `WxH` value becomes `Key-1` and `Key-2`. What A1111 adds on its own when a key is missing (Clip skip 1,
+the hires defaults...) is not read from the image, so it is not here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .imagemeta import parameters
+
+# One `Key: value` pair: a key of word characters, spaces, dashes and slashes (two or more characters), then a
+# JSON string (with its escapes) or everything up to the next comma.
+PAIR = re.compile(r"""\s*(?P<key>\w[\w \-/]+):\s*
+                      (?P<value>"(?:\\.|[^\\"])+"|[^,]*)
+                      (?:,|$)""", re.VERBOSE)
+SIZE = re.compile(r"^(\d+)x(\d+)$")
+NEGATIVE = "Negative prompt:"
+# Infotext keys -> our generation settings (craft/params.py KEYS) and how each is read.
+PARAMS: dict[str, tuple[str, Callable[[str], object]]] = {
+    "Steps": ("steps", int), "CFG scale": ("cfg_scale", float), "Distilled CFG Scale": ("distilled_cfg_scale", float),
+    "Sampler": ("sampler_name", str), "Schedule type": ("scheduler", str), "Size-1": ("width", int),
+    "Size-2": ("height", int)}
+
+
+@dataclass
+class Infotext:
+    """An image's generation parameters: the two prompts and every other field as text, in their order."""
+
+    prompt: str
+    negative_prompt: str = ""
+    settings: dict[str, str] = field(default_factory=dict)
+
+    def params(self) -> dict:
+        """The settings our panels write (steps, CFG, sampler, scheduler, size), as numbers where they are."""
+        return self._read()[0]
+
+    def extra(self) -> dict[str, str]:
+        """Every other setting (seed, model and its hash, LoRA and embedding hashes, hires, VAE, version...)."""
+        used = self._read()[1]
+        return {key: value for key, value in self.settings.items() if key not in used}
+
+    def _read(self) -> tuple[dict, set[str]]:
+        params, used = {}, set()
+        for key, (name, read) in PARAMS.items():
+            if key in self.settings:
+                try:
+                    params[name] = read(self.settings[key].strip())
+                except ValueError:  # not a number: kept among the extra settings as it was written
+                    continue
+                used.add(key)
+        return params, used
+
+
+def unquote(text: str) -> str:
+    """A JSON string's text (a value the writer quoted); the text itself when it is not one."""
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, str) else text
+
+
+def parse(text: str) -> Infotext:
+    """Infotext -> its prompts and settings, by the hosts' rules (see the module's docstring)."""
+    *lines, last = text.strip().split("\n")
+    if len(PAIR.findall(last)) < 3:
+        lines.append(last)
+        last = ""
+    prompt: list[str] = []
+    negative: list[str] = []
+    for line in (line.strip() for line in lines):
+        if line.startswith(NEGATIVE):
+            negative.append(line[len(NEGATIVE):].strip())
+        elif negative:
+            negative.append(line)
+        else:
+            prompt.append(line)
+    settings: dict[str, str] = {}
+    for key, value in PAIR.findall(last):
+        if not value:  # the hosts skip an empty value (reading its first character fails)
+            continue
+        value = unquote(value) if value[0] == '"' == value[-1] else value
+        size = SIZE.match(value)
+        if size:
+            settings[f"{key}-1"], settings[f"{key}-2"] = size.groups()
+        else:
+            settings[key] = value
+    hypernet = f"<hypernet:{settings['Hypernet']}:{settings.get('Hypernet strength', '1.0')}>" \
+        if "Hypernet" in settings else ""
+    return Infotext("\n".join(prompt) + hypernet, "\n".join(negative), settings)
+
+
+def read_image(data: bytes) -> Infotext | None:
+    """An image's infotext, read with our own readers (standalone); None when it carries none."""
+    text = parameters(data)
+    return parse(text) if text and text.strip() else None
