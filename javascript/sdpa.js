@@ -1,5 +1,6 @@
 // SD Prompt Assistant: a Refine button beside Generate (txt2img and img2img), "send to" helpers, the
-// input event after the panel writes the prompt boxes, and the tab's versions refreshed when it opens.
+// input event after the panel writes the prompt boxes, the tab's versions refreshed when it opens, and
+// "start from an image" (the workspace; the standalone page loads this file too).
 // Re-injected whenever the WebUI rebuilds its UI, so it survives reloads.
 (function () {
     const TABS = ["txt2img", "img2img"];
@@ -113,6 +114,130 @@
         const current = typeof get_uiCurrentTabContent === "function" ? get_uiCurrentTabContent() : null;
         const refresh = el("sdpa_tab_versions_refresh");
         if (current && current.id === "tab_sdpa_tab" && refresh) refresh.click();
+    }
+
+    // "Start from an image" (the workspace): only the image's metadata travels, never its pixels: the PNG's
+    // header and text chunks, the JPEG's segments before the image data that hold EXIF or a comment, the
+    // WebP's EXIF chunk. It goes as "name\nbase64" into the hidden box, then the hidden Read button runs.
+    const PNG_KEPT = ["IHDR", "tEXt", "zTXt", "iTXt", "eXIf", "IEND"];
+
+    function fourcc(bytes, at) {
+        return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+    }
+
+    function joined(parts) {
+        const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+        let at = 0;
+        for (const part of parts) {
+            out.set(part, at);
+            at += part.length;
+        }
+        return out;
+    }
+
+    function pngMetadata(bytes, view) {
+        const parts = [bytes.slice(0, 8)];
+        for (let at = 8; at + 8 <= bytes.length;) {
+            const end = at + 12 + view.getUint32(at);
+            const kind = fourcc(bytes, at + 4);
+            if (end > bytes.length) break;
+            if (PNG_KEPT.includes(kind)) parts.push(bytes.slice(at, end));
+            if (kind === "IEND") break;
+            at = end;
+        }
+        return joined(parts);
+    }
+
+    function jpegMetadata(bytes, view) {
+        const parts = [bytes.slice(0, 2)];
+        for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xFF;) {
+            const marker = bytes[at + 1];
+            if (marker === 0xFF) { at += 1; continue; }
+            if (marker === 0xD9 || marker === 0xDA) break;
+            const end = at + 2 + view.getUint16(at + 2);
+            if (end > bytes.length) break;
+            if (marker === 0xE1 || marker === 0xFE) parts.push(bytes.slice(at, end));
+            at = end;
+        }
+        parts.push(new Uint8Array([0xFF, 0xD9]));
+        return joined(parts);
+    }
+
+    function webpMetadata(bytes, view) {
+        const chunks = [];
+        for (let at = 12; at + 8 <= bytes.length;) {
+            const size = view.getUint32(at + 4, true);
+            const end = at + 8 + size + (size & 1);
+            if (fourcc(bytes, at) === "EXIF") chunks.push(bytes.slice(at, Math.min(end, bytes.length)));
+            at = end;
+        }
+        const body = joined(chunks);
+        const head = new Uint8Array(12);
+        head.set(bytes.slice(0, 4));
+        new DataView(head.buffer).setUint32(4, body.length + 4, true);
+        head.set(bytes.slice(8, 12), 8);
+        return joined([head, body]);
+    }
+
+    window.sdpaImageMetadata = function (bytes) {
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        if (bytes[0] === 0x89 && fourcc(bytes, 1) === "PNG\r") return pngMetadata(bytes, view);
+        if (bytes[0] === 0xFF && bytes[1] === 0xD8) return jpegMetadata(bytes, view);
+        if (fourcc(bytes, 0) === "RIFF" && fourcc(bytes, 8) === "WEBP") return webpMetadata(bytes, view);
+        return bytes.slice(0, 16); // not an image we read: the server says so
+    };
+
+    function base64(bytes) {
+        let text = "";
+        for (let at = 0; at < bytes.length; at += 0x8000) {
+            text += String.fromCharCode.apply(null, bytes.subarray(at, at + 0x8000));
+        }
+        return btoa(text);
+    }
+
+    function readImage(zone, file) {
+        const tab = zone.id.replace(/^sdpa_/, "").replace(/_image_drop$/, "");
+        file.arrayBuffer().then((buffer) => {
+            const box = el(`sdpa_${tab}_image_data`, "textarea");
+            const button = el(`sdpa_${tab}_image_read`);
+            if (!box || !button) return;
+            const name = file.name.replace(/[\r\n]/g, " ");
+            setValue(box, `${name}\n${base64(window.sdpaImageMetadata(new Uint8Array(buffer)))}`);
+            setTimeout(() => button.click(), 50);
+        });
+    }
+
+    function dropZone(event) {
+        const path = event.composedPath ? event.composedPath() : [event.target];
+        return path.find((node) => /^sdpa_\w+_image_drop$/.test(node.id || "")) || null;
+    }
+
+    if (!window.sdpaImageListening) { // once, however often this file runs
+        window.sdpaImageListening = true;
+        document.addEventListener("click", (event) => {
+            const zone = dropZone(event);
+            if (!zone) return;
+            const input = document.createElement("input");
+            input.type = "file";
+            input.accept = "image/png,image/jpeg,image/webp";
+            input.className = "sdpa-hidden";
+            input.addEventListener("change", () => {
+                if (input.files[0]) readImage(zone, input.files[0]);
+                input.remove();
+            });
+            document.body.appendChild(input); // a picker's input in the page: every browser sends its change
+            input.click();
+        });
+        document.addEventListener("dragover", (event) => {
+            if (dropZone(event)) event.preventDefault();
+        });
+        document.addEventListener("drop", (event) => {
+            const zone = dropZone(event);
+            if (!zone) return;
+            event.preventDefault();
+            const file = event.dataTransfer && event.dataTransfer.files[0];
+            if (file) readImage(zone, file);
+        });
     }
 
     if (typeof onUiLoaded === "function") onUiLoaded(inject);

@@ -51,7 +51,23 @@ def _host_context():
             embeddings = None
     return host.host_context(model, forge_params=getattr(sd_models.model_data, "forge_loading_parameters", None),
                              embeddings=embeddings, hijack_clip=clip, opts=shared.opts,
-                             checkpoints=getattr(sd_models, "checkpoints_list", None))
+                             checkpoints=getattr(sd_models, "checkpoints_list", None), read_image=_read_image)
+
+
+def _read_image(data: bytes):
+    """The host's own infotext reader and parser (its Pillow opens the image), as HostContext.read_image."""
+    from modules import images, infotext_utils
+
+    def open_image(raw: bytes):
+        import io
+
+        from PIL import Image
+
+        return Image.open(io.BytesIO(raw))
+
+    reader = host.infotext_reader(infotext_utils.parse_generation_parameters, images.read_info_from_image,
+                                  open_image, getattr(shared, "prompt_styles", None))
+    return reader(data)
 
 
 def _sd_facts():

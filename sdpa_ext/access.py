@@ -302,11 +302,12 @@ class Guard:
     security headers (CSP: the page loads nothing from elsewhere)."""
 
     def __init__(self, app: Callable, access: Access, refused: Iterable[re.Pattern[str]] = (),
-                 throttle: Throttle | None = None):
+                 throttle: Throttle | None = None, body_limits: Mapping[str, int] | None = None):
         self.app = app
         self.access = access
         self.refused = tuple(refused)  # the app's routes that are never served (gradio_routes.py sorts them)
         self.throttle = throttle or Throttle()
+        self.body_limits = dict(body_limits or {})  # paths that take larger bodies (a refine from an image)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -373,8 +374,9 @@ class Guard:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > MAX_BODY_BYTES:
-                await self._refuse(scope, receive, send, 413, f"body larger than {MAX_BODY_BYTES} bytes")
+            limit = self.body_limits.get(scope.get("path", ""), MAX_BODY_BYTES)
+            if size > limit:
+                await self._refuse(scope, receive, send, 413, f"body larger than {limit} bytes")
                 return
             if not message.get("more_body"):
                 break

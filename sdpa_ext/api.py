@@ -26,21 +26,24 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
 from .access import cross_origin, rebinding_safe
+from .assistant import MAX_IMAGE
 from .budget import OverBudget
 from .errors import Cancelled, ConfigError, ProviderError
 from .history import HistoryError
+from .imagemeta import from_base64
 from .secrets import scrub
 from .service import Service
 from .types import PromptVersion
 
 MAX_BODY_BYTES = 200_000
+MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_BODY_BYTES  # a refine that carries an image (base64) in `from_image`
 MAX_PARAMS = 32  # suggested settings in a refine body: a flat object of this many values at most
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "plan": {"description": str, "family": str, "style": str, "session": str},
     "refine": {"instruction": str, "chip": str, "prompt": str, "negative_prompt": str, "params": dict,
-               "family": str, "session": str},
+               "family": str, "session": str, "from_image": str},
 }
-_REQUIRED = {"plan": ("description",), "refine": ("prompt",)}
+_REQUIRED = {"plan": ("description",), "refine": ()}
 SESSION_HEADER = "X-SDPA-Session"  # a client's own undo line; else the cookie below, else a new one each time
 SESSION_COOKIE = "sdpa_session"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -75,6 +78,29 @@ def _check_params(params: dict) -> None:
             raise InputError("params", f"{name}: expected a number, text, true/false or null")
 
 
+def _check_refine(body: dict) -> None:
+    """What to refine: `prompt` (with an instruction or a chip) or `from_image` (alone: the image's fields)."""
+    if body.get("from_image") is not None:
+        if body.get("prompt") is not None:
+            raise InputError("prompt", "give either prompt or from_image, not both")
+        try:
+            body["from_image"] = from_base64(body["from_image"], MAX_IMAGE)
+        except ConfigError as err:
+            raise InputError("from_image", err.hint) from err
+        if body.get("instruction") is not None and not body["instruction"].strip() and not body.get("chip"):
+            raise InputError("instruction", "is empty")
+        return
+    if body.get("prompt") is None:
+        raise InputError("prompt", "field required (or from_image)")
+    if not body["prompt"].strip():
+        raise InputError("prompt", "is empty")
+    if not body.get("chip"):
+        if body.get("instruction") is None:
+            raise InputError("instruction", "field required (or a chip)")
+        if not body["instruction"].strip():
+            raise InputError("instruction", "is empty")
+
+
 def _validate(kind: str, body: Any) -> dict:
     if not isinstance(body, dict):
         raise InputError("body", "expected a JSON object")
@@ -89,11 +115,8 @@ def _validate(kind: str, body: Any) -> dict:
             raise InputError(name, "field required")
         if not body[name].strip():
             raise InputError(name, "is empty")
-    if kind == "refine" and not body.get("chip"):
-        if body.get("instruction") is None:
-            raise InputError("instruction", "field required (or a chip)")
-        if not body["instruction"].strip():
-            raise InputError("instruction", "is empty")
+    if kind == "refine":
+        _check_refine(body)
     if body.get("params"):
         _check_params(body["params"])
     return body
@@ -132,14 +155,14 @@ def _error(status: int, field: str | None, message: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "error": message}, status_code=status)
 
 
-async def _body_of(request: Request) -> Any:
+async def _body_of(request: Request, limit: int = MAX_BODY_BYTES) -> Any:
     """The JSON body of a POST (the router's dependency has refused other sites already)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
         raise InputError("body", "send JSON (Content-Type: application/json)", status=415)
     raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise InputError("body", f"larger than {MAX_BODY_BYTES} bytes")
+    if len(raw) > limit:
+        raise InputError("body", f"larger than {limit} bytes")
     try:
         body = json.loads(raw or b"{}")
     except RecursionError as err:
@@ -196,7 +219,7 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
     """POST /plan and /refine: validate, then run in a worker thread through the Service (which records the
     version under this user and this client's session)."""
     try:
-        body = _validate(kind, await _body_of(request))
+        body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind == "refine" else MAX_BODY_BYTES))
         session = client_session(body, request.headers, request.cookies)
     except InputError as err:
         return _error(err.status, err.field, err.message)
@@ -206,13 +229,22 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
             return service.to_json(service.plan(body["description"], session=session, user=who, family=family,
                                                 style=body.get("style")), user=who)
     else:
+        def call() -> dict:
+            return service.to_json(_refine(service, body, session, who, family), user=who)
+    return await run_in_threadpool(_run, call, session)
+
+
+def _refine(service: Service, body: dict, session: str, who: str, family: str) -> PromptVersion:
+    """A refine body through the Service: the given fields, or an image's (recorded first; alone, the answer)."""
+    instruction, chip = body.get("instruction") or "", body.get("chip")
+    if body.get("from_image") is not None:
+        current = service.from_image(body["from_image"], session=session, user=who, family=family)
+        if not (instruction or chip):
+            return current
+    else:
         current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
                                 params=body.get("params") or {}, kind="edit")
-
-        def call() -> dict:
-            return service.to_json(service.refine(current, body.get("instruction") or "", chip=body.get("chip"),
-                                                  session=session, user=who, family=family), user=who)
-    return await run_in_threadpool(_run, call, session)
+    return service.refine(current, instruction, chip=chip, session=session, user=who, family=family)
 
 
 def _config(service: Service) -> dict:

@@ -10,6 +10,7 @@ from . import vision
 from .config import Settings, load_settings
 from .craft import compact
 from .craft.answer import (
+    RULED,
     Fields,
     compact_plan_fields,
     edit_fields,
@@ -30,7 +31,9 @@ from .craft.syntax import find_spans, targets
 from .craft.tokens import count_tokens
 from .craft.vocab import facets, vocab
 from .errors import ConfigError, NoChange, ProviderError
+from .imagemeta import image_kind
 from .images import tokens
+from .infotext import read_image
 from .providers.types import CancelToken, Image
 from .roles import Roles
 from .types import HostContext, ImageCheck, PromptVersion
@@ -38,6 +41,7 @@ from .types import HostContext, ImageCheck, PromptVersion
 MAX_DESCRIPTION = 4000
 MAX_INSTRUCTION = 2000
 MAX_PROMPT = 10000
+MAX_IMAGE = 16 * 1024 * 1024  # bytes of an image to read parameters from
 NOT_ENGLISH = ("the embedded model reads English only, so your own words are the prompt; Claude, Gemini, Ollama "
                "and OpenAI-compatible models translate (set LLM_PROVIDER, see the README's configurations)")
 
@@ -146,6 +150,34 @@ class Assistant:
         return ImageCheck(**lists, provider=completion.provider, model=completion.model, usage=completion.usage,
                           cost_usd=completion.cost_usd, latency_s=completion.latency_s,
                           image=sent(image, completion.provider))
+
+    def from_image(self, data: bytes, *, name: str = "", ctx: HostContext | None = None,
+                   family: str | None = "auto") -> PromptVersion:
+        """An image's generation parameters (A1111/Forge infotext) as a version to refine from: its prompt,
+        negative prompt and settings (seed, model, LoRA hashes and the rest kept in `extra`). Inside the WebUI
+        the host reads the image; standalone, our reader. With no checkpoint known, the family follows the
+        image's model name."""
+        ctx = ctx or HostContext()
+        label = name or "the image"
+        if len(data) > MAX_IMAGE:
+            raise ConfigError("from_image", hint=f"{label} is {len(data):,} bytes; the limit is {MAX_IMAGE:,}")
+        if not image_kind(data):
+            raise ConfigError("from_image", hint=f"{label} is not a PNG, JPEG or WebP image")
+        info = (ctx.read_image or read_image)(data)
+        if info is None or not info.prompt.strip():
+            raise ConfigError("from_image", hint=f"{label} carries no generation parameters (no 'parameters' text "
+                              "or EXIF comment with a prompt: saved without infotext, or a tool stripped it)")
+        prompt = clean_input("from_image", info.prompt, MAX_PROMPT)
+        negative = clean_input("from_image", info.negative_prompt, MAX_PROMPT, required=False)
+        model = info.settings.get("Model", "")
+        if model and not (ctx.checkpoint or ctx.arch):
+            ctx = replace(ctx, checkpoint=model)
+        chosen, reason = resolve_family(self._family(family), ctx)
+        version = PromptVersion(prompt=prompt, negative_prompt=negative, params=info.params(), extra=info.extra(),
+                                provider="rules", model=RULED["image"], role="", kind="image", source=label,
+                                family=chosen.key, family_reason=reason,
+                                notes=f"read from {label}: {len(info.settings)} settings")
+        return with_tokens(version, ctx)
 
     def refine(self, current: PromptVersion, instruction: str = "", *, chip: str | None = None,
                ctx: HostContext | None = None, family: str | None = "auto",

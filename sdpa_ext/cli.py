@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import time
+from pathlib import Path
 
 from . import secrets, vision
 from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
@@ -35,7 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     refine.add_argument("instruction", nargs="?", default="",
                         help="what to change, as you would say it (the execution LLM answers it)")
     refine.add_argument("--chip", choices=list(vocab().chips), help="one of our exact edits instead (no model call)")
-    refine.add_argument("--prompt", required=True)
+    source = refine.add_mutually_exclusive_group(required=True)
+    source.add_argument("--prompt", help="the prompt to change")
+    source.add_argument("--from-image", metavar="FILE", help="a PNG, JPEG or WebP the WebUI saved: its parameters "
+                        "(prompt, negative prompt, settings) are the prompt to change; alone, they are printed")
     refine.add_argument("--negative", default="")
     refine.add_argument("--params", default="{}", help="current settings as a JSON object")
     refine.add_argument("--family", default="auto", choices=("auto", *family_names()))
@@ -249,6 +253,22 @@ def _write(service, args: argparse.Namespace) -> int:
         version = service.plan(args.description, session=CLI_SESSION, family=args.family, style=args.style,
                                on_delta=on_delta)
     else:
+        version = _refine(service, args, on_delta)
+    if args.json:
+        print(json.dumps(service.to_json(version), ensure_ascii=False, indent=2))
+    else:
+        _show(version)
+    return 0
+
+
+def _refine(service, args: argparse.Namespace, on_delta) -> PromptVersion:
+    """refine: the current fields from --prompt (and --negative, --params) or from an image's parameters."""
+    if args.from_image:
+        current = service.from_image(_image_bytes(args.from_image), session=CLI_SESSION,
+                                     name=Path(args.from_image).name, family=args.family)
+        if not (args.instruction or args.chip):
+            return current
+    else:
         try:
             params = json.loads(args.params)
         except json.JSONDecodeError as err:
@@ -258,13 +278,21 @@ def _write(service, args: argparse.Namespace) -> int:
         current = PromptVersion(prompt=args.prompt, negative_prompt=args.negative, params=params, kind="edit")
         if not (args.instruction or args.chip):
             raise ConfigError("instruction", hint="is empty: say what to change, or give --chip")
-        version = service.refine(current, args.instruction, chip=args.chip, session=CLI_SESSION, family=args.family,
-                                 on_delta=on_delta)
-    if args.json:
-        print(json.dumps(service.to_json(version), ensure_ascii=False, indent=2))
-    else:
-        _show(version)
-    return 0
+    return service.refine(current, args.instruction, chip=args.chip, session=CLI_SESSION, family=args.family,
+                          on_delta=on_delta)
+
+
+def _image_bytes(path: str) -> bytes:
+    """An image file's bytes, refused before reading when it is over the limit."""
+    from .assistant import MAX_IMAGE
+
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_IMAGE:
+            raise ConfigError("--from-image", path, hint=f"is {size:,} bytes; the limit is {MAX_IMAGE:,}")
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise ConfigError("--from-image", path, hint=f"cannot be read ({err.strerror or err})") from err
 
 
 class _Echo:
@@ -289,6 +317,8 @@ def _show(version: PromptVersion) -> None:
     print(f"Prompt:   {version.prompt}")
     print(f"Negative: {version.negative_prompt}")
     print(f"Settings: {json.dumps(version.params)}")
+    if version.extra:
+        print(f"Kept:     {json.dumps(version.extra, ensure_ascii=False)}")
     if version.notes:
         print(f"Notes:    {version.notes}")
     for warning in version.warnings:

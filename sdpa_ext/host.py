@@ -92,7 +92,8 @@ def tokenizer_of(model: Any, hijack_clip: Any = None) -> Callable[[str], list[in
 
 
 def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings: Any = None,
-                 hijack_clip: Any = None, opts: Any = None, checkpoints: Mapping | None = None):
+                 hijack_clip: Any = None, opts: Any = None, checkpoints: Mapping | None = None,
+                 read_image: Callable | None = None):
     """What the host says about the loaded (or selected) checkpoint, as a types.HostContext."""
     from .types import HostContext
 
@@ -100,7 +101,40 @@ def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings:
     name, file = checkpoint_of(model, forge_params, opts, checkpoints)
     arch = arch_of(model)
     return HostContext(checkpoint=name, arch=arch, embeddings=names, count_tokens=tokenizer_of(model, hijack_clip),
-                       checkpoint_file="" if arch else file, preset=str(getattr(opts, "forge_preset", "") or ""))
+                       checkpoint_file="" if arch else file, preset=str(getattr(opts, "forge_preset", "") or ""),
+                       read_image=read_image)
+
+
+def infotext_reader(parse_generation_parameters: Callable[..., dict], read_info_from_image: Callable | None = None,
+                    open_image: Callable[[bytes], Any] | None = None, styles: Any = None):
+    """The host's own infotext reading, as HostContext.read_image: the host's image reader
+    (`images.read_info_from_image`, Forge's stealth info included) when its Pillow opens the bytes, else ours;
+    then the host's `parse_generation_parameters`. Styles the host took out of the prompt are put back (the
+    version is what made the image), and the settings are the ones the text holds, not the UI defaults the
+    host adds for missing keys."""
+    from .imagemeta import parameters
+    from .infotext import Infotext, parse
+
+    def read(data: bytes) -> Infotext | None:
+        text = None
+        if read_info_from_image is not None and open_image is not None:
+            try:
+                text = read_info_from_image(open_image(data))[0]
+            except Exception:  # Pillow cannot open it (the page sends only the metadata): ours reads it
+                text = None
+        text = text if isinstance(text, str) and text.strip() else parameters(data)
+        if not text or not text.strip():
+            return None
+        fields = dict(parse_generation_parameters(text, []))
+        prompt, negative = str(fields.pop("Prompt", "")), str(fields.pop("Negative prompt", ""))
+        used = fields.pop("Styles array", None)
+        if used and styles is not None:
+            prompt = styles.apply_styles_to_prompt(prompt, used)
+            negative = styles.apply_negative_styles_to_prompt(negative, used)
+        written = parse(text).settings
+        return Infotext(prompt, negative, {key: str(value) for key, value in fields.items() if key in written})
+
+    return read
 
 
 def sd_facts(ctx, processing: Any = None, cmd_opts: Any = None, resident_gb: float | None = None):
@@ -130,4 +164,4 @@ def infotext(description: str, label: str) -> dict[str, str]:
 
 
 __all__ = ["CATEGORY", "FLAGS", "OPTIONS", "SECTION", "Option", "arch_of", "checkpoint_of", "host_context",
-           "infotext", "overrides_from", "sd_facts", "tokenizer_of"]
+           "infotext", "infotext_reader", "overrides_from", "sd_facts", "tokenizer_of"]

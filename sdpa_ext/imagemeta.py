@@ -9,8 +9,12 @@ or hostile file gives None, never an exception or an unbounded read.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import struct
 import zlib
+
+from .errors import ConfigError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT = 1_000_000  # a decompressed text chunk, as Pillow's MAX_TEXT_CHUNK
@@ -19,6 +23,21 @@ _EXIF_IFD = 0x8769
 _USER_COMMENT = 0x9286
 _COMMENT_CODES = {b"ASCII\x00\x00\x00": "ascii", b"JIS\x00\x00\x00\x00\x00": "shift_jis",
                   b"UNICODE\x00": "utf_16_be"}
+
+
+def from_base64(text: str, limit: int, field: str = "from_image") -> bytes:
+    """An image sent as base64 (a `data:image/...;base64,` prefix allowed), at most `limit` bytes."""
+    head, comma, rest = text.partition(",")
+    encoded = "".join((rest if comma and head.startswith("data:") else text).split())
+    if len(encoded) > 4 * (limit // 3 + 1):
+        raise ConfigError(field, hint=f"is larger than {limit:,} bytes")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise ConfigError(field, hint=f"is not base64 ({err})") from err
+    if not data:
+        raise ConfigError(field, hint="is empty")
+    return data
 
 
 def image_kind(data: bytes) -> str:

@@ -25,7 +25,7 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
     the schema is at /sdpa/openapi.json."""
     from fastapi import FastAPI
 
-    from .api import make_router
+    from .api import MAX_IMAGE_BODY, make_router
 
     access = access or Access()
     service.server_authenticates = access.auth
@@ -37,7 +37,7 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
         try:
             import gradio as gr
 
-            from .ui.blocks import STYLE_PATH, build_standalone
+            from .ui.blocks import STYLE_PATH, build_standalone, page_script
             from .ui.compat import mount_options
         except ImportError as err:
             print(f"Serving the API only: the UI needs Gradio ({err}); run `python install.py --standalone`.",
@@ -45,8 +45,9 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
         else:
             css = STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else ""
             app = gr.mount_gradio_app(app, build_standalone(service), path="/",
-                                      **mount_options(css, guard_user if access.auth else None))
-    return Guard(app, access, refused_patterns(app))
+                                      **mount_options(css, guard_user if access.auth else None, page_script()))
+    return Guard(app, access, refused_patterns(app),
+                 body_limits={"/refine": MAX_IMAGE_BODY, "/sdpa/v1/refine": MAX_IMAGE_BODY})
 
 
 def guard_user(request) -> str:

@@ -155,6 +155,13 @@ class Service:
             version.warnings.append(str(err))
             return version
 
+    def from_image(self, data: bytes, *, session: str, user: str = "", name: str = "",
+                   family: str | None = "auto") -> PromptVersion:
+        """An image's parameters as the new current version (kind `image`): refines go on from it."""
+        with cpu_budget("from_image"):
+            version = self.assistant.from_image(data, name=name, ctx=self.context(user), family=family)
+            return self._record(self.line(session, user), version)
+
     def refine(self, current: PromptVersion, instruction: str = "", *, session: str, user: str = "",
                chip: str | None = None, family: str | None = "auto",
                on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> PromptVersion:
@@ -173,10 +180,11 @@ class Service:
             last = line.current()
         except HistoryError:
             last = None
+        extra = current.extra or (last.extra if last is not None else {})  # an image's seed, model... stay
         if last is not None and (last.prompt, last.negative_prompt) == (current.prompt, current.negative_prompt):
-            current = replace(current, id=last.id, family=current.family or last.family)
+            current = replace(current, id=last.id, family=current.family or last.family, extra=extra)
         else:  # typed or pasted by hand since the last version: keep it, so undo can come back to it
-            current = self._record(line, replace(current, kind="edit"))
+            current = self._record(line, replace(current, kind="edit", extra=extra))
         version = self.assistant.refine(current, instruction, chip=chip, ctx=self.context(user), family=family,
                                         on_delta=on_delta, cancel=cancel)
         if version.kind == "unchanged":  # nothing to record; scrubbed like every answer

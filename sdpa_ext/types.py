@@ -7,17 +7,21 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .providers.types import Usage
 
 # The fields of a version that hold text from the user or a model (tokens: its chunks' text): scrubbed of
 # secrets before a version is kept or shown, and again when history is read.
 TEXT_FIELDS = ("prompt", "negative_prompt", "params", "provider", "model", "family_reason", "notes", "warnings",
-               "source", "tokens")
+               "source", "tokens", "extra")
+
+if TYPE_CHECKING:
+    from .infotext import Infotext
+
 JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
-              "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "kind", "source",
-              "id", "parent", "created")
+              "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "extra", "kind",
+              "source", "id", "parent", "created")
 
 
 @dataclass
@@ -31,6 +35,7 @@ class HostContext:
     embeddings: list[str] = field(default_factory=list)  # textual-inversion names the host has loaded
     count_tokens: Callable[[str], list[int]] | None = None  # the host's CLIP tokenizer, if any
     user: str = ""  # the logged-in WebUI user, for per-user history
+    read_image: Callable[[bytes], Infotext | None] | None = None  # the host's own infotext reader, if any
 
 
 @dataclass
@@ -40,6 +45,7 @@ class PromptVersion:
     prompt: str
     negative_prompt: str = ""
     params: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # an image's other settings (seed, model, LoRA hashes...), kept
     provider: str = ""
     model: str = ""
     role: str = ""
@@ -51,7 +57,7 @@ class PromptVersion:
     family_reason: str = ""
     notes: str = ""  # the model's one line on what it chose
     warnings: list[str] = field(default_factory=list)  # repairs, fallbacks, removed spans
-    kind: str = "plan"  # plan, refine, edit (by hand), restore
+    kind: str = "plan"  # plan, refine, edit (by hand), restore, image (read from an image's parameters)
     source: str = ""  # the description or instruction that made it
     tokens: dict = field(default_factory=dict)  # CLIP token counts and chunk boundaries
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])

@@ -199,3 +199,46 @@ def test_a_saved_key_is_never_served_again(browser, tmp_path):
         page.close()
     finally:
         stop(process)
+
+
+def _choose_image(page, path: Path) -> None:
+    """Click the "start from an image" zone and choose a file (javascript/sdpa.js opens the picker)."""
+    with page.expect_file_chooser() as chooser:
+        page.locator("#sdpa_tab_image_drop").click()
+    chooser.value.set_files(str(path))
+
+
+def test_an_old_image_becomes_the_prompt_and_refines_go_on_from_it(browser, app, tmp_path):
+    import base64
+    import json
+
+    golden = json.loads((ROOT / "tests" / "data" / "a1111_infotext.json").read_text(encoding="utf-8"))
+    image = tmp_path / "old cabin.png"
+    png = base64.b64decode(next(i["data"] for i in golden["images"] if i["name"] == "png-latin1"))
+    image.write_bytes(png[:-12] + b"\x00" * 200_000 + png[-12:])  # pixels that never travel: see the request
+    sent = []
+    page = browser.new_page()
+    page.on("request", lambda request: sent.append(len(request.post_data_buffer or b"")))
+    _open(page, app)
+    _choose_image(page, image)
+    prompt = _wait_value(page, "sdpa_tab_prompt", lambda v: "OPEN 24/7" in v, "the image's prompt never appeared")
+    assert prompt == golden["cases"][2]["parsed"]["Prompt"]
+    assert _value(page, "sdpa_tab_negative") == golden["cases"][2]["parsed"]["Negative prompt"]
+    status = page.locator("#sdpa_tab_status").inner_text()
+    assert "read from the image" in status and "Seed: 7" in status
+    assert max(sent) < 20_000  # only the metadata was sent
+    page.locator("#sdpa_tab_chip_darker").click()
+    _wait_value(page, "sdpa_tab_prompt", lambda v: "low key lighting" in v and "OPEN 24/7" in v,
+                "a chip did not refine the image's prompt")
+    page.wait_for_function("document.querySelector('#sdpa_tab_versions').innerText.includes('old cabin.png')")
+
+    plain = tmp_path / "plain.png"
+    from PIL import Image
+
+    Image.new("RGB", (8, 8)).save(plain)
+    before = _value(page, "sdpa_tab_prompt")
+    _choose_image(page, plain)
+    page.wait_for_function("document.querySelector('#sdpa_tab_status').innerText.includes('no generation parameters')",
+                           timeout=TIMEOUT_MS)
+    assert _value(page, "sdpa_tab_prompt") == before
+    page.close()

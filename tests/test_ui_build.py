@@ -211,6 +211,29 @@ def test_the_tab_lists_the_versions_of_every_line_newest_first_with_their_change
     assert none == [[""] * 6]
 
 
+def test_the_workspace_reads_an_image_sent_as_metadata(service):
+    """The hidden Read button's handler (javascript/sdpa.js sends "name\nbase64"): the image's fields, or the
+    reason on the status line with the fields left alone."""
+    import base64
+    import json
+    from pathlib import Path
+
+    golden = json.loads((Path(__file__).parent / "data" / "a1111_infotext.json").read_text(encoding="utf-8"))
+    with gr.Blocks() as page:
+        workspace = Workspace(lambda: service, standalone=True)
+        workspace.build()
+    assert {"sdpa_tab_image_drop", "sdpa_tab_image_data", "sdpa_tab_image_read"} <= _elem_ids(page)
+    image = next(i for i in golden["images"] if i["name"] == "webp")
+    shown = workspace.image.read(f"old.webp\n{image['data']}", "auto", True, {"id": "s"})
+    assert shown[:2] == (golden["cases"][5]["parsed"]["Prompt"], golden["cases"][5]["parsed"]["Negative prompt"])
+    assert "Seed: 2024" in shown[-2] and service.current(session="s").kind == "image"
+    assert workspace.show_params({"id": "s"})["image"]["Hires upscaler"] == "R-ESRGAN 4x+"
+    for payload, says in (("x.png\n%%%", "not base64"), ("x.png\n" + base64.b64encode(b"GIF89a").decode(),
+                                                           "not a PNG")):
+        failed = workspace.image.read(payload, "auto", True, {"id": "s"})
+        assert says in failed[-2] and "unchanged" in failed[-2] and _update_value(failed[0]) is None
+
+
 def _target(page: gr.Blocks, dependency: dict) -> str:
     target = dependency["targets"][0]
     block_id = target[0] if isinstance(target, list | tuple) else target

@@ -43,3 +43,31 @@ def test_opening_the_tab_refreshes_its_versions(browser):
         assert page.evaluate("() => refreshed") == 1
     finally:
         page.close()
+
+
+def test_only_an_images_metadata_leaves_the_browser_and_it_still_reads(browser):
+    """javascript/sdpa.js's sdpaImageMetadata keeps a PNG's text chunks, a JPEG's EXIF and comment segments and a
+    WebP's EXIF chunk, nothing of the pixels; what it keeps reads as the whole image does."""
+    import base64
+    import json
+
+    from sdpa_ext.imagemeta import parameters
+
+    golden = json.loads((ROOT / "tests" / "data" / "a1111_infotext.json").read_text(encoding="utf-8"))
+    page = browser.new_page()
+    try:
+        page.set_content("<p>page</p>")
+        page.add_script_tag(content=(ROOT / "javascript" / "sdpa.js").read_text(encoding="utf-8"))
+        for image in golden["images"]:
+            padded = base64.b64decode(image["data"])
+            kept = base64.b64decode(page.evaluate("""(data) => {
+                const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+                return btoa(String.fromCharCode(...window.sdpaImageMetadata(bytes)));
+            }""", image["data"]))
+            assert parameters(kept) == image["read"], image["name"]
+            assert len(kept) < len(padded), image["name"]
+            assert not any(marker in kept for marker in (b"IDAT", b"\xff\xda", b"VP8 ", b"VP8L")), image["name"]
+        foreign = page.evaluate("() => Array.from(window.sdpaImageMetadata(new Uint8Array(40).fill(7)))")
+        assert foreign == [7] * 16  # not an image we read: a few bytes, and the server says so
+    finally:
+        page.close()

@@ -78,6 +78,15 @@ out["accordion"] = [type(b).__name__ for b in page.blocks.values()
 out["checkboxes"] = sorted(b.label for b in page.blocks.values() if type(b).__name__ == "Checkbox"
                          and str(getattr(b, "elem_id", "")).startswith("sdpa_txt2img"))
 out["freed"] = p.sdpa_freed.reason
+
+import io
+from PIL import Image, PngImagePlugin
+info = PngImagePlugin.PngInfo()
+info.add_text("parameters", "a cabin\nNegative prompt: blurry\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5")
+png = io.BytesIO()
+Image.new("RGB", (8, 8)).save(png, "PNG", pnginfo=info)
+read = module["_host_context"]().read_image(png.getvalue())
+out["from_image"] = [read.prompt, read.negative_prompt, read.settings]
 print("RESULT " + json.dumps(out))
 """
 
@@ -115,6 +124,9 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     assert out["tab"] == [["Prompt Assistant", "sdpa_tab"]]
     assert {"/sdpa/v1/hardware", "/sdpa/v1/config", "/sdpa/v1/plan", "/sdpa/v1/refine"} <= set(out["routes"])
     assert out["freed"] == "no role uses Ollama" and out["infotext_off"] == {}
+    # An image read inside the WebUI: the host's reader and parser, without the UI defaults it adds.
+    assert out["from_image"] == ["host: a cabin", "blurry", {"Steps": "20", "Sampler": "Euler", "CFG scale": "7",
+                                                             "Seed": "5"}]
     assert out["infotext"]["SDPA description"] == "a cozy cabin"
     assert out["infotext"]["SDPA model"].startswith("Embedded (") and set(out["infotext"]) == {
         "SDPA description", "SDPA model"}

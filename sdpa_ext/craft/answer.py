@@ -273,7 +273,7 @@ def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction
     return fields
 
 
-RULED = {"chip": "chip", "rules": "edit rules", "own words": "your own words"}
+RULED = {"chip": "chip", "rules": "edit rules", "own words": "your own words", "image": "image parameters"}
 
 
 def ruled(role: str, latency_s: float, how: str = "rules") -> Completion:
@@ -289,6 +289,7 @@ def to_version(completion: Completion, fields: Fields, family: Family, *, kind: 
         prompt=fields.prompt,
         negative_prompt=fields.negative,
         params=fields.params,
+        extra=dict(base.extra) if base is not None else {},
         provider=completion.provider,
         model=completion.model,
         role=completion.role,

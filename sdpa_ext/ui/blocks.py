@@ -26,7 +26,7 @@ from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
 from . import render
-from .compat import choices_of, client_host, copy_button, js, page_css, then_js, username
+from .compat import choices_of, client_host, copy_button, js, page_css, page_head, then_js, username
 
 CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
@@ -35,6 +35,7 @@ REFRESH_S = 0.08  # how often streamed text reaches the preview
 PHASES = {"loading": "loading the model…", "waiting": "waiting for the first token…", "writing": "writing…",
           "checking": "checking the answer…"}
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
+SCRIPT_PATH = Path(__file__).resolve().parents[2] / "javascript" / "sdpa.js"  # the WebUI loads it itself
 HOST_TABS = ("txt2img", "img2img")  # panels that write the WebUI's own prompt boxes
 VERSION_HEADERS = ["id", "when", "kind", "from", "change", "prompt"]
 SETTING_HEADERS = ["setting", "value", "source"]
@@ -287,6 +288,11 @@ class Panel:
     def _unchanged(self) -> list:
         return [gr.update(), gr.update(), *[gr.update() for _ in self.fields.params]]
 
+    def failed(self, err: BaseException, session: dict) -> tuple:
+        """The fields left as they are, the failure on the status line."""
+        return (*self._unchanged(), gr.update(), gr.update(), gr.update(), render.status(None, error=_message(err)),
+                session)
+
     def show(self, version: PromptVersion | None, session: dict, apply: bool, user: str, note: str = "") -> tuple:
         """Write a version into the fields (or leave them, with a note, when there is none)."""
         if version is None:
@@ -356,11 +362,16 @@ class Workspace:
         self.negative = gr.Textbox(label="Negative prompt", lines=2, elem_id="sdpa_tab_negative", render=False,
                                    **copy_button())
         self.params = gr.JSON(label="Suggested settings", elem_id="sdpa_tab_params", render=False)
+        from .image_input import ImageInput
+
         self.panel = Panel(self.service, "tab", Fields(self.prompt, self.negative))
         self.panel.build(later=True)  # the description first, the outputs below it
+        self.image = ImageInput(self.panel)
+        self.image.build()
         for component in (self.prompt, self.negative, self.params):
             component.render()
         self.panel.wire()
+        self.panel.events.append(self.image.wire())
         if not self.standalone:
             with gr.Row():
                 for tab in HOST_TABS:
@@ -457,8 +468,11 @@ class Workspace:
         return self.panel.show(restored, session, apply, user, note=f"restored {restored.parent}")
 
     def show_params(self, state: Any, request: gr.Request = None) -> dict:
+        """The current version's settings, and an image's other settings (seed, model...) under "image"."""
         current = self.service().current(session=_session(state)["id"], user=username(request))
-        return current.params if current else {}
+        if current is None:
+            return {}
+        return {**current.params, "image": current.extra} if current.extra else current.params
 
     # -- GPU and Ollama -------------------------------------------------------------------
 
@@ -581,11 +595,17 @@ def build_standalone(service: Service) -> Any:
     """The standalone app (`python -m sdpa_ext serve`): the workspace with copy buttons (a gr.Blocks)."""
     _gradio()
     css = (STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else "")
-    with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css)) as app:
+    with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css),
+                   **page_head(page_script())) as app:
         gr.Markdown("## SD Prompt Assistant")
         for load, outputs in Workspace(lambda: service, standalone=True).build():
             app.load(load, None, outputs)
     return app
+
+
+def page_script() -> str:
+    """javascript/sdpa.js for the standalone page (the WebUI loads it itself)."""
+    return SCRIPT_PATH.read_text(encoding="utf-8") if SCRIPT_PATH.is_file() else ""
 
 
 def workspace_tab(service: Callable[[], Service]) -> Any:

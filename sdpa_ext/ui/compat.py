@@ -29,14 +29,21 @@ def page_css(css: str) -> dict:
     return {"css": css} if gradio_major() < 6 else {}
 
 
-def mount_options(css: str, user=None) -> dict:
-    """Options for mounting the standalone page. Gradio 6: the CSS, and no server-side rendering, run
-    history or MCP server (CVE-2026-134825 needs SSR and run history; the page needs none of them).
-    `user(request)`: who the guard logged in, so each event's `request.username` is that user."""
+def page_head(script: str) -> dict:
+    """The page's script (javascript/sdpa.js, which the WebUI loads itself) as a Blocks argument: Gradio 4 and
+    5; Gradio 3 has none (only the WebUI runs it), from 6 it is given when mounting."""
+    return {"head": f"<script>{script}</script>"} if 4 <= gradio_major() < 6 else {}
+
+
+def mount_options(css: str, user=None, script: str = "") -> dict:
+    """Options for mounting the standalone page. Gradio 6: the CSS and the page's script, and no server-side
+    rendering, run history or MCP server (CVE-2026-134825 needs SSR and run history; the page needs none of
+    them). `user(request)`: who the guard logged in, so each event's `request.username` is that user."""
     options = {"auth_dependency": user} if user is not None else {}
     if gradio_major() < 6:
         return options
-    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False}
+    head = {"head": f"<script>{script}</script>"} if script else {}
+    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False, **head}
 
 
 def choices_of(component) -> list[str]:

@@ -44,7 +44,8 @@ def _ruled(how: str) -> str:
     """What answered when no model was called."""
     return {"chip": "chip: our exact edit, no model called",
             "edit rules": "our rules read your instruction (the embedded model was not needed)",
-            "your own words": "your own words, no model called"}.get(how, f"no model: {esc(how)}")
+            "your own words": "your own words, no model called",
+            "image parameters": "read from the image's parameters, no model called"}.get(how, f"no model: {esc(how)}")
 
 
 def diff(change: dict) -> str:
