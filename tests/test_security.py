@@ -843,3 +843,31 @@ def test_a_long_search_is_a_422_without_a_path(make_settings):
     response = client.get("/sdpa/v1/history", params={"search": "a" * 50_000}, auth=ALICE)
     assert response.status_code == 422 and "the limit is 200" in response.json()["error"]
     assert str(service.settings.data_dir) not in response.text and "/" not in response.json()["error"]
+
+
+def test_only_a_refine_may_carry_an_image_sized_body(make_settings):
+    """`serve` takes bodies up to 1 MB, except the refine routes, which may carry an image (from_image)."""
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.access import Access, Guard
+    from sdpa_ext.api import MAX_IMAGE_BODY
+    from sdpa_ext.server import create_app
+
+    async def inner(scope, receive, send) -> None:  # answers how many bytes of body reached it
+        size, more = 0, True
+        while more:
+            message = await receive()
+            size, more = size + len(message.get("body", b"")), message.get("more_body", False)
+        body = json.dumps({"size": size}).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+    client = TestClient(Guard(inner, Access(), body_limits={"/sdpa/v1/refine": MAX_IMAGE_BODY}),
+                        base_url="http://127.0.0.1")
+    body = {"from_image": "A" * 3_000_000}
+    answer = client.post("/sdpa/v1/refine", json=body)
+    assert answer.status_code == 200 and answer.json()["size"] > 3_000_000, answer.text[:300]
+    assert client.post("/sdpa/v1/plan", json=body).status_code == 413
+    assert client.post("/sdpa/v1/refine", json={"from_image": "A" * (MAX_IMAGE_BODY + 1)}).status_code == 413
+    assert create_app(Service(make_settings()), ui=False).body_limits == {"/refine": MAX_IMAGE_BODY,
+                                                                         "/sdpa/v1/refine": MAX_IMAGE_BODY}
