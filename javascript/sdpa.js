@@ -94,6 +94,16 @@
         return [];
     };
 
+    // After "Save as style": the WebUI's own refresh buttons beside its Styles dropdowns (txt2img, img2img) read
+    // the styles file again, so the new style is in the list at once.
+    window.sdpaStylesChanged = function () {
+        for (const tab of TABS) {
+            const refresh = el(`refresh_${tab}_styles`);
+            if (refresh) refresh.click();
+        }
+        return [];
+    };
+
     // After the panel wrote the host's prompt boxes from Python: the input event the host listens to, so its
     // token counters (and anything else watching the boxes) see the new text.
     window.sdpaPromptsChanged = function (tab) {

@@ -79,6 +79,13 @@ def _sd_facts():
         return None
 
 
+def _styles():
+    """The WebUI's own style store: "Save as style" writes its file and reloads it (the Styles dropdown)."""
+    from sdpa_ext.styles import HostStyles
+
+    return HostStyles(shared.prompt_styles)
+
+
 def service():
     """The process's one Service, made on first use: every part of the WebUI (banner, accordion, tab, API)
     sees the same settings, auto-configure and zero-config applied."""
@@ -87,7 +94,7 @@ def service():
         if _service is None:
             from sdpa_ext.service import Service
 
-            _service = Service(load=_load_settings, host=_host_context, sd=_sd_facts)
+            _service = Service(load=_load_settings, host=_host_context, sd=_sd_facts, styles=_styles)
         return _service
 
 

@@ -33,6 +33,7 @@ from .history import HistoryError
 from .imagemeta import from_base64
 from .secrets import scrub
 from .service import Service
+from .styles import StyleExists
 from .types import PromptVersion
 
 MAX_BODY_BYTES = 200_000
@@ -42,8 +43,10 @@ _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "plan": {"description": str, "family": str, "style": str, "session": str},
     "refine": {"instruction": str, "chip": str, "prompt": str, "negative_prompt": str, "params": dict,
                "family": str, "session": str, "from_image": str},
+    "style": {"name": str, "prompt": str, "negative_prompt": str, "template": bool, "subject": str, "replace": bool,
+              "session": str},
 }
-_REQUIRED = {"plan": ("description",), "refine": ()}
+_REQUIRED = {"plan": ("description",), "refine": (), "style": ("name",)}
 SESSION_HEADER = "X-SDPA-Session"  # a client's own undo line; else the cookie below, else a new one each time
 SESSION_COOKIE = "sdpa_session"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -200,6 +203,8 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
         response = _error(err.status, err.field, err.message)
     except OverBudget as err:
         response = _error(422, None, str(err))
+    except StyleExists as err:
+        response = _error(409, err.setting, str(err))
     except ConfigError as err:
         response = _error(422, err.setting, str(err))
     except HistoryError as err:
@@ -216,15 +221,23 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
 
 async def _write(request: Request, kind: str, get_service: Callable[[], Service],
                  user: Callable[[Any], str] | None) -> JSONResponse:
-    """POST /plan and /refine: validate, then run in a worker thread through the Service (which records the
-    version under this user and this client's session)."""
+    """POST /plan, /refine and /style: validate, then run in a worker thread through the Service (which records
+    the version under this user and this client's session)."""
     try:
         body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind == "refine" else MAX_BODY_BYTES))
         session = client_session(body, request.headers, request.cookies)
     except InputError as err:
         return _error(err.status, err.field, err.message)
     service, who, family = get_service(), user(request) if user else "", body.get("family") or "auto"
-    if kind == "plan":
+    if kind == "style":
+        def call() -> dict:
+            saved = service.save_style(body["name"], prompt=body.get("prompt"),
+                                       negative=body.get("negative_prompt") or "", template=bool(body.get("template")),
+                                       subject=body.get("subject") or "", replace=bool(body.get("replace")),
+                                       session=session, user=who)
+            return {"name": saved.style.name, "prompt": saved.style.prompt,
+                    "negative_prompt": saved.style.negative_prompt, "file": saved.file, "replaced": saved.replaced}
+    elif kind == "plan":
         def call() -> dict:
             return service.to_json(service.plan(body["description"], session=session, user=who, family=family,
                                                 style=body.get("style")), user=who)
@@ -282,6 +295,10 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
     @router.post("/refine")
     async def refine(request: Request) -> JSONResponse:
         return await _write(request, "refine", get_service, user)
+
+    @router.post("/style")
+    async def style(request: Request) -> JSONResponse:
+        return await _write(request, "style", get_service, user)
 
     @router.get("/history")
     def history(request: Request, search: str = "", limit: int = 50) -> JSONResponse:

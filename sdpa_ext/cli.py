@@ -32,21 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--checkpoint", default="", help="the checkpoint's name, for --family auto")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
 
-    refine = sub.add_parser("refine", help="change a prompt by an instruction (execution LLM)")
-    refine.add_argument("instruction", nargs="?", default="",
-                        help="what to change, as you would say it (the execution LLM answers it)")
-    refine.add_argument("--chip", choices=list(vocab().chips), help="one of our exact edits instead (no model call)")
-    source = refine.add_mutually_exclusive_group(required=True)
-    source.add_argument("--prompt", help="the prompt to change")
-    source.add_argument("--from-image", metavar="FILE", help="a PNG, JPEG or WebP the WebUI saved: its parameters "
-                        "(prompt, negative prompt, settings) are the prompt to change; alone, they are printed")
-    refine.add_argument("--negative", default="")
-    refine.add_argument("--params", default="{}", help="current settings as a JSON object")
-    refine.add_argument("--family", default="auto", choices=("auto", *family_names()))
-    refine.add_argument("--checkpoint", default="")
-    refine.add_argument("--json", action="store_true")
-
+    _refine_parser(sub)
+    _style_parser(sub)
     _image_commands(sub)
+
     history = sub.add_parser("history", help="past versions, newest first")
     history.add_argument("--search", default="", help="only versions whose prompt or description has this text")
     history.add_argument("--limit", type=int, default=20)
@@ -90,6 +79,36 @@ def _image_commands(sub) -> None:
     check_image.add_argument("--json", action="store_true")
 
 
+def _refine_parser(sub) -> None:
+    """`refine`: a prompt given, or an image's parameters, changed by an instruction or a chip."""
+    refine = sub.add_parser("refine", help="change a prompt by an instruction (execution LLM)")
+    refine.add_argument("instruction", nargs="?", default="",
+                        help="what to change, as you would say it (the execution LLM answers it)")
+    refine.add_argument("--chip", choices=list(vocab().chips), help="one of our exact edits instead (no model call)")
+    source = refine.add_mutually_exclusive_group(required=True)
+    source.add_argument("--prompt", help="the prompt to change")
+    source.add_argument("--from-image", metavar="FILE", help="a PNG, JPEG or WebP the WebUI saved: its parameters "
+                        "(prompt, negative prompt, settings) are the prompt to change; alone, they are printed")
+    refine.add_argument("--negative", default="")
+    refine.add_argument("--params", default="{}", help="current settings as a JSON object")
+    refine.add_argument("--family", default="auto", choices=("auto", *family_names()))
+    refine.add_argument("--checkpoint", default="")
+    refine.add_argument("--json", action="store_true")
+
+
+def _style_parser(sub) -> None:
+    """`style`: save a prompt as a WebUI style."""
+    style = sub.add_parser("style", help="save a prompt as a WebUI style (a row of SDPA_STYLES_FILE)")
+    style.add_argument("name")
+    style.add_argument("--prompt", help="the prompt to save (default: the last one the command line made)")
+    style.add_argument("--negative", default="")
+    style.add_argument("--template", action="store_true",
+                       help="save it as a template: {prompt} where the subject is (the WebUI puts yours there)")
+    style.add_argument("--subject", default="", help="the part of the prompt {prompt} replaces (default: found)")
+    style.add_argument("--replace", action="store_true", help="replace a style of the same name")
+    style.add_argument("--json", action="store_true")
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -130,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
     forgiving = args.command in FORGIVING or (args.command == "models" and args.provider)
     settings = load_settings(env_file=args.env_file, strict=not forgiving)
     service = None
-    if args.command in ("config", "check", "serve", "plan", "refine", "history", "describe", "check-image"):
+    if args.command in ("config", "check", "serve", "plan", "refine", "history", "describe", "check-image", "style"):
         from .service import Service  # auto-configure and zero-config, as every front end has them
         from .types import HostContext
 
@@ -153,6 +172,8 @@ def _run(args: argparse.Namespace) -> int:
         return _history(service, args)
     if args.command == "hardware":
         return _hardware(settings, args)
+    if args.command == "style":
+        return _style(service, args)
     if args.command == "serve":
         from .server import serve
 
@@ -225,6 +246,19 @@ def _hardware(settings, args: argparse.Namespace) -> int:
         if report.cuda:
             print(f"Together {rec.dual['total_gb']:g} GB, {rec.dual['free_for_sd_gb']:g} GB left for Stable Diffusion")
     print(f"Why: {rec.reason}")
+    return 0
+
+
+def _style(service, args: argparse.Namespace) -> int:
+    saved = service.save_style(args.name, prompt=args.prompt, negative=args.negative, template=args.template,
+                               subject=args.subject, replace=args.replace, session=CLI_SESSION)
+    if args.json:
+        print(json.dumps({"name": saved.style.name, "prompt": saved.style.prompt,
+                          "negative_prompt": saved.style.negative_prompt, "file": saved.file,
+                          "replaced": saved.replaced}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{'Replaced' if saved.replaced else 'Saved'} style {saved.style.name!r} in {saved.file}\n"
+              f"Prompt:   {saved.style.prompt}\nNegative: {saved.style.negative_prompt}")
     return 0
 
 

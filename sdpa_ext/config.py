@@ -156,6 +156,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SDPA_PRICES_FILE", "", "a JSON file of prices overriding `sdpa_ext/providers/prices.json`", "path"),
     Setting("SDPA_DATA_DIR", "", "history, the key file and assembled model files", "path",
             flag="--sdpa-data-dir", shown_default="the extension's `data/`"),
+    Setting("SDPA_STYLES_FILE", "", "the `styles.csv` \"Save as style\" adds to when standalone (point it at your "
+            "WebUI's); inside the WebUI, the WebUI's own styles file", "path",
+            shown_default="`styles.csv` in the data folder"),
     Setting("SDPA_ENV_FILE", "", "which `.env` file to read", "path", flag="--sdpa-env-file",
             shown_default="the extension's `.env`"),
     Setting("SDPA_SERVE_AUTH", "", "`serve`'s credentials: `user:password[,user2:password2]` and/or a bare "
@@ -277,6 +280,7 @@ class Settings:
     rewarm: bool
     ollama_host: str
     prices_file: str
+    styles_file: Path
     data_dir: Path
     env_file: str | None
     entries: dict[str, Entry]
@@ -642,6 +646,7 @@ def load_settings(
         vram_scope=_read(layers, "SDPA_VRAM_SCOPE"), rewarm=_read(layers, "SDPA_REWARM"),
         ollama_host=_endpoint(layers, "ollama", "planning", dual=False),
         prices_file=layers.get("SDPA_PRICES_FILE"),
+        styles_file=Path(os.path.expanduser(layers.get("SDPA_STYLES_FILE") or str(sources.data_dir / "styles.csv"))),
         data_dir=sources.data_dir,
         env_file=str(sources.env_file) if sources.env_file else None,
         entries=layers.used,

@@ -15,14 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
-from .assistant import Assistant
+from .assistant import MAX_PROMPT, Assistant, clean_input
 from .budget import cpu_budget
 from .config import Settings, load_settings
-from .errors import ProviderError, SdpaError
+from .errors import ConfigError, ProviderError, SdpaError
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken, Image
 from .roles import answered
 from .secrets import clean, get_logger
+from .styles import HostStyles, Saved, StylesFile, make_style
 from .types import TEXT_FIELDS, HostContext, ImageCheck, PromptVersion
 from .zeroconf import choose
 
@@ -69,10 +70,12 @@ class Service:
     """Plan, refine, undo/redo, restore and history for every front end; one per process (or CLI run)."""
 
     def __init__(self, settings: Settings | None = None, *, load: Callable[[], Settings] | None = None,
-                 host: Callable[[], HostContext] | None = None, sd: Callable[[], SdFacts] | None = None):
+                 host: Callable[[], HostContext] | None = None, sd: Callable[[], SdFacts] | None = None,
+                 styles: Callable[[], StylesFile | HostStyles] | None = None):
         self._load = load or load_settings
         self._host = host or HostContext
         self._sd = sd
+        self._styles = styles or (lambda: StylesFile(self.settings.styles_file))  # the WebUI's store inside it
         self._lock = threading.Lock()
         self.settings = settings or self._load()
         self.notes = configure(self.settings, sd)  # auto-configure's choices
@@ -205,6 +208,20 @@ class Service:
 
     def redo(self, *, session: str, user: str = "") -> PromptVersion | None:
         return self.line(session, user).redo()
+
+    def save_style(self, name: str, *, prompt: str | None = None, negative: str = "", template: bool = False,
+                   subject: str = "", replace: bool = False, session: str, user: str = "") -> Saved:
+        """The given fields (else the session's current version) as a WebUI style: the prompt whole or as a
+        `{prompt}` template around the subject. A name that exists is refused unless `replace`."""
+        if prompt is None:
+            current = self.current(session=session, user=user)
+            if current is None:
+                raise ConfigError("prompt", hint="is empty: make a prompt first, or give one")
+            prompt, negative = current.prompt, current.negative_prompt
+        prompt = clean_input("prompt", prompt, MAX_PROMPT)
+        negative = clean_input("negative_prompt", negative, MAX_PROMPT, required=False)
+        return self._styles().save(make_style(name, prompt, negative, template=template, subject=subject),
+                                   replace=replace)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -87,6 +87,12 @@ png = io.BytesIO()
 Image.new("RGB", (8, 8)).save(png, "PNG", pnginfo=info)
 read = module["_host_context"]().read_image(png.getvalue())
 out["from_image"] = [read.prompt, read.negative_prompt, read.settings]
+
+import os
+shared.prompt_styles = shared.StyleDatabase(os.path.join(os.environ["SDPA_DATA_DIR"], "webui-styles.csv"))
+saved = module["service"]().save_style("Snowy", prompt="masterpiece, a cabin in snow", template=True, session="s")
+out["style"] = [saved.file.endswith("webui-styles.csv"), shared.prompt_styles.reloads,
+                shared.prompt_styles.styles["Snowy"].prompt]
 print("RESULT " + json.dumps(out))
 """
 
@@ -127,6 +133,8 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     # An image read inside the WebUI: the host's reader and parser, without the UI defaults it adds.
     assert out["from_image"] == ["host: a cabin", "blurry", {"Steps": "20", "Sampler": "Euler", "CFG scale": "7",
                                                              "Seed": "5"}]
+    # Save as style: the WebUI's styles file, then its store reloaded (the Styles dropdown has it).
+    assert out["style"] == [True, 1, "masterpiece, {prompt}"]
     assert out["infotext"]["SDPA description"] == "a cozy cabin"
     assert out["infotext"]["SDPA model"].startswith("Embedded (") and set(out["infotext"]) == {
         "SDPA description", "SDPA model"}

@@ -184,6 +184,10 @@ class Panel:
         self.diff = gr.HTML(elem_id=self.eid("diff"))
         self.tokens = gr.HTML(elem_id=self.eid("tokens"))
         self.status = gr.HTML(elem_id=self.eid("status"))
+        from .style_save import StyleSaver
+
+        self.styles = StyleSaver(self)
+        self.styles.build()
         self.state = gr.State(None)
         if wire and not later:
             self.wire()
@@ -238,6 +242,7 @@ class Panel:
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
         self.events = [*running, undo, redo]  # what changes the fields (others chain .then on them)
+        self.styles.wire()
         if self.tab in HOST_TABS:  # the host's token counters listen for the input event
             for event in self.events:
                 then_js(event, f"() => sdpaPromptsChanged('{self.tab}')")

@@ -28,6 +28,29 @@ class OptionInfo:
         return self
 
 
+class StyleDatabase:
+    """shared.prompt_styles: styles by name from one styles file, read again by reload()."""
+
+    def __init__(self, path):
+        self.default_path = path
+        self.styles: dict = {}
+        self.reloads = 0
+
+    def reload(self):
+        import csv
+        import os
+
+        self.reloads += 1
+        self.styles.clear()
+        if os.path.exists(self.default_path):
+            with open(self.default_path, encoding="utf-8-sig", newline="") as file:
+                for row in csv.DictReader(file, skipinitialspace=True):
+                    self.styles[row["name"]] = SimpleNamespace(name=row["name"], prompt=row["prompt"],
+                                                               negative_prompt=row["negative_prompt"],
+                                                               path=str(self.default_path))
+
+
 opts = Options()
+prompt_styles = None  # a StyleDatabase, set by the test that loads the script
 cmd_opts = SimpleNamespace(api_auth=None, sdpa_env_file=None, sdpa_ollama_host=None, sdpa_data_dir=None,
                            sdpa_vram_policy=None, medvram=False, lowvram=False)

@@ -1,0 +1,218 @@
+"""Save a prompt as a WebUI style: a row of a `styles.csv` (name, prompt, negative_prompt) the WebUI reads.
+
+The style keeps the prompt whole (the WebUI adds it after the user's prompt) or as a template with `{prompt}`
+where the subject was (the WebUI puts the user's prompt there). Writing changes nothing else in the file:
+a new style is one row appended in the file's own line endings, a replaced one is that row's bytes alone;
+the file is replaced atomically. A name that exists is refused unless replacing is asked for. Inside the
+WebUI the host's style store (`shared.prompt_styles`) names the file and reloads it, so the style is in the
+Styles dropdown at once; standalone the file is SDPA_STYLES_FILE.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .craft.checks import terms
+from .craft.structure import read_term
+from .errors import ConfigError
+
+COLUMNS = ("name", "prompt", "negative_prompt")
+MAX_NAME = 100
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    prompt: str
+    negative_prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: the style, the file it is in, and whether it replaced one of that name."""
+
+    style: Style
+    file: str
+    replaced: bool
+
+
+class StyleExists(ConfigError):
+    """A style of that name exists: the caller asks before replacing it."""
+
+    def __init__(self, name: str, file: str):
+        super().__init__("name", hint=f"a style named {name!r} exists in {file}; replace it (confirm, --replace, "
+                                      "or \"replace\": true) or choose another name")
+
+
+def check_name(name: str) -> str:
+    """A style name the WebUI keeps: one line, not a comment (`#`), at most MAX_NAME characters."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ConfigError("name", hint="is empty: name the style")
+    if name.startswith("#"):
+        raise ConfigError("name", name, hint="a name starting with # is a comment in styles.csv")
+    if len(name) > MAX_NAME:
+        raise ConfigError("name", hint=f"is {len(name)} characters; the limit is {MAX_NAME}")
+    return name
+
+
+def template_of(prompt: str, subject: str = "") -> str:
+    """The prompt with `{prompt}` where its subject is: `subject` if given (it must be in the prompt), else the
+    first term that names a subject (past the quality tags and the user's syntax), else the first term."""
+    if subject.strip():
+        found = re.search(re.escape(subject.strip()), prompt, re.I)
+        if not found:
+            raise ConfigError("subject", subject, hint="is not in the prompt")
+        return prompt[:found.start()] + "{prompt}" + prompt[found.end():]
+    parts = terms(prompt)
+    if not parts:
+        raise ConfigError("prompt", hint="is empty")
+    picked = next((t for t in parts if "subject" in read_term(t).slots and not read_term(t).syntax),
+                  next((t for t in parts if not read_term(t).slots <= {"quality", "syntax"}), parts[0]))
+    at = prompt.find(picked)
+    return prompt[:at] + "{prompt}" + prompt[at + len(picked):]
+
+
+def make_style(name: str, prompt: str, negative: str = "", *, template: bool = False, subject: str = "") -> Style:
+    """A style from prompt fields: the prompt whole, or as a `{prompt}` template around the subject."""
+    prompt, negative = prompt.strip(), negative.strip()
+    if not prompt:
+        raise ConfigError("prompt", hint="is empty: there is nothing to save")
+    if "{prompt}" in prompt:
+        template = False  # already a template: kept as it is
+    return Style(check_name(name), template_of(prompt, subject) if template else prompt, negative)
+
+
+@dataclass
+class _Row:
+    start: int  # offsets in the file's text
+    end: int
+    values: list[str]
+
+
+def _rows(text: str) -> list[_Row]:
+    """Every CSV record of the text with where it lies (a quoted value may span lines)."""
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
+    ends = [0]
+    for line in lines:
+        ends.append(ends[-1] + len(line))
+    taken = [0]  # lines the reader has consumed: it reads one record's lines, never ahead
+
+    def feed():
+        for line in lines:
+            taken[0] += 1
+            yield line
+
+    rows, start = [], 0
+    for values in csv.reader(feed(), skipinitialspace=True):
+        rows.append(_Row(start, ends[taken[0]], values))
+        start = ends[taken[0]]
+    return rows
+
+
+class StylesFile:
+    """One styles.csv, read and written as the WebUI does (UTF-8 with or without a BOM, csv quoting)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def _text(self) -> tuple[str, bool]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return "", True
+        except OSError as err:
+            raise ConfigError("styles file", str(self.path), hint=f"cannot be read ({err.strerror or err})") from err
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ConfigError("styles file", str(self.path), hint="is not UTF-8 text") from err
+        return text.removeprefix(BOM), text.startswith(BOM)
+
+    def styles(self) -> dict[str, Style]:
+        """The styles as the WebUI reads them: by name, the last row of a name wins, comments skipped."""
+        text, _bom = self._text()
+        rows = _rows(text)
+        header = rows[0].values if rows else []
+        found = {}
+        for row in rows[1:]:
+            data = dict(zip(header, row.values, strict=False))
+            name = data.get("name", "")
+            if name and not name.startswith("#"):
+                found[name] = Style(name, data.get("prompt", data.get("text", "")) or "",
+                                    data.get("negative_prompt", "") or "")
+        return found
+
+    def save(self, style: Style, *, replace: bool = False) -> Saved:
+        """Append the style, or replace the row of its name (`replace`); every other byte stays."""
+        text, bom = self._text()
+        rows = _rows(text)
+        header = rows[0].values if rows and rows[0].values else []
+        ending = "\r\n" if "\r\n" in text or not text else "\n"
+        if not header:
+            text, bom, header = ",".join(COLUMNS) + ending, True, list(COLUMNS)
+        row = _record(header, style, ending, str(self.path))
+        same = [r for r in rows[1:] if dict(zip(header, r.values, strict=False)).get("name") == style.name]
+        if same and not replace:
+            raise StyleExists(style.name, str(self.path))
+        if same:
+            last = same[-1]
+            text = text[:last.start] + row + text[last.end:]
+        else:
+            text += ("" if text.endswith("\n") else ending) + row
+        self._write((BOM if bom else "") + text)
+        return Saved(style, str(self.path), bool(same))
+
+    def _write(self, text: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".styles-", suffix=".csv")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            if self.path.exists():
+                shutil.copymode(self.path, temporary)
+            os.replace(temporary, self.path)
+        except OSError as err:
+            Path(temporary).unlink(missing_ok=True)
+            raise ConfigError("styles file", str(self.path), hint=f"cannot be written ({err.strerror or err})") from err
+
+
+def _record(header: list[str], style: Style, ending: str, file: str) -> str:
+    """One CSV record in the file's columns and line ending."""
+    if not any(c in header for c in ("prompt", "text")) or "name" not in header:
+        raise ConfigError("styles file", file, hint="has no name and prompt columns")
+    if style.negative_prompt and "negative_prompt" not in header:
+        raise ConfigError("styles file", file, hint="has no negative_prompt column (an old WebUI's file): save "
+                          "a style in the WebUI once to update it")
+    values = {"name": style.name, "prompt": style.prompt, "text": style.prompt,
+              "negative_prompt": style.negative_prompt}
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([values.get(column, "") for column in header])
+    return buffer.getvalue()[:-2] + ending
+
+
+class HostStyles:
+    """The WebUI's style store (`shared.prompt_styles`, A1111 and Forge): the file a style of that name is in,
+    else the WebUI's default styles file; reloaded after the write, so the Styles dropdown has it at once."""
+
+    def __init__(self, database: Any):
+        self.database = database
+
+    def save(self, style: Style, *, replace: bool = False) -> Saved:
+        existing = self.database.styles.get(style.name)
+        path = getattr(existing, "path", None)
+        target = StylesFile(path if path and path != "do_not_save" else self.database.default_path)
+        if existing is not None and not replace:
+            raise StyleExists(style.name, str(target.path))
+        saved = target.save(style, replace=replace)
+        self.database.reload()
+        return saved

@@ -1,0 +1,72 @@
+"""Save as a WebUI style, in the accordion and the tab: a name, the prompt whole or as a `{prompt}` template around
+the subject, Save; a name that exists shows Replace instead of replacing. Inside the WebUI the style goes
+through the host's style store and its Styles dropdowns are refreshed (javascript/sdpa.js clicks their
+refresh buttons); standalone it goes to SDPA_STYLES_FILE."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SdpaError
+from ..styles import StyleExists
+from . import blocks, render
+from .compat import then_js, username
+
+if TYPE_CHECKING:
+    from .blocks import Panel
+
+gr: Any = None  # the gradio module, bound when the controls are built (handlers' annotations resolve against it)
+FORMS = ("the whole prompt", "a template around the subject")
+
+
+class StyleSaver:
+    """The controls and their two events (Save, Replace)."""
+
+    def __init__(self, panel: Panel):
+        self.panel = panel
+
+    def build(self) -> None:
+        global gr
+        gr = blocks._gradio()
+        eid = self.panel.eid
+        with gr.Accordion("Save as style", open=False, elem_id=eid("style_box")):
+            with gr.Row():
+                self.name = gr.Textbox(label="Style name", elem_id=eid("style_name"), scale=2)
+                self.form = gr.Radio(list(FORMS), value=FORMS[0], label="Keep", elem_id=eid("style_form"), scale=2)
+                self.subject = gr.Textbox(label="Subject {prompt} replaces (blank: found for you)",
+                                          elem_id=eid("style_subject"), scale=2)
+            with gr.Row():
+                self.save_button = gr.Button("Save as style", size="sm", elem_id=eid("style_save"))
+                self.replace_button = gr.Button("Replace it", size="sm", variant="stop", visible=False,
+                                                elem_id=eid("style_replace"))
+            self.status = gr.HTML(elem_id=eid("style_status"))
+
+    def wire(self) -> None:
+        panel = self.panel
+        inputs = [self.name, self.form, self.subject, panel.fields.prompt, panel.fields.negative]
+        outputs = [self.status, self.replace_button]
+        for event in (self.save_button.click(self.save, inputs, outputs),
+                      self.replace_button.click(self.replace, inputs, outputs)):
+            then_js(event, "() => sdpaStylesChanged()")  # the WebUI's Styles dropdowns read the file again
+
+    def save(self, name: str, form: str, subject: str, prompt: str, negative: str,
+             request: gr.Request = None) -> tuple:
+        return self._save(name, form, subject, prompt, negative, replace=False, user=username(request))
+
+    def replace(self, name: str, form: str, subject: str, prompt: str, negative: str,
+                request: gr.Request = None) -> tuple:
+        return self._save(name, form, subject, prompt, negative, replace=True, user=username(request))
+
+    def _save(self, name: str, form: str, subject: str, prompt: str, negative: str, *, replace: bool,
+              user: str) -> tuple:
+        try:
+            saved = self.panel.service().save_style(
+                name, prompt=prompt or "", negative=negative or "", template=form == FORMS[1],
+                subject=subject or "", replace=replace, session="", user=user)
+        except StyleExists as err:
+            return render.status(None, note=f"{err}: click Replace it to overwrite"), gr.update(visible=True)
+        except SdpaError as err:
+            return render.status(None, error=blocks._message(err)), gr.update(visible=False)
+        done = "replaced" if saved.replaced else "saved"
+        note = f"{done} style {saved.style.name!r} in {saved.file}: {saved.style.prompt}"
+        return render.status(None, note=note), gr.update(visible=False)
