@@ -242,3 +242,39 @@ def test_an_old_image_becomes_the_prompt_and_refines_go_on_from_it(browser, app,
                            timeout=TIMEOUT_MS)
     assert _value(page, "sdpa_tab_prompt") == before
     page.close()
+
+
+def test_save_as_style_asks_before_replacing(browser, tmp_path):
+    import csv
+    import io
+
+    process, url = serve(tmp_path, "")
+    styles = tmp_path / "data" / "styles.csv"
+    try:
+        page = browser.new_page()
+        _open(page, url)
+        page.locator("#sdpa_tab_prompt textarea").fill("masterpiece, a red fox in fresh snow, golden hour, film grain")
+        page.locator("#sdpa_tab_negative textarea").fill("blurry")
+        _open_accordion(page, "Save as style", "#sdpa_tab_style_name textarea")
+        page.locator("#sdpa_tab_style_name textarea").fill("Fox, golden")
+        page.get_by_label("a template around the subject").check()
+        page.locator("#sdpa_tab_style_save").click()
+        page.wait_for_function("document.querySelector('#sdpa_tab_style_status').innerText.includes('saved style')",
+                               timeout=TIMEOUT_MS)
+        page.locator("#sdpa_tab_prompt textarea").fill("a quiet harbour at night")
+        page.get_by_label("the whole prompt").check()
+        page.locator("#sdpa_tab_style_save").click()
+        page.wait_for_function("document.querySelector('#sdpa_tab_style_status').innerText.includes('exists')",
+                               timeout=TIMEOUT_MS)
+        rows = list(csv.DictReader(io.StringIO(styles.read_text(encoding="utf-8-sig"))))
+        assert [(r["name"], r["prompt"], r["negative_prompt"]) for r in rows] == [
+            ("Fox, golden", "masterpiece, {prompt}, golden hour, film grain", "blurry")]  # not replaced yet
+        page.locator("#sdpa_tab_style_replace").click()
+        page.wait_for_function("document.querySelector('#sdpa_tab_style_status').innerText.includes('replaced')",
+                               timeout=TIMEOUT_MS)
+        rows = list(csv.DictReader(io.StringIO(styles.read_text(encoding="utf-8-sig"))))
+        assert [(r["name"], r["prompt"]) for r in rows] == [("Fox, golden", "a quiet harbour at night")]
+        assert not page.locator("#sdpa_tab_style_replace").is_visible()
+        page.close()
+    finally:
+        stop(process)

@@ -71,3 +71,17 @@ def test_only_an_images_metadata_leaves_the_browser_and_it_still_reads(browser):
         assert foreign == [7] * 16  # not an image we read: a few bytes, and the server says so
     finally:
         page.close()
+
+
+def test_after_saving_a_style_the_webuis_styles_dropdowns_refresh(browser):
+    """sdpaStylesChanged clicks the WebUI's own refresh buttons beside txt2img's and img2img's Styles."""
+    page = browser.new_page()
+    try:
+        page.set_content("<button id=refresh_txt2img_styles onclick=\"clicked.push('txt2img')\"></button>"
+                         "<button id=refresh_img2img_styles onclick=\"clicked.push('img2img')\"></button>")
+        page.evaluate("() => { window.clicked = []; window.gradioApp = () => document; }")
+        page.add_script_tag(content=(ROOT / "javascript" / "sdpa.js").read_text(encoding="utf-8"))
+        assert page.evaluate("() => sdpaStylesChanged()") == []
+        assert page.evaluate("() => clicked") == ["txt2img", "img2img"]
+    finally:
+        page.close()

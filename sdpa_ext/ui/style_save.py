@@ -36,7 +36,7 @@ class StyleSaver:
                 self.subject = gr.Textbox(label="Subject {prompt} replaces (blank: found for you)",
                                           elem_id=eid("style_subject"), scale=2)
             with gr.Row():
-                self.save_button = gr.Button("Save as style", size="sm", elem_id=eid("style_save"))
+                self.save_button = gr.Button("Save style", size="sm", elem_id=eid("style_save"))
                 self.replace_button = gr.Button("Replace it", size="sm", variant="stop", visible=False,
                                                 elem_id=eid("style_replace"))
             self.status = gr.HTML(elem_id=eid("style_status"))
