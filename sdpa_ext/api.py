@@ -28,25 +28,27 @@ from starlette.concurrency import run_in_threadpool
 from .access import cross_origin, rebinding_safe
 from .assistant import MAX_IMAGE
 from .budget import OverBudget
+from .craft.takes import check_n
 from .errors import Cancelled, ConfigError, ProviderError
 from .history import HistoryError
 from .imagemeta import from_base64
 from .secrets import scrub
 from .service import Service
 from .styles import StyleExists
-from .types import PromptVersion
+from .types import PromptVersion, Takes
 
 MAX_BODY_BYTES = 200_000
 MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_BODY_BYTES  # a refine that carries an image (base64) in `from_image`
 MAX_PARAMS = 32  # suggested settings in a refine body: a flat object of this many values at most
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "plan": {"description": str, "family": str, "style": str, "session": str},
+    "plan": {"description": str, "family": str, "style": str, "session": str, "n": int},
     "refine": {"instruction": str, "chip": str, "prompt": str, "negative_prompt": str, "params": dict,
-               "family": str, "session": str, "from_image": str},
+               "family": str, "session": str, "from_image": str, "n": int},
+    "pick": {"id": str, "session": str},
     "style": {"name": str, "prompt": str, "negative_prompt": str, "template": bool, "subject": str, "replace": bool,
               "session": str},
 }
-_REQUIRED = {"plan": ("description",), "refine": (), "style": ("name",)}
+_REQUIRED = {"plan": ("description",), "refine": (), "style": ("name",), "pick": ("id",)}
 SESSION_HEADER = "X-SDPA-Session"  # a client's own undo line; else the cookie below, else a new one each time
 SESSION_COOKIE = "sdpa_session"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -120,6 +122,11 @@ def _validate(kind: str, body: Any) -> dict:
             raise InputError(name, "is empty")
     if kind == "refine":
         _check_refine(body)
+    if body.get("n") is not None:
+        try:
+            check_n(body["n"])
+        except ConfigError as err:
+            raise InputError("n", err.hint) from err
     if body.get("params"):
         _check_params(body["params"])
     return body
@@ -221,8 +228,9 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
 
 async def _write(request: Request, kind: str, get_service: Callable[[], Service],
                  user: Callable[[Any], str] | None) -> JSONResponse:
-    """POST /plan, /refine and /style: validate, then run in a worker thread through the Service (which records
-    the version under this user and this client's session)."""
+    """POST /plan, /refine, /pick and /style: validate, then run in a worker thread through the Service (which
+    records the version under this user and this client's session). Takes only when the body asks (`n`), so a
+    client's answers keep their shape whatever SDPA_TAKES says."""
     try:
         body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind == "refine" else MAX_BODY_BYTES))
         session = client_session(body, request.headers, request.cookies)
@@ -237,27 +245,40 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
                                        session=session, user=who)
             return {"name": saved.style.name, "prompt": saved.style.prompt,
                     "negative_prompt": saved.style.negative_prompt, "file": saved.file, "replaced": saved.replaced}
+    elif kind == "pick":
+        def call() -> dict:
+            picked = service.pick(body["id"], session=session, user=who)
+            if picked is None:
+                raise InputError("id", f"no version {body['id']!r} of yours", status=404)
+            return service.to_json(picked, user=who)
     elif kind == "plan":
         def call() -> dict:
-            return service.to_json(service.plan(body["description"], session=session, user=who, family=family,
-                                                style=body.get("style")), user=who)
+            return _answer(service, service.plan_takes(body["description"], body.get("n") or 1, session=session,
+                                                       user=who, family=family, style=body.get("style")), who)
     else:
         def call() -> dict:
-            return service.to_json(_refine(service, body, session, who, family), user=who)
+            return _answer(service, _refine(service, body, session, who, family), who)
     return await run_in_threadpool(_run, call, session)
 
 
-def _refine(service: Service, body: dict, session: str, who: str, family: str) -> PromptVersion:
+def _answer(service: Service, takes: Takes, who: str) -> dict:
+    """One version's JSON, or with several takes {"takes": [...], "cost_usd", "latency_s", "calls"}."""
+    return service.to_json(takes.versions[0], user=who) if len(takes.versions) == 1 else service.takes_json(
+        takes, user=who)
+
+
+def _refine(service: Service, body: dict, session: str, who: str, family: str) -> Takes:
     """A refine body through the Service: the given fields, or an image's (recorded first; alone, the answer)."""
     instruction, chip = body.get("instruction") or "", body.get("chip")
     if body.get("from_image") is not None:
         current = service.from_image(body["from_image"], session=session, user=who, family=family)
         if not (instruction or chip):
-            return current
+            return Takes.of([current], [])
     else:
         current = PromptVersion(prompt=body["prompt"], negative_prompt=body.get("negative_prompt") or "",
                                 params=body.get("params") or {}, kind="edit")
-    return service.refine(current, instruction, chip=chip, session=session, user=who, family=family)
+    return service.refine_takes(current, instruction, body.get("n") or 1, chip=chip, session=session, user=who,
+                                family=family)
 
 
 def _config(service: Service) -> dict:
@@ -295,6 +316,10 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
     @router.post("/refine")
     async def refine(request: Request) -> JSONResponse:
         return await _write(request, "refine", get_service, user)
+
+    @router.post("/pick")
+    async def pick(request: Request) -> JSONResponse:
+        return await _write(request, "pick", get_service, user)
 
     @router.post("/style")
     async def style(request: Request) -> JSONResponse:

@@ -21,13 +21,14 @@ from .craft.answer import (
     to_version,
 )
 from .craft.checks import terms
-from .craft.describe import describe, words_of
+from .craft.describe import Description, describe, words_of
 from .craft.edits import apply_edit
 from .craft.families import Family, get_style, resolve_family
 from .craft.intent import Edit, chip_edit, read_parts
 from .craft.params import family_params
 from .craft.prompting import check_request, describe_request, plan_request, refine_request
 from .craft.syntax import find_spans, targets
+from .craft.takes import as_takes, check_n, take_answers
 from .craft.tokens import count_tokens
 from .craft.vocab import facets, vocab
 from .errors import ConfigError, NoChange, ProviderError
@@ -36,7 +37,7 @@ from .images import tokens
 from .infotext import read_image
 from .providers.types import CancelToken, Image
 from .roles import Roles
-from .types import HostContext, ImageCheck, PromptVersion
+from .types import HostContext, ImageCheck, PromptVersion, Takes
 
 MAX_DESCRIPTION = 4000
 MAX_INSTRUCTION = 2000
@@ -98,6 +99,15 @@ class Assistant:
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
         """Description -> a first prompt, by the planning LLM."""
+        return self.plan_takes(description, 1, ctx=ctx, family=family, style=style, on_delta=on_delta,
+                               cancel=cancel).versions[0]
+
+    def plan_takes(self, description: str, n: int = 1, *, ctx: HostContext | None = None,
+                   family: str | None = "auto", style: str | None = None,
+                   on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> Takes:
+        """Description -> `n` first prompts (takes), each through the same checks: a large model writes them in one
+        call, asked to make them differ; the embedded model picks again per take from what earlier takes left."""
+        n = check_n(n)
         description = clean_input("description", description, MAX_DESCRIPTION)
         chosen, reason = resolve_family(self._family(family), ctx)
         style_data = get_style(style)
@@ -105,21 +115,36 @@ class Assistant:
         started = time.monotonic()
         if self.settings.compact("planning") and not desc.english:
             fields = compact_plan_fields(None, chosen, desc, None, style_data)
-            fields.warnings.insert(0, NOT_ENGLISH)
-            completion = ruled("planning", time.monotonic() - started, "own words")
+            fields.warnings.insert(0, NOT_ENGLISH + ("; one take: there is nothing to choose" if n > 1 else ""))
+            answers = [(ruled("planning", time.monotonic() - started, "own words"), fields)]
         elif self.settings.compact("planning"):
-            options = compact.plan_options(desc, chosen, style_data)
+            answers = self._compact_plans(desc, chosen, style_data, n, on_delta, cancel)
+        else:
+            req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
+            req = as_takes(req, chosen, n, "the prompt") if n > 1 else req
+            req.stream = self.settings.stream
+            completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
+            answers = [(completion, plan_fields(completion, chosen, desc=desc, style=style_data, answer=answer))
+                       for answer in (take_answers(completion, n) if n > 1 else [None])]
+        versions = [with_tokens(within_limits(to_version(completion, fields, chosen, kind="plan", source=description,
+                                                         reason=reason)), ctx) for completion, fields in answers]
+        return Takes.of(versions, [completion for completion, _ in answers])
+
+    def _compact_plans(self, desc: Description, family: Family, style: dict | None, n: int,
+                       on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> list:
+        """The embedded model's picks, one call per take; each take chooses among what earlier takes left."""
+        base = compact.plan_options(desc, family, style)
+        used: dict[str, set[str]] = {}
+        answers = []
+        for index in range(n):
+            options = base.take(index, used)
             req = compact.plan_request(desc, options)
             req.stream = self.settings.stream
             completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
-            fields = compact_plan_fields(completion, chosen, desc, options, style_data)
-        else:
-            req = plan_request(description, chosen, style=style_data, style_name=style or "", language=self.language)
-            req.stream = self.settings.stream
-            completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
-            fields = plan_fields(completion, chosen, desc=desc, style=style_data)
-        version = to_version(completion, fields, chosen, kind="plan", source=description, reason=reason)
-        return with_tokens(within_limits(version), ctx)
+            for entry in options.chosen(read_answer(completion)[0]):
+                used.setdefault(entry.category, set()).add(entry.tag)
+            answers.append((completion, compact_plan_fields(completion, family, desc, options, style)))
+        return answers
 
     def describe_image(self, image: Image, *, ctx: HostContext | None = None, family: str | None = "auto",
                        on_delta: Callable[[str], None] | None = None,
@@ -182,14 +207,22 @@ class Assistant:
     def refine(self, current: PromptVersion, instruction: str = "", *, chip: str | None = None,
                ctx: HostContext | None = None, family: str | None = "auto",
                on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> PromptVersion:
-        """The current fields + an instruction -> a changed prompt.
+        """The current fields + an instruction -> a changed prompt (refine_takes with one take)."""
+        return self.refine_takes(current, instruction, 1, chip=chip, ctx=ctx, family=family, on_delta=on_delta,
+                                 cancel=cancel).versions[0]
+
+    def refine_takes(self, current: PromptVersion, instruction: str = "", n: int = 1, *, chip: str | None = None,
+                     ctx: HostContext | None = None, family: str | None = "auto",
+                     on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> Takes:
+        """The current fields + an instruction -> changed prompts.
 
         A chip (our own buttons: darker, brighter, more detail, simpler, cinematic, photo, anime, square) is an
         exact edit with no model call. A typed instruction is the execution model's: a configured one (Claude,
-        Gemini, Ollama, OpenAI-compatible) answers it, under checks that read what it asks; the embedded model's
-        refines are our rules' reading, and its choice of a typed edit for what they cannot read. The model sees
-        only the current fields and the instruction, never the history. An instruction already met gives the
-        current fields back as kind `unchanged`, with a note."""
+        Gemini, Ollama, OpenAI-compatible) answers it, under checks that read what it asks, in `n` takes from one
+        call; the embedded model's refines are our rules' reading, and its choice of a typed edit for what they
+        cannot read (one take, as a chip). The model sees only the current fields and the instruction, never the
+        history. An instruction already met gives the current fields back as kind `unchanged`, with a note."""
+        n = check_n(n)
         if chip is not None and chip not in vocab().chips:
             raise ConfigError("chip", chip, valid=list(vocab().chips))
         instruction = clean_input("instruction", instruction or chip or "", MAX_INSTRUCTION)
@@ -200,26 +233,39 @@ class Assistant:
         chosen, reason = resolve_family(self._family(family if family != "auto" or not current.family
                                                      else current.family), ctx)
         started = time.monotonic()
+        single = chip is not None or self.settings.compact("execution")  # our rules' one exact edit
         if chip is not None:
-            fields = self._apply(chip_edit(chip), current, chosen, instruction, ctx)
-            completion = ruled("execution", time.monotonic() - started, "chip")
+            answers = [(ruled("execution", time.monotonic() - started, "chip"),
+                        self._apply(chip_edit(chip), current, chosen, instruction, ctx))]
         elif self.settings.compact("execution"):
-            completion, fields = self._embedded(current, instruction, chosen, ctx, on_delta, cancel)
+            answers = [self._embedded(current, instruction, chosen, ctx, on_delta, cancel)]
         else:
-            edit, unread = read_parts(instruction)  # what it asks, for the checks: the model answers it
-            locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
-                      if not targets(instruction, span)[0]]
-            req = refine_request(current, instruction, chosen, language=self.language, locked=locked)
-            req.stream = self.settings.stream
-            completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
-            fields = refine_fields(completion, chosen, current, instruction, embeddings=ctx.embeddings, edit=edit,
-                                   unread=unread)
-        if fields is None or (fields.prompt, fields.negative, fields.params) == (
-                current.prompt, current.negative_prompt, current.params):
-            return self._unchanged(current, completion, chosen, reason, instruction, fields)
-        version = to_version(completion, fields, chosen, kind="refine", source=instruction, reason=reason,
-                             base=current)
-        return with_tokens(within_limits(version), ctx)
+            answers = self._typed(current, instruction, n, chosen, ctx, on_delta, cancel)
+        changed = [(completion, fields) for completion, fields in answers if fields is not None and (
+            fields.prompt, fields.negative, fields.params) != (current.prompt, current.negative_prompt, current.params)]
+        if not changed:
+            completion, fields = answers[0]
+            return Takes.of([self._unchanged(current, completion, chosen, reason, instruction, fields)], [completion])
+        versions = [with_tokens(within_limits(to_version(completion, fields, chosen, kind="refine", source=instruction,
+                                                         reason=reason, base=current)), ctx)
+                    for completion, fields in changed]
+        if n > 1 and single:
+            versions[0].warnings.append("one take: a chip, and the embedded model's refine, is one exact edit")
+        return Takes.of(versions, [answers[0][0]])
+
+    def _typed(self, current: PromptVersion, instruction: str, n: int, family: Family, ctx: HostContext,
+               on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> list:
+        """A configured model's answer to a typed instruction, in `n` takes from one call, each checked."""
+        edit, unread = read_parts(instruction)  # what it asks, for the checks: the model answers it
+        locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
+                  if not targets(instruction, span)[0]]
+        req = refine_request(current, instruction, family, language=self.language, locked=locked)
+        req = as_takes(req, family, n, "the edit (each carries out the instruction)") if n > 1 else req
+        req.stream = self.settings.stream
+        completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
+        return [(completion, refine_fields(completion, family, current, instruction, embeddings=ctx.embeddings,
+                                           edit=edit, unread=unread, answer=answer))
+                for answer in (take_answers(completion, n) if n > 1 else [None])]
 
     @staticmethod
     def _unchanged(current: PromptVersion, completion, family: Family, reason: str, instruction: str,

@@ -17,7 +17,7 @@ from .config import PROVIDERS, family_names, load_settings, markdown_table, prov
 from .craft.live import Preview
 from .craft.vocab import vocab
 from .errors import Cancelled, ConfigError, SdpaError
-from .types import PromptVersion
+from .types import PromptVersion, Takes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--family", default="auto", choices=("auto", *family_names()))
     plan.add_argument("--style", help="a style preset: photo, cinematic, anime, oil painting, pixel art, ...")
     plan.add_argument("--checkpoint", default="", help="the checkpoint's name, for --family auto")
+    plan.add_argument("--n", type=int, help="takes to pick from, 1-4 (default: SDPA_TAKES)")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
 
     _refine_parser(sub)
@@ -93,6 +94,7 @@ def _refine_parser(sub) -> None:
     refine.add_argument("--params", default="{}", help="current settings as a JSON object")
     refine.add_argument("--family", default="auto", choices=("auto", *family_names()))
     refine.add_argument("--checkpoint", default="")
+    refine.add_argument("--n", type=int, help="takes of a typed instruction to pick from, 1-4 (default: SDPA_TAKES)")
     refine.add_argument("--json", action="store_true")
 
 
@@ -283,25 +285,35 @@ def _write(service, args: argparse.Namespace) -> int:
     """plan / refine through the Service, which records the version (and a refine's hand-given prompt)."""
     on_delta = None if args.json else _Echo()
     _history_problem(service)
+    n = service.settings.takes if args.n is None else args.n
     if args.command == "plan":
-        version = service.plan(args.description, session=CLI_SESSION, family=args.family, style=args.style,
-                               on_delta=on_delta)
+        takes = service.plan_takes(args.description, n, session=CLI_SESSION, family=args.family, style=args.style,
+                                   on_delta=on_delta)
     else:
-        version = _refine(service, args, on_delta)
+        takes = _refine(service, args, n, on_delta)
+    versions = takes.versions
     if args.json:
-        print(json.dumps(service.to_json(version), ensure_ascii=False, indent=2))
-    else:
+        shown = service.to_json(versions[0]) if len(versions) == 1 else service.takes_json(takes)
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+        return 0
+    for index, version in enumerate(versions):
+        if len(versions) > 1:
+            print(f"\n=== Take {index + 1} of {len(versions)} (id {version.id}) ===", end="")
         _show(version)
+    if len(versions) > 1:
+        cost = "n/a" if takes.cost_usd is None else f"${takes.cost_usd:.5f}"
+        print(f"\n{len(versions)} takes: {takes.calls} call(s), {cost}, {takes.latency_s:.2f}s; the first is current "
+              "(the others are in the history: `history`, or pick one in the UI or with POST /sdpa/v1/pick)")
     return 0
 
 
-def _refine(service, args: argparse.Namespace, on_delta) -> PromptVersion:
+def _refine(service, args: argparse.Namespace, n: int, on_delta) -> Takes:
     """refine: the current fields from --prompt (and --negative, --params) or from an image's parameters."""
     if args.from_image:
         current = service.from_image(_image_bytes(args.from_image), session=CLI_SESSION,
                                      name=Path(args.from_image).name, family=args.family)
         if not (args.instruction or args.chip):
-            return current
+            return Takes.of([current], [])
     else:
         try:
             params = json.loads(args.params)
@@ -312,8 +324,8 @@ def _refine(service, args: argparse.Namespace, on_delta) -> PromptVersion:
         current = PromptVersion(prompt=args.prompt, negative_prompt=args.negative, params=params, kind="edit")
         if not (args.instruction or args.chip):
             raise ConfigError("instruction", hint="is empty: say what to change, or give --chip")
-    return service.refine(current, args.instruction, chip=args.chip, session=CLI_SESSION, family=args.family,
-                          on_delta=on_delta)
+    return service.refine_takes(current, args.instruction, n, chip=args.chip, session=CLI_SESSION,
+                                family=args.family, on_delta=on_delta)
 
 
 def _image_bytes(path: str) -> bytes:

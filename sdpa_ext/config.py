@@ -144,6 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
             "checkpoint)", "choice", ("auto", *family_names()), options=(_web("sdpa_family", "Model family"),)),
     Setting("SDPA_STREAM", "true", "stream answers as they come (`false`: one request, one answer)", "bool",
             options=(_web("sdpa_stream", "Stream answers as they come"),)),
+    Setting("SDPA_TAKES", "1", "takes per plan and typed refine, to pick from (`1`-`4`; a large model writes them "
+            "in one call, the embedded model picks per take)", "choice", ("1", "2", "3", "4"),
+            options=(_web("sdpa_takes", "Takes per plan or refine"),)),
     Setting("SDPA_INFOTEXT", "false", "write the description and the planning model into the image's infotext",
             "bool", options=(_web("sdpa_infotext", "Write the description into the image's infotext"),)),
     Setting("SDPA_VRAM_POLICY", "auto", "unload Ollama before a generation: `auto` only when the two do not fit "
@@ -274,6 +277,7 @@ class Settings:
     answer_form: str
     family: str
     stream: bool
+    takes: int
     infotext: bool
     vram_policy: str
     vram_scope: str
@@ -642,7 +646,8 @@ def load_settings(
         max_inflight=_read(layers, "SDPA_MAX_INFLIGHT"), local_threads=_read(layers, "SDPA_LOCAL_THREADS"),
         local_ctx=_read(layers, "SDPA_LOCAL_CTX"), answer_form=_read(layers, "SDPA_ANSWER_FORM"),
         family=_read(layers, "SDPA_FAMILY"), stream=_read(layers, "SDPA_STREAM"),
-        infotext=_read(layers, "SDPA_INFOTEXT"), vram_policy=_read(layers, "SDPA_VRAM_POLICY"),
+        takes=int(_read(layers, "SDPA_TAKES")), infotext=_read(layers, "SDPA_INFOTEXT"),
+        vram_policy=_read(layers, "SDPA_VRAM_POLICY"),
         vram_scope=_read(layers, "SDPA_VRAM_SCOPE"), rewarm=_read(layers, "SDPA_REWARM"),
         ollama_host=_endpoint(layers, "ollama", "planning", dual=False),
         prices_file=layers.get("SDPA_PRICES_FILE"),

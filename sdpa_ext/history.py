@@ -84,7 +84,7 @@ class Diff:
     removed: list[str]
 
 
-def _units(text: str) -> list[str]:
+def units(text: str) -> list[str]:
     """Tag prompts diff by comma-separated term; sentence prompts by word."""
     if text.count(",") >= 2:
         return [t.strip() for t in text.split(",") if t.strip()]
@@ -93,7 +93,7 @@ def _units(text: str) -> list[str]:
 
 def diff(old: str, new: str) -> Diff:
     """Terms added and removed between two prompts."""
-    a, b = _units(old), _units(new)
+    a, b = units(old), units(new)
     added: list[str] = []
     removed: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
@@ -309,6 +309,16 @@ class Session:
         self.store._run("INSERT INTO stacks (user, session, position, version_id) VALUES (?, ?, ?, ?)",
                         (self.user, self.id, position, version.id))
         self._set_cursor(position)
+        return version
+
+    def replace_current(self, version: PromptVersion) -> PromptVersion:
+        """Put `version` where the current one is (a take picked in place of its sibling); nothing is undone."""
+        position = self._cursor()
+        if position < 0:
+            return self.push(version)
+        self.store.add(version, session=self.id, user=self.user)
+        self.store._run("UPDATE stacks SET version_id = ? WHERE user = ? AND session = ? AND position = ?",
+                        (version.id, self.user, self.id, position))
         return version
 
     def current(self) -> PromptVersion | None:

@@ -24,7 +24,7 @@ from .providers.types import CancelToken, Image
 from .roles import answered
 from .secrets import clean, get_logger
 from .styles import HostStyles, Saved, StylesFile, make_style
-from .types import TEXT_FIELDS, HostContext, ImageCheck, PromptVersion
+from .types import TEXT_FIELDS, HostContext, ImageCheck, PromptVersion, Takes
 from .zeroconf import choose
 
 if TYPE_CHECKING:
@@ -64,6 +64,11 @@ def _answer_errors(provider: str) -> Iterator[None]:
                             hint="try again, or choose another model") from err
     finally:
         answered.reset(token)
+
+
+def _scrubbed(version: PromptVersion) -> PromptVersion:
+    """A version with every text field scrubbed of secrets (as it is kept and shown)."""
+    return replace(version, **{name: clean(getattr(version, name)) for name in TEXT_FIELDS})
 
 
 class Service:
@@ -125,10 +130,18 @@ class Service:
     def plan(self, description: str, *, session: str, user: str = "", family: str | None = "auto",
              style: str | None = None, on_delta: Callable[[str], None] | None = None,
              cancel: CancelToken | None = None) -> PromptVersion:
+        return self.plan_takes(description, 1, session=session, user=user, family=family, style=style,
+                               on_delta=on_delta, cancel=cancel).versions[0]
+
+    def plan_takes(self, description: str, n: int = 1, *, session: str, user: str = "",
+                   family: str | None = "auto", style: str | None = None,
+                   on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> Takes:
+        """`n` takes of a plan: the first becomes the current version, the others wait in the history as its
+        siblings (`pick` makes one current instead)."""
         with cpu_budget("plan"), _answer_errors(self.settings.planning.label):
-            version = self.assistant.plan(description, ctx=self.context(user), family=family, style=style,
-                                          on_delta=on_delta, cancel=cancel)
-            return self._record(self.line(session, user), version)
+            takes = self.assistant.plan_takes(description, n, ctx=self.context(user), family=family, style=style,
+                                              on_delta=on_delta, cancel=cancel)
+            return self._record_takes(self.line(session, user), takes)
 
     def describe_image(self, image: Image, *, session: str, user: str = "", family: str | None = "auto",
                        on_delta: Callable[[str], None] | None = None,
@@ -147,11 +160,34 @@ class Service:
         return replace(found, matches=clean(found.matches), mismatches=clean(found.mismatches),
                        refines=clean(found.refines))
 
+    def _record_takes(self, line: Session, takes: Takes) -> Takes:
+        """The first take pushed on the undo line, the others kept in the history beside it; all scrubbed."""
+        versions = [self._record(line, takes.versions[0])]
+        for version in map(_scrubbed, takes.versions[1:]):
+            try:
+                self.history.add(version, session=line.id, user=line.user)
+            except HistoryError as err:
+                version.warnings.append(str(err))
+            versions.append(version)
+        return replace(takes, versions=versions)
+
+    def pick(self, version_id: str, *, session: str, user: str = "") -> PromptVersion | None:
+        """A take becomes the current version: in place of the sibling that is current, else pushed; None when
+        there is no such version of the user's."""
+        picked = self.history.get(version_id.strip(), user)
+        if picked is None:
+            return None
+        line = self.line(session, user)
+        current = line.current()
+        if current is not None and current.id != picked.id and current.id in picked.takes:
+            return line.replace_current(picked)
+        return picked if current is not None and current.id == picked.id else line.push(picked)
+
     @staticmethod
     def _record(line: Session, version: PromptVersion) -> PromptVersion:
         """Push a new version; when history cannot take it this time (busy, disk full) the answer still
         comes back, with the reason among its warnings."""
-        version = replace(version, **{name: clean(getattr(version, name)) for name in TEXT_FIELDS})
+        version = _scrubbed(version)
         try:
             return line.push(version)
         except HistoryError as err:
@@ -168,16 +204,22 @@ class Service:
     def refine(self, current: PromptVersion, instruction: str = "", *, session: str, user: str = "",
                chip: str | None = None, family: str | None = "auto",
                on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> PromptVersion:
+        return self.refine_takes(current, instruction, 1, session=session, user=user, chip=chip, family=family,
+                                 on_delta=on_delta, cancel=cancel).versions[0]
+
+    def refine_takes(self, current: PromptVersion, instruction: str = "", n: int = 1, *, session: str,
+                     user: str = "", chip: str | None = None, family: str | None = "auto",
+                     on_delta: Callable[[str], None] | None = None, cancel: CancelToken | None = None) -> Takes:
         """Refine what the user has now (hand edits included): it is recorded first if it differs. A typed
-        instruction goes to the execution model; a chip is our exact edit. An instruction already met comes back
-        as kind `unchanged` and adds nothing to the history."""
+        instruction goes to the execution model (`n` takes); a chip is our exact edit. An instruction already met
+        comes back as kind `unchanged` and adds nothing to the history."""
         with cpu_budget("refine"), _answer_errors(self.settings.execution.label):
-            return self._refine(current, instruction, session=session, user=user, chip=chip, family=family,
+            return self._refine(current, instruction, n, session=session, user=user, chip=chip, family=family,
                                 on_delta=on_delta, cancel=cancel)
 
-    def _refine(self, current: PromptVersion, instruction: str, *, session: str, user: str, chip: str | None,
-                family: str | None, on_delta: Callable[[str], None] | None,
-                cancel: CancelToken | None) -> PromptVersion:
+    def _refine(self, current: PromptVersion, instruction: str, n: int, *, session: str, user: str,
+                chip: str | None, family: str | None, on_delta: Callable[[str], None] | None,
+                cancel: CancelToken | None) -> Takes:
         line = self.line(session, user)
         try:
             last = line.current()
@@ -188,11 +230,11 @@ class Service:
             current = replace(current, id=last.id, family=current.family or last.family, extra=extra)
         else:  # typed or pasted by hand since the last version: keep it, so undo can come back to it
             current = self._record(line, replace(current, kind="edit", extra=extra))
-        version = self.assistant.refine(current, instruction, chip=chip, ctx=self.context(user), family=family,
-                                        on_delta=on_delta, cancel=cancel)
-        if version.kind == "unchanged":  # nothing to record; scrubbed like every answer
-            return replace(version, **{name: clean(getattr(version, name)) for name in TEXT_FIELDS})
-        return self._record(line, version)
+        takes = self.assistant.refine_takes(current, instruction, n, chip=chip, ctx=self.context(user), family=family,
+                                            on_delta=on_delta, cancel=cancel)
+        if takes.versions[0].kind == "unchanged":  # nothing to record; scrubbed like every answer
+            return replace(takes, versions=[_scrubbed(takes.versions[0])])
+        return self._record_takes(line, takes)
 
     def restore(self, version_id: str, *, session: str, user: str = "") -> PromptVersion | None:
         """An earlier version of the user's (any session) as the new current one; None if there is none."""
@@ -248,3 +290,11 @@ class Service:
     def to_json(self, version: PromptVersion, *, user: str = "") -> dict:
         """A result as the CLI prints it and the API returns it: the version and its change."""
         return {**version.to_json(), "diff": self.change(version, user=user)}
+
+    def takes_json(self, takes: Takes, *, user: str = "") -> dict:
+        """Several takes as the CLI prints them and the API returns them: each take (its change from its parent
+        and from the first take) and what the calls cost together."""
+        first = takes.versions[0]
+        return {"takes": [{**self.to_json(v, user=user), "from_first": asdict(diff(first.prompt, v.prompt))}
+                          for v in takes.versions],
+                "cost_usd": takes.cost_usd, "latency_s": takes.latency_s, "calls": takes.calls}

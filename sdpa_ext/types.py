@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .providers.types import Usage
+from .providers.types import Completion, Usage
 
 # The fields of a version that hold text from the user or a model (tokens: its chunks' text): scrubbed of
 # secrets before a version is kept or shown, and again when history is read.
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
               "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "extra", "kind",
-              "source", "id", "parent", "created")
+              "source", "id", "parent", "takes", "created")
 
 
 @dataclass
@@ -62,12 +62,36 @@ class PromptVersion:
     tokens: dict = field(default_factory=dict)  # CLIP token counts and chunk boundaries
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     parent: str = ""
+    takes: list[str] = field(default_factory=list)  # the ids of the takes made with it (itself included), in order
     created: float = field(default_factory=time.time)
 
     def to_json(self) -> dict:
         """The documented JSON shape of a result (stable key order; NaN and infinities as null)."""
         data = asdict(self)
         return finite({key: data[key] for key in JSON_ORDER})
+
+
+@dataclass
+class Takes:
+    """What one plan or refine made: its version, or several takes, and what the calls behind them cost."""
+
+    versions: list[PromptVersion]
+    cost_usd: float | None
+    latency_s: float
+    calls: int  # model calls (a chip or our rules: none)
+
+    @classmethod
+    def of(cls, versions: list[PromptVersion], completions: list[Completion]) -> Takes:
+        """Takes numbered and linked (each lists every take's id), with the totals of the distinct calls."""
+        calls = list({id(c): c for c in completions}.values())
+        costs = [c.cost_usd for c in calls]
+        if len(versions) > 1:
+            ids = [v.id for v in versions]
+            for index, version in enumerate(versions):
+                version.takes = list(ids)
+                version.notes = f"take {index + 1} of {len(versions)}: {version.notes}".rstrip(": ")
+        return cls(versions, None if None in costs else round(sum(costs), 8),
+                   round(sum(c.latency_s for c in calls), 3), sum(c.provider != "rules" for c in calls))
 
 
 def finite(value: Any) -> Any:

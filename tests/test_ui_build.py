@@ -121,7 +121,7 @@ def test_the_status_line_says_the_calls_phase_and_gradio_shows_no_estimate(make_
         with gr.Blocks() as page:
             panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
             panel.build()
-        shown = [out[-2] for out in panel.plan("a cozy cabin in a snowy forest", "auto", "", True, None)]
+        shown = [out[-2] for out in panel.plan("a cozy cabin in a snowy forest", "auto", "", True, "1", None)]
     phases = [next((name for name, text in blocks.PHASES.items() if text in html), "") for html in shown]
     assert [p for i, p in enumerate(phases) if p and p not in phases[:i]] == ["waiting", "writing", "checking"]
     assert phases[-1] == "" and "openai" in shown[-1]  # the final status names the provider

@@ -122,8 +122,9 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     assert out["ui_inputs"] == 5 and out["writes_host_prompt"] and out["api_defaults"] == 5
     # A plain accordion: its one checkbox is labelled (no unlabelled toggle in its header)
     assert out["accordion"] == ["Accordion"] and out["checkboxes"] == ["Apply suggested settings"]
-    # After each event that writes the prompt boxes (Generate, Refine, 8 chips, Undo, Redo): the input event.
-    assert out["input_events"] == 12
+    # After each event that writes the prompt boxes (Generate, Refine, 8 chips, Undo, Redo, 4 Use take k): the
+    # input event.
+    assert out["input_events"] == 16
     embedded = f"Embedded ({embedded_name()})"  # the model installed in this environment, or "not installed"
     assert out["roles"] == (f'<div class="sdpa-roles">Planning: local <b>{embedded}</b> · '
                             f'Execution: local <b>{embedded}</b></div>')

@@ -99,9 +99,11 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
     return Fields(prompt, negative, family_params(family), note, warnings + fixes)
 
 
-def plan_fields(completion: Completion, family: Family, *, desc: Description, style: dict | None) -> Fields:
-    """A full answer (prompt, negative prompt, settings, notes), held to the description and the family."""
-    data, warnings = read_answer(completion)
+def plan_fields(completion: Completion, family: Family, *, desc: Description, style: dict | None,
+                answer: tuple[dict, list[str]] | None = None) -> Fields:
+    """A full answer (prompt, negative prompt, settings, notes), held to the description and the family.
+    `answer`: one take of an answer of several, read already (craft/takes.py)."""
+    data, warnings = (answer[0], list(answer[1])) if answer is not None else read_answer(completion)
     prompt = _text(data.get("prompt"))
     if not prompt:
         raise _no_prompt(completion)
@@ -214,13 +216,14 @@ def _unsure(prompt: str, current: str, family: Family, notes: list[str]) -> None
 
 
 def refine_fields(completion: Completion, family: Family, current: PromptVersion, instruction: str, *,
-                  embeddings: list[str], edit: Edit | None = None, unread: list[str] | None = None) -> Fields:
+                  embeddings: list[str], edit: Edit | None = None, unread: list[str] | None = None,
+                  answer: tuple[dict, list[str]] | None = None) -> Fields:
     """A model's whole new prompt, checked against what the instruction asks (`edit`, what our rules read of it;
     `unread`, what they could not): what it takes away stays out, what it sets wins over what contradicts it,
     the subject stays unless touched, negations reach the negative prompt, the family's and the user's syntax
-    rules hold. A right answer passes unchanged; a check that is unsure only warns."""
+    rules hold. A right answer passes unchanged; a check that is unsure only warns. `answer`: one take, read."""
     edit = edit or Edit()
-    data, warnings = read_answer(completion)
+    data, warnings = (answer[0], list(answer[1])) if answer is not None else read_answer(completion)
     prompt = _text(data.get("prompt"))
     if not prompt:
         raise _no_prompt(completion)

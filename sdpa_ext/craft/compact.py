@@ -11,7 +11,7 @@ from the vocabulary and what to remove from the prompt's own terms the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..providers.types import ChatRequest, Message
@@ -47,6 +47,15 @@ class Plan:
 
     options: dict[str, list[Entry]]
     fixed: list[Entry]  # categories not worth a model's tokens: their best entry
+    spare: dict[str, list[Entry]] = field(default_factory=dict)  # those categories' candidates, best first
+
+    def take(self, index: int, used: dict[str, set[str]]) -> Plan:
+        """The plan of take `index` (from 0): each category's options without what earlier takes picked (all of
+        them again when none is left), and the fixed categories' candidate at that index."""
+        options = {name: [e for e in entries if e.tag not in used.get(name, set())] or entries
+                   for name, entries in self.options.items()}
+        fixed = [found[index % len(found)] for found in self.spare.values()] if self.spare else self.fixed
+        return Plan(options, fixed, self.spare)
 
     def schema(self) -> dict:
         return {"type": "object",
@@ -99,6 +108,7 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     categories = SENTENCE_CATEGORIES if family.style == "sentences" else PLAN_CATEGORIES
     options: dict[str, list[Entry]] = {}
     fixed: list[Entry] = []
+    spare: dict[str, list[Entry]] = {}
     for category in categories:
         if category == "medium" and ("medium" in context or style):
             continue
@@ -108,9 +118,10 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
             found = [e for e in found if _score(e, heads) >= 2 or (category == "lighting" and not e.keys)]
         if found and category in FIXED:
             fixed.append(found[0])
+            spare[category] = found
         elif found:
             options[category] = found
-    return Plan(options, fixed)
+    return Plan(options, fixed, spare)
 
 
 def plan_request(desc: Description, plan: Plan) -> ChatRequest:

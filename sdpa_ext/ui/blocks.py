@@ -185,7 +185,10 @@ class Panel:
         self.tokens = gr.HTML(elem_id=self.eid("tokens"))
         self.status = gr.HTML(elem_id=self.eid("status"))
         from .style_save import StyleSaver
+        from .takes_view import TakesView
 
+        self.takes = TakesView(self)
+        self.takes.build()
         self.styles = StyleSaver(self)
         self.styles.build()
         self.state = gr.State(None)
@@ -198,6 +201,8 @@ class Panel:
             self.description = gr.Textbox(label="Describe the picture", lines=2, elem_id=self.eid("description"),
                                           placeholder="a cozy cabin in a snowy forest at dusk", scale=4)
             self.plan_button = gr.Button("Generate prompt", variant="primary", elem_id=self.eid("plan"), scale=1)
+            self.n = gr.Dropdown(["1", "2", "3", "4"], value=self._takes_default(), label="Takes",
+                                 elem_id=self.eid("n"), scale=0, min_width=90)
         with gr.Row():
             self.feedback = gr.Textbox(label="Feedback", lines=1, elem_id=self.eid("feedback"),
                                        placeholder="make it darker, more detail, remove the cat...", scale=4)
@@ -214,6 +219,13 @@ class Panel:
             self.style = gr.Dropdown(["", *styles()], value="", label="Style", elem_id=self.eid("style"))
             self.apply = gr.Checkbox(True, label="Apply suggested settings", elem_id=self.eid("apply"))
 
+    def _takes_default(self) -> str:
+        """SDPA_TAKES, as the Takes control starts."""
+        try:
+            return str(self.service().settings.takes)
+        except SdpaError:
+            return "1"
+
     def roles_html(self) -> str:
         """Each role's provider and model, as the Service has them now (auto-configure included)."""
         return render.roles(self.service().roles())
@@ -224,24 +236,25 @@ class Panel:
 
     def wire(self) -> None:
         outputs = self._outputs()
-        planning = [self.description, self.family, self.style, self.apply, self.state]
+        planning = [self.description, self.family, self.style, self.apply, self.n, self.state]
         current = [self.fields.prompt, self.fields.negative, *self.fields.params.values()]
         quiet = {"show_progress": "hidden"}  # the status line says the phase; Gradio's estimate is wrong for a model
         plan = self.plan_button.click(self.plan, planning, outputs, **quiet)
         self.description.submit(self.plan, planning, outputs, **quiet)
         no_chip = gr.Textbox("", visible=False)
-        typed = [self.feedback, no_chip, self.family, self.apply, self.state, *current]
+        typed = [self.feedback, no_chip, self.family, self.apply, self.n, self.state, *current]
         refine = self.refine_button.click(self.refine, typed, outputs, **quiet)
         self.feedback.submit(self.refine, typed, outputs, **quiet)
         running = [plan, refine]
         for label in CHIPS:
             chip_input = gr.Textbox(label, visible=False)
             running.append(self.chips[label].click(self.refine, [self.feedback, chip_input, self.family, self.apply,
-                                                                 self.state, *current], outputs, **quiet))
+                                                                 self.n, self.state, *current], outputs, **quiet))
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
         self.events = [*running, undo, redo]  # what changes the fields (others chain .then on them)
+        self.events += self.takes.wire(self.events)
         self.styles.wire()
         if self.tab in HOST_TABS:  # the host's token counters listen for the input event
             for event in self.events:
@@ -249,17 +262,17 @@ class Panel:
 
     # -- handlers -------------------------------------------------------------------------
 
-    def plan(self, description: str, family: str, style: str, apply: bool, state: Any,
+    def plan(self, description: str, family: str, style: str, apply: bool, n: str, state: Any,
              request: gr.Request = None) -> Iterator[tuple]:
         session, user = _session(state), username(request)
 
         def call(on_delta, cancel):
-            return self.service().plan(description, session=session["id"], user=user, family=family,
-                                       style=style or None, on_delta=on_delta, cancel=cancel)
+            return self.service().plan_takes(description, int(n or 1), session=session["id"], user=user,
+                                             family=family, style=style or None, on_delta=on_delta, cancel=cancel)
 
         yield from self._stream(call, session, apply, user)
 
-    def refine(self, request: gr.Request, instruction: str, chip: str, family: str, apply: bool, state: Any,
+    def refine(self, request: gr.Request, instruction: str, chip: str, family: str, apply: bool, n: str, state: Any,
                prompt: str, negative: str, *values) -> Iterator[tuple]:  # Gradio injects `request` only before *values
         """A typed instruction (the execution model answers it), or a chip (`chip`: our exact edit, no call)."""
         session, user = _session(state), username(request)
@@ -268,9 +281,9 @@ class Panel:
                                         if value is not None})
 
         def call(on_delta, cancel):
-            return self.service().refine(current, "" if chip else instruction, chip=chip or None,
-                                         session=session["id"], user=user, family=family, on_delta=on_delta,
-                                         cancel=cancel)
+            return self.service().refine_takes(current, "" if chip else instruction, 1 if chip else int(n or 1),
+                                               chip=chip or None, session=session["id"], user=user, family=family,
+                                               on_delta=on_delta, cancel=cancel)
 
         yield from self._stream(call, session, apply, user)
 
@@ -303,6 +316,7 @@ class Panel:
         if version is None:
             return (*self._unchanged(), gr.update(), gr.update(), gr.update(), render.status(None, note=note),
                     session)
+        session = {**session, "takes": list(version.takes)}  # the takes view shows them (none: it empties)
         params = [gr.update(value=v) if apply and (v := _param_value(n, version.params.get(n), c)) is not None
                   else gr.update() for n, c in self.fields.params.items()]
         change = self.service().change(version, user=user)
@@ -326,7 +340,8 @@ class Panel:
                         yield (*self._unchanged(), preview(text), gr.update(), gr.update(),
                                render.status(None, note=PHASES[phase]), session)
                 elif kind == "done":
-                    shown = self.show(value, session, apply, user)
+                    session["takes_total"] = [value.cost_usd, value.latency_s, value.calls]
+                    shown = self.show(value.versions[0], session, apply, user)
                     yield (*shown[:-5], preview(text), *shown[-4:])
                 else:
                     failed = render.status(None, error=_message(value))

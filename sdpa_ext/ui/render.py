@@ -133,3 +133,43 @@ def roles(by_role: dict[str, dict[str, str]]) -> str:
              f"<b>{esc(config.get('model') or config.get('label') or 'default')}</b>"
              for role, config in by_role.items()]
     return f'<div class="sdpa-roles">{" · ".join(parts)}</div>'
+
+
+def takes(versions: list[PromptVersion], current: str, total: list | None) -> str:
+    """Takes side by side: each prompt with what the first take lacks marked, the current one said, and what the
+    calls cost together (`total`: cost, seconds, calls)."""
+    if not versions:
+        return '<div class="sdpa-takes"></div>'
+    from ..history import diff, units
+
+    first = versions[0]
+    columns = []
+    for index, version in enumerate(versions):
+        new = set(diff(first.prompt, version.prompt).added) if index else set()
+        terms = units(version.prompt)
+        joiner = ", " if version.prompt.count(",") >= 2 else " "
+        text = joiner.join(f"<mark class='sdpa-take-new'>{esc(t)}</mark>" if t in new else esc(t) for t in terms)
+        size = f"{_num(version.params.get('width'))}x{_num(version.params.get('height'))}" \
+            if version.params.get("width") else ""
+        badge = " <b class='sdpa-take-current'>current</b>" if version.id == current else ""
+        columns.append(f"<div class='sdpa-take'><div class='sdpa-take-head'>Take {index + 1}{badge} "
+                       f"<small>{esc(size)}</small></div><div class='sdpa-take-prompt'>{text}</div></div>")
+    foot = ["marked: what a take has that take 1 has not"]
+    if total and len(total) == 3:
+        cost, seconds, calls = total
+        money = "cost unknown" if cost is None else f"${_num(cost, '.4f')}"
+        foot.insert(0, f"{len(versions)} takes: {_num(calls)} call(s), {money}, {_num(seconds, '.1f')} s")
+    return (f"<div class='sdpa-takes'><div class='sdpa-takes-row'>{''.join(columns)}</div>"
+            f"<small>{esc('; '.join(foot))}</small></div>")
+
+
+def estimate(n: int, guess: tuple[float | None, float] | None) -> str:
+    """What n takes would cost and take (from this session's last answer), before asking."""
+    if n <= 1:
+        return '<div class="sdpa-estimate"></div>'
+    if guess is None:
+        return f'<div class="sdpa-estimate">{_num(n)} takes: no answer yet in this session to estimate from</div>'
+    cost, seconds = guess
+    money = "cost unknown" if cost is None else f"about ${_num(cost, '.4f')}"
+    return (f'<div class="sdpa-estimate">{_num(n)} takes: {money}, about {_num(seconds, ".1f")} s '
+            "(from this session's last answer)</div>")

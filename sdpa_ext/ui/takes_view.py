@@ -1,0 +1,81 @@
+"""Takes to pick from, in the accordion and the tab: the takes of the last plan or refine side by side, what
+each has that the first has not highlighted, what they cost together; "Use take k" makes one the current
+version (in place of the first, which stays in the history beside it). Before a call, choosing how many takes
+shows what they would cost and take, from this session's last answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..craft.takes import MAX_TAKES, estimate
+from ..errors import SdpaError
+from . import blocks, render
+from .compat import username
+
+if TYPE_CHECKING:
+    from .blocks import Panel
+
+gr: Any = None  # the gradio module, bound when the view is built (handlers' annotations resolve against it)
+
+
+class TakesView:
+    """The side-by-side takes, the Use buttons, and the estimate line."""
+
+    def __init__(self, panel: Panel):
+        self.panel = panel
+
+    def build(self) -> None:
+        global gr
+        gr = blocks._gradio()
+        eid = self.panel.eid
+        self.estimate = gr.HTML(elem_id=eid("takes_estimate"))
+        self.html = gr.HTML(elem_id=eid("takes"))
+        with gr.Row():
+            self.buttons = [gr.Button(f"Use take {k + 1}", size="sm", visible=False, elem_id=eid(f"take_{k + 1}"))
+                            for k in range(MAX_TAKES)]
+
+    def wire(self, events: list) -> list:
+        """Show the takes after every event that changes the fields; returns the Use buttons' events."""
+        panel = self.panel
+        shown = [self.html, *self.buttons]
+        picks = [button.click(self.pick_handler(k), [panel.state, panel.apply], panel._outputs())
+                 for k, button in enumerate(self.buttons)]
+        for event in [*events, *picks]:
+            event.then(self.view, [panel.state], shown)
+        panel.n.change(self.guess, [panel.n, panel.state], [self.estimate])
+        return picks
+
+    def view(self, state: Any, request: gr.Request = None) -> list:
+        """The session's takes side by side (none: the view is empty and the buttons hidden)."""
+        session, user = blocks._session(state), username(request)
+        service = self.panel.service()
+        found = [service.history.get(i, user) for i in session.get("takes") or []]
+        versions = [v for v in found if v is not None]
+        current = service.current(session=session["id"], user=user) if versions else None
+        html = render.takes(versions, current.id if current else "", session.get("takes_total")) if len(
+            versions) > 1 else render.takes([], "", None)
+        return [html, *(gr.update(visible=len(versions) > 1 and k < len(versions)) for k in range(MAX_TAKES))]
+
+    def pick_handler(self, index: int):
+        def pick(state: Any, apply: bool, request: gr.Request = None) -> tuple:
+            session, user = blocks._session(state), username(request)
+            ids = session.get("takes") or []
+            picked = self.panel.service().pick(ids[index], session=session["id"], user=user) \
+                if index < len(ids) else None
+            note = f"take {index + 1} is the current version" if picked else "no such take"
+            return self.panel.show(picked, session, apply, user, note=note)
+
+        return pick
+
+    def guess(self, n: str, state: Any, request: gr.Request = None) -> str:
+        """What `n` takes would cost and take, from this session's last answer made by a model."""
+        session, user = blocks._session(state), username(request)
+        service = self.panel.service()
+        try:
+            line = service.versions(session=session["id"], user=user)
+        except SdpaError:  # history busy: no estimate this time
+            line = []
+        last = next((v for v in reversed(line) if v.provider not in ("", "rules")), None)
+        per_take = last is not None and service.settings.compact(last.role or "planning")
+        guess = estimate(last, int(n), service.settings.prices_file, call_per_take=per_take) if last else None
+        return render.estimate(int(n), guess)
