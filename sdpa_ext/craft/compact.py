@@ -47,15 +47,20 @@ class Plan:
 
     options: dict[str, list[Entry]]
     fixed: list[Entry]  # categories not worth a model's tokens: their best entry
-    spare: dict[str, list[Entry]] = field(default_factory=dict)  # those categories' candidates, best first
+    spare: dict[str, list[Entry]] = field(default_factory=dict)  # every category's wider candidates, best first
 
     def take(self, index: int, used: dict[str, set[str]]) -> Plan:
-        """The plan of take `index` (from 0): each category's options without what earlier takes picked (all of
-        them again when none is left), and the fixed categories' candidate at that index."""
-        options = {name: [e for e in entries if e.tag not in used.get(name, set())] or entries
-                   for name, entries in self.options.items()}
-        fixed = [found[index % len(found)] for found in self.spare.values()] if self.spare else self.fixed
-        return Plan(options, fixed, self.spare)
+        """The plan of take `index` (from 0): each category's options without what earlier takes picked, topped
+        up from its wider candidates (all of them again when none is left), and the fixed categories' candidate
+        at that index. The first take is the plan itself (what one take would be)."""
+        if index == 0:
+            return self
+        options = {}
+        for name, entries in self.options.items():
+            pool = {e.tag: e for e in [*entries, *self.spare.get(name, [])] if e.tag not in used.get(name, set())}
+            options[name] = list(pool.values())[:CHOICES] or entries
+        fixed = [found[index % len(found)] for name, found in self.spare.items() if name not in self.options]
+        return Plan(options, fixed if self.spare else self.fixed, self.spare)
 
     def schema(self) -> dict:
         return {"type": "object",
@@ -81,9 +86,10 @@ def _score(entry: Entry, said: set[str], heads: set[str] | frozenset[str] = froz
 
 def candidates(category: str, desc_words: set[str], context: Facets, *, limit: int = CHOICES,
                prefer: tuple[str, ...] = (), exclude: set[str] | frozenset[str] = frozenset(),
-               heads: set[str] | frozenset[str] = frozenset()) -> list[Entry]:
+               heads: set[str] | frozenset[str] = frozenset(), wide: bool = False) -> list[Entry]:
     """The entries of a category that suit the words and contradict nothing, best first. Entries for
-    other things (their keys miss the description) come only when nothing else is left."""
+    other things (their keys miss the description) come only when nothing else is left, or (`wide`, for
+    takes that need more to choose from) after the ones that suit."""
     ruled_out = {w for values in context.values() for v in values for w in vocab().rules_out.get(v, ())}
     ruled = phrase_pattern(sorted(ruled_out)) if ruled_out else None
     ranked = []
@@ -97,7 +103,8 @@ def candidates(category: str, desc_words: set[str], context: Facets, *, limit: i
         ranked.append((-(_score(entry, desc_words, heads) + bonus), index, entry))
     ranked.sort(key=lambda item: item[:2])
     suited = [entry for score, _, entry in ranked if score < 0]
-    return (suited or [entry for _, _, entry in ranked])[:limit]
+    others = [entry for score, _, entry in ranked if score >= 0]
+    return ([*suited, *others] if wide else suited or others)[:limit]
 
 
 def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
@@ -112,13 +119,16 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     for category in categories:
         if category == "medium" and ("medium" in context or style):
             continue
-        found = candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()), exclude=exclude,
-                           heads=heads)
+        found, wider = (candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()),
+                                   exclude=exclude, heads=heads, limit=limit, wide=wide)
+                        for limit, wide in ((CHOICES, False), (2 * CHOICES, True)))
         if category in ("material", "lighting"):  # a texture or a light only for what the description has
-            found = [e for e in found if _score(e, heads) >= 2 or (category == "lighting" and not e.keys)]
+            found, wider = ([e for e in entries if _score(e, heads) >= 2 or (category == "lighting" and not e.keys)]
+                            for entries in (found, wider))
+        if found:
+            spare[category] = [*found, *(e for e in wider if e not in found)]
         if found and category in FIXED:
             fixed.append(found[0])
-            spare[category] = found
         elif found:
             options[category] = found
     return Plan(options, fixed, spare)
