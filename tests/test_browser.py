@@ -278,3 +278,30 @@ def test_save_as_style_asks_before_replacing(browser, tmp_path):
         page.close()
     finally:
         stop(process)
+
+
+def test_takes_side_by_side_and_picking_one(browser, app):
+    page = browser.new_page()
+    _open(page, app)
+    takes_control = page.locator("#sdpa_tab_n input")  # the Takes control beside Generate
+    takes_control.click()
+    takes_control.fill("3")
+    takes_control.press("Enter")
+    page.wait_for_function("document.querySelector('#sdpa_tab_takes_estimate').innerText.includes('3 takes')",
+                           timeout=TIMEOUT_MS)
+    page.locator("#sdpa_tab_description textarea").fill("an old lighthouse on a rocky coast at night")
+    page.locator("#sdpa_tab_plan").click()
+    page.wait_for_function("document.querySelectorAll('#sdpa_tab_takes .sdpa-take').length === 3",
+                           timeout=TIMEOUT_MS)
+    takes = page.locator("#sdpa_tab_takes .sdpa-take-prompt").all_inner_texts()
+    assert len(set(takes)) == 3 and all("lighthouse" in t for t in takes)
+    assert page.locator("#sdpa_tab_takes mark").count() >= 4  # what takes 2 and 3 have that take 1 has not
+    assert "3 takes: 3 call(s)" in page.locator("#sdpa_tab_takes").inner_text()
+    assert _value(page, "sdpa_tab_prompt") == takes[0]
+    page.locator("#sdpa_tab_take_2").click()
+    _wait_value(page, "sdpa_tab_prompt", lambda v: v == takes[1], "Use take 2 did not write take 2")
+    page.wait_for_function("document.querySelectorAll('#sdpa_tab_takes .sdpa-take')[1].innerText.includes('current')",
+                           timeout=TIMEOUT_MS)
+    versions = page.locator("#sdpa_tab_versions").inner_text()
+    assert takes[1] in versions and takes[0] not in versions  # in place of take 1
+    page.close()
