@@ -292,6 +292,14 @@ def _config(service: Service) -> dict:
             "warnings": settings.warnings}
 
 
+def _post(kind: str, get_service: Callable[[], Service], user: Callable[[Any], str] | None):
+    async def endpoint(request: Request) -> JSONResponse:
+        return await _write(request, kind, get_service, user)
+
+    endpoint.__name__ = kind
+    return endpoint
+
+
 def make_router(get_service: Callable[[], Service], dependencies: list | None = None,
                 user: Callable[[Any], str] | None = None):
     """The routes. `dependencies` carries the host's auth (the WebUI's --api-auth). Every route, inside the
@@ -309,21 +317,8 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
     def config() -> JSONResponse:
         return _run(lambda: _config(get_service()))
 
-    @router.post("/plan")
-    async def plan(request: Request) -> JSONResponse:
-        return await _write(request, "plan", get_service, user)
-
-    @router.post("/refine")
-    async def refine(request: Request) -> JSONResponse:
-        return await _write(request, "refine", get_service, user)
-
-    @router.post("/pick")
-    async def pick(request: Request) -> JSONResponse:
-        return await _write(request, "pick", get_service, user)
-
-    @router.post("/style")
-    async def style(request: Request) -> JSONResponse:
-        return await _write(request, "style", get_service, user)
+    for kind in _FIELDS:  # POST /plan, /refine, /pick, /style
+        router.add_api_route(f"/{kind}", _post(kind, get_service, user), methods=["POST"], name=kind)
 
     @router.get("/history")
     def history(request: Request, search: str = "", limit: int = 50) -> JSONResponse:

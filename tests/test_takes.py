@@ -54,18 +54,15 @@ def test_the_embedded_models_takes_differ_keep_the_subject_and_contradict_nothin
 
 
 @pytest.fixture
-def wire():
-    with OpenAIServer(api_key=OPENAI_KEY, answer=THREE) as server:
-        yield server
+def wired(make_settings):
+    """A Service on an OpenAI-compatible double that answers three takes, and the double."""
+    with OpenAIServer(api_key=OPENAI_KEY, answer=THREE) as double:
+        yield Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": double.url + "/v1",
+                                     "OPENAI_API_KEY": OPENAI_KEY, "OLLAMA_HOST": "127.0.0.1:9"})), double
 
 
-@pytest.fixture
-def service(make_settings, wire):
-    return Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
-                                  "OPENAI_API_KEY": OPENAI_KEY, "OLLAMA_HOST": "127.0.0.1:9"}))
-
-
-def test_a_large_model_writes_the_takes_in_one_call_and_each_is_checked(service, wire):
+def test_a_large_model_writes_the_takes_in_one_call_and_each_is_checked(wired):
+    service, wire = wired
     takes = service.plan_takes("an old lighthouse on a rocky coast at night", 3, session="s")
     calls = [r for r in wire.requests if r.path.endswith("/chat/completions")]
     assert len(calls) == 1 and takes.calls == 1
@@ -82,7 +79,8 @@ def test_a_large_model_writes_the_takes_in_one_call_and_each_is_checked(service,
     assert takes.cost_usd == first.cost_usd  # one call: its cost once
 
 
-def test_the_first_take_is_current_and_a_pick_takes_its_place(service):
+def test_the_first_take_is_current_and_a_pick_takes_its_place(wired):
+    service = wired[0]
     before = service.line("s").push(PromptVersion(prompt="a cabin", kind="edit"))
     takes = service.plan_takes("an old lighthouse on a rocky coast at night", 3, session="s")
     first, second, third = takes.versions
@@ -97,7 +95,8 @@ def test_the_first_take_is_current_and_a_pick_takes_its_place(service):
     assert service.pick("nope", session="s") is None and service.pick(first.id, session="s", user="bob") is None
 
 
-def test_refine_takes_for_typed_instructions_and_one_take_for_a_chip(service, wire):
+def test_refine_takes_for_typed_instructions_and_one_take_for_a_chip(wired):
+    service, wire = wired
     wire.answer = json.dumps({"takes": [_take("lighthouse, rocky coast, night, heavy rain"),
                                         _take("lighthouse, rocky coast, night, drizzle, fog")]})
     current = PromptVersion(prompt="lighthouse, rocky coast, night", negative_prompt="blurry")
@@ -113,7 +112,8 @@ def test_refine_takes_for_typed_instructions_and_one_take_for_a_chip(service, wi
         service.plan_takes("x", 5, session="r")
 
 
-def test_api_takes_and_pick(service):
+def test_api_takes_and_pick(wired):
+    service = wired[0]
     app = FastAPI()
     app.include_router(make_router(lambda: service), prefix="/sdpa/v1")
     client = TestClient(app, base_url="http://127.0.0.1:7860")
@@ -132,7 +132,8 @@ def test_api_takes_and_pick(service):
         assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "n"], bad
 
 
-def test_cli_takes(run_cli, wire):  # noqa: F811
+def test_cli_takes(run_cli, wired):  # noqa: F811
+    wire = wired[1]
     env = {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1", "OPENAI_API_KEY": OPENAI_KEY}
     shown = run_cli("plan", "an old lighthouse on a rocky coast at night", "--n", "3", env=env)
     assert shown.returncode == 0, shown.stderr

@@ -158,6 +158,14 @@ class Calls:
                 token.cancel()
 
 
+class PanelPart:
+    """A part a panel builds in its Blocks and wires to its fields (start from an image, takes, save as style).
+    Its handlers annotate `request: blocks.gr.Request`, resolved when an event runs, after `gr` is bound."""
+
+    def __init__(self, panel: Panel):
+        self.panel = panel
+
+
 class Panel:
     """Generate / Refine / chips / Undo / Redo / Cancel writing into one pair of prompt boxes."""
 

@@ -5,7 +5,7 @@ clicks the hidden Read button; the Service reads the parameters, and they become
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..assistant import MAX_IMAGE
 from ..errors import SdpaError
@@ -13,23 +13,15 @@ from ..imagemeta import from_base64
 from . import blocks
 from .compat import username
 
-if TYPE_CHECKING:
-    from .blocks import Panel
-
-gr: Any = None  # the gradio module, bound when the zone is built (handlers' annotations resolve against it)
 ZONE = ("<div class='sdpa-image-drop-text'>🖼 <b>Start from an image</b>: drop a PNG, JPEG or WebP the WebUI saved "
         "here, or click to choose one. Its prompt, negative prompt and settings become the current version; "
         "only its metadata is sent.</div>")
 
 
-class ImageInput:
+class ImageInput(blocks.PanelPart):
     """The zone, the hidden box and button, and the handler that makes the image's version current."""
 
-    def __init__(self, panel: Panel):
-        self.panel = panel
-
     def build(self) -> None:
-        global gr
         gr = blocks._gradio()
         eid = self.panel.eid
         self.zone = gr.HTML(ZONE, elem_id=eid("image_drop"), elem_classes=["sdpa-image-drop"])
@@ -42,7 +34,7 @@ class ImageInput:
         panel = self.panel
         return self.button.click(self.read, [self.data, panel.family, panel.apply, panel.state], panel._outputs())
 
-    def read(self, payload: str, family: str, apply: bool, state: Any, request: gr.Request = None) -> tuple:
+    def read(self, payload: str, family: str, apply: bool, state: Any, request: blocks.gr.Request = None) -> tuple:
         """`payload` is the file's name, a newline, then its metadata as base64 (javascript/sdpa.js)."""
         panel = self.panel
         session, user = blocks._session(state), username(request)

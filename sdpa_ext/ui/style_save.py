@@ -5,28 +5,18 @@ refresh buttons); standalone it goes to SDPA_STYLES_FILE."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from ..errors import SdpaError
 from ..styles import StyleExists
 from . import blocks, render
 from .compat import then_js, username
 
-if TYPE_CHECKING:
-    from .blocks import Panel
-
-gr: Any = None  # the gradio module, bound when the controls are built (handlers' annotations resolve against it)
 FORMS = ("the whole prompt", "a template around the subject")
 
 
-class StyleSaver:
+class StyleSaver(blocks.PanelPart):
     """The controls and their two events (Save, Replace)."""
 
-    def __init__(self, panel: Panel):
-        self.panel = panel
-
     def build(self) -> None:
-        global gr
         gr = blocks._gradio()
         eid = self.panel.eid
         with gr.Accordion("Save as style", open=False, elem_id=eid("style_box")):
@@ -50,11 +40,11 @@ class StyleSaver:
             then_js(event, "() => sdpaStylesChanged()")  # the WebUI's Styles dropdowns read the file again
 
     def save(self, name: str, form: str, subject: str, prompt: str, negative: str,
-             request: gr.Request = None) -> tuple:
+             request: blocks.gr.Request = None) -> tuple:
         return self._save(name, form, subject, prompt, negative, replace=False, user=username(request))
 
     def replace(self, name: str, form: str, subject: str, prompt: str, negative: str,
-                request: gr.Request = None) -> tuple:
+                request: blocks.gr.Request = None) -> tuple:
         return self._save(name, form, subject, prompt, negative, replace=True, user=username(request))
 
     def _save(self, name: str, form: str, subject: str, prompt: str, negative: str, *, replace: bool,
@@ -64,9 +54,9 @@ class StyleSaver:
                 name, prompt=prompt or "", negative=negative or "", template=form == FORMS[1],
                 subject=subject or "", replace=replace, session="", user=user)
         except StyleExists as err:
-            return render.status(None, note=f"{err}: click Replace it to overwrite"), gr.update(visible=True)
+            return render.status(None, note=f"{err}: click Replace it to overwrite"), blocks.gr.update(visible=True)
         except SdpaError as err:
-            return render.status(None, error=blocks._message(err)), gr.update(visible=False)
+            return render.status(None, error=blocks._message(err)), blocks.gr.update(visible=False)
         done = "replaced" if saved.replaced else "saved"
         note = f"{done} style {saved.style.name!r} in {saved.file}: {saved.style.prompt}"
-        return render.status(None, note=note), gr.update(visible=False)
+        return render.status(None, note=note), blocks.gr.update(visible=False)

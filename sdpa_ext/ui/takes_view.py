@@ -5,27 +5,18 @@ shows what they would cost and take, from this session's last answer."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..craft.takes import MAX_TAKES, estimate
 from ..errors import SdpaError
 from . import blocks, render
 from .compat import username
 
-if TYPE_CHECKING:
-    from .blocks import Panel
 
-gr: Any = None  # the gradio module, bound when the view is built (handlers' annotations resolve against it)
-
-
-class TakesView:
+class TakesView(blocks.PanelPart):
     """The side-by-side takes, the Use buttons, and the estimate line."""
 
-    def __init__(self, panel: Panel):
-        self.panel = panel
-
     def build(self) -> None:
-        global gr
         gr = blocks._gradio()
         eid = self.panel.eid
         self.estimate = gr.HTML(elem_id=eid("takes_estimate"))
@@ -45,7 +36,7 @@ class TakesView:
         panel.n.change(self.guess, [panel.n, panel.state], [self.estimate])
         return picks
 
-    def view(self, state: Any, request: gr.Request = None) -> list:
+    def view(self, state: Any, request: blocks.gr.Request = None) -> list:
         """The session's takes side by side (none: the view is empty and the buttons hidden)."""
         session, user = blocks._session(state), username(request)
         service = self.panel.service()
@@ -54,10 +45,10 @@ class TakesView:
         current = service.current(session=session["id"], user=user) if versions else None
         html = render.takes(versions, current.id if current else "", session.get("takes_total")) if len(
             versions) > 1 else render.takes([], "", None)
-        return [html, *(gr.update(visible=len(versions) > 1 and k < len(versions)) for k in range(MAX_TAKES))]
+        return [html, *(blocks.gr.update(visible=len(versions) > 1 and k < len(versions)) for k in range(MAX_TAKES))]
 
     def pick_handler(self, index: int):
-        def pick(state: Any, apply: bool, request: gr.Request = None) -> tuple:
+        def pick(state: Any, apply: bool, request: blocks.gr.Request = None) -> tuple:
             session, user = blocks._session(state), username(request)
             ids = session.get("takes") or []
             picked = self.panel.service().pick(ids[index], session=session["id"], user=user) \
@@ -67,7 +58,7 @@ class TakesView:
 
         return pick
 
-    def guess(self, n: str, state: Any, request: gr.Request = None) -> str:
+    def guess(self, n: str, state: Any, request: blocks.gr.Request = None) -> str:
         """What `n` takes would cost and take, from this session's last answer made by a model."""
         session, user = blocks._session(state), username(request)
         service = self.panel.service()
