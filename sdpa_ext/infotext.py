@@ -63,12 +63,11 @@ class Infotext:
 
 def unquote(text: str) -> str:
     """A JSON string's text (a value the writer quoted); the text itself when it is not one."""
-    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
-        return text
+    quoted = len(text) > 1 and text[0] == '"' == text[-1]
     try:
-        value = json.loads(text)
+        value = json.loads(text) if quoted else text
     except ValueError:
-        return text
+        value = text
     return value if isinstance(value, str) else text
 
 

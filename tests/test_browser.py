@@ -302,6 +302,9 @@ def test_takes_side_by_side_and_picking_one(browser, app):
     _wait_value(page, "sdpa_tab_prompt", lambda v: v == takes[1], "Use take 2 did not write take 2")
     page.wait_for_function("document.querySelectorAll('#sdpa_tab_takes .sdpa-take')[1].innerText.includes('current')",
                            timeout=TIMEOUT_MS)
+    # Every take is in the history (the tab lists the user's versions): the others stay restorable.
+    page.wait_for_function(f"document.querySelector('#sdpa_tab_versions').innerText.includes({takes[2]!r})",
+                           timeout=TIMEOUT_MS)
     versions = page.locator("#sdpa_tab_versions").inner_text()
-    assert takes[1] in versions and takes[0] not in versions  # in place of take 1
+    assert all(take in versions for take in takes)
     page.close()

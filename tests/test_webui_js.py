@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from .support import ROOT
 
 
@@ -45,6 +47,19 @@ def test_opening_the_tab_refreshes_its_versions(browser):
         page.close()
 
 
+@contextmanager
+def _with_script(browser, html: str, setup: str = "() => { window.gradioApp = () => document; }"):
+    """A page of `html`, `setup` run, then javascript/sdpa.js added."""
+    page = browser.new_page()
+    try:
+        page.set_content(html)
+        page.evaluate(setup)
+        page.add_script_tag(content=(ROOT / "javascript" / "sdpa.js").read_text(encoding="utf-8"))
+        yield page
+    finally:
+        page.close()
+
+
 def test_only_an_images_metadata_leaves_the_browser_and_it_still_reads(browser):
     """javascript/sdpa.js's sdpaImageMetadata keeps a PNG's text chunks, a JPEG's EXIF and comment segments and a
     WebP's EXIF chunk, nothing of the pixels; what it keeps reads as the whole image does."""
@@ -54,10 +69,7 @@ def test_only_an_images_metadata_leaves_the_browser_and_it_still_reads(browser):
     from sdpa_ext.imagemeta import parameters
 
     golden = json.loads((ROOT / "tests" / "data" / "a1111_infotext.json").read_text(encoding="utf-8"))
-    page = browser.new_page()
-    try:
-        page.set_content("<p>page</p>")
-        page.add_script_tag(content=(ROOT / "javascript" / "sdpa.js").read_text(encoding="utf-8"))
+    with _with_script(browser, "<p>page</p>") as page:
         for image in golden["images"]:
             padded = base64.b64decode(image["data"])
             kept = base64.b64decode(page.evaluate("""(data) => {
@@ -69,19 +81,12 @@ def test_only_an_images_metadata_leaves_the_browser_and_it_still_reads(browser):
             assert not any(marker in kept for marker in (b"IDAT", b"\xff\xda", b"VP8 ", b"VP8L")), image["name"]
         foreign = page.evaluate("() => Array.from(window.sdpaImageMetadata(new Uint8Array(40).fill(7)))")
         assert foreign == [7] * 16  # not an image we read: a few bytes, and the server says so
-    finally:
-        page.close()
 
 
 def test_after_saving_a_style_the_webuis_styles_dropdowns_refresh(browser):
     """sdpaStylesChanged clicks the WebUI's own refresh buttons beside txt2img's and img2img's Styles."""
-    page = browser.new_page()
-    try:
-        page.set_content("<button id=refresh_txt2img_styles onclick=\"clicked.push('txt2img')\"></button>"
-                         "<button id=refresh_img2img_styles onclick=\"clicked.push('img2img')\"></button>")
-        page.evaluate("() => { window.clicked = []; window.gradioApp = () => document; }")
-        page.add_script_tag(content=(ROOT / "javascript" / "sdpa.js").read_text(encoding="utf-8"))
+    buttons = ("<button id=refresh_txt2img_styles onclick=\"clicked.push('txt2img')\"></button>"
+               "<button id=refresh_img2img_styles onclick=\"clicked.push('img2img')\"></button>")
+    with _with_script(browser, buttons, "() => { window.clicked = []; window.gradioApp = () => document; }") as page:
         assert page.evaluate("() => sdpaStylesChanged()") == []
         assert page.evaluate("() => clicked") == ["txt2img", "img2img"]
-    finally:
-        page.close()

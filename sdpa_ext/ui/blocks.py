@@ -26,7 +26,7 @@ from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
 from . import render
-from .compat import choices_of, client_host, copy_button, js, page_css, page_head, then_js, username
+from .compat import choices_of, client_host, copy_button, js, page_css, page_js, then_js, username
 
 CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
@@ -624,7 +624,7 @@ def build_standalone(service: Service) -> Any:
     _gradio()
     css = (STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else "")
     with gr.Blocks(title="SD Prompt Assistant", analytics_enabled=False, **page_css(css),
-                   **page_head(page_script())) as app:
+                   **page_js(page_script())) as app:
         gr.Markdown("## SD Prompt Assistant")
         for load, outputs in Workspace(lambda: service, standalone=True).build():
             app.load(load, None, outputs)

@@ -29,10 +29,16 @@ def page_css(css: str) -> dict:
     return {"css": css} if gradio_major() < 6 else {}
 
 
-def page_head(script: str) -> dict:
+def _on_load(script: str) -> str:
+    """A script as the function Gradio runs when the page loads (compiled by the page: no inline <script>, which
+    the standalone page's policy refuses)."""
+    return f"() => {{\n{script}\n}}"
+
+
+def page_js(script: str) -> dict:
     """The page's script (javascript/sdpa.js, which the WebUI loads itself) as a Blocks argument: Gradio 4 and
     5; Gradio 3 has none (only the WebUI runs it), from 6 it is given when mounting."""
-    return {"head": f"<script>{script}</script>"} if 4 <= gradio_major() < 6 else {}
+    return {"js": _on_load(script)} if 4 <= gradio_major() < 6 else {}
 
 
 def mount_options(css: str, user=None, script: str = "") -> dict:
@@ -42,8 +48,8 @@ def mount_options(css: str, user=None, script: str = "") -> dict:
     options = {"auth_dependency": user} if user is not None else {}
     if gradio_major() < 6:
         return options
-    head = {"head": f"<script>{script}</script>"} if script else {}
-    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False, **head}
+    js = {"js": _on_load(script)} if script else {}
+    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False, **js}
 
 
 def choices_of(component) -> list[str]:
