@@ -102,7 +102,7 @@ refine = handler("sdpa_txt2img_refine")
 out = []
 for instruction, chip in (("make it darker", ""), ("", "darker")):
     last = None
-    for last in refine(None, instruction, chip, "sdxl", True, None, "cabin, snow, dusk", "blurry"):
+    for last in refine(None, instruction, chip, "sdxl", True, "1", None, "cabin, snow, dusk", "blurry"):
         pass
     out.append({"prompt": last[0], "status": str(last[-2])})
 print("RESULT " + json.dumps(out))
