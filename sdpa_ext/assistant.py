@@ -201,7 +201,8 @@ class Assistant:
         version = PromptVersion(prompt=prompt, negative_prompt=negative, params=info.params(), extra=info.extra(),
                                 provider="rules", model=RULED["image"], role="", kind="image", source=label,
                                 family=chosen.key, family_reason=reason,
-                                notes=f"read from {label}: {len(info.settings)} settings")
+                                notes=f"read from {label} by {'the WebUI' if ctx.read_image else 'our reader'}: "
+                                      f"{len(info.settings)} settings")
         return with_tokens(version, ctx)
 
     def refine(self, current: PromptVersion, instruction: str = "", *, chip: str | None = None,

@@ -50,7 +50,7 @@ def test_an_image_becomes_the_current_version_and_a_chip_refines_it(service):
                               "width": 1024, "height": 1024}
     assert version.extra["Seed"] == "7" and version.extra["Lora hashes"].startswith("add_detail: ")
     assert version.family == "sdxl" and "sd_xl_base_1.0" in version.family_reason  # the image's model
-    assert version.tokens["prompt"]["count"] > 0
+    assert version.tokens["prompt"]["count"] > 0 and version.notes == "read from cabin.png by our reader: 11 settings"
     refined = service.refine(version, chip="darker", session="s")
     assert refined.kind == "refine" and refined.parent == version.id and "low key lighting" in refined.prompt
     assert refined.extra == version.extra  # the seed, model and hashes stay with the prompt

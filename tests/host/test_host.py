@@ -466,3 +466,56 @@ def test_the_host_log_shows_no_error_from_our_code(host):
     log = host.log.read_text(encoding="utf-8", errors="replace")
     ours = [line for line in log.splitlines() if line.strip().startswith("File ") and f"/{LINK_NAME}/" in line]
     assert not ours, "\n".join(ours[:20])
+
+
+STYLE = "sdpa host check fox"
+
+
+def test_a_saved_style_is_in_the_styles_dropdown_at_once_and_applies(page, host):
+    """Save as style in the txt2img panel: through the host's style store into its styles.csv (restored after
+    this check), the Styles dropdown lists it without a reload, and applying it puts the user's prompt where
+    the subject was."""
+    _open_panel(page)
+    page.locator("#txt2img_prompt textarea").fill("masterpiece, a red fox in fresh snow, golden hour")
+    page.locator("#txt2img_neg_prompt textarea").fill("blurry")
+    name = page.locator("#sdpa_txt2img_style_name textarea, #sdpa_txt2img_style_name input").first
+    if not name.is_visible():
+        page.locator("#sdpa_txt2img_style_box .label-wrap").first.click()
+    name.fill(STYLE)
+    page.locator("#sdpa_txt2img_style_form label").filter(has_text="a template around the subject").first.click()
+    page.locator("#sdpa_txt2img_style_save").click()
+    page.wait_for_function("document.querySelector('#sdpa_txt2img_style_status').innerText.includes('saved style')")
+    saved = (Path(WEBUI) / "styles.csv").read_text(encoding="utf-8-sig")
+    assert f'{STYLE},"masterpiece, {{prompt}}, golden hour",blurry' in saved, saved[-300:]
+    styles = page.locator("#txt2img_styles input").first
+    styles.click()
+    option = page.locator("#txt2img_styles li").filter(has_text=STYLE).first
+    option.wait_for(state="visible")  # listed at once: the host's refresh ran after the save
+    option.click()
+    page.keyboard.press("Escape")
+    page.locator("#txt2img_prompt textarea").fill("an owl on a branch")
+    page.locator("#txt2img_neg_prompt textarea").fill("")
+    page.locator("#txt2img_style_apply").click()
+    _wait(page, "#txt2img_prompt textarea", lambda v: v == "masterpiece, an owl on a branch, golden hour",
+          "the style did not apply")
+    assert _value(page, "#txt2img_neg_prompt textarea") == "blurry"
+
+
+def test_an_old_image_read_by_the_hosts_own_reader(page, host, tmp_path):
+    """The tab's "start from an image": the page sends the image's metadata, the host's read_info_from_image and
+    parse_generation_parameters read it (A1111 writes this PNG itself: tests/data/a1111_infotext.json)."""
+    import base64
+
+    golden = json.loads((ROOT / "tests" / "data" / "a1111_infotext.json").read_text(encoding="utf-8"))
+    image = tmp_path / "old.png"
+    image.write_bytes(base64.b64decode(next(i["data"] for i in golden["images"] if i["name"] == "png-unicode")))
+    _tab(page, "Prompt Assistant").click()
+    with page.expect_file_chooser() as chooser:
+        page.locator("#sdpa_tab_image_drop").first.click()
+    chooser.value.set_files(str(image))
+    parsed = golden["cases"][4]["parsed"]
+    _wait(page, "#sdpa_tab_prompt textarea", lambda v: v == parsed["Prompt"], "the image's prompt never came")
+    assert _value(page, "#sdpa_tab_negative textarea") == parsed["Negative prompt"]
+    status = page.locator("#sdpa_tab_status").first.inner_text()
+    assert "read from old.png by the WebUI: 8 settings" in status and "kept: Seed: 3" in status, status
+    _tab(page, "txt2img").click()
