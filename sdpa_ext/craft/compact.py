@@ -20,6 +20,7 @@ from .describe import Description, people_in, stem, words_of
 from .families import Family
 from .intent import Edit
 from .structure import read_term
+from .syntax import REMOVE_VERBS
 from .vocab import Entry, Facets, clash, entry_facets, facets, merge, phrase_pattern, vocab
 
 CHOICES = 5  # options offered per category
@@ -33,7 +34,6 @@ _STOP = {"for", "not", "but", "all", "get", "rid", "remove", "add", "change", "r
          "they", "too", "honestly", "really", "kinda", "lol", "way", "nicer", "better", "ugly", "bad", "good",
          "feel", "feels", "seems", "looks", "think", "thing", "stuff", "something", "quite", "bit", "right", "now",
          "shoot", "shot", "use", "using", "try", "show", "look", "getting", "going", "come", "comes"}
-REMOVE_WORDS = {"remove", "delete", "drop", "without", "lose", "gone", "away"}
 PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
 # The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
@@ -281,7 +281,7 @@ def typed_edit(data: dict | None, choices: EditChoices, instruction: str, asked:
         else:
             edit.replace.append((target, value))
         return edit
-    if op != "none" and value and not (set(words_of(value)) <= REMOVE_WORDS):
+    if op != "none" and value and not REMOVE_VERBS.fullmatch(value):
         edit.add.append(value)
         edit.sentences.append(f"{value[:1].upper()}{value[1:]}.")
     elif edit.set:

@@ -12,7 +12,7 @@ from . import grammar
 from .checks import joined, pieces, terms
 from .families import Family
 from .grammar import brackets, inner
-from .intent import NETWORK_WORDS, PEOPLE, Edit
+from .intent import PEOPLE, Edit
 from .params import aspect_size
 from .structure import (
     names,
@@ -25,7 +25,7 @@ from .structure import (
     without_phrase,
     without_slot,
 )
-from .syntax import find_spans, targets, tidy
+from .syntax import NETWORK_WORDS, find_spans, targets, tidy
 
 
 @dataclass
@@ -86,10 +86,6 @@ def _quality_cut(items: list[str], family: Family) -> int:
     while cut > 0 and items[cut - 1].lower() in quality:
         cut -= 1
     return cut
-
-
-def _present(tag: str, text: str) -> bool:
-    return names(text, tag)
 
 
 def _remove_span(text: str, instruction: str, thing: str, alone: bool) -> str | None:
@@ -251,12 +247,12 @@ def _joined(parts: list[list[str]], edit: Edit, family: Family, changes: list[st
     quality terms)."""
     if family.style == "sentences":
         text = joined(parts, family)
-        new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not _present(tag, text)]
+        new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not names(text, tag)]
         new += [s for s in edit.sentences[len(edit.add):] if s not in text]
         changes += [f"added {s}" for s in dict.fromkeys(new)]
         return " ".join([text, *dict.fromkeys(new)]).strip()
     items = [c[0] for c in parts if c and c[0].strip() and (read_term(c[0]).syntax or says_something(c[0]))]
-    added = [t for t in dict.fromkeys(edit.add) if not any(_present(t, item) for item in items)]
+    added = [t for t in dict.fromkeys(edit.add) if not any(names(item, t) for item in items)]
     cut = _quality_cut(items, family)
     changes += [f"added {t}" for t in added]
     return tidy(", ".join([*items[:cut], *added, *items[cut:]]))

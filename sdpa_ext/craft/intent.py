@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .checks import COMPARATIVES, base_forms
 from .describe import words_of
 from .structure import ATTRIBUTE_HEADS, COLOURS
+from .syntax import NETWORK_WORDS
 from .vocab import Value, facets, find_value, opposite, vocab
 
 CHIP_WORDS = {
@@ -40,7 +41,6 @@ _SIZES = {"phone wallpaper": (9, 16), "phone": (9, 16), "mobile wallpaper": (9, 
 _SUBJECT = r"(?:her|him|them|it|this|he|she|they|the (?:image|picture|scene|prompt|whole thing|shot|photo))"
 _PERSON = r"(?:her|him|them|he|she|they)"
 _MAX_WORDS = 6
-NETWORK_WORDS = {"lora", "loras", "lycoris", "lyco", "hypernetwork", "network"}
 # Groups whose values are qualities of the whole picture: `more X` sets them (`more vibrant`), where for things
 # (snow, rain, forest) `more X` weights the term.
 QUALITIES = ("mood", "color", "brightness", "detail", "framing", "medium", "expression")

@@ -28,7 +28,7 @@ REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|tak
                            r"exclude|minus|don'?t want|instead of|replace|swap)\b", re.I)
 _CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weaken|strengthen|set|change|adjust|"
                            r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
-_NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
+NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
 _COMMAS = re.compile(r",(\s*,)+")
 _COMMA = re.compile(",")
 _KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
@@ -255,7 +255,7 @@ def targets(instruction: str, span: Span) -> tuple[bool, bool]:
     removal = bool(REMOVE_VERBS.search(instruction))
     if span.kind == "network":
         name = span.key.split(":", 1)[1]
-        networked = bool(set(words(instruction)) & _NETWORK_WORDS)
+        networked = bool(set(words(instruction)) & NETWORK_WORDS)
         named = span.key in instruction.lower().replace("<", "").replace(">", "") or (
             bool(words(name)) and _phrase(name) in _phrase(instruction) and networked) or (span.only and networked)
         changed = named and (removal or bool(_CHANGE_VERBS.search(instruction)))
@@ -398,7 +398,7 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
 def _unasked_networks(text: str, keys: set[str], instruction: str, result: Guarded) -> str:
     """Extra networks the user did not write are dropped, unless the instruction asks to add one."""
     if re.search(r"<\w+:", instruction) or (re.search(r"\b(add|use|apply|include)\b", instruction, re.I)
-                                            and set(words(instruction)) & _NETWORK_WORDS):
+                                            and set(words(instruction)) & NETWORK_WORDS):
         return text
     for network in reversed(grammar.networks(text)):
         if network.key not in keys:

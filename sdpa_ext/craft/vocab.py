@@ -135,10 +135,6 @@ def merge(context: Facets, more: Facets) -> Facets:
     return {**{g: set(v) for g, v in more.items()}, **{g: set(v) for g, v in context.items() if v}}
 
 
-def value_words(group: str, value: str) -> tuple[str, ...]:
-    return vocab().groups[group][value].words
-
-
 def find_value(text: str) -> Value | None:
     """The group value a short phrase names (`night`, `a charcoal drawing`, `rainy`), longest word first."""
     said = text.lower().strip()
