@@ -37,10 +37,9 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # redirect before Gradio 6.20, CVE-2026-59806).
 _REFUSED_PATHS = re.compile(r"/upload|/proxy=|/file=\s*(https?:|//|\\\\)", re.IGNORECASE)
 # Scripts: the page's own files, and its inline scripts by the nonce the guard gives each HTML answer, never
-# 'unsafe-inline'. 'unsafe-eval' stays: Gradio 6's HTML component compiles its template with Function() (the
-# page's status line, diff, token counts and hardware report are HTML components). Styles stay 'unsafe-inline':
-# Gradio's components set style attributes.
-_POLICY = ("default-src 'self'; script-src 'self'{nonce} 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+# 'unsafe-inline' or 'unsafe-eval' (the page has no gr.HTML and no client-side event code, which Gradio 6 runs with
+# eval: ui/compat.py). Styles stay 'unsafe-inline': Gradio's components set style attributes.
+_POLICY = ("default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
            "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; "
            "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 _SCRIPT_OPEN = re.compile(rb"<script\b", re.IGNORECASE)

@@ -17,13 +17,14 @@ from .service import Service
 
 AUTH_VAR = "SDPA_SERVE_AUTH"
 HOSTS_VAR = "SDPA_ALLOWED_HOSTS"
+PAGE_SCRIPT = "/sdpa/page.js"  # javascript/sdpa.js, which the standalone page loads as a file
 
 
 def create_app(service: Service, *, ui: bool = True, access: Access | None = None):
     """The guarded app: the router at / (`curl localhost:8000/hardware`) and at /sdpa/v1 (as inside the
     WebUI), and the Gradio UI at / when available. API docs are not served (Swagger would load from a CDN);
     the schema is at /sdpa/openapi.json."""
-    from fastapi import FastAPI
+    from fastapi import FastAPI, Response
 
     from .api import MAX_IMAGE_BODY, make_router
 
@@ -44,8 +45,11 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
                   file=sys.stderr)
         else:
             css = STYLE_PATH.read_text(encoding="utf-8") if STYLE_PATH.is_file() else ""
+            script = page_script()
+            app.add_api_route(PAGE_SCRIPT, lambda: Response(script, media_type="text/javascript"),
+                              include_in_schema=False)
             app = gr.mount_gradio_app(app, build_standalone(service), path="/",
-                                      **mount_options(css, guard_user if access.auth else None, page_script()))
+                                      **mount_options(css, guard_user if access.auth else None, PAGE_SCRIPT))
     return Guard(app, access, refused_patterns(app),
                  body_limits={"/refine": MAX_IMAGE_BODY, "/sdpa/v1/refine": MAX_IMAGE_BODY})
 

@@ -85,7 +85,7 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     assert seen["estimates"] == [], seen["estimates"]
     assert "masterpiece" in first  # the SDXL family's quality tags
     assert _value(page, "sdpa_tab_negative").strip()
-    page.wait_for_function("document.querySelector('#sdpa_tab_tokens').innerText.includes('Prompt')")
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_tokens').innerText.includes('Prompt')")
     assert "/75" in page.locator("#sdpa_tab_tokens").inner_text()
     assert "SmolLM2" in page.locator("#sdpa_tab_status").inner_text()
 
@@ -93,14 +93,14 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     page.locator("#sdpa_tab_refine").click()
     second = _wait_value(page, "sdpa_tab_prompt", lambda v: v != first, "Refine did not change the prompt")
     assert "red hat" in second
-    page.wait_for_function("document.querySelector('#sdpa_tab_diff').innerText.includes('red hat')")
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_diff').innerText.includes('red hat')")
 
     page.locator("#sdpa_tab_undo").click()
     _wait_value(page, "sdpa_tab_prompt", lambda v: v == first, "Undo did not restore the first prompt")
     page.locator("#sdpa_tab_redo").click()
     _wait_value(page, "sdpa_tab_prompt", lambda v: v == second, "Redo did not bring the refinement back")
 
-    page.wait_for_function("document.querySelector('#sdpa_tab_hardware').innerText.toLowerCase()"
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_hardware').innerText.toLowerCase()"
                            ".includes('no cuda gpu')")
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert "plan" in versions and "refine" in versions
@@ -163,7 +163,7 @@ def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_pat
         page.locator("#sdpa_tab_prompt textarea").fill(mine)
         page.locator("#sdpa_tab_feedback textarea").fill("give the scene a moodier feeling")  # needs the model
         page.locator("#sdpa_tab_refine").click()
-        page.wait_for_function("document.querySelector('#sdpa_tab_status').innerText.includes('ollama')",
+        page.wait_for_function("() => document.querySelector('#sdpa_tab_status').innerText.includes('ollama')",
                                timeout=TIMEOUT_MS)
         status = page.locator("#sdpa_tab_status").inner_text()
         assert "cannot connect" in status and "unchanged" in status
@@ -183,7 +183,7 @@ def test_a_saved_key_is_never_served_again(browser, tmp_path):
         _open_accordion(page, "API keys", "#sdpa_key_openai_api_key input")  # it starts closed
         page.locator("#sdpa_key_openai_api_key input").fill(OPENAI_KEY)
         page.locator("#sdpa_tab_save_keys").click()
-        page.wait_for_function("document.querySelector('#sdpa_tab_keys_status').innerText.includes('...efgh')",
+        page.wait_for_function("() => document.querySelector('#sdpa_tab_keys_status').innerText.includes('...efgh')",
                                timeout=TIMEOUT_MS)
         assert page.locator("#sdpa_key_openai_api_key input").input_value() == ""
         key_file = tmp_path / "data" / "keys.json"
@@ -230,7 +230,7 @@ def test_an_old_image_becomes_the_prompt_and_refines_go_on_from_it(browser, app,
     page.locator("#sdpa_tab_chip_darker").click()
     _wait_value(page, "sdpa_tab_prompt", lambda v: "low key lighting" in v and "OPEN 24/7" in v,
                 "a chip did not refine the image's prompt")
-    page.wait_for_function("document.querySelector('#sdpa_tab_versions').innerText.includes('old cabin.png')")
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_versions').innerText.includes('old cabin.png')")
 
     plain = tmp_path / "plain.png"
     from PIL import Image
@@ -238,7 +238,8 @@ def test_an_old_image_becomes_the_prompt_and_refines_go_on_from_it(browser, app,
     Image.new("RGB", (8, 8)).save(plain)
     before = _value(page, "sdpa_tab_prompt")
     _choose_image(page, plain)
-    page.wait_for_function("document.querySelector('#sdpa_tab_status').innerText.includes('no generation parameters')",
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_status')"
+                           ".innerText.includes('no generation parameters')",
                            timeout=TIMEOUT_MS)
     assert _value(page, "sdpa_tab_prompt") == before
     page.close()
@@ -259,18 +260,19 @@ def test_save_as_style_asks_before_replacing(browser, tmp_path):
         page.locator("#sdpa_tab_style_name textarea").fill("Fox, golden")
         page.get_by_label("a template around the subject").check()
         page.locator("#sdpa_tab_style_save").click()
-        page.wait_for_function("document.querySelector('#sdpa_tab_style_status').innerText.includes('saved style')",
+        page.wait_for_function("() => document.querySelector('#sdpa_tab_style_status')"
+                               ".innerText.includes('saved style')",
                                timeout=TIMEOUT_MS)
         page.locator("#sdpa_tab_prompt textarea").fill("a quiet harbour at night")
         page.get_by_label("the whole prompt").check()
         page.locator("#sdpa_tab_style_save").click()
-        page.wait_for_function("document.querySelector('#sdpa_tab_style_status').innerText.includes('exists')",
+        page.wait_for_function("() => document.querySelector('#sdpa_tab_style_status').innerText.includes('exists')",
                                timeout=TIMEOUT_MS)
         rows = list(csv.DictReader(io.StringIO(styles.read_text(encoding="utf-8-sig"))))
         assert [(r["name"], r["prompt"], r["negative_prompt"]) for r in rows] == [
             ("Fox, golden", "masterpiece, {prompt}, golden hour, film grain", "blurry")]  # not replaced yet
         page.locator("#sdpa_tab_style_replace").click()
-        page.wait_for_function("document.querySelector('#sdpa_tab_style_status').innerText.includes('replaced')",
+        page.wait_for_function("() => document.querySelector('#sdpa_tab_style_status').innerText.includes('replaced')",
                                timeout=TIMEOUT_MS)
         rows = list(csv.DictReader(io.StringIO(styles.read_text(encoding="utf-8-sig"))))
         assert [(r["name"], r["prompt"]) for r in rows] == [("Fox, golden", "a quiet harbour at night")]
@@ -287,11 +289,11 @@ def test_takes_side_by_side_and_picking_one(browser, app):
     takes_control.click()
     takes_control.fill("3")
     takes_control.press("Enter")
-    page.wait_for_function("document.querySelector('#sdpa_tab_takes_estimate').innerText.includes('3 takes')",
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_takes_estimate').innerText.includes('3 takes')",
                            timeout=TIMEOUT_MS)
     page.locator("#sdpa_tab_description textarea").fill("an old lighthouse on a rocky coast at night")
     page.locator("#sdpa_tab_plan").click()
-    page.wait_for_function("document.querySelectorAll('#sdpa_tab_takes .sdpa-take').length === 3",
+    page.wait_for_function("() => document.querySelectorAll('#sdpa_tab_takes .sdpa-take').length === 3",
                            timeout=TIMEOUT_MS)
     takes = page.locator("#sdpa_tab_takes .sdpa-take-prompt").all_inner_texts()
     assert len(set(takes)) == 3 and all("lighthouse" in t for t in takes)
@@ -300,10 +302,11 @@ def test_takes_side_by_side_and_picking_one(browser, app):
     assert _value(page, "sdpa_tab_prompt") == takes[0]
     page.locator("#sdpa_tab_take_2").click()
     _wait_value(page, "sdpa_tab_prompt", lambda v: v == takes[1], "Use take 2 did not write take 2")
-    page.wait_for_function("document.querySelectorAll('#sdpa_tab_takes .sdpa-take')[1].innerText.includes('current')",
+    page.wait_for_function("() => document.querySelectorAll('#sdpa_tab_takes .sdpa-take')[1]"
+                           ".innerText.includes('current')",
                            timeout=TIMEOUT_MS)
     # Every take is in the history (the tab lists the user's versions): the others stay restorable.
-    page.wait_for_function(f"document.querySelector('#sdpa_tab_versions').innerText.includes({takes[2]!r})",
+    page.wait_for_function(f"() => document.querySelector('#sdpa_tab_versions').innerText.includes({takes[2]!r})",
                            timeout=TIMEOUT_MS)
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert all(take in versions for take in takes)

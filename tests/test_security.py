@@ -33,8 +33,9 @@ from .wire import OpenAIServer
 from .wire.server import WireServer, split_text
 
 ROOT = Path(__file__).resolve().parent.parent
+MARKUP = "*star* $$x^2$$ [link](http://example.com) `code`"  # Markdown and LaTeX a model may write
 ANSWER = json.dumps({"prompt": "cabin, snow, dusk", "negative_prompt": "blurry", "params": {"steps": 25},
-                     "notes": "n"})
+                     "notes": MARKUP})
 AUTH = ("alice", "correct horse battery staple")
 TOKEN = "sdpa-token-0123456789abcdef0123456789"
 BAD_MODEL = "<img src=x onerror=\"window.sdpaPwned=1\" id=sdpa-injected>"
@@ -161,8 +162,8 @@ def test_api_docs_are_not_served_and_pages_carry_a_strict_policy(app):
     page = requests.get(app.url + "/", timeout=30)
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
-    scripts = policy.split("script-src", 1)[1].split(";")[0]  # issue 17: no inline script but ours (eval stays:
-    assert "'unsafe-inline'" not in scripts  # Gradio 6's HTML component compiles its template with Function())
+    scripts = policy.split("script-src", 1)[1].split(";")[0]  # issue 17: no inline script but ours, no eval
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, scripts
     nonce = re.search(r"'nonce-([\w-]+)'", scripts).group(1)
     tags = re.findall(r"<script\b[^>]*>", page.text)
     assert tags and all(f'nonce="{nonce}"' in tag for tag in tags), tags
@@ -574,7 +575,7 @@ def test_a_page_on_another_origin_cannot_plan_read_or_change_a_key(browser, app,
         with hostile_site(target.url, gradio_prefix(target.url, auth), save) as evil:
             page = context.new_page()
             page.goto(evil + "/", wait_until="load")
-            page.wait_for_function("window.results !== undefined", timeout=TIMEOUT_MS)
+            page.wait_for_function("() => window.results !== undefined", timeout=TIMEOUT_MS)
             results = page.evaluate("window.results")
     finally:
         context.close()
@@ -601,6 +602,23 @@ def test_the_page_loads_nothing_from_elsewhere(browser, app):
     assert elsewhere == [], elsewhere[:10]  # fonts, CDNs: asked for (and aborted here)
     assert requested and all(u.startswith(("http://127.0.0.1:", "data:", "blob:")) for u in requested)
     assert blocked == []  # nothing even tried and stopped by the page's policy
+
+
+def test_model_text_on_the_page_stays_text(browser, app):
+    """The page's HTML parts are drawn without eval (Gradio 6: a Markdown component given one HTML block):
+    Markdown or LaTeX in a model's notes is shown as typed, not read."""
+    page = browser.new_page()
+    loopback_only(page)
+    _open(page, app.url)
+    page.fill("#sdpa_tab_description textarea", "a cabin")
+    page.click("#sdpa_tab_plan")
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_status').innerText.includes('x^2')",
+                           timeout=TIMEOUT_MS)
+    status = page.locator("#sdpa_tab_status")
+    assert MARKUP in status.inner_text()
+    assert status.locator("a, em, code, .katex").count() == 0
+    assert status.locator(".sdpa-status").count() == 1  # our own markup kept
+    page.close()
 
 
 def test_no_html_builder_runs_script_or_injects_an_element(browser):

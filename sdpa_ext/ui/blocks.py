@@ -26,7 +26,7 @@ from ..providers.types import CancelToken
 from ..service import Service
 from ..types import PromptVersion
 from . import render
-from .compat import choices_of, client_host, copy_button, js, page_css, page_js, then_js, username
+from .compat import choices_of, client_host, copy_button, html, js, page_css, page_js, then_js, username
 
 CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
@@ -187,11 +187,11 @@ class Panel:
         leaves the events to a `wire()` call once the fields are rendered."""
         _gradio()
         self._build_controls()
-        self.roles = gr.HTML(self.roles_html if wire else "", elem_id=self.eid("roles"))  # refreshed at page load
+        self.roles = html(self.roles_html if wire else "", elem_id=self.eid("roles"))  # refreshed at page load
         self.preview = gr.Textbox(label="Live answer", lines=3, interactive=False, elem_id=self.eid("preview"))
-        self.diff = gr.HTML(elem_id=self.eid("diff"))
-        self.tokens = gr.HTML(elem_id=self.eid("tokens"))
-        self.status = gr.HTML(elem_id=self.eid("status"))
+        self.diff = html(elem_id=self.eid("diff"))
+        self.tokens = html(elem_id=self.eid("tokens"))
+        self.status = html(elem_id=self.eid("status"))
         from .style_save import StyleSaver
         from .takes_view import TakesView
 
@@ -417,7 +417,7 @@ class Workspace:
 
     def _build_gpu(self) -> None:
         with gr.Accordion("GPU and Ollama", open=True):
-            self.hardware_html = gr.HTML(elem_id="sdpa_tab_hardware")
+            self.hardware_html = html(elem_id="sdpa_tab_hardware")
             self.refresh_hw = gr.Button("Refresh", size="sm", elem_id="sdpa_tab_hardware_refresh")
             with gr.Row():
                 self.loaded = gr.Dropdown([], label="Loaded Ollama models", allow_custom_value=True, scale=2)
@@ -428,19 +428,19 @@ class Workspace:
                                             elem_id="sdpa_tab_pull_name")
                 self.pull_button = gr.Button("Pull", size="sm", elem_id="sdpa_tab_pull")
                 self.pull_cancel = gr.Button("Stop", size="sm")
-            self.pull_progress = gr.HTML(elem_id="sdpa_tab_pull_progress")
+            self.pull_progress = html(elem_id="sdpa_tab_pull_progress")
 
     def _build_providers_and_keys(self) -> None:
         with gr.Accordion("Providers", open=False):
             self.check_button = gr.Button("Check providers", size="sm", elem_id="sdpa_tab_check")
-            self.check_html = gr.HTML(elem_id="sdpa_tab_check_result")
+            self.check_html = html(elem_id="sdpa_tab_check_result")
         with gr.Accordion("API keys", open=False):
             gr.Markdown("Saved in the extension's own owner-only key file, never in the WebUI's settings. A "
                         "saved key is never shown again; leave a box empty to keep it, type a space to remove it.")
             self.key_boxes = {name: gr.Textbox(label=name, type="password", elem_id=f"sdpa_key_{name.lower()}")
                               for name in keyfile.KEY_NAMES}
             self.save_keys_button = gr.Button("Save keys", size="sm", elem_id="sdpa_tab_save_keys")
-            self.keys_status = gr.HTML(elem_id="sdpa_tab_keys_status")
+            self.keys_status = html(elem_id="sdpa_tab_keys_status")
 
     def _build_settings(self) -> None:
         with gr.Accordion("Settings and where they come from", open=False):

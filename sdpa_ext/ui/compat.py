@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def gradio_major() -> int:
     import gradio  # imported when a UI is built, never when sdpa_ext is imported
@@ -15,8 +17,35 @@ def js(code: str) -> dict:
 
 
 def then_js(event, code: str):
-    """Chain client-side code after an event (`fn=None`: nothing runs on the server)."""
-    return event.then(None, None, None, **js(code))
+    """Chain client-side code after an event (`fn=None`: nothing runs on the server). Not from Gradio 6 (the
+    standalone page): it compiles such code with eval, which the page's policy refuses, and the code only
+    talks to the WebUI's page (its prompt boxes, its Styles dropdowns)."""
+    return event.then(None, None, None, **js(code)) if gradio_major() < 6 else event
+
+
+def html(value: str | Callable[[], str] = "", **options):
+    """A component showing our HTML (built from escaped text by ui/render.py). Gradio 3 and 4: gr.HTML. From
+    Gradio 6, whose gr.HTML compiles a template with eval on the page, a Markdown component given each value as
+    one HTML block (no Markdown or LaTeX read inside it; Gradio's sanitizer on top). Not a subclass: Gradio
+    writes a .pyi beside the file of any component class."""
+    import gradio as gr
+
+    if gradio_major() < 6:
+        return gr.HTML(value, **options)
+    first = value if callable(value) else html_block(value)  # a function: run at page load, its value below
+    block = gr.Markdown(first, latex_delimiters=[], **options)
+    shown = block.postprocess
+    block.postprocess = lambda new: shown(html_block(new))  # every value a handler gives it
+    return block
+
+
+def html_block(value: str | None) -> str | None:
+    """HTML as one Markdown HTML block: a <div> with no blank line inside, which Markdown passes through
+    whole."""
+    if value is None:
+        return None
+    body = "\n".join(line for line in str(value).splitlines() if line.strip())
+    return f"<div class='sdpa-html'>{body}</div>" if body else ""
 
 
 def copy_button() -> dict:
@@ -41,15 +70,17 @@ def page_js(script: str) -> dict:
     return {"js": _on_load(script)} if 4 <= gradio_major() < 6 else {}
 
 
-def mount_options(css: str, user=None, script: str = "") -> dict:
-    """Options for mounting the standalone page. Gradio 6: the CSS and the page's script, and no server-side
-    rendering, run history or MCP server (CVE-2026-134825 needs SSR and run history; the page needs none of
-    them). `user(request)`: who the guard logged in, so each event's `request.username` is that user."""
+def mount_options(css: str, user=None, script_url: str = "") -> dict:
+    """Options for mounting the standalone page. Gradio 6: the CSS, the page's script as a file of the page's
+    own origin (`script_url`: code Gradio is given as text it runs with eval, which the page's policy refuses),
+    and no server-side rendering, run history or MCP server (CVE-2026-134825 needs SSR and run history; the
+    page needs none of them). `user(request)`: who the guard logged in, so each event's `request.username` is
+    that user."""
     options = {"auth_dependency": user} if user is not None else {}
     if gradio_major() < 6:
         return options
-    js = {"js": _on_load(script)} if script else {}
-    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False, **js}
+    head = {"head": f'<script src="{script_url}"></script>'} if script_url else {}
+    return {**options, "css": css, "ssr_mode": False, "run_history": False, "mcp_server": False, **head}
 
 
 def choices_of(component) -> list[str]:

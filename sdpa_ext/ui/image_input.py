@@ -11,7 +11,7 @@ from ..assistant import MAX_IMAGE
 from ..errors import SdpaError
 from ..imagemeta import from_base64
 from . import blocks
-from .compat import username
+from .compat import html, username
 
 ZONE = ("<div class='sdpa-image-drop-text'>🖼 <b>Start from an image</b>: drop a PNG, JPEG or WebP the WebUI saved "
         "here, or click to choose one. Its prompt, negative prompt and settings become the current version; "
@@ -24,7 +24,7 @@ class ImageInput(blocks.PanelPart):
     def build(self) -> None:
         gr = blocks._gradio()
         eid = self.panel.eid
-        self.zone = gr.HTML(ZONE, elem_id=eid("image_drop"), elem_classes=["sdpa-image-drop"])
+        self.zone = html(ZONE, elem_id=eid("image_drop"), elem_classes=["sdpa-image-drop"])
         self.data = gr.Textbox(elem_id=eid("image_data"), elem_classes=["sdpa-hidden"], show_label=False,
                                container=False)
         self.button = gr.Button("Read the image", elem_id=eid("image_read"), elem_classes=["sdpa-hidden"])

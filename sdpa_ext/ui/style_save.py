@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..errors import SdpaError
 from ..styles import StyleExists
 from . import blocks, render
-from .compat import then_js, username
+from .compat import html, then_js, username
 
 FORMS = ("the whole prompt", "a template around the subject")
 
@@ -29,7 +29,7 @@ class StyleSaver(blocks.PanelPart):
                 self.save_button = gr.Button("Save style", size="sm", elem_id=eid("style_save"))
                 self.replace_button = gr.Button("Replace it", size="sm", variant="stop", visible=False,
                                                 elem_id=eid("style_replace"))
-            self.status = gr.HTML(elem_id=eid("style_status"))
+            self.status = html(elem_id=eid("style_status"))
 
     def wire(self) -> None:
         panel = self.panel

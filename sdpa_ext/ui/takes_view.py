@@ -10,7 +10,7 @@ from typing import Any
 from ..craft.takes import MAX_TAKES, estimate
 from ..errors import SdpaError
 from . import blocks, render
-from .compat import username
+from .compat import html, username
 
 
 class TakesView(blocks.PanelPart):
@@ -19,8 +19,8 @@ class TakesView(blocks.PanelPart):
     def build(self) -> None:
         gr = blocks._gradio()
         eid = self.panel.eid
-        self.estimate = gr.HTML(elem_id=eid("takes_estimate"))
-        self.html = gr.HTML(elem_id=eid("takes"))
+        self.estimate = html(elem_id=eid("takes_estimate"))
+        self.html = html(elem_id=eid("takes"))
         with gr.Row():
             self.buttons = [gr.Button(f"Use take {k + 1}", size="sm", visible=False, elem_id=eid(f"take_{k + 1}"))
                             for k in range(MAX_TAKES)]

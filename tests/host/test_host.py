@@ -276,8 +276,8 @@ def test_the_txt2img_panel_writes_the_prompt_boxes(page):
                    "Generate prompt wrote nothing")
     assert "cabin" in prompt
     assert _value(page, "#txt2img_neg_prompt textarea").strip()
-    page.wait_for_function("!document.querySelector('#sdpa_txt2img_status').innerText.includes('writing')")
-    page.wait_for_function("window.sdpaHeard > 0")  # the input event the host's token counter listens for
+    page.wait_for_function("() => !document.querySelector('#sdpa_txt2img_status').innerText.includes('writing')")
+    page.wait_for_function("() => window.sdpaHeard > 0")  # the input event the host's token counter listens for
     _no_error(page)
     seen = page.evaluate("() => window.sdpaSeen")  # our phases (the first call loads the model), no estimate
     assert {"loading the model…", "checking the answer…"} <= set(seen["phases"]), seen["phases"]
@@ -336,7 +336,7 @@ def test_the_token_count_is_the_hosts_own_clip_count(page, host):
     page.locator("#txt2img_prompt textarea").fill(prompt)
     page.locator("#sdpa_txt2img_chip_more_detail").click()  # a rule's edit: no model call
     after = _wait(page, "#txt2img_prompt textarea", lambda v: v != prompt and "detail" in v, "the chip did nothing")
-    page.wait_for_function("document.querySelector('#sdpa_txt2img_tokens').innerText.includes('Prompt')")
+    page.wait_for_function("() => document.querySelector('#sdpa_txt2img_tokens').innerText.includes('Prompt')")
     line = page.locator("#sdpa_txt2img_tokens").first.inner_text()
     want = _host_count(after)
     FINDINGS["tokens"] = {"prompt": after, "ours": line, "host_clip_bpe": want,
@@ -363,7 +363,7 @@ def test_the_tab_lists_the_versions_made_in_the_accordion(page, host):
     """Opening the tab lists the accordion's and the Refine button's versions, newest first, with their change;
     a search that finds nothing keeps the table's headers."""
     _tab(page, "Prompt Assistant").click()  # the tab's own refresh runs as it opens (javascript/sdpa.js)
-    page.wait_for_function(f"{VERSIONS}.includes('make it night')")
+    page.wait_for_function(f"() => {VERSIONS}.includes('make it night')")
     if os.environ.get("SDPA_HOST_SCREENSHOTS"):
         page.screenshot(path=str(Path(os.environ["SDPA_HOST_SCREENSHOTS"]) / f"{_name(host)}-tab.png"),
                         full_page=True)
@@ -376,11 +376,11 @@ def test_the_tab_lists_the_versions_made_in_the_accordion(page, host):
     for words, row in (("red hat", "refine add a red hat +red hat"), ("a cozy cabin in a snowy forest", " plan ")):
         search.fill(words)  # older ones (Gradio 4 renders only the rows in view): ✨ Refine's, the accordion's plan
         search.press("Enter")
-        page.wait_for_function(f"{VERSIONS}.includes({words!r}) && !{VERSIONS}.includes('make it night')")
+        page.wait_for_function(f"() => {VERSIONS}.includes({words!r}) && !{VERSIONS}.includes('make it night')")
         assert row in " ".join(page.evaluate(VERSIONS).split())
     search.fill("no version has these words")
     search.press("Enter")
-    page.wait_for_function(f"!{VERSIONS}.includes('refine')")
+    page.wait_for_function(f"() => !{VERSIONS}.includes('refine')")
     _headers_are(page, ["id", "when", "kind", "from", "change", "prompt"])
     search.fill("")
 
@@ -484,7 +484,8 @@ def test_a_saved_style_is_in_the_styles_dropdown_at_once_and_applies(page, host)
     name.fill(STYLE)
     page.locator("#sdpa_txt2img_style_form label").filter(has_text="a template around the subject").first.click()
     page.locator("#sdpa_txt2img_style_save").click()
-    page.wait_for_function("document.querySelector('#sdpa_txt2img_style_status').innerText.includes('saved style')")
+    page.wait_for_function("() => document.querySelector('#sdpa_txt2img_style_status')"
+                           ".innerText.includes('saved style')")
     saved = (Path(WEBUI) / "styles.csv").read_text(encoding="utf-8-sig")
     assert f'{STYLE},"masterpiece, {{prompt}}, golden hour",blurry' in saved, saved[-300:]
     styles = page.locator("#txt2img_styles input").first
