@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
+from . import images
 from .access import cross_origin, rebinding_safe
 from .assistant import MAX_IMAGE
 from .budget import OverBudget
@@ -38,17 +39,21 @@ from .styles import StyleExists
 from .types import PromptVersion, Takes
 
 MAX_BODY_BYTES = 200_000
-MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_BODY_BYTES  # a refine that carries an image (base64) in `from_image`
+MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_BODY_BYTES  # a body that carries an image as base64
 MAX_PARAMS = 32  # suggested settings in a refine body: a flat object of this many values at most
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "plan": {"description": str, "family": str, "style": str, "session": str, "n": int},
     "refine": {"instruction": str, "chip": str, "prompt": str, "negative_prompt": str, "params": dict,
                "family": str, "session": str, "from_image": str, "n": int},
     "pick": {"id": str, "session": str},
+    "describe": {"image": str, "family": str, "session": str},
+    "check": {"image": str, "description": str, "prompt": str},
     "style": {"name": str, "prompt": str, "negative_prompt": str, "template": bool, "subject": str, "replace": bool,
               "session": str},
 }
-_REQUIRED = {"plan": ("description",), "refine": (), "style": ("name",), "pick": ("id",)}
+_REQUIRED = {"plan": ("description",), "refine": (), "style": ("name",), "pick": ("id",), "describe": ("image",),
+             "check": ("image", "prompt")}
+IMAGE_KINDS = frozenset({"refine", "describe", "check"})  # bodies that may carry an image as base64
 SESSION_HEADER = "X-SDPA-Session"  # a client's own undo line; else the cookie below, else a new one each time
 SESSION_COOKIE = "sdpa_session"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -228,11 +233,12 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
 
 async def _write(request: Request, kind: str, get_service: Callable[[], Service],
                  user: Callable[[Any], str] | None) -> JSONResponse:
-    """POST /plan, /refine, /pick and /style: validate, then run in a worker thread through the Service (which
-    records the version under this user and this client's session). Takes only when the body asks (`n`), so a
-    client's answers keep their shape whatever SDPA_TAKES says."""
+    """POST /plan, /refine, /pick, /style, /describe and /check: validate, then run in a worker thread through the
+    Service (which records the version under this user and this client's session). Takes only when the body asks
+    (`n`), so a client's answers keep their shape whatever SDPA_TAKES says. An image (base64 or a data URL) is
+    read, downscaled and stripped of its metadata before anything is sent."""
     try:
-        body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind == "refine" else MAX_BODY_BYTES))
+        body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind in IMAGE_KINDS else MAX_BODY_BYTES))
         session = client_session(body, request.headers, request.cookies)
     except InputError as err:
         return _error(err.status, err.field, err.message)
@@ -251,6 +257,15 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
             if picked is None:
                 raise InputError("id", f"no version {body['id']!r} of yours", status=404)
             return service.to_json(picked, user=who)
+    elif kind == "describe":
+        def call() -> dict:
+            image = images.from_base64(body["image"])
+            return service.to_json(service.describe_image(image, session=session, user=who, family=family),
+                                   user=who)
+    elif kind == "check":
+        def call() -> dict:
+            image = images.from_base64(body["image"])
+            return service.check_image(image, body.get("description") or "", body["prompt"]).to_json()
     elif kind == "plan":
         def call() -> dict:
             return _answer(service, service.plan_takes(body["description"], body.get("n") or 1, session=session,
@@ -317,7 +332,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
     def config() -> JSONResponse:
         return _run(lambda: _config(get_service()))
 
-    for kind in _FIELDS:  # POST /plan, /refine, /pick, /style
+    for kind in _FIELDS:  # POST /plan, /refine, /pick, /style, /describe, /check
         router.add_api_route(f"/{kind}", _post(kind, get_service, user), methods=["POST"], name=kind)
 
     @router.get("/history")

@@ -26,7 +26,7 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
     the schema is at /sdpa/openapi.json."""
     from fastapi import FastAPI, Response
 
-    from .api import MAX_IMAGE_BODY, make_router
+    from .api import IMAGE_KINDS, MAX_IMAGE_BODY, make_router
 
     access = access or Access()
     service.server_authenticates = access.auth
@@ -51,7 +51,8 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
             app = gr.mount_gradio_app(app, build_standalone(service), path="/",
                                       **mount_options(css, guard_user if access.auth else None, PAGE_SCRIPT))
     return Guard(app, access, refused_patterns(app),
-                 body_limits={"/refine": MAX_IMAGE_BODY, "/sdpa/v1/refine": MAX_IMAGE_BODY})
+                 body_limits={f"{prefix}/{kind}": MAX_IMAGE_BODY for kind in IMAGE_KINDS
+                              for prefix in ("", "/sdpa/v1")})
 
 
 def guard_user(request) -> str:

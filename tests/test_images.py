@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+import requests
 from PIL import Image as PILImage
 from PIL import ImageDraw, PngImagePlugin
 
@@ -136,3 +137,52 @@ def test_the_cli_describes_a_png(run_cli, tmp_path):  # noqa: F811
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["prompt"] == "yellow sun, blue sky, flat illustration"
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def _vision_answer(body: dict) -> str:
+    """A prompt for a describe, what matches for a check (told apart by the request's own words)."""
+    if "matches" in json.dumps(body):
+        return json.dumps({"matches": ["the sun"], "mismatches": ["no cabin"], "refines": ["add a cabin"]})
+    return ANSWER
+
+
+def test_the_api_describes_and_checks_a_png_and_refuses_what_is_not_one(tmp_path):
+    from .support import stop
+    from .test_security import start_serve
+
+    server, env = server_and_env("openai", answer=_vision_answer)
+    with server:
+        process, url = start_serve(tmp_path, "".join(f"{k}={v}\n" for k, v in env.items()))
+        try:
+            picture = base64.b64encode(_png()).decode()
+            described = requests.post(url + "/sdpa/v1/describe", json={"image": picture, "family": "sdxl"},
+                                      timeout=60)
+            checked = requests.post(url + "/sdpa/v1/check", timeout=60, json={
+                "image": "data:image/png;base64," + picture, "description": "a cabin", "prompt": "cabin, sun"})
+            sent = [b for r in server.requests if "/chat/completions" in r.path
+                    for b in _images_sent("openai", r.json)]
+            before = requests.get(url + "/sdpa/v1/history", timeout=30).json()["versions"]
+            refused = {name: requests.post(url + "/sdpa/v1/describe", json=body, timeout=60) for name, body in {
+                "not base64": {"image": "%%%"},
+                "not an image": {"image": base64.b64encode(b"hello, not a picture").decode()},
+                "no image": {"family": "sdxl"},
+                "unknown field": {"image": picture, "width": 512},
+            }.items()}
+            url_named = requests.post(url + "/sdpa/v1/describe", json={"image": "http://example.com/a.png"},
+                                      timeout=60)
+            huge = requests.post(url + "/sdpa/v1/describe", data=b'{"image": "' + b"A" * 23_000_000 + b'"}',
+                                 headers={"Content-Type": "application/json"}, timeout=60)
+            after = requests.get(url + "/sdpa/v1/history", timeout=30).json()["versions"]
+        finally:
+            stop(process)
+    assert described.status_code == 200, described.text
+    assert described.json()["prompt"] == "yellow sun, blue sky, flat illustration"
+    assert checked.status_code == 200 and checked.json()["mismatches"] == ["no cabin"], checked.text
+    assert len(sent) == 2 and all(_sent(data).size == (1024, 768) for _, data in sent)
+    assert not any(SECRET in json.dumps(r.json) for r in server.requests if r.json)
+    for name, answer in refused.items():
+        field = answer.json()["detail"][0]["loc"][1]
+        assert answer.status_code == 422 and field in ("image", "width"), (name, answer.text)
+    assert url_named.status_code == 422 and "not base64" in url_named.text  # a URL is never fetched
+    assert huge.status_code == 413
+    assert after == before  # nothing recorded by what was refused
