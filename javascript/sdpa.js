@@ -205,7 +205,62 @@
         return btoa(text);
     }
 
+    // "Prompt from image": the picture itself goes, made smaller here (long side at most 1024 px, a fresh JPEG
+    // drawn on a canvas, so no metadata travels); the server reads it again before any model sees it.
+    const LONG_SIDE = 1024;
+
+    function shrunk(source, width, height) {
+        const scale = Math.min(1, LONG_SIDE / Math.max(width, height));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(width * scale));
+        canvas.height = Math.max(1, Math.round(height * scale));
+        const context = canvas.getContext("2d");
+        context.fillStyle = "#fff"; // transparent parts as white, as JPEG has no alpha
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        context.drawImage(source, 0, 0, canvas.width, canvas.height);
+        return canvas.toDataURL("image/jpeg", 0.9);
+    }
+
+    function sendPicture(tab, dataUrl) {
+        const box = el(`sdpa_${tab}_describe_data`, "textarea");
+        const button = el(`sdpa_${tab}_describe_run`);
+        if (!box || !button) return;
+        setValue(box, dataUrl);
+        setTimeout(() => button.click(), 50);
+    }
+
+    function describeFile(tab, file) {
+        const picture = new Image();
+        const url = URL.createObjectURL(file);
+        picture.onload = () => {
+            URL.revokeObjectURL(url);
+            sendPicture(tab, shrunk(picture, picture.naturalWidth, picture.naturalHeight));
+        };
+        picture.onerror = () => { // not a picture the browser can draw: the server names the problem
+            URL.revokeObjectURL(url);
+            sendPicture(tab, "data:text/plain;base64,");
+        };
+        picture.src = url;
+    }
+
+    // img2img's "Prompt from image": the input image the WebUI shows (A1111's and Forge's image editors).
+    window.sdpaDescribeInput = function (tab) {
+        const shown = app().querySelector("#img2img_image img, #img2img_image canvas, #img2img_sketch img");
+        if (!shown || (shown.tagName === "IMG" && !shown.naturalWidth)) {
+            sendPicture(tab, "");
+            return [];
+        }
+        const width = shown.naturalWidth || shown.width;
+        const height = shown.naturalHeight || shown.height;
+        sendPicture(tab, shrunk(shown, width, height));
+        return [];
+    };
+
     function readImage(zone, file) {
+        if (/_describe_drop$/.test(zone.id)) {
+            describeFile(zone.id.replace(/^sdpa_/, "").replace(/_describe_drop$/, ""), file);
+            return;
+        }
         const tab = zone.id.replace(/^sdpa_/, "").replace(/_image_drop$/, "");
         file.arrayBuffer().then((buffer) => {
             const box = el(`sdpa_${tab}_image_data`, "textarea");
@@ -219,7 +274,7 @@
 
     function dropZone(event) {
         const path = event.composedPath ? event.composedPath() : [event.target];
-        return path.find((node) => /^sdpa_\w+_image_drop$/.test(node.id || "")) || null;
+        return path.find((node) => /^sdpa_\w+_(image|describe)_drop$/.test(node.id || "")) || null;
     }
 
     if (!window.sdpaImageListening) { // once, however often this file runs

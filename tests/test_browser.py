@@ -245,6 +245,62 @@ def test_an_old_image_becomes_the_prompt_and_refines_go_on_from_it(browser, app,
     page.close()
 
 
+def _describe(page, path: Path) -> None:
+    """Click the "Prompt from image" zone and choose a picture."""
+    with page.expect_file_chooser() as chooser:
+        page.locator("#sdpa_tab_describe_drop").click()
+    chooser.value.set_files(str(path))
+
+
+def test_a_prompt_from_a_picture_sends_it_smaller_and_without_metadata(browser, app, tmp_path):
+    import base64
+    import io
+    import json
+
+    from PIL import Image, ImageDraw, PngImagePlugin
+
+    from .wire import OpenAIServer
+
+    picture = Image.new("RGB", (1600, 1200), (40, 90, 160))
+    ImageDraw.Draw(picture).ellipse((500, 400, 800, 700), fill=(255, 220, 0))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("parameters", "a private prompt, <lora:private:1>")
+    path = tmp_path / "sun.png"
+    picture.save(path, pnginfo=info)
+    answer = json.dumps({"prompt": "yellow sun, blue sky, flat illustration", "negative_prompt": "blurry",
+                         "params": {}, "notes": "a sun in a blue sky"})
+    with OpenAIServer(answer=answer) as wire:
+        process, url = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
+                                       "OPENAI_MODEL=gpt-4.1-mini\n")
+        try:
+            page = browser.new_page()
+            _open(page, url)
+            _describe(page, path)
+            _wait_value(page, "sdpa_tab_prompt", lambda v: v == "yellow sun, blue sky, flat illustration",
+                        "the picture's prompt never appeared")
+            status = page.locator("#sdpa_tab_status").inner_text()
+            page.close()
+        finally:
+            stop(process)
+        body = next(r.json for r in wire.requests if r.path.endswith("/chat/completions"))
+    sent = [b["image_url"]["url"] for m in body["messages"] if isinstance(m["content"], list)
+            for b in m["content"] if b.get("type") == "image_url"]
+    assert len(sent) == 1 and sent[0].startswith("data:image/jpeg;base64,")
+    seen = Image.open(io.BytesIO(base64.b64decode(sent[0].split(",", 1)[1])))
+    assert seen.size == (1024, 768) and not seen.info.get("parameters")
+    assert "private" not in json.dumps(body)
+    assert "image sent as 1024x768" in status and "gpt-4.1-mini" in status
+
+    page = browser.new_page()  # the embedded model reads text only: said plainly, the prompt left alone
+    _open(page, app)
+    page.locator("#sdpa_tab_prompt textarea").fill("cabin, snow")
+    _describe(page, path)
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_status').innerText.includes('text only')",
+                           timeout=TIMEOUT_MS)
+    assert _value(page, "sdpa_tab_prompt") == "cabin, snow"
+    page.close()
+
+
 def test_save_as_style_asks_before_replacing(browser, tmp_path):
     import csv
     import io

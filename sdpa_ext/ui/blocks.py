@@ -37,6 +37,7 @@ PHASES = {"loading": "loading the model…", "waiting": "waiting for the first t
 STYLE_PATH = Path(__file__).resolve().parents[2] / "style.css"
 SCRIPT_PATH = Path(__file__).resolve().parents[2] / "javascript" / "sdpa.js"  # the WebUI loads it itself
 HOST_TABS = ("txt2img", "img2img")  # panels that write the WebUI's own prompt boxes
+PICTURE_TABS = ("img2img", "tab")  # "Prompt from image": img2img's input image, a picture chosen in the tab
 VERSION_HEADERS = ["id", "when", "kind", "from", "change", "prompt"]
 SETTING_HEADERS = ["setting", "value", "source"]
 RECENT = 50  # versions the tab lists
@@ -199,6 +200,12 @@ class Panel:
         self.takes.build()
         self.styles = StyleSaver(self)
         self.styles.build()
+        self.pictures = None
+        if self.tab in PICTURE_TABS:
+            from .image_input import PromptFromImage
+
+            self.pictures = PromptFromImage(self, upload=self.tab == "tab")
+            self.pictures.build()
         self.state = gr.State(None)
         if wire and not later:
             self.wire()
@@ -258,6 +265,8 @@ class Panel:
             chip_input = gr.Textbox(label, visible=False)
             running.append(self.chips[label].click(self.refine, [self.feedback, chip_input, self.family, self.apply,
                                                                  self.n, self.state, *current], outputs, **quiet))
+        if self.pictures is not None:
+            running.append(self.pictures.wire())
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)

@@ -1,21 +1,30 @@
-"""Refine from an old image: a zone in the workspace to drop (or click and choose) a PNG, JPEG or WebP the
-WebUI saved. No component of ours takes a file: javascript/sdpa.js keeps only the image's metadata (the PNG's
-text chunks, the JPEG's EXIF and comment, the WebP's EXIF: a few KB), puts it as base64 in a hidden box and
-clicks the hidden Read button; the Service reads the parameters, and they become the current version."""
+"""Images in the panels. No component of ours takes a file: javascript/sdpa.js reads what the user drops or
+chooses and puts it as base64 in a hidden box, then clicks a hidden button.
+
+- Start from an image (the workspace): only a saved image's metadata travels (the PNG's text chunks, the JPEG's
+  EXIF and comment, the WebP's EXIF: a few KB); its parameters become the current version.
+- Prompt from image (img2img's input image, or a picture dropped in the workspace): the picture, made smaller
+  in the page (a fresh JPEG, long side at most 1024 px, no metadata) and read again here, goes to the planning
+  model, which writes a prompt in the family's style."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..assistant import MAX_IMAGE
-from ..errors import SdpaError
+from ..errors import ConfigError, SdpaError
 from ..imagemeta import from_base64
+from ..images import from_base64 as picture_of
 from . import blocks
-from .compat import html, username
+from .compat import html, js, username
 
 ZONE = ("<div class='sdpa-image-drop-text'>🖼 <b>Start from an image</b>: drop a PNG, JPEG or WebP the WebUI saved "
         "here, or click to choose one. Its prompt, negative prompt and settings become the current version; "
         "only its metadata is sent.</div>")
+DESCRIBE_ZONE = ("<div class='sdpa-image-drop-text'>🔍 <b>Prompt from image</b>: drop a picture here, or click to "
+                 "choose one. The planning model looks at it (sent smaller, without its metadata) and writes a "
+                 "prompt in the family's style. Nothing is sent until you do.</div>")
+NO_INPUT = "no input image: put one in img2img first, then press Prompt from image"
 
 
 class ImageInput(blocks.PanelPart):
@@ -47,3 +56,44 @@ class ImageInput(blocks.PanelPart):
             return panel.failed(err, session)
         kept = ", ".join(f"{key}: {value}" for key, value in list(version.extra.items())[:6])
         return panel.show(version, session, apply, user, note=f"kept: {kept}" if kept else "")
+
+
+class PromptFromImage(blocks.PanelPart):
+    """"Prompt from image": a drop zone (workspace) or a button that takes img2img's input image."""
+
+    def __init__(self, panel: blocks.Panel, *, upload: bool):
+        super().__init__(panel)
+        self.upload = upload
+
+    def build(self) -> None:
+        gr = blocks._gradio()
+        eid = self.panel.eid
+        if self.upload:
+            self.start = html(DESCRIBE_ZONE, elem_id=eid("describe_drop"), elem_classes=["sdpa-image-drop"])
+        else:
+            self.start = gr.Button("🔍 Prompt from image", size="sm", elem_id=eid("describe"))
+        self.data = gr.Textbox(elem_id=eid("describe_data"), elem_classes=["sdpa-hidden"], show_label=False,
+                               container=False)
+        self.button = gr.Button("Describe", elem_id=eid("describe_run"), elem_classes=["sdpa-hidden"])
+
+    def wire(self) -> Any:
+        """The Describe event (the panel's outputs); img2img's button hands the page's input image to it."""
+        panel = self.panel
+        if not self.upload:
+            self.start.click(None, None, None, **js(f"() => sdpaDescribeInput('{panel.tab}')"))
+        return self.button.click(self.describe, [self.data, panel.family, panel.apply, panel.state],
+                                 panel._outputs(), show_progress="hidden")
+
+    def describe(self, payload: str, family: str, apply: bool, state: Any,
+                 request: blocks.gr.Request = None) -> tuple:
+        """`payload`: the picture as a data URL (javascript/sdpa.js); empty when img2img has no input image."""
+        panel = self.panel
+        session, user = blocks._session(state), username(request)
+        try:
+            if not (payload or "").strip():
+                raise ConfigError("image", hint=NO_INPUT)
+            version = panel.service().describe_image(picture_of(payload), session=session["id"], user=user,
+                                                     family=family)
+        except SdpaError as err:
+            return panel.failed(err, session)
+        return panel.show(version, session, apply, user)
