@@ -247,6 +247,9 @@ def _hardware(settings, args: argparse.Namespace) -> int:
             print(f"{role.title()}: {pick['model']} ({pick['vram_gb']:g} GB) {pick['pull']}")
         if report.cuda:
             print(f"Together {rec.dual['total_gb']:g} GB, {rec.dual['free_for_sd_gb']:g} GB left for Stable Diffusion")
+    if rec.vision:
+        print(f"Images: {rec.vision['model']} ({rec.vision['vram_gb']:g} GB) {rec.vision['pull']} "
+              f"({rec.vision['note']})")
     print(f"Why: {rec.reason}")
     return 0
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from sdpa_ext.api import basic_auth, make_router
 from sdpa_ext.service import Service
+from sdpa_ext.vision import sees
 
 from .conftest import OPENAI_KEY, assert_no_keys
 from .wire import OpenAIServer
@@ -135,6 +136,7 @@ def test_config_and_hardware_never_show_a_key(client):
     assert "set (...efgh)" in config.text
     hardware = client.get("/sdpa/v1/hardware").json()
     assert set(hardware) >= {"gpus", "sd", "budget_gb", "ollama", "recommended"}
+    assert sees("ollama", hardware["recommended"]["vision"]["model"])  # a model that sees, for this machine
     assert_no_keys(config.text, json.dumps(hardware))
 
 

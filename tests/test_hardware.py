@@ -15,11 +15,12 @@ import requests
 from sdpa_ext.errors import Cancelled
 from sdpa_ext.hardware import free_vram_for_generation, machine_report
 from sdpa_ext.hardware import gpu as gpu_module
-from sdpa_ext.hardware.gpu import GB, read_gpus, what_if
+from sdpa_ext.hardware.gpu import GB, GpuReading, read_gpus, what_if
 from sdpa_ext.hardware.ollama_vram import OllamaAdmin
 from sdpa_ext.hardware.planner import SdFacts, auto_configure, hardware_report
 from sdpa_ext.providers.types import CancelToken
 from sdpa_ext.ui.render import vram_bar
+from sdpa_ext.vision import sees
 
 from .support import free_port, serve, stop
 from .wire import OllamaServer
@@ -344,3 +345,31 @@ def test_serve_answers_get_hardware(tmp_path):
         assert requests.get(f"{url}/sdpa/v1/hardware", timeout=10).json()["cuda"] is False
     finally:
         stop(server)
+
+
+@pytest.mark.parametrize(("gb", "family", "vision"), [
+    (24, None, "qwen2.5vl:7b"),  # no checkpoint known: the tier for the card
+    (8, None, "qwen2.5vl:3b"),
+    (4, None, "moondream:1.8b"),
+    (24, "sdxl", "qwen2.5vl:7b"),  # beside SDXL on 24 GB: the best that fits
+    (16, "sdxl", "qwen2.5vl:3b"),
+    (8, "sd15", "moondream:1.8b"),  # 3.3 GB beside SD 1.5
+    (12, "sdxl", "moondream:1.8b"),  # swap mode's room
+    (6, "sdxl", "qwen2.5vl:3b"),  # the whole card, spilling to the CPU while SDXL is loaded
+])
+def test_a_vision_model_is_budgeted_beside_the_checkpoint(gb, family, vision):
+    sd = SdFacts(family=family, source="--family") if family else SdFacts()
+    report = hardware_report(what_if(gb), sd, None)
+    pick = report.recommended.vision
+    assert pick["model"] == vision and pick["pull"] == f"ollama pull {vision}"
+    if family and report.recommended.mode == "concurrent":
+        assert pick["vram_gb"] <= report.budget_gb  # in the room the text models get
+    assert sees("ollama", pick["model"])
+
+
+def test_no_gpu_names_the_smallest_model_that_sees_and_installed_ones_come_first():
+    assert hardware_report(GpuReading([], "no CUDA"), SdFacts(), None).recommended.vision["model"] == "moondream:1.8b"
+    with OllamaServer(installed=[{"name": "llava:7b", "size": 4_700_000_000}]) as server:
+        state = OllamaAdmin(server.url).state()
+    pick = hardware_report(what_if(24), SdFacts(family="sdxl"), state).recommended.vision
+    assert pick["model"] == "llava:7b" and pick["installed"] and pick["pull"] == ""

@@ -93,6 +93,7 @@ class Recommendation:
     mode: str  # concurrent, swap, or cpu (no GPU)
     reason: str
     gpu_index: int | None = None
+    vision: dict | None = None  # an Ollama model that sees images, for the same room (Ollama swaps it in)
 
 
 @dataclass
@@ -169,9 +170,52 @@ def _guide_pair(total_gb: float, pool: list[Candidate]) -> tuple[Candidate, Cand
     return None
 
 
+def vision_pick(reading: GpuReading, sd: SdFacts, state: OllamaState | None, budget: float) -> dict | None:
+    """The vision model for this machine: without a GPU the catalog's CPU pick; with no checkpoint known and
+    nothing installed the guide-style tier for the card; else the best (installed first) that fits the LLM
+    budget beside the checkpoint, else in swap mode's room, else in the whole card (spilling to the CPU while
+    the checkpoint is loaded, like the text models). None when nothing fits even then."""
+    vision = catalog()["vision"]
+    installed = [m["name"] for m in (state.installed if state and state.reachable else [])]
+
+    def pick(model: dict, note: str) -> dict:
+        have = any(same_model(model["tag"], name) for name in installed)
+        return {"model": model["tag"], "vram_gb": model["vram_gb"], "installed": have,
+                "pull": "" if have else f"ollama pull {model['tag']}", "note": note}
+
+    by_tag = {m["tag"]: m for m in vision["models"]}
+    if not reading.gpus:
+        return pick(by_tag[vision["cpu"]], "on the CPU: the smallest model that sees")
+    gpu = max(reading.gpus, key=lambda g: g.total_gb)
+    if not sd.known and not installed:
+        tier = next((t for t in vision["tiers"] if gpu.total_gb >= t["min_gb"]), None)
+        return pick(by_tag[tier["model"]], f"for {gpu.total_gb:g} GB of VRAM") if tier else None
+    ranked = sorted(vision["models"], key=lambda m: (any(same_model(m["tag"], n) for n in installed), m["quality"]),
+                    reverse=True)
+    fits = next((m for m in ranked if m["vram_gb"] <= budget), None)
+    if fits is not None:
+        return pick(fits, f"fits the {budget:.1f} GB beside the checkpoint; Ollama loads it in place of the text "
+                          "models when you ask about an image")
+    swap = gpu.total_gb - (sd.resident_gb() if sd.known else 0.0) - margin_gb(gpu.total_gb)
+    fits = next((m for m in ranked if m["vram_gb"] <= swap), None)
+    if fits is not None:
+        return pick(fits, "swap mode: Ollama is unloaded before each generation")
+    whole = gpu.total_gb - margin_gb(gpu.total_gb)
+    fits = next((m for m in ranked if m["vram_gb"] <= whole), None)
+    return pick(fits, "runs partly on the CPU while the checkpoint is loaded (slower)") if fits else None
+
+
 def recommend(reading: GpuReading, sd: SdFacts, state: OllamaState | None = None,
               num_ctx: int = DEFAULT_CTX) -> tuple[Recommendation, float]:
-    """The recommendation and the LLM budget in GB."""
+    """The recommendation (a vision model with it) and the LLM budget in GB."""
+    recommendation, budget = _recommend_text(reading, sd, state, num_ctx)
+    recommendation.vision = vision_pick(reading, sd, state, budget)
+    return recommendation, budget
+
+
+def _recommend_text(reading: GpuReading, sd: SdFacts, state: OllamaState | None,
+                    num_ctx: int) -> tuple[Recommendation, float]:
+    """The text models' recommendation and the LLM budget in GB."""
     pool = candidates(state, num_ctx)
     if not reading.gpus:
         small = [c for c in pool if c.model in ("llama3.2:3b", "gemma2:2b")]

@@ -105,6 +105,11 @@ def vram_bar(report: dict) -> str:
         if pick:
             pull = f" — <code>{esc(pick['pull'])}</code>" if pick.get("pull") else " (installed)"
             lines.append(f"<li>{role}: <b>{esc(pick['model'])}</b> {_num(pick['vram_gb'])} GB{pull}</li>")
+    seeing = rec.get("vision")
+    if seeing:
+        pull = f" — <code>{esc(seeing['pull'])}</code>" if seeing.get("pull") else " (installed)"
+        lines.append(f"<li>images: <b>{esc(seeing['model'])}</b> {_num(seeing['vram_gb'])} GB{pull} "
+                     f"<small>{esc(seeing.get('note', ''))}</small></li>")
     mode = (f"<p>Mode: <b>{esc(rec.get('mode', ''))}</b>, budget {_num(report.get('budget_gb', 0))} GB</p>"
             if report.get("gpus") else "")  # no GPU: the message alone says so, with no budget beside it
     return (f"<div class='sdpa-hardware'>{gpus}{mode}<ul>{''.join(lines)}</ul>"
