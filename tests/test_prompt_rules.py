@@ -108,6 +108,21 @@ def test_a_drifting_model_is_held_to_the_description_whoever_it_is(make_settings
     assert any("contradicts" in w for w in version.warnings)
 
 
+@pytest.mark.parametrize(("family", "prompt", "kept", "negated"), [
+    ("sdxl", "cozy cabin, snowy forest, no people, without text", "cozy cabin, snowy forest", ["people", "text"]),
+    ("illustrious", "masterpiece, best quality, cabin, forest, no humans", "no humans", []),  # a booru tag
+])
+def test_an_answers_own_negation_goes_to_the_negative_and_its_subject_never_does(make_settings, family, prompt,
+                                                                                 kept, negated):
+    answer = {"prompt": prompt, "negative_prompt": "blurry, cabin", "params": {}, "notes": ""}
+    with OpenAIServer(answer=json.dumps(answer)) as server:
+        version = _assistant(make_settings, server).plan("a cabin in a forest", family=family)
+    assert kept in version.prompt
+    assert not any(f"{w} {n}" in version.prompt for w in ("no", "without") for n in negated)
+    negative = [t.strip() for t in version.negative_prompt.split(",")]
+    assert all(n in negative for n in negated) and "cabin" not in negative, version.negative_prompt
+
+
 def test_flux_cfg_and_sd15_size_end_in_the_familys_range_with_a_note(make_settings):
     answer = {"prompt": "A lighthouse in a storm.", "negative_prompt": "", "params": {"cfg_scale": 7}, "notes": ""}
     with OpenAIServer(answer=json.dumps(answer)) as server:

@@ -23,6 +23,7 @@ from .checks import (
     keep_subject,
     negations,
     pieces,
+    said_negations,
     terms,
     wanted_out_of_negative,
 )
@@ -117,6 +118,9 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         prompt, negative = negations(prompt, negative, desc.negated, family, warnings)
         prompt = keep_subject(prompt, desc, family, warnings)
         negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
+    if family.negative_allowed and (own := said_negations(prompt)):  # the answer's own `no people`
+        prompt, negative = negations(prompt, negative, own, family, warnings)
+    negative = wanted_out_of_negative(negative, subject_heads(pieces_of(prompt, family)), [], warnings)
     prompt, negative = family_rules(prompt, negative, family, warnings)
     prompt, fixes = repair(prompt)
     negative, negative_fixes = repair(negative)

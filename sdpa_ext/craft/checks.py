@@ -142,6 +142,22 @@ def negations(prompt: str, negative: str, negated: list[str], family: Family, no
     return prompt, negative
 
 
+# Booru tags that read as they are meant: `no humans` asks for a scene without people, and the anime families
+# learned it as a tag.
+NEGATION_TAGS = frozenset({"no humans"})
+_NEGATION = re.compile(r"^(?:no|without|zero)\s+(?:any\s+|the\s+)?(?P<thing>[a-z][a-z' -]{0,40})$", re.IGNORECASE)
+
+
+def said_negations(prompt: str) -> list[str]:
+    """What the prompt's own terms say must not be there (`no people`, `without text`), booru tags aside."""
+    found = []
+    for term in terms(prompt):
+        plain_term = " ".join(term.lower().split())
+        if plain_term not in NEGATION_TAGS and (match := _NEGATION.match(plain_term)):
+            found.append(match.group("thing").strip())
+    return found
+
+
 def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str], notes: list[str]) -> str:
     """The negative prompt never names what is asked for: a noun of the description or instruction, and, with
     wanted lettering (`says "OPEN"`), text, letters, watermark and the like."""
