@@ -69,6 +69,7 @@
 
     function inject() {
         for (const tab of TABS) {
+            watchGallery(tab);
             const generateBox = el(`${tab}_generate_box`);
             if (!generateBox || el(`sdpa_${tab}_refine_top`) || !el(`sdpa_${tab}_refine`)) continue;
             const button = document.createElement("button");
@@ -255,6 +256,54 @@
         sendPicture(tab, shrunk(shown, width, height));
         return [];
     };
+
+    // The look after Generate (txt2img, img2img): the first image of the WebUI's gallery, made smaller as above,
+    // goes to the hidden box; the panel's "Look at each result" box runs it by itself when new images appear.
+    function galleryImage(tab) {
+        const shown = app().querySelector(`#${tab}_gallery img`);
+        return shown && shown.complete && shown.naturalWidth ? shown : null;
+    }
+
+    window.sdpaLookAtResult = function (tab) {
+        const box = el(`sdpa_${tab}_look_data`, "textarea");
+        const button = el(`sdpa_${tab}_look_run`);
+        if (!box || !button) return [];
+        const shown = galleryImage(tab);
+        setValue(box, shown ? shrunk(shown, shown.naturalWidth, shown.naturalHeight) : "");
+        setTimeout(() => button.click(), 50);
+        return [];
+    };
+
+    function watchGallery(tab) {
+        const gallery = el(`${tab}_gallery`);
+        if (!gallery || gallery.sdpaWatched) return;
+        gallery.sdpaWatched = true;
+        let last = "", timer = null;
+        new MutationObserver(() => {
+            const shown = app().querySelector(`#${tab}_gallery img`);
+            const source = shown ? shown.src : "";
+            if (!source || source === last) return;
+            last = source;
+            clearTimeout(timer);
+            timer = setTimeout(() => { // once the images have settled
+                const auto = el(`sdpa_${tab}_look_auto`, "input");
+                if (auto && auto.checked) window.sdpaLookAtResult(tab);
+            }, 1500);
+        }).observe(gallery, {childList: true, subtree: true, attributes: true, attributeFilter: ["src"]});
+    }
+
+    // A refine the look proposed: its text becomes the instruction, and Refine runs.
+    document.addEventListener("click", (event) => {
+        const path = event.composedPath ? event.composedPath() : [event.target];
+        const proposed = path.find((node) => /^sdpa_\w+_look_refine_\d$/.test(node.id || ""));
+        if (!proposed) return;
+        const tab = proposed.id.replace(/^sdpa_/, "").replace(/_look_refine_\d$/, "");
+        const feedback = el(`sdpa_${tab}_feedback`, "textarea");
+        const refine = el(`sdpa_${tab}_refine`);
+        if (!feedback || !refine) return;
+        setValue(feedback, proposed.textContent.trim());
+        setTimeout(() => refine.click(), 50);
+    });
 
     function readImage(zone, file) {
         if (/_describe_drop$/.test(zone.id)) {

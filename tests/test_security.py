@@ -863,8 +863,8 @@ def test_a_long_search_is_a_422_without_a_path(make_settings):
     assert str(service.settings.data_dir) not in response.text and "/" not in response.json()["error"]
 
 
-def test_only_a_refine_may_carry_an_image_sized_body(make_settings):
-    """`serve` takes bodies up to 1 MB, except the refine routes, which may carry an image (from_image)."""
+def test_only_routes_that_take_an_image_may_carry_an_image_sized_body(make_settings):
+    """`serve` takes bodies up to 1 MB, except refine (from_image), describe and check, which carry an image."""
     from fastapi.testclient import TestClient
 
     from sdpa_ext.access import Access, Guard
@@ -887,5 +887,5 @@ def test_only_a_refine_may_carry_an_image_sized_body(make_settings):
     assert answer.status_code == 200 and answer.json()["size"] > 3_000_000, answer.text[:300]
     assert client.post("/sdpa/v1/plan", json=body).status_code == 413
     assert client.post("/sdpa/v1/refine", json={"from_image": "A" * (MAX_IMAGE_BODY + 1)}).status_code == 413
-    assert create_app(Service(make_settings()), ui=False).body_limits == {"/refine": MAX_IMAGE_BODY,
-                                                                         "/sdpa/v1/refine": MAX_IMAGE_BODY}
+    assert create_app(Service(make_settings()), ui=False).body_limits == {
+        f"{prefix}/{kind}": MAX_IMAGE_BODY for prefix in ("", "/sdpa/v1") for kind in ("refine", "describe", "check")}

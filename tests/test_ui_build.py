@@ -32,6 +32,7 @@ def test_standalone_app_has_every_part(service):
         assert f"sdpa_tab_{part}" in ids, part
     assert {f"sdpa_tab_chip_{c}" for c in ("darker", "more_detail", "square")} <= ids
     assert "sdpa_tab_send_txt2img" not in ids  # copy buttons instead of send-to, standalone
+    assert not [d["js"] for d in app.config["dependencies"] if d.get("js")]  # Gradio 6 runs such code with eval
 
 
 def test_webui_tab_sends_to_txt2img_with_client_side_code(service):
@@ -242,3 +243,37 @@ def _target(page: gr.Blocks, dependency: dict) -> str:
 
 def _update_value(update) -> object:
     return update.get("value") if isinstance(update, dict) else getattr(update, "value", update)
+
+
+def _visible(update) -> object:
+    return update.get("visible") if isinstance(update, dict) else getattr(update, "visible", None)
+
+
+def test_the_look_after_generate_shows_what_matches_and_offers_at_most_three_refines(make_settings):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from .wire import OpenAIServer
+
+    answer = json.dumps({"matches": ["the sun <b>"], "mismatches": ["no cabin"],
+                         "refines": ["add a cabin", "make it snowy", "add pine trees", "a fourth"]})
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 90, 160)).save(picture, format="JPEG")
+    payload = "data:image/jpeg;base64," + base64.b64encode(picture.getvalue()).decode()
+    with OpenAIServer(answer=answer) as wire:
+        service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
+                                         "OPENAI_API_KEY": "sk-test", "OPENAI_MODEL": "gpt-4.1-mini"}))
+        with gr.Blocks() as page:
+            panel = Panel(lambda: service, "txt2img", Fields(gr.Textbox(elem_id="txt2img_prompt"),
+                                                             gr.Textbox(elem_id="txt2img_neg_prompt")))
+            panel.build()
+        shown = panel.look.look(payload, "a cabin under the sun", "cabin, sun")
+        empty = panel.look.look("", "a cabin", "cabin")
+        calls = [r for r in wire.requests if r.path.endswith("/chat/completions")]
+    assert {"sdpa_txt2img_look", "sdpa_txt2img_look_auto", "sdpa_txt2img_look_refine_3"} <= _elem_ids(page)
+    assert "no cabin" in shown[0] and "the sun &lt;b&gt;" in shown[0]  # model text stays text
+    assert [_update_value(b) for b in shown[1:]] == ["add a cabin", "make it snowy", "add pine trees"]
+    assert "press Generate first" in empty[0] and all(_visible(b) is False for b in empty[1:])
+    assert len(calls) == 1 and "a cabin under the sun" in json.dumps(calls[0].json)

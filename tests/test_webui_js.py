@@ -90,3 +90,56 @@ def test_after_saving_a_style_the_webuis_styles_dropdowns_refresh(browser):
     with _with_script(browser, buttons, "() => { window.clicked = []; window.gradioApp = () => document; }") as page:
         assert page.evaluate("() => sdpaStylesChanged()") == []
         assert page.evaluate("() => clicked") == ["txt2img", "img2img"]
+
+
+LOOK_PAGE = """
+<div id=txt2img_gallery></div>
+<div id=sdpa_txt2img_look_auto><input type=checkbox></div>
+<div id=sdpa_txt2img_look_data><textarea></textarea></div>
+<button id=sdpa_txt2img_look_run onclick="looked.push(document.querySelector('#sdpa_txt2img_look_data textarea')
+    .value)"></button>
+<div id=sdpa_txt2img_feedback><textarea></textarea></div>
+<button id=sdpa_txt2img_refine onclick="refined.push(document.querySelector('#sdpa_txt2img_feedback textarea')
+    .value)"></button>
+<button id=sdpa_txt2img_look_refine_2>make it snowy</button>
+"""
+
+
+def _picture(width: int, height: int) -> str:
+    """A drawn PNG as a data URL (the gallery's image)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def test_the_look_takes_the_galleries_image_smaller_and_a_proposed_refine_runs(browser):
+    """sdpaLookAtResult sends the gallery's first image as a JPEG of at most 1024 px; with "Look at each result"
+    checked a new image is looked at by itself; a proposed refine's button becomes the instruction and runs."""
+    setup = ("() => { window.looked = []; window.refined = []; window.gradioApp = () => document;"
+             " window.onUiLoaded = (f) => { window.loaded = f; }; }")
+    with _with_script(browser, LOOK_PAGE, setup) as page:
+        page.evaluate("() => window.loaded()")  # the WebUI's onUiLoaded: the gallery is watched from now on
+        page.evaluate("() => sdpaLookAtResult('txt2img')")  # nothing generated yet
+        page.wait_for_function("() => looked.length === 1")
+        assert page.evaluate("() => looked[0]") == ""
+        page.evaluate("""(src) => { const img = document.createElement('img'); img.src = src;
+            document.querySelector('#txt2img_gallery').appendChild(img); }""", _picture(2048, 1536))
+        page.wait_for_timeout(2500)
+        assert page.evaluate("() => looked.length") == 1  # "Look at each result" is off: no call
+        page.evaluate("() => sdpaLookAtResult('txt2img')")
+        page.wait_for_function("() => looked.length === 2")
+        sent = page.evaluate("""() => new Promise((done) => { const img = new Image();
+            img.onload = () => done([looked[1].slice(0, 23), img.naturalWidth, img.naturalHeight]);
+            img.src = looked[1]; })""")
+        assert sent == ["data:image/jpeg;base64,", 1024, 768]
+        page.check("#sdpa_txt2img_look_auto input")
+        page.evaluate("(src) => { document.querySelector('#txt2img_gallery img').src = src; }", _picture(512, 512))
+        page.wait_for_function("() => looked.length === 3", timeout=5000)  # on: the new image is looked at
+        page.click("#sdpa_txt2img_look_refine_2")
+        page.wait_for_function("() => refined.length === 1")
+        assert page.evaluate("() => refined[0]") == "make it snowy"

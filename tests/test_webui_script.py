@@ -120,8 +120,9 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     assert out["sections"] == ["('sdpa', 'SD Prompt Assistant')"]
     assert out["categories"] == ["SD Prompt Assistant"]  # a named category, not "Uncategorized"
     assert out["ui_inputs"] == 5 and out["writes_host_prompt"] and out["api_defaults"] == 5
-    # A plain accordion: its one checkbox is labelled (no unlabelled toggle in its header)
-    assert out["accordion"] == ["Accordion"] and out["checkboxes"] == ["Apply suggested settings"]
+    # A plain accordion: its checkboxes are labelled (no unlabelled toggle in its header)
+    assert out["accordion"] == ["Accordion"]
+    assert out["checkboxes"] == ["Apply suggested settings", "Look at each result (a call per image)"]
     # After each event that writes the prompt boxes (Generate, Refine, 8 chips, Undo, Redo, 4 Use take k): the
     # input event.
     assert out["input_events"] == 16

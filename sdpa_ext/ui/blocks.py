@@ -170,8 +170,9 @@ class PanelPart:
 class Panel:
     """Generate / Refine / chips / Undo / Redo / Cancel writing into one pair of prompt boxes."""
 
-    def __init__(self, service: Callable[[], Service], tab: str, fields: Fields):
+    def __init__(self, service: Callable[[], Service], tab: str, fields: Fields, *, standalone: bool = False):
         self.service = service
+        self.standalone = standalone  # the page of `serve`: no WebUI to tell of changes
         self.tab = tab
         self.fields = fields
         self.calls = Calls()  # one call in flight per browser tab's session
@@ -206,6 +207,12 @@ class Panel:
 
             self.pictures = PromptFromImage(self, upload=self.tab == "tab")
             self.pictures.build()
+        self.look = None
+        if self.tab in HOST_TABS:
+            from .image_input import ResultLook
+
+            self.look = ResultLook(self)
+            self.look.build()
         self.state = gr.State(None)
         if wire and not later:
             self.wire()
@@ -267,6 +274,8 @@ class Panel:
                                                                  self.n, self.state, *current], outputs, **quiet))
         if self.pictures is not None:
             running.append(self.pictures.wire())
+        if self.look is not None:
+            self.look.wire()
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
@@ -401,7 +410,7 @@ class Workspace:
         self.params = gr.JSON(label="Suggested settings", elem_id="sdpa_tab_params", render=False)
         from .image_input import ImageInput
 
-        self.panel = Panel(self.service, "tab", Fields(self.prompt, self.negative))
+        self.panel = Panel(self.service, "tab", Fields(self.prompt, self.negative), standalone=self.standalone)
         self.panel.build(later=True)  # the description first, the outputs below it
         self.image = ImageInput(self.panel)
         self.image.build()

@@ -17,10 +17,9 @@ def js(code: str) -> dict:
 
 
 def then_js(event, code: str):
-    """Chain client-side code after an event (`fn=None`: nothing runs on the server). Not from Gradio 6 (the
-    standalone page): it compiles such code with eval, which the page's policy refuses, and the code only
-    talks to the WebUI's page (its prompt boxes, its Styles dropdowns)."""
-    return event.then(None, None, None, **js(code)) if gradio_major() < 6 else event
+    """Chain client-side code after an event (`fn=None`: nothing runs on the server). WebUI pages only: Gradio 6
+    compiles such code with eval, which the standalone page's policy refuses."""
+    return event.then(None, None, None, **js(code))
 
 
 def html(value: str | Callable[[], str] = "", **options):

@@ -15,7 +15,7 @@ from ..assistant import MAX_IMAGE
 from ..errors import ConfigError, SdpaError
 from ..imagemeta import from_base64
 from ..images import from_base64 as picture_of
-from . import blocks
+from . import blocks, render
 from .compat import html, js, username
 
 ZONE = ("<div class='sdpa-image-drop-text'>🖼 <b>Start from an image</b>: drop a PNG, JPEG or WebP the WebUI saved "
@@ -97,3 +97,45 @@ class PromptFromImage(blocks.PanelPart):
         except SdpaError as err:
             return panel.failed(err, session)
         return panel.show(version, session, apply, user)
+
+
+LOOK_REFINES = 3
+
+
+class ResultLook(blocks.PanelPart):
+    """The look after Generate (txt2img, img2img): the gallery's first image, what was asked and the prompt go to
+    the execution model; what matches, what does not, and up to three refines as buttons that run them. Off
+    until asked: a button, or "Look at each result" (a call per image)."""
+
+    def build(self) -> None:
+        gr = blocks._gradio()
+        eid = self.panel.eid
+        with gr.Row():
+            self.start = gr.Button("🔍 Look at the result", size="sm", elem_id=eid("look"))
+            self.auto = gr.Checkbox(False, label="Look at each result (a call per image)", elem_id=eid("look_auto"))
+        self.data = gr.Textbox(elem_id=eid("look_data"), elem_classes=["sdpa-hidden"], show_label=False,
+                               container=False)
+        self.button = gr.Button("Look", elem_id=eid("look_run"), elem_classes=["sdpa-hidden"])
+        self.result = html(elem_id=eid("look_result"))
+        with gr.Row():
+            self.refines = [gr.Button("", size="sm", visible=False, elem_id=eid(f"look_refine_{k + 1}"))
+                            for k in range(LOOK_REFINES)]  # javascript/sdpa.js runs one as a refine
+
+    def wire(self) -> None:
+        panel = self.panel
+        self.start.click(None, None, None, **js(f"() => sdpaLookAtResult('{panel.tab}')"))
+        self.button.click(self.look, [self.data, panel.description, panel.fields.prompt],
+                          [self.result, *self.refines], show_progress="hidden")
+
+    def look(self, payload: str, description: str, prompt: str) -> tuple:
+        """`payload`: the gallery's first image as a data URL; empty when the gallery has none."""
+        gr = blocks._gradio()
+        hidden = [gr.update(visible=False)] * LOOK_REFINES
+        try:
+            if not (payload or "").strip():
+                raise ConfigError("image", hint="no image in the gallery yet: press Generate first")
+            found = self.panel.service().check_image(picture_of(payload), description or "", prompt or "")
+        except SdpaError as err:
+            return (render.look(None, error=str(err)), *hidden)
+        shown = [gr.update(value=text, visible=True) for text in found.refines]
+        return (render.look(found), *shown, *hidden[len(shown):])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import math
 
-from ..types import PromptVersion
+from ..types import ImageCheck, PromptVersion
 
 
 def esc(value: object) -> str:
@@ -114,6 +114,20 @@ def vram_bar(report: dict) -> str:
             if report.get("gpus") else "")  # no GPU: the message alone says so, with no budget beside it
     return (f"<div class='sdpa-hardware'>{gpus}{mode}<ul>{''.join(lines)}</ul>"
             f"<p><small>{esc(rec.get('reason', ''))}</small></p></div>")
+
+
+def look(found: ImageCheck | None, *, error: str = "") -> str:
+    """The look at a generated image: what matches, what does not (the refines are buttons beside it)."""
+    if error:
+        return f"<div class='sdpa-look sdpa-error'>⚠ {esc(error)}</div>"
+    if found is None:
+        return ""
+    lists = "".join(f"<div><b>{title}</b><ul>{''.join(f'<li>{esc(item)}</li>' for item in items)}</ul></div>"
+                    for title, items in (("Matches", found.matches), ("Does not match", found.mismatches)) if items)
+    cost = "" if found.cost_usd is None else f" · ${found.cost_usd:.4f}"
+    return (f"<div class='sdpa-look'>{lists or 'Nothing to say about this image.'}"
+            f"<small>{esc(found.provider)} {esc(found.model)} · {esc(found.image)}{cost} · "
+            f"{found.latency_s:.1f} s</small></div>")
 
 
 def check_table(rows: list[tuple[str, str, str, list[str], bool]]) -> str:

@@ -37,7 +37,8 @@ class StyleSaver(blocks.PanelPart):
         outputs = [self.status, self.replace_button]
         for event in (self.save_button.click(self.save, inputs, outputs),
                       self.replace_button.click(self.replace, inputs, outputs)):
-            then_js(event, "() => sdpaStylesChanged()")  # the WebUI's Styles dropdowns read the file again
+            if not panel.standalone:  # the WebUI's Styles dropdowns read the file again
+                then_js(event, "() => sdpaStylesChanged()")
 
     def save(self, name: str, form: str, subject: str, prompt: str, negative: str,
              request: blocks.gr.Request = None) -> tuple:
