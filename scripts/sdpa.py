@@ -51,7 +51,23 @@ def _host_context():
             embeddings = None
     return host.host_context(model, forge_params=getattr(sd_models.model_data, "forge_loading_parameters", None),
                              embeddings=embeddings, hijack_clip=clip, opts=shared.opts,
-                             checkpoints=getattr(sd_models, "checkpoints_list", None), read_image=_read_image)
+                             checkpoints=getattr(sd_models, "checkpoints_list", None), read_image=_read_image,
+                             interrogate=_interrogate)
+
+
+def _interrogate(data: bytes, tags: bool) -> tuple[str, str]:
+    """The WebUI's own interrogator, as HostContext.interrogate: DeepBooru's tags for a tag family, else CLIP's
+    caption (its BLIP and CLIP models load, or download, on first use, as with the WebUI's own buttons)."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(data)).convert("RGB")
+    if tags:
+        from modules import deepbooru
+
+        return deepbooru.model.tag(picture), "DeepBooru"
+    return shared.interrogator.interrogate(picture), "CLIP"
 
 
 def _read_image(data: bytes):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -23,7 +24,7 @@ from .craft.answer import (
 from .craft.checks import terms
 from .craft.describe import Description, describe, words_of
 from .craft.edits import apply_edit
-from .craft.families import Family, get_style, resolve_family
+from .craft.families import BOORU_FAMILIES, Family, get_style, resolve_family
 from .craft.intent import Edit, chip_edit, read_parts
 from .craft.params import family_params
 from .craft.prompting import check_request, describe_request, plan_request, refine_request
@@ -150,8 +151,15 @@ class Assistant:
                        on_delta: Callable[[str], None] | None = None,
                        cancel: CancelToken | None = None) -> PromptVersion:
         """An image -> a prompt in the family's style, by the planning LLM (which must see images), through the
-        same checks as a plan."""
-        vision.require("planning", self.settings.planning)
+        same checks as a plan. Inside the WebUI, when the planning model cannot see, the host's interrogator
+        stands in: its caption (DeepBooru's tags for a tag family, else CLIP's) is planned from, and the version
+        says so."""
+        try:
+            vision.require("planning", self.settings.planning)
+        except ConfigError:
+            if ctx is None or ctx.interrogate is None:
+                raise
+            return self._describe_by_host(image, ctx, family, on_delta, cancel)
         chosen, reason = resolve_family(self._family(family), ctx)
         req = describe_request(image, chosen, language=self.language)
         req.stream = self.settings.stream
@@ -160,6 +168,24 @@ class Assistant:
         version = to_version(completion, fields, chosen, kind="plan", source="(an image)", reason=reason)
         version.warnings.insert(0, sent(image, completion.provider))
         return with_tokens(within_limits(version), ctx)
+
+    def _describe_by_host(self, image: Image, ctx: HostContext, family: str | None,
+                          on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> PromptVersion:
+        chosen, _ = resolve_family(self._family(family), ctx)
+        try:
+            caption, which = ctx.interrogate(base64.b64decode(image.data), chosen.key in BOORU_FAMILIES)
+        except Exception as err:  # the host's models (BLIP, DeepBooru) may be missing or fail to load
+            raise ConfigError("planning model", hint=f"{self.settings.planning.label} cannot see images and the "
+                              f"WebUI's interrogator failed ({type(err).__name__}: {err}); use a model that "
+                              "sees images") from err
+        if not caption.strip():
+            raise ConfigError("planning model", hint=f"the WebUI's {which} interrogator found nothing to say")
+        version = self.plan(caption[:MAX_DESCRIPTION], ctx=ctx, family=chosen.key, on_delta=on_delta,
+                            cancel=cancel)
+        version.source = f"(an image, by the WebUI's {which} interrogator)"
+        version.warnings.insert(0, f"the WebUI's {which} interrogator stood in ({self.settings.planning.label} "
+                                   f"cannot see images): {caption[:200]!r}")
+        return version
 
     def check_image(self, image: Image, description: str, prompt: str, *,
                     cancel: CancelToken | None = None) -> ImageCheck:

@@ -93,7 +93,7 @@ def tokenizer_of(model: Any, hijack_clip: Any = None) -> Callable[[str], list[in
 
 def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings: Any = None,
                  hijack_clip: Any = None, opts: Any = None, checkpoints: Mapping | None = None,
-                 read_image: Callable | None = None):
+                 read_image: Callable | None = None, interrogate: Callable | None = None):
     """What the host says about the loaded (or selected) checkpoint, as a types.HostContext."""
     from .types import HostContext
 
@@ -102,7 +102,7 @@ def host_context(model: Any, *, forge_params: Mapping | None = None, embeddings:
     arch = arch_of(model)
     return HostContext(checkpoint=name, arch=arch, embeddings=names, count_tokens=tokenizer_of(model, hijack_clip),
                        checkpoint_file="" if arch else file, preset=str(getattr(opts, "forge_preset", "") or ""),
-                       read_image=read_image)
+                       read_image=read_image, interrogate=interrogate)
 
 
 def infotext_reader(parse_generation_parameters: Callable[..., dict], read_info_from_image: Callable | None = None,

@@ -36,6 +36,9 @@ class HostContext:
     count_tokens: Callable[[str], list[int]] | None = None  # the host's CLIP tokenizer, if any
     user: str = ""  # the logged-in WebUI user, for per-user history
     read_image: Callable[[bytes], Infotext | None] | None = None  # the host's own infotext reader, if any
+    # The host's own interrogator (image bytes, tags wanted -> caption, its name: CLIP or DeepBooru), which stands
+    # in for "Prompt from image" when the planning model cannot see.
+    interrogate: Callable[[bytes, bool], tuple[str, str]] | None = None
 
 
 @dataclass

@@ -186,3 +186,28 @@ def test_the_api_describes_and_checks_a_png_and_refuses_what_is_not_one(tmp_path
     assert url_named.status_code == 422 and "not base64" in url_named.text  # a URL is never fetched
     assert huge.status_code == 413
     assert after == before  # nothing recorded by what was refused
+
+
+def test_in_the_webui_its_interrogator_stands_in_for_a_model_that_cannot_see(make_settings):
+    from sdpa_ext.types import HostContext
+
+    asked = []
+
+    def interrogate(data: bytes, tags: bool) -> tuple[str, str]:
+        asked.append((PILImage.open(io.BytesIO(data)).size, tags))
+        return "a yellow sun in a blue sky", "CLIP"
+
+    def broken(data: bytes, tags: bool) -> tuple[str, str]:
+        raise OSError("BLIP weights not found")
+
+    server, env = server_and_env("ollama", answer=ANSWER)
+    with server:
+        assistant = Assistant(make_settings({**env, "OLLAMA_MODEL": "llama3.2:3b"}))
+        version = assistant.describe_image(load(_png()), ctx=HostContext(interrogate=interrogate), family="sdxl")
+        body = next(r for r in server.requests if "/api/chat" in r.path).json
+        with pytest.raises(ConfigError, match=r"interrogator failed.*BLIP weights not found"):
+            assistant.describe_image(load(_png()), ctx=HostContext(interrogate=broken), family="sdxl")
+    assert asked == [((1024, 768), False)]  # the downscaled picture, and a caption (not tags) for SDXL
+    assert "a yellow sun in a blue sky" in json.dumps(body) and not _images_sent("ollama", body)
+    assert version.prompt == "yellow sun, blue sky, flat illustration"
+    assert "CLIP interrogator stood in" in version.warnings[0] and "CLIP" in version.source

@@ -87,6 +87,7 @@ png = io.BytesIO()
 Image.new("RGB", (8, 8)).save(png, "PNG", pnginfo=info)
 read = module["_host_context"]().read_image(png.getvalue())
 out["from_image"] = [read.prompt, read.negative_prompt, read.settings]
+out["interrogated"] = [module["_host_context"]().interrogate(png.getvalue(), tags) for tags in (False, True)]
 
 import os
 shared.prompt_styles = shared.StyleDatabase(os.path.join(os.environ["SDPA_DATA_DIR"], "webui-styles.csv"))
@@ -135,6 +136,8 @@ def test_the_webui_script_against_fake_modules(tmp_path):
     # An image read inside the WebUI: the host's reader and parser, without the UI defaults it adds.
     assert out["from_image"] == ["host: a cabin", "blurry", {"Steps": "20", "Sampler": "Euler", "CFG scale": "7",
                                                              "Seed": "5"}]
+    # The WebUI's interrogators, standing in for a planning model that cannot see: CLIP's caption, DeepBooru's tags.
+    assert out["interrogated"] == [["a blue picture, 8x8", "CLIP"], ["no humans, blue background, rgb", "DeepBooru"]]
     # Save as style: the WebUI's styles file, then its store reloaded (the Styles dropdown has it).
     assert out["style"] == [True, 1, "masterpiece, {prompt}"]
     assert out["infotext"]["SDPA description"] == "a cozy cabin"

@@ -12,6 +12,7 @@ from ..types import HostContext
 
 DATA = Path(__file__).with_name("data")
 DEFAULT_FAMILY = "sdxl"
+BOORU_FAMILIES = frozenset({"pony", "illustrious"})  # trained on booru tags (DeepBooru's vocabulary)
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,13 @@ opts = Options()
 prompt_styles = None  # a StyleDatabase, set by the test that loads the script
 cmd_opts = SimpleNamespace(api_auth=None, sdpa_env_file=None, sdpa_ollama_host=None, sdpa_data_dir=None,
                            sdpa_vram_policy=None, medvram=False, lowvram=False)
+
+
+class InterrogateModels:
+    """modules.interrogate.InterrogateModels as the script calls it: a CLIP caption of a PIL image."""
+
+    def interrogate(self, pil_image) -> str:
+        return f"a blue picture, {pil_image.size[0]}x{pil_image.size[1]}"
+
+
+interrogator = InterrogateModels()
