@@ -30,11 +30,12 @@ from .checks import (
 from .describe import QUOTED, Description, words_of
 from .edits import Applied, apply_edit
 from .families import Family
+from .grammar import plain
 from .intent import Edit
 from .params import aspect_size, family_params
 from .parse import parse_answer
-from .structure import names, read_term, subject_heads, without_phrase
-from .syntax import guard, no_new_edges, repair
+from .structure import COLOURS, names, read_term, recolour, subject_heads, without_phrase
+from .syntax import NETWORK_WORDS, guard, no_new_edges, repair
 from .vocab import Facets, clash, facets, vocab
 
 # Groups whose contradictions are sure enough to change a large model's answer; indoors/outdoors is read from
@@ -135,7 +136,8 @@ def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instru
     checks after this take out of it what the instruction changes); else a warning."""
     heads = subject_heads(pieces_of(before, family))
     said = set(words_of(" ".join([instruction, *edit.taken(), *edit.asked()])))
-    touched = any(not old for old, _ in edit.replace)  # a new subject
+    # A new subject, or a replacement the answer made in its own words (`swap the dog for a fox` on a puppy)
+    touched = any(not old or _mentioned(after, new) for old, new in edit.replace)
     lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
     if not lost or touched:
         return after
@@ -160,6 +162,7 @@ def pieces_of(prompt: str, family: Family) -> list[str]:
 def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str:
     """What the instruction takes away (removals, negations, replaced phrases) does not stay in the answer."""
     asked = " ".join(edit.asked())
+    by = {old: new for old, new in edit.replace}
     parts = pieces(prompt, family)
     for thing in dict.fromkeys(edit.taken()):
         if not thing or names(asked, thing):
@@ -167,12 +170,53 @@ def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str
         cuts = 0
         for clauses in parts:
             for index, clause in enumerate(clauses):
+                if thing in by and _mentioned(clause, by[thing]):  # `sunset sky` for "make the sky a sunset"
+                    continue
                 cut = without_phrase(clause, thing) if not read_term(clause).syntax else None
                 if cut is not None and cut != clause:
                     clauses[index], cuts = cut, cuts + 1
         if cuts:
             notes.append(f"took out {thing!r}: the instruction takes it away")
     return joined(parts, family)
+
+
+def _recoloured(prompt: str, current: str, edit: Edit, family: Family, notes: list[str]) -> str:
+    """A recolour holds in the answer: the noun's other colours leave its phrases (`silver hair` when the hair is
+    now black) and a term that is only the noun's old colour (`silver`) goes."""
+    if not edit.recolour:
+        return prompt
+    parts = pieces(prompt, family)
+    for noun, colour in edit.recolour:
+        old = {w for c in pieces_of(current, family) for p in read_term(c).phrases if p.head == noun
+               for w in words_of(p.body) if w in COLOURS and w != colour}
+        for clauses in parts:
+            for index, clause in enumerate(clauses):
+                words = set(words_of(clause))
+                if words and words <= old:
+                    clauses[index] = ""
+                elif words & old and (changed := recolour(clause, noun, colour)) not in (None, clause):
+                    present = any(changed == c for cs in parts for c in cs)
+                    clauses[index] = "" if present else changed  # `black hair` is there already
+                else:
+                    continue
+                notes.append(f"the {noun} is {colour} now: changed {clause!r}")
+    return joined(parts, family)
+
+
+def _one_weight(prompt: str, current: str, family: Family, notes: list[str]) -> str:
+    """One weight per term: when the answer holds a term twice, weighted two ways (`(freckles:1.4)` beside the old
+    `(freckles:1.2)`), the copy that is the current prompt's goes (the other is the change)."""
+    if family.style == "sentences":
+        return prompt
+    items, before = terms(prompt), set(terms(current))
+    seen: dict[str, list[str]] = {}
+    for item in items:
+        seen.setdefault(" ".join(words_of(plain(item))), []).append(item)
+    stale = {i for copies in seen.values() if any(c not in before for c in copies) for i in copies if i in before}
+    if not stale:
+        return prompt
+    notes.append(f"kept the new weight: removed {', '.join(sorted(stale))}")
+    return ", ".join(i for i in items if i not in stale)
 
 
 def _asked_for(prompt: str, edit: Edit, family: Family, instruction: str, notes: list[str]) -> str:
@@ -183,23 +227,40 @@ def _asked_for(prompt: str, edit: Edit, family: Family, instruction: str, notes:
         if value.group in ("brightness", "detail"):  # darker can be night, more detail a texture: the model's call
             continue
         said = facets(prompt).get(value.group, set())
-        if value.name not in said and not any(value.name in vocab().groups[value.group][s].fits for s in said):
+        named = _mentioned(prompt, value.name) or any(_mentioned(prompt, t) for t in value.tags)
+        if not named and value.name not in said and not any(value.name in vocab().groups[value.group][s].fits
+                                                            for s in said):
             missing.set.append(value)
             missing.add += [t for t in edit.add if t in value.tags or names(t, value.name)] or list(value.tags)
             missing.sentences.append(value.sentence or f"{', '.join(value.tags).capitalize()}.")
     soft = {v.name for v in edit.set if v.group in ("brightness", "detail")}
     chips = {t for chip in vocab().chips.values() if set(chip.get("set", {}).values()) & soft for t in chip["add"]}
-    missing.add += [a for a in edit.add if not names(prompt, a) and a not in missing.add and a not in chips
+    missing.add += [a for a in edit.add if not _mentioned(prompt, a) and a not in missing.add and a not in chips
                     and not any(a in v.tags for v in edit.set)]
-    missing.replace = [(old, new) for old, new in edit.replace if not names(prompt, new)]
+    missing.replace = [(old, new) for old, new in edit.replace if not _mentioned(prompt, new)]
     missing.recolour = [(n, c) for n, c in edit.recolour if not names(prompt, f"{c} {n}")]
-    missing.relocate = [p for p in edit.relocate if not names(prompt, p)]
+    missing.relocate = [p for p in edit.relocate if not _mentioned(prompt, p)]
     if missing.empty():
         return prompt
     applied = apply_edit(prompt, "", {}, missing, family, instruction, [])
     if applied.changes:
         notes.append(f"the answer left out what the instruction asks: {'; '.join(applied.changes)}")
     return applied.prompt
+
+
+_ASKING = frozenset({"make", "made", "add", "put", "give", "get", "have", "let", "want", "her", "him", "them", "it",
+                     "his", "their", "its", "she", "he", "they", "with", "around", "instead", "please", "pls", "tbh",
+                     "more", "some", "next", "to", "of", "in", "on", "at", "the", "a", "an", "and", "be", "should"})
+
+
+def _mentioned(prompt: str, asked: str) -> bool:
+    """The answer says what was asked, in its own words: the phrase, or any of its content words (a phrase read
+    loosely: `make her crying`, `fireflies around`, `christmas theme`). Unsure is the model's call."""
+    if names(prompt, asked):
+        return True
+    said = set(words_of(prompt))
+    content = [w for w in words_of(asked) if w not in _ASKING and len(w) > 2]
+    return not content or any(has_word(w, said) for w in content)
 
 
 def _asked_facets(edit: Edit) -> Facets:
@@ -237,13 +298,17 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
     prompt = _keep_subject(current.prompt, prompt, edit, unread or [], instruction, family, warnings)
     prompt = _taken_out(prompt, edit, family, warnings)
+    prompt = _recoloured(prompt, current.prompt, edit, family, warnings)
+    prompt = _one_weight(prompt, current.prompt, family, warnings)
     asked = _asked_facets(edit)
     if asked:
         prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(prompt)))
     if not unread:
         prompt = _asked_for(prompt, edit, family, instruction, warnings)
     _unsure(prompt, current.prompt, family, warnings)
-    prompt, negative = negations(prompt, negative, edit.negative, family, warnings)
+    gone = [t for t in edit.remove if t not in edit.negative and names(current.prompt, t)
+            and not set(words_of(t)) & NETWORK_WORDS]  # what was there and is removed: kept out, as SD users do
+    prompt, negative = negations(prompt, negative, [*edit.negative, *gone], family, warnings)
     lettering = QUOTED.findall(f"{instruction} {prompt}")
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)
     params = family_params(family, data.get("params"), current=current.params, notes=warnings)
@@ -265,7 +330,8 @@ def edit_fields(applied: Applied, family: Family, current: PromptVersion, instru
 
 def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction: str, embeddings: list[str],
              completion: Completion | None) -> Fields:
-    prompt, negative = family_rules(fields.prompt, fields.negative, family, fields.warnings)
+    rating = any(t.startswith("rating_") for t in terms(current.prompt))  # the user's prompt decides
+    prompt, negative = family_rules(fields.prompt, fields.negative, family, fields.warnings, rating=rating)
     result = guard(current.prompt, prompt, instruction, embeddings)
     negative_result = guard(current.negative_prompt, negative, instruction, embeddings)
     fields.warnings += result.repairs + negative_result.repairs

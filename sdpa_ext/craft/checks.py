@@ -81,10 +81,11 @@ def joined(parts: list[list[str]], family: Family) -> str:
     if family.style != "sentences":
         return ", ".join(p[0] for p in parts if p and p[0].strip())
     sentences = []
-    for clauses in parts:
-        text = ", ".join(c.strip().rstrip(".!?") for c in clauses if c.strip())
-        if text:
-            sentences.append(text[:1].upper() + text[1:] + ".")
+    kept = [[c.strip() for c in clauses if c.strip()] for clauses in parts]
+    kept = [clauses for clauses in kept if clauses]
+    for index, clauses in enumerate(kept):
+        ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else ("" if index == len(kept) - 1 else ".")
+        sentences.append(", ".join(c.rstrip(".!?") for c in clauses) + ending)  # the writer's own endings and case
     return " ".join(sentences)
 
 
@@ -188,9 +189,11 @@ def drop_intruders(prompt: str, desc_text: str, family: Family, notes: list[str]
     return joined(parts, family)
 
 
-def family_rules(prompt: str, negative: str, family: Family, notes: list[str]) -> tuple[str, str]:
-    """Pony's score prefix with a source and rating tag; no weights where the family ignores them;
-    no quality-tag lists and (Flux) no negative prompt for sentence families."""
+def family_rules(prompt: str, negative: str, family: Family, notes: list[str], *,
+                 rating: bool = True) -> tuple[str, str]:
+    """Pony's score prefix (and a rating tag, unless `rating` is off: a refine of a prompt without one); no
+    weights where the family ignores them; no quality-tag lists and (Flux) no negative prompt for sentence
+    families."""
     if not family.weights and _groups(prompt):
         prompt = unweighted(prompt)
         notes.append(f"{family.label} reads no attention weights: removed them")
@@ -206,15 +209,15 @@ def family_rules(prompt: str, negative: str, family: Family, notes: list[str]) -
         notes.append(f"{family.label} ignores negative prompts; left it empty")
         negative = ""
     if family.key == "pony":
-        prompt = _pony(prompt, family, notes)
+        prompt = _pony(prompt, family, notes, rating)
     return prompt, negative
 
 
-def _pony(prompt: str, family: Family, notes: list[str]) -> str:
+def _pony(prompt: str, family: Family, notes: list[str], rating: bool) -> str:
     items = terms(prompt)
     rest = [t for t in items if t not in family.prefix]
     added = []
-    if not any(t.startswith("rating_") for t in rest):
+    if rating and not any(t.startswith("rating_") for t in rest):
         rest.insert(0, "rating_safe")
         added.append("rating_safe")
     if items[: len(family.prefix)] != list(family.prefix):

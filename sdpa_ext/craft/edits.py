@@ -170,6 +170,8 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
     for thing in edit.remove:
         if _each(parts, _removal(thing, instruction, subject, alone)):
             changes.append(f"removed {thing}")
+            if thing not in edit.negative and not set(grammar.words(thing)) & NETWORK_WORDS:
+                edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
         elif thing not in edit.negative:
             notes.append(f"no {thing} in the prompt to remove")
     _replace(parts, edit, changes, notes)

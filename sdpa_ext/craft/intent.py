@@ -28,13 +28,15 @@ CHIP_WORDS = {
 }
 PEOPLE = {"people", "person", "persons", "humans", "human", "crowd", "everyone", "pedestrians", "figures",
           "bystanders", "passersby", "tourists", "man", "men", "woman", "women", "kids", "children", "guy", "guys"}
-_POLITE = re.compile(r"^(?:(?:please|pls|plz|pl[sz]e|can you|can u|could you|could u|would you|will you|now|just|also|"
+_POLITE = re.compile(r"^(?:(?:please|pls|plz|pl[sz]e|can you|can u|could you|could u|would you|will you|can we|"
+                     r"could we|can i|could i|now|just|also|"
                      r"maybe|perhaps|ok|okay|hmm+|hey|actually|then|so|and|but|i think|i'?d like|i would like|"
                      r"i want|i wanna|i need|we need|let'?s|try to|try|go|lets|id like|how about|what about|"
                      r"i'?d prefer|i prefer|i'?d rather|rather)\s+)+", re.I)
 _SOFTENERS = re.compile(r"\b(?:a bit|a little|a little bit|slightly|a tad|way|much|kinda|kind of|sort of|super|"
                         r"really|very|somewhat|a lot|lots|abit|alot|even|bit)\s+", re.I)
-_TAIL = re.compile(r"\s+(?:please|pls|plz|thanks|thx|if possible|too|as well|though|for me|pls thx)$", re.I)
+_TAIL = re.compile(r"\s+(?:please|pls|plz|thanks|thx|if possible|too|as well|though|for me|pls thx|instead|tbh|"
+                   r"maybe|ok|lol)$", re.I)
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _SIZES = {"phone wallpaper": (9, 16), "phone": (9, 16), "mobile wallpaper": (9, 16), "mobile": (9, 16),
           "desktop wallpaper": (16, 9), "desktop": (16, 9), "instagram": (4, 5), "banner": (16, 9)}
@@ -195,6 +197,15 @@ def normal(text: str) -> str:
     rules = [
         (r"^(?:it'?s|its|it is|this is|that'?s|thats|the image is|everything is)\s+(?:too|so|overly)\s+(.+)$",
          r"less \1"),
+        (r"^(?:the\s+)?colou?rs?\s+(?:is|are)\s+(?:too|so|overly)(?:\s+(?:strong|intense|loud|bright|saturated))?$",
+         "less saturated"),
+        (r"^de-?saturate(?:\s+(?:it|this|the colou?rs?))?$", "less saturated"),
+        (r"^(?:the\s+)?(.+?)\s+(?:is|are)\s+(?:too|so|overly)\s+(?:strong|much|heavy|intense|prominent|big|loud)$",
+         r"less \1"),
+        (r"^(?:dial|tone|turn|bring)\s+(?:it|that|this|them)\s+(?:back|down)$", ""),  # what an earlier clause named
+        (rf"^{_PERSON}\s+((?:in|on|at|inside|into|under|by)\s+.+)$", r"put her \1"),
+        (r"^not\s+(?:in|on|at)\s+(.+)$", r"remove \1"),
+        (r"^not\s+(?:the|an?)\s+(.+)$", r"remove \1"),
         (r"^too\s+(.+)$", r"less \1"),
         (r"^not (?:so|that|as)\s+(.+)$", r"less \1"),
         (r"^(?:it|this)\s+(?:needs|could use|should have|wants)\s+(more|less)\s+(.+)$", r"\1 \2"),
@@ -248,7 +259,8 @@ _PATTERNS = [
                         r"(?P<x>[\w:/ ]+?)\s+(?:format|aspect(?: ratio)?|orientation|ratio|mode|layout|size|crop|"
                         r"wallpaper)$")),
     ("more", re.compile(r"^(?:more emphasis on|emphasis on|focus more on|focus on|more|increase|boost|emphasi[sz]e|"
-                        r"stronger|strengthen|enhance|intensify|amp up|crank up|pump up|turn up|up|bigger|raise)\s+"
+                        r"stronger|strengthen|enhance|intensify|amp up|crank up|pump up|turn up|bump up|up|bigger|"
+                        r"raise)\s+"
                         r"(?:the\s+|her\s+|his\s+)?(?P<x>.+)$")),
     ("more", re.compile(r"^(?:make\s+|turn\s+)?(?:the\s+|her\s+|his\s+)?(?P<x>.+?)\s+"
                         r"(?:stronger|more|up|bigger|higher|more prominent)$")),
@@ -265,6 +277,7 @@ _PATTERNS = [
     ("make", re.compile(r"^(?:at|in|during|under|on)\s+(?:the\s+|a\s+|an\s+)?(?P<x>.+)$")),
 ]
 _IT = ("it", "this", "the image", "the scene", "the picture", "the whole thing", "everything")
+_PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "him", "her", "one", "that one"})
 
 
 def _replace(edit: Edit, a: str, b: str) -> bool:
@@ -302,7 +315,9 @@ def _weigh(edit: Edit, kind: str, x: str) -> bool:
 def _matched(edit: Edit, kind: str, match: re.Match[str], text: str, loose: bool) -> bool | None:
     """One pattern's reading of a clause: True read, False not read, None: try the next pattern."""
     if kind == "replace":
-        return _replace(edit, match.group("a"), match.group("b")) or None
+        # `she should be X instead of Y` reads as `make her X instead of Y`: the new value is X
+        new = re.sub(rf"^(?:make|let|have)\s+(?:{_PERSON}|it)\s+", "", match.group("b"))
+        return _replace(edit, match.group("a"), new) or None
     if kind == "recolour":
         noun, colour = match.group("n"), match.group("c")
         if colour in COLOURS and noun not in ("it", "this"):
@@ -334,6 +349,8 @@ def _matched(edit: Edit, kind: str, match: re.Match[str], text: str, loose: bool
         if not (text.startswith("give it") and _make(edit, x, loose=False)):  # `give it a cozier feeling`
             edit.add.append(x)
             edit.sentences.append(f"With {x}.")
+        return True
+    if x in _PRONOUNS:  # `ditch the lora, don't need it`: what an earlier clause named
         return True
     edit.remove.append(x)
     if kind == "no" and not set(words_of(x)) & NETWORK_WORDS:  # `no lora`: nothing for the negative prompt
