@@ -116,6 +116,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         prompt = drop_intruders(prompt, desc.text, family, warnings, people=False)
         sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
         prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns), only=sure)
+        prompt = _other_places(prompt, desc, family, warnings)
         prompt, negative = negations(prompt, negative, desc.negated, family, warnings)
         prompt = keep_subject(prompt, desc, family, warnings)
         negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
@@ -127,6 +128,26 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
     negative, negative_fixes = repair(negative)
     params = family_params(family, data.get("params"), notes=warnings)
     return Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings + fixes + negative_fixes)
+
+
+PLACES = ("underwater", "space", "indoor")  # settings that rule out another place's picks (sky under water)
+
+
+def _other_places(prompt: str, desc: Description, family: Family, notes: list[str]) -> str:
+    """Under water, in space or indoors, a term that is another place's (`sky`, `clouds`, `street`: vocab's
+    rules_out), whole or by its head noun, goes; what the description itself names stays."""
+    said = desc.facets.get("setting", set()) | desc.facets.get("place", set())
+    ruled = {w for v in said if v in PLACES for w in vocab().rules_out.get(v, ())} - set(desc.nouns)
+    if not ruled:
+        return prompt
+    parts = pieces(prompt, family)
+    for clauses in parts:
+        for index, clause in enumerate(clauses):
+            heads = {p.head for p in read_term(clause).phrases if p.head}
+            if clause.strip(" .").lower() in ruled or (heads and heads <= ruled):
+                notes.append(f"removed {clause.strip()!r}: another place than {', '.join(sorted(said & set(PLACES)))}")
+                clauses[index] = ""
+    return joined(parts, family)
 
 
 def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instruction: str, family: Family,

@@ -20,6 +20,9 @@ _DROPPED = {"in", "at", "with", "during", "who", "that", "which", "while", "by",
 # A phrase that says what must NOT be in the picture: it goes to the negative prompt (CLIP reads `no cars` as cars).
 _NEGATION = re.compile(r"^(?:no|without|not|zero|free of|empty of|minus|none|never)\s+(?:any\s+|the\s+|a\s+)?(.+)$",
                        re.I)
+_AND_NO = re.compile(r"\s+(?:or|and|nor|no|or any|and no)\s+", re.I)
+_NEGATION_TAIL = re.compile(r"(?:\s+(?:either|though|tho|pls|please|at all|anywhere|around|in sight|allowed|thanks))+$",
+                            re.I)
 _EMPTY = re.compile(r"\b(?:empty|deserted|abandoned|unpopulated|uninhabited|lonely)\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
@@ -147,8 +150,9 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
     kept, negated = [], []
     for phrase in phrases:
         match = _NEGATION.match(phrase)
-        if match:
-            negated.append(match.group(1).strip())
+        if match:  # `no umbrellas or boats either`, `no people no animals`: each thing
+            things = _AND_NO.split(_NEGATION_TAIL.sub("", match.group(1).strip()))
+            negated += [t.strip() for t in things if t.strip()]
         else:
             kept.append(phrase)
     if _EMPTY.search(text) and not any(w in words_of(text) for w in ("people", "person", "crowd")):
