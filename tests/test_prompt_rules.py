@@ -411,3 +411,27 @@ def test_an_unnamed_lora_among_several_is_left_alone_with_a_question(make_settin
         version = _assistant(make_settings, server, "compact").refine(
             PromptVersion("<lora:Add_Detail:0.6>, <lora:film:0.5>, 1girl", family="sdxl"), "turn the lora up a bit")
     assert version.kind == "unchanged" and "which LoRA" in version.notes
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("5 girls in a band on stage", ["5girls"]),
+    ("twin sisters, two girls, in matching kimonos", ["2girls"]),
+    ("three women and a man at a cafe", ["3girls", "1boy"]),
+    ("a princess in a garden", ["1girl", "solo"]),
+    ("seven girls dancing", ["6+girls"]),
+    ("a lighthouse on a cliff", ["no humans"]),
+])
+def test_illustrious_count_tags_follow_the_people_counted(text, tags):
+    from sdpa_ext.craft.compact import count_tags
+
+    assert count_tags(describe(text)) == tags
+
+
+def test_a_request_is_not_the_picture_and_a_sentence_added_to_a_phrase_prompt_gets_its_stop(make_settings):
+    asked = describe("can you make me a minimalist flat vector logo of a fox")
+    assert asked.phrases[0] == "minimalist flat vector logo of a fox"
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("a red car on a coastal road, palm trees, wide shot", family="flux"),
+            "make it a foggy morning", family="flux")
+    assert version.prompt.startswith("a red car on a coastal road") and "wide shot. " in version.prompt

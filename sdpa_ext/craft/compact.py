@@ -158,10 +158,42 @@ def keep_consistent(picks: list[Entry], context: Facets, notes: list[str]) -> li
     return kept
 
 
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "twin": 2, "twins": 2, "both": 2, "pair": 2}
+
+
+def _counted(text: str, kind: str) -> int:
+    """How many people of a kind the text names: the largest number said (`5 girls`, `two women`, `twin
+    sisters`), else a plural as 2 and each singular as 1."""
+    nouns = {*vocab().persons[kind], *({"sister", "daughter"} if kind == "female" else {"brother", "son"})}
+    irregular = {"women": "woman", "men": "man"}
+    words = re.findall(r"[a-z0-9+]+", text.lower())
+    numbered, plain = [], 0
+    for index, word in enumerate(words):
+        forms = (irregular.get(word, word), *((word[:-1], word[:-2]) if word.endswith("s") and not
+                                               word.endswith("ss") else ()))
+        noun = next((w for w in forms if w in nouns), None)
+        if noun is None:
+            continue
+        plural = word != noun
+        said = [w for w in words[max(0, index - 2):index] if w.isdigit() or w in _NUMBERS]
+        if said:
+            numbered.append(int(said[-1]) if said[-1].isdigit() else _NUMBERS[said[-1]])
+        else:
+            plain += 2 if plural else 1
+    return max(numbered) if numbered else plain
+
+
 def count_tags(desc: Description) -> list[str]:
-    """Danbooru count tags from the people the description names (Illustrious)."""
+    """Danbooru count tags from the people the description names (Illustrious): `1girl, solo`, `2girls`,
+    `1girl, 1boy`, `6+girls`, or `no humans`."""
     kind = people_in(desc.text)
-    return {"female": ["1girl", "solo"], "male": ["1boy", "solo"], "": ["no humans"]}.get(kind, [])
+    if kind == "":
+        return ["no humans"]
+    girls, boys = _counted(desc.text, "female"), _counted(desc.text, "male")
+    tags = [f"{n}{word}" if n < 6 else f"6+{word}s" for n, word in ((girls, "girl"), (boys, "boy")) if n]
+    tags = [t if t[0] == "1" or t.startswith("6+") else t + "s" for t in tags]
+    return [*tags, "solo"] if girls + boys == 1 else tags
 
 
 def pony_tags(medium: str | None) -> list[str]:

@@ -175,8 +175,16 @@ def nouns_of(phrase: str) -> list[str]:
     return [n for n in nouns if len(n) > 1 and not n.isdigit()]
 
 
+# How people ask for a picture, before saying what it shows: `can you make me a logo` is about a logo.
+_REQUEST = re.compile(r"^\s*(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|can u|can i get|"
+                      r"i want|i wanna|i'?d like|i would like|i need|give me|make me|draw me|paint me|generate|"
+                      r"create|make|draw|paint|render|show me|imagine|picture)\s+)+(?:me\s+|us\s+)?", re.I)
+
+
 def describe(text: str) -> Description:
     english = is_english(text)
+    asked = _REQUEST.sub("", text) if english else text
+    text = asked if asked.strip() and len(asked.split()) >= 2 else text
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
     phrases, negated = negations(phrases, text) if english else (phrases, [])
     nouns = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []

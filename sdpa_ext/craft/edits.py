@@ -252,6 +252,8 @@ def _joined(parts: list[list[str]], edit: Edit, family: Family, changes: list[st
         new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not names(text, tag)]
         new += [s for s in edit.sentences[len(edit.add):] if s not in text]
         changes += [f"added {s}" for s in dict.fromkeys(new)]
+        if new and text and text[-1] not in ".!?":  # the writer's last phrase had no full stop
+            text += "."
         return " ".join([text, *dict.fromkeys(new)]).strip()
     items = [c[0] for c in parts if c and c[0].strip() and (read_term(c[0]).syntax or says_something(c[0]))]
     added = [t for t in dict.fromkeys(edit.add) if not any(names(item, t) for item in items)]
