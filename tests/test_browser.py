@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,24 @@ def _open(page, url: str) -> None:
     """Gradio keeps a connection open, so "network idle" never comes: wait for our components."""
     page.goto(url, wait_until="load")
     page.wait_for_selector("#sdpa_tab_description textarea", timeout=TIMEOUT_MS)
+
+
+@contextmanager
+def _with_model(browser, tmp_path: Path, answer: str):
+    """The standalone app with a scripted model over the OpenAI wire answering `answer`, and a page open on it:
+    yields (the wire, the page)."""
+    from .wire import OpenAIServer
+
+    with OpenAIServer(answer=answer) as wire:
+        process, url = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
+                                       "OPENAI_MODEL=gpt-4.1-mini\n")
+        try:
+            page = browser.new_page()
+            _open(page, url)
+            yield wire, page
+            page.close()
+        finally:
+            stop(process)
 
 
 def _open_accordion(page, label: str, probe: str) -> None:
@@ -127,31 +146,21 @@ def test_hand_edits_are_refined_and_kept_in_history(browser, app):
 def test_a_typed_instruction_calls_the_configured_model_and_a_chip_does_not(browser, tmp_path):
     import json
 
-    from .wire import OpenAIServer
-
     answer = json.dumps({"prompt": "cabin, snow, night, moonlight", "negative_prompt": "blurry", "params": {},
                          "notes": "night"})
-    with OpenAIServer(answer=answer) as wire:
-        process, url = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
-                                       "OPENAI_MODEL=gpt-4.1-mini\n")
-        try:
-            page = browser.new_page()
-            _open(page, url)
-            page.locator("#sdpa_tab_prompt textarea").fill("cabin, snow, dusk")
-            page.locator("#sdpa_tab_feedback textarea").fill("make it darker")
-            page.locator("#sdpa_tab_refine").click()
-            _wait_value(page, "sdpa_tab_prompt", lambda v: v == "cabin, snow, night, moonlight",
-                        "the model's answer never reached the prompt")
-            assert "gpt-4.1-mini" in page.locator("#sdpa_tab_status").inner_text()
-            calls = [r for r in wire.requests if r.path.endswith("/chat/completions")]
-            assert len(calls) == 1 and "make it darker" in calls[0].json["messages"][-1]["content"]
-            page.locator("#sdpa_tab_chip_darker").click()
-            _wait_value(page, "sdpa_tab_prompt", lambda v: "low key lighting" in v, "the chip did not apply")
-            assert "chip" in page.locator("#sdpa_tab_status").inner_text()
-            assert len([r for r in wire.requests if r.path.endswith("/chat/completions")]) == 1
-            page.close()
-        finally:
-            stop(process)
+    with _with_model(browser, tmp_path, answer) as (wire, page):
+        page.locator("#sdpa_tab_prompt textarea").fill("cabin, snow, dusk")
+        page.locator("#sdpa_tab_feedback textarea").fill("make it darker")
+        page.locator("#sdpa_tab_refine").click()
+        _wait_value(page, "sdpa_tab_prompt", lambda v: v == "cabin, snow, night, moonlight",
+                    "the model's answer never reached the prompt")
+        assert "gpt-4.1-mini" in page.locator("#sdpa_tab_status").inner_text()
+        calls = [r for r in wire.requests if r.path.endswith("/chat/completions")]
+        assert len(calls) == 1 and "make it darker" in calls[0].json["messages"][-1]["content"]
+        page.locator("#sdpa_tab_chip_darker").click()
+        _wait_value(page, "sdpa_tab_prompt", lambda v: "low key lighting" in v, "the chip did not apply")
+        assert "chip" in page.locator("#sdpa_tab_status").inner_text()
+        assert len([r for r in wire.requests if r.path.endswith("/chat/completions")]) == 1
 
 
 def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_path):
@@ -259,8 +268,6 @@ def test_a_prompt_from_a_picture_sends_it_smaller_and_without_metadata(browser, 
 
     from PIL import Image, ImageDraw, PngImagePlugin
 
-    from .wire import OpenAIServer
-
     picture = Image.new("RGB", (1600, 1200), (40, 90, 160))
     ImageDraw.Draw(picture).ellipse((500, 400, 800, 700), fill=(255, 220, 0))
     info = PngImagePlugin.PngInfo()
@@ -269,19 +276,11 @@ def test_a_prompt_from_a_picture_sends_it_smaller_and_without_metadata(browser, 
     picture.save(path, pnginfo=info)
     answer = json.dumps({"prompt": "yellow sun, blue sky, flat illustration", "negative_prompt": "blurry",
                          "params": {}, "notes": "a sun in a blue sky"})
-    with OpenAIServer(answer=answer) as wire:
-        process, url = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"
-                                       "OPENAI_MODEL=gpt-4.1-mini\n")
-        try:
-            page = browser.new_page()
-            _open(page, url)
-            _describe(page, path)
-            _wait_value(page, "sdpa_tab_prompt", lambda v: v == "yellow sun, blue sky, flat illustration",
-                        "the picture's prompt never appeared")
-            status = page.locator("#sdpa_tab_status").inner_text()
-            page.close()
-        finally:
-            stop(process)
+    with _with_model(browser, tmp_path, answer) as (wire, page):
+        _describe(page, path)
+        _wait_value(page, "sdpa_tab_prompt", lambda v: v == "yellow sun, blue sky, flat illustration",
+                    "the picture's prompt never appeared")
+        status = page.locator("#sdpa_tab_status").inner_text()
         body = next(r.json for r in wire.requests if r.path.endswith("/chat/completions"))
     sent = [b["image_url"]["url"] for m in body["messages"] if isinstance(m["content"], list)
             for b in m["content"] if b.get("type") == "image_url"]

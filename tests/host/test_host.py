@@ -520,3 +520,55 @@ def test_an_old_image_read_by_the_hosts_own_reader(page, host, tmp_path):
     status = page.locator("#sdpa_tab_status").first.inner_text()
     assert "read from old.png by the WebUI: 8 settings" in status and "kept: Seed: 3" in status, status
     _tab(page, "txt2img").click()
+
+
+def _drawn_png(path: Path) -> Path:
+    """A picture drawn here (a yellow sun on a blue sky), as the WebUI's input or output image."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (640, 480), (40, 90, 160))
+    ImageDraw.Draw(picture).ellipse((250, 150, 390, 290), fill=(255, 220, 0))
+    picture.save(path)
+    return path
+
+
+def _status_of(page, tab: str, what: str) -> str:
+    page.wait_for_function(f"() => document.querySelector('#sdpa_{tab}_{what}').innerText.trim().length > 0",
+                           timeout=UI_TIMEOUT_MS)
+    return page.locator(f"#sdpa_{tab}_{what}").first.inner_text()
+
+
+def test_img2img_prompt_from_image_takes_the_webuis_input_image(page, tmp_path):
+    """img2img's "Prompt from image": the page hands the WebUI's input image to the planning role. The embedded
+    model cannot see, so the WebUI's own interrogator stands in (offline its models may be missing: then a
+    clear error). Either way the image arrived: never "no input image", and the prompt box keeps its text."""
+    _tab(page, "img2img").click()
+    page.locator("#img2img_image input[type=file]").first.set_input_files(str(_drawn_png(tmp_path / "sun.png")))
+    page.wait_for_function("() => [...document.querySelectorAll('#img2img_image img, #img2img_image canvas')]"
+                           ".some((e) => (e.naturalWidth || e.width) > 0)", timeout=UI_TIMEOUT_MS)
+    accordion = page.locator("#sdpa_img2img_accordion .label-wrap").first
+    if not page.locator("#sdpa_img2img_describe").first.is_visible():
+        accordion.click()
+    page.locator("#img2img_prompt textarea").first.fill("an old prompt")
+    page.locator("#sdpa_img2img_describe").first.click()
+    status = _status_of(page, "img2img", "status")
+    assert "no input image" not in status, status
+    assert "interrogator" in status or _value(page, "#img2img_prompt textarea") != "an old prompt", status
+    if "interrogator failed" in status:
+        assert _value(page, "#img2img_prompt textarea") == "an old prompt"
+
+
+def test_txt2img_look_at_the_result_takes_the_galleries_image(page, tmp_path):
+    """"Look at the result" with a stand-in gallery image (no checkpoint here to generate one): the image reaches
+    the execution role, which (the embedded model) says plainly it cannot see; never "press Generate first"."""
+    _open_panel(page)
+    picture = _drawn_png(tmp_path / "result.png")
+    import base64
+
+    source = "data:image/png;base64," + base64.b64encode(picture.read_bytes()).decode()
+    page.evaluate("""(src) => { const img = document.createElement('img'); img.src = src;
+        document.querySelector('#txt2img_gallery').prepend(img); }""", source)
+    page.wait_for_function("() => document.querySelector('#txt2img_gallery img').naturalWidth > 0")
+    page.locator("#sdpa_txt2img_look").first.click()
+    result = _status_of(page, "txt2img", "look_result")
+    assert "press Generate first" not in result and "cannot see images" in result, result
