@@ -178,6 +178,10 @@ class Assistant:
             raise ConfigError("planning model", hint=f"{self.settings.planning.label} cannot see images and the "
                               f"WebUI's interrogator failed ({type(err).__name__}: {err}); use a model that "
                               "sees images") from err
+        if "<error>" in caption:  # A1111's interrogator reports a failure in its answer (the reason is in its log)
+            raise ConfigError("planning model", hint=f"{self.settings.planning.label} cannot see images and the "
+                              f"WebUI's {which} interrogator failed (its log says why: offline, its model cannot "
+                              "be downloaded); use a model that sees images")
         if not caption.strip():
             raise ConfigError("planning model", hint=f"the WebUI's {which} interrogator found nothing to say")
         version = self.plan(caption[:MAX_DESCRIPTION], ctx=ctx, family=chosen.key, on_delta=on_delta,

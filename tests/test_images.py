@@ -200,6 +200,9 @@ def test_in_the_webui_its_interrogator_stands_in_for_a_model_that_cannot_see(mak
     def broken(data: bytes, tags: bool) -> tuple[str, str]:
         raise OSError("BLIP weights not found")
 
+    def failing(data: bytes, tags: bool) -> tuple[str, str]:
+        return "<error>", "CLIP"  # A1111's interrogator answers this when its models fail to load
+
     server, env = server_and_env("ollama", answer=ANSWER)
     with server:
         assistant = Assistant(make_settings({**env, "OLLAMA_MODEL": "llama3.2:3b"}))
@@ -207,6 +210,8 @@ def test_in_the_webui_its_interrogator_stands_in_for_a_model_that_cannot_see(mak
         body = next(r for r in server.requests if "/api/chat" in r.path).json
         with pytest.raises(ConfigError, match=r"interrogator failed.*BLIP weights not found"):
             assistant.describe_image(load(_png()), ctx=HostContext(interrogate=broken), family="sdxl")
+        with pytest.raises(ConfigError, match=r"CLIP interrogator failed"):
+            assistant.describe_image(load(_png()), ctx=HostContext(interrogate=failing), family="sdxl")
     assert asked == [((1024, 768), False)]  # the downscaled picture, and a caption (not tags) for SDXL
     assert "a yellow sun in a blue sky" in json.dumps(body) and not _images_sent("ollama", body)
     assert version.prompt == "yellow sun, blue sky, flat illustration"

@@ -552,10 +552,12 @@ def test_img2img_prompt_from_image_takes_the_webuis_input_image(page, tmp_path):
     page.locator("#img2img_prompt textarea").first.fill("an old prompt")
     page.locator("#sdpa_img2img_describe").first.click()
     status = _status_of(page, "img2img", "status")
+    prompt = _value(page, "#img2img_prompt textarea")
     assert "no input image" not in status, status
-    assert "interrogator" in status or _value(page, "#img2img_prompt textarea") != "an old prompt", status
-    if "interrogator failed" in status:
-        assert _value(page, "#img2img_prompt textarea") == "an old prompt"
+    if "interrogator failed" in status:  # offline: BLIP or DeepBooru could not load; the prompt is left alone
+        assert prompt == "an old prompt", status
+    else:  # the caption was planned from
+        assert prompt != "an old prompt" and "<error>" not in prompt and "SmolLM2" in status, (status, prompt)
 
 
 def test_txt2img_look_at_the_result_takes_the_galleries_image(page, tmp_path):
