@@ -36,6 +36,7 @@ from .errors import ConfigError, NoChange, ProviderError
 from .imagemeta import image_kind
 from .images import tokens
 from .infotext import read_image
+from .providers.pricing import price_for
 from .providers.types import CancelToken, Image
 from .roles import Roles
 from .types import HostContext, ImageCheck, PromptVersion, Takes
@@ -67,9 +68,12 @@ def within_limits(version: PromptVersion) -> PromptVersion:
     return version
 
 
-def sent(image: Image, provider: str) -> str:
-    """What went to the model: the image's size and about how many input tokens it costs."""
-    return f"image sent as {image.width}x{image.height} JPEG, no metadata (about {tokens(image, provider):,} tokens)"
+def sent(image: Image, provider: str, model: str = "") -> str:
+    """What went to the model: the image's size, about how many input tokens it costs, and their price."""
+    count = tokens(image, provider)
+    row = price_for(provider, model) if model else None
+    price = f", about ${count * row['input'] / 1_000_000:.4f} of the call" if row else ""
+    return f"image sent as {image.width}x{image.height} JPEG, no metadata (about {count:,} tokens{price})"
 
 
 def _line(text: str) -> str:
@@ -166,7 +170,7 @@ class Assistant:
         completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
         fields = plan_fields(completion, chosen, desc=describe(""), style=None)
         version = to_version(completion, fields, chosen, kind="plan", source="(an image)", reason=reason)
-        version.warnings.insert(0, sent(image, completion.provider))
+        version.warnings.insert(0, sent(image, completion.provider, completion.model))
         return with_tokens(within_limits(version), ctx)
 
     def _describe_by_host(self, image: Image, ctx: HostContext, family: str | None,
@@ -204,7 +208,7 @@ class Assistant:
                  for key, limit in (("matches", 12), ("mismatches", 12), ("refines", 3))}
         return ImageCheck(**lists, provider=completion.provider, model=completion.model, usage=completion.usage,
                           cost_usd=completion.cost_usd, latency_s=completion.latency_s,
-                          image=sent(image, completion.provider))
+                          image=sent(image, completion.provider, completion.model))
 
     def from_image(self, data: bytes, *, name: str = "", ctx: HostContext | None = None,
                    family: str | None = "auto") -> PromptVersion:

@@ -104,7 +104,7 @@ def test_each_vendor_gets_the_image_in_its_own_format(make_settings, provider):
     assert len(sent) == 1 and sent[0][0] == "image/jpeg"
     assert _sent(sent[0][1]).size == (1024, 768) and SECRET not in json.dumps(body)
     assert version.prompt == "yellow sun, blue sky, flat illustration" and version.kind == "plan"
-    assert version.warnings[0].startswith("image sent as 1024x768 JPEG")
+    assert version.warnings[0].startswith("image sent as 1024x768 JPEG") and "of the call)" in version.warnings[0]
 
 
 def test_a_model_that_cannot_see_is_named_with_one_that_can(make_settings):
