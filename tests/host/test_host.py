@@ -256,9 +256,9 @@ def test_the_accordion_is_a_plain_one(page):
     """No checkbox in its header that a user would have to guess the meaning of (A1111's InputAccordion)."""
     _open_panel(page)
     accordion = page.locator("#sdpa_txt2img_accordion").first
-    assert accordion.locator("input[type=checkbox]").count() == 1  # "Apply suggested settings", inside
-    assert "Apply suggested settings" in accordion.locator("input[type=checkbox]").first.locator(
-        "xpath=ancestor::label[1]").inner_text()
+    boxes = accordion.locator("input[type=checkbox]")
+    labels = [boxes.nth(k).locator("xpath=ancestor::label[1]").inner_text().strip() for k in range(boxes.count())]
+    assert labels == ["Apply suggested settings", "Look at each result (a call per image)"], labels  # inside
     assert page.locator("#sdpa_txt2img_accordion-checkbox").count() == 0
 
 
