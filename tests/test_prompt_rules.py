@@ -5,6 +5,7 @@ every setting, refines that do what they say (or say that nothing changed)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -435,3 +436,15 @@ def test_a_request_is_not_the_picture_and_a_sentence_added_to_a_phrase_prompt_ge
             PromptVersion("a red car on a coastal road, palm trees, wide shot", family="flux"),
             "make it a foggy morning", family="flux")
     assert version.prompt.startswith("a red car on a coastal road") and "wide shot. " in version.prompt
+
+
+@pytest.mark.parametrize(("prompt", "instruction", "has", "gone"), [
+    ("fluffy grey owl perched, on a mossy branch, moonlight", "make the owl white", "fluffy white owl perched", "grey"),
+    ("old violinist playing, on a rainy street corner, Prague", "i want it sunny, no rain", "sunny", "it sunny"),
+    ("a red vintage car parked on a coastal road, palm trees", "make the car blue", "a blue vintage car", "red"),
+])
+def test_everyday_refines_read_as_a_user_means_them(make_settings, prompt, instruction, has, gone):
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(prompt, family="sdxl"),
+                                                                      instruction, family="sdxl")
+    assert has in version.prompt and not re.search(rf"\b{gone}\b", version.prompt), version.prompt

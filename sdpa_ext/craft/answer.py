@@ -34,7 +34,7 @@ from .grammar import plain
 from .intent import Edit
 from .params import aspect_size, family_params
 from .parse import parse_answer
-from .structure import COLOURS, names, read_term, recolour, subject_heads, without_phrase
+from .structure import COLOURS, names, read_term, recolour, replace_in, subject_heads, without_phrase
 from .syntax import NETWORK_WORDS, guard, no_new_edges, repair
 from .vocab import Facets, clash, facets, vocab
 
@@ -152,11 +152,12 @@ def _other_places(prompt: str, desc: Description, family: Family, notes: list[st
 
 def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instruction: str, family: Family,
                   notes: list[str]) -> str:
-    """A refine keeps the current subject unless the instruction touches it: when the answer lost a subject noun,
-    the whole instruction was read and none of it names that noun, the term that held it is put back (the
-    checks after this take out of it what the instruction changes); else a warning."""
+    """A refine keeps the current subject unless the instruction takes it away: when the answer lost a subject
+    noun, the whole instruction was read and it removes no such noun, the term that held it is put back (the
+    checks after this change in it what the instruction changes: `make the car blue`, `swap the car for a
+    motorcycle`); else a warning."""
     heads = subject_heads(pieces_of(before, family))
-    said = set(words_of(" ".join([instruction, *edit.taken(), *edit.asked()])))
+    said = set(words_of(" ".join([*edit.remove, *edit.negative, *([instruction] if unread else [])])))
     # A new subject, or a replacement the answer made in its own words (`swap the dog for a fox` on a puppy)
     touched = any(not old or _mentioned(after, new) for old, new in edit.replace)
     lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
@@ -193,7 +194,10 @@ def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str
             for index, clause in enumerate(clauses):
                 if thing in by and _mentioned(clause, by[thing]):  # `sunset sky` for "make the sky a sunset"
                     continue
-                cut = without_phrase(clause, thing) if not read_term(clause).syntax else None
+                if read_term(clause).syntax:
+                    continue
+                # a replacement is made inside the phrase (`red vintage car` -> `red vintage motorcycle`)
+                cut = replace_in(clause, thing, by[thing]) if by.get(thing) else without_phrase(clause, thing)
                 if cut is not None and cut != clause:
                     clauses[index], cuts = cut, cuts + 1
         if cuts:

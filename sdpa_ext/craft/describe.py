@@ -160,12 +160,20 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
     return kept, negated
 
 
+def _participle(word: str, after: str) -> bool:
+    """A past participle after a noun (`owl perched`, `girl dressed in red`): in -ed, ending the phrase or
+    followed by a function word, so not an adjective before its noun (`tattered cloak`)."""
+    return word.endswith("ed") and len(word) > 4 and (after == "of" or after in _FUNCTION)
+
+
 def nouns_of(phrase: str) -> list[str]:
-    """Head nouns: the last word of each run, a run ending before a verb in -ing or at `of`."""
+    """Head nouns: the last word of each run, a run ending before a verb in -ing, a past participle or at
+    `of`."""
     nouns: list[str] = []
     run: list[str] = []
-    for word in [*words_of(phrase), "of"]:
-        if word == "of" or (verb_ing(word) and run):
+    words = [*words_of(phrase), "of"]
+    for index, word in enumerate(words):
+        if word == "of" or (run and (verb_ing(word) or _participle(word, words[min(index + 1, len(words) - 1)]))):
             if run:
                 nouns.append(run[-1])
             run = []

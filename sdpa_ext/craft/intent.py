@@ -219,6 +219,7 @@ def normal(text: str) -> str:
         (r"^(?:no|don't want|don't need|don't show|don't include)\s+(?:any\s+|the\s+)?(.+)$", r"no \1"),
         (r"^(?:lose|ditch|nix|scrap|kill|cut|get rid of)\s+(?:any\s+|the\s+|that\s+|those\s+)?(.+)$", r"remove \1"),
         (r"^(?:i\s+)?don't\s+(?:want|need|like)\s+(?:any\s+|the\s+)?(.+)$", r"no \1"),
+        (r"^(?:it|this)\s+(?!to\b|is\b|was\b|needs\b|should\b)(\w+(?:\s+\w+)?)$", r"make it \1"),  # `(i want) it sunny`
     ]
     for pattern, repl in rules:
         text = re.sub(pattern, repl, text)

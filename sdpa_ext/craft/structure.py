@@ -259,9 +259,12 @@ def recolour(text: str, noun: str, colour: str) -> str | None:
         if not phrase.head or stem(phrase.head) != stem(noun):
             continue
         colours = phrase_pattern(COLOURS)
-        body = colours.sub(" ", phrase.body)
-        head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
-        body = body[:head_at.start()] + f"{colour} " + body[head_at.start():]
+        if first := colours.search(phrase.body):  # where the old colour was (`red vintage car` -> `blue vintage car`)
+            body = phrase.body[:first.start()] + colour + colours.sub(" ", phrase.body[first.end():])
+        else:
+            body = phrase.body
+            head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
+            body = body[:head_at.start()] + f"{colour} " + body[head_at.start():]
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     return None
 
