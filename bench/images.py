@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image, ImageDraw, PngImagePlugin
 
 from sdpa_ext.config import load_settings
-from sdpa_ext.craft.grammar import attention
+from sdpa_ext.craft.syntax import problems
 from sdpa_ext.errors import SdpaError
 from sdpa_ext.images import load
 from sdpa_ext.service import Service
@@ -154,15 +154,6 @@ def sent_images(body: dict) -> list[Image.Image]:
     return found
 
 
-def balanced(prompt: str) -> bool:
-    depth = 0
-    for char in prompt:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0 and bool(attention(prompt))
-
-
 def has(text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase)}(?:s|es)?(?!\w)", text, re.IGNORECASE) is not None
 
@@ -186,7 +177,7 @@ def describe_row(service: Service, wire, picture: Picture, answer: dict, quality
         "negative_clean": not any(has(version.negative_prompt, s) for s in picture.subject),
         "no_negation": NEGATIONS.search(version.prompt) is None,
         "form": picture.family != "pony" or version.prompt.startswith("score_9"),
-        "syntax": balanced(version.prompt),
+        "syntax": not problems(version.prompt),
         "answered": bool(answer["prompt"]),
     }
     return {**row, "refused": False, "prompt": version.prompt, "negative": version.negative_prompt, **checks,

@@ -27,15 +27,15 @@ from .checks import (
     terms,
     wanted_out_of_negative,
 )
-from .describe import QUOTED, Description, words_of
+from .describe import FUNCTION_WORDS, QUOTED, Description, words_of
 from .edits import Applied, apply_edit
 from .families import Family
 from .grammar import plain
-from .intent import Edit
+from .intent import Edit, negatable
 from .params import aspect_size, family_params
 from .parse import parse_answer
 from .structure import COLOURS, names, read_term, recolour, replace_in, subject_heads, without_phrase
-from .syntax import NETWORK_WORDS, guard, no_new_edges, repair
+from .syntax import guard, no_new_edges, repair
 from .vocab import Facets, clash, facets, vocab
 
 # Groups whose contradictions are sure enough to change a large model's answer; indoors/outdoors is read from
@@ -273,9 +273,10 @@ def _asked_for(prompt: str, edit: Edit, family: Family, instruction: str, notes:
     return applied.prompt
 
 
-_ASKING = frozenset({"make", "made", "add", "put", "give", "get", "have", "let", "want", "her", "him", "them", "it",
-                     "his", "their", "its", "she", "he", "they", "with", "around", "instead", "please", "pls", "tbh",
-                     "more", "some", "next", "to", "of", "in", "on", "at", "the", "a", "an", "and", "be", "should"})
+# Words of an instruction that say how it asks, not what (`make her crying`, `fireflies around`)
+_ASKING = frozenset({*FUNCTION_WORDS, "make", "made", "add", "put", "give", "get", "have", "let", "want", "him",
+                     "them", "she", "he", "they", "around", "instead", "please", "pls", "tbh", "more", "some", "next",
+                     "be", "should"})
 
 
 def _mentioned(prompt: str, asked: str) -> bool:
@@ -332,7 +333,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         prompt = _asked_for(prompt, edit, family, instruction, warnings)
     _unsure(prompt, current.prompt, family, warnings)
     gone = [t for t in edit.remove if t not in edit.negative and names(current.prompt, t)
-            and not set(words_of(t)) & NETWORK_WORDS]  # what was there and is removed: kept out, as SD users do
+            and negatable(t)]  # what was there and is removed: kept out, as SD users do
     prompt, negative = negations(prompt, negative, [*edit.negative, *gone], family, warnings)
     lettering = QUOTED.findall(f"{instruction} {prompt}")
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)

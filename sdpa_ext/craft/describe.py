@@ -27,8 +27,8 @@ _EMPTY = re.compile(r"\b(?:empty|deserted|abandoned|unpopulated|uninhabited|lone
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
 _BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
-_FUNCTION = {*ARTICLES, *(p for p in PREPOSITIONS if " " not in p), "of", "and", "or", "is", "are", "its", "his", "her",
-             "their", "very", "from", "to", "for", "as", "out", "up", "down", "off", "it", "into", "this"}
+FUNCTION_WORDS = {*ARTICLES, *(p for p in PREPOSITIONS if " " not in p), "of", "and", "or", "is", "are", "its", "his",
+                  "her", "their", "very", "from", "to", "for", "as", "out", "up", "down", "off", "it", "into", "this"}
 _ENGLISH = {"a", "an", "the", "in", "on", "of", "with", "and", "at", "under", "by", "from", "over", "near", "is"}
 _FOREIGN = {"le", "la", "les", "un", "une", "des", "du", "de", "et", "au", "aux", "sur", "dans", "avec", "el", "los",
             "las", "una", "y", "en", "con", "del", "der", "die", "das", "ein", "eine", "und", "im", "mit", "auf",
@@ -125,7 +125,7 @@ def phrases_of(text: str) -> list[str]:
         for prep, piece in _split_preps(chunk):
             for sub_prep, sub in _ing_split(prep, piece):
                 body = _strip_articles(sub)
-                if not body or all(w in _FUNCTION for w in words_of(body)):
+                if not body or all(w in FUNCTION_WORDS for w in words_of(body)):
                     continue
                 tag = body if not sub_prep or sub_prep in _DROPPED else f"{sub_prep} {sub}"
                 tag = _unquoted_ends(tag.strip(" .!?"))
@@ -163,7 +163,7 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
 def _participle(word: str, after: str) -> bool:
     """A past participle after a noun (`owl perched`, `girl dressed in red`): in -ed, ending the phrase or
     followed by a function word, so not an adjective before its noun (`tattered cloak`)."""
-    return word.endswith("ed") and len(word) > 4 and (after == "of" or after in _FUNCTION)
+    return word.endswith("ed") and len(word) > 4 and (after == "of" or after in FUNCTION_WORDS)
 
 
 def nouns_of(phrase: str) -> list[str]:
@@ -178,7 +178,7 @@ def nouns_of(phrase: str) -> list[str]:
                 nouns.append(run[-1])
             run = []
             continue
-        if word not in _FUNCTION:
+        if word not in FUNCTION_WORDS:
             run.append(word)
     return [n for n in nouns if len(n) > 1 and not n.isdigit()]
 

@@ -12,7 +12,7 @@ from . import grammar
 from .checks import joined, pieces, terms
 from .families import Family
 from .grammar import brackets, inner
-from .intent import PEOPLE, Edit
+from .intent import PEOPLE, Edit, negatable
 from .params import aspect_size
 from .structure import (
     names,
@@ -170,7 +170,7 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
     for thing in edit.remove:
         if _each(parts, _removal(thing, instruction, subject, alone)):
             changes.append(f"removed {thing}")
-            if thing not in edit.negative and not set(grammar.words(thing)) & NETWORK_WORDS:
+            if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
         elif thing not in edit.negative:
             notes.append(f"no {thing} in the prompt to remove")

@@ -354,9 +354,15 @@ def _matched(edit: Edit, kind: str, match: re.Match[str], text: str, loose: bool
     if x in _PRONOUNS:  # `ditch the lora, don't need it`: what an earlier clause named
         return True
     edit.remove.append(x)
-    if kind == "no" and not set(words_of(x)) & NETWORK_WORDS:  # `no lora`: nothing for the negative prompt
+    if kind == "no" and negatable(x):
         edit.negative.append(x)
     return True
+
+
+def negatable(thing: str) -> bool:
+    """Whether a thing removed or refused also goes to the negative prompt: not a LoRA or other network
+    (`no lora`, `remove the lora`: nothing to keep out)."""
+    return not set(words_of(thing)) & NETWORK_WORDS
 
 
 def _part(edit: Edit, part: str) -> bool:

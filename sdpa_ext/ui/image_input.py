@@ -27,16 +27,20 @@ DESCRIBE_ZONE = ("<div class='sdpa-image-drop-text'>🔍 <b>Prompt from image</b
 NO_INPUT = "no input image: put one in img2img first, then press Prompt from image"
 
 
+def hidden_channel(data_id: str, label: str, button_id: str) -> tuple[Any, Any]:
+    """A hidden box the page's script fills and the hidden button it then clicks (no component takes a file)."""
+    gr = blocks._gradio()
+    return (gr.Textbox(elem_id=data_id, elem_classes=["sdpa-hidden"], show_label=False, container=False),
+            gr.Button(label, elem_id=button_id, elem_classes=["sdpa-hidden"]))
+
+
 class ImageInput(blocks.PanelPart):
     """The zone, the hidden box and button, and the handler that makes the image's version current."""
 
     def build(self) -> None:
-        gr = blocks._gradio()
         eid = self.panel.eid
         self.zone = html(ZONE, elem_id=eid("image_drop"), elem_classes=["sdpa-image-drop"])
-        self.data = gr.Textbox(elem_id=eid("image_data"), elem_classes=["sdpa-hidden"], show_label=False,
-                               container=False)
-        self.button = gr.Button("Read the image", elem_id=eid("image_read"), elem_classes=["sdpa-hidden"])
+        self.data, self.button = hidden_channel(eid("image_data"), "Read the image", eid("image_read"))
 
     def wire(self) -> Any:
         """The Read event (its outputs are the panel's: the fields, the status, the session)."""
@@ -72,9 +76,7 @@ class PromptFromImage(blocks.PanelPart):
             self.start = html(DESCRIBE_ZONE, elem_id=eid("describe_drop"), elem_classes=["sdpa-image-drop"])
         else:
             self.start = gr.Button("🔍 Prompt from image", size="sm", elem_id=eid("describe"))
-        self.data = gr.Textbox(elem_id=eid("describe_data"), elem_classes=["sdpa-hidden"], show_label=False,
-                               container=False)
-        self.button = gr.Button("Describe", elem_id=eid("describe_run"), elem_classes=["sdpa-hidden"])
+        self.data, self.button = hidden_channel(eid("describe_data"), "Describe", eid("describe_run"))
 
     def wire(self) -> Any:
         """The Describe event (the panel's outputs); img2img's button hands the page's input image to it."""
@@ -113,9 +115,7 @@ class ResultLook(blocks.PanelPart):
         with gr.Row():
             self.start = gr.Button("🔍 Look at the result", size="sm", elem_id=eid("look"))
             self.auto = gr.Checkbox(False, label="Look at each result (a call per image)", elem_id=eid("look_auto"))
-        self.data = gr.Textbox(elem_id=eid("look_data"), elem_classes=["sdpa-hidden"], show_label=False,
-                               container=False)
-        self.button = gr.Button("Look", elem_id=eid("look_run"), elem_classes=["sdpa-hidden"])
+        self.data, self.button = hidden_channel(eid("look_data"), "Look", eid("look_run"))
         self.result = html(elem_id=eid("look_result"))
         with gr.Row():
             self.refines = [gr.Button("", size="sm", visible=False, elem_id=eid(f"look_refine_{k + 1}"))
