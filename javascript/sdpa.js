@@ -210,7 +210,9 @@
     // drawn on a canvas, so no metadata travels); the server reads it again before any model sees it.
     const LONG_SIDE = 1024;
 
-    function shrunk(source, width, height) {
+    function shrunk(source) {
+        const width = source.naturalWidth || source.width;
+        const height = source.naturalHeight || source.height;
         const scale = Math.min(1, LONG_SIDE / Math.max(width, height));
         const canvas = document.createElement("canvas");
         canvas.width = Math.max(1, Math.round(width * scale));
@@ -222,12 +224,21 @@
         return canvas.toDataURL("image/jpeg", 0.9);
     }
 
-    function sendPicture(tab, dataUrl) {
-        const box = el(`sdpa_${tab}_describe_data`, "textarea");
-        const button = el(`sdpa_${tab}_describe_run`);
+    // A hidden box the page fills, then the hidden button that runs its handler (no component takes a file).
+    function fillAndRun(boxId, buttonId, value) {
+        const box = el(boxId, "textarea");
+        const button = el(buttonId);
         if (!box || !button) return;
-        setValue(box, dataUrl);
+        setValue(box, value);
         setTimeout(() => button.click(), 50);
+    }
+
+    function tabOf(id, suffix) {
+        return id.replace(/^sdpa_/, "").replace(suffix, "");
+    }
+
+    function sendPicture(tab, dataUrl) {
+        fillAndRun(`sdpa_${tab}_describe_data`, `sdpa_${tab}_describe_run`, dataUrl);
     }
 
     function describeFile(tab, file) {
@@ -235,7 +246,7 @@
         const url = URL.createObjectURL(file);
         picture.onload = () => {
             URL.revokeObjectURL(url);
-            sendPicture(tab, shrunk(picture, picture.naturalWidth, picture.naturalHeight));
+            sendPicture(tab, shrunk(picture));
         };
         picture.onerror = () => { // not a picture the browser can draw: the server names the problem
             URL.revokeObjectURL(url);
@@ -251,9 +262,7 @@
             sendPicture(tab, "");
             return [];
         }
-        const width = shown.naturalWidth || shown.width;
-        const height = shown.naturalHeight || shown.height;
-        sendPicture(tab, shrunk(shown, width, height));
+        sendPicture(tab, shrunk(shown));
         return [];
     };
 
@@ -265,12 +274,8 @@
     }
 
     window.sdpaLookAtResult = function (tab) {
-        const box = el(`sdpa_${tab}_look_data`, "textarea");
-        const button = el(`sdpa_${tab}_look_run`);
-        if (!box || !button) return [];
         const shown = galleryImage(tab);
-        setValue(box, shown ? shrunk(shown, shown.naturalWidth, shown.naturalHeight) : "");
-        setTimeout(() => button.click(), 50);
+        fillAndRun(`sdpa_${tab}_look_data`, `sdpa_${tab}_look_run`, shown ? shrunk(shown) : "");
         return [];
     };
 
@@ -297,27 +302,20 @@
         const path = event.composedPath ? event.composedPath() : [event.target];
         const proposed = path.find((node) => /^sdpa_\w+_look_refine_\d$/.test(node.id || ""));
         if (!proposed) return;
-        const tab = proposed.id.replace(/^sdpa_/, "").replace(/_look_refine_\d$/, "");
-        const feedback = el(`sdpa_${tab}_feedback`, "textarea");
-        const refine = el(`sdpa_${tab}_refine`);
-        if (!feedback || !refine) return;
-        setValue(feedback, proposed.textContent.trim());
-        setTimeout(() => refine.click(), 50);
+        const tab = tabOf(proposed.id, /_look_refine_\d$/);
+        fillAndRun(`sdpa_${tab}_feedback`, `sdpa_${tab}_refine`, proposed.textContent.trim());
     });
 
     function readImage(zone, file) {
         if (/_describe_drop$/.test(zone.id)) {
-            describeFile(zone.id.replace(/^sdpa_/, "").replace(/_describe_drop$/, ""), file);
+            describeFile(tabOf(zone.id, /_describe_drop$/), file);
             return;
         }
-        const tab = zone.id.replace(/^sdpa_/, "").replace(/_image_drop$/, "");
+        const tab = tabOf(zone.id, /_image_drop$/);
         file.arrayBuffer().then((buffer) => {
-            const box = el(`sdpa_${tab}_image_data`, "textarea");
-            const button = el(`sdpa_${tab}_image_read`);
-            if (!box || !button) return;
             const name = file.name.replace(/[\r\n]/g, " ");
-            setValue(box, `${name}\n${base64(window.sdpaImageMetadata(new Uint8Array(buffer)))}`);
-            setTimeout(() => button.click(), 50);
+            fillAndRun(`sdpa_${tab}_image_data`, `sdpa_${tab}_image_read`,
+                `${name}\n${base64(window.sdpaImageMetadata(new Uint8Array(buffer)))}`);
         });
     }
 
