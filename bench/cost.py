@@ -37,9 +37,10 @@ sys.path.insert(0, str(ROOT))
 from sdpa_ext.assistant import Assistant  # noqa: E402
 from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.families import Family, families  # noqa: E402
+from sdpa_ext.craft.lexicon import lexicon  # noqa: E402
 from sdpa_ext.craft.prompting import plan_request, refine_request  # noqa: E402
-from sdpa_ext.craft.syntax import find_spans, targets  # noqa: E402
-from sdpa_ext.craft.vocab import vocab  # noqa: E402
+from sdpa_ext.craft.reading import read  # noqa: E402
+from sdpa_ext.craft.syntax import find_spans  # noqa: E402
 from sdpa_ext.providers.claude import ClaudeWire  # noqa: E402
 from sdpa_ext.providers.gemini import GeminiWire  # noqa: E402
 from sdpa_ext.providers.ollama import OllamaWire  # noqa: E402
@@ -173,9 +174,10 @@ def session_calls(family: Family, refines: int, variant: int = 0) -> list[Call]:
                             params=dict(family.params), family=family.key)
     for number in range(refines):
         instruction, tags, sentence = REFINES[number % len(REFINES)]
-        if instruction in vocab().chips:  # a chip: our exact edit, no call, no cost
+        if instruction in lexicon().chips:  # a chip: our exact edit, no call, no cost
             continue
-        locked = [span.text for span in find_spans(current.prompt) if not targets(instruction, span)[0]]
+        reading = read(instruction, current.prompt)
+        locked = [span.text for span in find_spans(current.prompt) if not reading.names(span)]
         req = refine_request(current, instruction, family, locked=locked)
         new_prompt = f"{current.prompt} {sentence}" if sentences else f"{current.prompt}, {tags}"
         calls.append(Call("refine", req, answer_json(new_prompt, current.negative_prompt, {},
@@ -243,7 +245,7 @@ def cache_run(min_tokens: int, refines: int, rounds: int) -> dict[str, float]:
                 results = [version]
                 for number in range(refines):
                     said = REFINES[number % len(REFINES)][0]
-                    chip = said if said in vocab().chips else None
+                    chip = said if said in lexicon().chips else None
                     version = assistant.refine(version, "" if chip else said, chip=chip, family=key)
                     results.append(version)
                 for result in results:

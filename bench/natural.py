@@ -2,7 +2,7 @@
 wanted lettering, several subjects, counts or an unusual setting (bench/natural_data.json, written before any
 tuning; a third of each list, `split: held`, set aside and reported apart).
 
-    python bench/natural.py [--split tune|held|all] [--models embedded,right,bad] [--json OUT] [--limit N]
+    python bench/natural.py [--split tune|held|all] [--models embedded,right,bad,broken] [--json OUT] [--limit N]
                             [--data FILE]
 
 Three answerers: the configured provider (the embedded model when nothing is configured), a scripted large model
@@ -10,8 +10,10 @@ that answers each item right (its `right` answer, over the OpenAI wire), and a s
 badly (the right answer with its subject dropped, what the instruction takes away kept or put back, and no
 negations in the negative prompt). Refines: took effect (every `expect` group, the `params`, the `negative`),
 nothing unasked changed (every `keep`), no contradiction left (no `absent` word, inside phrases too), negations
-in the negative prompt, right answers passed through unchanged, bad answers repaired (all of the above), and an
-instruction already met answered as such. Plans: subject kept, nothing `absent`, negations in the negative
+in the negative prompt, no chat word of the instruction in the prompt (items with `chat`), right answers passed through
+unchanged, bad answers repaired (all of the above), broken right answers (`broken`: subject or LoRAs dropped,
+`no people` in the positive, weights changed, a code fence) repaired or refused, and an instruction already met
+answered as such. Plans: subject kept, nothing `absent`, negations in the negative
 prompt, wanted lettering kept with its quotes and no text words in the negative prompt.
 """
 
@@ -60,9 +62,31 @@ def bad_of(right: dict, item: dict, start: dict | None) -> dict:
     return {"prompt": prompt, "negative_prompt": negative, "params": {}, "notes": "scripted bad answer"}
 
 
-def scripted(data: dict, bad: bool) -> Callable[[dict], str]:
+BREAKS = ("subject dropped", "LoRA dropped", "no people in the positive", "weights changed", "a fence")
+
+
+def broken_of(right: dict, item: dict, start: dict) -> dict:
+    """The right answer broken one of five ways (by the item's number): its subject dropped, its LoRAs dropped, a
+    `no people` in the positive prompt, every weight changed, or the prompt inside a code fence."""
+    prompt = right["prompt"]
+    how = BREAKS[int(re.sub(r"\D", "", item["id"]) or 0) % len(BREAKS)]
+    if how == "LoRA dropped" and "<" in prompt:
+        prompt = re.sub(r"\s*<\w+:[^>]+>\s*,?", " ", prompt)
+    elif how == "no people in the positive":
+        prompt += " No people." if start["family"] in ("flux", "sd3") else ", no people"
+    elif how == "weights changed" and re.search(r":[\d.]+[)>]", prompt):
+        prompt = re.sub(r":[\d.]+([)>])", r":1.9\1", prompt)
+    elif how == "a fence":
+        prompt = f"```\n{prompt}\n```"
+    else:
+        cut = re.split(r"(?<=[.!?])\s+", prompt) if start["family"] in ("flux", "sd3") else prompt.split(",")
+        prompt = (" " if start["family"] in ("flux", "sd3") else ",").join(cut[1:] if len(cut) > 2 else cut)
+    return {**right, "prompt": " ".join(prompt.split()).strip(" ,")}
+
+
+def scripted(data: dict, bad: bool | str) -> Callable[[dict], str]:
     """The scripted large model's answer to a request body (it finds the item by its instruction or
-    description in the last user message)."""
+    description in the last user message). `bad`: True answers badly, `broken` breaks the right answer."""
     by_instruction, by_description = _answer_index(data)
 
     def answer(body: dict) -> str:
@@ -78,12 +102,14 @@ def scripted(data: dict, bad: bool) -> Callable[[dict], str]:
         if item is None:
             return json.dumps({"prompt": "", "negative_prompt": "", "params": {}, "notes": "unknown item"})
         right = {**item["right"], "params": item.get("params", {}), "notes": "scripted"}
+        if bad == "broken" and start is not None:
+            return json.dumps(broken_of(right, item, start))
         return json.dumps(bad_of(right, item, start) if bad else right)
     return answer
 
 
 @contextmanager
-def scripted_settings(data: dict, bad: bool, folder: Path):
+def scripted_settings(data: dict, bad: bool | str, folder: Path):
     from tests.wire import OpenAIServer
 
     empty = folder / "empty.env"
@@ -117,6 +143,11 @@ def refine_row(assistant: Assistant, item: dict, start: dict, model: str) -> dic
         "clean": not any(has(prompt, a) for a in item["absent"]),
         "negated": all(has(negative, n) for n in item["negative"]),
     }
+    if item.get("chat") is not None:  # no chat word of the instruction in the prompt
+        checks["chat"] = not any(has(prompt, w) for w in item["chat"] if not has(start["prompt"], w))
+    if model == "broken":  # repaired (the user's spans and subject back, no `no people`, no fence) or refused
+        refused = (prompt, negative) == (start["prompt"], start["negative"])
+        checks["repaired"] = refused or (checks["kept"] and "`" not in prompt and not has(prompt, "no people"))
     if item.get("nochange"):
         checks["met"] = version.kind == "unchanged" or (prompt, negative) == (start["prompt"], start["negative"])
     right = item["right"]
@@ -148,7 +179,7 @@ def plan_row(assistant: Assistant, item: dict) -> dict:
     return {**row, "ok": True, "prompt": prompt, "negative": negative, **checks, "all": all(checks.values())}
 
 
-REFINE_KEYS = ("effect", "kept", "clean", "negated", "met", "all", "unchanged_right")
+REFINE_KEYS = ("effect", "kept", "clean", "negated", "chat", "met", "all", "unchanged_right", "repaired")
 PLAN_KEYS = ("subject", "clean", "negated", "lettering", "all")
 
 
@@ -162,7 +193,8 @@ def _rate(rows: list[dict], key: str) -> str:
 def table(title: str, rows_by: dict[str, list[dict]], keys: tuple[str, ...]) -> str:
     labels = {"effect": "took effect", "kept": "nothing unasked changed", "clean": "no contradiction left",
               "negated": "negations in the negative", "met": "already met, said so", "all": "all checks",
-              "unchanged_right": "right answer unchanged", "subject": "subject kept", "lettering": "lettering kept"}
+              "unchanged_right": "right answer unchanged", "subject": "subject kept", "lettering": "lettering kept",
+              "chat": "no chat words", "repaired": "broken answer repaired or refused"}
     lines = [f"| {title} | " + " | ".join(labels[k] for k in keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for label, rows in rows_by.items():
         lines.append(f"| {label} ({len(rows)}) | " + " | ".join(_rate(rows, k) for k in keys) + " |")
@@ -194,7 +226,7 @@ def main() -> int:
                 results[f"configured ({settings.execution.label})"] = run(Assistant(settings), data, model,
                                                                          args.split, args.limit)
                 continue
-            with scripted_settings(data, model == "bad", Path(folder)) as settings:
+            with scripted_settings(data, "broken" if model == "broken" else model == "bad", Path(folder)) as settings:
                 results[f"scripted {model} model"] = run(Assistant(settings), data, model, args.split, args.limit)
     for part, keys in (("refine", REFINE_KEYS), ("plan", PLAN_KEYS)):
         for split in ("tune", "held"):

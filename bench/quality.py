@@ -31,7 +31,8 @@ from sdpa_ext.craft.describe import describe, words_of
 from sdpa_ext.craft.families import families
 from sdpa_ext.craft.grammar import attention, plain
 from sdpa_ext.craft.params import family_params
-from sdpa_ext.craft.syntax import find_spans, problems, targets
+from sdpa_ext.craft.reading import read
+from sdpa_ext.craft.syntax import find_spans, problems
 from sdpa_ext.craft.vocab import clash, facets, known_words
 from sdpa_ext.errors import NoChange, SdpaError
 from sdpa_ext.types import HostContext, PromptVersion
@@ -131,7 +132,8 @@ def run_refines(assistant: Assistant, items: list[dict], bases: dict) -> list[di
         negative = base["negative"] if isinstance(base.get("negative"), str) else families()[family].negative
         current = PromptVersion(prompt=base["prompt"], negative_prompt=negative, family=family,
                                 params=dict(families()[family].params))
-        spans = [s.text for s in find_spans(current.prompt, EMBEDDINGS) if not targets(item["instruction"], s)[1]]
+        reading = read(item["instruction"], current.prompt, EMBEDDINGS)
+        spans = [s.text for s in find_spans(current.prompt, EMBEDDINGS) if not reading.removes(s)]
         row = {"kind": item.get("kind", "original"), "instruction": item["instruction"], "ok": False,
                "nochange": False}
         chip = item["instruction"] if item.get("kind") == "chip" else None  # a chip is a button, not typed text

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.describe import describe  # noqa: E402
+from sdpa_ext.craft.reading import read  # noqa: E402
 from sdpa_ext.craft.syntax import guard  # noqa: E402
 from sdpa_ext.craft.tokens import count_tokens  # noqa: E402
 from sdpa_ext.errors import ConfigError  # noqa: E402
@@ -61,7 +62,7 @@ def main() -> int:
             ("refine by the model", lambda t: service.refine(PromptVersion(prompt=t), "rewrite it as a poem",
                                                              session="b"), PROMPT),
             ("plan by the model", lambda t: service.plan(t, session="b"), DESCRIPTION),
-            ("guard", lambda t: guard(t, t + ", cabin", "make it darker"), PROMPT),
+            ("guard", lambda t: guard(t, t + ", cabin", read("make it darker", t)), PROMPT),
             ("describe", describe, DESCRIPTION),
             ("count_tokens", count_tokens, PROMPT),
         ]
@@ -77,7 +78,7 @@ def main() -> int:
         darker = least_time(lambda: service.refine(PromptVersion(prompt=spaces), chip="darker", session="c"))
         print(f"\nIssue 17's cases: a chip refine of `a` + 9,998 spaces + `b`: {darker:.2f} s; "
               f"`guard` of `' AND '.join(['a'] * 2000)`: "
-              f"{least_time(lambda: guard(' AND '.join(['a'] * 2000), 'a, b', 'make it darker')):.2f} s; "
+              f"{least_time(lambda: guard(' AND '.join(['a'] * 2000), 'a, b', read('make it darker'))):.2f} s; "
               f"a {SEARCH}-character worst search over 200 versions of 10,000 characters: "
               f"{least_time(lambda: service.search('a' * (SEARCH - 1) + 'b')):.2f} s; a 5,000-character search: "
               f"{'refused (422)' if _refused(lambda: service.search('a' * 5000)) else 'ran'}.")

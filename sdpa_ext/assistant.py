@@ -22,16 +22,17 @@ from .craft.answer import (
     to_version,
 )
 from .craft.checks import terms
-from .craft.describe import Description, describe, words_of
+from .craft.describe import Description, describe
 from .craft.edits import apply_edit
 from .craft.families import BOORU_FAMILIES, Family, get_style, resolve_family
-from .craft.intent import Edit, chip_edit, read_parts
+from .craft.lexicon import lexicon, words_of
 from .craft.params import family_params
 from .craft.prompting import check_request, describe_request, plan_request, refine_request
-from .craft.syntax import find_spans, targets
+from .craft.reading import Reading, chip_edit, read
+from .craft.syntax import find_spans
 from .craft.takes import as_takes, check_n, take_answers
 from .craft.tokens import count_tokens
-from .craft.vocab import facets, vocab
+from .craft.vocab import facets
 from .errors import ConfigError, NoChange, ProviderError
 from .imagemeta import image_kind
 from .images import tokens
@@ -258,8 +259,8 @@ class Assistant:
         cannot read (one take, as a chip). The model sees only the current fields and the instruction, never the
         history. An instruction already met gives the current fields back as kind `unchanged`, with a note."""
         n = check_n(n)
-        if chip is not None and chip not in vocab().chips:
-            raise ConfigError("chip", chip, valid=list(vocab().chips))
+        if chip is not None and chip not in lexicon().chips:
+            raise ConfigError("chip", chip, valid=list(lexicon().chips))
         instruction = clean_input("instruction", instruction or chip or "", MAX_INSTRUCTION)
         current = replace(current, prompt=clean_input("prompt", current.prompt, MAX_PROMPT),  # never the caller's
                           negative_prompt=clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
@@ -271,7 +272,7 @@ class Assistant:
         single = chip is not None or self.settings.compact("execution")  # our rules' one exact edit
         if chip is not None:
             answers = [(ruled("execution", time.monotonic() - started, "chip"),
-                        self._apply(chip_edit(chip), current, chosen, instruction, ctx))]
+                        self._apply(Reading(edit=chip_edit(chip)), current, chosen, ctx))]
         elif self.settings.compact("execution"):
             answers = [self._embedded(current, instruction, chosen, ctx, on_delta, cancel)]
         else:
@@ -291,15 +292,14 @@ class Assistant:
     def _typed(self, current: PromptVersion, instruction: str, n: int, family: Family, ctx: HostContext,
                on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> list:
         """A configured model's answer to a typed instruction, in `n` takes from one call, each checked."""
-        edit, unread = read_parts(instruction)  # what it asks, for the checks: the model answers it
-        locked = [span.text for span in find_spans(current.prompt, ctx.embeddings)
-                  if not targets(instruction, span)[0]]
+        reading = read(instruction, current.prompt, ctx.embeddings)  # what it asks, for the checks
+        locked = [span.text for span in find_spans(current.prompt, ctx.embeddings) if not reading.names(span)]
         req = refine_request(current, instruction, family, language=self.language, locked=locked)
         req = as_takes(req, family, n, "the edit (each carries out the instruction)") if n > 1 else req
         req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
-        return [(completion, refine_fields(completion, family, current, instruction, embeddings=ctx.embeddings,
-                                           edit=edit, unread=unread, answer=answer))
+        return [(completion, refine_fields(completion, family, current, reading, embeddings=ctx.embeddings,
+                                           answer=answer))
                 for answer in (take_answers(completion, n) if n > 1 else [None])]
 
     @staticmethod
@@ -313,37 +313,38 @@ class Assistant:
                        family=family.key, family_reason=reason, notes=f"no change: {notes}", warnings=[])
 
     @staticmethod
-    def _apply(edit: Edit, current: PromptVersion, family: Family, instruction: str,
-               ctx: HostContext) -> Fields | None:
-        """An edit applied by our rules; None when it changes nothing (the instruction is already met)."""
-        applied = apply_edit(current.prompt, current.negative_prompt, family_params(family, current.params), edit,
-                             family, instruction, ctx.embeddings)
+    def _apply(reading: Reading, current: PromptVersion, family: Family, ctx: HostContext) -> Fields | None:
+        """A reading applied by our rules; None when it changes nothing (the instruction is already met)."""
+        applied = apply_edit(current.prompt, current.negative_prompt, family_params(family, current.params), reading,
+                             family)
         if not applied.changes:
             return Fields(current.prompt, current.negative_prompt, current.params, "", applied.notes) \
                 if applied.notes else None
-        return edit_fields(applied, family, current, instruction, embeddings=ctx.embeddings)
+        return edit_fields(applied, family, current, reading, embeddings=ctx.embeddings)
 
     def _embedded(self, current: PromptVersion, instruction: str, family: Family, ctx: HostContext,
                   on_delta: Callable[[str], None] | None, cancel: CancelToken | None):
         """The embedded model's refine: our rules read the instruction; for the clauses they cannot read, the
-        model chooses a typed edit (an operation, a target among the prompt's phrases, a value among the
-        instruction's words or our vocabulary)."""
+        model chooses a typed edit (an operation, a target among the prompt's phrases the clause names, a value
+        among our vocabulary's entries). What nobody could read is named in the notes, never pasted."""
         started = time.monotonic()
-        known, rest = read_parts(instruction)
-        if not rest:
-            return ruled("execution", time.monotonic() - started, "rules"), self._apply(
-                known, current, family, instruction, ctx)
-        free = "; ".join(rest)
+        reading = read(instruction, current.prompt, ctx.embeddings)
+        if reading.exact:
+            return ruled("execution", time.monotonic() - started, "rules"), self._apply(reading, current, family, ctx)
+        free = "; ".join(reading.unread)
         plain = [t for t in terms(current.prompt) if not find_spans(t, ctx.embeddings)]
         asked = facets(free, entries=False)
         choices = compact.edit_choices(free, plain, asked)
-        said = {w for t in plain for w in words_of(t)}
-        if not choices.entries and not asked and not any(w in said for v in choices.values for w in v.split()):
-            raise NoChange(f"the embedded model does not know what {free!r} asks for; try a chip, or say it as "
-                           "'add X', 'remove X', 'make it X', 'more X', 'less X' or 'change A to B'")
+        said = set(words_of(free))
+        named = any(said & set(words_of(t)) for t in choices.targets)
+        if not choices.entries and not asked and not named:
+            if reading.edit.empty() and not reading.spans:
+                raise NoChange(reading.unread_note())
+            reading.notes.append(reading.unread_note())
+            return ruled("execution", time.monotonic() - started, "rules"), self._apply(reading, current, family, ctx)
         req = compact.edit_request(choices, plain, free)
         req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
         data, _ = read_answer(completion)
-        edit = known.merge(compact.typed_edit(data, choices, free, asked))
-        return completion, self._apply(edit, current, family, instruction, ctx)
+        reading.edit.merge(compact.typed_edit(data, choices, free, asked))
+        return completion, self._apply(reading, current, family, ctx)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from . import secrets, vision
 from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
+from .craft.lexicon import lexicon
 from .craft.live import Preview
-from .craft.vocab import vocab
 from .errors import Cancelled, ConfigError, SdpaError
 from .types import PromptVersion, Takes
 
@@ -85,7 +85,7 @@ def _refine_parser(sub) -> None:
     refine = sub.add_parser("refine", help="change a prompt by an instruction (execution LLM)")
     refine.add_argument("instruction", nargs="?", default="",
                         help="what to change, as you would say it (the execution LLM answers it)")
-    refine.add_argument("--chip", choices=list(vocab().chips), help="one of our exact edits instead (no model call)")
+    refine.add_argument("--chip", choices=list(lexicon().chips), help="one of our exact edits instead (no model call)")
     source = refine.add_mutually_exclusive_group(required=True)
     source.add_argument("--prompt", help="the prompt to change")
     source.add_argument("--from-image", metavar="FILE", help="a PNG, JPEG or WebP the WebUI saved: its parameters "

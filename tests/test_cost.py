@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sdpa_ext import budget
 from sdpa_ext.api import make_router
 from sdpa_ext.craft.describe import describe
+from sdpa_ext.craft.reading import read
 from sdpa_ext.craft.syntax import guard
 from sdpa_ext.craft.tokens import count_tokens
 from sdpa_ext.errors import SdpaError
@@ -122,8 +123,8 @@ def test_plans_and_model_refines_cost_no_more_than_a_plain_prompt_would(service)
 
 
 def test_the_parser_and_the_checks_cost_no_more_than_a_plain_prompt_would():
-    assert too_slow(lambda text: guard(text, text + ", cabin", "make it darker"), PROMPT) == []
-    assert too_slow(lambda text: guard(text, "cabin, " + text[::-1], "remove the cabin"), PROMPT) == []
+    assert too_slow(lambda text: guard(text, text + ", cabin", read("make it darker", text)), PROMPT) == []
+    assert too_slow(lambda text: guard(text, "cabin, " + text[::-1], read("remove the cabin", text)), PROMPT) == []
     assert too_slow(describe, DESCRIPTION) == []
     assert too_slow(count_tokens, PROMPT) == []
 

@@ -17,6 +17,7 @@ import pytest
 from sdpa_ext.config import RoleConfig
 from sdpa_ext.craft.describe import describe
 from sdpa_ext.craft.families import families
+from sdpa_ext.craft.lexicon import lexicon
 from sdpa_ext.craft.vocab import clash, facets, vocab
 from sdpa_ext.providers.claude import ClaudeWire
 from sdpa_ext.providers.client import Client
@@ -116,7 +117,7 @@ def test_each_chip_does_what_it_says_with_the_embedded_model(embedded, chip):
     current = PromptVersion("cozy cabin, snowy forest, dusk, soft blue twilight, bright daylight",
                             params={"width": 832, "height": 1216}, family="sdxl")
     version = embedded.refine(current, chip=chip)
-    chip_data = vocab().chips[chip]
+    chip_data = lexicon().chips[chip]
     if chip == "square":
         assert (version.params["width"], version.params["height"]) == (1024, 1024)
         assert version.prompt == current.prompt

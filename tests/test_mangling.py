@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sdpa_ext.craft import grammar
+from sdpa_ext.craft import grammar, reading
 from sdpa_ext.craft.syntax import guard
 
 from .golden.agreement import entries
@@ -171,7 +171,7 @@ def test_the_checker_sees_what_a1111_would_read_differently():
 def test_guarded_outputs_read_as_the_user_wrote(mangle):
     failures = []
     for prompt in PROMPTS:
-        output = guard(prompt, MANGLES[mangle](prompt), INSTRUCTION).text
+        output = guard(prompt, MANGLES[mangle](prompt), reading.read(INSTRUCTION, prompt)).text
         found = differences(prompt, output)
         if found:
             failures.append((prompt, output, found))

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from sdpa_ext.assistant import Assistant
-from sdpa_ext.craft.syntax import find_spans, guard, problems, repair, targets
+from sdpa_ext.craft.reading import read
+from sdpa_ext.craft.syntax import find_spans, guard, problems, repair
 from sdpa_ext.types import PromptVersion
 
 from .wire import OpenAIServer
@@ -82,7 +83,7 @@ def _mangle_reorder(span: str) -> str:
 @pytest.mark.parametrize("mangle", [_mangle_drop, _mangle_rewrap, _mangle_duplicate, _mangle_reorder])
 def test_guard_keeps_every_span_whatever_the_model_did(span, mangle):
     answer = mangle(span) + ", dark night"
-    result = guard(ORIGINAL, answer, "make it darker", EMBEDDINGS)
+    result = guard(ORIGINAL, answer, read("make it darker", ORIGINAL, EMBEDDINGS), EMBEDDINGS)
     for expected in SPANS:
         wanted = ORIGINAL.count(expected) if expected not in ("AND",) else 1
         assert result.text.count(expected) >= 1, (expected, result.text)
@@ -93,30 +94,39 @@ def test_guard_keeps_every_span_whatever_the_model_did(span, mangle):
 
 
 def test_guard_allows_removal_when_asked_and_says_so():
-    result = guard(ORIGINAL, ORIGINAL.replace("<lora:detail:0.8>, ", ""), "remove the detail lora", EMBEDDINGS)
+    asked = read("remove the detail lora", ORIGINAL, EMBEDDINGS)
+    result = guard(ORIGINAL, ORIGINAL.replace("<lora:detail:0.8>, ", ""), asked, EMBEDDINGS)
     assert "<lora:detail:0.8>" not in result.text and result.removed == ["<lora:detail:0.8>"]
-    result = guard("cabin, (cat:1.2), snow", "cabin, snow", "no more cat")
+    result = guard("cabin, (cat:1.2), snow", "cabin, snow", read("no more cat", "cabin, (cat:1.2), snow"))
     assert result.text == "cabin, snow" and result.removed == ["(cat:1.2)"]
 
 
 def test_guard_allows_a_weight_change_when_asked():
-    result = guard("cabin, <lora:detail:0.8>", "cabin, <lora:detail:0.5>", "less detail lora")
+    prompt = "cabin, <lora:detail:0.8>"
+    result = guard(prompt, "cabin, <lora:detail:0.5>", read("less detail lora", prompt))
     assert result.text == "cabin, <lora:detail:0.5>"
 
 
 def test_break_goes_back_where_it_was():
-    result = guard("cabin, snow, BREAK, forest, night", "cabin, snow, forest, night, dark", "darker")
+    result = guard("cabin, snow, BREAK, forest, night", "cabin, snow, forest, night, dark", read("darker"))
     assert result.text == "cabin, snow, BREAK, forest, night, dark"
 
 
-def test_a_lora_changes_only_when_named_with_a_change_verb():
-    span = find_spans("<lora:add_detail:0.8>")[0]
-    assert targets("more detail", span) == (False, False)  # a word of its name is not its name
-    assert targets("add more detail to the face", span) == (False, False)
-    assert targets("lower the add detail lora", span) == (True, False)
-    assert targets("remove <lora:add_detail>", span) == (True, True)
-    assert targets("the add detail lora is great, make it darker", span) == (False, False)
-    assert targets("make it darker", span) == (False, False)
+def test_a_lora_changes_only_when_a_clause_names_it_with_a_change_verb():
+    prompt = "cabin, <lora:add_detail:0.8>"
+    span = find_spans(prompt)[0]
+
+    def targets(instruction: str) -> tuple[bool, bool]:
+        reading = read(instruction, prompt)
+        return reading.names(span), reading.removes(span)
+    assert targets("more detail") == (False, False)  # a word of its name is not its name
+    assert targets("add more detail to the face") == (False, False)
+    assert targets("lower the add detail lora") == (True, False)
+    assert targets("remove <lora:add_detail>") == (True, True)
+    assert targets("the add detail lora is great, make it darker") == (False, False)
+    assert targets("make it darker") == (False, False)
+    for verb in ("erase", "take away", "cut", "ditch", "yeet", "get rid of"):  # one verb list, in the lexicon
+        assert targets(f"{verb} the lora") == (True, True), verb
 
 
 # --- through refine, with scripted model answers ---------------------------------------------------
@@ -174,7 +184,7 @@ def test_refine_acceptance_example_keeps_lora_weight_and_break(make_settings):
      "<lora:add_detail:0.5>, cabin"),
 ])
 def test_the_cases_issue_11_lists(original, answer, instruction, expected):
-    result = guard(original, answer, instruction)
+    result = guard(original, answer, read(instruction, original))
     assert result.text == expected
     assert problems(result.text) == []
 
@@ -186,19 +196,20 @@ def test_a_prompt_nested_as_json_is_unwrapped_by_repair_too():
 
 
 def test_json_without_a_prompt_is_refused():
-    result = guard("cabin, snow", '{"tags": ["cabin", "<lora:x:1>"]}', FREE_FORM)
+    result = guard("cabin, snow", '{"tags": ["cabin", "<lora:x:1>"]}', read(FREE_FORM))
     assert result.text == "cabin, snow" and "JSON" in result.repairs[0]
 
 
 @pytest.mark.parametrize("prompt", ["((" * 2000 + "x" + "))" * 2000, "[a|" * 1500 + "b" + "]" * 1500,
                                     "{a|" * 1500 + "b" + "}" * 1500, ", ".join(f"(w{i}:1.2)" for i in range(800))])
 def test_pathological_prompts_are_guarded_without_failing(prompt):
-    result = guard(prompt, "y", FREE_FORM)
+    result = guard(prompt, "y", read(FREE_FORM, prompt))
     assert result.text and all(span.text in result.text for span in find_spans(prompt)[:50])
 
 
 def test_asked_for_a_break_the_answer_keeps_its_own_without_empty_chunks():
     answer = "BREAK, cabin, snow, BREAK, BREAK, forest, BREAK"
-    assert guard("cabin, snow, forest", answer, "split it with a BREAK before the forest").text == \
+    assert guard("cabin, snow, forest", answer, read("split it with a BREAK before the forest")).text == \
         "cabin, snow, BREAK, forest"
-    assert guard("cabin, snow, BREAK, forest", "cabin, snow, forest", "remove the BREAK").text == "cabin, snow, forest"
+    result = guard("cabin, snow, BREAK, forest", "cabin, snow, forest", read("remove the BREAK"))
+    assert result.text == "cabin, snow, forest"

@@ -27,14 +27,15 @@ from .checks import (
     terms,
     wanted_out_of_negative,
 )
-from .describe import FUNCTION_WORDS, QUOTED, Description, words_of
+from .describe import QUOTED, Description
 from .edits import Applied, apply_edit
 from .families import Family
 from .grammar import plain
-from .intent import Edit, negatable
+from .lexicon import lexicon, words_of
 from .params import aspect_size, family_params
 from .parse import parse_answer
-from .structure import COLOURS, names, read_term, recolour, replace_in, subject_heads, without_phrase
+from .reading import Edit, Reading, negatable
+from .structure import modify, names, read_term, recolour, replace_in, subject_heads, without_phrase
 from .syntax import guard, no_new_edges, repair
 from .vocab import Facets, clash, facets, vocab
 
@@ -150,16 +151,17 @@ def _other_places(prompt: str, desc: Description, family: Family, notes: list[st
     return joined(parts, family)
 
 
-def _keep_subject(before: str, after: str, edit: Edit, unread: list[str], instruction: str, family: Family,
-                  notes: list[str]) -> str:
+def _keep_subject(before: str, after: str, reading: Reading, family: Family, notes: list[str]) -> str:
     """A refine keeps the current subject unless the instruction takes it away: when the answer lost a subject
     noun, the whole instruction was read and it removes no such noun, the term that held it is put back (the
     checks after this change in it what the instruction changes: `make the car blue`, `swap the car for a
     motorcycle`); else a warning."""
+    edit, unread = reading.edit, reading.unread
     heads = subject_heads(pieces_of(before, family))
-    said = set(words_of(" ".join([*edit.remove, *edit.negative, *([instruction] if unread else [])])))
+    said = set(words_of(" ".join([*edit.remove, *edit.negative, *unread])))
     # A new subject, or a replacement the answer made in its own words (`swap the dog for a fox` on a puppy)
-    touched = any(not old or _mentioned(after, new) for old, new in edit.replace)
+    touched = any(not old or _mentioned(after, new) for old, new in edit.replace) or any(
+        not noun for noun, _ in edit.adjust)
     lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
     if not lost or touched:
         return after
@@ -213,7 +215,7 @@ def _recoloured(prompt: str, current: str, edit: Edit, family: Family, notes: li
     parts = pieces(prompt, family)
     for noun, colour in edit.recolour:
         old = {w for c in pieces_of(current, family) for p in read_term(c).phrases if p.head == noun
-               for w in words_of(p.body) if w in COLOURS and w != colour}
+               for w in words_of(p.body) if w in lexicon().colours and w != colour}
         for clauses in parts:
             for index, clause in enumerate(clauses):
                 words = set(words_of(clause))
@@ -244,9 +246,9 @@ def _one_weight(prompt: str, current: str, family: Family, notes: list[str]) -> 
     return ", ".join(i for i in items if i not in stale)
 
 
-def _asked_for(prompt: str, edit: Edit, family: Family, instruction: str, notes: list[str]) -> str:
+def _asked_for(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str:
     """What an instruction our rules read whole asks for, and the answer left out, is added (a value, a new
-    thing, a colour, a place); a right answer already has it all and passes unchanged."""
+    thing, a colour, a modifier, a place); a right answer already has it all and passes unchanged."""
     missing = Edit()
     for value in edit.set:
         if value.group in ("brightness", "detail"):  # darker can be night, more detail a texture: the model's call
@@ -259,24 +261,25 @@ def _asked_for(prompt: str, edit: Edit, family: Family, instruction: str, notes:
             missing.add += [t for t in edit.add if t in value.tags or names(t, value.name)] or list(value.tags)
             missing.sentences.append(value.sentence or f"{', '.join(value.tags).capitalize()}.")
     soft = {v.name for v in edit.set if v.group in ("brightness", "detail")}
-    chips = {t for chip in vocab().chips.values() if set(chip.get("set", {}).values()) & soft for t in chip["add"]}
+    chips = {t for chip in lexicon().chips.values() if set(chip.get("set", {}).values()) & soft for t in chip["add"]}
     missing.add += [a for a in edit.add if not _mentioned(prompt, a) and a not in missing.add and a not in chips
                     and not any(a in v.tags for v in edit.set)]
     missing.replace = [(old, new) for old, new in edit.replace if not _mentioned(prompt, new)]
     missing.recolour = [(n, c) for n, c in edit.recolour if not names(prompt, f"{c} {n}")]
+    missing.adjust = [(n, w) for n, w in edit.adjust if n and not _mentioned(prompt, w) and any(
+        modify(t, n, w) for t in pieces_of(prompt, family))]
     missing.relocate = [p for p in edit.relocate if not _mentioned(prompt, p)]
     if missing.empty():
         return prompt
-    applied = apply_edit(prompt, "", {}, missing, family, instruction, [])
+    applied = apply_edit(prompt, "", {}, Reading(edit=missing), family)
     if applied.changes:
         notes.append(f"the answer left out what the instruction asks: {'; '.join(applied.changes)}")
     return applied.prompt
 
 
 # Words of an instruction that say how it asks, not what (`make her crying`, `fireflies around`)
-_ASKING = frozenset({*FUNCTION_WORDS, "make", "made", "add", "put", "give", "get", "have", "let", "want", "him",
-                     "them", "she", "he", "they", "around", "instead", "please", "pls", "tbh", "more", "some", "next",
-                     "be", "should"})
+_ASKING = frozenset({*lexicon().function, *lexicon().chat, *lexicon().pronouns, *lexicon().copulas, "made", "add",
+                     "put", "give", "get", "have", "around", "more", "next"})
 
 
 def _mentioned(prompt: str, asked: str) -> bool:
@@ -306,14 +309,14 @@ def _unsure(prompt: str, current: str, family: Family, notes: list[str]) -> None
                 notes.append(f"check: {clause!r} may contradict the prompt's {found[2]} ({found[0]}); kept as written")
 
 
-def refine_fields(completion: Completion, family: Family, current: PromptVersion, instruction: str, *,
-                  embeddings: list[str], edit: Edit | None = None, unread: list[str] | None = None,
-                  answer: tuple[dict, list[str]] | None = None) -> Fields:
-    """A model's whole new prompt, checked against what the instruction asks (`edit`, what our rules read of it;
-    `unread`, what they could not): what it takes away stays out, what it sets wins over what contradicts it,
-    the subject stays unless touched, negations reach the negative prompt, the family's and the user's syntax
-    rules hold. A right answer passes unchanged; a check that is unsure only warns. `answer`: one take, read."""
-    edit = edit or Edit()
+def refine_fields(completion: Completion, family: Family, current: PromptVersion, reading: Reading, *,
+                  embeddings: list[str], answer: tuple[dict, list[str]] | None = None) -> Fields:
+    """A model's whole new prompt, checked against the reading of the instruction: what it takes away stays out,
+    what it sets wins over what contradicts it, the subject stays unless touched, negations (and the answer's own
+    `no X`) reach the negative prompt, the family's and the user's syntax rules hold. What the reading asks for
+    and the answer left out is added only when the reading is exact; a right answer passes unchanged; a check
+    that is unsure only warns. `answer`: one take, read."""
+    edit = reading.edit
     data, warnings = (answer[0], list(answer[1])) if answer is not None else read_answer(completion)
     prompt = _text(data.get("prompt"))
     if not prompt:
@@ -321,45 +324,47 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
-    prompt = drop_intruders(prompt, f"{current.prompt} {instruction}", family, warnings, people=False)
-    prompt = _keep_subject(current.prompt, prompt, edit, unread or [], instruction, family, warnings)
+    asked_words = " ".join([*edit.asked(), *reading.unread])
+    prompt = drop_intruders(prompt, f"{current.prompt} {asked_words}", family, warnings, people=False)
+    prompt = _keep_subject(current.prompt, prompt, reading, family, warnings)
     prompt = _taken_out(prompt, edit, family, warnings)
     prompt = _recoloured(prompt, current.prompt, edit, family, warnings)
     prompt = _one_weight(prompt, current.prompt, family, warnings)
     asked = _asked_facets(edit)
     if asked:
         prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(prompt)))
-    if not unread:
-        prompt = _asked_for(prompt, edit, family, instruction, warnings)
+    if reading.exact:
+        prompt = _asked_for(prompt, edit, family, warnings)
     _unsure(prompt, current.prompt, family, warnings)
     gone = [t for t in edit.remove if t not in edit.negative and names(current.prompt, t)
             and negatable(t)]  # what was there and is removed: kept out, as SD users do
-    prompt, negative = negations(prompt, negative, [*edit.negative, *gone], family, warnings)
-    lettering = QUOTED.findall(f"{instruction} {prompt}")
+    own = said_negations(prompt) if family.negative_allowed else []  # the answer's own `no people`
+    prompt, negative = negations(prompt, negative, [*edit.negative, *gone, *own], family, warnings)
+    lettering = [*reading.lettering, *QUOTED.findall(prompt)]
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)
     params = family_params(family, data.get("params"), current=current.params, notes=warnings)
     if edit.size:  # a size is our rule's to apply: the family's own sizes
         params.update(aspect_size(family, edit.size))
     return _guarded(Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings), family, current,
-                    instruction, embeddings, completion)
+                    reading, embeddings, completion)
 
 
-def edit_fields(applied: Applied, family: Family, current: PromptVersion, instruction: str, *,
+def edit_fields(applied: Applied, family: Family, current: PromptVersion, reading: Reading, *,
                 embeddings: list[str]) -> Fields:
     """An edit read from the instruction (or chosen by the embedded model), through the same guard."""
     notes = list(applied.notes)
     params = family_params(family, applied.params, current=current.params, notes=notes)
     summary = "; ".join(applied.changes)
-    return _guarded(Fields(applied.prompt, applied.negative, params, summary, notes), family, current, instruction,
+    return _guarded(Fields(applied.prompt, applied.negative, params, summary, notes), family, current, reading,
                     embeddings, None)
 
 
-def _guarded(fields: Fields, family: Family, current: PromptVersion, instruction: str, embeddings: list[str],
+def _guarded(fields: Fields, family: Family, current: PromptVersion, reading: Reading, embeddings: list[str],
              completion: Completion | None) -> Fields:
     rating = any(t.startswith("rating_") for t in terms(current.prompt))  # the user's prompt decides
     prompt, negative = family_rules(fields.prompt, fields.negative, family, fields.warnings, rating=rating)
-    result = guard(current.prompt, prompt, instruction, embeddings)
-    negative_result = guard(current.negative_prompt, negative, instruction, embeddings)
+    result = guard(current.prompt, prompt, reading, embeddings)
+    negative_result = guard(current.negative_prompt, negative, reading, embeddings)
     fields.warnings += result.repairs + negative_result.repairs
     fields.warnings += [f"removed {span} as asked" for span in result.removed + negative_result.removed]
     if not result.text:

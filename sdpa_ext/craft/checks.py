@@ -5,29 +5,16 @@ from __future__ import annotations
 
 import re
 
-from .describe import Description, stem, words_of
+from .describe import Description
 from .families import Family
 from .grammar import brackets, inner
 from .grammar import terms as term_bounds
+from .lexicon import lexicon, stem, words_of
 from .structure import names, read_term, without_clash, without_phrase
 from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
-# Quality-tag lists that sentence families (Flux, SD3) do not read.
-QUALITY_TAGS = ("masterpiece", "best quality", "high quality", "highest quality", "amazing quality", "very aesthetic",
-                "absurdres", "highres", "ultra detailed", "ultra-detailed", "8k", "4k", "uhd", "hdr", "8k uhd",
-                "trending on artstation", "award winning", "award-winning", "normal quality", "top quality")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r",\s*|;\s*")
-
-
-COMPARATIVES = (("ier", "y"), ("er", ""), ("est", ""))  # cozier -> cozy, warmer -> warm, darkest -> dark
-
-
-def base_forms(word: str, suffixes: tuple[tuple[str, str], ...] = (*COMPARATIVES, ("ish", ""), ("ing", ""))
-               ) -> list[str]:
-    """The plain forms of a word under its suffixes, most likely first (`cozier` -> cozy, cozi)."""
-    return [word[: -len(suffix)] + base for suffix, base in suffixes
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3]
 
 
 def has_word(word: str, text_words: set[str]) -> bool:
@@ -47,8 +34,7 @@ def terms(prompt: str) -> list[str]:
 def _prefix_len(items: list[str], family: Family) -> int:
     count = 0
     for item in items:
-        if item in family.prefix or item.startswith(("source_", "rating_")) or item in ("1girl", "1boy", "solo",
-                                                                                         "no humans"):
+        if item in family.prefix or lexicon().is_leading(item):
             count += 1
         else:
             break
@@ -116,10 +102,6 @@ def drop_contradictions(prompt: str, context: Facets, family: Family, notes: lis
     return joined(parts, family)
 
 
-TEXT_WORDS = ("text", "letters", "lettering", "words", "writing", "typography", "watermark", "signature", "font",
-              "caption", "username")
-
-
 def negations(prompt: str, negative: str, negated: list[str], family: Family, notes: list[str]) -> tuple[str, str]:
     """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
     cars) and goes into the negative prompt, where the family has one."""
@@ -143,9 +125,6 @@ def negations(prompt: str, negative: str, negated: list[str], family: Family, no
     return prompt, negative
 
 
-# Booru tags that read as they are meant: `no humans` asks for a scene without people, and the anime families
-# learned it as a tag.
-NEGATION_TAGS = frozenset({"no humans"})
 _NEGATION = re.compile(r"^(?:no|without|zero)\s+(?:any\s+|the\s+)?(?P<thing>[a-z][a-z' -]{0,40})$", re.IGNORECASE)
 
 
@@ -154,7 +133,7 @@ def said_negations(prompt: str) -> list[str]:
     found = []
     for term in terms(prompt):
         plain_term = " ".join(term.lower().split())
-        if plain_term not in NEGATION_TAGS and (match := _NEGATION.match(plain_term)):
+        if plain_term not in lexicon().negations["tags"] and (match := _NEGATION.match(plain_term)):
             found.append(match.group("thing").strip())
     return found
 
@@ -165,7 +144,8 @@ def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str
     keep = []
     for term in terms(negative):
         said = set(words_of(term))
-        if (lettering and said & set(TEXT_WORDS)) or (len(said) == 1 and any(has_word(w, said) for w in wanted)):
+        text = lettering and said & set(lexicon().text_words)
+        if text or (len(said) == 1 and any(has_word(w, said) for w in wanted)):
             notes.append(f"took {term!r} out of the negative prompt: it is what you asked for")
             continue
         keep.append(term)
@@ -198,7 +178,7 @@ def family_rules(prompt: str, negative: str, family: Family, notes: list[str], *
         prompt = unweighted(prompt)
         notes.append(f"{family.label} reads no attention weights: removed them")
     if family.style == "sentences":
-        pattern = phrase_pattern(QUALITY_TAGS)
+        pattern = phrase_pattern(lexicon().quality_tags)
         parts = pieces(prompt, family)
         dropped = [c for clauses in parts for c in clauses if pattern.fullmatch(c.strip().rstrip("."))]
         if dropped:

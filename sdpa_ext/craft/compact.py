@@ -12,28 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from ..providers.types import ChatRequest, Message
-from .checks import base_forms
-from .describe import Description, people_in, stem, words_of
+from .describe import Description, people_in
 from .families import Family
-from .intent import Edit
+from .lexicon import base_forms, lexicon, stem, words_of
+from .reading import Edit
 from .structure import read_term
-from .syntax import REMOVE_VERBS
 from .vocab import Entry, Facets, clash, entry_facets, facets, merge, phrase_pattern, vocab
 
 CHOICES = 5  # options offered per category
 MAX_ADDED = 2  # what one free-form refine adds at most
 FIXED = ("composition", "detail")  # the best entry, without asking the model (fewer tokens to write)
-_FILLER = {"the", "and", "can", "could", "would", "should", "make", "look", "looks", "like", "feel", "feels", "more",
-           "less", "some", "with", "from", "want", "please", "its", "this", "that", "show", "give", "let", "put",
-           "set", "bit", "lot", "very", "much", "overall", "come", "kind", "sort", "than", "into", "around", "have"}
-_STOP = {"for", "not", "but", "all", "get", "rid", "remove", "add", "change", "replace", "instead", "should", "would",
-         "could", "maybe", "just", "pls", "please", "want", "need", "see", "you", "her", "his", "him", "them", "she",
-         "they", "too", "honestly", "really", "kinda", "lol", "way", "nicer", "better", "ugly", "bad", "good",
-         "feel", "feels", "seems", "looks", "think", "thing", "stuff", "something", "quite", "bit", "right", "now",
-         "shoot", "shot", "use", "using", "try", "show", "look", "getting", "going", "come", "comes"}
 PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "material", "medium", "detail")
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
 # The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
@@ -158,14 +148,12 @@ def keep_consistent(picks: list[Entry], context: Facets, notes: list[str]) -> li
     return kept
 
 
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-            "twin": 2, "twins": 2, "both": 2, "pair": 2}
-
 
 def _counted(text: str, kind: str) -> int:
     """How many people of a kind the text names: the largest number said (`5 girls`, `two women`, `twin
     sisters`), else a plural as 2 and each singular as 1."""
-    nouns = {*vocab().persons[kind], *({"sister", "daughter"} if kind == "female" else {"brother", "son"})}
+    lex = lexicon()
+    nouns = {*lex.people[kind], *(lex.people["female_kin"] if kind == "female" else lex.people["male_kin"])}
     irregular = {"women": "woman", "men": "man"}
     words = re.findall(r"[a-z0-9+]+", text.lower())
     numbered, plain = [], 0
@@ -176,9 +164,9 @@ def _counted(text: str, kind: str) -> int:
         if noun is None:
             continue
         plural = word != noun
-        said = [w for w in words[max(0, index - 2):index] if w.isdigit() or w in _NUMBERS]
+        said = [w for w in words[max(0, index - 2):index] if w.isdigit() or w in lex.numbers]
         if said:
-            numbered.append(int(said[-1]) if said[-1].isdigit() else _NUMBERS[said[-1]])
+            numbered.append(int(said[-1]) if said[-1].isdigit() else lex.numbers[said[-1]])
         else:
             plain += 2 if plural else 1
     return max(numbered) if numbered else plain
@@ -255,7 +243,8 @@ MAX_TARGETS = 24
 @dataclass
 class EditChoices:
     """What the embedded model may choose for an instruction our rules cannot read: an operation, a target
-    among the prompt's own phrases, and a value among the instruction's own words or our vocabulary."""
+    among the prompt's own phrases that the instruction names, and a value among our vocabulary's entries (the
+    instruction's own words are never a value: what no rule read does not enter the prompt as text)."""
 
     targets: list[str]
     values: list[str]
@@ -269,18 +258,11 @@ class EditChoices:
             "required": ["op", "target", "value"]}
 
 
-def _own_words(instruction: str) -> list[str]:
-    """The instruction's content words and word pairs, as the user wrote them (`dramatic sky`, `sky`)."""
-    said = [w for w in words_of(instruction.lower()) if len(w) >= 3 and w not in _FILLER and w not in _STOP]
-    pairs = [f"{a} {b}" for a, b in pairwise(said)]
-    return list(dict.fromkeys([*pairs, *said]))
-
-
 def edit_choices(instruction: str, plain_terms: list[str], context: Facets) -> EditChoices:
     phrases = [re.sub(r"^(?:(?:a|an|the|some)\s+)", "", p.body, flags=re.I) for t in plain_terms
                for p in read_term(t).phrases if p.slot not in ("quality", "syntax")]
     entries = refine_options(instruction, context, ", ".join(plain_terms))
-    values = list(dict.fromkeys([*(e.tag for e in entries), *_own_words(instruction)]))  # our words first
+    values = list(dict.fromkeys(e.tag for e in entries))
     return EditChoices(list(dict.fromkeys(phrases))[:MAX_TARGETS], values[:MAX_TARGETS], entries)
 
 
@@ -313,16 +295,12 @@ def typed_edit(data: dict | None, choices: EditChoices, instruction: str, asked:
         else:
             edit.replace.append((target, value))
         return edit
-    if op != "none" and value and not REMOVE_VERBS.fullmatch(value):
+    if op != "none" and value:
         edit.add.append(value)
         edit.sentences.append(f"{value[:1].upper()}{value[1:]}.")
     elif edit.set:
         edit.add += [t for v in edit.set for t in v.tags]
         edit.sentences += [v.sentence for v in edit.set if v.sentence]
-    elif choices.entries:
-        entry = choices.entries[0]
-        edit.add.append(entry.tag)
-        edit.sentences.append(f"{entry.prose[:1].upper()}{entry.prose[1:]}.")
     return edit
 
 
@@ -330,7 +308,7 @@ def _roots(text: str) -> set[str]:
     """Content words and their plain forms (warmer -> warm, colours -> colour), without filler words."""
     out = set()
     for word in words_of(text.lower().replace("colour", "color").replace("grey", "gray")):
-        if len(word) < 3 or word in _FILLER:
+        if len(word) < 3 or word in lexicon().chat or word in lexicon().function:
             continue
         out.update([stem(word), *base_forms(word)])
     return out

@@ -6,42 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .vocab import Facets, facets, vocab
+from .lexicon import alternation, lexicon, words_of
+from .vocab import Facets, facets
 
-ARTICLES = {"a", "an", "the", "some"}
-# Prepositions that start a new phrase. Those in _DROPPED go (`at dusk` -> `dusk`); the others carry
-# the relation and stay (`under a maple tree`).
-PREPOSITIONS = ("in front of", "next to", "on top of", "in", "on", "at", "under", "beneath", "below", "above", "over",
-                "beside", "by", "near", "with", "without", "behind", "inside", "through", "across", "along", "among",
-                "between", "around", "during", "into", "onto", "against", "toward", "towards", "for", "who", "that",
-                "which", "while")
-_PREPOSITION = re.compile(r"\b(" + "|".join(re.escape(p) for p in PREPOSITIONS) + r")\b", re.I)
-_DROPPED = {"in", "at", "with", "during", "who", "that", "which", "while", "by", "without"}
+_LEX = lexicon()
+_PREPOSITION = re.compile(r"\b(" + alternation(_LEX.prepositions) + r")\b", re.I)
 # A phrase that says what must NOT be in the picture: it goes to the negative prompt (CLIP reads `no cars` as cars).
-_NEGATION = re.compile(r"^(?:no|without|not|zero|free of|empty of|minus|none|never)\s+(?:any\s+|the\s+|a\s+)?(.+)$",
-                       re.I)
-_AND_NO = re.compile(r"\s+(?:or|and|nor|no|or any|and no)\s+", re.I)
-_NEGATION_TAIL = re.compile(r"(?:\s+(?:either|though|tho|pls|please|at all|anywhere|around|in sight|allowed|thanks))+$",
-                            re.I)
-_EMPTY = re.compile(r"\b(?:empty|deserted|abandoned|unpopulated|uninhabited|lonely)\b", re.I)
+_NEGATION = re.compile(r"^(?:" + alternation(_LEX.negations["leading"]) + r")\s+(?:any\s+|the\s+|a\s+)?(.+)$", re.I)
+_AND_NO = re.compile(r"\s+(?:" + alternation(_LEX.negations["joiners"]) + r")\s+", re.I)
+_NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) + r"))+$", re.I)
+_EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
 _BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
-FUNCTION_WORDS = {*ARTICLES, *(p for p in PREPOSITIONS if " " not in p), "of", "and", "or", "is", "are", "its", "his",
-                  "her", "their", "very", "from", "to", "for", "as", "out", "up", "down", "off", "it", "into", "this"}
-_ENGLISH = {"a", "an", "the", "in", "on", "of", "with", "and", "at", "under", "by", "from", "over", "near", "is"}
-_FOREIGN = {"le", "la", "les", "un", "une", "des", "du", "de", "et", "au", "aux", "sur", "dans", "avec", "el", "los",
-            "las", "una", "y", "en", "con", "del", "der", "die", "das", "ein", "eine", "und", "im", "mit", "auf",
-            "il", "lo", "gli", "della", "nel", "uma", "com", "na", "het", "een", "och", "og", "ett", "pod",
-            "dem", "den", "unter", "bajo", "sous", "sotto", "al", "alla", "ao", "um", "zu", "von", "ist"}
-
-
-_ING_NOUNS = {"evening", "morning", "building", "painting", "ceiling", "wedding", "clothing", "pudding", "dumpling",
-              "sibling", "duckling", "earring", "awning", "railing", "landing", "clearing", "wing", "king", "ring",
-              "spring", "string", "swing", "sling", "ding", "lightning", "stocking", "stuffing", "icing", "frosting",
-              "offering", "carving", "drawing", "etching", "fishing", "camping", "sailing", "dining", "housing",
-              "bedding", "lining", "setting", "sing", "thing", "nothing", "something", "everything", "wellbeing",
-              "being", "seedling", "sapling", "inkling", "herring", "shilling", "viking"}
 
 
 @dataclass
@@ -62,26 +39,13 @@ class Description:
         return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def stem(word: str) -> str:
-    """A word without its plural ending (`cities` -> city, `foxes` -> fox)."""
-    word = word.lower()
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def words_of(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:['-][^\W_]+)*", text.lower())
-
-
 def is_english(text: str) -> bool:
     """Latin letters and more English than foreign function words (a one-word description counts)."""
     letters = [ch for ch in text if ch.isalpha()]
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.9:
         return False
     said = words_of(text)
-    return sum(w in _FOREIGN for w in said) <= sum(w in _ENGLISH for w in said)
+    return sum(w in _LEX.foreign for w in said) <= sum(w in _LEX.english for w in said)
 
 
 def _split_preps(chunk: str) -> list[tuple[str, str]]:
@@ -96,7 +60,7 @@ def _split_preps(chunk: str) -> list[tuple[str, str]]:
 
 def _strip_articles(text: str) -> str:
     parts = text.split()
-    while parts and parts[0].lower() in ARTICLES:
+    while parts and parts[0].lower() in _LEX.articles:
         parts = parts[1:]
     return " ".join(parts)
 
@@ -104,7 +68,7 @@ def _strip_articles(text: str) -> str:
 def verb_ing(word: str) -> bool:
     """A verb in -ing (`dancing`), not a noun (`evening`, `building`)."""
     word = word.lower()
-    return word.endswith("ing") and len(word) > 4 and word.rstrip("s") not in _ING_NOUNS
+    return word.endswith("ing") and len(word) > 4 and word.rstrip("s") not in _LEX.ing_nouns
 
 
 def _ing_split(prep: str, text: str) -> list[tuple[str, str]]:
@@ -125,9 +89,9 @@ def phrases_of(text: str) -> list[str]:
         for prep, piece in _split_preps(chunk):
             for sub_prep, sub in _ing_split(prep, piece):
                 body = _strip_articles(sub)
-                if not body or all(w in FUNCTION_WORDS for w in words_of(body)):
+                if not body or all(w in _LEX.function for w in words_of(body)):
                     continue
-                tag = body if not sub_prep or sub_prep in _DROPPED else f"{sub_prep} {sub}"
+                tag = body if not sub_prep or sub_prep in _LEX.dropped_prepositions else f"{sub_prep} {sub}"
                 tag = _unquoted_ends(tag.strip(" .!?"))
                 if sub_prep == "without":
                     tag = f"no {tag}"
@@ -163,7 +127,7 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
 def _participle(word: str, after: str) -> bool:
     """A past participle after a noun (`owl perched`, `girl dressed in red`): in -ed, ending the phrase or
     followed by a function word, so not an adjective before its noun (`tattered cloak`)."""
-    return word.endswith("ed") and len(word) > 4 and (after == "of" or after in FUNCTION_WORDS)
+    return word.endswith("ed") and len(word) > 4 and (after == "of" or after in _LEX.function)
 
 
 def nouns_of(phrase: str) -> list[str]:
@@ -178,15 +142,13 @@ def nouns_of(phrase: str) -> list[str]:
                 nouns.append(run[-1])
             run = []
             continue
-        if word not in FUNCTION_WORDS:
+        if word not in _LEX.function:
             run.append(word)
     return [n for n in nouns if len(n) > 1 and not n.isdigit()]
 
 
 # How people ask for a picture, before saying what it shows: `can you make me a logo` is about a logo.
-_REQUEST = re.compile(r"^\s*(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|can u|can i get|"
-                      r"i want|i wanna|i'?d like|i would like|i need|give me|make me|draw me|paint me|generate|"
-                      r"create|make|draw|paint|render|show me|imagine|picture)\s+)+(?:me\s+|us\s+)?", re.I)
+_REQUEST = re.compile(r"^\s*(?:(?:" + alternation((*_LEX.request, *_LEX.asking)) + r")\s+)+(?:me\s+|us\s+)?", re.I)
 
 
 def describe(text: str) -> Description:
@@ -205,6 +167,6 @@ def people_in(text: str) -> str:
     """`female`, `male`, `any` or '' for the people a text names (Danbooru count tags)."""
     said = set(words_of(text))
     for kind in ("female", "male", "any"):
-        if said & {w for p in vocab().persons[kind] for w in (p, p + "s")}:
+        if said & {w for p in _LEX.people[kind] for w in (p, p + "s")}:
             return kind
     return ""

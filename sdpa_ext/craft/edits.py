@@ -6,15 +6,17 @@ is never rewritten unless the instruction names it (a LoRA's weight, a LoRA remo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import grammar
 from .checks import joined, pieces, terms
 from .families import Family
 from .grammar import brackets, inner
-from .intent import PEOPLE, Edit, negatable
+from .lexicon import lexicon, words_of
 from .params import aspect_size
+from .reading import Edit, Reading, negatable
 from .structure import (
+    modify,
     names,
     read_term,
     recolour,
@@ -25,7 +27,7 @@ from .structure import (
     without_phrase,
     without_slot,
 )
-from .syntax import NETWORK_WORDS, find_spans, targets, tidy
+from .syntax import find_spans, tidy
 
 
 @dataclass
@@ -60,22 +62,15 @@ def _reweight(term: str, delta: float) -> str:
     return body if new == 1.0 else f"({body}:{new:g})"
 
 
-def _spans(text: str, alone: bool) -> list:
-    """A term's spans, a network marked as the prompt's only one (`the lora` names it) only when it is."""
-    return [replace(s, only=alone) if s.kind == "network" else s for s in find_spans(text)]
-
-
-def _network_weight(text: str, delta: float, instruction: str, alone: bool) -> str | None:
-    """A LoRA's (or other network's) weight up or down, when the instruction names it (or, the only one, says
-    `lora`)."""
+def _network_weight(text: str, named: str, number: float, absolute: bool) -> str | None:
+    """The weight of the network `named` (its tag as the user wrote it) set to `number`, or moved by it."""
     changed = text
     for network in reversed(grammar.networks(text)):
-        span = next((s for s in _spans(text, alone) if s.start == network.start), None)
-        if span is None or not targets(instruction, span)[0]:
+        if text[network.start:network.end] != named:
             continue
         args = list(network.args)
         weight = float(args[1]) if len(args) > 1 and re.fullmatch(r"[-+]?\d*\.?\d+", args[1].strip()) else 1.0
-        args[1:2] = [f"{round(min(2.0, max(0.0, weight + (0.2 if delta > 0 else -0.2))), 2):g}"]
+        args[1:2] = [f"{round(min(2.0, max(0.0, number if absolute else weight + number)), 2):g}"]
         changed = f"{changed[:network.start]}<{network.kind}:{':'.join(args)}>{changed[network.end:]}"
     return changed if changed != text else None
 
@@ -88,23 +83,21 @@ def _quality_cut(items: list[str], family: Family) -> int:
     return cut
 
 
-def _remove_span(text: str, instruction: str, thing: str, alone: bool) -> str | None:
-    """The user's syntax a removal names (`remove the detail lora`) taken out of a term."""
-    for span in reversed(_spans(text, alone)):
-        mentioned, removal = targets(instruction, span)
-        if removal and (mentioned or names(span.text, thing)):
-            return tidy(text[:span.start] + text[span.end:])
-    return None
+def _without_spans(text: str, reading: Reading) -> str | None:
+    """The term without the user's syntax the reading removes (`remove the detail lora`)."""
+    spans = [s for s in find_spans(text) if reading.spans.get(s.text) == "remove"]
+    for span in reversed(spans):
+        text = tidy(text[:span.start] + text[span.end:])
+    return text if spans else None
 
 
-def _removal(thing: str, instruction: str, subject: list[str], alone: bool):
+def _removal(thing: str, subject: list[str]):
     """`remove X` on one term; `people` names every person but the prompt's subject."""
-    heads = set(PEOPLE) - set(subject) if set(grammar.words(thing)) & PEOPLE else set()
+    people = set(lexicon().people["any_person"])
+    heads = people - set(subject) if set(words_of(thing)) & people else set()
 
     def change(text: str) -> str | None:
-        if read_term(text).syntax:
-            return _remove_span(text, instruction, thing, alone)
-        return without_phrase(text, thing, heads)
+        return None if read_term(text).syntax else without_phrase(text, thing, heads)
     return change
 
 
@@ -155,20 +148,22 @@ def _articled(place: str) -> str:
     return ("an " if place[:1] in "aeiou" else "a ") + place
 
 
-def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Family, instruction: str,
-               embeddings: list[str]) -> Applied:
-    """Apply an edit to the current fields; every change is listed."""
+def apply_edit(prompt: str, negative: str, params: dict, reading: Reading, family: Family) -> Applied:
+    """Apply a reading's edit to the current fields; every change is listed."""
+    edit = reading.edit
     changes: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = list(reading.notes)
     parts = pieces(prompt, family)
+    removed = [text for text, op in reading.spans.items() if op == "remove"]
+    if removed and _each(parts, lambda text: _without_spans(text, reading)):
+        changes += [f"removed {text}" for text in removed]
     for value in edit.set:
         if _each(parts, lambda text, v=value: None if read_term(text).syntax else without_clash(
                 text, {v.group: {v.name}})):
             changes.append(f"took out what contradicts {value.name}")
     subject = subject_heads([c for clauses in parts for c in clauses if c.strip()])
-    alone = len(grammar.networks(prompt)) == 1
     for thing in edit.remove:
-        if _each(parts, _removal(thing, instruction, subject, alone)):
+        if _each(parts, _removal(thing, subject)):
             changes.append(f"removed {thing}")
             if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
@@ -181,6 +176,12 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
         else:
             edit.add.append(f"{colour} {noun}")
             edit.sentences.append(f"With {colour} {noun}.")
+    for noun, word in edit.adjust:
+        noun = noun or (subject[0] if subject else "")
+        if noun and _each(parts, lambda text, n=noun, w=word: modify(text, n, w)):
+            changes.append(f"{noun}: {word}")
+        elif noun:
+            notes.append(f"no {noun} in the prompt to make {word}")
     for place in edit.relocate:
         if _relocate(parts, place):
             changes.append(f"moved to {place}")
@@ -188,7 +189,7 @@ def apply_edit(prompt: str, negative: str, params: dict, edit: Edit, family: Fam
             edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"in {place}."]
         else:
             edit.add.append(place)
-    _weigh(parts, edit, family, instruction, alone, changes, notes)
+    _weigh(parts, edit, family, changes, notes)
     prompt = _joined(parts, edit, family, changes)
     negative = _negative(negative, edit, family, changes)
     params = dict(params)
@@ -214,20 +215,15 @@ def _replace(parts: list[list[str]], edit: Edit, changes: list[str], notes: list
             edit.sentences.append(f"With {new}.")
 
 
-def _weigh(parts: list[list[str]], edit: Edit, family: Family, instruction: str, alone: bool, changes: list[str],
-           notes: list[str]) -> None:
-    """The edit's more X / less X: a network's weight, a term's weight where the family takes them, else the
-    thing added (more) or taken out (less)."""
+def _weigh(parts: list[list[str]], edit: Edit, family: Family, changes: list[str], notes: list[str]) -> None:
+    """The edit's network weights, then its more X / less X: a term's weight where the family takes them, else
+    the thing added (more) or taken out (less)."""
+    for named, number, absolute in edit.network_weight:
+        if _each(parts, lambda text, n=named, v=number, a=absolute: _network_weight(text, n, v, a)):
+            said = f"weight {number:g}" if absolute else "stronger" if number > 0 else "weaker"
+            changes.append(f"{named}: {said}")
     sentences = family.style == "sentences"
     for phrase, delta in edit.weight:
-        networked = set(grammar.words(phrase)) & NETWORK_WORDS or any(
-            targets(instruction, s)[0] for c in parts for t in c for s in _spans(t, alone) if s.kind == "network")
-        if networked and _each(parts, lambda text, d=delta: _network_weight(text, d, instruction, alone)):
-            changes.append(f"{'stronger' if delta > 0 else 'weaker'} {phrase}")
-            continue
-        if set(grammar.words(phrase)) & NETWORK_WORDS:
-            notes.append("which LoRA? name it (`the detail lora`) when the prompt has several")
-            continue
         hits = [(i, j) for i, clauses in enumerate(parts) for j, c in enumerate(clauses) if c and names(c, phrase)]
         if hits and family.weights and not sentences:
             i, j = hits[0]

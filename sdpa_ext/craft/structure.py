@@ -11,35 +11,17 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .describe import ARTICLES, PREPOSITIONS, nouns_of, stem, verb_ing, words_of
+from .describe import nouns_of, verb_ing
 from .grammar import plain
+from .lexicon import alternation, lexicon, stem, words_of
 from .syntax import find_spans
 from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place": "setting", "setting": "setting",
               "medium": "medium", "brightness": "light", "detail": "quality", "mood": "mood", "color": "palette",
               "framing": "framing", "expression": "attribute"}
-LIGHT_HEADS = {"light", "lights", "lighting", "glow", "sunlight", "moonlight", "shadows", "rays", "lamplight",
-               "candlelight", "firelight", "backlighting", "reflections", "illumination", "highlights"}
-ATTRIBUTE_HEADS = {"hair", "eyes", "eye", "dress", "shirt", "jacket", "coat", "armor", "armour", "hat", "skin",
-                   "expression", "smile", "freckles", "makeup", "lips", "beard", "outfit", "clothes", "clothing",
-                   "uniform", "robe", "gown", "scarf", "glasses", "earrings", "necklace", "boots", "gloves", "cloak",
-                   "hood", "helmet", "sweater", "kimono", "suit", "skirt", "pose", "tattoo", "tattoos", "wings",
-                   "tail", "ears", "horns", "bangs", "ponytail", "braid", "pigtails"}
-COMPOSITION_WORDS = {"rule of thirds", "centered", "centred", "symmetrical", "symmetry", "composition",
-                     "leading lines", "negative space", "dynamic pose", "dynamic angle", "from side", "from behind",
-                     "from above", "from below", "looking at viewer"}
-QUALITY_WORDS = {"masterpiece", "best quality", "high quality", "highest quality", "amazing quality",
-                 "very aesthetic", "absurdres", "highres", "ultra detailed", "ultra-detailed", "highly detailed",
-                 "8k", "4k", "uhd", "hdr", "8k uhd", "sharp focus", "intricate details", "detailed"}
-COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "violet", "pink", "white", "black", "brown", "grey",
-           "gray", "silver", "gold", "golden", "blonde", "blond", "ginger", "auburn", "teal", "cyan", "magenta",
-           "crimson", "scarlet", "navy", "beige", "turquoise", "platinum", "brunette", "copper", "emerald")
-_PREP = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in (*PREPOSITIONS, "of", "wearing", "holding"))
+_PREP = re.compile(r"(?<![\w-])(" + alternation((*lexicon().prepositions, *lexicon().phrase_breaks))
                    + r")(?![\w-])", re.I)
-_GENERIC = {"a", "an", "the", "atmosphere", "mood", "feeling", "scene", "tones", "colors", "colours", "palette",
-            "light", "lighting", "sky", "style", "vibe", "with", "and", "in", "at", "on", "of", "shot", "view",
-            "image", "picture", "photo"}
 _LEADING = re.compile(r"^(?:(?:of|with|and|by|in|at|on)\s+)?(?:(?:a|an|the|some)\s+)?", re.I)
 
 
@@ -80,18 +62,19 @@ def head_of(body: str) -> str:
 def slot_of(body: str, head: str) -> str:
     """What a phrase is: the group whose words hold its head, else what its head says, else subject."""
     low = body.lower().strip()
-    if low in QUALITY_WORDS or low.startswith(("score_", "source_", "rating_")):
+    lex = lexicon()
+    if low in lex.quality_words or low.startswith(lex.leading_prefixes):
         return "quality"
-    if any(w in low for w in COMPOSITION_WORDS):
+    if any(w in low for w in lex.composition):
         return "composition"
     said = facets(body)
     for group in said:
         for value in said[group]:
             if head and phrase_pattern(vocab().groups[group][value].words).search(head):
                 return GROUP_SLOT[group]
-    if head in LIGHT_HEADS or low.endswith(("light", "lighting", "glow")):
+    if head in lex.heads["light"] or low.endswith(("light", "lighting", "glow")):
         return "light"
-    if head in ATTRIBUTE_HEADS or any(verb_ing(w) for w in words_of(body)[:1]):
+    if head in lex.heads["attribute"] or any(verb_ing(w) for w in words_of(body)[:1]):
         return "attribute"
     if said and not head:
         return GROUP_SLOT[next(iter(said))]
@@ -132,12 +115,12 @@ def _whole_words(text: str) -> list[tuple[int, int]]:
 @cache
 def _known_pattern() -> re.Pattern[str]:
     words = {w for g in vocab().groups.values() for v in g.values() for w in v.words if " " in w}
-    return phrase_pattern([*words, *(t for t in vocab().by_tag if " " in t), *COMPOSITION_WORDS])
+    return phrase_pattern([*words, *(t for t in vocab().by_tag if " " in t), *lexicon().composition])
 
 
 def says_something(text: str) -> bool:
     """What is left of a term still names something (not only articles, prepositions or generic words)."""
-    return any(w not in _GENERIC for w in words_of(plain(text)))
+    return any(w not in lexicon().heads["generic"] for w in words_of(plain(text)))
 
 
 def _articles(text: str) -> str:
@@ -153,8 +136,8 @@ def _articles(text: str) -> str:
 def _clean(text: str) -> str:
     """A term after a cut: spaces tidied, no dangling preposition at either end, articles right."""
     text = re.sub(r"\s+", " ", text).strip(" ,")
-    text = re.sub(r"\s+(?:" + "|".join(re.escape(p) for p in (*PREPOSITIONS, "of", "and", "a", "an", "the"))
-                  + r")$", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:" + alternation((*lexicon().prepositions, "of", "and", *lexicon().articles)) + r")$", "",
+                  text, flags=re.I)
     if re.match(r"^(?:of|and)\b", text, re.I):
         text = _LEADING.sub("", text, count=1)
     return _articles(text.strip(" ,"))
@@ -189,7 +172,7 @@ def without_clash(text: str, context: Facets) -> str:
 
 
 def _content(text: str) -> set[str]:
-    return {stem(w) for w in words_of(plain(text))} - {stem(a) for a in ARTICLES}
+    return {stem(w) for w in words_of(plain(text))} - {stem(a) for a in lexicon().articles}
 
 
 def names(text: str, phrase: str) -> bool:
@@ -231,12 +214,12 @@ def replace_in(text: str, old: str, new: str) -> str | None:
     term = read_term(text)
     if term.syntax:
         return None
-    old_words = [w for w in words_of(old) if w not in ARTICLES]
+    old_words = [w for w in words_of(old) if w not in lexicon().articles]
     for phrase in term.phrases:
         if not old_words or not names(phrase.body, old):
             continue
         body = phrase.body
-        new_words = [w for w in words_of(new) if w not in ARTICLES]
+        new_words = [w for w in words_of(new) if w not in lexicon().articles]
         covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in old_words}
         if covers_head and (len(new_words) > 1 or len(old_words) > 1):
             article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
@@ -252,19 +235,31 @@ def replace_in(text: str, old: str, new: str) -> str | None:
 
 def recolour(text: str, noun: str, colour: str) -> str | None:
     """The term with `noun`'s colour set to `colour` (`long brown hair` -> `long red hair`); None: no `noun`."""
+    return _modified(text, noun, colour, lexicon().colours)
+
+
+def modify(text: str, noun: str, word: str) -> str | None:
+    """The term with `word` said of `noun`, in place of its opposite (`long wavy hair` -> `short wavy hair`,
+    `young woman` -> `old woman`); None: no `noun`, or it says `word` already."""
+    changed = _modified(text, noun, word, tuple(lexicon().antonyms.get(word, ())))
+    return None if changed is not None and stem(word) in {stem(w) for w in words_of(text)} else changed
+
+
+def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str | None:
+    """The term with `word` before `noun`'s head, where the first of `instead` was (the others go)."""
     term = read_term(text)
     if term.syntax:
         return None
     for phrase in term.phrases:
         if not phrase.head or stem(phrase.head) != stem(noun):
             continue
-        colours = phrase_pattern(COLOURS)
-        if first := colours.search(phrase.body):  # where the old colour was (`red vintage car` -> `blue vintage car`)
-            body = phrase.body[:first.start()] + colour + colours.sub(" ", phrase.body[first.end():])
+        others = phrase_pattern(instead) if instead else None
+        if others and (first := others.search(phrase.body)):  # where the old one was (`red vintage car`)
+            body = phrase.body[:first.start()] + word + others.sub(" ", phrase.body[first.end():])
         else:
             body = phrase.body
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
-            body = body[:head_at.start()] + f"{colour} " + body[head_at.start():]
+            body = body[:head_at.start()] + f"{word} " + body[head_at.start():]
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     return None
 

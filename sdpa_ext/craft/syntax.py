@@ -13,22 +13,19 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from ..budget import charge
 from . import grammar
-from .grammar import words
+from .lexicon import words_of
 from .parse import parse_answer
+
+if TYPE_CHECKING:
+    from .reading import Reading
 
 WILDCARD = re.compile(r"__[\w\-/.*]+__")
 WEIGHT_RANGE = (0.1, 2.0)  # attention weights outside this are a model's mistake
 NETWORK_RANGE = (-2.0, 3.0)
-_STOP = {"the", "a", "an", "and", "of", "to", "it", "in", "on", "with", "make", "more", "less", "some", "please",
-         "add", "remove", "no", "not", "any", "very", "bit", "lot", "is", "be", "that", "this", "into", "from", "for"}
-REMOVE_VERBS = re.compile(r"\b(remove|delete|drop|without|no|no more|get rid|take out|lose|ditch|nix|scrap|strip|"
-                           r"exclude|minus|don'?t want|instead of|replace|swap)\b", re.I)
-_CHANGE_VERBS = re.compile(r"\b(lower|raise|increase|decrease|reduce|boost|weaken|strengthen|set|change|adjust|"
-                           r"tone|turn|less|more|stronger|weaker|higher|half|double|reweight)\b", re.I)
-NETWORK_WORDS = {"lora", "loras", "lyco", "lycoris", "hypernet", "hypernetwork", "network", "networks"}
 _COMMAS = re.compile(r",(\s*,)+")
 _COMMA = re.compile(",")
 _KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
@@ -56,7 +53,7 @@ class Guarded:
 
 
 def _key(inner: str) -> str:
-    return " ".join(words(grammar.plain(inner)))
+    return " ".join(words_of(grammar.plain(inner)))
 
 
 def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
@@ -241,38 +238,6 @@ def repair(text: str, allowed: dict[str, int] | None = None) -> tuple[str, list[
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Who may change what
-
-
-def _phrase(text: str) -> str:
-    return " " + " ".join(words(text)) + " "
-
-
-def targets(instruction: str, span: Span) -> tuple[bool, bool]:
-    """(the instruction asks to change this span, it asks to remove it). A network counts as named only by
-    its whole name with a network word (`lower the detail lora`), by its tag (`remove <lora:detail>`), or, the
-    only one of its prompt, by a network word alone (`lose the lora`)."""
-    removal = bool(REMOVE_VERBS.search(instruction))
-    if span.kind == "network":
-        name = span.key.split(":", 1)[1]
-        networked = bool(set(words(instruction)) & NETWORK_WORDS)
-        named = span.key in instruction.lower().replace("<", "").replace(">", "") or (
-            bool(words(name)) and _phrase(name) in _phrase(instruction) and networked) or (span.only and networked)
-        changed = named and (removal or bool(_CHANGE_VERBS.search(instruction)))
-        return changed, changed and removal
-    said = set(words(instruction)) - _STOP
-    kind_words = {"keyword": {span.key.lower()}, "wildcard": {"wildcard", "wildcards"},
-                  "variant": {"variant", "variants"}, "embedding": {"embedding", "embeddings"},
-                  "group": {"weight", "weights", "emphasis"}, "literal": {"escape", "escaped", "brackets"},
-                  "edit": {"editing"}, "alternation": {"alternation", "alternating"}}[span.kind]
-    own = {w for w in set(words(span.key)) - _STOP if len(w) >= 3 and not w.isdigit()}
-    if span.kind in ("group", "literal", "embedding"):  # `瀑布` is a word of its own
-        own |= {w for w in words(span.key) if not w.isascii()}
-    mentioned = bool(said & (kind_words | own))
-    return mentioned, mentioned and removal
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Guarding a refine
 
 
@@ -338,7 +303,7 @@ def _split_keywords(term: str) -> list[str]:
     return [*pieces, term[last:]]
 
 
-def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str]) -> str:
+def _user_form(term: str, spans: list[Span], reading: Reading, notes: list[str]) -> str:
     """Put the user's form back for each span the model rewrote, re-wrapped or wrapped in a new group."""
     forms = {s.text for s in spans}
     new = [f for f in find_spans(term) if f.text not in forms]
@@ -348,16 +313,16 @@ def _user_form(term: str, spans: list[Span], instruction: str, notes: list[str])
         for found in new:
             same = found.key == span.key and (found.kind == span.kind or {found.kind, span.kind} <= {"group",
                                                                                                      "literal"})
-            if same and found.text != span.text and not targets(instruction, span)[0]:
+            if same and found.text != span.text and not reading.names(span):
                 notes.append(f"restored {span.text} (the model wrote {found.text})")
-                return _user_form(term[:found.start] + span.text + term[found.end:], spans, instruction, notes)
+                return _user_form(term[:found.start] + span.text + term[found.end:], spans, reading, notes)
     for found in new:  # a new group around a user's span: keep the span, drop the new brackets
         if found.kind == "group":
             inside = [s for s in spans if s.kind != "keyword" and s.text in found.text]
             if inside:
                 bare = grammar.inner(found.text)[0].strip()
                 notes.append(f"kept {inside[0].text} as you wrote it (the model wrapped it in {found.text})")
-                return _user_form(term[:found.start] + bare + term[found.end:], spans, instruction, notes)
+                return _user_form(term[:found.start] + bare + term[found.end:], spans, reading, notes)
     return term
 
 
@@ -369,9 +334,9 @@ def _bare(span: Span) -> str:
     return grammar.plain(bare).strip().lower()
 
 
-def guard(original: str, answer: str, instruction: str, embeddings: list[str] | tuple[str, ...] = ()) -> Guarded:
+def guard(original: str, answer: str, reading: Reading, embeddings: list[str] | tuple[str, ...] = ()) -> Guarded:
     """Check an answer against the prompt it changed: repair its syntax, and keep every span the user wrote
-    that the instruction did not ask to change, in its AND part and BREAK chunk, read by A1111 as before."""
+    that the reading of the instruction does not name, in its AND part and BREAK chunk, read by A1111 as before."""
     unwrapped = _unwrap_json(answer)
     if unwrapped is None:
         return Guarded(original, ["kept your prompt: the answer's prompt was a JSON object without a prompt"])
@@ -379,12 +344,12 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     keys = [n.key for n in grammar.networks(original)]
     text, repairs = repair(unwrapped, {key: keys.count(key) for key in keys})
     result = Guarded(text, ["the prompt was a JSON object: its own prompt was used"] * (unwrapped != answer) + repairs)
-    text = _unasked_networks(text, set(keys), instruction, result)
-    asked = "break" in words(instruction) or "AND" in instruction.split()  # the user asks about the structure
+    text = _unasked_networks(text, set(keys), reading, result)
+    asked = reading.structure  # the user asks about the AND/BREAK structure
     structure = asked or len(grammar.keywords(original, "AND")) != len(grammar.parts(original)) - 1  # AND in ()
-    terms = [_user_form(t, spans, instruction, result.repairs) for t in _answer_terms(text, asked)]
+    terms = [_user_form(t, spans, reading, result.repairs) for t in _answer_terms(text, asked)]
     terms = _no_copies([t[s:e].strip() for t in terms for s, e in grammar.terms(t)], spans, result)
-    missing = _put_back(terms, spans, instruction, result)
+    missing = _put_back(terms, spans, reading, result)
     result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans, text)
     if problems(result.text) and not problems(original):
         fixed, notes = repair(result.text, {key: keys.count(key) for key in keys})
@@ -395,10 +360,9 @@ def guard(original: str, answer: str, instruction: str, embeddings: list[str] | 
     return result
 
 
-def _unasked_networks(text: str, keys: set[str], instruction: str, result: Guarded) -> str:
+def _unasked_networks(text: str, keys: set[str], reading: Reading, result: Guarded) -> str:
     """Extra networks the user did not write are dropped, unless the instruction asks to add one."""
-    if re.search(r"<\w+:", instruction) or (re.search(r"\b(add|use|apply|include)\b", instruction, re.I)
-                                            and set(words(instruction)) & NETWORK_WORDS):
+    if reading.adds_network:
         return text
     for network in reversed(grammar.networks(text)):
         if network.key not in keys:
@@ -421,7 +385,7 @@ def _no_copies(terms: list[str], spans: list[Span], result: Guarded) -> list[str
     return kept
 
 
-def _put_back(terms: list[str], spans: list[Span], instruction: str, result: Guarded) -> list[Span]:
+def _put_back(terms: list[str], spans: list[Span], reading: Reading, result: Guarded) -> list[Span]:
     """Re-wrap the user's spans the model unwrapped (in `terms`); return those it dropped, to be put back in
     their chunks. A span the instruction names may go (removal) or change (anything but a network)."""
     missing: list[Span] = []
@@ -432,7 +396,7 @@ def _put_back(terms: list[str], spans: list[Span], instruction: str, result: Gua
         if have[span.text] > 0:
             have[span.text] -= 1
             continue
-        mentioned, removal = targets(instruction, span)
+        mentioned, removal = reading.names(span), reading.removes(span)
         bare = _bare(span)
         loose = next((i for i, term in enumerate(plain_terms) if bare and term == bare), None)
         if mentioned and removal:

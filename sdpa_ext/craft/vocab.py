@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .lexicon import lexicon
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "vocab.json"
 Facets = dict[str, set[str]]  # group -> the values a text says
 
@@ -38,10 +40,7 @@ class Vocab:
     groups: dict[str, dict[str, Value]]
     labels: dict[str, str]
     categories: dict[str, tuple[Entry, ...]]
-    chips: dict[str, dict]
-    sizes: dict[str, tuple[int, int]]
     intruders: dict[str, tuple[str, ...]]
-    persons: dict[str, tuple[str, ...]]
     by_tag: dict[str, Entry] = field(default_factory=dict)
     opposites: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> value -> its opposite
     rules_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # setting value -> words it rules out
@@ -68,10 +67,8 @@ def vocab() -> Vocab:
                   for name, entries in raw["categories"].items()}
     by_tag = {entry.tag: entry for entries in categories.values() for entry in entries}
     return Vocab(groups=groups, labels={name: group["label"] for name, group in raw["groups"].items()},
-                 categories=categories, chips=raw["chips"],
-                 sizes={k: tuple(v) for k, v in raw["sizes"].items()},
-                 intruders={k: tuple(v) for k, v in raw["intruders"].items() if k != "note"},
-                 persons={k: tuple(v) for k, v in raw["persons"].items() if k != "note"}, by_tag=by_tag,
+                 categories=categories,
+                 intruders={k: tuple(v) for k, v in raw["intruders"].items() if k != "note"}, by_tag=by_tag,
                  opposites={k: v for k, v in raw["opposites"].items() if k != "note"},
                  rules_out={k: tuple(v) for k, v in raw["rules_out"].items() if k != "note"})
 
@@ -158,5 +155,5 @@ def known_words() -> frozenset[str]:
     v = vocab()
     texts = [*v.by_tag, *(e.prose for e in v.by_tag.values()),
              *(w for g in v.groups.values() for val in g.values() for w in (*val.words, *val.tags, val.sentence)),
-             *(t for chip in v.chips.values() for t in (*chip.get("add", []), chip.get("sentence", "")))]
+             *(t for chip in lexicon().chips.values() for t in (*chip.get("add", []), chip.get("sentence", "")))]
     return frozenset(w for text in texts for w in re.findall(r"[a-z0-9]+", text.lower()))

@@ -87,10 +87,12 @@ def main() -> None:
     print(agreement.line())
     for prompt, want, got in agreement.differences:
         print(f"  A1111 {want} ours {got}: {prompt[:100]!r}")
+    from sdpa_ext.craft.reading import read
     from tests.test_mangling import INSTRUCTION, MANGLES, PROMPTS, differences
 
     cases = [(prompt, mangle(prompt)) for mangle in MANGLES.values() for prompt in PROMPTS]
-    wrong = sum(1 for prompt, answer in cases if differences(prompt, syntax.guard(prompt, answer, INSTRUCTION).text))
+    wrong = sum(1 for prompt, answer in cases
+                if differences(prompt, syntax.guard(prompt, answer, read(INSTRUCTION, prompt)).text))
     print(f"mangling suite: {wrong}/{len(cases)} guarded outputs read differently by A1111 on the user's spans")
 
 

@@ -1,0 +1,169 @@
+"""The lexicon (data/lexicon.json): every word list the package reads instructions and descriptions with, and the
+one word tokeniser and stemmer. Verbs and their operations, objects and their slots, comparatives and antonyms,
+chat words, negations, prepositions, colours, people, quality and leading tags, named sizes and our chips."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "lexicon.json"
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words in any script (`瀑布` is a word; `close-up` and `don't` are one word; `_` is not a letter)."""
+    return _WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """A word without its plural ending (`cities` -> city, `foxes` -> fox)."""
+    word = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def base_forms(word: str, suffixes: tuple[tuple[str, str], ...] = (("ier", "y"), ("er", ""), ("est", ""), ("ish", ""),
+                                                                ("ing", ""))) -> list[str]:
+    """The plain forms of a word under its suffixes, most likely first (`cozier` -> cozy, cozi)."""
+    return [word[: -len(suffix)] + base for suffix, base in suffixes
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3]
+
+
+def _list(raw: dict, key: str) -> tuple[str, ...]:
+    return tuple(raw[key])
+
+
+def _table(raw: dict) -> dict[str, tuple[str, ...]]:
+    return {k: tuple(v) for k, v in raw.items() if k != "note"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, tuple[str, ...]]  # operation -> verb phrases
+    objects: dict[str, tuple[str, ...]]  # slot (it, subject, network, framing, setting...) -> words
+    copulas: tuple[str, ...]
+    having: tuple[str, ...]  # `it needs X`: X is added
+    connectors: dict[str, tuple[str, ...]]
+    comparatives: dict[str, tuple[str, str]]  # shorter -> (short, long)
+    antonyms: dict[str, frozenset[str]]  # word -> its opposites
+    asking: tuple[str, ...]
+    softeners: tuple[str, ...]
+    chat: frozenset[str]
+    vague: tuple[str, ...]
+    negations: dict[str, tuple[str, ...]]
+    articles: frozenset[str]
+    prepositions: tuple[str, ...]
+    dropped_prepositions: frozenset[str]
+    phrase_breaks: tuple[str, ...]
+    function_words: frozenset[str]
+    pronouns: frozenset[str]
+    english: frozenset[str]
+    foreign: frozenset[str]
+    ing_nouns: frozenset[str]
+    request: tuple[str, ...]
+    colours: tuple[str, ...]
+    people: dict[str, tuple[str, ...]]
+    numbers: dict[str, int]
+    heads: dict[str, frozenset[str]]
+    composition: tuple[str, ...]
+    quality_tags: tuple[str, ...]
+    quality_words: frozenset[str]
+    leading_prefixes: tuple[str, ...]
+    leading_tags: frozenset[str]
+    text_words: tuple[str, ...]
+    span_words: dict[str, frozenset[str]]
+    stop: frozenset[str]
+    places_on: frozenset[str]
+    proper_places: frozenset[str]
+    sizes: dict[str, tuple[int, int]]
+    size_words: tuple[str, ...]
+    qualities: tuple[str, ...]
+    wrappers: tuple[str, ...]
+    chips: dict[str, dict]
+    spellings: dict[str, str]
+
+    def op_of(self, phrase: str) -> list[str]:
+        """The operations a verb phrase can ask for (`put`: add or relocate)."""
+        return [op for op, said in self.verbs.items() if phrase in said]
+
+    def chip_of(self, phrase: str) -> str | None:
+        """The chip a phrase names (`moodier` -> darker), or None."""
+        return next((name for name, chip in self.chips.items() if phrase in chip["words"]), None)
+
+    def is_leading(self, tag: str) -> bool:
+        """A booru tag that opens a Pony or Danbooru prompt (score, source, rating, counts)."""
+        low = tag.strip().lower()
+        return low in self.leading_tags or low.startswith(self.leading_prefixes)
+
+    def slot_of_object(self, phrase: str) -> str | None:
+        """What an object phrase stands for (`the camera` -> framing, `her` -> subject), or None."""
+        return next((slot for slot, said in self.objects.items() if phrase in said), None)
+
+    @property
+    def function(self) -> frozenset[str]:
+        """Articles, one-word prepositions and the function words: what names nothing."""
+        return self.articles | {p for p in self.prepositions if " " not in p} | self.function_words
+
+    @property
+    def network_words(self) -> frozenset[str]:
+        return frozenset(self.objects["network"])
+
+
+@cache
+def lexicon() -> Lexicon:
+    raw = json.loads(DATA.read_text(encoding="utf-8"))
+    verbs = _table(raw["verbs"])
+    antonyms: dict[str, set[str]] = {}
+    for a, b in raw["antonyms"]["pairs"]:
+        antonyms.setdefault(a, set()).add(b)
+        antonyms.setdefault(b, set()).add(a)
+    comparatives = {k: (v[0], v[1]) for k, v in raw["comparatives"].items() if k != "note"}
+    for base, opposite in comparatives.values():
+        if base and opposite:
+            antonyms.setdefault(base, set()).add(opposite)
+            antonyms.setdefault(opposite, set()).add(base)
+    people = raw["people"]
+    chat = raw["chat"]
+    return Lexicon(
+        verbs=verbs, objects=_table(raw["objects"]), copulas=_list(raw, "copulas"), having=_list(raw, "having"),
+        connectors=_table(raw["connectors"]), comparatives=comparatives,
+        antonyms={k: frozenset(v) for k, v in antonyms.items()},
+        asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
+        vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
+        prepositions=_list(raw, "prepositions"), dropped_prepositions=frozenset(raw["dropped_prepositions"]),
+        phrase_breaks=_list(raw, "phrase_breaks"), function_words=frozenset(raw["function_words"]),
+        pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
+        ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
+        people={k: tuple(v) for k, v in people.items() if k not in ("note", "numbers")},
+        numbers=dict(people["numbers"]), heads={k: frozenset(v) for k, v in raw["heads"].items() if k != "note"},
+        composition=_list(raw, "composition"), quality_tags=tuple(raw["quality"]["tags"]),
+        quality_words=frozenset(raw["quality"]["words"]), leading_prefixes=tuple(raw["leading_tags"]["prefixes"]),
+        leading_tags=frozenset(raw["leading_tags"]["tags"]), text_words=_list(raw, "text_words"),
+        span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"},
+        stop=frozenset(raw["stop"]), places_on=frozenset(raw["places_on"]),
+        proper_places=frozenset(raw["proper_places"]),
+        sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
+        qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
+        chips={k: v for k, v in raw["chips"].items() if k != "note"},
+        spellings={k: v for k, v in raw["spellings"].items() if k != "note"})
+
+
+def alternation(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    """A regex alternation of whole phrases, longest first (for building patterns from lexicon data)."""
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def longest_at(words: list[str], index: int, phrases: tuple[str, ...] | frozenset[str] | list[str]) -> int:
+    """How many words from `index` the longest of `phrases` covers (0: none starts there)."""
+    best = 0
+    for phrase in phrases:
+        size = len(phrase.split())
+        if size > best and words[index:index + size] == phrase.split():
+            best = size
+    return best

@@ -1,0 +1,189 @@
+"""One `Prompt`: a prompt parsed once, for its family, into its AND parts and BREAK chunks (where the user's syntax
+lies) and its terms (comma terms for tag families, the clauses of each sentence for sentence families), each term
+with its position and its phrases (head, slot, facets: craft/structure.py). Checks and edits change terms in
+place; `render()` gives the text back, byte for byte where nothing changed. Nothing else splits a prompt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import grammar
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE = re.compile(r",\s*|;\s*")
+_KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
+_WORD_UNIT = re.compile(r"\S+")
+
+
+@dataclass
+class Term:
+    """A comma term (tags) or a clause of a sentence (sentences): its text and, as parsed, where it was."""
+
+    text: str
+    sentence: int  # its sentence (sentence families); its own index for tags
+    start: int = -1  # in the parsed text; -1 for a term added since
+    end: int = -1
+
+    @property
+    def read(self):
+        """Its phrases, head nouns and slots (structure.Term), read once per text."""
+        from .structure import read_term
+
+        return read_term(self.text)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One BREAK chunk of one AND part: where its text lies, without its edge commas and spaces."""
+
+    part: int
+    start: int
+    end: int
+
+
+@dataclass
+class Prompt:
+    text: str
+    sentences: bool = False
+    terms: list[Term] = field(default_factory=list)
+    changed: bool = False
+
+    @classmethod
+    def parse(cls, text: str, family=None) -> Prompt:
+        """`family`: a Family (its style), None for tags (negative prompts, the user's fields)."""
+        sentences = family is not None and family.style == "sentences"
+        prompt = cls(text, sentences)
+        if sentences:
+            at = 0
+            for index, sentence in enumerate(s for s in _SENTENCE.split(text.strip()) if s.strip()):
+                at = text.find(sentence, at)
+                for clause in (c for c in _CLAUSE.split(sentence) if c.strip()):
+                    start = text.find(clause, at)
+                    prompt.terms.append(Term(clause, index, start, start + len(clause)))
+                    at = start + len(clause)
+        else:
+            prompt.terms = [Term(text[s:e].strip(), i, s, e) for i, (s, e) in enumerate(grammar.terms(text))]
+        return prompt
+
+    # -- views ---------------------------------------------------------------------------------------------------
+
+    def texts(self) -> list[str]:
+        """The terms' texts, stripped, the empty ones left out."""
+        return [t.text.strip() for t in self.terms if t.text.strip()]
+
+    def groups(self) -> list[list[Term]]:
+        """The terms by sentence (sentence families) or one a group (tags)."""
+        out: dict[int, list[Term]] = {}
+        for term in self.terms:
+            out.setdefault(term.sentence, []).append(term)
+        return list(out.values())
+
+    def leading(self, is_leading: Callable[[str], bool]) -> int:
+        """How many terms open the prompt that `is_leading` says lead (Pony's scores, count tags)."""
+        count = 0
+        for text in self.texts():
+            if not is_leading(text):
+                break
+            count += 1
+        return count
+
+    def units(self) -> list[str]:
+        """What a diff compares: tag prompts by term (a weighted group is one), sentence prompts by word."""
+        if self.text.count(",") >= 2:
+            return [self.text[s:e].strip() for s, e in grammar.terms(self.text)]
+        return _WORD_UNIT.findall(self.text)
+
+    # -- changes -------------------------------------------------------------------------------------------------
+
+    def set(self, term: Term, text: str) -> None:
+        """A term's new text ('' takes it out)."""
+        if text != term.text:
+            term.text, self.changed = text, True
+
+    def each(self, change: Callable[[str], str | None]) -> bool:
+        """`change(text) -> new text | None` on every term; True when any changed."""
+        hit = False
+        for term in self.terms:
+            if term.text.strip() and (new := change(term.text)) is not None and new != term.text:
+                self.set(term, new)
+                hit = True
+        return hit
+
+    def insert(self, index: int, text: str) -> None:
+        """A new term before the `index`th of `texts()` (a sentence of its own for sentence families)."""
+        kept = [t for t in self.terms if t.text.strip()]
+        at = self.terms.index(kept[index]) if index < len(kept) else len(self.terms)
+        sentence = -1 - len(self.terms) if self.sentences else at
+        self.terms.insert(at, Term(text, sentence))
+        self.changed = True
+
+    def render(self) -> str:
+        """The text: as parsed where nothing changed; else the terms joined (`, ` between tags; sentence families
+        keep the writer's clause endings and case, a sentence ending where it ended)."""
+        if not self.changed:
+            return self.text
+        if not self.sentences:
+            return ", ".join(self.texts())
+        sentences = []
+        kept = [[t.text.strip() for t in group if t.text.strip()] for group in self.groups()]
+        kept = [clauses for clauses in kept if clauses]
+        for index, clauses in enumerate(kept):
+            ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else ("" if index == len(kept) - 1 else ".")
+            sentences.append(", ".join(c.rstrip(".!?") for c in clauses) + ending)
+        return " ".join(sentences)
+
+    # -- the syntax a guard keeps --------------------------------------------------------------------------------
+
+    def chunks(self) -> list[Chunk]:
+        """The BREAK chunks (top-level BREAKs) inside the AND parts."""
+        found: list[Chunk] = []
+        text = self.text
+        breaks = grammar.keywords(text, "BREAK")
+        for index, part in enumerate(grammar.parts(text)):
+            cuts = [part.start] + [k for k in breaks if part.start <= k < part.end]
+            ends = [*cuts[1:], part.end]
+            for chunk, (start, end) in enumerate(zip(cuts, ends, strict=True)):
+                start += 5 if chunk else 0
+                while start < end and text[start] in " ,\n\t":
+                    start += 1
+                while end > start and text[end - 1] in " ,\n\t":
+                    end -= 1
+                found.append(Chunk(index, start, end))
+        return found
+
+    def flat(self, keep_keywords: bool) -> list[str]:
+        """The comma terms as a flat list; unless `keep_keywords`, AND/BREAK in any case (a term of their own,
+        or inside a term, or a model's `:1.2 and`) and dangling part weights taken out."""
+        out: list[str] = []
+        for start, end in grammar.terms(self.text):
+            term = self.text[start:end].strip()
+            if keep_keywords:
+                out.append(term)
+            elif not _KEYWORD_TERM.fullmatch(term):
+                pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk)]
+                out += [grammar.unweighted(p).strip() for p in pieces if p.strip()]
+        return [t for t in out if t]
+
+
+def is_keyword(term: str) -> bool:
+    """A term that is only AND or BREAK (any case)."""
+    return bool(_KEYWORD_TERM.fullmatch(term))
+
+
+def _split_keywords(term: str) -> list[str]:
+    """A term cut at its top-level AND and BREAK, and at a lowercase `break` between words: a model's answer
+    that lowercased the user's BREAK."""
+    cuts = sorted((i, i + len(w)) for w in ("AND", "BREAK", "break") for i in grammar.keywords(term, w))
+    pieces, last = [], 0
+    for start, end in cuts:
+        pieces.append(term[last:start])
+        last = end
+    return [*pieces, term[last:]]
+
+
+def tag_terms(text: str) -> list[str]:
+    """A tag prompt's (or a negative prompt's) comma terms."""
+    return Prompt.parse(text).texts()

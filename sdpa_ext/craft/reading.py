@@ -1,0 +1,821 @@
+"""The one reading of an instruction: its clauses chunked (verb, object, complement) and resolved against the
+lexicon (data/lexicon.json), the vocabulary and the prompt's own spans, into a `Reading`: typed operations (`Edit`:
+set a value, add, remove, replace, recolour, adjust a modifier, move the setting, weight, size), which of the
+user's syntax spans it names and what happens to each, and the clauses no rule could read (`unread`, said to the
+user, never pasted). Every later step (the model's request, the checks, the guard, the notes) takes the Reading;
+none reads the instruction's words again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .describe import QUOTED
+from .lexicon import lexicon, longest_at, stem, words_of
+from .syntax import Span, find_spans
+from .vocab import Value, facets, find_value, opposite, vocab
+
+_RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
+_MAX_WORDS = 6
+_CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
+                      r"\band\b)\s*")
+_NETWORK_TAG = re.compile(r"<(\w+):([^>:]+)")
+_UPS = {"stronger": "more", "more": "more", "up": "more", "bigger": "more", "higher": "more", "weaker": "less",
+        "less": "less", "down": "less", "lower": "less", "smaller": "less"}
+_DEGREE = frozenset({"too", "so", "very", "overly", "that", "as"})
+_IT_IS = frozenset({"it", "its", "it's", "this", "that", "that's", "thats", "everything", "everythings", "so",
+                    "the image", "image", "picture", "was", "were"})
+
+
+@dataclass
+class Edit:
+    """What an instruction asks, as typed operations on the structured prompt."""
+
+    add: list[str] = field(default_factory=list)  # tags
+    sentences: list[str] = field(default_factory=list)  # the same additions as prose (Flux/SD3)
+    remove: list[str] = field(default_factory=list)
+    negative: list[str] = field(default_factory=list)
+    replace: list[tuple[str, str]] = field(default_factory=list)  # old '' = the prompt's subject
+    set: list[Value] = field(default_factory=list)  # conflict-group values: what contradicts them goes
+    weight: list[tuple[str, float]] = field(default_factory=list)  # (thing, delta)
+    network_weight: list[tuple[str, float, bool]] = field(default_factory=list)  # (tag, number, absolute)
+    recolour: list[tuple[str, str]] = field(default_factory=list)  # (noun, colour)
+    adjust: list[tuple[str, str]] = field(default_factory=list)  # (noun, word): `shorter hair` -> (hair, short)
+    relocate: list[str] = field(default_factory=list)  # a new setting: the old one goes
+    keep: list[str] = field(default_factory=list)  # what the user says stays (`keep it sunny`)
+    size: tuple[int, int] | None = None
+
+    def merge(self, other: Edit) -> Edit:
+        """This edit and then `other` (whose size, if any, wins)."""
+        for name in ("add", "sentences", "remove", "negative", "replace", "set", "weight", "network_weight",
+                     "recolour", "adjust", "relocate", "keep"):
+            getattr(self, name).extend(getattr(other, name))
+        self.size = other.size or self.size
+        return self
+
+    def empty(self) -> bool:
+        return self == Edit()
+
+    def taken(self) -> list[str]:
+        """What the edit takes away: removals, replaced phrases, negations."""
+        return [*self.remove, *self.negative, *(old for old, _ in self.replace if old)]
+
+    def asked(self) -> list[str]:
+        """What the edit asks for: additions, new phrases, colours, modifiers, settings."""
+        return [*self.add, *(new for _, new in self.replace), *(f"{c} {n}" for n, c in self.recolour),
+                *(f"{w} {n}" for n, w in self.adjust), *self.relocate]
+
+
+@dataclass
+class Reading:
+    """An instruction read once: the edit, the user's spans it names (span text -> `remove` or `change`), whether
+    it adds an extra network or asks about the AND/BREAK structure, and what could not be read."""
+
+    edit: Edit = field(default_factory=Edit)
+    spans: dict[str, str] = field(default_factory=dict)
+    adds_network: bool = False
+    structure: bool = False
+    unread: list[str] = field(default_factory=list)
+    vague: list[str] = field(default_factory=list)  # clauses that ask for no particular change (`make it better`)
+    notes: list[str] = field(default_factory=list)
+    lettering: list[str] = field(default_factory=list)  # wanted text, with its quotes (`says "OPEN"`)
+
+    @property
+    def exact(self) -> bool:
+        """Every clause was read (a vague one is read as asking for nothing in particular)."""
+        return not self.unread
+
+    def names(self, span: Span) -> bool:
+        return span.text in self.spans
+
+    def removes(self, span: Span) -> bool:
+        return self.spans.get(span.text) == "remove"
+
+    def unread_note(self) -> str:
+        """What the user is told of the clauses no rule could read."""
+        if not self.unread:
+            return ""
+        said = "; ".join(repr(u) for u in self.unread)
+        return (f"the rules do not know what {said} asks for, so it changed nothing; try 'add X', 'remove X', "
+                "'make it X', 'more X', 'less X', 'change A to B', 'zoom out' or a chip")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Words
+
+
+def _sentence(x: str) -> str:
+    return f"{x[:1].upper()}{x[1:]}."
+
+
+def _strip_phrases(words: list[str], phrases: tuple[str, ...], *, lead: bool = True, tail: bool = True,
+                   inside: bool = False) -> list[str]:
+    """`words` without the phrases at its start, at its end and (`inside`) anywhere."""
+    changed = True
+    while changed and words:
+        changed = False
+        if lead and (size := longest_at(words, 0, phrases)) and size < len(words):
+            words, changed = words[size:], True
+        if tail:
+            for start in range(max(1, len(words) - 4), len(words)):
+                if longest_at(words, start, phrases) == len(words) - start:
+                    words, changed = words[:start], True
+                    break
+    if inside:
+        out, index = [], 0
+        while index < len(words):
+            size = longest_at(words, index, phrases)
+            if size and index > 0 and index + size < len(words):
+                index += size
+                continue
+            out.append(words[index])
+            index += 1
+        words = out
+    return words
+
+
+def _tokens(text: str) -> list[str]:
+    """A clause as words, in the lexicon's spellings: `16:9`, `<lora:x` and `0.3` stay one token."""
+    text = text.lower().strip().strip(" .!?")
+    for said, meant in lexicon().spellings.items():
+        text = re.sub(rf"(?<![\w-]){re.escape(said)}(?![\w-])", meant, text)
+    return re.findall(r"<\w+:[^>\s]*>?|\d+\s*[:x/]\s*\d+|\d*\.\d+|[^\W_]+(?:['-][^\W_]+)*|\+", text)
+
+
+def normal(clause: str) -> list[str]:
+    """A clause without the words that say how it asks (`can u`, `pls`, `kinda`, `lol`)."""
+    lex = lexicon()
+    words = _tokens(clause)
+    for _ in range(3):
+        words = _strip_phrases(words, lex.asking)
+        words = _strip_phrases(words, lex.softeners, tail=False, inside=True)
+        for start in range(max(1, len(words) - 3), len(words)):  # `down a bit`, but `too much` stays
+            if longest_at(words, start, lex.softeners) == len(words) - start and words[start - 1] not in _DEGREE:
+                words = words[:start]
+                break
+    return words
+
+
+def _strip_determiner(words: list[str]) -> list[str]:
+    while words and (words[0] in lexicon().articles or words[0] in ("her", "his", "their", "its", "my", "your",
+                                                                     "any", "all", "that", "those", "these", "more")):
+        words = words[1:]
+    return words
+
+
+def content(words: list[str]) -> list[str]:
+    """Words that may enter a prompt: no chat, asking or lexicon verb words, no unresolved comparative."""
+    lex = lexicon()
+    verbs = {v for said in lex.verbs.values() for v in said if " " not in v}
+    return [w for w in words if w not in lex.chat and w not in verbs and w not in lex.comparatives
+            and w not in lex.pronouns and w not in lex.vague]
+
+
+def _phrase(words: list[str]) -> str:
+    return " ".join(_strip_determiner(words))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Values, sizes, chips
+
+
+def _chip(edit: Edit, name: str) -> None:
+    chip = lexicon().chips[name]
+    if "size" in chip:
+        edit.size = tuple(chip["size"])
+        return
+    edit.add += chip["add"]
+    edit.sentences.append(chip["sentence"])
+    for group, value in chip.get("set", {}).items():
+        edit.set.append(vocab().groups[group][value])
+
+
+def chip_edit(name: str) -> Edit:
+    """One of our chips (darker, brighter, more detail, simpler, cinematic, photo, anime, square)."""
+    if name not in lexicon().chips:
+        raise KeyError(name)
+    edit = Edit()
+    _chip(edit, name)
+    return edit
+
+
+def _set(edit: Edit, value: Value, said: str = "") -> None:
+    """Set a group value; its tags are what is added, or the user's own words (`said`) where they say more."""
+    if value.group in ("brightness", "detail"):  # the chips say these better
+        chips = {"dark": "darker", "bright": "brighter", "detailed": "more detail", "simple": "simpler"}
+        _chip(edit, chips[value.name])
+        return
+    edit.set.append(value)
+    plain = " ".join(_strip_determiner(said.split()))
+    if plain or not value.tags:
+        edit.add.append(plain or value.name)
+        edit.sentences.append(_sentence(plain or value.name))
+        return
+    edit.add += list(value.tags)
+    edit.sentences.append(value.sentence or _sentence(", ".join(value.tags)))
+
+
+def _size(words: list[str]) -> tuple[int, int] | None:
+    lex = lexicon()
+    words = _strip_phrases(_strip_determiner([w for w in words if w not in ("in", "to")]), lex.size_words,
+                           lead=False)
+    x = " ".join(_strip_determiner(words))
+    ratio = _RATIO.match(x)
+    if ratio and int(ratio.group(1)) and int(ratio.group(2)):
+        return int(ratio.group(1)), int(ratio.group(2))
+    return lex.sizes.get(x)
+
+
+def _values(x: str) -> list[Value]:
+    """Every group value a phrase names (`a stormy night`: storm and night)."""
+    return [vocab().groups[g][name] for g, names in facets(x, entries=False).items() for name in sorted(names)]
+
+
+def _unwrapped(words: list[str]) -> list[str]:
+    """A value under its wrapping: `more of a noir feel` -> noir, `like it was night` -> night."""
+    lex = lexicon()
+    words = _strip_phrases(words, (*lex.copulas, "like", "more", "it was", "it's", "its", "it is", "as if", "at",
+                                   "in", "on", "during", "under", "into", "to", "as", "a", "an", "the"),
+                           lead=True, tail=False)
+    return _strip_phrases(words, lex.wrappers, lead=False, tail=True)
+
+
+def _base(word: str) -> str | None:
+    """The plain form of a comparative (`cozier` -> cozy) from the lexicon, else by its ending."""
+    lex = lexicon()
+    if word in lex.comparatives:
+        return lex.comparatives[word][0]
+    for suffix, base in (("ier", "y"), ("er", ""), ("est", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and find_value(word[:-len(suffix)] + base):
+            return word[:-len(suffix)] + base
+    return None
+
+
+def _make(edit: Edit, words: list[str], *, loose: bool) -> bool:
+    """`make it X`: a chip, a size, group values, a setting, or (loose) the user's own words."""
+    lex = lexicon()
+    words = _unwrapped(words)
+    x = " ".join(words)
+    if not x:
+        return False
+    if chip := lex.chip_of(x):
+        _chip(edit, chip)
+        return True
+    if size := _size(words):
+        edit.size = size
+        return True
+    values = _values(x)
+    if values and all(v.group in ("place", "setting") for v in values):
+        edit.relocate.append(x)
+        edit.sentences.append(_sentence(f"in {x}"))
+        return True
+    if values:
+        covered = set(words_of(" ".join(w for v in values for w in v.words)))
+        extra = [w for w in words if w not in covered and w not in ("a", "an", "the", "and")]
+        own = x if extra or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) else ""
+        if own and content(extra) != extra:
+            own = " ".join(w for w in words if w in covered)
+        for index, value in enumerate(values):
+            if own and index:
+                edit.set.append(value)  # the user's words (added once, with the first) say it
+            else:
+                _set(edit, value, own)
+        return True
+    if len(words) == 1 and (base := _base(words[0])):
+        if chip := lex.chip_of(words[0]):
+            _chip(edit, chip)
+            return True
+        if value := find_value(base):
+            _set(edit, value)
+            return True
+    if len(words) == 1 and (value := find_value(words[0])):
+        _set(edit, value)
+        return True
+    kept = content(words)
+    if loose and kept == words and 0 < len(words) <= 4:
+        edit.add.append(x)
+        edit.sentences.append(_sentence(x))
+        return True
+    return False
+
+
+def _weigh(edit: Edit, kind: str, words: list[str]) -> bool:
+    lex = lexicon()
+    x = " ".join(_strip_determiner(words))
+    if chip := lex.chip_of(f"{kind} {x}"):
+        _chip(edit, chip)
+        return True
+    if not x or content(x.split()) != x.split():
+        return False
+    base = _base(x) if " " not in x else None
+    value = find_value(x) or (find_value(base) if base else None)
+    if value is not None and len(x.split()) <= 3 and value.group in lex.qualities:
+        wanted = value if kind == "more" else opposite(value)
+        if wanted is not None:
+            _set(edit, wanted)
+            return True
+    edit.weight.append((x, 0.1 if kind == "more" else -0.2))
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Clauses
+
+
+@dataclass
+class _Clause:
+    """One clause chunked: its operation, object and complement (words), and what it named."""
+
+    op: str = ""
+    obj: list[str] = field(default_factory=list)
+    comp: list[str] = field(default_factory=list)
+
+
+def _object_slot(words: list[str]) -> str | None:
+    """What an object stands for: the picture, the subject, a network, a slot; None for a thing."""
+    lex = lexicon()
+    phrase = " ".join(words)
+    if slot := lex.slot_of_object(phrase):
+        return slot
+    bare = " ".join(_strip_determiner(words))
+    if slot := lex.slot_of_object(bare):
+        return slot
+    if words and (set(words) & lex.network_words or _NETWORK_TAG.match(words[-1])):
+        return "network"
+    return None
+
+
+def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
+    """`the dog a cat` -> (dog, a cat); `her hair shorter` -> (her hair, shorter); `it night` -> (it, night)."""
+    lex = lexicon()
+    if not words:
+        return [], []
+    for size in (3, 2, 1):
+        head = " ".join(words[:size])
+        if lex.slot_of_object(head) in ("it", "subject") and size < len(words):
+            rest = words[size:]
+            if words[0] in ("her", "his", "their", "its") and rest and rest[0] in lex.heads["attribute"]:
+                break  # `her hair red`: the hair is the object
+            return words[:size], rest
+    start = 1 if words[0] in (*lex.articles, "her", "his", "their", "its", "my", "your") else 0
+    for index in range(start + 1, len(words)):
+        word = words[index]
+        if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
+                or word in ("to", "into", "as", "more", "less") or find_value(word)):
+            return words[:index], words[index:]
+    return words, []
+
+
+def _connector(words: list[str]) -> tuple[list[str], str, list[str]] | None:
+    """(before, connector, after) at the first connector word (`A to B`, `A with B`, `B instead of A`)."""
+    lex = lexicon()
+    for index in range(1, len(words)):
+        for kind, said in lex.connectors.items():
+            size = longest_at(words, index, said)
+            if size and index + size < len(words):
+                return words[:index], kind, words[index + size:]
+    return None
+
+
+def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
+    """The networks an object names: by its tag, by words of the network's name, or (the only one, or `the
+    lora` with one network) by a network word alone."""
+    networks = [s for s in spans if s.kind == "network"]
+    said = [w for w in words if w not in lexicon().network_words and w not in lexicon().function and w != "the"]
+    joined = "".join(said)
+    found = []
+    for span in networks:
+        name = re.sub(r"[^a-z0-9]", "", span.key.split(":", 1)[1])
+        tagged = any(_NETWORK_TAG.match(w) and span.key.split(":", 1)[1] in w for w in words)
+        if tagged or (len(joined) >= 3 and (joined in name or any(len(w) >= 4 and w in name for w in said))):
+            found.append(span)
+    if not found and len(networks) == 1 and not said:
+        found = networks
+    return found
+
+
+class _Reader:
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self.reading = Reading()
+        self.last = _Clause()
+
+    # -- span targets ------------------------------------------------------------------------------------------
+
+    def _name_spans(self, words: list[str], op: str) -> bool:
+        """Mark the user's spans an object names; True when it names a network (the clause is read)."""
+        lex = lexicon()
+        what = "remove" if op in ("remove", "no") else "change"
+        if _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):
+            found = _network_names(words, self.spans)
+            if not found:
+                self.reading.notes.append("which LoRA? name it (`the detail lora`) when the prompt has several"
+                                          if any(s.kind == "network" for s in self.spans) else "no LoRA in the prompt")
+            for span in found:
+                self.reading.spans[span.text] = what
+            return True
+        said = {stem(w) for w in words if w not in lex.stop and len(w) >= 3}
+        for span in self.spans:
+            if span.kind == "network":
+                continue
+            own = {stem(w) for w in words_of(span.key) if w not in lex.stop and len(w) >= 3 and not w.isdigit()}
+            own |= {w for w in words_of(span.key) if not w.isascii()}
+            kind_words = lex.span_words.get(span.kind, frozenset())
+            if said & own or set(words) & kind_words:
+                self.reading.spans.setdefault(span.text, what)
+        return False
+
+    # -- one clause ----------------------------------------------------------------------------------------------
+
+    def clause(self, text: str) -> None:
+        words = normal(text)
+        if not words:
+            return
+        raw = " ".join(_tokens(text))
+        if set(_tokens(text)) & {"break"} or "AND" in text.split():
+            self.reading.structure = True
+        if any(w.startswith("<") for w in words) and longest_at(words, 0, lexicon().verbs["add"]):
+            self.reading.adds_network = True
+        edit = Edit()
+        read = self._read(edit, words)
+        if read is None and self.last.op and not longest_at(words, 0, [v for vs in lexicon().verbs.values()
+                                                                      for v in vs]):
+            read = self._read(edit, [*self.last.op.split(), *words])  # `no umbrellas or boats`: the verb carries
+        if read:
+            self.reading.edit.merge(edit)
+        elif (read is None and " ".join(words) in lexicon().vague) or set(words) <= set(lexicon().vague) | \
+                lexicon().chat | lexicon().pronouns | lexicon().function:
+            self.reading.vague.append(text.strip())
+        else:
+            self.reading.unread.append(raw or text.strip())
+
+    def _read(self, edit: Edit, words: list[str]) -> bool | None:
+        """Read one clause into `edit`: True read, None not read."""
+        lex = lexicon()
+        text = " ".join(words)
+        if chip := lex.chip_of(text):
+            _chip(edit, chip)
+            return True
+        for kind in ("wide", "close"):
+            if longest_at(words, 0, lex.verbs[kind]) or text in lex.verbs[kind]:
+                self.last = _Clause(kind)
+                return self._framing(edit, kind)
+        if size := _size(words):
+            edit.size = size
+            return True
+        negation = longest_at(words, 0, lex.negations["leading"])
+        if negation and negation < len(words):
+            return self._negation(edit, words[negation:], words[:negation])
+        for read in (self._network, self._verb, self._too, self._copula, self._trailing, self._reversed,
+                     self._comparative, self._placed):
+            found = read(edit, words)
+            if found is not None:
+                return found
+        if len(words) <= 3 and _make(edit, words, loose=False):  # `night`, `rainy`, `charcoal drawing`
+            return True
+        return None
+
+    def _network(self, edit: Edit, words: list[str]) -> bool | None:
+        """`detail lora to 0.3`, `set the lora at 0.5`: a network's weight as a number."""
+        number = next((w for w in reversed(words) if re.fullmatch(r"\d*\.?\d+", w)), None)
+        if number is None or _object_slot([w for w in words if w != number]) != "network":
+            return None
+        return self._weight_to(edit, words, float(number))
+
+    def _framing(self, edit: Edit, kind: str) -> bool:
+        _set(edit, vocab().groups["framing"][kind])
+        return True
+
+    def _negation(self, edit: Edit, words: list[str], said: list[str]) -> bool | None:
+        """`no hats pls`, `without the people`, `not in the woods`: each thing goes (and to the negative)."""
+        lex = lexicon()
+        words = _strip_phrases(words, lex.negations["tail"], lead=False)
+        if said == ["not"] and words and words[0] in ("in", "on", "at"):
+            words = words[1:]
+        elif said == ["not"] and not (words and words[0] in lex.articles):
+            return self._less(edit, [w for w in words if w not in ("so", "that", "as", "too")])
+        things, current = [], []
+        for index, word in enumerate(words):
+            if longest_at(words, index, lex.negations["joiners"]) and current:
+                things.append(current)
+                current = []
+            elif word not in lex.negations["joiners"] or current:
+                current.append(word)
+        things.append(current)
+        self.last = _Clause("no")
+        for thing in things:
+            self._take(edit, thing, negative=True)
+        return True
+
+    def _take(self, edit: Edit, words: list[str], *, negative: bool) -> None:
+        lex = lexicon()
+        words = _strip_determiner(words)
+        if not words or " ".join(words) in lex.pronouns:  # `ditch the lora, don't need it`: an earlier clause's
+            return
+        if self._name_spans(words, "remove"):
+            return
+        thing = " ".join(content(words) if content(words) else words)
+        edit.remove.append(thing)
+        if negative and negatable(thing):
+            edit.negative.append(thing)
+
+    def _less(self, edit: Edit, words: list[str]) -> bool | None:
+        return self._weighed(edit, "less", words)
+
+    def _weighed(self, edit: Edit, kind: str, words: list[str]) -> bool | None:
+        words = _strip_determiner(words)
+        if not words:
+            return None
+        self.last = _Clause(kind, words)
+        if self._name_spans(words, kind):
+            spans = [t for t, op in self.reading.spans.items() if op == "change"]
+            for text in spans:
+                edit.network_weight.append((text, 0.2 if kind == "more" else -0.2, False))
+            return True
+        slot = _object_slot(words)
+        if slot == "framing" or words in (["far", "away"], ["far"], ["away"]):
+            return self._framing(edit, "wide" if kind == "less" or "far" in words else "close")
+        return _weigh(edit, kind, words) or None
+
+    def _too(self, edit: Edit, words: list[str]) -> bool | None:
+        """`too dark`, `its too saturated`, `the scarf is too strong`, `colors are too much`."""
+        if "too" not in words and "overly" not in words:
+            return None
+        at = words.index("too") if "too" in words else words.index("overly")
+        before, after = words[:at], [w for w in words[at + 1:] if w not in ("much",)] or ["much"]
+        before = [w for w in before if w not in lexicon().copulas and w not in _IT_IS]
+        strong = {"strong", "much", "heavy", "intense", "prominent", "big", "loud", "bright", "saturated", "busy"}
+        if before and _object_slot(before) not in ("it", None) and set(after) <= strong:
+            if _object_slot(before) == "palette":
+                return _make(edit, ["muted"], loose=False) or None
+            return self._less(edit, before)
+        if before and _object_slot(before) is None and set(after) <= strong:
+            return self._less(edit, before)
+        return self._less(edit, after)
+
+    def _copula(self, edit: Edit, words: list[str]) -> bool | None:
+        """`she should be smiling`, `can the sky be pink`, `i want it sunny`, `her hair should be red`."""
+        lex = lexicon()
+        if words and words[0] in ("can", "could", "would", "will"):
+            words = words[1:]
+        for index in range(1, len(words)):
+            having = longest_at(words, index, lex.having)
+            if having and index + having < len(words) and _object_slot(words[:index]) in ("it", "subject"):
+                rest = words[index + having:]  # `it needs more contrast`, `she should have a hat`
+                return self._weighed(edit, rest[0], rest[1:]) if rest[0] in ("more", "less") else self._add(
+                    edit, rest)
+            size = longest_at(words, index, lex.copulas)
+            if not size or index + size >= len(words):
+                continue
+            obj, comp = words[:index], words[index + size:]
+            thing = obj and obj[-1] in lex.heads["attribute"] | {"sky", "background"}
+            if _object_slot(obj) is None and not thing and len(obj) > 3:
+                continue
+            return self._set_to(edit, obj, comp)
+        if len(words) >= 2 and _object_slot(words[:1]) in ("it",) and words[0] == "it":
+            return self._set_to(edit, words[:1], words[1:])
+        return None
+
+    def _verb(self, edit: Edit, words: list[str]) -> bool | None:
+        """A clause that opens with a verb of the lexicon: its operations, then its object and complement."""
+        lex = lexicon()
+        best, ops = 0, []
+        for op, said in lex.verbs.items():
+            size = longest_at(words, 0, said) if op not in ("wide", "close") else 0
+            if size > best:
+                best, ops = size, [op]
+            elif size and size == best:
+                ops.append(op)
+        if not best and len(words) == 3 and words[1] in lex.pronouns:  # `dial it back`, `tone it down`
+            turned = [words[0], words[2]]
+            kind = next((k for k in ("less", "more") if longest_at(turned, 0, lex.verbs[k]) == 2), None)
+            if kind:
+                return self._weighed(edit, kind, self.last.obj) if self.last.obj else True
+        rest = words[best:]
+        if not best or not rest:
+            return None
+        self.last = _Clause(" ".join(words[:best]))
+        return self._operate(edit, ops, rest)
+
+    def _operate(self, edit: Edit, ops: list[str], rest: list[str]) -> bool | None:
+        lex = lexicon()
+        split = _connector(rest)
+        if "keep" in ops:  # `keep it sunny`: nothing to change; what it names stays
+            edit.keep.append(" ".join(w for w in rest if w not in lex.pronouns))
+            return True
+        if "remove" in ops and "relocate" not in ops:
+            for thing in self._things(rest):
+                self._take(edit, thing, negative=False)
+            return True
+        if "replace" in ops:
+            if split and split[1] == "to":
+                return self._replace(edit, split[0], split[2])
+            return self._replace(edit, split[2], split[0]) if split else None
+        obj, comp = _split_object(rest)
+        if "recolour" in ops and comp and comp[-1] in lex.colours:
+            edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
+            return True
+        if "more" in ops or "less" in ops:
+            if split and split[1] == "to" and re.fullmatch(r"\d*\.?\d+", split[2][0]):
+                return self._weight_to(edit, split[0], float(split[2][0]))
+            return self._weighed(edit, "more" if "more" in ops else "less", rest)
+        if "relocate" in ops and (placed := self._relocate(edit, rest)) is not None:
+            return placed
+        if "set" in ops:
+            if split and split[1] == "to":
+                return self._set_to(edit, split[0], split[2], replacing=True)
+            if comp:
+                return self._set_to(edit, obj, comp)
+            return None if _object_slot(obj) in ("it", "subject") else _make(edit, obj, loose=False) or None
+        return self._add(edit, rest) if "add" in ops else None
+
+    def _things(self, words: list[str]) -> list[list[str]]:
+        joiners = lexicon().negations["joiners"]
+        things, current = [], []
+        for index, word in enumerate(words):
+            if longest_at(words, index, joiners) and current and word in ("or", "and", "nor"):
+                things.append(current)
+                current = []
+            else:
+                current.append(word)
+        return [*things, current]
+
+    def _weight_to(self, edit: Edit, obj: list[str], value: float) -> bool | None:
+        if self._name_spans(obj, "change"):
+            for text, op in self.reading.spans.items():
+                if op == "change" and text.startswith("<"):
+                    edit.network_weight.append((text, value, True))
+            return True
+        return None
+
+    def _add(self, edit: Edit, words: list[str]) -> bool | None:
+        lex = lexicon()
+        if words and lex.slot_of_object(words[0]) in ("subject", "it") and len(words) > 1:
+            words = words[1:]  # `give her a hat`
+        if any(w.startswith("<") for w in words) or set(words) & lex.network_words:
+            self.reading.adds_network = True
+            return True
+        thing = _strip_determiner(words)
+        if not thing:
+            return None
+        values = _values(" ".join(thing)) if len(thing) <= 3 else []
+        if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing, loose=False):
+            return True  # `add some fog`: a weather, its words
+        kept = content(thing)
+        if kept != thing or len(thing) > _MAX_WORDS:
+            return None
+        x = " ".join(thing)
+        edit.add.append(x)
+        edit.sentences.append(f"With {x}.")
+        return True
+
+    def _relocate(self, edit: Edit, words: list[str]) -> bool | None:
+        """`put her on a beach`, `move it to paris`, `put the camera further away`."""
+        lex = lexicon()
+        obj, comp = _split_object(words)
+        if _object_slot(obj) == "framing":
+            far = {"far", "further", "farther", "back", "away", "out", "wider", "distant"}
+            return self._framing(edit, "wide" if set(comp) & far else "close") if comp else None
+        slot = lex.slot_of_object(" ".join(words[:1])) or lex.slot_of_object(" ".join(words[:2]))
+        start = 1 if slot in ("it", "subject") else 2 if words[:2] in (["the", "scene"], ["it", "all"]) else 0
+        rest = words[start:]
+        if rest and rest[0] in ("on", "in", "at", "into", "inside", "onto", "to", "by", "near", "under"):
+            place = _strip_determiner(rest[1:])
+            if not place or len(place) > _MAX_WORDS or content(place) != place:
+                return None
+            x = " ".join(place)
+            if any(v.group not in ("place", "setting") for v in _values(x)):  # `put him in a storm`: weather
+                return _make(edit, place, loose=False) or None
+            edit.relocate.append(x)
+            edit.sentences.append(_sentence(f"in {x}"))
+            return True
+        return None
+
+    def _replace(self, edit: Edit, a: list[str], b: list[str]) -> bool | None:
+        lex = lexicon()
+        old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead",), lead=False))
+        if not new or content(new.split()) != new.split():
+            return None
+        if self._name_spans(a, "change") and _object_slot(a) == "network":
+            return True
+        if _object_slot(a) == "it" or not old:
+            return self._set_to(edit, ["it"], b, replacing=True)
+        if _object_slot(a) == "size" and (size := _size(b)):
+            edit.size = size
+            return True
+        if old.split()[-1] in lex.heads["attribute"] and new in lex.colours:
+            edit.recolour.append((old.split()[-1], new))
+            return True
+        edit.replace.append((old, new))
+        return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None
+
+    def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
+        """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
+        lex = lexicon()
+        comp = _strip_phrases(comp, ("instead",), lead=False)
+        slot = _object_slot(obj)
+        if not comp or set(comp) <= set(lex.vague) | lex.function:  # `that sun looks ugly`: not a change we know
+            return None
+        if slot == "size" and (size := _size(comp)):
+            edit.size = size
+            return True
+        if slot == "network":
+            number = next((w for w in comp if re.fullmatch(r"\d*\.?\d+", w)), None)
+            kind = next((_UPS[w] for w in comp if w in _UPS), None)
+            return self._weight_to(edit, obj, float(number)) if number else self._weighed(edit, kind, obj) if kind \
+                else None
+        if slot == "framing":
+            far = {"far", "further", "farther", "wider", "wide", "distant", "back", "away"}
+            return self._framing(edit, "wide" if set(comp) & far else "close")
+        if slot == "palette":
+            return _make(edit, comp, loose=False) or self._weighed(edit, "more", comp)
+        if slot == "setting" or (slot == "it" and comp and comp[0] in ("in", "at", "on", "inside")):
+            place = _strip_determiner(comp[1:] if comp[0] in ("in", "at", "on", "inside", "into") else comp)
+            return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp, loose=False) or None
+        if slot in ("it", "subject", "light") or not obj:
+            comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
+            if comp[0] in ("more", "less") and len(comp) > 1:
+                return self._weighed(edit, comp[0], comp[1:])
+            if len(comp) == 1 and (base := _base(comp[0])) and slot == "subject" and not lex.chip_of(comp[0]):
+                edit.adjust.append(("", base))  # `make her older`: the subject's modifier
+                return True
+            if _make(edit, comp, loose=False):
+                return True
+            thing = _strip_determiner(comp)
+            noun = bool(comp[0] in lex.articles) or replacing
+            if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
+                edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
+                return True
+            if slot == "subject" and thing and content(thing) == thing and len(thing) <= 4:
+                x = " ".join(thing)
+                edit.add.append(x)  # `make her smiling`, `she should be crying`
+                edit.sentences.append(_sentence(x))
+                return True
+            return None
+        noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
+        if comp[-1] in lex.colours and len(comp) <= 2:
+            edit.recolour.append((noun, comp[-1]))
+            return True
+        if len(comp) == 1 and (base := _base(comp[0]) or (comp[0] if comp[0] in lex.antonyms else None)):
+            edit.adjust.append((noun, base))
+            return True
+        if comp[0] in ("more", "less"):
+            return self._weighed(edit, comp[0], obj)
+        return self._replace(edit, obj, comp)
+
+    def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
+        """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""
+        ups = _UPS
+        if len(words) >= 2 and words[-1] in ups:
+            obj = [w for w in words[:-1] if w not in lexicon().objects["weights"]]
+            if words[-2] == "more" and len(words) > 2:
+                obj = words[:-2]
+            return self._weighed(edit, ups[words[-1]], obj) if obj else None
+        return None
+
+    def _reversed(self, edit: Edit, words: list[str]) -> bool | None:
+        """`a fox instead of the dog`, `red rather than blue`."""
+        split = _connector(words)
+        if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
+            return self._replace(edit, split[2], split[0])
+        return None
+
+    def _comparative(self, edit: Edit, words: list[str]) -> bool | None:
+        """`shorter hair`, `way darker`, `more far away`, `older`."""
+        if words[0] in ("more", "less") and len(words) > 1:
+            return self._weighed(edit, words[0], words[1:])
+        base = _base(words[0])
+        if base is None:
+            return None
+        if len(words) == 1:
+            return _make(edit, words, loose=False) or None
+        noun = _phrase(words[1:])
+        if noun and content(noun.split()) == noun.split():
+            edit.adjust.append((noun.split()[-1], base))
+            return True
+        return None
+
+    def _placed(self, edit: Edit, words: list[str]) -> bool | None:
+        """`her in a desert`: the subject somewhere else."""
+        if lexicon().slot_of_object(words[0]) in ("subject", "it") and len(words) > 2:
+            return self._relocate(edit, words)
+        return None
+
+
+def read(instruction: str, prompt: str = "", embeddings: list[str] | tuple[str, ...] = ()) -> Reading:
+    """An instruction read once, against the prompt it changes (its spans)."""
+    reader = _Reader(find_spans(prompt, embeddings) if prompt else [])
+    for clause in (c for c in _CLAUSES.split(instruction.strip()) if c and c.strip()):
+        reader.clause(clause)
+    reading = reader.reading
+    if any(w.startswith("<") for w in _tokens(instruction)) and not reading.spans:
+        reading.adds_network = True
+    reading.notes = list(dict.fromkeys(reading.notes))
+    reading.lettering = QUOTED.findall(instruction)
+    return reading
+
+
+def negatable(thing: str) -> bool:
+    """Whether a thing removed or refused also goes to the negative prompt: not a LoRA or other network."""
+    return not set(words_of(thing)) & lexicon().network_words
