@@ -38,9 +38,9 @@ from sdpa_ext.assistant import Assistant  # noqa: E402
 from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.families import Family, families  # noqa: E402
 from sdpa_ext.craft.lexicon import lexicon  # noqa: E402
+from sdpa_ext.craft.prompt import find_spans  # noqa: E402
 from sdpa_ext.craft.prompting import plan_request, refine_request  # noqa: E402
 from sdpa_ext.craft.reading import read  # noqa: E402
-from sdpa_ext.craft.syntax import find_spans  # noqa: E402
 from sdpa_ext.providers.claude import ClaudeWire  # noqa: E402
 from sdpa_ext.providers.gemini import GeminiWire  # noqa: E402
 from sdpa_ext.providers.ollama import OllamaWire  # noqa: E402

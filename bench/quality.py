@@ -26,13 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.config import load_settings
-from sdpa_ext.craft.checks import has_word, terms
+from sdpa_ext.craft.checks import has_word
 from sdpa_ext.craft.describe import describe, words_of
 from sdpa_ext.craft.families import families
 from sdpa_ext.craft.grammar import attention, plain
 from sdpa_ext.craft.params import family_params
+from sdpa_ext.craft.prompt import find_spans, tag_terms
 from sdpa_ext.craft.reading import read
-from sdpa_ext.craft.syntax import find_spans, problems
+from sdpa_ext.craft.syntax import problems
 from sdpa_ext.craft.vocab import clash, facets, known_words
 from sdpa_ext.errors import NoChange, SdpaError
 from sdpa_ext.types import HostContext, PromptVersion
@@ -73,7 +74,7 @@ def invented(prompt: str, description: str, family: str) -> list[str]:
 def contradictions(prompt: str, description: str) -> list[str]:
     context = facets(description)
     pieces = [c for s in re.split(r"(?<=[.!?])\s+", prompt) for c in re.split(r",\s*", s)] \
-        if prompt.rstrip().endswith(".") else terms(prompt)
+        if prompt.rstrip().endswith(".") else tag_terms(prompt)
     return [p for p in pieces if p.strip() and clash(facets(p), context)]
 
 

@@ -21,15 +21,14 @@ from .craft.answer import (
     ruled,
     to_version,
 )
-from .craft.checks import terms
 from .craft.describe import Description, describe
 from .craft.edits import apply_edit
 from .craft.families import BOORU_FAMILIES, Family, get_style, resolve_family
 from .craft.lexicon import lexicon, words_of
 from .craft.params import family_params
+from .craft.prompt import Prompt, find_spans, tag_terms
 from .craft.prompting import check_request, describe_request, plan_request, refine_request
 from .craft.reading import Reading, chip_edit, read
-from .craft.syntax import find_spans
 from .craft.takes import as_takes, check_n, take_answers
 from .craft.tokens import count_tokens
 from .craft.vocab import facets
@@ -315,8 +314,8 @@ class Assistant:
     @staticmethod
     def _apply(reading: Reading, current: PromptVersion, family: Family, ctx: HostContext) -> Fields | None:
         """A reading applied by our rules; None when it changes nothing (the instruction is already met)."""
-        applied = apply_edit(current.prompt, current.negative_prompt, family_params(family, current.params), reading,
-                             family)
+        applied = apply_edit(Prompt.parse(current.prompt, family), current.negative_prompt,
+                             family_params(family, current.params), reading, family)
         if not applied.changes:
             return Fields(current.prompt, current.negative_prompt, current.params, "", applied.notes) \
                 if applied.notes else None
@@ -332,7 +331,7 @@ class Assistant:
         if reading.exact:
             return ruled("execution", time.monotonic() - started, "rules"), self._apply(reading, current, family, ctx)
         free = "; ".join(reading.unread)
-        plain = [t for t in terms(current.prompt) if not find_spans(t, ctx.embeddings)]
+        plain = [t for t in tag_terms(current.prompt) if not find_spans(t, ctx.embeddings)]
         asked = facets(free, entries=False)
         choices = compact.edit_choices(free, plain, asked)
         said = set(words_of(free))

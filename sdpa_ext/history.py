@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .budget import charge
+from .craft.prompt import Prompt
 from .errors import ConfigError, SdpaError
 from .providers.types import Usage
 from .secrets import clean, get_logger, private_dir, private_file
@@ -84,16 +84,9 @@ class Diff:
     removed: list[str]
 
 
-def units(text: str) -> list[str]:
-    """Tag prompts diff by comma-separated term; sentence prompts by word."""
-    if text.count(",") >= 2:
-        return [t.strip() for t in text.split(",") if t.strip()]
-    return re.findall(r"\S+", text)
-
-
 def diff(old: str, new: str) -> Diff:
     """Terms added and removed between two prompts."""
-    a, b = units(old), units(new)
+    a, b = Prompt.parse(old).units(), Prompt.parse(new).units()
     added: list[str] = []
     removed: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():

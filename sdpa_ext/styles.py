@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .craft.checks import terms
+from .craft.prompt import tag_terms
 from .craft.structure import read_term
 from .errors import ConfigError
 
@@ -73,7 +73,7 @@ def template_of(prompt: str, subject: str = "") -> str:
         if not found:
             raise ConfigError("subject", subject, hint="is not in the prompt")
         return prompt[:found.start()] + "{prompt}" + prompt[found.end():]
-    parts = terms(prompt)
+    parts = tag_terms(prompt)
     if not parts:
         raise ConfigError("prompt", hint="is empty")
     picked = next((t for t in parts if "subject" in read_term(t).slots and not read_term(t).syntax),

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from sdpa_ext.assistant import Assistant
+from sdpa_ext.craft.prompt import find_spans
 from sdpa_ext.craft.reading import read
-from sdpa_ext.craft.syntax import find_spans, guard, problems, repair
+from sdpa_ext.craft.syntax import guard, problems, repair
 from sdpa_ext.types import PromptVersion
 
 from .wire import OpenAIServer

@@ -19,12 +19,10 @@ from .checks import (
     drop_intruders,
     family_rules,
     has_word,
-    joined,
     keep_subject,
+    leads,
     negations,
-    pieces,
     said_negations,
-    terms,
     wanted_out_of_negative,
 )
 from .describe import QUOTED, Description
@@ -34,6 +32,7 @@ from .grammar import plain
 from .lexicon import lexicon, words_of
 from .params import aspect_size, family_params
 from .parse import parse_answer
+from .prompt import Prompt, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import modify, names, read_term, recolour, replace_in, subject_heads, without_phrase
 from .syntax import guard, no_new_edges, repair
@@ -97,9 +96,10 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
         note = (f"Your words first; the embedded model chose {', '.join(e.tag for e in picks) or 'nothing'} "
                 f"from the vocabulary; negative prompt and settings are the {family.label} defaults.")
     prompt, fixes = repair(prompt)
-    prompt, negative = negations(prompt, _default_negative(family, style), desc.negated, family, warnings)
+    answer = Prompt.parse(prompt, family)
+    negative = negations(answer, _default_negative(family, style), desc.negated, family, warnings)
     negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
-    return Fields(prompt, negative, family_params(family), note, warnings + fixes)
+    return Fields(answer.render(), negative, family_params(family), note, warnings + fixes)
 
 
 def plan_fields(completion: Completion, family: Family, *, desc: Description, style: dict | None,
@@ -113,18 +113,19 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
     negative = _text(data.get("negative_prompt", data.get("negative")))
     if family.negative_allowed and not negative:
         negative = family.negative
+    parsed = Prompt.parse(prompt, family)  # every check below changes this one parse
     if desc.english:
-        prompt = drop_intruders(prompt, desc.text, family, warnings, people=False)
+        drop_intruders(parsed, desc.text, warnings, people=False)
         sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
-        prompt = drop_contradictions(prompt, desc.facets, family, warnings, keep=set(desc.nouns), only=sure)
-        prompt = _other_places(prompt, desc, family, warnings)
-        prompt, negative = negations(prompt, negative, desc.negated, family, warnings)
-        prompt = keep_subject(prompt, desc, family, warnings)
+        drop_contradictions(parsed, desc.facets, warnings, keep=set(desc.nouns), only=sure)
+        _other_places(parsed, desc, warnings)
+        negative = negations(parsed, negative, desc.negated, family, warnings)
+        keep_subject(parsed, desc, family, warnings)
         negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
-    if family.negative_allowed and (own := said_negations(prompt)):  # the answer's own `no people`
-        prompt, negative = negations(prompt, negative, own, family, warnings)
-    negative = wanted_out_of_negative(negative, subject_heads(pieces_of(prompt, family)), [], warnings)
-    prompt, negative = family_rules(prompt, negative, family, warnings)
+    if family.negative_allowed and (own := said_negations(parsed)):  # the answer's own `no people`
+        negative = negations(parsed, negative, own, family, warnings)
+    negative = wanted_out_of_negative(negative, subject_heads(parsed.texts()), [], warnings)
+    prompt, negative = family_rules(parsed.render(), negative, family, warnings)
     prompt, fixes = repair(prompt)
     negative, negative_fixes = repair(negative)
     params = family_params(family, data.get("params"), notes=warnings)
@@ -134,121 +135,103 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
 PLACES = ("underwater", "space", "indoor")  # settings that rule out another place's picks (sky under water)
 
 
-def _other_places(prompt: str, desc: Description, family: Family, notes: list[str]) -> str:
+def _other_places(answer: Prompt, desc: Description, notes: list[str]) -> None:
     """Under water, in space or indoors, a term that is another place's (`sky`, `clouds`, `street`: vocab's
     rules_out), whole or by its head noun, goes; what the description itself names stays."""
     said = desc.facets.get("setting", set()) | desc.facets.get("place", set())
     ruled = {w for v in said if v in PLACES for w in vocab().rules_out.get(v, ())} - set(desc.nouns)
-    if not ruled:
-        return prompt
-    parts = pieces(prompt, family)
-    for clauses in parts:
-        for index, clause in enumerate(clauses):
-            heads = {p.head for p in read_term(clause).phrases if p.head}
-            if clause.strip(" .").lower() in ruled or (heads and heads <= ruled):
-                notes.append(f"removed {clause.strip()!r}: another place than {', '.join(sorted(said & set(PLACES)))}")
-                clauses[index] = ""
-    return joined(parts, family)
+    for term in answer.terms if ruled else ():
+        heads = {p.head for p in read_term(term.text).phrases if p.head}
+        if term.text.strip() and (term.text.strip(" .").lower() in ruled or (heads and heads <= ruled)):
+            notes.append(f"removed {term.text.strip()!r}: another place than {', '.join(sorted(said & set(PLACES)))}")
+            answer.set(term, "")
 
 
-def _keep_subject(before: str, after: str, reading: Reading, family: Family, notes: list[str]) -> str:
+def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Family, notes: list[str]) -> None:
     """A refine keeps the current subject unless the instruction takes it away: when the answer lost a subject
     noun, the whole instruction was read and it removes no such noun, the term that held it is put back (the
     checks after this change in it what the instruction changes: `make the car blue`, `swap the car for a
     motorcycle`); else a warning."""
     edit, unread = reading.edit, reading.unread
-    heads = subject_heads(pieces_of(before, family))
+    heads = subject_heads(before.texts())
     said = set(words_of(" ".join([*edit.remove, *edit.negative, *unread])))
+    after = answer.render()
     # A new subject, or a replacement the answer made in its own words (`swap the dog for a fox` on a puppy)
     touched = any(not old or _mentioned(after, new) for old, new in edit.replace) or any(
         not noun for noun, _ in edit.adjust)
     lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
     if not lost or touched:
-        return after
+        return
     if unread:
         notes.append(f"the answer dropped {', '.join(lost)}: kept as the model wrote it (the instruction may ask it)")
-        return after
-    subject = next((c for c in pieces_of(before, family) if any(p.head == lost[0] for p in read_term(c).phrases)),
-                   lost[0])
+        return
+    subject = next((t.text.strip() for t in before.terms
+                    if any(p.head == lost[0] for p in read_term(t.text).phrases)), lost[0])
     notes.append(f"kept {subject!r}: the answer had dropped {', '.join(lost)}")
-    if family.style == "sentences":
-        return f"{subject[:1].upper()}{subject[1:]}. {after}"
-    items = terms(after)
-    cut = sum(1 for t in items if t.startswith(("score_", "source_", "rating_")))
-    return ", ".join([*items[:cut], subject, *items[cut:]])
+    answer.insert(0 if answer.sentences else answer.leading(leads(family)),
+                  f"{subject[:1].upper()}{subject[1:]}." if answer.sentences else subject)
 
 
-def pieces_of(prompt: str, family: Family) -> list[str]:
-    """The prompt's terms (tags) or clauses (sentences), flat."""
-    return [c.strip() for clauses in pieces(prompt, family) for c in clauses if c.strip()]
-
-
-def _taken_out(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str:
+def _taken_out(answer: Prompt, edit: Edit, notes: list[str]) -> None:
     """What the instruction takes away (removals, negations, replaced phrases) does not stay in the answer."""
     asked = " ".join(edit.asked())
     by = {old: new for old, new in edit.replace}
-    parts = pieces(prompt, family)
     for thing in dict.fromkeys(edit.taken()):
         if not thing or names(asked, thing):
             continue
         cuts = 0
-        for clauses in parts:
-            for index, clause in enumerate(clauses):
-                if thing in by and _mentioned(clause, by[thing]):  # `sunset sky` for "make the sky a sunset"
-                    continue
-                if read_term(clause).syntax:
-                    continue
-                # a replacement is made inside the phrase (`red vintage car` -> `red vintage motorcycle`)
-                cut = replace_in(clause, thing, by[thing]) if by.get(thing) else without_phrase(clause, thing)
-                if cut is not None and cut != clause:
-                    clauses[index], cuts = cut, cuts + 1
+        for term in answer.terms:
+            clause = term.text
+            if not clause.strip() or (thing in by and _mentioned(clause, by[thing])) or read_term(clause).syntax:
+                continue  # `sunset sky` for "make the sky a sunset"
+            # a replacement is made inside the phrase (`red vintage car` -> `red vintage motorcycle`)
+            cut = replace_in(clause, thing, by[thing]) if by.get(thing) else without_phrase(clause, thing)
+            if cut is not None and cut != clause:
+                answer.set(term, cut)
+                cuts += 1
         if cuts:
             notes.append(f"took out {thing!r}: the instruction takes it away")
-    return joined(parts, family)
 
 
-def _recoloured(prompt: str, current: str, edit: Edit, family: Family, notes: list[str]) -> str:
+def _recoloured(answer: Prompt, before: Prompt, edit: Edit, notes: list[str]) -> None:
     """A recolour holds in the answer: the noun's other colours leave its phrases (`silver hair` when the hair is
     now black) and a term that is only the noun's old colour (`silver`) goes."""
-    if not edit.recolour:
-        return prompt
-    parts = pieces(prompt, family)
     for noun, colour in edit.recolour:
-        old = {w for c in pieces_of(current, family) for p in read_term(c).phrases if p.head == noun
+        old = {w for t in before.terms for p in read_term(t.text).phrases if p.head == noun
                for w in words_of(p.body) if w in lexicon().colours and w != colour}
-        for clauses in parts:
-            for index, clause in enumerate(clauses):
-                words = set(words_of(clause))
-                if words and words <= old:
-                    clauses[index] = ""
-                elif words & old and (changed := recolour(clause, noun, colour)) not in (None, clause):
-                    present = any(changed == c for cs in parts for c in cs)
-                    clauses[index] = "" if present else changed  # `black hair` is there already
-                else:
-                    continue
-                notes.append(f"the {noun} is {colour} now: changed {clause!r}")
-    return joined(parts, family)
+        for term in answer.terms:
+            clause = term.text
+            words = set(words_of(clause))
+            if words and words <= old:
+                answer.set(term, "")
+            elif words & old and (changed := recolour(clause, noun, colour)) not in (None, clause):
+                answer.set(term, "" if changed in answer.texts() else changed)  # `black hair` is there already
+            else:
+                continue
+            notes.append(f"the {noun} is {colour} now: changed {clause!r}")
 
 
-def _one_weight(prompt: str, current: str, family: Family, notes: list[str]) -> str:
+def _one_weight(answer: Prompt, before: Prompt, notes: list[str]) -> None:
     """One weight per term: when the answer holds a term twice, weighted two ways (`(freckles:1.4)` beside the old
     `(freckles:1.2)`), the copy that is the current prompt's goes (the other is the change)."""
-    if family.style == "sentences":
-        return prompt
-    items, before = terms(prompt), set(terms(current))
+    if answer.sentences:
+        return
+    had = set(before.texts())
     seen: dict[str, list[str]] = {}
-    for item in items:
+    for item in answer.texts():
         seen.setdefault(" ".join(words_of(plain(item))), []).append(item)
-    stale = {i for copies in seen.values() if any(c not in before for c in copies) for i in copies if i in before}
-    if not stale:
-        return prompt
-    notes.append(f"kept the new weight: removed {', '.join(sorted(stale))}")
-    return ", ".join(i for i in items if i not in stale)
+    stale = {i for copies in seen.values() if any(c not in had for c in copies) for i in copies if i in had}
+    if stale:
+        notes.append(f"kept the new weight: removed {', '.join(sorted(stale))}")
+        for term in answer.terms:
+            if term.text.strip() in stale:
+                answer.set(term, "")
 
 
-def _asked_for(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str:
+def _asked_for(answer: Prompt, edit: Edit, family: Family, notes: list[str]) -> None:
     """What an instruction our rules read whole asks for, and the answer left out, is added (a value, a new
     thing, a colour, a modifier, a place); a right answer already has it all and passes unchanged."""
+    prompt = answer.render()
     missing = Edit()
     for value in edit.set:
         if value.group in ("brightness", "detail"):  # darker can be night, more detail a texture: the model's call
@@ -267,14 +250,13 @@ def _asked_for(prompt: str, edit: Edit, family: Family, notes: list[str]) -> str
     missing.replace = [(old, new) for old, new in edit.replace if not _mentioned(prompt, new)]
     missing.recolour = [(n, c) for n, c in edit.recolour if not names(prompt, f"{c} {n}")]
     missing.adjust = [(n, w) for n, w in edit.adjust if n and not _mentioned(prompt, w) and any(
-        modify(t, n, w) for t in pieces_of(prompt, family))]
+        modify(t, n, w) for t in answer.texts())]
     missing.relocate = [p for p in edit.relocate if not _mentioned(prompt, p)]
     if missing.empty():
-        return prompt
-    applied = apply_edit(prompt, "", {}, Reading(edit=missing), family)
+        return
+    applied = apply_edit(answer, "", {}, Reading(edit=missing), family)
     if applied.changes:
         notes.append(f"the answer left out what the instruction asks: {'; '.join(applied.changes)}")
-    return applied.prompt
 
 
 # Words of an instruction that say how it asks, not what (`make her crying`, `fireflies around`)
@@ -299,14 +281,14 @@ def _asked_facets(edit: Edit) -> Facets:
     return found
 
 
-def _unsure(prompt: str, current: str, family: Family, notes: list[str]) -> None:
+def _unsure(answer: Prompt, before: Prompt, notes: list[str]) -> None:
     """Contradictions the instruction did not ask about are the model's call: a warning, no change."""
-    context = facets(", ".join(t for t in terms(current) if t in set(terms(prompt))))
-    for clauses in pieces(prompt, family):
-        for clause in clauses:
-            found = clash(facets(clause), context)
-            if found and clause not in current:
-                notes.append(f"check: {clause!r} may contradict the prompt's {found[2]} ({found[0]}); kept as written")
+    both = set(answer.texts())
+    context = facets(", ".join(t for t in before.texts() if t in both))
+    for clause in answer.texts():
+        found = clash(facets(clause), context)
+        if found and clause not in before.text:
+            notes.append(f"check: {clause!r} may contradict the prompt's {found[2]} ({found[0]}); kept as written")
 
 
 def refine_fields(completion: Completion, family: Family, current: PromptVersion, reading: Reading, *,
@@ -324,22 +306,22 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
-    asked_words = " ".join([*edit.asked(), *reading.unread])
-    prompt = drop_intruders(prompt, f"{current.prompt} {asked_words}", family, warnings, people=False)
-    prompt = _keep_subject(current.prompt, prompt, reading, family, warnings)
-    prompt = _taken_out(prompt, edit, family, warnings)
-    prompt = _recoloured(prompt, current.prompt, edit, family, warnings)
-    prompt = _one_weight(prompt, current.prompt, family, warnings)
-    asked = _asked_facets(edit)
-    if asked:
-        prompt = drop_contradictions(prompt, asked, family, warnings, keep=set(words_of(prompt)))
+    before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
+    drop_intruders(answer, " ".join([current.prompt, *edit.asked(), *reading.unread]), warnings, people=False)
+    _keep_subject(before, answer, reading, family, warnings)
+    _taken_out(answer, edit, warnings)
+    _recoloured(answer, before, edit, warnings)
+    _one_weight(answer, before, warnings)
+    if asked := _asked_facets(edit):
+        drop_contradictions(answer, asked, warnings, keep=set(words_of(answer.render())))
     if reading.exact:
-        prompt = _asked_for(prompt, edit, family, warnings)
-    _unsure(prompt, current.prompt, family, warnings)
+        _asked_for(answer, edit, family, warnings)
+    _unsure(answer, before, warnings)
     gone = [t for t in edit.remove if t not in edit.negative and names(current.prompt, t)
             and negatable(t)]  # what was there and is removed: kept out, as SD users do
-    own = said_negations(prompt) if family.negative_allowed else []  # the answer's own `no people`
-    prompt, negative = negations(prompt, negative, [*edit.negative, *gone, *own], family, warnings)
+    own = said_negations(answer) if family.negative_allowed else []  # the answer's own `no people`
+    negative = negations(answer, negative, [*edit.negative, *gone, *own], family, warnings)
+    prompt = answer.render()
     lettering = [*reading.lettering, *QUOTED.findall(prompt)]
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)
     params = family_params(family, data.get("params"), current=current.params, notes=warnings)
@@ -361,7 +343,7 @@ def edit_fields(applied: Applied, family: Family, current: PromptVersion, readin
 
 def _guarded(fields: Fields, family: Family, current: PromptVersion, reading: Reading, embeddings: list[str],
              completion: Completion | None) -> Fields:
-    rating = any(t.startswith("rating_") for t in terms(current.prompt))  # the user's prompt decides
+    rating = any(t.startswith("rating_") for t in tag_terms(current.prompt))  # the user's prompt decides
     prompt, negative = family_rules(fields.prompt, fields.negative, family, fields.warnings, rating=rating)
     result = guard(current.prompt, prompt, reading, embeddings)
     negative_result = guard(current.negative_prompt, negative, reading, embeddings)

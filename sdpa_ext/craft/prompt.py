@@ -1,21 +1,89 @@
-"""One `Prompt`: a prompt parsed once, for its family, into its AND parts and BREAK chunks (where the user's syntax
-lies) and its terms (comma terms for tag families, the clauses of each sentence for sentence families), each term
-with its position and its phrases (head, slot, facets: craft/structure.py). Checks and edits change terms in
-place; `render()` gives the text back, byte for byte where nothing changed. Nothing else splits a prompt.
+"""One `Prompt`: a prompt parsed once, for its family, into its AND parts and BREAK chunks, the user's syntax
+spans (extra networks `<lora:name:0.8>`, attention groups `(term:1.2)`, `(term)`, `[term]`, escaped text
+`\\(artist\\)`, prompt editing `[from:to:0.5]`, alternation `[a|b]`, `BREAK`, `AND`, wildcards `__name__`, variants
+`{a|b}`, the host's textual-inversion names) and its terms (comma terms for tag families, the clauses of each
+sentence for sentence families), each with its position; a term's phrases (head, slot, facets) are
+structure.read_term's, read once per text. Checks and edits change terms in place; `render()` gives the text back,
+byte for byte where nothing changed. Nothing else splits a prompt; grammar.py is A1111's grammar under it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ..budget import charge
 from . import grammar
+from .lexicon import words_of
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r",\s*|;\s*")
 _KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
 _WORD_UNIT = re.compile(r"\S+")
+WILDCARD = re.compile(r"__[\w\-/.*]+__")
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str  # network, group, literal, edit, alternation, keyword, wildcard, variant, embedding
+    text: str
+    key: str  # what identifies it when rewritten: a network's name, a group's inner words, the keyword
+    start: int
+    end: int
+    only: bool = False  # the only network of its prompt: `the lora` names it
+
+
+
+def _key(inner: str) -> str:
+    return " ".join(words_of(grammar.plain(inner)))
+
+
+def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
+    """Every protected span, outermost first, in order of position."""
+    charge()
+    spans: list[Span] = []
+    taken = bytearray(len(text) + 1)  # 1 where a span found already lies (a lookup per start, not a scan)
+
+    def free(start: int) -> bool:
+        return not taken[start]
+
+    def add(kind: str, start: int, end: int, key: str) -> None:
+        if free(start):
+            spans.append(Span(kind, text[start:end], key, start, end))
+            taken[start:end] = b"\x01" * (end - start)
+
+    for start, end in sorted(grammar.brackets(text).pairs.items()):
+        if not free(start):  # inside a span already found
+            continue
+        piece = text[start:end + 1]
+        if piece[0] == "{":
+            add("variant", start, end + 1, piece.lower())
+            continue
+        node = grammar.tree(piece).items[0] if piece[0] == "[" else None
+        if node is not None and node.kind in ("edit", "alternation"):
+            add(node.kind, start, end + 1, piece[1:-1].lower())
+        else:
+            add("group", start, end + 1, _key(grammar.inner(piece)[0]))
+    found = grammar.networks(text)
+    for network in found:  # a network inside a group goes with its group
+        add("network", network.start, network.end, network.key)
+    if len(found) == 1:
+        spans[:] = [replace(s, only=True) if s.kind == "network" else s for s in spans]
+    for start, end in grammar.escapes(text):
+        add("literal", start, end, _key(text[start:end]))
+    for match in WILDCARD.finditer(text):
+        add("wildcard", match.start(), match.end(), match.group().lower())
+    for word in ("BREAK", "AND"):
+        for index in grammar.keywords(text, word):
+            add("keyword", index, index + len(word), word)
+    for name in embeddings:
+        if len(name) >= 3:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags=re.I):
+                add("embedding", match.start(), match.end(), name.lower())
+    return sorted(spans, key=lambda s: s.start)
+
+
 
 
 @dataclass
@@ -27,12 +95,6 @@ class Term:
     start: int = -1  # in the parsed text; -1 for a term added since
     end: int = -1
 
-    @property
-    def read(self):
-        """Its phrases, head nouns and slots (structure.Term), read once per text."""
-        from .structure import read_term
-
-        return read_term(self.text)
 
 
 @dataclass(frozen=True)
@@ -69,6 +131,10 @@ class Prompt:
         return prompt
 
     # -- views ---------------------------------------------------------------------------------------------------
+
+    def spans(self, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
+        """The user's syntax spans, in order of position."""
+        return find_spans(self.text, embeddings)
 
     def texts(self) -> list[str]:
         """The terms' texts, stripped, the empty ones left out."""
@@ -154,16 +220,16 @@ class Prompt:
                 found.append(Chunk(index, start, end))
         return found
 
-    def flat(self, keep_keywords: bool) -> list[str]:
-        """The comma terms as a flat list; unless `keep_keywords`, AND/BREAK in any case (a term of their own,
-        or inside a term, or a model's `:1.2 and`) and dangling part weights taken out."""
+    def flat(self, keep_keywords: bool, lowered: bool = False) -> list[str]:
+        """The comma terms as a flat list; unless `keep_keywords`, AND/BREAK (a term of their own, in any case, or
+        inside a term; `lowered`: a lowercase `break` too) and dangling part weights taken out."""
         out: list[str] = []
         for start, end in grammar.terms(self.text):
             term = self.text[start:end].strip()
             if keep_keywords:
                 out.append(term)
             elif not _KEYWORD_TERM.fullmatch(term):
-                pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk)]
+                pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk, lowered)]
                 out += [grammar.unweighted(p).strip() for p in pieces if p.strip()]
         return [t for t in out if t]
 
@@ -173,10 +239,11 @@ def is_keyword(term: str) -> bool:
     return bool(_KEYWORD_TERM.fullmatch(term))
 
 
-def _split_keywords(term: str) -> list[str]:
-    """A term cut at its top-level AND and BREAK, and at a lowercase `break` between words: a model's answer
-    that lowercased the user's BREAK."""
-    cuts = sorted((i, i + len(w)) for w in ("AND", "BREAK", "break") for i in grammar.keywords(term, w))
+def _split_keywords(term: str, lowered: bool) -> list[str]:
+    """A term cut at its top-level AND and BREAK (`lowered`: and at a lowercase `break`, a model's answer that
+    lowercased the user's BREAK)."""
+    words = ("AND", "BREAK", "break") if lowered else ("AND", "BREAK")
+    cuts = sorted((i, i + len(w)) for w in words for i in grammar.keywords(term, w))
     pieces, last = [], 0
     for start, end in cuts:
         pieces.append(term[last:start])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .describe import QUOTED
 from .lexicon import lexicon, longest_at, stem, words_of
-from .syntax import Span, find_spans
+from .prompt import Span, find_spans
 from .vocab import Value, facets, find_value, opposite, vocab
 
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .describe import nouns_of, verb_ing
 from .grammar import plain
 from .lexicon import alternation, lexicon, stem, words_of
-from .syntax import find_spans
+from .prompt import find_spans
 from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place": "setting", "setting": "setting",
@@ -84,8 +84,9 @@ def slot_of(body: str, head: str) -> str:
     return "subject"
 
 
+@lru_cache(maxsize=512)
 def read_term(text: str) -> Term:
-    """A term as its phrases (a term with the user's syntax is one phrase, slot `syntax`)."""
+    """A term as its phrases (a term with the user's syntax is one phrase, slot `syntax`); a text is read once."""
     if find_spans(text):
         return Term(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
     whole = _whole_words(text)

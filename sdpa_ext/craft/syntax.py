@@ -11,34 +11,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from ..budget import charge
 from . import grammar
-from .lexicon import words_of
 from .parse import parse_answer
+from .prompt import Prompt, Span, find_spans, is_keyword, tag_terms
 
 if TYPE_CHECKING:
     from .reading import Reading
 
-WILDCARD = re.compile(r"__[\w\-/.*]+__")
 WEIGHT_RANGE = (0.1, 2.0)  # attention weights outside this are a model's mistake
 NETWORK_RANGE = (-2.0, 3.0)
 _COMMAS = re.compile(r",(\s*,)+")
 _COMMA = re.compile(",")
-_KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
-
-
-@dataclass(frozen=True)
-class Span:
-    kind: str  # network, group, literal, edit, alternation, keyword, wildcard, variant, embedding
-    text: str
-    key: str  # what identifies it when rewritten: a network's name, a group's inner words, the keyword
-    start: int
-    end: int
-    only: bool = False  # the only network of its prompt: `the lora` names it
 
 
 @dataclass
@@ -46,59 +33,6 @@ class Guarded:
     text: str
     repairs: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Finding spans
-
-
-def _key(inner: str) -> str:
-    return " ".join(words_of(grammar.plain(inner)))
-
-
-def find_spans(text: str, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
-    """Every protected span, outermost first, in order of position."""
-    charge()
-    spans: list[Span] = []
-    taken = bytearray(len(text) + 1)  # 1 where a span found already lies (a lookup per start, not a scan)
-
-    def free(start: int) -> bool:
-        return not taken[start]
-
-    def add(kind: str, start: int, end: int, key: str) -> None:
-        if free(start):
-            spans.append(Span(kind, text[start:end], key, start, end))
-            taken[start:end] = b"\x01" * (end - start)
-
-    for start, end in sorted(grammar.brackets(text).pairs.items()):
-        if not free(start):  # inside a span already found
-            continue
-        piece = text[start:end + 1]
-        if piece[0] == "{":
-            add("variant", start, end + 1, piece.lower())
-            continue
-        node = grammar.tree(piece).items[0] if piece[0] == "[" else None
-        if node is not None and node.kind in ("edit", "alternation"):
-            add(node.kind, start, end + 1, piece[1:-1].lower())
-        else:
-            add("group", start, end + 1, _key(grammar.inner(piece)[0]))
-    found = grammar.networks(text)
-    for network in found:  # a network inside a group goes with its group
-        add("network", network.start, network.end, network.key)
-    if len(found) == 1:
-        spans[:] = [replace(s, only=True) if s.kind == "network" else s for s in spans]
-    for start, end in grammar.escapes(text):
-        add("literal", start, end, _key(text[start:end]))
-    for match in WILDCARD.finditer(text):
-        add("wildcard", match.start(), match.end(), match.group().lower())
-    for word in ("BREAK", "AND"):
-        for index in grammar.keywords(text, word):
-            add("keyword", index, index + len(word), word)
-    for name in embeddings:
-        if len(name) >= 3:
-            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags=re.I):
-                add("embedding", match.start(), match.end(), name.lower())
-    return sorted(spans, key=lambda s: s.start)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -250,21 +184,8 @@ class _Slot:
     terms: list[str] = field(default_factory=list)
 
 
-def _slots(original: str) -> list[_Slot]:
-    """The original's chunks (between top-level BREAKs) inside its AND parts."""
-    slots: list[_Slot] = []
-    breaks = grammar.keywords(original, "BREAK")
-    for part in grammar.parts(original):
-        cuts = [part.start] + [k for k in breaks if part.start <= k < part.end]
-        ends = [*cuts[1:], part.end]
-        for chunk, (start, end) in enumerate(zip(cuts, ends, strict=True)):
-            start += 5 if chunk else 0
-            while start < end and original[start] in " ,\n\t":
-                start += 1
-            while end > start and original[end - 1] in " ,\n\t":
-                end -= 1
-            slots.append(_Slot(start, end))
-    return slots
+def _slots(original: Prompt) -> list[_Slot]:
+    return [_Slot(chunk.start, chunk.end) for chunk in original.chunks()]
 
 
 def _unwrap_json(answer: str) -> str | None:
@@ -276,31 +197,6 @@ def _unwrap_json(answer: str) -> str | None:
         return answer
     prompt = data.get("prompt")
     return _unwrap_json(prompt) if isinstance(prompt, str) else None
-
-
-def _answer_terms(text: str, keep_keywords: bool) -> list[str]:
-    """The answer as a flat list of terms: its AND/BREAK (any case) and dangling part weights taken out."""
-    out: list[str] = []
-    for start, end in grammar.terms(text):
-        term = text[start:end].strip()
-        if not keep_keywords:
-            if _KEYWORD_TERM.fullmatch(term):
-                continue
-            pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk)]
-            out += [grammar.unweighted(p).strip() for p in pieces if p.strip()]
-        else:
-            out.append(term)
-    return [t for t in out if t]
-
-
-def _split_keywords(term: str) -> list[str]:
-    """A term cut at its top-level AND and BREAK."""
-    cuts = sorted((i, i + len(w)) for w in ("AND", "BREAK") for i in grammar.keywords(term, w))
-    pieces, last = [], 0
-    for start, end in cuts:
-        pieces.append(term[last:start])
-        last = end
-    return [*pieces, term[last:]]
 
 
 def _user_form(term: str, spans: list[Span], reading: Reading, notes: list[str]) -> str:
@@ -340,6 +236,7 @@ def guard(original: str, answer: str, reading: Reading, embeddings: list[str] | 
     unwrapped = _unwrap_json(answer)
     if unwrapped is None:
         return Guarded(original, ["kept your prompt: the answer's prompt was a JSON object without a prompt"])
+    parsed = Prompt.parse(original)
     spans = [s for s in find_spans(original, embeddings) if s.kind != "keyword"]
     keys = [n.key for n in grammar.networks(original)]
     text, repairs = repair(unwrapped, {key: keys.count(key) for key in keys})
@@ -347,10 +244,11 @@ def guard(original: str, answer: str, reading: Reading, embeddings: list[str] | 
     text = _unasked_networks(text, set(keys), reading, result)
     asked = reading.structure  # the user asks about the AND/BREAK structure
     structure = asked or len(grammar.keywords(original, "AND")) != len(grammar.parts(original)) - 1  # AND in ()
-    terms = [_user_form(t, spans, reading, result.repairs) for t in _answer_terms(text, asked)]
-    terms = _no_copies([t[s:e].strip() for t in terms for s, e in grammar.terms(t)], spans, result)
+    lowered = "BREAK" in original and not re.search(r"\bbreak\b", original)  # a `break` the model made of it
+    terms = [_user_form(t, spans, reading, result.repairs) for t in Prompt.parse(text).flat(asked, lowered)]
+    terms = _no_copies([piece for t in terms for piece in tag_terms(t)], spans, result)
     missing = _put_back(terms, spans, reading, result)
-    result.text = _no_empty_chunks(terms) if structure else _rebuild(original, terms, missing, spans, text)
+    result.text = _no_empty_chunks(terms) if structure else _rebuild(parsed, terms, missing, spans, text)
     if problems(result.text) and not problems(original):
         fixed, notes = repair(result.text, {key: keys.count(key) for key in keys})
         result.text, result.repairs = fixed, result.repairs + notes
@@ -424,28 +322,28 @@ def _no_empty_chunks(terms: list[str]) -> str:
     """The answer's own AND/BREAK layout, without a keyword at either end or twice in a row."""
     kept: list[str] = []
     for term in terms:
-        keyword = bool(_KEYWORD_TERM.fullmatch(term))
-        if keyword and (not kept or _KEYWORD_TERM.fullmatch(kept[-1])):
+        if is_keyword(term) and (not kept or is_keyword(kept[-1])):
             continue
         kept.append(term)
-    while kept and _KEYWORD_TERM.fullmatch(kept[-1]):
+    while kept and is_keyword(kept[-1]):
         kept.pop()
     return tidy(", ".join(kept))
 
 
-def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[Span], answer: str = "") -> str:
+def _rebuild(parsed: Prompt, terms: list[str], missing: list[Span], spans: list[Span], answer: str = "") -> str:
     """The answer's terms poured into the original's AND parts and BREAK chunks: a term the user wrote (or that
     holds one of their spans) goes back to its chunk; a new one stays in the answer's own chunk when the answer
     has the original's layout, else it follows the term before it."""
-    slots = _slots(original)
+    original = parsed.text
+    slots = _slots(parsed)
     if not slots:
         return tidy(", ".join(terms))
     theirs: dict[str, list[int]] = {}
-    answer_slots = _slots(answer) if answer else []
+    answer_slots = _slots(Prompt.parse(answer)) if answer else []
     if len(answer_slots) == len(slots):
         for index, slot in enumerate(answer_slots):
-            for start, end in grammar.terms(answer[slot.start:slot.end]):
-                theirs.setdefault(answer[slot.start + start:slot.start + end].strip(), []).append(index)
+            for term in tag_terms(answer[slot.start:slot.end]):
+                theirs.setdefault(term, []).append(index)
 
     starts = [s.start for s in slots]  # ascending, and the slots are apart (a keyword between each two)
 
@@ -455,8 +353,8 @@ def _rebuild(original: str, terms: list[str], missing: list[Span], spans: list[S
 
     owners: dict[str, list[_Slot]] = {}
     for slot in slots:
-        for start, end in grammar.terms(original[slot.start:slot.end]):
-            owners.setdefault(original[slot.start + start:slot.start + end].strip(), []).append(slot)
+        for term in tag_terms(original[slot.start:slot.end]):
+            owners.setdefault(term, []).append(slot)
     terms = [piece for term in terms for piece in _split_across(term, spans, slot_of)]
     homes: list[_Slot | None] = []
     for term in terms:

@@ -159,13 +159,14 @@ def takes(versions: list[PromptVersion], current: str, total: list | None) -> st
     calls cost together (`total`: cost, seconds, calls)."""
     if not versions:
         return '<div class="sdpa-takes"></div>'
-    from ..history import diff, units
+    from ..craft.prompt import Prompt
+    from ..history import diff
 
     first = versions[0]
     columns = []
     for index, version in enumerate(versions):
         new = set(diff(first.prompt, version.prompt).added) if index else set()
-        terms = units(version.prompt)
+        terms = Prompt.parse(version.prompt).units()
         joiner = ", " if version.prompt.count(",") >= 2 else " "
         text = joiner.join(f"<mark class='sdpa-take-new'>{esc(t)}</mark>" if t in new else esc(t) for t in terms)
         size = f"{_num(version.params.get('width'))}x{_num(version.params.get('height'))}" \
