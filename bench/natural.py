@@ -46,8 +46,10 @@ def has(text: str, phrase: str) -> bool:
     return re.search(rf"(?<![\w]){body}(?:s|es)?(?![\w])", text.lower()) is not None
 
 
-def _answer_index(data: dict) -> tuple[dict[str, dict], dict[str, dict]]:
-    by_instruction = {i["instruction"].strip().lower(): i for i in data["instructions"]}
+def _answer_index(data: dict) -> tuple[dict[str, list[dict]], dict[str, dict]]:
+    by_instruction: dict[str, list[dict]] = {}
+    for item in data["instructions"]:  # the same words may be said of several starts
+        by_instruction.setdefault(item["instruction"].strip().lower(), []).append(item)
     by_description = {d["description"].strip().lower(): d for d in data["descriptions"]}
     return by_instruction, by_description
 
@@ -93,7 +95,8 @@ def scripted(data: dict, bad: bool | str) -> Callable[[dict], str]:
         last = body["messages"][-1]["content"]
         said = re.search(r"Instruction: (.*)$", last, re.M)
         if said:
-            item = by_instruction.get(said.group(1).strip().lower())
+            items = by_instruction.get(said.group(1).strip().lower(), [])
+            item = next((i for i in items if data["starts"][i["start"]]["prompt"][:60] in last), None)
             start = data["starts"].get(item["start"]) if item else None
         else:
             described = re.search(r"Description: (.*)$", last, re.M)

@@ -332,10 +332,9 @@ class Assistant:
             return ruled("execution", time.monotonic() - started, "rules"), self._apply(reading, current, family, ctx)
         free = "; ".join(reading.unread)
         plain = [t for t in tag_terms(current.prompt) if not find_spans(t, ctx.embeddings)]
-        asked = facets(free, entries=False)
-        choices = compact.edit_choices(free, plain, asked)
-        said = set(words_of(free))
-        named = any(said & set(words_of(t)) for t in choices.targets)
+        asked = facets(" ".join(reading.unread_words), entries=False)
+        choices = compact.edit_choices(reading.unread_words, plain, asked)
+        named = any(set(reading.unread_words) & set(words_of(t)) for t in choices.targets)
         if not choices.entries and not asked and not named:
             if reading.edit.empty() and not reading.spans:
                 raise NoChange(reading.unread_note())
@@ -345,5 +344,5 @@ class Assistant:
         req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)
         data, _ = read_answer(completion)
-        reading.edit.merge(compact.typed_edit(data, choices, free, asked))
+        reading.edit.merge(compact.typed_edit(data, choices, reading.unread_words, asked))
         return completion, self._apply(reading, current, family, ctx)

@@ -8,6 +8,7 @@ keeps every span the user wrote.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import ProviderError
@@ -28,13 +29,13 @@ from .checks import (
 from .describe import QUOTED, Description
 from .edits import Applied, apply_edit
 from .families import Family
-from .grammar import plain
-from .lexicon import lexicon, words_of
+from .grammar import networks, plain
+from .lexicon import lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .parse import parse_answer
 from .prompt import Prompt, tag_terms
-from .reading import Edit, Reading, negatable
-from .structure import modify, names, read_term, recolour, replace_in, subject_heads, without_phrase
+from .reading import Edit, Reading
+from .structure import head_of, names, read_term, recolour, replace_in, subject_heads, without_phrase
 from .syntax import guard, no_new_edges, repair
 from .vocab import Facets, clash, facets, vocab
 
@@ -42,6 +43,10 @@ from .vocab import Facets, clash, facets, vocab
 # nouns (`shuttered shops` on a street is not indoors), so there a contradiction is only a warning.
 SURE = {"time", "season", "weather", "setting", "medium", "brightness", "detail", "mood", "color", "framing",
         "expression"}
+# Groups whose values are one at a time in a picture (a night is no day): an instruction read exactly that sets one
+# is the one reading sure enough to change a model's answer (what contradicts it goes, a value it left out is
+# added); for the others the model decided, and a note says what looks off.
+EXCLUSIVE = {"time", "season", "weather"}
 
 
 @dataclass
@@ -53,12 +58,17 @@ class Fields:
     warnings: list[str] = field(default_factory=list)
 
 
+_COUNT = re.compile(r"^\d+\+?")  # `1girl` is a girl
+_FENCE = re.compile(r"^\s*```[\w-]*|```\s*$")
+
+
 def _text(value: object) -> str:
+    """A field of the answer as one line: a list joined, a code fence around it taken off."""
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value if str(v).strip())
     if not isinstance(value, str):
         return ""
-    return " ".join(value.replace("\r", " ").split()).strip(" ,")
+    return " ".join(_FENCE.sub("", value.strip()).replace("\r", " ").split()).strip(" ,")
 
 
 def read_answer(completion: Completion) -> tuple[dict, list[str]]:
@@ -147,29 +157,61 @@ def _other_places(answer: Prompt, desc: Description, notes: list[str]) -> None:
             answer.set(term, "")
 
 
+def _subject_unit(before: Prompt, family: Family) -> list[str]:
+    """What a prompt is about, by the form's convention: its first sentence (sentence families), else its first
+    term past the leading, quality and syntax-only tags."""
+    if before.sentences:
+        groups = [[t.text.strip() for t in g if t.text.strip()] for g in before.groups()]
+        return next((g for g in groups if g), [])
+    quality = {q.lower() for q in family.quality} | set(lexicon().quality_words)
+    first = next((t for t in before.texts()[before.leading(leads(family)):]
+                  if t.lower() not in quality and not read_term(t).syntax), None)
+    return [first] if first else []
+
+
+def _lost(unit: list[str], after: set[str], said: set[str], sentences: bool) -> str:
+    """The subject's head noun when the answer lost the subject (''): a term whose head nouns are all gone, or a
+    sentence of which less than two fifths of the content words stay; never what the instruction takes away."""
+    heads = [p.head for text in unit for p in read_term(text).phrases if p.head and p.prep in ("", "of")]
+    if not heads or any(has_word(h, said) for h in heads):
+        return ""
+    if sentences:
+        words = [w for text in unit for w in words_of(text) if w not in lexicon().function and len(w) > 2]
+        return heads[0] if sum(has_word(w, after) for w in words) < 0.4 * len(words) else ""
+    return "" if any(has_word(h, after) for h in heads) else heads[0]
+
+
 def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Family, notes: list[str]) -> None:
-    """A refine keeps the current subject unless the instruction takes it away: when the answer lost a subject
-    noun, the whole instruction was read and it removes no such noun, the term that held it is put back (the
-    checks after this change in it what the instruction changes: `make the car blue`, `swap the car for a
-    motorcycle`); else a warning."""
-    edit, unread = reading.edit, reading.unread
-    heads = subject_heads(before.texts())
-    said = set(words_of(" ".join([*edit.remove, *edit.negative, *unread])))
+    """A refine keeps what the prompt is about unless the reading takes it away: the leading count tags (`1girl`)
+    the answer dropped go back first, and the subject (the first term or sentence) goes back when the answer lost
+    it. A replacement of the subject the answer made is a change, not a loss; where the instruction takes a person
+    away, or its unread part may speak of the subject, the answer stands (with a note)."""
+    edit = reading.edit
+    people = set(lexicon().people["any_person"]) | {w for k in ("female", "male", "any") for w in lexicon().people[k]}
+    said = {stem(head_of(t)) for t in edit.taken()} | {stem(w) for w in reading.unread_words}
     after = answer.render()
-    # A new subject, or a replacement the answer made in its own words (`swap the dog for a fox` on a puppy)
-    touched = any(not old or _mentioned(after, new) for old, new in edit.replace) or any(
-        not noun for noun, _ in edit.adjust)
-    lost = [h for h in heads if not has_word(h, set(words_of(after))) and not has_word(h, said)]
-    if not lost or touched:
+    if any(new and _mentioned(after, new) for _, new in edit.replace) or any(not n for n, _ in edit.adjust):
+        return  # a new subject, or a replacement the answer made in its own words (`swap the dog for a fox`)
+    have = set(answer.texts())
+    counts = [t for t in before.texts() if t in lexicon().leading_tags and t not in have
+              and stem(_COUNT.sub("", t)) not in said]
+    for offset, tag in enumerate(counts):
+        answer.insert(answer.leading(lambda x: x in family.prefix or x.startswith(lexicon().leading_prefixes))
+                      + offset, tag)
+        notes.append(f"kept {tag!r}: the answer had dropped it")
+    unit = _subject_unit(before, family)
+    lost = _lost(unit, set(words_of(after)), said, answer.sentences)
+    if not lost or (lost in people and said & {stem(p) for p in people}):
         return
-    if unread:
-        notes.append(f"the answer dropped {', '.join(lost)}: kept as the model wrote it (the instruction may ask it)")
+    if reading.unread and set(reading.unread_words) & (lexicon().pronouns | people):
+        notes.append(f"the answer dropped {lost}: kept as the model wrote it (the instruction may ask it)")
         return
-    subject = next((t.text.strip() for t in before.terms
-                    if any(p.head == lost[0] for p in read_term(t.text).phrases)), lost[0])
-    notes.append(f"kept {subject!r}: the answer had dropped {', '.join(lost)}")
-    answer.insert(0 if answer.sentences else answer.leading(leads(family)),
-                  f"{subject[:1].upper()}{subject[1:]}." if answer.sentences else subject)
+    notes.append(f"kept {' '.join(unit)!r}: the answer had dropped {lost}")
+    if answer.sentences:
+        text = ", ".join(c.rstrip(".!?") for c in unit)
+        answer.insert(0, text + (unit[-1][-1] if unit[-1][-1] in ".!?" else "."))
+    else:
+        answer.insert(answer.leading(leads(family)), unit[0])
 
 
 def _taken_out(answer: Prompt, edit: Edit, notes: list[str]) -> None:
@@ -219,7 +261,8 @@ def _one_weight(answer: Prompt, before: Prompt, notes: list[str]) -> None:
     had = set(before.texts())
     seen: dict[str, list[str]] = {}
     for item in answer.texts():
-        seen.setdefault(" ".join(words_of(plain(item))), []).append(item)
+        key = " ".join([*words_of(plain(item)), *(n.key for n in networks(item))])  # a LoRA by its name
+        seen.setdefault(key, []).append(item)
     stale = {i for copies in seen.values() if any(c not in had for c in copies) for i in copies if i in had}
     if stale:
         notes.append(f"kept the new weight: removed {', '.join(sorted(stale))}")
@@ -229,12 +272,13 @@ def _one_weight(answer: Prompt, before: Prompt, notes: list[str]) -> None:
 
 
 def _asked_for(answer: Prompt, edit: Edit, family: Family, notes: list[str]) -> None:
-    """What an instruction our rules read whole asks for, and the answer left out, is added (a value, a new
-    thing, a colour, a modifier, a place); a right answer already has it all and passes unchanged."""
+    """What an instruction our rules read whole asks for, and the answer left out: a time, season or weather is
+    added; for the rest (a new thing, a colour, a modifier, a place: words the model may say its own way) a note
+    says what may be missing. A right answer already has it all and passes unchanged."""
     prompt = answer.render()
     missing = Edit()
     for value in edit.set:
-        if value.group in ("brightness", "detail"):  # darker can be night, more detail a texture: the model's call
+        if value.group not in EXCLUSIVE:  # darker can be night, more detail a texture: the model's call
             continue
         said = facets(prompt).get(value.group, set())
         named = _mentioned(prompt, value.name) or any(_mentioned(prompt, t) for t in value.tags)
@@ -243,15 +287,15 @@ def _asked_for(answer: Prompt, edit: Edit, family: Family, notes: list[str]) -> 
             missing.set.append(value)
             missing.add += [t for t in edit.add if t in value.tags or names(t, value.name)] or list(value.tags)
             missing.sentences.append(value.sentence or f"{', '.join(value.tags).capitalize()}.")
-    soft = {v.name for v in edit.set if v.group in ("brightness", "detail")}
-    chips = {t for chip in lexicon().chips.values() if set(chip.get("set", {}).values()) & soft for t in chip["add"]}
-    missing.add += [a for a in edit.add if not _mentioned(prompt, a) and a not in missing.add and a not in chips
-                    and not any(a in v.tags for v in edit.set)]
-    missing.replace = [(old, new) for old, new in edit.replace if not _mentioned(prompt, new)]
-    missing.recolour = [(n, c) for n, c in edit.recolour if not names(prompt, f"{c} {n}")]
-    missing.adjust = [(n, w) for n, w in edit.adjust if n and not _mentioned(prompt, w) and any(
-        modify(t, n, w) for t in answer.texts())]
-    missing.relocate = [p for p in edit.relocate if not _mentioned(prompt, p)]
+    chips = {t for chip in lexicon().chips.values() for t in chip.get("add", [])}
+    unsure = [a for a in edit.add if not _mentioned(prompt, a) and a not in chips and not any(
+        a in v.tags for v in edit.set)]
+    unsure += [new for _, new in edit.replace if not _mentioned(prompt, new)]
+    unsure += [f"{c} {n}" for n, c in edit.recolour if not _mentioned(prompt, f"{c} {n}")]
+    unsure += [f"{w} {n}".strip() for n, w in edit.adjust if not _mentioned(prompt, w)]
+    unsure += [p for p in edit.relocate if not _mentioned(prompt, p)]
+    if unsure:
+        notes.append(f"check: the answer may not say {', '.join(dict.fromkeys(unsure))}; kept as the model wrote it")
     if missing.empty():
         return
     applied = apply_edit(answer, "", {}, Reading(edit=missing), family)
@@ -260,8 +304,8 @@ def _asked_for(answer: Prompt, edit: Edit, family: Family, notes: list[str]) -> 
 
 
 # Words of an instruction that say how it asks, not what (`make her crying`, `fireflies around`)
-_ASKING = frozenset({*lexicon().function, *lexicon().chat, *lexicon().pronouns, *lexicon().copulas, "made", "add",
-                     "put", "give", "get", "have", "around", "more", "next"})
+_ASKING = frozenset({*lexicon().function, *lexicon().chat, *lexicon().pronouns, *lexicon().copulas,
+                     *(v for said in lexicon().verbs.values() for v in said if " " not in v), "made", "around", "next"})
 
 
 def _mentioned(prompt: str, asked: str) -> bool:
@@ -307,20 +351,19 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
-    drop_intruders(answer, " ".join([current.prompt, *edit.asked(), *reading.unread]), warnings, people=False)
     _keep_subject(before, answer, reading, family, warnings)
-    _taken_out(answer, edit, warnings)
-    _recoloured(answer, before, edit, warnings)
-    _one_weight(answer, before, warnings)
-    if asked := _asked_facets(edit):
-        drop_contradictions(answer, asked, warnings, keep=set(words_of(answer.render())))
-    if reading.exact:
+    if reading.exact:  # what an exact reading takes away, sets or asks for; an unsure one leaves the answer be
+        drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings, people=False)
+        _taken_out(answer, edit, warnings)
+        _recoloured(answer, before, edit, warnings)
+        if asked := {g: v for g, v in _asked_facets(edit).items() if g in EXCLUSIVE}:
+            kept = {w for k in edit.keep for w in words_of(k)}
+            drop_contradictions(answer, asked, warnings, keep=set(words_of(answer.render())), spare=kept)
         _asked_for(answer, edit, family, warnings)
+    _one_weight(answer, before, warnings)
     _unsure(answer, before, warnings)
-    gone = [t for t in edit.remove if t not in edit.negative and names(current.prompt, t)
-            and negatable(t)]  # what was there and is removed: kept out, as SD users do
-    own = said_negations(answer) if family.negative_allowed else []  # the answer's own `no people`
-    negative = negations(answer, negative, [*edit.negative, *gone, *own], family, warnings)
+    own = said_negations(answer)  # the answer's own `no people`: CLIP reads it as people
+    negative = negations(answer, negative, [*edit.negative, *own], family, warnings)
     prompt = answer.render()
     lettering = [*reading.lettering, *QUOTED.findall(prompt)]
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)

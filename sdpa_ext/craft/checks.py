@@ -47,17 +47,17 @@ def keep_subject(answer: Prompt, desc: Description, family: Family, notes: list[
 
 def drop_contradictions(answer: Prompt, context: Facets, notes: list[str],
                         keep: set[str] | frozenset[str] = frozenset(),
-                        *, only: set[str] | None = None) -> None:
+                        *, only: set[str] | None = None, spare: set[str] | frozenset[str] = frozenset()) -> None:
     """Remove what contradicts `context` (time of day, season, weather, setting, medium, framing, mood...):
     inside a phrase that holds words in `keep` (the user's, or what the answer kept), only the contradicting
     words or phrase (`sunlit wheat field` at night -> `wheat field`); else the whole term or clause. `only`:
-    the groups to check (the others are left alone)."""
+    the groups to check (the others are left alone); `spare`: words whose terms stay (`keep it sunny`)."""
     if only is not None:
         context = {group: values for group, values in context.items() if group in only}
     for term in answer.terms:
         clause = term.text
         found = clash(facets(clause), context) if clause.strip() else None
-        if not found or read_term(term.text).syntax:
+        if not found or read_term(term.text).syntax or spare & set(words_of(clause)):
             continue
         group, said, wanted = found
         entry = clause.strip(" .").lower() in vocab().by_tag
@@ -70,6 +70,7 @@ def drop_contradictions(answer: Prompt, context: Facets, notes: list[str],
             notes.append(f"removed {clause!r}: its {vocab().labels[group]} ({said}) contradicts {wanted}")
 
 
+_COUNT = re.compile(r"^\d+\+?(?=boys?$|girls?$)")  # `1boy` says boy
 _SAID_NO = re.compile(r"^(?:no|without|not|zero)\s+(?:any\s+|the\s+)?", re.I)
 
 
@@ -89,7 +90,7 @@ def negations(answer: Prompt, negative: str, negated: list[str], family: Family,
             notes.append(f"took {thing!r} out of the prompt: it goes in the negative prompt")
     if family.negative_allowed:
         have = tag_terms(negative)
-        new = [t for t in negated if not any(names(h, t) for h in have)]
+        new = [t for t in negated if not any(names(h, t) or _COUNT.sub("", h) in (t, f"{t}s") for h in have)]
         negative = ", ".join([*have, *new]) if new else negative
     return negative
 
@@ -101,7 +102,7 @@ def said_negations(answer: Prompt) -> list[str]:
     """What the prompt's own terms say must not be there (`no people`, `without text`), booru tags aside."""
     found = []
     for term in answer.texts():
-        plain_term = " ".join(term.lower().split())
+        plain_term = " ".join(term.lower().strip(" .!").split())
         if plain_term not in lexicon().negations["tags"] and (match := _NEGATION.match(plain_term)):
             found.append(match.group("thing").strip())
     return found

@@ -258,11 +258,12 @@ class EditChoices:
             "required": ["op", "target", "value"]}
 
 
-def edit_choices(instruction: str, plain_terms: list[str], context: Facets) -> EditChoices:
+def edit_choices(words: list[str], plain_terms: list[str], context: Facets) -> EditChoices:
+    """`words`: the content words of the clauses the rules could not read (Reading.unread_words)."""
     phrases = [re.sub(r"^(?:(?:a|an|the|some)\s+)", "", p.body, flags=re.I) for t in plain_terms
                for p in read_term(t).phrases if p.slot not in ("quality", "syntax")]
-    entries = refine_options(instruction, context, ", ".join(plain_terms))
-    values = list(dict.fromkeys(e.tag for e in entries))
+    entries = refine_options(words, context, ", ".join(plain_terms))
+    values = list(dict.fromkeys(e.tag for e in entries if said_by(e.tag, words)))  # the user's words, ours
     return EditChoices(list(dict.fromkeys(phrases))[:MAX_TARGETS], values[:MAX_TARGETS], entries)
 
 
@@ -275,9 +276,26 @@ def edit_request(choices: EditChoices, terms: list[str], instruction: str) -> Ch
                        temperature=0.2, max_tokens=80, seed=42)
 
 
-def typed_edit(data: dict | None, choices: EditChoices, instruction: str, asked: Facets) -> Edit:
-    """The embedded model's operation as an edit, held to its choices: a removal only of what the instruction
-    names or contradicts; the instruction's own group words (night, rain, winter) count even when it missed them."""
+def said_by(value: str, words: list[str]) -> bool:
+    """Every distinctive word of a vocabulary entry is among the instruction's words (`dreamy atmosphere` for
+    `dreamier`; not `blue hour` for `her yukata blue`)."""
+    lex = lexicon()
+    generic = lex.heads["generic"] | set(lex.wrappers) | lex.function
+    roots = _roots(" ".join(words))
+    own = [w for w in words_of(value) if w not in generic and len(w) >= 3]
+    return bool(own) and all(_said(w, roots) for w in own)
+
+
+def _said(word: str, roots: set[str]) -> bool:
+    """A word among the roots of what was said: the same root, or the same first five letters (`dramatic` for
+    `drama`)."""
+    return bool(_roots(word) & roots) or (len(word) >= 5 and any(len(r) >= 5 and r[:5] == word[:5] for r in roots))
+
+
+def typed_edit(data: dict | None, choices: EditChoices, words: list[str], asked: Facets) -> Edit:
+    """The embedded model's operation as an edit, held to its choices and to what the instruction says: a removal
+    only of what it names or contradicts, a value only of its own words; its group words (night, rain, winter)
+    count even when the model missed them."""
     data = data or {}
     op = str(data.get("op", "none"))
     target = data.get("target") if data.get("target") in choices.targets else None
@@ -287,7 +305,7 @@ def typed_edit(data: dict | None, choices: EditChoices, instruction: str, asked:
         chosen = vocab().groups[group][sorted(values)[0]]
         if chosen.tags:
             edit.set.append(chosen)
-    said = {w for w in words_of(instruction) if len(w) >= 3}
+    said = {w for w in words if len(w) >= 3}
     named = target is not None and (bool(set(words_of(target)) & said) or bool(clash(facets(target), asked)))
     if op in ("remove", "replace") and target and named and (op == "remove" or value):
         if op == "remove":
@@ -314,17 +332,17 @@ def _roots(text: str) -> set[str]:
     return out
 
 
-def refine_options(instruction: str, context: Facets, prompt: str = "") -> list[Entry]:
-    """Vocabulary entries an instruction asks for, best first: its words in the entry's tag (or keys).
+def refine_options(words: list[str], context: Facets, prompt: str = "") -> list[Entry]:
+    """Vocabulary entries the words of an instruction ask for, best first: its words in the entry's tag (or keys).
     Only the best-matching tier is offered, one entry per category at most, none the prompt has."""
-    said = _roots(instruction)
+    said = _roots(" ".join(words))
     have = prompt.lower()
     scored = []
     for index, entry in enumerate(vocab().by_tag.values()):
         if clash(entry_facets(entry), context) or entry.tag in have:
             continue
-        tag = [_roots(word) for word in words_of(entry.tag)]
-        matched = sum(bool(roots & said) for roots in tag)
+        tag = words_of(entry.tag)
+        matched = sum(_said(word, said) for word in tag)
         hits = 3 * matched / max(1, len(tag)) + len({stem(k) for k in entry.keys} & said)
         if hits:
             scored.append((-hits, index, entry))

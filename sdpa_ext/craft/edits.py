@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, replace
 
 from . import grammar
+from .describe import verb_ing
 from .families import Family
 from .grammar import brackets, inner
-from .lexicon import lexicon, words_of
+from .lexicon import lexicon, stem, words_of
 from .params import aspect_size
 from .prompt import Prompt, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
@@ -26,8 +27,10 @@ from .structure import (
     without_clash,
     without_phrase,
     without_slot,
+    without_word,
 )
 from .syntax import tidy
+from .vocab import facets, phrase_pattern
 
 
 @dataclass
@@ -40,10 +43,13 @@ class Applied:
 
 
 def _reweight(term: str, delta: float) -> str:
-    term = term.strip()
-    whole = term.startswith("(") and brackets(term).pairs.get(0) == len(term) - 1
-    body, said = inner(term) if whole else (term, "")
-    weight = float(said) if said else 1.1 if whole else 1.0
+    """A term's attention weight moved by `delta` (`((red scarf))` reads as 1.21), written as `(term:1.3)`."""
+    body, weight = term.strip(), 1.0
+    while body.startswith("(") and brackets(body).pairs.get(0) == len(body) - 1:
+        body, said = inner(body)
+        weight = float(said) if said else round(weight * 1.1, 2)
+        if said:
+            break
     new = round(min(1.5, max(0.5, weight + delta)), 2)
     return body if new == 1.0 else f"({body}:{new:g})"
 
@@ -70,11 +76,41 @@ def _quality_cut(items: list[str], family: Family) -> int:
 
 
 def _without_spans(text: str, reading: Reading) -> str | None:
-    """The term without the user's syntax the reading removes (`remove the detail lora`)."""
+    """The term without the user's syntax the reading removes (`remove the detail lora`); an escaped name goes
+    with the words it names (`nanashi \\(artist\\)` is one artist tag)."""
     spans = [s for s in find_spans(text) if reading.spans.get(s.text) == "remove"]
+    if any(s.kind == "literal" for s in spans):
+        return ""
     for span in reversed(spans):
         text = tidy(text[:span.start] + text[span.end:])
     return text if spans else None
+
+
+def _first(prompt: Prompt, change, prefer) -> bool:
+    """`change(text) -> new | None` on one term: the first that `prefer` picks and it changes, else the first it
+    changes (`shorter hair` shortens `long hair`, not `blonde hair` too)."""
+    terms = sorted((t for t in prompt.terms if t.text.strip()), key=lambda t: not prefer(t.text))
+    for term in terms:
+        if (new := change(term.text)) is not None and new != term.text:
+            prompt.set(term, new)
+            return True
+    return False
+
+
+def _in_spans(prompt: Prompt, reading: Reading, change) -> bool:
+    """`change` inside the user's weighted groups the reading names (`((red umbrella))` -> `((yellow umbrella))`):
+    the brackets and weight stay."""
+    for term in prompt.terms:
+        for span in find_spans(term.text):
+            if span.kind != "group" or reading.spans.get(span.text) != "change":
+                continue
+            body = inner(span.text)[0]
+            while body.startswith("(") and brackets(body).pairs.get(0) == len(body) - 1:
+                body = inner(body)[0]
+            if (new := change(body)) is not None and new != body:
+                prompt.set(term, term.text.replace(span.text, span.text.replace(body, new, 1), 1))
+                return True
+    return False
 
 
 def _removal(thing: str, subject: list[str]):
@@ -83,6 +119,9 @@ def _removal(thing: str, subject: list[str]):
     heads = people - set(subject) if set(words_of(thing)) & people else set()
 
     def change(text: str) -> str | None:
+        if text.strip().lower() in lexicon().leading_tags and stem(text.strip().lower().lstrip("0123456789+")) == \
+                stem(thing):
+            return ""  # `no boy`: `1boy`
         return None if read_term(text).syntax else without_phrase(text, thing, heads)
     return change
 
@@ -109,7 +148,10 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         settings = [p for p in read.phrases if p.slot == "setting"]
         if not settings or read.syntax:
             continue
-        if not placed and any(p.slot in ("subject", "framing") for p in read.phrases) and settings[0].prep:
+        if not placed and not prompt.sentences and len(settings) == len(read.phrases) and not settings[0].prep:
+            prompt.set(term, place)  # `sunflower field` -> `beach`: a tag for a tag
+            placed = True
+        elif not placed and any(p.slot in ("subject", "framing") for p in read.phrases) and settings[0].prep:
             first = settings[0]
             text = f"{text[:first.start]} {prep} {_articled(place)}{text[first.end:]}"
             placed = True
@@ -156,7 +198,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         elif thing not in edit.negative:
             notes.append(f"no {thing} in the prompt to remove")
     _replace(prompt, edit, changes, notes)
-    _modifiers(prompt, edit, subject, changes, notes)
+    _modifiers(prompt, reading, edit, subject, changes, notes)
     for place in edit.relocate:
         if _relocate(prompt, place):
             changes.append(f"moved to {place}")
@@ -164,7 +206,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"in {place}."]
         else:
             edit.add.append(place)
-    _weigh(prompt, edit, family, changes, notes)
+    _weigh(prompt, reading, edit, family, changes, notes)
+    _already_said(prompt, edit)
     _additions(prompt, edit, family, changes)
     text = prompt.render()
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,
@@ -184,17 +227,25 @@ def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: 
     return params
 
 
-def _modifiers(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
-    """Colours and other modifiers said of a noun (`red hair`, `shorter hair`, `older`: the subject's)."""
+def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str], changes: list[str],
+               notes: list[str]) -> None:
+    """Colours and other modifiers said of a noun (`red hair`, `shorter hair`, `older`: the subject's), in the
+    term that says the old one, or inside the user's group the reading names."""
+    colours = set(lexicon().colours)
     for noun, colour in edit.recolour:
-        if prompt.each(lambda text, n=noun, c=colour: recolour(text, n, c)):
+        def change(text: str, n: str = noun, c: str = colour) -> str | None:
+            return recolour(text, n, c)
+        if _first(prompt, change, lambda text: bool(colours & set(words_of(text)))) or _in_spans(
+                prompt, reading, change):
             changes.append(f"{noun}: {colour}")
         else:
             edit.add.append(f"{colour} {noun}")
             edit.sentences.append(f"With {colour} {noun}.")
     for noun, word in edit.adjust:
         noun = noun or (subject[0] if subject else "")
-        if noun and prompt.each(lambda text, n=noun, w=word: modify(text, n, w)):
+        others = lexicon().antonyms.get(word, frozenset())
+        if noun and _first(prompt, lambda text, n=noun, w=word: modify(text, n, w),
+                           lambda text, o=others: bool(o & set(words_of(text)))):
             changes.append(f"{noun}: {word}")
         elif noun:
             notes.append(f"no {noun} in the prompt to make {word}")
@@ -213,7 +264,8 @@ def _replace(prompt: Prompt, edit: Edit, changes: list[str], notes: list[str]) -
             edit.sentences.append(f"With {new}.")
 
 
-def _weigh(prompt: Prompt, edit: Edit, family: Family, changes: list[str], notes: list[str]) -> None:
+def _weigh(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes: list[str],
+           notes: list[str]) -> None:
     """The edit's network weights, then its more X / less X: a term's weight where the family takes them, else
     the thing added (more) or taken out (less)."""
     for named, number, absolute in edit.network_weight:
@@ -221,24 +273,72 @@ def _weigh(prompt: Prompt, edit: Edit, family: Family, changes: list[str], notes
             said = f"weight {number:g}" if absolute else "stronger" if number > 0 else "weaker"
             changes.append(f"{named}: {said}")
     for phrase, delta in edit.weight:
+        if family.weights and _in_group(prompt, reading, phrase, delta):
+            changes.append(f"{'more' if delta > 0 else 'less'} {phrase}")
+            continue
         hits = [t for t in prompt.terms if t.text.strip() and names(t.text, phrase)]
         if hits and family.weights and not prompt.sentences:
             prompt.set(hits[0], _reweight(hits[0].text, delta))
             changes.append(f"{'more' if delta > 0 else 'less'} {phrase}: {hits[0].text}")
         elif delta > 0:
             edit.add.append(phrase)
-            edit.sentences.append(f"With more {phrase}.")
+            edit.sentences.append(f"With {phrase}.")
         elif hits:
-            for term in hits:
-                prompt.set(term, without_phrase(term.text, phrase) or "")
+            for term in hits:  # `less pink`: the pink goes, the light it was said of stays
+                cut = without_phrase(term.text, phrase)
+                prompt.set(term, cut if cut is not None else without_word(term.text, phrase) or "")
             changes.append(f"removed {phrase}")
         else:
             notes.append(f"no {phrase} in the prompt to reduce")
 
 
+MET = ("time", "season", "weather", "expression", "place", "setting", "medium")  # not the chips' own groups
+
+
+def _already_said(prompt: Prompt, edit: Edit) -> None:
+    """A value the prompt says already (`rain` on a rainy street, `smiling` beside `smile`) adds nothing."""
+    said = facets(prompt.render())
+    met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
+    if met:
+        edit.add[:] = [a for a in edit.add if not any(a in v.tags or v.name in facets(a).get(v.group, set())
+                                                      for v in met)]
+
+
+def _in_group(prompt: Prompt, reading: Reading, phrase: str, delta: float) -> bool:
+    """A weight moved on the user's group the reading names (`less emphasis on the umbrella`: `((red umbrella))`
+    -> `red umbrella`)."""
+    for term in prompt.terms:
+        for span in find_spans(term.text):
+            if span.kind == "group" and reading.spans.get(span.text) == "change" and names(span.text, phrase):
+                prompt.set(term, term.text.replace(span.text, _reweight(span.text, delta), 1))
+                return True
+    return False
+
+
+def _in_place(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
+    """An addition whose opposite the prompt says takes its place (`standing` for `sitting`; the fox `sleeping
+    curled up` where it was `sitting`)."""
+    antonyms = lexicon().antonyms
+    for tag in list(dict.fromkeys(edit.add)):
+        if tag.lower() not in antonyms and not verb_ing(tag.split()[0]):
+            continue  # a pose or a look (`sleeping curled up`, `standing`), not a thing (`old man`)
+        opposite = {o for key in (tag.lower(), tag.lower().split()[0]) for o in antonyms.get(key, ())}
+        pattern = phrase_pattern(sorted(opposite)) if opposite else None
+        term = next((t for t in prompt.terms if pattern and t.text.strip() and pattern.search(t.text)
+                     and not read_term(t.text).syntax), None)
+        if term is None:
+            continue
+        old = pattern.search(term.text).group(0)
+        prompt.set(term, pattern.sub(tag, term.text, count=1))
+        changes.append(f"{old} -> {tag}")
+        edit.add[:] = [a for a in edit.add if a != tag]
+        edit.sentences[:] = [s for s in edit.sentences if s.lower().strip(".").removeprefix("with ") != tag.lower()]
+
+
 def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:
     """The edit's additions: sentences appended (Flux/SD3), tags before the quality terms; terms a cut left
     saying nothing go."""
+    _in_place(prompt, edit, changes)
     if prompt.sentences:
         text = prompt.render()
         new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not names(text, tag)]

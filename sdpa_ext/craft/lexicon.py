@@ -58,6 +58,12 @@ class Lexicon:
     vague: tuple[str, ...]
     negations: dict[str, tuple[str, ...]]
     articles: frozenset[str]
+    determiners: frozenset[str]
+    possessives: frozenset[str]
+    place_prepositions: frozenset[str]
+    unwrap: tuple[str, ...]
+    trailing: dict[str, str]  # word -> more / less
+    degree: frozenset[str]
     prepositions: tuple[str, ...]
     dropped_prepositions: frozenset[str]
     phrase_breaks: tuple[str, ...]
@@ -87,6 +93,7 @@ class Lexicon:
     wrappers: tuple[str, ...]
     chips: dict[str, dict]
     spellings: dict[str, str]
+    gerunds: dict[str, str]
 
     def op_of(self, phrase: str) -> list[str]:
         """The operations a verb phrase can ask for (`put`: add or relocate)."""
@@ -136,6 +143,10 @@ def lexicon() -> Lexicon:
         antonyms={k: frozenset(v) for k, v in antonyms.items()},
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
+        determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
+        place_prepositions=frozenset(raw["place_prepositions"]), unwrap=_list(raw, "unwrap"),
+        trailing={w: k for k, said in raw["trailing"].items() if k != "note" for w in said},
+        degree=frozenset(raw["degree"]),
         prepositions=_list(raw, "prepositions"), dropped_prepositions=frozenset(raw["dropped_prepositions"]),
         phrase_breaks=_list(raw, "phrase_breaks"), function_words=frozenset(raw["function_words"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
@@ -151,7 +162,8 @@ def lexicon() -> Lexicon:
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
-        spellings={k: v for k, v in raw["spellings"].items() if k != "note"})
+        spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
+        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"})
 
 
 def alternation(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> str:

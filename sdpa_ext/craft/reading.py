@@ -9,23 +9,19 @@ none reads the instruction's words again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .describe import QUOTED
 from .lexicon import lexicon, longest_at, stem, words_of
-from .prompt import Span, find_spans
-from .vocab import Value, facets, find_value, opposite, vocab
+from .prompt import Span, find_spans, tag_terms
+from .structure import head_of, subject_heads
+from .vocab import Value, facets, find_value, known_words, opposite, vocab
 
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
 _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
                       r"\band\b)\s*")
 _NETWORK_TAG = re.compile(r"<(\w+):([^>:]+)")
-_UPS = {"stronger": "more", "more": "more", "up": "more", "bigger": "more", "higher": "more", "weaker": "less",
-        "less": "less", "down": "less", "lower": "less", "smaller": "less"}
-_DEGREE = frozenset({"too", "so", "very", "overly", "that", "as"})
-_IT_IS = frozenset({"it", "its", "it's", "this", "that", "that's", "thats", "everything", "everythings", "so",
-                    "the image", "image", "picture", "was", "were"})
 
 
 @dataclass
@@ -48,8 +44,7 @@ class Edit:
 
     def merge(self, other: Edit) -> Edit:
         """This edit and then `other` (whose size, if any, wins)."""
-        for name in ("add", "sentences", "remove", "negative", "replace", "set", "weight", "network_weight",
-                     "recolour", "adjust", "relocate", "keep"):
+        for name in (f.name for f in fields(self) if f.name != "size"):
             getattr(self, name).extend(getattr(other, name))
         self.size = other.size or self.size
         return self
@@ -77,6 +72,7 @@ class Reading:
     adds_network: bool = False
     structure: bool = False
     unread: list[str] = field(default_factory=list)
+    unread_words: list[str] = field(default_factory=list)  # their content words (no chat, verbs or comparatives)
     vague: list[str] = field(default_factory=list)  # clauses that ask for no particular change (`make it better`)
     notes: list[str] = field(default_factory=list)
     lettering: list[str] = field(default_factory=list)  # wanted text, with its quotes (`says "OPEN"`)
@@ -135,11 +131,17 @@ def _strip_phrases(words: list[str], phrases: tuple[str, ...], *, lead: bool = T
     return words
 
 
-def _tokens(text: str) -> list[str]:
-    """A clause as words, in the lexicon's spellings: `16:9`, `<lora:x` and `0.3` stay one token."""
-    text = text.lower().strip().strip(" .!?")
+def _spelled(text: str) -> str:
+    """The text in the lexicon's spellings (`n` -> and, `dont` -> don't, `nighttime` -> night), lower case."""
+    text = text.lower()
     for said, meant in lexicon().spellings.items():
         text = re.sub(rf"(?<![\w-]){re.escape(said)}(?![\w-])", meant, text)
+    return text
+
+
+def _tokens(text: str) -> list[str]:
+    """A clause as words, in the lexicon's spellings: `16:9`, `<lora:x` and `0.3` stay one token."""
+    text = _spelled(text).strip().strip(" .!?")
     return re.findall(r"<\w+:[^>\s]*>?|\d+\s*[:x/]\s*\d+|\d*\.\d+|[^\W_]+(?:['-][^\W_]+)*|\+", text)
 
 
@@ -151,15 +153,14 @@ def normal(clause: str) -> list[str]:
         words = _strip_phrases(words, lex.asking)
         words = _strip_phrases(words, lex.softeners, tail=False, inside=True)
         for start in range(max(1, len(words) - 3), len(words)):  # `down a bit`, but `too much` stays
-            if longest_at(words, start, lex.softeners) == len(words) - start and words[start - 1] not in _DEGREE:
+            if longest_at(words, start, lex.softeners) == len(words) - start and words[start - 1] not in lex.degree:
                 words = words[:start]
                 break
     return words
 
 
 def _strip_determiner(words: list[str]) -> list[str]:
-    while words and (words[0] in lexicon().articles or words[0] in ("her", "his", "their", "its", "my", "your",
-                                                                     "any", "all", "that", "those", "these", "more")):
+    while words and (words[0] in lexicon().articles or words[0] in lexicon().determiners):
         words = words[1:]
     return words
 
@@ -202,9 +203,10 @@ def chip_edit(name: str) -> Edit:
 
 def _set(edit: Edit, value: Value, said: str = "") -> None:
     """Set a group value; its tags are what is added, or the user's own words (`said`) where they say more."""
-    if value.group in ("brightness", "detail"):  # the chips say these better
-        chips = {"dark": "darker", "bright": "brighter", "detailed": "more detail", "simple": "simpler"}
-        _chip(edit, chips[value.name])
+    chip = next((name for name, chip in lexicon().chips.items() if chip.get("set", {}).get(value.group) == value.name
+                 and value.group in ("brightness", "detail")), None)
+    if chip:  # the chips say these better
+        _chip(edit, chip)
         return
     edit.set.append(value)
     plain = " ".join(_strip_determiner(said.split()))
@@ -221,9 +223,10 @@ def _size(words: list[str]) -> tuple[int, int] | None:
     words = _strip_phrases(_strip_determiner([w for w in words if w not in ("in", "to")]), lex.size_words,
                            lead=False)
     x = " ".join(_strip_determiner(words))
-    ratio = _RATIO.match(x)
-    if ratio and int(ratio.group(1)) and int(ratio.group(2)):
-        return int(ratio.group(1)), int(ratio.group(2))
+    for said in (x, *words):
+        ratio = _RATIO.match(said)
+        if ratio and int(ratio.group(1)) and int(ratio.group(2)):
+            return int(ratio.group(1)), int(ratio.group(2))
     return lex.sizes.get(x)
 
 
@@ -235,9 +238,7 @@ def _values(x: str) -> list[Value]:
 def _unwrapped(words: list[str]) -> list[str]:
     """A value under its wrapping: `more of a noir feel` -> noir, `like it was night` -> night."""
     lex = lexicon()
-    words = _strip_phrases(words, (*lex.copulas, "like", "more", "it was", "it's", "its", "it is", "as if", "at",
-                                   "in", "on", "during", "under", "into", "to", "as", "a", "an", "the"),
-                           lead=True, tail=False)
+    words = _strip_phrases(words, (*lex.copulas, *lex.unwrap), tail=False)
     return _strip_phrases(words, lex.wrappers, lead=False, tail=True)
 
 
@@ -256,6 +257,9 @@ def _make(edit: Edit, words: list[str], *, loose: bool) -> bool:
     """`make it X`: a chip, a size, group values, a setting, or (loose) the user's own words."""
     lex = lexicon()
     words = _unwrapped(words)
+    if len(words) > 1 and words[-1] in ("outside", "outdoors") and _values(words[0]) and all(
+            v.group == "weather" for v in _values(words[0])):
+        words = words[:-1]  # `raining outside`: the rain is out there, the scene stays where it is
     x = " ".join(words)
     if not x:
         return False
@@ -267,12 +271,15 @@ def _make(edit: Edit, words: list[str], *, loose: bool) -> bool:
         return True
     values = _values(x)
     if values and all(v.group in ("place", "setting") for v in values):
+        if content(words) != words or set(words) & {w for said in lex.objects.values() for w in said} or \
+                set(words) & set(lex.negations["leading"]):
+            return False  # `the camera not outside` is no place
         edit.relocate.append(x)
         edit.sentences.append(_sentence(f"in {x}"))
         return True
     if values:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
-        extra = [w for w in words if w not in covered and w not in ("a", "an", "the", "and")]
+        extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
         own = x if extra or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) else ""
         if own and content(extra) != extra:
             own = " ".join(w for w in words if w in covered)
@@ -355,14 +362,14 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         head = " ".join(words[:size])
         if lex.slot_of_object(head) in ("it", "subject") and size < len(words):
             rest = words[size:]
-            if words[0] in ("her", "his", "their", "its") and rest and rest[0] in lex.heads["attribute"]:
+            if words[0] in lex.possessives and rest and rest[0] in lex.heads["attribute"]:
                 break  # `her hair red`: the hair is the object
             return words[:size], rest
-    start = 1 if words[0] in (*lex.articles, "her", "his", "their", "its", "my", "your") else 0
+    start = 1 if words[0] in lex.articles | lex.possessives else 0
     for index in range(start + 1, len(words)):
         word = words[index]
         if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
-                or word in ("to", "into", "as", "more", "less") or find_value(word)):
+                or word in lex.connectors["to"] or word in ("more", "less") or find_value(word)):
             return words[:index], words[index:]
     return words, []
 
@@ -382,6 +389,8 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     """The networks an object names: by its tag, by words of the network's name, or (the only one, or `the
     lora` with one network) by a network word alone."""
     networks = [s for s in spans if s.kind == "network"]
+    if set(words) & {"all", "every", "loras", "networks", "lycos", "hypernetworks"}:
+        return networks  # `nuke all the loras`
     said = [w for w in words if w not in lexicon().network_words and w not in lexicon().function and w != "the"]
     joined = "".join(said)
     found = []
@@ -396,8 +405,10 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
 
 
 class _Reader:
-    def __init__(self, spans: list[Span]):
+    def __init__(self, spans: list[Span], subject: list[str], said: set[str]):
         self.spans = spans
+        self.subject = {stem(h) for h in subject}  # the prompt's subject head nouns
+        self.said = said  # the prompt's words
         self.reading = Reading()
         self.last = _Clause()
 
@@ -444,11 +455,20 @@ class _Reader:
             read = self._read(edit, [*self.last.op.split(), *words])  # `no umbrellas or boats`: the verb carries
         if read:
             self.reading.edit.merge(edit)
-        elif (read is None and " ".join(words) in lexicon().vague) or set(words) <= set(lexicon().vague) | \
-                lexicon().chat | lexicon().pronouns | lexicon().function:
+        elif self._vague(words):
             self.reading.vague.append(text.strip())
         else:
             self.reading.unread.append(raw or text.strip())
+            self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
+
+    @staticmethod
+    def _vague(words: list[str]) -> bool:
+        """A clause that asks for no particular change (`make it better`, `ehh not feeling it`, `more vibes`)."""
+        lex = lexicon()
+        said = [w for w in words if w not in lex.chat]
+        plain = [w for w in said if w not in lex.stop]
+        return " ".join(said) in lex.vague or " ".join(plain) in lex.vague or \
+            set(said) <= set(lex.vague) | lex.chat | lex.pronouns | lex.function
 
     def _read(self, edit: Edit, words: list[str]) -> bool | None:
         """Read one clause into `edit`: True read, None not read."""
@@ -468,7 +488,7 @@ class _Reader:
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
         for read in (self._network, self._verb, self._too, self._copula, self._trailing, self._reversed,
-                     self._comparative, self._placed):
+                     self._comparative, self._placed, self._instead, self._possessed, self._with, self._bare):
             found = read(edit, words)
             if found is not None:
                 return found
@@ -494,7 +514,7 @@ class _Reader:
         if said == ["not"] and words and words[0] in ("in", "on", "at"):
             words = words[1:]
         elif said == ["not"] and not (words and words[0] in lex.articles):
-            return self._less(edit, [w for w in words if w not in ("so", "that", "as", "too")])
+            return self._less(edit, [w for w in words if w not in lex.degree])
         things, current = [], []
         for index, word in enumerate(words):
             if longest_at(words, index, lex.negations["joiners"]) and current:
@@ -544,7 +564,7 @@ class _Reader:
             return None
         at = words.index("too") if "too" in words else words.index("overly")
         before, after = words[:at], [w for w in words[at + 1:] if w not in ("much",)] or ["much"]
-        before = [w for w in before if w not in lexicon().copulas and w not in _IT_IS]
+        before = [w for w in before if w not in lexicon().copulas and w not in lexicon().objects["it"] and w != "so"]
         strong = {"strong", "much", "heavy", "intense", "prominent", "big", "loud", "bright", "saturated", "busy"}
         if before and _object_slot(before) not in ("it", None) and set(after) <= strong:
             if _object_slot(before) == "palette":
@@ -592,7 +612,7 @@ class _Reader:
             kind = next((k for k in ("less", "more") if longest_at(turned, 0, lex.verbs[k]) == 2), None)
             if kind:
                 return self._weighed(edit, kind, self.last.obj) if self.last.obj else True
-        rest = words[best:]
+        rest = _strip_phrases(words[best:], ("instead",), lead=False)
         if not best or not rest:
             return None
         self.last = _Clause(" ".join(words[:best]))
@@ -604,16 +624,20 @@ class _Reader:
         if "keep" in ops:  # `keep it sunny`: nothing to change; what it names stays
             edit.keep.append(" ".join(w for w in rest if w not in lex.pronouns))
             return True
-        if "remove" in ops and "relocate" not in ops:
+        if "remove" in ops and ("relocate" not in ops or self._relocate(Edit(), rest) is None):
             for thing in self._things(rest):
                 self._take(edit, thing, negative=False)
             return True
+        if split and split[1] == "reversed" and "replace" not in ops:  # `make it snowy instead of rain`
+            self._take(edit, split[2], negative=False)
+            rest, split = split[0], None
         if "replace" in ops:
             if split and split[1] == "to":
                 return self._replace(edit, split[0], split[2])
             return self._replace(edit, split[2], split[0]) if split else None
         obj, comp = _split_object(rest)
         if "recolour" in ops and comp and comp[-1] in lex.colours:
+            self._name_spans(obj, "change")
             edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
             return True
         if "more" in ops or "less" in ops:
@@ -663,7 +687,7 @@ class _Reader:
         if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing, loose=False):
             return True  # `add some fog`: a weather, its words
         kept = content(thing)
-        if kept != thing or len(thing) > _MAX_WORDS:
+        if kept != thing or len(thing) > _MAX_WORDS + 2:
             return None
         x = " ".join(thing)
         edit.add.append(x)
@@ -680,7 +704,7 @@ class _Reader:
         slot = lex.slot_of_object(" ".join(words[:1])) or lex.slot_of_object(" ".join(words[:2]))
         start = 1 if slot in ("it", "subject") else 2 if words[:2] in (["the", "scene"], ["it", "all"]) else 0
         rest = words[start:]
-        if rest and rest[0] in ("on", "in", "at", "into", "inside", "onto", "to", "by", "near", "under"):
+        if rest and rest[0] in lex.place_prepositions:
             place = _strip_determiner(rest[1:])
             if not place or len(place) > _MAX_WORDS or content(place) != place:
                 return None
@@ -695,8 +719,9 @@ class _Reader:
     def _replace(self, edit: Edit, a: list[str], b: list[str]) -> bool | None:
         lex = lexicon()
         old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead",), lead=False))
-        if not new or content(new.split()) != new.split():
+        if not new or content(new.split()) != new.split() or not content(old.split()):
             return None
+        self._name_spans(a, "change")
         if self._name_spans(a, "change") and _object_slot(a) == "network":
             return True
         if _object_slot(a) == "it" or not old:
@@ -713,16 +738,20 @@ class _Reader:
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
         lex = lexicon()
-        comp = _strip_phrases(comp, ("instead",), lead=False)
+        comp = self._trimmed(edit, comp)
         slot = _object_slot(obj)
         if not comp or set(comp) <= set(lex.vague) | lex.function:  # `that sun looks ugly`: not a change we know
             return None
+        if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
+            if replacing or (comp[-1] in lex.colours and len(comp) <= 2):  # `make the owl white`, `... to a man`
+                return self._thing(edit, obj, comp, replacing)
+            slot = "subject"  # `the fisherman should be smiling`
         if slot == "size" and (size := _size(comp)):
             edit.size = size
             return True
         if slot == "network":
             number = next((w for w in comp if re.fullmatch(r"\d*\.?\d+", w)), None)
-            kind = next((_UPS[w] for w in comp if w in _UPS), None)
+            kind = next((lex.trailing[w] for w in comp if w in lex.trailing), None)
             return self._weight_to(edit, obj, float(number)) if number else self._weighed(edit, kind, obj) if kind \
                 else None
         if slot == "framing":
@@ -730,43 +759,97 @@ class _Reader:
             return self._framing(edit, "wide" if set(comp) & far else "close")
         if slot == "palette":
             return _make(edit, comp, loose=False) or self._weighed(edit, "more", comp)
-        if slot == "setting" or (slot == "it" and comp and comp[0] in ("in", "at", "on", "inside")):
-            place = _strip_determiner(comp[1:] if comp[0] in ("in", "at", "on", "inside", "into") else comp)
+        if slot == "setting" or (slot == "it" and comp and comp[0] in lex.place_prepositions):
+            place = _strip_determiner(comp[1:] if comp[0] in lex.place_prepositions else comp)
             return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp, loose=False) or None
+        if slot == "light" and comp[-1] in lex.colours and len(comp) <= 2:  # `make the light red`
+            edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
+            return True
         if slot in ("it", "subject", "light") or not obj:
-            comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
-            if comp[0] in ("more", "less") and len(comp) > 1:
-                return self._weighed(edit, comp[0], comp[1:])
-            if len(comp) == 1 and (base := _base(comp[0])) and slot == "subject" and not lex.chip_of(comp[0]):
-                edit.adjust.append(("", base))  # `make her older`: the subject's modifier
-                return True
-            if _make(edit, comp, loose=False):
-                return True
-            thing = _strip_determiner(comp)
-            noun = bool(comp[0] in lex.articles) or replacing
-            if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
-                edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
-                return True
-            if slot == "subject" and thing and content(thing) == thing and len(thing) <= 4:
-                x = " ".join(thing)
-                edit.add.append(x)  # `make her smiling`, `she should be crying`
-                edit.sentences.append(_sentence(x))
-                return True
-            return None
+            return self._picture(edit, slot, comp, replacing)
+        return self._thing(edit, obj, comp, replacing)
+
+    def _trimmed(self, edit: Edit, comp: list[str]) -> list[str]:
+        """A complement without what it takes away (`not outside`), explains (`like an alarm is going off`) or
+        adds (`with flower print`): those are read here."""
+        comp = _strip_phrases(comp, ("instead",), lead=False)
+        if (split := _connector(comp)) and split[1] == "reversed" and content(split[2]) == split[2]:
+            self._take(edit, split[2], negative=False)  # `looking at the camera not outside`
+            comp = split[0]
+        if "like" in comp[1:]:  # `red like an alarm is going off`: the rest explains
+            comp = comp[:comp.index("like", 1)]
+        if "with" in comp[1:] and content(comp[comp.index("with") + 1:]):  # `blue with flower print`
+            self._add(edit, comp[comp.index("with") + 1:])
+            comp = comp[:comp.index("with")]
+        return comp
+
+    def _picture(self, edit: Edit, slot: str | None, comp: list[str], replacing: bool) -> bool | None:
+        """The picture, its light or its subject becomes the complement (`make it night`, `make her older`, `she
+        should be crying`, `make it a cat`)."""
+        lex = lexicon()
+        if slot == "subject" and " ".join(comp) in lex.gerunds:  # `looking at the camera`
+            return self._state(edit, comp)
+        comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
+        if comp[0] in ("more", "less") and len(comp) > 1:
+            return self._weighed(edit, comp[0], comp[1:])
+        if len(comp) == 1 and (base := _base(comp[0])) and slot == "subject" and not lex.chip_of(comp[0]):
+            edit.adjust.append(("", base))  # `make her older`: the subject's modifier
+            return True
+        if slot == "subject" and (state := self._state(edit, comp)) is not None:
+            return state
+        if _make(edit, comp, loose=False):
+            return True
+        thing = _strip_determiner(comp)
+        noun = bool(comp[0] in lex.articles) or replacing
+        if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
+            edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
+            return True
+        return None
+
+    def _thing(self, edit: Edit, obj: list[str], comp: list[str], replacing: bool) -> bool | None:
+        """A thing of the prompt becomes the complement: a weight, a colour, a modifier, a value, another thing
+        (`replacing`: `change A to B` names the new thing)."""
+        lex = lexicon()
+        self._name_spans(obj, "change")
         noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
+        if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms:  # `the signs stronger`
+            return self._weighed(edit, lex.trailing[comp[0]], obj)
         if comp[-1] in lex.colours and len(comp) <= 2:
             edit.recolour.append((noun, comp[-1]))
             return True
-        if len(comp) == 1 and (base := _base(comp[0]) or (comp[0] if comp[0] in lex.antonyms else None)):
-            edit.adjust.append((noun, base))
+        if replacing:
+            return self._replace(edit, obj, comp)
+        if len(comp) == 1 and (base := _base(comp[0])):
+            edit.adjust.append((noun, base))  # `her hair shorter`
+            return True
+        if _values(" ".join(comp)) and comp[0] not in lex.articles:
+            return _make(edit, comp, loose=False) or None  # `make the sky stormy`
+        if len(comp) <= 2 and comp[0] not in lex.articles and content(comp) == comp:
+            edit.adjust.append((noun, " ".join(comp)))  # `the cabin should look abandoned`
             return True
         if comp[0] in ("more", "less"):
             return self._weighed(edit, comp[0], obj)
         return self._replace(edit, obj, comp)
 
+    @staticmethod
+    def _state(edit: Edit, comp: list[str]) -> bool | None:
+        """What the subject is or does, in the user's words (`make her sad`, `she should be crying`): a pose as a
+        prompt says it (`stand up` -> standing); the expression or mood it names is set, so its opposite goes."""
+        lex = lexicon()
+        said = " ".join(_strip_determiner(comp))
+        said = lex.gerunds.get(said, said)
+        words = said.split()
+        if not words or content(words) != words or len(words) > 4 or (_values(said) and not [
+                v for v in _values(said) if v.group in ("expression", "mood")]):
+            return None  # a place or a time is no state: `_make` reads it
+        edit.set += [v for v in _values(said) if v.group == "expression"]
+        edit.add.append(said)
+        edit.sentences.append(_sentence(said))
+        return True
+
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""
-        ups = _UPS
+        ups = lexicon().trailing
         if len(words) >= 2 and words[-1] in ups:
             obj = [w for w in words[:-1] if w not in lexicon().objects["weights"]]
             if words[-2] == "more" and len(words) > 2:
@@ -790,11 +873,54 @@ class _Reader:
             return None
         if len(words) == 1:
             return _make(edit, words, loose=False) or None
+        if _object_slot(words[1:]) in ("palette", "light", "it"):  # `colder colors`, `warmer light`
+            return _make(edit, words, loose=False) or _make(edit, [base], loose=False) or self._weighed(
+                edit, "more", [base])
         noun = _phrase(words[1:])
         if noun and content(noun.split()) == noun.split():
             edit.adjust.append((noun.split()[-1], base))
             return True
         return None
+
+    def _instead(self, edit: Edit, words: list[str]) -> bool | None:
+        """`an arctic fox instead`: a new subject (or `night instead`: a value)."""
+        if len(words) < 2 or words[-1] != "instead":
+            return None
+        return self._set_to(edit, ["it"], words, replacing=True)
+
+    @staticmethod
+    def _people() -> list[str]:
+        return [w for said in lexicon().people.values() for w in said]
+
+    def _possessed(self, edit: Edit, words: list[str]) -> bool | None:
+        """`her yukata blue`, `his hair shorter`: the object, then what it becomes."""
+        if words[0] not in lexicon().possessives:
+            return None
+        obj, comp = _split_object(words[1:])
+        return self._set_to(edit, obj, comp) if comp else None
+
+    def _with(self, edit: Edit, words: list[str]) -> bool | None:
+        """`at night with lanterns`: what comes before `with`, and the things after it added."""
+        if "with" not in words[1:-1]:
+            return None
+        at = words.index("with", 1)
+        mine = Edit()
+        if self._read(mine, words[:at]) and self._add(mine, words[at + 1:]):
+            edit.merge(mine)
+            return True
+        return None
+
+    def _bare(self, edit: Edit, words: list[str]) -> bool | None:
+        """A noun phrase alone (`a female astronaut`, `a black cat`): the subject anew when it names the subject's
+        head noun, else a thing to add."""
+        thing = _strip_determiner(words)
+        if not thing or len(thing) > 4 or content(thing) != thing or not head_of(" ".join(thing)) or not (
+                set(thing) & (known_words() | self.said | set(lexicon().colours) | set(self._people()))):
+            return None  # `xyzzy plugh`: no word we know
+        if stem(head_of(" ".join(thing))) in self.subject:
+            edit.replace.append(("", " ".join(thing)))
+            return True
+        return self._add(edit, thing)
 
     def _placed(self, edit: Edit, words: list[str]) -> bool | None:
         """`her in a desert`: the subject somewhere else."""
@@ -805,8 +931,9 @@ class _Reader:
 
 def read(instruction: str, prompt: str = "", embeddings: list[str] | tuple[str, ...] = ()) -> Reading:
     """An instruction read once, against the prompt it changes (its spans)."""
-    reader = _Reader(find_spans(prompt, embeddings) if prompt else [])
-    for clause in (c for c in _CLAUSES.split(instruction.strip()) if c and c.strip()):
+    reader = _Reader(find_spans(prompt, embeddings) if prompt else [], subject_heads(tag_terms(prompt)),
+                     set(words_of(prompt)))
+    for clause in (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip()):
         reader.clause(clause)
     reading = reader.reading
     if any(w.startswith("<") for w in _tokens(instruction)) and not reading.spans:

@@ -22,6 +22,8 @@ GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place":
               "framing": "framing", "expression": "attribute"}
 _PREP = re.compile(r"(?<![\w-])(" + alternation((*lexicon().prepositions, *lexicon().phrase_breaks))
                    + r")(?![\w-])", re.I)
+_ARTICLE = re.compile(r"^\s*(?:a|an|the|some)\s+", re.I)
+_WORD = re.compile(r"[^\W\d_]+")
 _LEADING = re.compile(r"^(?:(?:of|with|and|by|in|at|on)\s+)?(?:(?:a|an|the|some)\s+)?", re.I)
 
 
@@ -92,6 +94,10 @@ def read_term(text: str) -> Term:
     whole = _whole_words(text)
     cuts = [(m.start(), m.end(), m.group(1).lower()) for m in _PREP.finditer(text)
             if not any(s < m.start() < e for s, e in whole)]
+    cuts += [(m.start(), m.start(), "") for m in _WORD.finditer(text)  # `woman reading a book`: what she does
+             if m.start() and verb_ing(m.group()) and not any(s <= m.start() < e for s, e in whole)
+             and not any(end <= m.start() <= end + 1 for _, end, _ in cuts)]  # `for running` stays one
+    cuts.sort()
     pieces: list[Phrase] = []
     bounds = [(0, 0, ""), *cuts]
     for index, (start, body_start, prep) in enumerate(bounds):
@@ -164,7 +170,10 @@ def without_clash(text: str, context: Facets) -> str:
         matches = list(pattern.finditer(phrase.body))
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
         rest = pattern.sub(" ", phrase.body)
-        if covers_head or not says_something(rest):
+        after = words_of(phrase.body[matches[0].end():])[:1] if matches else []
+        leads = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip() and bool(
+            after) and after[0] in {*lexicon().copulas, *lexicon().having}  # `The photo has soft shadows`
+        if covers_head or leads or not says_something(rest):
             text = _cut(text, phrase.start, phrase.end)
         else:
             text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
@@ -193,10 +202,30 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     hits = [p for p in term.phrases if p.head and ((names(p.body, thing) and stem(p.head) in own)
                                                    or stem(p.head) in heads)]
     if not hits:
-        return "" if len(own) > 1 and names(text, thing) else None  # a thing across phrases: the whole term
+        if (len(own) > 1 and names(text, thing)) or _opens(term, thing):
+            return ""  # a thing across phrases, or what the clause is about: the whole term
+        return None
     for phrase in reversed(hits):
         text = _cut(text, phrase.start, phrase.end)
     return text if len(hits) < len(term.phrases) and says_something(text) else ""
+
+
+def _opens(term: Term, thing: str) -> bool:
+    """The thing is what the term's first phrase is about (`A wicker basket full of wildflowers hangs`)."""
+    first = term.phrases[0]
+    words = [w for w in words_of(first.body) if w not in lexicon().articles][:3]
+    head = stem(head_of(thing) or thing)
+    return not first.prep and any(stem(w) == head for w in words)
+
+
+def without_word(text: str, word: str) -> str | None:
+    """The term without a modifier (`less pink`: `Soft pink light` -> `Soft light`); None when it has none."""
+    term = read_term(text)
+    if term.syntax or not (found := phrase_pattern([word]).search(text)):
+        return None
+    if any(p.head and stem(p.head) == stem(word) for p in term.phrases):
+        return None
+    return _clean(text[:found.start()] + " " + text[found.end():])
 
 
 def without_slot(text: str, slot: str) -> str:
@@ -252,7 +281,7 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
     if term.syntax:
         return None
     for phrase in term.phrases:
-        if not phrase.head or stem(phrase.head) != stem(noun):
+        if not phrase.head or not same_noun(phrase.head, noun):
             continue
         others = phrase_pattern(instead) if instead else None
         if others and (first := others.search(phrase.body)):  # where the old one was (`red vintage car`)
@@ -265,11 +294,18 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
     return None
 
 
+def same_noun(head: str, noun: str) -> bool:
+    """`sundress` is a dress: the same noun, or a compound that ends in it."""
+    head, noun = stem(head), stem(noun)
+    return head == noun or (head.endswith(noun) and len(head) - len(noun) >= 3)
+
+
 def subject_heads(prompt_terms: list[str]) -> list[str]:
-    """The head nouns of what the prompt is about: the subject phrases of its first term that has one."""
+    """The head nouns of what the prompt is about: the subject phrases of its first term that has one (the
+    phrase that opens the term, or `of` one: `portrait of a young woman`; not what follows a preposition)."""
     for text in prompt_terms:
         term = read_term(text)
-        heads = [p.head for p in term.phrases if p.slot == "subject" and p.head]
+        heads = [p.head for p in term.phrases if p.slot == "subject" and p.head and p.prep in ("", "of")]
         if heads:
             return heads
     return []

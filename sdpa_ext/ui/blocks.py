@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import keyfile, secrets
 from ..craft.families import family_choices, styles
+from ..craft.lexicon import lexicon
 from ..craft.live import preview
 from ..craft.params import KEYS
 from ..errors import Cancelled, SdpaError
@@ -28,7 +29,6 @@ from ..types import PromptVersion
 from . import render
 from .compat import choices_of, client_host, copy_button, html, js, page_css, page_js, then_js, username
 
-CHIPS = ("darker", "brighter", "more detail", "simpler", "cinematic", "photo", "anime", "square")  # exact edits
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 # What the status line says while a call runs (roles.phase), instead of Gradio's estimate of the time left.
@@ -232,7 +232,7 @@ class Panel:
             self.cancel_button = gr.Button("Cancel", elem_id=self.eid("cancel"), scale=0, size="sm")
         with gr.Row(elem_classes=["sdpa-chips"]):
             self.chips = {label: gr.Button(label, size="sm", elem_id=self.eid("chip_" + label.replace(" ", "_")))
-                          for label in CHIPS}
+                          for label in lexicon().chips}
         with gr.Row():
             self.undo_button = gr.Button("↶ Undo", size="sm", elem_id=self.eid("undo"))
             self.redo_button = gr.Button("↷ Redo", size="sm", elem_id=self.eid("redo"))
@@ -268,7 +268,7 @@ class Panel:
         refine = self.refine_button.click(self.refine, typed, outputs, **quiet)
         self.feedback.submit(self.refine, typed, outputs, **quiet)
         running = [plan, refine]
-        for label in CHIPS:
+        for label in lexicon().chips:
             chip_input = gr.Textbox(label, visible=False)
             running.append(self.chips[label].click(self.refine, [self.feedback, chip_input, self.family, self.apply,
                                                                  self.n, self.state, *current], outputs, **quiet))
