@@ -146,6 +146,7 @@ def refine_row(assistant: Assistant, item: dict, start: dict, model: str) -> dic
         "clean": not any(has(prompt, a) for a in item["absent"]),
         "negated": all(has(negative, n) for n in item["negative"]),
     }
+    checks["right"] = checks["effect"] and checks["kept"] and checks["clean"]  # took effect, nothing else
     if item.get("chat") is not None:  # no chat word of the instruction in the prompt
         checks["chat"] = not any(has(prompt, w) for w in item["chat"] if not has(start["prompt"], w))
     if model == "broken":  # repaired (the user's spans and subject back, no `no people`, no fence) or refused
@@ -182,7 +183,7 @@ def plan_row(assistant: Assistant, item: dict) -> dict:
     return {**row, "ok": True, "prompt": prompt, "negative": negative, **checks, "all": all(checks.values())}
 
 
-REFINE_KEYS = ("effect", "kept", "clean", "negated", "chat", "met", "all", "unchanged_right", "repaired")
+REFINE_KEYS = ("effect", "kept", "clean", "right", "negated", "chat", "met", "all", "unchanged_right", "repaired")
 PLAN_KEYS = ("subject", "clean", "negated", "lettering", "all")
 
 
@@ -197,7 +198,8 @@ def table(title: str, rows_by: dict[str, list[dict]], keys: tuple[str, ...]) -> 
     labels = {"effect": "took effect", "kept": "nothing unasked changed", "clean": "no contradiction left",
               "negated": "negations in the negative", "met": "already met, said so", "all": "all checks",
               "unchanged_right": "right answer unchanged", "subject": "subject kept", "lettering": "lettering kept",
-              "chat": "no chat words", "repaired": "broken answer repaired or refused"}
+              "chat": "no chat words", "repaired": "broken answer repaired or refused",
+              "right": "took effect, nothing unasked, no contradiction"}
     lines = [f"| {title} | " + " | ".join(labels[k] for k in keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for label, rows in rows_by.items():
         lines.append(f"| {label} ({len(rows)}) | " + " | ".join(_rate(rows, k) for k in keys) + " |")

@@ -302,6 +302,8 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
     if met:
         edit.add[:] = [a for a in edit.add if not any(a in v.tags or v.name in facets(a).get(v.group, set())
                                                       for v in met)]
+        edit.sentences[:] = [s for s in edit.sentences if not any(
+            s == v.sentence or v.name in facets(s).get(v.group, set()) for v in met)]
 
 
 def _in_group(prompt: Prompt, reading: Reading, phrase: str, delta: float) -> bool:
@@ -309,7 +311,9 @@ def _in_group(prompt: Prompt, reading: Reading, phrase: str, delta: float) -> bo
     -> `red umbrella`)."""
     for term in prompt.terms:
         for span in find_spans(term.text):
-            if span.kind == "group" and reading.spans.get(span.text) == "change" and names(span.text, phrase):
+            said = {w[:4] for w in words_of(phrase) if len(w) >= 4}  # `holo signs`: `(holographic signs:1.1)`
+            if span.kind == "group" and reading.spans.get(span.text) == "change" and (names(span.text, phrase) or (
+                    said and said <= {w[:4] for w in words_of(span.key)})):
                 prompt.set(term, term.text.replace(span.text, _reweight(span.text, delta), 1))
                 return True
     return False

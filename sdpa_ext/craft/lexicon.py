@@ -94,6 +94,8 @@ class Lexicon:
     chips: dict[str, dict]
     spellings: dict[str, str]
     gerunds: dict[str, str]
+    synonyms: dict[str, tuple[str, ...]]
+    intensity: dict[str, tuple[str, ...]]
 
     def op_of(self, phrase: str) -> list[str]:
         """The operations a verb phrase can ask for (`put`: add or relocate)."""
@@ -163,7 +165,8 @@ def lexicon() -> Lexicon:
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
-        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"})
+        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
+        synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]))
 
 
 def alternation(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> str:

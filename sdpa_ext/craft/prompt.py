@@ -194,11 +194,13 @@ class Prompt:
         if not self.sentences:
             return ", ".join(self.texts())
         sentences = []
-        kept = [[t.text.strip() for t in group if t.text.strip()] for group in self.groups()]
-        kept = [clauses for clauses in kept if clauses]
-        for index, clauses in enumerate(kept):
-            ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else ("" if index == len(kept) - 1 else ".")
-            sentences.append(", ".join(c.rstrip(".!?") for c in clauses) + ending)
+        groups = [(g, [t.text.strip() for t in g if t.text.strip()]) for g in self.groups()]
+        groups = [(g, clauses) for g, clauses in groups if clauses]
+        for index, (group, clauses) in enumerate(groups):
+            ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else ("" if index == len(groups) - 1 else ".")
+            sentence = ", ".join(c.rstrip(".!?") for c in clauses) + ending
+            upper = group[0].start >= 0 and self.text[group[0].start:group[0].start + 1].isupper()
+            sentences.append(sentence[:1].upper() + sentence[1:] if upper else sentence)  # the writer's case
         return " ".join(sentences)
 
     # -- the syntax a guard keeps --------------------------------------------------------------------------------

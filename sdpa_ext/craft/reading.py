@@ -166,11 +166,12 @@ def _strip_determiner(words: list[str]) -> list[str]:
 
 
 def content(words: list[str]) -> list[str]:
-    """Words that may enter a prompt: no chat, asking or lexicon verb words, no unresolved comparative."""
+    """Words that may enter a prompt: no chat, asking, pronoun or vague words, no unresolved comparative, and no
+    verb of the lexicon to open them (`make her`, `keep it` are a misreading; `curled up` is a pose)."""
     lex = lexicon()
     verbs = {v for said in lex.verbs.values() for v in said if " " not in v}
-    return [w for w in words if w not in lex.chat and w not in verbs and w not in lex.comparatives
-            and w not in lex.pronouns and w not in lex.vague]
+    return [w for i, w in enumerate(words) if w not in lex.chat and (i or w not in verbs)
+            and w not in lex.comparatives and w not in lex.pronouns and w not in lex.vague]
 
 
 def _phrase(words: list[str]) -> str:
@@ -253,12 +254,12 @@ def _base(word: str) -> str | None:
     return None
 
 
-def _make(edit: Edit, words: list[str], *, loose: bool) -> bool:
-    """`make it X`: a chip, a size, group values, a setting, or (loose) the user's own words."""
+def _make(edit: Edit, words: list[str]) -> bool:
+    """`make it X`: a chip, a size, group values or a setting."""
     lex = lexicon()
     words = _unwrapped(words)
-    if len(words) > 1 and words[-1] in ("outside", "outdoors") and _values(words[0]) and all(
-            v.group == "weather" for v in _values(words[0])):
+    if len(words) > 1 and words[-1] in ("outside", "outdoors") and any(v.group == "weather" for v in _values(
+            words[0])):
         words = words[:-1]  # `raining outside`: the rain is out there, the scene stays where it is
     x = " ".join(words)
     if not x:
@@ -299,15 +300,14 @@ def _make(edit: Edit, words: list[str], *, loose: bool) -> bool:
     if len(words) == 1 and (value := find_value(words[0])):
         _set(edit, value)
         return True
-    kept = content(words)
-    if loose and kept == words and 0 < len(words) <= 4:
-        edit.add.append(x)
-        edit.sentences.append(_sentence(x))
-        return True
     return False
 
 
-def _weigh(edit: Edit, kind: str, words: list[str]) -> bool:
+STEPS = {("more", ""): 0.1, ("less", ""): -0.2, ("more", "big"): 0.3, ("less", "big"): -0.3, ("more", "small"): 0.1,
+         ("less", "small"): -0.1}  # a weight's change, by how much the user asks (`way stronger`, `a bit less`)
+
+
+def _weigh(edit: Edit, kind: str, words: list[str], degree: str = "") -> bool:
     lex = lexicon()
     x = " ".join(_strip_determiner(words))
     if chip := lex.chip_of(f"{kind} {x}"):
@@ -322,7 +322,7 @@ def _weigh(edit: Edit, kind: str, words: list[str]) -> bool:
         if wanted is not None:
             _set(edit, wanted)
             return True
-    edit.weight.append((x, 0.1 if kind == "more" else -0.2))
+    edit.weight.append((x, STEPS[kind, degree]))
     return True
 
 
@@ -409,6 +409,7 @@ class _Reader:
         self.spans = spans
         self.subject = {stem(h) for h in subject}  # the prompt's subject head nouns
         self.said = said  # the prompt's words
+        self.degree = ""  # how much the clause read asks for: big, small or as usual
         self.reading = Reading()
         self.last = _Clause()
 
@@ -443,6 +444,9 @@ class _Reader:
         words = normal(text)
         if not words:
             return
+        said = _tokens(text)
+        self.degree = next((k for k, phrases in lexicon().intensity.items() if any(
+            longest_at(said, i, phrases) for i in range(len(said)))), "")
         raw = " ".join(_tokens(text))
         if set(_tokens(text)) & {"break"} or "AND" in text.split():
             self.reading.structure = True
@@ -492,7 +496,7 @@ class _Reader:
             found = read(edit, words)
             if found is not None:
                 return found
-        if len(words) <= 3 and _make(edit, words, loose=False):  # `night`, `rainy`, `charcoal drawing`
+        if len(words) <= 3 and _make(edit, words):  # `night`, `rainy`, `charcoal drawing`
             return True
         return None
 
@@ -551,12 +555,13 @@ class _Reader:
         if self._name_spans(words, kind):
             spans = [t for t, op in self.reading.spans.items() if op == "change"]
             for text in spans:
-                edit.network_weight.append((text, 0.2 if kind == "more" else -0.2, False))
+                step = {"big": 0.3, "small": 0.1}.get(self.degree, 0.2)
+                edit.network_weight.append((text, step if kind == "more" else -step, False))
             return True
         slot = _object_slot(words)
         if slot == "framing" or words in (["far", "away"], ["far"], ["away"]):
             return self._framing(edit, "wide" if kind == "less" or "far" in words else "close")
-        return _weigh(edit, kind, words) or None
+        return _weigh(edit, kind, words, self.degree) or None
 
     def _too(self, edit: Edit, words: list[str]) -> bool | None:
         """`too dark`, `its too saturated`, `the scarf is too strong`, `colors are too much`."""
@@ -568,7 +573,7 @@ class _Reader:
         strong = {"strong", "much", "heavy", "intense", "prominent", "big", "loud", "bright", "saturated", "busy"}
         if before and _object_slot(before) not in ("it", None) and set(after) <= strong:
             if _object_slot(before) == "palette":
-                return _make(edit, ["muted"], loose=False) or None
+                return _make(edit, ["muted"]) or None
             return self._less(edit, before)
         if before and _object_slot(before) is None and set(after) <= strong:
             return self._less(edit, before)
@@ -592,6 +597,7 @@ class _Reader:
             thing = obj and obj[-1] in lex.heads["attribute"] | {"sky", "background"}
             if _object_slot(obj) is None and not thing and len(obj) > 3:
                 continue
+            self.last = _Clause(" ".join(words[:index + size]))  # `she should be smiling and happy`
             return self._set_to(edit, obj, comp)
         if len(words) >= 2 and _object_slot(words[:1]) in ("it",) and words[0] == "it":
             return self._set_to(edit, words[:1], words[1:])
@@ -650,8 +656,10 @@ class _Reader:
             if split and split[1] == "to":
                 return self._set_to(edit, split[0], split[2], replacing=True)
             if comp:
+                if _object_slot(obj) in ("it", "subject"):  # `make him look tired and hurt`
+                    self.last = _Clause(f"{self.last.op} {' '.join(obj)}")
                 return self._set_to(edit, obj, comp)
-            return None if _object_slot(obj) in ("it", "subject") else _make(edit, obj, loose=False) or None
+            return None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
         return self._add(edit, rest) if "add" in ops else None
 
     def _things(self, words: list[str]) -> list[list[str]]:
@@ -684,7 +692,7 @@ class _Reader:
         if not thing:
             return None
         values = _values(" ".join(thing)) if len(thing) <= 3 else []
-        if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing, loose=False):
+        if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
             return True  # `add some fog`: a weather, its words
         kept = content(thing)
         if kept != thing or len(thing) > _MAX_WORDS + 2:
@@ -710,7 +718,7 @@ class _Reader:
                 return None
             x = " ".join(place)
             if any(v.group not in ("place", "setting") for v in _values(x)):  # `put him in a storm`: weather
-                return _make(edit, place, loose=False) or None
+                return _make(edit, place) or None
             edit.relocate.append(x)
             edit.sentences.append(_sentence(f"in {x}"))
             return True
@@ -743,8 +751,8 @@ class _Reader:
         if not comp or set(comp) <= set(lex.vague) | lex.function:  # `that sun looks ugly`: not a change we know
             return None
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
-            if replacing or (comp[-1] in lex.colours and len(comp) <= 2):  # `make the owl white`, `... to a man`
-                return self._thing(edit, obj, comp, replacing)
+            if replacing or comp[0] in lex.articles or (comp[-1] in lex.colours and len(comp) <= 2):
+                return self._thing(edit, obj, comp, replacing or comp[0] in lex.articles)  # `the owl white`, `a man`
             slot = "subject"  # `the fisherman should be smiling`
         if slot == "size" and (size := _size(comp)):
             edit.size = size
@@ -758,10 +766,10 @@ class _Reader:
             far = {"far", "further", "farther", "wider", "wide", "distant", "back", "away"}
             return self._framing(edit, "wide" if set(comp) & far else "close")
         if slot == "palette":
-            return _make(edit, comp, loose=False) or self._weighed(edit, "more", comp)
+            return _make(edit, comp) or self._weighed(edit, "more", comp)
         if slot == "setting" or (slot == "it" and comp and comp[0] in lex.place_prepositions):
             place = _strip_determiner(comp[1:] if comp[0] in lex.place_prepositions else comp)
-            return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp, loose=False) or None
+            return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp) or None
         if slot == "light" and comp[-1] in lex.colours and len(comp) <= 2:  # `make the light red`
             edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
             return True
@@ -797,7 +805,7 @@ class _Reader:
             return True
         if slot == "subject" and (state := self._state(edit, comp)) is not None:
             return state
-        if _make(edit, comp, loose=False):
+        if _make(edit, comp):
             return True
         thing = _strip_determiner(comp)
         noun = bool(comp[0] in lex.articles) or replacing
@@ -823,7 +831,7 @@ class _Reader:
             edit.adjust.append((noun, base))  # `her hair shorter`
             return True
         if _values(" ".join(comp)) and comp[0] not in lex.articles:
-            return _make(edit, comp, loose=False) or None  # `make the sky stormy`
+            return _make(edit, comp) or None  # `make the sky stormy`
         if len(comp) <= 2 and comp[0] not in lex.articles and content(comp) == comp:
             edit.adjust.append((noun, " ".join(comp)))  # `the cabin should look abandoned`
             return True
@@ -872,9 +880,9 @@ class _Reader:
         if base is None:
             return None
         if len(words) == 1:
-            return _make(edit, words, loose=False) or None
+            return _make(edit, words) or None
         if _object_slot(words[1:]) in ("palette", "light", "it"):  # `colder colors`, `warmer light`
-            return _make(edit, words, loose=False) or _make(edit, [base], loose=False) or self._weighed(
+            return _make(edit, words) or _make(edit, [base]) or self._weighed(
                 edit, "more", [base])
         noun = _phrase(words[1:])
         if noun and content(noun.split()) == noun.split():
@@ -913,10 +921,13 @@ class _Reader:
     def _bare(self, edit: Edit, words: list[str]) -> bool | None:
         """A noun phrase alone (`a female astronaut`, `a black cat`): the subject anew when it names the subject's
         head noun, else a thing to add."""
+        lex = lexicon()
         thing = _strip_determiner(words)
-        if not thing or len(thing) > 4 or content(thing) != thing or not head_of(" ".join(thing)) or not (
-                set(thing) & (known_words() | self.said | set(lexicon().colours) | set(self._people()))):
-            return None  # `xyzzy plugh`: no word we know
+        verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
+        known = known_words() | self.said | set(lex.colours) | set(self._people())
+        if not thing or len(thing) > 4 or content(thing) != thing or set(thing) & verbs or not head_of(
+                " ".join(thing)) or not set(thing) & known:
+            return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
         if stem(head_of(" ".join(thing))) in self.subject:
             edit.replace.append(("", " ".join(thing)))
             return True

@@ -170,9 +170,9 @@ def without_clash(text: str, context: Facets) -> str:
         matches = list(pattern.finditer(phrase.body))
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
         rest = pattern.sub(" ", phrase.body)
-        after = words_of(phrase.body[matches[0].end():])[:1] if matches else []
-        leads = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip() and bool(
-            after) and after[0] in {*lexicon().copulas, *lexicon().having}  # `The photo has soft shadows`
+        after = words_of(phrase.body[matches[0].end():]) if matches else []
+        leads = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip() and (
+            len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))  # `The photo has`
         if covers_head or leads or not says_something(rest):
             text = _cut(text, phrase.start, phrase.end)
         else:
@@ -211,10 +211,13 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
 
 
 def _opens(term: Term, thing: str) -> bool:
-    """The thing is what the term's first phrase is about (`A wicker basket full of wildflowers hangs`)."""
+    """The thing is what the term's first phrase is about (`A wicker basket full of wildflowers hangs`), not a
+    colour or a value said of it (`Soft pink light`)."""
     first = term.phrases[0]
     words = [w for w in words_of(first.body) if w not in lexicon().articles][:3]
     head = stem(head_of(thing) or thing)
+    if head in lexicon().colours or facets(head):
+        return False
     return not first.prep and any(stem(w) == head for w in words)
 
 
@@ -295,9 +298,10 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
 
 
 def same_noun(head: str, noun: str) -> bool:
-    """`sundress` is a dress: the same noun, or a compound that ends in it."""
+    """`sundress` is a dress, a bicycle a bike: the same noun, a compound that ends in it, or its synonym."""
     head, noun = stem(head), stem(noun)
-    return head == noun or (head.endswith(noun) and len(head) - len(noun) >= 3)
+    return head == noun or (head.endswith(noun) and len(head) - len(noun) >= 3) or head in lexicon().synonyms.get(
+        noun, ())
 
 
 def subject_heads(prompt_terms: list[str]) -> list[str]:
