@@ -125,7 +125,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         negative = family.negative
     parsed = Prompt.parse(prompt, family)  # every check below changes this one parse
     if desc.english:
-        drop_intruders(parsed, desc.text, warnings, people=False)
+        drop_intruders(parsed, desc.text, warnings)
         sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
         drop_contradictions(parsed, desc.facets, warnings, keep=set(desc.nouns), only=sure)
         _other_places(parsed, desc, warnings)
@@ -173,7 +173,7 @@ def _lost(unit: list[str], after: set[str], said: set[str], sentences: bool) -> 
     """The subject's head noun when the answer lost the subject (''): a term whose head nouns are all gone, or a
     sentence of which less than two fifths of the content words stay; never what the instruction takes away."""
     heads = [p.head for text in unit for p in read_term(text).phrases if p.head and p.prep in ("", "of")]
-    if not heads or any(has_word(h, said) for h in heads):
+    if not heads or has_word(heads[0], said):  # the instruction takes the subject itself away
         return ""
     if sentences:
         words = [w for text in unit for w in words_of(text) if w not in lexicon().function and len(w) > 2]
@@ -353,7 +353,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
     if reading.exact:  # what an exact reading takes away, sets or asks for; an unsure one leaves the answer be
-        drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings, people=False)
+        drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings)
         _taken_out(answer, edit, warnings)
         _recoloured(answer, before, edit, warnings)
         if asked := {g: v for g, v in _asked_facets(edit).items() if g in EXCLUSIVE}:

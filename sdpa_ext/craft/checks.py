@@ -122,12 +122,12 @@ def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str
     return ", ".join(keep)
 
 
-def drop_intruders(answer: Prompt, desc_text: str, notes: list[str], *, people: bool) -> None:
-    """Remove terms that bring ages, body counts, violence (and, for small models, people) the
-    description does not have."""
+def drop_intruders(answer: Prompt, desc_text: str, notes: list[str]) -> None:
+    """Remove terms that bring ages, body counts or violence the description does not have; a kind it speaks of is
+    its own (`make him look hurt` allows `injured`)."""
     said = desc_text.lower()
-    kinds = ["violence", "ages", *(["people"] if people else [])]
-    words = [w for kind in kinds for w in vocab().intruders[kind] if not phrase_pattern([w]).search(said)]
+    kinds = [k for k in ("violence", "ages") if not phrase_pattern(vocab().intruders[k]).search(said)]
+    words = [w for kind in kinds for w in vocab().intruders[kind]]
     pattern = phrase_pattern(words) if words else None
     count = re.compile(r"\b\d+\s+(?:people|persons|men|women|children|bodies|dead|soldiers)\b", re.I)
     for term in answer.terms:

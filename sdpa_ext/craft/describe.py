@@ -18,7 +18,7 @@ _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) +
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
-_BOUNDARY = re.compile(r"\s*(?:[,;:]|\.(?:\s|$)|\band\b|\bbut\b)\s*", re.I)
+_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b|\bbut\b)\s*", re.I)
 
 
 @dataclass
@@ -60,7 +60,7 @@ def _split_preps(chunk: str) -> list[tuple[str, str]]:
 
 def _strip_articles(text: str) -> str:
     parts = text.split()
-    while parts and parts[0].lower() in _LEX.articles:
+    while parts and (parts[0].lower() in _LEX.articles or parts[0].lower() in _LEX.determiners):
         parts = parts[1:]
     return " ".join(parts)
 
@@ -151,9 +151,24 @@ def nouns_of(phrase: str) -> list[str]:
 _REQUEST = re.compile(r"^\s*(?:(?:" + alternation((*_LEX.request, *_LEX.asking)) + r")\s+)+(?:me\s+|us\s+)?", re.I)
 
 
+_CHAT = re.compile(r"(?<![\w'])(?:" + alternation(_LEX.chat_description) + r")(?![\w'])", re.I)
+
+
+def unchatted(text: str) -> str:
+    """A description without the words that say how it is asked (`pls`, `kinda`, `lil`, `vibes`, `u know`); quoted
+    lettering stays as written."""
+    out, last = [], 0
+    for quote in QUOTED.finditer(text):
+        out += [_CHAT.sub(" ", text[last:quote.start()]), quote.group()]
+        last = quote.end()
+    cleaned = "".join([*out, _CHAT.sub(" ", text[last:])])
+    cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
+    return cleaned.strip(" ,;?")
+
+
 def describe(text: str) -> Description:
     english = is_english(text)
-    asked = _REQUEST.sub("", text) if english else text
+    asked = _REQUEST.sub("", unchatted(text) if english else text) if english else text
     text = asked if asked.strip() and len(asked.split()) >= 2 else text
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
     phrases, negated = negations(phrases, text) if english else (phrases, [])

@@ -55,6 +55,7 @@ class Lexicon:
     asking: tuple[str, ...]
     softeners: tuple[str, ...]
     chat: frozenset[str]
+    chat_description: tuple[str, ...]  # dropped from a description
     vague: tuple[str, ...]
     negations: dict[str, tuple[str, ...]]
     articles: frozenset[str]
@@ -144,6 +145,7 @@ def lexicon() -> Lexicon:
         connectors=_table(raw["connectors"]), comparatives=comparatives,
         antonyms={k: frozenset(v) for k, v in antonyms.items()},
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
+        chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
         place_prepositions=frozenset(raw["place_prepositions"]), unwrap=_list(raw, "unwrap"),
