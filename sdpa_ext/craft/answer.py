@@ -20,6 +20,7 @@ from .checks import (
     drop_intruders,
     family_rules,
     has_word,
+    keep_facets,
     keep_subject,
     leads,
     negations,
@@ -108,7 +109,7 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
     prompt, fixes = repair(prompt)
     answer = Prompt.parse(prompt, family)
     negative = negations(answer, _default_negative(family, style), desc.negated, family, warnings)
-    negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
+    negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
     return Fields(answer.render(), negative, family_params(family), note, warnings + fixes)
 
 
@@ -131,7 +132,8 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         _other_places(parsed, desc, warnings)
         negative = negations(parsed, negative, desc.negated, family, warnings)
         keep_subject(parsed, desc, family, warnings)
-        negative = wanted_out_of_negative(negative, desc.nouns, desc.lettering, warnings)
+        keep_facets(parsed, desc, EXCLUSIVE, family, warnings)
+        negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
     if family.negative_allowed and (own := said_negations(parsed)):  # the answer's own `no people`
         negative = negations(parsed, negative, own, family, warnings)
     negative = wanted_out_of_negative(negative, subject_heads(parsed.texts()), [], warnings)
@@ -149,7 +151,7 @@ def _other_places(answer: Prompt, desc: Description, notes: list[str]) -> None:
     """Under water, in space or indoors, a term that is another place's (`sky`, `clouds`, `street`: vocab's
     rules_out), whole or by its head noun, goes; what the description itself names stays."""
     said = desc.facets.get("setting", set()) | desc.facets.get("place", set())
-    ruled = {w for v in said if v in PLACES for w in vocab().rules_out.get(v, ())} - set(desc.nouns)
+    ruled = {w for v in said if v in PLACES for w in vocab().rules_out.get(v, ())} - set(desc.heads)
     for term in answer.terms if ruled else ():
         heads = {p.head for p in read_term(term.text).phrases if p.head}
         if term.text.strip() and (term.text.strip(" .").lower() in ruled or (heads and heads <= ruled)):

@@ -45,6 +45,18 @@ def keep_subject(answer: Prompt, desc: Description, family: Family, notes: list[
         answer.insert(cut + offset, phrase)
 
 
+def keep_facets(answer: Prompt, desc: Description, groups: set[str], family: Family, notes: list[str]) -> None:
+    """The description's time, season or weather (`at dusk`) goes back where the answer says none of that kind."""
+    said = facets(answer.render())
+    back = [p for p in desc.phrases if any(g in groups and g not in said for g in facets(p))]
+    for phrase in back:
+        notes.append(f"kept {phrase!r}: the answer said no {', '.join(g for g in facets(phrase) if g in groups)}")
+        if answer.sentences:
+            answer.insert(len(answer.texts()), f"{phrase[:1].upper()}{phrase[1:]}.")
+        else:
+            answer.insert(answer.leading(leads(family)) + 1, phrase)
+
+
 def drop_contradictions(answer: Prompt, context: Facets, notes: list[str],
                         keep: set[str] | frozenset[str] = frozenset(),
                         *, only: set[str] | None = None, spare: set[str] | frozenset[str] = frozenset()) -> None:

@@ -98,7 +98,7 @@ def candidates(category: str, desc_words: set[str], context: Facets, *, limit: i
 
 
 def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
-    heads = set(desc.nouns)
+    heads = set(desc.heads)
     said = heads | set(words_of(desc.text))
     context = dict(desc.facets)
     exclude = {p.lower() for p in desc.phrases}
@@ -175,10 +175,11 @@ def _counted(text: str, kind: str) -> int:
 def count_tags(desc: Description) -> list[str]:
     """Danbooru count tags from the people the description names (Illustrious): `1girl, solo`, `2girls`,
     `1girl, 1boy`, `6+girls`, or `no humans`."""
-    kind = people_in(desc.text)
+    said = desc.wanted  # not what it says is absent (`no girls`)
+    kind = people_in(said)
     if kind == "":
         return ["no humans"]
-    girls, boys = _counted(desc.text, "female"), _counted(desc.text, "male")
+    girls, boys = _counted(said, "female"), _counted(said, "male")
     tags = [f"{n}{word}" if n < 6 else f"6+{word}s" for n, word in ((girls, "girl"), (boys, "boy")) if n]
     tags = [t if t[0] == "1" or t.startswith("6+") else t + "s" for t in tags]
     return [*tags, "solo"] if girls + boys == 1 else tags

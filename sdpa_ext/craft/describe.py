@@ -26,15 +26,22 @@ class Description:
     text: str
     english: bool
     phrases: list[str] = field(default_factory=list)  # tags in the user's words, in order
-    nouns: list[str] = field(default_factory=list)  # the head nouns every prompt must keep
+    nouns: list[str] = field(default_factory=list)  # the head nouns of the things every prompt must keep
+    heads: list[str] = field(default_factory=list)  # every head noun (`dusk`, `logo` too): never in the negative
     facets: Facets = field(default_factory=dict)
     negated: list[str] = field(default_factory=list)  # what must not be there (`no cars`): the negative prompt's
     lettering: list[str] = field(default_factory=list)  # wanted text, with its quotes (`"OPEN"`)
 
     @property
+    def wanted(self) -> str:
+        """The description without what it says must not be there (`no girls`)."""
+        kept = [c for c in re.split(r"(?<=[,;])\s*", self.text) if not _NEGATION.match(c.strip(" ,;.?!"))]
+        return " ".join(" ".join(kept).split()).strip(" ,;")
+
+    @property
     def sentence(self) -> str:
         """The description as a first sentence (Flux/SD3)."""
-        text = " ".join(self.text.split()).strip(" ,;")
+        text = self.wanted
         text = text[:1].upper() + text[1:]
         return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -162,6 +169,10 @@ def unchatted(text: str) -> str:
         out += [_CHAT.sub(" ", text[last:quote.start()]), quote.group()]
         last = quote.end()
     cleaned = "".join([*out, _CHAT.sub(" ", text[last:])])
+    for said, meant in _LEX.spellings.items():  # `w/ a big moon`: with a big moon
+        if not said.isalpha():
+            cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
+    cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`
     cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
     return cleaned.strip(" ,;?")
 
@@ -172,10 +183,17 @@ def describe(text: str) -> Description:
     text = asked if asked.strip() and len(asked.split()) >= 2 else text
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
     phrases, negated = negations(phrases, text) if english else (phrases, [])
-    nouns = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []
-    return Description(text=text, english=english, phrases=phrases, nouns=nouns,
+    heads = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []
+    return Description(text=text, english=english, phrases=phrases, nouns=[n for n in heads if _thing(n)], heads=heads,
                        facets=facets(", ".join(phrases)) if english else {}, negated=negated,
                        lettering=QUOTED.findall(text))
+
+
+def _thing(noun: str) -> bool:
+    """A noun that names a thing to keep, not a time, a weather or a look (`night`, `watercolor`) nor `indoors`."""
+    said = facets(noun)
+    return not (set(said) - {"place", "setting"}) and not (said and noun in ("indoors", "outdoors", "inside",
+                                                                            "outside", "indoor", "outdoor"))
 
 
 def people_in(text: str) -> str:
