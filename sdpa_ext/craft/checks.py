@@ -89,11 +89,13 @@ _SAID_NO = re.compile(r"^(?:no|without|not|zero)\s+(?:any\s+|the\s+)?", re.I)
 def negations(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str]) -> str:
     """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
     cars) and goes into the negative prompt (returned), where the family has one."""
+    people = set(lexicon().people["any_person"])
     for thing in negated:
         for term in answer.terms:
             clause = term.text
             said = _SAID_NO.sub("", clause.strip())
-            if said != clause.strip() and names(said, thing):
+            everyone = thing in people and set(words_of(clause)) and set(words_of(clause)) <= people  # `person`
+            if (said != clause.strip() and names(said, thing)) or everyone:
                 answer.set(term, "")
             elif (cut := without_phrase(clause, thing)) is not None and cut != clause:
                 answer.set(term, cut)

@@ -299,11 +299,13 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
     """A value the prompt says already (`rain` on a rainy street, `smiling` beside `smile`) adds nothing."""
     said = facets(prompt.render())
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
-    if met:
-        edit.add[:] = [a for a in edit.add if not any(a in v.tags or v.name in facets(a).get(v.group, set())
-                                                      for v in met)]
-        edit.sentences[:] = [s for s in edit.sentences if not any(
-            s == v.sentence or v.name in facets(s).get(v.group, set()) for v in met)]
+    if met:  # the value's own tags go; what the user named (`lightning` in a storm) stays unless it is there
+        text = prompt.render()
+        gone = [a for a in edit.add if names(text, a) or (a not in edit.said and any(
+            a in v.tags or v.name in facets(a).get(v.group, set()) for v in met))]
+        edit.add[:] = [a for a in edit.add if a not in gone]
+        edit.sentences[:] = [s for s in edit.sentences if not any(s == v.sentence for v in met) and not any(
+            s.lower().strip(".") == a.lower() for a in gone)]
 
 
 def _in_group(prompt: Prompt, reading: Reading, phrase: str, delta: float) -> bool:

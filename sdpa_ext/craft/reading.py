@@ -29,6 +29,7 @@ class Edit:
     """What an instruction asks, as typed operations on the structured prompt."""
 
     add: list[str] = field(default_factory=list)  # tags
+    said: list[str] = field(default_factory=list)  # which of them are the user's own words (`lightning`)
     sentences: list[str] = field(default_factory=list)  # the same additions as prose (Flux/SD3)
     remove: list[str] = field(default_factory=list)
     negative: list[str] = field(default_factory=list)
@@ -212,6 +213,7 @@ def _set(edit: Edit, value: Value, said: str = "") -> None:
     edit.set.append(value)
     plain = " ".join(_strip_determiner(said.split()))
     if plain or not value.tags:
+        edit.said += [plain] if plain else []
         edit.add.append(plain or value.name)
         edit.sentences.append(_sentence(plain or value.name))
         return
@@ -281,7 +283,9 @@ def _make(edit: Edit, words: list[str]) -> bool:
     if values:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
-        own = x if extra or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) else ""
+        specific = len(words) == 1 and x in values[0].tags[1:]  # `lightning` of a storm: the user's word, marked
+        own = x if extra or specific or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) \
+            else ""
         if own and content(extra) != extra:
             own = " ".join(w for w in words if w in covered)
         for index, value in enumerate(values):
@@ -319,8 +323,8 @@ def _weigh(edit: Edit, kind: str, words: list[str], degree: str = "") -> bool:
     value = find_value(x) or (find_value(base) if base else None)
     if value is not None and len(x.split()) <= 3 and value.group in lex.qualities:
         wanted = value if kind == "more" else opposite(value)
-        if wanted is not None:
-            _set(edit, wanted)
+        if wanted is not None:  # `more blue cold tones`: in the user's words
+            _set(edit, wanted, x if kind == "more" and len(x.split()) > 1 else "")
             return True
     edit.weight.append((x, STEPS[kind, degree]))
     return True
