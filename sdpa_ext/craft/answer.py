@@ -130,7 +130,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
         drop_contradictions(parsed, desc.facets, warnings, keep=set(desc.nouns), only=sure)
         _other_places(parsed, desc, warnings)
-        negative = negations(parsed, negative, desc.negated, family, warnings)
+        negative = negations(parsed, negative, desc.negated, family, warnings, everyone=True)
         keep_subject(parsed, desc, family, warnings)
         keep_facets(parsed, desc, EXCLUSIVE, family, warnings)
         negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)

@@ -86,10 +86,12 @@ _COUNT = re.compile(r"^\d+\+?(?=boys?$|girls?$)")  # `1boy` says boy
 _SAID_NO = re.compile(r"^(?:no|without|not|zero)\s+(?:any\s+|the\s+)?", re.I)
 
 
-def negations(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str]) -> str:
+def negations(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str], *,
+              everyone: bool = False) -> str:
     """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
-    cars) and goes into the negative prompt (returned), where the family has one."""
-    people = set(lexicon().people["any_person"])
+    cars) and goes into the negative prompt (returned), where the family has one. `everyone`: `no people` takes
+    every term that is only a person (a plan's answer to a description that says so)."""
+    people = set(lexicon().people["any_person"]) if everyone else set()
     for thing in negated:
         for term in answer.terms:
             clause = term.text
