@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.config import load_settings
 from sdpa_ext.craft.families import families
-from sdpa_ext.errors import NoChange, SdpaError
+from sdpa_ext.errors import SdpaError
 from sdpa_ext.types import HostContext, PromptVersion
 
 DATA = Path(__file__).with_name("natural_data.json")
@@ -131,9 +131,6 @@ def refine_row(assistant: Assistant, item: dict, start: dict, model: str) -> dic
     try:
         version = assistant.refine(current, item["instruction"], ctx=HostContext(embeddings=["easynegative"]),
                                    family=family)
-    except NoChange as err:
-        version = PromptVersion(prompt=current.prompt, negative_prompt=current.negative_prompt, params=params,
-                                kind="unchanged", notes=str(err))
     except SdpaError as err:
         return {**row, "ok": False, "error": str(err)}
     prompt, negative = version.prompt, version.negative_prompt

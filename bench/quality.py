@@ -32,10 +32,10 @@ from sdpa_ext.craft.families import families
 from sdpa_ext.craft.grammar import attention, plain
 from sdpa_ext.craft.params import family_params
 from sdpa_ext.craft.prompt import find_spans, tag_terms
-from sdpa_ext.craft.reading import read
+from sdpa_ext.craft.reading import UNREAD, read
 from sdpa_ext.craft.syntax import problems
 from sdpa_ext.craft.vocab import clash, facets, known_words
-from sdpa_ext.errors import NoChange, SdpaError
+from sdpa_ext.errors import SdpaError
 from sdpa_ext.types import HostContext, PromptVersion
 
 DATA = Path(__file__).with_name("quality_data.json")
@@ -141,9 +141,9 @@ def run_refines(assistant: Assistant, items: list[dict], bases: dict) -> list[di
         try:
             version = assistant.refine(current, "" if chip else item["instruction"], chip=chip, ctx=ctx,
                                        family=family)
-        except NoChange as err:
-            rows.append({**row, "nochange": True, "error": str(err), "latency": 0.0})
-            continue
+            if version.kind == "unchanged" and UNREAD in version.notes:  # said what it could not read
+                rows.append({**row, "nochange": True, "error": version.notes, "latency": 0.0})
+                continue
         except SdpaError as err:
             rows.append({**row, "error": str(err), "latency": 0.0})
             continue

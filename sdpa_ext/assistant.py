@@ -32,7 +32,7 @@ from .craft.reading import Reading, chip_edit, read
 from .craft.takes import as_takes, check_n, take_answers
 from .craft.tokens import count_tokens
 from .craft.vocab import facets
-from .errors import ConfigError, NoChange, ProviderError
+from .errors import ConfigError, ProviderError
 from .imagemeta import image_kind
 from .images import tokens
 from .infotext import read_image
@@ -335,11 +335,11 @@ class Assistant:
         asked = facets(" ".join(reading.unread_words), entries=False)
         choices = compact.edit_choices(reading.unread_words, plain, asked)
         named = any(set(reading.unread_words) & set(words_of(t)) for t in choices.targets)
-        if not choices.entries and not asked and not named:
-            if reading.edit.empty() and not reading.spans:
-                raise NoChange(reading.unread_note())
-            reading.notes.append(reading.unread_note())
-            return ruled("execution", time.monotonic() - started, "rules"), self._apply(reading, current, family, ctx)
+        reading.notes.append(reading.unread_note())
+        if not choices.entries and not asked and not named:  # nothing to choose: what was read, and the note
+            applied = self._apply(reading, current, family, ctx) if not reading.edit.empty() or reading.spans else None
+            return ruled("execution", time.monotonic() - started, "rules"), applied or Fields(
+                current.prompt, current.negative_prompt, current.params, "", reading.notes)
         req = compact.edit_request(choices, plain, free)
         req.stream = self.settings.stream
         completion = self.roles.complete("execution", req, on_delta=on_delta, cancel=cancel)

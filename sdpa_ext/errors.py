@@ -40,13 +40,6 @@ class ConfigError(SdpaError):
         return "; ".join(parts)
 
 
-class NoChange(ConfigError):
-    """A refine that would change nothing: says so instead of adding unrelated words."""
-
-    def __init__(self, reason: str):
-        super().__init__("instruction", hint=f"no change: {reason}")
-
-
 class ProviderError(SdpaError):
     """A provider call failed: names the provider, the HTTP status and what to do."""
 

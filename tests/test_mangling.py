@@ -27,7 +27,12 @@ def _well_formed(prompt: str) -> bool:
             and all(grammar.tree(p.text).ok for p in grammar.parts(text)))
 
 
-PROMPTS = [e["prompt"] for e in entries() if _well_formed(e["prompt"])]
+# A BREAK written with and without a comma before it, beside editing, weights and a LoRA (issue 24's regression)
+BREAKS = ["[day:night:0.7] BREAK window, curtains",
+          "night market, neon lights BREAK from side, (signs:1.1), <lora:x:0.7>",
+          "a rainy street, reflections, BREAK from side, a woman with a ((red umbrella))",
+          "(cabin:1.2) BREAK snow BREAK forest"]
+PROMPTS = [e["prompt"] for e in entries() if _well_formed(e["prompt"])] + BREAKS
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,16 @@ def test_the_checker_sees_what_a1111_would_read_differently():
     assert differences("<lora:x:0.8>, c", "<lora:x:1>, c")
     assert differences("(a:1.2), c", "(a:1.2), (c")
     assert not differences("(a:1.2), c BREAK <lora:x:1> d", "(a:1.2), c, dark BREAK <lora:x:1> d, night")
+
+
+@pytest.mark.parametrize("instruction", ["make it darker", "add a cat", "remove the curtains", "more contrast pls"])
+def test_a_break_stays_where_the_user_wrote_it_whatever_is_asked(instruction):
+    for prompt in BREAKS:
+        for mangle in MANGLES.values():
+            output = guard(prompt, mangle(prompt), reading.read(instruction, prompt)).text
+            assert not differences(prompt, output), (prompt, mangle(prompt), output)
+    lowered = guard(BREAKS[0], "[day:night:0.7] break window, curtains", reading.read(instruction, BREAKS[0])).text
+    assert "break" not in lowered and lowered.startswith("[day:night:0.7] BREAK window"), lowered
 
 
 @pytest.mark.parametrize("mangle", list(MANGLES))

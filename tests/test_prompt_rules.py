@@ -17,7 +17,6 @@ from sdpa_ext.craft.live import Preview, preview
 from sdpa_ext.craft.params import family_params
 from sdpa_ext.craft.reading import Edit, read
 from sdpa_ext.craft.vocab import clash, facets, known_words, vocab
-from sdpa_ext.errors import NoChange
 from sdpa_ext.types import PromptVersion
 
 from .wire import OpenAIServer
@@ -243,8 +242,9 @@ def test_an_instruction_already_met_is_an_answer_and_one_nobody_can_read_an_erro
         square = _assistant(make_settings, server).refine(
             PromptVersion("cabin, snow", params={"width": 1024, "height": 1024}), chip="square", family="sdxl")
         assert server.requests == []
-        with pytest.raises(NoChange, match="do not know what 'xyzzy plugh' asks for"):
-            assistant.refine(PromptVersion("cabin, snow", family="sdxl"), "xyzzy plugh")
+        unread = assistant.refine(PromptVersion("cabin, snow", family="sdxl"), "xyzzy plugh")  # said, never pasted
+        assert unread.kind == "unchanged" and unread.prompt == "cabin, snow"
+        assert "do not know what 'xyzzy plugh' asks for" in unread.notes and "try 'add X'" in unread.notes
         assert server.requests == []
     assert gone.kind == "unchanged" and gone.prompt == "cabin, snow" and "no dragon in the prompt" in gone.notes
     assert square.kind == "unchanged" and square.notes.startswith("no change: already 1024x1024")

@@ -21,6 +21,9 @@ _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
 _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
                       r"\band\b)\s*")
+UNREAD = "the rules do not know what"  # how a note of what no rule read begins
+VAGUE = ("asks for no particular change: say what to change, or try a chip (darker, brighter, more detail, simpler, "
+         "cinematic, photo, anime)")
 _NETWORK_TAG = re.compile(r"<(\w+):([^>:]+)")
 
 
@@ -94,8 +97,8 @@ class Reading:
         if not self.unread:
             return ""
         said = "; ".join(repr(u) for u in self.unread)
-        return (f"the rules do not know what {said} asks for, so it changed nothing; try 'add X', 'remove X', "
-                "'make it X', 'more X', 'less X', 'change A to B', 'zoom out' or a chip")
+        return (f"{UNREAD} {said} asks for, so it changed nothing; try 'add X', 'remove X', 'make it X', 'more X', "
+                "'less X', 'change A to B', 'zoom out' or a chip")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -465,6 +468,7 @@ class _Reader:
             self.reading.edit.merge(edit)
         elif self._vague(words):
             self.reading.vague.append(text.strip())
+            self.reading.notes.append(f"{text.strip()!r} {VAGUE}")
         else:
             self.reading.unread.append(raw or text.strip())
             self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
