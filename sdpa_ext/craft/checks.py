@@ -74,7 +74,7 @@ def drop_contradictions(answer: Prompt, context: Facets, notes: list[str],
         group, said, wanted = found
         entry = clause.strip(" .").lower() in vocab().by_tag
         mine = not entry and any(has_word(w, set(words_of(clause))) for w in keep)
-        stripped = without_clash(clause, context) if mine else ""
+        stripped = without_clash(clause, context, answer.sentences) if mine else ""
         answer.set(term, stripped)
         if stripped:
             notes.append(f"removed {said} from {clause!r}: the {vocab().labels[group]} is {wanted}")

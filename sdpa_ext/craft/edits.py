@@ -187,7 +187,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in edit.set:
         if prompt.each(lambda text, v=value: None if read_term(text).syntax or kept & set(words_of(text))
-                       else without_clash(text, {v.group: {v.name}})):
+                       else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")
     subject = subject_heads(prompt.texts())
     for thing in edit.remove:

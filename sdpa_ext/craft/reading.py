@@ -263,9 +263,6 @@ def _make(edit: Edit, words: list[str]) -> bool:
     """`make it X`: a chip, a size, group values or a setting."""
     lex = lexicon()
     words = _unwrapped(words)
-    if len(words) > 1 and words[-1] in ("outside", "outdoors") and any(v.group == "weather" for v in _values(
-            words[0])):
-        words = words[:-1]  # `raining outside`: the rain is out there, the scene stays where it is
     x = " ".join(words)
     if not x:
         return False
@@ -276,6 +273,10 @@ def _make(edit: Edit, words: list[str]) -> bool:
         edit.size = size
         return True
     values = _values(x)
+    if len(words) > 1 and words[-1] in ("outside", "outdoors") and any(v.group == "weather" for v in values):
+        values = [v for v in values if v.group != "place"]  # `raining outside`: out there, the scene stays put
+        words = words[:-1]
+        x = " ".join(words)
     if values and all(v.group in ("place", "setting") for v in values):
         if content(words) != words or set(words) & {w for said in lex.objects.values() for w in said} or \
                 set(words) & set(lex.negations["leading"]):
@@ -373,6 +374,8 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
                 break  # `her hair red`: the hair is the object
             return words[:size], rest
     start = 1 if words[0] in lex.articles | lex.possessives else 0
+    if start < len(words) - 1 and words[start] in lex.heads["attribute"]:  # `her hair long`: the hair, then what
+        return words[:start + 1], words[start + 1:]
     for index in range(start + 1, len(words)):
         word = words[index]
         if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
@@ -459,10 +462,14 @@ class _Reader:
             self.reading.structure = True
         if any(w.startswith("<") for w in words) and longest_at(words, 0, lexicon().verbs["add"]):
             self.reading.adds_network = True
-        edit = Edit()
-        read = self._read(edit, words)
-        if read is None and self.last.op and not longest_at(words, 0, [v for vs in lexicon().verbs.values()
-                                                                      for v in vs]):
+        edit, read = Edit(), None
+        verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
+        if self.last.op and verbless and len(words) <= 2:  # `make her hair long and red`: the clause before carries
+            read = self._read(edit, [*self.last.op.split(), *words])
+        if read is None:
+            edit = Edit()
+            read = self._read(edit, words)
+        if read is None and self.last.op and verbless:
             read = self._read(edit, [*self.last.op.split(), *words])  # `no umbrellas or boats`: the verb carries
         if read:
             self.reading.edit.merge(edit)
@@ -663,9 +670,8 @@ class _Reader:
         if "set" in ops:
             if split and split[1] == "to":
                 return self._set_to(edit, split[0], split[2], replacing=True)
-            if comp:
-                if _object_slot(obj) in ("it", "subject"):  # `make him look tired and hurt`
-                    self.last = _Clause(f"{self.last.op} {' '.join(obj)}")
+            if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
+                self.last = _Clause(f"{self.last.op} {' '.join(obj)}")
                 return self._set_to(edit, obj, comp)
             return None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
         return self._add(edit, rest) if "add" in ops else None
@@ -693,6 +699,10 @@ class _Reader:
         lex = lexicon()
         if words and lex.slot_of_object(words[0]) in ("subject", "it") and len(words) > 1:
             words = words[1:]  # `give her a hat`
+        while len(words) > 2 and words[-1] in lex.pronouns:  # `a robot dog next to him`: the relation is the picture's
+            words = words[:-2] if words[-2] in lex.prepositions or words[-2] in ("to", "at") else words[:-1]
+        if len(words) > 2 and words[-1] in ("next", "beside", "near"):
+            words = words[:-1]
         if any(w.startswith("<") for w in words) or set(words) & lex.network_words:
             self.reading.adds_network = True
             return True
@@ -707,7 +717,8 @@ class _Reader:
             return None
         x = " ".join(thing)
         edit.add.append(x)
-        edit.sentences.append(f"With {x}.")
+        article = next((w for w in words[:1] if w in lex.articles), "")  # `With a kid in a raincoat.`
+        edit.sentences.append(f"With {article} {x}.".replace("  ", " "))
         return True
 
     def _relocate(self, edit: Edit, words: list[str]) -> bool | None:

@@ -154,9 +154,11 @@ def _cut(text: str, start: int, end: int) -> str:
     return _clean(text[:start] + " " + text[end:])
 
 
-def without_clash(text: str, context: Facets) -> str:
+def without_clash(text: str, context: Facets, sentences: bool = False) -> str:
     """The term with what contradicts `context` taken out: a modifier (`sunlit` at night), or a whole phrase
-    when its head is what contradicts (`at golden hour`); '' when nothing that names something is left."""
+    when its head is what contradicts (`at golden hour`); '' when nothing that names something is left. In a
+    sentence (`sentences`) a noun that contradicts takes its clause (`a storm rages over the sea`): taken out
+    alone it would leave no sentence."""
     term = read_term(text)
     if term.syntax:
         return text
@@ -173,11 +175,14 @@ def without_clash(text: str, context: Facets) -> str:
         after = words_of(phrase.body[matches[0].end():]) if matches else []
         leads = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip() and (
             len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))  # `The photo has`
+        noun = not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
+        if sentences and noun:
+            return ""
         if covers_head or leads or not says_something(rest):
             text = _cut(text, phrase.start, phrase.end)
         else:
             text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
-        return without_clash(text, context) if says_something(text) else ""
+        return without_clash(text, context, sentences) if says_something(text) else ""
     return text if says_something(text) else ""
 
 
