@@ -464,7 +464,8 @@ class _Reader:
             self.reading.adds_network = True
         edit, read = Edit(), None
         verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
-        if self.last.op and verbless and len(words) <= 2:  # `make her hair long and red`: the clause before carries
+        carries = self.last.op and not self.last.op.startswith(("no", "keep", "only"))
+        if carries and verbless and len(words) <= 2:  # `make her hair long and red`: the clause before carries
             read = self._read(edit, [*self.last.op.split(), *words])
         if read is None:
             edit = Edit()

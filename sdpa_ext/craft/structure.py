@@ -173,12 +173,12 @@ def without_clash(text: str, context: Facets, sentences: bool = False) -> str:
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
         rest = pattern.sub(" ", phrase.body)
         after = words_of(phrase.body[matches[0].end():]) if matches else []
-        leads = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip() and (
-            len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))  # `The photo has`
-        noun = not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
-        if sentences and noun:
-            return ""
-        if covers_head or leads or not says_something(rest):
+        opens = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip()
+        leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
+        noun = sentences and not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
+        if noun and opens and phrase is term.phrases[0]:
+            return ""  # `a storm rages over the sea`: the clause is about what contradicts
+        if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
             text = _cut(text, phrase.start, phrase.end)
         else:
             text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
