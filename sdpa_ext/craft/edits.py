@@ -251,12 +251,33 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
             notes.append(f"no {noun} in the prompt to make {word}")
 
 
+def _regender(prompt: Prompt, old: str, new: str) -> None:
+    """A subject that changes gender takes its pronouns along (`a young woman` -> `a man`: beside her -> him)."""
+    lex = lexicon()
+    gender = lex.gender_of(new)
+    if not gender or lex.gender_of(old) == gender:
+        return
+    swaps = lex.gendered[gender]
+    pattern = re.compile(r"\b(" + "|".join(swaps) + r")\b(\s+\w+)?", re.I)
+
+    def swap(match: re.Match[str]) -> str:
+        said, after = match.group(1), match.group(2) or ""
+        word = swaps[said.lower()]
+        if said.lower() == "her" and after and after.split()[0].lower() not in lex.function:
+            word = "his"  # `her hair` -> `his hair`; `beside her` -> `beside him`
+        return (word[:1].upper() + word[1:] if said[:1].isupper() else word) + after
+    for term in prompt.terms:
+        if not read_term(term.text).syntax:
+            prompt.set(term, pattern.sub(swap, term.text))
+
+
 def _replace(prompt: Prompt, edit: Edit, changes: list[str], notes: list[str]) -> None:
     """The edit's A -> B changes inside the phrases; `''` -> B replaces the subject; a B without its A is added."""
     for old, new in edit.replace:
         old = old or _subject_phrase(prompt)
         if old and prompt.each(lambda text, o=old, n=new: None if read_term(text).syntax
                                else replace_in(text, o, n)):
+            _regender(prompt, old, new)
             changes.append(f"{old} -> {new}")
         else:
             notes.append(f"no {old or 'subject'} in the prompt: added {new}")

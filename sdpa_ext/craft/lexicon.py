@@ -97,6 +97,7 @@ class Lexicon:
     gerunds: dict[str, str]
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
+    gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
 
     def op_of(self, phrase: str) -> list[str]:
         """The operations a verb phrase can ask for (`put`: add or relocate)."""
@@ -105,6 +106,15 @@ class Lexicon:
     def chip_of(self, phrase: str) -> str | None:
         """The chip a phrase names (`moodier` -> darker), or None."""
         return next((name for name, chip in self.chips.items() if phrase in chip["words"]), None)
+
+    def gender_of(self, phrase: str) -> str:
+        """`female`, `male` or '' for the person a phrase names (`a female astronaut`, `an old man`)."""
+        said = set(words_of(phrase))
+        for kind in ("female", "male"):
+            names = {*self.people[kind], *self.people[f"{kind}_kin"], *self.gendered[f"{kind}_words"]}
+            if said & {form for n in names for form in (n, n + "s", n.replace("man", "men"))}:
+                return kind
+        return ""
 
     def is_leading(self, tag: str) -> bool:
         """A booru tag that opens a Pony or Danbooru prompt (score, source, rating, counts)."""
@@ -168,7 +178,8 @@ def lexicon() -> Lexicon:
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
-        synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]))
+        synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
+        gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})
 
 
 def alternation(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> str:
