@@ -8,6 +8,8 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
+
 from sdpa_ext.craft.lexicon import DATA, lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +134,95 @@ def test_the_chips_come_from_the_lexicon():
     refine = _parser()._subparsers._group_actions[0].choices["refine"]
     chip = next(a for a in refine._actions if "--chip" in a.option_strings)
     assert list(chip.choices) == list(lexicon().chips)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the issue found, as a user meets it
+
+
+WHEAT = "portrait of a young woman, <lora:detail:0.8>, in a wheat field, soft light, masterpiece"
+
+
+def _assistant(make_settings, server, form: str = "full"):
+    from sdpa_ext.assistant import Assistant
+
+    return Assistant(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1",
+                                    "SDPA_ANSWER_FORM": form}))
+
+
+@pytest.mark.parametrize(("instruction", "right"), [
+    ("erase the lora", "portrait of a young woman, in a wheat field, soft light, masterpiece"),
+    ("take away the lora", "portrait of a young woman, in a wheat field, soft light, masterpiece"),
+    ("cut the lora", "portrait of a young woman, in a wheat field, soft light, masterpiece"),
+    ("put the camera further away", "wide shot of a young woman, <lora:detail:0.8>, in a wheat field, soft light, "
+                                    "masterpiece"),
+    ("can the light be more golden-hour-ish", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, "
+                                              "golden hour light, masterpiece"),
+])
+def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, right):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    answer = json.dumps({"prompt": right, "negative_prompt": "lowres", "params": {}, "notes": ""})
+    with OpenAIServer(answer=answer) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(WHEAT, "lowres", family="sdxl"),
+                                                           instruction)
+    assert version.prompt == right, version.warnings
+
+
+@pytest.mark.parametrize(("how", "answer", "kept", "gone"), [
+    ("the subject dropped", "<lora:detail:0.8>, in a wheat field, soft light, night, masterpiece",
+     ["portrait of a young woman", "night"], []),
+    ("the LoRA dropped", "portrait of a young woman, in a wheat field, soft light, night, masterpiece",
+     ["<lora:detail:0.8>", "night"], []),
+    ("no people in the positive", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, soft light, "
+                                  "night, masterpiece, no people", ["night"], ["no people"]),
+    ("a weight changed", "portrait of a young woman, <lora:detail:1.5>, in a wheat field, soft light, night",
+     ["<lora:detail:0.8>"], ["1.5"]),
+    ("a fence", "```\nportrait of a young woman, <lora:detail:0.8>, in a wheat field, soft light, night\n```",
+     ["portrait of a young woman", "night"], ["`"]),
+])
+def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    body = json.dumps({"prompt": answer, "negative_prompt": "lowres", "params": {}, "notes": ""})
+    with OpenAIServer(answer=body) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(WHEAT, "lowres", family="sdxl"),
+                                                           "make it night")
+    assert all(k in version.prompt for k in kept) and not any(g in version.prompt for g in gone), (how, version.prompt)
+
+
+@pytest.mark.parametrize(("family", "prompt", "instruction", "has", "never"), [
+    ("sdxl", "1girl, long wavy blonde hair, blue eyes, smile", "can u make her hair shorter",
+     ["short wavy blonde hair"], ["hair shorter", "long", "can", " u"]),
+    ("flux", "A red bicycle by a stone wall on a sunny summer morning.", "add some fog but keep it sunny",
+     ["fog", "sunny"], ["Keep it sunny", "keep"]),
+    ("sdxl", "a lone fisherman, small boat, misty lake, close-up", "pull the camera back, i wanna see the whole lake",
+     ["wide shot", "misty lake"], ["close-up", "wanna", "whole lake"]),
+    ("illustrious", "1boy, solo, knight, holding sword, castle, rain, masterpiece", "give him a red cape lol",
+     ["red cape"], ["lol", "give"]),
+    ("sdxl", "portrait of an old fisherman, (grey beard:1.2), knit cap", "the fisherman should be smiling pls",
+     ["smiling", "(grey beard:1.2)", "old fisherman"], ["pls", "should"]),
+])
+def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
+                                                                      has, never):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(prompt, family=family),
+                                                                      instruction, family=family)
+        assert server.requests == []  # the rules read it all
+    assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer=json.dumps({"op": "none", "target": "none", "value": "none"})) as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("a cozy cabin, snowy forest, dusk", family="sdxl"), "make it night, and zorble the flarn")
+    assert "night" in version.prompt and "zorble" not in version.prompt and "flarn" not in version.prompt
+    assert "do not know what 'zorble the flarn' asks for" in " ".join(version.warnings)

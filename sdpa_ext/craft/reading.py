@@ -946,7 +946,7 @@ class _Reader:
         verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
         known = known_words() | self.said | set(lex.colours) | set(self._people())
         if not thing or len(thing) > 4 or content(thing) != thing or set(thing) & verbs or not head_of(
-                " ".join(thing)) or not set(thing) & known:
+                " ".join(thing)) or not (set(thing) - lex.function) & known:
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
         if stem(head_of(" ".join(thing))) in self.subject:
             edit.replace.append(("", " ".join(thing)))
