@@ -164,7 +164,7 @@ def session_calls(family: Family, refines: int, variant: int = 0) -> list[Call]:
     """1 plan + `refines` refines of one prompt, each refine starting from the previous answer.
     `variant` > 0 gives the planned prompt another weighted term, as different prompts have."""
     example = family.example
-    sentences = family.style == "sentences"
+    sentences = family.sentences
     prompt = example["prompt"]
     if variant and family.weights:
         prompt += f", ({VARIANTS[(variant - 1) % len(VARIANTS)]}:1.1)"

@@ -84,7 +84,7 @@ def settings_ok(version: PromptVersion) -> bool:
 
 
 def style_ok(version: PromptVersion) -> bool:
-    return sentenceness(version.prompt) if families()[version.family].style == "sentences" else tagness(version.prompt)
+    return sentenceness(version.prompt) if families()[version.family].sentences else tagness(version.prompt)
 
 
 def run_plans(assistant: Assistant, items: list[dict]) -> list[dict]:

@@ -23,7 +23,7 @@ from .craft.answer import (
 )
 from .craft.describe import Description, describe
 from .craft.edits import apply_edit
-from .craft.families import BOORU_FAMILIES, Family, get_style, resolve_family
+from .craft.families import Family, get_style, resolve_family
 from .craft.lexicon import lexicon, words_of
 from .craft.params import family_params
 from .craft.prompt import Prompt, find_spans, tag_terms
@@ -177,7 +177,7 @@ class Assistant:
                           on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> PromptVersion:
         chosen, _ = resolve_family(self._family(family), ctx)
         try:
-            caption, which = ctx.interrogate(base64.b64decode(image.data), chosen.key in BOORU_FAMILIES)
+            caption, which = ctx.interrogate(base64.b64decode(image.data), chosen.booru)
         except Exception as err:  # the host's models (BLIP, DeepBooru) may be missing or fail to load
             raise ConfigError("planning model", hint=f"{self.settings.planning.label} cannot see images and the "
                               f"WebUI's interrogator failed ({type(err).__name__}: {err}); use a model that "

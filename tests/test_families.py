@@ -69,7 +69,7 @@ def test_pony_gets_its_score_prefix_first(make_settings):
     answer = {"prompt": "1girl, lighthouse, score_9, storm", "negative_prompt": "", "params": {}, "notes": ""}
     version, _ = _plan(make_settings, answer, "pony")
     assert version.prompt.startswith("score_9, score_8_up, score_7_up, rating_safe, 1girl, lighthouse")
-    assert "added the Pony tags score_9, score_8_up, score_7_up, rating_safe" in version.warnings
+    assert "added the Pony Diffusion tags score_9, score_8_up, score_7_up, rating_safe" in version.warnings
     assert version.negative_prompt.startswith("score_6")  # the family's default negative when none came
 
 

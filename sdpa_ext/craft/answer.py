@@ -102,7 +102,7 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
     else:
         data, warnings = read_answer(completion)
         picks = compact.keep_consistent(plan.chosen(data), dict(desc.facets), warnings)
-        builder = compact.sentence_prompt if family.style == "sentences" else None
+        builder = compact.sentence_prompt if family.sentences else None
         prompt = builder(desc, picks, style) if builder else compact.tag_prompt(desc, picks, family, style)
         note = (f"Your words first; the embedded model chose {', '.join(e.tag for e in picks) or 'nothing'} "
                 f"from the vocabulary; negative prompt and settings are the {family.label} defaults.")

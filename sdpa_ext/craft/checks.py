@@ -160,7 +160,7 @@ def family_rules(prompt: str, negative: str, family: Family, notes: list[str], *
     if not family.weights and _groups(prompt):
         prompt = unweighted(prompt)
         notes.append(f"{family.label} reads no attention weights: removed them")
-    if family.style == "sentences":
+    if family.sentences:
         pattern = phrase_pattern(lexicon().quality_tags)
         answer = Prompt.parse(prompt, family)
         dropped = [t for t in answer.terms if pattern.fullmatch(t.text.strip().rstrip("."))]
@@ -173,22 +173,23 @@ def family_rules(prompt: str, negative: str, family: Family, notes: list[str], *
     if not family.negative_allowed and negative:
         notes.append(f"{family.label} ignores negative prompts; left it empty")
         negative = ""
-    if family.key == "pony":
-        prompt = _pony(prompt, family, notes, rating)
+    if family.prefix:
+        prompt = _leading(prompt, family, notes, rating)
     return prompt, negative
 
 
-def _pony(prompt: str, family: Family, notes: list[str], rating: bool) -> str:
+def _leading(prompt: str, family: Family, notes: list[str], rating: bool) -> str:
+    """The family's prefix first (Pony's scores), and its rating tag where the prompt has none."""
     items = tag_terms(prompt)
     rest = [t for t in items if t not in family.prefix]
     added = []
-    if rating and not any(t.startswith("rating_") for t in rest):
-        rest.insert(0, "rating_safe")
-        added.append("rating_safe")
+    if rating and family.rating and not any(t.startswith("rating_") for t in rest):
+        rest.insert(0, family.rating)
+        added.append(family.rating)
     if items[: len(family.prefix)] != list(family.prefix):
         added = [*family.prefix, *added]
     if added:
-        notes.append(f"added the Pony tags {', '.join(added)}")
+        notes.append(f"added the {family.label} tags {', '.join(added)}")
     return ", ".join([*family.prefix, *rest])
 
 

@@ -28,7 +28,6 @@ PLAN_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "materi
 SENTENCE_CATEGORIES = ("lighting", "color", "mood", "camera", "composition", "medium", "detail")
 # The order tags take in the prompt: subject, material, lighting, colour, mood, camera, medium, detail.
 TAG_ORDER = ("material", "lighting", "color", "mood", "camera", "composition", "medium", "detail")
-_FAMILY_MEDIUM = {"pony": ("illustration", "anime"), "illustrious": ("anime", "illustration")}
 
 
 @dataclass
@@ -102,14 +101,14 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     said = heads | set(words_of(desc.text))
     context = dict(desc.facets)
     exclude = {p.lower() for p in desc.phrases}
-    categories = SENTENCE_CATEGORIES if family.style == "sentences" else PLAN_CATEGORIES
+    categories = SENTENCE_CATEGORIES if family.sentences else PLAN_CATEGORIES
     options: dict[str, list[Entry]] = {}
     fixed: list[Entry] = []
     spare: dict[str, list[Entry]] = {}
     for category in categories:
         if category == "medium" and ("medium" in context or style):
             continue
-        found, wider = (candidates(category, said, context, prefer=_FAMILY_MEDIUM.get(family.key, ()),
+        found, wider = (candidates(category, said, context, prefer=family.prefer_medium,
                                    exclude=exclude, heads=heads, limit=limit, wide=wide)
                         for limit, wide in ((CHOICES, False), (2 * CHOICES, True)))
         if category in ("material", "lighting"):  # a texture or a light only for what the description has
@@ -185,19 +184,10 @@ def count_tags(desc: Description) -> list[str]:
     return [*tags, "solo"] if girls + boys == 1 else tags
 
 
-def pony_tags(medium: str | None) -> list[str]:
-    """Pony's source tag (none for realism) and rating tag."""
-    return ([] if medium == "photo" else ["source_anime"]) + ["rating_safe"]
-
-
 def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dict | None) -> str:
     mediums = [dict(e.facets).get("medium") for e in picks if e.category == "medium"]
     medium = next(iter(desc.facets.get("medium", ())), None) or (mediums[0] if mediums else None)
-    head = list(family.prefix)
-    if family.key == "pony":
-        head += pony_tags(medium)
-    if family.key == "illustrious":
-        head += count_tags(desc)
+    head = [*family.prefix, *family.leading(medium), *(count_tags(desc) if family.counts else [])]
     ordered = sorted(picks, key=lambda e: TAG_ORDER.index(e.category) if e.category in TAG_ORDER else 99)
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
@@ -227,10 +217,10 @@ def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -
 
 def own_words_prompt(desc: Description, family: Family) -> str:
     """A prompt of the user's words only (a description the embedded model cannot read)."""
-    if family.style == "sentences":
+    if family.sentences:
         return desc.sentence
-    return ", ".join(dict.fromkeys([*family.prefix, *(["rating_safe"] if family.key == "pony" else []),
-                                    *desc.phrases, *family.quality]))
+    return ", ".join(dict.fromkeys([*family.prefix, *([family.rating] if family.rating else []), *desc.phrases,
+                                    *family.quality]))
 
 
 # ---------------------------------------------------------------------------------------------

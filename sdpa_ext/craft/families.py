@@ -12,7 +12,6 @@ from ..types import HostContext
 
 DATA = Path(__file__).with_name("data")
 DEFAULT_FAMILY = "sdxl"
-BOORU_FAMILIES = frozenset({"pony", "illustrious"})  # trained on booru tags (DeepBooru's vocabulary)
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,25 @@ class Family:
     example: dict
     hints: tuple[str, ...]
     limits: dict  # steps, cfg_scale (and distilled_cfg_scale) ranges, pixels: the area range of a size
+    rating: str = ""  # the rating tag its prompts carry (Pony: rating_safe)
+    source: bool = False  # a source tag leads (Pony: source_anime, none for a photo)
+    counts: bool = False  # Danbooru count tags lead (Illustrious: 1girl, solo)
+    prefer_medium: tuple[str, ...] = ()  # the media its pictures are, best first
+
+    @property
+    def sentences(self) -> bool:
+        """It reads sentences (Flux, SD3), not comma tags."""
+        return self.style == "sentences"
+
+    @property
+    def booru(self) -> bool:
+        """Trained on booru tags (DeepBooru's vocabulary): its prompts open with booru's source or count tags."""
+        return self.source or self.counts
+
+    def leading(self, medium: str | None) -> list[str]:
+        """The tags that open its prompts after the prefix: a source, a rating (Pony)."""
+        source = ["source_anime"] if self.source and medium != "photo" else []
+        return [*source, *([self.rating] if self.rating else [])]
 
 
 @cache
@@ -41,7 +59,8 @@ def families() -> dict[str, Family]:
                     prefix=tuple(v["prefix"]), negative=v["negative"], params=dict(v["params"]),
                     sizes=tuple(tuple(s) for s in v["sizes"]), weights=v["weights"],
                     negative_allowed=v["negative_allowed"], example=v["example"], hints=tuple(v["hints"]),
-                    limits=v["limits"])
+                    limits=v["limits"], rating=v["leading"]["rating"], source=v["leading"]["source"],
+                    counts=v["leading"]["counts"], prefer_medium=tuple(v["leading"]["prefer_medium"]))
         for key, v in raw.items()
     }
 

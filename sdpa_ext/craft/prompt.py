@@ -116,7 +116,7 @@ class Prompt:
     @classmethod
     def parse(cls, text: str, family=None) -> Prompt:
         """`family`: a Family (its style), None for tags (negative prompts, the user's fields)."""
-        sentences = family is not None and family.style == "sentences"
+        sentences = family is not None and family.sentences
         prompt = cls(text, sentences)
         if sentences:
             at = 0
