@@ -194,7 +194,9 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
     after = answer.render()
     if any(new and _mentioned(after, new) for _, new in edit.replace) or any(not n for n, _ in edit.adjust):
         return  # a new subject, or a replacement the answer made in its own words (`swap the dog for a fox`)
-    have = set(answer.texts())
+    have, had = set(answer.texts()), set(before.texts())
+    if any(t in lexicon().leading_tags and t not in had for t in have):
+        return  # new count tags (`1girl` for `2girls`): the answer changed who is in the picture
     counts = [t for t in before.texts() if t in lexicon().leading_tags and t not in have
               and stem(_COUNT.sub("", t)) not in said]
     for offset, tag in enumerate(counts):

@@ -197,7 +197,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
         elif thing not in edit.negative:
             notes.append(f"no {thing} in the prompt to remove")
-    _replace(prompt, edit, changes, notes)
+    _replace(prompt, reading, edit, changes, notes)
     _modifiers(prompt, reading, edit, subject, changes, notes)
     for place in edit.relocate:
         if _relocate(prompt, place):
@@ -271,12 +271,14 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
             prompt.set(term, pattern.sub(swap, term.text))
 
 
-def _replace(prompt: Prompt, edit: Edit, changes: list[str], notes: list[str]) -> None:
+def _replace(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], notes: list[str]) -> None:
     """The edit's A -> B changes inside the phrases; `''` -> B replaces the subject; a B without its A is added."""
     for old, new in edit.replace:
         old = old or _subject_phrase(prompt)
-        if old and prompt.each(lambda text, o=old, n=new: None if read_term(text).syntax
-                               else replace_in(text, o, n)):
+        def change(text: str, o: str = old, n: str = new) -> str | None:
+            return None if read_term(text).syntax else replace_in(text, o, n)
+        if old and (prompt.each(change) or _in_spans(prompt, reading, lambda body, o=old, n=new: replace_in(
+                body, o, n))):
             _regender(prompt, old, new)
             changes.append(f"{old} -> {new}")
         else:
@@ -347,8 +349,8 @@ def _in_place(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
     curled up` where it was `sitting`)."""
     antonyms = lexicon().antonyms
     for tag in list(dict.fromkeys(edit.add)):
-        if tag.lower() not in antonyms and not verb_ing(tag.split()[0]):
-            continue  # a pose or a look (`sleeping curled up`, `standing`), not a thing (`old man`)
+        if not verb_ing(tag.split()[0]):
+            continue  # a pose (`sleeping curled up`, `standing`), not a thing (`old man`) nor a chip's `dark`
         opposite = {o for key in (tag.lower(), tag.lower().split()[0]) for o in antonyms.get(key, ())}
         pattern = phrase_pattern(sorted(opposite)) if opposite else None
         term = next((t for t in prompt.terms if pattern and t.text.strip() and pattern.search(t.text)

@@ -171,11 +171,13 @@ def _strip_determiner(words: list[str]) -> list[str]:
 
 def content(words: list[str]) -> list[str]:
     """Words that may enter a prompt: no chat, asking, pronoun or vague words, no unresolved comparative, and no
-    verb of the lexicon to open them (`make her`, `keep it` are a misreading; `curled up` is a pose)."""
+    verb of the lexicon to open them (`make her`, `keep it` are a misreading; `curled up` is a pose). A
+    possessive before a noun is content (`on her shoulder`)."""
     lex = lexicon()
     verbs = {v for said in lex.verbs.values() for v in said if " " not in v}
+    owned = {i for i, w in enumerate(words[:-1]) if i and w in lex.possessives}
     return [w for i, w in enumerate(words) if w not in lex.chat and (i or w not in verbs)
-            and w not in lex.comparatives and w not in lex.pronouns and w not in lex.vague]
+            and w not in lex.comparatives and (w not in lex.pronouns or i in owned) and w not in lex.vague]
 
 
 def _phrase(words: list[str]) -> str:
@@ -381,14 +383,18 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
                 or word in lex.connectors["to"] or word in ("more", "less") or find_value(word)):
             return words[:index], words[index:]
+    if len(words) - start >= 2 and (words[-1] in lex.antonyms or words[-1].endswith(("y", "ed", "ful", "ous"))):
+        return words[:-1], words[-1:]  # `the robot rusty`, `the robot old`
     return words, []
 
 
-def _connector(words: list[str]) -> tuple[list[str], str, list[str]] | None:
-    """(before, connector, after) at the first connector word (`A to B`, `A with B`, `B instead of A`)."""
+def _connector(words: list[str], kinds: tuple[str, ...] = ("to", "reversed")
+               ) -> tuple[list[str], str, list[str]] | None:
+    """(before, connector, after) at the first connector word (`A to B`, `B instead of A`; with `kinds` naming
+    `with`: `replace A with B`)."""
     lex = lexicon()
     for index in range(1, len(words)):
-        for kind, said in lex.connectors.items():
+        for kind, said in ((k, lex.connectors[k]) for k in kinds):
             size = longest_at(words, index, said)
             if size and index + size < len(words):
                 return words[:index], kind, words[index + size:]
@@ -496,6 +502,10 @@ class _Reader:
         text = " ".join(words)
         if chip := lex.chip_of(text):
             _chip(edit, chip)
+            return True
+        if text in lex.composition:  # `from above`, `looking at viewer`
+            edit.add.append(text)
+            edit.sentences.append(_sentence(text))
             return True
         for kind in ("wide", "close"):
             if longest_at(words, 0, lex.verbs[kind]) or text in lex.verbs[kind]:
@@ -654,7 +664,8 @@ class _Reader:
             self._take(edit, split[2], negative=False)
             rest, split = split[0], None
         if "replace" in ops:
-            if split and split[1] == "to":
+            split = _connector(rest, ("to", "with", "reversed"))
+            if split and split[1] in ("to", "with"):
                 return self._replace(edit, split[0], split[2])
             return self._replace(edit, split[2], split[0]) if split else None
         obj, comp = _split_object(rest)
@@ -734,6 +745,9 @@ class _Reader:
         rest = words[start:]
         if rest and rest[0] in lex.place_prepositions:
             place = _strip_determiner(rest[1:])
+            at = next((i for i, w in enumerate(place) if i and w in lex.place_prepositions), 0)
+            if at and _make(edit, place[at + 1:]):  # `on a windowsill in the rain`: the rain is a weather
+                place = place[:at]
             if not place or len(place) > _MAX_WORDS or content(place) != place:
                 return None
             x = " ".join(place)
@@ -878,6 +892,11 @@ class _Reader:
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""
         ups = lexicon().trailing
+        if len(words) >= 2 and ups.get(words[-1]) == "remove":  # `paint lora off` (a LoRA: `the sun looks off` is not)
+            if _object_slot(words[:-1]) != "network":
+                return None
+            self._take(edit, words[:-1], negative=False)
+            return True
         if len(words) >= 2 and words[-1] in ups:
             obj = [w for w in words[:-1] if w not in lexicon().objects["weights"]]
             if words[-2] == "more" and len(words) > 2:

@@ -294,11 +294,19 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
         others = phrase_pattern(instead) if instead else None
         if others and (first := others.search(phrase.body)):  # where the old one was (`red vintage car`)
             body = phrase.body[:first.start()] + word + others.sub(" ", phrase.body[first.end():])
+        elif word in lexicon().colours:  # a colour opens the noun phrase, after its size or age: `a red paper crane`
+            words = phrase.body.split()
+            at = next((i for i, w in enumerate(words) if w.lower() not in lexicon().articles
+                       and w.lower() not in lexicon().antonyms), len(words) - 1)
+            body = " ".join([*words[:at], word, *words[at:]])
         else:
             body = phrase.body
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
             body = body[:head_at.start()] + f"{word} " + body[head_at.start():]
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
+    said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", text, re.I)
+    if said and not instead:  # `a robot barista`: the robot is said of the barista, and it is the robot that is old
+        return _clean(text[:said.start()] + f"{word} " + text[said.start():])
     return None
 
 
