@@ -486,6 +486,8 @@ class _Reader:
         else:
             self.reading.unread.append(raw or text.strip())
             self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
+            said = [w for w in content(words) if w not in lexicon().network_words]
+            self._name_spans(said, "change")  # a weighted group it speaks of may change; never a LoRA, never go
 
     @staticmethod
     def _vague(words: list[str]) -> bool:
@@ -554,8 +556,8 @@ class _Reader:
                 current.append(word)
         things.append(current)
         self.last = _Clause("no")
-        for thing in things:
-            self._take(edit, thing, negative=True)
+        for thing in things:  # `no hats` keeps hats out; `not the woods` only corrects the place
+            self._take(edit, thing, negative=said != ["not"])
         return True
 
     def _take(self, edit: Edit, words: list[str], *, negative: bool) -> None:
@@ -597,6 +599,8 @@ class _Reader:
         before, after = words[:at], [w for w in words[at + 1:] if w not in ("much",)] or ["much"]
         before = [w for w in before if w not in lexicon().copulas and w not in lexicon().objects["it"] and w != "so"]
         strong = {"strong", "much", "heavy", "intense", "prominent", "big", "loud", "bright", "saturated", "busy"}
+        if before:
+            self._name_spans(before, "change")  # `background is too washed out`: its weight may change
         if before and _object_slot(before) not in ("it", None) and set(after) <= strong:
             if _object_slot(before) == "palette":
                 return _make(edit, ["muted"]) or None
@@ -837,6 +841,11 @@ class _Reader:
         if len(comp) == 1 and (base := _base(comp[0])) and slot == "subject" and not lex.chip_of(comp[0]):
             edit.adjust.append(("", base))  # `make her older`: the subject's modifier
             return True
+        thing = _strip_determiner(comp)
+        if slot == "subject" and (replacing or comp[0] in lex.articles) and thing and content(thing) == thing \
+                and not _values(" ".join(thing)):
+            edit.replace.append(("", " ".join(thing)))  # `turn him into a robot samurai`: a new subject
+            return True
         if slot == "subject" and (state := self._state(edit, comp)) is not None:
             return state
         if _make(edit, comp):
@@ -965,7 +974,7 @@ class _Reader:
         verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
         known = known_words() | self.said | set(lex.colours) | set(self._people())
         if not thing or len(thing) > 4 or content(thing) != thing or set(thing) & verbs or not head_of(
-                " ".join(thing)) or not (set(thing) - lex.function) & known:
+                " ".join(thing)) or not (set(thing) - lex.function) & known or set(thing[1:]) & lex.articles:
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
         if stem(head_of(" ".join(thing))) in self.subject:
             edit.replace.append(("", " ".join(thing)))
