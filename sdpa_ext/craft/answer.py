@@ -368,6 +368,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     _unsure(answer, before, warnings)
     own = said_negations(answer)  # the answer's own `no people`: CLIP reads it as people
     negative = negations(answer, negative, [*edit.negative, *own], family, warnings)
+    answer.prune(lexicon().adverbs)
     prompt = answer.render()
     lettering = [*reading.lettering, *QUOTED.findall(prompt)]
     negative = wanted_out_of_negative(negative, [w for a in edit.asked() for w in words_of(a)], lettering, warnings)

@@ -192,8 +192,8 @@ def describe(text: str) -> Description:
 def _thing(noun: str) -> bool:
     """A noun that names a thing to keep, not a time, a weather or a look (`night`, `watercolor`) nor `indoors`."""
     said = facets(noun)
-    return not (set(said) - {"place", "setting"}) and not (said and noun in ("indoors", "outdoors", "inside",
-                                                                            "outside", "indoor", "outdoor"))
+    return not (set(said) - {"place", "setting"}) and not (said and noun.removesuffix("s") in {
+        a.removesuffix("s") for a in _LEX.adverbs})
 
 
 def people_in(text: str) -> str:

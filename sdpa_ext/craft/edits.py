@@ -209,6 +209,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _weigh(prompt, reading, edit, family, changes, notes)
     _already_said(prompt, edit)
     _additions(prompt, edit, family, changes)
+    prompt.prune(lexicon().adverbs)
     text = prompt.render()
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,
                    _negative(negative, edit, family, changes), _sized(params, edit, family, changes, notes), changes,
@@ -300,6 +301,10 @@ def _weigh(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes
             changes.append(f"{'more' if delta > 0 else 'less'} {phrase}")
             continue
         hits = [t for t in prompt.terms if t.text.strip() and names(t.text, phrase)]
+        if not hits and delta < 0 and len(phrase) >= 4 and " " not in phrase:  # `less dust`: the `dusty` sky
+            said = {w for t in prompt.terms for w in words_of(t.text) if w.startswith(phrase)}
+            hits = [t for t in prompt.terms if said & set(words_of(t.text))]
+            phrase = next(iter(said), phrase)
         if hits and family.weights and not prompt.sentences:
             prompt.set(hits[0], _reweight(hits[0].text, delta))
             changes.append(f"{'more' if delta > 0 else 'less'} {phrase}: {hits[0].text}")

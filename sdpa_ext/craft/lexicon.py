@@ -95,6 +95,7 @@ class Lexicon:
     chips: dict[str, dict]
     spellings: dict[str, str]
     gerunds: dict[str, str]
+    adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
@@ -177,7 +178,7 @@ def lexicon() -> Lexicon:
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
-        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
+        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"}, adverbs=frozenset(raw["adverbs"]),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
         gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})
 

@@ -186,6 +186,14 @@ class Prompt:
         self.terms.insert(at, Term(text, sentence))
         self.changed = True
 
+    def prune(self, alone: frozenset[str]) -> None:
+        """A sentence whose other clauses went leaves no clause of one word of `alone` (`Outside, a storm rages`
+        without the storm: no `Outside.`)."""
+        for group in self.groups() if self.sentences else ():
+            kept = [t for t in group if t.text.strip()]
+            if len(kept) == 1 and len(group) > 1 and kept[0].text.strip(" .!?").lower() in alone:
+                self.set(kept[0], "")
+
     def render(self) -> str:
         """The text: as parsed where nothing changed; else the terms joined (`, ` between tags; sentence families
         keep the writer's clause endings and case, a sentence ending where it ended)."""

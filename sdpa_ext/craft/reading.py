@@ -577,6 +577,8 @@ class _Reader:
 
     def _weighed(self, edit: Edit, kind: str, words: list[str]) -> bool | None:
         words = _strip_determiner(words)
+        at = next((i for i, w in enumerate(words) if i and w in lexicon().place_prepositions), len(words))
+        words = words[:at]  # `less dust in the sky`: the dust
         if not words:
             return None
         self.last = _Clause(kind, words)
