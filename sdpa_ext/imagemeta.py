@@ -76,9 +76,10 @@ def _inflate(data: bytes) -> bytes:
 
 
 def _png_text(kind: bytes, body: bytes) -> tuple[str, str] | None:
-    """(keyword, text) of a tEXt, zTXt or iTXt chunk."""
+    """(keyword, text) of a tEXt, zTXt or iTXt chunk; only `parameters` is read (and inflated): a comment or any
+    other text is never kept."""
     keyword, sep, rest = body.partition(b"\x00")
-    if not sep:
+    if not sep or keyword != b"parameters":
         return None
     name = keyword.decode("latin-1")
     if kind == b"tEXt":

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 
 from .imagemeta import parameters
 
-# One `Key: value` pair: a key of word characters, spaces, dashes and slashes (two or more characters), then a
-# JSON string (with its escapes) or everything up to the next comma.
-PAIR = re.compile(r"""\s*(?P<key>\w[\w \-/]+):\s*
-                      (?P<value>"(?:\\.|[^\\"])+"|[^,]*)
-                      (?:,|$)""", re.VERBOSE)
+# A quoted value: a JSON string with its escapes, at the start of a value.
+QUOTED = re.compile(r'"(?:\\.|[^\\"])+"')
+KEY_CHARS = re.compile(r"[\w \-/]")
+MAX_LINE = 10_000  # the settings line is cut to this before it is read: no pattern runs on more
 SIZE = re.compile(r"^(\d+)x(\d+)$")
 NEGATIVE = "Negative prompt:"
 # Infotext keys -> our generation settings (craft/params.py KEYS) and how each is read.
@@ -71,10 +70,37 @@ def unquote(text: str) -> str:
     return value if isinstance(value, str) else text
 
 
+def pairs(line: str) -> list[tuple[str, str]]:
+    """The `Key: value` pairs of a settings line, as the hosts' pattern finds them (a key of word characters,
+    spaces, dashes and slashes, two or more, starting with a word character; then a JSON string or everything up
+    to the next comma), found in one pass: that pattern, retried at every start, is quadratic on a long line."""
+    found, pos, size = [], 0, len(line)
+    while pos < size:
+        end = pos
+        while end < size and KEY_CHARS.match(line, end):  # a run of key characters from pos
+            end += 1
+        start = next((i for i in range(pos, end) if line[i].isalnum() or line[i] == "_"), end)
+        if end >= size or line[end] != ":" or end - start < 2:
+            pos = end + 1 if end > pos else pos + 1
+            continue
+        value_at = end + 1
+        while value_at < size and line[value_at].isspace():
+            value_at += 1
+        quoted = QUOTED.match(line, value_at)
+        comma = line.find(",", value_at)
+        if quoted and (quoted.end() == size or line[quoted.end()] == ","):
+            value, pos = quoted.group(), quoted.end() + 1
+        else:
+            value, pos = line[value_at:comma if comma >= 0 else size], (comma + 1 if comma >= 0 else size)
+        found.append((line[start:end], value))
+    return found
+
+
 def parse(text: str) -> Infotext:
     """Infotext -> its prompts and settings, by the hosts' rules (see the module's docstring)."""
     *lines, last = text.strip().split("\n")
-    if len(PAIR.findall(last)) < 3:
+    last = last[:MAX_LINE]
+    if len(pairs(last)) < 3:
         lines.append(last)
         last = ""
     prompt: list[str] = []
@@ -87,7 +113,7 @@ def parse(text: str) -> Infotext:
         else:
             prompt.append(line)
     settings: dict[str, str] = {}
-    for key, value in PAIR.findall(last):
+    for key, value in pairs(last):
         if not value:  # the hosts skip an empty value (reading its first character fails)
             continue
         value = unquote(value) if value[0] == '"' == value[-1] else value

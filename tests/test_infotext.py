@@ -174,3 +174,46 @@ def test_a_short_last_line_is_text_and_old_hypernet_fields_join_the_prompt():
     assert read_image(b"") is None
     old = parse("a cat\nSteps: 20, Sampler: Euler, CFG scale: 7, Hypernet: anime, Hypernet strength: 0.5")
     assert old.prompt == "a cat<hypernet:anime:0.5>"
+
+
+def test_a_long_settings_line_is_read_in_one_pass_and_cut_to_its_limit(monkeypatch):
+    """Issue 25, finding 1: the hosts' `Key: value` pattern, retried at every start, costs the square of a line
+    with no colon (40,000 characters stalled the server 5 s). The line is cut to MAX_LINE first, and the pairs
+    are found in one pass: the character checks stay within twice the line, whatever its shape."""
+    from sdpa_ext import infotext
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern, self.calls = pattern, 0
+
+        def match(self, text, pos):
+            self.calls += 1
+            return self.pattern.match(text, pos)
+
+    counter = Counting(infotext.KEY_CHARS)
+    monkeypatch.setattr(infotext, "KEY_CHARS", counter)
+    for line in ("a" * 9_000, "a b " * 2_000 + "Steps: 20", "word " * 1_900 + ", x: 1"):
+        counter.calls = 0
+        infotext.pairs(line)
+        assert counter.calls <= 2 * len(line) + 2, (line[:20], counter.calls)
+    read = parse("a cat\n" + "x" * 48_000 + ", Steps: 20, Sampler: Euler, CFG scale: 7")
+    assert counter.calls <= 2 * infotext.MAX_LINE + 2 and read.settings == {}  # cut first: the pairs lay beyond
+    assert infotext.pairs('Steps: 20, Lora hashes: "a: 1, b: 2", x y: z') == [
+        ("Steps", "20"), ("Lora hashes", '"a: 1, b: 2"'), ("x y", "z")]
+
+
+def test_only_the_parameters_chunk_is_inflated_and_kept(monkeypatch):
+    """Issue 25, finding 2: every compressed text chunk was inflated and kept (a 0.5 MB PNG cost 481 MB). Now a
+    chunk is read only when its keyword is `parameters`: a comment or any other text is never inflated."""
+    from sdpa_ext import imagemeta
+
+    inflated = []
+    real = imagemeta._inflate
+    monkeypatch.setattr(imagemeta, "_inflate", lambda data: inflated.append(len(data)) or real(data))
+    bomb = zlib.compress(b"x" * 900_000)
+    chunks = [(b"zTXt", f"junk{i}".encode() + b"\x00\x00" + bomb) for i in range(40)]
+    text = TEXT.encode("latin-1")
+    png = _png(IHDR, *chunks, (b"iTXt", b"Comment\x00\x01\x00\x00\x00" + bomb),
+               (b"zTXt", b"parameters\x00\x00" + zlib.compress(text)))
+    assert parameters(png) == TEXT
+    assert inflated == [len(zlib.compress(text))]
