@@ -15,7 +15,8 @@ from .errors import ConfigError
 from .providers.types import Image
 
 MAX_BYTES = 20_000_000  # what we read at most (a 20 MB PNG is already far bigger than anything we send)
-MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+MAX_PIXELS = 40_000_000  # a decompression bomb is refused from its header, before it is decoded
+MAX_SIDE = 16_384  # and a sliver (4,999,000 x 8) too
 LONG_SIDE = 1024
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 
@@ -50,32 +51,37 @@ def load(source: bytes | str | Path | Any, *, field: str = "image") -> Image:
 
 
 def _open(pil: Any, data: bytes, field: str) -> Any:
-    previous = pil.MAX_IMAGE_PIXELS
-    pil.MAX_IMAGE_PIXELS = MAX_PIXELS
+    """The picture, its size checked from its header before it is decoded. Pillow's limits are passed per call
+    (only our formats' plugins look at the bytes); its process-wide MAX_IMAGE_PIXELS, the host's too, is never
+    changed."""
     try:
-        picture = pil.open(io.BytesIO(data))
-        if picture.format not in FORMATS:
-            raise ConfigError(field, hint=f"is a {picture.format} file; give a PNG, JPEG or WebP image")
+        picture = pil.open(io.BytesIO(data), formats=FORMATS)
+        _sized(picture, field)
         picture.load()
     except ConfigError:
         raise
-    except (pil.DecompressionBombError, pil.DecompressionBombWarning) as err:
+    except pil.DecompressionBombError as err:
         raise ConfigError(field, hint=f"has over {MAX_PIXELS:,} pixels") from err
     except Exception as err:  # UnidentifiedImageError, truncated or corrupt data: all one message
-        raise ConfigError(field, hint="is not an image Pillow can read (corrupt or not an image)") from err
-    finally:
-        pil.MAX_IMAGE_PIXELS = previous
+        raise ConfigError(field, hint="is not an image Pillow can read (corrupt or not an image; PNG, JPEG, "
+                                      "WebP, GIF, BMP or TIFF)") from err
     return picture
+
+
+def _sized(picture: Any, field: str) -> None:
+    """A picture of at most MAX_PIXELS pixels and MAX_SIDE on a side, at least 8x8."""
+    width, height = picture.size
+    if width < 8 or height < 8:
+        raise ConfigError(field, hint=f"is {width}x{height} px; give at least 8x8")
+    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
+        raise ConfigError(field, hint=f"is {width}x{height} px: over {MAX_PIXELS:,} pixels or {MAX_SIDE:,} on a side")
 
 
 def _encode(pil: Any, picture: Any, field: str) -> Image:
     if getattr(picture, "n_frames", 1) > 1:
         raise ConfigError(field, hint="is animated; give one still frame (a PNG or JPEG)")
+    _sized(picture, field)
     width, height = picture.size
-    if width < 8 or height < 8:
-        raise ConfigError(field, hint=f"is {width}x{height} px; give at least 8x8")
-    if width * height > MAX_PIXELS:
-        raise ConfigError(field, hint=f"has over {MAX_PIXELS:,} pixels")
     rgb = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
     if rgb.mode == "RGBA":  # flattened on white: every vendor takes RGB, not all take alpha
         flat = pil.new("RGB", rgb.size, (255, 255, 255))
@@ -84,8 +90,9 @@ def _encode(pil: Any, picture: Any, field: str) -> Image:
     scale = min(1.0, LONG_SIDE / max(width, height))
     if scale < 1.0:
         rgb = rgb.resize((max(1, round(width * scale)), max(1, round(height * scale))), pil.LANCZOS)
+    rgb.info = {}  # convert and resize carry `info` along: a JPEG or GIF comment, a PNG text would be written
     out = io.BytesIO()
-    rgb.save(out, format="JPEG", quality=90)  # a fresh image: no EXIF, no text chunks, no ICC profile
+    rgb.save(out, format="JPEG", quality=90)  # a fresh image: no EXIF, no text chunks, no comment, no ICC profile
     return Image("image/jpeg", base64.b64encode(out.getvalue()).decode("ascii"), *rgb.size)
 
 

@@ -216,3 +216,58 @@ def test_in_the_webui_its_interrogator_stands_in_for_a_model_that_cannot_see(mak
     assert "a yellow sun in a blue sky" in json.dumps(body) and not _images_sent("ollama", body)
     assert version.prompt == "yellow sun, blue sky, flat illustration"
     assert "CLIP interrogator stood in" in version.warnings[0] and "CLIP" in version.source
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims a size its (tiny) data does not hold: what a bomb looks like before decoding."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + \
+        chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("width", "height"), [(7000, 7000), (6300, 6400), (4_999_000, 8), (8, 20_000)])
+def test_a_picture_over_the_limits_is_refused_from_its_header_before_it_is_decoded(monkeypatch, width, height):
+    """Issue 25, finding 4: 40-80 Mpx pictures were decoded before the refusal, and a 4,999,000 x 8 sliver was sent
+    on. The header says the size; nothing is decoded."""
+    from PIL import ImageFile
+
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size))
+    with pytest.raises(ConfigError, match="pixels or 16,384 on a side"):
+        load(_png_header(width, height))
+    assert decoded == []
+
+
+def test_pillows_limits_are_passed_per_call_and_never_changed(monkeypatch):
+    """Issue 25, finding 16: MAX_IMAGE_PIXELS was set and restored per call, process-wide (the host's Pillow
+    too), and Image.open tried every plugin. Now open is given our formats and the global is never touched."""
+    seen = []
+    real = PILImage.open
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 123_456_789)
+    monkeypatch.setattr(PILImage, "open", lambda fp, mode="r", formats=None: seen.append(
+        (PILImage.MAX_IMAGE_PIXELS, formats)) or real(fp, mode, formats))
+    load(_png())
+    assert seen == [(123_456_789, ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF"))]
+    assert PILImage.MAX_IMAGE_PIXELS == 123_456_789
+
+
+@pytest.mark.parametrize("kind", ["JPEG COM", "PNG comment", "PNG Comment iTXt", "GIF comment"])
+def test_no_comment_leaves_the_machine(kind):
+    """Issue 25, finding 5: Pillow carries info['comment'] through convert and resize, and JPEG save wrote it: a
+    JPEG COM segment, a PNG comment and a GIF comment reached the provider. What is sent is pixels only."""
+    picture, out = PILImage.new("RGB", (64, 48), (30, 120, 200)), io.BytesIO()
+    if kind == "JPEG COM":
+        picture.save(out, "JPEG", comment=b"SECRET-NOTE")
+    elif kind == "GIF comment":
+        picture.save(out, "GIF", comment=b"SECRET-NOTE")
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("Comment", "SECRET-NOTE") if "iTXt" in kind else info.add_text("comment", "SECRET-NOTE")
+        picture.save(out, "PNG", pnginfo=info)
+    sent = base64.b64decode(load(out.getvalue()).data)
+    assert b"SECRET" not in sent and sent[:2] == b"\xff\xd8"
