@@ -232,9 +232,12 @@ class Assistant:
         if model and not (ctx.checkpoint or ctx.arch):
             ctx = replace(ctx, checkpoint=model)
         chosen, reason = resolve_family(self._family(family), ctx)
-        version = PromptVersion(prompt=prompt, negative_prompt=negative, params=info.params(), extra=info.extra(),
+        held: list[str] = []  # an image's settings hold to the family's rules like any other (steps 99999999)
+        said = info.params()
+        params = {k: v for k, v in family_params(chosen, said, notes=held).items() if k in said}
+        version = PromptVersion(prompt=prompt, negative_prompt=negative, params=params, extra=info.extra(),
                                 provider="rules", model=RULED["image"], role="", kind="image", source=label,
-                                family=chosen.key, family_reason=reason,
+                                family=chosen.key, family_reason=reason, warnings=held,
                                 notes=f"read from {label} by {'the WebUI' if ctx.read_image else 'our reader'}: "
                                       f"{len(info.settings)} settings")
         return with_tokens(version, ctx)
