@@ -17,6 +17,7 @@ from .providers.types import Image
 MAX_BYTES = 20_000_000  # what we read at most (a 20 MB PNG is already far bigger than anything we send)
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused from its header, before it is decoded
 MAX_SIDE = 16_384  # and a sliver (4,999,000 x 8) too
+MAX_SCANS = 32  # a progressive JPEG has about 10; one that repeats its scans costs a full decode for each
 LONG_SIDE = 1024
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 
@@ -54,6 +55,8 @@ def _open(pil: Any, data: bytes, field: str) -> Any:
     """The picture, its size checked from its header before it is decoded. Pillow's limits are passed per call
     (only our formats' plugins look at the bytes); its process-wide MAX_IMAGE_PIXELS, the host's too, is never
     changed."""
+    if data[:2] == b"\xff\xd8" and (scans := jpeg_scans(data)) > MAX_SCANS:
+        raise ConfigError(field, hint=f"is a JPEG of {scans:,} scans; at most {MAX_SCANS} are read")
     try:
         picture = pil.open(io.BytesIO(data), formats=FORMATS)
         _sized(picture, field)
@@ -66,6 +69,32 @@ def _open(pil: Any, data: bytes, field: str) -> Any:
         raise ConfigError(field, hint="is not an image Pillow can read (corrupt or not an image; PNG, JPEG, "
                                       "WebP, GIF, BMP or TIFF)") from err
     return picture
+
+
+def jpeg_scans(data: bytes) -> int:
+    """How many scans (SOS segments) a JPEG holds, counted in one pass over its markers before anything is
+    decoded: entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a restart."""
+    scans, pos, size = 0, 2, len(data)
+    while pos + 4 <= size:
+        if data[pos] != 0xFF:
+            pos += 1
+            continue
+        marker = data[pos + 1]
+        if marker in (0xD9, 0xFF) or 0xD0 <= marker <= 0xD7 or marker == 0x00:  # EOI, fill, restart, stuffing
+            pos += 1 if marker == 0xFF else 2
+            if marker == 0xD9:
+                break
+            continue
+        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        pos += 2 + length
+        if marker == 0xDA:  # a scan: its data runs to the next real marker
+            scans += 1
+            while (pos := data.find(b"\xff", pos)) >= 0 and pos + 1 < size and (
+                    data[pos + 1] == 0x00 or 0xD0 <= data[pos + 1] <= 0xD7):
+                pos += 2
+            if pos < 0:
+                break
+    return scans
 
 
 def _sized(picture: Any, field: str) -> None:
