@@ -251,34 +251,44 @@ def file_reference(value: Any, depth: int = 0) -> str:
 @dataclass
 class Throttle:
     """Failed logins per client address: after FREE failures in a row, each next try from that address waits
-    a growing delay (1, 2, 4 ... s, at most LONGEST); a success clears it. Holds at most KEPT addresses."""
+    a growing delay (1, 2, 4 ... s, at most LONGEST). A success clears only the failures that named the user
+    who got in (another user's login from the same address leaves a guesser's count as it is). Holds at
+    most KEPT addresses."""
 
     free: int = 5
     longest: float = 300.0
     kept: int = 4096
-    _failures: OrderedDict[str, tuple[int, float]] = field(default_factory=OrderedDict)  # address -> count, until
+    # address -> (failures per claimed user, "" for none we know; until)
+    _failures: OrderedDict[str, tuple[dict[str, int], float]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait(self, address: str, now: float | None = None) -> float:
         """Seconds before this address may try again (0: now)."""
         with self._lock:
-            _, until = self._failures.get(address, (0, 0.0))
+            _, until = self._failures.get(address, ({}, 0.0))
         return max(0.0, until - (time.monotonic() if now is None else now))
 
-    def failed(self, address: str, now: float | None = None) -> tuple[int, float]:
-        """Count a failure: (failures in a row, seconds before the next try)."""
+    def failed(self, address: str, user: str = "", now: float | None = None) -> tuple[int, float]:
+        """Count a failure that claimed `user`: (failures in a row from the address, seconds before the
+        next try)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            count = self._failures.pop(address, (0, 0.0))[0] + 1
+            counts = self._failures.pop(address, ({}, 0.0))[0]
+            counts[user] = counts.get(user, 0) + 1
+            count = sum(counts.values())
             delay = 0.0 if count <= self.free else min(self.longest, 2.0 ** (count - self.free - 1))
-            self._failures[address] = (count, now + delay)
+            self._failures[address] = (counts, now + delay)
             while len(self._failures) > self.kept:
                 self._failures.popitem(last=False)
         return count, delay
 
-    def succeeded(self, address: str) -> None:
+    def succeeded(self, address: str, user: str = "") -> None:
+        """`user` got in from `address`: their own failures there are forgotten."""
         with self._lock:
-            self._failures.pop(address, None)
+            counts = self._failures.get(address, ({}, 0.0))[0]
+            counts.pop(user, None)
+            if not counts:
+                self._failures.pop(address, None)
 
 
 _OURS = {name for name, _ in SECURITY_HEADERS}
@@ -348,12 +358,13 @@ class Guard:
         user = self.access.authenticate(header)
         if user is None:
             if header:
-                count, delay = self.throttle.failed(address)
+                claimed = self.access.claimed_user(header)
+                count, delay = self.throttle.failed(address, claimed)
                 _log.warning("failed login from %s (%s, %d in a row%s)", address or "an unknown address",
-                             f"user {self.access.claimed_user(header)!r}" if self.access.claimed_user(header)
-                             else "no known user", count, f"; next try in {delay:g} s" if delay else "")
+                             f"user {claimed!r}" if claimed else "no known user", count,
+                             f"; next try in {delay:g} s" if delay else "")
             return 401, "authentication required"
-        self.throttle.succeeded(address)
+        self.throttle.succeeded(address, user)
         scope["sdpa.user"] = user
         return 0, ""
 

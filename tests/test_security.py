@@ -803,6 +803,31 @@ def test_failed_logins_are_throttled_per_address_and_logged_without_the_secret(c
     assert client.get("/", auth=(ALICE[0], "guess-again")).status_code == 401  # and the count starts again
 
 
+def test_another_users_login_from_the_same_address_leaves_a_guessers_count():
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.access import Access, Guard, Throttle
+
+    async def ok(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    access = Access.for_serve("127.0.0.1", auth=f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}")
+    client = TestClient(Guard(ok, access, throttle=Throttle(free=5, longest=300)), base_url="http://127.0.0.1")
+    codes = []
+    for n in range(30):  # the guesser logs in as bob between guesses at alice's password
+        codes.append(client.get("/", auth=(ALICE[0], f"guess-{n}")).status_code)
+        client.get("/", auth=BOB)
+    assert codes[:5] == [401] * 5 and codes.count(429) >= 24, codes
+    throttle = Throttle(free=1)
+    throttle.failed("1.2.3.4", "bob", now=0.0)
+    throttle.failed("1.2.3.4", "alice", now=0.0)
+    throttle.succeeded("1.2.3.4", "bob")  # bob's own typo is forgotten, alice's guess is not
+    assert throttle.failed("1.2.3.4", "alice", now=0.0) == (2, 1.0)
+    throttle.succeeded("1.2.3.4", "alice")
+    assert throttle.wait("1.2.3.4", now=0.0) == 0.0 and throttle.failed("1.2.3.4", "", now=0.0) == (1, 0.0)
+
+
 def test_the_origin_check_compares_scheme_host_and_port_and_any_case():
     from sdpa_ext.access import cross_origin
 
