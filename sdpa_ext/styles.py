@@ -15,6 +15,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,8 +126,14 @@ class StylesFile:
     def __init__(self, path: Path | str):
         self.path = Path(path)
 
+    def _real(self) -> Path:
+        """The file itself: a link (the WebUI's styles.csv linked from elsewhere) is written through."""
+        return Path(os.path.realpath(self.path))
+
     def _text(self) -> tuple[str, bool]:
         try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):  # a FIFO would hang the read
+                raise ConfigError("styles file", str(self.path), hint="is not a regular file")
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return "", True
@@ -173,14 +180,15 @@ class StylesFile:
         return Saved(style, str(self.path), bool(same))
 
     def _write(self, text: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".styles-", suffix=".csv")
+        real = self._real()
+        real.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=real.parent, prefix=".styles-", suffix=".csv")
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
-            if self.path.exists():
-                shutil.copymode(self.path, temporary)
-            os.replace(temporary, self.path)
+            if real.exists():
+                shutil.copymode(real, temporary)
+            os.replace(temporary, real)
         except OSError as err:
             Path(temporary).unlink(missing_ok=True)
             raise ConfigError("styles file", str(self.path), hint=f"cannot be written ({err.strerror or err})") from err

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -173,3 +175,30 @@ def test_cli_style(run_cli, tmp_path):  # noqa: F811
     assert again.returncode == 2 and "exists" in again.stderr and "--replace" in again.stderr
     assert run_cli("style", "Fox night", "--prompt", "x", "--replace").returncode == 0
     assert webui_reads((tmp_path / "data" / "styles.csv").read_bytes()) == {"Fox night": ("x", "")}
+
+
+def test_a_linked_styles_file_is_written_through_and_a_fifo_is_refused(tmp_path):
+    if os.name != "posix":
+        pytest.skip("FIFOs and links are POSIX's here")
+    real = tmp_path / "webui" / "styles.csv"
+    real.parent.mkdir()
+    real.write_text("name,prompt,negative_prompt\r\nOld,old prompt,\r\n", encoding="utf-8")
+    link = tmp_path / "styles.csv"
+    link.symlink_to(real)
+    StylesFile(link).save(Style("New", "new prompt"))
+    assert link.is_symlink() and set(StylesFile(real).styles()) == {"Old", "New"}  # the WebUI's file has it
+    fifo = tmp_path / "fifo" / "styles.csv"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    errors = []
+
+    def save():
+        try:
+            StylesFile(fifo).save(Style("New", "new prompt"))
+        except ConfigError as err:
+            errors.append(str(err))
+
+    worker = threading.Thread(target=save, daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive() and errors and "not a regular file" in errors[0], errors
