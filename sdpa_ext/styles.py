@@ -17,6 +17,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,16 @@ def _rows(text: str) -> list[_Row]:
     return rows
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    """One lock per styles file in this process: two saves at once would each write back what they read."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path, threading.Lock())
+
+
 class StylesFile:
     """One styles.csv, read and written as the WebUI does (UTF-8 with or without a BOM, csv quoting)."""
 
@@ -161,6 +172,10 @@ class StylesFile:
 
     def save(self, style: Style, *, replace: bool = False) -> Saved:
         """Append the style, or replace the row of its name (`replace`); every other byte stays."""
+        with _lock_for(self._real()):
+            return self._save(style, replace)
+
+    def _save(self, style: Style, replace: bool) -> Saved:
         text, bom = self._text()
         rows = _rows(text)
         header = rows[0].values if rows and rows[0].values else []

@@ -202,3 +202,19 @@ def test_a_linked_styles_file_is_written_through_and_a_fifo_is_refused(tmp_path)
     worker.start()
     worker.join(5)
     assert not worker.is_alive() and errors and "not a regular file" in errors[0], errors
+
+
+def test_styles_saved_at_once_are_all_kept(tmp_path):
+    path = tmp_path / "styles.csv"
+    start = threading.Barrier(20)
+
+    def save(n):
+        start.wait()
+        StylesFile(path).save(Style(f"Style {n}", f"prompt {n}"))
+
+    workers = [threading.Thread(target=save, args=(n,)) for n in range(20)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert set(StylesFile(path).styles()) == {f"Style {n}" for n in range(20)}
