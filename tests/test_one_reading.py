@@ -226,3 +226,11 @@ def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
             PromptVersion("a cozy cabin, snowy forest, dusk", family="sdxl"), "make it night, and zorble the flarn")
     assert "night" in version.prompt and "zorble" not in version.prompt and "flarn" not in version.prompt
     assert "do not know what 'zorble the flarn' asks for" in " ".join(version.warnings)
+
+
+def test_a_clause_before_instead_is_not_read_as_a_new_subject():
+    from sdpa_ext.craft.reading import read
+
+    reading = read("hand her a mug of cocoa instead", "grandma, rocking chair, on a porch, shelling peas")
+    assert reading.edit.empty() and "hand her a mug of cocoa instead" in " ".join(reading.unread), reading
+    assert not read("an arctic fox instead", "a dog, in a field").edit.empty()  # a noun phrase still is

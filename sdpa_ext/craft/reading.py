@@ -941,8 +941,10 @@ class _Reader:
         return None
 
     def _instead(self, edit: Edit, words: list[str]) -> bool | None:
-        """`an arctic fox instead`: a new subject (or `night instead`: a value)."""
-        if len(words) < 2 or words[-1] != "instead":
+        """`an arctic fox instead`: a new subject (or `night instead`: a value). A pronoun past the first word
+        (`hand her a mug instead`) is a clause we do not read, not a noun phrase."""
+        lex = lexicon()
+        if len(words) < 2 or words[-1] != "instead" or any(w in lex.pronouns | lex.possessives for w in words[1:-1]):
             return None
         return self._set_to(edit, ["it"], words, replacing=True)
 
