@@ -234,3 +234,13 @@ def test_a_clause_before_instead_is_not_read_as_a_new_subject():
     reading = read("hand her a mug of cocoa instead", "grandma, rocking chair, on a porch, shelling peas")
     assert reading.edit.empty() and "hand her a mug of cocoa instead" in " ".join(reading.unread), reading
     assert not read("an arctic fox instead", "a dog, in a field").edit.empty()  # a noun phrase still is
+
+
+def test_a_tag_that_places_the_subject_is_moved_not_kept_beside_the_new_place(make_settings):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer=json.dumps({"op": "none", "target": "none", "value": "none"})) as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("grandma, rocking chair, on a porch, shelling peas", family="sdxl"), "put her on a beach")
+    assert version.prompt == "grandma, rocking chair, on a beach, shelling peas", version.prompt

@@ -148,8 +148,9 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         settings = [p for p in read.phrases if p.slot == "setting"]
         if not settings or read.syntax:
             continue
-        if not placed and not prompt.sentences and len(settings) == len(read.phrases) and not settings[0].prep:
-            prompt.set(term, place)  # `sunflower field` -> `beach`: a tag for a tag
+        if not placed and not prompt.sentences and len(settings) == len(read.phrases):
+            # a tag for a tag: `sunflower field` -> `beach`, `on a porch` -> `on a beach`
+            prompt.set(term, f"{prep} {_articled(place)}" if settings[0].prep else place)
             placed = True
         elif not placed and any(p.slot in ("subject", "framing") for p in read.phrases) and settings[0].prep:
             first = settings[0]

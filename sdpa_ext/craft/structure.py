@@ -22,6 +22,8 @@ GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place":
               "framing": "framing", "expression": "attribute"}
 _PREP = re.compile(r"(?<![\w-])(" + alternation((*lexicon().prepositions, *lexicon().phrase_breaks))
                    + r")(?![\w-])", re.I)
+# what places a thing when a tag begins with it (`in`, `by`, `to` also begin a garment, an artist, a goal)
+_PLACED = lexicon().place_prepositions - {"in", "by", "to"}
 _ARTICLE = re.compile(r"^\s*(?:a|an|the|some)\s+", re.I)
 _WORD = re.compile(r"[^\W\d_]+")
 _LEADING = re.compile(r"^(?:(?:of|with|and|by|in|at|on)\s+)?(?:(?:a|an|the|some)\s+)?", re.I)
@@ -108,7 +110,10 @@ def read_term(text: str) -> Term:
         if not body:  # a preposition at the very end: part of the phrase before
             continue
         head = head_of(body)
-        pieces.append(Phrase(prep, start, body_start, end, body, head, slot_of(body, head)))
+        slot = slot_of(body, head)
+        if slot == "subject" and start == 0 and prep in _PLACED:  # a tag that is a placement: `on a porch`
+            slot = "setting"
+        pieces.append(Phrase(prep, start, body_start, end, body, head, slot))
     if not pieces:
         pieces.append(Phrase("", 0, 0, len(text), text, head_of(text), slot_of(text, head_of(text))))
     return Term(text, tuple(pieces), False)
