@@ -99,10 +99,10 @@ def pairs(line: str) -> list[tuple[str, str]]:
 def parse(text: str) -> Infotext:
     """Infotext -> its prompts and settings, by the hosts' rules (see the module's docstring)."""
     *lines, last = text.strip().split("\n")
-    last = last[:MAX_LINE]
-    if len(pairs(last)) < 3:
+    found = pairs(last[:MAX_LINE])  # read once; a last line that is no settings line stays whole, in the prompt
+    if len(found) < 3:
         lines.append(last)
-        last = ""
+        found = []
     prompt: list[str] = []
     negative: list[str] = []
     for line in (line.strip() for line in lines):
@@ -113,7 +113,7 @@ def parse(text: str) -> Infotext:
         else:
             prompt.append(line)
     settings: dict[str, str] = {}
-    for key, value in pairs(last):
+    for key, value in found:
         if not value:  # the hosts skip an empty value (reading its first character fails)
             continue
         value = unquote(value) if value[0] == '"' == value[-1] else value
