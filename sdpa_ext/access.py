@@ -111,11 +111,13 @@ class Access:
     users: dict[str, str] = field(default_factory=dict, repr=False)
     token: str = field(default="", repr=False)
     any_address: bool = False  # bound to every interface: clients may also use any of its IP addresses
+    admins: frozenset[str] = frozenset({""})  # who may change what every user gets ("": the bare token, no auth)
 
     @classmethod
-    def for_serve(cls, bind: str, extra_hosts: Iterable[str] = (), auth: str = "") -> Access:
+    def for_serve(cls, bind: str, extra_hosts: Iterable[str] = (), auth: str = "", admins: str = "") -> Access:
         """`bind` is `--host`; `extra_hosts` names (or a comma list) a proxy or LAN name; `auth` is
-        `user:password[,user:password]` or a bare token."""
+        `user:password[,user:password]` or a bare token; `admins` a comma list of those users (empty: the first
+        user). The bare token's holder is an administrator too: it is the operator's."""
         hosts = set(LOOPBACK_NAMES)
         if not is_wildcard(bind):
             hosts.add(host_name(bind))
@@ -129,7 +131,12 @@ class Access:
                 users[user.strip()] = password
             else:
                 token = part
-        return cls(frozenset(hosts), users, token, any_address=is_wildcard(bind))
+        named = frozenset(a.strip() for a in admins.split(",") if a.strip()) or frozenset(list(users)[:1])
+        return cls(frozenset(hosts), users, token, any_address=is_wildcard(bind), admins=named | {""})
+
+    def unknown_admins(self) -> list[str]:
+        """Administrators named who are not users of SDPA_SERVE_AUTH."""
+        return sorted(a for a in self.admins if a and a not in self.users)
 
     def weaknesses(self) -> list[str]:
         """What makes these credentials too weak to count as auth (empty: none)."""
@@ -463,7 +470,10 @@ def rebinding_safe(host: str, extra: Iterable[str] = ()) -> bool:
     return name in LOOPBACK_NAMES or name in listed or _is_address(name)
 
 
-def may_change_keys(user: str, client_host: str, server_authenticates: bool) -> bool:
-    """Keys may be written by a logged-in user, through a server that authenticates every request, or
-    from this machine (loopback)."""
-    return bool(user) or server_authenticates or is_loopback(client_host)
+def may_administer(user: str, client_host: str, admins: frozenset[str] | None) -> bool:
+    """Whether this user may change what every user gets (keys, pulls and unloads, settings, another user's
+    style). `serve` names its administrators (`admins`); inside the WebUI (None) that is a logged-in user or
+    anyone on this machine (loopback), as the WebUI's own settings page."""
+    if admins is not None:
+        return user in admins
+    return bool(user) or is_loopback(client_host)

@@ -30,7 +30,7 @@ from .access import cross_origin, rebinding_safe
 from .assistant import MAX_IMAGE
 from .budget import OverBudget
 from .craft.takes import check_n
-from .errors import Cancelled, ConfigError, ProviderError
+from .errors import Cancelled, ConfigError, Forbidden, ProviderError
 from .history import HistoryError
 from .imagemeta import from_base64
 from .secrets import scrub
@@ -217,6 +217,8 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
         response = _error(422, None, str(err))
     except StyleExists as err:
         response = _error(409, err.setting, str(err))
+    except Forbidden as err:
+        response = _error(403, err.setting, str(err))
     except ConfigError as err:
         response = _error(422, err.setting, str(err))
     except HistoryError as err:

@@ -40,6 +40,10 @@ class ConfigError(SdpaError):
         return "; ".join(parts)
 
 
+class Forbidden(ConfigError):
+    """This user may not do that (it needs an administrator, SDPA_SERVE_ADMINS): the API answers 403."""
+
+
 class ProviderError(SdpaError):
     """A provider call failed: names the provider, the HTTP status and what to do."""
 

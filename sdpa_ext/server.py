@@ -17,6 +17,7 @@ from .service import Service
 
 AUTH_VAR = "SDPA_SERVE_AUTH"
 HOSTS_VAR = "SDPA_ALLOWED_HOSTS"
+ADMINS_VAR = "SDPA_SERVE_ADMINS"
 PAGE_SCRIPT = "/sdpa/page.js"  # javascript/sdpa.js, which the standalone page loads as a file
 
 
@@ -29,7 +30,7 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
     from .api import IMAGE_KINDS, MAX_IMAGE_BODY, make_router
 
     access = access or Access()
-    service.server_authenticates = access.auth
+    service.admins = access.admins
     app = FastAPI(title="SD Prompt Assistant", docs_url=None, redoc_url=None, openapi_url="/sdpa/openapi.json")
     router = make_router(lambda: service, user=guard_user)
     app.include_router(router)
@@ -67,11 +68,16 @@ def new_token() -> str:
 
 
 def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
-    """The policy for `serve --host HOST`: SDPA_SERVE_AUTH (user:password or a token) and SDPA_ALLOWED_HOSTS
-    (comma-separated names) from the environment. Binding beyond loopback without auth is refused."""
+    """The policy for `serve --host HOST`: SDPA_SERVE_AUTH (user:password or a token), SDPA_SERVE_ADMINS (the
+    users who may change what everyone gets; default the first) and SDPA_ALLOWED_HOSTS (comma-separated names)
+    from the environment. Binding beyond loopback without auth is refused."""
     environ = dict(os.environ if environ is None else environ)
-    access = Access.for_serve(host, [environ.get(HOSTS_VAR, "")], environ.get(AUTH_VAR, ""))
+    access = Access.for_serve(host, [environ.get(HOSTS_VAR, "")], environ.get(AUTH_VAR, ""),
+                              environ.get(ADMINS_VAR, ""))
     secrets.register(*access.secrets())
+    if unknown := access.unknown_admins():
+        raise ConfigError(ADMINS_VAR, ", ".join(unknown), valid=access.users,
+                          hint="name users of SDPA_SERVE_AUTH (user:password), comma-separated")
     weak = access.weaknesses()
     if weak:
         raise ConfigError(AUTH_VAR, hint="; ".join(weak) + f": use user:password with passwords of at least "

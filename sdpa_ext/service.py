@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
+from .access import may_administer
 from .assistant import MAX_PROMPT, Assistant, clean_input
 from .budget import cpu_budget
 from .config import Settings, load_settings
@@ -86,7 +87,11 @@ class Service:
         self.notes = configure(self.settings, sd)  # auto-configure's choices
         self._assistant: Assistant | None = None  # made at first use: `history` needs no provider
         self._history: History | None = None  # opened at first use: `config` and `check` need none
-        self.server_authenticates = False  # set by `serve` when its guard authenticates every request
+        self.admins: frozenset[str] | None = None  # `serve`'s administrators; None inside the WebUI (access.py)
+
+    def may_administer(self, user: str, client_host: str = "") -> bool:
+        """Whether `user` may change what every user gets: keys, pulls and unloads, settings, others' styles."""
+        return may_administer(user, client_host, self.admins)
 
     def reload(self) -> Settings:
         """Re-read the settings and re-run auto-configure: after the WebUI's settings page changed them, a

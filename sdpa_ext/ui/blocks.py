@@ -401,7 +401,8 @@ class Workspace:
                 self._build_settings()
         self._wire()
         return [(self.version_rows, [self.versions]), (self.hardware_view, [self.hardware_html, self.loaded]),
-                (self.settings_view, [self.banner, self.provenance]), (self.keys_view, list(self.key_boxes.values()))]
+                (self.settings_view, [self.banner, self.provenance]), (self.keys_view, list(self.key_boxes.values())),
+                (self.admin_view, self.admin_only)]
 
     def _build_main(self) -> None:
         self.prompt = gr.Textbox(label="Prompt", lines=4, elem_id="sdpa_tab_prompt", render=False, **copy_button())
@@ -437,28 +438,30 @@ class Workspace:
         with gr.Accordion("GPU and Ollama", open=True):
             self.hardware_html = html(elem_id="sdpa_tab_hardware")
             self.refresh_hw = gr.Button("Refresh", size="sm", elem_id="sdpa_tab_hardware_refresh")
-            with gr.Row():
+            with gr.Row() as unloads:
                 self.loaded = gr.Dropdown([], label="Loaded Ollama models", allow_custom_value=True, scale=2)
                 self.unload_button = gr.Button("Unload", size="sm", elem_id="sdpa_tab_unload")
                 self.unload_ours_button = gr.Button("Unload ours", size="sm", elem_id="sdpa_tab_unload_ours")
-            with gr.Row():
+            with gr.Row() as pulls:
                 self.pull_name = gr.Textbox(label="Pull a model", placeholder="llama3.2:3b", scale=2,
                                             elem_id="sdpa_tab_pull_name")
                 self.pull_button = gr.Button("Pull", size="sm", elem_id="sdpa_tab_pull")
                 self.pull_cancel = gr.Button("Stop", size="sm")
             self.pull_progress = html(elem_id="sdpa_tab_pull_progress")
+        self.admin_only = [unloads, pulls]
 
     def _build_providers_and_keys(self) -> None:
         with gr.Accordion("Providers", open=False):
             self.check_button = gr.Button("Check providers", size="sm", elem_id="sdpa_tab_check")
             self.check_html = html(elem_id="sdpa_tab_check_result")
-        with gr.Accordion("API keys", open=False):
+        with gr.Accordion("API keys", open=False) as keys:
             gr.Markdown("Saved in the extension's own owner-only key file, never in the WebUI's settings. A "
                         "saved key is never shown again; leave a box empty to keep it, type a space to remove it.")
             self.key_boxes = {name: gr.Textbox(label=name, type="password", elem_id=f"sdpa_key_{name.lower()}")
                               for name in keyfile.KEY_NAMES}
             self.save_keys_button = gr.Button("Save keys", size="sm", elem_id="sdpa_tab_save_keys")
             self.keys_status = html(elem_id="sdpa_tab_keys_status")
+        self.admin_only.append(keys)
 
     def _build_settings(self) -> None:
         with gr.Accordion("Settings and where they come from", open=False):
@@ -466,6 +469,7 @@ class Workspace:
             self.provenance = gr.Dataframe(headers=SETTING_HEADERS, interactive=False,
                                            elem_id="sdpa_tab_provenance")
             self.reload_button = gr.Button("Reload settings", size="sm", elem_id="sdpa_tab_reload")
+        self.admin_only.append(self.reload_button)
 
     def _wire(self) -> None:
         panel = self.panel
@@ -529,17 +533,34 @@ class Workspace:
         names = [m["name"] for m in report["ollama"].get("loaded", [])]
         return render.vram_bar(report), gr.update(choices=names, value=names[0] if names else None)
 
-    def reconfigure(self) -> str:
+    def reconfigure(self, request: gr.Request = None) -> str:
         """The VRAM picture changed (a model pulled or unloaded): auto-configure again; the roles line."""
+        if not self.service().may_administer(username(request), client_host(request)):
+            return self.panel.roles_html()
         try:
             self.service().reload()
         except SdpaError as err:
             return render.status(None, error=secrets.scrub(str(err)))
         return self.panel.roles_html()
 
-    def unload(self, model: str) -> tuple[str, str]:
+    def _refused(self, request: gr.Request | None, what: str) -> str:
+        """The error line when this user may not `what` (it changes what every user gets); empty when allowed."""
+        if self.service().may_administer(username(request), client_host(request)):
+            return ""
+        who = "an administrator (SDPA_SERVE_ADMINS)" if self.service().admins is not None else \
+            "someone on this machine or logged in"
+        return render.status(None, error=f"only {who} may {what}: it changes what every user gets")
+
+    def admin_view(self, request: gr.Request = None) -> list:
+        """What only an administrator may use (pulls and unloads, keys, reload) is hidden from other users."""
+        shown = self.service().may_administer(username(request), client_host(request))
+        return [gr.update(visible=shown) for _ in self.admin_only]
+
+    def unload(self, model: str, request: gr.Request = None) -> tuple[str, str]:
         from ..hardware import OllamaAdmin
 
+        if refused := self._refused(request, "unload a model"):
+            return refused, gr.update()
         if not model:
             return render.status(None, note="pick a loaded model"), gr.update()
         try:
@@ -548,16 +569,21 @@ class Workspace:
             return render.status(None, error=secrets.scrub(str(err))), gr.update()
         return self.hardware_view()[0], self.reconfigure()
 
-    def unload_ours(self) -> tuple[str, str]:
+    def unload_ours(self, request: gr.Request = None) -> tuple[str, str]:
         from ..hardware import free_vram_for_generation
 
+        if refused := self._refused(request, "unload models"):
+            return refused, gr.update()
         freed = free_vram_for_generation(self.service().settings, policy="always")
         note = f"{freed.reason}: {', '.join(freed.unloaded) or 'none'}; {freed.freed_gb:g} GB freed"
         return render.status(None, note=note), self.reconfigure()
 
-    def pull(self, model: str) -> Iterator[str]:
+    def pull(self, model: str, request: gr.Request = None) -> Iterator[str]:
         from ..hardware import OllamaAdmin
 
+        if refused := self._refused(request, "pull a model"):
+            yield refused
+            return
         model = model.strip()
         if not model:
             yield render.status(None, note="type a model name, e.g. llama3.2:3b")
@@ -576,7 +602,9 @@ class Workspace:
         finally:
             self.pulls.end(model, token)
 
-    def stop_pull(self) -> str:
+    def stop_pull(self, request: gr.Request = None) -> str:
+        if refused := self._refused(request, "stop a pull"):
+            return refused
         self.pulls.cancel()
         return render.status(None, note="pull stopped")
 
@@ -598,13 +626,10 @@ class Workspace:
         return render.check_table(rows)
 
     def save_keys(self, request: gr.Request, *values: str) -> list:  # Gradio injects `request` only before *values
-        from ..access import may_change_keys
-
         service = self.service()
         data_dir = service.settings.data_dir
-        if not may_change_keys(username(request), client_host(request), service.server_authenticates):
-            return [render.status(None, error="keys can be saved only from this machine or after logging in"),
-                    *self._key_boxes(value="")]
+        if refused := self._refused(request, "save keys"):
+            return [refused, *self._key_boxes(value="")]
         for name, value in zip(keyfile.KEY_NAMES, values, strict=True):
             if value:  # empty: keep; whitespace: remove
                 keyfile.save_key(data_dir, name, value)
@@ -629,7 +654,9 @@ class Workspace:
         rows = [[e.name, e.shown, e.source] for e in sorted(settings.entries.values(), key=lambda e: e.name)]
         return settings.banner(), table(SETTING_HEADERS, rows)
 
-    def reload(self) -> tuple:
+    def reload(self, request: gr.Request = None) -> tuple:
+        if refused := self._refused(request, "reload the settings"):
+            return refused, gr.update(), gr.update()
         try:
             self.service().reload()
         except SdpaError as err:
