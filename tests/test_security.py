@@ -29,7 +29,7 @@ from .conftest import OPENAI_KEY, assert_no_keys
 from .support import free_port, stop
 from .test_browser import TIMEOUT_MS, _open_accordion
 from .test_render import HOSTILE, builders
-from .wire import OpenAIServer
+from .wire import OllamaServer, OpenAIServer
 from .wire.server import WireServer, split_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,15 +255,19 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
                               headers={"x-forwarded-for": "127.0.0.1, 203.0.113.9"})  # a proxy on this machine
     for request in (lan, relayed, None):
         refused = save(request, "sk-attacker-0000000000000000", "", "")
-        assert "only from this machine" in refused[0]
+        assert "only someone on this machine or logged in may save keys" in refused[0]
     assert keyfile.read_keys(service.settings.data_dir) == {}
     save(SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1"), headers={}),
          "sk-mine-from-loopback-00000000", "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-mine-from-loopback-00000000"
     save(SimpleNamespace(username="alice", client=lan.client, headers={}), "sk-logged-in-user-000000000000", "", "")
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-logged-in-user-000000000000"
-    service.server_authenticates = True  # serve with SDPA_SERVE_AUTH: every request that got here logged in
-    save(lan, "sk-through-auth-00000000000000", "", "")
+    service.admins = frozenset({"", "alice"})  # serve with SDPA_SERVE_AUTH: its administrators alone
+    save(SimpleNamespace(username="alice", client=lan.client, headers={}), "sk-through-auth-00000000000000", "", "")
+    assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
+    refused = save(SimpleNamespace(username="bob", client=SimpleNamespace(host="127.0.0.1"), headers={}),
+                   "sk-bobs-own-key-000000000000000", "", "")
+    assert "only an administrator" in refused[0]
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
 
 
@@ -731,6 +735,54 @@ def test_the_page_keeps_users_apart_too(make_settings):
             stream = client.get(f"/gradio_api/call/search_rows/{event.json()['event_id']}", auth=who).text
             found[who[0]] = "alice's secret cabin" in stream
     assert found == {"alice": True, "bob": False}
+
+
+def _page_call(client, name: str, data: list, who: tuple[str, str]) -> str:
+    """One Gradio event of the page, as that user's browser sends it: the event's streamed answer."""
+    event = client.post(f"/gradio_api/call/{name}", json={"data": data}, auth=who)
+    assert event.status_code == 200, event.text
+    return client.get(f"/gradio_api/call/{name}/{event.json()['event_id']}", auth=who).text
+
+
+def test_only_an_administrator_changes_what_every_user_gets(make_settings):
+    """Issue 25, finding 9: Bob (not an administrator) saved his own key, made the server's Ollama pull and
+    unloaded a model through the page's events; now each is refused, reaches neither the key file nor Ollama,
+    and the page hides those controls from him. Alice, the first user of SDPA_SERVE_AUTH, still may."""
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.server import access_for, create_app
+
+    with OllamaServer() as ollama:
+        settings = lambda: make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_HOST": ollama.url})  # noqa: E731
+        service = Service(settings(), load=settings)
+        access = access_for("127.0.0.1", {"SDPA_SERVE_AUTH": f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}"})
+        client = TestClient(create_app(service, ui=True, access=access), base_url="http://127.0.0.1")
+        with client:
+            for name, data in (("save_keys", ["sk-bobs-own-key-000000000000000", "", ""]),
+                               ("pull", ["llama3.2:3b"]), ("unload", ["llama3.2:3b"]), ("unload_ours", []),
+                               ("reload", [])):
+                assert "only an administrator (SDPA_SERVE_ADMINS) may" in _page_call(client, name, data, BOB), name
+            assert keyfile.read_keys(service.settings.data_dir) == {}
+            assert not [r.path for r in ollama.requests if r.method == "POST"]
+            hidden = {who[0]: _page_call(client, "admin_view", [], who) for who in (ALICE, BOB)}
+            assert hidden["bob"].count('"visible": false') == 4 and '"visible": false' not in hidden["alice"]
+            assert "only an administrator" not in _page_call(client, "pull", ["llama3.2:3b"], ALICE)
+            assert ollama.count("/api/pull") == 1
+            alices = "sk-alices-key-0000000000000000"
+            assert "saved." in _page_call(client, "save_keys", [alices, "", ""], ALICE)
+            assert keyfile.read_keys(service.settings.data_dir) == {"ANTHROPIC_API_KEY": alices}
+
+
+def test_administrators_are_users_of_the_auth_setting():
+    from sdpa_ext.errors import ConfigError
+    from sdpa_ext.server import access_for
+
+    users = f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}"
+    assert access_for("127.0.0.1", {"SDPA_SERVE_AUTH": users}).admins == {"", "alice"}
+    assert access_for("127.0.0.1", {"SDPA_SERVE_AUTH": users, "SDPA_SERVE_ADMINS": "bob"}).admins == {"", "bob"}
+    assert access_for("127.0.0.1", {}).admins == {""}  # no auth: the one user on this machine
+    with pytest.raises(ConfigError, match="SDPA_SERVE_ADMINS='carol' is not valid; valid values: alice, bob"):
+        access_for("127.0.0.1", {"SDPA_SERVE_AUTH": users, "SDPA_SERVE_ADMINS": "carol"})
 
 
 def test_every_route_of_the_installed_gradio_is_classified(make_settings):
