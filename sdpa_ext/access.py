@@ -9,6 +9,7 @@ can make Gradio fetch a URL (file references are refused, uploads are not served
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import ipaddress
@@ -18,7 +19,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from secrets import compare_digest, token_urlsafe
 from typing import Any
@@ -32,6 +33,9 @@ MIN_SECRET = 16  # characters of a password or token: `python -m sdpa_ext serve 
 PAGES = frozenset({"/"})  # where a link from another site may lead (a top-level navigation)
 MAX_BODY_BYTES = 1_000_000  # the page's event payloads are a few KB
 MAX_DEPTH = 32  # JSON nesting the page's payloads never come near
+# `[`, `{`, `,` and `:` in a JSON body: ours hold a few hundred (a 10,000-character prompt of commas, 10,000); an
+# array of millions of values costs seconds and a gigabyte to parse, so it is refused before parsing
+MAX_JSON_MARKS = 50_000
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Gradio routes our page never needs that take files or URLs from a caller; `/file=` naming a URL (an open
 # redirect before Gradio 6.20, CVE-2026-59806).
@@ -235,6 +239,48 @@ def cross_origin(method: str, headers: Mapping[str, str], host: str, scheme: str
     return f"a {site} request" if site in ("cross-site", "same-site") and not navigating else ""
 
 
+class BodyRefused(ValueError):
+    """A body refused before it is parsed: too large, or too many JSON values. `status`: 413."""
+
+    status = 413
+
+
+async def read_bounded(chunks: AsyncIterable[bytes], limit: int, declared: str = "") -> bytes:
+    """A request body read chunk by chunk, refused as soon as it passes `limit` bytes (a declared
+    Content-Length over it before any byte is read): `serve`'s guard and the routes inside the WebUI both read so."""
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise BodyRefused(f"body larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > limit:
+            raise BodyRefused(f"body larger than {limit} bytes")
+    return bytes(body)
+
+
+def parse_json(raw: bytes) -> Any:
+    """`json.loads`, after counting the body's JSON marks (a C-speed count: nothing is parsed when there are more
+    than MAX_JSON_MARKS). ValueError: not JSON; RecursionError: nested too deeply."""
+    if sum(raw.count(mark) for mark in (b",", b"[", b"{", b":")) > MAX_JSON_MARKS:
+        raise BodyRefused(f"body holds more than {MAX_JSON_MARKS:,} JSON values")
+    return json.loads(raw or b"null")
+
+
+class Disconnected(Exception):
+    """The client went away while its body was read."""
+
+
+async def received(receive: Receive) -> AsyncIterator[bytes]:
+    """An ASGI request's body chunks."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Disconnected
+        yield message.get("body", b"")
+        if not message.get("more_body"):
+            return
+
+
 def file_reference(value: Any, depth: int = 0) -> str:
     """A file or URL reference anywhere in a payload (what makes Gradio fetch or copy a file), or a
     payload nested deeper than MAX_DEPTH; empty when there is none."""
@@ -383,27 +429,15 @@ class Guard:
         if kind != "application/json" and not (method == "DELETE" and not headers.get("content-length")):
             await self._refuse(scope, receive, send, 415, "send JSON (Content-Type: application/json)")
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            limit = self.body_limits.get(scope.get("path", ""), MAX_BODY_BYTES)
-            if size > limit:
-                await self._refuse(scope, receive, send, 413, f"body larger than {limit} bytes")
-                return
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
+        limit = self.body_limits.get(scope.get("path", ""), MAX_BODY_BYTES)
         try:
-            found = file_reference(json.loads(body or b"null"))
-        except ValueError:
-            found = ""  # not JSON: the route answers it with its own error
-        except RecursionError:
-            found = f"nested deeper than {MAX_DEPTH} levels"
+            body = await read_bounded(received(receive), limit, headers.get("content-length", ""))
+            found = await asyncio.to_thread(self._inspect, scope, body)  # a large body never stalls the loop
+        except Disconnected:
+            return
+        except BodyRefused as err:
+            await self._refuse(scope, receive, send, err.status, str(err))
+            return
         if found:
             await self._refuse(scope, receive, send, 422, f"refused: {found}")
             return
@@ -417,6 +451,21 @@ class Guard:
             return await receive()
 
         await self.app(scope, replay, self._with_headers(send))
+
+    @staticmethod
+    def _inspect(scope: Scope, body: bytes) -> str:
+        """Why the body is refused (a file reference, deep nesting; empty: it is not). The parsed body goes in
+        the scope (`sdpa.json`: its size and value) so the route does not parse it again."""
+        try:
+            value = parse_json(body)
+        except RecursionError:
+            return f"nested deeper than {MAX_DEPTH} levels"
+        except BodyRefused:
+            raise
+        except ValueError:
+            return ""  # not JSON: the route answers it with its own error
+        scope["sdpa.json"] = (len(body), value)
+        return file_reference(value)
 
     def _with_headers(self, send: Send) -> Send:
         """Our headers on every answer (no CORS ones); an HTML page is held whole and its scripts get a nonce."""

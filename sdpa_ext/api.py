@@ -10,7 +10,6 @@ WebUI's app_started callback and `serve` do.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -26,7 +25,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
 from . import images
-from .access import cross_origin, rebinding_safe
+from .access import BodyRefused, cross_origin, parse_json, read_bounded, rebinding_safe
 from .assistant import MAX_IMAGE
 from .budget import OverBudget
 from .craft.takes import check_n
@@ -171,21 +170,35 @@ def _error(status: int, field: str | None, message: str) -> JSONResponse:
 
 
 async def _body_of(request: Request, limit: int = MAX_BODY_BYTES) -> Any:
-    """The JSON body of a POST (the router's dependency has refused other sites already)."""
+    """The JSON body of a POST (the router's dependency has refused other sites already), read with a bound (inside
+    the WebUI too) and parsed in a worker thread; under `serve` the guard has parsed it already."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
         raise InputError("body", "send JSON (Content-Type: application/json)", status=415)
-    raw = await request.body()
-    if len(raw) > limit:
-        raise InputError("body", f"larger than {limit} bytes")
+    if "sdpa.json" in request.scope:
+        size, body = request.scope["sdpa.json"]
+        body = body if size else {}
+        if size > limit:
+            raise InputError("body", f"larger than {limit} bytes", status=413)
+    else:
+        try:
+            raw = await read_bounded(request.stream(), limit, request.headers.get("content-length", ""))
+        except BodyRefused as err:
+            raise InputError("body", str(err).removeprefix("body "), status=err.status) from err
+        body = await run_in_threadpool(_parse, raw)
+    await run_in_threadpool(_check_text, body)
+    return body
+
+
+def _parse(raw: bytes) -> Any:
     try:
-        body = json.loads(raw or b"{}")
+        return parse_json(raw or b"{}")
+    except BodyRefused as err:
+        raise InputError("body", str(err).removeprefix("body "), status=err.status) from err
     except RecursionError as err:
         raise InputError("body", "nested too deeply") from err
     except (ValueError, UnicodeDecodeError) as err:
         raise InputError("body", f"invalid JSON ({err})") from err
-    _check_text(body)
-    return body
 
 
 def _check_text(body: Any) -> None:

@@ -966,3 +966,72 @@ def test_only_routes_that_take_an_image_may_carry_an_image_sized_body(make_setti
     assert client.post("/sdpa/v1/refine", json={"from_image": "A" * (MAX_IMAGE_BODY + 1)}).status_code == 413
     assert create_app(Service(make_settings()), ui=False).body_limits == {
         f"{prefix}/{kind}": MAX_IMAGE_BODY for prefix in ("", "/sdpa/v1") for kind in ("refine", "describe", "check")}
+
+
+def test_a_huge_json_array_never_stalls_another_users_request(app):
+    """Issue 25, finding 6: a 21 MB JSON array posted to /describe was parsed and walked on the event loop
+    (+973 MB; another user's request waited 8-11 s). Now a body of more JSON values than any of ours is refused
+    before it is parsed, and what is parsed is parsed in a worker thread."""
+    array = b"[" + b"0," * 10_500_000 + b"0]"
+    waits: list[float] = []
+    posting = threading.Event()
+
+    def other_user() -> None:
+        while posting.is_set() or not waits:
+            started = time.monotonic()
+            assert requests.get(app.url + "/sdpa/v1/config", timeout=30).status_code == 200
+            waits.append(time.monotonic() - started)
+
+    posting.set()
+    poller = threading.Thread(target=other_user)
+    poller.start()
+    try:
+        answers = [requests.post(app.url + "/sdpa/v1/describe", data=array, timeout=60,
+                                 headers={"Content-Type": "application/json"}) for _ in range(2)]
+    finally:
+        posting.clear()
+        poller.join()
+    assert max(waits) < 1.0, f"another user waited {max(waits):.1f} s"
+    assert [a.status_code for a in answers] == [413, 413] and "JSON values" in answers[0].text
+
+
+def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_settings):
+    """Issue 25, finding 10: mounted as the WebUI mounts it (no guard of `serve`), /sdpa/v1/* read a request body
+    whole before the size limit (a 300 MB chunked POST grew the process by 302 MB). Now the route reads no more
+    than the limit and a chunk, whether or not a Content-Length is sent."""
+    import asyncio
+
+    from fastapi import FastAPI
+
+    from sdpa_ext.api import MAX_BODY_BYTES, MAX_IMAGE_BODY, make_router
+
+    service = Service(make_settings())
+    webui = FastAPI()
+    webui.include_router(make_router(lambda: service), prefix="/sdpa/v1")
+    chunk = b"A" * 1_000_000
+
+    def post(path: str, declared: int | None) -> tuple[int, int]:
+        taken, sent = 0, []
+
+        async def receive() -> dict:
+            nonlocal taken
+            taken += 1
+            return {"type": "http.request", "body": chunk, "more_body": taken < 300}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+        if declared is not None:
+            headers.append((b"content-length", str(declared).encode()))
+        scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "root_path": "",
+                 "scheme": "http", "query_string": b"", "headers": headers, "client": ("127.0.0.1", 5000),
+                 "server": ("127.0.0.1", 7860), "http_version": "1.1", "app": webui}
+        asyncio.run(webui(scope, receive, send))
+        return next(m["status"] for m in sent if m["type"] == "http.response.start"), taken
+
+    for path, limit in (("/sdpa/v1/plan", MAX_BODY_BYTES), ("/sdpa/v1/refine", MAX_IMAGE_BODY)):
+        status, taken = post(path, None)
+        assert taken <= limit // len(chunk) + 1, f"{path} read {taken} MB of a {limit:,}-byte limit"
+        assert status == 413
+        assert post(path, 300 * len(chunk)) == (413, 0)  # a declared size over the limit: nothing is read
