@@ -259,10 +259,10 @@ def _style(service, args: argparse.Namespace) -> int:
                                subject=args.subject, replace=args.replace, session=CLI_SESSION)
     if args.json:
         print(json.dumps({"name": saved.style.name, "prompt": saved.style.prompt,
-                          "negative_prompt": saved.style.negative_prompt, "file": saved.file,
+                          "negative_prompt": saved.style.negative_prompt, "file": saved.path,
                           "replaced": saved.replaced}, ensure_ascii=False, indent=2))
     else:
-        print(f"{'Replaced' if saved.replaced else 'Saved'} style {saved.style.name!r} in {saved.file}\n"
+        print(f"{'Replaced' if saved.replaced else 'Saved'} style {saved.style.name!r} in {saved.path}\n"
               f"Prompt:   {saved.style.prompt}\nNegative: {saved.style.negative_prompt}")
     return 0
 

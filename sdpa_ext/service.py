@@ -24,7 +24,7 @@ from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken, Image
 from .roles import answered
 from .secrets import clean, get_logger
-from .styles import HostStyles, Saved, StylesFile, make_style
+from .styles import OWNERS_FILE, HostStyles, Owners, Saved, Saver, StylesFile, make_style
 from .types import TEXT_FIELDS, HostContext, ImageCheck, PromptVersion, Takes
 from .zeroconf import choose
 
@@ -259,7 +259,9 @@ class Service:
     def save_style(self, name: str, *, prompt: str | None = None, negative: str = "", template: bool = False,
                    subject: str = "", replace: bool = False, session: str, user: str = "") -> Saved:
         """The given fields (else the session's current version) as a WebUI style: the prompt whole or as a
-        `{prompt}` template around the subject. A name that exists is refused unless `replace`."""
+        `{prompt}` template around the subject. A name that exists is refused unless `replace`; under `serve`
+        another user's style is replaced only by an administrator (inside the WebUI, as its own style editor,
+        by anyone). Who saved each style is recorded in the data folder."""
         if prompt is None:
             current = self.current(session=session, user=user)
             if current is None:
@@ -267,8 +269,10 @@ class Service:
             prompt, negative = current.prompt, current.negative_prompt
         prompt = clean_input("prompt", prompt, MAX_PROMPT)
         negative = clean_input("negative_prompt", negative, MAX_PROMPT, required=False)
+        saver = Saver(user, self.admins is None or self.may_administer(user),
+                      Owners(self.settings.data_dir / OWNERS_FILE))
         return self._styles().save(make_style(name, prompt, negative, template=template, subject=subject),
-                                   replace=replace)
+                                   replace=replace, saver=saver)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -3,32 +3,48 @@
 The style keeps the prompt whole (the WebUI adds it after the user's prompt) or as a template with `{prompt}`
 where the subject was (the WebUI puts the user's prompt there). Writing changes nothing else in the file:
 a new style is one row appended in the file's own line endings, a replaced one is that row's bytes alone;
-the file is replaced atomically. A name that exists is refused unless replacing is asked for. Inside the
-WebUI the host's style store (`shared.prompt_styles`) names the file and reloads it, so the style is in the
-Styles dropdown at once; standalone the file is SDPA_STYLES_FILE.
+the file is replaced atomically, under a lock that holds across processes (`styles.csv.lock` beside it). A name
+that exists is refused unless replacing is asked for; under `serve` only an administrator replaces a style another
+user saved (`style_owners.json` in the data folder records who saved each). A name loses control and format
+characters, and a name or prompt loses the `= + - @` that would start a spreadsheet formula. Answers and errors
+name the file, never the server's folders. Inside the WebUI the host's style store (`shared.prompt_styles`) names
+the file and reloads it, so the style is in the Styles dropdown at once; standalone the file is SDPA_STYLES_FILE.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import threading
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .craft.prompt import tag_terms
 from .craft.structure import read_term
-from .errors import ConfigError
+from .errors import ConfigError, Forbidden
+
+if sys.platform == "win32":
+    import msvcrt
+else:
+    import fcntl
 
 COLUMNS = ("name", "prompt", "negative_prompt")
 MAX_NAME = 100
 BOM = "\ufeff"
+OWNERS_FILE = "style_owners.json"
+_INVISIBLE = {"Cc", "Cf"}  # control and format characters: NUL, bidi overrides and isolates, zero-width ones
+_FORMULA = re.compile(r"^[=+\-@\s]+")  # what makes a spreadsheet read a cell as a formula
 
 
 @dataclass(frozen=True)
@@ -40,11 +56,16 @@ class Style:
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save did: the style, the file it is in, and whether it replaced one of that name."""
+    """What a save did: the style, where the file is, and whether it replaced one of that name."""
 
     style: Style
-    file: str
+    path: str
     replaced: bool
+
+    @property
+    def file(self) -> str:
+        """The file's name alone, as answers and messages show it (never the server's folders)."""
+        return Path(self.path).name
 
 
 class StyleExists(ConfigError):
@@ -56,8 +77,9 @@ class StyleExists(ConfigError):
 
 
 def check_name(name: str) -> str:
-    """A style name the WebUI keeps: one line, not a comment (`#`), at most MAX_NAME characters."""
-    name = " ".join((name or "").split())
+    """A style name the WebUI keeps and a spreadsheet shows as text: one line without control or format
+    characters, not a formula (leading `= + - @` dropped), not a comment (`#`), at most MAX_NAME characters."""
+    name = _FORMULA.sub("", _one_line(name or ""))
     if not name:
         raise ConfigError("name", hint="is empty: name the style")
     if name.startswith("#"):
@@ -65,6 +87,11 @@ def check_name(name: str) -> str:
     if len(name) > MAX_NAME:
         raise ConfigError("name", hint=f"is {len(name)} characters; the limit is {MAX_NAME}")
     return name
+
+
+def _one_line(text: str) -> str:
+    """The text on one line: each run of whitespace one space, control and format characters gone."""
+    return " ".join("".join(c for c in text if c.isspace() or unicodedata.category(c) not in _INVISIBLE).split())
 
 
 def template_of(prompt: str, subject: str = "") -> str:
@@ -85,8 +112,9 @@ def template_of(prompt: str, subject: str = "") -> str:
 
 
 def make_style(name: str, prompt: str, negative: str = "", *, template: bool = False, subject: str = "") -> Style:
-    """A style from prompt fields: the prompt whole, or as a `{prompt}` template around the subject."""
-    prompt, negative = prompt.strip(), negative.strip()
+    """A style from prompt fields: the prompt whole, or as a `{prompt}` template around the subject. A leading
+    `= + - @` is dropped (it means nothing to Stable Diffusion; a spreadsheet would read a formula)."""
+    prompt, negative = _FORMULA.sub("", prompt).strip(), _FORMULA.sub("", negative).strip()
     if not prompt:
         raise ConfigError("prompt", hint="is empty: there is nothing to save")
     if "{prompt}" in prompt:
@@ -126,9 +154,112 @@ _LOCKS_GUARD = threading.Lock()
 
 
 def _lock_for(path: Path) -> threading.Lock:
-    """One lock per styles file in this process: two saves at once would each write back what they read."""
+    """One lock per file in this process: two saves at once would each write back what they read."""
     with _LOCKS_GUARD:
         return _LOCKS.setdefault(path, threading.Lock())
+
+
+if sys.platform == "win32":
+    def _lock(handle: IO[bytes]) -> None:
+        """Lock the lock file's first byte; LK_LOCK tries for ten seconds, this a minute, then raises."""
+        handle.seek(0)
+        for _ in range(5):
+            with contextlib.suppress(OSError):
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                return
+        msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+
+    def _unlock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    def _lock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _unlock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _held(path: Path) -> Iterator[None]:
+    """The file's lock, in this process (threads) and across processes (the WebUI, `serve`, the CLI): the lock
+    file `<name>.lock` beside it. Makes the file's folder. Raises OSError."""
+    with _lock_for(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name(path.name + ".lock"), "a+b") as handle:
+            _lock(handle)
+            try:
+                yield
+            finally:
+                _unlock(handle)
+
+
+def _why(err: OSError) -> str:
+    """What went wrong, without the path an OSError's text carries."""
+    return err.strerror or type(err).__name__
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write the file atomically (a temporary file beside it, then a rename), keeping its mode. Raises OSError."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        if target.exists():
+            shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Owners:
+    """Who saved each style through us, by the styles file's real path and the style's name: a small JSON file
+    in the data folder, replaced atomically under its lock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def of(self, file: Path, name: str) -> str | None:
+        """Who saved that style; None when nobody did through us."""
+        return self._read().get(str(file), {}).get(name)
+
+    def record(self, file: Path, name: str, user: str) -> None:
+        try:
+            with _held(self.path):
+                owners = self._read()
+                owners.setdefault(str(file), {})[name] = user
+                _replace(self.path, json.dumps(owners, ensure_ascii=False, indent=1, sort_keys=True))
+        except OSError as err:
+            raise ConfigError("style owners", hint=f"{self.path.name} cannot be written ({_why(err)})") from err
+
+    def _read(self) -> dict[str, dict[str, str]]:
+        """The records; none when the file is missing or not ours (a save rewrites it whole)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except OSError as err:
+            raise ConfigError("style owners", hint=f"{self.path.name} cannot be read ({_why(err)})") from err
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class Saver:
+    """Who saves: unless `admin`, a user replaces only a style they saved (one nobody saved through us is not
+    theirs). `owners` records who saved each style."""
+
+    user: str
+    admin: bool
+    owners: Owners
+
+    def check(self, file: Path, name: str) -> None:
+        """Refuse replacing another user's style (Forbidden) unless this user is an administrator."""
+        if not self.admin and self.owners.of(file, name) != self.user:
+            raise Forbidden("name", hint=f"a style named {name!r} in {file.name} is another user's: only an "
+                                         "administrator (SDPA_SERVE_ADMINS) replaces it; choose another name")
 
 
 class StylesFile:
@@ -144,16 +275,16 @@ class StylesFile:
     def _text(self) -> tuple[str, bool]:
         try:
             if not stat.S_ISREG(os.stat(self.path).st_mode):  # a FIFO would hang the read
-                raise ConfigError("styles file", str(self.path), hint="is not a regular file")
+                raise ConfigError("styles file", self.path.name, hint="is not a regular file")
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return "", True
         except OSError as err:
-            raise ConfigError("styles file", str(self.path), hint=f"cannot be read ({err.strerror or err})") from err
+            raise ConfigError("styles file", self.path.name, hint=f"cannot be read ({_why(err)})") from err
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise ConfigError("styles file", str(self.path), hint="is not UTF-8 text") from err
+            raise ConfigError("styles file", self.path.name, hint="is not UTF-8 text") from err
         return text.removeprefix(BOM), text.startswith(BOM)
 
     def styles(self) -> dict[str, Style]:
@@ -170,43 +301,38 @@ class StylesFile:
                                     data.get("negative_prompt", "") or "")
         return found
 
-    def save(self, style: Style, *, replace: bool = False) -> Saved:
-        """Append the style, or replace the row of its name (`replace`); every other byte stays."""
-        with _lock_for(self._real()):
-            return self._save(style, replace)
+    def save(self, style: Style, *, replace: bool = False, saver: Saver | None = None) -> Saved:
+        """Append the style, or replace the row of its name (`replace`, if `saver` may); every other byte stays.
+        The saver is recorded as the style's."""
+        real = self._real()
+        try:
+            with _held(real):
+                return self._save(style, replace, saver, real)
+        except OSError as err:
+            raise ConfigError("styles file", self.path.name, hint=f"cannot be written ({_why(err)})") from err
 
-    def _save(self, style: Style, replace: bool) -> Saved:
+    def _save(self, style: Style, replace: bool, saver: Saver | None, real: Path) -> Saved:
         text, bom = self._text()
         rows = _rows(text)
         header = rows[0].values if rows and rows[0].values else []
         ending = "\r\n" if "\r\n" in text or not text else "\n"
         if not header:
             text, bom, header = ",".join(COLUMNS) + ending, True, list(COLUMNS)
-        row = _record(header, style, ending, str(self.path))
+        row = _record(header, style, ending, self.path.name)
         same = [r for r in rows[1:] if dict(zip(header, r.values, strict=False)).get("name") == style.name]
         if same and not replace:
-            raise StyleExists(style.name, str(self.path))
+            raise StyleExists(style.name, self.path.name)
+        if same and saver:
+            saver.check(real, style.name)
         if same:
             last = same[-1]
             text = text[:last.start] + row + text[last.end:]
         else:
             text += ("" if text.endswith("\n") else ending) + row
-        self._write((BOM if bom else "") + text)
+        _replace(real, (BOM if bom else "") + text)
+        if saver:
+            saver.owners.record(real, style.name, saver.user)
         return Saved(style, str(self.path), bool(same))
-
-    def _write(self, text: str) -> None:
-        real = self._real()
-        real.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=real.parent, prefix=".styles-", suffix=".csv")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            if real.exists():
-                shutil.copymode(real, temporary)
-            os.replace(temporary, real)
-        except OSError as err:
-            Path(temporary).unlink(missing_ok=True)
-            raise ConfigError("styles file", str(self.path), hint=f"cannot be written ({err.strerror or err})") from err
 
 
 def _record(header: list[str], style: Style, ending: str, file: str) -> str:
@@ -230,12 +356,12 @@ class HostStyles:
     def __init__(self, database: Any):
         self.database = database
 
-    def save(self, style: Style, *, replace: bool = False) -> Saved:
+    def save(self, style: Style, *, replace: bool = False, saver: Saver | None = None) -> Saved:
         existing = self.database.styles.get(style.name)
         path = getattr(existing, "path", None)
         target = StylesFile(path if path and path != "do_not_save" else self.database.default_path)
         if existing is not None and not replace:
-            raise StyleExists(style.name, str(target.path))
-        saved = target.save(style, replace=replace)
+            raise StyleExists(style.name, target.path.name)
+        saved = target.save(style, replace=replace, saver=saver)
         self.database.reload()
         return saved

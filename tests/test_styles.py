@@ -9,7 +9,11 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -49,7 +53,8 @@ def test_adding_a_style_keeps_every_byte_of_an_odd_file(tmp_path):
     style = Style("Mine, with a comma", 'a "quoted" word, {prompt}\nsecond line', "blurry, \"bad\"")
     saved = StylesFile(path).save(style)
     data = path.read_bytes()
-    assert data.startswith(ODD) and saved.replaced is False and saved.file == str(path)
+    assert data.startswith(ODD) and saved.replaced is False and saved.path == str(path)
+    assert saved.file == "styles.csv"  # answers name the file, not the server's folders
     assert data[len(ODD):].startswith(b"\r\n")  # the last row had no line end: one is added first
     assert webui_reads(data) == {**before, style.name: (style.prompt, style.negative_prompt)}
     assert StylesFile(path).styles()[style.name] == style
@@ -119,9 +124,9 @@ def test_inside_the_webui_the_hosts_store_names_the_file_and_reloads(tmp_path):
     with pytest.raises(StyleExists, match=r"styles-mine\.csv"):
         store.save(Style("Mine", "new"))
     assert reloads == []
-    assert store.save(Style("Mine", "new"), replace=True).file == str(other)  # replaced where it lives
+    assert store.save(Style("Mine", "new"), replace=True).path == str(other)  # replaced where it lives
     assert webui_reads(other.read_bytes()) == {"Mine": ("new", "")}
-    assert store.save(Style("Fresh", "f")).file == str(default) and len(reloads) == 2
+    assert store.save(Style("Fresh", "f")).path == str(default) and len(reloads) == 2
 
 
 def test_the_service_saves_the_current_version_or_given_fields(make_settings):
@@ -131,7 +136,7 @@ def test_the_service_saves_the_current_version_or_given_fields(make_settings):
     service.line("s").push(PromptVersion(prompt="a cabin in snow, dusk, film grain", negative_prompt="blurry"))
     saved = service.save_style("Snow", template=True, session="s")
     assert (saved.style.prompt, saved.style.negative_prompt) == ("{prompt}, dusk, film grain", "blurry")
-    assert saved.file == str(service.settings.styles_file) and service.settings.styles_file.name == "styles.csv"
+    assert saved.path == str(service.settings.styles_file) and service.settings.styles_file.name == "styles.csv"
     with pytest.raises(ConfigError, match="limit is 10,000"):
         service.save_style("Long", prompt="x" * 10_001, session="s")
 
@@ -151,7 +156,7 @@ def test_api_style(client):
     first = http.post("/sdpa/v1/style", json=body)
     assert first.status_code == 200, first.text
     assert first.json() == {"name": "Dusk", "prompt": "{prompt}, dusk, (warm light:1.2)", "negative_prompt": "blurry",
-                            "file": str(service.settings.styles_file), "replaced": False}
+                            "file": "styles.csv", "replaced": False}
     again = http.post("/sdpa/v1/style", json=body)
     assert again.status_code == 409 and again.json()["detail"][0]["loc"] == ["body", "name"]
     replaced = http.post("/sdpa/v1/style", json={**body, "replace": True, "template": False})
@@ -218,3 +223,107 @@ def test_styles_saved_at_once_are_all_kept(tmp_path):
     for worker in workers:
         worker.join(30)
     assert set(StylesFile(path).styles()) == {f"Style {n}" for n in range(20)}
+
+
+SAVER = """
+import sys, time
+from pathlib import Path
+from sdpa_ext.styles import Style, StylesFile
+path, who, go = sys.argv[1:]
+while not Path(go).exists():
+    time.sleep(0.001)
+for n in range(25):
+    StylesFile(path).save(Style(f"{who} {n}", f"prompt {n}"))
+"""
+
+
+def test_styles_saved_at_once_from_several_processes_are_all_kept(tmp_path):
+    path, go = tmp_path / "styles.csv", tmp_path / "go"
+    root = Path(__file__).resolve().parent.parent
+    savers = [subprocess.Popen([sys.executable, "-c", SAVER, str(path), f"P{k}", str(go)], cwd=root)
+              for k in range(4)]
+    time.sleep(1)  # every process imported and waits
+    go.touch()
+    assert [saver.wait(120) for saver in savers] == [0, 0, 0, 0]
+    assert set(StylesFile(path).styles()) == {f"P{k} {n}" for k in range(4) for n in range(25)}
+    assert (tmp_path / "styles.csv.lock").exists()  # the lock lies beside the file
+
+
+def test_names_lose_invisible_characters_and_formulas_and_prompts_lose_formulas(tmp_path):
+    prompt = "a red fox, snow"
+    assert make_style("\x00Cozy\u202e cabin\u2066\u200b\u200e\u200f\u2069\ufeff", prompt).name == "Cozy cabin"
+    for name, kept in (('=HYPERLINK("http://x","y")', 'HYPERLINK("http://x","y")'), ("+1", "1"), ("-2", "2"),
+                       ("@SUM(A1)", "SUM(A1)"), ("=-+@ x", "x"), ("\u202e=cmd", "cmd"), ("a=b", "a=b")):
+        assert make_style(name, prompt).name == kept, name
+    for name, says in (("=", "is empty"), ("\u200b\x07", "is empty"), ("=#x", "comment")):
+        with pytest.raises(ConfigError, match=says):
+            make_style(name, prompt)
+    style = make_style("Fox", "=cmd|' /C calc'!A0, fox", "-blurry, +bad @x")
+    assert (style.prompt, style.negative_prompt) == ("cmd|' /C calc'!A0, fox", "blurry, +bad @x")
+    assert make_style("Fox", "fox", "@").negative_prompt == ""
+    with pytest.raises(ConfigError, match="nothing to save"):
+        make_style("Fox", "=+")
+    path = tmp_path / "styles.csv"
+    StylesFile(path).save(make_style("@Fox", "+fox, {prompt}", "=blurry"))
+    assert webui_reads(path.read_bytes()) == {"Fox": ("fox, {prompt}", "blurry")}
+
+
+USERS = {"alice": "alice-passphrase-0123", "bob": "bob-passphrase-4567890", "carol": "carol-passphrase-89012"}
+
+
+def _served(make_settings):
+    """`serve` with three users; alice, the first, is the administrator."""
+    from sdpa_ext.server import access_for, create_app
+
+    service = Service(make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_HOST": "127.0.0.1:9"}))
+    access = access_for("127.0.0.1", {"SDPA_SERVE_AUTH": ",".join(f"{u}:{p}" for u, p in USERS.items())})
+    return service, TestClient(create_app(service, ui=False, access=access), base_url="http://127.0.0.1")
+
+
+def test_replacing_another_users_style_needs_an_administrator(make_settings):
+    service, client = _served(make_settings)
+
+    def save(who: str, name: str, prompt: str, replace: bool = True) -> int:
+        body = {"name": name, "prompt": prompt, "replace": replace}
+        return client.post("/sdpa/v1/style", json=body, auth=(who, USERS[who])).status_code
+
+    def kept(name: str) -> str:
+        return StylesFile(service.settings.styles_file).styles()[name].prompt
+
+    assert save("bob", "x", "bob's", replace=False) == 200
+    assert save("bob", "x", "bob's again") == 200  # his own
+    assert save("carol", "x", "carol's") == 403 and kept("x") == "bob's again"
+    assert save("alice", "x", "alice's") == 200 and kept("x") == "alice's"  # the administrator
+    assert save("bob", "x", "bob's back") == 403 and save("carol", "x", "carol's") == 403
+    assert kept("x") == "alice's"
+    assert save("bob", "y", "new", replace=True) == 200  # a new name replaces nothing
+    StylesFile(service.settings.styles_file).save(Style("theirs", "made elsewhere"))  # no saver recorded
+    assert save("bob", "theirs", "bob's") == 403 and kept("theirs") == "made elsewhere"
+    assert save("alice", "theirs", "alice's") == 200
+    service.admins = None  # inside the WebUI: the host's editor lets anyone replace any style
+    assert service.save_style("x", prompt="carol's", replace=True, session="s", user="carol").replaced
+    assert kept("x") == "carol's"
+
+
+def test_answers_name_the_file_not_its_path(make_settings, tmp_path):
+    service, client = _served(make_settings)
+    alice = ("alice", USERS["alice"])
+    body = {"name": "Dusk", "prompt": "a cabin, dusk"}
+    first = client.post("/sdpa/v1/style", json=body, auth=alice)
+    assert first.status_code == 200 and first.json()["file"] == "styles.csv"
+    again = client.post("/sdpa/v1/style", json=body, auth=alice)
+    assert again.status_code == 409 and "exists in styles.csv" in again.json()["error"]
+    forbidden = client.post("/sdpa/v1/style", json={**body, "replace": True}, auth=("bob", USERS["bob"]))
+    assert forbidden.status_code == 403 and "styles.csv" in forbidden.json()["error"]
+    service.settings.styles_file.write_bytes("name,prompt\r\ncafé,x\r\n".encode("latin-1"))
+    broken = client.post("/sdpa/v1/style", json={**body, "name": "Other"}, auth=alice)
+    assert broken.status_code == 422 and "not UTF-8" in broken.json()["error"]
+    (tmp_path / "blocker").write_text("a file where a folder should be", encoding="utf-8")
+    service.settings.styles_file = tmp_path / "blocker" / "styles.csv"
+    blocked = client.post("/sdpa/v1/style", json={**body, "name": "Other"}, auth=alice)
+    assert blocked.status_code == 422 and "styles.csv" in blocked.json()["error"]
+    for response in (first, again, forbidden, broken, blocked):
+        assert str(tmp_path) not in response.text and "/" not in response.json().get("error", ""), response.text
+    with pytest.raises(ConfigError) as raised:
+        StylesFile(tmp_path / "blocker" / "styles.csv").save(Style("x", "x"))
+    assert str(tmp_path) not in str(raised.value)
