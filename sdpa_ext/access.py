@@ -303,45 +303,54 @@ def file_reference(value: Any, depth: int = 0) -> str:
 
 @dataclass
 class Throttle:
-    """Failed logins per client address: after FREE failures in a row, each next try from that address waits
-    a growing delay (1, 2, 4 ... s, at most LONGEST). A success clears only the failures that named the user
-    who got in (another user's login from the same address leaves a guesser's count as it is). Holds at
-    most KEPT addresses."""
+    """Failed logins, counted per client address and per configured user a Basic login named: after FREE failures
+    in a row on either, each next try from that address (or at that user) waits a growing delay (1, 2, 4 ... s, at
+    most LONGEST). Guesses at one user from many addresses are slowed, and so are guesses from one address at many
+    users. A success clears only the failures that named the user who got in (another user's login from the same
+    address leaves a guesser's count as it is). Holds at most KEPT keys."""
 
     free: int = 5
     longest: float = 300.0
     kept: int = 4096
-    # address -> (failures per claimed user, "" for none we know; until)
+    # key (an address, or "\0" + a user) -> (failures per claimed user, "" for none we know; until)
     _failures: OrderedDict[str, tuple[dict[str, int], float]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def wait(self, address: str, now: float | None = None) -> float:
-        """Seconds before this address may try again (0: now)."""
-        with self._lock:
-            _, until = self._failures.get(address, ({}, 0.0))
-        return max(0.0, until - (time.monotonic() if now is None else now))
+    @staticmethod
+    def _keys(address: str, user: str) -> list[str]:
+        return [address, *(["\0" + user] if user else [])]
 
-    def failed(self, address: str, user: str = "", now: float | None = None) -> tuple[int, float]:
-        """Count a failure that claimed `user`: (failures in a row from the address, seconds before the
-        next try)."""
+    def wait(self, address: str, user: str = "", now: float | None = None) -> float:
+        """Seconds before this address may try again, or anyone may try `user` again (0: now)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            counts = self._failures.pop(address, ({}, 0.0))[0]
-            counts[user] = counts.get(user, 0) + 1
-            count = sum(counts.values())
-            delay = 0.0 if count <= self.free else min(self.longest, 2.0 ** (count - self.free - 1))
-            self._failures[address] = (counts, now + delay)
+            return max(max(0.0, self._failures.get(key, ({}, 0.0))[1] - now) for key in self._keys(address, user))
+
+    def failed(self, address: str, user: str = "", now: float | None = None) -> tuple[int, float]:
+        """Count a failure that claimed `user`: (the longer run of failures, of the address's and the user's;
+        seconds before the next try)."""
+        now = time.monotonic() if now is None else now
+        runs = []
+        with self._lock:
+            for key in self._keys(address, user):
+                counts = self._failures.pop(key, ({}, 0.0))[0]
+                counts[user] = counts.get(user, 0) + 1
+                count = sum(counts.values())
+                delay = 0.0 if count <= self.free else min(self.longest, 2.0 ** (count - self.free - 1))
+                self._failures[key] = (counts, now + delay)
+                runs.append((count, delay))
             while len(self._failures) > self.kept:
                 self._failures.popitem(last=False)
-        return count, delay
+        return max(runs)
 
     def succeeded(self, address: str, user: str = "") -> None:
-        """`user` got in from `address`: their own failures there are forgotten."""
+        """`user` got in from `address`: their own failures there, and at their name, are forgotten."""
         with self._lock:
-            counts = self._failures.get(address, ({}, 0.0))[0]
-            counts.pop(user, None)
-            if not counts:
-                self._failures.pop(address, None)
+            for key in self._keys(address, user):
+                counts = self._failures.get(key, ({}, 0.0))[0]
+                counts.pop(user, None)
+                if not counts:
+                    self._failures.pop(key, None)
 
 
 _OURS = {name for name, _ in SECURITY_HEADERS}
@@ -404,14 +413,14 @@ class Guard:
 
     def _login(self, scope: Scope, header: str) -> tuple[int, str]:
         """Check the credentials (throttled per client address); put the user in the scope."""
-        address = _client(scope)
-        wait = self.throttle.wait(address) if header else 0.0
+        address, claimed = _client(scope), self.access.claimed_user(header)
+        wait = self.throttle.wait(address, claimed) if header else 0.0
         if wait > 0:
-            return 429, f"too many failed logins from this address: try again in {math.ceil(wait)} s"
+            scope["sdpa.retry"] = math.ceil(wait)
+            return 429, f"too many failed logins: try again in {math.ceil(wait)} s"
         user = self.access.authenticate(header)
         if user is None:
             if header:
-                claimed = self.access.claimed_user(header)
                 count, delay = self.throttle.failed(address, claimed)
                 _log.warning("failed login from %s (%s, %d in a row%s)", address or "an unknown address",
                              f"user {claimed!r}" if claimed else "no known user", count,
@@ -506,7 +515,7 @@ class Guard:
         if status == 401:
             headers.append((b"www-authenticate", b'Basic realm="SD Prompt Assistant", charset="UTF-8"'))
         if status == 429:
-            headers.append((b"retry-after", str(math.ceil(self.throttle.wait(_client(scope)))).encode()))
+            headers.append((b"retry-after", str(scope.get("sdpa.retry", 1)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

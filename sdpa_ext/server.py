@@ -3,6 +3,7 @@ guard of `access.py` (Host allow-list, same-origin browser requests, optional au
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 import threading
@@ -18,6 +19,7 @@ from .service import Service
 AUTH_VAR = "SDPA_SERVE_AUTH"
 HOSTS_VAR = "SDPA_ALLOWED_HOSTS"
 ADMINS_VAR = "SDPA_SERVE_ADMINS"
+PROXIES_VAR = "SDPA_TRUSTED_PROXIES"
 PAGE_SCRIPT = "/sdpa/page.js"  # javascript/sdpa.js, which the standalone page loads as a file
 
 
@@ -88,20 +90,36 @@ def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
     return access
 
 
+def trusted_proxies(environ: dict[str, str] | None = None) -> list[str]:
+    """SDPA_TRUSTED_PROXIES: the proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+    believed, as uvicorn's --forwarded-allow-ips. None by default: a client that sends the header itself is not
+    a new address to the login throttle."""
+    value = (os.environ if environ is None else environ).get(PROXIES_VAR, "")
+    found = [item.strip() for item in value.split(",") if item.strip()]
+    for item in found:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(PROXIES_VAR, item, hint="name proxies by IP address or network (127.0.0.1, "
+                              "10.0.0.0/8), comma-separated") from None
+    return found
+
+
 def serve(service: Service, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve the service's settings (auto-configure and zero-config applied, as the CLI and WebUI have them)."""
     try:
         import uvicorn
     except ImportError as err:
         raise ConfigError("serve", hint="needs fastapi and uvicorn: run `python install.py --standalone`") from err
-    access = access_for(host)
+    access, proxies = access_for(host), trusted_proxies()
     print(service.settings.banner())
     shown = f"[{host}]" if ":" in host else host
     if not is_loopback(host):
         print(f"warning: listening beyond this machine ({host}); every request needs the {AUTH_VAR} credentials, "
               "which travel in clear over plain HTTP: put a TLS reverse proxy in front", file=sys.stderr)
     server = uvicorn.Server(uvicorn.Config(create_app(service, access=access), host=host, port=port,
-                                           log_level="warning", server_header=False))
+                                           log_level="warning", server_header=False, proxy_headers=bool(proxies),
+                                           forwarded_allow_ips=proxies))
     address = f"SD Prompt Assistant on http://{shown}:{port}/  (API: /hardware, /sdpa/v1/...)"
     threading.Thread(target=_announce, args=(server, address), daemon=True, name="sdpa-announce").start()
     server.run()

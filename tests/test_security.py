@@ -1035,3 +1035,42 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
         assert taken <= limit // len(chunk) + 1, f"{path} read {taken} MB of a {limit:,}-byte limit"
         assert status == 413
         assert post(path, 300 * len(chunk)) == (413, 0)  # a declared size over the limit: nothing is read
+
+
+def test_a_forwarded_for_header_is_believed_only_from_named_proxies(tmp_path, wire):
+    """Issue 25, finding 11: uvicorn believed X-Forwarded-For from 127.0.0.1, so a guesser behind a same-machine
+    proxy that passes the header on (or on this machine, sending it himself) was a new address at every guess:
+    40 guesses, no 429. Now the header is believed only from SDPA_TRUSTED_PROXIES, and guesses at one user are
+    counted at that user whatever the address."""
+    carol, dave = ("carol", "carol-passphrase-0123"), ("dave", "dave-passphrase-456789")
+    users = {"SDPA_SERVE_AUTH": f"{carol[0]}:{carol[1]},{dave[0]}:{dave[1]}"}
+
+    def guesses(url: str, user: str) -> list[int]:
+        return [requests.get(url + "/sdpa/v1/config", auth=(user, f"guess-{n}"), timeout=30,
+                             headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(12)]
+
+    (tmp_path / "direct").mkdir()
+    process, url = start_serve(tmp_path / "direct", provider_env(wire), users)
+    try:
+        assert guesses(url, "nobody").count(429) >= 5  # one address: this machine's
+    finally:
+        stop(process)
+    (tmp_path / "proxied").mkdir()
+    process, url = start_serve(tmp_path / "proxied", provider_env(wire), {**users, "SDPA_TRUSTED_PROXIES": "127.0.0.1"})
+    try:
+        assert guesses(url, "nobody").count(429) == 0  # a trusted proxy's clients: twelve addresses
+        assert guesses(url, "carol").count(429) >= 5  # one user, whatever the address
+        assert requests.get(url + "/sdpa/v1/config", auth=dave, timeout=30).status_code == 200
+    finally:
+        stop(process)
+    assert "failed login from 203.0.113.11" in (tmp_path / "proxied" / "serve.log").read_text(encoding="utf-8")
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    from sdpa_ext.errors import ConfigError
+    from sdpa_ext.server import trusted_proxies
+
+    assert trusted_proxies({}) == [] and trusted_proxies({"SDPA_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"}) == [
+        "127.0.0.1", "10.0.0.0/8"]
+    with pytest.raises(ConfigError, match=re.escape("SDPA_TRUSTED_PROXIES='proxy.lan' is not valid")):
+        trusted_proxies({"SDPA_TRUSTED_PROXIES": "proxy.lan"})
