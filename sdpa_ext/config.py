@@ -169,6 +169,12 @@ SETTINGS: tuple[Setting, ...] = (
             env_only=True),
     Setting("SDPA_ALLOWED_HOSTS", "", "host names (comma-separated) that `serve` and the API answer besides "
             "loopback (see \"Security\")", env_only=True),
+    Setting("SDPA_SERVE_ADMINS", "", "users of `SDPA_SERVE_AUTH` (comma-separated) who may save keys, pull and "
+            "unload models, reload settings and replace others' styles (see \"Security\")", env_only=True,
+            shown_default="the first user of `SDPA_SERVE_AUTH`"),
+    Setting("SDPA_TRUSTED_PROXIES", "", "proxies (IP addresses or networks, comma-separated) whose "
+            "`X-Forwarded-For` and `X-Forwarded-Proto` `serve` believes (see \"Security\")", env_only=True,
+            shown_default="none"),
 )
 
 
