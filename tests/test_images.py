@@ -292,3 +292,87 @@ def test_a_jpeg_that_repeats_its_scans_is_refused_before_it_is_decoded(monkeypat
     with pytest.raises(ConfigError, match="scans"):
         load(repeated)
     assert decoded == []
+
+
+MARK = b"SECRET-META"
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _exif_with_gps() -> bytes:
+    exif = PILImage.Exif()
+    exif[0x010E] = MARK.decode()  # ImageDescription
+    exif[0x9286] = b"ASCII\0\0\0" + MARK  # UserComment (A1111's parameters in a JPEG)
+    exif.get_ifd(0x8825)[2] = (12.0, 34.0, 56.0)  # GPSLatitude
+    exif.get_ifd(0x8825)[1] = "N"
+    return exif.tobytes()
+
+
+def _every_metadata(fmt: str) -> bytes:
+    """A picture in `fmt` carrying every metadata kind we know that the format holds, each with MARK in it:
+    EXIF (GPS included), text chunks, comments, XMP, an ICC profile, Photoshop blocks."""
+    picture, out = PILImage.new("RGB", (96, 64), (30, 120, 200)), io.BytesIO()
+    icc = b"\0\0\1\0" + MARK * 8
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>' + MARK + b"</rdf:Description></x:xmpmeta>"
+    if fmt == "JPEG":
+        picture.save(out, "JPEG", exif=_exif_with_gps(), icc_profile=icc, comment=MARK)
+        data = out.getvalue()
+        extra = (_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + xmp)
+                 + _segment(0xED, b"Photoshop 3.0\0" + b"8BIM\x04\x04\0\0" + len(MARK).to_bytes(4, "big") + MARK))
+        return data[:2] + extra + data[2:]
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("parameters", MARK.decode())
+        info.add_text("Comment", MARK.decode(), zip=True)
+        info.add_itxt("Description", MARK.decode(), zip=False)
+        info.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        picture.save(out, "PNG", pnginfo=info, exif=_exif_with_gps(), icc_profile=icc)
+    elif fmt == "WEBP":
+        picture.save(out, "WEBP", exif=_exif_with_gps(), icc_profile=icc, xmp=xmp)
+    elif fmt == "TIFF":
+        picture.save(out, "TIFF", exif=_exif_with_gps(), icc_profile=icc,
+                     tiffinfo={270: MARK.decode(), 315: MARK.decode(), 700: xmp, 34377: MARK})
+    elif fmt == "GIF":
+        picture.save(out, "GIF", comment=MARK)
+    else:
+        picture.save(out, fmt)
+    return out.getvalue()
+
+
+def _jpeg_segments(data: bytes) -> set[int]:
+    """The markers of a JPEG's segments before its first scan."""
+    found, pos = set(), 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] != 0xDA:
+        found.add(data[pos + 1])
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF", "GIF", "BMP"])
+def test_no_metadata_of_any_kind_reaches_the_wire(make_settings, fmt):
+    """Issue 25: what is sent is made from pixels only. Each format we accept, carrying every metadata kind it
+    holds (EXIF and its GPS, PNG text, zTXt and iTXt, comments, XMP, ICC, Photoshop blocks), goes through the
+    API's /describe and /check to a provider on 127.0.0.1; on the wire is a JPEG with no segment but its own
+    JFIF header, its tables and its frame, and none of the marked text."""
+    from fastapi.testclient import TestClient
+
+    from sdpa_ext.server import create_app
+    from sdpa_ext.service import Service
+
+    data = _every_metadata(fmt)
+    carried = PILImage.open(io.BytesIO(data)).info
+    assert fmt == "BMP" or {"exif", "icc_profile", "comment", "xmp", "parameters"} & set(carried), carried.keys()
+    server, env = server_and_env("openai", answer=_vision_answer)
+    with server:
+        client = TestClient(create_app(Service(make_settings(env)), ui=False), base_url="http://127.0.0.1")
+        picture = base64.b64encode(data).decode()
+        assert client.post("/sdpa/v1/describe", json={"image": picture}).status_code == 200
+        assert client.post("/sdpa/v1/check", json={"image": picture, "prompt": "a blue square"}).status_code == 200
+        sent = [base64.b64decode(b) for r in server.requests if "/chat/completions" in r.path
+                for _, b in _images_sent("openai", r.json)]
+    assert len(sent) == 2
+    for jpeg in sent:
+        assert MARK not in jpeg and jpeg[:2] == b"\xff\xd8"
+        assert _jpeg_segments(jpeg) <= {0xE0, 0xDB, 0xC0, 0xC4}, sorted(hex(m) for m in _jpeg_segments(jpeg))
