@@ -26,7 +26,7 @@ from .craft.edits import apply_edit
 from .craft.families import Family, get_style, resolve_family
 from .craft.lexicon import lexicon, words_of
 from .craft.params import family_params
-from .craft.prompt import Prompt, find_spans, tag_terms
+from .craft.prompt import Prompt
 from .craft.prompting import check_request, describe_request, plan_request, refine_request
 from .craft.reading import Reading, chip_edit, read
 from .craft.takes import as_takes, check_n, take_answers
@@ -294,8 +294,9 @@ class Assistant:
     def _typed(self, current: PromptVersion, instruction: str, n: int, family: Family, ctx: HostContext,
                on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> list:
         """A configured model's answer to a typed instruction, in `n` takes from one call, each checked."""
-        reading = read(instruction, current.prompt, ctx.embeddings)  # what it asks, for the checks
-        locked = [span.text for span in find_spans(current.prompt, ctx.embeddings) if not reading.names(span)]
+        parsed = Prompt.parse(current.prompt)  # read once: the reading and the locked spans share it
+        reading = read(instruction, parsed, ctx.embeddings)  # what it asks, for the checks
+        locked = [span.text for span in parsed.spans(ctx.embeddings) if not reading.names(span)]
         req = refine_request(current, instruction, family, language=self.language, locked=locked)
         req = as_takes(req, family, n, "the edit (each carries out the instruction)") if n > 1 else req
         req.stream = self.settings.stream
@@ -330,11 +331,14 @@ class Assistant:
         model chooses a typed edit (an operation, a target among the prompt's phrases the clause names, a value
         among our vocabulary's entries). What nobody could read is named in the notes, never pasted."""
         started = time.monotonic()
-        reading = read(instruction, current.prompt, ctx.embeddings)
+        parsed = Prompt.parse(current.prompt)  # read once: the reading and the model's choices share it
+        reading = read(instruction, parsed, ctx.embeddings)
         if reading.exact:
             return ruled("execution", time.monotonic() - started, "rules"), self._apply(reading, current, family, ctx)
         free = "; ".join(reading.unread)
-        plain = [t for t in tag_terms(current.prompt) if not find_spans(t, ctx.embeddings)]
+        spans = parsed.spans(ctx.embeddings)
+        plain = [t.text.strip() for t in parsed.terms if t.text.strip()
+                 and not any(s.start < t.end and s.end > t.start for s in spans)]
         asked = facets(" ".join(reading.unread_words), entries=False)
         choices = compact.edit_choices(reading.unread_words, plain, asked)
         named = any(set(reading.unread_words) & set(words_of(t)) for t in choices.targets)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,26 @@ def test_a_tag_that_places_the_subject_is_moved_not_kept_beside_the_new_place(ma
         version = _assistant(make_settings, server, "compact").refine(
             PromptVersion("grandma, rocking chair, on a porch, shelling peas", family="sdxl"), "put her on a beach")
     assert version.prompt == "grandma, rocking chair, on a beach, shelling peas", version.prompt
+
+
+@pytest.mark.parametrize(("form", "instruction"), [("full", "make it night"), ("compact", "make it night"),
+                                                   ("compact", "make it night, and zorble the flarn")])
+def test_a_refine_finds_the_users_spans_once(make_settings, monkeypatch, form, instruction):
+    """The user's prompt is parsed once for a refine: the reading, the locked spans of the model's request, the
+    embedded model's choices and the guard of the answer share that parse. A step that parsed the prompt again
+    (before: the typed refine found its spans three times) fails here."""
+    from sdpa_ext.craft import prompt as prompt_module
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    found, real = [], prompt_module.find_spans
+    monkeypatch.setattr(prompt_module, "find_spans", lambda text, *a, **k: found.append(text) or real(text, *a, **k))
+    for name, module in list(sys.modules.items()):
+        if name.startswith("sdpa_ext") and getattr(module, "find_spans", None) is real:
+            monkeypatch.setattr(module, "find_spans", prompt_module.find_spans)
+    answer = json.dumps({"prompt": WHEAT.replace("soft light", "night"), "negative_prompt": "lowres", "params": {},
+                         "notes": ""} if form == "full" else {"op": "none", "target": "none", "value": "none"})
+    with OpenAIServer(answer=answer) as server:
+        version = _assistant(make_settings, server, form).refine(PromptVersion(WHEAT, "lowres", family="sdxl"),
+                                                                 instruction)
+    assert "night" in version.prompt and found.count(WHEAT) == 1, (found.count(WHEAT), version.prompt)

@@ -112,6 +112,7 @@ class Prompt:
     sentences: bool = False
     terms: list[Term] = field(default_factory=list)
     changed: bool = False
+    _spans: dict[tuple[str, ...], list[Span]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str, family=None) -> Prompt:
@@ -133,8 +134,11 @@ class Prompt:
     # -- views ---------------------------------------------------------------------------------------------------
 
     def spans(self, embeddings: list[str] | tuple[str, ...] = ()) -> list[Span]:
-        """The user's syntax spans, in order of position."""
-        return find_spans(self.text, embeddings)
+        """The user's syntax spans of the parsed text, in order of position (found once per embeddings list)."""
+        key = tuple(embeddings)
+        if key not in self._spans:
+            self._spans[key] = find_spans(self.text, embeddings)
+        return self._spans[key]
 
     def texts(self) -> list[str]:
         """The terms' texts, stripped, the empty ones left out."""

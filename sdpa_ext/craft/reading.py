@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 from .describe import QUOTED
 from .lexicon import lexicon, longest_at, stem, words_of
-from .prompt import Span, find_spans, tag_terms
+from .prompt import Prompt, Span
 from .structure import head_of, subject_heads
 from .vocab import Value, facets, find_value, known_words, opposite, vocab
 
@@ -80,6 +80,11 @@ class Reading:
     vague: list[str] = field(default_factory=list)  # clauses that ask for no particular change (`make it better`)
     notes: list[str] = field(default_factory=list)
     lettering: list[str] = field(default_factory=list)  # wanted text, with its quotes (`says "OPEN"`)
+    prompt: Prompt | None = field(default=None, repr=False)  # the parse it was read against: later steps share it
+
+    def parse_of(self, text: str) -> Prompt:
+        """The prompt this reading was read against when `text` is it (its parse, shared), else `text` parsed."""
+        return self.prompt if self.prompt is not None and self.prompt.text == text else Prompt.parse(text)
 
     @property
     def exact(self) -> bool:
@@ -992,13 +997,15 @@ class _Reader:
         return None
 
 
-def read(instruction: str, prompt: str = "", embeddings: list[str] | tuple[str, ...] = ()) -> Reading:
-    """An instruction read once, against the prompt it changes (its spans)."""
-    reader = _Reader(find_spans(prompt, embeddings) if prompt else [], subject_heads(tag_terms(prompt)),
-                     set(words_of(prompt)))
+def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tuple[str, ...] = ()) -> Reading:
+    """An instruction read once, against the prompt it changes (its spans and terms, parsed as tags; a caller that
+    has the parse passes it)."""
+    parsed = prompt if isinstance(prompt, Prompt) else Prompt.parse(prompt)
+    reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)))
     for clause in (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip()):
         reader.clause(clause)
     reading = reader.reading
+    reading.prompt = parsed
     if any(w.startswith("<") for w in _tokens(instruction)) and not reading.spans:
         reading.adds_network = True
     reading.notes = list(dict.fromkeys(reading.notes))

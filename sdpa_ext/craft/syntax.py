@@ -236,8 +236,8 @@ def guard(original: str, answer: str, reading: Reading, embeddings: list[str] | 
     unwrapped = _unwrap_json(answer)
     if unwrapped is None:
         return Guarded(original, ["kept your prompt: the answer's prompt was a JSON object without a prompt"])
-    parsed = Prompt.parse(original)
-    spans = [s for s in find_spans(original, embeddings) if s.kind != "keyword"]
+    parsed = reading.parse_of(original)  # the user's prompt as the reading parsed it
+    spans = [s for s in parsed.spans(embeddings) if s.kind != "keyword"]
     keys = [n.key for n in grammar.networks(original)]
     text, repairs = repair(unwrapped, {key: keys.count(key) for key in keys})
     result = Guarded(text, ["the prompt was a JSON object: its own prompt was used"] * (unwrapped != answer) + repairs)
