@@ -205,6 +205,10 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      ["red cape"], ["lol", "give"]),
     ("sdxl", "portrait of an old fisherman, (grey beard:1.2), knit cap", "the fisherman should be smiling pls",
      ["smiling", "(grey beard:1.2)", "old fisherman"], ["pls", "should"]),
+    ("pony", "score_9, score_8_up, score_7_up, rating_safe, 1boy, solo, knight, castle, standing, full body",
+     "sitting on a throne", ["sitting on a throne", "knight", "full body"], ["standing"]),
+    ("sdxl", "a woman standing in a field of sunflowers, summer dress", "make her sit down",
+     ["sitting", "field of sunflowers"], ["standing", "sit down"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -127,6 +127,11 @@ class Lexicon:
         return next((slot for slot, said in self.objects.items() if phrase in said), None)
 
     @property
+    def gerund_heads(self) -> frozenset[str]:
+        """The first words of the poses and actions as a prompt says them (`sitting`, `looking`)."""
+        return frozenset(said.split()[0] for said in self.gerunds.values())
+
+    @property
     def function(self) -> frozenset[str]:
         """Articles, one-word prepositions and the function words: what names nothing."""
         return self.articles | {p for p in self.prepositions if " " not in p} | self.function_words

@@ -213,6 +213,15 @@ def chip_edit(name: str) -> Edit:
     return edit
 
 
+def _gerund(words: list[str]) -> list[str]:
+    """A pose or an action as a prompt says it: `sit on a throne` -> `sitting on a throne`."""
+    gerunds = lexicon().gerunds
+    for size in range(min(4, len(words)), 0, -1):
+        if (said := " ".join(words[:size])) in gerunds:
+            return [*gerunds[said].split(), *words[size:]]
+    return words
+
+
 def _set(edit: Edit, value: Value, said: str = "") -> None:
     """Set a group value; its tags are what is added, or the user's own words (`said`) where they say more."""
     chip = next((name for name, chip in lexicon().chips.items() if chip.get("set", {}).get(value.group) == value.name
@@ -524,7 +533,7 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
-        for read in (self._network, self._verb, self._too, self._copula, self._trailing, self._reversed,
+        for read in (self._network, self._posed, self._verb, self._too, self._copula, self._trailing, self._reversed,
                      self._comparative, self._placed, self._instead, self._possessed, self._with, self._bare):
             found = read(edit, words)
             if found is not None:
@@ -894,16 +903,22 @@ class _Reader:
         """What the subject is or does, in the user's words (`make her sad`, `she should be crying`): a pose as a
         prompt says it (`stand up` -> standing); the expression or mood it names is set, so its opposite goes."""
         lex = lexicon()
-        said = " ".join(_strip_determiner(comp))
-        said = lex.gerunds.get(said, said)
-        words = said.split()
-        if not words or content(words) != words or len(words) > 4 or (_values(said) and not [
-                v for v in _values(said) if v.group in ("expression", "mood")]):
+        words = _gerund(_strip_determiner(comp))
+        said = " ".join(words)
+        posed = bool(words) and words[0] in lex.gerund_heads  # `sitting on a throne`: a pose, and where
+        if not words or (not posed and (content(words) != words or len(words) > 4)) or len(words) > 6 or (
+                _values(said) and not [v for v in _values(said) if v.group in ("expression", "mood", "pose")]):
             return None  # a place or a time is no state: `_make` reads it
-        edit.set += [v for v in _values(said) if v.group == "expression"]
+        edit.set += [v for v in _values(said) if v.group in ("expression", "pose")]
         edit.add.append(said)
         edit.sentences.append(_sentence(said))
         return True
+
+    def _posed(self, edit: Edit, words: list[str]) -> bool | None:
+        """A pose alone, as a prompt says it (`sitting on a throne`, `him kneeling`): the pose it names is set."""
+        lex = lexicon()
+        rest = words[1:] if len(words) > 1 and words[0] in lex.pronouns else words
+        return self._state(edit, rest) if rest[0] in lex.gerund_heads else None
 
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""

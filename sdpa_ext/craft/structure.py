@@ -19,7 +19,7 @@ from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place": "setting", "setting": "setting",
               "medium": "medium", "brightness": "light", "detail": "quality", "mood": "mood", "color": "palette",
-              "framing": "framing", "expression": "attribute"}
+              "framing": "framing", "expression": "attribute", "pose": "attribute"}
 _PREP = re.compile(r"(?<![\w-])(" + alternation((*lexicon().prepositions, *lexicon().phrase_breaks))
                    + r")(?![\w-])", re.I)
 # what places a thing when a tag begins with it (`in`, `by`, `to` also begin a garment, an artist, a goal)
