@@ -209,6 +209,11 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      "sitting on a throne", ["sitting on a throne", "knight", "full body"], ["standing"]),
     ("sdxl", "a woman standing in a field of sunflowers, summer dress", "make her sit down",
      ["sitting", "field of sunflowers"], ["standing", "sit down"]),
+    ("flux", "A young woman reading a book in a small Parisian café on a rainy afternoon. Raindrops run down the "
+     "window beside her, and a cup of coffee steams on the marble table.", "make it snowy outside instead of rain",
+     ["in a small Parisian café", "snow", "A cup of coffee steams"], ["rain", "Rain", "And a cup"]),
+    ("sdxl", "a young woman reading a book, small parisian cafe, rainy afternoon, raindrops on the window",
+     "make it snowy outside instead of rain", ["small parisian cafe", "snow"], ["rain", "on the window"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -27,10 +27,11 @@ from .structure import (
     without_clash,
     without_phrase,
     without_slot,
+    without_value,
     without_word,
 )
 from .syntax import tidy
-from .vocab import facets, phrase_pattern
+from .vocab import Value, facets, find_value, phrase_pattern
 
 
 @dataclass
@@ -126,6 +127,12 @@ def _removal(thing: str, subject: list[str]):
     return change
 
 
+def _said_value(thing: str) -> Value | None:
+    """The time, season or weather a removed word names (`rain`), whose other words go with it."""
+    value = find_value(thing)
+    return value if value and value.group in ("time", "season", "weather") and thing.lower() in value.words else None
+
+
 def _subject_phrase(prompt: Prompt) -> str:
     """The body of the prompt's first subject phrase (what `make it a cat instead` replaces)."""
     flat = prompt.texts()
@@ -192,7 +199,9 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             changes.append(f"took out what contradicts {value.name}")
     subject = subject_heads(prompt.texts())
     for thing in edit.remove:
-        if prompt.each(_removal(thing, subject)):
+        said = _said_value(thing)  # `instead of rain`: rainy, raindrops too
+        if any([prompt.each(_removal(thing, subject)), said is not None and prompt.each(
+                lambda text, v=said: None if read_term(text).syntax else without_value(text, v, prompt.sentences))]):
             changes.append(f"removed {thing}")
             if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do

@@ -12,13 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from ..budget import charge
 from . import grammar
-from .lexicon import words_of
+from .lexicon import lexicon, words_of
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r",\s*|;\s*")
+
+
+@cache
+def _opener() -> re.Pattern[str]:
+    """A word that joins a clause to the one before (`and a cup steams`), at the clause's start."""
+    return re.compile(r"^(?:" + "|".join(lexicon().clause_openers) + r")\s+", re.I)
 _KEYWORD_TERM = re.compile(r"\s*(?:AND|BREAK|and|break)\s*")
 _WORD_UNIT = re.compile(r"\S+")
 WILDCARD = re.compile(r"__[\w\-/.*]+__")
@@ -209,6 +216,8 @@ class Prompt:
         groups = [(g, [t.text.strip() for t in g if t.text.strip()]) for g in self.groups()]
         groups = [(g, clauses) for g, clauses in groups if clauses]
         for index, (group, clauses) in enumerate(groups):
+            if not group[0].text.strip():  # its first clause went: the next one opens the sentence
+                clauses[0] = _opener().sub("", clauses[0])
             ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else ("" if index == len(groups) - 1 else ".")
             sentence = ", ".join(c.rstrip(".!?") for c in clauses) + ending
             upper = group[0].start >= 0 and self.text[group[0].start:group[0].start + 1].isupper()

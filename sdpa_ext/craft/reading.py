@@ -289,7 +289,8 @@ def _make(edit: Edit, words: list[str]) -> bool:
         edit.size = size
         return True
     values = _values(x)
-    if len(words) > 1 and words[-1] in ("outside", "outdoors") and any(v.group == "weather" for v in values):
+    if len(words) > 1 and words[-1] in ("outside", "outdoors") and any(v.group in ("weather", "season", "time")
+                                                                       for v in values):
         values = [v for v in values if v.group != "place"]  # `raining outside`: out there, the scene stays put
         words = words[:-1]
         x = " ".join(words)

@@ -8,6 +8,7 @@ replaces `young woman` in `portrait of a young woman in a field`; red hair recol
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -15,7 +16,7 @@ from .describe import nouns_of, verb_ing
 from .grammar import plain
 from .lexicon import alternation, lexicon, stem, words_of
 from .prompt import find_spans
-from .vocab import Facets, clash, facets, phrase_pattern, vocab
+from .vocab import Facets, Value, clash, facets, phrase_pattern, vocab
 
 GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place": "setting", "setting": "setting",
               "medium": "medium", "brightness": "light", "detail": "quality", "mood": "mood", "color": "palette",
@@ -164,15 +165,32 @@ def without_clash(text: str, context: Facets, sentences: bool = False) -> str:
     when its head is what contradicts (`at golden hour`); '' when nothing that names something is left. In a
     sentence (`sentences`) a noun that contradicts takes its clause (`a storm rages over the sea`): taken out
     alone it would leave no sentence."""
+    def clashing(found: Facets, slot: str) -> tuple[str, set[str]] | None:
+        group = (clash(found, context) or ("",))[0]
+        if not group or (slot == "subject" and group in ("mood", "expression")):
+            return None  # a tired nurse in a hopeful picture is still a tired nurse
+        return group, found[group]
+    return _without(text, clashing, sentences)
+
+
+def without_value(text: str, value: Value, sentences: bool = False) -> str:
+    """The term with what says `value` taken out, as `without_clash` takes a contradiction out (rain: `rainy
+    afternoon` -> `afternoon`, `raindrops on the window` goes)."""
+    def naming(found: Facets, slot: str) -> tuple[str, set[str]] | None:
+        return (value.group, {value.name}) if value.name in found.get(value.group, ()) else None
+    return _without(text, naming, sentences)
+
+
+def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None], sentences: bool) -> str:
+    """The term with the values `cut(phrase facets, slot)` names taken out of its phrases, last phrase first."""
     term = read_term(text)
     if term.syntax:
         return text
     for phrase in reversed(term.phrases):
-        found = clash(facets(phrase.body), context)
-        if not found or (phrase.slot == "subject" and found[0] in ("mood", "expression")):
-            continue  # a tired nurse in a hopeful picture is still a tired nurse
-        group = found[0]
-        values = facets(phrase.body)[group]
+        found = cut(facets(phrase.body), phrase.slot)
+        if not found:
+            continue
+        group, values = found
         pattern = phrase_pattern([w for v in values for w in vocab().groups[group][v].words])
         matches = list(pattern.finditer(phrase.body))
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
@@ -181,13 +199,13 @@ def without_clash(text: str, context: Facets, sentences: bool = False) -> str:
         opens = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip()
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
         noun = sentences and not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
-        if noun and opens and phrase is term.phrases[0]:
-            return ""  # `a storm rages over the sea`: the clause is about what contradicts
+        if phrase is term.phrases[0] and ((noun and opens) or (covers_head and not sentences)):
+            return ""  # `a storm rages over the sea`, `raindrops on the window`: the term is about what goes
         if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
             text = _cut(text, phrase.start, phrase.end)
         else:
             text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
-        return without_clash(text, context, sentences) if says_something(text) else ""
+        return _without(text, cut, sentences) if says_something(text) else ""
     return text if says_something(text) else ""
 
 
