@@ -123,6 +123,17 @@ def scripted_settings(data: dict, bad: bool | str, folder: Path):
                                      "SDPA_DATA_DIR": str(folder)}, env_file=empty)
 
 
+def params_met(got: dict, want: dict) -> bool:
+    """The settings an item asks for: a size by its orientation (`portrait orientation` is met by the family's own
+    portrait size, 832x1216 for SDXL, as by the 768x1344 an item names), every other setting exactly."""
+    def orientation(params: dict) -> int:
+        width, height = params.get("width", 0), params.get("height", 0)
+        return (width > height) - (width < height)
+    sized = "width" in want or "height" in want
+    return (not sized or orientation(got) == orientation(want)) and all(
+        got.get(k) == v for k, v in want.items() if k not in ("width", "height"))
+
+
 def refine_row(assistant: Assistant, item: dict, start: dict, model: str) -> dict:
     family = start["family"]
     params = dict(families()[family].params)
@@ -136,7 +147,7 @@ def refine_row(assistant: Assistant, item: dict, start: dict, model: str) -> dic
     prompt, negative = version.prompt, version.negative_prompt
     effect = all(any(has(prompt, w) for w in group) for group in item["expect"])
     effect = effect and all(has(negative, n) for n in item["negative"])
-    effect = effect and all(version.params.get(k) == v for k, v in item.get("params", {}).items())
+    effect = effect and params_met(version.params, item.get("params", {}))
     checks = {
         "effect": effect,
         "kept": all(k in prompt or has(prompt, k) for k in item["keep"]),
