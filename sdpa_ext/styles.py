@@ -107,8 +107,18 @@ def template_of(prompt: str, subject: str = "") -> str:
         raise ConfigError("prompt", hint="is empty")
     picked = next((t for t in parts if "subject" in read_term(t).slots and not read_term(t).syntax),
                   next((t for t in parts if not read_term(t).slots <= {"quality", "syntax"}), parts[0]))
-    at = prompt.find(picked)
-    return prompt[:at] + "{prompt}" + prompt[at + len(picked):]
+    at = prompt.find(picked) + _medium_before(picked)
+    return prompt[:at] + "{prompt}" + prompt[prompt.find(picked) + len(picked):]
+
+
+def _medium_before(term: str) -> int:
+    """Where the subject starts in a term that opens with its medium (`photo of a red fox`, `a watercolor painting
+    of a lighthouse`): the medium is the style's, so it stays outside `{prompt}`; 0 for any other term."""
+    phrases = read_term(term).phrases
+    subject = next((i for i, p in enumerate(phrases) if p.slot == "subject"), 0)
+    if not subject or not all(p.slot == "medium" for p in phrases[:subject]):
+        return 0
+    return term.find(phrases[subject].body, phrases[subject].start)
 
 
 def make_style(name: str, prompt: str, negative: str = "", *, template: bool = False, subject: str = "") -> Style:

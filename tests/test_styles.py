@@ -103,6 +103,10 @@ def test_whole_prompts_and_templates_around_the_subject():
     assert template.replace("{prompt}", "an owl on a branch") == (
         "masterpiece, best quality, an owl on a branch, golden hour, film grain")  # as the WebUI applies it
     assert template_of("<lora:x:0.5>, portrait of a young woman, freckles") == "<lora:x:0.5>, {prompt}, freckles"
+    # issue 26, point 14: a medium written in the subject's term is the style's, not the subject's
+    assert template_of("photo of a red fox in snow, 85mm lens") == "photo of {prompt}, 85mm lens"
+    assert template_of("a watercolor painting of a lighthouse, soft light") == "a watercolor painting of {prompt}, " \
+        "soft light"
     assert template_of(prompt, subject="Red Fox") == prompt.replace("red fox", "{prompt}")
     assert make_style("T", "{prompt}, cinematic", template=True).prompt == "{prompt}, cinematic"
     with pytest.raises(ConfigError, match="subject"):
@@ -327,3 +331,14 @@ def test_answers_name_the_file_not_its_path(make_settings, tmp_path):
     with pytest.raises(ConfigError) as raised:
         StylesFile(tmp_path / "blocker" / "styles.csv").save(Style("x", "x"))
     assert str(tmp_path) not in str(raised.value)
+
+
+def test_a_template_keeps_the_medium_written_before_the_subject(run_cli):  # noqa: F811
+    """Issue 26, point 14: the template swallowed a medium written in the subject's phrase (`photo of a red fox in
+    snow, 85mm lens` -> `{prompt}, 85mm lens`; `a watercolor painting of a lighthouse` lost "watercolor")."""
+    for prompt, template in (("photo of a red fox in snow, 85mm lens", "photo of {prompt}, 85mm lens"),
+                             ("a watercolor painting of a lighthouse, soft light",
+                              "a watercolor painting of {prompt}, soft light")):
+        saved = run_cli("style", f"T {template[:5]}", "--prompt", prompt, "--template", "--json")
+        assert saved.returncode == 0, saved.stderr
+        assert json.loads(saved.stdout)["prompt"] == template
