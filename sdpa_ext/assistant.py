@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, replace
 
@@ -45,13 +46,16 @@ MAX_DESCRIPTION = 4000
 MAX_INSTRUCTION = 2000
 MAX_PROMPT = 10000
 MAX_IMAGE = 16 * 1024 * 1024  # bytes of an image to read parameters from
+DROPPED = ("Cc", "Cs")  # control characters and lone surrogates: never the user's text
 NOT_ENGLISH = ("the embedded model reads English only, so your own words are the prompt; Claude, Gemini, Ollama "
                "and OpenAI-compatible models translate (set LLM_PROVIDER, see the README's configurations)")
 
 
 def clean_input(name: str, text: str | None, limit: int, *, required: bool = True) -> str:
-    """Strip control characters; reject empty or oversized input with a message naming the field."""
-    text = "".join(ch for ch in (text or "") if ch in "\n\t" or ch.isprintable()).strip()
+    """Every character the user typed but control characters (C0 and C1; newlines and tabs stay) and lone
+    surrogates: CJK's ideographic space, a no-break space and an emoji's joiner are kept, as A1111 keeps them.
+    Empty or oversized input is refused with a message naming the field."""
+    text = "".join(ch for ch in (text or "") if ch in "\n\t" or unicodedata.category(ch) not in DROPPED).strip()
     if required and not text:
         raise ConfigError(name, hint="is empty: write what you want")
     if len(text) > limit:

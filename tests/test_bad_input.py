@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -23,9 +24,38 @@ def _assistant(make_settings, server) -> Assistant:
 def test_control_characters_are_stripped_before_the_model_sees_them(make_settings):
     answer = json.dumps({"prompt": "cabin", "negative_prompt": "", "params": {}, "notes": ""})
     with OpenAIServer(api_key=OPENAI_KEY, answer=answer) as server:
-        _assistant(make_settings, server).plan("a cabin\x00\x1b[31m in the\x07 snow\u200b")
+        _assistant(make_settings, server).plan("a cabin\x00\x1b[31m in the\x07 snow\x7f\x85\r\ud800")
         sent = server.requests[-1].json["messages"][-1]["content"]
     assert sent == "Description: a cabin[31m in the snow"
+
+
+TYPED = "猫耳の少女\u3000桜の木の下, 👩\u200d🚀 astronaut,\tcat\u00a0ears\n고양이 소녀"  # ideographic space, ZWJ, NBSP
+
+
+def test_every_character_a_user_typed_but_control_characters_reaches_the_model(make_settings):
+    """Chinese, Japanese and Korean users' spaces and an emoji's joiner are the user's text (A1111 keeps them)."""
+    answer = json.dumps({"prompt": "cabin", "negative_prompt": "", "params": {}, "notes": ""})
+    with OpenAIServer(api_key=OPENAI_KEY, answer=answer) as server:
+        assistant = _assistant(make_settings, server)
+        assistant.plan(TYPED + "\x00\x1b")
+        assert server.requests[-1].json["messages"][-1]["content"] == f"Description: {TYPED}"
+        assistant.refine(PromptVersion(prompt=TYPED, negative_prompt="흐림\u3000저화질"), "桜を\u3000もっと\u200b")
+        sent = server.requests[-1].json["messages"][-1]["content"]
+    assert f"Current prompt: {TYPED}\n" in sent and "Current negative prompt: 흐림\u3000저화질\n" in sent
+    assert sent.endswith("Instruction: 桜を\u3000もっと\u200b")
+    old = assistant.from_image(_png_with(f"{TYPED}\nNegative prompt: 흐림\u3000저화질\nSteps: 30, Seed: 1, Size: 8x8"))
+    assert (old.prompt, old.negative_prompt) == (TYPED, "흐림\u3000저화질")
+
+
+def _png_with(parameters: str) -> bytes:
+    """A PNG as the WebUI saves one: its infotext in a `parameters` text chunk."""
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("parameters", parameters)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
 
 
 def test_unbalanced_brackets_in_the_current_prompt_are_repaired_not_fatal(make_settings):
