@@ -163,7 +163,7 @@ class Assistant:
         stands in: its caption (DeepBooru's tags for a tag family, else CLIP's) is planned from, and the version
         says so."""
         try:
-            vision.require("planning", self.settings.planning)
+            vision.require("planning", self.settings.planning, self.settings.dual)
         except ConfigError:
             if ctx is None or ctx.interrogate is None:
                 raise
@@ -203,7 +203,7 @@ class Assistant:
                     cancel: CancelToken | None = None) -> ImageCheck:
         """A generated image, the description and the prompt -> what matches, what does not, up to three refines,
         by the execution LLM (which must see images)."""
-        vision.require("execution", self.settings.execution)
+        vision.require("execution", self.settings.execution, self.settings.dual)
         description = clean_input("description", description, MAX_DESCRIPTION, required=False)
         prompt = clean_input("prompt", prompt, MAX_PROMPT)
         completion = self.roles.complete("execution", check_request(image, description, prompt), cancel=cancel)

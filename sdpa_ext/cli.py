@@ -400,7 +400,7 @@ def _check(settings) -> int:
 
     print(settings.banner())
     for role in ("planning", "execution"):
-        print(f"      {vision.line(role, settings.role(role))}")
+        print(f"      {vision.line(role, settings.role(role), settings.dual)}")
     roles = Roles.from_settings(settings)
     failed = 0
     pairs = [("planning", roles.planning)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 
 import pytest
 import requests
@@ -376,3 +377,39 @@ def test_no_metadata_of_any_kind_reaches_the_wire(make_settings, fmt):
     for jpeg in sent:
         assert MARK not in jpeg and jpeg[:2] == b"\xff\xd8"
         assert _jpeg_segments(jpeg) <= {0xE0, 0xDB, 0xC0, 0xC4}, sorted(hex(m) for m in _jpeg_segments(jpeg))
+
+
+def _follow(hint: str, key: str) -> dict[str, str]:
+    """The settings the first suggestion of a printed hint names, as a user types them (their key for `<your
+    key>`)."""
+    first = re.split(r", or |\), ", hint.split("set ", 1)[1])[0]
+    return {name: key if value == "<your" else value for name, value in re.findall(r"([A-Z_]+)=(\S+)", first)}
+
+
+@pytest.mark.parametrize(("start", "dual", "provider"), [
+    ({}, False, "gemini"),  # nothing configured: the embedded model
+    ({"USE_DUAL_LLM": "true", "PLANNING_LLM_PROVIDER": "local"}, True, "gemini"),
+    ({"LLM_PROVIDER": "ollama", "OLLAMA_MODEL": "llama3.2:3b"}, False, "ollama"),
+    ({"LLM_PROVIDER": "openai", "OPENAI_MODEL": "gpt-3.5-turbo"}, False, "openai"),
+])
+def test_the_hint_for_a_model_that_cannot_see_works_when_followed(run_cli, tmp_path, start, dual, provider):  # noqa: F811
+    """Issue 26, point 12: with nothing configured `describe` said to set PLANNING_LLM_PROVIDER=gemini, which the
+    default single mode ignores, and named no key; with a text-only Ollama or OpenAI model it said to set
+    PLANNING_LLM_MODEL, which nothing reads. Each hint, followed to the letter, now makes the next run see."""
+    path = tmp_path / "scene.png"
+    path.write_bytes(_png())
+    extra = {"installed": [{"name": n, "size": 3_200_000_000} for n in ("llama3.2:3b", "qwen2.5vl:3b")]} \
+        if provider == "ollama" else {}
+    server, env = server_and_env(provider, answer=ANSWER, **extra)
+    where = {k: v for k, v in env.items() if k.endswith(("_BASE_URL", "_HOST"))}  # where our doubles listen
+    key = next((v for k, v in env.items() if k.endswith("_API_KEY")), "")
+    where.update({"OPENAI_API_KEY": key} if provider == "openai" else {})  # the server's key, set already
+    with server:
+        refused = run_cli("describe", str(path), env={**where, **start})
+        assert refused.returncode == 2 and "cannot see images" in refused.stderr, refused.stderr
+        followed = {**start, **_follow(refused.stderr, key)}
+        assert all(name.startswith("PLANNING_") == dual for name in followed if name.endswith(("_PROVIDER", "_MODEL"))
+                   and name not in start), followed
+        result = run_cli("describe", str(path), "--json", env={**where, **followed})
+    assert result.returncode == 0, (followed, result.stderr)
+    assert json.loads(result.stdout)["prompt"] == "yellow sun, blue sky, flat illustration"
