@@ -355,7 +355,8 @@ def test_serve_answers_get_hardware(tmp_path):
     (16, "sdxl", "qwen2.5vl:3b"),
     (8, "sd15", "moondream:1.8b"),  # 3.3 GB beside SD 1.5
     (12, "sdxl", "moondream:1.8b"),  # swap mode's room
-    (6, "sdxl", "qwen2.5vl:3b"),  # the whole card, spilling to the CPU while SDXL is loaded
+    (6, "sdxl", "moondream:1.8b"),  # the whole card, spilling to the CPU while SDXL is loaded: the least spill
+    (8, "sdxl", "moondream:1.8b"),  # issue 26, point 16: it was qwen2.5vl:7b (7 GB, mostly on the CPU)
 ])
 def test_a_vision_model_is_budgeted_beside_the_checkpoint(gb, family, vision):
     sd = SdFacts(family=family, source="--family") if family else SdFacts()
@@ -365,6 +366,15 @@ def test_a_vision_model_is_budgeted_beside_the_checkpoint(gb, family, vision):
     if family and report.recommended.mode == "concurrent":
         assert pick["vram_gb"] <= report.budget_gb  # in the room the text models get
     assert sees("ollama", pick["model"])
+
+
+def test_a_larger_card_never_gets_a_smaller_vision_model():
+    """Issue 26, point 16: beside SDXL an 8 GB card was told to pull a 7 GB vision model that runs mostly on the
+    CPU, while a 12 GB card got the 2.4 GB one."""
+    picks = [(gb, hardware_report(what_if(gb), SdFacts(family="sdxl", source="--family"), None).recommended.vision)
+             for gb in (4, 6, 8, 10, 12, 16, 24, 48)]
+    sizes = [pick["vram_gb"] if pick else 0.0 for _, pick in picks]
+    assert sizes == sorted(sizes), picks
 
 
 def test_no_gpu_names_the_smallest_model_that_sees_and_installed_ones_come_first():

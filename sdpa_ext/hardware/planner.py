@@ -173,8 +173,9 @@ def _guide_pair(total_gb: float, pool: list[Candidate]) -> tuple[Candidate, Cand
 def vision_pick(reading: GpuReading, sd: SdFacts, state: OllamaState | None, budget: float) -> dict | None:
     """The vision model for this machine: without a GPU the catalog's CPU pick; with no checkpoint known and
     nothing installed the guide-style tier for the card; else the best (installed first) that fits the LLM
-    budget beside the checkpoint, else in swap mode's room, else in the whole card (spilling to the CPU while
-    the checkpoint is loaded, like the text models). None when nothing fits even then."""
+    budget beside the checkpoint, else in swap mode's room, else the smallest (installed first) in the whole card
+    (it spills to the CPU while the checkpoint is loaded: a smaller card never gets a larger model than a larger
+    card). None when nothing fits even then."""
     vision = catalog()["vision"]
     installed = [m["name"] for m in (state.installed if state and state.reachable else [])]
 
@@ -200,8 +201,9 @@ def vision_pick(reading: GpuReading, sd: SdFacts, state: OllamaState | None, bud
     fits = next((m for m in ranked if m["vram_gb"] <= swap), None)
     if fits is not None:
         return pick(fits, "swap mode: Ollama is unloaded before each generation")
-    whole = gpu.total_gb - margin_gb(gpu.total_gb)
-    fits = next((m for m in ranked if m["vram_gb"] <= whole), None)
+    whole = gpu.total_gb - margin_gb(gpu.total_gb)  # spilling to the CPU: the less it spills, the faster
+    fits = min((m for m in ranked if m["vram_gb"] <= whole), key=lambda m: (
+        not any(same_model(m["tag"], n) for n in installed), m["vram_gb"]), default=None)
     return pick(fits, "runs partly on the CPU while the checkpoint is loaded (slower)") if fits else None
 
 
