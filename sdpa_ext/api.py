@@ -99,10 +99,8 @@ def _check_refine(body: dict) -> None:
         if body.get("instruction") is not None and not body["instruction"].strip() and not body.get("chip"):
             raise InputError("instruction", "is empty")
         return
-    if body.get("prompt") is None:
+    if body.get("prompt") is None:  # empty is a prompt (an old image's): the instruction or chip writes it
         raise InputError("prompt", "field required (or from_image)")
-    if not body["prompt"].strip():
-        raise InputError("prompt", "is empty")
     if not body.get("chip"):
         if body.get("instruction") is None:
             raise InputError("instruction", "field required (or a chip)")

@@ -217,9 +217,9 @@ class Assistant:
     def from_image(self, data: bytes, *, name: str = "", ctx: HostContext | None = None,
                    family: str | None = "auto") -> PromptVersion:
         """An image's generation parameters (A1111/Forge infotext) as a version to refine from: its prompt,
-        negative prompt and settings (seed, model, LoRA hashes and the rest kept in `extra`). Inside the WebUI
-        the host reads the image; standalone, our reader. With no checkpoint known, the family follows the
-        image's model name."""
+        negative prompt and settings (seed, model, LoRA hashes and the rest kept in `extra`); a prompt that is
+        empty is read as A1111 reads it, '' beside the rest, with a warning. Inside the WebUI the host reads the
+        image; standalone, our reader. With no checkpoint known, the family follows the image's model name."""
         ctx = ctx or HostContext()
         label = name or "the image"
         if len(data) > MAX_IMAGE:
@@ -227,16 +227,19 @@ class Assistant:
         if not image_kind(data):
             raise ConfigError("from_image", hint=f"{label} is not a PNG, JPEG or WebP image")
         info = (ctx.read_image or read_image)(data)
-        if info is None or not info.prompt.strip():
+        if info is None or not (info.prompt.strip() or info.negative_prompt.strip() or info.settings):
             raise ConfigError("from_image", hint=f"{label} carries no generation parameters (no 'parameters' text "
-                              "or EXIF comment with a prompt: saved without infotext, or a tool stripped it)")
-        prompt = clean_input("from_image", info.prompt, MAX_PROMPT)
+                              "or EXIF comment: saved without infotext, or a tool stripped it)")
+        prompt = clean_input("from_image", info.prompt, MAX_PROMPT, required=False)  # '' as A1111 reads it
         negative = clean_input("from_image", info.negative_prompt, MAX_PROMPT, required=False)
         model = info.settings.get("Model", "")
         if model and not (ctx.checkpoint or ctx.arch):
             ctx = replace(ctx, checkpoint=model)
         chosen, reason = resolve_family(self._family(family), ctx)
         held: list[str] = []  # an image's settings hold to the family's rules like any other (steps 99999999)
+        if not prompt:
+            held.append(f"{label}'s prompt is empty (A1111 reads it so too): its negative prompt and settings are "
+                        "here; say what to draw and a refine writes the prompt")
         said = info.params()
         params = {k: v for k, v in family_params(chosen, said, notes=held).items() if k in said}
         version = PromptVersion(prompt=prompt, negative_prompt=negative, params=params, extra=info.extra(),
@@ -263,12 +266,14 @@ class Assistant:
         Gemini, Ollama, OpenAI-compatible) answers it, under checks that read what it asks, in `n` takes from one
         call; the embedded model's refines are our rules' reading, and its choice of a typed edit for what they
         cannot read (one take, as a chip). The model sees only the current fields and the instruction, never the
-        history. An instruction already met gives the current fields back as kind `unchanged`, with a note."""
+        history. An instruction already met gives the current fields back as kind `unchanged`, with a note. An empty
+        prompt (an old image may have one) is refined like any other: the instruction or chip writes it."""
         n = check_n(n)
         if chip is not None and chip not in lexicon().chips:
             raise ConfigError("chip", chip, valid=list(lexicon().chips))
         instruction = clean_input("instruction", instruction or chip or "", MAX_INSTRUCTION)
-        current = replace(current, prompt=clean_input("prompt", current.prompt, MAX_PROMPT),  # never the caller's
+        current = replace(current,  # never the caller's; an empty prompt (an old image's) is the edit's to write
+                          prompt=clean_input("prompt", current.prompt, MAX_PROMPT, required=False),
                           negative_prompt=clean_input("negative_prompt", current.negative_prompt, MAX_PROMPT,
                                                       required=False))
         ctx = ctx or HostContext()
@@ -327,6 +332,9 @@ class Assistant:
         if not applied.changes:
             return Fields(current.prompt, current.negative_prompt, current.params, "", applied.notes) \
                 if applied.notes else None
+        if not (current.prompt or applied.prompt.strip()):  # a size on an old image's empty prompt
+            raise ConfigError("prompt", hint="is empty and the edit writes none: say what to draw first "
+                              "('add a red fox'), then change the rest")
         return edit_fields(applied, family, current, reading, embeddings=ctx.embeddings)
 
     def _embedded(self, current: PromptVersion, instruction: str, family: Family, ctx: HostContext,

@@ -22,6 +22,7 @@ from sdpa_ext.types import HostContext
 from .conftest import OPENAI_KEY
 from .test_cli import run_cli  # noqa: F401  (the fixture)
 from .test_infotext import GOLDEN
+from .test_providers import server_and_env
 from .wire import OpenAIServer
 
 PNG = base64.b64decode(next(i["data"] for i in GOLDEN["images"] if i["name"] == "png-latin1"))  # case 2
@@ -210,3 +211,47 @@ def test_an_image_carries_a_bounded_number_of_settings(service):
     version = service.from_image(_png_with(f"a cat\nSteps: 20, Sampler: Euler, CFG scale: 7, {many}"), session="s")
     assert version.params["steps"] == 20 and len(json.dumps(version.extra)) < 20_000
     assert len(service.versions(session="s")) == 1
+
+
+NEGATIVE_ONLY = "Negative prompt: blurry\nSteps: 30, Sampler: Euler, CFG scale: 6.5, Seed: 1, Size: 512x768"
+
+
+def test_an_image_with_an_empty_prompt_is_read_as_a1111_reads_it(run_cli, tmp_path):  # noqa: F811
+    """Issue 26, point 11: A1111 reads prompt '' with the negative prompt and the settings; we said the image
+    'carries no generation parameters'. A refine writes the prompt from the instruction, keeping the rest."""
+    image = tmp_path / "negative-only.png"
+    image.write_bytes(_png_with(NEGATIVE_ONLY))
+    read = run_cli("refine", "--from-image", str(image), "--family", "sd15", "--json")
+    assert read.returncode == 0, read.stderr
+    data = json.loads(read.stdout)
+    assert (data["kind"], data["prompt"], data["negative_prompt"]) == ("image", "", "blurry")
+    assert data["params"] == {"steps": 30, "sampler_name": "Euler", "cfg_scale": 6.5, "width": 512, "height": 768}
+    assert data["extra"] == {"Seed": "1"} and any("prompt is empty" in w for w in data["warnings"])
+    answer = json.dumps({"prompt": "a red fox in the snow", "negative_prompt": "blurry", "params": {}, "notes": ""})
+    server, env = server_and_env("openai", answer=answer)
+    with server:
+        refined = run_cli("refine", "--from-image", str(image), "--family", "sd15", "a red fox in the snow",
+                          "--json", env=env)
+    assert refined.returncode == 0, refined.stderr
+    data = json.loads(refined.stdout)
+    assert (data["kind"], data["prompt"], data["negative_prompt"]) == ("refine", "a red fox in the snow", "blurry")
+    assert data["params"]["steps"] == 30 and data["extra"] == {"Seed": "1"}
+    asked = server.requests[-1].json["messages"][-1]["content"]
+    assert asked.startswith("Current prompt: \nCurrent negative prompt: blurry\n")
+    darker = run_cli("refine", "--from-image", str(image), "--family", "sd15", "--chip", "darker", "--json")
+    assert darker.returncode == 0 and json.loads(darker.stdout)["prompt"].startswith("dark, low key lighting")
+    square = run_cli("refine", "--from-image", str(image), "--family", "sd15", "--chip", "square")
+    assert square.returncode == 2 and "error: prompt: is empty and the edit writes none" in square.stderr
+
+
+def test_api_an_images_empty_prompt_is_read_and_refined(client, wire):
+    """Issue 26, point 11, through the API: the image alone, then a refine of its empty prompt."""
+    alone = client.post("/sdpa/v1/refine", json={"from_image": base64.b64encode(_png_with(NEGATIVE_ONLY)).decode(),
+                                                 "session": "e"})
+    assert alone.status_code == 200, alone.text
+    image = alone.json()
+    assert (image["kind"], image["prompt"], image["negative_prompt"]) == ("image", "", "blurry")
+    refined = client.post("/sdpa/v1/refine", json={"prompt": "", "negative_prompt": "blurry", "params": image["params"],
+                                                   "instruction": "a neon sign at night in the rain", "session": "e"})
+    assert refined.status_code == 200, refined.text
+    assert refined.json()["prompt"].startswith("a neon sign") and refined.json()["extra"] == {"Seed": "1"}
