@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -13,6 +12,7 @@ from sdpa_ext.errors import ConfigError
 from sdpa_ext.types import PromptVersion
 
 from .conftest import OPENAI_KEY, assert_no_keys
+from .test_from_image import _png_with
 from .wire import OpenAIServer
 
 
@@ -45,17 +45,6 @@ def test_every_character_a_user_typed_but_control_characters_reaches_the_model(m
     assert sent.endswith("Instruction: 桜を\u3000もっと\u200b")
     old = assistant.from_image(_png_with(f"{TYPED}\nNegative prompt: 흐림\u3000저화질\nSteps: 30, Seed: 1, Size: 8x8"))
     assert (old.prompt, old.negative_prompt) == (TYPED, "흐림\u3000저화질")
-
-
-def _png_with(parameters: str) -> bytes:
-    """A PNG as the WebUI saves one: its infotext in a `parameters` text chunk."""
-    from PIL import Image, PngImagePlugin
-
-    info = PngImagePlugin.PngInfo()
-    info.add_text("parameters", parameters)
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8)).save(buffer, "PNG", pnginfo=info)
-    return buffer.getvalue()
 
 
 def test_unbalanced_brackets_in_the_current_prompt_are_repaired_not_fatal(make_settings):
