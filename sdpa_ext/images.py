@@ -60,6 +60,7 @@ def _open(pil: Any, data: bytes, field: str) -> Any:
     try:
         picture = pil.open(io.BytesIO(data), formats=FORMATS)
         _sized(picture, field)
+        _still(picture, field)  # counting frames reads every one: a damaged later frame raises what Pillow meets
         picture.load()
     except ConfigError:
         raise
@@ -106,9 +107,14 @@ def _sized(picture: Any, field: str) -> None:
         raise ConfigError(field, hint=f"is {width}x{height} px: over {MAX_PIXELS:,} pixels or {MAX_SIDE:,} on a side")
 
 
-def _encode(pil: Any, picture: Any, field: str) -> Image:
+def _still(picture: Any, field: str) -> None:
+    """A picture of one frame: an animated GIF, PNG or WebP and a TIFF of several pages are refused."""
     if getattr(picture, "n_frames", 1) > 1:
         raise ConfigError(field, hint="is animated; give one still frame (a PNG or JPEG)")
+
+
+def _encode(pil: Any, picture: Any, field: str) -> Image:
+    _still(picture, field)
     _sized(picture, field)
     width, height = picture.size
     rgb = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
