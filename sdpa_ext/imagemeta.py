@@ -18,6 +18,7 @@ from .errors import ConfigError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT = 1_000_000  # a decompressed text chunk, as Pillow's MAX_TEXT_CHUNK
+MAX_PARTS = 100_000  # chunks, segments or fill bytes walked at most (a 16 MB file of empty ones holds millions)
 _EXIF_PREFIX = b"Exif\x00\x00"
 _EXIF_IFD = 0x8769
 _USER_COMMENT = 0x9286
@@ -55,9 +56,9 @@ def parameters(data: bytes) -> str | None:
     """The image's infotext, or None when it has none (or is no PNG, JPEG or WebP)."""
     kind = image_kind(data)
     if kind == "png":
-        texts, exif = _png(data)
+        text, exif = _png(data)
         comment = user_comment(exif) if exif is not None else None
-        return comment or texts.get("parameters")
+        return comment or text
     if kind == "jpeg":
         exif, comment = _jpeg(data)
         return user_comment(exif) if exif is not None else comment
@@ -96,31 +97,34 @@ def _png_text(kind: bytes, body: bytes) -> tuple[str, str] | None:
     return name, text.decode("utf-8", errors="replace")
 
 
-def _png(data: bytes) -> tuple[dict[str, str], bytes | None]:
-    """The text chunks (the last of each keyword wins, as in Pillow) and the eXIf chunk of a PNG."""
-    texts: dict[str, str] = {}
+def _png(data: bytes) -> tuple[str | None, bytes | None]:
+    """The `parameters` text (the last chunk that holds one wins, as in Pillow; only that one is inflated) and
+    the eXIf chunk of a PNG."""
+    texts: list[tuple[bytes, bytes]] = []
     exif = None
     pos = len(PNG_SIGNATURE)
-    while pos + 8 <= len(data):
+    for _ in range(MAX_PARTS):
+        if pos + 8 > len(data):
+            break
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         body = data[pos + 8:pos + 8 + length]
         if len(body) < length or kind == b"IEND":
             break
-        if kind in (b"tEXt", b"zTXt", b"iTXt"):
-            found = _png_text(kind, body)
-            if found:
-                texts[found[0]] = found[1]
+        if kind in (b"tEXt", b"zTXt", b"iTXt") and body.startswith(b"parameters\x00"):
+            texts.append((kind, body))
         elif kind == b"eXIf":
             exif = body
         pos += 12 + length
-    return texts, exif
+    return next((found[1] for kind, body in reversed(texts) if (found := _png_text(kind, body))), None), exif
 
 
 def _jpeg(data: bytes) -> tuple[bytes | None, str | None]:
     """The EXIF (APP1) and the comment (COM) of a JPEG, read up to the image data."""
     exif, comment = None, None
     pos = 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF:
+    for _ in range(MAX_PARTS):
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            break
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
@@ -142,7 +146,9 @@ def _jpeg(data: bytes) -> tuple[bytes | None, str | None]:
 def _webp(data: bytes) -> bytes | None:
     """The EXIF chunk of a WebP (RIFF) file."""
     pos = 12
-    while pos + 8 <= len(data):
+    for _ in range(MAX_PARTS):
+        if pos + 8 > len(data):
+            return None
         kind, length = struct.unpack("<4sI", data[pos:pos + 8])
         body = data[pos + 8:pos + 8 + length]
         if len(body) < length:
