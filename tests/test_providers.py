@@ -185,6 +185,27 @@ def test_openai_without_structured_output_uses_plain_text(make_settings):
         assert last["stream_options"] == {"include_usage": True}
 
 
+REASONING_MODELS = ["o1", "o3", "o4-mini", "gpt-5", "gpt-5-mini", "openai/o3"]
+
+
+def test_openai_reasoning_models_get_their_own_parameters(make_settings):
+    """Issue 26, point 13: o1, o3, o4-mini and gpt-5 (and OpenRouter's `openai/o3`) refuse `max_tokens` and a
+    temperature (HTTP 400): each gets `max_completion_tokens` (room for its reasoning too) and no temperature, in
+    one call; other models keep `max_tokens` and their temperature."""
+    server, env = server_and_env("openai", answer=ANSWER, models=[*REASONING_MODELS, "gpt-4.1-mini"])
+    with server:
+        for model in REASONING_MODELS:
+            assistant = Assistant(make_settings({**env, "OPENAI_MODEL": model}))
+            assert assistant.plan("a cozy cabin").prompt.startswith("cozy cabin")
+            body = server.requests[-1].json
+            assert "max_tokens" not in body and "temperature" not in body, model
+            assert body["max_completion_tokens"] > 700 and body["response_format"]["type"] == "json_schema"
+        assert server.count("/chat/completions") == len(REASONING_MODELS)  # nothing refused, nothing retried
+        Assistant(make_settings(env)).plan("a cozy cabin")
+        body = server.requests[-1].json
+        assert (body["max_tokens"], body["temperature"]) == (700, 0.5) and "max_completion_tokens" not in body
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_404_model_names_what_the_provider_offers(make_settings, provider):
     if provider == "ollama":

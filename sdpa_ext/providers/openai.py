@@ -1,7 +1,8 @@
 """OpenAI-compatible chat completions (OpenAI, LM Studio, llama.cpp, vLLM, OpenRouter, Ollama's /v1).
 
 `response_format` goes json_schema -> json_object -> plain text when a server rejects it; the
-answer is remembered per endpoint.
+answer is remembered per endpoint. OpenAI's reasoning models (o1, o3, o4, gpt-5) get `max_completion_tokens`
+and no temperature, which is what they accept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from .wire import Wire
 FORMATS = ("json_schema", "json_object", "text")
 # llama-cpp-python's server answers an unsupported response_format with a 500 that says so.
 _ABOUT_FORMAT = re.compile(r"response_format|json_schema|json_object|schema|grammar", re.I)
+# OpenAI's reasoning models, by id on any server (`o3-mini`, `gpt-5.1`, OpenRouter's `openai/o3`): they refuse
+# `max_tokens` and any temperature but the default with HTTP 400, and take `max_completion_tokens`, which
+# counts their reasoning as well as the answer.
+_REASONING = re.compile(r"(?:^|/)(?:o[134]|gpt-5)(?:$|[-.:_])", re.I)
+REASONING_ROOM = 25_000  # OpenAI's reasoning guide: reserve at least 25,000 tokens for reasoning and the answer
 
 
 def _content(message: Message) -> str | list[dict]:
@@ -43,8 +49,7 @@ class OpenAIWire(Wire):
         system = req.system if form == "json_schema" else self.system_with_schema(req)
         messages = [{"role": "system", "content": system}] if system else []
         messages += [{"role": m.role, "content": _content(m)} for m in req.messages]
-        body: dict = {"model": model, "messages": messages, "temperature": req.temperature,
-                      "max_tokens": req.max_tokens}
+        body: dict = {"model": model, "messages": messages, **_sampling(model, req)}
         if req.seed is not None:
             body["seed"] = req.seed
         if req.frequency_penalty is not None:
@@ -96,6 +101,14 @@ class OpenAIWire(Wire):
 
     def parse_models(self, body: dict) -> list[str]:
         return [m["id"] for m in body.get("data") or [] if "id" in m]
+
+
+def _sampling(model: str, req: ChatRequest) -> dict:
+    """The answer's length and temperature as the model's family takes them (a reasoning model: no temperature,
+    and room for its reasoning)."""
+    if _REASONING.search(model.strip()):
+        return {"max_completion_tokens": req.max_tokens + REASONING_ROOM}
+    return {"temperature": req.temperature, "max_tokens": req.max_tokens}
 
 
 def format_for(base_url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -27,6 +28,13 @@ from .server import (
 MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "gpt-5-mini")
 ERROR_TYPES = {429: "requests"}
 ROLES = {"system", "developer", "user", "assistant", "tool"}
+# OpenAI's reasoning models (o1, o3, o4-mini, gpt-5 and their dated ids) refuse `max_tokens` and any
+# temperature but the default 1 (HTTP 400); they take `max_completion_tokens`.
+REASONING = re.compile(r"^(?:o[134]|gpt-5)(?:$|[-.])")
+NO_MAX_TOKENS = (
+    "Unsupported parameter: 'max_tokens' is not supported with this model. "
+    "Use 'max_completion_tokens' instead."
+)
 NO_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization "
     "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
@@ -39,7 +47,8 @@ class OpenAIServer(WireServer):
     With `api_key` set, `Authorization: Bearer <api_key>` is required. `reject_json_schema`
     answers a `json_schema` response_format with `json_schema_status` (400, or 500 like
     llama-cpp-python's server); `reject_json_object` answers `json_object` with 400.
-    `Error.kind` sets `error.code`.
+    `Error.kind` sets `error.code`, `Error.param` `error.param`. A reasoning model (o1, o3, o4-mini,
+    gpt-5...) refuses `max_tokens` and a temperature other than 1 with HTTP 400, as OpenAI does.
     """
 
     def __init__(
@@ -79,6 +88,10 @@ class OpenAIServer(WireServer):
         if body["model"] not in self.models:
             message = f"The model `{body['model']}` does not exist or you do not have access to it."
             return Error(404, message, kind="model_not_found")
+        if REASONING.match(body["model"]):
+            refused = _reasoning_refusal(body)
+            if refused is not None:
+                return refused
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             return Error(400, "Missing required parameter: 'messages'.", kind="missing_required_parameter")
@@ -121,7 +134,7 @@ class OpenAIServer(WireServer):
             kind = ERROR_TYPES.get(
                 action.status, "server_error" if action.status >= 500 else "invalid_request_error"
             )
-            error = {"message": action.message, "type": kind, "param": None, "code": action.kind}
+            error = {"message": action.message, "type": kind, "param": action.param, "code": action.kind}
             return Reply(action.status, json={"error": error}, headers=retry_headers(action))
         if isinstance(action, Answer):
             return self._answer(action, req)
@@ -186,3 +199,17 @@ class OpenAIServer(WireServer):
         if include_usage:
             frames.append(sse({**self._chunk(req, cid, {}, None), "choices": [], "usage": usage}))
         return Stream([*frames, "data: [DONE]\n\n"])
+
+
+def _reasoning_refusal(body: dict[str, Any]) -> Error | None:
+    """A reasoning model's 400 for the parameters it refuses, as OpenAI words it."""
+    if "max_tokens" in body:
+        return Error(400, NO_MAX_TOKENS, kind="unsupported_parameter", param="max_tokens")
+    temperature = body.get("temperature", 1)
+    if temperature != 1:
+        message = (
+            f"Unsupported value: 'temperature' does not support {temperature} with this model. "
+            "Only the default (1) value is supported."
+        )
+        return Error(400, message, kind="unsupported_value", param="temperature")
+    return None

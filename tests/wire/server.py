@@ -60,12 +60,14 @@ class Reply(Action):
 
 @dataclass
 class Error(Action):
-    """An error in the vendor's documented error JSON; `retry_after` is sent verbatim."""
+    """An error in the vendor's documented error JSON; `retry_after` is sent verbatim; `param` names the
+    request field at fault (OpenAI's `error.param`)."""
 
     status: int
     message: str
     retry_after: int | float | str | None = None
     kind: str | None = None
+    param: str | None = None
 
 
 @dataclass

@@ -639,3 +639,26 @@ def test_openai_errors_and_mid_stream(oai: OpenAIServer) -> None:
     }
     data = [d for _, d in sse_events(oai_post(oai, stream=True).text)]
     assert json.loads(data[-1])["error"]["message"] == "upstream died" and "[DONE]" not in data
+
+
+def test_openai_reasoning_models_refuse_max_tokens_and_a_temperature() -> None:
+    """As OpenAI answers o1, o3, o4-mini and gpt-5: `max_completion_tokens`, and no temperature but 1."""
+    with OpenAIServer(models=["o3", "gpt-5-mini", "gpt-4o-mini"]) as server:
+        no_max = oai_post(server, model="o3", max_tokens=700)
+        assert no_max.status_code == 400 and no_max.json()["error"] == {
+            "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+            "Use 'max_completion_tokens' instead.",
+            "type": "invalid_request_error",
+            "param": "max_tokens",
+            "code": "unsupported_parameter",
+        }
+        no_temperature = oai_post(server, model="gpt-5-mini", temperature=0.3, max_completion_tokens=700)
+        assert no_temperature.status_code == 400 and no_temperature.json()["error"] == {
+            "message": "Unsupported value: 'temperature' does not support 0.3 with this model. "
+            "Only the default (1) value is supported.",
+            "type": "invalid_request_error",
+            "param": "temperature",
+            "code": "unsupported_value",
+        }
+        assert oai_post(server, model="o3", temperature=1, max_completion_tokens=700).ok
+        assert oai_post(server, model="gpt-4o-mini", temperature=0.3, max_tokens=700).ok
