@@ -30,7 +30,7 @@ from .craft.params import family_params
 from .craft.prompt import Prompt
 from .craft.prompting import check_request, describe_request, plan_request, refine_request
 from .craft.reading import Reading, chip_edit, read
-from .craft.takes import as_takes, check_n, take_answers
+from .craft.takes import as_takes, check_n, distinct_takes, take_answers
 from .craft.tokens import count_tokens
 from .craft.vocab import facets
 from .errors import ConfigError, ProviderError
@@ -136,8 +136,9 @@ class Assistant:
             answers = [(completion, plan_fields(completion, chosen, desc=desc, style=style_data, answer=answer))
                        for answer in (take_answers(completion, n) if n > 1 else [None])]
         versions = [with_tokens(within_limits(to_version(completion, fields, chosen, kind="plan", source=description,
-                                                         reason=reason)), ctx) for completion, fields in answers]
-        return Takes.of(versions, [completion for completion, _ in answers])
+                                                         reason=reason)), ctx)
+                    for completion, fields in distinct_takes(answers, chosen)]
+        return Takes.of(versions, [completion for completion, _ in answers])  # every call counts, a dropped take's too
 
     def _compact_plans(self, desc: Description, family: Family, style: dict | None, n: int,
                        on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> list:
@@ -293,6 +294,7 @@ class Assistant:
         if not changed:
             completion, fields = answers[0]
             return Takes.of([self._unchanged(current, completion, chosen, reason, instruction, fields)], [completion])
+        changed = distinct_takes(changed, chosen)
         versions = [with_tokens(within_limits(to_version(completion, fields, chosen, kind="refine", source=instruction,
                                                          reason=reason, base=current)), ctx)
                     for completion, fields in changed]

@@ -112,6 +112,29 @@ def test_refine_takes_for_typed_instructions_and_one_take_for_a_chip(wired):
         service.plan_takes("x", 5, session="r")
 
 
+def test_a_take_that_says_the_same_as_an_earlier_one_is_left_out_with_a_note(wired):
+    """Issue 26, point 15: a take identical to take 1, or take 1 with its terms reordered, was shown as a new take
+    with no note."""
+    service, wire = wired
+    first = "lighthouse, rocky coast, night, moonlight, wide shot, oil painting"
+    wire.answer = json.dumps({"takes": [
+        _take(first), _take("oil painting, lighthouse, night, rocky coast, wide shot, moonlight"),  # reordered
+        _take("lighthouse, rocky coast, night, storm clouds, low angle, film photography"), _take(first)]})
+    takes = service.assistant.plan_takes("an old lighthouse on a rocky coast at night", 4)
+    assert [v.prompt for v in takes.versions] == [first, "lighthouse, rocky coast, night, storm clouds, low angle, "
+                                                         "film photography"]
+    warnings = takes.versions[0].warnings
+    assert "take 2 said the same as take 1 (its terms in another order): left out" in warnings
+    assert "take 4 said the same as take 1: left out" in warnings
+    assert [v.notes[:11] for v in takes.versions] == ["take 1 of 2", "take 2 of 2"]
+    wire.answer = json.dumps({"takes": [_take("lighthouse, rocky coast, night, heavy rain"),
+                                        _take("heavy rain, lighthouse, rocky coast, night")]})
+    current = PromptVersion(prompt="lighthouse, rocky coast, night", negative_prompt="blurry")
+    refined = service.assistant.refine_takes(current, "add rain", 2)
+    assert len(refined.versions) == 1 and refined.versions[0].prompt == "lighthouse, rocky coast, night, heavy rain"
+    assert "take 2 said the same as take 1 (its terms in another order): left out" in refined.versions[0].warnings
+
+
 def test_api_takes_and_pick(wired):
     service = wired[0]
     app = FastAPI()

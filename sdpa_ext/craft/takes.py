@@ -1,6 +1,7 @@
 """Several takes in one answer: a large model writes N whole answers at once, asked to make them differ in
 what matters for the picture (composition, light, mood, medium), not in wording. Each take is then read and
-checked as a single answer would be (answer.plan_fields / refine_fields with `answer=`)."""
+checked as a single answer would be (answer.plan_fields / refine_fields with `answer=`); a take that says the same
+as an earlier one, its terms perhaps reordered, is left out with a note (distinct_takes)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from ..errors import ProviderError
 from ..providers.pricing import price_for
 from ..providers.types import ChatRequest, Completion, Message
 from ..types import PromptVersion
-from .answer import read_answer
+from .answer import Fields, read_answer
 from .families import Family
+from .prompt import Prompt
 from .prompting import answer_schema
 
 MAX_TAKES = 4
@@ -57,6 +59,39 @@ def take_answers(completion: Completion, n: int) -> list[tuple[dict, list[str]]]
     if len(found) < n:
         found[0][1].append(f"asked for {n} takes, the model wrote {len(found)}")
     return found
+
+
+def distinct_takes(answers: list[tuple[Completion, Fields]], family: Family) -> list[tuple[Completion, Fields]]:
+    """The takes that differ from every earlier one. A take that says the same as an earlier one (the same terms,
+    perhaps in another order, the same negative prompt and settings) is left out, with a note on the first take:
+    a duplicate is never shown as a different take."""
+    kept: dict[tuple, tuple[int, tuple[Completion, Fields]]] = {}  # what a take says -> its number, the take
+    notes: list[str] = []
+    for index, answer in enumerate(answers, 1):
+        said = _said(answer[1], family)
+        if said not in kept:
+            kept[said] = index, answer
+            continue
+        number, (_, earlier) = kept[said]
+        order = "" if _whole(earlier) == _whole(answer[1]) else " (its terms in another order)"
+        notes.append(f"take {index} said the same as take {number}{order}: left out")
+    takes = [answer for _, answer in kept.values()]
+    takes[0][1].warnings.extend(notes)
+    return takes
+
+
+def _whole(fields: Fields) -> tuple[str, str, str]:
+    return fields.prompt, fields.negative, json.dumps(fields.params, sort_keys=True)
+
+
+def _said(fields: Fields, family: Family) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """What a take says, whatever the order of its terms (a term's case and closing stop aside)."""
+    return _terms(fields.prompt, family), _terms(fields.negative, None), _whole(fields)[2]
+
+
+def _terms(text: str, family: Family | None) -> tuple[str, ...]:
+    return tuple(sorted(" ".join(term.text.lower().strip(" .!?").split())
+                        for term in Prompt.parse(text, family).terms))
 
 
 def estimate(last: PromptVersion, n: int, prices_file: str = "", *, call_per_take: bool) -> tuple[float | None, float]:
