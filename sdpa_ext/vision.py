@@ -36,9 +36,9 @@ def _data() -> dict:
 
 def sees(provider: str, model: str) -> bool:
     """True when this provider's model takes images."""
-    model = model.lower().strip()
-    return any(model.startswith(prefix) or f"/{prefix}" in model for prefix in _data().get(provider, {}).get(
-        "sees", []))
+    model, known = model.lower().strip(), _data().get(provider, {})
+    return any(model.startswith(prefix) or f"/{prefix}" in model for prefix in known.get("sees", [])) and not any(
+        model.startswith(prefix) for prefix in known.get("blind", []))
 
 
 def require(role: str, config: RoleConfig, dual: bool = False) -> None:

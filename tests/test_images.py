@@ -115,6 +115,8 @@ def test_a_model_that_cannot_see_is_named_with_one_that_can(make_settings):
     with pytest.raises(ConfigError, match="embedded model reads text only"):
         Assistant(make_settings({"LLM_PROVIDER": "local"})).describe_image(load(_png()))
     assert sees("ollama", "llava:7b") and sees("claude", "claude-haiku-4-5") and not sees("ollama", "gemma3:1b")
+    assert sees("openai", "o3") and sees("openai", "o4-mini") and sees("openai", "openai/o1")
+    assert not any(sees("openai", m) for m in ("o1-mini", "o3-mini", "openai/o3-mini", "o1-preview"))  # text only
 
 
 def test_a_look_at_the_generated_image_lists_what_matches_and_at_most_three_refines(make_settings):
