@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .imagebounds import refusal
 from .providers.types import Image
 
 MAX_BYTES = 20_000_000  # what we read at most (a 20 MB PNG is already far bigger than anything we send)
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused from its header, before it is decoded
 MAX_SIDE = 16_384  # and a sliver (4,999,000 x 8) too
-MAX_SCANS = 32  # a progressive JPEG has about 10; one that repeats its scans costs a full decode for each
+MAX_DECODED = 128 * 2**20  # bytes a decode may hold at once: a request's budget is 200 MB over a plain one
 LONG_SIDE = 1024
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 
@@ -52,15 +54,17 @@ def load(source: bytes | str | Path | Any, *, field: str = "image") -> Image:
 
 
 def _open(pil: Any, data: bytes, field: str) -> Any:
-    """The picture, its size checked from its header before it is decoded. Pillow's limits are passed per call
-    (only our formats' plugins look at the bytes); its process-wide MAX_IMAGE_PIXELS, the host's too, is never
-    changed."""
-    if data[:2] == b"\xff\xd8" and (scans := jpeg_scans(data)) > MAX_SCANS:
-        raise ConfigError(field, hint=f"is a JPEG of {scans:,} scans; at most {MAX_SCANS} are read")
+    """The picture, checked before it is decoded: its structure (imagebounds.py), then its size and what decoding
+    it would hold in memory, from its header. A JPEG is decoded at the smallest scale at least as large as what is
+    sent. Pillow's limits are passed per call (only our formats' plugins look at the bytes); its process-wide
+    MAX_IMAGE_PIXELS, the host's too, is never changed."""
+    if reason := refusal(data):
+        raise ConfigError(field, hint=reason)
     try:
         picture = pil.open(io.BytesIO(data), formats=FORMATS)
         _sized(picture, field)
         _still(picture, field)  # counting frames reads every one: a damaged later frame raises what Pillow meets
+        _within_memory(picture, field)
         picture.load()
     except ConfigError:
         raise
@@ -72,30 +76,25 @@ def _open(pil: Any, data: bytes, field: str) -> Any:
     return picture
 
 
-def jpeg_scans(data: bytes) -> int:
-    """How many scans (SOS segments) a JPEG holds, counted in one pass over its markers before anything is
-    decoded: entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a restart."""
-    scans, pos, size = 0, 2, len(data)
-    while pos + 4 <= size:
-        if data[pos] != 0xFF:
-            pos += 1
-            continue
-        marker = data[pos + 1]
-        if marker in (0xD9, 0xFF) or 0xD0 <= marker <= 0xD7 or marker == 0x00:  # EOI, fill, restart, stuffing
-            pos += 1 if marker == 0xFF else 2
-            if marker == 0xD9:
-                break
-            continue
-        length = int.from_bytes(data[pos + 2:pos + 4], "big")
-        pos += 2 + length
-        if marker == 0xDA:  # a scan: its data runs to the next real marker
-            scans += 1
-            while (pos := data.find(b"\xff", pos)) >= 0 and pos + 1 < size and (
-                    data[pos + 1] == 0x00 or 0xD0 <= data[pos + 1] <= 0xD7):
-                pos += 2
-            if pos < 0:
-                break
-    return scans
+def _within_memory(picture: Any, field: str) -> None:
+    """Refuse a picture whose decoding would hold more than MAX_DECODED bytes at once; a JPEG is first set to
+    decode at a reduced scale (`draft`), so only a progressive one's coefficients count at full size."""
+    width, height = picture.size
+    if picture.format == "JPEG":
+        scale = LONG_SIDE / max(width, height)
+        if scale < 1:
+            picture.draft(picture.mode, (math.ceil(width * scale), math.ceil(height * scale)))
+        need = 4 * picture.size[0] * picture.size[1]
+        if "progressive" in picture.info or "progression" in picture.info:  # every coefficient is kept
+            most_h, most_v = max(c[1] for c in picture.layer), max(c[2] for c in picture.layer)
+            need += sum(2 * width * height * c[1] * c[2] // (most_h * most_v) for c in picture.layer)
+    else:
+        pixel = 1 if picture.mode in ("1", "L", "P") else 2 if picture.mode.startswith("I;16") else 4
+        converted = 0 if picture.mode in ("RGB", "RGBA") else 4  # what _encode converts it to
+        need = width * height * (pixel * (2 if picture.format == "WEBP" else 1) + converted)
+    if need > MAX_DECODED:
+        raise ConfigError(field, hint=f"is {width}x{height} px: decoding it would take {need / 2**20:,.0f} MB "
+                                      f"(at most {MAX_DECODED // 2**20} MB); send a smaller copy")
 
 
 def _sized(picture: Any, field: str) -> None:
@@ -114,17 +113,22 @@ def _still(picture: Any, field: str) -> None:
 
 
 def _encode(pil: Any, picture: Any, field: str) -> Image:
+    """The picture as a fresh RGB JPEG at most LONG_SIDE on its long side: converted, downscaled (a box reduction
+    first, so a large one is never copied at full size), then flattened on white."""
     _still(picture, field)
     _sized(picture, field)
-    width, height = picture.size
-    rgb = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
+    alpha = "A" in picture.getbands() or "transparency" in picture.info
+    rgb = picture if picture.mode in ("RGB", "RGBA") else picture.convert("RGBA" if alpha else "RGB")
+    width, height = rgb.size
+    scale = min(1.0, LONG_SIDE / max(width, height))
+    if scale < 1.0:
+        rgb = rgb.resize((max(1, round(width * scale)), max(1, round(height * scale))), pil.LANCZOS,
+                         reducing_gap=2.0)
     if rgb.mode == "RGBA":  # flattened on white: every vendor takes RGB, not all take alpha
         flat = pil.new("RGB", rgb.size, (255, 255, 255))
         flat.paste(rgb, mask=rgb.getchannel("A"))
         rgb = flat
-    scale = min(1.0, LONG_SIDE / max(width, height))
-    if scale < 1.0:
-        rgb = rgb.resize((max(1, round(width * scale)), max(1, round(height * scale))), pil.LANCZOS)
+    rgb = rgb.copy() if rgb is picture else rgb  # at most LONG_SIDE here; the given picture is never changed
     rgb.info = {}  # convert and resize carry `info` along: a JPEG or GIF comment, a PNG text would be written
     out = io.BytesIO()
     rgb.save(out, format="JPEG", quality=90)  # a fresh image: no EXIF, no text chunks, no comment, no ICC profile

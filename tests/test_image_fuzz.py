@@ -11,7 +11,8 @@ server process is measured around it from /proc: its CPU time (utime + stime) an
 above where the request started (VmHWM, reset to VmRSS through clear_refs). Every answer is below 500 (a 4xx names
 the image field), costs at most 2 s of CPU and peaks at most 200 MB higher than a plain image's request; meanwhile
 bob asks for his history every 0.1 s and never waits 1 s. The worst files we know of (WORST), at the sizes the
-routes accept, are held to the same bounds; those marked "fails" broke one when this test was written.
+routes accept, are held to the same bounds; those marked "was" broke one before sdpa_ext/imagebounds.py and the
+decode-memory bound of images.py (what each cost then).
 """
 
 from __future__ import annotations
@@ -528,7 +529,8 @@ def _solid(fmt: str, mode: str, size: tuple[int, int], **options: object) -> byt
     return _saved(Image.new(mode, size, 90), fmt, **options)
 
 
-# Marked "fails": over a bound when this test was written (see each); the bound stays, the code is to change.
+# Marked "was": over a bound before imagebounds.py and the decode-memory bound (what it cost then); now each is
+# refused before Pillow reads it, or decoded at a reduced scale.
 WORST: dict[str, tuple[str, Callable[[], bytes]]] = {
     # refine from_image: our own reader of `parameters`
     "zTXt parameters of a 40,000-character line": ("refine", lambda: _with_parameters(
@@ -539,19 +541,19 @@ WORST: dict[str, tuple[str, Callable[[], bytes]]] = {
         b"zTXt", b"parameters\x00\x00" + zlib.compress(b"a" * 1_000_000, 9))),
     "16 MB of empty COM segments (from_image)": ("refine", lambda: _jpeg_flood(b"\xff\xfe\x00\x02")),
     # describe and check: Pillow, behind our header checks
-    "16 MB of empty tEXt chunks": ("describe", lambda: _png_flood(b"tEXt", b"")),  # fails: 3.5 s, chunks read in Python
-    "16 MB of unknown chunks": ("check", lambda: _png_flood(b"abCd", b"")),  # fails: 4.4 s
-    "16 MB of empty COM segments": ("describe", lambda: _jpeg_flood(b"\xff\xfe\x00\x02")),  # fails: 5.1 s
-    "16 MB of 0xFF fill bytes before the frame": ("check", lambda: _jpeg_flood(b"\xff")),  # fails: 7.5 s
-    # fails: 3.2 s, Pillow joins the comments one by one (quadratic: minutes at 16 MB, hence 1.6 MB)
+    "16 MB of empty tEXt chunks": ("describe", lambda: _png_flood(b"tEXt", b"")),  # was: 3.5 s, chunks read in Python
+    "16 MB of unknown chunks": ("check", lambda: _png_flood(b"abCd", b"")),  # was: 4.4 s
+    "16 MB of empty COM segments": ("describe", lambda: _jpeg_flood(b"\xff\xfe\x00\x02")),  # was: 5.1 s
+    "16 MB of 0xFF fill bytes before the frame": ("check", lambda: _jpeg_flood(b"\xff")),  # was: 7.5 s
+    # was: 3.2 s, Pillow joins the comments one by one (quadratic: minutes at 16 MB, hence 1.6 MB)
     "1.6 MB of one-byte GIF comments": ("describe", lambda: _gif_insert(
         _solid("GIF", "P", (8, 8)), _gif_comment(b"a") * 320_000)),
-    "a 2 MB chain of TIFF pages": ("describe", lambda: _tiff_chain(2_000_000)),  # fails: 3.1 s (16 MB: about 25 s)
-    "16 MB of one-pixel RLE8 runs": ("check", lambda: _bmp_rle8(4000, LIMIT // 8002, 1)),  # fails: 2.7 s
+    "a 2 MB chain of TIFF pages": ("describe", lambda: _tiff_chain(2_000_000)),  # was: 3.1 s (16 MB: about 25 s)
+    "16 MB of one-pixel RLE8 runs": ("check", lambda: _bmp_rle8(4000, LIMIT // 8002, 1)),  # was: 2.7 s
     "a 36 Mpx progressive JPEG, its scans repeated to 30": ("describe", lambda: _repeat_scans(
-        _solid("JPEG", "RGB", (6000, 6000), progressive=True), 3)),  # fails: +211 MB
-    "a 36 Mpx PNG (RGBA, 150 KB)": ("describe", lambda: _solid("PNG", "RGBA", (6000, 6000))),  # fails: +332 MB
-    "a 36 Mpx WebP (64 KB)": ("check", lambda: _solid("WEBP", "RGB", (6000, 6000))),  # fails: +412 MB
+        _solid("JPEG", "RGB", (6000, 6000), progressive=True), 3)),  # was: +211 MB
+    "a 36 Mpx PNG (RGBA, 150 KB)": ("describe", lambda: _solid("PNG", "RGBA", (6000, 6000))),  # was: +332 MB
+    "a 36 Mpx WebP (64 KB)": ("check", lambda: _solid("WEBP", "RGB", (6000, 6000))),  # was: +412 MB
     "a 49 Mpx PNG header": ("describe", lambda: _solid("PNG", "L", (7000, 7000))),
     "a claimed 65,535 x 65,535 JPEG": ("check", lambda: _claimed()),
     "a 4,999,000 x 8 sliver": ("describe", lambda: _sliver()),

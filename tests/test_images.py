@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import re
+import zlib
 
 import pytest
 import requests
@@ -281,14 +282,14 @@ def test_a_jpeg_that_repeats_its_scans_is_refused_before_it_is_decoded(monkeypat
     sent on). Its scans are counted from its markers first: over MAX_SCANS, nothing is decoded."""
     from PIL import ImageFile
 
-    from sdpa_ext.images import MAX_SCANS, jpeg_scans
+    from sdpa_ext.imagebounds import MAX_SCANS, jpeg_parts
 
     out = io.BytesIO()
     PILImage.effect_noise((400, 300), 60).convert("RGB").save(out, "JPEG", progressive=True, quality=90)
     plain = out.getvalue()
     first, end = plain.index(b"\xff\xda"), plain.rindex(b"\xff\xd9")
     repeated = plain[:end] + plain[first:end] * 10 + plain[end:]
-    assert 1 < jpeg_scans(plain) <= MAX_SCANS < jpeg_scans(repeated)
+    assert 1 < jpeg_parts(plain)[1] <= MAX_SCANS < jpeg_parts(repeated)[1]
     load(plain)  # a plain progressive JPEG is read as before
     decoded = []
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size))
@@ -415,3 +416,21 @@ def test_the_hint_for_a_model_that_cannot_see_works_when_followed(run_cli, tmp_p
         result = run_cli("describe", str(path), "--json", env={**where, **followed})
     assert result.returncode == 0, (followed, result.stderr)
     assert json.loads(result.stdout)["prompt"] == "yellow sun, blue sky, flat illustration"
+
+
+def test_large_pictures_people_send_are_still_read():
+    """The decode-memory bound (128 MB) and the structure walks refuse the worst files (tests/test_image_fuzz.py)
+    but not what people send: a 24 Mpx camera JPEG (decoded at a quarter scale), a 4096 x 4096 PNG, a PNG of
+    many small IDAT chunks, a JPEG with a few fill bytes."""
+    camera = _bytes(PILImage.effect_noise((6000, 4000), 40).convert("RGB"), "JPEG", quality=85)
+    assert (load(camera).width, load(camera).height) == (1024, 683)
+    assert load(_bytes(PILImage.new("RGB", (4096, 4096), (20, 90, 160)), "PNG")).width == 1024
+    png = _bytes(PILImage.effect_noise((512, 512), 60).convert("RGB"), "PNG")
+    first = png.index(b"IDAT") - 4
+    length = int.from_bytes(png[first:first + 4], "big")
+    body = png[first + 8:first + 8 + length]
+    chunks = b"".join(len(part).to_bytes(4, "big") + b"IDAT" + part + zlib.crc32(b"IDAT" + part).to_bytes(4, "big")
+                      for part in (body[i:i + 100] for i in range(0, len(body), 100)))
+    assert load(png[:first] + chunks + png[first + 12 + length:]).width == 512
+    jpeg = _bytes(PILImage.new("RGB", (64, 64)), "JPEG")
+    assert load(jpeg[:2] + b"\xff" * 50 + jpeg[2:]).width == 64
