@@ -29,7 +29,7 @@ from .access import BodyRefused, cross_origin, parse_json, read_bounded, rebindi
 from .assistant import MAX_IMAGE
 from .budget import OverBudget
 from .craft.takes import check_n
-from .errors import Cancelled, ConfigError, Forbidden, ProviderError
+from .errors import Busy, Cancelled, ConfigError, Forbidden, ProviderError
 from .history import HistoryError
 from .imagemeta import from_base64
 from .secrets import scrub
@@ -230,6 +230,9 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
         response = _error(409, err.setting, str(err))
     except Forbidden as err:
         response = _error(403, err.setting, str(err))
+    except Busy as err:
+        response = _error(503, None, str(err))
+        response.headers["Retry-After"] = "5"
     except ConfigError as err:
         response = _error(422, err.setting, str(err))
     except HistoryError as err:

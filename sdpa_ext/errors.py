@@ -44,6 +44,10 @@ class Forbidden(ConfigError):
     """This user may not do that (it needs an administrator, SDPA_SERVE_ADMINS): the API answers 403."""
 
 
+class Busy(SdpaError):
+    """The server is at its limit for this kind of work (pictures read at once): the API answers 503."""
+
+
 class ProviderError(SdpaError):
     """A provider call failed: names the provider, the HTTP status and what to do."""
 

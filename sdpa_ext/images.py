@@ -7,12 +7,15 @@ Pillow is imported only here, when an image is given: inside the WebUI it is the
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import math
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import Busy, ConfigError
 from .imagebounds import refusal
 from .providers.types import Image
 
@@ -20,6 +23,8 @@ MAX_BYTES = 20_000_000  # what we read at most (a 20 MB PNG is already far bigge
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused from its header, before it is decoded
 MAX_SIDE = 16_384  # and a sliver (4,999,000 x 8) too
 MAX_DECODED = 128 * 2**20  # bytes a decode may hold at once: a request's budget is 200 MB over a plain one
+DECODING = threading.BoundedSemaphore(2)  # decodes at once, whatever the routes or users: 2 x 128 MB at most
+WAIT_S = 30.0  # how long a picture waits for its turn before the request is told to try again
 LONG_SIDE = 1024
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 
@@ -45,12 +50,22 @@ def load(source: bytes | str | Path | Any, *, field: str = "image") -> Image:
     if isinstance(source, bytes | bytearray):
         if len(source) > MAX_BYTES:
             raise ConfigError(field, hint=f"is over {MAX_BYTES // 1_000_000} MB")
-        picture = _open(pil, bytes(source), field)
-    elif isinstance(source, pil.Image):
-        picture = source
-    else:
-        raise ConfigError(field, hint="expected an image file, its bytes or a picture")
-    return _encode(pil, picture, field)
+        with _turn(field):  # decoded and encoded while it holds one of DECODING's places
+            return _encode(pil, _open(pil, bytes(source), field), field)
+    if isinstance(source, pil.Image):
+        return _encode(pil, source, field)
+    raise ConfigError(field, hint="expected an image file, its bytes or a picture")
+
+
+@contextlib.contextmanager
+def _turn(field: str) -> Iterator[None]:
+    """One of DECODING's places for the block; Busy when none frees up within WAIT_S."""
+    if not DECODING.acquire(timeout=WAIT_S):
+        raise Busy(f"{field}: other pictures are being read; try again in a moment")
+    try:
+        yield
+    finally:
+        DECODING.release()
 
 
 def _open(pil: Any, data: bytes, field: str) -> Any:

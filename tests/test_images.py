@@ -434,3 +434,54 @@ def test_large_pictures_people_send_are_still_read():
     assert load(png[:first] + chunks + png[first + 12 + length:]).width == 512
     jpeg = _bytes(PILImage.new("RGB", (64, 64)), "JPEG")
     assert load(jpeg[:2] + b"\xff" * 50 + jpeg[2:]).width == 64
+
+
+def test_at_most_two_pictures_are_read_at_once_and_a_wait_too_long_is_a_503(monkeypatch, make_settings):
+    """Issue 25: a concurrency limit for the image routes. Eight pictures at once: never more than two decoded at
+    a time (each may hold 128 MB); one that cannot get its turn is told to try again (503 with Retry-After),
+    nothing is sent."""
+    import threading
+    import time
+
+    from fastapi.testclient import TestClient
+    from PIL import ImageFile
+
+    from sdpa_ext import images
+    from sdpa_ext.server import create_app
+    from sdpa_ext.service import Service
+
+    now, most, lock = [0], [0], threading.Lock()
+    real = ImageFile.ImageFile.load
+
+    def counted(self):
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.05)
+        try:
+            return real(self)
+        finally:
+            with lock:
+                now[0] -= 1
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    pictures = [_bytes(PILImage.new("RGB", (300 + i, 200)), "PNG") for i in range(8)]
+    threads = [threading.Thread(target=load, args=(p,)) for p in pictures]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 2
+    monkeypatch.setattr(images, "WAIT_S", 0.1)
+    server, env = server_and_env("openai", answer=_vision_answer)
+    with server:
+        client = TestClient(create_app(Service(make_settings(env)), ui=False), base_url="http://127.0.0.1")
+        for _ in range(2):
+            images.DECODING.acquire()
+        try:
+            busy = client.post("/sdpa/v1/describe", json={"image": base64.b64encode(pictures[0]).decode()})
+        finally:
+            for _ in range(2):
+                images.DECODING.release()
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "5" and "try again" in busy.text
+        assert not [r for r in server.requests if "/chat/completions" in r.path]
