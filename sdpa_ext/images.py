@@ -27,6 +27,8 @@ DECODING = threading.BoundedSemaphore(2)  # decodes at once, whatever the routes
 WAIT_S = 30.0  # how long a picture waits for its turn before the request is told to try again
 LONG_SIDE = 1024
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
+ORIENTATION = 0x0112  # the EXIF tag, and the turn each value asks for (as Pillow's ImageOps.exif_transpose)
+_TURNS = {2: 0, 3: 3, 4: 1, 5: 5, 6: 4, 7: 6, 8: 2}  # Image.Transpose: FLIP_LEFT_RIGHT 0 ... TRANSVERSE 6
 
 
 def _pil() -> Any:
@@ -132,6 +134,7 @@ def _encode(pil: Any, picture: Any, field: str) -> Image:
     first, so a large one is never copied at full size), then flattened on white."""
     _still(picture, field)
     _sized(picture, field)
+    turn = _TURNS.get(_orientation(picture))  # a phone's portrait photo, stored on its side
     alpha = "A" in picture.getbands() or "transparency" in picture.info
     rgb = picture if picture.mode in ("RGB", "RGBA") else picture.convert("RGBA" if alpha else "RGB")
     width, height = rgb.size
@@ -139,6 +142,8 @@ def _encode(pil: Any, picture: Any, field: str) -> Image:
     if scale < 1.0:
         rgb = rgb.resize((max(1, round(width * scale)), max(1, round(height * scale))), pil.LANCZOS,
                          reducing_gap=2.0)
+    if turn is not None:  # turned as it is shown, once small (EXIF goes with the rest of the metadata)
+        rgb = rgb.transpose(turn)
     if rgb.mode == "RGBA":  # flattened on white: every vendor takes RGB, not all take alpha
         flat = pil.new("RGB", rgb.size, (255, 255, 255))
         flat.paste(rgb, mask=rgb.getchannel("A"))
@@ -148,6 +153,14 @@ def _encode(pil: Any, picture: Any, field: str) -> Image:
     out = io.BytesIO()
     rgb.save(out, format="JPEG", quality=90)  # a fresh image: no EXIF, no text chunks, no comment, no ICC profile
     return Image("image/jpeg", base64.b64encode(out.getvalue()).decode("ascii"), *rgb.size)
+
+
+def _orientation(picture: Any) -> int:
+    """The EXIF orientation (1: as stored); a damaged EXIF block counts as none."""
+    try:
+        return int(picture.getexif().get(ORIENTATION, 1))
+    except Exception:  # any damage in the EXIF block: the picture as stored
+        return 1
 
 
 def from_base64(text: str, *, field: str = "image") -> Image:

@@ -485,3 +485,23 @@ def test_at_most_two_pictures_are_read_at_once_and_a_wait_too_long_is_a_503(monk
                 images.DECODING.release()
         assert busy.status_code == 503 and busy.headers["retry-after"] == "5" and "try again" in busy.text
         assert not [r for r in server.requests if "/chat/completions" in r.path]
+
+
+def test_a_phone_photo_is_sent_the_way_it_is_shown(run_cli, tmp_path):  # noqa: F811
+    """Issue 26, point 9: a JPEG with EXIF Orientation 6 (stored 1200x800 on its side, shown 800x1200) was sent as
+    1024x683 on its side, and the request told the model that aspect. It is turned first: 683x1024, upright."""
+    stored = PILImage.new("RGB", (1200, 800), (200, 30, 30))
+    ImageDraw.Draw(stored).rectangle((0, 0, 599, 799), fill=(30, 30, 200))  # blue on the stored left: the top shown
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(_bytes(stored, "JPEG", exif=exif.tobytes()))
+    server, env = server_and_env("gemini", answer=ANSWER)
+    with server:
+        result = run_cli("describe", str(path), "--family", "sdxl", "--json", env=env)
+        body = next(r for r in server.requests if "GenerateContent" in r.path).json
+    assert result.returncode == 0, result.stderr
+    sent = _sent(_images_sent("gemini", body)[0][1])
+    assert sent.size == (683, 1024) and "683x1024" in json.dumps(json.loads(result.stdout)["warnings"])
+    top, bottom = sent.getpixel((341, 100)), sent.getpixel((341, 900))
+    assert top[2] > 150 > top[0] and bottom[0] > 150 > bottom[2]  # blue above, red below, as the phone shows it
