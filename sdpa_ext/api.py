@@ -227,7 +227,7 @@ def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
     except OverBudget as err:
         response = _error(422, None, str(err))
     except StyleExists as err:
-        response = _error(409, err.setting, str(err))
+        response = _error(409, err.setting, str(err.said('send "replace": true')))
     except Forbidden as err:
         response = _error(403, err.setting, str(err))
     except Busy as err:

@@ -255,8 +255,13 @@ def _hardware(settings, args: argparse.Namespace) -> int:
 
 
 def _style(service, args: argparse.Namespace) -> int:
-    saved = service.save_style(args.name, prompt=args.prompt, negative=args.negative, template=args.template,
-                               subject=args.subject, replace=args.replace, session=CLI_SESSION)
+    from .styles import StyleExists
+
+    try:
+        saved = service.save_style(args.name, prompt=args.prompt, negative=args.negative, template=args.template,
+                                   subject=args.subject, replace=args.replace, session=CLI_SESSION)
+    except StyleExists as err:
+        raise err.said("add --replace") from None
     if args.json:
         print(json.dumps({"name": saved.style.name, "prompt": saved.style.prompt,
                           "negative_prompt": saved.style.negative_prompt, "file": saved.path,

@@ -69,11 +69,17 @@ class Saved:
 
 
 class StyleExists(ConfigError):
-    """A style of that name exists: the caller asks before replacing it."""
+    """A style of that name exists: the caller asks before replacing it, each front end in its own words (`way`:
+    "click Replace it", "add --replace", 'send "replace": true')."""
 
-    def __init__(self, name: str, file: str):
-        super().__init__("name", hint=f"a style named {name!r} exists in {file}; replace it (confirm, --replace, "
-                                      "or \"replace\": true) or choose another name")
+    def __init__(self, name: str, file: str, way: str = ""):
+        self.name, self.file = name, file
+        hint = f"a style named {name!r} exists in {file}: " + (f"{way} to replace it" if way else "replace it")
+        super().__init__("name", hint=hint + ", or choose another name")
+
+    def said(self, way: str) -> StyleExists:
+        """The same refusal, saying how this front end replaces a style."""
+        return StyleExists(self.name, self.file, way)
 
 
 def check_name(name: str) -> str:

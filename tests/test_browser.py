@@ -323,6 +323,8 @@ def test_save_as_style_asks_before_replacing(browser, tmp_path):
         page.locator("#sdpa_tab_style_save").click()
         page.wait_for_function("() => document.querySelector('#sdpa_tab_style_status').innerText.includes('exists')",
                                timeout=TIMEOUT_MS)
+        said = page.locator("#sdpa_tab_style_status").inner_text()  # issue 26, point 5: the page's own way
+        assert "click Replace it" in said and "--replace" not in said and '"replace"' not in said, said
         rows = list(csv.DictReader(io.StringIO(styles.read_text(encoding="utf-8-sig"))))
         assert [(r["name"], r["prompt"], r["negative_prompt"]) for r in rows] == [
             ("Fox, golden", "masterpiece, {prompt}, golden hour, film grain", "blurry")]  # not replaced yet

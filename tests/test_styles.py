@@ -163,6 +163,7 @@ def test_api_style(client):
                             "file": "styles.csv", "replaced": False}
     again = http.post("/sdpa/v1/style", json=body)
     assert again.status_code == 409 and again.json()["detail"][0]["loc"] == ["body", "name"]
+    assert 'send "replace": true to replace it' in again.json()["error"] and "--replace" not in again.json()["error"]
     replaced = http.post("/sdpa/v1/style", json={**body, "replace": True, "template": False})
     assert replaced.json()["replaced"] is True and replaced.json()["prompt"] == body["prompt"]
     for bad, field in (({"prompt": "x"}, "name"), ({**body, "template": "yes"}, "template"),
@@ -181,7 +182,8 @@ def test_cli_style(run_cli, tmp_path):  # noqa: F811
     assert data["prompt"].startswith("{prompt}, ") and "low key lighting" in data["prompt"]
     assert data["file"] == str(tmp_path / "data" / "styles.csv")
     again = run_cli("style", "Fox night", "--prompt", "x")
-    assert again.returncode == 2 and "exists" in again.stderr and "--replace" in again.stderr
+    assert again.returncode == 2 and "exists" in again.stderr and "add --replace to replace it" in again.stderr
+    assert '"replace"' not in again.stderr and "Replace it" not in again.stderr  # the CLI's own way alone
     assert run_cli("style", "Fox night", "--prompt", "x", "--replace").returncode == 0
     assert webui_reads((tmp_path / "data" / "styles.csv").read_bytes()) == {"Fox night": ("x", "")}
 

@@ -55,7 +55,7 @@ class StyleSaver(blocks.PanelPart):
                 name, prompt=prompt or "", negative=negative or "", template=form == FORMS[1],
                 subject=subject or "", replace=replace, session="", user=user)
         except StyleExists as err:
-            return render.status(None, note=f"{err}: click Replace it to overwrite"), blocks.gr.update(visible=True)
+            return render.status(None, note=str(err.said("click Replace it"))), blocks.gr.update(visible=True)
         except SdpaError as err:
             return render.status(None, error=blocks._message(err)), blocks.gr.update(visible=False)
         done = "replaced" if saved.replaced else "saved"
