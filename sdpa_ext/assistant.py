@@ -238,6 +238,8 @@ class Assistant:
             ctx = replace(ctx, checkpoint=model)
         chosen, reason = resolve_family(self._family(family), ctx)
         held: list[str] = []  # an image's settings hold to the family's rules like any other (steps 99999999)
+        if info.failed:
+            held.append(f"the WebUI's reader failed on {label} ({info.failed}); read by ours, as A1111 reads it")
         if not prompt:
             held.append(f"{label}'s prompt is empty (A1111 reads it so too): its negative prompt and settings are "
                         "here; say what to draw and a refine writes the prompt")
@@ -246,7 +248,8 @@ class Assistant:
         version = PromptVersion(prompt=prompt, negative_prompt=negative, params=params, extra=info.extra(),
                                 provider="rules", model=RULED["image"], role="", kind="image", source=label,
                                 family=chosen.key, family_reason=reason, warnings=held,
-                                notes=f"read from {label} by {'the WebUI' if ctx.read_image else 'our reader'}: "
+                                notes=f"read from {label} by "
+                                      f"{'the WebUI' if ctx.read_image and not info.failed else 'our reader'}: "
                                       f"{len(info.settings)} settings")
         return with_tokens(version, ctx)
 

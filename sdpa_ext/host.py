@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .config import flags, load_settings, web_options
@@ -111,7 +111,7 @@ def infotext_reader(parse_generation_parameters: Callable[..., dict], read_info_
     (`images.read_info_from_image`, Forge's stealth info included) when its Pillow opens the bytes, else ours;
     then the host's `parse_generation_parameters`. Styles the host took out of the prompt are put back (the
     version is what made the image), and the settings are the ones the text holds, not the UI defaults the
-    host adds for missing keys."""
+    host adds for missing keys. When the host's parser fails, ours reads the text, and the Infotext says why."""
     from .imagemeta import parameters
     from .infotext import Infotext, parse
 
@@ -125,7 +125,10 @@ def infotext_reader(parse_generation_parameters: Callable[..., dict], read_info_
         text = text if isinstance(text, str) and text.strip() else parameters(data)
         if not text or not text.strip():
             return None
-        fields = dict(parse_generation_parameters(text, []))
+        try:
+            fields = dict(parse_generation_parameters(text, []))
+        except Exception as err:  # Forge's fails on a `Model:` field with no checkpoint loaded: ours reads it
+            return replace(parse(text), failed=f"{type(err).__name__}: {err}"[:200])
         prompt, negative = str(fields.pop("Prompt", "")), str(fields.pop("Negative prompt", ""))
         used = fields.pop("Styles array", None)
         if used and styles is not None:

@@ -38,6 +38,7 @@ class Infotext:
     prompt: str
     negative_prompt: str = ""
     settings: dict[str, str] = field(default_factory=dict)
+    failed: str = ""  # the host's reader's error when ours read it instead
 
     def params(self) -> dict:
         """The settings our panels write (steps, CFG, sampler, scheduler, size), as numbers where they are."""

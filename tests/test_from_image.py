@@ -255,3 +255,22 @@ def test_api_an_images_empty_prompt_is_read_and_refined(client, wire):
                                                    "instruction": "a neon sign at night in the rain", "session": "e"})
     assert refined.status_code == 200, refined.text
     assert refined.json()["prompt"].startswith("a neon sign") and refined.json()["extra"] == {"Seed": "1"}
+
+
+def test_when_the_hosts_parser_fails_ours_reads_the_image_and_says_so(service):
+    """Issue 26, point 1: Forge's parse_generation_parameters raises TypeError on any image with a `Model:` field
+    when no checkpoint is selected (its reader looks the model up); the panel showed a bare "Error". Our reader
+    reads it instead, and the version says which read it and why. (Forge itself was not run here: its failure is
+    stood in by a parser that raises its TypeError.)"""
+    def forge_parse(text, skip_fields):
+        raise TypeError("argument of type 'NoneType' is not iterable")
+
+    from PIL import Image as PILImage
+
+    read = infotext_reader(forge_parse, lambda image: (image.info.get("parameters"), {}),
+                           lambda data: PILImage.open(io.BytesIO(data)))
+    version = service.assistant.from_image(PNG, ctx=HostContext(read_image=read))
+    assert version.prompt == CASE["Prompt"] and version.negative_prompt == CASE["Negative prompt"]
+    assert version.params["steps"] == int(CASE["Steps"])
+    assert "the WebUI's reader failed on the image (TypeError: argument of type 'NoneType' is not iterable)" in \
+        version.warnings[0] and "by our reader" in version.notes
