@@ -231,10 +231,11 @@ class Service:
         except HistoryError:
             last = None
         extra = current.extra or (last.extra if last is not None else {})  # an image's seed, model... stay
+        params = current.params or (last.params if last is not None else {})  # a front end with no settings fields
         if last is not None and (last.prompt, last.negative_prompt) == (current.prompt, current.negative_prompt):
-            current = replace(current, id=last.id, family=current.family or last.family, extra=extra)
+            current = replace(current, id=last.id, family=current.family or last.family, extra=extra, params=params)
         else:  # typed or pasted by hand since the last version: keep it, so undo can come back to it
-            current = self._record(line, replace(current, kind="edit", extra=extra))
+            current = self._record(line, replace(current, kind="edit", extra=extra, params=params))
         takes = self.assistant.refine_takes(current, instruction, n, chip=chip, ctx=self.context(user), family=family,
                                             on_delta=on_delta, cancel=cancel)
         if takes.versions[0].kind == "unchanged":  # nothing to record; scrubbed like every answer

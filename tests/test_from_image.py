@@ -274,3 +274,19 @@ def test_when_the_hosts_parser_fails_ours_reads_the_image_and_says_so(service):
     assert version.params["steps"] == int(CASE["Steps"])
     assert "the WebUI's reader failed on the image (TypeError: argument of type 'NoneType' is not iterable)" in \
         version.warnings[0] and "by our reader" in version.notes
+
+
+def test_a_refine_keeps_the_settings_an_image_came_with(service):
+    """Issue 26, point 2: after reading an old image (steps 30, CFG 6.5), "make it night" in the Prompt Assistant
+    tab gave steps 25 and CFG 7, unannounced: the tab's panel has no settings fields and passed none. A refine that
+    brings no settings goes on from the session's current version's."""
+    from sdpa_ext.types import PromptVersion
+
+    image = service.from_image(PNG, session="tab")
+    assert (image.params["steps"], image.params["cfg_scale"]) == (int(CASE["Steps"]), float(CASE["CFG scale"]))
+    night = service.refine(PromptVersion(prompt=image.prompt, negative_prompt=image.negative_prompt), chip="darker",
+                           session="tab")
+    assert night.params == image.params and night.extra == image.extra
+    typed = service.refine(PromptVersion(prompt=night.prompt + ", snow", negative_prompt=night.negative_prompt),
+                           chip="darker", session="tab")  # typed into the box since: still the image's settings
+    assert typed.params == image.params
