@@ -1000,6 +1000,7 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
     whole before the size limit (a 300 MB chunked POST grew the process by 302 MB). Now the route reads no more
     than the limit and a chunk, whether or not a Content-Length is sent."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from fastapi import FastAPI
 
@@ -1027,7 +1028,8 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
         scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "root_path": "",
                  "scheme": "http", "query_string": b"", "headers": headers, "client": ("127.0.0.1", 5000),
                  "server": ("127.0.0.1", 7860), "http_version": "1.1", "app": webui}
-        asyncio.run(webui(scope, receive, send))
+        with ThreadPoolExecutor(1) as alone:  # a loop of its own, whatever another test left running here
+            alone.submit(asyncio.run, webui(scope, receive, send)).result()
         return next(m["status"] for m in sent if m["type"] == "http.response.start"), taken
 
     for path, limit in (("/sdpa/v1/plan", MAX_BODY_BYTES), ("/sdpa/v1/refine", MAX_IMAGE_BODY)):

@@ -178,11 +178,14 @@ def without_value(text: str, value: Value, sentences: bool = False) -> str:
     afternoon` -> `afternoon`, `raindrops on the window` goes)."""
     def naming(found: Facets, slot: str) -> tuple[str, set[str]] | None:
         return (value.group, {value.name}) if value.name in found.get(value.group, ()) else None
-    return _without(text, naming, sentences)
+    return _without(text, naming, sentences, whole=True)
 
 
-def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None], sentences: bool) -> str:
-    """The term with the values `cut(phrase facets, slot)` names taken out of its phrases, last phrase first."""
+def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None], sentences: bool,
+             whole: bool = False) -> str:
+    """The term with the values `cut(phrase facets, slot)` names taken out of its phrases, last phrase first;
+    `whole`: a tag whose first phrase's head goes goes whole (`raindrops on the window`), where a contradiction
+    takes only its phrase (`portrait of a young woman` zoomed out keeps the woman)."""
     term = read_term(text)
     if term.syntax:
         return text
@@ -199,13 +202,13 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         opens = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip()
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
         noun = sentences and not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
-        if phrase is term.phrases[0] and ((noun and opens) or (covers_head and not sentences)):
+        if phrase is term.phrases[0] and ((noun and opens) or (whole and covers_head and not sentences)):
             return ""  # `a storm rages over the sea`, `raindrops on the window`: the term is about what goes
         if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
             text = _cut(text, phrase.start, phrase.end)
         else:
             text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
-        return _without(text, cut, sentences) if says_something(text) else ""
+        return _without(text, cut, sentences, whole) if says_something(text) else ""
     return text if says_something(text) else ""
 
 

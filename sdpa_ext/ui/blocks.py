@@ -533,10 +533,9 @@ class Workspace:
         names = [m["name"] for m in report["ollama"].get("loaded", [])]
         return render.vram_bar(report), gr.update(choices=names, value=names[0] if names else None)
 
-    def reconfigure(self, request: gr.Request = None) -> str:
-        """The VRAM picture changed (a model pulled or unloaded): auto-configure again; the roles line."""
-        if not self.service().may_administer(username(request), client_host(request)):
-            return self.panel.roles_html()
+    def reconfigure(self) -> str:
+        """The VRAM picture changed (a model pulled or unloaded): auto-configure again (it reads the same settings:
+        anyone may), and the roles line."""
         try:
             self.service().reload()
         except SdpaError as err:
