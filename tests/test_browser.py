@@ -357,8 +357,14 @@ def test_takes_side_by_side_and_picking_one(browser, app):
     assert page.locator("#sdpa_tab_takes mark").count() >= 4  # what takes 2 and 3 have that take 1 has not
     assert "3 takes: 3 call(s)" in page.locator("#sdpa_tab_takes").inner_text()
     assert _value(page, "sdpa_tab_prompt") == takes[0]
+    # issue 26, point 4: the estimate comes from the answer just made; Live answer shows the current take
+    page.wait_for_function("() => !document.querySelector('#sdpa_tab_takes_estimate').innerText.includes("
+                           "'no answer yet') && document.querySelector('#sdpa_tab_takes_estimate').innerText"
+                           ".includes('from this session')", timeout=TIMEOUT_MS)
+    assert _value(page, "sdpa_tab_preview") == takes[0]
     page.locator("#sdpa_tab_take_2").click()
     _wait_value(page, "sdpa_tab_prompt", lambda v: v == takes[1], "Use take 2 did not write take 2")
+    _wait_value(page, "sdpa_tab_preview", lambda v: v == takes[1], "Live answer did not show take 2")
     page.wait_for_function("() => document.querySelectorAll('#sdpa_tab_takes .sdpa-take')[1]"
                            ".innerText.includes('current')",
                            timeout=TIMEOUT_MS)

@@ -368,7 +368,8 @@ class Panel:
                 elif kind == "done":
                     session["takes_total"] = [value.cost_usd, value.latency_s, value.calls]
                     shown = self.show(value.versions[0], session, apply, user)
-                    yield (*shown[:-5], preview(text), *shown[-4:])
+                    live = preview(text) if len(value.versions) == 1 else value.versions[0].prompt  # the current
+                    yield (*shown[:-5], live, *shown[-4:])
                 else:
                     failed = render.status(None, error=_message(value))
                     yield (*self._unchanged(), preview(text), gr.update(), gr.update(), failed, session)

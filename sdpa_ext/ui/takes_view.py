@@ -26,13 +26,14 @@ class TakesView(blocks.PanelPart):
                             for k in range(MAX_TAKES)]
 
     def wire(self, events: list) -> list:
-        """Show the takes after every event that changes the fields; returns the Use buttons' events."""
+        """Show the takes after every event that changes the fields, and the estimate from the answer just made;
+        returns the Use buttons' events."""
         panel = self.panel
         shown = [self.html, *self.buttons]
         picks = [button.click(self.pick_handler(k), [panel.state, panel.apply], panel._outputs())
                  for k, button in enumerate(self.buttons)]
         for event in [*events, *picks]:
-            event.then(self.view, [panel.state], shown)
+            event.then(self.view, [panel.state], shown).then(self.guess, [panel.n, panel.state], [self.estimate])
         panel.n.change(self.guess, [panel.n, panel.state], [self.estimate])
         return picks
 
@@ -54,7 +55,8 @@ class TakesView(blocks.PanelPart):
             picked = self.panel.service().pick(ids[index], session=session["id"], user=user) \
                 if index < len(ids) else None
             note = f"take {index + 1} is the current version" if picked else "no such take"
-            return self.panel.show(picked, session, apply, user, note=note)
+            shown = self.panel.show(picked, session, apply, user, note=note)
+            return (*shown[:-5], picked.prompt, *shown[-4:]) if picked else shown  # Live answer: the current take
 
         return pick
 
