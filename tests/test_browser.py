@@ -374,3 +374,19 @@ def test_takes_side_by_side_and_picking_one(browser, app):
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert all(take in versions for take in takes)
     page.close()
+
+
+def test_the_token_line_counts_what_is_typed_in_the_boxes(browser, app):
+    """Issue 26, point 6: the token line counted the last version, not the box: typed into afterwards it stayed
+    (39 beside the WebUI's 26 in Forge). It counts what the boxes hold, as the WebUI's counter does."""
+    from sdpa_ext.craft.tokens import count_tokens
+
+    page = browser.new_page()
+    _open(page, app)
+    typed = "masterpiece, a red fox in fresh snow, golden hour, (film grain:1.2), <lora:detail:0.5>"
+    page.locator("#sdpa_tab_prompt textarea").fill(typed)
+    page.locator("#sdpa_tab_negative textarea").fill("blurry, lowres")
+    want = (f"Prompt {count_tokens(typed).count}/", f"Negative {count_tokens('blurry, lowres', positive=False).count}/")
+    page.wait_for_function(f"() => {{ const t = document.querySelector('#sdpa_tab_tokens').innerText; "
+                           f"return t.includes({want[0]!r}) && t.includes({want[1]!r}); }}", timeout=TIMEOUT_MS)
+    page.close()

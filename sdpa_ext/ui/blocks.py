@@ -279,6 +279,8 @@ class Panel:
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
+        for box in (self.fields.prompt, self.fields.negative):  # the token line counts what is in the boxes
+            box.change(self.count, [self.fields.prompt, self.fields.negative], [self.tokens], queue=False, **quiet)
         self.events = [*running, undo, redo]  # what changes the fields (others chain .then on them)
         self.events += self.takes.wire(self.events)
         self.styles.wire()
@@ -312,6 +314,13 @@ class Panel:
                                                on_delta=on_delta, cancel=cancel)
 
         yield from self._stream(call, session, apply, user)
+
+    def count(self, prompt: str, negative: str, request: gr.Request = None) -> str:
+        """The token line for what the boxes hold now (typed, pasted or written by us), as the WebUI counts it."""
+        from ..assistant import with_tokens
+
+        version = PromptVersion(prompt=prompt or "", negative_prompt=negative or "")
+        return render.tokens(with_tokens(version, self.service().context(username(request))))
 
     def undo(self, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session = _session(state)
