@@ -163,12 +163,10 @@ class Assistant:
         same checks as a plan. Inside the WebUI, when the planning model cannot see, the host's interrogator
         stands in: its caption (DeepBooru's tags for a tag family, else CLIP's) is planned from, and the version
         says so."""
-        try:
-            vision.require("planning", self.settings.planning, self.settings.dual)
-        except ConfigError:
-            if ctx is None or ctx.interrogate is None:
-                raise
+        if not vision.sees(self.settings.planning.provider, self.settings.planning.model) and ctx is not None \
+                and ctx.interrogate is not None:  # outside any except: the host's own errors carry none of ours
             return self._describe_by_host(image, ctx, family, on_delta, cancel)
+        vision.require("planning", self.settings.planning, self.settings.dual)
         chosen, reason = resolve_family(self._family(family), ctx)
         req = describe_request(image, chosen, language=self.language)
         req.stream = self.settings.stream
@@ -181,6 +179,10 @@ class Assistant:
     def _describe_by_host(self, image: Image, ctx: HostContext, family: str | None,
                           on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> PromptVersion:
         chosen, _ = resolve_family(self._family(family), ctx)
+        which = "DeepBooru" if chosen.booru else "CLIP"
+        if on_delta is not None:  # said before the host's models load (BLIP downloads itself on first use)
+            on_delta(f"[{self.settings.planning.label} cannot see images: the WebUI's {which} interrogator stands "
+                     "in (the first time, it downloads its model)]\n")
         try:
             caption, which = ctx.interrogate(base64.b64decode(image.data), chosen.booru)
         except Exception as err:  # the host's models (BLIP, DeepBooru) may be missing or fail to load

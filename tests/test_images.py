@@ -222,6 +222,30 @@ def test_in_the_webui_its_interrogator_stands_in_for_a_model_that_cannot_see(mak
     assert "CLIP interrogator stood in" in version.warnings[0] and "CLIP" in version.source
 
 
+def test_the_hosts_interrogator_is_announced_first_and_carries_none_of_our_errors(make_settings):
+    """Issue 26, point 3: with a model that cannot see, the WebUI's console printed `*** Error interrogating` with a
+    traceback whose first frames were ours (the interrogator ran inside our `except ConfigError`, so its error
+    carried ours as its context), and BLIP started downloading before we said anything. Now the Live answer says
+    first that the interrogator stands in, and the interrogator runs outside any error of ours."""
+    import sys
+
+    from sdpa_ext.types import HostContext
+
+    said, seen = [], []
+
+    def interrogate(data: bytes, tags: bool) -> tuple[str, str]:
+        seen.append((list(said), sys.exc_info()[1]))
+        return "a yellow sun in a blue sky", "CLIP"
+
+    server, env = server_and_env("ollama", answer=ANSWER)
+    with server:
+        Assistant(make_settings({**env, "OLLAMA_MODEL": "llama3.2:3b"})).describe_image(
+            load(_png()), ctx=HostContext(interrogate=interrogate), family="sdxl", on_delta=said.append)
+    (before, handling), = seen
+    assert handling is None  # no exception of ours is being handled while the host's code runs
+    assert before and "cannot see images: the WebUI's CLIP interrogator stands in" in before[0]
+
+
 def _png_header(width: int, height: int) -> bytes:
     """A PNG whose header claims a size its (tiny) data does not hold: what a bomb looks like before decoding."""
     import struct
