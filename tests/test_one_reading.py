@@ -214,6 +214,8 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      ["in a small Parisian café", "snow", "A cup of coffee steams"], ["rain", "Rain", "And a cup"]),
     ("sdxl", "a young woman reading a book, small parisian cafe, rainy afternoon, raindrops on the window",
      "make it snowy outside instead of rain", ["small parisian cafe", "snow"], ["rain", "on the window"]),
+    ("sdxl", "a cat sleeping on a windowsill, rainy day, soft light", "the cat should be awake and looking outside",
+     ["awake", "looking outside", "on a windowsill"], ["sleeping", "in an outside"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

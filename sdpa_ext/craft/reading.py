@@ -850,8 +850,8 @@ class _Reader:
         """The picture, its light or its subject becomes the complement (`make it night`, `make her older`, `she
         should be crying`, `make it a cat`)."""
         lex = lexicon()
-        if slot == "subject" and " ".join(comp) in lex.gerunds:  # `looking at the camera`
-            return self._state(edit, comp)
+        if slot == "subject" and (" ".join(comp) in lex.gerunds or comp[0] in lex.gerund_heads):  # `looking at
+            return self._state(edit, comp)  # the camera`, `sitting on a throne`, `looking outside`
         comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
         if comp[0] in ("more", "less") and len(comp) > 1:
             return self._weighed(edit, comp[0], comp[1:])
@@ -907,8 +907,9 @@ class _Reader:
         words = _gerund(_strip_determiner(comp))
         said = " ".join(words)
         posed = bool(words) and words[0] in lex.gerund_heads  # `sitting on a throne`: a pose, and where
+        groups = {v.group for v in _values(said)} - ({"place", "setting"} if posed else set())  # `looking outside`
         if not words or (not posed and (content(words) != words or len(words) > 4)) or len(words) > 6 or (
-                _values(said) and not [v for v in _values(said) if v.group in ("expression", "mood", "pose")]):
+                groups and not groups & {"expression", "mood", "pose"}):
             return None  # a place or a time is no state: `_make` reads it
         edit.set += [v for v in _values(said) if v.group in ("expression", "pose")]
         edit.add.append(said)
