@@ -216,6 +216,8 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      "make it snowy outside instead of rain", ["small parisian cafe", "snow"], ["rain", "on the window"]),
     ("sdxl", "a cat sleeping on a windowsill, rainy day, soft light", "the cat should be awake and looking outside",
      ["awake", "looking outside", "on a windowsill"], ["sleeping", "in an outside"]),
+    ("sdxl", "fat orange tabby cat stretching, on a sunny kitchen counter, soft fur", "she should be sleeping instead",
+     ["sleeping", "fat orange tabby cat", "kitchen counter"], ["stretching"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
