@@ -218,6 +218,10 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      ["awake", "looking outside", "on a windowsill"], ["sleeping", "in an outside"]),
     ("sdxl", "fat orange tabby cat stretching, on a sunny kitchen counter, soft fur", "she should be sleeping instead",
      ["sleeping", "fat orange tabby cat", "kitchen counter"], ["stretching"]),
+    ("sdxl", "lonely gas station, on a desert highway, midnight, neon sign flickering",
+     "slap a coyote in there somewhere", ["coyote", "neon sign flickering"], ["in there", "somewhere"]),
+    ("sdxl", "lonely gas station, on a desert highway, midnight, neon sign flickering", "gimme dawn vibes fr",
+     ["dawn", "desert highway"], ["gimme", "vibes", "midnight"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
