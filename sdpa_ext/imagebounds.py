@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import struct
 
+from .imagemeta import PNG_SIGNATURE, png_chunks
+
 MAX_PARTS = 1_000  # text chunks, segments, extension blocks: a camera's JPEG has about 15, a PNG a handful
 MAX_DATA_CHUNKS = 20_000  # a PNG's IDAT chunks: 8 KB each from libpng, so 160 MB of them
 MAX_SCANS = 32  # a progressive JPEG has about 10; one that repeats its scans costs a full decode for each
 MAX_RLE_BYTES = 2_000_000  # a BMP's RLE runs are decoded in Python: 2 MB of them take about 0.3 s
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")  # a JPEG marker, past fill bytes, stuffing and restarts
 
 
@@ -32,11 +33,8 @@ def refusal(data: bytes) -> str:
 
 
 def _png(data: bytes) -> str:
-    pos, parts, chunks = 8, 0, 0
-    while pos + 8 <= len(data):
-        length, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
-        if kind == b"IEND":
-            break
+    parts, chunks = 0, 0
+    for kind, _, _ in png_chunks(data):
         if kind == b"IDAT":
             chunks += 1
         else:
@@ -45,7 +43,6 @@ def _png(data: bytes) -> str:
             return f"is a PNG of more than {MAX_PARTS:,} chunks besides its image data"
         if chunks > MAX_DATA_CHUNKS:
             return f"is a PNG of more than {MAX_DATA_CHUNKS:,} image data chunks"
-        pos += 12 + length
     return ""
 
 

@@ -13,6 +13,7 @@ import base64
 import binascii
 import struct
 import zlib
+from collections.abc import Iterator
 
 from .errors import ConfigError
 
@@ -97,24 +98,30 @@ def _png_text(kind: bytes, body: bytes) -> tuple[str, str] | None:
     return name, text.decode("utf-8", errors="replace")
 
 
+def png_chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """(kind, where its body starts, its length) of each chunk of a PNG, up to IEND or the end of the data."""
+    pos = len(PNG_SIGNATURE)
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IEND":
+            return
+        yield kind, pos + 8, length
+        pos += 12 + length
+
+
 def _png(data: bytes) -> tuple[str | None, bytes | None]:
     """The `parameters` text (the last chunk that holds one wins, as in Pillow; only that one is inflated) and
     the eXIf chunk of a PNG."""
     texts: list[tuple[bytes, bytes]] = []
     exif = None
-    pos = len(PNG_SIGNATURE)
-    for _ in range(MAX_PARTS):
-        if pos + 8 > len(data):
-            break
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if len(body) < length or kind == b"IEND":
+    for _, (kind, start, length) in zip(range(MAX_PARTS), png_chunks(data), strict=False):
+        body = data[start:start + length]
+        if len(body) < length:
             break
         if kind in (b"tEXt", b"zTXt", b"iTXt") and body.startswith(b"parameters\x00"):
             texts.append((kind, body))
         elif kind == b"eXIf":
             exif = body
-        pos += 12 + length
     return next((found[1] for kind, body in reversed(texts) if (found := _png_text(kind, body))), None), exif
 
 
