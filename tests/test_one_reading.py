@@ -222,6 +222,16 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      "slap a coyote in there somewhere", ["coyote", "neon sign flickering"], ["in there", "somewhere"]),
     ("sdxl", "lonely gas station, on a desert highway, midnight, neon sign flickering", "gimme dawn vibes fr",
      ["dawn", "desert highway"], ["gimme", "vibes", "midnight"]),
+    ("sdxl", "a cat sleeping on a windowsill, orange fur, sunlight", "can the cat be a black one",
+     ["black cat", "black fur", "windowsill"], ["orange", "one", "can"]),
+    ("sdxl", "a lighthouse on a cliff, golden hour, calm sea, masterpiece", "go full darkness",
+     ["dark", "lighthouse on a cliff"], ["full darkness", "go "]),
+    ("sdxl", "a lighthouse on a cliff, golden hour, calm sea, masterpiece", "make it overcast",
+     ["overcast", "calm sea"], ["golden hour"]),
+    ("sdxl", "a lighthouse on a cliff, golden hour, calm sea, masterpiece", "add some fog",
+     ["fog", "calm sea"], ["golden hour"]),
+    ("sdxl", "a lighthouse on a cliff, golden hour, calm sea, masterpiece", "add huge waves",
+     ["huge waves", "golden hour"], ["calm sea"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

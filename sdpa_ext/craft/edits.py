@@ -22,6 +22,7 @@ from .structure import (
     read_term,
     recolour,
     replace_in,
+    same_noun,
     says_something,
     subject_heads,
     without_clash,
@@ -249,6 +250,10 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
         if _first(prompt, change, lambda text: bool(colours & set(words_of(text)))) or _in_spans(
                 prompt, reading, change):
             changes.append(f"{noun}: {colour}")
+            if any(same_noun(head, noun) for head in subject):  # `a black cat`: its `orange fur` turns black too
+                for cover in lexicon().heads["covering"]:
+                    _first(prompt, lambda text, n=cover, c=colour: recolour(text, n, c) if colours & set(
+                        words_of(text)) else None, lambda text: True)
         else:
             edit.add.append(f"{colour} {noun}")
             edit.sentences.append(f"With {colour} {noun}.")

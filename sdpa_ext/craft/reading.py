@@ -304,7 +304,9 @@ def _make(edit: Edit, words: list[str]) -> bool:
     if values:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
-        specific = len(words) == 1 and x in values[0].tags[1:]  # `lightning` of a storm: the user's word, marked
+        specific = (len(words) == 1 and x in values[0].tags[1:]) or (  # `lightning` of a storm: the user's word,
+            len(words) > 1 and x in values[0].words and x not in values[0].tags and not any(
+                _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison)
         own = x if extra or specific or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) \
             else ""
         if own and content(extra) != extra:
@@ -836,6 +838,8 @@ class _Reader:
         """A complement without what it takes away (`not outside`), explains (`like an alarm is going off`) or
         adds (`with flower print`): those are read here."""
         comp = _strip_phrases(comp, ("instead",), lead=False)
+        if len(comp) >= 2 and comp[-1] in ("one", "ones"):  # `a black one`: the thing itself, described
+            comp = _strip_determiner(comp[:-1])
         if (split := _connector(comp)) and split[1] == "reversed" and content(split[2]) == split[2]:
             self._take(edit, split[2], negative=False)  # `looking at the camera not outside`
             comp = split[0]
