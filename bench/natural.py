@@ -1,8 +1,9 @@
 """Natural-wording harness: instructions as people type them and descriptions that carry a medium, a negation,
 wanted lettering, several subjects, counts or an unusual setting (bench/natural_data.json, written before any
-tuning; a third of each list, `split: held`, set aside and reported apart).
+tuning; a third of each list, `split: held`, set aside and reported apart; bench/fresh_data.json is a `dev` set, written
+later, to find what the reader misses).
 
-    python bench/natural.py [--split tune|held|all] [--models embedded,right,bad,broken] [--json OUT] [--limit N]
+    python bench/natural.py [--split tune|held|dev|all] [--models embedded,right,bad,broken] [--json OUT] [--limit N]
                             [--data FILE]
 
 Three answerers: the configured provider (the embedded model when nothing is configured), a scripted large model
@@ -223,7 +224,7 @@ def run(assistant: Assistant, data: dict, model: str, split: str, limit: int | N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", default="all", choices=("tune", "held", "all"))
+    parser.add_argument("--split", default="all", choices=("tune", "held", "dev", "all"))
     parser.add_argument("--models", default="embedded,right,bad")
     parser.add_argument("--env-file")
     parser.add_argument("--limit", type=int)
@@ -242,7 +243,7 @@ def main() -> int:
             with scripted_settings(data, "broken" if model == "broken" else model == "bad", Path(folder)) as settings:
                 results[f"scripted {model} model"] = run(Assistant(settings), data, model, args.split, args.limit)
     for part, keys in (("refine", REFINE_KEYS), ("plan", PLAN_KEYS)):
-        for split in ("tune", "held"):
+        for split in ("tune", "held", "dev"):
             rows_by = {label: [r for r in res[part] if r["split"] == split] for label, res in results.items()}
             if any(rows_by.values()):
                 print(table(f"{part}s, {split}", rows_by, keys), end="\n\n")

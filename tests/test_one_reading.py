@@ -232,6 +232,25 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      ["fog", "calm sea"], ["golden hour"]),
     ("sdxl", "a lighthouse on a cliff, golden hour, calm sea, masterpiece", "add huge waves",
      ["huge waves", "golden hour"], ["calm sea"]),
+    ("illustrious", "no humans, scenery, lighthouse, cliff, ocean, masterpiece", "no people at all pls",
+     ["no humans, scenery, lighthouse"], ["people"]),
+    ("sdxl", "a red pickup truck parked on a dirt road in a quiet village, clear sky", "move it onto a desert highway",
+     ["parked on a desert highway, clear sky"], ["village", "dirt road"]),
+    ("flux", "A white swan glides on a quiet pond at dawn. Mist rises from the water.", "have it fly over the ocean",
+     ["glides over the ocean at dawn"], ["pond", "fly over", "Over the ocean."]),
+    ("sdxl", "a castle, (ivy walls:1.3), <lora:gothic_v2:0.9>, <lora:add_detail:0.5>",
+     "the gothic lora is way too much, drop it to like 0.5", ["<lora:gothic_v2:0.5>", "<lora:add_detail:0.5>"],
+     ["0.9", "castle in"]),
+    ("sdxl", "a castle, (ivy walls:1.3), <lora:gothic_v2:0.9>, <lora:add_detail:0.5>",
+     "lower the gothic lora a little, maybe 0.6", ["<lora:gothic_v2:0.6>"], ["maybe"]),
+    ("sd15", "portrait of a girl, (freckles:1.1), red hair", "moar freckles, like way more noticeable",
+     ["(freckles:1.5)"], ["moar", "noticeable", "like"]),
+    ("sd15", "castle, (epic scale:1.2), sunset", "tone down the epic scale stuff a bit", ["(epic scale:1.1)"],
+     ["stuff"]),
+    ("sdxl", "a wooden rowboat on a lake, mist", "make the boat look old n weathered", ["old weathered rowboat"],
+     ["look", " n "]),
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, knight, (red cape:1.2), castle", "bump up the cape, its not red "
+     "enough", ["(red cape:1.4)"], ["enough", "not red"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -254,6 +273,18 @@ def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
             PromptVersion("a cozy cabin, snowy forest, dusk", family="sdxl"), "make it night, and zorble the flarn")
     assert "night" in version.prompt and "zorble" not in version.prompt and "flarn" not in version.prompt
     assert "do not know what 'zorble the flarn' asks for" in " ".join(version.warnings)
+
+
+def test_a_place_named_in_an_unread_clause_moves_nothing(make_settings):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer=json.dumps({"op": "none", "target": "none", "value": "none"})) as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("A bowl of soup on a table in a small diner. Warm light.", family="flux"),
+            "cozy vibe, light from the street lamps outside", family="flux")
+    assert "in a small diner" in version.prompt and "utdoors" not in version.prompt, version.prompt
+    assert "light from the street lamps outside" in " ".join(version.warnings)
 
 
 def test_a_clause_before_instead_is_not_read_as_a_new_subject():

@@ -286,13 +286,15 @@ def _said(word: str, roots: set[str]) -> bool:
 def typed_edit(data: dict | None, choices: EditChoices, words: list[str], asked: Facets) -> Edit:
     """The embedded model's operation as an edit, held to its choices and to what the instruction says: a removal
     only of what it names or contradicts, a value only of its own words; its group words (night, rain, winter)
-    count even when the model missed them."""
+    count even when the model missed them, but never a place."""
     data = data or {}
     op = str(data.get("op", "none"))
     target = data.get("target") if data.get("target") in choices.targets else None
     value = data.get("value") if data.get("value") in choices.values else None
     edit = Edit()
     for group, values in asked.items():
+        if group in ("place", "setting"):  # `neon from the street outside` moves nothing: a move is read, not guessed
+            continue
         chosen = vocab().groups[group][sorted(values)[0]]
         if chosen.tags:
             edit.set.append(chosen)

@@ -32,7 +32,7 @@ from .structure import (
     without_word,
 )
 from .syntax import tidy
-from .vocab import Value, facets, find_value, phrase_pattern
+from .vocab import Value, clash, facets, find_value, phrase_pattern
 
 
 @dataclass
@@ -124,6 +124,9 @@ def _removal(thing: str, subject: list[str]):
         if text.strip().lower() in lexicon().leading_tags and stem(text.strip().lower().lstrip("0123456789+")) == \
                 stem(thing):
             return ""  # `no boy`: `1boy`
+        said = words_of(text.lower())
+        if said[:1] in (["no"], ["without"]) and words_of(thing.lower())[:1] != said[:1]:
+            return None  # `no humans` says the thing is absent already: it stays
         return None if read_term(text).syntax else without_phrase(text, thing, heads)
     return change
 
@@ -149,7 +152,11 @@ def _relocate(prompt: Prompt, place: str) -> bool:
     """A new setting: the old setting's phrases go; the new one takes the first one's place (`portrait of a
     woman in a field` -> `... on a beach`), or follows the subject when there was none; False: add it."""
     terms = [t for t in prompt.terms if t.text.strip()]
-    prep = "on" if place.split()[0] in lexicon().places_on else "in"
+    said, _, rest = place.partition(" ")
+    if said in lexicon().prepositions and rest:  # `over the ocean`: where, as the user said it
+        prep, place = said, rest
+    else:
+        prep = "on" if place.split()[-1] in lexicon().places_on else "in"  # its head: `on a desert highway`
     placed = False
     for term in terms:
         text, read = term.text, read_term(term.text)
@@ -158,17 +165,20 @@ def _relocate(prompt: Prompt, place: str) -> bool:
             continue
         if not placed and not prompt.sentences and len(settings) == len(read.phrases):
             # a tag for a tag: `sunflower field` -> `beach`, `on a porch` -> `on a beach`
-            prompt.set(term, f"{prep} {_articled(place)}" if settings[0].prep else place)
+            prompt.set(term, f"{prep} {_articled(place)}" if settings[0].prep else re.sub(
+                r"^(?:a|an|the|some)\s+", "", place))
             placed = True
         elif not placed and any(p.slot in ("subject", "framing") for p in read.phrases) and settings[0].prep:
             first = settings[0]
-            text = f"{text[:first.start]} {prep} {_articled(place)}{text[first.end:]}"
-            placed = True
-            for phrase in reversed(settings[1:]):
+            for phrase in reversed(settings[1:]):  # from the end, so the first one's place stays where it was
                 text = text[:phrase.start] + text[phrase.end:]
+            after = text[first.end:]
+            text = f"{text[:first.start]} {prep} {_articled(place)}{' ' if after[:1].isalnum() else ''}{after}"
+            placed = True
             prompt.set(term, tidy(text))
-        else:
-            prompt.set(term, without_slot(text, "setting"))
+        else:  # another place goes; what only says outdoors (`clear sky`) stays where the new place is outdoors
+            prompt.set(term, without_slot(text, "setting", lambda body: "setting" not in (said := facets(body)) and
+                                          not clash(said, facets(place))))
     for term in terms if not placed else ():
         read = read_term(term.text)
         if any(p.slot == "subject" for p in read.phrases) and not read.syntax and len(term.text.split()) > 1:
@@ -214,7 +224,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         if _relocate(prompt, place):
             changes.append(f"moved to {place}")
             edit.add[:] = [a for a in edit.add if a != place]
-            edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"in {place}."]
+            edit.sentences[:] = [s for s in edit.sentences if s.lower() not in (f"in {place}.", f"{place}.")]
         else:
             edit.add.append(place)
     _weigh(prompt, reading, edit, family, changes, notes)

@@ -49,11 +49,14 @@ class Lexicon:
     objects: dict[str, tuple[str, ...]]  # slot (it, subject, network, framing, setting...) -> words
     copulas: tuple[str, ...]
     having: tuple[str, ...]  # `it needs X`: X is added
+    looks: frozenset[str]  # `the motorcycle look old`: how a thing looks
     connectors: dict[str, tuple[str, ...]]
     comparatives: dict[str, tuple[str, str]]  # shorter -> (short, long)
     antonyms: dict[str, frozenset[str]]  # word -> its opposites
     asking: tuple[str, ...]
     softeners: tuple[str, ...]
+    hedges: tuple[str, ...]  # `like 0.4`: before a number or an amount
+    placeholders: frozenset[str]  # `the epic scale thing`
     chat: frozenset[str]
     chat_description: tuple[str, ...]  # dropped from a description
     vague: tuple[str, ...]
@@ -159,9 +162,10 @@ def lexicon() -> Lexicon:
     chat = raw["chat"]
     return Lexicon(
         verbs=verbs, objects=_table(raw["objects"]), copulas=_list(raw, "copulas"), having=_list(raw, "having"),
-        connectors=_table(raw["connectors"]), comparatives=comparatives,
+        looks=frozenset(raw["looks"]), connectors=_table(raw["connectors"]), comparatives=comparatives,
         antonyms={k: frozenset(v) for k, v in antonyms.items()},
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
+        hedges=tuple(chat["hedges"]), placeholders=frozenset(chat["placeholders"]),
         chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),

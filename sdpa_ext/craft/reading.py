@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 
-from .describe import QUOTED
+from .describe import QUOTED, verb_ing
 from .lexicon import lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, subject_heads
 from .vocab import Value, facets, find_value, known_words, opposite, vocab
 
+_NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
 _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
@@ -158,6 +159,10 @@ def normal(clause: str) -> list[str]:
     """A clause without the words that say how it asks (`can u`, `pls`, `kinda`, `lol`)."""
     lex = lexicon()
     words = _tokens(clause)
+    hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
+        _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
+    for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
+        words = words[:start] + words[start + longest_at(words, start, lex.hedges):]
     for _ in range(3):
         words = _strip_phrases(words, lex.asking)
         words = _strip_phrases(words, lex.softeners, tail=False, inside=True)
@@ -253,8 +258,11 @@ def _size(words: list[str]) -> tuple[int, int] | None:
 
 
 def _values(x: str) -> list[Value]:
-    """Every group value a phrase names (`a stormy night`: storm and night)."""
-    return [vocab().groups[g][name] for g, names in facets(x, entries=False).items() for name in sorted(names)]
+    """Every group value a phrase names (`a stormy night`: storm and night); a value that has the whole phrase
+    among its words is the one it names (`huge waves`: a rough sea, not the sea's waves)."""
+    values = [vocab().groups[g][name] for g, names in facets(x, entries=False).items() for name in sorted(names)]
+    whole = [v for v in values if x.lower() in v.words]
+    return whole if len(whole) == 1 else values
 
 
 def _unwrapped(words: list[str]) -> list[str]:
@@ -397,6 +405,8 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         return words[:start + 1], words[start + 1:]
     for index in range(start + 1, len(words)):
         word = words[index]
+        if word in lex.looks and index + 1 < len(words):  # `the motorcycle look old`: how it looks
+            return words[:index], words[index + 1:]
         if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
                 or word in lex.connectors["to"] or word in ("more", "less") or find_value(word)):
             return words[:index], words[index:]
@@ -486,10 +496,12 @@ class _Reader:
         if any(w.startswith("<") for w in words) and longest_at(words, 0, lexicon().verbs["add"]):
             self.reading.adds_network = True
         edit, read = Edit(), None
+        if len(words) == 1 and _NUMBER.fullmatch(words[0]) and self.last.obj:  # `lower the lora a bit, like 0.5`
+            read = self._weight_to(edit, self.last.obj, float(words[0]))
         verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only"))
-        if carries and verbless and len(words) <= 2:  # `make her hair long and red`: the clause before carries
-            read = self._read(edit, [*self.last.op.split(), *words])
+        if read is None and carries and verbless and len(words) <= 2:
+            read = self._read(edit, [*self.last.op.split(), *words])  # `make her hair long and red`: it carries
         if read is None:
             edit = Edit()
             read = self._read(edit, words)
@@ -594,6 +606,11 @@ class _Reader:
 
     def _weighed(self, edit: Edit, kind: str, words: list[str]) -> bool | None:
         words = _strip_determiner(words)
+        lex = lexicon()
+        while len(words) > 1 and words[-1] in lex.placeholders:  # `the epic scale thing`
+            words = words[:-1]
+        if self.last.obj and words and all(w in lex.trailing for w in words):  # `freckles, way more visible`
+            words = self.last.obj
         at = next((i for i, w in enumerate(words) if i and w in lexicon().place_prepositions), len(words))
         words = words[:at]  # `less dust in the sky`: the dust
         if not words:
@@ -608,6 +625,11 @@ class _Reader:
         slot = _object_slot(words)
         if slot == "framing" or words in (["far", "away"], ["far"], ["away"]):
             return self._framing(edit, "wide" if kind == "less" or "far" in words else "close")
+        said = set(words)
+        if any(op == "change" and not text.startswith("<") and said <= set(words_of(text.lower()))
+               for text, op in self.reading.spans.items()):  # the user's own group, in its words (`epic scale`)
+            edit.weight.append((" ".join(words), STEPS[kind, self.degree]))
+            return True
         return _weigh(edit, kind, words, self.degree) or None
 
     def _too(self, edit: Edit, words: list[str]) -> bool | None:
@@ -670,12 +692,14 @@ class _Reader:
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
         if not best or not rest:
             return None
-        self.last = _Clause(" ".join(words[:best]))
+        self.last = _Clause(" ".join(words[:best]), self.last.obj)  # what `it` may name: the object before
         return self._operate(edit, ops, rest)
 
     def _operate(self, edit: Edit, ops: list[str], rest: list[str]) -> bool | None:
         lex = lexicon()
         split = _connector(rest)
+        if split and split[1] == "to" and len(split[2]) == 1 and _NUMBER.fullmatch(split[2][0]):
+            return self._weight_to(edit, split[0], float(split[2][0]))  # `drop it to 0.5`: a weight, not a place
         if "keep" in ops:  # `keep it sunny`: nothing to change; what it names stays
             edit.keep.append(" ".join(w for w in rest if w not in lex.pronouns))
             return True
@@ -697,8 +721,6 @@ class _Reader:
             edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
             return True
         if "more" in ops or "less" in ops:
-            if split and split[1] == "to" and re.fullmatch(r"\d*\.?\d+", split[2][0]):
-                return self._weight_to(edit, split[0], float(split[2][0]))
             return self._weighed(edit, "more" if "more" in ops else "less", rest)
         if "relocate" in ops and (placed := self._relocate(edit, rest)) is not None:
             return placed
@@ -723,10 +745,17 @@ class _Reader:
         return [*things, current]
 
     def _weight_to(self, edit: Edit, obj: list[str], value: float) -> bool | None:
+        """A network's weight set to a number; `tone it down to 0.4`: `it` is what the clause before named. The
+        number says how much: a step asked before for the same network goes."""
+        lex = lexicon()
+        if self.last.obj and all(w in lex.pronouns or w in lex.trailing for w in obj):
+            obj = self.last.obj
         if self._name_spans(obj, "change"):
             for text, op in self.reading.spans.items():
                 if op == "change" and text.startswith("<"):
                     edit.network_weight.append((text, value, True))
+                    self.reading.edit.network_weight = [w for w in self.reading.edit.network_weight
+                                                        if w[2] or w[0] != text]
             return True
         return None
 
@@ -805,6 +834,10 @@ class _Reader:
         lex = lexicon()
         comp = self._trimmed(edit, comp)
         slot = _object_slot(obj)
+        if len(comp) > 2 and comp[0] == "not" and comp[-1] == "enough":  # `its not bushy enough`: more of it
+            return self._weighed(edit, "more", comp[1:-1] if slot in ("it", None) else obj)
+        if len(comp) == 3 and comp[1] == "and" and not replacing and not _values(" ".join(comp)):
+            return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None  # `old and rusty`: each
         if not comp or set(comp) <= set(lex.vague) | lex.function:  # `that sun looks ugly`: not a change we know
             return None
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
@@ -854,6 +887,8 @@ class _Reader:
         """The picture, its light or its subject becomes the complement (`make it night`, `make her older`, `she
         should be crying`, `make it a cat`)."""
         lex = lexicon()
+        if (moved := self._moving(edit, comp)) is not None:
+            return moved
         if slot == "subject" and (" ".join(comp) in lex.gerunds or comp[0] in lex.gerund_heads):  # `looking at
             return self._state(edit, comp)  # the camera`, `sitting on a throne`, `looking outside`
         comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
@@ -867,6 +902,10 @@ class _Reader:
                 and not _values(" ".join(thing)):
             edit.replace.append(("", " ".join(thing)))  # `turn him into a robot samurai`: a new subject
             return True
+        if slot == "subject" and len(comp) == 1 and content(comp) == comp and not _values(comp[0]) and not (
+                verb_ing(comp[0]) or comp[0] in lex.gerunds or lex.chip_of(comp[0])):
+            edit.adjust.append(("", comp[0]))  # `make the motorcycle look rusty`: said of the subject
+            return True
         if slot == "subject" and (state := self._state(edit, comp)) is not None:
             return state
         if _make(edit, comp):
@@ -877,6 +916,25 @@ class _Reader:
             edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
             return True
         return None
+
+    def _moving(self, edit: Edit, comp: list[str]) -> bool | None:
+        """`fly over the ocean`, `swim in a lake`: an action and where it happens; the place moves (with its
+        preposition), the action is added when the prompt does not say it."""
+        lex = lexicon()
+        at = next((i for i, w in enumerate(comp[:3]) if i and w in lex.prepositions), None)
+        if at is None or at + 1 >= len(comp):
+            return None
+        action = _gerund(comp[:at])
+        place = _strip_determiner(comp[at + 1:])
+        values = _values(" ".join(place))
+        if not (len(action) == 1 and verb_ing(action[0])) or not values or any(
+                v.group not in ("place", "setting") for v in values) or content(place) != place:
+            return None
+        edit.relocate.append(" ".join([comp[at], *comp[at + 1:]]))
+        edit.sentences.append(_sentence(" ".join(comp[at:])))
+        if action[0] not in self.said:
+            edit.add.append(action[0])
+        return True
 
     def _thing(self, edit: Edit, obj: list[str], comp: list[str], replacing: bool) -> bool | None:
         """A thing of the prompt becomes the complement: a weight, a colour, a modifier, a value, another thing

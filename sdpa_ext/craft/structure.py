@@ -262,12 +262,13 @@ def without_word(text: str, word: str) -> str | None:
     return _clean(text[:found.start()] + " " + text[found.end():])
 
 
-def without_slot(text: str, slot: str) -> str:
-    """The term without its phrases of one slot ('' when nothing that names something is left)."""
+def without_slot(text: str, slot: str, keep: Callable[[str], bool] = lambda body: False) -> str:
+    """The term without its phrases of one slot but those `keep` keeps ('' when nothing that names something is
+    left)."""
     term = read_term(text)
     if term.syntax:
         return text
-    for phrase in reversed([p for p in term.phrases if p.slot == slot]):
+    for phrase in reversed([p for p in term.phrases if p.slot == slot and not keep(p.body)]):
         text = _cut(text, phrase.start, phrase.end)
     return text if says_something(text) else ""
 
