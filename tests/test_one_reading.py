@@ -251,6 +251,20 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
      ["look", " n "]),
     ("pony", "score_9, score_8_up, score_7_up, 1boy, knight, (red cape:1.2), castle", "bump up the cape, its not red "
      "enough", ["(red cape:1.4)"], ["enough", "not red"]),
+    ("sdxl", "a blue motorbike parked by a cafe, chrome", "the bike should be green not blue", ["green motorbike"],
+     ["blue", "bike,"]),
+    ("sd15", "portrait of a man, city street, photorealistic", "its going to be a desktop wallpaper",
+     ["portrait of a man, city street, photorealistic"], ["wallpaper", "going"]),
+    ("sdxl", "a cat on a windowsill, rain, indoors, cozy", "make it sunny outside, no rain", ["sunny", "indoors"],
+     ["no rain", "rain,"]),
+    ("sdxl", "a puppy in a basket, brown fur, blanket", "make it cuter pls", ["cute"], ["cuter", "cheerful"]),
+    ("pony", "score_9, score_8_up, score_7_up, no humans, dog, white fur, grass, sitting",
+     "dog should be black and make it run", ["black dog", "black fur", "running"], ["white", "sitting", "run,"]),
+    ("illustrious", "1girl, solo, short hair, black hair, school uniform, classroom", "give her long hair instead pls",
+     ["long hair, black hair"], ["short hair"]),
+    ("illustrious", "1girl, solo, cowboy shot, school uniform, rooftop", "full body pls", ["full body"],
+     ["cowboy shot", "wide shot"]),
+    ("sd15", "a lighthouse, cliff, sunset, soft colors", "make it pop", ["vibrant colors"], ["pop"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -14,7 +14,7 @@ from .families import Family
 from .grammar import brackets, inner
 from .lexicon import lexicon, stem, words_of
 from .params import aspect_size
-from .prompt import Prompt, find_spans, tag_terms
+from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
     modify,
@@ -260,10 +260,10 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
         if _first(prompt, change, lambda text: bool(colours & set(words_of(text)))) or _in_spans(
                 prompt, reading, change):
             changes.append(f"{noun}: {colour}")
-            if any(same_noun(head, noun) for head in subject):  # `a black cat`: its `orange fur` turns black too
-                for cover in lexicon().heads["covering"]:
-                    _first(prompt, lambda text, n=cover, c=colour: recolour(text, n, c) if colours & set(
-                        words_of(text)) else None, lambda text: True)
+            for term in _coat_of(prompt, noun):  # `a black cat`: its `orange fur` turns black too
+                cover = next(w for w in words_of(term.text) if w in lexicon().heads["covering"])
+                if colours & set(words_of(term.text)) and (new := recolour(term.text, cover, colour)):
+                    prompt.set(term, new)
         else:
             edit.add.append(f"{colour} {noun}")
             edit.sentences.append(f"With {colour} {noun}.")
@@ -275,6 +275,18 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
             changes.append(f"{noun}: {word}")
         elif noun:
             notes.append(f"no {noun} in the prompt to make {word}")
+
+
+def _coat_of(prompt: Prompt, noun: str) -> list[Term]:
+    """The terms that say an animal's coat (`cat, orange fur`): within two terms after the one that names it; a
+    thing worn or a person has none."""
+    lex = lexicon()
+    if noun in lex.heads["attribute"] or noun in lex.people["any_person"]:
+        return []
+    terms = [t for t in prompt.terms if t.text.strip()]
+    at = next((i for i, t in enumerate(terms) if any(same_noun(w, noun) for w in words_of(t.text))), None)
+    return [] if at is None else [t for t in terms[at + 1:at + 3]
+                                  if set(words_of(t.text)) & lex.heads["covering"]]
 
 
 def _regender(prompt: Prompt, old: str, new: str) -> None:

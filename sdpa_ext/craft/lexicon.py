@@ -56,6 +56,7 @@ class Lexicon:
     asking: tuple[str, ...]
     softeners: tuple[str, ...]
     hedges: tuple[str, ...]  # `like 0.4`: before a number or an amount
+    interjections: frozenset[str]  # `vertical pls for my phone`: dropped wherever they stand
     placeholders: frozenset[str]  # `the epic scale thing`
     chat: frozenset[str]
     chat_description: tuple[str, ...]  # dropped from a description
@@ -165,8 +166,8 @@ def lexicon() -> Lexicon:
         looks=frozenset(raw["looks"]), connectors=_table(raw["connectors"]), comparatives=comparatives,
         antonyms={k: frozenset(v) for k, v in antonyms.items()},
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
-        hedges=tuple(chat["hedges"]), placeholders=frozenset(chat["placeholders"]),
-        chat_description=tuple(chat["description"]),
+        hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
+        placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
         place_prepositions=frozenset(raw["place_prepositions"]), unwrap=_list(raw, "unwrap"),

@@ -158,7 +158,7 @@ def _tokens(text: str) -> list[str]:
 def normal(clause: str) -> list[str]:
     """A clause without the words that say how it asks (`can u`, `pls`, `kinda`, `lol`)."""
     lex = lexicon()
-    words = _tokens(clause)
+    words = [w for w in _tokens(clause) if w not in lex.interjections]
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
@@ -254,7 +254,12 @@ def _size(words: list[str]) -> tuple[int, int] | None:
         ratio = _RATIO.match(said)
         if ratio and int(ratio.group(1)) and int(ratio.group(2)):
             return int(ratio.group(1)), int(ratio.group(2))
-    return lex.sizes.get(x)
+    if x in lex.sizes:
+        return lex.sizes[x]
+    for size in range(len(words) - 1, 0, -1):  # `vertical for my phone`: a named size, then what it is for
+        if (first := " ".join(words[:size])) in lex.sizes and " ".join(words[size:]) in lex.sizes:
+            return lex.sizes[first]
+    return None
 
 
 def _values(x: str) -> list[Value]:
@@ -499,7 +504,8 @@ class _Reader:
         if len(words) == 1 and _NUMBER.fullmatch(words[0]) and self.last.obj:  # `lower the lora a bit, like 0.5`
             read = self._weight_to(edit, self.last.obj, float(words[0]))
         verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
-        carries = self.last.op and not self.last.op.startswith(("no", "keep", "only"))
+        carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
+            words, 0, lexicon().negations["leading"])  # `make it sunny, no rain`: the rain goes
         if read is None and carries and verbless and len(words) <= 2:
             read = self._read(edit, [*self.last.op.split(), *words])  # `make her hair long and red`: it carries
         if read is None:
@@ -541,7 +547,7 @@ class _Reader:
         for kind in ("wide", "close"):
             if longest_at(words, 0, lex.verbs[kind]) or text in lex.verbs[kind]:
                 self.last = _Clause(kind)
-                return self._framing(edit, kind)
+                return self._framing(edit, kind, text)
         if size := _size(words):
             edit.size = size
             return True
@@ -564,8 +570,10 @@ class _Reader:
             return None
         return self._weight_to(edit, words, float(number))
 
-    def _framing(self, edit: Edit, kind: str) -> bool:
-        _set(edit, vocab().groups["framing"][kind])
+    def _framing(self, edit: Edit, kind: str, said: str = "") -> bool:
+        """The framing; in the user's words where they name it (`full body`), else its tags."""
+        value = vocab().groups["framing"][kind]
+        _set(edit, value, said if said in value.words and said not in value.tags else "")
         return True
 
     def _negation(self, edit: Edit, words: list[str], said: list[str]) -> bool | None:
@@ -773,6 +781,10 @@ class _Reader:
         thing = _strip_determiner(words)
         if not thing:
             return None
+        if len(thing) == 2 and thing[1] in lex.heads["attribute"] and thing[0] in lex.antonyms and thing[1] in \
+                self.said:  # `give her long hair`: the prompt's short hair becomes long
+            edit.adjust.append((thing[1], thing[0]))
+            return True
         values = _values(" ".join(thing)) if len(thing) <= 3 else []
         if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
             return True  # `add some fog`: a weather, its words
@@ -889,8 +901,9 @@ class _Reader:
         lex = lexicon()
         if (moved := self._moving(edit, comp)) is not None:
             return moved
-        if slot == "subject" and (" ".join(comp) in lex.gerunds or comp[0] in lex.gerund_heads):  # `looking at
-            return self._state(edit, comp)  # the camera`, `sitting on a throne`, `looking outside`
+        posed = comp[0] in lex.gerund_heads  # `looking at the camera`, `sitting on a throne`, `looking outside`
+        if (slot in ("subject", "it") and " ".join(comp) in lex.gerunds) or (slot == "subject" and posed):
+            return self._state(edit, comp)  # `make it run`
         comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
         if comp[0] in ("more", "less") and len(comp) > 1:
             return self._weighed(edit, comp[0], comp[1:])
