@@ -265,6 +265,21 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
     ("illustrious", "1girl, solo, cowboy shot, school uniform, rooftop", "full body pls", ["full body"],
      ["cowboy shot", "wide shot"]),
     ("sd15", "a lighthouse, cliff, sunset, soft colors", "make it pop", ["vibrant colors"], ["pop"]),
+    ("flux", "A red barn stands in a green meadow. Sunlight falls on the grass, and a column of smoke rises from the "
+     "farmhouse.", "remove the smoke pls", ["A red barn stands in a green meadow. Sunlight falls on the grass."],
+     ["smoke", "column", "farmhouse"]),
+    ("sd3", "A cozy bakery with fresh bread on wooden shelves. By the window, a baker in a white apron is kneading "
+     "dough, smiling warmly. Soft morning light.", "get rid of the baker",
+     ["A cozy bakery with fresh bread on wooden shelves. Soft morning light."], ["a baker", "apron", "By the window"]),
+    ("flux", "A ship sails on a calm sea. Thunder and the cannon fire echo across the water.",
+     "take out the cannon fire", ["A ship sails on a calm sea. Thunder echo across the water."], ["cannon"]),
+    ("sd3", "A steaming cup of coffee sits on a marble table in a quiet cafe. Morning light.",
+     "make it a glass of orange juice instead of coffee", ["A steaming glass of orange juice sits on a marble table"],
+     ["coffee", "cup"]),
+    ("flux", "A wooden cabin in the woods, photographed at noon as a vintage postcard.",
+     "make it night instead of noon", ["as a vintage postcard", "night"], ["noon"]),
+    ("sd3", "A fox in the snow, close-up portrait, soft light.", "should be a close up pls",
+     ["A fox in the snow, close-up portrait, soft light."], ["Close up."]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -17,6 +17,7 @@ from .params import aspect_size
 from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
+    acts,
     modify,
     names,
     read_term,
@@ -216,8 +217,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             changes.append(f"removed {thing}")
             if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
-        elif thing not in edit.negative:
-            notes.append(f"no {thing} in the prompt to remove")
+        elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
+            notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
     _replace(prompt, reading, edit, changes, notes)
     _modifiers(prompt, reading, edit, subject, changes, notes)
     for place in edit.relocate:
@@ -230,6 +231,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _weigh(prompt, reading, edit, family, changes, notes)
     _already_said(prompt, edit)
     _additions(prompt, edit, family, changes)
+    prompt.drop_verbless(acts)
     prompt.prune(lexicon().adverbs)
     text = prompt.render()
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,
@@ -357,7 +359,7 @@ def _weigh(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes
             notes.append(f"no {phrase} in the prompt to reduce")
 
 
-MET = ("time", "season", "weather", "expression", "place", "setting", "medium")  # not the chips' own groups
+MET = ("time", "season", "weather", "expression", "place", "setting", "medium", "framing")  # not the chips' own groups
 
 
 def _already_said(prompt: Prompt, edit: Edit) -> None:
@@ -366,11 +368,17 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
     if met:  # the value's own tags go; what the user named (`lightning` in a storm) stays unless it is there
         text = prompt.render()
-        gone = [a for a in edit.add if names(text, a) or (a not in edit.said and any(
+        gone = [a for a in edit.add if names(text, a) or _respelled(text, a) or (a not in edit.said and any(
             a in v.tags or v.name in facets(a).get(v.group, set()) for v in met))]
         edit.add[:] = [a for a in edit.add if a not in gone]
         edit.sentences[:] = [s for s in edit.sentences if not any(s == v.sentence for v in met) and not any(
             s.lower().strip(".") == a.lower() for a in gone)]
+
+
+def _respelled(text: str, said: str) -> bool:
+    """The text says it, hyphens and spaces aside (`close up` where the prompt says `close-up`)."""
+    flat, whole = (re.sub(r"[\s-]+", " ", t.lower()).strip() for t in (said, text))
+    return bool(flat) and re.search(rf"(?<!\w){re.escape(flat)}(?!\w)", whole) is not None
 
 
 def _in_group(prompt: Prompt, reading: Reading, phrase: str, delta: float) -> bool:

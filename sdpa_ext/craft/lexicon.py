@@ -101,6 +101,7 @@ class Lexicon:
     gerunds: dict[str, str]
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
+    clause_verbs: frozenset[str]  # what a clause's subject does (`a trail of smoke rises`): where the subject ends
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
@@ -190,7 +191,7 @@ def lexicon() -> Lexicon:
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"}, adverbs=frozenset(raw["adverbs"]),
-        clause_openers=tuple(raw["clause_openers"]),
+        clause_openers=tuple(raw["clause_openers"]), clause_verbs=frozenset(raw["clause_verbs"]),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
         gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})
 

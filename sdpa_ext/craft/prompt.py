@@ -205,6 +205,16 @@ class Prompt:
             if len(kept) == 1 and len(group) > 1 and kept[0].text.strip(" .!?").lower() in alone:
                 self.set(kept[0], "")
 
+    def drop_verbless(self, acts: Callable[[str], bool]) -> None:
+        """A sentence whose clause that said what happens went keeps no clause that only says where or how
+        (`Behind the counter, a chef is cooking, slightly out of focus.` without the chef: nothing)."""
+        for group in self.groups() if self.sentences else ():
+            kept = [t for t in group if t.text.strip()]
+            gone = [t for t in group if not t.text.strip() and t.start >= 0]
+            if kept and any(acts(self.text[t.start:t.end]) for t in gone) and not any(acts(t.text) for t in kept):
+                for term in kept:
+                    self.set(term, "")
+
     def render(self) -> str:
         """The text: as parsed where nothing changed; else the terms joined (`, ` between tags; sentence families
         keep the writer's clause endings and case, a sentence ending where it ended)."""
@@ -218,7 +228,9 @@ class Prompt:
         for index, (group, clauses) in enumerate(groups):
             if not group[0].text.strip():  # its first clause went: the next one opens the sentence
                 clauses[0] = _opener().sub("", clauses[0])
-            ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else ("" if index == len(groups) - 1 else ".")
+            said = self.text[group[-1].start:group[-1].end].rstrip()[-1:] if group[-1].start >= 0 else ""
+            ending = clauses[-1][-1] if clauses[-1][-1] in ".!?" else said if said in (".", "!", "?") else (
+                "" if index == len(groups) - 1 else ".")  # its last clause went: the sentence still ends
             sentence = ", ".join(c.rstrip(".!?") for c in clauses) + ending
             upper = group[0].start >= 0 and self.text[group[0].start:group[0].start + 1].isupper()
             sentences.append(sentence[:1].upper() + sentence[1:] if upper else sentence)  # the writer's case

@@ -505,7 +505,8 @@ class _Reader:
             read = self._weight_to(edit, self.last.obj, float(words[0]))
         verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
-            words, 0, lexicon().negations["leading"])  # `make it sunny, no rain`: the rain goes
+            words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"])  # `no rain`, `just
+        # the food` after `make it sunny`, `get rid of the chef`: what the clause before did does not carry
         if read is None and carries and verbless and len(words) <= 2:
             read = self._read(edit, [*self.last.op.split(), *words])  # `make her hair long and red`: it carries
         if read is None:
@@ -663,6 +664,9 @@ class _Reader:
         lex = lexicon()
         if words and words[0] in ("can", "could", "would", "will"):
             words = words[1:]
+        if (size := longest_at(words, 0, lex.copulas)) and size < len(words) and words[0] != "have":
+            self.last = _Clause(" ".join(words[:size]))  # `should be a close up`: the picture should be
+            return self._set_to(edit, ["it"], words[size:])
         for index in range(1, len(words)):
             having = longest_at(words, index, lex.having)
             if having and index + having < len(words) and _object_slot(words[:index]) in ("it", "subject"):
@@ -716,6 +720,10 @@ class _Reader:
                 self._take(edit, thing, negative=False)
             return True
         if split and split[1] == "reversed" and "replace" not in ops:  # `make it snowy instead of rain`
+            new = [w for w in split[0] if w not in lex.pronouns]
+            if "set" in ops and new and new[0] in lex.articles and not _values(" ".join(new)) and \
+                    set(_strip_determiner(split[2])) <= self.said:  # `make it a plate of sushi instead of ramen`
+                return self._replace(edit, split[2], new)
             self._take(edit, split[2], negative=False)
             rest, split = split[0], None
         if "replace" in ops:

@@ -100,6 +100,9 @@ def read_term(text: str) -> Term:
     cuts += [(m.start(), m.start(), "") for m in _WORD.finditer(text)  # `woman reading a book`: what she does
              if m.start() and verb_ing(m.group()) and not any(s <= m.start() < e for s, e in whole)
              and not any(end <= m.start() <= end + 1 for _, end, _ in cuts)]  # `for running` stays one
+    cuts += [(m.start(), m.start(), "") for m in _WORD.finditer(text)  # `smoke rises from the chimney`: the subject
+             if m.start() and m.end() < len(text.rstrip(" .!?")) and _is_verb(text, m)  # ends at what it does
+             and not any(s <= m.start() < e for s, e in whole) and not any(c[0] == m.start() for c in cuts)]
     cuts.sort()
     pieces: list[Phrase] = []
     bounds = [(0, 0, ""), *cuts]
@@ -110,14 +113,27 @@ def read_term(text: str) -> Term:
             continue
         if not body:  # a preposition at the very end: part of the phrase before
             continue
-        head = head_of(body)
-        slot = slot_of(body, head)
+        acts = not prep and words_of(body)[:1] != [] and words_of(body)[0] in lexicon().clause_verbs
+        head = "" if acts else head_of(body)
+        slot = "action" if acts else slot_of(body, head)
         if slot == "subject" and start == 0 and prep in _PLACED:  # a tag that is a placement: `on a porch`
             slot = "setting"
         pieces.append(Phrase(prep, start, body_start, end, body, head, slot))
     if not pieces:
         pieces.append(Phrase("", 0, 0, len(text), text, head_of(text), slot_of(text, head_of(text))))
     return Term(text, tuple(pieces), False)
+
+
+def acts(text: str) -> bool:
+    """The clause says what something does, in a finite verb (`smoke rises`, `a chef is cooking`; not `smiling
+    warmly`)."""
+    return any(p.slot == "action" for p in read_term(text).phrases)
+
+
+def _is_verb(text: str, match: re.Match[str]) -> bool:
+    """A finite verb of the lexicon's (`rises`, `is`) after a word that is not an article (`a deep cut`)."""
+    before = words_of(text[:match.start()])
+    return match.group().lower() in lexicon().clause_verbs and bool(before) and before[-1] not in lexicon().articles
 
 
 def _whole_words(text: str) -> list[tuple[int, int]]:
@@ -232,6 +248,11 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     own = {stem(w) for w in words_of(thing)}
     hits = [p for p in term.phrases if p.head and ((names(p.body, thing) and stem(p.head) in own)
                                                    or stem(p.head) in heads)]
+    verb = next((p for p in term.phrases if p.slot == "action"), None)
+    if verb and any(h.end <= verb.start for h in hits):  # what the clause is about: the clause goes,
+        conjuncts = re.split(r"\s+and\s+", text[:verb.start].strip())  # or its part (`rain and the beam cut`)
+        kept = [c for c in conjuncts if not names(c, thing)]
+        return _clean(f"{kept[0]} {text[verb.start:]}") if len(conjuncts) == 2 and len(kept) == 1 else ""
     if not hits:
         if (len(own) > 1 and names(text, thing)) or _opens(term, thing):
             return ""  # a thing across phrases, or what the clause is about: the whole term
@@ -280,9 +301,15 @@ def replace_in(text: str, old: str, new: str) -> str | None:
     if term.syntax:
         return None
     old_words = [w for w in words_of(old) if w not in lexicon().articles]
-    for phrase in term.phrases:
+    for index, phrase in enumerate(term.phrases):
         if not old_words or not names(phrase.body, old):
             continue
+        before = term.phrases[index - 1] if index else None
+        if phrase.prep == "of" and " of " in new and before is not None and before.head:  # `a bowl of ramen` ->
+            said = text[before.body_start:before.end]  # `a plate of sushi`: the whole of it, its modifiers kept
+            heads = list(re.finditer(rf"(?<![\w-]){re.escape(before.head)}(?![\w-])", said))
+            at = before.body_start + heads[-1].start()
+            return _clean(text[:at] + re.sub(r"^(?:a|an|the|some)\s+", "", new, flags=re.I) + " " + text[phrase.end:])
         body = phrase.body
         new_words = [w for w in words_of(new) if w not in lexicon().articles]
         covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in old_words}
