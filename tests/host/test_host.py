@@ -31,6 +31,7 @@ import pytest
 import requests
 
 from sdpa_ext.host import OPTIONS
+from sdpa_ext.ui.blocks import PHASES
 
 from ..support import free_port, progress_watcher
 
@@ -43,8 +44,9 @@ LINK_NAME = "sd-prompt-assistant"
 FLAGS = ["--skip-torch-cuda-test", "--use-cpu", "all", "--no-half", "--precision", "full",
          "--skip-prepare-environment", "--skip-load-model-at-start", "--no-download-sd-model", "--skip-version-check",
          "--api"]
-# Files a WebUI writes as it starts or as its page loads; put back as they were afterwards.
-HOST_STATE = ("config.json", "ui-config.json", "styles.csv", "params.txt", "cache.json", "cache")
+# Files a WebUI writes as it starts or as its page loads, and the lock file "Save as style" leaves beside its
+# styles.csv; put back as they were afterwards (a file that was not there is removed).
+HOST_STATE = ("config.json", "ui-config.json", "styles.csv", "styles.csv.lock", "params.txt", "cache.json", "cache")
 # Settings a developer may have in the environment: the host must see only ours.
 SETTING_PREFIXES = ("SDPA_", "PLANNING_", "EXECUTION_", "OLLAMA_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "OPENAI_",
                     "CLAUDE_", "LOCAL_", "LLM_", "USE_DUAL_LLM")
@@ -280,8 +282,20 @@ def test_the_txt2img_panel_writes_the_prompt_boxes(page):
     page.wait_for_function("() => window.sdpaHeard > 0")  # the input event the host's token counter listens for
     _no_error(page)
     seen = page.evaluate("() => window.sdpaSeen")  # our phases (the first call loads the model), no estimate
-    assert {"loading the model…", "checking the answer…"} <= set(seen["phases"]), seen["phases"]
+    _phases_in_order(seen["phases"], page.locator("#sdpa_txt2img_status").first.inner_text().strip())
     assert seen["estimates"] == [], seen["estimates"][:5]
+
+
+def _phases_in_order(phases: list[str], final: str) -> None:
+    """What the status line showed during a plan: "loading the model…" (the first call starts the embedded model:
+    seconds), our other phases in the order a call goes through them, then the answer's line. A phase shows as long
+    as it lasts: a fast answer's "checking the answer…" can reach the page in one update with the answer (Gradio 4
+    renders only the last), so it is not required; nothing else may show, and nothing out of order."""
+    order = list(PHASES.values())
+    assert PHASES["loading"] in phases, phases
+    assert phases[-1] == final and final not in order, (phases, final)
+    assert all(p in order for p in phases[:-1]), phases
+    assert [order.index(p) for p in phases[:-1]] == sorted(order.index(p) for p in phases[:-1]), phases
 
 
 def test_refine_beside_generate_changes_the_prompt(page, host):
