@@ -588,3 +588,67 @@ def test_txt2img_look_at_the_result_takes_the_galleries_image(page, tmp_path):
     page.locator("#sdpa_txt2img_look").first.click()
     result = _status_of(page, "txt2img", "look_result")
     assert "press Generate first" not in result and "cannot see images" in result, result
+
+
+# Issue 26: an image the host itself saved (its own modules.images.save_image_with_geninfo, run in its venv), with
+# the Model and Model hash fields every image the WebUI makes carries. No checkpoint is loaded here: a Pillow
+# drawing stands in for the pixels.
+OLD_IMAGE_TEXT = ("a lighthouse on a cliff at dusk, stormy sea\nNegative prompt: blurry, lowres\n"
+                  "Steps: 30, Sampler: DPM++ SDE, Schedule type: Exponential, CFG scale: 6.5, Seed: 1234567, "
+                  "Size: 512x768, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.10.1")
+SAVE_WITH_GENINFO = r"""
+import sys
+webui, out, text = sys.argv[1:4]
+sys.path.insert(0, webui)
+sys.argv = [sys.argv[0], *sys.argv[4:]]  # the host's flags: its shared options parse them as they load
+from modules import initialize
+initialize.imports()  # the host's modules import each other in a cycle: load them in its own order
+from PIL import Image, ImageDraw
+from modules import images
+picture = Image.new("RGB", (512, 768), (40, 90, 160))
+ImageDraw.Draw(picture).ellipse((180, 300, 330, 450), fill=(255, 220, 0))
+images.save_image_with_geninfo(picture, text, out)
+"""
+
+
+@pytest.fixture(scope="module")
+def old_image(host, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("saved") / "old.png"
+    flags = [*FLAGS, *(["--always-cpu"] if host.forge else [])]
+    done = subprocess.run([PYTHON, "-c", SAVE_WITH_GENINFO, WEBUI, str(path), OLD_IMAGE_TEXT, *flags], cwd=WEBUI,
+                          env=_host_env(tmp_path_factory.mktemp("saving")), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0 and path.is_file(), done.stderr[-3000:]
+    from PIL import Image
+
+    assert Image.open(path).info["parameters"] == OLD_IMAGE_TEXT  # what the host wrote
+    return path
+
+
+def _start_from(page, image: Path) -> str:
+    """Drop `image` on the tab's "Start from an image"; its status once its prompt is in the tab's (emptied) box, or
+    once the status shows an error."""
+    _tab(page, "Prompt Assistant").click()
+    page.locator("#sdpa_tab_prompt textarea").fill("")
+    with page.expect_file_chooser() as chooser:
+        page.locator("#sdpa_tab_image_drop").first.click()
+    chooser.value.set_files(str(image))
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_prompt textarea').value ||"
+                           " document.querySelector('#sdpa_tab_status .sdpa-error')")
+    return page.locator("#sdpa_tab_status").first.inner_text()
+
+
+def test_an_image_the_host_saved_reads_with_its_model_field(page, host, old_image):
+    """Issue 26, point 1: Forge's parse_generation_parameters fails (TypeError) on any image with a Model: field
+    while no checkpoint is selected; our reader reads the image and the status says which read it. A1111's reads
+    it itself."""
+    status = _start_from(page, old_image)
+    assert page.locator("#sdpa_tab_status .sdpa-error").count() == 0, status
+    assert _value(page, "#sdpa_tab_prompt textarea") == "a lighthouse on a cliff at dusk, stormy sea", status
+    assert _value(page, "#sdpa_tab_negative textarea") == "blurry, lowres"
+    assert "Seed: 1234567" in status and "Model: v1-5-pruned-emaonly" in status, status
+    if host.forge:
+        assert "the WebUI's reader failed on old.png (TypeError" in status and "read by ours" in status, status
+        assert "read from old.png by our reader" in status, status
+    else:
+        assert "read from old.png by the WebUI" in status and "failed" not in status, status
