@@ -95,6 +95,13 @@
         return [];
     };
 
+    // "Send to" inside the WebUI: once our handler wrote the infotext, the hidden button the host's paste listens to.
+    window.sdpaClick = function (id) {
+        const button = el(id);
+        if (button) button.click();
+        return [];
+    };
+
     // After "Save as style": the WebUI's own refresh buttons beside its Styles dropdowns (txt2img, img2img) read
     // the styles file again, so the new style is in the list at once.
     window.sdpaStylesChanged = function () {

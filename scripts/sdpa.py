@@ -192,10 +192,19 @@ class PromptAssistantScript(scripts.Script):
             after_generation(service().settings, freed)
 
 
+def _send_to(button, tab: str, text) -> None:
+    """The tab's "Send to txt2img/img2img": the host pastes the infotext in `text` into the tab's fields (prompts,
+    size, steps, CFG, sampler, scheduler, seed...) and switches to it, as its PNG Info's buttons do."""
+    from modules import infotext_utils
+
+    infotext_utils.register_paste_params_button(infotext_utils.ParamBinding(
+        paste_button=button, tabname=tab, source_text_component=text))
+
+
 def _on_ui_tabs():
     from sdpa_ext.ui.blocks import workspace_tab
 
-    return [(workspace_tab(service), "Prompt Assistant", "sdpa_tab")]
+    return [(workspace_tab(service, send_to=_send_to), "Prompt Assistant", "sdpa_tab")]
 
 
 def _on_ui_settings():

@@ -128,6 +128,45 @@ def parse(text: str) -> Infotext:
     return Infotext("\n".join(prompt) + hypernet, "\n".join(negative), settings)
 
 
+def quote(text: str) -> str:
+    """A value as the hosts write it into the settings line: a JSON string when it holds a comma, colon or
+    newline (A1111's `infotext_utils.quote`)."""
+    return json.dumps(text, ensure_ascii=False) if any(c in text for c in ",:\n") else text
+
+
+# Settings the WebUI's own choice decides, never an infotext sent to its fields: the checkpoint (Forge's
+# parse_generation_parameters fails on a `Model:` field with none selected; A1111 would switch checkpoints).
+NOT_SENT = ("Model", "Model hash")
+
+
+def write(prompt: str, negative: str, params: dict, extra: dict[str, str] | None = None) -> str:
+    """An infotext the hosts' parse_generation_parameters reads back: the prompt, the negative prompt, then the
+    settings line (our settings by their infotext names, `Size: WxH`, then an image's other settings as they
+    were written, the checkpoint's left out: NOT_SENT). A line of fewer than three settings would be read as
+    part of the prompt, so it is left out then."""
+    names = {name: key for key, (name, _) in PARAMS.items()}
+    settings: dict[str, str] = {}
+    for name, value in params.items():
+        if name in names and value is not None and value != "" and name not in ("width", "height"):
+            settings[names[name]] = str(value)
+    if params.get("width") and params.get("height"):
+        settings["Size"] = f"{int(params['width'])}x{int(params['height'])}"
+    extra = extra or {}
+    for key, value in extra.items():
+        if key.endswith("-1") and key[:-1] + "2" in extra:  # a `WxH` value the reader split (Hires resize)
+            key, value = key[:-2], f"{value}x{extra[key[:-1] + '2']}"
+        elif key.endswith("-2") and key[:-1] + "1" in extra:
+            continue
+        if key not in NOT_SENT and key not in settings and str(value) != "":
+            settings[key] = str(value)
+    lines = [prompt]
+    if negative:
+        lines.append(f"{NEGATIVE} {negative}")
+    if len(settings) >= 3:
+        lines.append(", ".join(f"{key}: {quote(value)}" for key, value in settings.items()))
+    return "\n".join(lines)
+
+
 def read_image(data: bytes) -> Infotext | None:
     """An image's infotext, read with our own readers (standalone); None when it carries none."""
     text = parameters(data)

@@ -217,3 +217,21 @@ def test_only_the_parameters_chunk_is_inflated_and_kept(monkeypatch):
                (b"zTXt", b"parameters\x00\x00" + zlib.compress(text)))
     assert parameters(png) == TEXT
     assert inflated == [len(zlib.compress(text))]
+
+
+def test_what_send_to_writes_the_hosts_read_back():
+    """"Send to txt2img" inside the WebUI pastes an infotext (infotext.write): every setting of a version and an
+    image reads back as written, the checkpoint's fields are left to the WebUI, a split `WxH` is whole again."""
+    from sdpa_ext.infotext import write
+
+    params = {"steps": 30, "cfg_scale": 6.5, "sampler_name": "DPM++ SDE", "scheduler": "Exponential", "width": 512,
+              "height": 768}
+    extra = {"Seed": "1234567", "Model": "v1-5", "Model hash": "6ce0161689", "Lora hashes": "fox: 1a2b, owl: 3c4d",
+             "Hires resize-1": "1024", "Hires resize-2": "1536"}
+    text = write("a fox, (snow:1.2)\nsecond line", "blurry, lowres", params, extra)
+    read = parse(text)
+    assert (read.prompt, read.negative_prompt) == ("a fox, (snow:1.2)\nsecond line", "blurry, lowres")
+    assert read.params() == params
+    assert read.extra() == {"Seed": "1234567", "Lora hashes": "fox: 1a2b, owl: 3c4d", "Hires resize-1": "1024",
+                            "Hires resize-2": "1536"}
+    assert parse(write("a fox", "", {"steps": 30})).prompt == "a fox"  # fewer than three: no settings line

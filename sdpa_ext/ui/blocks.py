@@ -394,9 +394,11 @@ class Workspace:
     """The full workspace inside the current Blocks: the description and panel first, then its own prompt pair,
     versions, history, hardware, providers, keys and settings provenance."""
 
-    def __init__(self, service: Callable[[], Service], *, standalone: bool):
+    def __init__(self, service: Callable[[], Service], *, standalone: bool,
+                 send_to: Callable[[Any, str, Any], None] | None = None):
         self.service = service
         self.standalone = standalone
+        self.send_to = send_to  # the WebUI's paste: send_to(button, tab, infotext box) wires the button to it
         self.pulls = Calls()  # Ollama pulls in flight, by model
 
     def build(self) -> list[tuple[Callable, list]]:
@@ -430,11 +432,7 @@ class Workspace:
         self.panel.wire()
         self.panel.events.append(self.image.wire())
         if not self.standalone:
-            with gr.Row():
-                for tab in HOST_TABS:
-                    button = gr.Button(f"Send to {tab}", elem_id=f"sdpa_tab_send_{tab}")
-                    button.click(None, [self.prompt, self.negative], None,
-                                 **js(f"(p, n) => sdpaSendTo('{tab}', p, n)"))
+            self._build_send()
         with gr.Accordion("Versions", open=True):
             self.versions = gr.Dataframe(headers=VERSION_HEADERS, interactive=False, elem_id="sdpa_tab_versions",
                                          wrap=True)
@@ -443,6 +441,35 @@ class Workspace:
                 self.pick = gr.Textbox(label="Version id", elem_id="sdpa_tab_version_id", scale=2)
                 self.restore_button = gr.Button("Restore", size="sm", elem_id="sdpa_tab_restore")
             self.search = gr.Textbox(label="Search all my versions", elem_id="sdpa_tab_search")
+
+    def _build_send(self) -> None:
+        """"Send to txt2img/img2img". Inside the WebUI (`send_to` given) the host's own paste does it, as its PNG
+        Info's buttons do: our handler writes the boxes' prompts and the current version's settings (size, steps,
+        CFG, sampler, scheduler, the image's seed and the rest) as an infotext into a hidden box, then the page
+        clicks a hidden button the host wired to paste that text into the tab's fields and switch to it. Without
+        `send_to`, the page's script fills the two prompt boxes only."""
+        with gr.Row():
+            self.send_text = gr.Textbox(elem_id="sdpa_tab_send_text", elem_classes=["sdpa-hidden"], show_label=False,
+                                        container=False)
+            for tab in HOST_TABS:
+                button = gr.Button(f"Send to {tab}", elem_id=f"sdpa_tab_send_{tab}")
+                if self.send_to is None:
+                    button.click(None, [self.prompt, self.negative], None,
+                                 **js(f"(p, n) => sdpaSendTo('{tab}', p, n)"))
+                    continue
+                paste = gr.Button(f"Paste into {tab}", elem_id=f"sdpa_tab_paste_{tab}", elem_classes=["sdpa-hidden"])
+                self.send_to(paste, tab, self.send_text)
+                then_js(button.click(self.send_infotext, [self.prompt, self.negative, self.panel.apply,
+                                                          self.panel.state], [self.send_text]),
+                        f"() => sdpaClick('sdpa_tab_paste_{tab}')")
+
+    def send_infotext(self, prompt: str, negative: str, apply: bool, state: Any, request: gr.Request = None) -> str:
+        """What "Send to" pastes: the prompt boxes as they are, with the current version's settings and an image's
+        other settings when "Apply suggested settings" is on (the checkpoint is the WebUI's choice: not sent)."""
+        from ..infotext import write
+
+        current = self.service().current(session=_session(state)["id"], user=username(request)) if apply else None
+        return write(prompt or "", negative or "", current.params if current else {}, current.extra if current else {})
 
     def _build_gpu(self) -> None:
         with gr.Accordion("GPU and Ollama", open=True):
@@ -690,10 +717,10 @@ def page_script() -> str:
     return SCRIPT_PATH.read_text(encoding="utf-8") if SCRIPT_PATH.is_file() else ""
 
 
-def workspace_tab(service: Callable[[], Service]) -> Any:
-    """The WebUI's "Prompt Assistant" tab (a gr.Blocks)."""
+def workspace_tab(service: Callable[[], Service], send_to: Callable[[Any, str, Any], None] | None = None) -> Any:
+    """The WebUI's "Prompt Assistant" tab (a gr.Blocks); `send_to` is the host's paste (Workspace)."""
     _gradio()
     with gr.Blocks(analytics_enabled=False) as tab:
-        for load, outputs in Workspace(service, standalone=False).build():
+        for load, outputs in Workspace(service, standalone=False, send_to=send_to).build():
             tab.load(load, None, outputs)
     return tab

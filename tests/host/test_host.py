@@ -652,3 +652,38 @@ def test_an_image_the_host_saved_reads_with_its_model_field(page, host, old_imag
         assert "read from old.png by our reader" in status, status
     else:
         assert "read from old.png by the WebUI" in status and "failed" not in status, status
+
+
+def _number(page, selector: str) -> float:
+    return float(page.locator(f"{selector} input[type=number]").first.input_value())
+
+
+def test_send_to_txt2img_carries_the_images_settings_through_a_refine(page, host, old_image):
+    """Issue 26, point 2: after an image (steps 30, CFG 6.5), "make it night" in the tab keeps its settings, and
+    "Send to txt2img" carries the size, steps, CFG, sampler, scheduler and seed with the prompts (before: the
+    refine gave the family's 25 and 7, and Send carried only the two prompts)."""
+    _start_from(page, old_image)
+    page.locator("#sdpa_tab_feedback textarea").fill("make it night")
+    page.locator("#sdpa_tab_refine").click()
+    _wait(page, "#sdpa_tab_prompt textarea", lambda v: "night" in v, "'make it night' did nothing")
+    # the tab lists the refine, then shows its settings (a chain: versions, then settings)
+    page.wait_for_function(f"() => {VERSIONS}.includes('make it night')")
+    page.wait_for_timeout(2000)
+    shown = " ".join(page.locator("#sdpa_tab_params").first.inner_text().split())
+    assert re.search(r"steps\W*30\b", shown) and re.search(r"cfg_scale\W*6\.5\b", shown), shown
+    prompt, negative = _value(page, "#sdpa_tab_prompt textarea"), _value(page, "#sdpa_tab_negative textarea")
+    _tab(page, "txt2img").click()
+    for name, value in (("steps", "20"), ("seed", "-1")):  # what Send must change
+        page.locator(f"#txt2img_{name} input[type=number]").first.fill(value)
+        page.locator(f"#txt2img_{name} input[type=number]").first.press("Tab")
+    _tab(page, "Prompt Assistant").click()
+    page.locator("#sdpa_tab_send_txt2img").click()
+    _wait(page, "#txt2img_prompt textarea", lambda v: v == prompt, "Send to txt2img: the prompt")
+    assert _value(page, "#txt2img_neg_prompt textarea") == negative
+    page.wait_for_function("() => document.querySelector('#txt2img_steps input[type=number]').value === '30'",
+                           timeout=30_000)
+    assert (_number(page, "#txt2img_steps"), _number(page, "#txt2img_cfg_scale")) == (30, 6.5)
+    assert (_number(page, "#txt2img_width"), _number(page, "#txt2img_height")) == (512, 768)
+    assert _number(page, "#txt2img_seed") == 1234567
+    assert _value(page, "#txt2img_sampling input") == "DPM++ SDE"
+    assert _value(page, "#txt2img_scheduler input") == "Exponential"
