@@ -39,7 +39,7 @@ from .images import tokens
 from .infotext import read_image
 from .providers.pricing import price_for
 from .providers.types import CancelToken, Image
-from .roles import Roles
+from .roles import Roles, note
 from .types import HostContext, ImageCheck, PromptVersion, Takes
 
 MAX_DESCRIPTION = 4000
@@ -180,9 +180,9 @@ class Assistant:
                           on_delta: Callable[[str], None] | None, cancel: CancelToken | None) -> PromptVersion:
         chosen, _ = resolve_family(self._family(family), ctx)
         which = "DeepBooru" if chosen.booru else "CLIP"
-        if on_delta is not None:  # said before the host's models load (BLIP downloads itself on first use)
-            on_delta(f"[{self.settings.planning.label} cannot see images: the WebUI's {which} interrogator stands "
-                     "in (the first time, it downloads its model)]\n")
+        # said before the host's models load (BLIP downloads itself on first use)
+        note(on_delta, f"{self.settings.planning.label} cannot see images: the WebUI's {which} interrogator stands "
+                       "in (the first time, it downloads its model)")
         try:
             caption, which = ctx.interrogate(base64.b64decode(image.data), chosen.booru)
         except Exception as err:  # the host's models (BLIP, DeepBooru) may be missing or fail to load

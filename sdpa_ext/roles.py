@@ -27,6 +27,16 @@ def phase(report: object, name: str) -> None:
         listener(name)
 
 
+def note(report: object, text: str) -> None:
+    """Tell a front end something of ours while a call runs (not the model's text): to the listener's `note(text)`
+    when it has one (the UI's status line), else as a delta of its own line, in brackets."""
+    listener = getattr(report, "note", None)
+    if callable(listener):
+        listener(text)
+    elif callable(report):
+        report(f"[{text}]\n")
+
+
 def same_endpoint(a: RoleConfig, b: RoleConfig) -> bool:
     return (a.provider, a.model, a.endpoint) == (b.provider, b.model, b.endpoint)
 

@@ -91,7 +91,8 @@ def progress_watcher(status: str, outputs: list[str]) -> str:
                                                                    ".eta-bar"))
     return """() => {
         window.sdpaSeen = {phases: [], estimates: []};
-        new MutationObserver(() => {
+        if (window.sdpaWatching) window.sdpaWatching.disconnect();  // one watcher at a time: the last one asked
+        window.sdpaWatching = new MutationObserver(() => {
             const status = document.querySelector(STATUS);
             const text = status ? status.innerText.trim() : "";
             if (text && sdpaSeen.phases[sdpaSeen.phases.length - 1] !== text) sdpaSeen.phases.push(text);
@@ -99,5 +100,6 @@ def progress_watcher(status: str, outputs: list[str]) -> str:
                 const shown = el.checkVisibility({opacityProperty: true, visibilityProperty: true});
                 if (shown && /\\d\\/\\d|\\ds/.test(el.innerText)) sdpaSeen.estimates.push(el.innerText);
             }
-        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        });
+        window.sdpaWatching.observe(document.body, {subtree: true, childList: true, characterData: true});
     }""".replace("STATUS", json.dumps(status)).replace("TRACKERS", json.dumps(trackers))

@@ -116,8 +116,14 @@ class Phase:
     name: str  # a key of PHASES
 
 
+@dataclass(frozen=True)
+class Note:
+    text: str  # something of ours while a call runs (roles.note): the status line says it
+
+
 class Listener:
-    """A call's `on_delta` that also hears its phases (roles.phase): both go to the pump's `report`."""
+    """A call's `on_delta` that also hears its phases (roles.phase) and our notes (roles.note): all go to the
+    pump's `report`."""
 
     def __init__(self, report: Callable[[Any], None]):
         self.report = report
@@ -127,6 +133,9 @@ class Listener:
 
     def phase(self, name: str) -> None:
         self.report(Phase(name))
+
+    def note(self, text: str) -> None:
+        self.report(Note(text))
 
 
 class Calls:
@@ -367,13 +376,15 @@ class Panel:
             for kind, value in pump(lambda report: call(Listener(report), token), name="sdpa-ui-call"):
                 if kind == "item":
                     if isinstance(value, Phase):
-                        phase, last = value.name, 0.0
+                        said, last = PHASES[value.name], 0.0
+                    elif isinstance(value, Note):
+                        said, last = value.text, 0.0
                     else:
-                        phase, text = "writing", text + value
+                        said, text = PHASES["writing"], text + value
                     if time.monotonic() - last >= REFRESH_S:
                         last = time.monotonic()
                         yield (*self._unchanged(), preview(text), gr.update(), gr.update(),
-                               render.status(None, note=PHASES[phase]), session)
+                               render.status(None, note=said), session)
                 elif kind == "done":
                     session["takes_total"] = [value.cost_usd, value.latency_s, value.calls]
                     shown = self.show(value.versions[0], session, apply, user)

@@ -9,12 +9,14 @@ chooses and puts it as base64 in a hidden box, then clicks a hidden button.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..assistant import MAX_IMAGE
 from ..errors import ConfigError, SdpaError
 from ..imagemeta import from_base64
 from ..images import from_base64 as picture_of
+from ..types import Takes
 from . import blocks, render
 from .compat import html, js, username
 
@@ -87,18 +89,26 @@ class PromptFromImage(blocks.PanelPart):
                                  panel._outputs(), show_progress="hidden")
 
     def describe(self, payload: str, family: str, apply: bool, state: Any,
-                 request: blocks.gr.Request = None) -> tuple:
-        """`payload`: the picture as a data URL (javascript/sdpa.js); empty when img2img has no input image."""
+                 request: blocks.gr.Request = None) -> Iterator[tuple]:
+        """`payload`: the picture as a data URL (javascript/sdpa.js); empty when img2img has no input image.
+        Streamed as a plan is: the status line says what happens (the WebUI's interrogator standing in for a model
+        that cannot see is said before it starts), the Live answer shows the prompt forming."""
         panel = self.panel
         session, user = blocks._session(state), username(request)
         try:
             if not (payload or "").strip():
                 raise ConfigError("image", hint=NO_INPUT)
-            version = panel.service().describe_image(picture_of(payload), session=session["id"], user=user,
-                                                     family=family)
+            picture = picture_of(payload)
         except SdpaError as err:
-            return panel.failed(err, session)
-        return panel.show(version, session, apply, user)
+            yield panel.failed(err, session)
+            return
+
+        def call(on_delta, cancel) -> Takes:
+            version = panel.service().describe_image(picture, session=session["id"], user=user, family=family,
+                                                     on_delta=on_delta, cancel=cancel)
+            return Takes([version], version.cost_usd, version.latency_s, 1)
+
+        yield from panel._stream(call, session, apply, user)
 
 
 LOOK_REFINES = 3
