@@ -699,3 +699,32 @@ def test_send_to_txt2img_carries_the_images_settings_through_a_refine(page, host
     assert _number(page, "#txt2img_seed") == 1234567
     assert _value(page, "#txt2img_sampling input") == "DPM++ SDE"
     assert _value(page, "#txt2img_scheduler input") == "Exponential"
+
+
+def test_takes_show_their_estimate_and_the_current_take(page):
+    """Issue 26, point 4: after two takes the estimate line is made from the answer (never "no answer yet"), and
+    Live answer shows the current take: take 1 when they come, take 2 once "Use take 2" picks it."""
+    _open_panel(page)
+    takes = page.locator("#sdpa_txt2img_n input").first
+    takes.click()
+    page.locator("#sdpa_txt2img_n li").filter(has_text=re.compile(r"^\W*2\s*$")).first.click()
+    try:
+        before = _value(page, "#txt2img_prompt textarea")
+        page.locator("#sdpa_txt2img_description textarea").fill("a red fox in fresh snow")
+        page.locator("#sdpa_txt2img_plan").click()
+        _wait(page, "#txt2img_prompt textarea", lambda v: v != before and "fox" in v, "two takes wrote nothing")
+        page.locator("#sdpa_txt2img_take_2").first.wait_for(state="visible")
+        page.wait_for_function("() => document.querySelector('#sdpa_txt2img_takes_estimate').innerText.trim()")
+        estimate = page.locator("#sdpa_txt2img_takes_estimate").first.inner_text()
+        assert "no answer yet" not in estimate, estimate
+        _no_error(page)
+        first = _value(page, "#txt2img_prompt textarea")
+        assert _value(page, "#sdpa_txt2img_preview textarea") == first
+        page.locator("#sdpa_txt2img_take_2").first.click()
+        page.wait_for_function("() => document.querySelector('#sdpa_txt2img_status').innerText"
+                               ".includes('take 2 is the current version')")
+        second = _value(page, "#txt2img_prompt textarea")
+        assert _value(page, "#sdpa_txt2img_preview textarea") == second, (first, second)
+    finally:
+        takes.click()
+        page.locator("#sdpa_txt2img_n li").filter(has_text=re.compile(r"^\W*1\s*$")).first.click()
