@@ -728,3 +728,23 @@ def test_takes_show_their_estimate_and_the_current_take(page):
     finally:
         takes.click()
         page.locator("#sdpa_txt2img_n li").filter(has_text=re.compile(r"^\W*1\s*$")).first.click()
+
+
+def test_a_style_name_that_exists_is_refused_in_the_webuis_words(page):
+    """Issue 26, point 5: the refusal names the WebUI's own button (Replace it), never the CLI's `--replace` or the
+    API's `"replace": true`."""
+    _open_panel(page)
+    page.locator("#txt2img_prompt textarea").fill("masterpiece, a lighthouse, stormy sea")
+    name = page.locator("#sdpa_txt2img_style_name textarea, #sdpa_txt2img_style_name input").first
+    if not name.is_visible():
+        page.locator("#sdpa_txt2img_style_box .label-wrap").first.click()
+    name.fill("sdpa host check twice")
+    status = page.locator("#sdpa_txt2img_style_status").first
+    page.locator("#sdpa_txt2img_style_save").click()
+    page.wait_for_function("() => document.querySelector('#sdpa_txt2img_style_status').innerText"
+                           ".includes('saved style')")
+    page.locator("#sdpa_txt2img_style_save").click()
+    page.wait_for_function("() => document.querySelector('#sdpa_txt2img_style_status').innerText.includes('exists')")
+    said = status.inner_text()
+    assert "click Replace it" in said and "--replace" not in said and '"replace"' not in said, said
+    page.locator("#sdpa_txt2img_style_replace").wait_for(state="visible")
