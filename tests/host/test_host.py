@@ -748,3 +748,22 @@ def test_a_style_name_that_exists_is_refused_in_the_webuis_words(page):
     said = status.inner_text()
     assert "click Replace it" in said and "--replace" not in said and '"replace"' not in said, said
     page.locator("#sdpa_txt2img_style_replace").wait_for(state="visible")
+
+
+def test_the_token_line_follows_what_the_user_types(page):
+    """Issue 26, point 6: the token line counts what the prompt box holds as the user types (before, it kept the
+    count of our last version), with the host's own CLIP count."""
+    _open_panel(page)
+    box = page.locator("#txt2img_prompt textarea").first
+    box.fill("a lighthouse on a cliff")
+    page.wait_for_function("(n) => document.querySelector('#sdpa_txt2img_tokens').innerText.includes(`Prompt ${n}/75`)",
+                           arg=_host_count("a lighthouse on a cliff"), timeout=30_000)
+    box.press("End")
+    box.press_sequentially(", stormy sea, (dramatic light:1.2)", delay=20)
+    typed = _value(page, "#txt2img_prompt textarea")
+    want = _host_count(typed)
+    page.wait_for_function("(n) => document.querySelector('#sdpa_txt2img_tokens').innerText.includes(`Prompt ${n}/75`)",
+                           arg=want, timeout=30_000)
+    FINDINGS["typed_tokens"] = {"prompt": typed, "host_clip_bpe": want,
+                                "ours": page.locator("#sdpa_txt2img_tokens").first.inner_text(),
+                                "host_counter": page.locator("#txt2img_token_counter").first.text_content()}
