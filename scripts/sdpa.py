@@ -114,6 +114,13 @@ def service():
         return _service
 
 
+def _settings():
+    """The settings the page is built with: the Service's once it is made, else read now (the Service, with the
+    assistant and providers behind it, is made after start-up: building the page needs only these)."""
+    made = _service
+    return made.settings if made is not None else _load_settings()
+
+
 def _reload(*_args) -> None:
     try:
         service().reload()
@@ -156,7 +163,7 @@ class PromptAssistantScript(scripts.Script):
         found = {name: _found.get(template.format(tab=tab)) for name, template in _IDS.items()}
         fields = Fields(found["prompt"], found["negative"],
                         {name: found[name] for name in PARAMS if found.get(name) is not None})
-        panel = Panel(service, tab, fields)
+        panel = Panel(service, tab, fields, settings=_settings)
         # The host's API calls ui() again in a throw-away Blocks for default values: no events there.
         wire = in_current_blocks(fields.prompt, fields.negative, *fields.params.values())
         # A plain accordion: the panel toggles nothing in the generation (a checkbox in its header would only
@@ -204,7 +211,7 @@ def _send_to(button, tab: str, text) -> None:
 def _on_ui_tabs():
     from sdpa_ext.ui.blocks import workspace_tab
 
-    return [(workspace_tab(service, send_to=_send_to), "Prompt Assistant", "sdpa_tab")]
+    return [(workspace_tab(service, send_to=_send_to, settings=_settings), "Prompt Assistant", "sdpa_tab")]
 
 
 def _on_ui_settings():
@@ -226,11 +233,13 @@ def _on_app_started(demo, app):
     dependencies = [basic_auth(credentials)] if credentials else []
     app.include_router(make_router(service, dependencies, user=lambda request: getattr(
         request.state, "sdpa_user", "")), prefix="/sdpa/v1")
+    threading.Thread(target=_banner, daemon=True, name="sdpa-banner").start()  # the Service, once the app is up
 
 
 def _banner() -> None:
-    """The banner of the one Service, auto-configure and zero-config applied (they may ask Ollama, so not on
-    the start-up path)."""
+    """The banner of the one Service, auto-configure and zero-config applied. Run in a thread once the app has
+    started: making the Service loads the assistant, the craft and the providers (and may ask Ollama), which, run
+    while the WebUI still loads scripts and builds its page, slowed both by about 0.1 s (issue 26, point 7)."""
     try:
         settings = service().settings
         print(settings.banner())
@@ -239,8 +248,6 @@ def _banner() -> None:
     except SdpaError as err:  # a configuration mistake is a line, not a broken WebUI
         print(f"[SD Prompt Assistant] settings need attention: {err}")
 
-
-threading.Thread(target=_banner, daemon=True, name="sdpa-banner").start()
 
 
 def _register() -> None:

@@ -35,6 +35,13 @@ def test_standalone_app_has_every_part(service):
     assert not [d["js"] for d in app.config["dependencies"] if d.get("js")]  # Gradio 6 runs such code with eval
 
 
+def test_the_takes_view_has_a_button_for_every_take():
+    from sdpa_ext.craft.takes import MAX_TAKES
+    from sdpa_ext.ui import takes_view
+
+    assert takes_view.MAX_TAKES == MAX_TAKES
+
+
 def test_webui_tab_sends_to_txt2img_with_client_side_code(service):
     tab = workspace_tab(lambda: service)
     assert "sdpa_tab_send_txt2img" in _elem_ids(tab) and "sdpa_tab_send_img2img" in _elem_ids(tab)
@@ -235,10 +242,11 @@ def test_the_workspace_reads_an_image_sent_as_metadata(service):
         assert says in failed[-2] and "unchanged" in failed[-2] and _update_value(failed[0]) is None
 
 
-def _target(page: gr.Blocks, dependency: dict) -> str:
+def _target(page: gr.Blocks, dependency: dict) -> str | None:
+    """The elem_id of what triggers a dependency (None for the page itself: a load event)."""
     target = dependency["targets"][0]
     block_id = target[0] if isinstance(target, list | tuple) else target
-    return page.blocks[block_id].elem_id
+    return getattr(page.blocks.get(block_id), "elem_id", None)
 
 
 def _update_value(update) -> object:

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import keyfile, secrets
 from ..craft.families import family_choices, styles
@@ -24,10 +24,13 @@ from ..craft.live import preview
 from ..craft.params import KEYS
 from ..errors import Cancelled, SdpaError
 from ..providers.types import CancelToken
-from ..service import Service
 from ..types import PromptVersion
 from . import render
-from .compat import choices_of, client_host, copy_button, html, js, page_css, page_js, then_js, username
+from .compat import choices_of, client_host, copy_button, html, js, on_page_load, page_css, page_js, then_js, username
+
+if TYPE_CHECKING:  # the Service (and the assistant, craft and providers behind it) loads at first use, not while
+    from ..config import Settings  # the WebUI builds its page: a panel needs only its settings to be built
+    from ..service import Service
 
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
@@ -179,8 +182,10 @@ class PanelPart:
 class Panel:
     """Generate / Refine / chips / Undo / Redo / Cancel writing into one pair of prompt boxes."""
 
-    def __init__(self, service: Callable[[], Service], tab: str, fields: Fields, *, standalone: bool = False):
+    def __init__(self, service: Callable[[], Service], tab: str, fields: Fields, *, standalone: bool = False,
+                 settings: Callable[[], Settings] | None = None):
         self.service = service
+        self.settings = settings or (lambda: service().settings)  # what building needs (the WebUI: no Service yet)
         self.standalone = standalone  # the page of `serve`: no WebUI to tell of changes
         self.tab = tab
         self.fields = fields
@@ -198,7 +203,7 @@ class Panel:
         leaves the events to a `wire()` call once the fields are rendered."""
         _gradio()
         self._build_controls()
-        self.roles = html(self.roles_html if wire else "", elem_id=self.eid("roles"))  # refreshed at page load
+        self.roles = html("", elem_id=self.eid("roles"))  # each role's provider: at page load (wire)
         self.preview = gr.Textbox(label="Live answer", lines=3, interactive=False, elem_id=self.eid("preview"))
         self.diff = html(elem_id=self.eid("diff"))
         self.tokens = html(elem_id=self.eid("tokens"))
@@ -253,7 +258,7 @@ class Panel:
     def _takes_default(self) -> str:
         """SDPA_TAKES, as the Takes control starts."""
         try:
-            return str(self.service().settings.takes)
+            return str(self.settings().takes)
         except SdpaError:
             return "1"
 
@@ -266,6 +271,7 @@ class Panel:
                 self.tokens, self.status, self.state]
 
     def wire(self) -> None:
+        on_page_load(self.roles_html, [self.roles])  # the Service is made then, never while the page is built
         outputs = self._outputs()
         planning = [self.description, self.family, self.style, self.apply, self.n, self.state]
         current = [self.fields.prompt, self.fields.negative, *self.fields.params.values()]
@@ -406,8 +412,10 @@ class Workspace:
     versions, history, hardware, providers, keys and settings provenance."""
 
     def __init__(self, service: Callable[[], Service], *, standalone: bool,
-                 send_to: Callable[[Any, str, Any], None] | None = None):
+                 send_to: Callable[[Any, str, Any], None] | None = None,
+                 settings: Callable[[], Settings] | None = None):
         self.service = service
+        self.settings = settings  # as Panel's
         self.standalone = standalone
         self.send_to = send_to  # the WebUI's paste: send_to(button, tab, infotext box) wires the button to it
         self.pulls = Calls()  # Ollama pulls in flight, by model
@@ -434,7 +442,8 @@ class Workspace:
         self.params = gr.JSON(label="Suggested settings", elem_id="sdpa_tab_params", render=False)
         from .image_input import ImageInput
 
-        self.panel = Panel(self.service, "tab", Fields(self.prompt, self.negative), standalone=self.standalone)
+        self.panel = Panel(self.service, "tab", Fields(self.prompt, self.negative), standalone=self.standalone,
+                           settings=self.settings)
         self.panel.build(later=True)  # the description first, the outputs below it
         self.image = ImageInput(self.panel)
         self.image.build()
@@ -521,9 +530,8 @@ class Workspace:
 
     def _wire(self) -> None:
         panel = self.panel
-        for event in panel.events:
-            event.then(self.version_rows, None, [self.versions]).then(
-                self.show_params, [panel.state], [self.params])
+        for event in panel.events:  # one event after each (each event costs the WebUI's start-up time)
+            event.then(self.after_change, [panel.state], [self.versions, self.params])
         self.refresh_versions.click(self.version_rows, None, [self.versions])
         self.search.submit(self.search_rows, [self.search], [self.versions])
         self.restore_button.click(self.restore, [self.pick, panel.state, panel.apply], panel._outputs()).then(
@@ -540,6 +548,10 @@ class Workspace:
         self.reload_button.click(self.reload, None, [self.banner, self.provenance, panel.roles])
 
     # -- versions -------------------------------------------------------------------------
+
+    def after_change(self, state: Any, request: gr.Request = None) -> tuple:
+        """After the panel changed the version: the versions listed again, and the current one's settings."""
+        return self.version_rows(request), self.show_params(state, request)
 
     def version_rows(self, request: gr.Request = None) -> dict:
         """The user's recent versions from every line (the accordions, the Refine button, this tab), newest first,
@@ -728,10 +740,12 @@ def page_script() -> str:
     return SCRIPT_PATH.read_text(encoding="utf-8") if SCRIPT_PATH.is_file() else ""
 
 
-def workspace_tab(service: Callable[[], Service], send_to: Callable[[Any, str, Any], None] | None = None) -> Any:
-    """The WebUI's "Prompt Assistant" tab (a gr.Blocks); `send_to` is the host's paste (Workspace)."""
+def workspace_tab(service: Callable[[], Service], send_to: Callable[[Any, str, Any], None] | None = None,
+                  settings: Callable[[], Settings] | None = None) -> Any:
+    """The WebUI's "Prompt Assistant" tab (a gr.Blocks); `send_to` is the host's paste, `settings` what building
+    needs before the Service is made (Workspace, Panel)."""
     _gradio()
     with gr.Blocks(analytics_enabled=False) as tab:
-        for load, outputs in Workspace(service, standalone=False, send_to=send_to).build():
+        for load, outputs in Workspace(service, standalone=False, send_to=send_to, settings=settings).build():
             tab.load(load, None, outputs)
     return tab

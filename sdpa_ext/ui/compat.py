@@ -90,6 +90,15 @@ def choices_of(component) -> list[str]:
     return [str(v) for v in values]
 
 
+def on_page_load(fn: Callable, outputs: list) -> None:
+    """Run `fn` each time the page loads, into `outputs`, from inside any Blocks being built (a WebUI script's
+    accordion too): a load event of the outermost one. A component's callable value would be run once more while
+    the page is built (every Gradio runs it for the first value), which is what this avoids."""
+    from gradio.context import Context
+
+    Context.root_block.load(fn, None, outputs)
+
+
 def in_current_blocks(*components) -> bool:
     """Whether every component belongs to the Blocks being built, so events may name them. The WebUI's API
     calls a script's ui() again in a throw-away Blocks only to read default values: the host's prompt boxes

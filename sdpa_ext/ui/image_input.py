@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..assistant import MAX_IMAGE
 from ..errors import ConfigError, SdpaError
 from ..imagemeta import from_base64
 from ..images import from_base64 as picture_of
@@ -54,6 +53,8 @@ class ImageInput(blocks.PanelPart):
         panel = self.panel
         session, user = blocks._session(state), username(request)
         name, _, encoded = (payload or "").partition("\n")
+        from ..assistant import MAX_IMAGE  # loaded with the Service, not while the WebUI builds its page
+
         try:
             data = from_base64(encoded, MAX_IMAGE)
             version = panel.service().from_image(data, session=session["id"], user=user, name=name.strip()[:120],

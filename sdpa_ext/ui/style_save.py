@@ -6,7 +6,6 @@ refresh buttons); standalone it goes to SDPA_STYLES_FILE."""
 from __future__ import annotations
 
 from ..errors import SdpaError
-from ..styles import StyleExists
 from . import blocks, render
 from .compat import html, then_js, username
 
@@ -50,6 +49,8 @@ class StyleSaver(blocks.PanelPart):
 
     def _save(self, name: str, form: str, subject: str, prompt: str, negative: str, *, replace: bool,
               user: str) -> tuple:
+        from ..styles import StyleExists  # with the craft it needs, at first use: not while the WebUI builds its page
+
         try:
             saved = self.panel.service().save_style(
                 name, prompt=prompt or "", negative=negative or "", template=form == FORMS[1],

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..craft.takes import MAX_TAKES, estimate
 from ..errors import SdpaError
 from . import blocks, render
 from .compat import html, username
+
+# craft.takes.MAX_TAKES, not imported here: it loads the craft, which the WebUI need not while it builds its page
+# (tests/test_ui_build.py holds them equal).
+MAX_TAKES = 4
 
 
 class TakesView(blocks.PanelPart):
@@ -32,10 +35,14 @@ class TakesView(blocks.PanelPart):
         shown = [self.html, *self.buttons]
         picks = [button.click(self.pick_handler(k), [panel.state, panel.apply], panel._outputs())
                  for k, button in enumerate(self.buttons)]
-        for event in [*events, *picks]:
-            event.then(self.view, [panel.state], shown).then(self.guess, [panel.n, panel.state], [self.estimate])
+        for event in [*events, *picks]:  # one event after each (each event costs the WebUI's start-up time)
+            event.then(self.after, [panel.n, panel.state], [*shown, self.estimate])
         panel.n.change(self.guess, [panel.n, panel.state], [self.estimate])
         return picks
+
+    def after(self, n: str, state: Any, request: blocks.gr.Request = None) -> list:
+        """After a change: the takes side by side, then the estimate from the answer just made."""
+        return [*self.view(state, request), self.guess(n, state, request)]
 
     def view(self, state: Any, request: blocks.gr.Request = None) -> list:
         """The session's takes side by side (none: the view is empty and the buttons hidden)."""
@@ -62,6 +69,8 @@ class TakesView(blocks.PanelPart):
 
     def guess(self, n: str, state: Any, request: blocks.gr.Request = None) -> str:
         """What `n` takes would cost and take, from this session's last answer made by a model."""
+        from ..craft.takes import estimate
+
         session, user = blocks._session(state), username(request)
         service = self.panel.service()
         try:
