@@ -194,6 +194,42 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
     assert all(k in version.prompt for k in kept) and not any(g in version.prompt for g in gone), (how, version.prompt)
 
 
+@pytest.mark.parametrize(("family", "prompt", "instruction", "answer", "kept"), [
+    ("sdxl", "a [wood:stone:0.4] bridge over a river, fog, (moss:1.2), masterpiece", "make it winter",
+     "[wood:stone:0.4], fog, (moss:1.2), winter, snow, masterpiece", "a [wood:stone:0.4] bridge over a river"),
+    ("flux", "A small stone cottage stands by a quiet pond in spring. Ducks swim on the water.",
+     "can the cottage be a windmill instead", "Ducks swim on the water near a tall windmill.",
+     "A small stone windmill stands by a quiet pond in spring."),
+    ("sd3", "A steaming cup of tea sits on a wooden table in a quiet library. Morning light.",
+     "make it a glass of lemonade instead of tea", "The glass is full of lemonade. Morning light.",
+     "A steaming glass of lemonade sits on a wooden table in a quiet library."),
+])
+def test_a_lost_subject_comes_back_with_its_syntax_and_its_change(make_settings, family, prompt, instruction, answer,
+                                                                   kept):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    body = json.dumps({"prompt": answer, "negative_prompt": "", "params": {}, "notes": ""})
+    with OpenAIServer(answer=body) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(prompt, "", family=family), instruction,
+                                                           family=family)
+    assert kept in version.prompt and version.prompt.count("[wood:stone:0.4]") <= 1, version.prompt
+
+
+def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_settings):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    right = "a red fox in a forest, snowing, falling snow, golden hour, soft sunlight, masterpiece"
+    body = json.dumps({"prompt": right, "negative_prompt": "lowres", "params": {}, "notes": ""})
+    with OpenAIServer(answer=body) as server:
+        version = _assistant(make_settings, server).refine(
+            PromptVersion("a red fox in a forest, golden hour, soft sunlight, masterpiece", "lowres", family="sdxl"),
+            "could it be snowing?")
+    assert version.prompt == right
+    assert any(w.startswith("check:") and "sunlight" in w for w in version.warnings), version.warnings
+
+
 @pytest.mark.parametrize(("family", "prompt", "instruction", "has", "never"), [
     ("sdxl", "1girl, long wavy blonde hair, blue eyes, smile", "can u make her hair shorter",
      ["short wavy blonde hair"], ["hair shorter", "long", "can", " u"]),

@@ -34,9 +34,18 @@ from .grammar import networks, plain
 from .lexicon import lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .parse import parse_answer
-from .prompt import Prompt, tag_terms
+from .prompt import Prompt, find_spans, tag_terms
 from .reading import Edit, Reading
-from .structure import head_of, names, read_term, recolour, replace_in, subject_heads, without_phrase
+from .structure import (
+    head_of,
+    names,
+    read_term,
+    recolour,
+    replace_in,
+    says_something,
+    subject_heads,
+    without_phrase,
+)
 from .syntax import guard, no_new_edges, repair
 from .vocab import Facets, clash, facets, vocab
 
@@ -48,6 +57,7 @@ SURE = {"time", "season", "weather", "setting", "medium", "brightness", "detail"
 # is the one reading sure enough to change a model's answer (what contradicts it goes, a value it left out is
 # added); for the others the model decided, and a note says what looks off.
 EXCLUSIVE = {"time", "season", "weather"}
+SOLE = {"time", "season"}  # one at a time: what a model's answer keeps of another goes (weather may mix: sunlit snow)
 
 
 @dataclass
@@ -167,14 +177,21 @@ def _subject_unit(before: Prompt, family: Family) -> list[str]:
         return next((g for g in groups if g), [])
     quality = {q.lower() for q in family.quality} | set(lexicon().quality_words)
     first = next((t for t in before.texts()[before.leading(leads(family)):]
-                  if t.lower() not in quality and not read_term(t).syntax), None)
+                  if t.lower() not in quality and says_something(_unspanned(t))), None)
     return [first] if first else []
+
+
+def _unspanned(text: str) -> str:
+    """A term without the user's syntax spans (`a [stone:crystal:0.5] castle` -> `a castle`): what it is about."""
+    for span in reversed(find_spans(text)):
+        text = f"{text[:span.start]} {text[span.end:]}"
+    return " ".join(text.split())
 
 
 def _lost(unit: list[str], after: set[str], said: set[str], sentences: bool) -> str:
     """The subject's head noun when the answer lost the subject (''): a term whose head nouns are all gone, or a
     sentence of which less than two fifths of the content words stay; never what the instruction takes away."""
-    heads = [p.head for text in unit for p in read_term(text).phrases if p.head and p.prep in ("", "of")]
+    heads = [p.head for text in unit for p in read_term(_unspanned(text)).phrases if p.head and p.prep in ("", "of")]
     if not heads or has_word(heads[0], said):  # the instruction takes the subject itself away
         return ""
     if sentences:
@@ -192,8 +209,14 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
     people = set(lexicon().people["any_person"]) | {w for k in ("female", "male", "any") for w in lexicon().people[k]}
     said = {stem(head_of(t)) for t in edit.taken()} | {stem(w) for w in reading.unread_words}
     after = answer.render()
-    if any(new and _mentioned(after, new) for _, new in edit.replace) or any(not n for n, _ in edit.adjust):
-        return  # a new subject, or a replacement the answer made in its own words (`swap the dog for a fox`)
+    unit = _subject_unit(before, family)
+    replaced = [(old, new) for old, new in edit.replace if new and (not old or names(" ".join(unit), old))]
+    olds = {w for old, _ in replaced for w in words_of(old)}
+    rest = [w for t in unit for w in words_of(t) if w not in lexicon().function and len(w) > 2 and w not in olds]
+    gone = answer.sentences and sum(has_word(w, set(words_of(after))) for w in rest) < 0.4 * len(rest)
+    if (any(_mentioned(after, new) for _, new in replaced) and not gone) or any(not n for n, _ in edit.adjust):
+        return  # a new subject, or a replacement the answer made in its own words (`swap the dog for a fox`); not
+        # when the subject's sentence went with it (`a bowl of ramen on a wooden counter` -> `the plate holds`)
     have, had = set(answer.texts()), set(before.texts())
     if any(t in lexicon().leading_tags and t not in had for t in have):
         return  # new count tags (`1girl` for `2girls`): the answer changed who is in the picture
@@ -203,19 +226,32 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
         answer.insert(answer.leading(lambda x: x in family.prefix or x.startswith(lexicon().leading_prefixes))
                       + offset, tag)
         notes.append(f"kept {tag!r}: the answer had dropped it")
-    unit = _subject_unit(before, family)
-    lost = _lost(unit, set(words_of(after)), said, answer.sentences)
+    lost = _lost(unit, set(words_of(after)), said - {stem(w) for old, _ in replaced for w in words_of(old)},
+                 answer.sentences)
+    if lost and replaced:  # the subject was to change, and the answer lost it: it comes back, changed
+        unit = [_replaced(" ".join(unit) if not answer.sentences else t, replaced) for t in unit[:1]] + unit[1:]
     if not lost or (lost in people and said & {stem(p) for p in people}):
         return
     if reading.unread and set(reading.unread_words) & (lexicon().pronouns | people):
         notes.append(f"the answer dropped {lost}: kept as the model wrote it (the instruction may ask it)")
         return
     notes.append(f"kept {' '.join(unit)!r}: the answer had dropped {lost}")
+    stranded = {span.text for text in unit for span in find_spans(text)}  # `[wood:stone:0.4]` kept alone: it goes
+    for term in answer.terms:  # back inside its subject
+        if term.text.strip() in stranded:
+            answer.set(term, "")
     if answer.sentences:
         text = ", ".join(c.rstrip(".!?") for c in unit)
         answer.insert(0, text + (unit[-1][-1] if unit[-1][-1] in ".!?" else "."))
     else:
         answer.insert(answer.leading(leads(family)), unit[0])
+
+
+def _replaced(text: str, pairs: list[tuple[str, str]]) -> str:
+    """The text with each (old, new) made (`A small wooden cabin stands` -> `A small wooden lighthouse stands`)."""
+    for old, new in pairs:
+        text = (replace_in(text, old, new) if old else None) or text
+    return text
 
 
 def _taken_out(answer: Prompt, edit: Edit, notes: list[str]) -> None:
@@ -360,9 +396,13 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings)
         _taken_out(answer, edit, warnings)
         _recoloured(answer, before, edit, warnings)
-        if asked := {g: v for g, v in _asked_facets(edit).items() if g in EXCLUSIVE}:
+        asked = _asked_facets(edit)
+        if sole := {g: v for g, v in asked.items() if g in SOLE}:
             kept = {w for k in edit.keep for w in words_of(k)}
-            drop_contradictions(answer, asked, warnings, keep=set(words_of(answer.render())), spare=kept)
+            drop_contradictions(answer, sole, warnings, keep=set(words_of(answer.render())), spare=kept)
+        for clause in answer.texts() if "weather" in asked else ():
+            if found := clash(facets(clause), {"weather": asked["weather"]}):
+                warnings.append(f"check: {clause!r} may contradict {found[2]}; kept as the model wrote it")
         _asked_for(answer, edit, family, warnings)
     _one_weight(answer, before, warnings)
     _unsure(answer, before, warnings)
