@@ -21,7 +21,9 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +68,7 @@ class Host:
     startup_s: float
     startup_line: str
     baseline: dict = field(default_factory=dict)
+    proxy: _StallingProxy | None = None
 
 
 FINDINGS: dict = {}  # numbers for the report (SDPA_HOST_REPORT)
@@ -98,15 +101,50 @@ def _restore(webui: Path, before: dict[Path, bytes]) -> None:
             path.write_bytes(data)
 
 
-def _host_env(tmp: Path) -> dict[str, str]:
+def _host_env(tmp: Path, proxy: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(SETTING_PREFIXES) and k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+           if not k.startswith(SETTING_PREFIXES) and k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
+           and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
     env_file = tmp / "empty.env"
     env_file.write_text("", encoding="utf-8")
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
                SDPA_ENV_FILE=str(env_file), SDPA_DATA_DIR=str(tmp / "data"), ANTHROPIC_API_KEY=FAKE_KEY,
                OLLAMA_HOST=f"127.0.0.1:{free_port()}")  # nothing listens there: "not reachable", at once
+    if proxy:  # the host's downloads go to a proxy that holds them, then refuses; nothing local goes there
+        env.update({name: proxy for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")})
+        env.update(no_proxy="127.0.0.1,localhost", NO_PROXY="127.0.0.1,localhost")
     return env
+
+
+STALL_S = 4  # how long the proxy holds a download (BLIP's, for the interrogator) before it closes it
+
+
+class _StallingProxy(threading.Thread):
+    """A proxy on 127.0.0.1 that accepts every connection, holds it STALL_S seconds, then closes it: the host's
+    interrogator trying to download BLIP takes that long, then fails, as on a slow network that gives up. Without
+    it, offline here, the download fails at once and a status shown before it may never be painted."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True, name="stalling-proxy")
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.5)
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.held = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            self.held += 1
+            threading.Timer(STALL_S, connection.close).start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(5)
+        self.server.close()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -122,14 +160,15 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
-def _start(webui: Path, tmp: Path, name: str, extra: list[str]) -> tuple[subprocess.Popen, str, Path, float, str]:
+def _start(webui: Path, tmp: Path, name: str, extra: list[str],
+           proxy: str = "") -> tuple[subprocess.Popen, str, Path, float, str]:
     """Start the host, wait for "Startup time:" (extension routes exist only after it); caller stops it."""
     port = free_port()
     log = tmp / f"{name}.log"
     args = [PYTHON, "launch.py", *FLAGS, "--server-name", "127.0.0.1", "--port", str(port), *extra]
     started = time.monotonic()
     with open(log, "wb") as out:
-        process = subprocess.Popen(args, cwd=webui, env=_host_env(tmp), stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(args, cwd=webui, env=_host_env(tmp, proxy), stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         while time.monotonic() - started < START_TIMEOUT_S:
@@ -165,6 +204,8 @@ def host(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("webui")
     state = _snapshot(webui)
     process = None
+    proxy = _StallingProxy()
+    proxy.start()
     try:
         link.symlink_to(ROOT, target_is_directory=True)
         baseline = {}
@@ -172,11 +213,12 @@ def host(tmp_path_factory):
             first, _, _, seconds, line = _start(webui, tmp, "baseline", [*extra, "--disable-extra-extensions"])
             _stop(first)
             baseline = {"wall_s": round(seconds, 1), "line": line}
-        process, url, log, seconds, line = _start(webui, tmp, "host", extra)
-        yield Host(url, log, forge, seconds, line, baseline)
+        process, url, log, seconds, line = _start(webui, tmp, "host", extra, proxy.url)
+        yield Host(url, log, forge, seconds, line, baseline, proxy)
     finally:
         if process is not None:
             _stop(process)
+        proxy.stop()
         if link.is_symlink():
             link.unlink()
         _restore(webui, state)
@@ -583,7 +625,8 @@ def test_img2img_prompt_from_image_takes_the_webuis_input_image(page, host, tmp_
     assert "ConfigError" not in log and "During handling of the above exception" not in log, log[-3000:]
     assert f"/{LINK_NAME}/" not in log, log[-3000:]
     phases = page.evaluate("() => window.sdpaSeen")["phases"]
-    assert phases and "cannot see images: the WebUI's" in phases[0] and "interrogator stands in" in phases[0], phases
+    assert phases and "cannot see images: the WebUI's" in phases[0] and "interrogator stands in" in phases[0], (
+        phases, f"downloads held by the proxy: {host.proxy.held}")
 
 
 def test_txt2img_look_at_the_result_takes_the_galleries_image(page, tmp_path):
