@@ -316,6 +316,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "make it night instead of noon", ["as a vintage postcard", "night"], ["noon"]),
     ("sd3", "A fox in the snow, close-up portrait, soft light.", "should be a close up pls",
      ["A fox in the snow, close-up portrait, soft light."], ["Close up."]),
+    ("pony", "score_9, score_8_up, score_7_up, no humans, cat, orange fur, fluffy, windowsill",
+     "make it a dog instead", ["no humans, dog, orange fur"], ["cat"]),
+    ("sdxl", "a cat on a sofa, orange fur, cozy", "can it be a corgi instead of a cat", ["a corgi on a sofa"],
+     ["cat", "be a"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -852,6 +852,10 @@ class _Reader:
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
         lex = lexicon()
+        split = _connector(comp)
+        if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and split[0][0] in \
+                lex.articles and not _values(" ".join(split[0])) and set(_strip_determiner(split[2])) <= self.said:
+            return self._replace(edit, split[2], split[0])  # `can it be a corgi instead of a cat`
         comp = self._trimmed(edit, comp)
         slot = _object_slot(obj)
         if len(comp) > 2 and comp[0] == "not" and comp[-1] == "enough":  # `its not bushy enough`: more of it

@@ -375,6 +375,8 @@ def subject_heads(prompt_terms: list[str]) -> list[str]:
     """The head nouns of what the prompt is about: the subject phrases of its first term that has one (the
     phrase that opens the term, or `of` one: `portrait of a young woman`; not what follows a preposition)."""
     for text in prompt_terms:
+        if words_of(text.lower())[:1] in (["no"], ["without"]):  # `no humans` says who is not there
+            continue
         term = read_term(text)
         heads = [p.head for p in term.phrases if p.slot == "subject" and p.head and p.prep in ("", "of")]
         if heads:
