@@ -38,6 +38,9 @@ def _assistant(make_settings, server: OpenAIServer, form: str = "full") -> Assis
      ["cozy japanese kitchens", "indoors", "evening"], ["kitchens"]),
     ("a very small and extremely old wooden lighthouse keeper's cottage on a cliff",
      ["very small", "extremely old wooden lighthouse keeper's cottage", "on a cliff"], ["small", "cottage", "cliff"]),
+    ("an old sailor w a grey beard, black and white photo", ["old sailor", "grey beard", "black and white photo"],
+     ["sailor", "beard"]),
+    ("a black cat and white dog on a porch", ["black cat", "white dog", "on a porch"], ["cat", "dog", "porch"]),
 ])
 def test_a_description_is_read_into_the_users_own_phrases_and_nouns(text, phrases, nouns):
     desc = describe(text)

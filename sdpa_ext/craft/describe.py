@@ -18,7 +18,10 @@ _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) +
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
-_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b|\bbut\b)\s*", re.I)
+_JOINED = "|".join(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in
+                   (p.partition(" and ") for p in _LEX.joined_by_and) if b)
+# a boundary: a comma, a sentence's end, `and` (not inside `black and white`), `but`
+_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + _JOINED + r")|\bbut\b)\s*", re.I)
 
 
 @dataclass
@@ -169,8 +172,8 @@ def unchatted(text: str) -> str:
         out += [_CHAT.sub(" ", text[last:quote.start()]), quote.group()]
         last = quote.end()
     cleaned = "".join([*out, _CHAT.sub(" ", text[last:])])
-    for said, meant in _LEX.spellings.items():  # `w/ a big moon`: with a big moon
-        if not said.isalpha():
+    for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon
+        if not said.isalpha() or said == "w":
             cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`
     cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
