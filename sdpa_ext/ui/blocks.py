@@ -191,6 +191,8 @@ class Panel:
         self.fields = fields
         self.calls = Calls()  # one call in flight per browser tab's session
         self.events: list = []
+        self._counts: dict[str, int] = {}  # the token line: how many counts each browser session asked (count)
+        self._counting = threading.Lock()
 
     def eid(self, name: str) -> str:
         return f"sdpa_{self.tab}_{name}"
@@ -330,12 +332,24 @@ class Panel:
 
         yield from self._stream(call, session, apply, user)
 
-    def count(self, prompt: str, negative: str, request: gr.Request = None) -> str:
-        """The token line for what the boxes hold now (typed, pasted or written by us), as the WebUI counts it."""
+    def count(self, prompt: str, negative: str, request: gr.Request = None) -> Any:
+        """The token line for what the boxes hold now (typed, pasted or written by us), as the WebUI counts it.
+        Typing asks once a key, and Gradio 3 runs those unqueued, at once: a count finished after a newer one was
+        asked leaves the line alone, so an older text's count never lands last."""
         from ..assistant import with_tokens
 
+        # a browser tab (Gradio 3 runs it unqueued, with no session: the user and where they are, then)
+        key = str(getattr(request, "session_hash", None) or f"{username(request)}@{client_host(request)}")
+        with self._counting:
+            asked = self._counts[key] = self._counts.get(key, 0) + 1
         version = PromptVersion(prompt=prompt or "", negative_prompt=negative or "")
-        return render.tokens(with_tokens(version, self.service().context(username(request))))
+        line = render.tokens(with_tokens(version, self.service().context(username(request))))
+        with self._counting:
+            newest = self._counts.get(key) == asked
+            if len(self._counts) > 1000:  # sessions come and go: keep the newest ones
+                for old in list(self._counts)[:500]:
+                    self._counts.pop(old, None)
+        return line if newest else gr.update()
 
     def undo(self, state: Any, apply: bool, request: gr.Request = None) -> tuple:
         session = _session(state)

@@ -806,7 +806,7 @@ def test_the_token_line_follows_what_the_user_types(page):
     typed = _value(page, "#txt2img_prompt textarea")
     want = _host_count(typed)
     page.wait_for_function("(n) => document.querySelector('#sdpa_txt2img_tokens').innerText.includes(`Prompt ${n}/75`)",
-                           arg=want, timeout=30_000)
+                           arg=want, timeout=60_000)
     FINDINGS["typed_tokens"] = {"prompt": typed, "host_clip_bpe": want,
                                 "ours": page.locator("#sdpa_txt2img_tokens").first.inner_text(),
                                 "host_counter": page.locator("#txt2img_token_counter").first.text_content()}
