@@ -71,14 +71,21 @@ def start(webui: Path, python: str, tmp: Path, name: str, forge: bool) -> dict:
             time.sleep(0.25)
         raise SystemExit(f"no 'Startup time:' after 600 s: see {log}")
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(30)
-        except ProcessLookupError:
-            pass
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a host started in a session of its own: its whole process group, killed after 30 s."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+    except ProcessLookupError:
+        pass
 
 
 def snapshot(webui: Path) -> dict[Path, bytes | None]:

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import threading
@@ -32,6 +31,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.host_startup import stop as _stop
 from sdpa_ext.host import OPTIONS
 from sdpa_ext.ui.blocks import PHASES
 
@@ -145,19 +145,6 @@ class _StallingProxy(threading.Thread):
         self.stopped.set()
         self.join(5)
         self.server.close()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
-    except ProcessLookupError:
-        pass
 
 
 def _start(webui: Path, tmp: Path, name: str, extra: list[str],
