@@ -320,6 +320,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "make it a dog instead", ["no humans, dog, orange fur"], ["cat"]),
     ("sdxl", "a cat on a sofa, orange fur, cozy", "can it be a corgi instead of a cat", ["a corgi on a sofa"],
      ["cat", "be a"]),
+    ("sd15", "1girl, solo, red dress, (freckles:1.2), garden, flowers", "freckles way stronger, like 1.5",
+     ["(freckles:1.5), garden, flowers"], ["1.5,", "flowers, 1.5", "like"]),
+    ("illustrious", "no humans, scenery, mountains, lake, clouds, masterpiece, best quality",
+     "no clouds pls, clear sky", ["lake, clear sky"], ["clouds,"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

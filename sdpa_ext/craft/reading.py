@@ -256,8 +256,10 @@ def _size(words: list[str]) -> tuple[int, int] | None:
             return int(ratio.group(1)), int(ratio.group(2))
     if x in lex.sizes:
         return lex.sizes[x]
-    for size in range(len(words) - 1, 0, -1):  # `vertical for my phone`: a named size, then what it is for
-        if (first := " ".join(words[:size])) in lex.sizes and " ".join(words[size:]) in lex.sizes:
+    for size in range(len(words) - 1, 0, -1):  # `vertical for my phone`, `square its for my pfp`: a named size,
+        rest = words[size:]  # then what it is for
+        if (first := " ".join(words[:size])) in lex.sizes and (" ".join(rest) in lex.sizes or rest[0] in (
+                "for", "its", "it")):
             return lex.sizes[first]
     return None
 
@@ -501,8 +503,11 @@ class _Reader:
         if any(w.startswith("<") for w in words) and longest_at(words, 0, lexicon().verbs["add"]):
             self.reading.adds_network = True
         edit, read = Edit(), None
-        if len(words) == 1 and _NUMBER.fullmatch(words[0]) and self.last.obj:  # `lower the lora a bit, like 0.5`
-            read = self._weight_to(edit, self.last.obj, float(words[0]))
+        if len(words) == 1 and _NUMBER.fullmatch(words[0]):  # `lower the lora a bit, like 0.5`: a number alone
+            read = self._number(edit, float(words[0]))  # sets what the clause before named, or is never pasted
+            if not read:
+                self.reading.unread.append(raw)
+                return
         verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
             words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"])  # `no rain`, `just
@@ -541,6 +546,9 @@ class _Reader:
         if chip := lex.chip_of(text):
             _chip(edit, chip)
             return True
+        if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and any(
+                text in v.words for v in _values(text)) and _make(edit, words):
+            return True  # `clear sky` is the weather, not `clear` the sky away
         if text in lex.composition:  # `from above`, `looking at viewer`
             edit.add.append(text)
             edit.sentences.append(_sentence(text))
@@ -759,6 +767,22 @@ class _Reader:
             else:
                 current.append(word)
         return [*things, current]
+
+    def _number(self, edit: Edit, value: float) -> bool | None:
+        """A number said after a weight was asked for: the network's weight, or the user's group's (`freckles way
+        stronger, like 1.5`: 1.5, not a step more)."""
+        if not self.last.obj:
+            return None
+        if self._weight_to(edit, self.last.obj, value):
+            return True
+        phrase = " ".join(self.last.obj)
+        for text, op in self.reading.spans.items():
+            weight = re.search(r":(\d*\.?\d+)\)+$", text)
+            if op == "change" and weight and set(self.last.obj) <= set(words_of(text.lower())):
+                self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != phrase]
+                edit.weight.append((phrase, round(value - float(weight.group(1)), 2)))
+                return True
+        return None
 
     def _weight_to(self, edit: Edit, obj: list[str], value: float) -> bool | None:
         """A network's weight set to a number; `tone it down to 0.4`: `it` is what the clause before named. The
