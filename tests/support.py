@@ -103,3 +103,13 @@ def progress_watcher(status: str, outputs: list[str]) -> str:
         });
         window.sdpaWatching.observe(document.body, {subtree: true, childList: true, characterData: true});
     }""".replace("STATUS", json.dumps(status)).replace("TRACKERS", json.dumps(trackers))
+
+
+def page_load_value(page, elem_id: str):
+    """What a page-load event writes into the component `elem_id` (a WebUI panel fills its roles line then), from a
+    built Blocks, under Gradio 3 and 4 alike."""
+    for fn in list(page.fns.values()) if isinstance(page.fns, dict) else list(page.fns):
+        if not getattr(fn, "inputs", None) and any(getattr(o, "elem_id", None) == elem_id for o in fn.outputs):
+            value = fn.fn()
+            return value.get("value") if isinstance(value, dict) else value
+    raise LookupError(f"no page-load event writes {elem_id}")

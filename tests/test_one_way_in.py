@@ -56,17 +56,21 @@ sys.path[:0] = [sys.argv[1] + "/tests/fakes", sys.argv[1]]
 import gradio as gr
 from types import SimpleNamespace
 from modules import script_callbacks
+from fastapi import FastAPI
+from tests.support import page_load_value
 module = runpy.run_path(sys.argv[1] + "/scripts/sdpa.py", run_name="sdpa_script")
-for thread in threading.enumerate():
-    if thread.name == "sdpa-banner":
-        thread.join(60)
 with gr.Blocks() as page:
     script = module["PromptAssistantScript"]()
     for elem_id in ("txt2img_prompt", "txt2img_neg_prompt"):
         script.callbacks[elem_id](SimpleNamespace(component=gr.Textbox(elem_id=elem_id)))
     script.ui(False)
-roles = next(page.blocks[i] for i in page.blocks if getattr(page.blocks[i], "elem_id", "") == "sdpa_txt2img_roles")
-print("RESULT " + json.dumps({"roles": roles.value, "service": module["service"]().roles()}))
+for callback in script_callbacks.registered["app_started"]:  # the banner comes once the app has started
+    callback(page, FastAPI())
+for thread in threading.enumerate():
+    if thread.name == "sdpa-banner":
+        thread.join(60)
+roles = page_load_value(page, "sdpa_txt2img_roles")  # filled when the page loads
+print("RESULT " + json.dumps({"roles": roles, "service": module["service"]().roles()}))
 """
 
 

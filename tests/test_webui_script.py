@@ -54,7 +54,8 @@ out["tab"] = [(title, elem_id) for blocks, title, elem_id in tabs[0]]
 out["writes_host_prompt"] = any(page.blocks[o].elem_id == "txt2img_prompt"
                                 for d in page.config["dependencies"] for o in d["outputs"])
 out["input_events"] = sum("sdpaPromptsChanged('txt2img')" in str(d.get("js")) for d in page.config["dependencies"])
-out["roles"] = next(b.value for b in page.blocks.values() if getattr(b, "elem_id", "") == "sdpa_txt2img_roles")
+from tests.support import page_load_value
+out["roles"] = page_load_value(page, "sdpa_txt2img_roles")  # filled when the page loads, not while it is built
 # The host's API calls ui() again in a throw-away Blocks, only to read default values (A1111 and Forge).
 with gr.Blocks():
     out["api_defaults"] = len([c.value for c in script.ui(False)])
@@ -149,6 +150,10 @@ BANNER_CHILD = r"""
 import runpy, sys, threading
 sys.path[:0] = [sys.argv[1] + "/tests/fakes", sys.argv[1]]
 runpy.run_path(sys.argv[1] + "/scripts/sdpa.py", run_name="sdpa_script")
+from fastapi import FastAPI
+from modules import script_callbacks
+for callback in script_callbacks.registered["app_started"]:  # the banner comes once the app has started
+    callback(None, FastAPI())
 for thread in threading.enumerate():
     if thread.name == "sdpa-banner":
         thread.join(60)
