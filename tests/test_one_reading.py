@@ -307,6 +307,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd3", "A cozy bakery with fresh bread on wooden shelves. By the window, a baker in a white apron is kneading "
      "dough, smiling warmly. Soft morning light.", "get rid of the baker",
      ["A cozy bakery with fresh bread on wooden shelves. Soft morning light."], ["a baker", "apron", "By the window"]),
+    ("flux", "A golden retriever runs across a sunny beach. Waves roll in behind him, and seagulls circle overhead.",
+     "get rid of the seagulls", ["A golden retriever runs across a sunny beach. Waves roll in behind him."],
+     ["seagulls", "circle"]),
     ("flux", "A ship sails on a calm sea. Thunder and the cannon fire echo across the water.",
      "take out the cannon fire", ["A ship sails on a calm sea. Thunder echo across the water."], ["cannon"]),
     ("sd3", "A steaming cup of coffee sits on a marble table in a quiet cafe. Morning light.",

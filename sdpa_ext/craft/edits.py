@@ -25,6 +25,7 @@ from .structure import (
     replace_in,
     same_noun,
     says_something,
+    stands,
     subject_heads,
     without_clash,
     without_phrase,
@@ -231,7 +232,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _weigh(prompt, reading, edit, family, changes, notes)
     _already_said(prompt, edit)
     _additions(prompt, edit, family, changes)
-    prompt.drop_verbless(acts)
+    prompt.drop_verbless(acts, stands)
     prompt.prune(lexicon().adverbs)
     text = prompt.render()
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,

@@ -205,13 +205,14 @@ class Prompt:
             if len(kept) == 1 and len(group) > 1 and kept[0].text.strip(" .!?").lower() in alone:
                 self.set(kept[0], "")
 
-    def drop_verbless(self, acts: Callable[[str], bool]) -> None:
-        """A sentence whose clause that said what happens went keeps no clause that only says where or how
-        (`Behind the counter, a chef is cooking, slightly out of focus.` without the chef: nothing)."""
+    def drop_verbless(self, acts: Callable[[str], bool], stands: Callable[[str], bool]) -> None:
+        """A sentence whose clause that said what happens (`acts`) went keeps no clause that only says where or how
+        (`Behind the counter, a chef is cooking, slightly out of focus.` without the chef: nothing); one that
+        `stands` as a clause of its own (`Waves roll in`) keeps the sentence."""
         for group in self.groups() if self.sentences else ():
             kept = [t for t in group if t.text.strip()]
             gone = [t for t in group if not t.text.strip() and t.start >= 0]
-            if kept and any(acts(self.text[t.start:t.end]) for t in gone) and not any(acts(t.text) for t in kept):
+            if kept and any(acts(self.text[t.start:t.end]) for t in gone) and not any(stands(t.text) for t in kept):
                 for term in kept:
                     self.set(term, "")
 

@@ -130,6 +130,14 @@ def acts(text: str) -> bool:
     return any(p.slot == "action" for p in read_term(text).phrases)
 
 
+def stands(text: str) -> bool:
+    """A clause that can stand alone: a finite verb of ours, or it opens with what it is about, not with where or
+    how (`Behind the counter`, `slightly out of focus`, `smiling warmly` cannot)."""
+    first = words_of(text.lower())[:1]
+    return acts(text) or (bool(first) and not (first[0] in lexicon().prepositions or first[0].endswith("ly") or
+                                              verb_ing(first[0])))
+
+
 def _is_verb(text: str, match: re.Match[str]) -> bool:
     """A finite verb of the lexicon's (`rises`, `is`) after a word that is not an article (`a deep cut`)."""
     before = words_of(text[:match.start()])
