@@ -307,6 +307,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd3", "A cozy bakery with fresh bread on wooden shelves. By the window, a baker in a white apron is kneading "
      "dough, smiling warmly. Soft morning light.", "get rid of the baker",
      ["A cozy bakery with fresh bread on wooden shelves. Soft morning light."], ["a baker", "apron", "By the window"]),
+    ("sdxl", "tiny fishing village, on a foggy coast, dawn, soft overcast light", "lose the fog, make it stormy af",
+     ["stormy sky"], ["af", "foggy"]),
     ("flux", "A golden retriever runs across a sunny beach. Waves roll in behind him, and seagulls circle overhead.",
      "get rid of the seagulls", ["A golden retriever runs across a sunny beach. Waves roll in behind him."],
      ["seagulls", "circle"]),
