@@ -229,7 +229,7 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
     lost = _lost(unit, set(words_of(after)), said - {stem(w) for old, _ in replaced for w in words_of(old)},
                  answer.sentences)
     if lost and replaced:  # the subject was to change, and the answer lost it: it comes back, changed
-        unit = [_replaced(" ".join(unit) if not answer.sentences else t, replaced) for t in unit[:1]] + unit[1:]
+        unit = [_replaced(unit[0], replaced), *unit[1:]]
     if not lost or (lost in people and said & {stem(p) for p in people}):
         return
     if reading.unread and set(reading.unread_words) & (lexicon().pronouns | people):
