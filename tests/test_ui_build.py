@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 
 import gradio as gr
 import pytest
@@ -307,28 +305,3 @@ def test_a_token_count_overtaken_by_a_newer_one_leaves_the_line(service, monkeyp
     older = panel.count("a lighthouse", "")
     assert _update_value(older) is None and not isinstance(older, str)
     assert isinstance(newer[0], str) and "Prompt" in newer[0]
-
-
-def test_typing_is_counted_once_it_pauses(service, monkeypatch):
-    """Each key asks for a count; one asked while an older one waits for the pause is the only one counted (A1111
-    ran a count per key at once: under load the typed text's count came after 60 s)."""
-    from sdpa_ext import assistant
-
-    with gr.Blocks():
-        panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
-        panel.build()
-    real, counted, lines = assistant.with_tokens, [], []
-
-    def with_tokens(version, context):
-        counted.append(version.prompt)
-        return real(version, context)
-
-    monkeypatch.setattr(assistant, "with_tokens", with_tokens)
-    first = threading.Thread(target=lambda: lines.append(panel.count("a light", "")))
-    first.start()
-    time.sleep(0.1)  # the next key, within the pause (COUNT_PAUSE_S)
-    last = panel.count("a lighthouse", "")
-    first.join()
-    assert counted == ["a lighthouse"], counted
-    assert _update_value(lines[0]) is None and not isinstance(lines[0], str)
-    assert isinstance(last, str) and "Prompt" in last

@@ -182,8 +182,6 @@ class PanelPart:
 class Panel:
     """Generate / Refine / chips / Undo / Redo / Cancel writing into one pair of prompt boxes."""
 
-    COUNT_PAUSE_S = 0.4  # the token line counts once typing pauses this long (the WebUI's own counter: 0.8 s)
-
     def __init__(self, service: Callable[[], Service], tab: str, fields: Fields, *, standalone: bool = False,
                  settings: Callable[[], Settings] | None = None):
         self.service = service
@@ -336,8 +334,7 @@ class Panel:
 
     def count(self, prompt: str, negative: str, request: gr.Request = None) -> Any:
         """The token line for what the boxes hold now (typed, pasted or written by us), as the WebUI counts it.
-        Typing asks once a key, and Gradio 3 runs those unqueued, at once: as the WebUI's own counter does, only
-        a count asked after typing pauses (COUNT_PAUSE_S) is counted, and a count finished after a newer one was
+        Typing asks once a key, and Gradio 3 runs those unqueued, at once: a count finished after a newer one was
         asked leaves the line alone, so an older text's count never lands last."""
         from ..assistant import with_tokens
 
@@ -345,10 +342,6 @@ class Panel:
         key = str(getattr(request, "session_hash", None) or f"{username(request)}@{client_host(request)}")
         with self._counting:
             asked = self._counts[key] = self._counts.get(key, 0) + 1
-        time.sleep(self.COUNT_PAUSE_S)
-        with self._counting:
-            if self._counts.get(key) != asked:  # typed on: that key's count will do
-                return gr.update()
         version = PromptVersion(prompt=prompt or "", negative_prompt=negative or "")
         line = render.tokens(with_tokens(version, self.service().context(username(request))))
         with self._counting:
