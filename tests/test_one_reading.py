@@ -171,6 +171,27 @@ def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, r
     assert version.prompt == right, version.warnings
 
 
+BARN = "a red barn in a meadow, crows on the roof, overcast, <lora:detail:0.8>"
+
+
+@pytest.mark.parametrize(("answer", "prompt", "negative"), [
+    ("a red barn in a meadow, sunny, blue sky, <lora:detail:0.8>",  # right: it stands, its negative too
+     "a red barn in a meadow, sunny, blue sky, <lora:detail:0.8>", "lowres"),
+    ("a red barn in a meadow, birds on the roof, sunny, blue sky, <lora:detail:0.8>",  # the birds stayed
+     "a red barn in a meadow, sunny, blue sky, <lora:detail:0.8>", "lowres, birds"),
+])
+def test_a_no_in_the_instruction_reaches_the_negative_only_when_the_answer_kept_it(make_settings, answer, prompt,
+                                                                                   negative):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    body = json.dumps({"prompt": answer, "negative_prompt": "lowres", "params": {}, "notes": ""})
+    with OpenAIServer(answer=body) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(BARN, "lowres", family="sdxl"),
+                                                           "no birds and make it sunny")
+    assert (version.prompt, version.negative_prompt) == (prompt, negative), version.warnings
+
+
 @pytest.mark.parametrize(("how", "answer", "kept", "gone"), [
     ("the subject dropped", "<lora:detail:0.8>, in a wheat field, soft light, night, masterpiece",
      ["portrait of a young woman", "night"], []),

@@ -392,6 +392,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         negative = ""
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
+    # what the user said no to goes into the negative prompt if the answer still had it; else the answer stands
+    held = [thing for thing in edit.negative if any(names(text, thing) for text in answer.texts())]
     if reading.exact:  # what an exact reading takes away, sets or asks for; an unsure one leaves the answer be
         drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings)
         _taken_out(answer, edit, warnings)
@@ -407,7 +409,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     _one_weight(answer, before, warnings)
     _unsure(answer, before, warnings)
     own = said_negations(answer)  # the answer's own `no people`: CLIP reads it as people
-    negative = negations(answer, negative, [*edit.negative, *own], family, warnings)
+    negative = negations(answer, negative, [*held, *own], family, warnings)
     answer.prune(lexicon().adverbs)
     prompt = answer.render()
     lettering = [*reading.lettering, *QUOTED.findall(prompt)]

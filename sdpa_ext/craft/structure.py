@@ -265,9 +265,12 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         if (len(own) > 1 and names(text, thing)) or _opens(term, thing):
             return ""  # a thing across phrases, or what the clause is about: the whole term
         return None
+    left = [p for p in term.phrases if all(p is not h for h in hits)]
+    if term.phrases[0] is hits[0] and not hits[0].prep and all(p.prep for p in left):
+        return ""  # what the term is about went: what only places it goes too (`birds on the roof`)
     for phrase in reversed(hits):
         text = _cut(text, phrase.start, phrase.end)
-    return text if len(hits) < len(term.phrases) and says_something(text) else ""
+    return text if left and says_something(text) else ""
 
 
 def _opens(term: Term, thing: str) -> bool:
