@@ -127,6 +127,25 @@
         return [];
     };
 
+    // The token line (txt2img, img2img): the text each count was asked for; once it is answered, a count of what
+    // the boxes hold now if that is other text (Gradio 3 drops a change while the last count is pending); once
+    // per text, so a box the page filled without telling Gradio cannot make it count on and on.
+    const counting = {}, recounted = {};
+    window.sdpaCounting = function (tab, prompt, negative) {
+        counting[tab] = JSON.stringify([prompt, negative]);
+        return [prompt, negative];
+    };
+    window.sdpaCounted = function (tab) {
+        const boxes = [`${tab}_prompt`, `${tab}_neg_prompt`].map((id) => el(id, "textarea"));
+        if (boxes.includes(null)) return [];
+        const now = JSON.stringify(boxes.map((box) => box.value));
+        if (now !== counting[tab] && now !== recounted[tab]) {
+            recounted[tab] = now;
+            setTimeout(() => window.sdpaClick(`sdpa_${tab}_recount`), 0);
+        }
+        return [];
+    };
+
     // Opening the Prompt Assistant tab lists the versions made meanwhile in the accordions and by ✨ Refine.
     function refreshVersions() {
         const current = typeof get_uiCurrentTabContent === "function" ? get_uiCurrentTabContent() : null;

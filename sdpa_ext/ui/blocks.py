@@ -209,6 +209,9 @@ class Panel:
         self.preview = gr.Textbox(label="Live answer", lines=3, interactive=False, elem_id=self.eid("preview"))
         self.diff = html(elem_id=self.eid("diff"))
         self.tokens = html(elem_id=self.eid("tokens"))
+        self.recount = None  # the WebUI's tabs: the page counts again what a count missed (wire)
+        if self.tab in HOST_TABS:
+            self.recount = gr.Button("Count again", elem_id=self.eid("recount"), elem_classes=["sdpa-hidden"])
         self.status = html(elem_id=self.eid("status"))
         from .style_save import StyleSaver
         from .takes_view import TakesView
@@ -296,14 +299,27 @@ class Panel:
         undo = self.undo_button.click(self.undo, [self.state, self.apply], outputs)
         redo = self.redo_button.click(self.redo, [self.state, self.apply], outputs)
         self.cancel_button.click(self.cancel, [self.state], [self.status], cancels=running)
-        for box in (self.fields.prompt, self.fields.negative):  # the token line counts what is in the boxes
-            box.change(self.count, [self.fields.prompt, self.fields.negative], [self.tokens], queue=False, **quiet)
+        self._wire_count(quiet)
         self.events = [*running, undo, redo]  # what changes the fields (others chain .then on them)
         self.events += self.takes.wire(self.events)
         self.styles.wire()
         if self.tab in HOST_TABS:  # the host's token counters listen for the input event
             for event in self.events:
                 then_js(event, f"() => sdpaPromptsChanged('{self.tab}')")
+
+    def _wire_count(self, quiet: dict) -> None:
+        """The token line counts what is in the boxes. In the WebUI's tabs the page notes the text each count
+        was asked for and, once it is answered, asks again if the boxes hold other text now: Gradio 3 drops an
+        event's trigger while its last call is pending, so keys typed during a count were never counted."""
+        boxes = [self.fields.prompt, self.fields.negative]
+        triggers = [box.change for box in boxes] + ([self.recount.click] if self.recount is not None else [])
+        for trigger in triggers:
+            if self.recount is None:
+                trigger(self.count, boxes, [self.tokens], queue=False, **quiet)
+                continue
+            counted = trigger(self.count, boxes, [self.tokens], queue=False, **quiet,
+                              **js(f"(prompt, negative) => sdpaCounting('{self.tab}', prompt, negative)"))
+            then_js(counted, f"() => sdpaCounted('{self.tab}')")
 
     # -- handlers -------------------------------------------------------------------------
 
