@@ -25,12 +25,17 @@ import gradio as gr
 from types import SimpleNamespace
 from modules import script_callbacks, shared
 
+import threading
+HEAVY = ("sdpa_ext.service", "sdpa_ext.assistant", "sdpa_ext.providers.registry", "sdpa_ext.craft.takes")
+threads = threading.active_count()
+heavy = lambda: sorted(m for m in HEAVY if m in sys.modules)  # noqa: E731
 start = time.perf_counter()
 module = runpy.run_path(sys.argv[1] + "/scripts/sdpa.py", run_name="sdpa_script")
 load_s = time.perf_counter() - start
 load_connects = list(connects)
 out = {"load_s": load_s, "load_connects": load_connects,
-       "registered": {k: len(v) for k, v in script_callbacks.registered.items()}}
+       "registered": {k: len(v) for k, v in script_callbacks.registered.items()},
+       "load_heavy": heavy(), "load_threads": threading.active_count() - threads}
 
 for callback in script_callbacks.registered["ui_settings"]:
     callback()
@@ -50,6 +55,7 @@ with gr.Blocks() as page:
     components = script.ui(False)
     tabs = [callback() for callback in script_callbacks.registered["ui_tabs"]]
 out["ui_inputs"] = len(components)
+out["build_heavy"], out["build_threads"] = heavy(), threading.active_count() - threads
 out["tab"] = [(title, elem_id) for blocks, title, elem_id in tabs[0]]
 out["writes_host_prompt"] = any(page.blocks[o].elem_id == "txt2img_prompt"
                                 for d in page.config["dependencies"] for o in d["outputs"])
@@ -65,6 +71,8 @@ app = FastAPI()
 for callback in script_callbacks.registered["app_started"]:
     callback(None, app)
 out["routes"] = sorted(p for p in app.openapi()["paths"] if p.startswith("/sdpa"))  # any FastAPI's routes
+time.sleep(0.5)  # the banner thread, started by app_started
+out["started_heavy"] = heavy()
 
 p = SimpleNamespace(width=1024, height=1024, batch_size=1, extra_generation_params={})
 script.before_process(p, "a cabin", "", "auto", "", True)
@@ -115,6 +123,10 @@ def _run(tmp_path) -> dict:
 def test_the_webui_script_against_fake_modules(tmp_path):
     out = _run(tmp_path)
     assert out["load_connects"] == []  # no network call while the WebUI starts
+    # Issue 26, point 7: loading the script and building the page (the host's "load scripts" and "create ui")
+    # neither make the Service nor start a thread; both wait for app_started.
+    assert out["load_heavy"] == out["build_heavy"] == [] and out["load_threads"] == out["build_threads"] == 0, out
+    assert "sdpa_ext.service" in out["started_heavy"], out["started_heavy"]
     assert out["registered"] == {"ui_tabs": 1, "ui_settings": 1, "app_started": 1, "model_loaded": 1}
     assert {"sdpa_mode", "sdpa_llm_provider", "sdpa_planning_model", "sdpa_ollama_host", "sdpa_vram_policy",
             "sdpa_family", "sdpa_stream"} <= set(out["options"])
