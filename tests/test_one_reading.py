@@ -350,6 +350,18 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["(freckles:1.5), garden, flowers"], ["1.5,", "flowers, 1.5", "like"]),
     ("illustrious", "no humans, scenery, mountains, lake, clouds, masterpiece, best quality",
      "no clouds pls, clear sky", ["lake, clear sky"], ["clouds,"]),
+    # what a thing is made of, and verbs split by their object
+    ("sdxl", "a wooden bridge over a river, fog, masterpiece", "make the bridge stone", ["a stone bridge over"],
+     ["wooden", "make"]),
+    ("sdxl", "a cozy cabin, wooden table, warm light", "can the table be glass instead of wood",
+     ["glass table"], ["wood", "can", "instead"]),
+    ("flux", "A bowl of ramen sits on a dark wooden counter in a noodle shop.", "counter should be white marble not "
+     "dark wood", ["on a white marble counter"], ["dark", "wooden", "should"]),
+    ("sdxl", "a wooden bridge over a river, fog", "change the wood to stone", ["a stone bridge"], ["wooden", "change"]),
+    ("sdxl", "portrait of a young woman, straw hat, (freckles:1.2), in a wheat field", "take the hat off",
+     ["young woman, (freckles:1.2), in a wheat"], ["hat", "take", "off"]),
+    ("illustrious", "no humans, dragon, green scales, flying, mountains, clouds", "swap the dragon out for a wyvern",
+     ["wyvern, green scales"], ["dragon", "swap", " out"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -28,6 +28,7 @@ from .structure import (
     stands,
     subject_heads,
     without_clash,
+    without_material,
     without_phrase,
     without_slot,
     without_value,
@@ -129,7 +130,10 @@ def _removal(thing: str, subject: list[str]):
         said = words_of(text.lower())
         if said[:1] in (["no"], ["without"]) and words_of(thing.lower())[:1] != said[:1]:
             return None  # `no humans` says the thing is absent already: it stays
-        return None if read_term(text).syntax else without_phrase(text, thing, heads)
+        if read_term(text).syntax:
+            return None
+        cut = without_phrase(text, thing, heads)  # `not dark wood`: the wood said of a counter, as a material
+        return cut if cut is not None else without_material(text, thing)
     return change
 
 

@@ -79,6 +79,7 @@ class Lexicon:
     ing_nouns: frozenset[str]
     request: tuple[str, ...]
     colours: tuple[str, ...]
+    materials: dict[str, str]  # a material, or an adjective that says one (`wooden`) -> the material (wood)
     people: dict[str, tuple[str, ...]]
     numbers: dict[str, int]
     heads: dict[str, frozenset[str]]
@@ -179,6 +180,7 @@ def lexicon() -> Lexicon:
         phrase_breaks=_list(raw, "phrase_breaks"), function_words=frozenset(raw["function_words"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
+        materials={**{w: w for w in raw["materials"]["words"]}, **raw["materials"]["forms"]},
         people={k: tuple(v) for k, v in people.items() if k not in ("note", "numbers")},
         numbers=dict(people["numbers"]), heads={k: frozenset(v) for k, v in raw["heads"].items() if k != "note"},
         composition=_list(raw, "composition"), quality_tags=tuple(raw["quality"]["tags"]),

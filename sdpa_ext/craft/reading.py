@@ -415,7 +415,8 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         if word in lex.looks and index + 1 < len(words):  # `the motorcycle look old`: how it looks
             return words[:index], words[index + 1:]
         if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
-                or word in lex.connectors["to"] or word in ("more", "less") or find_value(word)):
+                or word in lex.connectors["to"] or word in ("more", "less") or find_value(word)
+                or (word in lex.materials and index == len(words) - 1)):  # `the bridge stone`
             return words[:index], words[index:]
     if len(words) - start >= 2 and (words[-1] in lex.antonyms or words[-1].endswith(("y", "ed", "ful", "ous"))):
         return words[:-1], words[-1:]  # `the robot rusty`, `the robot old`
@@ -704,11 +705,15 @@ class _Reader:
                 best, ops = size, [op]
             elif size and size == best:
                 ops.append(op)
-        if not best and len(words) == 3 and words[1] in lex.pronouns:  # `dial it back`, `tone it down`
-            turned = [words[0], words[2]]
-            kind = next((k for k in ("less", "more") if longest_at(turned, 0, lex.verbs[k]) == 2), None)
+        split = [op for op, said in lex.verbs.items()  # a verb split by its object: `take the hat off`
+                 if op not in ("wide", "close") and len(words) >= 3 and longest_at([words[0], words[-1]], 0, said) == 2]
+        if split and best <= 1 and len(words) == 3 and words[1] in lex.pronouns:  # `dial it back`, `tone it down`
+            kind = next((k for k in ("less", "more") if k in split), None)
             if kind:
                 return self._weighed(edit, kind, self.last.obj) if self.last.obj else True
+        if split and best <= 1 and words[1] not in lex.pronouns:
+            self.last = _Clause(f"{words[0]} {words[-1]}", self.last.obj)
+            return self._operate(edit, split, words[1:-1])
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
         if not best or not rest:
             return None
@@ -888,6 +893,8 @@ class _Reader:
             return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None  # `old and rusty`: each
         if not comp or set(comp) <= set(lex.vague) | lex.function:  # `that sun looks ugly`: not a change we know
             return None
+        if slot is None and _phrase(obj) and comp[-1] in lex.materials and len(comp) <= 2 and not replacing:
+            return self._thing(edit, obj, comp, False)  # `make the bridge stone`: what it is made of
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
             if replacing or comp[0] in lex.articles or (comp[-1] in lex.colours and len(comp) <= 2):
                 return self._thing(edit, obj, comp, replacing or comp[0] in lex.articles)  # `the owl white`, `a man`

@@ -284,6 +284,20 @@ def _opens(term: Term, thing: str) -> bool:
     return not first.prep and any(stem(w) == head for w in words)
 
 
+def without_material(text: str, thing: str) -> str | None:
+    """The term without a material said of a noun, with the words said with it (`not dark wood`: `a dark wooden
+    counter` -> `a counter`); None when the thing names no material or the term does not say all its words."""
+    lex = lexicon()
+    wanted = [lex.materials.get(w, w) for w in words_of(thing) if w not in lex.function]
+    if not any(w in lex.materials for w in wanted):
+        return None
+    said = words_of(text)
+    found = [next((s for s in said if lex.materials.get(s, s) == w), None) for w in wanted]
+    for word in found:
+        text = without_word(text, word) if word and text is not None else None
+    return text
+
+
 def without_word(text: str, word: str) -> str | None:
     """The term without a modifier (`less pink`: `Soft pink light` -> `Soft light`); None when it has none."""
     term = read_term(text)
@@ -333,6 +347,12 @@ def replace_in(text: str, old: str, new: str) -> str | None:
             if body == phrase.body:
                 continue
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
+    materials = lexicon().materials
+    if len(old_words) == 1 and old_words[0] in materials and new.split()[-1] in materials:  # `wood to stone`
+        forms = [w for w, m in materials.items() if m == materials[old_words[0]]]  # `a wooden bridge`
+        found = phrase_pattern(forms).search(text)
+        if found and not any(p.head and p.head.lower() == found.group(0).lower() for p in term.phrases):
+            return _clean(text[:found.start()] + new + text[found.end():])
     return None
 
 
@@ -344,7 +364,11 @@ def recolour(text: str, noun: str, colour: str) -> str | None:
 def modify(text: str, noun: str, word: str) -> str | None:
     """The term with `word` said of `noun`, in place of its opposite (`long wavy hair` -> `short wavy hair`,
     `young woman` -> `old woman`); None: no `noun`, or it says `word` already."""
-    changed = _modified(text, noun, word, tuple(lexicon().antonyms.get(word, ())))
+    lex = lexicon()
+    instead = set(lex.antonyms.get(word, ()))
+    if (said := word.split()[-1]) in lex.materials:  # `make the bridge stone`: `wooden` gives way
+        instead |= {w for w, m in lex.materials.items() if m != lex.materials[said]}
+    changed = _modified(text, noun, word, tuple(sorted(instead)))
     return None if changed is not None and stem(word) in {stem(w) for w in words_of(text)} else changed
 
 
