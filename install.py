@@ -51,7 +51,7 @@ def why_pip_failed(stderr: str, venv: bool) -> str:
         return f"not in a virtual environment, and the system's packages are not writable; {VENV_HINT}"
     if any(sign in stderr for sign in OFFLINE_SIGNS):
         return (f"the package index cannot be reached ({last}); offline, PIP_NO_INDEX=1 and PIP_FIND_LINKS=DIR "
-                "install from wheels you downloaded (README, Troubleshooting)")
+                "install from wheels you downloaded (docs/install.md, Installing offline)")
     return last + ("" if venv else f" (not in a virtual environment: {VENV_HINT})")
 
 

@@ -81,7 +81,7 @@ class Role:
         return f"{where}{self.model}"
 
 
-# The README's "Recommended configurations" (planning, execution). The embedded default costs nothing.
+# docs/configuration.md's "Recommended configurations" (planning, execution). The embedded default costs nothing.
 CONFIGS = [
     ("Best quality", Role("claude", "claude-sonnet-4-5", "claude"), Role("gemini", "gemini-2.5-flash", "gemini")),
     ("Speed", Role("gemini", "gemini-2.5-flash", "gemini"), Role("gemini", "gemini-2.5-flash-lite", "gemini")),
@@ -91,7 +91,7 @@ CONFIGS = [
     ("Single Ollama", Role("ollama", "llama3.2:3b", "ollama"), Role("ollama", "llama3.2:3b", "ollama")),
     ("OpenRouter planning, LM Studio execution", Role("openai", "anthropic/claude-sonnet-4.5", "openrouter"),
      Role("openai", "qwen2.5-7b-instruct", "lmstudio")),
-    # Not a README block: Claude for both roles with the dual-mode defaults (models.json), for comparison.
+    # Not a block there: Claude for both roles with the dual-mode defaults (models.json), for comparison.
     ("(for comparison) Claude dual defaults", Role("claude", "claude-sonnet-4-5", "claude"),
      Role("claude", "claude-haiku-4-5", "claude")),
 ]

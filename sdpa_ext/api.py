@@ -218,7 +218,7 @@ def _check_text(body: Any) -> None:
 
 
 def _run(call: Callable[[], dict], session: str = "") -> JSONResponse:
-    """The call's dict as JSON, or its error with the status the README names; `session` goes back in the
+    """The call's dict as JSON, or its error with the status docs/api.md names; `session` goes back in the
     X-SDPA-Session header and the cookie, so the client's next call continues its own line."""
     try:
         response = JSONResponse(call())  # versions are scrubbed when made and when read from history

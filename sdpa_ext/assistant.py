@@ -48,7 +48,7 @@ MAX_PROMPT = 10000
 MAX_IMAGE = 16 * 1024 * 1024  # bytes of an image to read parameters from
 DROPPED = ("Cc", "Cs")  # control characters and lone surrogates: never the user's text
 NOT_ENGLISH = ("the embedded model reads English only, so your own words are the prompt; Claude, Gemini, Ollama "
-               "and OpenAI-compatible models translate (set LLM_PROVIDER, see the README's configurations)")
+               "and OpenAI-compatible models translate (set LLM_PROVIDER: the README's \"Choosing a model\")")
 
 
 def clean_input(name: str, text: str | None, limit: int, *, required: bool = True) -> str:

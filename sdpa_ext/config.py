@@ -2,7 +2,8 @@
 
 Precedence: WebUI settings > keys saved in the UI (key file) > environment > `.env` file > defaults.
 Empty values count as unset. SETTINGS is the one table of settings: the names read, their aliases and
-per-role forms, defaults, validation, the WebUI's options and flags, and the README's table come from it.
+per-role forms, defaults, validation, the WebUI's options and flags, and the table in docs/configuration.md
+come from it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def model_defaults() -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# The settings table: environment names, validation, WebUI options, flags and the README's table
+# The settings table: environment names, validation, WebUI options, flags and docs/configuration.md's table
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Setting:
 
     name: str  # `<P>` stands for each provider: CLAUDE_MODEL, GEMINI_MODEL, ...
     default: str
-    meaning: str  # Markdown, for the README
+    meaning: str  # Markdown, for docs/configuration.md
     kind: str = "text"  # bool, int, float, choice, provider, model, key, url, path, text
     choices: tuple[str, ...] = ()
     minimum: float = 0
@@ -73,7 +74,7 @@ class Setting:
     provider: str = ""  # the provider a key or an endpoint belongs to
     options: tuple[WebOption, ...] = ()
     flag: str = ""  # the WebUI's command-line flag (preload.py)
-    shown_default: str = ""  # the README's default column, when it is not the value itself
+    shown_default: str = ""  # the default column of docs/configuration.md's table, when it is not the value itself
     env_only: bool = False  # read from the environment by `serve` and the API, not from .env
 
     def names(self) -> list[str]:
@@ -97,7 +98,8 @@ SETTINGS: tuple[Setting, ...] = (
             "the refines; `false`: one LLM for both", "bool",
             options=(_web("sdpa_mode", "Mode", "USE_DUAL_LLM", "true: planning + execution LLMs"),)),
     Setting("LLM_PROVIDER", "local", "the provider (`openai`: any OpenAI-compatible server; `local`: the "
-            "embedded model); set nowhere: an Ollama that answers, else `local` (see \"Zero configuration\")",
+            "embedded model); set nowhere: an Ollama that answers, else `local` "
+            "(see [Zero configuration](#zero-configuration))",
             "provider", PROVIDERS, per_role=True,
             options=(_web("sdpa_llm_provider", "Provider (single mode)", "LLM_PROVIDER"),
                      _web("sdpa_planning_provider", "Planning provider (dual mode)", "PLANNING_LLM_PROVIDER"),
@@ -127,7 +129,7 @@ SETTINGS: tuple[Setting, ...] = (
             "`EXECUTION_OPENAI_BASE_URL=http://HOST:11434/v1`", "url", provider="ollama",
             options=(_web("sdpa_ollama_host", "Ollama host", info="host:port or URL"),), flag="--sdpa-ollama-host"),
     Setting("OLLAMA_AUTO_CONFIGURE", "false", "`true`: roles on Ollama without a model of yours get the one "
-            "that fits beside the checkpoint (see \"Sharing the GPU\")", "bool"),
+            "that fits beside the checkpoint (see [Sharing the GPU](#sharing-the-gpu-with-ollama))", "bool"),
     Setting("SDPA_FALLBACK", "true", "a failing planning call falls back to the execution LLM, with a note "
             "saying why", "bool", options=(_web("sdpa_fallback", "Planning falls back to the execution LLM"),)),
     Setting("SDPA_TIMEOUT", "120", "total seconds one call may take, retries included", "float", minimum=1),
@@ -165,15 +167,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SDPA_ENV_FILE", "", "which `.env` file to read", "path", flag="--sdpa-env-file",
             shown_default="the extension's `.env`"),
     Setting("SDPA_SERVE_AUTH", "", "`serve`'s credentials: `user:password[,user2:password2]` and/or a bare "
-            "token, each secret at least 16 characters (`serve --new-token` makes one; see \"Security\")", "key",
-            env_only=True),
+            "token, each secret at least 16 characters (`serve --new-token` makes one; see [security.md](security.md))",
+            "key", env_only=True),
     Setting("SDPA_ALLOWED_HOSTS", "", "host names (comma-separated) that `serve` and the API answer besides "
-            "loopback (see \"Security\")", env_only=True),
+            "loopback (see [security.md](security.md))", env_only=True),
     Setting("SDPA_SERVE_ADMINS", "", "users of `SDPA_SERVE_AUTH` (comma-separated) who may save keys, pull and "
-            "unload models, reload settings and replace others' styles (see \"Security\")", env_only=True,
+            "unload models, reload settings and replace others' styles (see [security.md](security.md))", env_only=True,
             shown_default="the first user of `SDPA_SERVE_AUTH`"),
     Setting("SDPA_TRUSTED_PROXIES", "", "proxies (IP addresses or networks, comma-separated) whose "
-            "`X-Forwarded-For` and `X-Forwarded-Proto` `serve` believes (see \"Security\")", env_only=True,
+            "`X-Forwarded-For` and `X-Forwarded-Proto` `serve` believes (see [security.md](security.md))",
+            env_only=True,
             shown_default="none"),
 )
 
@@ -210,7 +213,7 @@ def plain(markdown: str) -> str:
 
 
 def markdown_table() -> str:
-    """The README's configuration table, generated from SETTINGS."""
+    """The settings table of docs/configuration.md, generated from SETTINGS."""
     lines = ["| variable | default | per role | WebUI | meaning |", "|---|---|---|---|---|"]
     for s in SETTINGS:
         names = ", ".join(f"`{name}`" for name in s.names())

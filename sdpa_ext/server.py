@@ -86,7 +86,7 @@ def access_for(host: str, environ: dict[str, str] | None = None) -> Access:
                           f"{MIN_SECRET} characters, or a token from `python -m sdpa_ext serve --new-token`")
     if not is_loopback(host) and not access.auth:
         raise ConfigError("--host", host, hint=f"serving beyond this machine needs auth: set {AUTH_VAR} to "
-                          "user:password or a long random token (and put TLS in front, see README \"Security\")")
+                          "user:password or a long random token (and put TLS in front, see docs/security.md)")
     return access
 
 

@@ -12,7 +12,8 @@ from sdpa_ext.errors import ConfigError
 
 from .conftest import CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY, assert_no_keys
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGURATION = ROOT / "docs" / "configuration.md"  # its "Recommended configurations"
 
 
 def test_env_text_inline_comments_quotes_export_and_crlf():
@@ -195,7 +196,7 @@ def test_keys_are_masked_in_entries(make_settings):
     assert_no_keys(entry.shown, repr(settings.planning))
 
 
-# The README quotes the users' guide's .env examples; each must parse to the roles it promises.
+# docs/configuration.md quotes the users' guide's .env examples; each must parse to the roles it promises.
 GUIDE_BLOCKS = {
     "Embedded (the default)": ("single", ("local", None), ("local", None)),
     "Best quality": ("dual", ("claude", "claude-sonnet-4-5"), ("gemini", "gemini-2.5-flash")),
@@ -209,14 +210,15 @@ GUIDE_BLOCKS = {
 }
 
 
-def _readme_env_blocks() -> dict[str, str]:
-    text = README.read_text(encoding="utf-8")
+def _guide_env_blocks() -> dict[str, str]:
+    text = CONFIGURATION.read_text(encoding="utf-8")
     return dict(re.findall(r"^#### (.+?)\n+```(?:env|dotenv)\n(.*?)```", text, flags=re.S | re.M))
 
 
-def test_every_guide_block_in_the_readme_parses_to_its_roles(tmp_path):
-    blocks = _readme_env_blocks()
-    assert set(blocks) == set(GUIDE_BLOCKS), "README .env examples and this table must list the same blocks"
+def test_every_guide_block_in_the_docs_parses_to_its_roles(tmp_path):
+    blocks = _guide_env_blocks()
+    assert set(blocks) == set(GUIDE_BLOCKS), (
+        "docs/configuration.md's .env examples and this table must list the same blocks")
     for title, text in blocks.items():
         env_file = tmp_path / f"{len(title)}.env"
         # Placeholders such as `your-key-here` stand for the user's own key.
@@ -352,7 +354,7 @@ def test_generation_settings_are_named_once():
     from sdpa_ext.ui import blocks
 
     assert blocks.PARAMS is KEYS and not hasattr(prompting, "PARAM_KEYS")
-    script = (README.parent / "scripts" / "sdpa.py").read_text(encoding="utf-8")
+    script = (ROOT / "scripts" / "sdpa.py").read_text(encoding="utf-8")
     ids = next(node.value for node in ast.parse(script).body
                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_IDS")
     assert {ast.literal_eval(key) for key in ids.keys} == {"prompt", "negative", *KEYS}

