@@ -375,6 +375,23 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
 
 
+@pytest.mark.parametrize(("family", "description", "has", "never"), [
+    ("pony", "a knight girl resting by a campfire", ["1girl, solo"], []),
+    ("illustrious", "a bride in a flower garden", ["1girl, solo"], ["photo", "85mm", "35mm", "dslr", "bokeh"]),
+    ("pony", "pony style pic of a fox in the snow", ["fox"], ["pony", "pic"]),
+    ("illustrious", "anime style pic of a cat sleeping on a roof", ["anime style, cat sleeping"], ["pic", "style cat"]),
+])
+def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
+                                                                                has, never):
+    """Pony and Illustrious open with booru count tags; an anime family's picture is no photograph unless the
+    description says so; `pony style pic of` names the family already chosen and how the user asked."""
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer="{}") as server:  # the first option of each list stands
+        version = _assistant(make_settings, server, "compact").plan(description, family=family)
+    assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
 def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
     from sdpa_ext.types import PromptVersion
     from tests.wire import OpenAIServer

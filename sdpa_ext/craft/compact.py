@@ -19,7 +19,7 @@ from .families import Family
 from .lexicon import base_forms, lexicon, stem, words_of
 from .reading import Edit
 from .structure import read_term
-from .vocab import Entry, Facets, clash, entry_facets, facets, merge, phrase_pattern, vocab
+from .vocab import Entry, Facets, clash, entry_facets, facets, fits, merge, phrase_pattern, vocab
 
 CHOICES = 5  # options offered per category
 MAX_ADDED = 2  # what one free-form refine adds at most
@@ -88,6 +88,8 @@ def candidates(category: str, desc_words: set[str], context: Facets, *, limit: i
         if ruled and (ruled.search(entry.tag) or ruled.search(entry.prose)):
             continue  # underwater: no sky; space: no trees; indoors: no landscape
         medium = dict(entry.facets).get("medium")
+        if medium and prefer and "medium" not in context and not fits("medium", medium, set(prefer)):
+            continue  # an anime family's picture is no photograph unless the description says so
         bonus = 3 if medium and medium in prefer else 0
         ranked.append((-(_score(entry, desc_words, heads) + bonus), index, entry))
     ranked.sort(key=lambda item: item[:2])
@@ -192,7 +194,8 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
     quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
-    items = [*head, *desc.phrases, *extra, *styled, *quality]
+    phrases = [p for p in desc.phrases if not family.named_by(p)]  # `pony style`: the family already chosen
+    items = [*head, *phrases, *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
 
 

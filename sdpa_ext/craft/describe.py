@@ -164,14 +164,23 @@ _REQUEST = re.compile(r"^\s*(?:(?:" + alternation((*_LEX.request, *_LEX.asking))
 _CHAT = re.compile(r"(?<![\w'])(?:" + alternation(_LEX.chat_description) + r")(?![\w'])", re.I)
 
 
+def _unsaid(chat: re.Match) -> str:
+    """What stands for a chat word taken out: a comma where a phrase of its own came before it (`pony style pic of
+    a car`: `pony style, a car`), else a space."""
+    before = chat.string[:chat.start()].split()
+    last = before[-1].lower() if before else ""
+    said_of = chat.group().lower().endswith(" of")
+    return ", " if said_of and last.isalpha() and last not in _LEX.function else " "
+
+
 def unchatted(text: str) -> str:
     """A description without the words that say how it is asked (`pls`, `kinda`, `lil`, `vibes`, `u know`); quoted
     lettering stays as written."""
     out, last = [], 0
     for quote in QUOTED.finditer(text):
-        out += [_CHAT.sub(" ", text[last:quote.start()]), quote.group()]
+        out += [_CHAT.sub(_unsaid, text[last:quote.start()]), quote.group()]
         last = quote.end()
-    cleaned = "".join([*out, _CHAT.sub(" ", text[last:])])
+    cleaned = "".join([*out, _CHAT.sub(_unsaid, text[last:])])
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon
         if not said.isalpha() or said == "w":
             cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..types import HostContext
+from .lexicon import lexicon
 
 DATA = Path(__file__).with_name("data")
 DEFAULT_FAMILY = "sdxl"
@@ -44,6 +46,12 @@ class Family:
     def booru(self) -> bool:
         """Trained on booru tags (DeepBooru's vocabulary): its prompts open with booru's source or count tags."""
         return self.source or self.counts
+
+    def named_by(self, phrase: str) -> bool:
+        """A phrase that only names the family (`pony style`, `in sdxl`): chosen already, nothing to draw."""
+        names = {w for said in (*self.hints, self.label) for w in re.findall(r"[a-z0-9]+", said.lower())}
+        said = set(re.findall(r"[a-z0-9]+", phrase.lower())) - lexicon().heads["generic"]
+        return bool(said) and said <= names
 
     def leading(self, medium: str | None) -> list[str]:
         """The tags that open its prompts after the prefix: a source, a rating (Pony)."""
