@@ -120,7 +120,7 @@ class Assistant:
         description = clean_input("description", description, MAX_DESCRIPTION)
         chosen, reason = resolve_family(self._family(family), ctx)
         style_data = get_style(style)
-        desc = describe(description)
+        desc = describe(description, chosen)
         started = time.monotonic()
         if self.settings.compact("planning") and not desc.english:
             fields = compact_plan_fields(None, chosen, desc, None, style_data)

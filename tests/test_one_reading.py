@@ -392,6 +392,18 @@ def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
 
 
+def test_a_right_plan_is_not_given_back_the_words_that_named_the_family(make_settings):
+    from tests.wire import OpenAIServer
+
+    right = ("score_9, score_8_up, score_7_up, source_anime, rating_safe, no humans, motorcycle, jumping, midair, "
+             "desert, sand dunes, sunset, orange sky, dust")
+    answer = json.dumps({"prompt": right, "negative_prompt": "score_6, score_5, score_4, lowres", "params": {}})
+    with OpenAIServer(answer=answer) as server:
+        version = _assistant(make_settings, server).plan("pony style pic of a motorcycle jumping over desert dunes "
+                                                         "at sunset", family="pony")
+    assert version.prompt == right, (version.prompt, version.warnings)
+
+
 def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
     from sdpa_ext.types import PromptVersion
     from tests.wire import OpenAIServer

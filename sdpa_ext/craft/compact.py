@@ -194,8 +194,7 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
     quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
-    phrases = [p for p in desc.phrases if not family.named_by(p)]  # `pony style`: the family already chosen
-    items = [*head, *phrases, *extra, *styled, *quality]
+    items = [*head, *desc.phrases, *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
 
 

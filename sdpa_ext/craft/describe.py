@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .lexicon import alternation, lexicon, words_of
 from .vocab import Facets, facets
+
+if TYPE_CHECKING:
+    from .families import Family
 
 _LEX = lexicon()
 _PREPOSITION = re.compile(r"\b(" + alternation(_LEX.prepositions) + r")\b", re.I)
@@ -189,11 +193,14 @@ def unchatted(text: str) -> str:
     return cleaned.strip(" ,;?")
 
 
-def describe(text: str) -> Description:
+def describe(text: str, family: Family | None = None) -> Description:
+    """The description read once: its phrases in the user's words (without one that only names the `family`
+    already chosen: `pony style`), head nouns, facets, negations and lettering."""
     english = is_english(text)
     asked = _REQUEST.sub("", unchatted(text) if english else text) if english else text
     text = asked if asked.strip() and len(asked.split()) >= 2 else text
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
+    phrases = [p for p in phrases if family is None or not family.named_by(p)]
     phrases, negated = negations(phrases, text) if english else (phrases, [])
     heads = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []
     return Description(text=text, english=english, phrases=phrases, nouns=[n for n in heads if _thing(n)], heads=heads,
