@@ -362,6 +362,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["young woman, (freckles:1.2), in a wheat"], ["hat", "take", "off"]),
     ("illustrious", "no humans, dragon, green scales, flying, mountains, clouds", "swap the dragon out for a wyvern",
      ["wyvern, green scales"], ["dragon", "swap", " out"]),
+    ("illustrious", "1girl, solo, witch hat, night, forest", "give her an owl on her shoulder", ["owl on shoulder"],
+     ["her", "give"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

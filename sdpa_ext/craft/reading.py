@@ -829,7 +829,7 @@ class _Reader:
         if kept != thing or len(thing) > _MAX_WORDS + 2:
             return None
         x = " ".join(thing)
-        edit.add.append(x)
+        edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
         article = next((w for w in words[:1] if w in lex.articles), "")  # `With a kid in a raincoat.`
         edit.sentences.append(f"With {article} {x}.".replace("  ", " "))
         return True
