@@ -364,6 +364,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["wyvern, green scales"], ["dragon", "swap", " out"]),
     ("illustrious", "1girl, solo, witch hat, night, forest", "give her an owl on her shoulder", ["owl on shoulder"],
      ["her", "give"]),
+    ("sdxl", "a lighthouse on a cliff, stormy sky, crashing waves, night", "add lightning pls", ["night, lightning"],
+     ["add", "pls"]),  # a storm is there: lightning names more than the storm
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -404,6 +406,21 @@ def test_a_right_plan_is_not_given_back_the_words_that_named_the_family(make_set
         version = _assistant(make_settings, server).plan("pony style pic of a motorcycle jumping over desert dunes "
                                                          "at sunset", family="pony")
     assert version.prompt == right, (version.prompt, version.warnings)
+
+
+@pytest.mark.parametrize(("family", "prompt", "instruction"), [
+    ("sd3", "A lighthouse on a cliff at dawn, captured as a realistic photograph.",
+     "is this a photo? it should be photorealistic"),
+    ("sdxl", "an old fisherman, grey beard, harbor, dawn, photograph, realistic", "realistic photo pls"),
+])
+def test_what_the_prompt_says_already_is_said_and_nothing_is_added(make_settings, family, prompt, instruction):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(prompt, family=family),
+                                                                      instruction, family=family)
+    assert version.prompt == prompt and "already" in version.notes, (version.prompt, version.notes)
 
 
 def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):

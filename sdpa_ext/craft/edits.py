@@ -373,11 +373,18 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
     if met:  # the value's own tags go; what the user named (`lightning` in a storm) stays unless it is there
         text = prompt.render()
-        gone = [a for a in edit.add if names(text, a) or _respelled(text, a) or (a not in edit.said and any(
-            a in v.tags or v.name in facets(a).get(v.group, set()) for v in met))]
+        gone = [a for a in edit.add if names(text, a) or _respelled(text, a) or any(_only_names(a, v) for v in met)
+                or (a not in edit.said and any(a in v.tags or v.name in facets(a).get(v.group, set()) for v in met))]
         edit.add[:] = [a for a in edit.add if a not in gone]
         edit.sentences[:] = [s for s in edit.sentences if not any(s == v.sentence for v in met) and not any(
             s.lower().strip(".") == a.lower() for a in gone)]
+
+
+def _only_names(said: str, value: Value) -> bool:
+    """`photo`, `realistic photo`: the value by its name, with only its own words beside it (`lightning` in a
+    storm names more than the storm)."""
+    words = words_of(said)
+    return value.name in words and set(words) <= {value.name, *(w for p in value.words for w in words_of(p))}
 
 
 def _respelled(text: str, said: str) -> bool:
