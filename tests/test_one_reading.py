@@ -366,6 +366,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["her", "give"]),
     ("sdxl", "a lighthouse on a cliff, stormy sky, crashing waves, night", "add lightning pls", ["night, lightning"],
      ["add", "pls"]),  # a storm is there: lightning names more than the storm
+    ("illustrious", "no humans, castle, mountains, clouds, blue sky, day, scenery", "dusk sky instead of day",
+     ["clouds, dusk sky, scenery"], ["blue sky", "instead"]),  # a blue sky is the day's
+    ("flux", "A red barn stands in a meadow under a blue sky on a summer afternoon.",
+     "replace the afternoon with a starry night", ["starry night."], ["blue sky", "afternoon"]),
+    ("sdxl", "a red barn in a meadow, blue sky, afternoon, summer", "make it night plz", ["night"], ["blue sky", "plz"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -47,7 +47,7 @@ from .structure import (
     without_phrase,
 )
 from .syntax import guard, no_new_edges, repair
-from .vocab import Facets, clash, facets, vocab
+from .vocab import SOLE, Facets, clash, facets, vocab
 
 # Groups whose contradictions are sure enough to change a large model's answer; indoors/outdoors is read from
 # nouns (`shuttered shops` on a street is not indoors), so there a contradiction is only a warning.
@@ -57,7 +57,6 @@ SURE = {"time", "season", "weather", "setting", "medium", "brightness", "detail"
 # is the one reading sure enough to change a model's answer (what contradicts it goes, a value it left out is
 # added); for the others the model decided, and a note says what looks off.
 EXCLUSIVE = {"time", "season", "weather"}
-SOLE = {"time", "season"}  # one at a time: what a model's answer keeps of another goes (weather may mix: sunlit snow)
 
 
 @dataclass

@@ -209,6 +209,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     removed = [text for text, op in reading.spans.items() if op == "remove"]
     if removed and prompt.each(lambda text: _without_spans(text, reading)):
         changes += [f"removed {text}" for text in removed]
+    _replace(prompt, reading, edit, changes, notes)  # in place first: `sunset sky instead of day`, then no blue sky
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in edit.set:
         if prompt.each(lambda text, v=value: None if read_term(text).syntax or kept & set(words_of(text))
@@ -224,7 +225,6 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
-    _replace(prompt, reading, edit, changes, notes)
     _modifiers(prompt, reading, edit, subject, changes, notes)
     for place in edit.relocate:
         if _relocate(prompt, place):

@@ -15,7 +15,7 @@ from .describe import QUOTED, verb_ing
 from .lexicon import lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, subject_heads
-from .vocab import Value, facets, find_value, known_words, opposite, vocab
+from .vocab import SOLE, Value, facets, find_value, known_words, opposite, vocab
 
 _NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
@@ -876,7 +876,8 @@ class _Reader:
             edit.recolour.append((old.split()[-1], new))
             return True
         edit.replace.append((old, new))
-        return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None
+        edit.set += [v for v in _values(new) if v.group in SOLE and v not in edit.set]  # `sunset sky instead of
+        return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None  # day`: no blue sky
 
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""

@@ -14,6 +14,7 @@ from .lexicon import lexicon
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "vocab.json"
 Facets = dict[str, set[str]]  # group -> the values a text says
+SOLE = frozenset({"time", "season"})  # one at a time in a picture (weather may mix: sunlit snow)
 
 
 @dataclass(frozen=True)
