@@ -428,6 +428,23 @@ def test_what_the_prompt_says_already_is_said_and_nothing_is_added(make_settings
     assert version.prompt == prompt and "already" in version.notes, (version.prompt, version.notes)
 
 
+def test_a_models_chat_words_never_reach_the_prompt(make_settings):
+    """A model that copies how the user asked (`pic`, `u`, `pls`, `w`) as terms: those terms go, plan and refine."""
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    plan = json.dumps({"prompt": "lighthouse, storm, crashing waves, dramatic sky, pic, u, w", "negative_prompt": ""})
+    with OpenAIServer(answer=plan) as server:
+        planned = _assistant(make_settings, server).plan("can u make me a pic of a lighthouse w a storm", family="sdxl")
+    assert planned.prompt.startswith("lighthouse, storm, crashing waves, dramatic sky"), planned.prompt
+    assert not {"pic", "u", "w"} & {t.strip() for t in planned.prompt.split(",")}, planned.prompt
+    refined = json.dumps({"prompt": WHEAT.replace("soft light", "night") + ", pls", "negative_prompt": "lowres"})
+    with OpenAIServer(answer=refined) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(WHEAT, "lowres", family="sdxl"),
+                                                           "make it night pls")
+    assert version.prompt == WHEAT.replace("soft light", "night"), version.prompt
+
+
 def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
     from sdpa_ext.types import PromptVersion
     from tests.wire import OpenAIServer

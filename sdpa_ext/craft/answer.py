@@ -16,6 +16,7 @@ from ..providers.types import Completion, Usage
 from ..types import PromptVersion
 from . import compact
 from .checks import (
+    drop_chat,
     drop_contradictions,
     drop_intruders,
     family_rules,
@@ -134,6 +135,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
     if family.negative_allowed and not negative:
         negative = family.negative
     parsed = Prompt.parse(prompt, family)  # every check below changes this one parse
+    drop_chat(parsed, warnings)
     if desc.english:
         drop_intruders(parsed, desc.text, warnings)
         sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
@@ -391,6 +393,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         negative = ""
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
+    drop_chat(answer, warnings, current.prompt)
     # what the user said no to goes into the negative prompt if the answer still had it; else the answer stands
     held = [thing for thing in edit.negative if any(names(text, thing) for text in answer.texts())]
     if reading.exact:  # what an exact reading takes away, sets or asks for; an unsure one leaves the answer be

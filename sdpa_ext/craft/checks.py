@@ -152,6 +152,20 @@ def drop_intruders(answer: Prompt, desc_text: str, notes: list[str]) -> None:
             answer.set(term, "")
 
 
+def drop_chat(answer: Prompt, notes: list[str], kept: str = "") -> None:
+    """A term of chat or function words alone (`u`, `pic`, `lil`, `gimme`, `w`: with) says nothing of the picture:
+    it goes, unless the user's own prompt (`kept`) has it."""
+    lex = lexicon()
+    chat = lex.chat | set(lex.chat_description) | lex.interjections | {a for a in lex.asking if " " not in a}
+    chat |= lex.function
+    mine = {t.strip().lower() for t in Prompt.parse(kept).texts()} if kept else set()
+    for term in answer.terms:
+        said = [lex.spellings.get(w, w) for w in words_of(term.text.lower())]
+        if said and set(said) <= chat and term.text.strip().lower() not in mine and not read_term(term.text).syntax:
+            notes.append(f"removed {term.text.strip()!r}: a chat word, not part of the picture")
+            answer.set(term, "")
+
+
 def family_rules(prompt: str, negative: str, family: Family, notes: list[str], *,
                  rating: bool = True) -> tuple[str, str]:
     """Pony's score prefix (and a rating tag, unless `rating` is off: a refine of a prompt without one); no
