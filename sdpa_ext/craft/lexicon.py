@@ -101,6 +101,7 @@ class Lexicon:
     spellings: dict[str, str]
     gerunds: dict[str, str]
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
+    extent: tuple[str, ...]  # `snow everywhere`: how much, not what
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
     joined_by_and: tuple[str, ...]  # `black and white`: one thing, never two
     clause_verbs: frozenset[str]  # what a clause's subject does (`a trail of smoke rises`): where the subject ends
@@ -194,6 +195,7 @@ def lexicon() -> Lexicon:
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"}, adverbs=frozenset(raw["adverbs"]),
+        extent=tuple(raw["extent"]["words"]),
         clause_openers=tuple(raw["clause_openers"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),

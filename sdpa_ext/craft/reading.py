@@ -812,6 +812,10 @@ class _Reader:
             words = words[:-2] if words[-2] in lex.prepositions or words[-2] in ("to", "at") else words[:-1]
         if len(words) > 2 and words[-1] in ("next", "beside", "near"):
             words = words[:-1]
+        for size in range(len(words) - 1, 0, -1):  # `snow everywhere`: the snow
+            if longest_at(words, size, lex.extent) == len(words) - size:
+                words = words[:size]
+                break
         if any(w.startswith("<") for w in words) or set(words) & lex.network_words:
             self.reading.adds_network = True
             return True
