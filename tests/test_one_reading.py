@@ -375,6 +375,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "winter pls, snow everywhere", ["winter", "snow"], ["everywhere", "autumn", "pls"]),
     ("illustrious", "no humans, dragon, green scales, flying, mountains, clouds", "it needs more wow factor ngl",
      ["dragon, green scales, flying, mountains, clouds"], ["wow", "factor", "ngl"]),
+    ("sdxl", "a man reading a newspaper in a cafe, indoors, warm light", "put him in an outdoor cafe",
+     ["in an outdoor cafe, warm light"], ["indoors"]),  # named outright: outdoor, whatever a cafe implies
+    ("illustrious", "1girl, solo, waitress, coffee cup, cafe, indoors, smile", "move her to a rooftop garden",
+     ["coffee cup, rooftop garden, smile"], ["indoors", "move"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

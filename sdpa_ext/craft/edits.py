@@ -35,7 +35,7 @@ from .structure import (
     without_word,
 )
 from .syntax import tidy
-from .vocab import Value, clash, facets, find_value, phrase_pattern
+from .vocab import Value, clash, facets, find_value, outright, phrase_pattern
 
 
 @dataclass
@@ -184,7 +184,7 @@ def _relocate(prompt: Prompt, place: str) -> bool:
             prompt.set(term, tidy(text))
         else:  # another place goes; what only says outdoors (`clear sky`) stays where the new place is outdoors
             prompt.set(term, without_slot(text, "setting", lambda body: "setting" not in (said := facets(body)) and
-                                          not clash(said, facets(place))))
+                                          not clash(said, outright(place))))
     for term in terms if not placed else ():
         read = read_term(term.text)
         if any(p.slot == "subject" for p in read.phrases) and not read.syntax and len(term.text.split()) > 1:

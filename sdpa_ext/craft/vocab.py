@@ -105,6 +105,17 @@ def facets(text: str, *, entries: bool = True) -> Facets:
     return found
 
 
+def outright(text: str) -> Facets:
+    """The text's facets, where one value of a group is named outright (`an outdoor terrace cafe`: outdoor,
+    whatever a cafe implies)."""
+    found = facets(text)
+    for group, values in found.items():
+        named = {v for v in values if phrase_pattern([v, *vocab().groups[group][v].tags]).search(text)}
+        if len(named) == 1:
+            found[group] = named
+    return found
+
+
 def fits(group: str, value: str, said: set[str]) -> bool:
     """True when `value` goes with what was said in that group (the same value, or one that fits)."""
     values = vocab().groups[group]
