@@ -379,6 +379,13 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["in an outdoor cafe, warm light"], ["indoors"]),  # named outright: outdoor, whatever a cafe implies
     ("illustrious", "1girl, solo, waitress, coffee cup, cafe, indoors, smile", "move her to a rooftop garden",
      ["coffee cup, rooftop garden, smile"], ["indoors", "move"]),
+    # a term with the user's syntax inside it is read around it: the syntax stays, the words around it change
+    ("sd15", "a [wood:stone:0.5] bridge over a river, fog, (moss:1.2)", "no river pls",
+     ["a [wood:stone:0.5] bridge, fog, (moss:1.2)"], ["river", "pls"]),
+    ("sdxl", "a (red:1.2) car parked in the rain, city street, night", "get rid of the rain",
+     ["a (red:1.2) car parked, city street"], ["rain"]),
+    ("sdxl", "portrait of a (young:1.1) woman in a wheat field, <lora:detail:0.8>, soft light", "put her on a beach",
+     ["portrait of a (young:1.1) woman on a beach, <lora:detail:0.8>"], ["wheat"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

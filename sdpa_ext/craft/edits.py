@@ -18,6 +18,7 @@ from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
     acts,
+    locked,
     modify,
     names,
     read_term,
@@ -130,7 +131,7 @@ def _removal(thing: str, subject: list[str]):
         said = words_of(text.lower())
         if said[:1] in (["no"], ["without"]) and words_of(thing.lower())[:1] != said[:1]:
             return None  # `no humans` says the thing is absent already: it stays
-        if read_term(text).syntax:
+        if locked(text):
             return None
         cut = without_phrase(text, thing, heads)  # `not dark wood`: the wood said of a counter, as a material
         return cut if cut is not None else without_material(text, thing)
@@ -166,10 +167,10 @@ def _relocate(prompt: Prompt, place: str) -> bool:
     placed = False
     for term in terms:
         text, read = term.text, read_term(term.text)
-        settings = [p for p in read.phrases if p.slot == "setting"]
-        if not settings or read.syntax:
+        settings = [p for p in read.phrases if p.slot == "setting" and read.bare(p)]
+        if not settings or locked(text):
             continue
-        if not placed and not prompt.sentences and len(settings) == len(read.phrases):
+        if not placed and not prompt.sentences and len(settings) == len(read.phrases) and not read.spans:
             # a tag for a tag: `sunflower field` -> `beach`, `on a porch` -> `on a beach`
             prompt.set(term, f"{prep} {_articled(place)}" if settings[0].prep else re.sub(
                 r"^(?:a|an|the|some)\s+", "", place))
@@ -212,14 +213,14 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _replace(prompt, reading, edit, changes, notes)  # in place first: `sunset sky instead of day`, then no blue sky
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in edit.set:
-        if prompt.each(lambda text, v=value: None if read_term(text).syntax or kept & set(words_of(text))
+        if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
                        else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")
     subject = subject_heads(prompt.texts())
     for thing in edit.remove:
         said = _said_value(thing)  # `instead of rain`: rainy, raindrops too
         if any([prompt.each(_removal(thing, subject)), said is not None and prompt.each(
-                lambda text, v=said: None if read_term(text).syntax else without_value(text, v, prompt.sentences))]):
+                lambda text, v=said: None if locked(text) else without_value(text, v, prompt.sentences))]):
             changes.append(f"removed {thing}")
             if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do

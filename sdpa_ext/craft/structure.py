@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from .describe import nouns_of, verb_ing
 from .grammar import plain
@@ -48,6 +49,11 @@ class Term:
     text: str
     phrases: tuple[Phrase, ...]
     syntax: bool  # holds the user's syntax (weights, LoRAs, editing...): changed only when asked
+    spans: tuple[tuple[int, int], ...] = ()  # where its syntax lies, when words stand around it (read as phrases)
+
+    def bare(self, phrase: Phrase) -> bool:
+        """The phrase holds none of the user's syntax: it may be cut like any other."""
+        return not any(start < phrase.end and phrase.start < end for start, end in self.spans)
 
     @property
     def slots(self) -> set[str]:
@@ -89,11 +95,22 @@ def slot_of(body: str, head: str) -> str:
     return "subject"
 
 
+MASK = "q"  # a span read as a word of its length (`a [stone:crystal:0.5] castle`: `a qqq… castle`)
+
+
 @lru_cache(maxsize=512)
 def read_term(text: str) -> Term:
-    """A term as its phrases (a term with the user's syntax is one phrase, slot `syntax`); a text is read once."""
-    if find_spans(text):
-        return Term(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
+    """A term as its phrases; a text is read once. A term that is only the user's syntax is one phrase, slot
+    `syntax`; one with words around its syntax is read around it (`spans`), each span as one word."""
+    found = [(s.start, s.end) for s in find_spans(text)]
+    if spans := tuple(f for f in found if not any(o != f and o[0] <= f[0] and f[1] <= o[1] for o in found)):
+        masked = "".join(MASK * (e - s) if (s, e) in spans else text[s:e] for s, e in _pieces(text, spans))
+        if not words_of(re.sub(rf"{MASK}{{3,}}", " ", masked)):
+            return Term(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
+        read = read_term(masked)
+        phrases = tuple(replace(p, body=text[p.body_start:p.end].strip(), head="" if p.head.startswith(MASK * 3)
+                                else p.head) for p in read.phrases)
+        return Term(text, phrases, True, spans)
     whole = _whole_words(text)
     cuts = [(m.start(), m.end(), m.group(1).lower()) for m in _PREP.finditer(text)
             if not any(s < m.start() < e for s, e in whole)]
@@ -122,6 +139,12 @@ def read_term(text: str) -> Term:
     if not pieces:
         pieces.append(Phrase("", 0, 0, len(text), text, head_of(text), slot_of(text, head_of(text))))
     return Term(text, tuple(pieces), False)
+
+
+def _pieces(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """The text cut at its spans' bounds: the spans and what lies between them, in order."""
+    cuts = sorted({0, len(text), *(b for span in spans for b in span)})
+    return list(pairwise(cuts))
 
 
 def acts(text: str) -> bool:
@@ -211,10 +234,10 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
     `whole`: a tag whose first phrase's head goes goes whole (`raindrops on the window`), where a contradiction
     takes only its phrase (`portrait of a young woman` zoomed out keeps the woman)."""
     term = read_term(text)
-    if term.syntax:
+    if locked(text):
         return text
     for phrase in reversed(term.phrases):
-        found = cut(facets(phrase.body), phrase.slot)
+        found = cut(facets(phrase.body), phrase.slot) if term.bare(phrase) else None
         if not found:
             continue
         group, values = found
@@ -227,13 +250,21 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
         noun = sentences and not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
         if phrase is term.phrases[0] and ((noun and opens) or (whole and covers_head and not sentences)):
+            if term.spans:
+                continue  # the user's syntax stays, and what it is said of
             return ""  # `a storm rages over the sea`, `raindrops on the window`: the term is about what goes
         if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
             text = _cut(text, phrase.start, phrase.end)
         else:
             text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
-        return _without(text, cut, sentences, whole) if says_something(text) else ""
-    return text if says_something(text) else ""
+        return _without(text, cut, sentences, whole) if says_something(text) or term.spans else ""
+    return text if says_something(text) or term.spans else ""
+
+
+def locked(text: str) -> bool:
+    """The term is the user's syntax alone: nothing of it is read or cut unless the reading names it."""
+    term = read_term(text)
+    return term.syntax and not term.spans
 
 
 def _content(text: str) -> set[str]:
@@ -251,11 +282,16 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     takes `in a wheat field`, not `depth of field`), or whose head is one of `heads` (`people` names every
     person); None when the term does not name it, '' when nothing would be left."""
     term = read_term(text)
-    if term.syntax:
+    if locked(text):
         return None
     own = {stem(w) for w in words_of(thing)}
     hits = [p for p in term.phrases if p.head and ((names(p.body, thing) and stem(p.head) in own)
                                                    or stem(p.head) in heads)]
+    if term.spans:  # around the user's syntax: only phrases that hold none of it, and never the whole term
+        hits = [p for p in hits if term.bare(p) and p is not term.phrases[0]]
+        for phrase in reversed(hits):
+            text = _cut(text, phrase.start, phrase.end)
+        return text if hits else None
     verb = next((p for p in term.phrases if p.slot == "action"), None)
     if verb and any(h.end <= verb.start for h in hits):  # what the clause is about: the clause goes,
         conjuncts = re.split(r"\s+and\s+", text[:verb.start].strip())  # or its part (`rain and the beam cut`)
@@ -312,11 +348,11 @@ def without_slot(text: str, slot: str, keep: Callable[[str], bool] = lambda body
     """The term without its phrases of one slot but those `keep` keeps ('' when nothing that names something is
     left)."""
     term = read_term(text)
-    if term.syntax:
+    if locked(text):
         return text
-    for phrase in reversed([p for p in term.phrases if p.slot == slot and not keep(p.body)]):
+    for phrase in reversed([p for p in term.phrases if p.slot == slot and not keep(p.body) and term.bare(p)]):
         text = _cut(text, phrase.start, phrase.end)
-    return text if says_something(text) else ""
+    return text if says_something(text) or term.spans else ""
 
 
 def replace_in(text: str, old: str, new: str) -> str | None:
