@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from itertools import pairwise
 
 from .describe import nouns_of, verb_ing
 from .grammar import plain
@@ -104,13 +103,20 @@ def read_term(text: str) -> Term:
     `syntax`; one with words around its syntax is read around it (`spans`), each span as one word."""
     found = [(s.start, s.end) for s in find_spans(text)]
     if spans := tuple(f for f in found if not any(o != f and o[0] <= f[0] and f[1] <= o[1] for o in found)):
-        masked = "".join(MASK * (e - s) if (s, e) in spans else text[s:e] for s, e in _pieces(text, spans))
+        chars = list(text)
+        for start, end in spans:
+            chars[start:end] = MASK * (end - start)
+        masked = "".join(chars)
         if not words_of(re.sub(rf"{MASK}{{3,}}", " ", masked)):
             return Term(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
-        read = read_term(masked)
         phrases = tuple(replace(p, body=text[p.body_start:p.end].strip(), head="" if p.head.startswith(MASK * 3)
-                                else p.head) for p in read.phrases)
+                                else p.head) for p in _read(masked).phrases)
         return Term(text, phrases, True, spans)
+    return _read(text)
+
+
+def _read(text: str) -> Term:
+    """A term with none of the user's syntax as its phrases."""
     whole = _whole_words(text)
     cuts = [(m.start(), m.end(), m.group(1).lower()) for m in _PREP.finditer(text)
             if not any(s < m.start() < e for s, e in whole)]
@@ -139,12 +145,6 @@ def read_term(text: str) -> Term:
     if not pieces:
         pieces.append(Phrase("", 0, 0, len(text), text, head_of(text), slot_of(text, head_of(text))))
     return Term(text, tuple(pieces), False)
-
-
-def _pieces(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
-    """The text cut at its spans' bounds: the spans and what lies between them, in order."""
-    cuts = sorted({0, len(text), *(b for span in spans for b in span)})
-    return list(pairwise(cuts))
 
 
 def acts(text: str) -> bool:
