@@ -386,6 +386,15 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["a (red:1.2) car parked, city street"], ["rain"]),
     ("sdxl", "portrait of a (young:1.1) woman in a wheat field, <lora:detail:0.8>, soft light", "put her on a beach",
      ["portrait of a (young:1.1) woman on a beach, <lora:detail:0.8>"], ["wheat"]),
+    # how many: a booru family's count tags, else the noun's phrase (and its verb)
+    ("illustrious", "1girl, solo, long hair, sundress, sunflower field, smile", "can we make it 2 girls pls",
+     ["2girls, long hair"], ["1girl", "solo", "pls"]),
+    ("pony", "score_9, score_8_up, score_7_up, rating_safe, 1girl, solo, fox girl, shrine", "add another fox girl",
+     ["2girls, fox girl"], ["1girl", "solo", "another"]),
+    ("sdxl", "a red fox sitting in a snowy meadow, dawn", "make it three foxes", ["three red foxes sitting in"],
+     ["a red fox", "make"]),
+    ("flux", "A grey wolf stands on a ridge at night. Stars fill the sky.", "can there be two wolves",
+     ["Two grey wolves stand on a ridge"], ["stands", "can"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

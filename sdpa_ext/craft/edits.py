@@ -194,6 +194,49 @@ def _relocate(prompt: Prompt, place: str) -> bool:
     return placed
 
 
+_COUNT_TAG = re.compile(r"^(\d+)\+?(girl|boy)s?$", re.I)
+
+
+def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, changes: list[str]) -> None:
+    """How many of a thing (`two foxes`; `many` 0: one more): a booru family's count tag (`1girl, solo` ->
+    `2girls`), else the noun's phrase (`a red fox sits` -> `two red foxes sit`), else the things are added."""
+    lex = lexicon()
+    word = {"female": "girl", "male": "boy"}.get(lex.gender_of(noun), "")
+    tags = [t for t in prompt.terms if _COUNT_TAG.match(t.text.strip()) and _COUNT_TAG.match(t.text.strip())
+            .group(2).lower() == word]
+    if family.counts and word and tags:
+        old = tags[0].text.strip()
+        new = many or int(_COUNT_TAG.match(old).group(1)) + 1
+        prompt.set(tags[0], f"{new}{word}" if new == 1 else f"{min(new, 6)}{'+' if new >= 6 else ''}{word}s")
+        for term in prompt.terms if new > 1 else ():
+            if term.text.strip().lower() == "solo":
+                prompt.set(term, "")
+        changes.append(f"{old} -> {tags[0].text.strip()}")
+        return
+    number = {n: w for w, n in reversed(lex.numbers.items())}.get(many or 2, str(many))
+    head = stem(noun.split()[-1])
+    for term in prompt.terms:
+        read = read_term(term.text)
+        phrase = next((p for p in read.phrases if p.head and stem(p.head) == head and read.bare(p)), None)
+        if phrase is None or locked(term.text):
+            continue
+        body = term.text[phrase.body_start:phrase.end]
+        bare = re.sub(r"^(?:a|an|one|the)\s+", "", body.strip(), flags=re.I)
+        at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", bare, re.I))[-1]
+        said = f"{number} {bare[:at.start()]}{lex.plural(phrase.head)}{bare[at.end():]}"
+        said = said[:1].upper() + said[1:] if body.strip()[:1].isupper() else said
+        said += body[len(body.rstrip()):]  # the space before what follows
+        after = term.text[phrase.end:]
+        verb = re.match(r"(\s*)(\w+)", after)
+        if prompt.sentences and verb and verb.group(2).lower() in {*lex.clause_verbs, *lex.agreement}:
+            after = verb.group(1) + lex.of_several(verb.group(2)) + after[verb.end():]
+        prompt.set(term, term.text[:phrase.body_start] + (" " if phrase.prep else "") + said + after)
+        changes.append(f"{noun}: {number}")
+        return
+    edit.add.append(f"{number} {lex.plural(noun)}")
+    edit.sentences.append(f"With {number} {lex.plural(noun)}.")
+
+
 def _articled(place: str) -> str:
     if re.match(r"^(?:a|an|the|some)\s", place) or place.endswith("s") or place in lexicon().proper_places:
         return place
@@ -235,6 +278,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         else:
             edit.add.append(place)
     _weigh(prompt, reading, edit, family, changes, notes)
+    for noun, many in edit.count:
+        _count(prompt, edit, family, noun, many, changes)
     _already_said(prompt, edit)
     _additions(prompt, edit, family, changes)
     prompt.drop_verbless(acts, stands)

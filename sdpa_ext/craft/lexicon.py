@@ -102,12 +102,39 @@ class Lexicon:
     gerunds: dict[str, str]
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
+    one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
+    plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
+    agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
     joined_by_and: tuple[str, ...]  # `black and white`: one thing, never two
     clause_verbs: frozenset[str]  # what a clause's subject does (`a trail of smoke rises`): where the subject ends
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
+
+    def plural(self, noun: str) -> str:
+        """`fox` -> foxes, `puppy` -> puppies, `wolf` -> wolves (the last word of a phrase)."""
+        *before, last = noun.split() or [""]
+        if last in self.plurals:
+            last = self.plurals[last]
+        elif last.endswith(("s", "x", "z", "ch", "sh")):
+            last += "es"
+        elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
+            last = last[:-1] + "ies"
+        else:
+            last += "s"
+        return " ".join([*before, last])
+
+    def of_several(self, verb: str) -> str:
+        """A verb said of one, said of several: `sits` -> sit, `touches` -> touch, `is` -> are."""
+        low = verb.lower()
+        if low in self.agreement:
+            return self.agreement[low]
+        if low.endswith("ies"):
+            return verb[:-3] + "y"
+        if low.endswith(("ches", "shes", "sses", "xes")):
+            return verb[:-2]
+        return verb[:-1] if low.endswith("s") and not low.endswith("ss") else verb
 
     def op_of(self, phrase: str) -> list[str]:
         """The operations a verb phrase can ask for (`put`: add or relocate)."""
@@ -195,7 +222,8 @@ def lexicon() -> Lexicon:
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"}, adverbs=frozenset(raw["adverbs"]),
-        extent=tuple(raw["extent"]["words"]),
+        extent=tuple(raw["extent"]["words"]), one_more=tuple(raw["counting"]["more"]),
+        plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),

@@ -45,6 +45,7 @@ class Edit:
     adjust: list[tuple[str, str]] = field(default_factory=list)  # (noun, word): `shorter hair` -> (hair, short)
     relocate: list[str] = field(default_factory=list)  # a new setting: the old one goes
     keep: list[str] = field(default_factory=list)  # what the user says stays (`keep it sunny`)
+    count: list[tuple[str, int]] = field(default_factory=list)  # (noun, how many; 0: one more): `two foxes`
     size: tuple[int, int] | None = None
 
     def merge(self, other: Edit) -> Edit:
@@ -171,6 +172,23 @@ def normal(clause: str) -> list[str]:
                 words = words[:start]
                 break
     return words
+
+
+def _count(words: list[str]) -> tuple[str, int] | None:
+    """`two foxes`, `3 girls`, `another girl`, `a second fox girl`: (the noun, how many; 0: one more)."""
+    lex = lexicon()
+    words = _strip_phrases(words, ("instead",), lead=False)
+    if (size := longest_at(words, 0, lex.one_more)) and 0 < len(words) - size <= 3:
+        noun, many = words[size:], 0
+    elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
+        noun, many = words[1:], lex.numbers.get(words[0]) or int(words[0])
+        singular = next((one for one, several in lex.plurals.items() if several == noun[-1]), stem(noun[-1]))
+        if singular == noun[-1]:
+            return None  # `two tone`: no plural, no count
+        noun = [*noun[:-1], singular]
+    else:
+        return None
+    return (" ".join(noun), many) if content(noun) == noun else None
 
 
 def _strip_determiner(words: list[str]) -> list[str]:
@@ -819,6 +837,9 @@ class _Reader:
         if any(w.startswith("<") for w in words) or set(words) & lex.network_words:
             self.reading.adds_network = True
             return True
+        if counted := _count(words):  # `add another girl`, `add two more foxes`
+            edit.count.append(counted)
+            return True
         thing = _strip_determiner(words)
         if not thing:
             return None
@@ -890,6 +911,9 @@ class _Reader:
         if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and split[0][0] in \
                 lex.articles and not _values(" ".join(split[0])) and set(_strip_determiner(split[2])) <= self.said:
             return self._replace(edit, split[2], split[0])  # `can it be a corgi instead of a cat`
+        if (counted := _count(comp)) and _object_slot(obj) in ("it", "subject", None):
+            edit.count.append(counted)  # `make it two foxes`, `can there be 3 girls`
+            return True
         comp = self._trimmed(edit, comp)
         slot = _object_slot(obj)
         if len(comp) > 2 and comp[0] == "not" and comp[-1] == "enough":  # `its not bushy enough`: more of it
