@@ -159,6 +159,10 @@ def _assistant(make_settings, server, form: str = "full"):
                                     "masterpiece"),
     ("can the light be more golden-hour-ish", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, "
                                               "golden hour light, masterpiece"),
+    ("show her from behind", "portrait of a young woman, from behind, <lora:detail:0.8>, in a wheat field, soft "
+                             "light, masterpiece"),  # prepositions alone are no chat words
+    ("snow instead of the soft light", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, snowing, "
+                                       "masterpiece"),  # the snow's season is implied, not asked for
 ])
 def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, right):
     from sdpa_ext.types import PromptVersion

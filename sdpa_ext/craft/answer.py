@@ -401,7 +401,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         _taken_out(answer, edit, warnings)
         _recoloured(answer, before, edit, warnings)
         asked = _asked_facets(edit)
-        if sole := {g: v for g, v in asked.items() if g in SOLE}:
+        implied = _asked_facets(Edit(set=edit.implied))
+        if sole := {g: v for g, v in {**implied, **asked}.items() if g in SOLE}:
             kept = {w for k in edit.keep for w in words_of(k)}
             drop_contradictions(answer, sole, warnings, keep=set(words_of(answer.render())), spare=kept)
         for clause in answer.texts() if "weather" in asked else ():

@@ -157,11 +157,12 @@ def drop_chat(answer: Prompt, notes: list[str], kept: str = "") -> None:
     it goes, unless the user's own prompt (`kept`) has it."""
     lex = lexicon()
     chat = lex.chat | set(lex.chat_description) | lex.interjections | {a for a in lex.asking if " " not in a}
-    chat |= lex.function
     mine = {t.strip().lower() for t in Prompt.parse(kept).texts()} if kept else set()
     for term in answer.terms:
-        said = [lex.spellings.get(w, w) for w in words_of(term.text.lower())]
-        if said and set(said) <= chat and term.text.strip().lower() not in mine and not read_term(term.text).syntax:
+        said = set(words_of(term.text.lower()))
+        chatty = {w for w in said if w in chat or lex.spellings.get(w, w) != w}  # `from behind` is no chat
+        if chatty and said - chatty <= lex.function and term.text.strip().lower() not in mine \
+                and not read_term(term.text).syntax:
             notes.append(f"removed {term.text.strip()!r}: a chat word, not part of the picture")
             answer.set(term, "")
 

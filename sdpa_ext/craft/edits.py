@@ -255,7 +255,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         changes += [f"removed {text}" for text in removed]
     _replace(prompt, reading, edit, changes, notes)  # in place first: `sunset sky instead of day`, then no blue sky
     kept = {w for k in edit.keep for w in words_of(k)}
-    for value in edit.set:
+    for value in [*edit.set, *edit.implied]:
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
                        else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")

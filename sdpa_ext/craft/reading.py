@@ -39,6 +39,8 @@ class Edit:
     negative: list[str] = field(default_factory=list)
     replace: list[tuple[str, str]] = field(default_factory=list)  # old '' = the prompt's subject
     set: list[Value] = field(default_factory=list)  # conflict-group values: what contradicts them goes
+    implied: list[Value] = field(default_factory=list)  # a new phrase's time or season: what contradicts it goes,
+    # nothing is added for it (`sunset sky instead of day`: no blue sky)
     weight: list[tuple[str, float]] = field(default_factory=list)  # (thing, delta)
     network_weight: list[tuple[str, float, bool]] = field(default_factory=list)  # (tag, number, absolute)
     recolour: list[tuple[str, str]] = field(default_factory=list)  # (noun, colour)
@@ -901,8 +903,8 @@ class _Reader:
             edit.recolour.append((old.split()[-1], new))
             return True
         edit.replace.append((old, new))
-        edit.set += [v for v in _values(new) if v.group in SOLE and v not in edit.set]  # `sunset sky instead of
-        return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None  # day`: no blue sky
+        edit.implied += [v for v in _values(new) if v.group in SOLE]
+        return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None
 
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
