@@ -399,6 +399,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["a red fox", "make"]),
     ("flux", "A grey wolf stands on a ridge at night. Stars fill the sky.", "can there be two wolves",
      ["Two grey wolves stand on a ridge"], ["stands", "can"]),
+    ("pony", "score_9, score_8_up, score_7_up, rating_safe, 1boy, solo, samurai, katana, temple", "make him a girl pls",
+     ["1girl, solo, samurai"], ["1boy", "pls"]),
+    ("illustrious", "1girl, solo, long hair, school uniform, classroom", "3 girls instead of 1", ["3girls, long hair"],
+     ["1girl", "solo", "instead"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

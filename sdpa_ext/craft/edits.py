@@ -365,6 +365,8 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
 def _replace(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], notes: list[str]) -> None:
     """The edit's A -> B changes inside the phrases; `''` -> B replaces the subject; a B without its A is added."""
     for old, new in edit.replace:
+        if _counted_as(prompt, old, new, changes):
+            continue
         old = old or _subject_phrase(prompt)
         def change(text: str, o: str = old, n: str = new) -> str | None:
             return None if read_term(text).syntax else replace_in(text, o, n)
@@ -376,6 +378,30 @@ def _replace(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], n
             notes.append(f"no {old or 'subject'} in the prompt: added {new}")
             edit.add.append(new)
             edit.sentences.append(f"With {new}.")
+
+
+def _counted_as(prompt: Prompt, old: str, new: str, changes: list[str]) -> bool:
+    """A booru count tag takes a new person in its own form: `make him a girl` (subject: `1boy`) -> `1girl`; `2 girls
+    instead of 1` -> `2girls`, and `solo` goes."""
+    lex = lexicon()
+    word = {"female": "girl", "male": "boy"}.get(lex.gender_of(new), "")
+    said = words_of(new)
+    number = lex.numbers.get(said[0]) or (int(said[0]) if said[0].isdigit() else 0) if said else 0
+    tag = next((t for t in prompt.terms if _COUNT_TAG.match(t.text.strip())), None)
+    if not word or tag is None or len(said) > 2 or (old and not old.isdigit()) or (len(said) == 2 and not number):
+        return False
+    many = number or int(_COUNT_TAG.match(tag.text.strip()).group(1))
+    before = tag.text.strip()
+    after = f"{many}{word}" if many == 1 else f"{min(many, 6)}{'+' if many >= 6 else ''}{word}s"
+    if after == before:
+        return False  # `make her a woman` on `1girl`: not a count
+    prompt.set(tag, after)
+    for term in prompt.terms if many > 1 else ():
+        if term.text.strip().lower() == "solo":
+            prompt.set(term, "")
+    _regender(prompt, before, word)
+    changes.append(f"{before} -> {tag.text.strip()}")
+    return True
 
 
 def _weigh(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes: list[str],
