@@ -374,7 +374,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["clouds, dusk sky, scenery"], ["blue sky", "instead"]),  # a blue sky is the day's
     ("flux", "A red barn stands in a meadow under a blue sky on a summer afternoon.",
      "replace the afternoon with a starry night", ["starry night."], ["blue sky", "afternoon"]),
-    ("sdxl", "a red barn in a meadow, blue sky, afternoon, summer", "make it night plz", ["night"], ["blue sky", "plz"]),
+    ("sdxl", "a red barn in a meadow, blue sky, afternoon, summer", "make it night plz", ["night"],
+     ["blue sky", "plz"]),
     ("pony", "score_9, score_8_up, score_7_up, rating_safe, 1girl, solo, witch hat, forest, autumn",
      "winter pls, snow everywhere", ["winter", "snow"], ["everywhere", "autumn", "pls"]),
     ("illustrious", "no humans, dragon, green scales, flying, mountains, clouds", "it needs more wow factor ngl",
