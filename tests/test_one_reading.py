@@ -404,6 +404,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["1girl, solo, samurai"], ["1boy", "pls"]),
     ("illustrious", "1girl, solo, long hair, school uniform, classroom", "3 girls instead of 1", ["3girls, long hair"],
      ["1girl", "solo", "instead"]),
+    ("sdxl", "old woman knitting, fireplace, evening, portrait shot", "yo slap a rocking chair in there fam",
+     ["portrait shot, rocking chair"], ["there", "fam", "yo"]),
+    ("sdxl", "old woman knitting, fireplace, evening, calm atmosphere", "bruh make it way spookier",
+     ["ominous atmosphere"], ["calm", "bruh"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -487,6 +491,18 @@ def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
             PromptVersion("a cozy cabin, snowy forest, dusk", family="sdxl"), "make it night, and zorble the flarn")
     assert "night" in version.prompt and "zorble" not in version.prompt and "flarn" not in version.prompt
     assert "do not know what 'zorble the flarn' asks for" in " ".join(version.warnings)
+
+
+def test_a_verb_we_do_not_know_before_a_place_is_said_not_pasted(make_settings):
+    """`vanquish the fireplace` moved the scene to `vanquish the fireplace` (the fireplace is a place)."""
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = "old woman knitting, fireplace, evening, firelight"
+    with OpenAIServer(answer=json.dumps({"op": "none", "target": "none", "value": "none"})) as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(start, family="sdxl"),
+                                                                      "vanquish the fireplace")
+    assert version.prompt == start and "do not know what 'vanquish the fireplace'" in version.notes, version
 
 
 def test_a_place_named_in_an_unread_clause_moves_nothing(make_settings):

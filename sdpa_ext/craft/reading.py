@@ -315,8 +315,9 @@ def _make(edit: Edit, words: list[str]) -> bool:
     lex = lexicon()
     words = _unwrapped(words)
     x = " ".join(words)
-    if not x:
-        return False
+    if not x or (len(words) > 2 and words[1] in lex.articles and words[0] not in lex.function and not find_value(
+            words[0])):
+        return False  # `vanquish the fireplace`: a verb we do not know, before what it acts on
     if chip := lex.chip_of(x):
         _chip(edit, chip)
         return True
