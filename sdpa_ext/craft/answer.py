@@ -393,7 +393,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         negative = ""
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
-    drop_chat(answer, warnings, current.prompt)
+    drop_chat(answer, warnings, before)
     # what the user said no to goes into the negative prompt if the answer still had it; else the answer stands
     held = [thing for thing in edit.negative if any(names(text, thing) for text in answer.texts())]
     if reading.exact:  # what an exact reading takes away, sets or asks for; an unsure one leaves the answer be

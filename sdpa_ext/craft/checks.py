@@ -152,12 +152,12 @@ def drop_intruders(answer: Prompt, desc_text: str, notes: list[str]) -> None:
             answer.set(term, "")
 
 
-def drop_chat(answer: Prompt, notes: list[str], kept: str = "") -> None:
+def drop_chat(answer: Prompt, notes: list[str], kept: Prompt | None = None) -> None:
     """A term of chat or function words alone (`u`, `pic`, `lil`, `gimme`, `w`: with) says nothing of the picture:
     it goes, unless the user's own prompt (`kept`) has it."""
     lex = lexicon()
     chat = lex.chat | set(lex.chat_description) | lex.interjections | {a for a in lex.asking if " " not in a}
-    mine = {t.strip().lower() for t in Prompt.parse(kept).texts()} if kept else set()
+    mine = {t.strip().lower() for t in kept.texts()} if kept else set()
     for term in answer.terms:
         said = set(words_of(term.text.lower()))
         chatty = {w for w in said if w in chat or lex.spellings.get(w, w) != w}  # `from behind` is no chat

@@ -181,9 +181,13 @@ def count_tags(desc: Description) -> list[str]:
     if kind == "":
         return ["no humans"]
     girls, boys = _counted(said, "female"), _counted(said, "male")
-    tags = [f"{n}{word}" if n < 6 else f"6+{word}s" for n, word in ((girls, "girl"), (boys, "boy")) if n]
-    tags = [t if t[0] == "1" or t.startswith("6+") else t + "s" for t in tags]
+    tags = [count_tag(n, word) for n, word in ((girls, "girl"), (boys, "boy")) if n]
     return [*tags, "solo"] if girls + boys == 1 else tags
+
+
+def count_tag(n: int, word: str) -> str:
+    """A Danbooru count tag: `1girl`, `2girls`, `6+girls`."""
+    return f"{n}{word}" if n == 1 else f"6+{word}s" if n >= 6 else f"{n}{word}s"
 
 
 def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dict | None) -> str:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 
 from . import grammar
+from .compact import count_tag
 from .describe import verb_ing
 from .families import Family
 from .grammar import brackets, inner
@@ -195,23 +196,36 @@ def _relocate(prompt: Prompt, place: str) -> bool:
 
 
 _COUNT_TAG = re.compile(r"^(\d+)\+?(girl|boy)s?$", re.I)
+_WORD_OF = {"female": "girl", "male": "boy"}  # the count tags' word for the people lexicon's gender
+
+
+def _count_tags(prompt: Prompt, word: str = "") -> list[tuple[Term, int]]:
+    """The prompt's booru count tags (of `word`, or any) with the number each says."""
+    found = [(t, _COUNT_TAG.match(t.text.strip())) for t in prompt.terms]
+    return [(t, int(m.group(1))) for t, m in found if m and (not word or m.group(2).lower() == word)]
+
+
+def _recount(prompt: Prompt, tag: Term, word: str, many: int, changes: list[str]) -> bool:
+    """The count tag says `many` of `word` (`1girl` -> `2girls`), and `solo` goes beside several; False when it
+    says that already."""
+    before, after = tag.text.strip(), count_tag(many, word)
+    if after == before:
+        return False
+    prompt.set(tag, after)
+    for term in prompt.terms if many > 1 else ():
+        if term.text.strip().lower() == "solo":
+            prompt.set(term, "")
+    changes.append(f"{before} -> {after}")
+    return True
 
 
 def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, changes: list[str]) -> None:
     """How many of a thing (`two foxes`; `many` 0: one more): a booru family's count tag (`1girl, solo` ->
     `2girls`), else the noun's phrase (`a red fox sits` -> `two red foxes sit`), else the things are added."""
     lex = lexicon()
-    word = {"female": "girl", "male": "boy"}.get(lex.gender_of(noun), "")
-    tags = [t for t in prompt.terms if _COUNT_TAG.match(t.text.strip()) and _COUNT_TAG.match(t.text.strip())
-            .group(2).lower() == word]
-    if family.counts and word and tags:
-        old = tags[0].text.strip()
-        new = many or int(_COUNT_TAG.match(old).group(1)) + 1
-        prompt.set(tags[0], f"{new}{word}" if new == 1 else f"{min(new, 6)}{'+' if new >= 6 else ''}{word}s")
-        for term in prompt.terms if new > 1 else ():
-            if term.text.strip().lower() == "solo":
-                prompt.set(term, "")
-        changes.append(f"{old} -> {tags[0].text.strip()}")
+    word = _WORD_OF.get(lex.gender_of(noun), "")
+    if family.counts and word and (tags := _count_tags(prompt, word)):
+        _recount(prompt, tags[0][0], word, many or tags[0][1] + 1, changes)
         return
     number = {n: w for w, n in reversed(lex.numbers.items())}.get(many or 2, str(many))
     head = stem(noun.split()[-1])
@@ -384,23 +398,16 @@ def _counted_as(prompt: Prompt, old: str, new: str, changes: list[str]) -> bool:
     """A booru count tag takes a new person in its own form: `make him a girl` (subject: `1boy`) -> `1girl`; `2 girls
     instead of 1` -> `2girls`, and `solo` goes."""
     lex = lexicon()
-    word = {"female": "girl", "male": "boy"}.get(lex.gender_of(new), "")
+    word = _WORD_OF.get(lex.gender_of(new), "")
     said = words_of(new)
     number = lex.numbers.get(said[0]) or (int(said[0]) if said[0].isdigit() else 0) if said else 0
-    tag = next((t for t in prompt.terms if _COUNT_TAG.match(t.text.strip())), None)
-    if not word or tag is None or len(said) > 2 or (old and not old.isdigit()) or (len(said) == 2 and not number):
+    tags = _count_tags(prompt)
+    if not word or not tags or len(said) > 2 or (old and not old.isdigit()) or (len(said) == 2 and not number):
         return False
-    many = number or int(_COUNT_TAG.match(tag.text.strip()).group(1))
-    before = tag.text.strip()
-    after = f"{many}{word}" if many == 1 else f"{min(many, 6)}{'+' if many >= 6 else ''}{word}s"
-    if after == before:
+    (tag, counted), before = tags[0], tags[0][0].text.strip()
+    if not _recount(prompt, tag, word, number or counted, changes):
         return False  # `make her a woman` on `1girl`: not a count
-    prompt.set(tag, after)
-    for term in prompt.terms if many > 1 else ():
-        if term.text.strip().lower() == "solo":
-            prompt.set(term, "")
     _regender(prompt, before, word)
-    changes.append(f"{before} -> {tag.text.strip()}")
     return True
 
 
