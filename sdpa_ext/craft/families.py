@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..types import HostContext
-from .lexicon import lexicon
+from .lexicon import lexicon, words_of
 
 DATA = Path(__file__).with_name("data")
 DEFAULT_FAMILY = "sdxl"
@@ -49,8 +48,8 @@ class Family:
 
     def named_by(self, phrase: str) -> bool:
         """A phrase that only names the family (`pony style`, `in sdxl`): chosen already, nothing to draw."""
-        names = {w for said in (*self.hints, self.label) for w in re.findall(r"[a-z0-9]+", said.lower())}
-        said = set(re.findall(r"[a-z0-9]+", phrase.lower())) - lexicon().heads["generic"]
+        names = {w for said in (*self.hints, self.label) for w in words_of(said.lower())}
+        said = set(words_of(phrase.lower())) - lexicon().heads["generic"]
         return bool(said) and said <= names
 
     def leading(self, medium: str | None) -> list[str]:
