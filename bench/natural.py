@@ -145,6 +145,8 @@ def refine_row(assistant: Assistant, item: dict, start: dict, model: str) -> dic
                                    family=family)
     except SdpaError as err:
         return {**row, "ok": False, "error": str(err)}
+    except Exception as err:  # a crash fails the item; the run goes on
+        return {**row, "ok": False, "error": f"crash: {type(err).__name__}: {str(err)[:200]}"}
     prompt, negative = version.prompt, version.negative_prompt
     effect = all(any(has(prompt, w) for w in group) for group in item["expect"])
     effect = effect and all(has(negative, n) for n in item["negative"])
@@ -181,6 +183,8 @@ def plan_row(assistant: Assistant, item: dict) -> dict:
         version = assistant.plan(item["description"], family=item["family"])
     except SdpaError as err:
         return {**row, "ok": False, "error": str(err)}
+    except Exception as err:  # a crash fails the item; the run goes on
+        return {**row, "ok": False, "error": f"crash: {type(err).__name__}: {str(err)[:200]}"}
     prompt, negative = version.prompt, version.negative_prompt
     checks = {
         "subject": all(has(prompt, s) for s in item["subject"]),

@@ -308,8 +308,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["(freckles:1.5)"], ["moar", "noticeable", "like"]),
     ("sd15", "castle, (epic scale:1.2), sunset", "tone down the epic scale stuff a bit", ["(epic scale:1.1)"],
      ["stuff"]),
-    ("sdxl", "a wooden rowboat on a lake, mist", "make the boat look old n weathered", ["old weathered rowboat"],
-     ["look", " n "]),
+    ("sdxl", "a wooden rowboat on a lake, mist", "make the boat look old n weathered",
+     ["an old weathered wooden rowboat"], ["look", " n "]),
     ("pony", "score_9, score_8_up, score_7_up, 1boy, knight, (red cape:1.2), castle", "bump up the cape, its not red "
      "enough", ["(red cape:1.4)"], ["enough", "not red"]),
     ("sdxl", "a blue motorbike parked by a cafe, chrome", "the bike should be green not blue", ["green motorbike"],
@@ -408,6 +408,29 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["portrait shot, rocking chair"], ["there", "fam", "yo"]),
     ("sdxl", "old woman knitting, fireplace, evening, calm atmosphere", "bruh make it way spookier",
      ["ominous atmosphere"], ["calm", "bruh"]),
+    # a place said alone: no `in indoors`, and a park is outdoors already
+    ("sdxl", "a cozy cabin in a snowy forest, night, warm light from the windows", "i want it cozy, indoors vibes",
+     ["a cozy cabin, night, warm light from the windows", "indoors"], ["in indoors", "snowy forest", "vibes"]),
+    ("sdxl", "a woman reading a book in a park, autumn leaves, afternoon", "move her inside",
+     ["a woman reading a book, autumn leaves, afternoon, indoors"], ["park", "inside"]),
+    ("pony", "score_9, score_8_up, source_cartoon, no humans, cat, windowsill, rain, indoors, cozy, potted plant",
+     "i want it cozy, indoors vibes", ["rain, indoors, cozy, potted plant"], ["peaceful", "vibes"]),
+    # `get` adds what it cannot make; `too far` asks for closer
+    ("sdxl", "a cozy cabin in a snowy forest, night", "can we get a deer in front of the cabin",
+     ["a cozy cabin in a snowy forest, night, deer in front of the cabin"], ["get", "can"]),
+    ("sd15", "a young woman standing in a wheat field, red hair", "shes too far away",
+     ["close-up"], ["wide shot", "shes"]),
+    # a word said of a thing opens its noun phrase (`an old lighthouse keeper`, not `lighthouse old keeper`)
+    ("flux", "A lighthouse keeper stands on a rocky shore at sunset, holding a lantern.",
+     "he should be old with a white beard", ["An old lighthouse keeper stands"], ["lighthouse old"]),
+    ("sdxl", "a vintage blue motorcycle parked on a cobblestone street", "make the motorcycle look old n rusty",
+     ["an old rusty vintage blue motorcycle"], ["blue old", " n "]),
+    # a clause whose subject contradicts goes whole; sunny is the day's; digital art is no watercolor
+    ("sd3", "A small red robot tends plants in a sunny greenhouse. Rows of seedlings line the wooden tables, and "
+     "sunlight streams through the glass roof. Digital art, soft colors.", "its nighttime now",
+     ["in a greenhouse. Rows of seedlings line the wooden tables."], ["streams", "sunny", "sunlight"]),
+    ("sd3", "A small red robot tends plants in a greenhouse. Digital art, soft colors.",
+     "turn it into a watercolor painting", ["atercolor"], ["Digital art"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -160,6 +160,10 @@ def _relocate(prompt: Prompt, place: str) -> bool:
     """A new setting: the old setting's phrases go; the new one takes the first one's place (`portrait of a
     woman in a field` -> `... on a beach`), or follows the subject when there was none; False: add it."""
     terms = [t for t in prompt.terms if t.text.strip()]
+    if place in lexicon().places_alone.values():  # `indoors`: the old place's phrases go, it is added as a tag
+        for term in (t for t in terms if not locked(t.text)):  # a park is outdoors already
+            prompt.set(term, without_slot(term.text, "setting", lambda body: not clash(facets(body), outright(place))))
+        return False
     said, _, rest = place.partition(" ")
     if said in lexicon().prepositions and rest:  # `over the ocean`: where, as the user said it
         prep, place = said, rest
@@ -289,6 +293,10 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             changes.append(f"moved to {place}")
             edit.add[:] = [a for a in edit.add if a != place]
             edit.sentences[:] = [s for s in edit.sentences if s.lower() not in (f"in {place}.", f"{place}.")]
+        elif place in lexicon().places_alone.values() and outright(place)["place"] <= facets(prompt.render()).get(
+                "place", set()):  # `make it outdoors` in a park
+            notes.append(f"already {place}")
+            edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"{place}."]
         else:
             edit.add.append(place)
     _weigh(prompt, reading, edit, family, changes, notes)
@@ -334,12 +342,13 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
         else:
             edit.add.append(f"{colour} {noun}")
             edit.sentences.append(f"With {colour} {noun}.")
-    for noun, word in edit.adjust:
+    at = len(changes)
+    for noun, word in reversed(edit.adjust):  # each opens the noun phrase: the last first (`an old weathered boat`)
         noun = noun or (subject[0] if subject else "")
         others = lexicon().antonyms.get(word, frozenset())
         if noun and _first(prompt, lambda text, n=noun, w=word: modify(text, n, w),
                            lambda text, o=others: bool(o & set(words_of(text)))):
-            changes.append(f"{noun}: {word}")
+            changes.insert(at, f"{noun}: {word}")
         elif noun:
             notes.append(f"no {noun} in the prompt to make {word}")
 
@@ -450,6 +459,8 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
     """A value the prompt says already (`rain` on a rainy street, `smiling` beside `smile`) adds nothing."""
     said = facets(prompt.render())
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
+    tags = {t.strip(" .").lower() for t in prompt.texts()}  # a mood said by a term of its own (`cozy`), not `calm sea`
+    met += [v for v in edit.set if v.group == "mood" and tags & {*v.words, *v.tags}]
     if met:  # the value's own tags go; what the user named (`lightning` in a storm) stays unless it is there
         text = prompt.render()
         gone = [a for a in edit.add if names(text, a) or _respelled(text, a) or any(_only_names(a, v) for v in met)

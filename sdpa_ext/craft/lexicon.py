@@ -92,6 +92,7 @@ class Lexicon:
     span_words: dict[str, frozenset[str]]
     stop: frozenset[str]
     places_on: frozenset[str]
+    places_alone: dict[str, str]  # `inside` -> indoors
     proper_places: frozenset[str]
     sizes: dict[str, tuple[int, int]]
     size_words: tuple[str, ...]
@@ -216,6 +217,7 @@ def lexicon() -> Lexicon:
         leading_tags=frozenset(raw["leading_tags"]["tags"]), text_words=_list(raw, "text_words"),
         span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"},
         stop=frozenset(raw["stop"]), places_on=frozenset(raw["places_on"]),
+        places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
         proper_places=frozenset(raw["proper_places"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),

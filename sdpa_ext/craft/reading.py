@@ -118,6 +118,13 @@ def _sentence(x: str) -> str:
     return f"{x[:1].upper()}{x[1:]}."
 
 
+def _relocated(edit: Edit, place: str) -> None:
+    """A new setting, named (`a beach`) or said alone (`inside`: indoors)."""
+    alone = lexicon().places_alone.get(place)
+    edit.relocate.append(alone or place)
+    edit.sentences.append(_sentence(alone or f"in {place}"))
+
+
 def _strip_phrases(words: list[str], phrases: tuple[str, ...], *, lead: bool = True, tail: bool = True,
                    inside: bool = False) -> list[str]:
     """`words` without the phrases at its start, at its end and (`inside`) anywhere."""
@@ -158,6 +165,10 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"<\w+:[^>\s]*>?|\d+\s*[:x/]\s*\d+|\d*\.\d+|[^\W_]+(?:['-][^\W_]+)*|\+", text)
 
 
+_PREPOSITION_WORDS = {w for p in lexicon().prepositions for w in p.split()} | {"of"}  # `in front of the cabin`
+_ASKING_LEAD = tuple(a for a in lexicon().asking if a != "too")
+
+
 def normal(clause: str) -> list[str]:
     """A clause without the words that say how it asks (`can u`, `pls`, `kinda`, `lol`)."""
     lex = lexicon()
@@ -167,7 +178,8 @@ def normal(clause: str) -> list[str]:
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
         words = words[:start] + words[start + longest_at(words, start, lex.hedges):]
     for _ in range(3):
-        words = _strip_phrases(words, lex.asking)
+        words = _strip_phrases(_strip_phrases(words, _ASKING_LEAD), lex.asking, lead=False)  # `add a hat too`, but
+        # `too far away`
         words = _strip_phrases(words, lex.softeners, tail=False, inside=True)
         for start in range(max(1, len(words) - 3), len(words)):  # `down a bit`, but `too much` stays
             if longest_at(words, start, lex.softeners) == len(words) - start and words[start - 1] not in lex.degree:
@@ -334,8 +346,7 @@ def _make(edit: Edit, words: list[str]) -> bool:
         if content(words) != words or set(words) & {w for said in lex.objects.values() for w in said} or \
                 set(words) & set(lex.negations["leading"]):
             return False  # `the camera not outside` is no place
-        edit.relocate.append(x)
-        edit.sentences.append(_sentence(f"in {x}"))
+        _relocated(edit, x)
         return True
     if values:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
@@ -435,8 +446,9 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         word = words[index]
         if word in lex.looks and index + 1 < len(words):  # `the motorcycle look old`: how it looks
             return words[:index], words[index + 1:]
-        if (word in lex.articles or word in lex.colours or word in lex.comparatives or _base(word)
-                or word in lex.connectors["to"] or word in ("more", "less") or find_value(word)
+        if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or word in lex.colours
+                or word in lex.comparatives or _base(word) or word in lex.connectors["to"]
+                or word in ("more", "less") or find_value(word)
                 or (word in lex.materials and index == len(words) - 1)):  # `the bridge stone`
             return words[:index], words[index:]
     if len(words) - start >= 2 and (words[-1] in lex.antonyms or words[-1].endswith(("y", "ed", "ful", "ous"))):
@@ -662,8 +674,10 @@ class _Reader:
                 edit.network_weight.append((text, step if kind == "more" else -step, False))
             return True
         slot = _object_slot(words)
-        if slot == "framing" or words in (["far", "away"], ["far"], ["away"]):
-            return self._framing(edit, "wide" if kind == "less" or "far" in words else "close")
+        if words in (["far", "away"], ["far"], ["away"], ["close"], ["near"]):  # `too far away`: less far
+            return self._framing(edit, "wide" if (kind == "more") == (words[0] in ("far", "away")) else "close")
+        if slot == "framing":  # `less zoom`
+            return self._framing(edit, "wide" if kind == "less" else "close")
         said = set(words)
         if any(op == "change" and not text.startswith("<") and said <= set(words_of(text.lower()))
                for text, op in self.reading.spans.items()):  # the user's own group, in its words (`epic scale`)
@@ -780,7 +794,9 @@ class _Reader:
             if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
                 self.last = _Clause(f"{self.last.op} {' '.join(obj)}")
                 return self._set_to(edit, obj, comp)
-            return None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
+            made = None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
+            if made or "add" not in ops:
+                return made  # `get a deer in front of the cabin`: nothing to make, a thing to add
         return self._add(edit, rest) if "add" in ops else None
 
     def _things(self, words: list[str]) -> list[list[str]]:
@@ -872,6 +888,9 @@ class _Reader:
         slot = lex.slot_of_object(" ".join(words[:1])) or lex.slot_of_object(" ".join(words[:2]))
         start = 1 if slot in ("it", "subject") else 2 if words[:2] in (["the", "scene"], ["it", "all"]) else 0
         rest = words[start:]
+        if len(rest) == 1 and rest[0] in lex.places_alone:  # `take her inside`
+            _relocated(edit, rest[0])
+            return True
         if rest and rest[0] in lex.place_prepositions:
             place = _strip_determiner(rest[1:])
             at = next((i for i, w in enumerate(place) if i and w in lex.place_prepositions), 0)
@@ -882,8 +901,7 @@ class _Reader:
             x = " ".join(place)
             if any(v.group not in ("place", "setting") for v in _values(x)):  # `put him in a storm`: weather
                 return _make(edit, place) or None
-            edit.relocate.append(x)
-            edit.sentences.append(_sentence(f"in {x}"))
+            _relocated(edit, x)
             return True
         return None
 

@@ -246,19 +246,30 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
         rest = pattern.sub(" ", phrase.body)
         after = words_of(phrase.body[matches[0].end():]) if matches else []
-        opens = bool(matches) and not _ARTICLE.sub("", phrase.body[:matches[0].start()]).strip()
+        opens = bool(matches) and not _LEADING.sub("", phrase.body[:matches[0].start()]).strip()  # `and sunlight`
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
-        noun = sentences and not matches[0].group(0).lower().endswith(("y", "ed", "ing", "ful", "ous", "lit", "ic"))
+        noun = sentences and bool(matches) and not matches[0].group(0).lower().endswith(
+            ("y", "ed", "ing", "ful", "ous", "lit", "ic"))
         if phrase is term.phrases[0] and ((noun and opens) or (whole and covers_head and not sentences)):
             if term.spans:
                 continue  # the user's syntax stays, and what it is said of
             return ""  # `a storm rages over the sea`, `raindrops on the window`: the term is about what goes
         if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
-            text = _cut(text, phrase.start, phrase.end)
+            cut_text = _cut(text, phrase.start, phrase.end)
         else:
-            text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
-        return _without(text, cut, sentences, whole) if says_something(text) or term.spans else ""
+            cut_text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
+        if cut_text == text:
+            continue  # the value is said in a form its words do not match: this phrase stays
+        return _without(cut_text, cut, sentences, whole) if says_something(cut_text) or term.spans else ""
     return text if says_something(text) or term.spans else ""
+
+
+def _agreed(words: list[str]) -> list[str]:
+    """The phrase's opening `a` or `an` as its next word is said (`a old man` -> `an old man`)."""
+    if len(words) > 1 and words[0].lower() in ("a", "an"):
+        said = "an" if words[1][:1].lower() in "aeiou" else "a"
+        return [said.capitalize() if words[0][:1].isupper() else said, *words[1:]]
+    return words
 
 
 def locked(text: str) -> bool:
@@ -419,15 +430,12 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
         others = phrase_pattern(instead) if instead else None
         if others and (first := others.search(phrase.body)):  # where the old one was (`red vintage car`)
             body = phrase.body[:first.start()] + word + others.sub(" ", phrase.body[first.end():])
-        elif word in lexicon().colours:  # a colour opens the noun phrase, after its size or age: `a red paper crane`
-            words = phrase.body.split()
+        else:  # a colour opens the noun phrase after its size or age (`a red paper crane`), another word opens it
+            words = phrase.body.split()  # (`an old lighthouse keeper`, `a rusty vintage blue motorcycle`)
+            skip = lexicon().antonyms if word in lexicon().colours else ()
             at = next((i for i, w in enumerate(words) if w.lower() not in lexicon().articles
-                       and w.lower() not in lexicon().antonyms), len(words) - 1)
-            body = " ".join([*words[:at], word, *words[at:]])
-        else:
-            body = phrase.body
-            head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
-            body = body[:head_at.start()] + f"{word} " + body[head_at.start():]
+                       and w.lower() not in skip), len(words) - 1)
+            body = " ".join(_agreed([*words[:at], word, *words[at:]]) if at == 1 else [*words[:at], word, *words[at:]])
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", text, re.I)
     if said and not instead:  # `a robot barista`: the robot is said of the barista, and it is the robot that is old
