@@ -461,16 +461,36 @@ def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
 
 
-def test_a_right_plan_is_not_given_back_the_words_that_named_the_family(make_settings):
+@pytest.mark.parametrize(("family", "description", "right", "negative"), [
+    ("pony", "pony style pic of a motorcycle jumping over desert dunes at sunset",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, no humans, motorcycle, jumping, midair, desert, "
+     "sand dunes, sunset, orange sky, dust", "score_6, score_5, score_4, lowres"),
+    # a word of the description said inside a compound (`bookshop`, `1girl`, `teacup`) is kept
+    ("sdxl", 'a lil shop on a rainy street with a sign that says "BOOKS", cozy vibes',
+     'a small bookshop on a rainy street, a wooden sign that says "BOOKS", warm light from the windows, '
+     "wet cobblestones, cozy atmosphere, masterpiece, best quality", "lowres, blurry"),
+    ("pony", "make me a knight girl with a big sword standing in the rain at night",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1girl, solo, knight, armor, holding sword, "
+     "huge sword, standing, rain, night, wet", "score_4, score_5, score_6, lowres"),
+    ("pony", "pony pic of a catgirl maid serving tea in a cafe, anime style",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1girl, solo, cat girl, cat ears, maid, "
+     "holding tray, teacup, cafe, indoors, smile", "score_4, score_5, score_6, lowres"),
+    # `design` and `style` name no thing to keep
+    ("sdxl", 'i need a logo for my bakery called "Sunny Buns", simple flat design',
+     'flat vector logo of a bakery called "Sunny Buns", a smiling bun with a sun, simple shapes, clean lines, '
+     "white background", "photo, realistic, blurry"),
+    # `no humans` is a booru tag: it stays, and `humans` is not put in the negative prompt
+    ("illustrious", "a dragon sleeping on a pile of gold in a cave, no humans",
+     "no humans, dragon, sleeping, pile of gold, treasure, cave, dim lighting, masterpiece, best quality, "
+     "amazing quality, very aesthetic, absurdres", "lowres, worst quality"),
+])
+def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer
 
-    right = ("score_9, score_8_up, score_7_up, source_anime, rating_safe, no humans, motorcycle, jumping, midair, "
-             "desert, sand dunes, sunset, orange sky, dust")
-    answer = json.dumps({"prompt": right, "negative_prompt": "score_6, score_5, score_4, lowres", "params": {}})
+    answer = json.dumps({"prompt": right, "negative_prompt": negative, "params": {}})
     with OpenAIServer(answer=answer) as server:
-        version = _assistant(make_settings, server).plan("pony style pic of a motorcycle jumping over desert dunes "
-                                                         "at sunset", family="pony")
-    assert version.prompt == right, (version.prompt, version.warnings)
+        version = _assistant(make_settings, server).plan(description, family=family)
+    assert (version.prompt, version.negative_prompt) == (right, negative), (version.prompt, version.warnings)
 
 
 @pytest.mark.parametrize(("family", "prompt", "instruction"), [

@@ -15,8 +15,11 @@ from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 
 def has_word(word: str, text_words: set[str]) -> bool:
+    """The word is said, as itself or inside a compound (`shop` in `bookshop`, `girl` in `1girl`, `tea` in
+    `teacup`)."""
     target = stem(word)
-    return any(stem(w) == target for w in text_words)
+    return any(stem(w) == target or (len(word) >= 3 and len(w) > len(word) and (w.startswith(word) or w.endswith(
+        word)) and w[:-len(word)] not in ("wo", "fe")) for w in text_words)  # not `man` in `woman`
 
 
 def missing_nouns(prompt: str, desc: Description) -> list[str]:
@@ -92,9 +95,12 @@ def negations(answer: Prompt, negative: str, negated: list[str], family: Family,
     cars) and goes into the negative prompt (returned), where the family has one. `everyone`: `no people` takes
     every term that is only a person (a plan's answer to a description that says so)."""
     people = set(lexicon().people["any_person"]) if everyone else set()
+    tags = set(lexicon().negations["tags"]) if family.counts else set()  # a booru tag: `no humans` says it
     for thing in negated:
         for term in answer.terms:
             clause = term.text
+            if clause.strip().lower() in tags:
+                continue
             said = _SAID_NO.sub("", clause.strip())
             everyone = thing in people and set(words_of(clause)) and set(words_of(clause)) <= people  # `person`
             if (said != clause.strip() and names(said, thing)) or everyone:
@@ -103,10 +109,13 @@ def negations(answer: Prompt, negative: str, negated: list[str], family: Family,
                 answer.set(term, cut)
             else:
                 continue
-            notes.append(f"took {thing!r} out of the prompt: it goes in the negative prompt")
+            notes.append(f"took {thing!r} out of the prompt: " + (
+                "it goes in the negative prompt" if family.negative_allowed else "a prompt that names it draws it"))
     if family.negative_allowed:
         have = tag_terms(negative)
-        new = [t for t in negated if not any(names(h, t) or _COUNT.sub("", h) in (t, f"{t}s") for h in have)]
+        said = [t.strip().lower() for t in answer.texts() if t.strip().lower() in tags]
+        new = [t for t in negated if not any(names(h, t) or _COUNT.sub("", h) in (t, f"{t}s") for h in have)
+               and not any(names(tag, t) for tag in said)]
         negative = ", ".join([*have, *new]) if new else negative
     return negative
 
