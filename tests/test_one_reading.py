@@ -449,6 +449,9 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     ("illustrious", "a bride in a flower garden", ["1girl, solo"], ["photo", "85mm", "35mm", "dslr", "bokeh"]),
     ("pony", "pony style pic of a fox in the snow", ["fox"], ["pony", "pic"]),
     ("illustrious", "anime style pic of a cat sleeping on a roof", ["anime style, cat sleeping"], ["pic", "style cat"]),
+    # what a sign says stays with the sign
+    ("sdxl", 'a lil bookshop on a rainy street with a sign that says "BOOKS"', ['sign that says "BOOKS"'], ["lil"]),
+    ("flux", 'a wooden sign reading "WELCOME" on a farm gate', ['sign reading "WELCOME"'], []),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

@@ -109,6 +109,9 @@ def phrases_of(text: str) -> list[str]:
                 tag = _unquoted_ends(tag.strip(" .!?"))
                 if sub_prep == "without":
                     tag = f"no {tag}"
+                if out and '"' in tag and words_of(tag)[:1] and words_of(tag)[0] in _LEX.saying:
+                    out[-1] = f"{out[-1]} {sub_prep or 'that'} {tag}"  # `sign that says "OPEN"`: one phrase
+                    continue
                 if tag and tag.lower() not in seen:
                     seen.add(tag.lower())
                     out.append(tag)
@@ -149,9 +152,10 @@ def nouns_of(phrase: str) -> list[str]:
     `of`."""
     nouns: list[str] = []
     run: list[str] = []
-    words = [*words_of(phrase), "of"]
+    words = [*words_of(QUOTED.sub(" ", phrase)), "of"]  # the lettering is no thing drawn
     for index, word in enumerate(words):
-        if word == "of" or (run and (verb_ing(word) or _participle(word, words[min(index + 1, len(words) - 1)]))):
+        if word == "of" or (run and (verb_ing(word) or word in _LEX.saying or _participle(
+                word, words[min(index + 1, len(words) - 1)]))):
             if run:
                 nouns.append(run[-1])
             run = []

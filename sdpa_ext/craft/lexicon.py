@@ -89,6 +89,7 @@ class Lexicon:
     leading_prefixes: tuple[str, ...]
     leading_tags: frozenset[str]
     text_words: tuple[str, ...]
+    saying: frozenset[str]  # what a sign does with its lettering: `says "OPEN"`
     span_words: dict[str, frozenset[str]]
     stop: frozenset[str]
     places_on: frozenset[str]
@@ -215,6 +216,7 @@ def lexicon() -> Lexicon:
         composition=_list(raw, "composition"), quality_tags=tuple(raw["quality"]["tags"]),
         quality_words=frozenset(raw["quality"]["words"]), leading_prefixes=tuple(raw["leading_tags"]["prefixes"]),
         leading_tags=frozenset(raw["leading_tags"]["tags"]), text_words=_list(raw, "text_words"),
+        saying=frozenset(raw["saying"]),
         span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"},
         stop=frozenset(raw["stop"]), places_on=frozenset(raw["places_on"]),
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
