@@ -431,6 +431,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["in a greenhouse. Rows of seedlings line the wooden tables."], ["streams", "sunny", "sunlight"]),
     ("sd3", "A small red robot tends plants in a greenhouse. Digital art, soft colors.",
      "turn it into a watercolor painting", ["atercolor"], ["Digital art"]),
+    ("sd3", "A cup of coffee sits on a table. Morning sunlight falls through a window, casting long shadows. Cozy.",
+     "make it night time", ["sits on a table. Cozy."], ["alls through", "Morning"]),
+    # `like X and Y`: examples of what the clause before asked
+    ("sd15", "a wizard casting a spell, glowing staff, dark tower, night", "more magic effects, like sparks and runes",
+     ["magic effects, sparks, runes"], ["like"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -546,8 +546,10 @@ class _Reader:
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
             words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"])  # `no rain`, `just
         # the food` after `make it sunny`, `get rid of the chef`: what the clause before did does not carry
-        if read is None and carries and verbless and len(words) <= 2:
-            read = self._read(edit, [*self.last.op.split(), *words])  # `make her hair long and red`: it carries
+        hedge = longest_at(words, 0, lexicon().hedges)  # `more magic, like sparks`: examples of what it asked
+        example = words[hedge:] if hedge and hedge < len(words) else words
+        if read is None and carries and verbless and len(example) <= 2:
+            read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
         if read is None:
             edit = Edit()
             read = self._read(edit, words)

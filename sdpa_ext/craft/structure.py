@@ -250,7 +250,8 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
         noun = sentences and bool(matches) and not matches[0].group(0).lower().endswith(
             ("y", "ed", "ing", "ful", "ous", "lit", "ic"))
-        if phrase is term.phrases[0] and ((noun and opens) or (whole and covers_head and not sentences)):
+        if phrase is term.phrases[0] and (((noun or covers_head) and opens and sentences) or (
+                whole and covers_head and not sentences)):  # `Morning sunlight falls...` at night: the clause goes
             if term.spans:
                 continue  # the user's syntax stays, and what it is said of
             return ""  # `a storm rages over the sea`, `raindrops on the window`: the term is about what goes
