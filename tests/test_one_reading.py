@@ -163,6 +163,8 @@ def _assistant(make_settings, server, form: str = "full"):
                              "light, masterpiece"),  # prepositions alone are no chat words
     ("snow instead of the soft light", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, snowing, "
                                        "masterpiece"),  # the snow's season is implied, not asked for
+    ("make it feel more ominous and dark", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, dark, "
+                                           "ominous atmosphere, masterpiece"),  # `low key` does not name `lowres`
 ])
 def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, right):
     from sdpa_ext.types import PromptVersion
@@ -172,7 +174,7 @@ def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, r
     with OpenAIServer(answer=answer) as server:
         version = _assistant(make_settings, server).refine(PromptVersion(WHEAT, "lowres", family="sdxl"),
                                                            instruction)
-    assert version.prompt == right, version.warnings
+    assert (version.prompt, version.negative_prompt) == (right, "lowres"), version.warnings
 
 
 BARN = "a red barn in a meadow, crows on the roof, overcast, <lora:detail:0.8>"

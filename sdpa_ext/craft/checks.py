@@ -15,16 +15,20 @@ from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 
 def has_word(word: str, text_words: set[str]) -> bool:
-    """The word is said, as itself or inside a compound (`shop` in `bookshop`, `girl` in `1girl`, `tea` in
-    `teacup`)."""
     target = stem(word)
-    return any(stem(w) == target or (len(word) >= 3 and len(w) > len(word) and (w.startswith(word) or w.endswith(
-        word)) and w[:-len(word)] not in ("wo", "fe")) for w in text_words)  # not `man` in `woman`
+    return any(stem(w) == target for w in text_words)
+
+
+def _compounded(word: str, text_words: set[str]) -> bool:
+    """The word is said inside a compound (`shop` in `bookshop`, `girl` in `1girl`, `tea` in `teacup`; not `man`
+    in `woman`)."""
+    return len(word) >= 3 and any(len(w) > len(word) and (w.startswith(word) or w.endswith(word)) and
+                                  w[:-len(word)] not in ("wo", "fe") for w in text_words)
 
 
 def missing_nouns(prompt: str, desc: Description) -> list[str]:
     said = set(words_of(prompt))
-    return [noun for noun in desc.nouns if not has_word(noun, said)]
+    return [noun for noun in desc.nouns if not has_word(noun, said) and not _compounded(noun, said)]
 
 
 def leads(family: Family):
