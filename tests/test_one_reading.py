@@ -438,6 +438,20 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # `like X and Y`: examples of what the clause before asked
     ("sd15", "a wizard casting a spell, glowing staff, dark tower, night", "more magic effects, like sparks and runes",
      ["magic effects, sparks, runes"], ["like"]),
+    # counts: `only one`, `a third girl`
+    ("sdxl", "a lone astronaut on a red desert planet, two moons in the sky", "only one moon pls",
+     ["one moon in the sky"], ["two", "moons", "pls"]),
+    ("flux", "Two grey wolves stand on a ridge at night.", "only one wolf", ["One grey wolf stands on a ridge"],
+     ["wolves", "only"]),
+    ("illustrious", "2girls, yuri, holding hands, rooftop", "add a third girl", ["3girls, yuri"], ["third", "2girls"]),
+    # a time said with the new place is a time; a possessive before a noun is no chat word
+    ("pony", "score_9, score_8_up, wolf, anthro, male, hoodie, city street, night",
+     "put him in a forest during the day", ["hoodie, forest", "daytime"], ["during", "city street", "night"]),
+    ("sd15", "a cute corgi puppy sitting in a basket of flowers", "add a butterfly on its nose",
+     ["butterfly on nose"], ["add"]),
+    # a removed thing takes only its conjunct, and what it was doing
+    ("sd3", "A busy night market, with food stalls lit by red lanterns and crowds of people browsing. Steam rises.",
+     "no people", ["with food stalls lit by red lanterns. Steam rises."], ["crowds", "browsing", "lit."]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

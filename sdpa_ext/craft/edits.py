@@ -223,7 +223,8 @@ def _recount(prompt: Prompt, tag: Term, word: str, many: int, changes: list[str]
     return True
 
 
-def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, changes: list[str]) -> None:
+def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, changes: list[str],
+           notes: list[str]) -> None:
     """How many of a thing (`two foxes`; `many` 0: one more): a booru family's count tag (`1girl, solo` ->
     `2girls`), else the noun's phrase (`a red fox sits` -> `two red foxes sit`), else the things are added."""
     lex = lexicon()
@@ -231,25 +232,31 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     if family.counts and word and (tags := _count_tags(prompt, word)):
         _recount(prompt, tags[0][0], word, many or tags[0][1] + 1, changes)
         return
-    number = {n: w for w, n in reversed(lex.numbers.items())}.get(many or 2, str(many))
-    head = stem(noun.split()[-1])
+    number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many or 2, str(many))
+    head = lex.singular(noun.split()[-1])
+    counted = re.compile(r"^(?:a|an|one|the|\d+|" + "|".join(lex.numbers) + r")\s+", re.I)  # the count it said
     for term in prompt.terms:
         read = read_term(term.text)
-        phrase = next((p for p in read.phrases if p.head and stem(p.head) == head and read.bare(p)), None)
+        phrase = next((p for p in read.phrases if p.head and lex.singular(p.head) == head and read.bare(p)), None)
         if phrase is None or locked(term.text):
             continue
         body = term.text[phrase.body_start:phrase.end]
-        bare = re.sub(r"^(?:a|an|one|the)\s+", "", body.strip(), flags=re.I)
+        bare = counted.sub("", body.strip())
         at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", bare, re.I))[-1]
-        said = f"{number} {bare[:at.start()]}{lex.plural(phrase.head)}{bare[at.end():]}"
+        said = f"{number} {bare[:at.start()]}{lex.plural(head) if many != 1 else head}{bare[at.end():]}"
         said = said[:1].upper() + said[1:] if body.strip()[:1].isupper() else said
         said += body[len(body.rstrip()):]  # the space before what follows
         after = term.text[phrase.end:]
         verb = re.match(r"(\s*)(\w+)", after)
-        if prompt.sentences and verb and verb.group(2).lower() in {*lex.clause_verbs, *lex.agreement}:
-            after = verb.group(1) + lex.of_several(verb.group(2)) + after[verb.end():]
+        if prompt.sentences and verb and verb.group(2).lower() in {*lex.clause_verbs, *lex.agreement.values(),
+                                                                   *lex.agreement}:
+            agreed = lex.of_one(verb.group(2)) if many == 1 else lex.of_several(verb.group(2))
+            after = verb.group(1) + agreed + after[verb.end():]
         prompt.set(term, term.text[:phrase.body_start] + (" " if phrase.prep else "") + said + after)
         changes.append(f"{noun}: {number}")
+        return
+    if many == 1:
+        notes.append(f"no {lex.plural(noun)} in the prompt to count")
         return
     edit.add.append(f"{number} {lex.plural(noun)}")
     edit.sentences.append(f"With {number} {lex.plural(noun)}.")
@@ -301,7 +308,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             edit.add.append(place)
     _weigh(prompt, reading, edit, family, changes, notes)
     for noun, many in edit.count:
-        _count(prompt, edit, family, noun, many, changes)
+        _count(prompt, edit, family, noun, many, changes, notes)
     _already_said(prompt, edit)
     _additions(prompt, edit, family, changes)
     prompt.drop_verbless(acts, stands)

@@ -105,6 +105,7 @@ class Lexicon:
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
+    single: frozenset[str]  # `only one moon`: one of it
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
@@ -126,6 +127,31 @@ class Lexicon:
         else:
             last += "s"
         return " ".join([*before, last])
+
+    def singular(self, noun: str) -> str:
+        """`foxes` -> fox, `puppies` -> puppy, `wolves` -> wolf, `moons` -> moon (the last word of a phrase)."""
+        *before, last = noun.split() or [""]
+        low = last.lower()
+        if (one := next((o for o, several in self.plurals.items() if several == low), None)) is not None:
+            last = one
+        elif low.endswith("ies") and len(low) > 4:
+            last = last[:-3] + "y"
+        elif low.endswith(("ches", "shes", "sses", "xes", "zes")):
+            last = last[:-2]
+        elif low.endswith("s") and not low.endswith("ss"):
+            last = last[:-1]
+        return " ".join([*before, last])
+
+    def of_one(self, verb: str) -> str:
+        """A verb said of several, said of one: `sit` -> sits, `touch` -> touches, `are` -> is."""
+        low = verb.lower()
+        if (one := next((o for o, several in self.agreement.items() if several == low), None)) is not None:
+            return one
+        if low.endswith("s"):
+            return verb
+        if low.endswith(("ch", "sh", "x")):
+            return verb + "es"
+        return verb[:-1] + "ies" if low.endswith("y") and low[-2:-1] not in tuple("aeiou") else verb + "s"
 
     def of_several(self, verb: str) -> str:
         """A verb said of one, said of several: `sits` -> sit, `touches` -> touch, `is` -> are."""
@@ -227,6 +253,7 @@ def lexicon() -> Lexicon:
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"}, adverbs=frozenset(raw["adverbs"]),
         extent=tuple(raw["extent"]["words"]), one_more=tuple(raw["counting"]["more"]),
+        single=frozenset(raw["counting"]["single"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),

@@ -217,8 +217,9 @@ def content(words: list[str]) -> list[str]:
     possessive before a noun is content (`on her shoulder`)."""
     lex = lexicon()
     verbs = {v for said in lex.verbs.values() for v in said if " " not in v}
-    owned = {i for i, w in enumerate(words[:-1]) if i and w in lex.possessives}
-    return [w for i, w in enumerate(words) if w not in lex.chat and (i or w not in verbs)
+    owned = {i for i, w in enumerate(words[:-1]) if i and w in lex.possessives and words[i + 1] not in lex.function
+             and words[i + 1] not in lex.degree}  # `on its nose`, not `its too dark`
+    return [w for i, w in enumerate(words) if (w not in lex.chat or i in owned) and (i or w not in verbs)
             and w not in lex.comparatives and (w not in lex.pronouns or i in owned) and w not in lex.vague]
 
 
@@ -762,6 +763,9 @@ class _Reader:
         split = _connector(rest)
         if split and split[1] == "to" and len(split[2]) == 1 and _NUMBER.fullmatch(split[2][0]):
             return self._weight_to(edit, split[0], float(split[2][0]))  # `drop it to 0.5`: a weight, not a place
+        if "keep" in ops and 2 <= len(rest) <= 3 and rest[0] in lex.single and content(rest[1:]) == rest[1:]:
+            edit.count.append((" ".join(rest[1:]), 1))  # `only one moon`: not two
+            return True
         if "keep" in ops:  # `keep it sunny`: nothing to change; what it names stays
             edit.keep.append(" ".join(w for w in rest if w not in lex.pronouns))
             return True
@@ -895,7 +899,8 @@ class _Reader:
             return True
         if rest and rest[0] in lex.place_prepositions:
             place = _strip_determiner(rest[1:])
-            at = next((i for i, w in enumerate(place) if i and w in lex.place_prepositions), 0)
+            at = next((i for i, w in enumerate(place) if i and (w in lex.place_prepositions or w in lex.prepositions)),
+                      0)
             if at and _make(edit, place[at + 1:]):  # `on a windowsill in the rain`: the rain is a weather
                 place = place[:at]
             if not place or len(place) > _MAX_WORDS or content(place) != place:

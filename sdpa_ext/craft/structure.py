@@ -316,8 +316,18 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     left = [p for p in term.phrases if all(p is not h for h in hits)]
     if term.phrases[0] is hits[0] and not hits[0].prep and all(p.prep for p in left):
         return ""  # what the term is about went: what only places it goes too (`birds on the roof`)
-    for phrase in reversed(hits):
-        text = _cut(text, phrase.start, phrase.end)
+    cuts = []
+    for phrase in hits:  # `by red lanterns and crowds`: only the conjunct that names it
+        said = text[phrase.body_start:phrase.end]
+        joins = list(re.finditer(r"\s+and\s+", said))
+        whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in words_of(
+            said[:joins[-1].start()])
+        cuts.append((phrase.start if whole else phrase.body_start + joins[-1].start(), phrase.end))
+    after = [p for p in term.phrases if p.start >= hits[-1].end]
+    if len(after) == 1 and not after[0].prep and verb_ing(after[0].head or ""):
+        cuts.append((after[0].start, after[0].end))  # `crowds of people browsing`: what they did goes with them
+    for start, end in sorted(cuts, reverse=True):
+        text = _cut(text, start, end)
     return text if left and says_something(text) else ""
 
 
