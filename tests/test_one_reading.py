@@ -452,6 +452,18 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a removed thing takes only its conjunct, and what it was doing
     ("sd3", "A busy night market, with food stalls lit by red lanterns and crowds of people browsing. Steam rises.",
      "no people", ["with food stalls lit by red lanterns. Steam rises."], ["crowds", "browsing", "lit."]),
+    # `X instead` replaces the prompt's thing of X's kind, not the subject; an expression is a tag of its own
+    ("illustrious", "1girl, solo, maid, black dress, white apron, cafe, smile", "blue dress instead",
+     ["1girl, solo, maid, blue dress"], ["black dress", "instead"]),
+    ("illustrious", "1girl, solo, maid, black dress, white apron, cafe, smile", "make her look annoyed",
+     ["1girl, solo", "annoyed"], ["smile", "annoyed 1girl"]),
+    # vibrant is colour, not light; a season said of a time leaves the time; nobody is no people
+    ("sd15", "a village market, merchants selling fruit, sunny afternoon, oil painting", "more vibrant pls",
+     ["vibrant colors"], ["high key", "pls"]),
+    ("flux", "A puppy chases bubbles across a green lawn on a summer afternoon. A fence runs along the back.",
+     "autumn with falling leaves", ["on an afternoon", "A fence runs along the back."], ["summer"]),
+    ("sdxl", "a beach at sunset, people walking, palm trees", "nobody on the beach pls",
+     ["a beach at sunset, palm trees"], ["people", "nobody"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

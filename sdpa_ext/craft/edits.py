@@ -19,6 +19,7 @@ from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
     acts,
+    head_of,
     locked,
     modify,
     names,
@@ -152,6 +153,17 @@ def _subject_phrase(prompt: Prompt) -> str:
     for text in flat:
         for phrase in read_term(text).phrases:
             if heads and phrase.head == heads[0]:
+                return re.sub(r"^(?:a|an|the|some)\s+", "", phrase.body, flags=re.I)
+    return ""
+
+
+def _same_kind(prompt: Prompt, new: str) -> str:
+    """The prompt's phrase with the new thing's head (`blue dress instead`: `black dress`), else ''."""
+    head = stem(head_of(new) or new.split()[-1])
+    for text in prompt.texts():
+        read = read_term(text)
+        for phrase in read.phrases if not locked(text) else ():
+            if phrase.head and stem(phrase.head) == head and read.bare(phrase):
                 return re.sub(r"^(?:a|an|the|some)\s+", "", phrase.body, flags=re.I)
     return ""
 
@@ -397,7 +409,7 @@ def _replace(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], n
     for old, new in edit.replace:
         if _counted_as(prompt, old, new, changes):
             continue
-        old = old or _subject_phrase(prompt)
+        old = old or _same_kind(prompt, new) or _subject_phrase(prompt)
         def change(text: str, o: str = old, n: str = new) -> str | None:
             return None if read_term(text).syntax else replace_in(text, o, n)
         if old and (prompt.each(change) or _in_spans(prompt, reading, lambda body, o=old, n=new: replace_in(

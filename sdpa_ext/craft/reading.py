@@ -646,6 +646,8 @@ class _Reader:
     def _take(self, edit: Edit, words: list[str], *, negative: bool) -> None:
         lex = lexicon()
         words = _strip_determiner(words)
+        at = next((i for i, w in enumerate(words) if i and w in lex.place_prepositions), len(words))
+        words = words[:at]  # `nobody on the beach`: the people, wherever they are
         if not words or " ".join(words) in lex.pronouns:  # `ditch the lora, don't need it`: an earlier clause's
             return
         if self._name_spans(words, "remove"):

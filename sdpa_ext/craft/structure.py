@@ -248,8 +248,8 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         after = words_of(phrase.body[matches[0].end():]) if matches else []
         opens = bool(matches) and not _LEADING.sub("", phrase.body[:matches[0].start()]).strip()  # `and sunlight`
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
-        noun = sentences and bool(matches) and not matches[0].group(0).lower().endswith(
-            ("y", "ed", "ing", "ful", "ous", "lit", "ic"))
+        noun = sentences and bool(matches) and not after and not matches[0].group(0).lower().endswith(
+            ("y", "ed", "ing", "ful", "ous", "lit", "ic"))  # not `summer` in `a summer afternoon`
         if phrase is term.phrases[0] and (((noun or covers_head) and opens and sentences) or (
                 whole and covers_head and not sentences)):  # `Morning sunlight falls...` at night: the clause goes
             if term.spans:
@@ -258,7 +258,8 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
             cut_text = _cut(text, phrase.start, phrase.end)
         else:
-            cut_text = _clean(text[:phrase.body_start] + " " + rest + " " + text[phrase.end:])
+            cut_text = _clean(text[:phrase.body_start] + " " + " ".join(_agreed(rest.split())) + " " +
+                              text[phrase.end:])
         if cut_text == text:
             continue  # the value is said in a form its words do not match: this phrase stays
         return _without(cut_text, cut, sentences, whole) if says_something(cut_text) or term.spans else ""
