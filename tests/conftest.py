@@ -16,6 +16,7 @@ CLAUDE_KEY = "sk-ant-test-SECRETclaude-0123456789abcd"
 GEMINI_KEY = "AIzaTEST-SECRETgemini-0123456789wxyz"
 OPENAI_KEY = "sk-test-SECRETopenai-0123456789efgh"
 FAKE_KEYS = (CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY)
+EMBEDDED_THREADS = "1"  # the embedded model's CPU threads in the suite (_embedded_model_on_one_thread)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -46,6 +47,24 @@ def _fake_keys_everywhere():
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _embedded_model_on_one_thread():
+    """The embedded model runs on one CPU thread in the suite (SDPA_LOCAL_THREADS=1 for the `serve` and CLI
+    processes the tests start; in this process a runtime asked for the default gets one thread). The suite's
+    workers share the machine's cores (pytest-xdist, `-n auto`), and llama.cpp's threads wait for each other at
+    every step: one of two preempted by a neighbour stalls the other, and on 2 busy cores 60 tokens took up to
+    100 s on two threads against 1.5 s on one. What the model answers does not depend on how many threads compute
+    it (each output is summed by one thread)."""
+    from sdpa_ext.providers.local import LocalRuntime
+
+    get = LocalRuntime.get.__func__
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SDPA_LOCAL_THREADS", EMBEDDED_THREADS)
+        patch.setattr(LocalRuntime, "get", classmethod(
+            lambda cls, model, threads, ctx: get(cls, model, threads or int(EMBEDDED_THREADS), ctx)))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -49,8 +49,9 @@ def ensure_env(name: str, constraints: Path) -> Path:
 
 
 def run_tests(python: Path, files: tuple[str, ...] = HOST_TESTS) -> subprocess.CompletedProcess:
-    return subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *files], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    """The files in one process of the environment (it has no pytest-xdist: pyproject's addopts is replaced)."""
+    return subprocess.run([str(python), "-m", "pytest", "-o", "addopts=-q", "-q", "-p", "no:cacheprovider", *files],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def versions(python: Path) -> list[str]:

@@ -16,10 +16,24 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port of 127.0.0.1 nothing is bound to now, for a server a test starts (or for an address where nothing
+    listens). Never the same one twice in a process, and under pytest-xdist only ports of this worker's own residue
+    (port // 2 % workers; Linux gives bind() even ports): two workers never pick the same port between the check and
+    the server's bind."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    for _ in range(10_000):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port // 2 % workers == worker and port not in _GIVEN:
+            break
+    _GIVEN.add(port)
+    return port
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -77,7 +77,8 @@ def test_plan_from_the_command_line_with_nothing_configured(tmp_path):
     env_file = tmp_path / "empty.env"
     env_file.write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY"))}
-    env.update(SDPA_ENV_FILE=str(env_file), PYTHONIOENCODING="utf-8", OLLAMA_HOST=f"127.0.0.1:{free_port()}")
+    env.update(SDPA_ENV_FILE=str(env_file), PYTHONIOENCODING="utf-8", OLLAMA_HOST=f"127.0.0.1:{free_port()}",
+               SDPA_DATA_DIR=str(tmp_path / "data"))  # its history: not the checkout's data/, shared by every run
     description = "a cozy cabin in a snowy forest at dusk"
     result = subprocess.run([sys.executable, "-m", "sdpa_ext", "plan", description, "--json"], cwd=ROOT, env=env,
                             capture_output=True, text=True, encoding="utf-8", timeout=300)
