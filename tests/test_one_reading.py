@@ -464,6 +464,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "autumn with falling leaves", ["on an afternoon", "A fence runs along the back."], ["summer"]),
     ("sdxl", "a beach at sunset, people walking, palm trees", "nobody on the beach pls",
      ["a beach at sunset, palm trees"], ["people", "nobody"]),
+    # a sunny morning is no evening: sunny is the day's
+    ("sd3", "A red bicycle leans against a stone wall, on a sunny summer morning. A basket hangs from it.",
+     "rainy evening instead", ["A red bicycle leans against a stone wall. A basket"], ["morning", "sunny"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -485,6 +488,8 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     # what a sign says stays with the sign
     ("sdxl", 'a lil bookshop on a rainy street with a sign that says "BOOKS"', ['sign that says "BOOKS"'], ["lil"]),
     ("flux", 'a wooden sign reading "WELCOME" on a farm gate', ['sign reading "WELCOME"'], []),
+    # `no trucks and no people`: neither is drawn
+    ("flux", "a quiet road with no trucks and no people, at dawn, in rome", ["road"], ["trucks", "people"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -519,6 +524,13 @@ def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(
     ("illustrious", "a dragon sleeping on a pile of gold in a cave, no humans",
      "no humans, dragon, sleeping, pile of gold, treasure, cave, dim lighting, masterpiece, best quality, "
      "amazing quality, very aesthetic, absurdres", "lowres, worst quality"),
+    # the answer says the user's thing by another name (`child`, `forest`), or its weather in a compound
+    ("sd15", "a kid flying a kite on a windy beach in the afternoon",
+     "a child flying a red kite on a windy beach, late afternoon light, waves, masterpiece, best quality", "lowres"),
+    ("flux", "a cabin in the woods during a snowstorm at night", "A small log cabin in a dark forest during a heavy "
+     "snowstorm at night, warm light glowing in its windows.", ""),
+    ("sd3", "a rainy tokyo street at night with neon signs, no umbrellas", "A rain-soaked Tokyo street at night, "
+     "glowing neon signs reflected in the wet asphalt, pedestrians with hoods up.", "umbrella, blurry"),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

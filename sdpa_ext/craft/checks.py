@@ -28,7 +28,8 @@ def _compounded(word: str, text_words: set[str]) -> bool:
 
 def missing_nouns(prompt: str, desc: Description) -> list[str]:
     said = set(words_of(prompt))
-    return [noun for noun in desc.nouns if not has_word(noun, said) and not _compounded(noun, said)]
+    return [noun for noun in desc.nouns if not any(has_word(n, said) or _compounded(n, said) for n in (
+        noun, *lexicon().synonyms.get(noun, ())))]  # `kid`: a child
 
 
 def leads(family: Family):

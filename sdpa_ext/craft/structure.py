@@ -321,8 +321,9 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     for phrase in hits:  # `by red lanterns and crowds`: only the conjunct that names it
         said = text[phrase.body_start:phrase.end]
         joins = list(re.finditer(r"\s+and\s+", said))
-        whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in words_of(
-            said[:joins[-1].start()])
+        first = words_of(said[:joins[-1].start()]) if joins else []
+        whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in first or (
+            first[:1] and first[0] in lexicon().negations["leading"])  # `no cars and no people`: both go
         cuts.append((phrase.start if whole else phrase.body_start + joins[-1].start(), phrase.end))
     after = [p for p in term.phrases if p.start >= hits[-1].end]
     if len(after) == 1 and not after[0].prep and verb_ing(after[0].head or ""):
