@@ -465,6 +465,14 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "a beach at sunset, people walking, palm trees", "nobody on the beach pls",
      ["a beach at sunset, palm trees"], ["people", "nobody"]),
     # a sunny morning is no evening: sunny is the day's
+    # `black and white` is one thing; `i dont like X` takes X out; a storm's lightning is not the storm
+    ("sdxl", "portrait of a woman, <lora:film:0.3>, warm tones", "remove the film lora and make it black n white",
+     ["black and white"], ["<lora:film", "warm tones", ", white"]),
+    ("sd15", "a pirate ship sailing through a storm, huge waves, lightning, oil painting", "i dont like the lightning",
+     ["through a storm, huge waves, oil painting"], ["lightning", "like"]),
+    ("sdxl", "a field, night, stars, moonlight", "remove the stars", ["a field, night, moonlight"], ["stars"]),
+    ("sd15", "a pirate ship sailing through a storm, huge waves, lightning, dark clouds", "make it a sunny day",
+     ["sunny day"], ["storm", "lightning", "dark clouds"]),
     ("sd3", "A red bicycle leans against a stone wall, on a sunny summer morning. A basket hangs from it.",
      "rainy evening instead", ["A red bicycle leans against a stone wall. A basket"], ["morning", "sunny"]),
 ])

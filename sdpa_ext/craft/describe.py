@@ -22,10 +22,10 @@ _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) +
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
-_JOINED = "|".join(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in
-                   (p.partition(" and ") for p in _LEX.joined_by_and) if b)
+JOINED = "|".join(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in  # `and` inside `black and
+                  (p.partition(" and ") for p in _LEX.joined_by_and) if b)  # white` joins no two things
 # a boundary: a comma, a sentence's end, `and` (not inside `black and white`), `but`
-_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + _JOINED + r")|\bbut\b)\s*", re.I)
+_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + JOINED + r")|\bbut\b)\s*", re.I)
 
 
 @dataclass

@@ -141,9 +141,13 @@ def _removal(thing: str, subject: list[str]):
 
 
 def _said_value(thing: str) -> Value | None:
-    """The time, season or weather a removed word names (`rain`), whose other words go with it."""
-    value = find_value(thing)
-    return value if value and value.group in ("time", "season", "weather") and thing.lower() in value.words else None
+    """The time, season or weather a removed word names (`rain`), whose other words go with it: all of them for
+    its name, else those of its stem (`snow`: snowy, snowfall; `lightning`: not the storm; `stars`: not the
+    night)."""
+    value, said = find_value(thing), thing.lower()
+    if not value or value.group not in ("time", "season", "weather") or said not in value.words:
+        return None
+    return value if said == value.name else replace(value, words=tuple(w for w in value.words if w[:4] == said[:4]))
 
 
 def _subject_phrase(prompt: Prompt) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 
-from .describe import QUOTED, verb_ing
+from .describe import JOINED, QUOTED, verb_ing
 from .lexicon import lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, subject_heads
@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
 _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
-                      r"\band\b)\s*")
+                      r"\band\b(?!" + JOINED + r"))\s*")
 UNREAD = "the rules do not know what"  # how a note of what no rule read begins
 VAGUE = ("asks for no particular change: say what to change, or try a chip (darker, brighter, more detail, simpler, "
          "cinematic, photo, anime)")

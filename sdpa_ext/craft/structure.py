@@ -222,14 +222,16 @@ def without_clash(text: str, context: Facets, sentences: bool = False) -> str:
 
 def without_value(text: str, value: Value, sentences: bool = False) -> str:
     """The term with what says `value` taken out, as `without_clash` takes a contradiction out (rain: `rainy
-    afternoon` -> `afternoon`, `raindrops on the window` goes)."""
+    afternoon` -> `afternoon`, `raindrops on the window` goes). A value narrowed to some of its words (the snow of
+    a winter: `snowy`, not `frost`) takes only those."""
+    said = phrase_pattern(list(value.words))
     def naming(found: Facets, slot: str) -> tuple[str, set[str]] | None:
         return (value.group, {value.name}) if value.name in found.get(value.group, ()) else None
-    return _without(text, naming, sentences, whole=True)
+    return _without(text, naming, sentences, whole=True, only=said)
 
 
 def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None], sentences: bool,
-             whole: bool = False) -> str:
+             whole: bool = False, only: re.Pattern | None = None) -> str:
     """The term with the values `cut(phrase facets, slot)` names taken out of its phrases, last phrase first;
     `whole`: a tag whose first phrase's head goes goes whole (`raindrops on the window`), where a contradiction
     takes only its phrase (`portrait of a young woman` zoomed out keeps the woman)."""
@@ -238,10 +240,10 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         return text
     for phrase in reversed(term.phrases):
         found = cut(facets(phrase.body), phrase.slot) if term.bare(phrase) else None
-        if not found:
+        if not found or (only is not None and not only.search(phrase.body)):
             continue
         group, values = found
-        pattern = phrase_pattern([w for v in values for w in vocab().groups[group][v].words])
+        pattern = only or phrase_pattern([w for v in values for w in vocab().groups[group][v].words])
         matches = list(pattern.finditer(phrase.body))
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
         rest = pattern.sub(" ", phrase.body)
@@ -262,7 +264,7 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
                               text[phrase.end:])
         if cut_text == text:
             continue  # the value is said in a form its words do not match: this phrase stays
-        return _without(cut_text, cut, sentences, whole) if says_something(cut_text) or term.spans else ""
+        return _without(cut_text, cut, sentences, whole, only) if says_something(cut_text) or term.spans else ""
     return text if says_something(text) or term.spans else ""
 
 
