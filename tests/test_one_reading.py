@@ -381,7 +381,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("pony", "score_9, score_8_up, score_7_up, rating_safe, 1girl, solo, witch hat, forest, autumn",
      "winter pls, snow everywhere", ["winter", "snow"], ["everywhere", "autumn", "pls"]),
     ("illustrious", "no humans, dragon, green scales, flying, mountains, clouds", "it needs more wow factor ngl",
-     ["dragon, green scales, flying, mountains, clouds"], ["wow", "factor", "ngl"]),
+     ["dragon, green scales, flying, mountains, clouds", "epic atmosphere"], ["wow", "factor", "ngl"]),
     ("sdxl", "a man reading a newspaper in a cafe, indoors, warm light", "put him in an outdoor cafe",
      ["in an outdoor cafe, warm light"], ["indoors"]),  # named outright: outdoor, whatever a cafe implies
     ("illustrious", "1girl, solo, waitress, coffee cup, cafe, indoors, smile", "move her to a rooftop garden",
@@ -473,6 +473,13 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "a field, night, stars, moonlight", "remove the stars", ["a field, night, moonlight"], ["stars"]),
     ("sd15", "a pirate ship sailing through a storm, huge waves, lightning, dark clouds", "make it a sunny day",
      ["sunny day"], ["storm", "lightning", "dark clouds"]),
+    # `more epic` is the epic mood; `too old` asks for the opposite; an added thing keeps its article
+    ("sdxl", "a knight standing on a hill, castle in the distance", "make it more epic",
+     ["epic atmosphere, dramatic lighting"], ["more epic"]),
+    ("sdxl", "portrait of an elderly woman, silver hair, knitted shawl", "shes too old",
+     ["portrait of a young woman"], ["elderly", "old"]),
+    ("sdxl", "portrait of a woman, long wavy hair, red dress", "her hair is too long", ["short wavy hair"], ["long"]),
+    ("flux", "An owl perches on a branch.", "add a fox sleeping below", ["A fox sleeping below."], ["add"]),
     ("sd3", "A red bicycle leans against a stone wall, on a sunny summer morning. A basket hangs from it.",
      "rainy evening instead", ["A red bicycle leans against a stone wall. A basket"], ["morning", "sunny"]),
 ])

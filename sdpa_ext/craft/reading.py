@@ -706,6 +706,11 @@ class _Reader:
             return self._less(edit, before)
         if before and _object_slot(before) is None and set(after) <= strong:
             return self._less(edit, before)
+        lex = lexicon()
+        if len(after) == 1 and after[0] in lex.antonyms and not lex.chip_of(after[0]) and not find_value(after[0]):
+            noun = before[-1] if before and before[-1] in lex.heads["attribute"] else ""  # `too old`: younger,
+            edit.adjust.append((noun, sorted(lex.antonyms[after[0]])[0]))  # `her hair is too long`: short hair
+            return True
         return self._less(edit, after)
 
     def _copula(self, edit: Edit, words: list[str]) -> bool | None:
@@ -876,6 +881,8 @@ class _Reader:
             return True
         values = _values(" ".join(thing)) if len(thing) <= 3 else []
         if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
+            if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
+                edit.sentences[-1] = _sentence(" ".join(words))  # `A fox sleeping below.`, its article kept
             return True  # `add some fog`: a weather, its words
         kept = content(thing)
         if kept != thing or len(thing) > _MAX_WORDS + 2:
