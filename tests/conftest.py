@@ -22,6 +22,15 @@ CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The modules that hold a test marked `slow` run first, each in its own order: a worker that is left with a
+    long test at the end keeps the suite waiting (pytest-xdist takes work from a busy worker's end, one test at a
+    time)."""
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow") and getattr(item, "module", None)}
+    items.sort(key=lambda item: getattr(getattr(item, "module", None), "__name__", "") not in slow)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium through Playwright (its own browser download cannot work here)."""

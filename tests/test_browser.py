@@ -26,6 +26,8 @@ WATCH_PROGRESS = progress_watcher("#sdpa_tab_status", [f"#sdpa_tab_{n}" for n in
 
 
 
+pytestmark = pytest.mark.xdist_group("browser")  # on one worker: they share the served app and the browser
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
@@ -88,7 +90,10 @@ def _wait_value(page, elem_id: str, condition, what: str) -> str:
                          f"{page.locator('#sdpa_tab_status').inner_text()}")
 
 
+@pytest.mark.slow
 def test_describe_generate_refine_undo_tokens_hardware(browser, app):
+    """Slow by design: what a user does first, in a browser on a served app, the embedded model loading on the first
+    call and writing the plan and the refine."""
     page = browser.new_page()
     _open(page, app)
     top = {name: page.locator(f"#sdpa_tab_{name}").first.bounding_box()["y"] for name in ("description", "prompt")}
@@ -261,7 +266,10 @@ def _describe(page, path: Path) -> None:
     chooser.value.set_files(str(path))
 
 
+@pytest.mark.slow
 def test_a_prompt_from_a_picture_sends_it_smaller_and_without_metadata(browser, app, tmp_path):
+    """Slow by design: two pages, one on an app of its own (a model that sees, over the OpenAI wire), one on the
+    shared app (the embedded model reads text only)."""
     import base64
     import io
     import json
@@ -339,7 +347,9 @@ def test_save_as_style_asks_before_replacing(browser, tmp_path):
         stop(process)
 
 
+@pytest.mark.slow
 def test_takes_side_by_side_and_picking_one(browser, app):
+    """Slow by design: three takes of the embedded model, a call each, shown in the browser and picked from."""
     page = browser.new_page()
     _open(page, app)
     takes_control = page.locator("#sdpa_tab_n input")  # the Takes control beside Generate

@@ -108,7 +108,10 @@ def service(make_settings, wire) -> Service:
                                   "OPENAI_API_KEY": OPENAI_KEY, "OLLAMA_HOST": "127.0.0.1:9", "SDPA_STREAM": "false"}))
 
 
+@pytest.mark.slow
 def test_chip_refines_cost_no_more_than_a_plain_prompt_would(service):
+    """Slow by design: 22 shapes of 10,000 characters, three chips on each, timed against a plain prompt (the
+    least of three tries where a shape looks slow)."""
     def refine(text: str) -> None:
         for chip in ("darker", "more detail", "square"):
             service.refine(PromptVersion(prompt=text), chip=chip, session="chips")
@@ -116,13 +119,19 @@ def test_chip_refines_cost_no_more_than_a_plain_prompt_would(service):
     assert too_slow(refine, PROMPT) == []
 
 
+@pytest.mark.slow
 def test_plans_and_model_refines_cost_no_more_than_a_plain_prompt_would(service):
+    """Slow by design: 22 shapes planned (4,000 characters) and refined (10,000) through a model that echoes them,
+    each timed against a plain text."""
     assert too_slow(lambda text: service.plan(text, session="plans"), DESCRIPTION) == []
     assert too_slow(lambda text: service.refine(PromptVersion(prompt=text), "rewrite it as a watercolor poem",
                                                 session="free"), PROMPT) == []
 
 
+@pytest.mark.slow
 def test_the_parser_and_the_checks_cost_no_more_than_a_plain_prompt_would():
+    """Slow by design: the guard (twice), describe and the token counter on 22 shapes each, timed against a plain
+    text."""
     assert too_slow(lambda text: guard(text, text + ", cabin", read("make it darker", text)), PROMPT) == []
     assert too_slow(lambda text: guard(text, "cabin, " + text[::-1], read("remove the cabin", text)), PROMPT) == []
     assert too_slow(describe, DESCRIPTION) == []

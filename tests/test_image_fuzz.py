@@ -40,8 +40,9 @@ from .support import stop
 from .test_security import provider_env, start_serve
 from .wire import OpenAIServer
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/clear_refs").exists(),
-                                reason="measures the server from /proc (Linux)")
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/clear_refs").exists(),
+                                 reason="measures the server from /proc (Linux)"),
+              pytest.mark.xdist_group("image_fuzz")]  # on one worker: they share the server (started once)
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 PER_FORMAT = 1000
@@ -468,7 +469,10 @@ def _over(route: str, measured: Measured, plain: dict[str, Measured]) -> str:
     return "; ".join(broken)
 
 
+@pytest.mark.slow
 def test_every_image_route_takes_1000_fuzzed_files_per_format_in_bounded_cpu_and_memory(server):
+    """Slow by design (about a minute): 6,000 files, each sent alone through a real server's HTTP API and measured
+    from /proc, about 10 ms a request; fewer would miss what the mutations find (the module's docstring)."""
     served, plain = server
     broken, statuses, worst_cpu, worst_peak = [], {}, (0.0, ""), (0.0, "")
     resident = served.memory_mb("VmRSS")

@@ -34,7 +34,10 @@ def _peak_rss_mib(pid: int) -> float:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for the server's memory")
+@pytest.mark.slow
 def test_twenty_sessions_at_once_each_get_their_own_answer_and_history(tmp_path):
+    """Slow by design: a served app, and 20 sessions that each plan and refine at once against a model that takes
+    0.3 s an answer, SDPA_MAX_INFLIGHT at a time."""
     echo = SlowEcho(0.3)
     with OpenAIServer(answer=echo) as wire:
         server, base = serve(tmp_path, f"LLM_PROVIDER=openai\nOPENAI_BASE_URL={wire.url}/v1\n"

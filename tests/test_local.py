@@ -73,7 +73,9 @@ def test_claude_adapter_against_llama_cpp_messages_endpoint(runtime):
     assert completion.usage.output_tokens > 0 and completion.finish_reason in ("end_turn", "max_tokens")
 
 
+@pytest.mark.slow
 def test_plan_from_the_command_line_with_nothing_configured(tmp_path):
+    """Slow by design: a fresh `python -m sdpa_ext plan` loads the embedded model and plans with it."""
     env_file = tmp_path / "empty.env"
     env_file.write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_PROVIDER", "_MODEL", "_API_KEY"))}

@@ -72,7 +72,9 @@ def test_the_reported_answer_is_a_502_or_a_prompt_not_a_500(client, wire):
     _one_clean_line(response)
 
 
+@pytest.mark.slow
 def test_every_odd_answer_gives_a_version_or_one_line(client, wire):
+    """Slow by design: the 90 answers of the corpus, each through plan and refine over the HTTP API."""
     for answer in corpus():
         wire.answer = answer
         _one_clean_line(client.post("/sdpa/v1/plan", json={"description": "a cabin in the snow"}))

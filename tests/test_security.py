@@ -68,6 +68,9 @@ def start_serve(folder: Path, env_text: str, extra_env: dict[str, str] | None = 
     raise AssertionError("serve did not start: " + (folder / "serve.log").read_text(encoding="utf-8")[-2000:])
 
 
+pytestmark = pytest.mark.xdist_group("security")  # on one worker: they share the served apps (open and locked)
+
+
 @pytest.fixture(scope="module")
 def wire():
     with OpenAIServer(api_key=OPENAI_KEY, answer=ANSWER, models=["gpt-4.1-mini", BAD_MODEL]) as server:
@@ -1039,11 +1042,13 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
         assert post(path, 300 * len(chunk)) == (413, 0)  # a declared size over the limit: nothing is read
 
 
+@pytest.mark.slow
 def test_a_forwarded_for_header_is_believed_only_from_named_proxies(tmp_path, wire):
     """Issue 25, finding 11: uvicorn believed X-Forwarded-For from 127.0.0.1, so a guesser behind a same-machine
     proxy that passes the header on (or on this machine, sending it himself) was a new address at every guess:
     40 guesses, no 429. Now the header is believed only from SDPA_TRUSTED_PROXIES, and guesses at one user are
-    counted at that user whatever the address."""
+    counted at that user whatever the address. Slow by design: two servers, each started for its setting (read as
+    uvicorn starts)."""
     carol, dave = ("carol", "carol-passphrase-0123"), ("dave", "dave-passphrase-456789")
     users = {"SDPA_SERVE_AUTH": f"{carol[0]}:{carol[1]},{dave[0]}:{dave[1]}"}
 

@@ -39,8 +39,11 @@ THREE = json.dumps({"takes": [
 ]})
 
 
+@pytest.mark.slow
 def test_the_embedded_models_takes_differ_keep_the_subject_and_contradict_nothing(make_settings):
-    """The harness on descriptions of every family: every pair of takes differs in at least two categories."""
+    """The harness on descriptions of every family: every pair of takes differs in at least two categories.
+    Slow by design: 18 plans of the embedded model (one description of each of the six families, three takes, a
+    call per take)."""
     service = Service(make_settings({"OLLAMA_HOST": "127.0.0.1:9"}))
     items = [EVERYDAY[i] for i in (0, 11, 22, 33, 44, 55)]  # one of each family
     assert len({item["family"] for item in items}) == 6

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sdpa_ext.config import embedded_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +122,10 @@ def _run(tmp_path) -> dict:
     return json.loads(line.removeprefix("RESULT "))
 
 
+@pytest.mark.slow
 def test_the_webui_script_against_fake_modules(tmp_path):
+    """Slow by design: the WebUI script loaded, its page built and the app started in a fresh Python (what a WebUI
+    start imports, Gradio included), so that nothing imported before counts."""
     out = _run(tmp_path)
     assert out["load_connects"] == []  # no network call while the WebUI starts
     # Issue 26, point 7: loading the script and building the page (the host's "load scripts" and "create ui")
