@@ -91,6 +91,7 @@ def _wait_value(page, elem_id: str, condition, what: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.local
 def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     """Slow by design: what a user does first, in a browser on a served app, the embedded model loading on the first
     call and writing the plan and the refine."""
@@ -98,6 +99,8 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
     _open(page, app)
     top = {name: page.locator(f"#sdpa_tab_{name}").first.bounding_box()["y"] for name in ("description", "prompt")}
     assert top["description"] < top["prompt"], top  # the description box first, the outputs below it
+    page.wait_for_function("() => document.querySelector('#sdpa_tab_roles').innerText.includes('Planning')",
+                           timeout=TIMEOUT_MS)  # a page-load event writes it: on a busy machine, after the boxes show
     assert "Planning: local" in page.locator("#sdpa_tab_roles").inner_text()  # each role's provider and model
     page.locator("#sdpa_tab_description textarea").fill("a cozy cabin in a snowy forest at dusk")
     page.evaluate(WATCH_PROGRESS)
@@ -348,6 +351,7 @@ def test_save_as_style_asks_before_replacing(browser, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.local
 def test_takes_side_by_side_and_picking_one(browser, app):
     """Slow by design: three takes of the embedded model, a call each, shown in the browser and picked from."""
     page = browser.new_page()

@@ -28,6 +28,8 @@ from sdpa_ext.types import PromptVersion
 
 from .support import free_port
 
+pytestmark = pytest.mark.local
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}, "maxItems": 6}},
           "required": ["tags"]}

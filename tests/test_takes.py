@@ -40,6 +40,7 @@ THREE = json.dumps({"takes": [
 
 
 @pytest.mark.slow
+@pytest.mark.local
 def test_the_embedded_models_takes_differ_keep_the_subject_and_contradict_nothing(make_settings):
     """The harness on descriptions of every family: every pair of takes differs in at least two categories.
     Slow by design: 18 plans of the embedded model (one description of each of the six families, three takes, a
