@@ -503,6 +503,10 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     # what a sign says stays with the sign
     ("sdxl", 'a lil bookshop on a rainy street with a sign that says "BOOKS"', ['sign that says "BOOKS"'], ["lil"]),
     ("flux", 'a wooden sign reading "WELCOME" on a farm gate', ['sign reading "WELCOME"'], []),
+    # `photo not painting`: the painting goes to the negative prompt; a medium said already is no `It is an image`
+    ("sd15", "portrait of a viking warrior in the snow, photo not painting", ["viking warrior, snow, photo"],
+     ["not painting"]),
+    ("flux", "photo of two old men playing chess in a park, autumn", ["Photo of two old men"], ["an image"]),
     # `no trucks and no people`: neither is drawn
     ("flux", "a quiet road with no trucks and no people, at dawn, in rome", ["road"], ["trucks", "people"]),
 ])

@@ -212,10 +212,11 @@ def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -
     look = [by[c] for c in ("mood", "camera", "composition") if c in by]
     if look:
         sentences.append(f"{look[0][:1].upper()}{look[0][1:]}" + "".join(f", {part}" for part in look[1:]) + ".")
-    if "medium" in by or "detail" in by:
-        medium = by.get("medium", "an image")
+    if "medium" in by:
         detail = f", with {by['detail']}" if "detail" in by else ""
-        sentences.append(f"It is {medium}{detail}.")
+        sentences.append(f"It is {by['medium']}{detail}.")
+    elif "detail" in by:  # the user's medium (`photo of ...`) said already: no `It is an image`
+        sentences.append(f"{by['detail'][:1].upper()}{by['detail'][1:]}.")
     if style:
         sentences.append(style["sentence"])
     return " ".join(sentences)

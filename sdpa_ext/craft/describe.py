@@ -24,8 +24,10 @@ QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w
 _SPACES = re.compile(r"\s+")
 JOINED = "|".join(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in  # `and` inside `black and
                   (p.partition(" and ") for p in _LEX.joined_by_and) if b)  # white` joins no two things
-# a boundary: a comma, a sentence's end, `and` (not inside `black and white`), `but`
-_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + JOINED + r")|\bbut\b)\s*", re.I)
+# a boundary: a comma, a sentence's end, `and` (not inside `black and white`), `but`, before a `not X` that ends a
+# phrase (`photo not painting`: the painting is not wanted)
+_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + JOINED + r")|\bbut\b|"
+                       r"(?<=\w)(?=\s+not\s+(?:an?\s+|the\s+)?\w+\s*(?:[,.;]|$)))\s*", re.I)
 
 
 @dataclass
