@@ -473,6 +473,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "a field, night, stars, moonlight", "remove the stars", ["a field, night, moonlight"], ["stars"]),
     ("sd15", "a pirate ship sailing through a storm, huge waves, lightning, dark clouds", "make it a sunny day",
      ["sunny day"], ["storm", "lightning", "dark clouds"]),
+    # `way less visible` is less of it; `pink not neon`: the word said of the hair goes
+    ("sd15", "a cyberpunk girl with neon hair, (glowing tattoos:1.3), city at night", "tattoos way less visible",
+     ["glowing tattoos, city"], ["tattoos less", "1.3", "1.6"]),
+    ("sd15", "a cyberpunk girl with neon hair, (glowing tattoos:1.3), city at night",
+     "her hair should be pink not neon", ["girl with pink hair"], ["neon"]),
     # `more epic` is the epic mood; `too old` asks for the opposite; an added thing keeps its article
     ("sdxl", "a knight standing on a hill, castle in the distance", "make it more epic",
      ["epic atmosphere, dramatic lighting"], ["more epic"]),

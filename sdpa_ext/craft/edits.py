@@ -308,6 +308,10 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             changes.append(f"removed {thing}")
             if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
+        elif " " not in thing and prompt.each(lambda text, t=thing: None if locked(text) or not any(
+                same_noun(w, n) for w in words_of(text) for n, _ in [*edit.recolour, *edit.adjust] if n)
+                else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes
+            changes.append(f"removed {thing}")
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
     _modifiers(prompt, reading, edit, subject, changes, notes)

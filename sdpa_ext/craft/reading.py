@@ -1115,10 +1115,10 @@ class _Reader:
             self._take(edit, words[:-1], negative=False)
             return True
         if len(words) >= 2 and words[-1] in ups:
-            obj = [w for w in words[:-1] if w not in lexicon().objects["weights"]]
-            if words[-2] == "more" and len(words) > 2:
-                obj = words[:-2]
-            return self._weighed(edit, ups[words[-1]], obj) if obj else None
+            obj, kind = [w for w in words[:-1] if w not in lexicon().objects["weights"]], ups[words[-1]]
+            if words[-2] in ("more", "less") and len(words) > 2:  # `tattoos way less visible`: less of them
+                obj, kind = words[:-2], ("less" if (words[-2] == "less") == (kind == "more") else "more")
+            return self._weighed(edit, kind, obj) if obj else None
         return None
 
     def _reversed(self, edit: Edit, words: list[str]) -> bool | None:
