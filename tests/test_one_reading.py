@@ -478,6 +478,14 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["glowing tattoos, city"], ["tattoos less", "1.3", "1.6"]),
     ("sd15", "a cyberpunk girl with neon hair, (glowing tattoos:1.3), city at night",
      "her hair should be pink not neon", ["girl with pink hair"], ["neon"]),
+    # a thing said inside a clause whose verb we do not know is still recoloured; a removed thing that opens a
+    # clause inside another takes that clause only
+    ("flux", "A baker in a white apron arranges croissants on a tray. Warm light.", "apron should be blue",
+     ["A baker in a blue apron arranges croissants"], ["white", "With"]),
+    ("sd3", "A small red robot waters plants in a greenhouse.", "make the robot blue pls",
+     ["A small blue robot waters plants"], ["red", "With"]),
+    ("flux", "A baker in a white apron arranges croissants on a tray while steam rises from the ovens. Warm light.",
+     "no steam pls", ["A baker in a white apron arranges croissants on a tray. Warm light."], ["steam", "while"]),
     # `more epic` is the epic mood; `too old` asks for the opposite; an added thing keeps its article
     ("sdxl", "a knight standing on a hill, castle in the distance", "make it more epic",
      ["epic atmosphere, dramatic lighting"], ["more epic"]),

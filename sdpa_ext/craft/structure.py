@@ -292,6 +292,9 @@ def names(text: str, phrase: str) -> bool:
     return bool(want) and want <= _content(text)
 
 
+_SUBORDINATE = ("while", "whilst", "as", "where", "when")  # what opens a clause inside a clause
+
+
 def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The term without the phrases that name `thing` (its head is one of the thing's words: `remove the field`
     takes `in a wheat field`, not `depth of field`), or whose head is one of `heads` (`people` names every
@@ -308,6 +311,9 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
             text = _cut(text, phrase.start, phrase.end)
         return text if hits else None
     verb = next((p for p in term.phrases if p.slot == "action"), None)
+    first = next((h for h in hits if verb and h.end <= verb.start), None)
+    if first and first.prep in _SUBORDINATE and first.start and says_something(text[:first.start]):
+        return _clean(text[:first.start])  # `... arranges croissants while steam rises`: the clause it opens goes
     if verb and any(h.end <= verb.start for h in hits):  # what the clause is about: the clause goes,
         conjuncts = re.split(r"\s+and\s+", text[:verb.start].strip())  # or its part (`rain and the beam cut`)
         kept = [c for c in conjuncts if not names(c, thing)]
@@ -440,22 +446,31 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
     if term.syntax:
         return None
     for phrase in term.phrases:
-        if not phrase.head or not same_noun(phrase.head, noun):
-            continue
-        others = phrase_pattern(instead) if instead else None
-        if others and (first := others.search(phrase.body)):  # where the old one was (`red vintage car`)
-            body = phrase.body[:first.start()] + word + others.sub(" ", phrase.body[first.end():])
-        else:  # a colour opens the noun phrase after its size or age (`a red paper crane`), another word opens it
-            words = phrase.body.split()  # (`an old lighthouse keeper`, `a rusty vintage blue motorcycle`)
-            skip = lexicon().antonyms if word in lexicon().colours else ()
-            at = next((i for i, w in enumerate(words) if w.lower() not in lexicon().articles
-                       and w.lower() not in skip), len(words) - 1)
-            body = " ".join(_agreed([*words[:at], word, *words[at:]]) if at == 1 else [*words[:at], word, *words[at:]])
-        return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
+        if phrase.head and same_noun(phrase.head, noun):
+            return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + _said_of(
+                phrase.body, word, instead) + " " + text[phrase.end:])
+    for phrase in term.phrases:  # a noun inside a phrase whose verb we do not know (`a white apron arranges ...`)
+        said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", phrase.body, re.I)
+        if said and phrase.head and instead:
+            body = _said_of(phrase.body[:said.end()], word, instead) + phrase.body[said.end():]
+            return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", text, re.I)
     if said and not instead:  # `a robot barista`: the robot is said of the barista, and it is the robot that is old
         return _clean(text[:said.start()] + f"{word} " + text[said.start():])
     return None
+
+
+def _said_of(body: str, word: str, instead: tuple[str, ...]) -> str:
+    """A noun phrase with `word` said of it: where the first of `instead` was (`red vintage car`), else a colour
+    after its size or age (`a red paper crane`), another word first (`an old lighthouse keeper`)."""
+    others = phrase_pattern(instead) if instead else None
+    if others and (first := others.search(body)):
+        return body[:first.start()] + word + others.sub(" ", body[first.end():])
+    words = body.split()
+    skip = lexicon().antonyms if word in lexicon().colours else ()
+    at = next((i for i, w in enumerate(words) if w.lower() not in lexicon().articles and w.lower() not in skip),
+              len(words) - 1)
+    return " ".join(_agreed([*words[:at], word, *words[at:]]) if at == 1 else [*words[:at], word, *words[at:]])
 
 
 def same_noun(head: str, noun: str) -> bool:
