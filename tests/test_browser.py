@@ -151,7 +151,9 @@ def test_hand_edits_are_refined_and_kept_in_history(browser, app):
     page.close()
 
 
+@pytest.mark.slow
 def test_a_typed_instruction_calls_the_configured_model_and_a_chip_does_not(browser, tmp_path):
+    """Slow by design: an app of its own, configured for a model over the OpenAI wire, and a page on it."""
     import json
 
     answer = json.dumps({"prompt": "cabin, snow, night, moonlight", "negative_prompt": "blurry", "params": {},
@@ -171,7 +173,9 @@ def test_a_typed_instruction_calls_the_configured_model_and_a_chip_does_not(brow
         assert len([r for r in wire.requests if r.path.endswith("/chat/completions")]) == 1
 
 
+@pytest.mark.slow
 def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_path):
+    """Slow by design: an app of its own, configured for an Ollama that is not there, and a page on it."""
     process, url = serve(tmp_path, f"LLM_PROVIDER=ollama\nOLLAMA_HOST=127.0.0.1:{free_port()}\n")
     try:
         page = browser.new_page()
@@ -190,7 +194,9 @@ def test_a_provider_error_shows_a_message_and_leaves_the_prompt(browser, tmp_pat
         stop(process)
 
 
+@pytest.mark.slow
 def test_a_saved_key_is_never_served_again(browser, tmp_path):
+    """Slow by design: an app of its own (its data folder holds the key file), a page on it, saved and reloaded."""
     from .conftest import OPENAI_KEY, assert_no_keys
 
     process, url = serve(tmp_path, "")
@@ -311,7 +317,9 @@ def test_a_prompt_from_a_picture_sends_it_smaller_and_without_metadata(browser, 
     page.close()
 
 
+@pytest.mark.slow
 def test_save_as_style_asks_before_replacing(browser, tmp_path):
+    """Slow by design: an app of its own (its data folder holds the styles file) and a page on it."""
     import csv
     import io
 

@@ -565,7 +565,10 @@ def hostile_site(target: str, prefix: str, save: int):
 
 
 @pytest.mark.parametrize("with_auth", [False, True], ids=["no-auth", "auth"])
+@pytest.mark.slow
 def test_a_page_on_another_origin_cannot_plan_read_or_change_a_key(browser, app, locked, wire, with_auth):
+    """Slow by design: a visitor's browser with our page open (the provider check run in it) and a hostile page on
+    another origin trying every route; the first of the two starts the module's served apps, open and locked."""
     target = locked if with_auth else app
     credentials = {"username": AUTH[0], "password": AUTH[1]} if with_auth else None
     auth = AUTH if with_auth else None
