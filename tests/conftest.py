@@ -24,8 +24,8 @@ CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The modules that hold a test marked `slow` run first, each in its own order: a free worker takes the next
-    test in this order (`--dist loadgroup --no-loadscope-reorder`), so the long ones start early and no worker is
+    """The files that hold a test marked `slow` run first, each in its own order: a free worker takes the next
+    file in this order (`--dist loadfile --no-loadscope-reorder`), so the long ones start early and no worker is
     left with one at the end while the other waits."""
     slow = {item.module.__name__ for item in items if item.get_closest_marker("slow") and getattr(item, "module", None)}
     items.sort(key=lambda item: getattr(getattr(item, "module", None), "__name__", "") not in slow)

@@ -26,8 +26,6 @@ WATCH_PROGRESS = progress_watcher("#sdpa_tab_status", [f"#sdpa_tab_{n}" for n in
 
 
 
-pytestmark = pytest.mark.xdist_group("browser")  # on one worker: they share the served app and the browser
-
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):

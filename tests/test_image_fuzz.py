@@ -40,9 +40,8 @@ from .support import stop
 from .test_security import provider_env, start_serve
 from .wire import OpenAIServer
 
-pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/clear_refs").exists(),
-                                 reason="measures the server from /proc (Linux)"),
-              pytest.mark.xdist_group("image_fuzz")]  # on one worker: they share the server (started once)
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/clear_refs").exists(),
+                                reason="measures the server from /proc (Linux)")
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 PER_FORMAT = 1000

@@ -68,9 +68,6 @@ def start_serve(folder: Path, env_text: str, extra_env: dict[str, str] | None = 
     raise AssertionError("serve did not start: " + (folder / "serve.log").read_text(encoding="utf-8")[-2000:])
 
 
-pytestmark = pytest.mark.xdist_group("security")  # on one worker: they share the served apps (open and locked)
-
-
 @pytest.fixture(scope="module")
 def wire():
     with OpenAIServer(api_key=OPENAI_KEY, answer=ANSWER, models=["gpt-4.1-mini", BAD_MODEL]) as server:

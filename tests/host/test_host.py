@@ -39,8 +39,7 @@ from ..support import free_port, progress_watcher
 
 WEBUI = os.environ.get("SDPA_WEBUI_DIR", "")
 PYTHON = os.environ.get("SDPA_WEBUI_PYTHON", "")
-pytestmark = [pytest.mark.skipif(not (WEBUI and PYTHON), reason="opt-in: set SDPA_WEBUI_DIR and SDPA_WEBUI_PYTHON"),
-              pytest.mark.xdist_group("host")]  # one worker, one WebUI at a time: they link into it, restore its files
+pytestmark = pytest.mark.skipif(not (WEBUI and PYTHON), reason="opt-in: set SDPA_WEBUI_DIR and SDPA_WEBUI_PYTHON")
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK_NAME = "sd-prompt-assistant"

@@ -17,8 +17,7 @@ from ..test_styles import ODD, webui_reads
 
 WEBUI = os.environ.get("SDPA_WEBUI_DIR", "")
 PYTHON = os.environ.get("SDPA_WEBUI_PYTHON", "")
-pytestmark = [pytest.mark.skipif(not (WEBUI and PYTHON), reason="opt-in: set SDPA_WEBUI_DIR and SDPA_WEBUI_PYTHON"),
-              pytest.mark.xdist_group("host")]  # with tests/host/test_host.py: one worker uses the WebUI at a time
+pytestmark = pytest.mark.skipif(not (WEBUI and PYTHON), reason="opt-in: set SDPA_WEBUI_DIR and SDPA_WEBUI_PYTHON")
 
 READ = r"""
 import json, sys, types
