@@ -520,6 +520,9 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     ("sd15", "portrait of a viking warrior in the snow, photo not painting", ["viking warrior, snow, photo"],
      ["not painting"]),
     ("flux", "photo of two old men playing chess in a park, autumn", ["Photo of two old men"], ["an image"]),
+    # a person said only of a thing (`a wizard hat`) is no one drawn: `no humans`, not `1boy`
+    ("illustrious", "a corgi wearing a tiny wizard hat casting a spell, no humans", ["no humans, corgi"],
+     ["1boy", "solo"]),
     # `no trucks and no people`: neither is drawn
     ("flux", "a quiet road with no trucks and no people, at dawn, in rome", ["road"], ["trucks", "people"]),
 ])

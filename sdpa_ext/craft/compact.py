@@ -177,9 +177,8 @@ def count_tags(desc: Description) -> list[str]:
     """Danbooru count tags from the people the description names (Illustrious): `1girl, solo`, `2girls`,
     `1girl, 1boy`, `6+girls`, or `no humans`."""
     said = desc.wanted  # not what it says is absent (`no girls`)
-    kind = people_in(said)
-    if kind == "":
-        return ["no humans"]
+    if people_in(" ".join(desc.heads)) == "":
+        return ["no humans"]  # a person said only of a thing (`a wizard hat`) is no one drawn
     girls, boys = _counted(said, "female"), _counted(said, "male")
     tags = [count_tag(n, word) for n, word in ((girls, "girl"), (boys, "boy")) if n]
     return [*tags, "solo"] if girls + boys == 1 else tags
