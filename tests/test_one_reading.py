@@ -486,6 +486,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A small blue robot waters plants"], ["red", "With"]),
     ("flux", "A baker in a white apron arranges croissants on a tray while steam rises from the ovens. Warm light.",
      "no steam pls", ["A baker in a white apron arranges croissants on a tray. Warm light."], ["steam", "while"]),
+    # stars on a hat are no night
+    ("illustrious", "no humans, corgi wearing a tiny wizard hat, soft fur, day", "the hat should be purple w/ stars",
+     ["tiny purple wizard hat", "day"], ["night", "moonlight"]),
     # `more epic` is the epic mood; `too old` asks for the opposite; an added thing keeps its article
     ("sdxl", "a knight standing on a hill, castle in the distance", "make it more epic",
      ["epic atmosphere, dramatic lighting"], ["more epic"]),
