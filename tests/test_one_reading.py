@@ -486,6 +486,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A small blue robot waters plants"], ["red", "With"]),
     ("flux", "A baker in a white apron arranges croissants on a tray while steam rises from the ovens. Warm light.",
      "no steam pls", ["A baker in a white apron arranges croissants on a tray. Warm light."], ["steam", "while"]),
+    # tidy takes the place of cluttered; `af` is no word of the picture
+    ("sdxl", "old clockmaker fixing a pocket watch, cluttered workshop, lamp light", "can the workshop be tidy af",
+     ["tidy workshop"], ["cluttered", "af"]),
     # stars on a hat are no night
     ("illustrious", "no humans, corgi wearing a tiny wizard hat, soft fur, day", "the hat should be purple w/ stars",
      ["tiny purple wizard hat", "day"], ["night", "moonlight"]),
