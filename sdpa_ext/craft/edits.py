@@ -6,6 +6,7 @@ syntax is never rewritten unless the reading names it (a LoRA's weight, a LoRA r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import grammar
@@ -18,6 +19,7 @@ from .params import aspect_size
 from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
+    Phrase,
     acts,
     head_of,
     locked,
@@ -37,6 +39,7 @@ from .structure import (
     without_value,
     without_word,
 )
+from .structure import Term as TermReading
 from .syntax import tidy
 from .vocab import Value, clash, facets, find_value, outright, phrase_pattern
 
@@ -150,26 +153,27 @@ def _said_value(thing: str) -> Value | None:
     return value if said == value.name else replace(value, words=tuple(w for w in value.words if w[:4] == said[:4]))
 
 
-def _subject_phrase(prompt: Prompt) -> str:
-    """The body of the prompt's first subject phrase (what `make it a cat instead` replaces)."""
-    flat = prompt.texts()
-    heads = subject_heads(flat)
-    for text in flat:
-        for phrase in read_term(text).phrases:
-            if heads and phrase.head == heads[0]:
+def _phrase_body(prompt: Prompt, wanted: Callable[[str, TermReading, Phrase], bool]) -> str:
+    """The body, without its article, of the prompt's first phrase that `wanted(term, its reading, phrase)` takes."""
+    for text in prompt.texts():
+        read = read_term(text)
+        for phrase in read.phrases:
+            if wanted(text, read, phrase):
                 return re.sub(r"^(?:a|an|the|some)\s+", "", phrase.body, flags=re.I)
     return ""
+
+
+def _subject_phrase(prompt: Prompt) -> str:
+    """The body of the prompt's first subject phrase (what `make it a cat instead` replaces)."""
+    heads = subject_heads(prompt.texts())
+    return _phrase_body(prompt, lambda text, read, phrase: bool(heads) and phrase.head == heads[0])
 
 
 def _same_kind(prompt: Prompt, new: str) -> str:
     """The prompt's phrase with the new thing's head (`blue dress instead`: `black dress`), else ''."""
     head = stem(head_of(new) or new.split()[-1])
-    for text in prompt.texts():
-        read = read_term(text)
-        for phrase in read.phrases if not locked(text) else ():
-            if phrase.head and stem(phrase.head) == head and read.bare(phrase):
-                return re.sub(r"^(?:a|an|the|some)\s+", "", phrase.body, flags=re.I)
-    return ""
+    return _phrase_body(prompt, lambda text, read, phrase: bool(phrase.head) and stem(phrase.head) == head and
+                        read.bare(phrase) and not locked(text))
 
 
 def _relocate(prompt: Prompt, place: str) -> bool:

@@ -108,6 +108,7 @@ class Lexicon:
     single: frozenset[str]  # `only one moon`: one of it
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
+    subordinators: frozenset[str]  # what opens a clause inside a clause (`... while steam rises`)
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
     joined_by_and: tuple[str, ...]  # `black and white`: one thing, never two
     clause_verbs: frozenset[str]  # what a clause's subject does (`a trail of smoke rises`): where the subject ends
@@ -255,7 +256,8 @@ def lexicon() -> Lexicon:
         extent=tuple(raw["extent"]["words"]), one_more=tuple(raw["counting"]["more"]),
         single=frozenset(raw["counting"]["single"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
-        clause_openers=tuple(raw["clause_openers"]), clause_verbs=frozenset(raw["clause_verbs"]),
+        clause_openers=tuple(raw["clause_openers"]),
+        subordinators=frozenset(raw["subordinators"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
         gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})

@@ -292,9 +292,6 @@ def names(text: str, phrase: str) -> bool:
     return bool(want) and want <= _content(text)
 
 
-_SUBORDINATE = ("while", "whilst", "as", "where", "when")  # what opens a clause inside a clause
-
-
 def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The term without the phrases that name `thing` (its head is one of the thing's words: `remove the field`
     takes `in a wheat field`, not `depth of field`), or whose head is one of `heads` (`people` names every
@@ -312,7 +309,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         return text if hits else None
     verb = next((p for p in term.phrases if p.slot == "action"), None)
     first = next((h for h in hits if verb and h.end <= verb.start), None)
-    if first and first.prep in _SUBORDINATE and first.start and says_something(text[:first.start]):
+    if first and first.prep in lexicon().subordinators and first.start and says_something(text[:first.start]):
         return _clean(text[:first.start])  # `... arranges croissants while steam rises`: the clause it opens goes
     if verb and any(h.end <= verb.start for h in hits):  # what the clause is about: the clause goes,
         conjuncts = re.split(r"\s+and\s+", text[:verb.start].strip())  # or its part (`rain and the beam cut`)
