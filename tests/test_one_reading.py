@@ -501,6 +501,29 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("flux", "An owl perches on a branch.", "add a fox sleeping below", ["A fox sleeping below."], ["add"]),
     ("sd3", "A red bicycle leans against a stone wall, on a sunny summer morning. A basket hangs from it.",
      "rainy evening instead", ["A red bicycle leans against a stone wall. A basket"], ["morning", "sunny"]),
+    # a material opened by `made of`; a comparative said of the prompt's light
+    ("sdxl", "photo of a corgi sitting on a park bench, autumn leaves", "bench should be made of stone",
+     ["corgi sitting on a stone park bench, autumn leaves"], ["made"]),
+    ("sdxl", "photo of a corgi sitting on a wooden park bench", "make the bench out of marble",
+     ["on a marble park bench"], ["wooden", "out of"]),
+    ("sd3", "a chef plating a dessert in a busy restaurant kitchen, steam, warm light", "cooler light",
+     ["steam, cool light"], ["warm", "cooler"]),
+    ("sd3", "a chef plating a dessert in a busy restaurant kitchen, steam, warm light", "make the light cooler",
+     ["steam, cool light"], ["warm", "cooler"]),
+    # a colour without a verb, with its shade or beside the colour it had, or two
+    ("illustrious", "1girl, solo, witch hat, black robe, riding broom, night sky", "robe in dark purple pls",
+     ["witch hat, dark purple robe, riding broom"], ["black", "pls", "in dark"]),
+    ("pony", "score_9, score_8_up, 1girl, fox girl, shrine maiden, red hakama, shrine", "hakama blue not red",
+     ["shrine maiden, blue hakama, shrine"], ["red", "hakama blue"]),
+    ("pony", "score_9, score_8_up, 1girl, fox girl, shrine maiden, red hakama, shrine", "white and orange hakama",
+     ["shrine maiden, white and orange hakama, shrine"], ["red", "shrine, white"]),
+    ("sdxl", "portrait of a woman, light brown hair", "hair should be dark red", ["woman, dark red hair"],
+     ["brown", "light"]),
+    # the sky is no place a new place takes over; a new place with its season moves the subject there
+    ("illustrious", "1girl, solo, witch hat, black robe, riding broom, night sky, full moon",
+     "make her fly over a city", ["night sky, full moon", "city"], []),
+    ("sdxl", "a fox in a sunflower field at night, starry sky, summer", "move it to a snowy forest",
+     ["a fox in a snowy forest at night, starry sky"], ["sunflower", "summer"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -647,6 +670,19 @@ def test_a_place_named_in_an_unread_clause_moves_nothing(make_settings):
             "cozy vibe, light from the street lamps outside", family="flux")
     assert "in a small diner" in version.prompt and "utdoors" not in version.prompt, version.prompt
     assert "light from the street lamps outside" in " ".join(version.warnings)
+
+
+def test_a_verb_we_do_not_know_before_its_object_is_never_weighed_or_pasted(make_settings):
+    """`calm the sea down even more`: no thing of that name to make stronger, nor to add; the rest applies."""
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    prompt = "A fisherman on a pier at dawn. Mist hangs over the calm harbor, and gulls circle above the boats."
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion(prompt, family="flux"), "calm the sea down even more and remove the gulls", family="flux")
+    assert "gulls" not in version.prompt and not any(w in version.prompt for w in ("sea down", "even", "(")), \
+        version.prompt
 
 
 def test_a_clause_before_instead_is_not_read_as_a_new_subject():

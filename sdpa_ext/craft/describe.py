@@ -22,8 +22,10 @@ _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) +
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
-JOINED = "|".join(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in  # `and` inside `black and
-                  (p.partition(" and ") for p in _LEX.joined_by_and) if b)  # white` joins no two things
+JOINED = "|".join([*(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in  # `and` inside `black and
+                    (p.partition(" and ") for p in _LEX.joined_by_and) if b),  # white` joins no two things,
+                    *(rf"(?<=\b{re.escape(c)} and)\s+(?:{alternation(_LEX.colours)})\b" for c in _LEX.colours)])
+# nor inside two colours (`a white and orange hakama`)
 # a boundary: a comma, a sentence's end, `and` (not inside `black and white`), `but`, before a `not X` that ends a
 # phrase (`photo not painting`: the painting is not wanted)
 _BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + JOINED + r")|\bbut\b|"

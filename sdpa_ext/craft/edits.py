@@ -195,12 +195,15 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         settings = [p for p in read.phrases if p.slot == "setting" and read.bare(p)]
         if not settings or locked(text):
             continue
-        if not placed and not prompt.sentences and len(settings) == len(read.phrases) and not read.spans:
+        said = facets(text[settings[0].start:settings[0].end])  # `night sky` says the time: no place to take over
+        a_place = "setting" in said or not said.keys() & {"time", "weather"}
+        if not placed and a_place and not prompt.sentences and len(settings) == len(read.phrases) and not read.spans:
             # a tag for a tag: `sunflower field` -> `beach`, `on a porch` -> `on a beach`
             prompt.set(term, f"{prep} {_articled(place)}" if settings[0].prep else re.sub(
                 r"^(?:a|an|the|some)\s+", "", place))
             placed = True
-        elif not placed and any(p.slot in ("subject", "framing") for p in read.phrases) and settings[0].prep:
+        elif not placed and a_place and any(p.slot in ("subject", "framing") for p in read.phrases) and \
+                settings[0].prep:
             first = settings[0]
             for phrase in reversed(settings[1:]):  # from the end, so the first one's place stays where it was
                 text = text[:phrase.start] + text[phrase.end:]

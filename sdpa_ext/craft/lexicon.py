@@ -79,7 +79,9 @@ class Lexicon:
     ing_nouns: frozenset[str]
     request: tuple[str, ...]
     colours: tuple[str, ...]
+    shades: tuple[str, ...]  # what a colour may open with: `dark purple`
     materials: dict[str, str]  # a material, or an adjective that says one (`wooden`) -> the material (wood)
+    made_of: tuple[str, ...]  # what opens a material: `made of stone`
     people: dict[str, tuple[str, ...]]
     numbers: dict[str, int]
     heads: dict[str, frozenset[str]]
@@ -115,6 +117,14 @@ class Lexicon:
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
+
+    def colour_of(self, words: list[str]) -> str | None:
+        """`red`, `dark purple`, `white and orange`: a colour, with its shade, or two; None: the words are not one."""
+        if not words or words[-1] not in self.colours:
+            return None
+        shaded = len(words) == 2 and words[0] in self.shades
+        two = len(words) == 3 and words[1] == "and" and words[0] in self.colours
+        return " ".join(words) if len(words) == 1 or shaded or two else None
 
     def plural(self, noun: str) -> str:
         """`fox` -> foxes, `puppy` -> puppies, `wolf` -> wolves (the last word of a phrase)."""
@@ -237,7 +247,9 @@ def lexicon() -> Lexicon:
         phrase_breaks=_list(raw, "phrase_breaks"), function_words=frozenset(raw["function_words"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
+        shades=_list(raw, "shades"),
         materials={**{w: w for w in raw["materials"]["words"]}, **raw["materials"]["forms"]},
+        made_of=tuple(raw["materials"]["made_of"]),
         people={k: tuple(v) for k, v in people.items() if k not in ("note", "numbers")},
         numbers=dict(people["numbers"]), heads={k: frozenset(v) for k, v in raw["heads"].items() if k != "note"},
         composition=_list(raw, "composition"), quality_tags=tuple(raw["quality"]["tags"]),

@@ -388,8 +388,10 @@ def _weigh(edit: Edit, kind: str, words: list[str], degree: str = "") -> bool:
     if chip := lex.chip_of(f"{kind} {x}"):
         _chip(edit, chip)
         return True
-    if not x or content(x.split()) != x.split():
-        return False
+    said = x.split()
+    if not x or content(said) != said or any(w in lex.articles and said[i - 1] not in _PREPOSITION_WORDS
+                                             for i, w in enumerate(said) if i):
+        return False  # `calm the sea down even`: a verb we do not know, before what it acts on
     base = _base(x) if " " not in x else None
     value = find_value(x) or (find_value(base) if base else None)
     if value is not None and len(x.split()) <= 3 and value.group in lex.qualities:
@@ -447,6 +449,8 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         word = words[index]
         if word in lex.looks and index + 1 < len(words):  # `the motorcycle look old`: how it looks
             return words[:index], words[index + 1:]
+        if (made := longest_at(words, index, lex.made_of)) and words[-1] in lex.materials and index + made < len(words):
+            return words[:index], words[index + made:]  # `the bench out of marble`: what it is made of
         if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or word in lex.colours
                 or word in lex.comparatives or _base(word) or word in lex.connectors["to"]
                 or word in ("more", "less") or find_value(word)
@@ -600,8 +604,9 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
-        for read in (self._network, self._posed, self._verb, self._too, self._copula, self._trailing, self._reversed,
-                     self._comparative, self._placed, self._instead, self._possessed, self._with, self._bare):
+        for read in (self._network, self._posed, self._verb, self._too, self._copula, self._coloured, self._trailing,
+                     self._reversed, self._comparative, self._placed, self._instead, self._possessed, self._with,
+                     self._bare):
             found = read(edit, words)
             if found is not None:
                 return found
@@ -793,9 +798,9 @@ class _Reader:
                 return self._replace(edit, split[0], split[2])
             return self._replace(edit, split[2], split[0]) if split else None
         obj, comp = _split_object(rest)
-        if "recolour" in ops and comp and comp[-1] in lex.colours:
+        if "recolour" in ops and comp and (colour := lex.colour_of(comp[-2:]) or lex.colour_of(comp[-1:])):
             self._name_spans(obj, "change")
-            edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
+            edit.recolour.append((_phrase(obj).split()[-1], colour))
             return True
         if "more" in ops or "less" in ops:
             return self._weighed(edit, "more" if "more" in ops else "less", rest)
@@ -915,8 +920,11 @@ class _Reader:
             if not place or len(place) > _MAX_WORDS or content(place) != place:
                 return None
             x = " ".join(place)
-            if any(v.group not in ("place", "setting") for v in _values(x)):  # `put him in a storm`: weather
-                return _make(edit, place) or None
+            values = _values(x)
+            if any(v.group not in ("place", "setting") for v in values):  # `put him in a storm`: weather
+                if not any(v.group == "setting" for v in values):
+                    return _make(edit, place) or None
+                edit.set += [v for v in values if v.group not in ("place", "setting")]  # `a snowy forest`: winter
             _relocated(edit, x)
             return True
         return None
@@ -934,7 +942,7 @@ class _Reader:
         if _object_slot(a) == "size" and (size := _size(b)):
             edit.size = size
             return True
-        if old.split()[-1] in lex.heads["attribute"] and new in lex.colours:
+        if old.split()[-1] in lex.heads["attribute"] and lex.colour_of(new.split()):
             edit.recolour.append((old.split()[-1], new))
             return True
         edit.replace.append((old, new))
@@ -957,12 +965,12 @@ class _Reader:
             return self._weighed(edit, "more", comp[1:-1] if slot in ("it", None) else obj)
         if len(comp) == 3 and comp[1] == "and" and not replacing and not _values(" ".join(comp)):
             return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None  # `old and rusty`: each
-        if not comp or set(comp) <= set(lex.vague) | lex.function:  # `that sun looks ugly`: not a change we know
-            return None
+        if not comp or (set(comp) <= set(lex.vague) | lex.function and slot not in ("light", "palette")):
+            return None  # `that sun looks ugly`, `make it cooler`: not a change we know (`the light cooler` is)
         if slot is None and _phrase(obj) and comp[-1] in lex.materials and len(comp) <= 2 and not replacing:
             return self._thing(edit, obj, comp, False)  # `make the bridge stone`: what it is made of
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
-            if replacing or comp[0] in lex.articles or (comp[-1] in lex.colours and len(comp) <= 2):
+            if replacing or comp[0] in lex.articles or lex.colour_of(comp):
                 return self._thing(edit, obj, comp, replacing or comp[0] in lex.articles)  # `the owl white`, `a man`
             slot = "subject"  # `the fisherman should be smiling`
         if slot == "size" and (size := _size(comp)):
@@ -981,17 +989,25 @@ class _Reader:
         if slot == "setting" or (slot == "it" and comp and comp[0] in lex.place_prepositions):
             place = _strip_determiner(comp[1:] if comp[0] in lex.place_prepositions else comp)
             return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp) or None
-        if slot == "light" and comp[-1] in lex.colours and len(comp) <= 2:  # `make the light red`
-            edit.recolour.append((_phrase(obj).split()[-1], comp[-1]))
+        if slot == "light" and (colour := lex.colour_of(comp)):  # `make the light red`
+            edit.recolour.append((_phrase(obj).split()[-1], colour))
             return True
         if slot in ("it", "subject", "light") or not obj:
-            return self._picture(edit, slot, comp, replacing)
+            made = self._picture(edit, slot, comp, replacing)
+            base = _base(comp[0]) or comp[0]
+            if made is None and slot == "light" and len(comp) == 1 and base in lex.antonyms and obj[-1] in self.said:
+                edit.adjust.append((obj[-1], base))  # `make the light cooler` on `warm light`: the prompt's light
+                return True
+            return made
         return self._thing(edit, obj, comp, replacing)
 
     def _trimmed(self, edit: Edit, comp: list[str]) -> list[str]:
         """A complement without what it takes away (`not outside`), explains (`like an alarm is going off`) or
         adds (`with flower print`): those are read here."""
         comp = _strip_phrases(comp, ("instead",), lead=False)
+        lex = lexicon()
+        if (size := longest_at(comp, 0, lex.made_of)) and comp[size:] and comp[-1] in lex.materials:
+            comp = _strip_determiner(comp[size:])  # `made of stone`: the material
         if len(comp) >= 2 and comp[-1] in ("one", "ones"):  # `a black one`: the thing itself, described
             comp = _strip_determiner(comp[:-1])
         if (split := _connector(comp)) and split[1] == "reversed" and content(split[2]) == split[2]:
@@ -1066,8 +1082,8 @@ class _Reader:
         noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
         if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms:  # `the signs stronger`
             return self._weighed(edit, lex.trailing[comp[0]], obj)
-        if comp[-1] in lex.colours and len(comp) <= 2:
-            edit.recolour.append((noun, comp[-1]))
+        if colour := lex.colour_of(comp):
+            edit.recolour.append((noun, colour))
             return True
         if replacing:
             return self._replace(edit, obj, comp)
@@ -1106,6 +1122,27 @@ class _Reader:
         rest = words[1:] if len(words) > 1 and words[0] in lex.pronouns else words
         return self._state(edit, rest) if rest[0] in lex.gerund_heads else None
 
+    def _coloured(self, edit: Edit, words: list[str]) -> bool | None:
+        """A thing of the prompt and its new colour, without a verb: `robe in dark purple`, `hakama blue not red`,
+        `blue hakama`."""
+        lex = lexicon()
+        if (split := _connector(words)) and split[1] == "reversed" and lex.colour_of(split[2]):
+            words = split[0]  # `not red`: the colour it had
+        for size in (3, 2, 1):
+            colour = lex.colour_of(words[-size:])
+            obj = words[:-size]
+            if colour and obj and obj[-1] == "in":  # `robe in dark purple`
+                obj = obj[:-1]
+            if colour is None and (colour := lex.colour_of(words[:size])):
+                obj = words[size:]  # `blue hakama`
+            thing = _strip_determiner([w for w in obj if w not in lex.possessives])
+            if colour and thing and len(thing) <= 2 and content(thing) == thing and thing[-1] in self.said and \
+                    not lex.colour_of(thing[-1:]):
+                self._name_spans(thing, "change")
+                edit.recolour.append((thing[-1], colour))
+                return True
+        return None
+
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""
         ups = lexicon().trailing
@@ -1137,10 +1174,14 @@ class _Reader:
             return None
         if len(words) == 1:
             return _make(edit, words) or None
-        if _object_slot(words[1:]) in ("palette", "light", "it"):  # `colder colors`, `warmer light`
-            return _make(edit, words) or _make(edit, [base]) or self._weighed(
-                edit, "more", [base])
         noun = _phrase(words[1:])
+        if _object_slot(words[1:]) in ("palette", "light", "it"):  # `colder colors`, `warmer light`
+            if _make(edit, words) or _make(edit, [base]):
+                return True
+            if noun and noun.split()[-1] in self.said:  # `cooler light` on `warm light`: the prompt's light
+                edit.adjust.append((noun.split()[-1], base))
+                return True
+            return self._weighed(edit, "more", [base])
         if noun and content(noun.split()) == noun.split():
             edit.adjust.append((noun.split()[-1], base))
             return True

@@ -422,8 +422,11 @@ def replace_in(text: str, old: str, new: str) -> str | None:
 
 
 def recolour(text: str, noun: str, colour: str) -> str | None:
-    """The term with `noun`'s colour set to `colour` (`long brown hair` -> `long red hair`); None: no `noun`."""
-    return _modified(text, noun, colour, lexicon().colours)
+    """The term with `noun`'s colour set to `colour` (`long brown hair` -> `long red hair`); None: no `noun`. A
+    colour with its shade (`dark purple`) takes the old colour's shade with it (`light brown` goes whole)."""
+    lex = lexicon()
+    shaded = tuple(f"{s} {c}" for s in lex.shades for c in lex.colours) if " " in colour else ()
+    return _modified(text, noun, colour, (*shaded, *lex.colours))
 
 
 def modify(text: str, noun: str, word: str) -> str | None:
