@@ -524,6 +524,38 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "make her fly over a city", ["night sky, full moon", "city"], []),
     ("sdxl", "a fox in a sunflower field at night, starry sky, summer", "move it to a snowy forest",
      ["a fox in a snowy forest at night, starry sky"], ["sunflower", "summer"]),
+    # `not X`: the word goes, its thing stays; a participle after a noun ends its phrase; `make it X` of the subject
+    ("sd15", "an abandoned greenhouse overgrown with ivy, broken glass panes, (highly detailed:1.2)",
+     "not abandoned, make it well kept", ["a well kept greenhouse overgrown with ivy, broken glass"],
+     ["abandoned", "not"]),
+    ("sd15", "an abandoned greenhouse overgrown with ivy, broken glass panes, (highly detailed:1.2)", "less ivy",
+     ["an abandoned greenhouse overgrown with (ivy:0.8), broken glass"], ["(an"]),
+    # a pose in a split verb or after a modal; a verb said after `have him` takes its -ing form
+    ("illustrious", "1girl, solo, witch hat, black robe, riding broom, night sky", "turn her around",
+     ["night sky", "from behind"], ["turn", "around"]),
+    ("illustrious", "1girl, solo, archer, long hair, green cloak, forest", "she should hold a bow",
+     ["holding a bow"], ["should", "hold a"]),
+    ("flux", "A lone astronaut walks across a red desert on Mars. Cinematic, wide shot.", "have him plant a flag",
+     ["Planting a flag."], ["Plant a", "have"]),
+    # an age said of a booru count tag is a tag of its own
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, fox girl, shrine maiden, red hakama, shrine",
+     "make her older, like 40", ["1girl, fox girl", "mature female"], ["old 1girl", "40"]),
+    # a thing a phrase opens with is its subject (`a red sports car parked ...`); a colour after a thing not said
+    ("sdxl", "a red sports car parked in front of a modern villa, sunset, palm trees, 8k",
+     "car should be black n the sky purple", ["a black sports car parked", "purple sky"], ["sky purple", "red"]),
+    ("sdxl", "a red sports car parked in front of a modern villa, sunset, palm trees, 8k",
+     "ditch the palm trees and put the car on a mountain road", ["on a mountain road"], ["palm", "car on a"]),
+    # a verb that says what its object becomes; `can we have`, `turn on`: additions; armour is armor
+    ("sd15", "a medieval tavern interior, wooden tables, candles, patrons drinking ale, oil painting",
+     "empty the tavern, no ppl", ["an empty medieval tavern interior"], ["ppl", "empty the"]),
+    ("sd15", "a medieval tavern interior, wooden tables, candles, oil painting",
+     "can we have a bard playing lute in the corner", ["bard playing lute in the corner"], ["can we", "have"]),
+    ("sd3", "an old lighthouse on a rocky coast during a storm, huge waves, dark clouds, oil painting",
+     "turn on the lighthouse light", ["lighthouse light"], ["turn on", "light lighthouse"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, male focus, knight, silver armor, castle",
+     "armour should be gold and add a red cape", ["knight, gold armor", "red cape"], ["silver", "armour"]),
+    ("illustrious", "2girls, sisters, holding hands, beach, sunset", "make it just one girl", ["1girl"],
+     ["2girls", "just"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -148,7 +148,8 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
 def _participle(word: str, after: str) -> bool:
     """A past participle after a noun (`owl perched`, `girl dressed in red`): in -ed, ending the phrase or
     followed by a function word, so not an adjective before its noun (`tattered cloak`)."""
-    return word.endswith("ed") and len(word) > 4 and (after == "of" or after in _LEX.function)
+    return ((word.endswith("ed") and len(word) > 4) or word in _LEX.participles) and (
+        after == "of" or after in _LEX.function)
 
 
 def nouns_of(phrase: str) -> list[str]:

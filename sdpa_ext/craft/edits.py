@@ -65,6 +65,20 @@ def _reweight(term: str, delta: float) -> str:
     return body if new == 1.0 else f"({body}:{new:g})"
 
 
+def _reweighed_in(text: str, thing: str, delta: float) -> str:
+    """The term with the weight of what names `thing` moved: the phrase that follows the term's first one when it
+    is that (`overgrown with (ivy:0.8)`), else the whole term (`(red scarf:1.1)`)."""
+    term = read_term(text)
+    hit = None if term.syntax else next(
+        (p for p in term.phrases[1:] if p.head and same_noun(p.head, thing.split()[-1])), None)
+    if hit is None:
+        return _reweight(text, delta)
+    body = text[hit.body_start:hit.end]
+    said = re.sub(r"^(?:a|an|the|some)\s+", "", body.strip(), flags=re.I)  # `a (red scarf:1.1)`
+    at = hit.body_start + body.index(said)
+    return text[:at] + _reweight(said, delta) + text[at + len(said):]
+
+
 def _network_weight(text: str, named: str, number: float, absolute: bool) -> str | None:
     """The weight of the network `named` (its tag as the user wrote it) set to `number`, or moved by it."""
     changed = text
@@ -321,6 +335,11 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             changes.append(f"removed {thing}")
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
+    for word in edit.unsaid:  # `not abandoned`: the word goes, what it was said of stays
+        if prompt.each(lambda text, w=word: None if locked(text) else without_word(text, w)):
+            changes.append(f"removed {word}")
+        else:
+            notes.append(f"no {word} in the prompt to remove")
     _modifiers(prompt, reading, edit, subject, changes, notes)
     for place in edit.relocate:
         if _relocate(prompt, place):
@@ -379,6 +398,11 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
     at = len(changes)
     for noun, word in reversed(edit.adjust):  # each opens the noun phrase: the last first (`an old weathered boat`)
         noun = noun or (subject[0] if subject else "")
+        if counted := _COUNT_TAG.match(noun):  # `old 1girl` is no tag: `mature female` is
+            tag = lexicon().count_tag_words.get(word, {}).get(counted.group(2).lower(), word)
+            edit.add.append(tag)
+            edit.sentences.append(f"{tag.capitalize()}.")
+            continue
         others = lexicon().antonyms.get(word, frozenset())
         if noun and _first(prompt, lambda text, n=noun, w=word: modify(text, n, w),
                            lambda text, o=others: bool(o & set(words_of(text)))):
@@ -391,7 +415,7 @@ def _coat_of(prompt: Prompt, noun: str) -> list[Term]:
     """The terms that say an animal's coat (`cat, orange fur`): within two terms after the one that names it; a
     thing worn or a person has none."""
     lex = lexicon()
-    if noun in lex.heads["attribute"] or noun in lex.people["any_person"]:
+    if noun in lex.attributes or noun in lex.people["any_person"]:
         return []
     terms = [t for t in prompt.terms if t.text.strip()]
     at = next((i for i, t in enumerate(terms) if any(same_noun(w, noun) for w in words_of(t.text))), None)
@@ -472,7 +496,7 @@ def _weigh(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes
             hits = [t for t in prompt.terms if said & set(words_of(t.text))]
             phrase = next(iter(said), phrase)
         if hits and family.weights and not prompt.sentences:
-            prompt.set(hits[0], _reweight(hits[0].text, delta))
+            prompt.set(hits[0], _reweighed_in(hits[0].text, phrase, delta))
             changes.append(f"{'more' if delta > 0 else 'less'} {phrase}: {hits[0].text}")
         elif delta > 0:
             edit.add.append(phrase)

@@ -72,6 +72,8 @@ class Lexicon:
     prepositions: tuple[str, ...]
     dropped_prepositions: frozenset[str]
     phrase_breaks: tuple[str, ...]
+    count_tag_words: dict[str, dict[str, str]]  # `old` said of `1girl` -> mature female
+    participles: frozenset[str]  # `overgrown`: a participle not in -ed
     function_words: frozenset[str]
     pronouns: frozenset[str]
     english: frozenset[str]
@@ -104,6 +106,8 @@ class Lexicon:
     chips: dict[str, dict]
     spellings: dict[str, str]
     gerunds: dict[str, str]
+    becomes: dict[str, str]  # `empty the tavern`: the verb -> what its object becomes
+    particles: frozenset[str]  # `calm the sea down`: part of the verb, after its object
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
@@ -117,6 +121,11 @@ class Lexicon:
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
+
+    @property
+    def attributes(self) -> frozenset[str]:
+        """What a thing has or wears, and the things that change like it (`her hair`, `the car`)."""
+        return self.heads["attribute"] | self.heads["things"]
 
     def colour_of(self, words: list[str]) -> str | None:
         """`red`, `dark purple`, `white and orange`: a colour, with its shade, or two; None: the words are not one."""
@@ -244,7 +253,9 @@ def lexicon() -> Lexicon:
         trailing={w: k for k, said in raw["trailing"].items() if k != "note" for w in said},
         degree=frozenset(raw["degree"]),
         prepositions=_list(raw, "prepositions"), dropped_prepositions=frozenset(raw["dropped_prepositions"]),
-        phrase_breaks=_list(raw, "phrase_breaks"), function_words=frozenset(raw["function_words"]),
+        phrase_breaks=_list(raw, "phrase_breaks"), participles=frozenset(raw["participles"]["words"]),
+        count_tag_words={k: v for k, v in raw["count_tag_words"].items() if k != "note"},
+        function_words=frozenset(raw["function_words"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
         shades=_list(raw, "shades"),
@@ -264,7 +275,9 @@ def lexicon() -> Lexicon:
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
-        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"}, adverbs=frozenset(raw["adverbs"]),
+        gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
+        becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles")},
+        particles=frozenset(raw["becomes"]["particles"]), adverbs=frozenset(raw["adverbs"]),
         extent=tuple(raw["extent"]["words"]), one_more=tuple(raw["counting"]["more"]),
         single=frozenset(raw["counting"]["single"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from .describe import JOINED, QUOTED, verb_ing
 from .lexicon import lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
-from .structure import head_of, subject_heads
+from .structure import head_of, same_noun, subject_heads
 from .vocab import SOLE, Value, facets, find_value, known_words, opposite, vocab
 
 _NUMBER = re.compile(r"\d*\.?\d+")
@@ -36,6 +36,7 @@ class Edit:
     said: list[str] = field(default_factory=list)  # which of them are the user's own words (`lightning`)
     sentences: list[str] = field(default_factory=list)  # the same additions as prose (Flux/SD3)
     remove: list[str] = field(default_factory=list)
+    unsaid: list[str] = field(default_factory=list)  # a word said of a thing that goes, the thing stays: `not old`
     negative: list[str] = field(default_factory=list)
     replace: list[tuple[str, str]] = field(default_factory=list)  # old '' = the prompt's subject
     set: list[Value] = field(default_factory=list)  # conflict-group values: what contradicts them goes
@@ -62,7 +63,7 @@ class Edit:
 
     def taken(self) -> list[str]:
         """What the edit takes away: removals, replaced phrases, negations."""
-        return [*self.remove, *self.negative, *(old for old, _ in self.replace if old)]
+        return [*self.remove, *self.unsaid, *self.negative, *(old for old, _ in self.replace if old)]
 
     def asked(self) -> list[str]:
         """What the edit asks for: additions, new phrases, colours, modifiers, settings."""
@@ -191,7 +192,7 @@ def normal(clause: str) -> list[str]:
 def _count(words: list[str]) -> tuple[str, int] | None:
     """`two foxes`, `3 girls`, `another girl`, `a second fox girl`: (the noun, how many; 0: one more)."""
     lex = lexicon()
-    words = _strip_phrases(words, ("instead",), lead=False)
+    words = _strip_phrases(_strip_phrases(words, ("instead",), lead=False), ("just", "only"), tail=False)
     if (size := longest_at(words, 0, lex.one_more)) and 0 < len(words) - size <= 3:
         noun, many = words[size:], 0
     elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
@@ -430,6 +431,12 @@ def _object_slot(words: list[str]) -> str | None:
     return None
 
 
+def _adjectival(words: list[str]) -> bool:
+    """`rusty`, `old`, `well kept`: words that say what a thing is like (by their form; no dictionary here)."""
+    return bool(words) and (words[-1] in lexicon().antonyms or words[-1].endswith(("y", "ed", "ful", "ous")) or
+                            (len(words) == 2 and words[0] == "well"))
+
+
 def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
     """`the dog a cat` -> (dog, a cat); `her hair shorter` -> (her hair, shorter); `it night` -> (it, night)."""
     lex = lexicon()
@@ -439,11 +446,11 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         head = " ".join(words[:size])
         if lex.slot_of_object(head) in ("it", "subject") and size < len(words):
             rest = words[size:]
-            if words[0] in lex.possessives and rest and rest[0] in lex.heads["attribute"]:
+            if words[0] in lex.possessives and rest and rest[0] in lex.attributes:
                 break  # `her hair red`: the hair is the object
             return words[:size], rest
     start = 1 if words[0] in lex.articles | lex.possessives else 0
-    if start < len(words) - 1 and words[start] in lex.heads["attribute"]:  # `her hair long`: the hair, then what
+    if start < len(words) - 1 and words[start] in lex.attributes:  # `her hair long`: the hair, then what
         return words[:start + 1], words[start + 1:]
     for index in range(start + 1, len(words)):
         word = words[index]
@@ -456,7 +463,7 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
                 or word in ("more", "less") or find_value(word)
                 or (word in lex.materials and index == len(words) - 1)):  # `the bridge stone`
             return words[:index], words[index:]
-    if len(words) - start >= 2 and (words[-1] in lex.antonyms or words[-1].endswith(("y", "ed", "ful", "ous"))):
+    if len(words) - start >= 2 and _adjectival(words[-1:]):
         return words[:-1], words[-1:]  # `the robot rusty`, `the robot old`
     return words, []
 
@@ -633,6 +640,9 @@ class _Reader:
         words = _strip_phrases(words, lex.negations["tail"], lead=False)
         if said == ["not"] and words and words[0] in ("in", "on", "at"):
             words = words[1:]
+        elif said == ["not"] and len(words) == 1 and words[0] in self.said and _adjectival(words):
+            edit.unsaid.append(words[0])  # `not abandoned`: the word said of the prompt's thing goes
+            return True
         elif said == ["not"] and not (words and words[0] in lex.articles):
             return self._less(edit, [w for w in words if w not in lex.degree])
         things, current = [], []
@@ -713,7 +723,7 @@ class _Reader:
             return self._less(edit, before)
         lex = lexicon()
         if len(after) == 1 and after[0] in lex.antonyms and not lex.chip_of(after[0]) and not find_value(after[0]):
-            noun = before[-1] if before and before[-1] in lex.heads["attribute"] else ""  # `too old`: younger,
+            noun = before[-1] if before and before[-1] in lex.attributes else ""  # `too old`: younger,
             edit.adjust.append((noun, sorted(lex.antonyms[after[0]])[0]))  # `her hair is too long`: short hair
             return True
         return self._less(edit, after)
@@ -736,7 +746,7 @@ class _Reader:
             if not size or index + size >= len(words):
                 continue
             obj, comp = words[:index], words[index + size:]
-            thing = obj and obj[-1] in lex.heads["attribute"] | {"sky", "background"}
+            thing = obj and obj[-1] in lex.attributes | {"sky", "background"}
             if _object_slot(obj) is None and not thing and len(obj) > 3:
                 continue
             self.last = _Clause(" ".join(words[:index + size]))  # `she should be smiling and happy`
@@ -764,11 +774,26 @@ class _Reader:
         if split and best <= 1 and words[1] not in lex.pronouns:
             self.last = _Clause(f"{words[0]} {words[-1]}", self.last.obj)
             return self._operate(edit, split, words[1:-1])
+        if not best and (size := longest_at(words, 0, tuple(lex.becomes))) and size < len(words):
+            return self._becomes(edit, lex.becomes[" ".join(words[:size])], words[size:])
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
         if not best or not rest:
             return None
         self.last = _Clause(" ".join(words[:best]), self.last.obj)  # what `it` may name: the object before
         return self._operate(edit, ops, rest)
+
+    def _becomes(self, edit: Edit, state: str, words: list[str]) -> bool | None:
+        """`empty the tavern`, `calm the sea down a bit`: the object (up to its particle or how much) becomes
+        `state`."""
+        lex = lexicon()
+        degrees = [*lex.degree, *(w for said in lex.intensity.values() for w in said)]
+        end = next((i for i, w in enumerate(words) if i and (w in lex.particles or w in lex.trailing or w == "even"
+                                                             or longest_at(words, i, degrees))), len(words))
+        obj = words[:end]
+        if not obj or content(_strip_determiner(obj)) != _strip_determiner(obj):
+            return None
+        self.last = _Clause("make", obj)
+        return self._set_to(edit, obj, [state])
 
     def _operate(self, edit: Edit, ops: list[str], rest: list[str]) -> bool | None:
         lex = lexicon()
@@ -880,7 +905,7 @@ class _Reader:
         thing = _strip_determiner(words)
         if not thing:
             return None
-        if len(thing) == 2 and thing[1] in lex.heads["attribute"] and thing[0] in lex.antonyms and thing[1] in \
+        if len(thing) == 2 and thing[1] in lex.attributes and thing[0] in lex.antonyms and thing[1] in \
                 self.said:  # `give her long hair`: the prompt's short hair becomes long
             edit.adjust.append((thing[1], thing[0]))
             return True
@@ -908,6 +933,9 @@ class _Reader:
         slot = lex.slot_of_object(" ".join(words[:1])) or lex.slot_of_object(" ".join(words[:2]))
         start = 1 if slot in ("it", "subject") else 2 if words[:2] in (["the", "scene"], ["it", "all"]) else 0
         rest = words[start:]
+        at = next((i for i, w in enumerate(rest[:4]) if i and w in lex.place_prepositions), 0)
+        if at and rest[0] not in lex.place_prepositions and stem(rest[at - 1]) in self.subject:
+            rest = rest[at:]  # `put the car on a mountain road`: the subject, somewhere else
         if len(rest) == 1 and rest[0] in lex.places_alone:  # `take her inside`
             _relocated(edit, rest[0])
             return True
@@ -942,7 +970,7 @@ class _Reader:
         if _object_slot(a) == "size" and (size := _size(b)):
             edit.size = size
             return True
-        if old.split()[-1] in lex.heads["attribute"] and lex.colour_of(new.split()):
+        if old.split()[-1] in lex.attributes and lex.colour_of(new.split()):
             edit.recolour.append((old.split()[-1], new))
             return True
         edit.replace.append((old, new))
@@ -956,8 +984,11 @@ class _Reader:
         if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and split[0][0] in \
                 lex.articles and not _values(" ".join(split[0])) and set(_strip_determiner(split[2])) <= self.said:
             return self._replace(edit, split[2], split[0])  # `can it be a corgi instead of a cat`
-        if (counted := _count(comp)) and _object_slot(obj) in ("it", "subject", None):
-            edit.count.append(counted)  # `make it two foxes`, `can there be 3 girls`
+        counted = _count(comp) or (lambda one: (" ".join(one[1:]), 1) if len(one) in (2, 3) and one[0] in
+                                    lex.single - lex.articles and content(one[1:]) == one[1:] else None)(
+            _strip_phrases(comp, ("just", "only"), tail=False))
+        if counted and _object_slot(obj) in ("it", "subject", None):
+            edit.count.append(counted)  # `make it two foxes`, `can there be 3 girls`, `make it just one girl`
             return True
         comp = self._trimmed(edit, comp)
         slot = _object_slot(obj)
@@ -1049,6 +1080,9 @@ class _Reader:
         if _make(edit, comp):
             return True
         thing = _strip_determiner(comp)
+        if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and _adjectival(comp):
+            edit.adjust.append(("", " ".join(comp)))  # `make it well kept`: said of the subject
+            return True
         noun = bool(comp[0] in lex.articles) or replacing
         if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
             edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
@@ -1120,6 +1154,8 @@ class _Reader:
         """A pose alone, as a prompt says it (`sitting on a throne`, `him kneeling`): the pose it names is set."""
         lex = lexicon()
         rest = words[1:] if len(words) > 1 and words[0] in lex.pronouns else words
+        if len(words) == 3 and words[1] in lex.pronouns and (said := f"{words[0]} {words[2]}") in lex.gerunds:
+            return self._state(edit, said.split())  # `turn her around`
         return self._state(edit, rest) if rest[0] in lex.gerund_heads else None
 
     def _coloured(self, edit: Edit, words: list[str]) -> bool | None:
@@ -1136,11 +1172,14 @@ class _Reader:
             if colour is None and (colour := lex.colour_of(words[:size])):
                 obj = words[size:]  # `blue hakama`
             thing = _strip_determiner([w for w in obj if w not in lex.possessives])
-            if colour and thing and len(thing) <= 2 and content(thing) == thing and thing[-1] in self.said and \
-                    not lex.colour_of(thing[-1:]):
+            if not colour or not thing or len(thing) > 2 or content(thing) != thing or lex.colour_of(thing[-1:]):
+                continue
+            if any(same_noun(w, thing[-1]) for w in self.said):
                 self._name_spans(thing, "change")
                 edit.recolour.append((thing[-1], colour))
                 return True
+            if obj == words[:len(obj)] and head_of(" ".join(thing)):  # `the sky purple`: a purple sky, added
+                return self._add(edit, [colour, *thing])
         return None
 
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
