@@ -547,7 +547,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "ditch the palm trees and put the car on a mountain road", ["on a mountain road"], ["palm", "car on a"]),
     # a verb that says what its object becomes; `can we have`, `turn on`: additions; armour is armor
     ("sd15", "a medieval tavern interior, wooden tables, candles, patrons drinking ale, oil painting",
-     "empty the tavern, no ppl", ["an empty medieval tavern interior"], ["ppl", "empty the"]),
+     "empty the tavern, no ppl", ["an empty medieval tavern interior, wooden tables"], ["ppl", "empty the", "patrons",
+                                                                                          "drinking"]),
+    # merchants are people, and what they do goes with them
+    ("sd15", "a village market, merchants selling fruit, sunny afternoon, oil painting", "no people pls",
+     ["a village market, sunny afternoon"], ["merchants", "selling"]),
     ("sd15", "a medieval tavern interior, wooden tables, candles, oil painting",
      "can we have a bard playing lute in the corner", ["bard playing lute in the corner"], ["can we", "have"]),
     ("sd3", "an old lighthouse on a rocky coast during a storm, huge waves, dark clouds, oil painting",
@@ -584,6 +588,14 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     # a person said only of a thing (`a wizard hat`) is no one drawn: `no humans`, not `1boy`
     ("illustrious", "a corgi wearing a tiny wizard hat casting a spell, no humans", ["no humans, corgi"],
      ["1boy", "solo"]),
+    # catgirls are girls; `one with blue hair one with pink`: two hair colours, no pronoun; an anime family's
+    # medium is no linocut; `building a snowman` is something done; a vintage poster is no photograph
+    ("pony", "2 catgirls having a picnic under cherry trees, one with blue hair one with pink",
+     ["2girls", "blue hair, pink hair"], ["no humans", "hair one", "linocut", "woodblock"]),
+    ("illustrious", "3 kids playing in the snow building a snowman, winter, happy", ["building a snowman"],
+     ["snow building"]),
+    ("flux", 'a vintage poster of a rocket launch that says "TO THE MOON" in bold letters, retro colors',
+     ['says "TO THE MOON"'], ["photograph"]),
     # `no trucks and no people`: neither is drawn
     ("flux", "a quiet road with no trucks and no people, at dawn, in rome", ["road"], ["trucks", "people"]),
 ])

@@ -87,10 +87,11 @@ def candidates(category: str, desc_words: set[str], context: Facets, *, limit: i
             continue
         if ruled and (ruled.search(entry.tag) or ruled.search(entry.prose)):
             continue  # underwater: no sky; space: no trees; indoors: no landscape
-        medium = dict(entry.facets).get("medium")
-        if medium and prefer and "medium" not in context and not fits("medium", medium, set(prefer)):
-            continue  # an anime family's picture is no photograph unless the description says so
-        bonus = 3 if medium and medium in prefer else 0
+        mediums = {value for group, value in entry.facets if group == "medium"}
+        if prefer and "medium" not in context and not all(m in prefer or all(fits("medium", m, {p}) for p in prefer)
+                                                          for m in mediums):
+            continue  # an anime family's picture is no photograph, nor a linocut, unless the description says so
+        bonus = 3 if mediums & set(prefer) else 0
         ranked.append((-(_score(entry, desc_words, heads) + bonus), index, entry))
     ranked.sort(key=lambda item: item[:2])
     suited = [entry for score, _, entry in ranked if score < 0]

@@ -83,17 +83,19 @@ def _strip_articles(text: str) -> str:
     return " ".join(parts)
 
 
-def verb_ing(word: str) -> bool:
-    """A verb in -ing (`dancing`), not a noun (`evening`, `building`)."""
+def verb_ing(word: str, after: str = "") -> bool:
+    """A verb in -ing (`dancing`), not a noun (`evening`, `building`) unless an article follows it (`building a
+    snowman`)."""
     word = word.lower()
-    return word.endswith("ing") and len(word) > 4 and word.rstrip("s") not in _LEX.ing_nouns
+    return word.endswith("ing") and len(word) > 4 and (word.rstrip("s") not in _LEX.ing_nouns or
+                                                       after.lower() in _LEX.articles)
 
 
 def _ing_split(prep: str, text: str) -> list[tuple[str, str]]:
     """A prepositional piece that goes on with a verb (`in a red dress dancing`) ends before the verb."""
     parts = text.split()
     for index, word in enumerate(parts[1:], 1):
-        if prep and verb_ing(word):
+        if prep and verb_ing(word, parts[index + 1] if index + 1 < len(parts) else ""):
             return [(prep, " ".join(parts[:index])), ("", " ".join(parts[index:]))]
     return [(prep, text)]
 
@@ -116,10 +118,24 @@ def phrases_of(text: str) -> list[str]:
                 if out and '"' in tag and words_of(tag)[:1] and words_of(tag)[0] in _LEX.saying:
                     out[-1] = f"{out[-1]} {sub_prep or 'that'} {tag}"  # `sign that says "OPEN"`: one phrase
                     continue
+                tag = _elided(tag, out[-1] if out else "")
                 if tag and tag.lower() not in seen:
                     seen.add(tag.lower())
                     out.append(tag)
     return out
+
+
+def _elided(tag: str, before: str) -> str:
+    """A tag without the pronouns that stand for a thing said elsewhere (`one with blue hair one with pink`: blue
+    hair, pink hair): a colour alone takes the noun of the colour before it."""
+    words = tag.split()
+    while words and words[-1].lower() in _LEX.pronouns:
+        words = words[:-1]
+    said = before.split()
+    if len(words) == 1 and _LEX.colour_of([words[0].lower()]) and len(said) >= 2 and _LEX.colour_of(
+            [said[0].lower()]):
+        words = [words[0], *said[1:]]
+    return " ".join(words)
 
 
 def _unquoted_ends(tag: str) -> str:
@@ -159,8 +175,8 @@ def nouns_of(phrase: str) -> list[str]:
     run: list[str] = []
     words = [*words_of(QUOTED.sub(" ", phrase)), "of"]  # the lettering is no thing drawn
     for index, word in enumerate(words):
-        if word == "of" or (run and (verb_ing(word) or word in _LEX.saying or _participle(
-                word, words[min(index + 1, len(words) - 1)]))):
+        after = words[min(index + 1, len(words) - 1)]
+        if word == "of" or (run and (verb_ing(word, after) or word in _LEX.saying or _participle(word, after))):
             if run:
                 nouns.append(run[-1])
             run = []

@@ -300,6 +300,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     if locked(text):
         return None
     own = {stem(w) for w in words_of(thing)}
+    heads = {stem(h) for h in heads}  # `people`: the merchants too
     hits = [p for p in term.phrases if p.head and ((names(p.body, thing) and stem(p.head) in own)
                                                    or stem(p.head) in heads)]
     if term.spans:  # around the user's syntax: only phrases that hold none of it, and never the whole term
@@ -320,8 +321,10 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
             return ""  # a thing across phrases, or what the clause is about: the whole term
         return None
     left = [p for p in term.phrases if all(p is not h for h in hits)]
-    if term.phrases[0] is hits[0] and not hits[0].prep and all(p.prep for p in left):
-        return ""  # what the term is about went: what only places it goes too (`birds on the roof`)
+    if term.phrases[0] is hits[0] and not hits[0].prep and all(
+            p.prep or verb_ing(words_of(p.body)[0] if words_of(p.body) else "") for p in left):
+        return ""  # what the term is about went: what only places it or says what it does goes too (`birds on the
+        # roof`, `merchants selling fruit`)
     cuts = []
     for phrase in hits:  # `by red lanterns and crowds`: only the conjunct that names it
         said = text[phrase.body_start:phrase.end]
