@@ -560,6 +560,21 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "armour should be gold and add a red cape", ["knight, gold armor", "red cape"], ["silver", "armour"]),
     ("illustrious", "2girls, sisters, holding hands, beach, sunset", "make it just one girl", ["1girl"],
      ["2girls", "just"]),
+    # a noun said of the head noun is the whole of it when another takes its place; a pup is a puppy
+    ("sdxl", "photo of a cute corgi puppy on a lawn, sunny day", "swap the corgi for a kitten",
+     ["photo of a cute kitten on a lawn"], ["puppy", "corgi"]),
+    ("sd15", "an oak tree in a field", "swap the oak for a pine", ["a pine tree in a field"], ["oak"]),
+    # more of a thing said once is another one; `stop` takes away; one pose for another
+    ("sd15", "a steampunk airship flying over a victorian city, clouds, sunset", "i want more airships",
+     ["two steampunk airships flying"], ["(", "want"]),
+    ("flux", "A young girl in a yellow raincoat jumps into a puddle on a rainy city street.", "stop the rain",
+     ["jumps into a puddle on a city street"], ["rainy", "stop"]),
+    ("illustrious", "1girl, solo, long hair, white dress, sitting, flower field, sunset",
+     "standing instead of sitting", ["white dress, standing, flower field"], ["sitting", "instead"]),
+    ("illustrious", "1girl, solo, long hair, white dress, sitting, flower field, sunset, wind",
+     "lose the wind, its too much", ["flower field, sunset"], ["wind", "much"]),
+    ("sdxl", "(masterpiece:1.2), a majestic white horse galloping on a beach at sunset, waves",
+     "have it walking", ["a majestic white horse on a beach", "walking"], ["galloping", "walking white"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

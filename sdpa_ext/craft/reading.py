@@ -686,6 +686,10 @@ class _Reader:
         words = words[:at]  # `less dust in the sky`: the dust
         if not words:
             return None
+        one = lex.singular(words[0]) if len(words) == 1 else ""
+        if kind == "more" and one and one != words[0] and one in self.said and words[0] not in self.said:
+            edit.count.append((one, 0))  # `more airships` on one airship: another one
+            return True
         self.last = _Clause(kind, words)
         if self._name_spans(words, kind):
             spans = [t for t, op in self.reading.spans.items() if op == "change"]
@@ -721,6 +725,8 @@ class _Reader:
             return self._less(edit, before)
         if before and _object_slot(before) is None and set(after) <= strong:
             return self._less(edit, before)
+        if not before and set(after) <= strong and self.last.op:
+            return True  # `lose the wind, its too much`: why the clause before asked, nothing more
         lex = lexicon()
         if len(after) == 1 and after[0] in lex.antonyms and not lex.chip_of(after[0]) and not find_value(after[0]):
             noun = before[-1] if before and before[-1] in lex.attributes else ""  # `too old`: younger,
@@ -1058,7 +1064,7 @@ class _Reader:
         if (moved := self._moving(edit, comp)) is not None:
             return moved
         posed = comp[0] in lex.gerund_heads  # `looking at the camera`, `sitting on a throne`, `looking outside`
-        if (slot in ("subject", "it") and " ".join(comp) in lex.gerunds) or (slot == "subject" and posed):
+        if (slot in ("subject", "it") and " ".join(comp) in lex.gerunds) or (slot in ("subject", "it") and posed):
             return self._state(edit, comp)  # `make it run`
         comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
         if comp[0] in ("more", "less") and len(comp) > 1:
@@ -1153,6 +1159,8 @@ class _Reader:
     def _posed(self, edit: Edit, words: list[str]) -> bool | None:
         """A pose alone, as a prompt says it (`sitting on a throne`, `him kneeling`): the pose it names is set."""
         lex = lexicon()
+        if (split := _connector(words)) and split[1] == "reversed":
+            return None  # `standing instead of sitting`: one pose for another
         rest = words[1:] if len(words) > 1 and words[0] in lex.pronouns else words
         if len(words) == 3 and words[1] in lex.pronouns and (said := f"{words[0]} {words[2]}") in lex.gerunds:
             return self._state(edit, said.split())  # `turn her around`

@@ -393,9 +393,13 @@ def replace_in(text: str, old: str, new: str) -> str | None:
     term = read_term(text)
     if term.syntax:
         return None
-    old_words = [w for w in words_of(old) if w not in lexicon().articles]
+    lex = lexicon()
+    old_words = [w for w in words_of(old) if w not in lex.articles]
     for index, phrase in enumerate(term.phrases):
-        if not old_words or not names(phrase.body, old):
+        olds = old_words
+        if len(olds) == 1 and phrase.head and not names(phrase.body, old) and same_noun(phrase.head, olds[0]):
+            olds = [phrase.head]  # `the pup` on a puppy
+        elif not old_words or not names(phrase.body, old):
             continue
         before = term.phrases[index - 1] if index else None
         if phrase.prep == "of" and " of " in new and before is not None and before.head:  # `a bowl of ramen` ->
@@ -404,14 +408,19 @@ def replace_in(text: str, old: str, new: str) -> str | None:
             at = before.body_start + heads[-1].start()
             return _clean(text[:at] + re.sub(r"^(?:a|an|the|some)\s+", "", new, flags=re.I) + " " + text[phrase.end:])
         body = phrase.body
-        new_words = [w for w in words_of(new) if w not in lexicon().articles]
-        covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in old_words}
-        if covers_head and (len(new_words) > 1 or len(old_words) > 1):
+        new_words = [w for w in words_of(new) if w not in lex.articles]
+        covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in olds}
+        kind = None if covers_head or len(olds) > 1 or not phrase.head or phrase.head in lex.attributes or \
+            olds[0] in lex.materials or lex.colour_of(new_words[-1:]) or not head_of(new) else re.search(
+                rf"(?<![\w-]){re.escape(olds[0])}\s+{re.escape(phrase.head)}(?![\w-])", body, re.I)
+        if kind:  # `swap the corgi for a kitten` on a corgi puppy: the kitten is the whole of it
+            body = body[:kind.start()] + " ".join(new_words) + body[kind.end():]
+        elif covers_head and (len(new_words) > 1 or len(olds) > 1):
             article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
             body = (article.group(1) if article else "") + new + body[head_at.end():]
         else:
-            body = phrase_pattern([" ".join(old_words)]).sub(new, body, count=1)
+            body = phrase_pattern([" ".join(olds)]).sub(new, body, count=1)
             if body == phrase.body:
                 continue
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
