@@ -575,6 +575,16 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "lose the wind, its too much", ["flower field, sunset"], ["wind", "much"]),
     ("sdxl", "(masterpiece:1.2), a majestic white horse galloping on a beach at sunset, waves",
      "have it walking", ["a majestic white horse on a beach", "walking"], ["galloping", "walking white"]),
+    # what contradicts the new state goes, never the subject it was said of
+    ("flux", "A red fox curled up asleep in the snow beneath a pine tree. Soft morning light filters through the "
+     "branches.", "wake the fox up", ["A red fox in the snow beneath a pine tree."], ["asleep", "wake the"]),
+    # `less crowded`: fewer crowds; `outside to a garden`: the garden; a medium for a medium goes whole
+    ("sd3", "A bustling night market in Taipei, with glowing lanterns, food stalls and crowds of people. Cinematic "
+     "photo.", "less crowded", ["with glowing lanterns"], ["crowds"]),
+    ("illustrious", "1girl, solo, maid, black dress, white apron, holding tray, cafe, indoors",
+     "take her outside to a garden", ["holding tray, garden"], ["cafe", "indoors", "outside"]),
+    ("sd15", "portrait of an old sailor with a pipe, grey beard, stormy sea background, oil painting",
+     "photo instead of painting", ["photograph"], ["oil photo", "painting"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -942,6 +942,8 @@ class _Reader:
         at = next((i for i, w in enumerate(rest[:4]) if i and w in lex.place_prepositions), 0)
         if at and rest[0] not in lex.place_prepositions and stem(rest[at - 1]) in self.subject:
             rest = rest[at:]  # `put the car on a mountain road`: the subject, somewhere else
+        if len(rest) > 2 and rest[0] in lex.places_alone and rest[1] in lex.place_prepositions:
+            rest = rest[1:]  # `take her outside to a garden`: the garden says where
         if len(rest) == 1 and rest[0] in lex.places_alone:  # `take her inside`
             _relocated(edit, rest[0])
             return True
@@ -976,6 +978,9 @@ class _Reader:
         if _object_slot(a) == "size" and (size := _size(b)):
             edit.size = size
             return True
+        said = find_value(old)
+        if said is not None and said.group == "medium" and any(v.group == said.group for v in _values(new)):
+            return _make(edit, new.split()) or None  # `photo instead of painting`: the oil painting goes whole
         if old.split()[-1] in lex.attributes and lex.colour_of(new.split()):
             edit.recolour.append((old.split()[-1], new))
             return True

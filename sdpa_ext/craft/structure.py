@@ -251,7 +251,8 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         opens = bool(matches) and not _LEADING.sub("", phrase.body[:matches[0].start()]).strip()  # `and sunlight`
         leads = opens and (len(after) >= 4 or (after[:1] and after[0] in {*lexicon().copulas, *lexicon().having}))
         noun = sentences and bool(matches) and not after and not matches[0].group(0).lower().endswith(
-            ("y", "ed", "ing", "ful", "ous", "lit", "ic"))  # not `summer` in `a summer afternoon`
+            ("y", "ed", "ing", "ful", "ous", "lit", "ic")) and (phrase.slot != "subject" or covers_head)
+        # not `summer` in `a summer afternoon`, nor `asleep` in `a red fox curled up asleep`: the fox stays
         if phrase is term.phrases[0] and (((noun or covers_head) and opens and sentences) or (
                 whole and covers_head and not sentences)):  # `Morning sunlight falls...` at night: the clause goes
             if term.spans:
