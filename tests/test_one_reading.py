@@ -585,6 +585,18 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "take her outside to a garden", ["holding tray, garden"], ["cafe", "indoors", "outside"]),
     ("sd15", "portrait of an old sailor with a pipe, grey beard, stormy sea background, oil painting",
      "photo instead of painting", ["photograph"], ["oil photo", "painting"]),
+    # `the sky more purple`: a purple sky, not more sky; a cozy cabin is a cabin (the subject), made bigger
+    ("sdxl", "a cozy cabin in a snowy forest at dusk, warm light from windows",
+     "pls add a deer n make the sky more purple", ["deer", "purple sky"], [", sky", "pls"]),
+    ("sdxl", "a cozy cabin in a snowy forest at dusk, warm light from windows", "cabin shuold be bigger",
+     ["a big cozy cabin in a snowy forest"], ["shuold", "(", "bigger"]),
+    # less of what the user's group says is its weight; rain outside is the weather; a duel keeps its people
+    ("sd15", "1girl, school uniform, classroom, (detailed eyes:1.2)", "eyes less detailed",
+     ["classroom, detailed eyes"], ["1.2", "highly detailed", "intricate"]),
+    ("sd15", "1girl, school uniform, classroom, window, sunlight", "rainy outside", ["classroom, window", "rain"],
+     ["rainy outside", "sunlight"]),
+    ("illustrious", "1boy, solo, samurai, katana, kimono, cherry blossoms", "make it a duel with 2 samurai",
+     ["2boys, samurai", "duel"], ["1boy", "solo", "2 samurai"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -449,6 +449,10 @@ def _replace(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], n
         if _counted_as(prompt, old, new, changes):
             continue
         old = old or _same_kind(prompt, new) or _subject_phrase(prompt)
+        if _COUNT_TAG.match(old) and not lexicon().gender_of(new):  # `make it a duel`: 1boy stays, a duel is added
+            edit.add.append(new)
+            edit.sentences.append(f"{new.capitalize()}.")
+            continue
         def change(text: str, o: str = old, n: str = new) -> str | None:
             return None if read_term(text).syntax else replace_in(text, o, n)
         if old and (prompt.each(change) or _in_spans(prompt, reading, lambda body, o=old, n=new: replace_in(

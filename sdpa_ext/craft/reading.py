@@ -198,8 +198,8 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
         noun, many = words[1:], lex.numbers.get(words[0]) or int(words[0])
         singular = next((one for one, several in lex.plurals.items() if several == noun[-1]), stem(noun[-1]))
-        if singular == noun[-1]:
-            return None  # `two tone`: no plural, no count
+        if singular == noun[-1] and not lex.gender_of(singular) and singular not in lex.people["any"]:
+            return None  # `two tone`: no plural, no count (`2 samurai` are two)
         noun = [*noun[:-1], singular]
     else:
         return None
@@ -611,9 +611,9 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
-        for read in (self._network, self._posed, self._verb, self._too, self._copula, self._coloured, self._trailing,
-                     self._reversed, self._comparative, self._placed, self._instead, self._possessed, self._with,
-                     self._bare):
+        for read in (self._network, self._posed, self._verb, self._too, self._copula, self._coloured, self._said_more,
+                     self._trailing, self._reversed, self._comparative, self._placed, self._instead, self._possessed,
+                     self._with, self._bare):
             found = read(edit, words)
             if found is not None:
                 return found
@@ -915,6 +915,8 @@ class _Reader:
                 self.said:  # `give her long hair`: the prompt's short hair becomes long
             edit.adjust.append((thing[1], thing[0]))
             return True
+        if len(thing) > 1 and thing[-1] in lex.places_alone and _make(edit, thing):
+            return True  # `rainy outside`: the weather out there, the scene stays put
         values = _values(" ".join(thing)) if len(thing) <= 3 else []
         if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
             if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
@@ -1002,6 +1004,8 @@ class _Reader:
             edit.count.append(counted)  # `make it two foxes`, `can there be 3 girls`, `make it just one girl`
             return True
         comp = self._trimmed(edit, comp)
+        if len(comp) >= 2 and comp[0] == "more" and lex.colour_of(comp[1:]):
+            comp = comp[1:]  # `the sky more purple`: a purple sky
         slot = _object_slot(obj)
         if len(comp) > 2 and comp[0] == "not" and comp[-1] == "enough":  # `its not bushy enough`: more of it
             return self._weighed(edit, "more", comp[1:-1] if slot in ("it", None) else obj)
@@ -1125,7 +1129,8 @@ class _Reader:
         lex = lexicon()
         self._name_spans(obj, "change")
         noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
-        if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms:  # `the signs stronger`
+        if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms and _base(
+                comp[0]) not in lex.antonyms:  # `the signs stronger` (`the cabin bigger` is a big cabin)
             return self._weighed(edit, lex.trailing[comp[0]], obj)
         if colour := lex.colour_of(comp):
             edit.recolour.append((noun, colour))
@@ -1194,6 +1199,31 @@ class _Reader:
             if obj == words[:len(obj)] and head_of(" ".join(thing)):  # `the sky purple`: a purple sky, added
                 return self._add(edit, [colour, *thing])
         return None
+
+    def _said_more(self, edit: Edit, words: list[str]) -> bool | None:
+        """`eyes less detailed`: a thing of the prompt, then more or less of what is said of it (the user's group
+        that says both, else the word or its opposite said of the thing)."""
+        lex = lexicon()
+        at = next((i for i, w in enumerate(words) if i and w in ("more", "less")), None)
+        if at is None or at + 1 >= len(words) or at > 3:
+            return None
+        obj, quality = _strip_determiner(words[:at]), words[at + 1:]
+        kind = words[at]
+        if not obj or _object_slot(obj) is not None or not any(same_noun(w, obj[-1]) for w in self.said) or \
+                len(quality) > 2 or content(quality) != quality:
+            return None
+        self._name_spans([*quality, *obj], kind)
+        groups = [text for text, op in self.reading.spans.items() if op == "change" and not text.startswith("<")]
+        if groups:  # `(detailed eyes:1.2)`: its weight; `tattoos less visible`: the tattoos'
+            said = set(quality) <= {w for text in groups for w in words_of(text.lower())}
+            return self._weighed(edit, kind, [*quality, *obj] if said else obj)
+        word = quality[-1]
+        if kind == "less" and len(quality) == 1 and word in lex.antonyms:
+            word = sorted(lex.antonyms[word])[0]
+        elif kind == "less":
+            return None
+        edit.adjust.append((obj[-1], word))  # `hair more wavy`, `eyes less sad`: happy eyes
+        return True
 
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""

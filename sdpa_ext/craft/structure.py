@@ -88,8 +88,9 @@ def slot_of(body: str, head: str) -> str:
         return "attribute"
     if said and not head:
         return GROUP_SLOT[next(iter(said))]
+    thing = head and head not in lex.heads["generic"] and not facets(head)  # `a cozy cabin`: a cabin, cozy
     for group in ("medium", "framing", "mood", "color", "time", "weather", "season"):
-        if group in said and len(words_of(body)) <= 3:
+        if group in said and len(words_of(body)) <= 3 and not (thing and group in ("mood", "color")):
             return GROUP_SLOT[group]
     return "subject"
 
