@@ -29,7 +29,7 @@ _IDS = {"prompt": "{tab}_prompt", "negative": "{tab}_neg_prompt", "steps": "{tab
 
 
 def _load_settings():
-    from sdpa_ext.config import load_settings
+    from sdpa_ext.settings.config import load_settings
 
     return load_settings(overrides=host.overrides_from(shared.opts.data, shared.cmd_opts))
 
@@ -227,7 +227,7 @@ def _on_ui_settings():
 
 
 def _on_app_started(demo, app):
-    from sdpa_ext.api import basic_auth, make_router
+    from sdpa_ext.server.api import basic_auth, make_router
 
     credentials = dict(item.split(":", 1) for item in (shared.cmd_opts.api_auth or "").split(",") if ":" in item)
     dependencies = [basic_auth(credentials)] if credentials else []

@@ -26,5 +26,6 @@ def test_no_host_gradio_torch_or_vendor_sdk_at_import_time():
                             check=True)
     count, loaded = result.stdout.strip().split(" ", 1)
     assert int(count) >= 30
-    # FastAPI (only sdpa_ext.api imports it) brings pydantic with it; nothing else may appear.
+    # FastAPI (only sdpa_ext.server.api imports it) brings pydantic with it; nothing else may appear.
     assert loaded in ("[]", "['pydantic']"), loaded
+

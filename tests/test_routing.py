@@ -12,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sdpa_ext.api import make_router
 from sdpa_ext.assistant import Assistant
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
 

@@ -17,20 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import keyfile, secrets
+from .. import secrets
 from ..craft.families import family_choices, styles
 from ..craft.lexicon import lexicon
 from ..craft.live import preview
 from ..craft.params import KEYS
 from ..errors import Cancelled, SdpaError
 from ..providers.types import CancelToken
+from ..settings import keyfile
 from ..types import PromptVersion
 from . import render
 from .compat import choices_of, client_host, copy_button, html, js, on_page_load, page_css, page_js, then_js, username
 
 if TYPE_CHECKING:  # the Service (and the assistant, craft and providers behind it) loads at first use, not while
-    from ..config import Settings  # the WebUI builds its page: a panel needs only its settings to be built
-    from ..service import Service
+    from ..service import Service  # the WebUI builds its page: a panel needs only its settings to be built
+    from ..settings.config import Settings
 
 PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
@@ -516,7 +517,7 @@ class Workspace:
     def send_infotext(self, prompt: str, negative: str, apply: bool, state: Any, request: gr.Request = None) -> str:
         """What "Send to" pastes: the prompt boxes as they are, with the current version's settings and an image's
         other settings when "Apply suggested settings" is on (the checkpoint is the WebUI's choice: not sent)."""
-        from ..infotext import write
+        from ..images.infotext import write
 
         current = self.service().current(session=_session(state)["id"], user=username(request)) if apply else None
         return write(prompt or "", negative or "", current.params if current else {}, current.extra if current else {})

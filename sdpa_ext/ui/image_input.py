@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ConfigError, SdpaError
-from ..imagemeta import from_base64
-from ..images import from_base64 as picture_of
+from ..images.metadata import from_base64
+from ..images.pictures import from_base64 as picture_of
 from ..types import Takes
 from . import blocks, render
 from .compat import html, js, username

@@ -15,7 +15,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT = 1_000_000  # a decompressed text chunk, as Pillow's MAX_TEXT_CHUNK
