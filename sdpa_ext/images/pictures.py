@@ -163,8 +163,9 @@ def _orientation(picture: Any) -> int:
         return 1
 
 
-def from_base64(text: str, *, field: str = "image") -> Image:
-    """An image the API was given as base64 (a data URL's prefix is allowed)."""
+def picture_from_base64(text: str, *, field: str = "image") -> Image:
+    """The picture to send, from an image given as base64 (a data URL's prefix is allowed): read, checked and
+    re-encoded as `load` does."""
     body = text.split(",", 1)[1] if text.startswith("data:") and "," in text else text
     if len(body) > MAX_BYTES * 4 // 3 + 4:
         raise ConfigError(field, hint=f"is over {MAX_BYTES // 1_000_000} MB")

@@ -29,8 +29,8 @@ from ..budget import OverBudget
 from ..craft.takes import check_n
 from ..errors import Busy, Cancelled, ConfigError, Forbidden, ProviderError
 from ..history import HistoryError
-from ..images import pictures
-from ..images.metadata import from_base64
+from ..images.metadata import file_from_base64
+from ..images.pictures import picture_from_base64
 from ..secrets import scrub
 from ..service import Service
 from ..styles import StyleExists
@@ -93,7 +93,7 @@ def _check_refine(body: dict) -> None:
         if body.get("prompt") is not None:
             raise InputError("prompt", "give either prompt or from_image, not both")
         try:
-            body["from_image"] = from_base64(body["from_image"], MAX_IMAGE)
+            body["from_image"] = file_from_base64(body["from_image"], MAX_IMAGE)
         except ConfigError as err:
             raise InputError("from_image", err.hint) from err
         if body.get("instruction") is not None and not body["instruction"].strip() and not body.get("chip"):
@@ -275,12 +275,12 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
             return service.to_json(picked, user=who)
     elif kind == "describe":
         def call() -> dict:
-            image = pictures.from_base64(body["image"])
+            image = picture_from_base64(body["image"])
             return service.to_json(service.describe_image(image, session=session, user=who, family=family),
                                    user=who)
     elif kind == "check":
         def call() -> dict:
-            image = pictures.from_base64(body["image"])
+            image = picture_from_base64(body["image"])
             return service.check_image(image, body.get("description") or "", body["prompt"]).to_json()
     elif kind == "plan":
         def call() -> dict:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ConfigError, SdpaError
-from ..images.metadata import from_base64
-from ..images.pictures import from_base64 as picture_of
+from ..images.metadata import file_from_base64
+from ..images.pictures import picture_from_base64
 from ..types import Takes
 from . import blocks, render
 from .compat import html, js, username
@@ -56,7 +56,7 @@ class ImageInput(blocks.PanelPart):
         from ..assistant import MAX_IMAGE  # loaded with the Service, not while the WebUI builds its page
 
         try:
-            data = from_base64(encoded, MAX_IMAGE)
+            data = file_from_base64(encoded, MAX_IMAGE)
             version = panel.service().from_image(data, session=session["id"], user=user, name=name.strip()[:120],
                                                  family=family)
         except SdpaError as err:
@@ -99,7 +99,7 @@ class PromptFromImage(blocks.PanelPart):
         try:
             if not (payload or "").strip():
                 raise ConfigError("image", hint=NO_INPUT)
-            picture = picture_of(payload)
+            picture = picture_from_base64(payload)
         except SdpaError as err:
             yield panel.failed(err, session)
             return
@@ -145,7 +145,7 @@ class ResultLook(blocks.PanelPart):
         try:
             if not (payload or "").strip():
                 raise ConfigError("image", hint="no image in the gallery yet: press Generate first")
-            found = self.panel.service().check_image(picture_of(payload), description or "", prompt or "")
+            found = self.panel.service().check_image(picture_from_base64(payload), description or "", prompt or "")
         except SdpaError as err:
             return (render.look(None, error=str(err)), *hidden)
         shown = [gr.update(value=text, visible=True) for text in found.refines]
