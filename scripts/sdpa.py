@@ -156,14 +156,16 @@ class PromptAssistantScript(scripts.Script):
         return scripts.AlwaysVisible
 
     def ui(self, is_img2img):
-        from sdpa_ext.ui.blocks import PARAMS, Fields, Panel
         from sdpa_ext.ui.compat import in_current_blocks
+        from sdpa_ext.ui.panel import PARAMS, Panel
+        from sdpa_ext.ui.parts import panel_parts
+        from sdpa_ext.ui.shared import TargetFields
 
         tab = "img2img" if is_img2img else "txt2img"
         found = {name: _found.get(template.format(tab=tab)) for name, template in _IDS.items()}
-        fields = Fields(found["prompt"], found["negative"],
-                        {name: found[name] for name in PARAMS if found.get(name) is not None})
-        panel = Panel(service, tab, fields, settings=_settings)
+        fields = TargetFields(found["prompt"], found["negative"],
+                              {name: found[name] for name in PARAMS if found.get(name) is not None})
+        panel = Panel(service, tab, fields, panel_parts, settings=_settings)
         # The host's API calls ui() again in a throw-away Blocks for default values: no events there.
         wire = in_current_blocks(fields.prompt, fields.negative, *fields.params.values())
         # A plain accordion: the panel toggles nothing in the generation (a checkbox in its header would only
@@ -209,7 +211,7 @@ def _send_to(button, tab: str, text) -> None:
 
 
 def _on_ui_tabs():
-    from sdpa_ext.ui.blocks import workspace_tab
+    from sdpa_ext.ui.workspace import workspace_tab
 
     return [(workspace_tab(service, send_to=_send_to, settings=_settings), "Prompt Assistant", "sdpa_tab")]
 

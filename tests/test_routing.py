@@ -104,7 +104,7 @@ for instruction, chip in (("make it darker", ""), ("", "darker")):
     last = None
     for last in refine(None, instruction, chip, "sdxl", True, "1", None, "cabin, snow, dusk", "blurry"):
         pass
-    out.append({"prompt": last[0], "status": str(last[-2])})
+    out.append({"prompt": last[prompt], "status": str(last[refine.__self__.status])})  # outputs by component
 print("RESULT " + json.dumps(out))
 """
 

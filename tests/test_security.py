@@ -236,7 +236,7 @@ def test_origin_and_host_rules():
 
 
 def _save_keys_fn(service: Service):
-    from sdpa_ext.ui.blocks import build_standalone
+    from sdpa_ext.ui.workspace import build_standalone
 
     blocks = build_standalone(service)
     fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns
@@ -249,6 +249,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
 
     service = Service(make_settings(), load=make_settings)
     save = _save_keys_fn(service)
+    status = save.__self__.keys_status  # what the handler writes, by component
     request = gr.Request(username="someone")
     assert special_args(save, ["a", "b", "c"], request=request)[0][0] is request  # Gradio hands it the request
     lan = SimpleNamespace(username=None, client=SimpleNamespace(host="192.168.1.50"), headers={})
@@ -256,7 +257,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
                               headers={"x-forwarded-for": "127.0.0.1, 203.0.113.9"})  # a proxy on this machine
     for request in (lan, relayed, None):
         refused = save(request, "sk-attacker-0000000000000000", "", "")
-        assert "only someone on this machine or logged in may save keys" in refused[0]
+        assert "only someone on this machine or logged in may save keys" in refused[status]
     assert keyfile.read_keys(service.settings.data_dir) == {}
     save(SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1"), headers={}),
          "sk-mine-from-loopback-00000000", "", "")
@@ -268,7 +269,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
     refused = save(SimpleNamespace(username="bob", client=SimpleNamespace(host="127.0.0.1"), headers={}),
                    "sk-bobs-own-key-000000000000000", "", "")
-    assert "only an administrator" in refused[0]
+    assert "only an administrator" in refused[status]
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
 
 
@@ -665,7 +666,7 @@ def test_every_handler_of_the_page_gets_the_request(make_settings):
     import gradio as gr
     from gradio.helpers import special_args
 
-    from sdpa_ext.ui.blocks import build_standalone
+    from sdpa_ext.ui.workspace import build_standalone
 
     blocks = build_standalone(Service(make_settings()))
     fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns

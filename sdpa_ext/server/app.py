@@ -41,8 +41,8 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
         try:
             import gradio as gr
 
-            from ..ui.blocks import STYLE_PATH, build_standalone, page_script
             from ..ui.compat import mount_options
+            from ..ui.workspace import STYLE_PATH, build_standalone, page_script
         except ImportError as err:
             print(f"Serving the API only: the UI needs Gradio ({err}); run `python install.py --standalone`.",
                   file=sys.stderr)
