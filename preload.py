@@ -1,5 +1,5 @@
 """WebUI command-line flags for SD Prompt Assistant (read as `shared.cmd_opts.<name>`), from the settings
-table in sdpa_ext/config.py."""
+table in sdpa_ext/settings/config.py."""
 
 import sys
 from pathlib import Path
@@ -10,7 +10,7 @@ HERE = str(Path(__file__).resolve().parent)
 def preload(parser) -> None:
     sys.path.insert(0, HERE)  # the WebUI loads this file by path, before the extension's folder is on sys.path
     try:
-        from sdpa_ext.config import flags, plain
+        from sdpa_ext.settings.config import flags, plain
     finally:
         sys.path.remove(HERE)
     group = parser.add_argument_group("SD Prompt Assistant")

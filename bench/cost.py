@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sdpa_ext.assistant import Assistant  # noqa: E402
-from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.families import Family, families  # noqa: E402
 from sdpa_ext.craft.lexicon import lexicon  # noqa: E402
 from sdpa_ext.craft.prompt import find_spans  # noqa: E402
@@ -47,6 +46,7 @@ from sdpa_ext.providers.ollama import OllamaWire  # noqa: E402
 from sdpa_ext.providers.openai import OpenAIWire  # noqa: E402
 from sdpa_ext.providers.pricing import cost_usd, load_prices  # noqa: E402
 from sdpa_ext.providers.types import ChatRequest, Usage  # noqa: E402
+from sdpa_ext.settings.config import load_settings  # noqa: E402
 from sdpa_ext.types import PromptVersion  # noqa: E402
 from tests.wire import Answer, ClaudeServer  # noqa: E402
 

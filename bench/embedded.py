@@ -21,7 +21,7 @@ _CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from sdpa_ext.assistant import Assistant
-from sdpa_ext.config import load_settings
+from sdpa_ext.settings.config import load_settings
 from sdpa_ext.providers.types import ChatRequest, Message
 
 env_file = sys.argv[2] or None

@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageDraw, PngImagePlugin
 
-from sdpa_ext.config import load_settings
 from sdpa_ext.craft.syntax import problems
 from sdpa_ext.errors import SdpaError
-from sdpa_ext.images import load
+from sdpa_ext.images.pictures import load
 from sdpa_ext.service import Service
+from sdpa_ext.settings.config import load_settings
 
 SECRET = "private infotext, <lora:secret_style:0.9>"
 NEGATIONS = re.compile(r"\b(no|without|not any)\s+(?!humans\b)\w+", re.IGNORECASE)  # `no humans`: a booru tag

@@ -32,9 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sdpa_ext.assistant import Assistant
-from sdpa_ext.config import load_settings
 from sdpa_ext.craft.families import families
 from sdpa_ext.errors import SdpaError
+from sdpa_ext.settings.config import load_settings
 from sdpa_ext.types import HostContext, PromptVersion
 
 DATA = Path(__file__).with_name("natural_data.json")

@@ -41,7 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sdpa_ext.assistant import Assistant, with_tokens  # noqa: E402
-from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.answer import plan_fields, to_version  # noqa: E402
 from sdpa_ext.craft.describe import describe  # noqa: E402
 from sdpa_ext.craft.families import families  # noqa: E402
@@ -50,6 +49,7 @@ from sdpa_ext.craft.prompting import plan_request  # noqa: E402
 from sdpa_ext.providers.http import session_for  # noqa: E402
 from sdpa_ext.providers.pricing import cost_usd  # noqa: E402
 from sdpa_ext.providers.types import Completion, Usage  # noqa: E402
+from sdpa_ext.settings.config import load_settings  # noqa: E402
 from tests.wire import OpenAIServer  # noqa: E402
 
 MODEL = "gpt-4.1-mini"

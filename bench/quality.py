@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sdpa_ext.assistant import Assistant
-from sdpa_ext.config import load_settings
 from sdpa_ext.craft.checks import has_word
 from sdpa_ext.craft.describe import describe, words_of
 from sdpa_ext.craft.families import families
@@ -36,6 +35,7 @@ from sdpa_ext.craft.reading import UNREAD, read
 from sdpa_ext.craft.syntax import problems
 from sdpa_ext.craft.vocab import clash, facets, known_words
 from sdpa_ext.errors import SdpaError
+from sdpa_ext.settings.config import load_settings
 from sdpa_ext.types import HostContext, PromptVersion
 
 DATA = Path(__file__).with_name("quality_data.json")

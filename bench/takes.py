@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.quality import DATA, contradictions
 from sdpa_ext.assistant import Assistant
-from sdpa_ext.config import load_settings
 from sdpa_ext.craft.checks import has_word
 from sdpa_ext.craft.compact import PLAN_CATEGORIES
 from sdpa_ext.craft.describe import words_of
 from sdpa_ext.craft.vocab import vocab
 from sdpa_ext.errors import SdpaError
+from sdpa_ext.settings.config import load_settings
 
 MIN_DISTINCT = 2  # categories whose picks differ, between any two takes
 

@@ -32,14 +32,14 @@ sys.path.insert(0, str(ROOT))
 from fastapi.testclient import TestClient  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from sdpa_ext.config import load_settings  # noqa: E402
 from sdpa_ext.craft.describe import describe  # noqa: E402
 from sdpa_ext.craft.reading import read  # noqa: E402
 from sdpa_ext.craft.syntax import guard  # noqa: E402
 from sdpa_ext.craft.tokens import count_tokens  # noqa: E402
 from sdpa_ext.errors import ConfigError  # noqa: E402
-from sdpa_ext.server import create_app  # noqa: E402
+from sdpa_ext.server.app import create_app  # noqa: E402
 from sdpa_ext.service import Service  # noqa: E402
+from sdpa_ext.settings.config import load_settings  # noqa: E402
 from sdpa_ext.types import PromptVersion  # noqa: E402
 from tests.test_cost import DESCRIPTION, PLAIN, PROMPT, SEARCH, _fill, least_time, shapes  # noqa: E402
 from tests.test_image_fuzz import WORST, _repeat_scans, _saved, _solid, plain_image  # noqa: E402

@@ -29,7 +29,7 @@ _IDS = {"prompt": "{tab}_prompt", "negative": "{tab}_neg_prompt", "steps": "{tab
 
 
 def _load_settings():
-    from sdpa_ext.config import load_settings
+    from sdpa_ext.settings.config import load_settings
 
     return load_settings(overrides=host.overrides_from(shared.opts.data, shared.cmd_opts))
 
@@ -156,14 +156,16 @@ class PromptAssistantScript(scripts.Script):
         return scripts.AlwaysVisible
 
     def ui(self, is_img2img):
-        from sdpa_ext.ui.blocks import PARAMS, Fields, Panel
         from sdpa_ext.ui.compat import in_current_blocks
+        from sdpa_ext.ui.panel import PARAMS, Panel
+        from sdpa_ext.ui.parts import panel_parts
+        from sdpa_ext.ui.shared import TargetFields
 
         tab = "img2img" if is_img2img else "txt2img"
         found = {name: _found.get(template.format(tab=tab)) for name, template in _IDS.items()}
-        fields = Fields(found["prompt"], found["negative"],
-                        {name: found[name] for name in PARAMS if found.get(name) is not None})
-        panel = Panel(service, tab, fields, settings=_settings)
+        fields = TargetFields(found["prompt"], found["negative"],
+                              {name: found[name] for name in PARAMS if found.get(name) is not None})
+        panel = Panel(service, tab, fields, panel_parts, settings=_settings)
         # The host's API calls ui() again in a throw-away Blocks for default values: no events there.
         wire = in_current_blocks(fields.prompt, fields.negative, *fields.params.values())
         # A plain accordion: the panel toggles nothing in the generation (a checkbox in its header would only
@@ -209,7 +211,7 @@ def _send_to(button, tab: str, text) -> None:
 
 
 def _on_ui_tabs():
-    from sdpa_ext.ui.blocks import workspace_tab
+    from sdpa_ext.ui.workspace import workspace_tab
 
     return [(workspace_tab(service, send_to=_send_to, settings=_settings), "Prompt Assistant", "sdpa_tab")]
 
@@ -227,7 +229,7 @@ def _on_ui_settings():
 
 
 def _on_app_started(demo, app):
-    from sdpa_ext.api import basic_auth, make_router
+    from sdpa_ext.server.api import basic_auth, make_router
 
     credentials = dict(item.split(":", 1) for item in (shared.cmd_opts.api_auth or "").split(",") if ":" in item)
     dependencies = [basic_auth(credentials)] if credentials else []

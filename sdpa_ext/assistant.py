@@ -8,8 +8,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, replace
 
-from . import vision
-from .config import Settings, load_settings
 from .craft import compact
 from .craft.answer import (
     RULED,
@@ -34,12 +32,14 @@ from .craft.takes import as_takes, check_n, distinct_takes, take_answers
 from .craft.tokens import count_tokens
 from .craft.vocab import facets
 from .errors import ConfigError, ProviderError
-from .imagemeta import image_kind
-from .images import tokens
-from .infotext import read_image
+from .images import vision
+from .images.infotext import read_image
+from .images.metadata import image_kind
+from .images.pictures import tokens
 from .providers.pricing import price_for
 from .providers.types import CancelToken, Image
 from .roles import Roles, note
+from .settings.config import Settings, load_settings
 from .types import HostContext, ImageCheck, PromptVersion, Takes
 
 MAX_DESCRIPTION = 4000

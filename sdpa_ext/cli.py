@@ -12,11 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import secrets, vision
-from .config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
+from . import secrets
 from .craft.lexicon import lexicon
 from .craft.live import Preview
 from .errors import Cancelled, ConfigError, SdpaError
+from .images import vision
+from .settings.config import PROVIDERS, family_names, load_settings, markdown_table, provider_config, retired
 from .types import PromptVersion, Takes
 
 
@@ -144,7 +145,7 @@ def _run(args: argparse.Namespace) -> int:
         print(markdown_table())
         return 0
     if args.command == "serve" and args.new_token:
-        from .server import new_token
+        from .server.app import new_token
 
         print(new_token())
         return 0
@@ -177,7 +178,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "style":
         return _style(service, args)
     if args.command == "serve":
-        from .server import serve
+        from .server.app import serve
 
         return serve(service, args.host, args.port)
     if args.command in ("describe", "check-image"):
@@ -187,7 +188,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _image(service, args: argparse.Namespace) -> int:
     """describe / check-image: the image is read, downscaled and stripped here, then sent."""
-    from .images import load
+    from .images.pictures import load
 
     image = load(args.image, field="image")
     if args.command == "describe":

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .config import flags, load_settings, web_options
+from .settings.config import flags, load_settings, web_options
 
 SECTION = ("sdpa", "SD Prompt Assistant")  # the Settings page's section (id, label)
 CATEGORY = ("sdpa", "SD Prompt Assistant")  # and the named category it is listed under (else "Uncategorized")
@@ -27,7 +27,7 @@ class Option:
 
 
 # From the settings table (config.SETTINGS). Blank inherits the environment / .env; a value here wins.
-# Keys are never options (see keyfile.py).
+# Keys are never options (see settings/keyfile.py).
 OPTIONS = tuple(Option(o.key, o.label, o.env, choices, o.info) for o, choices in web_options())
 # The WebUI's flags (preload.py) as argparse names -> the setting each overrides.
 FLAGS = {flag.removeprefix("--").replace("-", "_"): setting.name for flag, setting in flags().items()}
@@ -112,8 +112,8 @@ def infotext_reader(parse_generation_parameters: Callable[..., dict], read_info_
     then the host's `parse_generation_parameters`. Styles the host took out of the prompt are put back (the
     version is what made the image), and the settings are the ones the text holds, not the UI defaults the
     host adds for missing keys. When the host's parser fails, ours reads the text, and the Infotext says why."""
-    from .imagemeta import parameters
-    from .infotext import Infotext, parse
+    from .images.infotext import Infotext, parse
+    from .images.metadata import parameters
 
     def read(data: bytes) -> Infotext | None:
         text = None

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from .config import RoleConfig, Settings
 from .errors import ProviderError
 from .providers.client import Client
 from .providers.http import Deadline
 from .providers.registry import make_client
 from .providers.types import CancelToken, ChatRequest, Completion
 from .secrets import get_logger
+from .settings.config import RoleConfig, Settings
 
 _log = get_logger(__name__)
 # Set once a model answered in this thread's request: an error after it is the answer's (service.py).

@@ -15,18 +15,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
-from .access import may_administer
 from .assistant import MAX_PROMPT, Assistant, clean_input
 from .budget import cpu_budget
-from .config import Settings, load_settings
 from .errors import ConfigError, ProviderError, SdpaError
+from .hardware.zeroconf import choose
 from .history import History, HistoryError, Session, diff
 from .providers.types import CancelToken, Image
 from .roles import answered
 from .secrets import clean, get_logger
+from .server.access import may_administer
+from .settings.config import Settings, load_settings
 from .styles import OWNERS_FILE, HostStyles, Owners, Saved, Saver, StylesFile, make_style
 from .types import TEXT_FIELDS, HostContext, ImageCheck, PromptVersion, Takes
-from .zeroconf import choose
 
 if TYPE_CHECKING:
     from .hardware.planner import SdFacts
@@ -87,7 +87,7 @@ class Service:
         self.notes = configure(self.settings, sd)  # auto-configure's choices
         self._assistant: Assistant | None = None  # made at first use: `history` needs no provider
         self._history: History | None = None  # opened at first use: `config` and `check` need none
-        self.admins: frozenset[str] | None = None  # `serve`'s administrators; None inside the WebUI (access.py)
+        self.admins: frozenset[str] | None = None  # `serve`'s administrators; None inside the WebUI (server/access.py)
 
     def may_administer(self, user: str, client_host: str = "") -> bool:
         """Whether `user` may change what every user gets: keys, pulls and unloads, settings, others' styles."""

@@ -215,7 +215,7 @@ def _why(err: OSError) -> str:
     return err.strerror or type(err).__name__
 
 
-def _replace(target: Path, text: str) -> None:
+def _write_atomically(target: Path, text: str) -> None:
     """Write the file atomically (a temporary file beside it, then a rename), keeping its mode. Raises OSError."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
     try:
@@ -245,7 +245,7 @@ class Owners:
             with _held(self.path):
                 owners = self._read()
                 owners.setdefault(str(file), {})[name] = user
-                _replace(self.path, json.dumps(owners, ensure_ascii=False, indent=1, sort_keys=True))
+                _write_atomically(self.path, json.dumps(owners, ensure_ascii=False, indent=1, sort_keys=True))
         except OSError as err:
             raise ConfigError("style owners", hint=f"{self.path.name} cannot be written ({_why(err)})") from err
 
@@ -345,7 +345,7 @@ class StylesFile:
             text = text[:last.start] + row + text[last.end:]
         else:
             text += ("" if text.endswith("\n") else ending) + row
-        _replace(real, (BOM if bom else "") + text)
+        _write_atomically(real, (BOM if bom else "") + text)
         if saver:
             saver.owners.record(real, style.name, saver.user)
         return Saved(style, str(self.path), bool(same))

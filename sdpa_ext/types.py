@@ -17,7 +17,7 @@ TEXT_FIELDS = ("prompt", "negative_prompt", "params", "provider", "model", "fami
                "source", "tokens", "extra")
 
 if TYPE_CHECKING:
-    from .infotext import Infotext
+    from .images.infotext import Infotext
 
 JSON_ORDER = ("prompt", "negative_prompt", "params", "provider", "model", "role", "usage", "cost_usd",
               "latency_s", "ttft_s", "family", "family_reason", "notes", "warnings", "tokens", "extra", "kind",

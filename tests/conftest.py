@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sdpa_ext.config import Settings, load_settings
+from sdpa_ext.settings.config import Settings, load_settings
 
 # Recognisable fake keys: every leak check looks for these.
 CLAUDE_KEY = "sk-ant-test-SECRETclaude-0123456789abcd"

@@ -10,9 +10,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sdpa_ext.api import basic_auth, make_router
+from sdpa_ext.images.vision import sees
+from sdpa_ext.server.api import basic_auth, make_router
 from sdpa_ext.service import Service
-from sdpa_ext.vision import sees
 
 from .conftest import OPENAI_KEY, assert_no_keys
 from .wire import OpenAIServer

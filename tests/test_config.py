@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sdpa_ext.config import load_settings, normalize_ollama_host, parse_env_text
 from sdpa_ext.errors import ConfigError
+from sdpa_ext.settings.config import load_settings, normalize_ollama_host, parse_env_text
 
 from .conftest import CLAUDE_KEY, GEMINI_KEY, OPENAI_KEY, assert_no_keys
 
@@ -241,7 +241,7 @@ def test_webui_options_flags_and_validation_come_from_one_row(make_settings):
 
     import preload
     from sdpa_ext import host
-    from sdpa_ext.config import ROWS, SETTINGS
+    from sdpa_ext.settings.config import ROWS, SETTINGS
 
     parser = argparse.ArgumentParser()
     preload.preload(parser)
@@ -316,7 +316,7 @@ def test_a_forgiving_load_keeps_a_missing_key(tmp_path):
 
 
 def test_a_provider_asked_for_by_name_blames_the_asker(tmp_path):
-    from sdpa_ext.config import provider_config
+    from sdpa_ext.settings.config import provider_config
 
     with pytest.raises(ConfigError) as err:
         provider_config("claude", environ={"SDPA_DATA_DIR": str(tmp_path)}, env_file=_empty(tmp_path),
@@ -338,8 +338,8 @@ def test_a_retired_model_id_warns_with_the_current_one(make_settings):
 
 @pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 2), (3, 2), (4, 3), (9, 8), (64, 8)])
 def test_the_thread_default_is_what_the_table_says(monkeypatch, cores, threads):
-    from sdpa_ext.config import ROWS
     from sdpa_ext.providers.local import default_threads
+    from sdpa_ext.settings.config import ROWS
 
     assert "all cores but one, at most 8 (on 1 or 2 cores: all of them)" in ROWS["SDPA_LOCAL_THREADS"].meaning
     monkeypatch.setattr("os.cpu_count", lambda: cores)
@@ -351,9 +351,9 @@ def test_generation_settings_are_named_once():
 
     from sdpa_ext.craft import prompting
     from sdpa_ext.craft.params import KEYS
-    from sdpa_ext.ui import blocks
+    from sdpa_ext.ui import panel
 
-    assert blocks.PARAMS is KEYS and not hasattr(prompting, "PARAM_KEYS")
+    assert panel.PARAMS is KEYS and not hasattr(prompting, "PARAM_KEYS")
     script = (ROOT / "scripts" / "sdpa.py").read_text(encoding="utf-8")
     ids = next(node.value for node in ast.parse(script).body
                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_IDS")

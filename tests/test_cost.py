@@ -20,12 +20,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sdpa_ext import budget
-from sdpa_ext.api import make_router
 from sdpa_ext.craft.describe import describe
 from sdpa_ext.craft.reading import read
 from sdpa_ext.craft.syntax import guard
 from sdpa_ext.craft.tokens import count_tokens
 from sdpa_ext.errors import SdpaError
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
 

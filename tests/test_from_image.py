@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sdpa_ext.api import make_router
 from sdpa_ext.assistant import MAX_IMAGE
 from sdpa_ext.errors import ConfigError
 from sdpa_ext.host import infotext_reader
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 from sdpa_ext.types import HostContext
 

@@ -18,9 +18,9 @@ from sdpa_ext.hardware import gpu as gpu_module
 from sdpa_ext.hardware.gpu import GB, GpuReading, read_gpus, what_if
 from sdpa_ext.hardware.ollama_vram import OllamaAdmin
 from sdpa_ext.hardware.planner import SdFacts, auto_configure, hardware_report
+from sdpa_ext.images.vision import sees
 from sdpa_ext.providers.types import CancelToken
 from sdpa_ext.ui.render import vram_bar
-from sdpa_ext.vision import sees
 
 from .support import free_port, serve, stop
 from .wire import OllamaServer

@@ -11,8 +11,8 @@ server process is measured around it from /proc: its CPU time (utime + stime) an
 above where the request started (VmHWM, reset to VmRSS through clear_refs). Every answer is below 500 (a 4xx names
 the image field), costs at most 2 s of CPU and peaks at most 200 MB higher than a plain image's request; meanwhile
 bob asks for his history every 0.1 s and never waits 1 s. The worst files we know of (WORST), at the sizes the
-routes accept, are held to the same bounds; those marked "was" broke one before sdpa_ext/imagebounds.py and the
-decode-memory bound of images.py (what each cost then).
+routes accept, are held to the same bounds; those marked "was" broke one before sdpa_ext/images/bounds.py and the
+decode-memory bound of sdpa_ext/images/pictures.py (what each cost then).
 """
 
 from __future__ import annotations
@@ -532,7 +532,7 @@ def _solid(fmt: str, mode: str, size: tuple[int, int], **options: object) -> byt
     return _saved(Image.new(mode, size, 90), fmt, **options)
 
 
-# Marked "was": over a bound before imagebounds.py and the decode-memory bound (what it cost then); now each is
+# Marked "was": over a bound before images/bounds.py and the decode-memory bound (what it cost then); now each is
 # refused before Pillow reads it, or decoded at a reduced scale.
 WORST: dict[str, tuple[str, Callable[[], bytes]]] = {
     # refine from_image: our own reader of `parameters`

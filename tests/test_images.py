@@ -1,6 +1,6 @@
-"""A prompt from an image and a look at a generated one: images read, downscaled and stripped (sdpa_ext/images.py),
-each vendor's image format over the wire doubles, models that cannot see named plainly, and the CLI with a real
-PNG. Every image here is drawn by the test with Pillow."""
+"""A prompt from an image and a look at a generated one: images read, downscaled and stripped
+(sdpa_ext/images/pictures.py), each vendor's image format over the wire doubles, models that cannot see named
+plainly, and the CLI with a real PNG. Every image here is drawn by the test with Pillow."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from PIL import ImageDraw, PngImagePlugin
 
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.errors import ConfigError
-from sdpa_ext.images import load
-from sdpa_ext.vision import sees
+from sdpa_ext.images.pictures import load
+from sdpa_ext.images.vision import sees
 
 from .test_cli import run_cli  # noqa: F401  (a fixture)
 from .test_providers import CHAT_PATH, PROVIDERS, server_and_env
@@ -306,7 +306,7 @@ def test_a_jpeg_that_repeats_its_scans_is_refused_before_it_is_decoded(monkeypat
     sent on). Its scans are counted from its markers first: over MAX_SCANS, nothing is decoded."""
     from PIL import ImageFile
 
-    from sdpa_ext.imagebounds import MAX_SCANS, jpeg_parts
+    from sdpa_ext.images.bounds import MAX_SCANS, jpeg_parts
 
     out = io.BytesIO()
     PILImage.effect_noise((400, 300), 60).convert("RGB").save(out, "JPEG", progressive=True, quality=90)
@@ -386,7 +386,7 @@ def test_no_metadata_of_any_kind_reaches_the_wire(make_settings, fmt):
     JFIF header, its tables and its frame, and none of the marked text."""
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.server import create_app
+    from sdpa_ext.server.app import create_app
     from sdpa_ext.service import Service
 
     data = _every_metadata(fmt)
@@ -470,8 +470,8 @@ def test_at_most_two_pictures_are_read_at_once_and_a_wait_too_long_is_a_503(monk
     from fastapi.testclient import TestClient
     from PIL import ImageFile
 
-    from sdpa_ext import images
-    from sdpa_ext.server import create_app
+    from sdpa_ext.images import pictures
+    from sdpa_ext.server.app import create_app
     from sdpa_ext.service import Service
 
     now, most, lock = [0], [0], threading.Lock()
@@ -489,24 +489,24 @@ def test_at_most_two_pictures_are_read_at_once_and_a_wait_too_long_is_a_503(monk
                 now[0] -= 1
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
-    pictures = [_bytes(PILImage.new("RGB", (300 + i, 200)), "PNG") for i in range(8)]
-    threads = [threading.Thread(target=load, args=(p,)) for p in pictures]
+    drawn = [_bytes(PILImage.new("RGB", (300 + i, 200)), "PNG") for i in range(8)]
+    threads = [threading.Thread(target=load, args=(p,)) for p in drawn]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert most[0] == 2
-    monkeypatch.setattr(images, "WAIT_S", 0.1)
+    monkeypatch.setattr(pictures, "WAIT_S", 0.1)
     server, env = server_and_env("openai", answer=_vision_answer)
     with server:
         client = TestClient(create_app(Service(make_settings(env)), ui=False), base_url="http://127.0.0.1")
         for _ in range(2):
-            images.DECODING.acquire()
+            pictures.DECODING.acquire()
         try:
-            busy = client.post("/sdpa/v1/describe", json={"image": base64.b64encode(pictures[0]).decode()})
+            busy = client.post("/sdpa/v1/describe", json={"image": base64.b64encode(drawn[0]).decode()})
         finally:
             for _ in range(2):
-                images.DECODING.release()
+                pictures.DECODING.release()
         assert busy.status_code == 503 and busy.headers["retry-after"] == "5" and "try again" in busy.text
         assert not [r for r in server.requests if "/chat/completions" in r.path]
 

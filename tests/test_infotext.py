@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sdpa_ext.imagemeta import parameters, user_comment
-from sdpa_ext.infotext import Infotext, parse, read_image
+from sdpa_ext.images.infotext import Infotext, parse, read_image
+from sdpa_ext.images.metadata import parameters, user_comment
 
 from .golden.infotexts import a1111_text, cases, expected_settings
 
@@ -180,7 +180,7 @@ def test_a_long_settings_line_is_read_in_one_pass_and_cut_to_its_limit(monkeypat
     """Issue 25, finding 1: the hosts' `Key: value` pattern, retried at every start, costs the square of a line
     with no colon (40,000 characters stalled the server 5 s). The line is cut to MAX_LINE first, and the pairs
     are found in one pass: the character checks stay within twice the line, whatever its shape."""
-    from sdpa_ext import infotext
+    from sdpa_ext.images import infotext
 
     class Counting:
         def __init__(self, pattern):
@@ -205,11 +205,11 @@ def test_a_long_settings_line_is_read_in_one_pass_and_cut_to_its_limit(monkeypat
 def test_only_the_parameters_chunk_is_inflated_and_kept(monkeypatch):
     """Issue 25, finding 2: every compressed text chunk was inflated and kept (a 0.5 MB PNG cost 481 MB). Now a
     chunk is read only when its keyword is `parameters`: a comment or any other text is never inflated."""
-    from sdpa_ext import imagemeta
+    from sdpa_ext.images import metadata
 
     inflated = []
-    real = imagemeta._inflate
-    monkeypatch.setattr(imagemeta, "_inflate", lambda data: inflated.append(len(data)) or real(data))
+    real = metadata._inflate
+    monkeypatch.setattr(metadata, "_inflate", lambda data: inflated.append(len(data)) or real(data))
     bomb = zlib.compress(b"x" * 900_000)
     chunks = [(b"zTXt", f"junk{i}".encode() + b"\x00\x00" + bomb) for i in range(40)]
     text = TEXT.encode("latin-1")
@@ -222,7 +222,7 @@ def test_only_the_parameters_chunk_is_inflated_and_kept(monkeypatch):
 def test_what_send_to_writes_the_hosts_read_back():
     """"Send to txt2img" inside the WebUI pastes an infotext (infotext.write): every setting of a version and an
     image reads back as written, the checkpoint's fields are left to the WebUI, a split `WxH` is whole again."""
-    from sdpa_ext.infotext import write
+    from sdpa_ext.images.infotext import write
 
     params = {"steps": 30, "cfg_scale": 6.5, "sampler_name": "DPM++ SDE", "scheduler": "Exponential", "width": 512,
               "height": 768}

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from sdpa_ext.config import RoleConfig
 from sdpa_ext.craft.describe import describe
 from sdpa_ext.craft.families import families
 from sdpa_ext.craft.lexicon import lexicon
@@ -24,6 +23,7 @@ from sdpa_ext.providers.client import Client
 from sdpa_ext.providers.local import LocalClient, LocalRuntime, embedded_model
 from sdpa_ext.providers.openai import OpenAIWire
 from sdpa_ext.providers.types import ChatRequest, Completion, Message
+from sdpa_ext.settings.config import RoleConfig
 from sdpa_ext.types import PromptVersion
 
 from .support import free_port
@@ -174,7 +174,7 @@ def test_what_no_rule_reads_the_embedded_model_answers_with_a_typed_edit(embedde
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory, runtime):
     from sdpa_ext.assistant import Assistant
-    from sdpa_ext.config import load_settings
+    from sdpa_ext.settings.config import load_settings
 
     env_file = tmp_path_factory.mktemp("env") / ".env"
     env_file.write_text("", encoding="utf-8")

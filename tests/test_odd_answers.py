@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sdpa_ext.api import make_router
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 
 from .conftest import OPENAI_KEY

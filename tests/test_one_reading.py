@@ -130,8 +130,8 @@ def test_the_word_lists_live_in_the_lexicon_alone():
 def test_the_chips_come_from_the_lexicon():
     from sdpa_ext.cli import _parser
 
-    blocks = (PACKAGE / "ui" / "blocks.py").read_text(encoding="utf-8")
-    assert "lexicon().chips" in blocks and '"darker", "brighter"' not in blocks
+    panel = (PACKAGE / "ui" / "panel.py").read_text(encoding="utf-8")
+    assert "lexicon().chips" in panel and '"darker", "brighter"' not in panel
     refine = _parser()._subparsers._group_actions[0].choices["refine"]
     chip = next(a for a in refine._actions if "--chip" in a.option_strings)
     assert list(chip.choices) == list(lexicon().chips)

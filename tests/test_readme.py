@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sdpa_ext.config import ROWS, SETTINGS, markdown_table, model_defaults
+from sdpa_ext.settings.config import ROWS, SETTINGS, markdown_table, model_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -31,8 +31,8 @@ def test_the_settings_table_in_the_docs_is_the_generated_one():
                       flags=re.S)
     assert match, "docs/configuration.md lost the settings table's markers"
     assert match.group(1) == markdown_table(), (
-        "docs/configuration.md's settings table differs from SETTINGS in sdpa_ext/config.py: paste the output of "
-        "`python -m sdpa_ext config --markdown` between the markers")
+        "docs/configuration.md's settings table differs from SETTINGS in sdpa_ext/settings/config.py: paste the "
+        "output of `python -m sdpa_ext config --markdown` between the markers")
 
 
 def test_every_name_the_code_reads_is_a_row_of_the_table():

@@ -12,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sdpa_ext.api import make_router
 from sdpa_ext.assistant import Assistant
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
 
@@ -104,7 +104,7 @@ for instruction, chip in (("make it darker", ""), ("", "darker")):
     last = None
     for last in refine(None, instruction, chip, "sdxl", True, "1", None, "cabin, snow, dusk", "blurry"):
         pass
-    out.append({"prompt": last[0], "status": str(last[-2])})
+    out.append({"prompt": last[prompt], "status": str(last[refine.__self__.status])})  # outputs by component
 print("RESULT " + json.dumps(out))
 """
 

@@ -21,8 +21,9 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from sdpa_ext import keyfile, secrets
+from sdpa_ext import secrets
 from sdpa_ext.service import Service
+from sdpa_ext.settings import keyfile
 from sdpa_ext.types import PromptVersion
 
 from .conftest import OPENAI_KEY, assert_no_keys
@@ -201,7 +202,7 @@ def test_binding_beyond_loopback_needs_auth(tmp_path):
     refused = subprocess.run([sys.executable, "-m", "sdpa_ext", "serve", "--host", "0.0.0.0", "--port",
                               str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
     assert refused.returncode == 2 and "SDPA_SERVE_AUTH" in refused.stderr, refused.stderr[-500:]
-    from sdpa_ext.server import access_for
+    from sdpa_ext.server.app import access_for
 
     access = access_for("0.0.0.0", {"SDPA_SERVE_AUTH": TOKEN, "SDPA_ALLOWED_HOSTS": "pa.lan, Studio.Lan:8000"})
     assert access.auth and {"pa.lan", "studio.lan", "localhost"} <= access.hosts and "0.0.0.0" not in access.hosts
@@ -212,7 +213,7 @@ def test_binding_beyond_loopback_needs_auth(tmp_path):
 
 
 def test_origin_and_host_rules():
-    from sdpa_ext.access import Access, cross_origin, host_name
+    from sdpa_ext.server.access import Access, cross_origin, host_name
 
     assert host_name("[::1]:8000") == "::1" and host_name("LocalHost:80") == "localhost" and host_name("::1") == "::1"
     own = "127.0.0.1:8000"
@@ -235,7 +236,7 @@ def test_origin_and_host_rules():
 
 
 def _save_keys_fn(service: Service):
-    from sdpa_ext.ui.blocks import build_standalone
+    from sdpa_ext.ui.workspace import build_standalone
 
     blocks = build_standalone(service)
     fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns
@@ -248,6 +249,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
 
     service = Service(make_settings(), load=make_settings)
     save = _save_keys_fn(service)
+    status = save.__self__.keys_status  # what the handler writes, by component
     request = gr.Request(username="someone")
     assert special_args(save, ["a", "b", "c"], request=request)[0][0] is request  # Gradio hands it the request
     lan = SimpleNamespace(username=None, client=SimpleNamespace(host="192.168.1.50"), headers={})
@@ -255,7 +257,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
                               headers={"x-forwarded-for": "127.0.0.1, 203.0.113.9"})  # a proxy on this machine
     for request in (lan, relayed, None):
         refused = save(request, "sk-attacker-0000000000000000", "", "")
-        assert "only someone on this machine or logged in may save keys" in refused[0]
+        assert "only someone on this machine or logged in may save keys" in refused[status]
     assert keyfile.read_keys(service.settings.data_dir) == {}
     save(SimpleNamespace(username=None, client=SimpleNamespace(host="127.0.0.1"), headers={}),
          "sk-mine-from-loopback-00000000", "", "")
@@ -267,7 +269,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
     refused = save(SimpleNamespace(username="bob", client=SimpleNamespace(host="127.0.0.1"), headers={}),
                    "sk-bobs-own-key-000000000000000", "", "")
-    assert "only an administrator" in refused[0]
+    assert "only an administrator" in refused[status]
     assert keyfile.read_keys(service.settings.data_dir)["ANTHROPIC_API_KEY"] == "sk-through-auth-00000000000000"
 
 
@@ -309,7 +311,7 @@ def test_a_partly_echoed_key_never_reaches_the_user(make_settings):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.api import make_router
+    from sdpa_ext.server.api import make_router
 
     key = "tok-SECRET-9f8e7d6c5b4a3210"
     with OpenAIServer(api_key=key, answer=ANSWER) as server:
@@ -347,8 +349,8 @@ def test_a_key_in_a_successful_answer_reaches_no_output(make_settings, caplog, s
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.api import make_router
     from sdpa_ext.craft.live import Preview
+    from sdpa_ext.server.api import make_router
 
     key = "tok-SECRET-9f8e7d6c5b4a3210"  # no vendor's shape: only the registry knows it
     with _EchoingServer(api_key=key) as server:
@@ -371,7 +373,7 @@ def test_a_model_answer_over_the_input_limit_is_refused(make_settings):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.api import make_router
+    from sdpa_ext.server.api import make_router
 
     prompt = ", ".join(f"cabin detail {i}" for i in range(1000))
     long_answer = json.dumps({"prompt": prompt, "negative_prompt": "blurry", "params": {}, "notes": ""})
@@ -419,7 +421,7 @@ def test_no_event_of_the_page_fetches_a_url(make_settings):
     (queue/join, call/<name>, run/<name>): no request leaves the process, none reaches the recorder."""
     import uvicorn
 
-    from sdpa_ext.server import create_app
+    from sdpa_ext.server.app import create_app
 
     recorder = WireServer()  # records every request that reaches it
     rec_port = int(recorder.url.rsplit(":", 1)[1])
@@ -664,7 +666,7 @@ def test_every_handler_of_the_page_gets_the_request(make_settings):
     import gradio as gr
     from gradio.helpers import special_args
 
-    from sdpa_ext.ui.blocks import build_standalone
+    from sdpa_ext.ui.workspace import build_standalone
 
     blocks = build_standalone(Service(make_settings()))
     fns = blocks.fns.values() if isinstance(blocks.fns, dict) else blocks.fns
@@ -687,7 +689,7 @@ def test_serve_mounts_gradio_without_ssr_run_history_or_mcp(make_settings, monke
     cannot turn them (or the MCP server) on for `serve`."""
     from starlette.routing import Mount
 
-    from sdpa_ext.server import create_app
+    from sdpa_ext.server.app import create_app
 
     for name in ("GRADIO_SSR_MODE", "GRADIO_RUN_HISTORY", "GRADIO_MCP_SERVER"):
         monkeypatch.setenv(name, "true")
@@ -705,7 +707,7 @@ BOB = ("bob", "bob-passphrase-4567890")
 def _two_users(make_settings, ui: bool = False):
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.server import access_for, create_app
+    from sdpa_ext.server.app import access_for, create_app
 
     service = Service(make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_HOST": "127.0.0.1:9"}))
     access = access_for("127.0.0.1", {"SDPA_SERVE_AUTH": f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}"})
@@ -753,7 +755,7 @@ def test_only_an_administrator_changes_what_every_user_gets(make_settings):
     and the page hides those controls from him. Alice, the first user of SDPA_SERVE_AUTH, still may."""
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.server import access_for, create_app
+    from sdpa_ext.server.app import access_for, create_app
 
     with OllamaServer() as ollama:
         settings = lambda: make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_HOST": ollama.url})  # noqa: E731
@@ -778,7 +780,7 @@ def test_only_an_administrator_changes_what_every_user_gets(make_settings):
 
 def test_administrators_are_users_of_the_auth_setting():
     from sdpa_ext.errors import ConfigError
-    from sdpa_ext.server import access_for
+    from sdpa_ext.server.app import access_for
 
     users = f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}"
     assert access_for("127.0.0.1", {"SDPA_SERVE_AUTH": users}).admins == {"", "alice"}
@@ -793,8 +795,8 @@ def test_every_route_of_the_installed_gradio_is_classified(make_settings):
     from fastapi.testclient import TestClient
     from starlette.routing import Route
 
-    from sdpa_ext.routes import REFUSED, SERVED, app_routes, unclassified
-    from sdpa_ext.server import create_app
+    from sdpa_ext.server.app import create_app
+    from sdpa_ext.server.routes import REFUSED, SERVED, app_routes, unclassified
 
     guard = create_app(Service(make_settings()))
     assert unclassified(guard.app) == []
@@ -816,7 +818,7 @@ def test_every_route_of_the_installed_gradio_is_classified(make_settings):
                                        (f"a:{AUTH[1]},b:{AUTH[1]}", "share a password")])
 def test_weak_credentials_do_not_count_as_auth(auth, why):
     from sdpa_ext.errors import ConfigError
-    from sdpa_ext.server import access_for
+    from sdpa_ext.server.app import access_for
 
     with pytest.raises(ConfigError, match=why) as refused:
         access_for("0.0.0.0", {"SDPA_SERVE_AUTH": auth})
@@ -839,7 +841,7 @@ def test_serve_makes_a_token_and_refuses_a_weak_one(tmp_path):
 def test_failed_logins_are_throttled_per_address_and_logged_without_the_secret(caplog):
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.access import Access, Guard, Throttle
+    from sdpa_ext.server.access import Access, Guard, Throttle
 
     async def ok(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -861,7 +863,7 @@ def test_failed_logins_are_throttled_per_address_and_logged_without_the_secret(c
 def test_another_users_login_from_the_same_address_leaves_a_guessers_count():
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.access import Access, Guard, Throttle
+    from sdpa_ext.server.access import Access, Guard, Throttle
 
     async def ok(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -884,7 +886,7 @@ def test_another_users_login_from_the_same_address_leaves_a_guessers_count():
 
 
 def test_the_origin_check_compares_scheme_host_and_port_and_any_case():
-    from sdpa_ext.access import cross_origin
+    from sdpa_ext.server.access import cross_origin
 
     own = "127.0.0.1:8000"
     assert cross_origin("POST", {"origin": "https://127.0.0.1:8000"}, own)  # another scheme
@@ -947,9 +949,9 @@ def test_only_routes_that_take_an_image_may_carry_an_image_sized_body(make_setti
     """`serve` takes bodies up to 1 MB, except refine (from_image), describe and check, which carry an image."""
     from fastapi.testclient import TestClient
 
-    from sdpa_ext.access import Access, Guard
-    from sdpa_ext.api import MAX_IMAGE_BODY
-    from sdpa_ext.server import create_app
+    from sdpa_ext.server.access import Access, Guard
+    from sdpa_ext.server.api import MAX_IMAGE_BODY
+    from sdpa_ext.server.app import create_app
 
     async def inner(scope, receive, send) -> None:  # answers how many bytes of body reached it
         size, more = 0, True
@@ -1007,7 +1009,7 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
 
     from fastapi import FastAPI
 
-    from sdpa_ext.api import MAX_BODY_BYTES, MAX_IMAGE_BODY, make_router
+    from sdpa_ext.server.api import MAX_BODY_BYTES, MAX_IMAGE_BODY, make_router
 
     service = Service(make_settings())
     webui = FastAPI()
@@ -1075,7 +1077,7 @@ def test_a_forwarded_for_header_is_believed_only_from_named_proxies(tmp_path, wi
 
 def test_trusted_proxies_are_addresses_or_networks():
     from sdpa_ext.errors import ConfigError
-    from sdpa_ext.server import trusted_proxies
+    from sdpa_ext.server.app import trusted_proxies
 
     assert trusted_proxies({}) == [] and trusted_proxies({"SDPA_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"}) == [
         "127.0.0.1", "10.0.0.0/8"]

@@ -20,8 +20,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sdpa_ext.api import make_router
 from sdpa_ext.errors import ConfigError
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 from sdpa_ext.styles import HostStyles, Style, StyleExists, StylesFile, make_style, template_of
 from sdpa_ext.types import PromptVersion
@@ -279,7 +279,7 @@ USERS = {"alice": "alice-passphrase-0123", "bob": "bob-passphrase-4567890", "car
 
 def _served(make_settings):
     """`serve` with three users; alice, the first, is the administrator."""
-    from sdpa_ext.server import access_for, create_app
+    from sdpa_ext.server.app import access_for, create_app
 
     service = Service(make_settings({"LLM_PROVIDER": "ollama", "OLLAMA_HOST": "127.0.0.1:9"}))
     access = access_for("127.0.0.1", {"SDPA_SERVE_AUTH": ",".join(f"{u}:{p}" for u, p in USERS.items())})

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 
 from bench.quality import DATA
 from bench.takes import MIN_DISTINCT, distinct, run
-from sdpa_ext.api import make_router
 from sdpa_ext.craft.takes import estimate
 from sdpa_ext.errors import ConfigError
 from sdpa_ext.providers.types import Usage
+from sdpa_ext.server.api import make_router
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
 from sdpa_ext.ui import render

@@ -11,8 +11,11 @@ import pytest
 from sdpa_ext.providers.types import ChatRequest, Completion, Usage
 from sdpa_ext.service import Service
 from sdpa_ext.types import PromptVersion
-from sdpa_ext.ui import blocks, compat, render
-from sdpa_ext.ui.blocks import Calls, Fields, Panel, Workspace, _param_value, build_standalone, pump, workspace_tab
+from sdpa_ext.ui import compat, panel, render, shared
+from sdpa_ext.ui.panel import Panel, param_value
+from sdpa_ext.ui.parts import panel_parts
+from sdpa_ext.ui.shared import Calls, TargetFields, pump
+from sdpa_ext.ui.workspace import Workspace, build_standalone, workspace_tab
 
 
 @pytest.fixture
@@ -55,10 +58,12 @@ def test_a_panel_writes_into_host_fields_and_settings(service):
         negative = gr.Textbox(elem_id="txt2img_neg_prompt")
         steps = gr.Slider(1, 150, 20, elem_id="txt2img_steps")
         sampler = gr.Dropdown(["Euler a", "DPM++ 2M"], value="Euler a", elem_id="txt2img_sampling")
-        panel = Panel(lambda: service, "txt2img", Fields(prompt, negative, {"steps": steps, "sampler_name": sampler}))
-        inputs = panel.build()
+        txt2img = Panel(lambda: service, "txt2img", TargetFields(prompt, negative, {"steps": steps,
+                                                                                   "sampler_name": sampler}),
+                        panel_parts)
+        inputs = txt2img.build()
     assert len(inputs) == 5 and "sdpa_txt2img_refine" in _elem_ids(page)
-    outputs = panel._outputs()
+    outputs = txt2img.outputs()
     assert outputs[:4] == [prompt, negative, steps, sampler]
     plan = next(d for d in page.config["dependencies"] if d["targets"] and _target(page, d) == "sdpa_txt2img_plan")
     assert len(plan["outputs"]) == len(outputs)
@@ -66,21 +71,21 @@ def test_a_panel_writes_into_host_fields_and_settings(service):
     version = PromptVersion(prompt="cabin", negative_prompt="blurry",
                             params={"steps": 30, "sampler_name": "DPM++ 2M", "scheduler": "Karras"})
     service.history.session("s").push(version)
-    shown = panel.show(version, {"id": "s"}, True, "")
-    assert len(shown) == len(outputs)
-    assert shown[:2] == ("cabin", "blurry")
-    assert _update_value(shown[2]) == 30 and _update_value(shown[3]) == "DPM++ 2M"
-    kept = panel.show(version, {"id": "s"}, False, "")
-    assert _update_value(kept[2]) is None  # "apply suggested settings" off: the sliders stay
+    shown = txt2img.show(version, {"id": "s"}, True, "")
+    assert set(shown) <= set(outputs)  # named outputs: each a component the event writes
+    assert (shown[prompt], shown[negative]) == ("cabin", "blurry")
+    assert _update_value(shown[steps]) == 30 and _update_value(shown[sampler]) == "DPM++ 2M"
+    kept = txt2img.show(version, {"id": "s"}, False, "")
+    assert steps not in kept and sampler not in kept  # "apply suggested settings" off: the sliders stay
 
 
 def test_undo_with_nothing_to_undo_changes_nothing(service):
     with gr.Blocks():
-        panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
-        panel.build()
-    result = panel.undo(None, True)
-    assert "nothing to undo" in result[-2] and isinstance(result[-1], dict)
-    assert _update_value(result[0]) is None
+        tab = Panel(lambda: service, "tab", TargetFields(gr.Textbox(), gr.Textbox()), panel_parts)
+        tab.build()
+    result = tab.undo(None, True)
+    assert "nothing to undo" in result[tab.status] and isinstance(result[tab.state], dict)
+    assert tab.fields.prompt not in result and tab.fields.negative not in result
 
 
 def test_compat_helpers_match_the_installed_gradio():
@@ -89,8 +94,8 @@ def test_compat_helpers_match_the_installed_gradio():
     with gr.Blocks():
         dropdown = gr.Dropdown(["Euler a", "DPM++ 2M"])
     assert compat.choices_of(dropdown) == ["Euler a", "DPM++ 2M"]
-    assert _param_value("sampler_name", "Heun", dropdown) is None
-    assert _param_value("sampler_name", "Euler a", dropdown) == "Euler a"
+    assert param_value("sampler_name", "Heun", dropdown) is None
+    assert param_value("sampler_name", "Euler a", dropdown) == "Euler a"
     assert compat.username(None) == ""
 
 
@@ -127,10 +132,10 @@ def test_the_status_line_says_the_calls_phase_and_gradio_shows_no_estimate(make_
         server.script("/chat/completions", Stream(frames("openai", answer, 3), delay=0.2))
         service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": server.url + "/v1"}))
         with gr.Blocks() as page:
-            panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
-            panel.build()
-        shown = [out[-2] for out in panel.plan("a cozy cabin in a snowy forest", "auto", "", True, "1", None)]
-    phases = [next((name for name, text in blocks.PHASES.items() if text in html), "") for html in shown]
+            tab = Panel(lambda: service, "tab", TargetFields(gr.Textbox(), gr.Textbox()), panel_parts)
+            tab.build()
+        shown = [out[tab.status] for out in tab.plan("a cozy cabin in a snowy forest", "auto", "", True, "1", None)]
+    phases = [next((name for name, text in panel.PHASES.items() if text in html), "") for html in shown]
     assert [p for i, p in enumerate(phases) if p and p not in phases[:i]] == ["waiting", "writing", "checking"]
     assert phases[-1] == "" and "openai" in shown[-1]  # the final status names the provider
     plan = next(d for d in page.config["dependencies"] if d["targets"] and _target(page, d) == "sdpa_tab_plan")
@@ -142,14 +147,14 @@ def test_a_model_that_loads_first_says_so(make_settings, monkeypatch):
     from sdpa_ext.roles import Roles
 
     heard: list[str] = []
-    listener = blocks.Listener(heard.append)
+    listener = shared.Listener(heard.append)
     roles = Roles.from_settings(make_settings({"LLM_PROVIDER": "local"}))
     assert isinstance(roles.planning, LocalClient)
     monkeypatch.setattr(LocalRuntime, "loaded", lambda self: False)
     answer = Completion("x", "local", "m", "planning", Usage(), 0.0, 0.1, 0.1)
     monkeypatch.setattr(LocalClient, "complete", lambda self, req, **kw: kw["on_delta"]("x") or answer)
     roles.complete("planning", ChatRequest(messages=[]), on_delta=listener)
-    assert heard == [blocks.Phase("loading"), "x", blocks.Phase("checking")]
+    assert heard == [shared.Phase("loading"), "x", shared.Phase("checking")]
 
 
 def test_a_new_call_cancels_the_one_it_replaces():
@@ -178,7 +183,7 @@ def test_the_workspace_reconfigures_when_the_vram_picture_changes(make_settings)
         workspace = Workspace(lambda: service, standalone=True)
         workspace.build()
     before = len(loads)
-    line = workspace.reconfigure()
+    line = workspace.gpu.reconfigure()
     assert len(loads) == before + 1 and "Planning: local" in line and "sdpa-roles" in line
 
 
@@ -203,19 +208,20 @@ def test_the_tab_lists_the_versions_of_every_line_newest_first_with_their_change
     with gr.Blocks():
         workspace = Workspace(lambda: service, standalone=False)
         workspace.build()
-    headers, rows = _shown(workspace.versions, workspace.version_rows())
+    versions = workspace.versions
+    headers, rows = _shown(versions.table, versions.version_rows())
     assert headers == ["id", "when", "kind", "from", "change", "prompt"] and rows == [[""] * 6]  # empty: headers kept
     accordion = service.line("txt2img-browser-tab")
     first = accordion.push(PromptVersion(prompt="cabin, snowy forest, dusk", source="a cabin"))
     accordion.push(PromptVersion(prompt="cabin, snowy forest, night, moonlight", kind="refine", parent=first.id,
                                  source="make it night", created=first.created + 1))
     service.history.session("api", "bob").push(PromptVersion(prompt="castle"))  # another user's: not listed
-    headers, rows = _shown(workspace.versions, workspace.version_rows())
+    headers, rows = _shown(versions.table, versions.version_rows())
     assert [row[2] for row in rows] == ["refine", "plan"]
     assert rows[0][3:5] == ["make it night", "+night +moonlight −dusk"] and rows[1][4] == ""
-    _, found = _shown(workspace.versions, workspace.search_rows("moonlight"))
+    _, found = _shown(versions.table, versions.search_rows("moonlight"))
     assert [row[4] for row in found] == ["+night +moonlight −dusk"]
-    _, none = _shown(workspace.versions, workspace.search_rows("no such words"))
+    _, none = _shown(versions.table, versions.search_rows("no such words"))
     assert none == [[""] * 6]
 
 
@@ -232,14 +238,16 @@ def test_the_workspace_reads_an_image_sent_as_metadata(service):
         workspace.build()
     assert {"sdpa_tab_image_drop", "sdpa_tab_image_data", "sdpa_tab_image_read"} <= _elem_ids(page)
     image = next(i for i in golden["images"] if i["name"] == "webp")
+    tab = workspace.panel
     shown = workspace.image.read(f"old.webp\n{image['data']}", "auto", True, {"id": "s"})
-    assert shown[:2] == (golden["cases"][5]["parsed"]["Prompt"], golden["cases"][5]["parsed"]["Negative prompt"])
-    assert "Seed: 2024" in shown[-2] and service.current(session="s").kind == "image"
-    assert workspace.show_params({"id": "s"})["image"]["Hires upscaler"] == "R-ESRGAN 4x+"
+    assert (shown[workspace.prompt], shown[workspace.negative]) == (golden["cases"][5]["parsed"]["Prompt"],
+                                                                    golden["cases"][5]["parsed"]["Negative prompt"])
+    assert "Seed: 2024" in shown[tab.status] and service.current(session="s").kind == "image"
+    assert workspace.versions.show_params({"id": "s"})["image"]["Hires upscaler"] == "R-ESRGAN 4x+"
     for payload, says in (("x.png\n%%%", "not base64"), ("x.png\n" + base64.b64encode(b"GIF89a").decode(),
                                                            "not a PNG")):
         failed = workspace.image.read(payload, "auto", True, {"id": "s"})
-        assert says in failed[-2] and "unchanged" in failed[-2] and _update_value(failed[0]) is None
+        assert says in failed[tab.status] and "unchanged" in failed[tab.status] and workspace.prompt not in failed
 
 
 def _target(page: gr.Blocks, dependency: dict) -> str | None:
@@ -274,16 +282,18 @@ def test_the_look_after_generate_shows_what_matches_and_offers_at_most_three_ref
         service = Service(make_settings({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": wire.url + "/v1",
                                          "OPENAI_API_KEY": "sk-test", "OPENAI_MODEL": "gpt-4.1-mini"}))
         with gr.Blocks() as page:
-            panel = Panel(lambda: service, "txt2img", Fields(gr.Textbox(elem_id="txt2img_prompt"),
-                                                             gr.Textbox(elem_id="txt2img_neg_prompt")))
-            panel.build()
-        shown = panel.look.look(payload, "a cabin under the sun", "cabin, sun")
-        empty = panel.look.look("", "a cabin", "cabin")
+            txt2img = Panel(lambda: service, "txt2img", TargetFields(gr.Textbox(elem_id="txt2img_prompt"),
+                                                                     gr.Textbox(elem_id="txt2img_neg_prompt")),
+                            panel_parts)
+            txt2img.build()
+        look = txt2img.parts.look
+        shown = look.look(payload, "a cabin under the sun", "cabin, sun")
+        empty = look.look("", "a cabin", "cabin")
         calls = [r for r in wire.requests if r.path.endswith("/chat/completions")]
     assert {"sdpa_txt2img_look", "sdpa_txt2img_look_auto", "sdpa_txt2img_look_refine_3"} <= _elem_ids(page)
-    assert "no cabin" in shown[0] and "the sun &lt;b&gt;" in shown[0]  # model text stays text
-    assert [_update_value(b) for b in shown[1:]] == ["add a cabin", "make it snowy", "add pine trees"]
-    assert "press Generate first" in empty[0] and all(_visible(b) is False for b in empty[1:])
+    assert "no cabin" in shown[look.result] and "the sun &lt;b&gt;" in shown[look.result]  # model text stays text
+    assert [_update_value(shown[b]) for b in look.refines] == ["add a cabin", "make it snowy", "add pine trees"]
+    assert "press Generate first" in empty[look.result] and all(_visible(empty[b]) is False for b in look.refines)
     assert len(calls) == 1 and "a cabin under the sun" in json.dumps(calls[0].json)
 
 
@@ -291,17 +301,17 @@ def test_a_token_count_overtaken_by_a_newer_one_leaves_the_line(service, monkeyp
     """Typing asks for a count per key, run at once (unqueued in Gradio 3): a count that finishes after a newer
     one was asked must not land last with an older text's number."""
     with gr.Blocks():
-        panel = Panel(lambda: service, "tab", Fields(gr.Textbox(), gr.Textbox()))
-        panel.build()
+        tab = Panel(lambda: service, "tab", TargetFields(gr.Textbox(), gr.Textbox()), panel_parts)
+        tab.build()
     real, newer, typed = render.tokens, [], []
 
     def tokens(version):
         if not typed:  # the user typed on while the first count ran
             typed.append(1)
-            newer.append(panel.count("a lighthouse on a cliff, stormy sea", ""))
+            newer.append(tab.count("a lighthouse on a cliff, stormy sea", ""))
         return real(version)
 
     monkeypatch.setattr(render, "tokens", tokens)
-    older = panel.count("a lighthouse", "")
+    older = tab.count("a lighthouse", "")
     assert _update_value(older) is None and not isinstance(older, str)
     assert isinstance(newer[0], str) and "Prompt" in newer[0]

@@ -66,7 +66,7 @@ def test_only_an_images_metadata_leaves_the_browser_and_it_still_reads(browser):
     import base64
     import json
 
-    from sdpa_ext.imagemeta import parameters
+    from sdpa_ext.images.metadata import parameters
 
     golden = json.loads((ROOT / "tests" / "data" / "a1111_infotext.json").read_text(encoding="utf-8"))
     with _with_script(browser, "<p>page</p>") as page:

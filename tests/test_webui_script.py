@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sdpa_ext.config import embedded_name
+from sdpa_ext.settings.config import embedded_name
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,8 @@ that needs a pull), else the embedded model; the banner says which and why; LLM_
 
 from __future__ import annotations
 
+from sdpa_ext.hardware.zeroconf import choose
 from sdpa_ext.service import Service
-from sdpa_ext.zeroconf import choose
 
 from .support import free_port
 from .wire import OllamaServer

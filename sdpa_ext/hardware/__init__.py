@@ -5,7 +5,7 @@ Nothing here imports torch until a report is asked for.
 
 from __future__ import annotations
 
-from ..config import Settings
+from ..settings.config import Settings
 from .gpu import GpuReading, read_gpus, what_if
 from .ollama_vram import Freed, OllamaAdmin, rewarm_later
 from .planner import HardwareReport, SdFacts, hardware_report, needs_room

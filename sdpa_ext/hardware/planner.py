@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from ..config import RoleConfig, Settings
+from ..settings.config import RoleConfig, Settings
 from .gpu import GpuInfo, GpuReading
 from .ollama_vram import OllamaState, same_model
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import secrets
-from ..config import RoleConfig
 from ..errors import Cancelled, ProviderError
+from ..settings.config import RoleConfig
 from .http import STATE, Deadline, Http, with_retries
 from .pricing import cost_usd
 from .stream import iter_lines, iter_ndjson, iter_sse

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ..config import EMBEDDED, embedded_name, installed
 from ..errors import ConfigError, ProviderError
 from ..secrets import get_logger
+from ..settings.config import EMBEDDED, embedded_name, installed
 from .client import Client
 
 _log = get_logger(__name__)

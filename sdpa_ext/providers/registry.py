@@ -11,7 +11,7 @@ from .ollama import OllamaWire
 from .openai import OpenAIWire
 
 if TYPE_CHECKING:
-    from ..config import RoleConfig, Settings
+    from ..settings.config import RoleConfig, Settings
 
 def make_client(config: RoleConfig, settings: Settings) -> Client:
     """The client for one role's configuration."""

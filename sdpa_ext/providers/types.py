@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Image:
-    """An image for a model that sees: re-encoded, downscaled, without metadata (sdpa_ext/images.py)."""
+    """An image for a model that sees: re-encoded, downscaled, without metadata (sdpa_ext/images/pictures.py)."""
 
     media_type: str  # image/png or image/jpeg
     data: str  # base64

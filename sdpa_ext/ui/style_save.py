@@ -6,17 +6,19 @@ refresh buttons); standalone it goes to SDPA_STYLES_FILE."""
 from __future__ import annotations
 
 from ..errors import SdpaError
-from . import blocks, render
+from . import render, shared
 from .compat import html, then_js, username
+from .panel import PanelPart
+from .shared import Outputs, message
 
 FORMS = ("the whole prompt", "a template around the subject")
 
 
-class StyleSaver(blocks.PanelPart):
+class StyleSaver(PanelPart):
     """The controls and their two events (Save, Replace)."""
 
     def build(self) -> None:
-        gr = blocks._gradio()
+        gr = shared.gradio()
         eid = self.panel.eid
         with gr.Accordion("Save as style", open=False, elem_id=eid("style_box")):
             with gr.Row():
@@ -30,7 +32,7 @@ class StyleSaver(blocks.PanelPart):
                                                 elem_id=eid("style_replace"))
             self.status = html(elem_id=eid("style_status"))
 
-    def wire(self) -> None:
+    def wire(self) -> list:
         panel = self.panel
         inputs = [self.name, self.form, self.subject, panel.fields.prompt, panel.fields.negative]
         outputs = [self.status, self.replace_button]
@@ -38,17 +40,18 @@ class StyleSaver(blocks.PanelPart):
                       self.replace_button.click(self.replace, inputs, outputs)):
             if not panel.standalone:  # the WebUI's Styles dropdowns read the file again
                 then_js(event, "() => sdpaStylesChanged()")
+        return []
 
     def save(self, name: str, form: str, subject: str, prompt: str, negative: str,
-             request: blocks.gr.Request = None) -> tuple:
+             request: shared.gr.Request = None) -> Outputs:
         return self._save(name, form, subject, prompt, negative, replace=False, user=username(request))
 
     def replace(self, name: str, form: str, subject: str, prompt: str, negative: str,
-                request: blocks.gr.Request = None) -> tuple:
+                request: shared.gr.Request = None) -> Outputs:
         return self._save(name, form, subject, prompt, negative, replace=True, user=username(request))
 
     def _save(self, name: str, form: str, subject: str, prompt: str, negative: str, *, replace: bool,
-              user: str) -> tuple:
+              user: str) -> Outputs:
         from ..styles import StyleExists  # with the craft it needs, at first use: not while the WebUI builds its page
 
         try:
@@ -56,9 +59,13 @@ class StyleSaver(blocks.PanelPart):
                 name, prompt=prompt or "", negative=negative or "", template=form == FORMS[1],
                 subject=subject or "", replace=replace, session="", user=user)
         except StyleExists as err:
-            return render.status(None, note=str(err.said("click Replace it"))), blocks.gr.update(visible=True)
+            return self._said(render.status(None, note=str(err.said("click Replace it"))), replace=True)
         except SdpaError as err:
-            return render.status(None, error=blocks._message(err)), blocks.gr.update(visible=False)
+            return self._said(render.status(None, error=message(err)))
         done = "replaced" if saved.replaced else "saved"
-        note = f"{done} style {saved.style.name!r} in {saved.file}: {saved.style.prompt}"
-        return render.status(None, note=note), blocks.gr.update(visible=False)
+        return self._said(render.status(None, note=f"{done} style {saved.style.name!r} in {saved.file}: "
+                                                   f"{saved.style.prompt}"))
+
+    def _said(self, status: str, *, replace: bool = False) -> Outputs:
+        """The status line, and Replace shown only when the name exists."""
+        return {self.status: status, self.replace_button: shared.gr.update(visible=replace)}

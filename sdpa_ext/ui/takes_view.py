@@ -8,19 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import SdpaError
-from . import blocks, render
+from . import render, shared
 from .compat import html, username
+from .panel import PanelPart
+from .shared import Outputs, session_of
 
 # craft.takes.MAX_TAKES, not imported here: it loads the craft, which the WebUI need not while it builds its page
 # (tests/test_ui_build.py holds them equal).
 MAX_TAKES = 4
 
 
-class TakesView(blocks.PanelPart):
+class TakesView(PanelPart):
     """The side-by-side takes, the Use buttons, and the estimate line."""
 
     def build(self) -> None:
-        gr = blocks._gradio()
+        gr = shared.gradio()
         eid = self.panel.eid
         self.estimate = html(elem_id=eid("takes_estimate"))
         self.html = html(elem_id=eid("takes"))
@@ -28,50 +30,51 @@ class TakesView(blocks.PanelPart):
             self.buttons = [gr.Button(f"Use take {k + 1}", size="sm", visible=False, elem_id=eid(f"take_{k + 1}"))
                             for k in range(MAX_TAKES)]
 
-    def wire(self, events: list) -> list:
-        """Show the takes after every event that changes the fields, and the estimate from the answer just made;
-        returns the Use buttons' events."""
+    def wire(self) -> list:
+        """Show the takes after every event that changes the panel's fields (those wired so far), and the estimate
+        from the answer just made; returns the Use buttons' events."""
         panel = self.panel
         shown = [self.html, *self.buttons]
-        picks = [button.click(self.pick_handler(k), [panel.state, panel.apply], panel._outputs())
+        picks = [button.click(self.pick_handler(k), [panel.state, panel.apply], panel.outputs())
                  for k, button in enumerate(self.buttons)]
-        for event in [*events, *picks]:  # one event after each (each event costs the WebUI's start-up time)
+        for event in [*panel.events, *picks]:  # one event after each (each event costs the WebUI's start-up time)
             event.then(self.after, [panel.n, panel.state], [*shown, self.estimate])
         panel.n.change(self.guess, [panel.n, panel.state], [self.estimate])
         return picks
 
-    def after(self, n: str, state: Any, request: blocks.gr.Request = None) -> list:
+    def after(self, n: str, state: Any, request: shared.gr.Request = None) -> Outputs:
         """After a change: the takes side by side, then the estimate from the answer just made."""
-        return [*self.view(state, request), self.guess(n, state, request)]
+        return {**self.view(state, request), self.estimate: self.guess(n, state, request)}
 
-    def view(self, state: Any, request: blocks.gr.Request = None) -> list:
+    def view(self, state: Any, request: shared.gr.Request = None) -> Outputs:
         """The session's takes side by side (none: the view is empty and the buttons hidden)."""
-        session, user = blocks._session(state), username(request)
+        session, user = session_of(state), username(request)
         service = self.panel.service()
         found = [service.history.get(i, user) for i in session.get("takes") or []]
         versions = [v for v in found if v is not None]
         current = service.current(session=session["id"], user=user) if versions else None
         html = render.takes(versions, current.id if current else "", session.get("takes_total")) if len(
             versions) > 1 else render.takes([], "", None)
-        return [html, *(blocks.gr.update(visible=len(versions) > 1 and k < len(versions)) for k in range(MAX_TAKES))]
+        return {self.html: html, **{button: shared.gr.update(visible=len(versions) > 1 and k < len(versions))
+                                    for k, button in enumerate(self.buttons)}}
 
     def pick_handler(self, index: int):
-        def pick(state: Any, apply: bool, request: blocks.gr.Request = None) -> tuple:
-            session, user = blocks._session(state), username(request)
+        def pick(state: Any, apply: bool, request: shared.gr.Request = None) -> Outputs:
+            session, user = session_of(state), username(request)
             ids = session.get("takes") or []
             picked = self.panel.service().pick(ids[index], session=session["id"], user=user) \
                 if index < len(ids) else None
             note = f"take {index + 1} is the current version" if picked else "no such take"
             shown = self.panel.show(picked, session, apply, user, note=note)
-            return (*shown[:-5], picked.prompt, *shown[-4:]) if picked else shown  # Live answer: the current take
+            return {**shown, self.panel.preview: picked.prompt} if picked else shown  # Live answer: the current take
 
         return pick
 
-    def guess(self, n: str, state: Any, request: blocks.gr.Request = None) -> str:
+    def guess(self, n: str, state: Any, request: shared.gr.Request = None) -> str:
         """What `n` takes would cost and take, from this session's last answer made by a model."""
         from ..craft.takes import estimate
 
-        session, user = blocks._session(state), username(request)
+        session, user = session_of(state), username(request)
         service = self.panel.service()
         try:
             line = service.versions(session=session["id"], user=user)

@@ -33,7 +33,7 @@ import requests
 
 from bench.host_startup import stop as _stop
 from sdpa_ext.host import OPTIONS
-from sdpa_ext.ui.blocks import PHASES
+from sdpa_ext.ui.panel import PHASES
 
 from ..support import free_port, progress_watcher
 

@@ -19,13 +19,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import secrets
-from .errors import ConfigError
+from .. import secrets
+from ..errors import ConfigError
 
 PROVIDERS = ("claude", "gemini", "ollama", "openai", "local")
 ROLES = ("planning", "execution")
-EXTENSION_DIR = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+EXTENSION_DIR = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 KEY_HELP = {"claude": "create one at https://console.anthropic.com/settings/keys",
             "gemini": "create one at https://aistudio.google.com/apikey",
@@ -36,7 +36,7 @@ KEY_HELP = {"claude": "create one at https://console.anthropic.com/settings/keys
 @cache
 def family_names() -> tuple[str, ...]:
     """The model families craft/data/families.json describes (read without importing the craft)."""
-    path = Path(__file__).resolve().parent / "craft" / "data" / "families.json"
+    path = Path(__file__).resolve().parents[1] / "craft" / "data" / "families.json"
     return tuple(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -298,7 +298,7 @@ class Settings:
     env_file: str | None
     entries: dict[str, Entry]
     warnings: list[str] = field(default_factory=list)
-    reason: str = ""  # why these providers, when nothing was configured (zeroconf.py)
+    reason: str = ""  # why these providers, when nothing was configured (hardware/zeroconf.py)
     problems: list[str] = field(default_factory=list)  # mistakes kept by load_settings(strict=False)
 
     def compact(self, role: str) -> bool:

@@ -6,10 +6,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from .config import RoleConfig
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..settings.config import RoleConfig
 
-DATA = Path(__file__).resolve().parent / "data" / "vision.json"
+DATA = Path(__file__).resolve().parents[1] / "data" / "vision.json"
 def _prefix(role: str, dual: bool) -> str:
     """How the role's settings are named: `PLANNING_` in dual mode, nothing in single mode (one LLM for both)."""
     return f"{role.upper()}_" if dual else ""

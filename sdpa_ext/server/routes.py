@@ -3,7 +3,7 @@
 Gradio adds routes from version to version (aliases such as `/gradio_api/file/...` next to `/file=`), and some
 fetch or serve files or URLs. So the routes are listed from the mounted app itself, not from a list of bad
 ones: a route this table does not name is refused until someone classifies it (tests/test_routes.py fails on
-it first), and the start-up log names it. Our own routes (`sdpa_ext.api`) are served.
+it first), and the start-up log names it. Our own routes (`sdpa_ext.server.api`) are served.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .secrets import get_logger
+from ..secrets import get_logger
 
 _log = get_logger(__name__)
 

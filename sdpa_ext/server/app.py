@@ -10,11 +10,11 @@ import threading
 import time
 from secrets import token_urlsafe
 
-from . import secrets
+from .. import secrets
+from ..errors import ConfigError
+from ..service import Service
 from .access import MIN_SECRET, Access, Guard, is_loopback
-from .errors import ConfigError
 from .routes import refused_patterns
-from .service import Service
 
 AUTH_VAR = "SDPA_SERVE_AUTH"
 HOSTS_VAR = "SDPA_ALLOWED_HOSTS"
@@ -41,8 +41,8 @@ def create_app(service: Service, *, ui: bool = True, access: Access | None = Non
         try:
             import gradio as gr
 
-            from .ui.blocks import STYLE_PATH, build_standalone, page_script
-            from .ui.compat import mount_options
+            from ..ui.compat import mount_options
+            from ..ui.workspace import STYLE_PATH, build_standalone, page_script
         except ImportError as err:
             print(f"Serving the API only: the UI needs Gradio ({err}); run `python install.py --standalone`.",
                   file=sys.stderr)

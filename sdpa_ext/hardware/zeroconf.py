@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .config import Entry, RoleConfig, Settings, model_defaults
+from ..settings.config import Entry, RoleConfig, Settings, model_defaults
+from .gpu import read_gpus
+from .ollama_vram import OllamaAdmin, same_model
+from .planner import SdFacts, auto_configure, hardware_report
 
 PROVIDER_SETTINGS = ("LLM_PROVIDER", "PLANNING_LLM_PROVIDER", "EXECUTION_LLM_PROVIDER", "USE_DUAL_LLM")
 PROBE_S = 0.5
@@ -22,10 +25,6 @@ def choose(settings: Settings, *, timeout_s: float = PROBE_S) -> Settings:
     """The settings with zero-config applied (in place, and returned); `settings.reason` says why."""
     if settings.reason or not nothing_configured(settings):
         return settings
-    from .hardware import OllamaAdmin, read_gpus
-    from .hardware.ollama_vram import same_model
-    from .hardware.planner import SdFacts, auto_configure, hardware_report
-
     state = OllamaAdmin(settings.ollama_host, timeout_s=timeout_s).state()
     if not state.reachable or not state.installed:
         why = "does not answer" if not state.reachable else "answers but has no model installed"

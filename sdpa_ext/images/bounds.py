@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import struct
 
-from .imagemeta import PNG_SIGNATURE, png_chunks
+from .metadata import PNG_SIGNATURE, png_chunks
 
 MAX_PARTS = 1_000  # text chunks, segments, extension blocks: a camera's JPEG has about 15, a PNG a handful
 MAX_DATA_CHUNKS = 20_000  # a PNG's IDAT chunks: 8 KB each from libpng, so 160 MB of them

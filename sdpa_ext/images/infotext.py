@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .imagemeta import parameters
+from .metadata import parameters
 
 # A quoted value: a JSON string with its escapes, at the start of a value.
 QUOTED = re.compile(r'"(?:\\.|[^\\"])+"')

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import Busy, ConfigError
-from .imagebounds import refusal
-from .providers.types import Image
+from ..errors import Busy, ConfigError
+from ..providers.types import Image
+from .bounds import refusal
 
 MAX_BYTES = 20_000_000  # what we read at most (a 20 MB PNG is already far bigger than anything we send)
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused from its header, before it is decoded
@@ -71,7 +71,7 @@ def _turn(field: str) -> Iterator[None]:
 
 
 def _open(pil: Any, data: bytes, field: str) -> Any:
-    """The picture, checked before it is decoded: its structure (imagebounds.py), then its size and what decoding
+    """The picture, checked before it is decoded: its structure (bounds.py), then its size and what decoding
     it would hold in memory, from its header. A JPEG is decoded at the smallest scale at least as large as what is
     sent. Pillow's limits are passed per call (only our formats' plugins look at the bytes); its process-wide
     MAX_IMAGE_PIXELS, the host's too, is never changed."""
@@ -163,8 +163,9 @@ def _orientation(picture: Any) -> int:
         return 1
 
 
-def from_base64(text: str, *, field: str = "image") -> Image:
-    """An image the API was given as base64 (a data URL's prefix is allowed)."""
+def picture_from_base64(text: str, *, field: str = "image") -> Image:
+    """The picture to send, from an image given as base64 (a data URL's prefix is allowed): read, checked and
+    re-encoded as `load` does."""
     body = text.split(",", 1)[1] if text.startswith("data:") and "," in text else text
     if len(body) > MAX_BYTES * 4 // 3 + 4:
         raise ConfigError(field, hint=f"is over {MAX_BYTES // 1_000_000} MB")

@@ -24,18 +24,18 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 
-from . import images
+from ..assistant import MAX_IMAGE
+from ..budget import OverBudget
+from ..craft.takes import check_n
+from ..errors import Busy, Cancelled, ConfigError, Forbidden, ProviderError
+from ..history import HistoryError
+from ..images.metadata import file_from_base64
+from ..images.pictures import picture_from_base64
+from ..secrets import scrub
+from ..service import Service
+from ..styles import StyleExists
+from ..types import PromptVersion, Takes
 from .access import BodyRefused, cross_origin, parse_json, read_bounded, rebinding_safe
-from .assistant import MAX_IMAGE
-from .budget import OverBudget
-from .craft.takes import check_n
-from .errors import Busy, Cancelled, ConfigError, Forbidden, ProviderError
-from .history import HistoryError
-from .imagemeta import from_base64
-from .secrets import scrub
-from .service import Service
-from .styles import StyleExists
-from .types import PromptVersion, Takes
 
 MAX_BODY_BYTES = 200_000
 MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_BODY_BYTES  # a body that carries an image as base64
@@ -93,7 +93,7 @@ def _check_refine(body: dict) -> None:
         if body.get("prompt") is not None:
             raise InputError("prompt", "give either prompt or from_image, not both")
         try:
-            body["from_image"] = from_base64(body["from_image"], MAX_IMAGE)
+            body["from_image"] = file_from_base64(body["from_image"], MAX_IMAGE)
         except ConfigError as err:
             raise InputError("from_image", err.hint) from err
         if body.get("instruction") is not None and not body["instruction"].strip() and not body.get("chip"):
@@ -275,12 +275,12 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
             return service.to_json(picked, user=who)
     elif kind == "describe":
         def call() -> dict:
-            image = images.from_base64(body["image"])
+            image = picture_from_base64(body["image"])
             return service.to_json(service.describe_image(image, session=session, user=who, family=family),
                                    user=who)
     elif kind == "check":
         def call() -> dict:
-            image = images.from_base64(body["image"])
+            image = picture_from_base64(body["image"])
             return service.check_image(image, body.get("description") or "", body["prompt"]).to_json()
     elif kind == "plan":
         def call() -> dict:
@@ -340,7 +340,7 @@ def make_router(get_service: Callable[[], Service], dependencies: list | None = 
 
     @router.get("/hardware")
     def hardware() -> JSONResponse:
-        from .hardware import machine_report
+        from ..hardware import machine_report
 
         return _run(lambda: machine_report(get_service().settings).as_dict())
 

@@ -15,7 +15,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT = 1_000_000  # a decompressed text chunk, as Pillow's MAX_TEXT_CHUNK
@@ -27,8 +27,8 @@ _COMMENT_CODES = {b"ASCII\x00\x00\x00": "ascii", b"JIS\x00\x00\x00\x00\x00": "sh
                   b"UNICODE\x00": "utf_16_be"}
 
 
-def from_base64(text: str, limit: int, field: str = "from_image") -> bytes:
-    """An image sent as base64 (a `data:image/...;base64,` prefix allowed), at most `limit` bytes."""
+def file_from_base64(text: str, limit: int, field: str = "from_image") -> bytes:
+    """The bytes of an image file sent as base64 (a `data:image/...;base64,` prefix allowed), at most `limit` bytes."""
     head, comma, rest = text.partition(",")
     encoded = "".join((rest if comma and head.startswith("data:") else text).split())
     if len(encoded) > 4 * (limit // 3 + 1):

@@ -25,7 +25,7 @@ from secrets import compare_digest, token_urlsafe
 from typing import Any
 from urllib.parse import urlsplit
 
-from .secrets import get_logger
+from ..secrets import get_logger
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
