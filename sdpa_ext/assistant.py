@@ -148,7 +148,7 @@ class Assistant:
         answers = []
         for index in range(n):
             options = base.take(index, used)
-            req = compact.plan_request(desc, options)
+            req = compact.choice_request(desc, options)
             req.stream = self.settings.stream
             completion = self.roles.complete("planning", req, on_delta=on_delta, cancel=cancel)
             for entry in options.chosen(read_answer(completion)[0]):

@@ -24,7 +24,7 @@ from .checks import (
     keep_facets,
     keep_subject,
     leads,
-    negations,
+    negations_to_negative,
     said_negations,
     wanted_out_of_negative,
 )
@@ -118,7 +118,7 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
                 f"from the vocabulary; negative prompt and settings are the {family.label} defaults.")
     prompt, fixes = repair(prompt)
     answer = Prompt.parse(prompt, family)
-    negative = negations(answer, _default_negative(family, style), desc.negated, family, warnings)
+    negative = negations_to_negative(answer, _default_negative(family, style), desc.negated, family, warnings)
     negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
     return Fields(answer.render(), negative, family_params(family), note, warnings + fixes)
 
@@ -141,12 +141,12 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
         drop_contradictions(parsed, desc.facets, warnings, keep=set(desc.nouns), only=sure)
         _other_places(parsed, desc, warnings)
-        negative = negations(parsed, negative, desc.negated, family, warnings, everyone=True)
+        negative = negations_to_negative(parsed, negative, desc.negated, family, warnings, everyone=True)
         keep_subject(parsed, desc, family, warnings)
         keep_facets(parsed, desc, EXCLUSIVE, family, warnings)
         negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
     if family.negative_allowed and (own := said_negations(parsed)):  # the answer's own `no people`
-        negative = negations(parsed, negative, own, family, warnings)
+        negative = negations_to_negative(parsed, negative, own, family, warnings)
     negative = wanted_out_of_negative(negative, subject_heads(parsed.texts()), [], warnings)
     prompt, negative = family_rules(parsed.render(), negative, family, warnings)
     prompt, fixes = repair(prompt)
@@ -412,7 +412,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     _one_weight(answer, before, warnings)
     _unsure(answer, before, warnings)
     own = said_negations(answer)  # the answer's own `no people`: CLIP reads it as people
-    negative = negations(answer, negative, [*held, *own], family, warnings)
+    negative = negations_to_negative(answer, negative, [*held, *own], family, warnings)
     answer.prune(lexicon().adverbs)
     prompt = answer.render()
     lettering = [*reading.lettering, *QUOTED.findall(prompt)]

@@ -8,7 +8,7 @@ import re
 from .describe import Description
 from .families import Family
 from .grammar import brackets, inner
-from .lexicon import lexicon, stem, words_of
+from .lexicon import alternation, lexicon, stem, words_of
 from .prompt import Prompt, tag_terms
 from .structure import names, read_term, without_clash, without_phrase
 from .vocab import Facets, clash, facets, phrase_pattern, vocab
@@ -94,7 +94,7 @@ _COUNT = re.compile(r"^\d+\+?(?=boys?$|girls?$)")  # `1boy` says boy
 _SAID_NO = re.compile(r"^(?:no|without|not|zero)\s+(?:any\s+|the\s+)?", re.I)
 
 
-def negations(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str], *,
+def negations_to_negative(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str], *,
               everyone: bool = False) -> str:
     """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
     cars) and goes into the negative prompt (returned), where the family has one. `everyone`: `no people` takes
@@ -125,7 +125,8 @@ def negations(answer: Prompt, negative: str, negated: list[str], family: Family,
     return negative
 
 
-_NEGATION = re.compile(r"^(?:no|without|zero)\s+(?:any\s+|the\s+)?(?P<thing>[a-z][a-z' -]{0,40})$", re.IGNORECASE)
+_SAID_NEGATION = re.compile(r"^(?:" + alternation(lexicon().negations["in_prompt"]) +
+                            r")\s+(?:any\s+|the\s+)?(?P<thing>[a-z][a-z' -]{0,40})$", re.IGNORECASE)
 
 
 def said_negations(answer: Prompt) -> list[str]:
@@ -133,7 +134,7 @@ def said_negations(answer: Prompt) -> list[str]:
     found = []
     for term in answer.texts():
         plain_term = " ".join(term.lower().strip(" .!").split())
-        if plain_term not in lexicon().negations["tags"] and (match := _NEGATION.match(plain_term)):
+        if plain_term not in lexicon().negations["tags"] and (match := _SAID_NEGATION.match(plain_term)):
             found.append(match.group("thing").strip())
     return found
 
@@ -187,7 +188,7 @@ def family_rules(prompt: str, negative: str, family: Family, notes: list[str], *
     weights where the family ignores them; no quality-tag lists and (Flux) no negative prompt for sentence
     families."""
     if not family.weights and _groups(prompt):
-        prompt = unweighted(prompt)
+        prompt = without_groups(prompt)
         notes.append(f"{family.label} reads no attention weights: removed them")
     if family.sentences:
         pattern = phrase_pattern(lexicon().quality_tags)
@@ -226,7 +227,7 @@ def _groups(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in brackets(text).pairs.items() if text[start] == "("]
 
 
-def unweighted(text: str) -> str:
+def without_groups(text: str) -> str:
     """Every `(term:1.2)` and `(term)` as plain `term`, innermost first."""
     while groups := _groups(text):
         start, end = max(groups)  # the last opening bracket holds no other group

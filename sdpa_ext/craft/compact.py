@@ -126,7 +126,7 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     return Plan(options, fixed, spare)
 
 
-def plan_request(desc: Description, plan: Plan) -> ChatRequest:
+def choice_request(desc: Description, plan: Plan) -> ChatRequest:
     lines = [f"{name}: " + " | ".join(e.tag for e in entries) for name, entries in plan.options.items()]
     system = ("You choose words for a Stable Diffusion prompt. For the picture described, pick the option "
               "in each list that suits it best. Answer with JSON only.")

@@ -20,6 +20,7 @@ from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
     Phrase,
+    TermReading,
     acts,
     head_of,
     locked,
@@ -39,7 +40,6 @@ from .structure import (
     without_value,
     without_word,
 )
-from .structure import Term as TermReading
 from .syntax import tidy
 from .vocab import Value, clash, facets, find_value, outright, phrase_pattern
 
@@ -315,7 +315,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     removed = [text for text, op in reading.spans.items() if op == "remove"]
     if removed and prompt.each(lambda text: _without_spans(text, reading)):
         changes += [f"removed {text}" for text in removed]
-    _replace(prompt, reading, edit, changes, notes)  # in place first: `sunset sky instead of day`, then no blue sky
+    _replace_phrases(prompt, reading, edit, changes, notes)  # in place first: `sunset sky instead of day`, then no
+    # blue sky
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in [*edit.set, *edit.implied]:
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
@@ -352,7 +353,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"{place}."]
         else:
             edit.add.append(place)
-    _weigh(prompt, reading, edit, family, changes, notes)
+    _apply_weights(prompt, reading, edit, family, changes, notes)
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
     _already_said(prompt, edit)
@@ -443,7 +444,7 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
             prompt.set(term, pattern.sub(swap, term.text))
 
 
-def _replace(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], notes: list[str]) -> None:
+def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], notes: list[str]) -> None:
     """The edit's A -> B changes inside the phrases; `''` -> B replaces the subject; a B without its A is added."""
     for old, new in edit.replace:
         if _counted_as(prompt, old, new, changes):
@@ -482,7 +483,7 @@ def _counted_as(prompt: Prompt, old: str, new: str, changes: list[str]) -> bool:
     return True
 
 
-def _weigh(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes: list[str],
+def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes: list[str],
            notes: list[str]) -> None:
     """The edit's network weights, then its more X / less X: a term's weight where the family takes them, else
     the thing added (more) or taken out (less)."""

@@ -44,7 +44,7 @@ _STRAY = "[]():"
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 _WORD = re.compile(r"[^\W_]+")
-STEPS = 20  # the WebUI's default sampling steps, which its token counter schedules over
+DEFAULT_STEPS = 20  # the WebUI's default sampling steps, which its token counter schedules over
 
 
 def host_parser() -> ModuleType | None:
@@ -111,7 +111,7 @@ def _part_weight(text: str) -> tuple[str, str | None]:
     return body, None
 
 
-def unweighted(text: str) -> str:
+def without_part_weight(text: str) -> str:
     """A part's text without the `:1.2` weight A1111 reads at its end."""
     return _part_weight(text)[0]
 
@@ -304,7 +304,7 @@ def _at(text: str, items: list[Node], step: int, steps: int) -> str:
     return "".join(out)
 
 
-def schedule(text: str, steps: int = STEPS) -> list[tuple[int, str]]:
+def schedule(text: str, steps: int = DEFAULT_STEPS) -> list[tuple[int, str]]:
     """prompt_parser.get_learned_conditioning_prompt_schedules for one text: [(last step, text)]."""
     host = host_parser()
     if host is not None:
@@ -321,7 +321,7 @@ def schedule(text: str, steps: int = STEPS) -> list[tuple[int, str]]:
     return [(step, _at(text, parsed.items, step, steps)) for step in sorted(points)]
 
 
-def texts(prompt: str, *, positive: bool = True, steps: int = STEPS) -> list[str]:
+def texts(prompt: str, *, positive: bool = True, steps: int = DEFAULT_STEPS) -> list[str]:
     """Every text the WebUI encodes for a prompt (its token counter's candidates), in its order."""
     text = without_networks(prompt)
     host = host_parser()
@@ -420,14 +420,14 @@ def attention(text: str) -> list[Segment]:
 
 
 @dataclass(frozen=True)
-class Reading:
+class Attention:
     """How A1111 weighs each character of a text: None for syntax (brackets, weights, escapes' backslash)."""
 
     weights: tuple[float | None, ...]
     breaks: tuple[int, ...]  # where the BREAKs A1111 acts on begin
 
 
-def reading(text: str) -> Reading:
+def reading(text: str) -> Attention:
     weights: list[float | None] = [None] * len(text)
     breaks: list[int] = []
     for run in _runs(text):
@@ -435,7 +435,7 @@ def reading(text: str) -> Reading:
             breaks.append(run.start)
         else:
             weights[run.start:run.end] = [run.weight] * (run.end - run.start)
-    return Reading(tuple(weights), tuple(breaks))
+    return Attention(tuple(weights), tuple(breaks))
 
 
 def bad_weights(text: str) -> list[tuple[int, int]]:

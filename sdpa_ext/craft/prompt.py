@@ -266,7 +266,7 @@ class Prompt:
                 out.append(term)
             elif not _KEYWORD_TERM.fullmatch(term):
                 pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk, lowered)]
-                out += [grammar.unweighted(p).strip() for p in pieces if p.strip()]
+                out += [grammar.without_part_weight(p).strip() for p in pieces if p.strip()]
         return [t for t in out if t]
 
 

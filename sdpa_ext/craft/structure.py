@@ -44,7 +44,7 @@ class Phrase:
 
 
 @dataclass(frozen=True)
-class Term:
+class TermReading:
     text: str
     phrases: tuple[Phrase, ...]
     syntax: bool  # holds the user's syntax (weights, LoRAs, editing...): changed only when asked
@@ -99,7 +99,7 @@ MASK = "q"  # a span read as a word of its length (`a [stone:crystal:0.5] castle
 
 
 @lru_cache(maxsize=512)
-def read_term(text: str) -> Term:
+def read_term(text: str) -> TermReading:
     """A term as its phrases; a text is read once. A term that is only the user's syntax is one phrase, slot
     `syntax`; one with words around its syntax is read around it (`spans`), each span as one word."""
     found = [(s.start, s.end) for s in find_spans(text)]
@@ -109,14 +109,14 @@ def read_term(text: str) -> Term:
             chars[start:end] = MASK * (end - start)
         masked = "".join(chars)
         if not words_of(re.sub(rf"{MASK}{{3,}}", " ", masked)):
-            return Term(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
+            return TermReading(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
         phrases = tuple(replace(p, body=text[p.body_start:p.end].strip(), head="" if p.head.startswith(MASK * 3)
                                 else p.head) for p in _read(masked).phrases)
-        return Term(text, phrases, True, spans)
+        return TermReading(text, phrases, True, spans)
     return _read(text)
 
 
-def _read(text: str) -> Term:
+def _read(text: str) -> TermReading:
     """A term with none of the user's syntax as its phrases."""
     whole = _whole_words(text)
     cuts = [(m.start(), m.end(), m.group(1).lower()) for m in _PREP.finditer(text)
@@ -145,7 +145,7 @@ def _read(text: str) -> Term:
         pieces.append(Phrase(prep, start, body_start, end, body, head, slot))
     if not pieces:
         pieces.append(Phrase("", 0, 0, len(text), text, head_of(text), slot_of(text, head_of(text))))
-    return Term(text, tuple(pieces), False)
+    return TermReading(text, tuple(pieces), False)
 
 
 def acts(text: str) -> bool:
@@ -343,7 +343,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     return text if left and says_something(text) else ""
 
 
-def _opens(term: Term, thing: str) -> bool:
+def _opens(term: TermReading, thing: str) -> bool:
     """The thing is what the term's first phrase is about (`A wicker basket full of wildflowers hangs`), not a
     colour or a value said of it (`Soft pink light`)."""
     first = term.phrases[0]

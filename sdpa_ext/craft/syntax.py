@@ -403,13 +403,13 @@ def _split_across(term: str, spans: list[Span], slot_of) -> list[str]:
     """A term holding the user's spans from different chunks or parts (a lost BREAK or AND) is cut after the
     last span of one before the first span of the next."""
     pieces = []
-    while cut := _cut(term, spans, slot_of):
+    while cut := _first_cut(term, spans, slot_of):
         pieces.append(term[:cut].strip())
         term = term[cut:].strip()
     return [*pieces, term]
 
 
-def _cut(term: str, spans: list[Span], slot_of) -> int:
+def _first_cut(term: str, spans: list[Span], slot_of) -> int:
     """Where `_split_across` cuts a term first (0: nowhere)."""
     at_text = {text: term.find(text) for text in {s.text for s in spans if s.kind != "embedding"}}
     found = sorted(((at_text[s.text], s) for s in spans if s.kind != "embedding" and at_text[s.text] >= 0),

@@ -179,7 +179,7 @@ def _host_chunks(clip: Any, text: str, ours: _Chunks) -> _Chunks:
 
 
 def count_tokens(prompt: str, host: Encoder | None = None, *, positive: bool = True,
-                 steps: int = grammar.STEPS) -> TokenCount:
+                 steps: int = grammar.DEFAULT_STEPS) -> TokenCount:
     """The count, the limit and the chunks of a prompt, as the WebUI's counter shows them (`positive`:
     the prompt box, whose `AND` parts are counted apart; the negative box counts its text whole). Inside
     the WebUI (a host tokenizer given), the host's own tokenize_line makes the chunks when it is loaded."""
