@@ -597,6 +597,20 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["rainy outside", "sunlight"]),
     ("illustrious", "1boy, solo, samurai, katana, kimono, cherry blossoms", "make it a duel with 2 samurai",
      ["2boys, samurai", "duel"], ["1boy", "solo", "2 samurai"]),
+    # the prompt's one LoRA, set to a number; a suburb is a place; a removal carries only onto what the prompt says
+    ("sdxl", "portrait of a young man, city street, night, <lora:portrait_xl:0.5>", "lora to 0.8 pls",
+     ["<lora:portrait_xl:0.8>"], ["0.5", "pls"]),
+    ("sdxl", "portrait of a young man, city street, night, <lora:portrait_xl:0.5>", "set the lora to 0.8",
+     ["<lora:portrait_xl:0.8>"], ["0.5"]),
+    ("sdxl", "portrait of a young man, wearing a leather jacket, city street, night, neon signs, bokeh",
+     "no neon signs pls, make it a quiet suburb", ["quiet suburb"], ["city street", "neon"]),
+    ("illustrious", "1girl, solo, short hair, glasses, lab coat, laboratory", "remove glasses, long hair",
+     ["1girl, solo, long hair, lab coat"], ["glasses", "short"]),
+    # a film still is a photo's; warm light is no blue light; `someone` is a person
+    ("flux", "An astronaut floating inside a space station, Earth visible through the window, soft blue light.",
+     "warmer light", ["soft warm light"], ["blue"]),
+    ("sd3", "a vintage red telephone booth on a foggy london street at night, street lamps",
+     "put someone inside the booth", ["a person inside the booth"], ["someone"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -487,7 +487,8 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     networks = [s for s in spans if s.kind == "network"]
     if set(words) & {"all", "every", "loras", "networks", "lycos", "hypernetworks"}:
         return networks  # `nuke all the loras`
-    said = [w for w in words if w not in lexicon().network_words and w not in lexicon().function and w != "the"]
+    said = [w for w in words if w not in lexicon().network_words and w not in lexicon().function and w != "the"
+            and not _NUMBER.fullmatch(w)]  # `lora to 0.8`: the number names no network
     joined = "".join(said)
     found = []
     for span in networks:
@@ -560,6 +561,9 @@ class _Reader:
         # the food` after `make it sunny`, `get rid of the chef`: what the clause before did does not carry
         hedge = longest_at(words, 0, lexicon().hedges)  # `more magic, like sparks`: examples of what it asked
         example = words[hedge:] if hedge and hedge < len(words) else words
+        if carries and longest_at(self.last.op.split(), 0, lexicon().verbs["remove"]) and not set(
+                content(example)) <= self.said:
+            carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing of its own
         if read is None and carries and verbless and len(example) <= 2:
             read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
         if read is None:
@@ -626,7 +630,8 @@ class _Reader:
         number = next((w for w in reversed(words) if re.fullmatch(r"\d*\.?\d+", w)), None)
         if number is None or _object_slot([w for w in words if w != number]) != "network":
             return None
-        return self._weight_to(edit, words, float(number))
+        verb = longest_at(words, 0, [v for said in lexicon().verbs.values() for v in said])
+        return self._weight_to(edit, words[verb:], float(number))  # `set the lora to 0.8`: the lora
 
     def _framing(self, edit: Edit, kind: str, said: str = "") -> bool:
         """The framing; in the user's words where they name it (`full body`), else its tags."""
