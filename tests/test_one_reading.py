@@ -647,6 +647,15 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
      ["snow building"]),
     ("flux", 'a vintage poster of a rocket launch that says "TO THE MOON" in bold letters, retro colors',
      ['says "TO THE MOON"'], ["photograph"]),
+    # a person said just before an unknown head is drawn (`bunny girl bartender`); a girl said by 1girl is no tag
+    # beside it; `nobody around` and `no one there`: no people, in the negative prompt; a logo has no sky
+    ("pony", "a bunny girl bartender serving cocktails, neon bar, night, no hat", ["1girl, solo"], ["no humans"]),
+    ("illustrious", "a girl with cat ears playing guitar on a rooftop at sunset", ["1girl, solo, cat ears"],
+     ["solo, girl,"]),
+    ("sdxl", "a foggy morning on a quiet fishing village, boats in the harbor, nobody around", ["harbor"],
+     ["nobody"]),
+    ("sd3", "a minimalist logo of a mountain and a sun, flat design, white background, no text", ["logo"],
+     ["sky", "sun rays", "close-up"]),
     # `no trucks and no people`: neither is drawn
     ("flux", "a quiet road with no trucks and no people, at dawn, in rome", ["road"], ["trucks", "people"]),
 ])
@@ -659,6 +668,17 @@ def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(
     with OpenAIServer(answer="{}") as server:  # the first option of each list stands
         version = _assistant(make_settings, server, "compact").plan(description, family=family)
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+@pytest.mark.parametrize("description", ["a foggy morning on a fishing village, boats in the harbor, nobody around",
+                                         "an empty beach at dawn, no one there"])
+def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, description):
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer="{}") as server:
+        version = _assistant(make_settings, server, "compact").plan(description, family="sdxl")
+    negative = [t.strip() for t in version.negative_prompt.split(",")]
+    assert "people" in negative and not any(w in version.prompt for w in ("nobody", "no one", "people")), version
 
 
 @pytest.mark.parametrize(("family", "description", "right", "negative"), [

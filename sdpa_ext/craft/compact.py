@@ -18,7 +18,7 @@ from .describe import Description, people_in
 from .families import Family
 from .lexicon import base_forms, lexicon, stem, words_of
 from .reading import Edit
-from .structure import read_term
+from .structure import head_of, read_term
 from .vocab import Entry, Facets, clash, entry_facets, facets, fits, merge, phrase_pattern, vocab
 
 CHOICES = 5  # options offered per category
@@ -178,11 +178,23 @@ def count_tags(desc: Description) -> list[str]:
     """Danbooru count tags from the people the description names (Illustrious): `1girl, solo`, `2girls`,
     `1girl, 1boy`, `6+girls`, or `no humans`."""
     said = desc.wanted  # not what it says is absent (`no girls`)
-    if people_in(" ".join(desc.heads)) == "":
+    if people_in(" ".join(desc.heads)) == "" and not any(_person_before_head(p) for p in desc.phrases):
         return ["no humans"]  # a person said only of a thing (`a wizard hat`) is no one drawn
     girls, boys = _counted(said, "female"), _counted(said, "male")
     tags = [count_tag(n, word) for n, word in ((girls, "girl"), (boys, "boy")) if n]
     return [*tags, "solo"] if girls + boys == 1 else tags
+
+
+def _person_before_head(phrase: str) -> bool:
+    """`a bunny girl bartender`: a person said just before a head noun that is no thing worn or held (a wizard
+    hat is a hat) is a person drawn."""
+    words = words_of(phrase)
+    head = head_of(phrase)
+    at = words.index(head) if head in words else 0
+    return at > 0 and bool(people_in(words[at - 1])) and head not in lexicon().attributes
+
+
+_COUNTED = re.compile(r"^\d+\+?(girl|boy)s?$")
 
 
 def count_tag(n: int, word: str) -> str:
@@ -198,7 +210,9 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
     quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
-    items = [*head, *desc.phrases, *extra, *styled, *quality]
+    counted = {m.group(1) for tag in head if (m := _COUNTED.match(tag))}  # `1girl` says the girl: no `girl` beside it
+    phrases = [p for p in desc.phrases if len(words_of(p)) != 1 or stem(words_of(p)[0]) not in counted]
+    items = [*head, *phrases, *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
 
 

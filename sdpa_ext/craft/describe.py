@@ -211,7 +211,7 @@ def unchatted(text: str) -> str:
         last = quote.end()
     cleaned = "".join([*out, _CHAT.sub(_unsaid, text[last:])])
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon
-        if not said.isalpha() or said == "w":
+        if not said.isalpha() or said == "w" or meant.startswith("no "):  # `nobody around`: no people
             cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`
     cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
