@@ -129,9 +129,6 @@ def test_describe_generate_refine_undo_tokens_hardware(browser, app):
                            ".includes('no cuda gpu')")
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert "plan" in versions and "refine" in versions
-    if os.environ.get("SDPA_SCREENSHOTS"):  # docs/screenshots.py remakes the README's pictures this way
-        page.set_viewport_size({"width": 1280, "height": 1100})
-        page.screenshot(path=str(Path(os.environ["SDPA_SCREENSHOTS"]) / "standalone.png"))
     page.close()
 
 
@@ -393,7 +390,21 @@ def test_takes_side_by_side_and_picking_one(browser, app):
                            timeout=TIMEOUT_MS)
     versions = page.locator("#sdpa_tab_versions").inner_text()
     assert all(take in versions for take in takes)
+    if os.environ.get("SDPA_SCREENSHOTS"):  # docs/screenshots.py remakes the README's picture of the workspace
+        _screenshot(page, "standalone.png")
     page.close()
+
+
+def _screenshot(page, name: str) -> None:
+    """The page from its top to the end of the prompt boxes and settings (the Versions table below grows with every
+    test that ran before), at a desktop's width."""
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    page.evaluate("() => window.scrollTo(0, 0)")  # a bounding box is measured from the viewport's top
+    page.wait_for_timeout(500)  # the layout settles at the new width
+    bottom = page.locator("#sdpa_tab_params").first.bounding_box()
+    height = int(bottom["y"] + bottom["height"] + 16)
+    page.screenshot(path=str(Path(os.environ["SDPA_SCREENSHOTS"]) / name), full_page=True,
+                    clip={"x": 0, "y": 0, "width": 1280, "height": height})
 
 
 def test_the_token_line_counts_what_is_typed_in_the_boxes(browser, app):

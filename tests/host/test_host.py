@@ -10,8 +10,8 @@ stops the host's whole process group, removes the link and puts back every file 
 (ui-config.json, config.json, its caches).
 
 SDPA_HOST_REPORT=timings.json writes the start-up timings there; SDPA_HOST_BASELINE=1 first starts the host
-once with --disable-extra-extensions, to compare; SDPA_HOST_SCREENSHOTS=folder saves the txt2img page after
-Refine there.
+once with --disable-extra-extensions, to compare; SDPA_HOST_SCREENSHOTS=folder saves there the txt2img page down to
+our accordion after a plan and ✨ Refine, and the Prompt Assistant tab (the README's pictures).
 """
 
 from __future__ import annotations
@@ -327,6 +327,19 @@ def _phases_in_order(phases: list[str], final: str) -> None:
     assert [order.index(p) for p in phases[:-1]] == sorted(order.index(p) for p in phases[:-1]), phases
 
 
+REFINE = "change it to night and add a deer"  # ✨ Refine's instruction (the tab's search finds it by "deer")
+
+
+def _screenshot_to(page, selector: str, name: str) -> None:
+    """The page from its top to the bottom of `selector` (below it: the host's script accordions and footer)."""
+    page.evaluate("() => window.scrollTo(0, 0)")  # a bounding box is measured from the viewport's top
+    page.wait_for_timeout(500)
+    box = page.locator(selector).first.bounding_box()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    page.screenshot(path=str(Path(os.environ["SDPA_HOST_SCREENSHOTS"]) / name), full_page=True,
+                    clip={"x": 0, "y": 0, "width": width, "height": int(box["y"] + box["height"] + 8)})
+
+
 def test_refine_beside_generate_changes_the_prompt(page, host):
     _open_panel(page)
     button = page.locator("#txt2img_generate_box #sdpa_txt2img_refine_top")
@@ -336,14 +349,13 @@ def test_refine_beside_generate_changes_the_prompt(page, host):
     if not before.strip():
         before = "a cozy cabin in a snowy forest at dusk, masterpiece"
         page.locator("#txt2img_prompt textarea").fill(before)
-    page.locator("#sdpa_txt2img_feedback textarea").fill("add a red hat")
+    page.locator("#sdpa_txt2img_feedback textarea").fill(REFINE)  # what a user says of the planned cabin
     button.click()
     after = _wait(page, "#txt2img_prompt textarea", lambda v: v != before, "Refine did not change the prompt")
-    assert "red hat" in after
+    assert "deer" in after
     _no_error(page)
-    if os.environ.get("SDPA_HOST_SCREENSHOTS"):
-        page.screenshot(path=str(Path(os.environ["SDPA_HOST_SCREENSHOTS"]) / f"{_name(host)}-txt2img.png"),
-                        full_page=True)
+    if os.environ.get("SDPA_HOST_SCREENSHOTS"):  # the README's picture: the plan, then this refine
+        _screenshot_to(page, "#sdpa_txt2img_accordion", f"{_name(host)}-txt2img.png")
     # With no feedback text the button asks for an instruction beside it; Escape closes the question.
     page.locator("#sdpa_txt2img_feedback textarea").fill("")
     button.click()
@@ -416,7 +428,8 @@ def test_the_tab_lists_the_versions_made_in_the_accordion(page, host):
     assert "make it night +night +moonlight −dusk" in text, text[:400]
     _headers_are(page, ["id", "when", "kind", "from", "change", "prompt"])
     search = page.locator("#sdpa_tab_search textarea, #sdpa_tab_search input").first
-    for words, row in (("red hat", "refine add a red hat +red hat"), ("a cozy cabin in a snowy forest", " plan ")):
+    for words, row in (("deer", f"refine {REFINE} +night +moonlight +deer"),
+                       ("a cozy cabin in a snowy forest", " plan ")):
         search.fill(words)  # older ones (Gradio 4 renders only the rows in view): ✨ Refine's, the accordion's plan
         search.press("Enter")
         page.wait_for_function(f"() => {VERSIONS}.includes({words!r}) && !{VERSIONS}.includes('make it night')")
