@@ -165,6 +165,9 @@ def _assistant(make_settings, server, form: str = "full"):
                                        "masterpiece"),  # the snow's season is implied, not asked for
     ("make it feel more ominous and dark", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, dark, "
                                            "ominous atmosphere, masterpiece"),  # `low key` does not name `lowres`
+    ("no soft light, clear sky w butterflies", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, "
+                                               "clear sky, butterflies, masterpiece"),  # `clear sky` is no removal
+    ("set the lora to 0.5", "portrait of a young woman, <lora:detail:0.5>, in a wheat field, soft light, masterpiece"),
 ])
 def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, right):
     from sdpa_ext.types import PromptVersion
@@ -611,6 +614,14 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "warmer light", ["soft warm light"], ["blue"]),
     ("sd3", "a vintage red telephone booth on a foggy london street at night, street lamps",
      "put someone inside the booth", ["a person inside the booth"], ["someone"]),
+    # `a boy` is no word said of the subject (it ends in y); a place said with `outside` and no weather is no new
+    # place; `clear sky` is a weather, not `clear` the sky away
+    ("illustrious", "1girl, solo, witch hat, black robe, night sky", "make it a boy instead", ["1boy, solo"],
+     ["1girl", "a boy"]),
+    ("flux", "A close-up photograph of an old woman knitting in a busy cafe, warm tones.",
+     "make it night, lanterns lit outside", ["in a busy cafe"], ["in a lanterns"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, kimono, rain, shrine, night",
+     "stop the rain, clear sky w fireflies", ["clear sky", "fireflies", "shrine"], ["rain"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -432,9 +432,12 @@ def _object_slot(words: list[str]) -> str | None:
 
 
 def _adjectival(words: list[str]) -> bool:
-    """`rusty`, `old`, `well kept`: words that say what a thing is like (by their form; no dictionary here)."""
-    return bool(words) and (words[-1] in lexicon().antonyms or words[-1].endswith(("y", "ed", "ful", "ous")) or
-                            (len(words) == 2 and words[0] == "well"))
+    """`rusty`, `old`, `well kept`: words that say what a thing is like (by their form; no dictionary here: `boy`
+    and `bed` are too short to tell)."""
+    last = words[-1] if words else ""
+    return bool(words) and words[0] not in lexicon().articles and (
+        last in lexicon().antonyms or (len(last) > 4 and last.endswith(("y", "ed", "ful", "ous"))) or
+        (len(words) == 2 and words[0] == "well"))
 
 
 def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
@@ -562,14 +565,15 @@ class _Reader:
         hedge = longest_at(words, 0, lexicon().hedges)  # `more magic, like sparks`: examples of what it asked
         example = words[hedge:] if hedge and hedge < len(words) else words
         if carries and longest_at(self.last.op.split(), 0, lexicon().verbs["remove"]) and not set(
-                content(example)) <= self.said:
+                content(words)) <= self.said:
             carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing of its own
         if read is None and carries and verbless and len(example) <= 2:
             read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
         if read is None:
             edit = Edit()
             read = self._read(edit, words)
-        if read is None and self.last.op and verbless:
+        if read is None and self.last.op and verbless and (carries or not longest_at(
+                self.last.op.split(), 0, lexicon().verbs["remove"])):
             read = self._read(edit, [*self.last.op.split(), *words])  # `no umbrellas or boats`: the verb carries
         if read:
             self.reading.edit.merge(edit)
@@ -785,6 +789,8 @@ class _Reader:
         if split and best <= 1 and words[1] not in lex.pronouns:
             self.last = _Clause(f"{words[0]} {words[-1]}", self.last.obj)
             return self._operate(edit, split, words[1:-1])
+        if best and any(" ".join(words[:size]) in v.words for size in (2, 3) for v in _values(" ".join(words[:size]))):
+            return None  # `clear sky with cherry blossoms`: a weather, not `clear` the sky away
         if not best and (size := longest_at(words, 0, tuple(lex.becomes))) and size < len(words):
             return self._becomes(edit, lex.becomes[" ".join(words[:size])], words[size:])
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
@@ -920,7 +926,8 @@ class _Reader:
                 self.said:  # `give her long hair`: the prompt's short hair becomes long
             edit.adjust.append((thing[1], thing[0]))
             return True
-        if len(thing) > 1 and thing[-1] in lex.places_alone and _make(edit, thing):
+        if len(thing) > 1 and thing[-1] in lex.places_alone and any(
+                v.group in ("weather", "season", "time") for v in _values(" ".join(thing))) and _make(edit, thing):
             return True  # `rainy outside`: the weather out there, the scene stays put
         values = _values(" ".join(thing)) if len(thing) <= 3 else []
         if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
