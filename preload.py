@@ -10,11 +10,11 @@ HERE = str(Path(__file__).resolve().parent)
 def preload(parser) -> None:
     sys.path.insert(0, HERE)  # the WebUI loads this file by path, before the extension's folder is on sys.path
     try:
-        from sdpa_ext.settings.config import flags, plain
+        from sdpa_ext.settings.config import flags, without_backticks
     finally:
         sys.path.remove(HERE)
     group = parser.add_argument_group("SD Prompt Assistant")
     for flag, setting in flags().items():
-        what = setting.options[0].label if setting.options else plain(setting.meaning)
+        what = setting.options[0].label if setting.options else without_backticks(setting.meaning)
         group.add_argument(flag, type=str, default=None, choices=list(setting.valid) or None,
                            help=f"SD Prompt Assistant: {what} (overrides {setting.name})")

@@ -156,15 +156,16 @@ class PromptAssistantScript(scripts.Script):
         return scripts.AlwaysVisible
 
     def ui(self, is_img2img):
+        from sdpa_ext.craft.params import KEYS
         from sdpa_ext.ui.compat import in_current_blocks
-        from sdpa_ext.ui.panel import PARAMS, Panel
+        from sdpa_ext.ui.panel import Panel
         from sdpa_ext.ui.parts import panel_parts
         from sdpa_ext.ui.shared import TargetFields
 
         tab = "img2img" if is_img2img else "txt2img"
         found = {name: _found.get(template.format(tab=tab)) for name, template in _IDS.items()}
         fields = TargetFields(found["prompt"], found["negative"],
-                              {name: found[name] for name in PARAMS if found.get(name) is not None})
+                              {name: found[name] for name in KEYS if found.get(name) is not None})
         panel = Panel(service, tab, fields, panel_parts, settings=_settings)
         # The host's API calls ui() again in a throw-away Blocks for default values: no events there.
         wire = in_current_blocks(fields.prompt, fields.negative, *fields.params.values())

@@ -120,3 +120,42 @@ def test_the_import_graph_is_read():
 def test_no_import_circle():
     found = cycles(import_graph())
     assert found == [], "import circles:\n" + "\n".join(" -> ".join(circle) for circle in found)
+
+
+# Names each module may define for itself, by convention: its data path and its export list.
+SHARED_NAMES = {"DATA", "__all__"}
+
+
+def public_names(path: Path) -> set[str]:
+    """The public names `path` defines at module level: its functions, classes and the names it assigns
+    (`NAME = ...`, `NAME: type = ...`), those starting with `_` left out."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {name for name in names if not name.startswith("_")}
+
+
+def collisions() -> dict[str, list[str]]:
+    """Each public name defined in more than one module of sdpa_ext (SHARED_NAMES aside) -> those modules."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for name in public_names(path) - SHARED_NAMES:
+            where.setdefault(name, []).append(_module_name(path))
+    return {name: modules for name, modules in sorted(where.items()) if len(modules) > 1}
+
+
+def test_the_public_names_are_read(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("A = 1\nB: int = 2\n_C = 3\ndef f(): x = 1\nasync def g(): pass\nclass K: y = 2\nD, E = 1, 2\n")
+    assert public_names(source) == {"A", "B", "f", "g", "K"}
+
+
+def test_each_public_name_means_one_thing():
+    found = collisions()
+    assert found == {}, "public names defined in more than one module:\n" + "\n".join(
+        f"{name}: {', '.join(modules)}" for name, modules in found.items())

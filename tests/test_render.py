@@ -49,8 +49,8 @@ def builders(bad: str) -> dict[str, str]:
         "status": render.status(version, note=bad),
         "status_error": render.status(None, error=bad),
         "status_note": render.status(None, note=bad),
-        "diff": render.diff({"added": [bad], "removed": [bad]}),
-        "tokens": render.tokens(version),
+        "diff": render.diff_html({"added": [bad], "removed": [bad]}),
+        "tokens": render.tokens_html(version),
         "vram_bar": render.vram_bar(report),
         "vram_bar_no_gpu": render.vram_bar({**report, "gpus": []}),
         "check_table": render.check_table([("planning", bad, bad, [bad, bad], True),
@@ -83,7 +83,7 @@ def test_the_token_line_counts_chunks_and_names_its_tokenizer():
                                  "chunks": [{"tokens": 70, "text": "a"}, {"tokens": 10, "text": "b"}]},
                       "negative": {"count": 43, "limit": 75, "source": "estimate", "chunks": [{"tokens": 43}]}}
     parsed = Elements()
-    parsed.feed(render.tokens(version))
+    parsed.feed(render.tokens_html(version))
     assert parsed.text == "Prompt 80/150 2 chunks (70 + 10)Negative 43/75 1 chunk (estimate)"
     titles = [attrs["title"] for _, attrs in parsed.tags if "title" in attrs]
     assert titles[0].startswith("Counted with CLIP's vocabulary") and "estimate" in titles[1]

@@ -275,7 +275,7 @@ def test_keys_are_written_only_from_loopback_or_after_logging_in(make_settings):
 
 def test_the_status_line_says_which_key_is_used(tmp_path):
     keyfile.save_key(tmp_path, "OPENAI_API_KEY", "sk-saved-in-the-page-1111")
-    lines = keyfile.describe(tmp_path, {"OPENAI_API_KEY": "sk-from-the-environment-2222",
+    lines = keyfile.key_states(tmp_path, {"OPENAI_API_KEY": "sk-from-the-environment-2222",
                                         "GEMINI_API_KEY": "AIza-env-only-3333"})
     assert lines["OPENAI_API_KEY"] == "set (...1111) saved here is used; the environment's set (...2222) is not"
     assert lines["GEMINI_API_KEY"] == "set (...3333) from the environment"
@@ -1009,7 +1009,7 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
 
     from fastapi import FastAPI
 
-    from sdpa_ext.server.api import MAX_BODY_BYTES, MAX_IMAGE_BODY, make_router
+    from sdpa_ext.server.api import MAX_API_BODY, MAX_IMAGE_BODY, make_router
 
     service = Service(make_settings())
     webui = FastAPI()
@@ -1037,7 +1037,7 @@ def test_the_routes_stop_reading_a_body_at_the_limit_inside_the_webui_too(make_s
             alone.submit(asyncio.run, webui(scope, receive, send)).result()
         return next(m["status"] for m in sent if m["type"] == "http.response.start"), taken
 
-    for path, limit in (("/sdpa/v1/plan", MAX_BODY_BYTES), ("/sdpa/v1/refine", MAX_IMAGE_BODY)):
+    for path, limit in (("/sdpa/v1/plan", MAX_API_BODY), ("/sdpa/v1/refine", MAX_IMAGE_BODY)):
         status, taken = post(path, None)
         assert taken <= limit // len(chunk) + 1, f"{path} read {taken} MB of a {limit:,}-byte limit"
         assert status == 413

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sdpa_ext.providers.stream import iter_lines, iter_ndjson, iter_sse, parse_json
+from sdpa_ext.providers.stream import iter_lines, iter_ndjson, iter_sse, parse_frame
 
 
 def test_lines_split_across_chunks_and_crlf_split_between_chunks():
@@ -39,6 +39,6 @@ def test_ndjson_skips_blank_lines():
 
 def test_malformed_frame_raises_value_error_naming_it():
     with pytest.raises(ValueError, match="malformed stream frame"):
-        parse_json("{not json")
+        parse_frame("{not json")
     with pytest.raises(ValueError, match="unexpected stream frame"):
-        parse_json("[1, 2]")
+        parse_frame("[1, 2]")

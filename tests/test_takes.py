@@ -178,9 +178,9 @@ def test_the_estimate_before_asking_and_the_side_by_side_view():
     assert seconds == 7.0 and cost == pytest.approx((800 * 3 + 3 * 150 * 15) / 1_000_000)  # Sonnet: $3 in, $15 out
     local = PromptVersion(prompt="x", provider="local", latency_s=0.6)
     assert estimate(local, 3, call_per_take=True) == pytest.approx((0.0, 1.8))
-    assert "3 takes: about $0.0092, about 7.0 s" in render.estimate(3, (cost, seconds))
-    assert "no answer yet" in render.estimate(2, None)
-    assert render.estimate(1, None) == '<div class="sdpa-estimate"></div>'
+    assert "3 takes: about $0.0092, about 7.0 s" in render.estimate_html(3, (cost, seconds))
+    assert "no answer yet" in render.estimate_html(2, None)
+    assert render.estimate_html(1, None) == '<div class="sdpa-estimate"></div>'
     a = PromptVersion(prompt="cabin, snow, dusk", id="a")
     b = PromptVersion(prompt="cabin, snow, <script>x</script>", id="b", params={"width": 832, "height": 1216})
     html = render.takes([a, b], "b", [0.001, 2.5, 1])

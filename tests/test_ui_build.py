@@ -42,7 +42,7 @@ def test_the_takes_view_has_a_button_for_every_take():
     from sdpa_ext.craft.takes import MAX_TAKES
     from sdpa_ext.ui import takes_view
 
-    assert takes_view.MAX_TAKES == MAX_TAKES
+    assert takes_view.TAKE_BUTTONS == MAX_TAKES
 
 
 def test_webui_tab_sends_to_txt2img_with_client_side_code(service):
@@ -102,7 +102,7 @@ def test_compat_helpers_match_the_installed_gradio():
 def test_rendered_html_escapes_model_text():
     version = PromptVersion(prompt="x", provider="claude", model="<script>alert(1)</script>",
                             warnings=["<img src=x onerror=alert(1)>"])
-    html = render.status(version) + render.diff({"added": ["<b>"], "removed": []})
+    html = render.status(version) + render.diff_html({"added": ["<b>"], "removed": []})
     assert "<script>" not in html and "<img" not in html and "&lt;b&gt;" in html
 
 
@@ -303,7 +303,7 @@ def test_a_token_count_overtaken_by_a_newer_one_leaves_the_line(service, monkeyp
     with gr.Blocks():
         tab = Panel(lambda: service, "tab", TargetFields(gr.Textbox(), gr.Textbox()), panel_parts)
         tab.build()
-    real, newer, typed = render.tokens, [], []
+    real, newer, typed = render.tokens_html, [], []
 
     def tokens(version):
         if not typed:  # the user typed on while the first count ran
@@ -311,7 +311,7 @@ def test_a_token_count_overtaken_by_a_newer_one_leaves_the_line(service, monkeyp
             newer.append(tab.count("a lighthouse on a cliff, stormy sea", ""))
         return real(version)
 
-    monkeypatch.setattr(render, "tokens", tokens)
+    monkeypatch.setattr(render, "tokens_html", tokens)
     older = tab.count("a lighthouse", "")
     assert _update_value(older) is None and not isinstance(older, str)
     assert isinstance(newer[0], str) and "Prompt" in newer[0]

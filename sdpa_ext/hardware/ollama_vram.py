@@ -13,8 +13,8 @@ from ..providers.ollama import OllamaWire
 from ..providers.stream import iter_lines, iter_ndjson
 from ..providers.types import CancelToken
 from ..secrets import get_logger
+from .gpu import GB
 
-GB = 1024**3
 _log = get_logger(__name__)
 
 

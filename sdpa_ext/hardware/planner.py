@@ -116,7 +116,7 @@ def margin_gb(total_gb: float) -> float:
     return margin["fixed_gb"] + margin["fraction"] * total_gb
 
 
-def candidates(state: OllamaState | None, num_ctx: int = DEFAULT_CTX) -> list[Candidate]:
+def model_candidates(state: OllamaState | None, num_ctx: int = DEFAULT_CTX) -> list[Candidate]:
     """The catalog's models plus installed ones it does not know (ranked by their size)."""
     installed = [m["name"] for m in (state.installed if state and state.reachable else [])]
     extra_ctx = max(0, num_ctx - DEFAULT_CTX) / 1024
@@ -218,7 +218,7 @@ def recommend(reading: GpuReading, sd: SdFacts, state: OllamaState | None = None
 def _recommend_text(reading: GpuReading, sd: SdFacts, state: OllamaState | None,
                     num_ctx: int) -> tuple[Recommendation, float]:
     """The text models' recommendation and the LLM budget in GB."""
-    pool = candidates(state, num_ctx)
+    pool = model_candidates(state, num_ctx)
     if not reading.gpus:
         small = [c for c in pool if c.model in ("llama3.2:3b", "gemma2:2b")]
         return Recommendation(

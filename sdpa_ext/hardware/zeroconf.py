@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..settings.config import Entry, RoleConfig, Settings, model_defaults
+from ..settings.config import RoleConfig, Settings, SettingValue, model_defaults
 from .gpu import read_gpus
 from .ollama_vram import OllamaAdmin, same_model
 from .planner import SdFacts, auto_configure, hardware_report
@@ -42,7 +42,7 @@ def choose(settings: Settings, *, timeout_s: float = PROBE_S) -> Settings:
         if not any(same_model(config.model, name) for name in installed):  # never a model that needs a pull
             config = replace(config, model=installed[0], auto_note="installed")
             setattr(settings, role, config)
-    settings.entries["LLM_PROVIDER"] = Entry("LLM_PROVIDER", "ollama", "auto")
+    settings.entries["LLM_PROVIDER"] = SettingValue("LLM_PROVIDER", "ollama", "auto")
     settings.reason = (f"nothing configured and Ollama answers at {settings.ollama_host}: using "
                        f"{settings.planning.model}, chosen to fit (LLM_PROVIDER=local forces the embedded model)")
     return settings

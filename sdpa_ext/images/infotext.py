@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .metadata import parameters
 
 # A quoted value: a JSON string with its escapes, at the start of a value.
-QUOTED = re.compile(r'"(?:\\.|[^\\"])+"')
+QUOTED_VALUE = re.compile(r'"(?:\\.|[^\\"])+"')
 KEY_CHARS = re.compile(r"[\w \-/]")
 MAX_LINE = 10_000  # the settings line is cut to this before it is read: no pattern runs on more
 SIZE = re.compile(r"^(\d+)x(\d+)$")
@@ -87,7 +87,7 @@ def pairs(line: str) -> list[tuple[str, str]]:
         value_at = end + 1
         while value_at < size and line[value_at].isspace():
             value_at += 1
-        quoted = QUOTED.match(line, value_at)
+        quoted = QUOTED_VALUE.match(line, value_at)
         comma = line.find(",", value_at)
         if quoted and (quoted.end() == size or line[quoted.end()] == ","):
             value, pos = quoted.group(), quoted.end() + 1

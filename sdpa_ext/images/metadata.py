@@ -19,7 +19,7 @@ from ..errors import ConfigError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT = 1_000_000  # a decompressed text chunk, as Pillow's MAX_TEXT_CHUNK
-MAX_PARTS = 100_000  # chunks, segments or fill bytes walked at most (a 16 MB file of empty ones holds millions)
+MAX_PARTS_WALKED = 100_000  # chunks, segments or fill bytes walked at most (a 16 MB file of empty ones holds millions)
 _EXIF_PREFIX = b"Exif\x00\x00"
 _EXIF_IFD = 0x8769
 _USER_COMMENT = 0x9286
@@ -114,7 +114,7 @@ def _png(data: bytes) -> tuple[str | None, bytes | None]:
     the eXIf chunk of a PNG."""
     texts: list[tuple[bytes, bytes]] = []
     exif = None
-    for _, (kind, start, length) in zip(range(MAX_PARTS), png_chunks(data), strict=False):
+    for _, (kind, start, length) in zip(range(MAX_PARTS_WALKED), png_chunks(data), strict=False):
         body = data[start:start + length]
         if len(body) < length:
             break
@@ -129,7 +129,7 @@ def _jpeg(data: bytes) -> tuple[bytes | None, str | None]:
     """The EXIF (APP1) and the comment (COM) of a JPEG, read up to the image data."""
     exif, comment = None, None
     pos = 2
-    for _ in range(MAX_PARTS):
+    for _ in range(MAX_PARTS_WALKED):
         if pos + 4 > len(data) or data[pos] != 0xFF:
             break
         marker = data[pos + 1]
@@ -153,7 +153,7 @@ def _jpeg(data: bytes) -> tuple[bytes | None, str | None]:
 def _webp(data: bytes) -> bytes | None:
     """The EXIF chunk of a WebP (RIFF) file."""
     pos = 12
-    for _ in range(MAX_PARTS):
+    for _ in range(MAX_PARTS_WALKED):
         if pos + 8 > len(data):
             return None
         kind, length = struct.unpack("<4sI", data[pos:pos + 8])

@@ -21,7 +21,7 @@ from .bounds import refusal
 
 MAX_BYTES = 20_000_000  # what we read at most (a 20 MB PNG is already far bigger than anything we send)
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused from its header, before it is decoded
-MAX_SIDE = 16_384  # and a sliver (4,999,000 x 8) too
+MAX_PICTURE_SIDE = 16_384  # and a sliver (4,999,000 x 8) too
 MAX_DECODED = 128 * 2**20  # bytes a decode may hold at once: a request's budget is 200 MB over a plain one
 DECODING = threading.BoundedSemaphore(2)  # decodes at once, whatever the routes or users: 2 x 128 MB at most
 WAIT_S = 30.0  # how long a picture waits for its turn before the request is told to try again
@@ -115,12 +115,13 @@ def _within_memory(picture: Any, field: str) -> None:
 
 
 def _sized(picture: Any, field: str) -> None:
-    """A picture of at most MAX_PIXELS pixels and MAX_SIDE on a side, at least 8x8."""
+    """A picture of at most MAX_PIXELS pixels and MAX_PICTURE_SIDE on a side, at least 8x8."""
     width, height = picture.size
     if width < 8 or height < 8:
         raise ConfigError(field, hint=f"is {width}x{height} px; give at least 8x8")
-    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
-        raise ConfigError(field, hint=f"is {width}x{height} px: over {MAX_PIXELS:,} pixels or {MAX_SIDE:,} on a side")
+    if width * height > MAX_PIXELS or max(width, height) > MAX_PICTURE_SIDE:
+        raise ConfigError(field, hint=f"is {width}x{height} px: over {MAX_PIXELS:,} pixels or {MAX_PICTURE_SIDE:,} "
+                                      "on a side")
 
 
 def _still(picture: Any, field: str) -> None:

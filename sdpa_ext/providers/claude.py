@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .http import HttpCall
-from .stream import SseEvent, parse_json
+from .stream import SseEvent, parse_frame
 from .types import ChatRequest, Delta, Message, Usage
 from .wire import Wire
 
@@ -48,7 +48,7 @@ class ClaudeWire(Wire):
         assert isinstance(frame, SseEvent)
         if frame.event in ("ping",) or not frame.data:
             return None
-        data = parse_json(frame.data)
+        data = parse_frame(frame.data)
         kind = data.get("type", frame.event)
         if kind == "message_start":
             return Delta(usage=_usage((data.get("message") or {}).get("usage")))

@@ -9,7 +9,7 @@ import re
 
 from ..errors import ProviderError
 from .http import HttpCall
-from .stream import SseEvent, parse_json
+from .stream import SseEvent, parse_frame
 from .types import ChatRequest, Delta, Usage
 from .wire import Wire
 
@@ -59,7 +59,7 @@ class GeminiWire(Wire):
 
     def parse_event(self, frame: SseEvent | dict) -> Delta | None:
         assert isinstance(frame, SseEvent)
-        data = parse_json(frame.data)
+        data = parse_frame(frame.data)
         if "error" in data:
             message, _ = self.describe_error(data)
             status = (data.get("error") or {}).get("status", "")

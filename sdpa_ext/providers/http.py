@@ -35,7 +35,7 @@ MAX_TRIES = 3
 CLOUD_STATUS = {"api.anthropic.com": "https://status.anthropic.com",
                 "generativelanguage.googleapis.com": "https://aistudio.google.com/status",
                 "api.openai.com": "https://status.openai.com", "openrouter.ai": "https://status.openrouter.ai"}
-MAX_BODY_BYTES = 2_000_000  # a prompt answer is a few KB; anything this big is a broken server
+MAX_ANSWER_BODY = 2_000_000  # a prompt answer is a few KB; anything this big is a broken server
 READ_SIZE = 65_536  # the most read from the socket at once, so the size cap holds memory to about that
 _SPEND_LIMIT = re.compile(r"insufficient_quota|billing|spend(ing)? limit|credit balance|per ?day", re.I)
 _log = secrets.get_logger(__name__)
@@ -329,8 +329,8 @@ class Http:
                 if deadline.remaining() <= 0:
                     raise late()
                 total += len(chunk)
-                if total > MAX_BODY_BYTES:
-                    raise self.error(f"answer larger than {MAX_BODY_BYTES // 1_000_000} MB; stopped reading",
+                if total > MAX_ANSWER_BODY:
+                    raise self.error(f"answer larger than {MAX_ANSWER_BODY // 1_000_000} MB; stopped reading",
                                      hint="check the base URL: an LLM's answer is a few kB")
                 yield chunk
             if cancel is not None and cancel.cancelled:  # the body was ended early by a cancel...

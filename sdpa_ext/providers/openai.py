@@ -11,11 +11,11 @@ import re
 
 from ..errors import ProviderError
 from .http import STATE, HttpCall
-from .stream import SseEvent, parse_json
+from .stream import SseEvent, parse_frame
 from .types import ChatRequest, Delta, Message, Usage
 from .wire import Wire
 
-FORMATS = ("json_schema", "json_object", "text")
+RESPONSE_FORMATS = ("json_schema", "json_object", "text")
 # llama-cpp-python's server answers an unsupported response_format with a 500 that says so.
 _ABOUT_FORMAT = re.compile(r"response_format|json_schema|json_object|schema|grammar", re.I)
 # OpenAI's reasoning models, by id on any server (`o3-mini`, `gpt-5.1`, OpenRouter's `openai/o3`): they refuse
@@ -73,7 +73,7 @@ class OpenAIWire(Wire):
         current = format_for(base_url)
         if current == "text":
             return False
-        STATE.set_form(base_url, FORMATS[FORMATS.index(current) + 1])
+        STATE.set_form(base_url, RESPONSE_FORMATS[RESPONSE_FORMATS.index(current) + 1])
         return True
 
     def parse_reply(self, body: dict) -> Delta:
@@ -85,7 +85,7 @@ class OpenAIWire(Wire):
         assert isinstance(frame, SseEvent)
         if frame.data.strip() == "[DONE]":
             return Delta(done=True)
-        data = parse_json(frame.data)
+        data = parse_frame(frame.data)
         if "error" in data:
             message, _ = self.describe_error(data)
             raise self.stream_error(message)
@@ -113,7 +113,7 @@ def _sampling(model: str, req: ChatRequest) -> dict:
 
 def format_for(base_url: str) -> str:
     """The structured-output form `base_url` accepts, as learnt in this process (providers' STATE)."""
-    return STATE.form(base_url, FORMATS[0])
+    return STATE.form(base_url, RESPONSE_FORMATS[0])
 
 
 def _usage(raw: dict | None) -> Usage | None:

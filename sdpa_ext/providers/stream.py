@@ -60,10 +60,10 @@ def iter_ndjson(lines: Iterable[str]) -> Iterator[dict]:
     """One JSON object per non-empty line."""
     for line in lines:
         if line.strip():
-            yield parse_json(line)
+            yield parse_frame(line)
 
 
-def parse_json(text: str) -> dict:
+def parse_frame(text: str) -> dict:
     """Parse a frame; a frame that is not a JSON object raises ValueError naming what came."""
     try:
         value = json.loads(text)

@@ -31,7 +31,8 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 MIN_SECRET = 16  # characters of a password or token: `python -m sdpa_ext serve --new-token` makes one
 PAGES = frozenset({"/"})  # where a link from another site may lead (a top-level navigation)
-MAX_BODY_BYTES = 1_000_000  # the page's event payloads are a few KB
+# Any request body the guard reads, unless `body_limits` gives its path more: the page's event payloads are a few KB
+MAX_REQUEST_BODY = 1_000_000
 MAX_DEPTH = 32  # JSON nesting the page's payloads never come near
 # `[`, `{`, `,` and `:` in a JSON body: ours hold a few hundred (a 10,000-character prompt of commas, 10,000); an
 # array of millions of values costs seconds and a gigabyte to parse, so it is refused before parsing
@@ -258,7 +259,7 @@ async def read_bounded(chunks: AsyncIterable[bytes], limit: int, declared: str =
     return bytes(body)
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_body(raw: bytes) -> Any:
     """`json.loads`, after counting the body's JSON marks (a C-speed count: nothing is parsed when there are more
     than MAX_JSON_MARKS). ValueError: not JSON; RecursionError: nested too deeply."""
     if sum(raw.count(mark) for mark in (b",", b"[", b"{", b":")) > MAX_JSON_MARKS:
@@ -438,7 +439,7 @@ class Guard:
         if kind != "application/json" and not (method == "DELETE" and not headers.get("content-length")):
             await self._refuse(scope, receive, send, 415, "send JSON (Content-Type: application/json)")
             return
-        limit = self.body_limits.get(scope.get("path", ""), MAX_BODY_BYTES)
+        limit = self.body_limits.get(scope.get("path", ""), MAX_REQUEST_BODY)
         try:
             body = await read_bounded(received(receive), limit, headers.get("content-length", ""))
             found = await asyncio.to_thread(self._inspect, scope, body)  # a large body never stalls the loop
@@ -466,7 +467,7 @@ class Guard:
         """Why the body is refused (a file reference, deep nesting; empty: it is not). The parsed body goes in
         the scope (`sdpa.json`: its size and value) so the route does not parse it again."""
         try:
-            value = parse_json(body)
+            value = parse_body(body)
         except RecursionError:
             return f"nested deeper than {MAX_DEPTH} levels"
         except BodyRefused:

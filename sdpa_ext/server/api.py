@@ -35,10 +35,10 @@ from ..secrets import scrub
 from ..service import Service
 from ..styles import StyleExists
 from ..types import PromptVersion, Takes
-from .access import BodyRefused, cross_origin, parse_json, read_bounded, rebinding_safe
+from .access import BodyRefused, cross_origin, parse_body, read_bounded, rebinding_safe
 
-MAX_BODY_BYTES = 200_000
-MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_BODY_BYTES  # a body that carries an image as base64
+MAX_API_BODY = 200_000  # a /sdpa/v1 request's JSON body
+MAX_IMAGE_BODY = 4 * MAX_IMAGE // 3 + MAX_API_BODY  # a body that carries an image as base64
 MAX_PARAMS = 32  # suggested settings in a refine body: a flat object of this many values at most
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "plan": {"description": str, "family": str, "style": str, "session": str, "n": int},
@@ -167,7 +167,7 @@ def _error(status: int, field: str | None, message: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "error": message}, status_code=status)
 
 
-async def _body_of(request: Request, limit: int = MAX_BODY_BYTES) -> Any:
+async def _body_of(request: Request, limit: int = MAX_API_BODY) -> Any:
     """The JSON body of a POST (the router's dependency has refused other sites already), read with a bound (inside
     the WebUI too) and parsed in a worker thread; under `serve` the guard has parsed it already."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -190,7 +190,7 @@ async def _body_of(request: Request, limit: int = MAX_BODY_BYTES) -> Any:
 
 def _parse(raw: bytes) -> Any:
     try:
-        return parse_json(raw or b"{}")
+        return parse_body(raw or b"{}")
     except BodyRefused as err:
         raise InputError("body", str(err).removeprefix("body "), status=err.status) from err
     except RecursionError as err:
@@ -254,7 +254,7 @@ async def _write(request: Request, kind: str, get_service: Callable[[], Service]
     (`n`), so a client's answers keep their shape whatever SDPA_TAKES says. An image (base64 or a data URL) is
     read, downscaled and stripped of its metadata before anything is sent."""
     try:
-        body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind in IMAGE_KINDS else MAX_BODY_BYTES))
+        body = _validate(kind, await _body_of(request, MAX_IMAGE_BODY if kind in IMAGE_KINDS else MAX_API_BODY))
         session = client_session(body, request.headers, request.cookies)
     except InputError as err:
         return _error(err.status, err.field, err.message)

@@ -207,7 +207,7 @@ def flags() -> dict[str, Setting]:
     return {s.flag: s for s in SETTINGS if s.flag}
 
 
-def plain(markdown: str) -> str:
+def without_backticks(markdown: str) -> str:
     """Markdown without its backticks (help texts)."""
     return markdown.replace("`", "")
 
@@ -235,7 +235,7 @@ _FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
-class Entry:
+class SettingValue:
     """One setting's effective value and where it came from."""
 
     name: str
@@ -248,7 +248,7 @@ class Entry:
         return secrets.mask(self.value) if self.secret else self.value
 
     def __repr__(self) -> str:  # never the raw value of a key
-        return f"Entry({self.name!r}, {self.shown!r}, {self.source!r})"
+        return f"SettingValue({self.name!r}, {self.shown!r}, {self.source!r})"
 
 
 @dataclass
@@ -296,7 +296,7 @@ class Settings:
     styles_file: Path
     data_dir: Path
     env_file: str | None
-    entries: dict[str, Entry]
+    entries: dict[str, SettingValue]
     warnings: list[str] = field(default_factory=list)
     reason: str = ""  # why these providers, when nothing was configured (hardware/zeroconf.py)
     problems: list[str] = field(default_factory=list)  # mistakes kept by load_settings(strict=False)
@@ -432,7 +432,7 @@ class _Layers:
 
     def __init__(self, layers: list[tuple[str, Mapping[str, str]]], *, strict: bool = True):
         self.layers = layers
-        self.used: dict[str, Entry] = {}
+        self.used: dict[str, SettingValue] = {}
         self.strict = strict
         self.problems: list[str] = []
 
@@ -451,10 +451,10 @@ class _Layers:
             value = values.get(name)
             if value is not None and str(value).strip() != "":
                 value = str(value).strip()
-                self.used[name] = Entry(name, value, source, secret)
+                self.used[name] = SettingValue(name, value, source, secret)
                 return value
         if default != "" and name not in self.used:
-            self.used[name] = Entry(name, default, "default", secret)
+            self.used[name] = SettingValue(name, default, "default", secret)
         return default
 
     def has(self, name: str) -> bool:

@@ -64,7 +64,7 @@ def shown(data_dir: Path) -> dict[str, str]:
     return {name: secrets.mask(keys.get(name)) for name in KEY_NAMES}
 
 
-def describe(data_dir: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def key_states(data_dir: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each key's state for the status line, saying which key is used when the page saved one and the
     environment has another."""
     environ = os.environ if environ is None else environ

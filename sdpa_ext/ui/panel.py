@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from ..craft.families import family_choices, styles
 from ..craft.lexicon import lexicon
 from ..craft.live import preview
-from ..craft.params import KEYS
 from ..errors import SdpaError
 from ..types import PromptVersion
 from . import render, shared
@@ -25,7 +24,6 @@ if TYPE_CHECKING:  # the Service (and the assistant, craft and providers behind 
     from ..service import Service  # the WebUI builds its page: a panel needs only its settings to be built
     from ..settings.config import Settings
 
-PARAMS = KEYS  # the generation settings a panel may write (craft/params.py)
 REFRESH_S = 0.08  # how often streamed text reaches the preview
 # What the status line says while a call runs (roles.phase), instead of Gradio's estimate of the time left.
 PHASES = {"loading": "loading the model…", "waiting": "waiting for the first token…", "writing": "writing…",
@@ -240,7 +238,7 @@ class Panel:
         with self._counting:
             asked = self._counts[key] = self._counts.get(key, 0) + 1
         version = PromptVersion(prompt=prompt or "", negative_prompt=negative or "")
-        line = render.tokens(with_tokens(version, self.service().context(username(request))))
+        line = render.tokens_html(with_tokens(version, self.service().context(username(request))))
         with self._counting:
             newest = self._counts.get(key) == asked
             if len(self._counts) > 1000:  # sessions come and go: keep the newest ones
@@ -277,7 +275,7 @@ class Panel:
                   if apply and (v := param_value(n, version.params.get(n), c)) is not None}
         change = self.service().change(version, user=user)
         return {self.fields.prompt: version.prompt, self.fields.negative: version.negative_prompt, **params,
-                self.diff: render.diff(change), self.tokens: render.tokens(version),
+                self.diff: render.diff_html(change), self.tokens: render.tokens_html(version),
                 self.status: render.status(version, note=note), self.state: session}
 
     def stream(self, call: Callable, session: dict, apply: bool, user: str) -> Iterator[Outputs]:

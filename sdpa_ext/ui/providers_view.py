@@ -64,7 +64,7 @@ class ProvidersView(WorkspacePart):
         for name, value in zip(keyfile.KEY_NAMES, values, strict=True):
             if value:  # empty: keep; whitespace: remove
                 keyfile.save_key(data_dir, name, value)
-        note = "; ".join(f"{name}: {state}" for name, state in keyfile.describe(data_dir).items())
+        note = "; ".join(f"{name}: {state}" for name, state in keyfile.key_states(data_dir).items())
         try:
             service.reload()
             status = render.status(None, note=f"saved. {note}")

@@ -48,7 +48,7 @@ def _ruled(how: str) -> str:
             "image parameters": "read from the image's parameters, no model called"}.get(how, f"no model: {esc(how)}")
 
 
-def diff(change: dict) -> str:
+def diff_html(change: dict) -> str:
     added = "".join(f'<ins class="sdpa-added">+ {esc(t)}</ins> ' for t in change.get("added", []))
     removed = "".join(f'<del class="sdpa-removed">− {esc(t)}</del> ' for t in change.get("removed", []))
     return f'<div class="sdpa-diff">{added}{removed}</div>' if added or removed else '<div class="sdpa-diff"></div>'
@@ -58,7 +58,7 @@ SOURCES = {"host": "the WebUI's own tokenizer", "clip-bpe": "CLIP's vocabulary (
            "checkpoint is loaded)", "estimate": "an estimate: no CLIP vocabulary is installed"}
 
 
-def tokens(version: PromptVersion | None) -> str:
+def tokens_html(version: PromptVersion | None) -> str:
     """Each box's count as the WebUI shows it (count/limit), then how many 75-token chunks, with their sizes."""
     if version is None or not version.tokens:
         return '<div class="sdpa-tokens"></div>'
@@ -183,7 +183,7 @@ def takes(versions: list[PromptVersion], current: str, total: list | None) -> st
             f"<small>{esc('; '.join(foot))}</small></div>")
 
 
-def estimate(n: int, guess: tuple[float | None, float] | None) -> str:
+def estimate_html(n: int, guess: tuple[float | None, float] | None) -> str:
     """What n takes would cost and take (from this session's last answer), before asking."""
     if n <= 1:
         return '<div class="sdpa-estimate"></div>'

@@ -13,9 +13,9 @@ from .compat import html, username
 from .panel import PanelPart
 from .shared import Outputs, session_of
 
-# craft.takes.MAX_TAKES, not imported here: it loads the craft, which the WebUI need not while it builds its page
-# (tests/test_ui_build.py holds them equal).
-MAX_TAKES = 4
+# A Use button per take, craft.takes.MAX_TAKES of them; that is not imported here: it loads the craft, which the
+# WebUI need not while it builds its page (tests/test_ui_build.py holds them equal).
+TAKE_BUTTONS = 4
 
 
 class TakesView(PanelPart):
@@ -28,7 +28,7 @@ class TakesView(PanelPart):
         self.html = html(elem_id=eid("takes"))
         with gr.Row():
             self.buttons = [gr.Button(f"Use take {k + 1}", size="sm", visible=False, elem_id=eid(f"take_{k + 1}"))
-                            for k in range(MAX_TAKES)]
+                            for k in range(TAKE_BUTTONS)]
 
     def wire(self) -> list:
         """Show the takes after every event that changes the panel's fields (those wired so far), and the estimate
@@ -83,4 +83,4 @@ class TakesView(PanelPart):
         last = next((v for v in reversed(line) if v.provider not in ("", "rules")), None)
         per_take = last is not None and service.settings.compact(last.role or "planning")
         guess = estimate(last, int(n), service.settings.prices_file, call_per_take=per_take) if last else None
-        return render.estimate(int(n), guess)
+        return render.estimate_html(int(n), guess)
