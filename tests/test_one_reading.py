@@ -622,6 +622,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "make it night, lanterns lit outside", ["in a busy cafe"], ["in a lanterns"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, kimono, rain, shrine, night",
      "stop the rain, clear sky w fireflies", ["clear sky", "fireflies", "shrine"], ["rain"]),
+    # a new look for the prompt's hair, said alone, changes it; rain outside the window keeps the cafe
+    ("flux", "A young woman with curly red hair sits at a cafe table by the window, reading a letter.",
+     "straight black hair", ["A young woman with straight black hair sits"], ["curly", "red", "With"]),
+    ("flux", "A young woman with curly red hair sits at a cafe table by the window, reading a letter.",
+     "make it raining outside the window", ["at a cafe table", "rain"], ["Raining outside"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -339,10 +339,10 @@ def _make(edit: Edit, words: list[str]) -> bool:
         edit.size = size
         return True
     values = _values(x)
-    if len(words) > 1 and words[-1] in ("outside", "outdoors") and any(v.group in ("weather", "season", "time")
-                                                                       for v in values):
-        values = [v for v in values if v.group != "place"]  # `raining outside`: out there, the scene stays put
-        words = words[:-1]
+    out = next((i for i, w in enumerate(words) if i and w in ("outside", "outdoors")), None)
+    if out is not None and any(v.group in ("weather", "season", "time") for v in values):
+        values = [v for v in values if v.group != "place"]  # `raining outside (the window)`: out there, the scene
+        words = words[:out]  # stays put
         x = " ".join(words)
     if values and all(v.group in ("place", "setting") for v in values):
         if content(words) != words or set(words) & {w for said in lex.objects.values() for w in said} or \
@@ -922,9 +922,12 @@ class _Reader:
         thing = _strip_determiner(words)
         if not thing:
             return None
-        if len(thing) == 2 and thing[1] in lex.attributes and thing[0] in lex.antonyms and thing[1] in \
-                self.said:  # `give her long hair`: the prompt's short hair becomes long
-            edit.adjust.append((thing[1], thing[0]))
+        if len(thing) >= 2 and thing[-1] in lex.attributes and thing[-1] in self.said and all(
+                w in lex.antonyms or lex.colour_of([w]) or w in lex.shades for w in thing[:-1]) and any(
+                w in lex.antonyms for w in thing[:-1]):  # `give her long hair`, `straight black hair`: the prompt's
+            colour = lex.colour_of([w for w in thing[:-1] if w not in lex.antonyms])  # curly red hair changes
+            edit.adjust += [(thing[-1], w) for w in thing[:-1] if w in lex.antonyms]
+            edit.recolour += [(thing[-1], colour)] if colour else []
             return True
         if len(thing) > 1 and thing[-1] in lex.places_alone and any(
                 v.group in ("weather", "season", "time") for v in _values(" ".join(thing))) and _make(edit, thing):
