@@ -627,6 +627,15 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "straight black hair", ["A young woman with straight black hair sits"], ["curly", "red", "With"]),
     ("flux", "A young woman with curly red hair sits at a cafe table by the window, reading a letter.",
      "make it raining outside the window", ["at a cafe table", "rain"], ["Raining outside"]),
+    # a clause that names the subject and what it does is its own, not the clause before's object
+    ("sdxl", "a knight in shining armor on a white horse, castle in the background, sunny day, banners",
+     "horse should be brown, knight holding a lance", ["on a brown horse", "holding a lance"],
+     ["on a knight", "white"]),
+    # `twin tails` is no count; a view from above is a composition
+    ("illustrious", "1girl, solo, blue hair, school uniform, cherry blossoms", "pink hair and twin tails",
+     ["pink hair"], ["tail", "blue"]),
+    ("sd15", "a bowl of ramen with a soft boiled egg, chopsticks, steam, food photography", "top down view",
+     ["top down view"], ["(", "With"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

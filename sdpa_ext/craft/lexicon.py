@@ -112,6 +112,7 @@ class Lexicon:
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
     single: frozenset[str]  # `only one moon`: one of it
+    people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
     subordinators: frozenset[str]  # what opens a clause inside a clause (`... while steam rises`)
@@ -279,7 +280,7 @@ def lexicon() -> Lexicon:
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles")},
         particles=frozenset(raw["becomes"]["particles"]), adverbs=frozenset(raw["adverbs"]),
         extent=tuple(raw["extent"]["words"]), one_more=tuple(raw["counting"]["more"]),
-        single=frozenset(raw["counting"]["single"]),
+        single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),
         subordinators=frozenset(raw["subordinators"]), clause_verbs=frozenset(raw["clause_verbs"]),

@@ -198,8 +198,9 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
         noun, many = words[1:], lex.numbers.get(words[0]) or int(words[0])
         singular = next((one for one, several in lex.plurals.items() if several == noun[-1]), stem(noun[-1]))
-        if singular == noun[-1] and not lex.gender_of(singular) and singular not in lex.people["any"]:
-            return None  # `two tone`: no plural, no count (`2 samurai` are two)
+        person = bool(lex.gender_of(singular)) or singular in lex.people["any"]
+        if (singular == noun[-1] and not person) or (words[0] in lex.people_only and not person):
+            return None  # `two tone`: no plural, no count (`2 samurai` are two); `twin tails` is a hairstyle
         noun = [*noun[:-1], singular]
     else:
         return None
@@ -544,6 +545,7 @@ class _Reader:
         words = normal(text)
         if not words:
             return
+        lex = lexicon()
         said = _tokens(text)
         self.degree = next((k for k, phrases in lexicon().intensity.items() if any(
             longest_at(said, i, phrases) for i in range(len(said)))), "")
@@ -572,7 +574,9 @@ class _Reader:
         if read is None:
             edit = Edit()
             read = self._read(edit, words)
-        if read is None and self.last.op and verbless and (carries or not longest_at(
+        verb_only = longest_at(self.last.op.split(), 0, [v for vs in lex.verbs.values() for v in vs]) == len(
+            self.last.op.split())  # `horse should be brown, knight holding a lance`: `horse should be` stays put
+        if read is None and self.last.op and verbless and verb_only and (carries or not longest_at(
                 self.last.op.split(), 0, lexicon().verbs["remove"])):
             read = self._read(edit, [*self.last.op.split(), *words])  # `no umbrellas or boats`: the verb carries
         if read:
@@ -1189,6 +1193,8 @@ class _Reader:
         rest = words[1:] if len(words) > 1 and words[0] in lex.pronouns else words
         if len(words) == 3 and words[1] in lex.pronouns and (said := f"{words[0]} {words[2]}") in lex.gerunds:
             return self._state(edit, said.split())  # `turn her around`
+        if len(words) > 2 and stem(words[0]) in self.subject and words[1] in lex.gerund_heads:
+            return self._state(edit, words[1:])  # `knight holding a lance`: what the subject does
         return self._state(edit, rest) if rest[0] in lex.gerund_heads else None
 
     def _coloured(self, edit: Edit, words: list[str]) -> bool | None:
