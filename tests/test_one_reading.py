@@ -636,6 +636,18 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["pink hair"], ["tail", "blue"]),
     ("sd15", "a bowl of ramen with a soft boiled egg, chopsticks, steam, food photography", "top down view",
      ["top down view"], ["(", "With"]),
+    # chat around the ask: `basically`, `like` after a verb, `it` for the thing a clause not read named, why the
+    # user asks, `gotta go`, `see her face`
+    ("sdxl", "a cozy cabin in a snowy forest at dusk, warm light from windows, smoke from chimney",
+     "ok so basically i want it to feel lonelier", ["melancholic"], ["basically", "lonelier", "want"]),
+    ("sdxl", "a cozy cabin in a snowy forest at dusk, warm light from windows, smoke from chimney",
+     "hmm idk maybe add like a frozen lake in front??", ["frozen lake in front"], ["like", "idk", "maybe"]),
+    ("sd15", "a girl with a red umbrella walking in the rain, city street, night, reflections, neon",
+     "pls no neon its too much", ["night, reflections"], ["neon", "much"]),
+    ("flux", "A lighthouse on a cliff at sunset, waves crashing below, seagulls in the sky. Oil painting.",
+     "the seagulls gotta go", ["waves crashing below. Oil painting."], ["seagulls", "gotta"]),
+    ("sd15", "a girl with a red umbrella walking in the rain, city street, night, reflections, neon",
+     "can we see her face? like closer", ["close-up"], ["face", "like"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -823,6 +835,13 @@ def test_a_verb_we_do_not_know_before_its_object_is_never_weighed_or_pasted(make
             PromptVersion(prompt, family="flux"), "calm the sea down even more and remove the gulls", family="flux")
     assert "gulls" not in version.prompt and not any(w in version.prompt for w in ("sea down", "even", "(")), \
         version.prompt
+
+
+def test_it_stands_for_the_thing_a_clause_not_read_named():
+    from sdpa_ext.craft.reading import read
+
+    reading = read("honestly the smoke looks weird, just get rid of it", "a cozy cabin, smoke from chimney, dusk")
+    assert reading.edit.remove == ["smoke"] and "weird" not in " ".join(reading.edit.asked()), reading
 
 
 def test_a_clause_before_instead_is_not_read_as_a_new_subject():

@@ -68,6 +68,8 @@ class Lexicon:
     place_prepositions: frozenset[str]
     unwrap: tuple[str, ...]
     trailing: dict[str, str]  # word -> more / less
+    going: tuple[str, ...]  # `the seagulls gotta go`: said after a thing, it goes
+    reasons: tuple[str, ...]  # `no neon, it is too much`: why, not what
     degree: frozenset[str]
     prepositions: tuple[str, ...]
     dropped_prepositions: frozenset[str]
@@ -226,32 +228,33 @@ class Lexicon:
         return frozenset(self.objects["network"])
 
 
+def _antonyms(pairs: list[list[str]], comparatives: dict[str, tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each word's opposites: the pairs, and each comparative's plain form and its opposite."""
+    antonyms: dict[str, set[str]] = {}
+    for a, b in [*pairs, *((base, opposite) for base, opposite in comparatives.values() if base and opposite)]:
+        antonyms.setdefault(a, set()).add(b)
+        antonyms.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in antonyms.items()}
+
+
 @cache
 def lexicon() -> Lexicon:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
-    verbs = _table(raw["verbs"])
-    antonyms: dict[str, set[str]] = {}
-    for a, b in raw["antonyms"]["pairs"]:
-        antonyms.setdefault(a, set()).add(b)
-        antonyms.setdefault(b, set()).add(a)
     comparatives = {k: (v[0], v[1]) for k, v in raw["comparatives"].items() if k != "note"}
-    for base, opposite in comparatives.values():
-        if base and opposite:
-            antonyms.setdefault(base, set()).add(opposite)
-            antonyms.setdefault(opposite, set()).add(base)
     people = raw["people"]
     chat = raw["chat"]
     return Lexicon(
-        verbs=verbs, objects=_table(raw["objects"]), copulas=_list(raw, "copulas"), having=_list(raw, "having"),
-        looks=frozenset(raw["looks"]), connectors=_table(raw["connectors"]), comparatives=comparatives,
-        antonyms={k: frozenset(v) for k, v in antonyms.items()},
+        verbs=_table(raw["verbs"]), objects=_table(raw["objects"]), copulas=_list(raw, "copulas"),
+        having=_list(raw, "having"), looks=frozenset(raw["looks"]), connectors=_table(raw["connectors"]),
+        comparatives=comparatives, antonyms=_antonyms(raw["antonyms"]["pairs"], comparatives),
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
         hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
         placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
         place_prepositions=frozenset(raw["place_prepositions"]), unwrap=_list(raw, "unwrap"),
-        trailing={w: k for k, said in raw["trailing"].items() if k != "note" for w in said},
+        trailing={w: k for k, said in raw["trailing"].items() if k not in ("note", "going") for w in said},
+        going=tuple(raw["trailing"]["going"]), reasons=tuple(chat["reasons"]),
         degree=frozenset(raw["degree"]),
         prepositions=_list(raw, "prepositions"), dropped_prepositions=frozenset(raw["dropped_prepositions"]),
         phrase_breaks=_list(raw, "phrase_breaks"), participles=frozenset(raw["participles"]["words"]),

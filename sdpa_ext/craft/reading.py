@@ -546,6 +546,9 @@ class _Reader:
         if not words:
             return
         lex = lexicon()
+        why = next((i for i in range(1, len(words)) if longest_at(words, i, lex.reasons)), None)
+        if why is not None and longest_at(words, 0, lex.negations["leading"]):
+            words = words[:why]  # `no neon it is too much`: why the user asks is no part of what
         said = _tokens(text)
         self.degree = next((k for k, phrases in lexicon().intensity.items() if any(
             longest_at(said, i, phrases) for i in range(len(said)))), "")
@@ -582,13 +585,22 @@ class _Reader:
         if read:
             self.reading.edit.merge(edit)
         elif self._vague(words):
+            self._named(words)
             self.reading.vague.append(text.strip())
             self.reading.notes.append(f"{text.strip()!r} {VAGUE}")
         else:
+            self._named(words)
             self.reading.unread.append(raw or text.strip())
             self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
             said = [w for w in content(words) if w not in lexicon().network_words]
             self._name_spans(said, "change")  # a weighted group it speaks of may change; never a LoRA, never go
+
+    def _named(self, words: list[str]) -> None:
+        """A clause not read that names a thing of the prompt: what `it` may stand for next (`the smoke looks weird,
+        get rid of it`)."""
+        named = [w for w in content(words) if w in self.said and w not in lexicon().stop]
+        if named:
+            self.last = _Clause("", named)
 
     @staticmethod
     def _vague(words: list[str]) -> bool:
@@ -676,6 +688,8 @@ class _Reader:
         words = _strip_determiner(words)
         at = next((i for i, w in enumerate(words) if i and w in lex.place_prepositions), len(words))
         words = words[:at]  # `nobody on the beach`: the people, wherever they are
+        if words and " ".join(words) in lex.pronouns and self.last.obj:
+            words = self.last.obj  # `the smoke looks weird, just get rid of it`: the smoke
         if not words or " ".join(words) in lex.pronouns:  # `ditch the lora, don't need it`: an earlier clause's
             return
         if self._name_spans(words, "remove"):
@@ -798,6 +812,7 @@ class _Reader:
         if not best and (size := longest_at(words, 0, tuple(lex.becomes))) and size < len(words):
             return self._becomes(edit, lex.becomes[" ".join(words[:size])], words[size:])
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
+        rest = _strip_phrases(rest, ("like", "something like"), tail=False)  # `add like a frozen lake`
         if not best or not rest:
             return None
         self.last = _Clause(" ".join(words[:best]), self.last.obj)  # what `it` may name: the object before
@@ -1249,6 +1264,10 @@ class _Reader:
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""
         ups = lexicon().trailing
+        going = next((i for i in range(1, len(words)) if longest_at(words, i, lexicon().going) == len(words) - i), 0)
+        if going:  # `the seagulls gotta go`
+            self._take(edit, words[:going], negative=True)
+            return True
         if len(words) >= 2 and ups.get(words[-1]) == "remove":  # `paint lora off` (a LoRA: `the sun looks off` is not)
             if _object_slot(words[:-1]) != "network":
                 return None
