@@ -648,6 +648,27 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "the seagulls gotta go", ["waves crashing below. Oil painting."], ["seagulls", "gotta"]),
     ("sd15", "a girl with a red umbrella walking in the rain, city street, night, reflections, neon",
      "can we see her face? like closer", ["close-up"], ["face", "like"]),
+    # `look at the camera` is a pose; an adjective in the background is the background's; `lower it` after a
+    # clause about the LoRA; a question's thing added by `add that`; less of the user's weighted background
+    ("sdxl", "a red fox sitting in a snowy meadow, winter, soft morning light, bokeh",
+     "can you make the fox look at the camera", ["looking at viewer"], ["at the camera"]),
+    ("sdxl", "a red fox sitting in a snowy meadow, winter, soft morning light, bokeh",
+     "id like it more blurry in the background", ["blurry background"], [", blurry,", "id like"]),
+    ("sdxl", "a red fox sitting in a snowy meadow, winter, soft morning light, <lora:fox_xl:0.6>",
+     "the lora is making it look weird, lower it", ["<lora:fox_xl:0.4>"], ["0.6"]),
+    ("sdxl", "a red fox sitting in a snowy meadow, winter, soft morning light, bokeh",
+     "why is there no snow falling, add that", ["snow falling"], ["why", "there no"]),
+    ("illustrious", "1girl, solo, knight, silver armor, castle, sunset, (detailed background:1.1)",
+     "background less detailed", ["(detailed background:0.9)"], ["highly detailed", "intricate"]),
+    # a state a negation says is never put in the negative prompt, nor its opposite in the prompt
+    ("illustrious", "1girl, solo, knight, silver armor, castle, sunset, determined",
+     "i dont want her to look so serious", ["castle, sunset, determined"], ["serious"]),
+    # lettering as typed, carried by the thing that says it
+    ("flux", "A small bakery storefront on a cobblestone street, a chalkboard sign out front.",
+     'the sign should say "FRESH BREAD"', ['a chalkboard sign that says "FRESH BREAD" out front'],
+     ["fresh bread", "should"]),
+    ("flux", 'A shop with a wooden sign that says "OPEN" above the door.', 'the sign should read "Closed Today"',
+     ['a wooden sign that says "Closed Today" above'], ['"OPEN"']),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

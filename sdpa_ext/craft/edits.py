@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from . import grammar
 from .compact import count_tag
-from .describe import verb_ing
+from .describe import QUOTED, verb_ing
 from .families import Family
 from .grammar import brackets, inner
 from .lexicon import lexicon, stem, words_of
@@ -63,6 +63,17 @@ def _reweight(term: str, delta: float) -> str:
             break
     new = round(min(1.5, max(0.5, weight + delta)), 2)
     return body if new == 1.0 else f"({body}:{new:g})"
+
+
+def _lettered(text: str, noun: str, quote: str) -> str | None:
+    """The term with `noun` saying `quote`: the lettering it has is replaced, else `that says "..."` follows the
+    noun; None: no `noun`, or the user's syntax."""
+    said = next((m for m in re.finditer(r"[\w'-]+", text) if same_noun(m.group().lower(), noun)), None)
+    if said is None or read_term(text).syntax:
+        return None
+    if QUOTED.search(text):
+        return QUOTED.sub(lambda _: quote, text, count=1)
+    return f"{text[:said.end()]} that says {quote}{text[said.end():]}"
 
 
 def _reweighed_in(text: str, thing: str, delta: float) -> str:
@@ -323,24 +334,12 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
                        else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")
     subject = subject_heads(prompt.texts())
-    for thing in edit.remove:
-        said = _said_value(thing)  # `instead of rain`: rainy, raindrops too
-        if any([prompt.each(_removal(thing, subject)), said is not None and prompt.each(
-                lambda text, v=said: None if locked(text) else without_value(text, v, prompt.sentences))]):
-            changes.append(f"removed {thing}")
-            if thing not in edit.negative and negatable(thing):
-                edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
-        elif " " not in thing and prompt.each(lambda text, t=thing: None if locked(text) or not any(
-                same_noun(w, n) for w in words_of(text) for n, _ in [*edit.recolour, *edit.adjust] if n)
-                else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes
-            changes.append(f"removed {thing}")
-        elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
-            notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
-    for word in edit.unsaid:  # `not abandoned`: the word goes, what it was said of stays
-        if prompt.each(lambda text, w=word: None if locked(text) else without_word(text, w)):
-            changes.append(f"removed {word}")
+    _removals(prompt, edit, subject, changes, notes)
+    for noun, quote in edit.says:  # `the sign should say "OPEN"`: its lettering, as typed
+        if _first(prompt, lambda text, n=noun, q=quote: _lettered(text, n, q), lambda text: True):
+            changes.append(f"{noun} says {quote}")
         else:
-            notes.append(f"no {word} in the prompt to remove")
+            notes.append(f"no {noun} in the prompt to carry {quote}")
     _modifiers(prompt, reading, edit, subject, changes, notes)
     for place in edit.relocate:
         if _relocate(prompt, place):
@@ -364,6 +363,28 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,
                    _negative(negative, edit, family, changes), _sized(params, edit, family, changes, notes), changes,
                    notes)
+
+
+def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
+    """The things the edit takes away (and into the negative prompt), then the words it unsays (`not abandoned`)."""
+    for thing in edit.remove:
+        said = _said_value(thing)  # `instead of rain`: rainy, raindrops too
+        if any([prompt.each(_removal(thing, subject)), said is not None and prompt.each(
+                lambda text, v=said: None if locked(text) else without_value(text, v, prompt.sentences))]):
+            changes.append(f"removed {thing}")
+            if thing not in edit.negative and negatable(thing):
+                edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
+        elif " " not in thing and prompt.each(lambda text, t=thing: None if locked(text) or not any(
+                same_noun(w, n) for w in words_of(text) for n, _ in [*edit.recolour, *edit.adjust] if n)
+                else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes
+            changes.append(f"removed {thing}")
+        elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
+            notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
+    for word in edit.unsaid:  # the word goes, what it was said of stays
+        if prompt.each(lambda text, w=word: None if locked(text) else without_word(text, w)):
+            changes.append(f"removed {word}")
+        else:
+            notes.append(f"no {word} in the prompt to remove")
 
 
 def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: list[str]) -> dict:

@@ -117,6 +117,7 @@ class Lexicon:
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
+    questions: frozenset[str]  # `why is there no snow`: a question, no edit
     subordinators: frozenset[str]  # what opens a clause inside a clause (`... while steam rises`)
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
     joined_by_and: tuple[str, ...]  # `black and white`: one thing, never two
@@ -286,7 +287,8 @@ def lexicon() -> Lexicon:
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),
-        subordinators=frozenset(raw["subordinators"]), clause_verbs=frozenset(raw["clause_verbs"]),
+        subordinators=frozenset(raw["subordinators"]),
+        questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
         gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})

@@ -49,6 +49,7 @@ class Edit:
     relocate: list[str] = field(default_factory=list)  # a new setting: the old one goes
     keep: list[str] = field(default_factory=list)  # what the user says stays (`keep it sunny`)
     count: list[tuple[str, int]] = field(default_factory=list)  # (noun, how many; 0: one more): `two foxes`
+    says: list[tuple[str, str]] = field(default_factory=list)  # (noun, its quoted text): `the sign should say "OPEN"`
     size: tuple[int, int] | None = None
 
     def merge(self, other: Edit) -> Edit:
@@ -68,6 +69,7 @@ class Edit:
     def asked(self) -> list[str]:
         """What the edit asks for: additions, new phrases, colours, modifiers, settings."""
         return [*self.add, *(new for _, new in self.replace), *(f"{c} {n}" for n, c in self.recolour),
+                *(f"{n} {q}" for n, q in self.says),
                 *(f"{w} {n}" for n, w in self.adjust), *self.relocate]
 
 
@@ -459,7 +461,7 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
     for index in range(start + 1, len(words)):
         word = words[index]
         if word in lex.looks and index + 1 < len(words):  # `the motorcycle look old`: how it looks
-            return words[:index], words[index + 1:]
+            return words[:index], words[index + (words[index + 1] not in lex.prepositions):]  # `look at the camera`
         if (made := longest_at(words, index, lex.made_of)) and words[-1] in lex.materials and index + made < len(words):
             return words[:index], words[index + made:]  # `the bench out of marble`: what it is made of
         if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or word in lex.colours
@@ -513,6 +515,8 @@ class _Reader:
         self.degree = ""  # how much the clause read asks for: big, small or as usual
         self.reading = Reading()
         self.last = _Clause()
+        self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
+        self.asked = ""  # a question whose thing a later clause may add (`why is there no moon? add one`)
 
     # -- span targets ------------------------------------------------------------------------------------------
 
@@ -543,9 +547,14 @@ class _Reader:
 
     def clause(self, text: str) -> None:
         words = normal(text)
-        if not words:
+        if not words or self._says(text):
             return
         lex = lexicon()
+        if words[0] in lex.questions:  # `why is there no snow falling`: what it asks for, said next (`add that`)
+            at = next((i + 1 for i, w in enumerate(words) if w in lex.negations["leading"]), len(words))
+            self.last = _Clause("", content(words[at:]))
+            self.asked = " ".join(_tokens(text))
+            return
         why = next((i for i in range(1, len(words)) if longest_at(words, i, lex.reasons)), None)
         if why is not None and longest_at(words, 0, lex.negations["leading"]):
             words = words[:why]  # `no neon it is too much`: why the user asks is no part of what
@@ -595,10 +604,23 @@ class _Reader:
             said = [w for w in content(words) if w not in lexicon().network_words]
             self._name_spans(said, "change")  # a weighted group it speaks of may change; never a LoRA, never go
 
+    def _says(self, text: str) -> bool:
+        """`the sign should say "FRESH BREAD"`: the prompt's thing and the lettering it carries, as typed."""
+        quote = QUOTED.search(text)
+        before = _tokens(text[:quote.start()]) if quote else []
+        at = next((i for i, w in enumerate(before) if w in lexicon().saying), None)
+        noun = next((w for w in reversed(before[:at or 0]) if any(same_noun(s, w) for s in self.said)), None)
+        if quote is None or at is None or noun is None:
+            return False
+        typed = next((q for q in self.quotes if q.lower() == quote.group().lower()), quote.group())
+        self.reading.edit.says.append((noun, typed))
+        return True
+
     def _named(self, words: list[str]) -> None:
         """A clause not read that names a thing of the prompt: what `it` may stand for next (`the smoke looks weird,
         get rid of it`)."""
-        named = [w for w in content(words) if w in self.said and w not in lexicon().stop]
+        lex = lexicon()
+        named = [w for w in content(words) if (w in self.said or w in lex.network_words) and w not in lex.stop]
         if named:
             self.last = _Clause("", named)
 
@@ -670,6 +692,17 @@ class _Reader:
             return True
         elif said == ["not"] and not (words and words[0] in lex.articles):
             return self._less(edit, [w for w in words if w not in lex.degree])
+        state = next((i for i, w in enumerate(words) if w in lex.looks or longest_at(words, i, lex.copulas)), None)
+        if state is not None:  # `i dont want her to look so serious`: a state, never a thing for the negative
+            size = longest_at(words, state, lex.copulas) or 1
+            said = [w for w in words[state + size:] if w not in lex.degree and w not in lex.softeners]
+            if not said:
+                return None
+            if set(said) <= self.said:
+                edit.unsaid += said
+            else:  # nothing to take out, and nothing a model could add would do it
+                self.reading.notes.append(f"no {' '.join(said)} in the prompt to take out")
+            return True
         things, current = [], []
         for index, word in enumerate(words):
             if longest_at(words, index, lex.negations["joiners"]) and current:
@@ -707,9 +740,12 @@ class _Reader:
         lex = lexicon()
         while len(words) > 1 and words[-1] in lex.placeholders:  # `the epic scale thing`
             words = words[:-1]
-        if self.last.obj and words and all(w in lex.trailing for w in words):  # `freckles, way more visible`
-            words = self.last.obj
+        if self.last.obj and words and all(w in lex.trailing or w in lex.pronouns for w in words):
+            words = self.last.obj  # `freckles, way more visible`; `the lora looks weird, lower it`
         at = next((i for i, w in enumerate(words) if i and w in lexicon().place_prepositions), len(words))
+        where = _strip_determiner(words[at + 1:])
+        if _adjectival(words[:at]) and len(where) == 1 and _object_slot(where) == "setting":
+            return _weigh(edit, kind, [*words[:at], *where], self.degree) or None  # `more blurry in the background`
         words = words[:at]  # `less dust in the sky`: the dust
         if not words:
             return None
@@ -922,6 +958,8 @@ class _Reader:
 
     def _add(self, edit: Edit, words: list[str]) -> bool | None:
         lex = lexicon()
+        if len(words) == 1 and words[0] in lex.pronouns and self.last.obj:
+            words, self.asked = self.last.obj, ""  # `why is there no snow falling, add that`
         if words and lex.slot_of_object(words[0]) in ("subject", "it") and len(words) > 1:
             words = words[1:]  # `give her a hat`
         while len(words) > 2 and words[-1] in lex.pronouns:  # `a robot dog next to him`: the relation is the picture's
@@ -1245,7 +1283,8 @@ class _Reader:
             return None
         obj, quality = _strip_determiner(words[:at]), words[at + 1:]
         kind = words[at]
-        if not obj or _object_slot(obj) is not None or not any(same_noun(w, obj[-1]) for w in self.said) or \
+        if not obj or _object_slot(obj) not in (None, "setting") or not any(
+                same_noun(w, obj[-1]) for w in self.said) or \
                 len(quality) > 2 or content(quality) != quality:
             return None
         self._name_spans([*quality, *obj], kind)
@@ -1366,9 +1405,12 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     has the parse passes it)."""
     parsed = prompt if isinstance(prompt, Prompt) else Prompt.parse(prompt)
     reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)))
+    reader.quotes = QUOTED.findall(instruction)
     for clause in (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip()):
         reader.clause(clause)
     reading = reader.reading
+    if reader.asked:
+        reading.unread.append(reader.asked)
     reading.prompt = parsed
     if any(w.startswith("<") for w in _tokens(instruction)) and not reading.spans:
         reading.adds_network = True
