@@ -768,6 +768,16 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
      "snowstorm at night, warm light glowing in its windows.", ""),
     ("sd3", "a rainy tokyo street at night with neon signs, no umbrellas", "A rain-soaked Tokyo street at night, "
      "glowing neon signs reflected in the wet asphalt, pedestrians with hoods up.", "umbrella, blurry"),
+    # a candle says the candles; a plush says the plushie; a depth of field is no field; a cafe with a street outside
+    ("illustrious", "a wizard reading by candles in a tower, night",
+     "1boy, solo, wizard, reading, book, candle, tower, night, masterpiece, best quality", "lowres"),
+    ("pony", "a bunny plushie on a shelf, pastel colors",
+     "score_9, score_8_up, score_7_up, rating_safe, no humans, bunny, stuffed toy, plush, shelf, pastel colors",
+     "score_6"),
+    ("flux", "a cozy cafe counter with a cake stand, indoors, morning light",
+     "A cozy cafe counter with a glass cake stand, indoors, in soft morning light, with a shallow depth of field.", ""),
+    ("sdxl", "a neon sign on a little cafe at night, rain",
+     "a cafe storefront at night, neon sign, rain, wet street, warm window light", "lowres"),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

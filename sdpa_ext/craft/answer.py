@@ -48,7 +48,7 @@ from .structure import (
     without_phrase,
 )
 from .syntax import guard, no_new_edges, repair
-from .vocab import SOLE, Facets, clash, facets, vocab
+from .vocab import SOLE, Facets, clash, facets, phrase_pattern, vocab
 
 # Groups whose contradictions are sure enough to change a large model's answer; indoors/outdoors is read from
 # nouns (`shuttered shops` on a street is not indoors), so there a contradiction is only a warning.
@@ -138,7 +138,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
     drop_chat(parsed, warnings)
     if desc.english:
         drop_intruders(parsed, desc.text, warnings)
-        sure = SURE | ({"place"} if desc.facets.get("place") == {"indoor"} else set())  # indoors: no beach
+        sure = SURE | ({"place"} if _indoors(desc) else set())  # `indoors`, said: no beach
         drop_contradictions(parsed, desc.facets, warnings, keep=set(desc.nouns), only=sure)
         _other_places(parsed, desc, warnings)
         negative = negations_to_negative(parsed, negative, desc.negated, family, warnings, everyone=True)
@@ -158,10 +158,16 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
 PLACES = ("underwater", "space", "indoor")  # settings that rule out another place's picks (sky under water)
 
 
+def _indoors(desc: Description) -> bool:
+    """The description says indoors outright: a cafe or a shop alone may be seen from the street outside."""
+    return bool(phrase_pattern(["indoor", *vocab().groups["place"]["indoor"].tags]).search(desc.text))
+
+
 def _other_places(answer: Prompt, desc: Description, notes: list[str]) -> None:
     """Under water, in space or indoors, a term that is another place's (`sky`, `clouds`, `street`: vocab's
     rules_out), whole or by its head noun, goes; what the description itself names stays."""
     said = desc.facets.get("setting", set()) | desc.facets.get("place", set())
+    said -= set() if _indoors(desc) else {"indoor"}
     ruled = {w for v in said if v in PLACES for w in vocab().rules_out.get(v, ())} - set(desc.heads)
     for term in answer.terms if ruled else ():
         heads = {p.head for p in read_term(term.text).phrases if p.head}

@@ -15,15 +15,18 @@ from .vocab import Facets, clash, facets, phrase_pattern, vocab
 
 
 def has_word(word: str, text_words: set[str]) -> bool:
-    target = stem(word)
-    return any(stem(w) == target for w in text_words)
+    """The word, or its singular, is said (`candles` where the answer says `candle`)."""
+    target, one = stem(word), lexicon().singular(word)
+    return any(stem(w) == target or lexicon().singular(w) == one for w in text_words)
 
 
 def _compounded(word: str, text_words: set[str]) -> bool:
     """The word is said inside a compound (`shop` in `bookshop`, `girl` in `1girl`, `tea` in `teacup`; not `man`
-    in `woman`)."""
-    return len(word) >= 3 and any(len(w) > len(word) and (w.startswith(word) or w.endswith(word)) and
-                                  w[:-len(word)] not in ("wo", "fe") for w in text_words)
+    in `woman`), or as the word it is a pet form of (`plush` for a `plushie`)."""
+    return len(word) >= 3 and any((len(w) > len(word) and (w.startswith(word) or w.endswith(word)) and
+                                   w[:-len(word)] not in ("wo", "fe")) or
+                                  (len(w) >= 4 and word.startswith(w) and word[len(w):] in ("ie", "ies", "y"))
+                                  for w in text_words)
 
 
 def missing_nouns(prompt: str, desc: Description) -> list[str]:

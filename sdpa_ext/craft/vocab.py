@@ -45,6 +45,7 @@ class Vocab:
     by_tag: dict[str, Entry] = field(default_factory=dict)
     opposites: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> value -> its opposite
     rules_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # setting value -> words it rules out
+    masked: tuple[str, ...] = ()  # `depth of field`: read as no value
 
 
 @cache
@@ -71,7 +72,8 @@ def vocab() -> Vocab:
                  categories=categories,
                  intruders={k: tuple(v) for k, v in raw["intruders"].items() if k != "note"}, by_tag=by_tag,
                  opposites={k: v for k, v in raw["opposites"].items() if k != "note"},
-                 rules_out={k: tuple(v) for k, v in raw["rules_out"].items() if k != "note"})
+                 rules_out={k: tuple(v) for k, v in raw["rules_out"].items() if k != "note"},
+                 masked=tuple(raw["masked"]["phrases"]))
 
 
 def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
@@ -95,6 +97,7 @@ def facets(text: str, *, entries: bool = True) -> Facets:
     """The conflict-group values a text says: its group words, and (unless `entries` is False) the
     vocabulary entries it contains."""
     found: Facets = {}
+    text = _masked().sub(" ", text)  # `shallow depth of field`: no field
     for value, pattern in _value_patterns():
         if pattern.search(text):
             found.setdefault(value.group, set()).add(value.name)
@@ -103,6 +106,11 @@ def facets(text: str, *, entries: bool = True) -> Facets:
         for group, name in entry.facets if entry else ():
             found.setdefault(group, set()).add(name)
     return found
+
+
+@cache
+def _masked() -> re.Pattern[str]:
+    return phrase_pattern(vocab().masked)
 
 
 def outright(text: str) -> Facets:
