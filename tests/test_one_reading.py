@@ -669,6 +669,15 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["fresh bread", "should"]),
     ("flux", 'A shop with a wooden sign that says "OPEN" above the door.', 'the sign should read "Closed Today"',
      ['a wooden sign that says "Closed Today" above'], ['"OPEN"']),
+    # a judgement then `less of it`; `i feel like`; `not a fan of X, go with Y`; `lol` ends a clause
+    ("sdxl", "a wolf howling on a hill at night, full moon, stars, snow",
+     "the snow is kinda distracting tbh, less of it", ["stars, (snow:0.8)"], ["distracting"]),
+    ("sd15", "a cute robot watering flowers in a garden, sunny, pastel colors",
+     "i feel like the robot should be rusty", ["rusty cute robot"], ["feel"]),
+    ("sd15", "a cute robot watering flowers in a garden, sunny, pastel colors",
+     "not a fan of the pastel colors, go with vivid", ["vibrant colors"], ["pastel", "fan", "go with"]),
+    ("sd15", "a cute robot watering flowers in a garden, sunny, pastel colors",
+     "robot looks too happy lol make it sad", ["sad"], ["happy sad", "lol"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

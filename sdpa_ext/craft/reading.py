@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from .describe import JOINED, QUOTED, verb_ing
-from .lexicon import lexicon, longest_at, stem, words_of
+from .lexicon import alternation, lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, same_noun, subject_heads
 from .vocab import SOLE, Value, facets, find_value, known_words, opposite, vocab
@@ -22,6 +22,7 @@ _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
 _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
                       r"\band\b(?!" + JOINED + r"))\s*")
+_INTERJECTED = re.compile(r"\s*\b(?:" + alternation(lexicon().interjections) + r")\b\s*")
 UNREAD = "the rules do not know what"  # how a note of what no rule read begins
 VAGUE = ("asks for no particular change: say what to change, or try a chip (darker, brighter, more detail, simpler, "
          "cinematic, photo, anime)")
@@ -517,6 +518,7 @@ class _Reader:
         self.last = _Clause()
         self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
         self.asked = ""  # a question whose thing a later clause may add (`why is there no moon? add one`)
+        self.judged = ""  # a judgement whose thing a later clause may change (`the snow is distracting`)
 
     # -- span targets ------------------------------------------------------------------------------------------
 
@@ -597,6 +599,7 @@ class _Reader:
             self._named(words)
             self.reading.vague.append(text.strip())
             self.reading.notes.append(f"{text.strip()!r} {VAGUE}")
+            self.judged = text.strip()  # `the snow is distracting, less of it`: it says why, if `it` follows
         else:
             self._named(words)
             self.reading.unread.append(raw or text.strip())
@@ -616,6 +619,14 @@ class _Reader:
         self.reading.edit.says.append((noun, typed))
         return True
 
+    def _stands_for(self) -> list[str]:
+        """What `it` stands for: the thing the clause before named; a judgement or a question about it was why."""
+        if self.judged:
+            self.reading.vague.remove(self.judged)
+            self.reading.notes.remove(f"{self.judged!r} {VAGUE}")
+        self.judged = self.asked = ""
+        return self.last.obj
+
     def _named(self, words: list[str]) -> None:
         """A clause not read that names a thing of the prompt: what `it` may stand for next (`the smoke looks weird,
         get rid of it`)."""
@@ -626,11 +637,15 @@ class _Reader:
 
     @staticmethod
     def _vague(words: list[str]) -> bool:
-        """A clause that asks for no particular change (`make it better`, `ehh not feeling it`, `more vibes`)."""
+        """A clause that asks for no particular change (`make it better`, `ehh not feeling it`, `more vibes`, `the
+        snow is kinda distracting`)."""
         lex = lexicon()
         said = [w for w in words if w not in lex.chat]
         plain = [w for w in said if w not in lex.stop]
-        return " ".join(said) in lex.vague or " ".join(plain) in lex.vague or \
+        verb = next((i + (longest_at(said, i, lex.copulas) or 1) for i, w in enumerate(said)
+                     if i and (w in lex.looks or longest_at(said, i, lex.copulas))), None)
+        judged = verb is not None and len(said) > verb and set(said[verb:]) <= set(lex.vague) | lex.degree
+        return judged or " ".join(said) in lex.vague or " ".join(plain) in lex.vague or \
             set(said) <= set(lex.vague) | lex.chat | lex.pronouns | lex.function
 
     def _read(self, edit: Edit, words: list[str]) -> bool | None:
@@ -722,7 +737,7 @@ class _Reader:
         at = next((i for i, w in enumerate(words) if i and w in lex.place_prepositions), len(words))
         words = words[:at]  # `nobody on the beach`: the people, wherever they are
         if words and " ".join(words) in lex.pronouns and self.last.obj:
-            words = self.last.obj  # `the smoke looks weird, just get rid of it`: the smoke
+            words = self._stands_for()  # `the smoke looks weird, just get rid of it`: the smoke
         if not words or " ".join(words) in lex.pronouns:  # `ditch the lora, don't need it`: an earlier clause's
             return
         if self._name_spans(words, "remove"):
@@ -740,8 +755,10 @@ class _Reader:
         lex = lexicon()
         while len(words) > 1 and words[-1] in lex.placeholders:  # `the epic scale thing`
             words = words[:-1]
+        if words[:1] == ["of"]:
+            words = words[1:]  # `less of it`
         if self.last.obj and words and all(w in lex.trailing or w in lex.pronouns for w in words):
-            words = self.last.obj  # `freckles, way more visible`; `the lora looks weird, lower it`
+            words = self._stands_for()  # `freckles, way more visible`; `the lora looks weird, lower it`
         at = next((i for i, w in enumerate(words) if i and w in lexicon().place_prepositions), len(words))
         where = _strip_determiner(words[at + 1:])
         if _adjectival(words[:at]) and len(where) == 1 and _object_slot(where) == "setting":
@@ -959,7 +976,7 @@ class _Reader:
     def _add(self, edit: Edit, words: list[str]) -> bool | None:
         lex = lexicon()
         if len(words) == 1 and words[0] in lex.pronouns and self.last.obj:
-            words, self.asked = self.last.obj, ""  # `why is there no snow falling, add that`
+            words = self._stands_for()  # `why is there no snow falling, add that`
         if words and lex.slot_of_object(words[0]) in ("subject", "it") and len(words) > 1:
             words = words[1:]  # `give her a hat`
         while len(words) > 2 and words[-1] in lex.pronouns:  # `a robot dog next to him`: the relation is the picture's
@@ -1406,8 +1423,9 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     parsed = prompt if isinstance(prompt, Prompt) else Prompt.parse(prompt)
     reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)))
     reader.quotes = QUOTED.findall(instruction)
-    for clause in (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip()):
-        reader.clause(clause)
+    said = (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip())
+    for clause in (part for c in said for part in _INTERJECTED.split(c) if part.strip()):
+        reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
     if reader.asked:
         reading.unread.append(reader.asked)
