@@ -678,6 +678,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "not a fan of the pastel colors, go with vivid", ["vibrant colors"], ["pastel", "fan", "go with"]),
     ("sd15", "a cute robot watering flowers in a garden, sunny, pastel colors",
      "robot looks too happy lol make it sad", ["sad"], ["happy sad", "lol"]),
+    # `no crowd` takes the crowd, not every person; `should be way stronger` on the user's group is its weight
+    ("sdxl", "night market in a cyberpunk city, an old street vendor cooking noodles, steam, crowd",
+     "no crowd pls", ["an old street vendor cooking noodles, steam"], ["crowd"]),
+    ("sd15", "night market in a cyberpunk city, steam, (holographic signs:1.1), neon",
+     "the holo signs should be realy way stronger", ["(holographic signs:1.4)"], ["1.1"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -735,6 +740,33 @@ def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(
     with OpenAIServer(answer="{}") as server:  # the first option of each list stands
         version = _assistant(make_settings, server, "compact").plan(description, family=family)
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+def test_a_depth_of_field_is_a_photographs_and_no_field():
+    from sdpa_ext.craft.vocab import facets
+
+    assert facets("shallow depth of field") == {"medium": {"photo"}}
+    assert facets("a wheat field")["place"] == {"outdoor"}
+
+
+def test_a_pronoun_after_a_preposition_stays_in_a_description():
+    from sdpa_ext.craft.describe import describe
+
+    said = describe("boy and girl on a rooftop watching fireworks, just the two of them")
+    assert "just the two of them" in said.phrases, said.phrases
+
+
+@pytest.mark.parametrize(("description", "kept"), [("a girl reading in a library, glasses, cozy", False),
+                                                   ("a shop sign on a cute cat cafe, rainy evening", True)])
+def test_outdoors_goes_from_a_plan_that_is_inside_only(make_settings, description, kept):
+    """In a library is indoors; a sign on a cafe may be seen from the street."""
+    from tests.wire import OpenAIServer
+
+    answer = json.dumps({"prompt": "1girl, solo, reading, glasses, library, cafe, sign, cozy, outdoors",
+                         "negative_prompt": "lowres", "params": {}})
+    with OpenAIServer(answer=answer) as server:
+        version = _assistant(make_settings, server).plan(description, family="illustrious")
+    assert ("outdoors" in version.prompt) == kept, version.prompt
 
 
 @pytest.mark.parametrize("description", ["a foggy morning on a fishing village, boats in the harbor, nobody around",

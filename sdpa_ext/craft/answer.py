@@ -32,7 +32,7 @@ from .describe import QUOTED, Description
 from .edits import Applied, apply_edit
 from .families import Family
 from .grammar import networks, plain
-from .lexicon import lexicon, stem, words_of
+from .lexicon import alternation, lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .parse import parse_answer
 from .prompt import Prompt, find_spans, tag_terms
@@ -159,8 +159,11 @@ PLACES = ("underwater", "space", "indoor")  # settings that rule out another pla
 
 
 def _indoors(desc: Description) -> bool:
-    """The description says indoors outright: a cafe or a shop alone may be seen from the street outside."""
-    return bool(phrase_pattern(["indoor", *vocab().groups["place"]["indoor"].tags]).search(desc.text))
+    """The description says indoors, or in an indoor place (`reading in a library`): a sign on a cafe may be seen
+    from the street outside."""
+    indoor = vocab().groups["place"]["indoor"]
+    inside = re.compile(r"\b(?:in|inside|within)\s+(?:\w+\s+){0,3}?(?:" + alternation(indoor.words) + r")\b", re.I)
+    return bool(phrase_pattern(["indoor", *indoor.tags]).search(desc.text) or inside.search(desc.text))
 
 
 def _other_places(answer: Prompt, desc: Description, notes: list[str]) -> None:

@@ -129,8 +129,8 @@ def _elided(tag: str, before: str) -> str:
     """A tag without the pronouns that stand for a thing said elsewhere (`one with blue hair one with pink`: blue
     hair, pink hair): a colour alone takes the noun of the colour before it."""
     words = tag.split()
-    while words and words[-1].lower() in _LEX.pronouns:
-        words = words[:-1]
+    while len(words) > 1 and words[-1].lower() in _LEX.pronouns and words[-2].lower() not in _LEX.function:
+        words = words[:-1]  # `blue hair one`; not `the two of them`
     said = before.split()
     if len(words) == 1 and _LEX.colour_of([words[0].lower()]) and len(said) >= 2 and _LEX.colour_of(
             [said[0].lower()]):

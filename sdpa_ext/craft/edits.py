@@ -151,8 +151,8 @@ def _in_spans(prompt: Prompt, reading: Reading, change) -> bool:
 
 def _removal(thing: str, subject: list[str]):
     """`remove X` on one term; `people` names every person but the prompt's subject."""
-    people = set(lexicon().people["any_person"])
-    heads = people - set(subject) if set(words_of(thing)) & people else set()
+    people = set(lexicon().people["any_person"])  # `no people` takes them all; `no crowd` the crowd
+    heads = people - set(subject) if set(words_of(thing)) & set(lexicon().people["everyone"]) else set()
 
     def change(text: str) -> str | None:
         if text.strip().lower() in lexicon().leading_tags and stem(text.strip().lower().lstrip("0123456789+")) == \

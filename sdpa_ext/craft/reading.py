@@ -1218,8 +1218,7 @@ class _Reader:
         lex = lexicon()
         self._name_spans(obj, "change")
         noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
-        if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms and _base(
-                comp[0]) not in lex.antonyms:  # `the signs stronger` (`the cabin bigger` is a big cabin)
+        if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms:  # `the signs stronger`
             return self._weighed(edit, lex.trailing[comp[0]], obj)
         if colour := lex.colour_of(comp):
             edit.recolour.append((noun, colour))

@@ -56,10 +56,11 @@ def vocab() -> Vocab:
                      for key, v in group["values"].items()}
               for name, group in raw["groups"].items()}
     patterns = [(value, phrase_pattern(value.words)) for group in groups.values() for value in group.values()]
+    masked = phrase_pattern(raw["masked"]["phrases"])
 
     def implied(entry: dict) -> tuple[tuple[str, str], ...]:
         """What the entry says it implies, and what its own words say (`street photography`: outdoors)."""
-        said = {(v.group, v.name) for v, pattern in patterns if pattern.search(entry["tag"])}
+        said = {(v.group, v.name) for v, pattern in patterns if _says(pattern, entry["tag"], masked)}
         declared = tuple(entry.get("set", {}).items())
         return (*sorted(said - set(declared)), *declared)  # declared last: dict() of them keeps it
 
@@ -97,15 +98,22 @@ def facets(text: str, *, entries: bool = True) -> Facets:
     """The conflict-group values a text says: its group words, and (unless `entries` is False) the
     vocabulary entries it contains."""
     found: Facets = {}
-    text = _masked().sub(" ", text)  # `shallow depth of field`: no field
     for value, pattern in _value_patterns():
-        if pattern.search(text):
+        if _says(pattern, text, _masked()):
             found.setdefault(value.group, set()).add(value.name)
     for match in _entry_pattern().finditer(text) if entries else ():
         entry = vocab().by_tag.get(match.group(0).lower())
         for group, name in entry.facets if entry else ():
             found.setdefault(group, set()).add(name)
     return found
+
+
+def _says(pattern: re.Pattern[str], text: str, masked: re.Pattern[str]) -> bool:
+    """The pattern matches the text, not only inside a masked phrase (`field` in `depth of field`), unless the
+    match is the masked phrase itself (`depth of field` is a photo's)."""
+    spans = [m.span() for m in masked.finditer(text)]
+    return any(not any(a <= m.start() and m.end() <= b for a, b in spans) or masked.fullmatch(m.group())
+               for m in pattern.finditer(text))
 
 
 @cache
