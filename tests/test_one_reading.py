@@ -719,11 +719,9 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
      ["snow building"]),
     ("flux", 'a vintage poster of a rocket launch that says "TO THE MOON" in bold letters, retro colors',
      ['says "TO THE MOON"'], ["photograph"]),
-    # a person said just before an unknown head is drawn (`bunny girl bartender`); a girl said by 1girl is no tag
-    # beside it; `nobody around` and `no one there`: no people, in the negative prompt; a logo has no sky
+    # a person said just before an unknown head is drawn (`bunny girl bartender`); `nobody around` and `no one
+    # there`: no people, in the negative prompt; a logo has no sky
     ("pony", "a bunny girl bartender serving cocktails, neon bar, night, no hat", ["1girl, solo"], ["no humans"]),
-    ("illustrious", "a girl with cat ears playing guitar on a rooftop at sunset", ["1girl, solo, cat ears"],
-     ["solo, girl,"]),
     ("sdxl", "a foggy morning on a quiet fishing village, boats in the harbor, nobody around", ["harbor"],
      ["nobody"]),
     ("sd3", "a minimalist logo of a mountain and a sun, flat design, white background, no text", ["logo"],

@@ -194,9 +194,6 @@ def _person_before_head(phrase: str) -> bool:
     return at > 0 and bool(people_in(words[at - 1])) and head not in lexicon().attributes
 
 
-_COUNTED = re.compile(r"^\d+\+?(girl|boy)s?$")
-
-
 def count_tag(n: int, word: str) -> str:
     """A Danbooru count tag: `1girl`, `2girls`, `6+girls`."""
     return f"{n}{word}" if n == 1 else f"6+{word}s" if n >= 6 else f"{n}{word}s"
@@ -210,9 +207,7 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
     quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
-    counted = {m.group(1) for tag in head if (m := _COUNTED.match(tag))}  # `1girl` says the girl: no `girl` beside it
-    phrases = [p for p in desc.phrases if len(words_of(p)) != 1 or stem(words_of(p)[0]) not in counted]
-    items = [*head, *phrases, *extra, *styled, *quality]
+    items = [*head, *desc.phrases, *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
 
 
