@@ -683,6 +683,12 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "no crowd pls", ["an old street vendor cooking noodles, steam"], ["crowd"]),
     ("sd15", "night market in a cyberpunk city, steam, (holographic signs:1.1), neon",
      "the holo signs should be realy way stronger", ["(holographic signs:1.4)"], ["1.1"]),
+    # `hair longer` said alone; more of what the user's group says is its weight, its opposite goes inside it
+    ("illustrious", "1girl, solo, (long hair:1.2), blue hair, school uniform", "hair way longer",
+     ["(long hair:1.5)"], ["1.2"]),
+    ("illustrious", "1girl, solo, (long hair:1.2), blue hair, school uniform", "hair shorter",
+     ["(short hair:1.2), blue hair"], ["long", "short blue"]),
+    ("sd15", "a girl with short brown hair, park", "hair longer", ["a girl with long brown hair"], ["short"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

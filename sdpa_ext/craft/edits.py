@@ -426,9 +426,14 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
             edit.sentences.append(f"{tag.capitalize()}.")
             continue
         others = lexicon().antonyms.get(word, frozenset())
-        if noun and _first(prompt, lambda text, n=noun, w=word: modify(text, n, w),
-                           lambda text, o=others: bool(o & set(words_of(text)))):
+        if noun and others and _in_spans(prompt, reading, lambda body, n=noun, w=word, o=others: modify(body, n, w)
+                                         if o & set(words_of(body)) else None):
+            changes.insert(at, f"{noun}: {word}")  # `hair shorter` on `(long hair:1.2)`: `(short hair:1.2)`
+        elif noun and _first(prompt, lambda text, n=noun, w=word: modify(text, n, w),
+                             lambda text, o=others: bool(o & set(words_of(text)))):
             changes.insert(at, f"{noun}: {word}")
+        elif noun and names(prompt.text, f"{word} {noun}"):
+            notes.append(f"the prompt says {word} {noun} already")
         elif noun:
             notes.append(f"no {noun} in the prompt to make {word}")
 

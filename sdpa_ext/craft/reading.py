@@ -1226,6 +1226,9 @@ class _Reader:
         if replacing:
             return self._replace(edit, obj, comp)
         if len(comp) == 1 and (base := _base(comp[0])):
+            if any(op == "change" and not text.startswith("<") and base in words_of(text.lower())
+                   for text, op in self.reading.spans.items()):
+                return self._weighed(edit, "more", [base, noun])  # `hair way longer` on `(long hair:1.2)`
             edit.adjust.append((noun, base))  # `her hair shorter`
             return True
         if _values(" ".join(comp)) and comp[0] not in lex.articles:
@@ -1346,6 +1349,10 @@ class _Reader:
         """`shorter hair`, `way darker`, `more far away`, `older`."""
         if words[0] in ("more", "less") and len(words) > 1:
             return self._weighed(edit, words[0], words[1:])
+        obj = _strip_determiner(words[:-1])
+        if 1 <= len(obj) <= 2 and _base(words[-1]) and content(obj) == obj and any(
+                same_noun(w, obj[-1]) for w in self.said):
+            return self._set_to(edit, obj, words[-1:])  # `hair longer`: the prompt's hair, long
         base = _base(words[0])
         if base is None:
             return None
