@@ -689,6 +689,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("illustrious", "1girl, solo, (long hair:1.2), blue hair, school uniform", "hair shorter",
      ["(short hair:1.2), blue hair"], ["long", "short blue"]),
     ("sd15", "a girl with short brown hair, park", "hair longer", ["a girl with long brown hair"], ["short"]),
+    # `stick her in` moves her, in a field; `yeet in` adds; `vibey` is no word of the picture
+    ("sdxl", "old beekeeper, straw hat, checking her hives, sunrise, <lora:film:0.4>, masterpiece",
+     "stick her in a lavender field", ["old beekeeper in a lavender field, straw hat"], ["on a lavender", "stick"]),
+    ("illustrious", "no humans, sleepy otter floating, on its back, holding a seashell, soft fur, masterpiece",
+     "yeet in a few lily pads fr", ["lily pads"], ["yeet", "fr"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -911,6 +916,13 @@ def test_a_verb_we_do_not_know_before_its_object_is_never_weighed_or_pasted(make
             PromptVersion(prompt, family="flux"), "calm the sea down even more and remove the gulls", family="flux")
     assert "gulls" not in version.prompt and not any(w in version.prompt for w in ("sea down", "even", "(")), \
         version.prompt
+
+
+def test_a_vibe_word_is_never_pasted():
+    from sdpa_ext.craft.reading import read
+
+    reading = read("sprinkle some gulls around, kinda vibey", "A foggy harbor town at dawn.")
+    assert "vibey" not in " ".join(reading.edit.asked()) and reading.edit.add, reading
 
 
 def test_it_stands_for_the_thing_a_clause_not_read_named():
