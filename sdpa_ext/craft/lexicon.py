@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "lexicon.json"
@@ -126,10 +126,15 @@ class Lexicon:
     intensity: dict[str, tuple[str, ...]]
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
 
-    @property
+    @cached_property
     def attributes(self) -> frozenset[str]:
         """What a thing has or wears, and the things that change like it (`her hair`, `the car`)."""
         return self.heads["attribute"] | self.heads["things"]
+
+    @cached_property
+    def verb_phrases(self) -> tuple[str, ...]:
+        """Every verb phrase of every operation: what may open a clause."""
+        return tuple(v for said in self.verbs.values() for v in said)
 
     def colour_of(self, words: list[str]) -> str | None:
         """`red`, `dark purple`, `white and orange`: a colour, with its shade, or two; None: the words are not one."""

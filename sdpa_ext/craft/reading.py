@@ -574,7 +574,7 @@ class _Reader:
             if not read:
                 self.reading.unread.append(raw)
                 return
-        verbless = not longest_at(words, 0, [v for vs in lexicon().verbs.values() for v in vs])
+        verbless = not longest_at(words, 0, lexicon().verb_phrases)
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
             words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"])  # `no rain`, `just
         # the food` after `make it sunny`, `get rid of the chef`: what the clause before did does not carry
@@ -588,7 +588,7 @@ class _Reader:
         if read is None:
             edit = Edit()
             read = self._read(edit, words)
-        verb_only = longest_at(self.last.op.split(), 0, [v for vs in lex.verbs.values() for v in vs]) == len(
+        verb_only = longest_at(self.last.op.split(), 0, lex.verb_phrases) == len(
             self.last.op.split())  # `horse should be brown, knight holding a lance`: `horse should be` stays put
         if read is None and self.last.op and verbless and verb_only and (carries or not longest_at(
                 self.last.op.split(), 0, lexicon().verbs["remove"])):
@@ -612,7 +612,7 @@ class _Reader:
         quote = QUOTED.search(text)
         before = _tokens(text[:quote.start()]) if quote else []
         at = next((i for i, w in enumerate(before) if w in lexicon().saying), None)
-        noun = next((w for w in reversed(before[:at or 0]) if any(same_noun(s, w) for s in self.said)), None)
+        noun = next((w for w in reversed(before[:at or 0]) if self._in_prompt(w)), None)
         if quote is None or at is None or noun is None:
             return False
         typed = next((q for q in self.quotes if q.lower() == quote.group().lower()), quote.group())
@@ -626,6 +626,10 @@ class _Reader:
             self.reading.notes.remove(f"{self.judged!r} {VAGUE}")
         self.judged = self.asked = ""
         return self.last.obj
+
+    def _in_prompt(self, noun: str) -> bool:
+        """The prompt says the noun, or its synonym or a compound of it (`armour` where it says `armor`)."""
+        return any(same_noun(w, noun) for w in self.said)
 
     def _named(self, words: list[str]) -> None:
         """A clause not read that names a thing of the prompt: what `it` may stand for next (`the smoke looks weird,
@@ -687,7 +691,7 @@ class _Reader:
         number = next((w for w in reversed(words) if re.fullmatch(r"\d*\.?\d+", w)), None)
         if number is None or _object_slot([w for w in words if w != number]) != "network":
             return None
-        verb = longest_at(words, 0, [v for said in lexicon().verbs.values() for v in said])
+        verb = longest_at(words, 0, lexicon().verb_phrases)
         return self._weight_to(edit, words[verb:], float(number))  # `set the lora to 0.8`: the lora
 
     def _framing(self, edit: Edit, kind: str, said: str = "") -> bool:
@@ -1285,7 +1289,7 @@ class _Reader:
             thing = _strip_determiner([w for w in obj if w not in lex.possessives])
             if not colour or not thing or len(thing) > 2 or content(thing) != thing or lex.colour_of(thing[-1:]):
                 continue
-            if any(same_noun(w, thing[-1]) for w in self.said):
+            if self._in_prompt(thing[-1]):
                 self._name_spans(thing, "change")
                 edit.recolour.append((thing[-1], colour))
                 return True
@@ -1302,8 +1306,7 @@ class _Reader:
             return None
         obj, quality = _strip_determiner(words[:at]), words[at + 1:]
         kind = words[at]
-        if not obj or _object_slot(obj) not in (None, "setting") or not any(
-                same_noun(w, obj[-1]) for w in self.said) or \
+        if not obj or _object_slot(obj) not in (None, "setting") or not self._in_prompt(obj[-1]) or \
                 len(quality) > 2 or content(quality) != quality:
             return None
         self._name_spans([*quality, *obj], kind)
@@ -1350,8 +1353,7 @@ class _Reader:
         if words[0] in ("more", "less") and len(words) > 1:
             return self._weighed(edit, words[0], words[1:])
         obj = _strip_determiner(words[:-1])
-        if 1 <= len(obj) <= 2 and _base(words[-1]) and content(obj) == obj and any(
-                same_noun(w, obj[-1]) for w in self.said):
+        if 1 <= len(obj) <= 2 and _base(words[-1]) and content(obj) == obj and self._in_prompt(obj[-1]):
             return self._set_to(edit, obj, words[-1:])  # `hair longer`: the prompt's hair, long
         base = _base(words[0])
         if base is None:
