@@ -193,7 +193,8 @@ def plan_row(assistant: Assistant, item: dict) -> dict:
         "lettering": all(q in prompt for q in item["quoted"]) and not (
             item["quoted"] and any(has(negative, w) for w in TEXT_WORDS)),
     }
-    return {**row, "ok": True, "prompt": prompt, "negative": negative, **checks, "all": all(checks.values())}
+    return {**row, "ok": True, "prompt": prompt, "negative": negative, "warnings": version.warnings, **checks,
+            "all": all(checks.values())}
 
 
 REFINE_KEYS = ("effect", "kept", "clean", "right", "negated", "chat", "met", "all", "unchanged_right", "repaired")

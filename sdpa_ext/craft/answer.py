@@ -57,7 +57,7 @@ SURE = {"time", "season", "weather", "setting", "medium", "brightness", "detail"
 # Groups whose values are one at a time in a picture (a night is no day): an instruction read exactly that sets one
 # is the one reading sure enough to change a model's answer (what contradicts it goes, a value it left out is
 # added); for the others the model decided, and a note says what looks off.
-EXCLUSIVE = {"time", "season", "weather"}
+EXCLUSIVE = {"time", "season", "weather", "medium"}
 
 
 @dataclass
@@ -148,7 +148,9 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
     if family.negative_allowed and (own := said_negations(parsed)):  # the answer's own `no people`
         negative = negations_to_negative(parsed, negative, own, family, warnings)
     negative = wanted_out_of_negative(negative, subject_heads(parsed.texts()), [], warnings)
-    prompt, negative = family_rules(parsed.render(), negative, family, warnings)
+    prompt = parsed.render()
+    rating = not set(family.prefix) & set(tag_terms(prompt))  # a model that wrote Pony's scores chose its rating
+    prompt, negative = family_rules(prompt, negative, family, warnings, rating=rating)
     prompt, fixes = repair(prompt)
     negative, negative_fixes = repair(negative)
     params = family_params(family, data.get("params"), notes=warnings)

@@ -41,9 +41,11 @@ def leads(family: Family):
 
 
 def keep_subject(answer: Prompt, desc: Description, family: Family, notes: list[str]) -> None:
-    """Put the description's words back at the front when the answer dropped any of its nouns."""
+    """Put the description's words back at the front when the answer lost what it shows (its subject): the answer
+    drifted, so every noun it dropped comes back. Beside a kept subject, a noun the answer left out (`for my coffee
+    shop`, `like studio ghibli`) is the model's choice: the answer stands."""
     lost = missing_nouns(answer.render(), desc)
-    if not lost:
+    if not set(lost) & set(desc.subject) and len(lost) < 2:
         return
     notes.append(f"kept your words: the answer had dropped {', '.join(lost)}")
     if answer.sentences:

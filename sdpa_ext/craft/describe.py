@@ -38,6 +38,7 @@ class Description:
     english: bool
     phrases: list[str] = field(default_factory=list)  # tags in the user's words, in order
     nouns: list[str] = field(default_factory=list)  # the head nouns of the things every prompt must keep
+    subject: list[str] = field(default_factory=list)  # those of its first phrase that names a thing: what it shows
     heads: list[str] = field(default_factory=list)  # every head noun (`dusk`, `logo` too): never in the negative
     facets: Facets = field(default_factory=dict)
     negated: list[str] = field(default_factory=list)  # what must not be there (`no cars`): the negative prompt's
@@ -181,9 +182,23 @@ def nouns_of(phrase: str) -> list[str]:
                 nouns.append(run[-1])
             run = []
             continue
-        if word not in _LEX.function:
+        if word.endswith(("'s", "’s")):  # `a fisherman's face`: the fisherman, and his face
+            nouns.append(word[:-2])
+            run = []
+        elif word not in _LEX.function:
             run.append(word)
     return [n for n in nouns if len(n) > 1 and not n.isdigit()]
+
+
+def _noun(word: str) -> bool:
+    """A word that may name a thing: not a number, a pronoun, an adverb, a quantity (`lots`, `together`), an
+    adjective of the antonym pairs (`very small`), a verb in -ing (`coming` down) or a participle (`seen` from
+    behind)."""
+    lex = _LEX
+    adjective = word in lex.antonyms and word not in lex.heads["light"]
+    return not (word.isdigit() or adjective or word in lex.numbers or word in lex.pronouns or word in lex.adverbs
+                or word in lex.extent or word in lex.quantities or verb_ing(word) or word in lex.participles
+                or (word.endswith("ed") and len(word) > 4 and word not in lex.ing_nouns))
 
 
 # How people ask for a picture, before saying what it shows: `can you make me a logo` is about a logo.
@@ -227,8 +242,10 @@ def describe(text: str, family: Family | None = None) -> Description:
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
     phrases = [p for p in phrases if family is None or not family.named_by(p)]
     phrases, negated = negations(phrases, text) if english else (phrases, [])
-    heads = list(dict.fromkeys(n for p in phrases for n in nouns_of(p))) if english else []
-    return Description(text=text, english=english, phrases=phrases, nouns=[n for n in heads if _thing(n)], heads=heads,
+    heads = list(dict.fromkeys(n for p in phrases for n in nouns_of(p) if _noun(n))) if english else []
+    things = ([n for n in nouns_of(p) if _noun(n) and _thing(n)] for p in phrases)
+    return Description(text=text, english=english, phrases=phrases, nouns=[n for n in heads if _thing(n)],
+                       subject=next((t for t in things if t), []), heads=heads,
                        facets=facets(", ".join(phrases)) if english else {}, negated=negated,
                        lettering=QUOTED.findall(text))
 

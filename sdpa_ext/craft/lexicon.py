@@ -112,6 +112,7 @@ class Lexicon:
     particles: frozenset[str]  # `calm the sea down`: part of the verb, after its object
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
+    quantities: frozenset[str]  # `lots of bubbles`: how many, not what
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
     single: frozenset[str]  # `only one moon`: one of it
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
@@ -288,7 +289,8 @@ def lexicon() -> Lexicon:
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles")},
         particles=frozenset(raw["becomes"]["particles"]), adverbs=frozenset(raw["adverbs"]),
-        extent=tuple(raw["extent"]["words"]), one_more=tuple(raw["counting"]["more"]),
+        extent=tuple(raw["extent"]["words"]),
+        quantities=frozenset(raw["quantities"]["words"]), one_more=tuple(raw["counting"]["more"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),
