@@ -180,6 +180,43 @@ def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, r
     assert (version.prompt, version.negative_prompt) == (right, "lowres"), version.warnings
 
 
+CAR = ("cinematic photo of a red sports car on a coastal road, (golden hour:1.3), sunset, [sketch:photorealistic:0.5], "
+       "35mm film, <lora:cinematic_xl:0.8>")
+FISHER = "portrait of an old fisherman, (stormy sky:1.2), rain, (wrinkled skin:1.1), <lora:more_details:0.6>"
+TWO_LORAS = "photo of a young woman in a cafe, highly detailed skin, <lora:add-detail-xl:0.7>, <lora:film_grain:0.5>"
+KNIGHT = "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1boy, knight, silver armor, red cape"
+TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft morning mist."
+
+
+@pytest.mark.parametrize(("family", "prompt", "instruction", "right", "negative"), [
+    # a span of the user's that contradicts what the instruction sets may go with it
+    ("sdxl", CAR, "midday sun instead of sunset", CAR.replace("(golden hour:1.3), sunset", "midday, harsh sunlight"),
+     "lowres"),
+    ("sdxl", CAR, "make it a pencil sketch", CAR.replace("cinematic photo", "pencil sketch").replace(
+        "[sketch:photorealistic:0.5], 35mm film", "graphite"), "lowres"),
+    ("sdxl", CAR, "put it in tokyo at night w neon everywhere", CAR.replace(
+        "coastal road, (golden hour:1.3), sunset", "street in tokyo, night, (neon lights:1.3)"), "lowres"),
+    ("sd15", FISHER, "calm sunny day instead, no storm",
+     FISHER.replace("(stormy sky:1.2), rain", "sunny day, calm sea"), "lowres, storm"),
+    ("sd15", FISHER, "less wrinkly", FISHER.replace("1.1", "0.8"), "lowres"),  # `wrinkly` names `wrinkled`
+    ("sdxl", TWO_LORAS, "can u remove the 2nd lora", TWO_LORAS.replace(", <lora:film_grain:0.5>", ""), "lowres"),
+    ("pony", KNIGHT, "make sure hes not wearing a helmet", KNIGHT, "lowres, helmet"),
+    ("pony", KNIGHT, "make sure theres no hat or glasses", KNIGHT, "lowres, hat, glasses"),
+    ("sd3", TEMPLE, "can we have some snow falling",  # snow in autumn: the season is not said, it stays
+     TEMPLE.replace("in autumn,", "in autumn, light snow falling,"), "lowres"),
+])
+def test_a_right_answer_to_the_users_syntax_reaches_the_user_unchanged(make_settings, family, prompt, instruction,
+                                                                       right, negative):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    answer = json.dumps({"prompt": right, "negative_prompt": negative, "params": {}, "notes": ""})
+    with OpenAIServer(answer=answer) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(prompt, "lowres", family=family),
+                                                           instruction)
+    assert (version.prompt, version.negative_prompt) == (right, negative), version.warnings or version.notes
+
+
 BARN = "a red barn in a meadow, crows on the roof, overcast, <lora:detail:0.8>"
 
 
@@ -828,6 +865,26 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
      "A cozy cafe counter with a glass cake stand, indoors, in soft morning light, with a shallow depth of field.", ""),
     ("sdxl", "a neon sign on a little cafe at night, rain",
      "a cafe storefront at night, neon sign, rain, wet street, warm window light", "lowres"),
+    # the answer's own words beside a kept subject stand: a style reference, what it is for, `lots` (no nouns)
+    ("sdxl", "wanna see a castle floating in the sky, like studio ghibli vibes",
+     "a castle floating in the sky on a grassy island, fluffy clouds, anime style, whimsical, masterpiece", "lowres"),
+    ("sdxl", "charcoal sketch of an old fisherman's face. lots of wrinkles, very expressive",
+     "charcoal sketch of an old fisherman, close-up portrait of his weathered face, deep wrinkles, expressive eyes",
+     "lowres"),
+    ("sdxl", "can you make me a flat vector logo of a fox for my coffee shop?",
+     "minimalist flat vector logo of a fox, simple geometric shapes, orange and white, centered", "lowres"),
+    ("sdxl", "six hot air balloons over a canyon at sunrise and NO clouds",  # a blue sky at sunrise
+     "six colorful hot air balloons floating over a red rock canyon at sunrise, clear blue sky, golden light",
+     "clouds, lowres"),
+    ("pony", "two cat girls sharing one umbrella in the rain, anime style pls",  # source_anime says anime; the
+     "score_9, score_8_up, score_7_up, score_6_up, source_anime, 2girls, cat ears, sharing umbrella, rain",  # rating
+     "lowres"),  # is the model's choice where it wrote Pony's scores
+    ("pony", "a spaceship and 2 astronauts on mars",  # mars has a sky: it is no outer space
+     "score_9, score_8_up, score_7_up, source_cartoon, rating_safe, two astronauts, spaceship, mars, red sky",
+     "lowres"),
+    ("sd3", "3 penguins in scarves, snowing, kinda cartoony",  # snow that falls is snowing
+     "A cartoon illustration of three penguins wearing knitted scarves, standing together while snow falls around "
+     "them.", "lowres"),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

@@ -149,7 +149,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         negative = negations_to_negative(parsed, negative, own, family, warnings)
     negative = wanted_out_of_negative(negative, subject_heads(parsed.texts()), [], warnings)
     prompt = parsed.render()
-    rating = not set(family.prefix) & set(tag_terms(prompt))  # a model that wrote Pony's scores chose its rating
+    rating = not set(family.prefix) <= set(tag_terms(prompt))  # a model that wrote Pony's scores chose its rating
     prompt, negative = family_rules(prompt, negative, family, warnings, rating=rating)
     prompt, fixes = repair(prompt)
     negative, negative_fixes = repair(negative)

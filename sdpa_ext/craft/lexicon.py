@@ -19,6 +19,16 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def kin(a: str, b: str) -> bool:
+    """Two words of one family: the same stem, or one begins the other but for an ending (`wrinkly`, `wrinkled`;
+    `storm`, `stormy`)."""
+    a, b = stem(a), stem(b)
+    if a == b:
+        return True
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared >= 5 and shared >= min(len(a), len(b)) - 2
+
+
 def stem(word: str) -> str:
     """A word without its plural ending (`cities` -> city, `foxes` -> fox)."""
     word = word.lower()
@@ -113,6 +123,7 @@ class Lexicon:
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
     quantities: frozenset[str]  # `lots of bubbles`: how many, not what
+    ordinals: dict[str, int]  # `the 2nd lora`: which, by place (-1: the last)
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
     single: frozenset[str]  # `only one moon`: one of it
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
@@ -290,7 +301,8 @@ def lexicon() -> Lexicon:
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles")},
         particles=frozenset(raw["becomes"]["particles"]), adverbs=frozenset(raw["adverbs"]),
         extent=tuple(raw["extent"]["words"]),
-        quantities=frozenset(raw["quantities"]["words"]), one_more=tuple(raw["counting"]["more"]),
+        quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
+        one_more=tuple(raw["counting"]["more"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),

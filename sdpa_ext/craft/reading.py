@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field, fields
 
 from .describe import JOINED, QUOTED, verb_ing
-from .lexicon import alternation, lexicon, longest_at, stem, words_of
+from .lexicon import alternation, kin, lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, same_noun, subject_heads
-from .vocab import SOLE, Value, facets, find_value, known_words, opposite, vocab
+from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, vocab
 
 _NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
@@ -494,6 +494,9 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     networks = [s for s in spans if s.kind == "network"]
     if set(words) & {"all", "every", "loras", "networks", "lycos", "hypernetworks"}:
         return networks  # `nuke all the loras`
+    place = next((lexicon().ordinals[w] for w in words if w in lexicon().ordinals), None)
+    if place is not None and len(networks) >= abs(place) and place:  # `remove the 2nd lora`
+        return [networks[place - 1 if place > 0 else place]]
     said = [w for w in words if w not in lexicon().network_words and w not in lexicon().function and w != "the"
             and not _NUMBER.fullmatch(w)]  # `lora to 0.8`: the number names no network
     joined = "".join(said)
@@ -534,14 +537,14 @@ class _Reader:
             for span in found:
                 self.reading.spans[span.text] = what
             return True
-        said = {stem(w) for w in words if w not in lex.stop and len(w) >= 3}
+        said = {w for w in words if w not in lex.stop and len(w) >= 3}
         for span in self.spans:
             if span.kind == "network":
                 continue
-            own = {stem(w) for w in words_of(span.key) if w not in lex.stop and len(w) >= 3 and not w.isdigit()}
-            own |= {w for w in words_of(span.key) if not w.isascii()}
+            own = {w for w in words_of(span.key) if w not in lex.stop and len(w) >= 3 and not w.isdigit()}
+            foreign = {w for w in words_of(span.key) if not w.isascii()} & set(words)
             kind_words = lex.span_words.get(span.kind, frozenset())
-            if said & own or set(words) & kind_words:
+            if foreign or any(kin(a, b) for a in said for b in own) or set(words) & kind_words:
                 self.reading.spans.setdefault(span.text, what)
         return False
 
@@ -673,6 +676,11 @@ class _Reader:
         if size := _size(words):
             edit.size = size
             return True
+        subject = 1 if words[0] in lex.pronouns or words[0] == "there" else 0  # `there is no hat`, `he is not
+        subject += longest_at(words, subject, lex.copulas) if subject else 0  # wearing a helmet`: no hat, no helmet
+        denied = longest_at(words, subject, lex.negations["leading"]) if subject else 0
+        if denied and words[subject:subject + denied] != ["not"]:  # not `it is not red enough`: a state
+            words = words[subject:]
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
@@ -1435,6 +1443,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     for clause in (part for c in said for part in _INTERJECTED.split(c) if part.strip()):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
+    _contradicted(reading, reader.spans)
     if reader.asked:
         reading.unread.append(reader.asked)
     reading.prompt = parsed
@@ -1443,6 +1452,18 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reading.notes = list(dict.fromkeys(reading.notes))
     reading.lettering = QUOTED.findall(instruction)
     return reading
+
+
+def _contradicted(reading: Reading, spans: list[Span]) -> None:
+    """The user's spans that contradict what the edit sets (`(golden hour:1.3)` under `midday sun instead of
+    sunset`, `[sketch:photorealistic:0.5]` under `make it a pencil sketch`) are named: they may change or go."""
+    context: dict[str, set[str]] = {}
+    for value in (*reading.edit.set, *reading.edit.implied):
+        context.setdefault(value.group, set()).add(value.name)
+    for span in spans if context else ():
+        said = facets(span.key) if span.kind != "network" else {}
+        if any(clash({group: {value}}, context) for group, values in said.items() for value in values):
+            reading.spans.setdefault(span.text, "change")
 
 
 def negatable(thing: str) -> bool:
