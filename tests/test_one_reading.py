@@ -744,6 +744,18 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
 
 
+@pytest.mark.parametrize("word", ["sky", "photo", "lighting", "atmosphere"])
+def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    prompt = f"a cabin in a forest, {word}, clouds"
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(prompt, family="sdxl"),
+                                                                      "add a dog", family="sdxl")
+    assert version.prompt == f"{prompt}, dog"
+
+
 @pytest.mark.parametrize(("family", "description", "has", "never"), [
     ("pony", "a knight girl resting by a campfire", ["1girl, solo"], []),
     ("illustrious", "a bride in a flower garden", ["1girl, solo"], ["photo", "85mm", "35mm", "dslr", "bokeh"]),
@@ -899,6 +911,7 @@ def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, descript
     ("sd3", "A lighthouse on a cliff at dawn, captured as a realistic photograph.",
      "is this a photo? it should be photorealistic"),
     ("sdxl", "an old fisherman, grey beard, harbor, dawn, photograph, realistic", "realistic photo pls"),
+    ("illustrious", "masterpiece, no humans, dragon, mountain, sky, clouds, day", "make sure theres no people in it"),
 ])
 def test_what_the_prompt_says_already_is_said_and_nothing_is_added(make_settings, family, prompt, instruction):
     from sdpa_ext.types import PromptVersion

@@ -173,6 +173,10 @@ class Prompt:
             return [self.text[s:e].strip() for s, e in grammar.terms(self.text)]
         return _WORD_UNIT.findall(self.text)
 
+    def as_parsed(self, term: Term) -> bool:
+        """The term is as the user wrote it: parsed, and no edit changed it."""
+        return term.start >= 0 and self.text[term.start:term.end].strip() == term.text.strip()
+
     # -- changes -------------------------------------------------------------------------------------------------
 
     def set(self, term: Term, text: str) -> None:
