@@ -731,6 +731,27 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "stick her in a lavender field", ["old beekeeper in a lavender field, straw hat"], ["on a lavender", "stick"]),
     ("illustrious", "no humans, sleepy otter floating, on its back, holding a seashell, soft fur, masterpiece",
      "yeet in a few lily pads fr", ["lily pads"], ["yeet", "fr"]),
+    # a question's tag asks nothing; `what if` asks; a colour said of a thing the prompt has recolours it; a colour
+    # and a material; `one more X`; a framing phrase with its example; `em` is them, never a negative word
+    ("pony", "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1girl, solo, silver hair, smile",
+     "keep it sfw, rating_safe right?", ["rating_safe, 1girl"], ["right", "rating safe"]),
+    ("sd15", "masterpiece, portrait of an old fisherman, rain", "what if it was a watercolor", ["watercolor"], []),
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, knight, short black hair, red cape",
+     "what if he had long hair in a ponytail", ["long"], ["what", "had"]),
+    ("illustrious", "masterpiece, 1girl, 1boy, white dress, black hoodie", "she should have a red dress not white",
+     ["1boy, red dress, black hoodie"], ["white", "not"]),
+    ("illustrious", "masterpiece, 1girl, 1boy, white dress, black hoodie", "give her a red dress",
+     ["1boy, red dress, black hoodie"], ["white dress"]),
+    ("sd15", "cozy living room, a ginger cat sleeping on a green armchair, evening",
+     "armchair shoudl be dark red leather", ["on a dark red leather armchair"], ["green", "low key", "shadows"]),
+    ("sd15", "cozy living room, a ginger cat sleeping on a green armchair, evening", "one more cat pls",
+     ["two ginger cats"], ["pls", "one more"]),
+    ("illustrious", "masterpiece, 1girl, 1boy, couple, walking, city street, night",
+     "view from above like a drone shot", ["view from above"], ["drone", "like"]),
+    ("flux", "A rustic wooden table with a steaming bowl of ramen, shallow depth of field.", "top down shot",
+     ["Top down shot."], []),
+    ("sd3", "Three children play in the snow in front of a red barn on a sunny winter morning. Bright colors.",
+     "shot from far away so the whole barn is in it", ["wide shot"], ["barn is in", "so the"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -67,6 +67,7 @@ class Lexicon:
     softeners: tuple[str, ...]
     hedges: tuple[str, ...]  # `like 0.4`: before a number or an amount
     interjections: frozenset[str]  # `vertical pls for my phone`: dropped wherever they stand
+    question_tags: tuple[str, ...]  # `rating_safe right?`: dropped at the end of a question
     placeholders: frozenset[str]  # `the epic scale thing`
     chat: frozenset[str]
     chat_description: tuple[str, ...]  # dropped from a description
@@ -267,6 +268,7 @@ def lexicon() -> Lexicon:
         comparatives=comparatives, antonyms=_antonyms(raw["antonyms"]["pairs"], comparatives),
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
         hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
+        question_tags=tuple(chat["question_tags"]),
         placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),

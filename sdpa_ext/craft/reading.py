@@ -21,7 +21,8 @@ _NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
 _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
-                      r"\band\b(?!" + JOINED + r"))\s*")
+                      r"\band\b(?!" + JOINED + r")|(?<=\w)(?=\s+not\s+(?:" + alternation(lexicon().colours) +
+                      r")\s*[.!?]?\s*$))\s*")  # `a red dress not white`: a correction of its own
 _INTERJECTED = re.compile(r"\s*\b(?:" + alternation(lexicon().interjections) + r")\b\s*")
 UNREAD = "the rules do not know what"  # how a note of what no rule read begins
 VAGUE = ("asks for no particular change: say what to change, or try a chip (darker, brighter, more detail, simpler, "
@@ -177,6 +178,8 @@ def normal(clause: str) -> list[str]:
     """A clause without the words that say how it asks (`can u`, `pls`, `kinda`, `lol`)."""
     lex = lexicon()
     words = [w for w in _tokens(clause) if w not in lex.interjections]
+    if clause.rstrip().endswith("?"):  # `rating_safe right?`: the question's tag asks nothing
+        words = _strip_phrases(words, lex.question_tags, lead=False)
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
@@ -665,7 +668,9 @@ class _Reader:
         if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and any(
                 text in v.words for v in _values(text)) and _make(edit, words):
             return True  # `clear sky` is the weather, not `clear` the sky away
-        if text in lex.composition:  # `from above`, `looking at viewer`
+        framed = longest_at(words, 0, lex.composition)  # `from above`, `view from above like a drone shot`
+        if framed and (framed == len(words) or words[framed] in lex.hedges):
+            text = " ".join(words[:framed])
             edit.add.append(text)
             edit.sentences.append(_sentence(text))
             return True
@@ -1235,6 +1240,9 @@ class _Reader:
         if colour := lex.colour_of(comp):
             edit.recolour.append((noun, colour))
             return True
+        if len(comp) >= 2 and comp[-1] in lex.materials and (colour := lex.colour_of(comp[:-1])):
+            edit.recolour.append((noun, f"{colour} {comp[-1]}"))  # `the armchair should be dark red leather`
+            return True
         if replacing:
             return self._replace(edit, obj, comp)
         if len(comp) == 1 and (base := _base(comp[0])):
@@ -1415,6 +1423,9 @@ class _Reader:
         """A noun phrase alone (`a female astronaut`, `a black cat`): the subject anew when it names the subject's
         head noun, else a thing to add."""
         lex = lexicon()
+        if longest_at(words, 0, lex.one_more) and (counted := _count(words)):  # `one more cat pls`
+            edit.count.append(counted)
+            return True
         thing = _strip_determiner(words)
         verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
         known = known_words() | self.said | set(lex.colours) | set(self._people())
@@ -1443,6 +1454,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     for clause in (part for c in said for part in _INTERJECTED.split(c) if part.strip()):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
+    _recoloured(reading.edit, reader)
     _contradicted(reading, reader.spans)
     if reader.asked:
         reading.unread.append(reader.asked)
@@ -1452,6 +1464,22 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reading.notes = list(dict.fromkeys(reading.notes))
     reading.lettering = QUOTED.findall(instruction)
     return reading
+
+
+def _recoloured(edit: Edit, reader: _Reader) -> None:
+    """An added `red dress` where the prompt has a dress (of another colour) recolours it (`give her a red
+    dress` on `white dress`): one dress, not two."""
+    lex = lexicon()
+    for tag in list(edit.add):
+        words = tag.split()
+        colour = next((lex.colour_of(words[:i]) for i in (2, 1) if lex.colour_of(words[:i])), None)
+        noun = " ".join(words[len(colour.split()):]) if colour else ""
+        if noun in lex.heads["attribute"] and reader._in_prompt(noun):
+            at = edit.add.index(tag)
+            del edit.add[at]
+            if at < len(edit.sentences):
+                del edit.sentences[at]
+            edit.recolour.append((noun, colour))
 
 
 def _contradicted(reading: Reading, spans: list[Span]) -> None:
