@@ -752,6 +752,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["Top down shot."], []),
     ("sd3", "Three children play in the snow in front of a red barn on a sunny winter morning. Bright colors.",
      "shot from far away so the whole barn is in it", ["wide shot"], ["barn is in", "so the"]),
+    ("sdxl", CAR, "midday sun instead of sunset", ["midday sun"], ["golden hour", "sunset"]),  # a span that contradicts
+    ("sd15", FISHER, "calm sunny day instead, no storm", ["sunny"], ["stormy", "rain"]),  # what is set goes too
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -1484,14 +1484,15 @@ def _recoloured(edit: Edit, reader: _Reader) -> None:
 
 def _contradicted(reading: Reading, spans: list[Span]) -> None:
     """The user's spans that contradict what the edit sets (`(golden hour:1.3)` under `midday sun instead of
-    sunset`, `[sketch:photorealistic:0.5]` under `make it a pencil sketch`) are named: they may change or go."""
+    sunset`, `[sketch:photorealistic:0.5]` under `make it a pencil sketch`) go, as the prompt's other terms that
+    contradict it do; a model may keep them."""
     context: dict[str, set[str]] = {}
     for value in (*reading.edit.set, *reading.edit.implied):
         context.setdefault(value.group, set()).add(value.name)
     for span in spans if context else ():
         said = facets(span.key) if span.kind != "network" else {}
         if any(clash({group: {value}}, context) for group, values in said.items() for value in values):
-            reading.spans.setdefault(span.text, "change")
+            reading.spans.setdefault(span.text, "remove")
 
 
 def negatable(thing: str) -> bool:
