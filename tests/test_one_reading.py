@@ -811,6 +811,13 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
      ["sky", "sun rays", "close-up"]),
     # `no trucks and no people`: neither is drawn
     ("flux", "a quiet road with no trucks and no people, at dawn, in rome", ["road"], ["trucks", "people"]),
+    # a catgirl maid is one girl; a guy is a boy; `lots of`, `make it`, `like`, `af` and a typo are how it was asked
+    ("pony", "can i get a catgirl maid serving tea in a cafe, smiling", ["1girl, solo"], ["2girls"]),
+    ("pony", "furry fox guy in a hoodie playing guitar on a rooftop at night", ["1boy"], ["no humans"]),
+    ("pony", "chibi witch girl stirring a cauldron, halloween, lots of pumpkins, make it cute af",
+     ["1girl, solo", "pumpkins, cute"], ["lots", "make it", "af,"]),
+    ("sdxl", "3d render of a tiny dragon in a teacup, white backround", ["white background"], ["backround"]),
+    ("sd15", "a bowl of fruit on a table, like a classic still life painting", ["classic still life"], ["like"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -851,7 +858,7 @@ def test_outdoors_goes_from_a_plan_that_is_inside_only(make_settings, descriptio
 
 
 @pytest.mark.parametrize("description", ["a foggy morning on a fishing village, boats in the harbor, nobody around",
-                                         "an empty beach at dawn, no one there"])
+                                         "an empty beach at dawn, no one there", "a foggy harbor at dawn, no ppl pls"])
 def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, description):
     from tests.wire import OpenAIServer
 

@@ -158,12 +158,16 @@ def _counted(text: str, kind: str) -> int:
     nouns = {*lex.people[kind], *(lex.people["female_kin"] if kind == "female" else lex.people["male_kin"])}
     irregular = {"women": "woman", "men": "man"}
     words = re.findall(r"[a-z0-9+]+", text.lower())
-    numbered, plain = [], 0
+    numbered, plain, last = [], 0, -2
     for index, word in enumerate(words):
         forms = (irregular.get(word, word), *((word[:-1], word[:-2]) if word.endswith("s") and not
                                                word.endswith("ss") else ()))
         noun = next((w for w in forms if w in nouns), None)
         if noun is None:
+            continue
+        one = last == index - 1  # `a catgirl maid`, `a witch girl`: one person said twice
+        last = index
+        if one:
             continue
         plural = word != noun
         said = [w for w in words[max(0, index - 2):index] if w.isdigit() or w in lex.numbers]

@@ -109,7 +109,7 @@ def phrases_of(text: str) -> list[str]:
     for chunk in _BOUNDARY.split(_SPACES.sub(" ", text)):  # one space a run: _BOUNDARY's \s* rescans runs
         for prep, piece in _split_preps(chunk):
             for sub_prep, sub in _ing_split(prep, piece):
-                body = _strip_articles(sub)
+                body = _strip_articles(re.sub(r"^like\s+", "", sub, flags=re.I))  # `like a still life painting`
                 if not body or all(w in _LEX.function for w in words_of(body)):
                     continue
                 tag = body if not sub_prep or sub_prep in _LEX.dropped_prepositions else f"{sub_prep} {sub}"
@@ -225,8 +225,10 @@ def unchatted(text: str) -> str:
         out += [_CHAT.sub(_unsaid, text[last:quote.start()]), quote.group()]
         last = quote.end()
     cleaned = "".join([*out, _CHAT.sub(_unsaid, text[last:])])
-    for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon
-        if not said.isalpha() or said == "w" or meant.startswith("no "):  # `nobody around`: no people
+    chat = _LEX.chat | _LEX.function | set(_LEX.softeners) | set(_LEX.asking)
+    for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon; `no ppl`,
+        if not said.isalpha() or said == "w" or meant.startswith("no ") or not set(words_of(meant)) & chat:
+            # `backround`: a word misspelled; `nobody around`: no people; not `u` or `bc` (chat words, dropped)
             cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`
     cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
