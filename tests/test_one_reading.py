@@ -754,6 +754,18 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "shot from far away so the whole barn is in it", ["wide shot"], ["barn is in", "so the"]),
     ("sdxl", CAR, "midday sun instead of sunset", ["midday sun"], ["golden hour", "sunset"]),  # a span that contradicts
     ("sd15", FISHER, "calm sunny day instead, no storm", ["sunny"], ["stormy", "rain"]),  # what is set goes too
+    # a count by a synonym of a sentence's subject; the framing in the user's words; a participle is no `with`; an
+    # adverb of the weather; a mood of ours
+    ("sd3", "Three children play in the snow in front of a red barn.", "just two kids",
+     ["Two children play in the snow"], ["kids"]),
+    ("sd15", "masterpiece, portrait of an old fisherman, standing on a wooden pier, rain",
+     "full body shot so we can see the pier", ["full body shot"], ["portrait", "so we"]),
+    ("flux", "A rustic wooden table with a bowl of ramen, warm light from a window.", "make it evening, lit by candles",
+     ["Lit by candles."], ["With lit"]),
+    ("sd3", "Three children play in the snow on a sunny winter morning. Warm sunlight, photograph.",
+     "make it snow heavily instead of sunny", ["Heavy snowfall."], ["sunny", "Snow heavily"]),
+    ("sd3", "Three children play in the snow on a winter morning. Photograph.", "make it feel nostalgic",
+     ["nostalgic mood"], ["feel"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -281,13 +281,16 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
         _recount(prompt, tags[0][0], word, many or tags[0][1] + 1, changes)
         return
     number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many or 2, str(many))
-    head = lex.singular(noun.split()[-1])
+    asked = lex.singular(noun.split()[-1])
     counted = re.compile(r"^(?:a|an|one|the|\d+|" + "|".join(lex.numbers) + r")\s+", re.I)  # the count it said
     for term in prompt.terms:
         read = read_term(term.text)
-        phrase = next((p for p in read.phrases if p.head and lex.singular(p.head) == head and read.bare(p)), None)
+        phrase = next((p for p in read.phrases if p.head and read.bare(p) and (
+            lex.singular(p.head) == asked or lex.singular(p.head) in lex.synonyms.get(asked, ()))), None)
+        # `just two kids` on `three children`: the children
         if phrase is None or locked(term.text):
             continue
+        head = lex.singular(phrase.head)
         body = term.text[phrase.body_start:phrase.end]
         bare = counted.sub("", body.strip())
         at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", bare, re.I))[-1]

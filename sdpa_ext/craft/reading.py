@@ -677,7 +677,8 @@ class _Reader:
         for kind in ("wide", "close"):
             if longest_at(words, 0, lex.verbs[kind]) or text in lex.verbs[kind]:
                 self.last = _Clause(kind)
-                return self._framing(edit, kind, text)
+                named = longest_at(words, 0, vocab().groups["framing"][kind].words)  # `full body shot so we can see
+                return self._framing(edit, kind, " ".join(words[:named]) if named else text)  # the pier`
         if size := _size(words):
             edit.size = size
             return True
@@ -1034,8 +1035,9 @@ class _Reader:
         x = " ".join(thing)
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
         article = next((w for w in words[:1] if w in lex.articles), "")  # `With a kid in a raincoat.`
-        edit.sentences.append(f"With {article} {x}.".replace("  ", " "))
-        return True
+        done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by")
+        edit.sentences.append(_sentence(x) if done else f"With {article} {x}.".replace("  ", " "))  # `Lit by
+        return True  # candles.`, not `With lit by candles.`
 
     def _relocate(self, edit: Edit, words: list[str]) -> bool | None:
         """`put her on a beach`, `move it to paris`, `put the camera further away`."""
