@@ -766,6 +766,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "make it snow heavily instead of sunny", ["Heavy snowfall."], ["sunny", "Snow heavily"]),
     ("sd3", "Three children play in the snow on a winter morning. Photograph.", "make it feel nostalgic",
      ["nostalgic mood"], ["feel"]),
+    ("sd15", "masterpiece, best quality, portrait of an old fisherman, rain",  # each quality tag named goes
+     "nuke the masterpiece best quality tags, dont need em", ["portrait of an old fisherman"], ["masterpiece", "best"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -777,6 +779,17 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
                                                                       instruction, family=family)
         assert server.requests == []  # the rules read it all
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+@pytest.mark.parametrize("instruction", ["no masterpiece", "remove the quality tags", "get rid of best quality"])
+def test_a_quality_tag_taken_out_never_goes_to_the_negative(make_settings, instruction):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion("masterpiece, best quality, a cabin", "lowres", family="sd15"), instruction, family="sd15")
+    assert version.prompt != "masterpiece, best quality, a cabin" and version.negative_prompt == "lowres", version
 
 
 @pytest.mark.parametrize("word", ["sky", "photo", "lighting", "atmosphere"])

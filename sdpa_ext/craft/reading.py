@@ -760,10 +760,25 @@ class _Reader:
             return
         if self._name_spans(words, "remove"):
             return
-        thing = " ".join(content(words) if content(words) else words)
+        if named := self._quality_tags(words):  # `nuke the masterpiece best quality tags`: each of them
+            edit.remove += named
+            return
+        said = " ".join(words)
+        thing = said if said in lex.quality_words else " ".join(content(words) if content(words) else words)
         edit.remove.append(thing)
         if negative and negatable(thing):
             edit.negative.append(thing)
+
+    def _quality_tags(self, words: list[str]) -> list[str]:
+        """The quality tags `the masterpiece best quality tags` names, or (`the quality tags`) every one the prompt
+        says."""
+        if len(words) < 2 or words[-1] not in ("tags", "tag"):
+            return []
+        said = f" {' '.join(words[:-1])} "
+        named = [q for q in lexicon().quality_words if f" {q} " in said]
+        if not named and words[-2] == "quality":
+            named = [q for q in lexicon().quality_words if set(words_of(q)) <= self.said]
+        return [q for q in named if not any(q != o and q in o for o in named)]
 
     def _less(self, edit: Edit, words: list[str]) -> bool | None:
         return self._weighed(edit, "less", words)
@@ -1498,5 +1513,6 @@ def _contradicted(reading: Reading, spans: list[Span]) -> None:
 
 
 def negatable(thing: str) -> bool:
-    """Whether a thing removed or refused also goes to the negative prompt: not a LoRA or other network."""
-    return not set(words_of(thing)) & lexicon().network_words
+    """Whether a thing removed or refused also goes to the negative prompt: not a LoRA or other network, nor a
+    quality tag (`masterpiece` in the negative asks for worse pictures)."""
+    return not set(words_of(thing)) & lexicon().network_words and thing.lower() not in lexicon().quality_words
