@@ -768,6 +768,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["nostalgic mood"], ["feel"]),
     ("sd15", "masterpiece, best quality, portrait of an old fisherman, rain",  # each quality tag named goes
      "nuke the masterpiece best quality tags, dont need em", ["portrait of an old fisherman"], ["masterpiece", "best"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, pink hair, maid outfit, cafe, smile",  # `shouldnt`: the
+     "she shouldnt be smiling, make her look tired", ["cafe, tired"], ["smile"]),  # smile she should not have
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

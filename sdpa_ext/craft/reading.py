@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from .describe import JOINED, QUOTED, verb_ing
-from .lexicon import alternation, kin, lexicon, longest_at, stem, words_of
+from .lexicon import alternation, base_forms, kin, lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, same_noun, subject_heads
 from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, vocab
@@ -723,6 +723,8 @@ class _Reader:
         elif said == ["not"] and len(words) == 1 and words[0] in self.said and _adjectival(words):
             edit.unsaid.append(words[0])  # `not abandoned`: the word said of the prompt's thing goes
             return True
+        elif said == ["not"] and len(words) == 1 and lex.colour_of(words) and self.reading.edit.recolour:
+            return True  # `hair should be blue not pink`: the colour said before is the correction
         elif said == ["not"] and not (words and words[0] in lex.articles):
             return self._less(edit, [w for w in words if w not in lex.degree])
         state = next((i for i, w in enumerate(words) if w in lex.looks or longest_at(words, i, lex.copulas)), None)
@@ -765,6 +767,9 @@ class _Reader:
             return
         said = " ".join(words)
         thing = said if said in lex.quality_words else " ".join(content(words) if content(words) else words)
+        if said not in self.said and (base := next((b for w in words[-1:] for b in (*base_forms(w), f"{w[:-3]}e")
+                                                    if w.endswith("ing") and b in self.said), None)):
+            thing = base  # `she shouldn't be smiling` on `smile`: the smile
         edit.remove.append(thing)
         if negative and negatable(thing):
             edit.negative.append(thing)
