@@ -202,6 +202,8 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
     ("sdxl", TWO_LORAS, "can u remove the 2nd lora", TWO_LORAS.replace(", <lora:film_grain:0.5>", ""), "lowres"),
     ("pony", KNIGHT, "make sure hes not wearing a helmet", KNIGHT, "lowres, helmet"),
     ("pony", KNIGHT, "make sure theres no hat or glasses", KNIGHT, "lowres, hat, glasses"),
+    ("illustrious", "masterpiece, no humans, castle, moat, drawbridge, overcast", "double check there are no humans",
+     "masterpiece, no humans, castle, moat, drawbridge, overcast", "lowres"),  # the prompt's own tag says so
     ("sd3", TEMPLE, "can we have some snow falling",  # snow in autumn: the season is not said, it stays
      TEMPLE.replace("in autumn,", "in autumn, light snow falling,"), "lowres"),
 ])
@@ -770,6 +772,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "nuke the masterpiece best quality tags, dont need em", ["portrait of an old fisherman"], ["masterpiece", "best"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, pink hair, maid outfit, cafe, smile",  # `shouldnt`: the
      "she shouldnt be smiling, make her look tired", ["cafe, tired"], ["smile"]),  # smile she should not have
+    ("sd15", "a wooden cabin by a snowy lake, winter, pine trees, 8k",  # snow fits autumn, not spring
+     "switch winter to spring, blossoms instead of snow", ["by a lake, spring"], ["snowy", "winter"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -381,9 +381,6 @@ def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str]
                 same_noun(w, n) for w in words_of(text) for n, _ in [*edit.recolour, *edit.adjust] if n)
                 else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes
             changes.append(f"removed {thing}")
-        elif absent := _said_absent(prompt, thing):  # `no people` where the prompt says `no humans`
-            notes.append(f"the prompt says {absent!r} already")
-            edit.negative[:] = [n for n in edit.negative if n != thing]
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
     for word in edit.unsaid:  # the word goes, what it was said of stays
@@ -391,18 +388,6 @@ def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str]
             changes.append(f"removed {word}")
         else:
             notes.append(f"no {word} in the prompt to remove")
-
-
-def _said_absent(prompt: Prompt, thing: str) -> str:
-    """The prompt's own tag that says the thing is absent, a tag the model reads as such (`no humans` for
-    `people`), or ''."""
-    everyone = set(lexicon().people["everyone"])
-    for text in prompt.texts():
-        said = words_of(text)
-        if text.lower() in lexicon().negations["tags"] and (
-                names(" ".join(said[1:]), thing) or (set(words_of(thing)) & everyone and set(said[1:]) & everyone)):
-            return text
-    return ""
 
 
 def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: list[str]) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from .describe import JOINED, QUOTED, verb_ing
 from .lexicon import alternation, base_forms, kin, lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
-from .structure import head_of, same_noun, subject_heads
+from .structure import head_of, names, same_noun, subject_heads
 from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, vocab
 
 _NUMBER = re.compile(r"\d*\.?\d+")
@@ -1476,6 +1476,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     for clause in (part for c in said for part in _INTERJECTED.split(c) if part.strip()):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
+    _said_absent(reading, parsed)
     _recoloured(reading.edit, reader)
     _contradicted(reading, reader.spans)
     if reader.asked:
@@ -1486,6 +1487,21 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reading.notes = list(dict.fromkeys(reading.notes))
     reading.lettering = QUOTED.findall(instruction)
     return reading
+
+
+def _said_absent(reading: Reading, prompt: Prompt) -> None:
+    """A thing to keep out that the prompt's own tag says is absent already (`no people` where it says `no
+    humans`, a tag the model reads as such): nothing to take out or to add to the negative; the reading says so."""
+    everyone = set(lexicon().people["everyone"])
+    tags = [t for t in prompt.texts() if t.lower() in lexicon().negations["tags"]]
+    for thing in list(reading.edit.remove):
+        said = set(words_of(thing))
+        tag = next((t for t in tags if names(" ".join(words_of(t)[1:]), thing) or (
+            said & everyone and set(words_of(t)[1:]) & everyone)), None)
+        if tag:
+            reading.edit.remove.remove(thing)
+            reading.edit.negative[:] = [n for n in reading.edit.negative if n != thing]
+            reading.notes.append(f"the prompt says {tag!r} already")
 
 
 def _recoloured(edit: Edit, reader: _Reader) -> None:
