@@ -202,7 +202,7 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
     ("sdxl", TWO_LORAS, "can u remove the 2nd lora", TWO_LORAS.replace(", <lora:film_grain:0.5>", ""), "lowres"),
     ("pony", KNIGHT, "make sure hes not wearing a helmet", KNIGHT, "lowres, helmet"),
     ("pony", KNIGHT, "make sure theres no hat or glasses", KNIGHT, "lowres, hat, glasses"),
-    ("illustrious", "masterpiece, no humans, castle, moat, drawbridge, overcast", "double check there are no humans",
+    ("illustrious", "masterpiece, no humans, castle, moat, drawbridge, overcast", "make sure nobody is in it",
      "masterpiece, no humans, castle, moat, drawbridge, overcast", "lowres"),  # the prompt's own tag says so
     ("sd3", TEMPLE, "can we have some snow falling",  # snow in autumn: the season is not said, it stays
      TEMPLE.replace("in autumn,", "in autumn, light snow falling,"), "lowres"),
@@ -796,6 +796,15 @@ def test_a_quality_tag_taken_out_never_goes_to_the_negative(make_settings, instr
         version = _assistant(make_settings, server, "compact").refine(
             PromptVersion("masterpiece, best quality, a cabin", "lowres", family="sd15"), instruction, family="sd15")
     assert version.prompt != "masterpiece, best quality, a cabin" and version.negative_prompt == "lowres", version
+
+
+@pytest.mark.parametrize("instruction", ["there are no humans right", "no people pls", "make sure theres nobody"])
+def test_a_thing_the_prompts_own_tag_keeps_out_is_nothing_to_take_out(instruction):
+    from sdpa_ext.craft.reading import read
+
+    reading = read(instruction, "masterpiece, no humans, castle, moat, overcast")
+    assert reading.edit.remove == reading.edit.negative == [] and "the prompt says 'no humans' already" in \
+        reading.notes, reading
 
 
 @pytest.mark.parametrize("word", ["sky", "photo", "lighting", "atmosphere"])
