@@ -774,6 +774,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "she shouldnt be smiling, make her look tired", ["cafe, tired"], ["smile"]),  # smile she should not have
     ("sd15", "a wooden cabin by a snowy lake, winter, pine trees, 8k",  # snow fits autumn, not spring
      "switch winter to spring, blossoms instead of snow", ["by a lake, spring"], ["snowy", "winter"]),
+    ("sdxl", "grumpy orange cat sitting, on a stack of old books, rainy window",  # `outta there` is where, not what
+     "yoink the books outta there", ["rainy window"], ["books", "outta"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
