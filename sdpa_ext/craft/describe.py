@@ -205,6 +205,7 @@ def _noun(word: str) -> bool:
 _REQUEST = re.compile(r"^\s*(?:(?:" + alternation((*_LEX.request, *_LEX.asking)) + r")\s+)+(?:me\s+|us\s+)?", re.I)
 
 
+_ASKED = _LEX.chat | _LEX.function | set(_LEX.softeners) | set(_LEX.asking)  # what a spelling may mean and not be read
 _CHAT = re.compile(r"(?<![\w'])(?:" + alternation(_LEX.chat_description) + r")(?![\w'])", re.I)
 
 
@@ -225,9 +226,8 @@ def unchatted(text: str) -> str:
         out += [_CHAT.sub(_unsaid, text[last:quote.start()]), quote.group()]
         last = quote.end()
     cleaned = "".join([*out, _CHAT.sub(_unsaid, text[last:])])
-    chat = _LEX.chat | _LEX.function | set(_LEX.softeners) | set(_LEX.asking)
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon; `no ppl`,
-        if not said.isalpha() or said == "w" or meant.startswith("no ") or not set(words_of(meant)) & chat:
+        if not said.isalpha() or said == "w" or meant.startswith("no ") or not set(words_of(meant)) & _ASKED:
             # `backround`: a word misspelled; `nobody around`: no people; not `u` or `bc` (chat words, dropped)
             cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`

@@ -633,6 +633,21 @@ class _Reader:
         self.judged = self.asked = ""
         return self.last.obj
 
+    def recoloured(self) -> None:
+        """An added `red dress` where the prompt has a dress (of another colour) recolours it (`give her a red
+        dress` on `white dress`): one dress, not two."""
+        lex, edit = lexicon(), self.reading.edit
+        for tag in list(edit.add):
+            words = tag.split()
+            colour = next((lex.colour_of(words[:i]) for i in (2, 1) if lex.colour_of(words[:i])), None)
+            noun = " ".join(words[len(colour.split()):]) if colour else ""
+            if noun in lex.heads["attribute"] and self._in_prompt(noun):
+                at = edit.add.index(tag)
+                del edit.add[at]
+                if at < len(edit.sentences):
+                    del edit.sentences[at]
+                edit.recolour.append((noun, colour))
+
     def _in_prompt(self, noun: str) -> bool:
         """The prompt says the noun, or its synonym or a compound of it (`armour` where it says `armor`)."""
         return any(same_noun(w, noun) for w in self.said)
@@ -765,11 +780,10 @@ class _Reader:
         if named := self._quality_tags(words):  # `nuke the masterpiece best quality tags`: each of them
             edit.remove += named
             return
-        said = " ".join(words)
+        said, last = " ".join(words), words[-1]
         thing = said if said in lex.quality_words else " ".join(content(words) if content(words) else words)
-        if said not in self.said and (base := next((b for w in words[-1:] for b in (*base_forms(w), f"{w[:-3]}e")
-                                                    if w.endswith("ing") and b in self.said), None)):
-            thing = base  # `she shouldn't be smiling` on `smile`: the smile
+        if said not in self.said and last.endswith("ing"):  # `she shouldn't be smiling` on `smile`: the smile
+            thing = next((b for b in (*base_forms(last), f"{last[:-3]}e") if b in self.said), thing)
         edit.remove.append(thing)
         if negative and negatable(thing):
             edit.negative.append(thing)
@@ -1477,7 +1491,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
     _said_absent(reading, parsed)
-    _recoloured(reading.edit, reader)
+    reader.recoloured()
     _contradicted(reading, reader.spans)
     if reader.asked:
         reading.unread.append(reader.asked)
@@ -1502,22 +1516,6 @@ def _said_absent(reading: Reading, prompt: Prompt) -> None:
             reading.edit.remove.remove(thing)
             reading.edit.negative[:] = [n for n in reading.edit.negative if n != thing]
             reading.notes.append(f"the prompt says {tag!r} already")
-
-
-def _recoloured(edit: Edit, reader: _Reader) -> None:
-    """An added `red dress` where the prompt has a dress (of another colour) recolours it (`give her a red
-    dress` on `white dress`): one dress, not two."""
-    lex = lexicon()
-    for tag in list(edit.add):
-        words = tag.split()
-        colour = next((lex.colour_of(words[:i]) for i in (2, 1) if lex.colour_of(words[:i])), None)
-        noun = " ".join(words[len(colour.split()):]) if colour else ""
-        if noun in lex.heads["attribute"] and reader._in_prompt(noun):
-            at = edit.add.index(tag)
-            del edit.add[at]
-            if at < len(edit.sentences):
-                del edit.sentences[at]
-            edit.recolour.append((noun, colour))
 
 
 def _contradicted(reading: Reading, spans: list[Span]) -> None:
