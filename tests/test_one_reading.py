@@ -776,6 +776,21 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "switch winter to spring, blossoms instead of snow", ["by a lake, spring"], ["snowy", "winter"]),
     ("sdxl", "grumpy orange cat sitting, on a stack of old books, rainy window",  # `outta there` is where, not what
      "yoink the books outta there", ["rainy window"], ["books", "outta"]),
+    # `X shouldn't be Y`, `X isn't Y`: the word said of that thing goes, the thing stays; `it` after names it
+    ("flux", "An old lighthouse on a cliff at dusk, a lone keeper holding a lantern.", "lighthouse shouldnt be old",
+     ["A lighthouse on a cliff", "a lone keeper holding a lantern"], ["old light", "shouldn"]),
+    ("sd15", "masterpiece, an old man with a (long white beard:1.2), sitting on a wooden bench, park",
+     "the man shouldnt be old", ["a man with a (long white beard:1.2)", "wooden bench"], ["old", "shouldn"]),
+    ("sd15", "masterpiece, an old man with a wooden cane, sitting on a wooden bench, park",
+     "the bench shouldnt be wooden, make it metal", ["wooden cane", "metal bench"], ["wooden bench", "shouldn"]),
+    ("sd15", "masterpiece, an old man on a bench, park", "the bench isnt wooden", ["an old man on a bench, park"],
+     ["wooden", "isn"]),
+    ("sd15", "masterpiece, a knight standing in a burning village, smoke, <lora:epic:0.7>",
+     "knight shouldnt be standing, have him kneel", ["a knight in a burning village", "kneeling"], ["standing"]),
+    ("sd3", "A cat sleeping on a pile of old books in an attic, watercolor style.", "the books should be new",
+     ["A cat sleeping on a pile of new books"], ["old", "new cat"]),
+    ("flux", "A rusty robot sits on a rooftop at night.", "robot shouldnt be rusty, make it sleek and white",
+     ["white robot sits"], ["rusty", "With white"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -383,11 +383,11 @@ def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str]
             changes.append(f"removed {thing}")
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
-    for word in edit.unsaid:  # the word goes, what it was said of stays
-        if prompt.each(lambda text, w=word: None if locked(text) else without_word(text, w)):
+    for noun, word in edit.unsaid:  # the word goes, what it was said of stays
+        if prompt.each(lambda text, w=word, n=noun: None if locked(text) else without_word(text, w, n)):
             changes.append(f"removed {word}")
-        else:
-            notes.append(f"no {word} in the prompt to remove")
+        elif names(prompt.render(), word):  # gone already is no news (`it shouldn't be standing, have it kneel`)
+            notes.append(f"no {word} {noun} in the prompt to change" if noun else f"no {word} in the prompt to remove")
 
 
 def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: list[str]) -> dict:

@@ -63,6 +63,7 @@ class Lexicon:
     connectors: dict[str, tuple[str, ...]]
     comparatives: dict[str, tuple[str, str]]  # shorter -> (short, long)
     antonyms: dict[str, frozenset[str]]  # word -> its opposites
+    opposite: dict[str, str]  # word -> the opposite `too X` asks for: its first pair's (`too old`: young)
     asking: tuple[str, ...]
     softeners: tuple[str, ...]
     hedges: tuple[str, ...]  # `like 0.4`: before a number or an amount
@@ -247,13 +248,18 @@ class Lexicon:
         return frozenset(self.objects["network"])
 
 
-def _antonyms(pairs: list[list[str]], comparatives: dict[str, tuple[str, str]]) -> dict[str, frozenset[str]]:
-    """Each word's opposites: the pairs, and each comparative's plain form and its opposite."""
+def _antonyms(pairs: list[list[str]], comparatives: dict[str, tuple[str, str]]
+              ) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Each word's opposites (the pairs, and each comparative's plain form and its opposite), and the first of
+    them in that order."""
     antonyms: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
     for a, b in [*pairs, *((base, opposite) for base, opposite in comparatives.values() if base and opposite)]:
         antonyms.setdefault(a, set()).add(b)
         antonyms.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in antonyms.items()}
+        first.setdefault(a, b)
+        first.setdefault(b, a)
+    return {k: frozenset(v) for k, v in antonyms.items()}, first
 
 
 @cache
@@ -262,10 +268,11 @@ def lexicon() -> Lexicon:
     comparatives = {k: (v[0], v[1]) for k, v in raw["comparatives"].items() if k != "note"}
     people = raw["people"]
     chat = raw["chat"]
+    antonyms, opposite = _antonyms(raw["antonyms"]["pairs"], comparatives)
     return Lexicon(
         verbs=_table(raw["verbs"]), objects=_table(raw["objects"]), copulas=_list(raw, "copulas"),
         having=_list(raw, "having"), looks=frozenset(raw["looks"]), connectors=_table(raw["connectors"]),
-        comparatives=comparatives, antonyms=_antonyms(raw["antonyms"]["pairs"], comparatives),
+        comparatives=comparatives, antonyms=antonyms, opposite=opposite,
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
         hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
         question_tags=tuple(chat["question_tags"]),

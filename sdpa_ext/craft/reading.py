@@ -38,7 +38,8 @@ class Edit:
     said: list[str] = field(default_factory=list)  # which of them are the user's own words (`lightning`)
     sentences: list[str] = field(default_factory=list)  # the same additions as prose (Flux/SD3)
     remove: list[str] = field(default_factory=list)
-    unsaid: list[str] = field(default_factory=list)  # a word said of a thing that goes, the thing stays: `not old`
+    unsaid: list[tuple[str, str]] = field(default_factory=list)  # (noun, word said of it that goes; the noun
+    # stays): `the lighthouse shouldn't be old`; noun '': wherever it is said (`not abandoned`)
     negative: list[str] = field(default_factory=list)
     replace: list[tuple[str, str]] = field(default_factory=list)  # old '' = the prompt's subject
     set: list[Value] = field(default_factory=list)  # conflict-group values: what contradicts them goes
@@ -66,7 +67,7 @@ class Edit:
 
     def taken(self) -> list[str]:
         """What the edit takes away: removals, replaced phrases, negations."""
-        return [*self.remove, *self.unsaid, *self.negative, *(old for old, _ in self.replace if old)]
+        return [*self.remove, *(w for _, w in self.unsaid), *self.negative, *(old for old, _ in self.replace if old)]
 
     def asked(self) -> list[str]:
         """What the edit asks for: additions, new phrases, colours, modifiers, settings."""
@@ -228,7 +229,8 @@ def content(words: list[str]) -> list[str]:
     owned = {i for i, w in enumerate(words[:-1]) if i and w in lex.possessives and words[i + 1] not in lex.function
              and words[i + 1] not in lex.degree}  # `on its nose`, not `its too dark`
     return [w for i, w in enumerate(words) if (w not in lex.chat or i in owned) and (i or w not in verbs)
-            and w not in lex.comparatives and (w not in lex.pronouns or i in owned) and w not in lex.vague]
+            and w not in lex.comparatives and (w not in lex.pronouns or i in owned) and w not in lex.vague
+            and not w.endswith("n't")]
 
 
 def _phrase(words: list[str]) -> str:
@@ -525,6 +527,7 @@ class _Reader:
         self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
         self.asked = ""  # a question whose thing a later clause may add (`why is there no moon? add one`)
         self.judged = ""  # a judgement whose thing a later clause may change (`the snow is distracting`)
+        self.owner = ""  # the prompt's thing a clause denies a word of (`the lighthouse shouldn't be old`)
 
     # -- span targets ------------------------------------------------------------------------------------------
 
@@ -702,6 +705,9 @@ class _Reader:
         denied = longest_at(words, subject, lex.negations["leading"]) if subject else 0
         if denied and words[subject:subject + denied] != ["not"]:  # not `it is not red enough`: a state
             words = words[subject:]
+        self.owner = ""
+        if not subject and (owner := self._denied_of(words)):  # `the robot shouldn't be rusty`
+            self.owner, words = " ".join(_strip_determiner(words[:owner])), words[owner:]
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
@@ -714,6 +720,18 @@ class _Reader:
         if len(words) <= 3 and _make(edit, words):  # `night`, `rainy`, `charcoal drawing`
             return True
         return None
+
+    def _denied_of(self, words: list[str]) -> int:
+        """How many words name the prompt's thing before a denial of what it is (`the old books shouldn't be`,
+        `robot isn't`); 0 when the clause opens otherwise."""
+        lex = lexicon()
+        for at in range(1, min(len(words) - 1, 4)):
+            denial = words[at:at + longest_at(words, at, lex.negations["leading"])]
+            thing = _strip_determiner(words[:at])
+            if denial and ("not" in denial or denial[0].endswith("n't")) and thing and content(thing) == thing \
+                    and self._in_prompt(thing[-1]):
+                return at
+        return 0
 
     def _network(self, edit: Edit, words: list[str]) -> bool | None:
         """`detail lora to 0.3`, `set the lora at 0.5`: a network's weight as a number."""
@@ -735,8 +753,13 @@ class _Reader:
         words = _strip_phrases(words, lex.negations["tail"], lead=False)
         if said == ["not"] and words and words[0] in ("in", "on", "at"):
             words = words[1:]
-        elif said == ["not"] and len(words) == 1 and words[0] in self.said and _adjectival(words):
-            edit.unsaid.append(words[0])  # `not abandoned`: the word said of the prompt's thing goes
+        elif len(words) == 1 and words[0] in self.said and (self.owner or (said == ["not"] and _adjectival(words))):
+            edit.unsaid.append((self.owner, words[0]))  # `not abandoned`: the word said of the prompt's thing goes
+            self.last = _Clause("no", self.owner.split())  # `the bench shouldn't be wooden, make it metal`
+            return True
+        elif self.owner and len(words) == 1 and (_adjectival(words) or words[0] in lex.antonyms or words[0] in
+                                                  lex.materials):
+            self.reading.notes.append(f"the prompt does not say the {self.owner} is {words[0]}")
             return True
         elif said == ["not"] and len(words) == 1 and lex.colour_of(words) and self.reading.edit.recolour:
             return True  # `hair should be blue not pink`: the colour said before is the correction
@@ -749,7 +772,7 @@ class _Reader:
             if not said:
                 return None
             if set(said) <= self.said:
-                edit.unsaid += said
+                edit.unsaid += [(self.owner, w) for w in said]
             else:  # nothing to take out, and nothing a model could add would do it
                 self.reading.notes.append(f"no {' '.join(said)} in the prompt to take out")
             return True
@@ -862,7 +885,7 @@ class _Reader:
         lex = lexicon()
         if len(after) == 1 and after[0] in lex.antonyms and not lex.chip_of(after[0]) and not find_value(after[0]):
             noun = before[-1] if before and before[-1] in lex.attributes else ""  # `too old`: younger,
-            edit.adjust.append((noun, sorted(lex.antonyms[after[0]])[0]))  # `her hair is too long`: short hair
+            edit.adjust.append((noun, lex.opposite[after[0]]))  # `her hair is too long`: short hair
             return True
         return self._less(edit, after)
 
@@ -976,7 +999,10 @@ class _Reader:
             if split and split[1] == "to":
                 return self._set_to(edit, split[0], split[2], replacing=True)
             if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
-                self.last = _Clause(f"{self.last.op} {' '.join(obj)}")
+                earlier = self.last.obj
+                self.last = _Clause(f"{self.last.op} {' '.join(obj)}", earlier)
+                if obj == ["it"] and earlier and (comp[-1] in lex.materials or lex.colour_of(comp)):
+                    obj = earlier  # `the bench shouldn't be wooden, make it metal`: the bench
                 return self._set_to(edit, obj, comp)
             made = None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
             if made or "add" not in ops:
@@ -1160,6 +1186,8 @@ class _Reader:
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
             if replacing or comp[0] in lex.articles or lex.colour_of(comp):
                 return self._thing(edit, obj, comp, replacing or comp[0] in lex.articles)  # `the owl white`, `a man`
+            if len(comp) == 1 and comp[0] in lex.antonyms and not lex.gender_of(_phrase(obj)):
+                return self._thing(edit, obj, comp, False)  # `the books should be new`: the books', not the cat's
             slot = "subject"  # `the fisherman should be smiling`
         if slot == "size" and (size := _size(comp)):
             edit.size = size
@@ -1368,7 +1396,7 @@ class _Reader:
             return self._weighed(edit, kind, [*quality, *obj] if said else obj)
         word = quality[-1]
         if kind == "less" and len(quality) == 1 and word in lex.antonyms:
-            word = sorted(lex.antonyms[word])[0]
+            word = lex.opposite[word]
         elif kind == "less":
             return None
         edit.adjust.append((obj[-1], word))  # `hair more wavy`, `eyes less sad`: happy eyes

@@ -368,12 +368,16 @@ def without_material(text: str, thing: str) -> str | None:
     return text
 
 
-def without_word(text: str, word: str) -> str | None:
-    """The term without a modifier (`less pink`: `Soft pink light` -> `Soft light`); None when it has none."""
+def without_word(text: str, word: str, of: str = "") -> str | None:
+    """The term without a modifier (`less pink`: `Soft pink light` -> `Soft light`), said `of` a noun where one is
+    named (`the lighthouse shouldn't be old`: not the old keeper's); None when it has none."""
     term = read_term(text)
-    if term.syntax or not (found := phrase_pattern([word]).search(text)):
+    if locked(text) or any(p.head and stem(p.head) == stem(word) for p in term.phrases):
         return None
-    if any(p.head and stem(p.head) == stem(word) for p in term.phrases):
+    pattern = phrase_pattern([word])
+    found = next((m for p in term.phrases if term.bare(p) and (not of or (p.head and same_noun(p.head, of)))
+                  if (m := pattern.search(text, p.body_start, p.end))), None)
+    if found is None:
         return None
     return _clean(text[:found.start()] + " " + text[found.end():])
 
