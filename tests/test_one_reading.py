@@ -791,6 +791,17 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A cat sleeping on a pile of new books"], ["old", "new cat"]),
     ("flux", "A rusty robot sits on a rooftop at night.", "robot shouldnt be rusty, make it sleek and white",
      ["white robot sits"], ["rusty", "With white"]),
+    # a booru prompt's one person changes gender in its count tag; the old focus tag goes, the role stays
+    ("pony", "score_9, score_8_up, 1boy, solo, male focus, wizard, blue robe, library", "make the wizard a woman",
+     ["1girl, solo, wizard, blue robe"], ["1boy", "male focus", "woman"]),
+    ("pony", "score_9, score_8_up, 1boy, solo, male focus, wizard, blue robe, library",
+     "can the wizard be female instead", ["1girl, solo, wizard, blue robe"], ["1boy", "male focus"]),
+    ("pony", "score_9, score_8_up, 1boy, solo, male focus, wizard, blue robe, library", "make it a witch instead",
+     ["1girl, solo, witch, blue robe"], ["1boy", "male focus", "wizard"]),
+    ("illustrious", "masterpiece, 1girl, solo, short brown hair, hoodie, cafe", "make it a male barista instead",
+     ["1boy, solo, short brown hair", "barista"], ["1girl", "male barista"]),
+    ("illustrious", "masterpiece, 1boy, solo, male focus, knight, silver armor, castle",
+     "can it be a female knight instead", ["1girl, solo", "knight, silver armor"], ["1boy", "male focus"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -264,8 +264,12 @@ def _recount(prompt: Prompt, tag: Term, word: str, many: int, changes: list[str]
     if after == before:
         return False
     prompt.set(tag, after)
-    for term in prompt.terms if many > 1 else ():
-        if term.text.strip().lower() == "solo":
+    said = _COUNT_TAG.match(before).group(2).lower()
+    gone = {"solo"} if many > 1 else set()
+    if said != word:  # `1boy, male focus` -> `1girl`
+        gone.add(lexicon().gendered["focus"][next(g for g, w in _WORD_OF.items() if w == said)])
+    for term in prompt.terms:
+        if term.text.strip().lower() in gone:
             prompt.set(term, "")
     changes.append(f"{before} -> {after}")
     return True
@@ -329,8 +333,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     removed = [text for text, op in reading.spans.items() if op == "remove"]
     if removed and prompt.each(lambda text: _without_spans(text, reading)):
         changes += [f"removed {text}" for text in removed]
-    _replace_phrases(prompt, reading, edit, changes, notes)  # in place first: `sunset sky instead of day`, then no
-    # blue sky
+    _replace_phrases(prompt, reading, edit, family, changes, notes)  # in place first: `sunset sky instead of day`,
+    # then no blue sky
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in [*edit.set, *edit.implied]:
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
@@ -343,7 +347,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             changes.append(f"{noun} says {quote}")
         else:
             notes.append(f"no {noun} in the prompt to carry {quote}")
-    _modifiers(prompt, reading, edit, subject, changes, notes)
+    _modifiers(prompt, reading, edit, family, subject, changes, notes)
     for place in edit.relocate:
         if _relocate(prompt, place):
             changes.append(f"moved to {place}")
@@ -402,8 +406,8 @@ def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: 
     return params
 
 
-def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str], changes: list[str],
-               notes: list[str]) -> None:
+def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, family: Family, subject: list[str],
+               changes: list[str], notes: list[str]) -> None:
     """Colours and other modifiers said of a noun (`red hair`, `shorter hair`, `older`: the subject's), in the
     term that says the old one, or inside the user's group the reading names."""
     colours = set(lexicon().colours)
@@ -422,6 +426,8 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, subject: list[str],
             edit.sentences.append(f"With {colour} {noun}.")
     at = len(changes)
     for noun, word in reversed(edit.adjust):  # each opens the noun phrase: the last first (`an old weathered boat`)
+        if _plain_gender(word) and _regendered(prompt, family, word, changes):
+            continue  # `can the wizard be female` on `1boy, wizard`: `1girl, wizard`
         noun = noun or (subject[0] if subject else "")
         if counted := _COUNT_TAG.match(noun):  # `old 1girl` is no tag: `mature female` is
             tag = lexicon().count_tag_words.get(word, {}).get(counted.group(2).lower(), word)
@@ -473,12 +479,42 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
             prompt.set(term, pattern.sub(swap, term.text))
 
 
-def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, changes: list[str], notes: list[str]) -> None:
+def _plain_gender(words: str) -> bool:
+    """The words say only a gender (`a woman`, `female`)."""
+    plain = {w for said in lexicon().gendered["plain"].values() if isinstance(said, list) for w in said}
+    return bool(words_of(words)) and set(words_of(_strip_article(words))) <= plain
+
+
+def _strip_article(words: str) -> str:
+    return re.sub(r"^(?:a|an|the|some)\s+", "", words.strip(), flags=re.I)
+
+
+def _regendered(prompt: Prompt, family: Family, said: str, changes: list[str]) -> bool:
+    """A booru prompt's one person takes the gender `said` names in its count tag (`make the wizard a woman` on
+    `1boy, male focus`: `1girl`); False when the family counts no one or the tag says that gender already."""
+    word = _WORD_OF.get(lexicon().gender_of(said), "")
+    tags = _count_tags(prompt)
+    if not family.counts or not word or len(tags) != 1 or _count_tags(prompt, word):
+        return False
+    before = tags[0][0].text.strip()
+    _recount(prompt, tags[0][0], word, tags[0][1], changes)
+    _regender(prompt, before, word)
+    return True
+
+
+def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Family, changes: list[str],
+                     notes: list[str]) -> None:
     """The edit's A -> B changes inside the phrases; `''` -> B replaces the subject; a B without its A is added."""
     for old, new in edit.replace:
-        if _counted_as(prompt, old, new, changes):
+        if (_plain_gender(new) and _regendered(prompt, family, new, changes)) or (
+                not _role(prompt, new) and _counted_as(prompt, old, new, changes)):
+            continue  # `make the wizard a woman` on `1boy, wizard`: `1girl, wizard`
+        old = old or _same_kind(prompt, new) or _role(prompt, new) or _subject_phrase(prompt)
+        if _COUNT_TAG.match(old) and lexicon().gender_of(new) and _regendered(prompt, family, new, changes):
+            new = " ".join(w for w in words_of(_strip_article(new)) if not _plain_gender(w))  # `a male barista`
+            if new:
+                edit.add.append(new)
             continue
-        old = old or _same_kind(prompt, new) or _subject_phrase(prompt)
         if _COUNT_TAG.match(old) and not lexicon().gender_of(new):  # `make it a duel`: 1boy stays, a duel is added
             edit.add.append(new)
             edit.sentences.append(f"{new.capitalize()}.")
@@ -489,10 +525,22 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, changes: list
                 body, o, n))):
             _regender(prompt, old, new)
             changes.append(f"{old} -> {new}")
+            _regendered(prompt, family, new, changes)  # `a female knight instead` on `1boy`: 1girl
         else:
             notes.append(f"no {old or 'subject'} in the prompt: added {new}")
             edit.add.append(new)
             edit.sentences.append(f"With {new}.")
+
+
+def _role(prompt: Prompt, new: str) -> str:
+    """On a booru prompt, the person its count tag counts, when the new subject is a person too (`make it a witch`
+    on `1boy, wizard`: the wizard); else ''."""
+    people = lexicon().people
+    kinds = {stem(w) for kind in ("female", "male", "any") for w in people[kind]}
+    if not _count_tags(prompt) or stem(head_of(new) or new.split()[-1]) not in kinds:
+        return ""
+    return _phrase_body(prompt, lambda text, read, phrase: bool(phrase.head) and stem(phrase.head) in kinds and
+                        read.bare(phrase) and not locked(text))
 
 
 def _counted_as(prompt: Prompt, old: str, new: str, changes: list[str]) -> bool:
