@@ -802,6 +802,16 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["1boy, solo, short brown hair", "barista"], ["1girl", "male barista"]),
     ("illustrious", "masterpiece, 1boy, solo, male focus, knight, silver armor, castle",
      "can it be a female knight instead", ["1girl, solo", "knight, silver armor"], ["1boy", "male focus"]),
+    # a thing the prompt has, said otherwise: its phrase takes the new words and keeps the others
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, knight, short black hair, red cape, castle",
+     "what if he had long hair in a ponytail", ["knight, long black hair, red cape", "ponytail"],
+     ["short", "in a ponytail"]),
+    ("illustrious", "masterpiece, 1girl, solo, short brown hair, green eyes, hoodie", "long hair instead",
+     ["long brown hair, green eyes"], ["short"]),
+    ("illustrious", "masterpiece, 1girl, solo, short brown hair, green eyes, hoodie", "blue eyes instead",
+     ["short brown hair, blue eyes, hoodie"], ["green"]),
+    ("illustrious", "masterpiece, 1girl, solo, long black dress, sitting, cafe", "red dress instead",
+     ["long red dress, sitting"], ["black"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -657,10 +657,46 @@ def _in_place(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
         edit.sentences[:] = [s for s in edit.sentences if s.lower().strip(".").removeprefix("with ") != tag.lower()]
 
 
+def _said_otherwise(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
+    """An added thing the prompt has, said otherwise (`long hair in a ponytail` on `short black hair`): the
+    prompt's phrase takes the new words (`long black hair`), and in tags what the addition says after its thing
+    is a tag of its own (`ponytail`)."""
+    lex = lexicon()
+    for at, tag in reversed(list(enumerate(edit.add))):
+        read = read_term(tag)
+        first = read.phrases[0] if read.phrases and not read.syntax else None
+        if first is None or not first.head or (len(read.phrases) > 1 and prompt.sentences):
+            continue
+        words = [w for w in words_of(first.body) if w not in lex.articles]
+        said, noun = words[:-1], words[-1]
+        if not said or noun != first.head.lower() or not all(w in lex.antonyms or w in lex.materials or w in
+                                                             lex.colours for w in said):
+            continue
+        def opposed(text: str, w: str) -> bool:
+            others = lex.antonyms.get(w, frozenset()) | (set(lex.colours) - {w} if w in lex.colours else set())
+            return bool(others & set(words_of(text)))
+        term = next((t for t in prompt.terms if t.text.strip() and any(opposed(t.text, w) for w in said) and any(
+            p.head and same_noun(p.head, noun) for p in read_term(t.text).phrases)), None)
+        text = term.text if term else None
+        for word in reversed(said):
+            text = text and ((recolour if word in lex.colours else modify)(text, noun, word) or text)
+        if term is None or text is None or text == term.text:
+            continue
+        prompt.set(term, text)
+        changes.append(f"{noun}: {' '.join(said)}")
+        rest = tag[first.end:].strip()
+        del edit.add[at]
+        if at < len(edit.sentences):
+            del edit.sentences[at]
+        if rest and (thing := next((p for p in read_term(rest).phrases if p.head), None)):
+            edit.add.insert(at, re.sub(r"^(?:a|an|the|some)\s+", "", thing.body, flags=re.I))
+
+
 def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:
     """The edit's additions: sentences appended (Flux/SD3), tags before the quality terms; terms a cut left
     saying nothing go (a `sky` the user wrote stays)."""
     _in_place(prompt, edit, changes)
+    _said_otherwise(prompt, edit, changes)
     if prompt.sentences:
         text = prompt.render()
         new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not names(text, tag)]

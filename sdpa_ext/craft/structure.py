@@ -421,6 +421,11 @@ def replace_in(text: str, old: str, new: str) -> str | None:
                 rf"(?<![\w-]){re.escape(olds[0])}\s+{re.escape(phrase.head)}(?![\w-])", body, re.I)
         if kind:  # `swap the corgi for a kitten` on a corgi puppy: the kitten is the whole of it
             body = body[:kind.start()] + " ".join(new_words) + body[kind.end():]
+        elif covers_head and same_noun(new_words[-1], phrase.head) and len(new_words) > 1 and all(
+                w in lex.antonyms or w in lex.colours for w in new_words[:-1]):
+            for word in reversed(new_words[:-1]):  # `long hair instead` on `short brown hair`: `long brown hair`
+                body = _said_of(body, word, tuple(sorted(lex.antonyms.get(word, set()) | (
+                    set(lex.colours) - {word} if word in lex.colours else set()))))
         elif covers_head and (len(new_words) > 1 or len(olds) > 1):
             article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
