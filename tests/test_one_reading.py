@@ -812,6 +812,14 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["short brown hair, blue eyes, hoodie"], ["green"]),
     ("illustrious", "masterpiece, 1girl, solo, long black dress, sitting, cafe", "red dress instead",
      ["long red dress, sitting"], ["black"]),
+    # `a pair of X` counts the X, wherever it is; a count with what they do; the verb agrees past `with ...`
+    ("sd3", "A temple on a hill in autumn, stone steps, a deer standing near the gate. Watercolor.",
+     "make it a pair of deer", ["A temple on a hill", "two deer standing near the gate"], ["pair", "a deer"]),
+    ("flux", "An old lighthouse on a cliff at night, a lone keeper holding a lantern.", "a couple of lighthouses",
+     ["Two old lighthouses on a cliff"], ["couple", "An old lighthouse"]),
+    ("flux", "A small rusty robot with big round eyes sits on a rooftop at night.",
+     "make it 3 robots sitting together", ["Three small rusty robots with big round eyes sit on a rooftop"],
+     ["3 robots", "sits"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

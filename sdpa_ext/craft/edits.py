@@ -302,11 +302,14 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
         said = said[:1].upper() + said[1:] if body.strip()[:1].isupper() else said
         said += body[len(body.rstrip()):]  # the space before what follows
         after = term.text[phrase.end:]
+        verbs = {*lex.clause_verbs, *lex.agreement.values(), *lex.agreement}
         verb = re.match(r"(\s*)(\w+)", after)
-        if prompt.sentences and verb and verb.group(2).lower() in {*lex.clause_verbs, *lex.agreement.values(),
-                                                                   *lex.agreement}:
+        if verb and verb.group(2).lower() in ("with", "of"):  # `a robot with big round eyes sits`
+            clause = re.match(r"[^,.;]*", after).group(0)
+            verb = next((m for m in re.finditer(r"(\s*)(\w+)", clause) if m.group(2).lower() in verbs), None)
+        if prompt.sentences and verb and verb.group(2).lower() in verbs:
             agreed = lex.of_one(verb.group(2)) if many == 1 else lex.of_several(verb.group(2))
-            after = verb.group(1) + agreed + after[verb.end():]
+            after = after[:verb.start()] + verb.group(1) + agreed + after[verb.end():]
         prompt.set(term, term.text[:phrase.body_start] + (" " if phrase.prep else "") + said + after)
         changes.append(f"{noun}: {number}")
         return

@@ -127,6 +127,7 @@ class Lexicon:
     quantities: frozenset[str]  # `lots of bubbles`: how many, not what
     ordinals: dict[str, int]  # `the 2nd lora`: which, by place (-1: the last)
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
+    groups: dict[str, int]  # `a pair of deer`: how many a group says
     single: frozenset[str]  # `only one moon`: one of it
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
@@ -311,7 +312,7 @@ def lexicon() -> Lexicon:
         particles=frozenset(raw["becomes"]["particles"]), adverbs=frozenset(raw["adverbs"]),
         extent=tuple(raw["extent"]["words"]),
         quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
-        one_more=tuple(raw["counting"]["more"]),
+        one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),

@@ -202,6 +202,9 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     words = _strip_phrases(_strip_phrases(words, ("instead",), lead=False), ("just", "only"), tail=False)
     if (size := longest_at(words, 0, lex.one_more)) and 0 < len(words) - size <= 3:
         noun, many = words[size:], 0
+    elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size <= 2:
+        noun, many = words[size:], lex.groups[" ".join(words[:size])]  # `a pair of deer`
+        noun = [*noun[:-1], lex.singular(noun[-1])]
     elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
         noun, many = words[1:], lex.numbers.get(words[0]) or int(words[0])
         singular = next((one for one, several in lex.plurals.items() if several == noun[-1]), stem(noun[-1]))
@@ -1158,6 +1161,20 @@ class _Reader:
         edit.implied += [v for v in _values(new) if v.group in SOLE]
         return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None
 
+    def _counted(self, edit: Edit, comp: list[str]) -> bool:
+        """How many of a thing: `make it two foxes`, `can there be 3 girls`, `make it just one girl`, `make it 3
+        robots sitting together` (and what they do)."""
+        lex = lexicon()
+        counted = _count(comp) or (lambda one: (" ".join(one[1:]), 1) if len(one) in (2, 3) and one[0] in
+                                    lex.single - lex.articles and content(one[1:]) == one[1:] else None)(
+            _strip_phrases(comp, ("just", "only"), tail=False))
+        doing = next((i for i, w in enumerate(comp) if i >= 2 and verb_ing(w)), None)
+        if not counted and doing and (counted := _count(comp[:doing])) and counted[1] > 1:
+            self._state(edit, comp[doing:])
+        if counted:
+            edit.count.append(counted)
+        return bool(counted)
+
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
         lex = lexicon()
@@ -1165,11 +1182,7 @@ class _Reader:
         if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and split[0][0] in \
                 lex.articles and not _values(" ".join(split[0])) and set(_strip_determiner(split[2])) <= self.said:
             return self._replace(edit, split[2], split[0])  # `can it be a corgi instead of a cat`
-        counted = _count(comp) or (lambda one: (" ".join(one[1:]), 1) if len(one) in (2, 3) and one[0] in
-                                    lex.single - lex.articles and content(one[1:]) == one[1:] else None)(
-            _strip_phrases(comp, ("just", "only"), tail=False))
-        if counted and _object_slot(obj) in ("it", "subject", None):
-            edit.count.append(counted)  # `make it two foxes`, `can there be 3 girls`, `make it just one girl`
+        if _object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp):
             return True
         comp = self._trimmed(edit, comp)
         if len(comp) >= 2 and comp[0] == "more" and lex.colour_of(comp[1:]):
