@@ -820,6 +820,19 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("flux", "A small rusty robot with big round eyes sits on a rooftop at night.",
      "make it 3 robots sitting together", ["Three small rusty robots with big round eyes sit on a rooftop"],
      ["3 robots", "sits"]),
+    # what the subject wears or holds, said with a verb of its own; the stars are the night's
+    ("sd15", "masterpiece, a knight standing in a burning village, smoke", "dress him in golden armor",
+     ["burning village, smoke, golden armor"], ["dress", " in golden armor"]),
+    ("sd15", "masterpiece, a knight standing in a burning village, smoke", "put him in golden armor",
+     ["burning village, smoke, golden armor"], ["in golden armor"]),
+    ("sd3", "Three children play in the snow in front of a red barn. Bright colors, photograph.",
+     "dress the kids in red and yellow snowsuits", ["Wearing red and yellow snowsuits."], ["dress", "kids"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, school uniform, outdoors, smile",
+     "toss in a black cat she's holding", ["smile, holding black cat"], ["she", "toss"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, school uniform, outdoors, smile",
+     "can u give her a cat to hold", ["smile, holding cat"], ["to hold"]),
+    ("flux", "A robot sits on a rooftop at night, looking up at the stars. Neon signs glow below.", "make it sunrise",
+     ["A robot sits on a rooftop, looking up.", "sunrise"], ["stars", "night"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -217,6 +217,24 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     return (" ".join(noun), many) if content(noun) == noun else None
 
 
+def _done_with(words: list[str]) -> tuple[list[str], str] | None:
+    """A thing and what the subject does with it, said after it (`a black cat she is holding`, `a cat to hold`,
+    `a lance for him to carry`): (the thing, the doing: `holding`); None when nothing is said after it."""
+    lex = lexicon()
+    for at in range(1, len(words) - 1):
+        tail = words[at:]
+        if tail[0] in ("that", "which"):
+            tail = tail[1:]
+        if tail[:1] == ["for"] and len(tail) > 1 and tail[1] in lex.pronouns:
+            tail = tail[2:]
+        if len(tail) == 2 and tail[0] == "to" and tail[1] in lex.gerunds:
+            return words[:at], lex.gerunds[tail[1]]
+        if len(tail) in (2, 3) and tail[0] in lex.pronouns and verb_ing(tail[-1]) and (
+                len(tail) == 2 or tail[1] in lex.copulas):
+            return words[:at], tail[-1]
+    return None
+
+
 def _strip_determiner(words: list[str]) -> list[str]:
     while words and (words[0] in lexicon().articles or words[0] in lexicon().determiners):
         words = words[1:]
@@ -228,7 +246,7 @@ def content(words: list[str]) -> list[str]:
     verb of the lexicon to open them (`make her`, `keep it` are a misreading; `curled up` is a pose). A
     possessive before a noun is content (`on her shoulder`)."""
     lex = lexicon()
-    verbs = {v for said in lex.verbs.values() for v in said if " " not in v}
+    verbs = {v for said in lex.verbs.values() for v in said if " " not in v} - lex.attributes  # `dress` is worn
     owned = {i for i, w in enumerate(words[:-1]) if i and w in lex.possessives and words[i + 1] not in lex.function
              and words[i + 1] not in lex.degree}  # `on its nose`, not `its too dark`
     return [w for i, w in enumerate(words) if (w not in lex.chat or i in owned) and (i or w not in verbs)
@@ -990,6 +1008,8 @@ class _Reader:
                 return self._replace(edit, split[0], split[2])
             return self._replace(edit, split[2], split[0]) if split else None
         obj, comp = _split_object(rest)
+        if "dress" in ops and "in" in rest[:4]:  # `dress the kids in red snowsuits`
+            return self._worn(edit, rest[rest.index("in") + 1:], dressed=True)
         if "recolour" in ops and comp and (colour := lex.colour_of(comp[-2:]) or lex.colour_of(comp[-1:])):
             self._name_spans(obj, "change")
             edit.recolour.append((_phrase(obj).split()[-1], colour))
@@ -1071,6 +1091,11 @@ class _Reader:
         if any(w.startswith("<") for w in words) or set(words) & lex.network_words:
             self.reading.adds_network = True
             return True
+        if done := _done_with(words):  # `a black cat she's holding`, `a cat to hold`
+            thing, doing = done
+            edit.add.append(f"{doing} {' '.join(_strip_determiner(thing))}")
+            edit.sentences.append(_sentence(f"{doing} {' '.join(thing)}"))
+            return True
         if counted := _count(words):  # `add another girl`, `add two more foxes`
             edit.count.append(counted)
             return True
@@ -1128,6 +1153,8 @@ class _Reader:
                 place = place[:at]
             if not place or len(place) > _MAX_WORDS or content(place) != place:
                 return None
+            if rest[0] == "in" and place[-1] in lex.attributes:  # `put him in golden armor`: worn, not a place
+                return self._worn(edit, rest[1:])
             x = " ".join(place)
             values = _values(x)
             if any(v.group not in ("place", "setting") for v in values):  # `put him in a storm`: weather
@@ -1137,6 +1164,18 @@ class _Reader:
             _relocated(edit, x)
             return True
         return None
+
+    @staticmethod
+    def _worn(edit: Edit, words: list[str], *, dressed: bool = False) -> bool | None:
+        """What the subject is dressed in (`dress him in golden armor`; `dressed`: the verb says it is worn,
+        `dress the kids in snowsuits`): a tag of it, `Wearing ...` in prose."""
+        lex = lexicon()
+        thing = _strip_determiner(words)
+        if not thing or content(thing) != thing or not (dressed or lex.singular(thing[-1]) in lex.attributes):
+            return None
+        edit.add.append(" ".join(thing))
+        edit.sentences.append(_sentence(f"wearing {' '.join(words)}"))
+        return True
 
     def _replace(self, edit: Edit, a: list[str], b: list[str]) -> bool | None:
         lex = lexicon()
