@@ -833,6 +833,17 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "can u give her a cat to hold", ["smile, holding cat"], ["to hold"]),
     ("flux", "A robot sits on a rooftop at night, looking up at the stars. Neon signs glow below.", "make it sunrise",
      ["A robot sits on a rooftop, looking up.", "sunrise"], ["stars", "night"]),
+    # `X off`, `get X out of there`, `X needs Y`, `closeup on her face`, lettering typed in capitals
+    ("illustrious", "masterpiece, 1boy, solo, pirate captain, tricorn hat, long coat, ship deck", "hat off",
+     ["pirate captain, long coat"], ["hat", "off"]),
+    ("flux", "A diner at night, a waitress pouring coffee. Rain on the windows, film grain.",
+     "get the waitress out of there", ["A diner at night", "Rain on the windows"], ["waitress", "there"]),
+    ("sdxl", "cinematic photo of a lone hiker on a mountain ridge, sunrise", "hiker needs a red backpack",
+     ["lone hiker on a mountain ridge", "red backpack"], ["needs"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, kimono, shrine, lanterns", "closeup on her face",
+     ["lanterns, closeup"], ["on face", "on her face"]),
+    ("flux", 'A diner at night with a neon sign that says "OPEN", a waitress.', "change the sign to say CLOSED",
+     ['a neon sign that says "CLOSED", a waitress'], ["OPEN", "say closed"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -217,6 +217,12 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     return (" ".join(noun), many) if content(noun) == noun else None
 
 
+_IN_CAPITALS = r"[A-Z0-9][\w'!?&-]*"
+_CAPITALS = re.compile(rf"\b(?:{'|'.join(sorted(lexicon().saying))})\s+"
+                       rf"({_IN_CAPITALS}(?:\s+{_IN_CAPITALS}){{0,4}})(?=\s*(?:$|[,.;!?]))")  # `change the sign to say
+# CLOSED`: lettering without quotes
+
+
 def _done_with(words: list[str]) -> tuple[list[str], str] | None:
     """A thing and what the subject does with it, said after it (`a black cat she is holding`, `a cat to hold`,
     `a lance for him to carry`): (the thing, the doing: `holding`); None when nothing is said after it."""
@@ -646,6 +652,7 @@ class _Reader:
         if quote is None or at is None or noun is None:
             return False
         typed = next((q for q in self.quotes if q.lower() == quote.group().lower()), quote.group())
+
         self.reading.edit.says.append((noun, typed))
         return True
 
@@ -714,6 +721,9 @@ class _Reader:
             edit.sentences.append(_sentence(text))
             return True
         for kind in ("wide", "close"):
+            named = longest_at(words, 0, vocab().groups["framing"][kind].words)
+            if named and named < len(words) and words[named] in ("on", "of") and len(words) - named <= 4:
+                return self._framing(edit, kind, " ".join(words[:named]))  # `closeup on her face`
             if longest_at(words, 0, lex.verbs[kind]) or text in lex.verbs[kind]:
                 self.last = _Clause(kind)
                 named = longest_at(words, 0, vocab().groups["framing"][kind].words)  # `full body shot so we can see
@@ -920,7 +930,8 @@ class _Reader:
             return self._set_to(edit, ["it"], words[size:])
         for index in range(1, len(words)):
             having = longest_at(words, index, lex.having)
-            if having and index + having < len(words) and _object_slot(words[:index]) in ("it", "subject"):
+            if having and index + having < len(words) and (_object_slot(words[:index]) in ("it", "subject") or (
+                    _object_slot(words[:index]) is None and stem(words[index - 1]) in self.subject)):
                 rest = words[index + having:]  # `it needs more contrast`, `she should have a hat`
                 return self._weighed(edit, rest[0], rest[1:]) if rest[0] in ("more", "less") else self._add(
                     edit, rest)
@@ -992,6 +1003,7 @@ class _Reader:
             edit.keep.append(" ".join(w for w in rest if w not in lex.pronouns))
             return True
         if "remove" in ops and ("relocate" not in ops or self._relocate(Edit(), rest) is None):
+            rest = rest[:-1] if len(rest) > 1 and rest[-1] in ("out", "off", "away") else rest  # `yoink it out`
             for thing in self._things(rest):
                 self._take(edit, thing, negative=False)
             return True
@@ -1461,8 +1473,10 @@ class _Reader:
         if going:  # `the seagulls gotta go`
             self._take(edit, words[:going], negative=True)
             return True
-        if len(words) >= 2 and ups.get(words[-1]) == "remove":  # `paint lora off` (a LoRA: `the sun looks off` is not)
-            if _object_slot(words[:-1]) != "network":
+        if len(words) >= 2 and ups.get(words[-1]) == "remove":  # `paint lora off`, `hat off` (`the sun looks off` is
+            thing = _strip_determiner(words[:-1])  # no removal)
+            if _object_slot(words[:-1]) != "network" and not (thing and content(thing) == thing and all(
+                    self._in_prompt(w) for w in thing)):
                 return None
             self._take(edit, words[:-1], negative=False)
             return True
@@ -1565,6 +1579,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     has the parse passes it)."""
     parsed = prompt if isinstance(prompt, Prompt) else Prompt.parse(prompt)
     reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)))
+    instruction = _CAPITALS.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + f'"{m.group(1)}"', instruction)
     reader.quotes = QUOTED.findall(instruction)
     said = (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip())
     for clause in (part for c in said for part in _INTERJECTED.split(c) if part.strip()):
