@@ -146,16 +146,19 @@ def said_negations(answer: Prompt) -> list[str]:
 
 def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str], notes: list[str]) -> str:
     """The negative prompt never names what is asked for: a noun of the description or instruction, and, with
-    wanted lettering (`says "OPEN"`), text, letters, watermark and the like."""
+    wanted lettering (`says "OPEN"`), text, letters and the like (a watermark or `misspelled text` stays out)."""
     keep = []
     for term in tag_terms(negative):
         said = set(words_of(term))
-        text = lettering and said & set(lexicon().text_words)
+        text = lettering and said and said <= set(lexicon().text_words)
         if text or (len(said) == 1 and any(has_word(w, said) for w in wanted)):
             notes.append(f"took {term!r} out of the negative prompt: it is what you asked for")
             continue
         keep.append(term)
     return ", ".join(keep)
+
+
+_QUALIFIER = re.compile(r"(?<=\w)\s+\\?\([a-z ]+\\?\)\s*$")
 
 
 def drop_intruders(answer: Prompt, desc_text: str, notes: list[str]) -> None:
@@ -167,7 +170,8 @@ def drop_intruders(answer: Prompt, desc_text: str, notes: list[str]) -> None:
     pattern = phrase_pattern(words) if words else None
     count = re.compile(r"\b\d+\s+(?:people|persons|men|women|children|bodies|dead|soldiers)\b", re.I)
     for term in answer.terms:
-        if (pattern and pattern.search(term.text)) or count.search(term.text):
+        said = _QUALIFIER.sub("", term.text)  # `holding bow (weapon)`: a booru tag's qualifier says which bow
+        if (pattern and pattern.search(said)) or count.search(said):
             notes.append(f"removed {term.text.strip()!r}: it adds what the description does not have")
             answer.set(term, "")
 

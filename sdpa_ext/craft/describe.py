@@ -255,7 +255,7 @@ def describe(text: str, family: Family | None = None) -> Description:
 def _thing(noun: str) -> bool:
     """A noun that names a thing to keep, not a time, a weather or a look (`night`, `watercolor`) nor `indoors`."""
     said = facets(noun)
-    if noun in _LEX.heads["generic"]:  # `style`, `design`
+    if noun in _LEX.heads["generic"] or noun in _LEX.size_words:  # `style`, `design`, a `wallpaper` of a street
         return False
     return not (set(said) - {"place", "setting"}) and not (said and noun.removesuffix("s") in {
         a.removesuffix("s") for a in _LEX.adverbs})
