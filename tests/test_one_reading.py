@@ -1038,7 +1038,7 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
      "A cartoon illustration of three penguins wearing knitted scarves, standing together while snow falls around "
      "them.", "lowres"),
     # a wallpaper or a group is how many or what for, not what it shows; `semi realistic` is no photo; a booru
-    # qualifier is no violence; a watermark is never the lettering asked for
+    # qualifier is no violence
     ("sdxl", "i need a phone wallpaper of a lighthouse in a storm pls",
      "lighthouse on a rocky coast, stormy sea, crashing waves, dark clouds, lightning, dramatic, highly detailed",
      "lowres"),
@@ -1050,9 +1050,6 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
      "city, rain, night", "lowres"),
     ("illustrious", "a hunter girl in a snowy forest",
      "masterpiece, best quality, 1girl, solo, hunter, holding bow (weapon), fur coat, snowy forest, winter", "lowres"),
-    ("sdxl", 'a bakery window with a sign that says "FRESH BREAD"',
-     'a cozy bakery storefront window, wooden sign that says "FRESH BREAD", loaves of bread, warm light',
-     "watermark, misspelled text, lowres"),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

@@ -146,11 +146,11 @@ def said_negations(answer: Prompt) -> list[str]:
 
 def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str], notes: list[str]) -> str:
     """The negative prompt never names what is asked for: a noun of the description or instruction, and, with
-    wanted lettering (`says "OPEN"`), text, letters and the like (a watermark or `misspelled text` stays out)."""
+    wanted lettering (`says "OPEN"`), text, letters, watermark and the like."""
     keep = []
     for term in tag_terms(negative):
         said = set(words_of(term))
-        text = lettering and said and said <= set(lexicon().text_words)
+        text = lettering and said & set(lexicon().text_words)
         if text or (len(said) == 1 and any(has_word(w, said) for w in wanted)):
             notes.append(f"took {term!r} out of the negative prompt: it is what you asked for")
             continue
