@@ -844,6 +844,13 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["lanterns, closeup"], ["on face", "on her face"]),
     ("flux", 'A diner at night with a neon sign that says "OPEN", a waitress.', "change the sign to say CLOSED",
      ['a neon sign that says "CLOSED", a waitress'], ["OPEN", "say closed"]),
+    # an 85mm lens is no close-up; red maples are the autumn's; gentle colours are muted, and `colors` is no thing
+    ("sdxl", "photo of a woman sitting in a cafe, holding a cup, 85mm lens, bokeh", "close up on her face",
+     ["85mm lens, bokeh, close up"], ["on her face"]),
+    ("sd3", "A temple on a hillside surrounded by red maple trees, a deer near the gate. Watercolor.",
+     "spring with cherry blossoms pls", ["surrounded by trees", "spring"], ["red maple"]),
+    ("sd3", "A temple on a hillside at dawn, a deer near the gate. Watercolor illustration with gentle colors.",
+     "colors a bit stronger, not so washed out", ["Watercolor illustration.", "Vibrant"], ["gentle", "With colors"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -584,6 +584,9 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
         if hits and family.weights and not prompt.sentences:
             prompt.set(hits[0], _reweighed_in(hits[0].text, phrase, delta))
             changes.append(f"{'more' if delta > 0 else 'less'} {phrase}: {hits[0].text}")
+        elif delta > 0 and not hits and phrase in lexicon().heads["generic"]:  # `colors stronger`: the palette
+            if not edit.set:  # the reading set says it, else which?
+                notes.append(f"no {phrase} in the prompt to make stronger")
         elif delta > 0:
             edit.add.append(phrase)
             edit.sentences.append(f"With {phrase}.")
@@ -602,6 +605,7 @@ MET = ("time", "season", "weather", "expression", "place", "setting", "medium", 
 def _already_said(prompt: Prompt, edit: Edit) -> None:
     """A value the prompt says already (`rain` on a rainy street, `smiling` beside `smile`) adds nothing."""
     said = facets(prompt.render())
+    said["framing"] = facets(prompt.render(), entries=False).get("framing", set())  # an 85mm lens is no close-up
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
     tags = {t.strip(" .").lower() for t in prompt.texts()}  # a mood said by a term of its own (`cozy`), not `calm sea`
     met += [v for v in edit.set if v.group == "mood" and tags & {*v.words, *v.tags}]

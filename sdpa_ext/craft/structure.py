@@ -244,7 +244,9 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         if not found or (only is not None and not only.search(phrase.body)):
             continue
         group, values = found
-        pattern = only or phrase_pattern([w for v in values for w in vocab().groups[group][v].words])
+        pattern = only or phrase_pattern([*(w for v in values for w in vocab().groups[group][v].words), *(
+            tag for tag, entry in vocab().by_tag.items() if any((group, v) in entry.facets for v in values))])
+        # an entry that says the value by its tag: `85mm lens` is close framing
         matches = list(pattern.finditer(phrase.body))
         covers_head = any(phrase.head and phrase.head in m.group(0).lower().split() for m in matches)
         rest = pattern.sub(" ", phrase.body)
