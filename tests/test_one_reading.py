@@ -851,6 +851,15 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "spring with cherry blossoms pls", ["surrounded by trees", "spring"], ["red maple"]),
     ("sd3", "A temple on a hillside at dawn, a deer near the gate. Watercolor illustration with gentle colors.",
      "colors a bit stronger, not so washed out", ["Watercolor illustration.", "Vibrant"], ["gentle", "With colors"]),
+    # `give the samurai a mask`: the mask; `both wearing`; `a little bird` is a small one; `X not Y` is no denial
+    ("sd15", "masterpiece, samurai, neon katana, rainy alley, night", "give the samurai a mask",
+     ["samurai, neon katana", "mask"], ["samurai a mask"]),
+    ("illustrious", "masterpiece, 2girls, sisters, holding hands, flower field", "both wearing straw hats",
+     ["flower field, wearing straw hats"], ["both"]),
+    ("sd3", "A red fox asleep in a hollow log in a snowy forest.", "add a little bird perched on the log",
+     ["small bird perched on the log"], ["little"]),
+    ("flux", "A bookstore with tall shelves, a cat asleep on the counter, rain outside the window.",
+     "snow outside not rain", ["snow outside"], ["rain"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -185,6 +185,9 @@ def normal(clause: str) -> list[str]:
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
         words = words[:start] + words[start + longest_at(words, start, lex.hedges):]
+    for i in range(len(words) - 2):  # `a little bird` is a small one; `a little darker` asks for a bit
+        if words[i:i + 2] in (["a", "little"], ["a", "lil"]) and _sized_thing(words[i + 2]):
+            words[i + 1] = "small"
     for _ in range(3):
         words = _strip_phrases(_strip_phrases(words, _ASKING_LEAD), lex.asking, lead=False)  # `add a hat too`, but
         # `too far away`
@@ -194,6 +197,14 @@ def normal(clause: str) -> list[str]:
                 words = words[:start]
                 break
     return words
+
+
+def _sized_thing(word: str) -> bool:
+    """A word `a little` says the size of (`bird`), not how much of a change (`darker`, `more`, `warm`)."""
+    lex = lexicon()
+    return word.isalpha() and not (word in lex.comparatives or _base(word) or word in lex.antonyms or _adjectival(
+        [word]) or word in lex.degree or word in lex.trailing or word in ("more", "less", "bit", "much", "too")
+        or word in lex.function or word.endswith("er") or verb_ing(word))
 
 
 def _count(words: list[str]) -> tuple[str, int] | None:
@@ -759,7 +770,8 @@ class _Reader:
         for at in range(1, min(len(words) - 1, 4)):
             denial = words[at:at + longest_at(words, at, lex.negations["leading"])]
             thing = _strip_determiner(words[:at])
-            if denial and ("not" in denial or denial[0].endswith("n't")) and thing and content(thing) == thing \
+            if denial and denial != ["not"] and ("not" in denial or denial[0].endswith("n't")) and thing and \
+                    content(thing) == thing \
                     and self._in_prompt(thing[-1]):
                 return at
         return 0
@@ -1092,6 +1104,9 @@ class _Reader:
             words = self._stands_for()  # `why is there no snow falling, add that`
         if words and lex.slot_of_object(words[0]) in ("subject", "it") and len(words) > 1:
             words = words[1:]  # `give her a hat`
+        at = next((i for i in (1, 2) if i + 1 < len(words) and words[i] in lex.articles), 0)
+        if at and all(self._in_prompt(w) for w in _strip_determiner(words[:at]) or ["-"]):
+            words = words[at:]  # `give the samurai a mask`: the mask
         while len(words) > 2 and words[-1] in lex.pronouns:  # `a robot dog next to him`: the relation is the picture's
             words = words[:-2] if words[-2] in lex.prepositions or words[-2] in ("to", "at") else words[:-1]
         if len(words) > 2 and words[-1] in ("next", "beside", "near"):
@@ -1410,7 +1425,8 @@ class _Reader:
         lex = lexicon()
         if (split := _connector(words)) and split[1] == "reversed":
             return None  # `standing instead of sitting`: one pose for another
-        rest = words[1:] if len(words) > 1 and words[0] in lex.pronouns else words
+        rest = words[1:] if len(words) > 1 and (words[0] in lex.pronouns or words[0] in lex.quantities) else words
+        # `him kneeling`, `both wearing straw hats`
         if len(words) == 3 and words[1] in lex.pronouns and (said := f"{words[0]} {words[2]}") in lex.gerunds:
             return self._state(edit, said.split())  # `turn her around`
         if len(words) > 2 and stem(words[0]) in self.subject and words[1] in lex.gerund_heads:
@@ -1559,7 +1575,8 @@ class _Reader:
         thing = _strip_determiner(words)
         verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
         known = known_words() | self.said | set(lex.colours) | set(self._people())
-        if not thing or len(thing) > 4 or content(thing) != thing or set(thing) & verbs or not head_of(
+        if not thing or len(thing) > 4 or content(thing) != thing or set(thing) & verbs or thing[-1] in lex.antonyms \
+                or not head_of(
                 " ".join(thing)) or not (set(thing) - lex.function) & known or set(thing[1:]) & lex.articles:
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
         if stem(head_of(" ".join(thing))) in self.subject:
