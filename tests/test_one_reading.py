@@ -860,6 +860,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["small bird perched on the log"], ["little"]),
     ("flux", "A bookstore with tall shelves, a cat asleep on the counter, rain outside the window.",
      "snow outside not rain", ["snow outside"], ["rain"]),
+    # a correction (`actually`) does not carry the clause before; grown-ups are adults
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, silver hair, cherry blossoms, smile, looking at viewer",
+     "less smiley, kinda sad actually", ["cherry blossoms, looking at viewer, sad"], ["smile"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -623,7 +623,8 @@ class _Reader:
                 return
         verbless = not longest_at(words, 0, lexicon().verb_phrases)
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
-            words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"])  # `no rain`, `just
+            words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"]) and not {
+            "actually", "instead", "rather"} & set(said)  # `less smiley, kinda sad actually`: sad; `no rain`, `just
         # the food` after `make it sunny`, `get rid of the chef`: what the clause before did does not carry
         hedge = longest_at(words, 0, lexicon().hedges)  # `more magic, like sparks`: examples of what it asked
         example = words[hedge:] if hedge and hedge < len(words) else words
