@@ -1069,6 +1069,15 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
      "city, rain, night", "lowres"),
     ("illustrious", "a hunter girl in a snowy forest",
      "masterpiece, best quality, 1girl, solo, hunter, holding bow (weapon), fur coat, snowy forest, winter", "lowres"),
+    # `no background` is said by a plain one; the family's name is no subject; a dusky sky is the evening's
+    ("sdxl", "a fox and a rabbit, flat vector, no background",
+     "flat vector illustration of a fox and a rabbit, simple background, white background, clean lines", "lowres"),
+    ("pony", "cute pony pic of a fox girl napping under a tree",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1girl, solo, fox girl, fox ears, sleeping, "
+     "under tree, outdoors", "lowres"),
+    ("flux", "a tiny lighthouse on a rock, evening, calm sea",
+     "A tiny lighthouse on a rock in the evening, its lamp just lit, and the horizon shows a dusky blue sky over a "
+     "calm sea.", ""),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

@@ -99,6 +99,11 @@ _COUNT = re.compile(r"^\d+\+?(?=boys?$|girls?$)")  # `1boy` says boy
 _SAID_NO = re.compile(r"^(?:no|without|not|zero)\s+(?:any\s+|the\s+)?", re.I)
 
 
+def _plain(term: str, thing: str) -> bool:
+    """The term says the thing is there but empty (`simple background` for `no background`)."""
+    return bool(phrase_pattern(list(lexicon().negations["plain"])).match(term.strip())) and names(term, thing)
+
+
 def negations_to_negative(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str], *,
               everyone: bool = False) -> str:
     """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
@@ -112,6 +117,8 @@ def negations_to_negative(answer: Prompt, negative: str, negated: list[str], fam
             if clause.strip().lower() in tags:
                 continue
             said = _SAID_NO.sub("", clause.strip())
+            if _plain(said, thing):
+                continue  # `no background`: `simple background, white background` say it
             everyone = thing in people and set(words_of(clause)) and set(words_of(clause)) <= people  # `person`
             if (said != clause.strip() and names(said, thing)) or everyone:
                 answer.set(term, "")
@@ -125,7 +132,7 @@ def negations_to_negative(answer: Prompt, negative: str, negated: list[str], fam
         have = tag_terms(negative)
         said = [t.strip().lower() for t in answer.texts() if t.strip().lower() in tags]
         new = [t for t in negated if not any(names(h, t) or _COUNT.sub("", h) in (t, f"{t}s") for h in have)
-               and not any(names(tag, t) for tag in said)]
+               and not any(names(tag, t) for tag in said) and not any(_plain(x, t) for x in answer.texts())]
         negative = ", ".join([*have, *new]) if new else negative
     return negative
 

@@ -245,7 +245,8 @@ def describe(text: str, family: Family | None = None) -> Description:
     phrases = [p for p in phrases if family is None or not family.named_by(p)]
     phrases, negated = negations(phrases, text) if english else (phrases, [])
     heads = list(dict.fromkeys(n for p in phrases for n in nouns_of(p) if _noun(n))) if english else []
-    things = ([n for n in nouns_of(p) if _noun(n) and _thing(n)] for p in phrases)
+    things = ([n for n in nouns_of(p) if _noun(n) and _thing(n) and not (family and family.named_by(n))]
+              for p in phrases)  # `cute pony pic of a dragon girl`: the girl
     return Description(text=text, english=english, phrases=phrases, nouns=[n for n in heads if _thing(n)],
                        subject=next((t for t in things if t), []), heads=heads,
                        facets=facets(", ".join(phrases)) if english else {}, negated=negated,
