@@ -863,6 +863,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a correction (`actually`) does not carry the clause before; grown-ups are adults
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, silver hair, cherry blossoms, smile, looking at viewer",
      "less smiley, kinda sad actually", ["cherry blossoms, looking at viewer, sad"], ["smile"]),
+    # a named style asked as a look is added as a style; nothing moves to a place called `studio ghibli`
+    ("sdxl", "photo of a wooden chair in an empty room, soft window light", "make it look like a studio ghibli scene",
+     ["a wooden chair in an empty room", "studio ghibli style"], ["in a studio"]),
+    ("illustrious", "masterpiece, no humans, dragon, mountain, sky", "can we try a sumi-e ink look",
+     ["dragon, mountain, sky", "sumi-e style"], ["look"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

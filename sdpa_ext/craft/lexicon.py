@@ -128,6 +128,7 @@ class Lexicon:
     ordinals: dict[str, int]  # `the 2nd lora`: which, by place (-1: the last)
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
     groups: dict[str, int]  # `a pair of deer`: how many a group says
+    styles: tuple[str, ...]  # named art styles and artists: `make it look like a ghibli background`
     single: frozenset[str]  # `only one moon`: one of it
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
@@ -313,6 +314,7 @@ def lexicon() -> Lexicon:
         extent=tuple(raw["extent"]["words"]),
         quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
         one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
+        styles=tuple(raw["styles"]["names"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),

@@ -726,6 +726,8 @@ class _Reader:
         if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and any(
                 text in v.words for v in _values(text)) and _make(edit, words):
             return True  # `clear sky` is the weather, not `clear` the sky away
+        if (styled := self._styled(edit, words)) is not None:
+            return styled
         framed = longest_at(words, 0, lex.composition)  # `from above`, `view from above like a drone shot`
         if framed and (framed == len(words) or words[framed] in lex.hedges):
             text = " ".join(words[:framed])
@@ -763,6 +765,22 @@ class _Reader:
         if len(words) <= 3 and _make(edit, words):  # `night`, `rainy`, `charcoal drawing`
             return True
         return None
+
+    @staticmethod
+    def _styled(edit: Edit, words: list[str]) -> bool | None:
+        """A named style asked as a look (`make it look like a ghibli background`, `can we try a sumi-e ink look`,
+        `van gogh style`): `<name> style` is added; nothing moves to a place called `studio ghibli`."""
+        lex = lexicon()
+        at = next(((i, size) for i in range(len(words)) if (size := longest_at(words, i, lex.styles))), None)
+        if longest_at(words, 0, (*lex.verbs["less"], *lex.verbs["remove"], *lex.negations["leading"])):
+            return None  # `less cyberpunk`, `no noir`: not this
+        if at is None or not (set(words) & set(lex.wrappers) or longest_at(words, 0, lex.verb_phrases) or
+                              at[0] + at[1] == len(words)):
+            return None  # `the cyberpunk samurai holds a katana`: a word of the picture, no look asked
+        name = " ".join(words[at[0]:at[0] + at[1]])
+        edit.add.append(f"{name} style")
+        edit.sentences.append(_sentence(f"in the style of {name}"))
+        return True
 
     def _denied_of(self, words: list[str]) -> int:
         """How many words name the prompt's thing before a denial of what it is (`the old books shouldn't be`,
