@@ -868,6 +868,16 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["a wooden chair in an empty room", "studio ghibli style"], ["in a studio"]),
     ("illustrious", "masterpiece, no humans, dragon, mountain, sky", "can we try a sumi-e ink look",
      ["dragon, mountain, sky", "sumi-e style"], ["look"]),
+    # a LoRA named `more details` taken off is no `more`, and why it goes is no ask; a pose denied as people say it;
+    # `shud`; `blue eyes` recolours green ones (blue is a colour before it is warm's opposite)
+    ("sd15", "masterpiece, portrait of a woman, green eyes, <lora:noise:0.8>, <lora:more_details:0.5>",
+     "more details lora off pls, its overcooking everything", ["green eyes, <lora:noise:0.8>"],
+     ["more_details", "overcooking"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, on a bench, park, smile, looking at viewer",
+     "she shouldnt be looking at the viewer, have her reading a book", ["smile, reading a book"],
+     ["looking viewer", "at viewer"]),
+    ("sd15", "masterpiece, portrait of a woman, red hair, green eyes",
+     "hair shud be black not red, and gimme blue eyes", ["black hair, blue eyes"], ["shud", "red", "green"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -599,20 +599,18 @@ class _Reader:
         if not words or self._says(text):
             return
         lex = lexicon()
-        if words[0] in lex.questions:  # `why is there no snow falling`: what it asks for, said next (`add that`)
-            at = next((i + 1 for i, w in enumerate(words) if w in lex.negations["leading"]), len(words))
-            self.last = _Clause("", content(words[at:]))
-            self.asked = " ".join(_tokens(text))
-            return
+        if words[0] in lex.questions:
+            return self._question(words, text)
         why = next((i for i in range(1, len(words)) if longest_at(words, i, lex.reasons)), None)
         if why is not None and longest_at(words, 0, lex.negations["leading"]):
             words = words[:why]  # `no neon it is too much`: why the user asks is no part of what
         said = _tokens(text)
-        self.degree = next((k for k, phrases in lexicon().intensity.items() if any(
+        if self._why(said):
+            return
+        self.degree = next((k for k, phrases in lex.intensity.items() if any(
             longest_at(said, i, phrases) for i in range(len(said)))), "")
-        raw = " ".join(_tokens(text))
-        if set(_tokens(text)) & {"break"} or "AND" in text.split():
-            self.reading.structure = True
+        raw = " ".join(said)
+        self.reading.structure = self.reading.structure or "break" in said or "AND" in text.split()
         if any(w.startswith("<") for w in words) and longest_at(words, 0, lexicon().verbs["add"]):
             self.reading.adds_network = True
         edit, read = Edit(), None
@@ -624,7 +622,8 @@ class _Reader:
         verbless = not longest_at(words, 0, lexicon().verb_phrases)
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
             words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"]) and not {
-            "actually", "instead", "rather"} & set(said)  # `less smiley, kinda sad actually`: sad; `no rain`, `just
+            "actually", "instead", "rather"} & set(said) and said[:1] != ["its"] and said[:2] != ["it", "is"]
+        # `less smiley, kinda sad actually`: sad; `lora off, its overcooking everything`: why; `no rain`, `just
         # the food` after `make it sunny`, `get rid of the chef`: what the clause before did does not carry
         hedge = longest_at(words, 0, lexicon().hedges)  # `more magic, like sparks`: examples of what it asked
         example = words[hedge:] if hedge and hedge < len(words) else words
@@ -654,6 +653,18 @@ class _Reader:
             self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
             said = [w for w in content(words) if w not in lexicon().network_words]
             self._name_spans(said, "change")  # a weighted group it speaks of may change; never a LoRA, never go
+
+    def _question(self, words: list[str], text: str) -> None:
+        """`why is there no snow falling`: what it asks for, said next (`add that`)."""
+        at = next((i + 1 for i, w in enumerate(words) if w in lexicon().negations["leading"]), len(words))
+        self.last = _Clause("", content(words[at:]))
+        self.asked = " ".join(_tokens(text))
+
+    def _why(self, said: list[str]) -> bool:
+        """`more details lora off, its overcooking everything`: after a removal, why it goes; nothing more."""
+        taken = self.reading.edit.remove or "remove" in self.reading.spans.values() or any(
+            d < 0 for _, d in self.reading.edit.weight)
+        return bool(taken) and (said[:1] == ["its"] or said[:2] == ["it", "is"])
 
     def _says(self, text: str) -> bool:
         """`the sign should say "FRESH BREAD"`: the prompt's thing and the lettering it carries, as typed."""
@@ -827,6 +838,9 @@ class _Reader:
             return True  # `hair should be blue not pink`: the colour said before is the correction
         elif said == ["not"] and not (words and words[0] in lex.articles):
             return self._less(edit, [w for w in words if w not in lex.degree])
+        if (posed := lex.gerunds.get(" ".join(words))) and posed != " ".join(words):  # `she shouldn't be looking
+            edit.remove.append(posed)  # at the viewer`: `looking at viewer`; a pose, nothing to keep out
+            return True
         state = next((i for i, w in enumerate(words) if w in lex.looks or longest_at(words, i, lex.copulas)), None)
         if state is not None:  # `i dont want her to look so serious`: a state, never a thing for the negative
             size = longest_at(words, state, lex.copulas) or 1
@@ -982,6 +996,8 @@ class _Reader:
     def _verb(self, edit: Edit, words: list[str]) -> bool | None:
         """A clause that opens with a verb of the lexicon: its operations, then its object and complement."""
         lex = lexicon()
+        if len(words) > 2 and lex.trailing.get(words[-1]) == "remove" and _object_slot(words[:-1]) == "network":
+            return None  # `more details lora off`: the LoRA named `more details` goes (read after its object)
         best, ops = 0, []
         for op, said in lex.verbs.items():
             size = longest_at(words, 0, said) if op not in ("wide", "close") else 0
@@ -1148,11 +1164,12 @@ class _Reader:
         thing = _strip_determiner(words)
         if not thing:
             return None
+        said = [w for w in thing[:-1] if w in lex.antonyms and not lex.colour_of([w])]  # `blue` is a colour first
         if len(thing) >= 2 and thing[-1] in lex.attributes and thing[-1] in self.said and all(
-                w in lex.antonyms or lex.colour_of([w]) or w in lex.shades for w in thing[:-1]) and any(
-                w in lex.antonyms for w in thing[:-1]):  # `give her long hair`, `straight black hair`: the prompt's
-            colour = lex.colour_of([w for w in thing[:-1] if w not in lex.antonyms])  # curly red hair changes
-            edit.adjust += [(thing[-1], w) for w in thing[:-1] if w in lex.antonyms]
+                w in lex.antonyms or lex.colour_of([w]) or w in lex.shades for w in thing[:-1]) and (said or (
+                lex.colour_of(thing[:-1]) and len(thing) == 2)):  # `give her long hair`, `straight black hair`,
+            colour = lex.colour_of([w for w in thing[:-1] if w not in said])  # `blue eyes`: the prompt's changes
+            edit.adjust += [(thing[-1], w) for w in said]
             edit.recolour += [(thing[-1], colour)] if colour else []
             return True
         if len(thing) > 1 and thing[-1] in lex.places_alone and any(
