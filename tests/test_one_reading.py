@@ -878,6 +878,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["looking viewer", "at viewer"]),
     ("sd15", "masterpiece, portrait of a woman, red hair, green eyes",
      "hair shud be black not red, and gimme blue eyes", ["black hair, blue eyes"], ["shud", "red", "green"]),
+    # a place with a season's word is still a place to move to (`a snowy cabin`), a storm alone is weather
+    ("sdxl", "old lady knitting, on a porch swing, sunset, cozy", "put her in a snowy cabin instead",
+     ["old lady knitting, in a snowy cabin"], ["porch swing"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

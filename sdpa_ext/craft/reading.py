@@ -1221,7 +1221,7 @@ class _Reader:
             x = " ".join(place)
             values = _values(x)
             if any(v.group not in ("place", "setting") for v in values):  # `put him in a storm`: weather
-                if not any(v.group == "setting" for v in values):
+                if not any(v.group == "setting" for v in values) and find_value(place[-1]) is not None:
                     return _make(edit, place) or None
                 edit.set += [v for v in values if v.group not in ("place", "setting")]  # `a snowy forest`: winter
             _relocated(edit, x)
