@@ -38,7 +38,8 @@ from sdpa_ext.settings.config import load_settings
 from sdpa_ext.types import HostContext, PromptVersion
 
 DATA = Path(__file__).with_name("natural_data.json")
-TEXT_WORDS = ("text", "letters", "lettering", "watermark", "typography", "words", "writing")
+TEXT_WORDS = {"text", "letters", "lettering", "typography", "words", "writing"}  # a negative term of these alone
+# fights wanted lettering; `watermark`, `misspelled text` do not (every data set's right answers keep them)
 
 
 def has(text: str, phrase: str) -> bool:
@@ -190,8 +191,8 @@ def plan_row(assistant: Assistant, item: dict) -> dict:
         "subject": all(has(prompt, s) for s in item["subject"]),
         "clean": not any(has(prompt, a) for a in item["absent"]),
         "negated": all(has(negative, n) for n in item["negative"]),
-        "lettering": all(q in prompt for q in item["quoted"]) and not (
-            item["quoted"] and any(has(negative, w) for w in TEXT_WORDS)),
+        "lettering": all(q in prompt for q in item["quoted"]) and not (item["quoted"] and any(
+            set(re.findall(r"[a-z]+", term.lower())) <= TEXT_WORDS for term in negative.split(",") if term.strip())),
     }
     return {**row, "ok": True, "prompt": prompt, "negative": negative, "warnings": version.warnings, **checks,
             "all": all(checks.values())}

@@ -206,6 +206,17 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
      "masterpiece, no humans, castle, moat, drawbridge, overcast", "lowres"),  # the prompt's own tag says so
     ("sd3", TEMPLE, "can we have some snow falling",  # snow in autumn: the season is not said, it stays
      TEMPLE.replace("in autumn,", "in autumn, light snow falling,"), "lowres"),
+    # `so` opens a clause of its own (`so no X`); a LoRA named by a word of its name (`the ink one`) set to a
+    # number; a watermark in the negative stays beside wanted lettering
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, sundress, sitting on a swing, tulips, garden, noon",
+     "evening instead of noon, and its winter now so no tulips, snow instead",
+     "score_9, score_8_up, score_7_up, 1girl, solo, sundress, sitting on a swing, winter, snow, garden, evening",
+     "lowres"),
+    ("illustrious", "masterpiece, 1boy, solo, forest, <lora:glow_il:0.5>, <lora:ink_v1:0.4>",
+     "lose the glow lora, and the ink one to 0.7", "masterpiece, 1boy, solo, forest, <lora:ink_v1:0.7>", "lowres"),
+    ("sd3", "A heron standing in a misty marsh, ink wash style.", "put 'Marsh Songs' across the top like a poster",
+     'A heron standing in a misty marsh, ink wash style, poster design with the title "Marsh Songs" across the top.',
+     "lowres, watermark"),
 ])
 def test_a_right_answer_to_the_users_syntax_reaches_the_user_unchanged(make_settings, family, prompt, instruction,
                                                                        right, negative):
@@ -881,6 +892,36 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a place with a season's word is still a place to move to (`a snowy cabin`), a storm alone is weather
     ("sdxl", "old lady knitting, on a porch swing, sunset, cozy", "put her in a snowy cabin instead",
      ["old lady knitting, in a snowy cabin"], ["porch swing"]),
+    # a number sets the weight of the span the clause names, or the one the clause before named (`it`, nothing);
+    # a number that is the weight already says which
+    ("sd15", "masterpiece, portrait of a knight, (rusty armor:1.3), castle", "the rusty armor thing to like 1.1",
+     ["(rusty armor:1.1), castle"], ["1.3"]),
+    ("sd15", "masterpiece, (photorealistic:1.4), a cat on a sofa", "photorealistic is way overdone, bring it to 1.1",
+     ["(photorealistic:1.1), a cat on a sofa"], ["1.4"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, beach, <lora:pastel_pony:0.9>",
+     "pastel lora at 0.9 is a lot, try 0.6", ["beach, <lora:pastel_pony:0.6>"], ["0.9", "try"]),
+    ("illustrious", "masterpiece, 1boy, solo, forest, <lora:glow_il:0.5>, <lora:ink_v1:0.4>",
+     "lose the glow lora, and the ink one to 0.7", ["forest, <lora:ink_v1:0.7>"], ["glow_il", "0.4"]),
+    # lettering typed in capitals without quotes before a chat word; a title said on its own
+    ("flux", 'A tea shop on a corner. A sign above the door reads "Green Cup". Morning light.',
+     "sign shud say Open Late instead", ['reads "Open Late"'], ["Green Cup", "instead"]),
+    ("sd3", "A heron standing in a misty marsh, ink wash style.", "put 'Marsh Songs' across the top like a poster",
+     ['Poster with the title "Marsh Songs" across the top.'], ["Songs'"]),
+    # what goes said first (`instead of X, ...`) or after a clause with its verb (`... not X`, `rather than X`)
+    ("flux", "A lighthouse on a cliff at sunset, waves below, seagulls overhead.",
+     "instead of sunset can it be a foggy morning", ["A lighthouse on a cliff, waves below"], ["sunset"]),
+    ("sdxl", "a bench in a park, cherry blossoms, sunny afternoon", "a starry sky pls instead of the afternoon",
+     ["starry sky"], ["afternoon"]),
+    ("sdxl", "portrait of a teenage boy, hoodie, skate park, overcast", "can he wear a leather jacket rather than the "
+     "hoodie", ["leather jacket, skate park"], ["hoodie"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, kimono, holding sword, shrine", "she should hold a fan "
+     "not a sword", ["kimono, holding fan, shrine"], ["sword", " not "]),
+    ("sd3", "A watercolor painting of a heron standing in a misty marsh.", "could it be a pencil drawing rather than "
+     "a watercolor", ["A pencil drawing of a heron standing in a misty marsh."], ["watercolor"]),
+    ("sdxl", "a snowman in a front yard, evening, string lights", "3 snowmen instead of one",
+     ["three snowmen in a front yard"], ["snowman ", "snowmens"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, sunflowers, field, noon, sun",
+     "its night now so no sun, stars instead", ["field, night", "stars"], [", sun,", "noon"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -892,6 +933,22 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
                                                                       instruction, family=family)
         assert server.requests == []  # the rules read it all
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+@pytest.mark.parametrize(("instruction", "changed"), [
+    ("set it to 768x512, 30 steps, cfg 6", {"steps": 30, "cfg_scale": 6, "width": 768, "height": 512}),
+    ("steps to 40 and cfg scale 5.5 pls", {"steps": 40, "cfg_scale": 5.5}),
+    ("cfg 40", {"cfg_scale": 15}),  # held to the family's range, and said
+])
+def test_a_setting_said_by_name_and_number_is_set(make_settings, instruction, changed):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = PromptVersion("masterpiece, a cabin", "lowres", family="sd15", params={"steps": 20, "cfg_scale": 7})
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(start, instruction, family="sd15")
+        assert server.requests == []
+    assert {k: version.params[k] for k in changed} == changed and version.prompt == start.prompt, version.notes
 
 
 @pytest.mark.parametrize("instruction", ["no masterpiece", "remove the quality tags", "get rid of best quality"])
@@ -1096,6 +1153,17 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
     ("flux", "a tiny lighthouse on a rock, evening, calm sea",
      "A tiny lighthouse on a rock in the evening, its lamp just lit, and the horizon shows a dusky blue sky over a "
      "calm sea.", ""),
+    # a watermark or misspelled text in the negative is no lettering refused; any Pony source tag says the medium;
+    # what happened before the picture (`after a match`) is no thing it shows
+    ("sdxl", 'a bakery window with a sign that says "FRESH BREAD"',
+     'a cozy bakery storefront window, wooden sign that says "FRESH BREAD", loaves of bread, warm light',
+     "watermark, misspelled text, lowres"),
+    ("pony", "furry wolf girl librarian shelving books, library bg, cartoony",
+     "score_9, score_8_up, score_7_up, source_furry, rating_safe, anthro, female, wolf, librarian, glasses, "
+     "holding book, bookshelf, library, indoors", "lowres"),
+    ("pony", "two boys fist bumping after a basketball game, gym, no girls",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, 2boys, multiple boys, fist bump, basketball, "
+     "gym, indoors, smile, sportswear", "1girl, lowres"),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

@@ -431,6 +431,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     params = family_params(family, data.get("params"), current=current.params, notes=warnings)
     if edit.size:  # a size is our rule's to apply: the family's own sizes
         params.update(aspect_size(family, edit.size))
+    if edit.settings:  # so is a setting the instruction names with its number
+        params = family_params(family, params, dict(edit.settings), notes=warnings)
     return _guarded(Fields(prompt, negative, params, _text(data.get("notes"))[:300], warnings), family, current,
                     reading, embeddings, completion)
 

@@ -131,7 +131,8 @@ def negations_to_negative(answer: Prompt, negative: str, negated: list[str], fam
     if family.negative_allowed:
         have = tag_terms(negative)
         said = [t.strip().lower() for t in answer.texts() if t.strip().lower() in tags]
-        new = [t for t in negated if not any(names(h, t) or _COUNT.sub("", h) in (t, f"{t}s") for h in have)
+        new = [t for t in negated if not any(
+            names(h, t) or _COUNT.sub("", h) in (t, f"{t}s", lexicon().singular(t)) for h in have)
                and not any(names(tag, t) for tag in said) and not any(_plain(x, t) for x in answer.texts())]
         negative = ", ".join([*have, *new]) if new else negative
     return negative
@@ -153,11 +154,11 @@ def said_negations(answer: Prompt) -> list[str]:
 
 def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str], notes: list[str]) -> str:
     """The negative prompt never names what is asked for: a noun of the description or instruction, and, with
-    wanted lettering (`says "OPEN"`), text, letters, watermark and the like."""
+    wanted lettering (`says "OPEN"`), text, letters and the like (a watermark or `misspelled text` stays out)."""
     keep = []
     for term in tag_terms(negative):
         said = set(words_of(term))
-        text = lettering and said & set(lexicon().text_words)
+        text = lettering and said and said <= set(lexicon().text_words)
         if text or (len(said) == 1 and any(has_word(w, said) for w in wanted)):
             notes.append(f"took {term!r} out of the negative prompt: it is what you asked for")
             continue

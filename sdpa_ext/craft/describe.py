@@ -175,12 +175,16 @@ def nouns_of(phrase: str) -> list[str]:
     nouns: list[str] = []
     run: list[str] = []
     words = [*words_of(QUOTED.sub(" ", phrase)), "of"]  # the lettering is no thing drawn
+    past = False  # a run after `after`, `before`: what happened then, no thing shown
     for index, word in enumerate(words):
         after = words[min(index + 1, len(words) - 1)]
-        if word == "of" or (run and (verb_ing(word, after) or word in _LEX.saying or _participle(word, after))):
-            if run:
-                nouns.append(run[-1])
-            run = []
+        if word == "of" or word in _LEX.temporal or (run and (
+                verb_ing(word, after) or word in _LEX.saying or _participle(word, after))):
+            if run and not past:  # `two boys fist bumping`: the boys; `fist` is the doing's
+                plural = len(run) >= 2 and verb_ing(word, after) and _LEX.singular(run[-2]) != run[-2] and not run[-2].endswith(
+                    ("ss", "us", "is")) and _LEX.singular(run[-1]) == run[-1]
+                nouns.append(run[-2] if plural else run[-1])
+            run, past = [], word in _LEX.temporal
             continue
         if word.endswith(("'s", "’s")):  # `a fisherman's face`: the fisherman, and his face
             nouns.append(word[:-2])

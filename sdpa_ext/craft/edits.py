@@ -15,7 +15,7 @@ from .describe import QUOTED, verb_ing
 from .families import Family
 from .grammar import brackets, inner
 from .lexicon import lexicon, stem, words_of
-from .params import aspect_size
+from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, negatable
 from .structure import (
@@ -338,6 +338,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         changes += [f"removed {text}" for text in removed]
     _replace_phrases(prompt, reading, edit, family, changes, notes)  # in place first: `sunset sky instead of day`,
     # then no blue sky
+    _remediumed(prompt, edit, changes)
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in [*edit.set, *edit.implied]:
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
@@ -375,6 +376,29 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
                    notes)
 
 
+def _remediumed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
+    """A new medium takes the place of the one a term opens with (`A watercolor illustration of a fox` -> `An oil
+    painting of a fox`): the subject it is said of stays where it was."""
+    for value in (v for v in edit.set if v.group == "medium"):
+        new = next((a for a in edit.add if find_value(a) == value and a.split()[-1] in lexicon().heads["medium"]),
+                   None)  # `oil painting`, not `anime style`
+        for term in prompt.terms if new else ():
+            read = read_term(term.text)
+            first = read.phrases[0] if len(read.phrases) > 1 and not read.syntax else None
+            if first is None or first.slot != "medium" or read.phrases[1].prep != "of" or value.name in facets(
+                    first.body).get("medium", set()):
+                continue
+            changed = replace_in(term.text, first.body, new)
+            if changed:
+                prompt.set(term, changed)
+                changes.append(f"{first.body} -> {new}")
+                at = edit.add.index(new)
+                del edit.add[at]
+                if at < len(edit.sentences):
+                    del edit.sentences[at]
+                break
+
+
 def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
     """The things the edit takes away (and into the negative prompt), then the words it unsays (`not abandoned`)."""
     for thing in edit.remove:
@@ -406,6 +430,13 @@ def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: 
             changes.append(f"size {size['width']}x{size['height']}")
         else:
             notes.append(f"already {size['width']}x{size['height']}")
+    for key, number in edit.settings:
+        held = family_params(family, params, {key: number}, notes=notes).get(key)
+        if held is not None and held != params.get(key):
+            params[key] = held
+            changes.append(f"{key} {held:g}")
+        elif held is not None:
+            notes.append(f"already {key} {held:g}")
     return params
 
 

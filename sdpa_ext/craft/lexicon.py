@@ -89,6 +89,7 @@ class Lexicon:
     count_tag_words: dict[str, dict[str, str]]  # `old` said of `1girl` -> mature female
     participles: frozenset[str]  # `overgrown`: a participle not in -ed
     function_words: frozenset[str]
+    temporal: frozenset[str]  # `after a volleyball match`: what happened, not what is shown
     pronouns: frozenset[str]
     english: frozenset[str]
     foreign: frozenset[str]
@@ -115,6 +116,8 @@ class Lexicon:
     proper_places: frozenset[str]
     sizes: dict[str, tuple[int, int]]
     size_words: tuple[str, ...]
+    settings: dict[str, tuple[str, ...]]  # a generation setting's key: what an instruction calls it
+    modals: frozenset[str]  # `can she wear ...`: asked of the subject
     qualities: tuple[str, ...]
     wrappers: tuple[str, ...]
     chips: dict[str, dict]
@@ -163,8 +166,11 @@ class Lexicon:
     def plural(self, noun: str) -> str:
         """`fox` -> foxes, `puppy` -> puppies, `wolf` -> wolves (the last word of a phrase)."""
         *before, last = noun.split() or [""]
+        compound = next((k for k in self.plurals if len(k) >= 3 and len(last) - len(k) >= 3 and last.endswith(k)), "")
         if last in self.plurals:
             last = self.plurals[last]
+        elif compound:  # `fisherman` -> fishermen, `werewolf` -> werewolves
+            last = last[:-len(compound)] + self.plurals[compound]
         elif last.endswith(("s", "x", "z", "ch", "sh")):
             last += "es"
         elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
@@ -179,6 +185,9 @@ class Lexicon:
         low = last.lower()
         if (one := next((o for o, several in self.plurals.items() if several == low), None)) is not None:
             last = one
+        elif one := next((o for o, several in self.plurals.items() if len(o) >= 3 and len(low) - len(several) >= 3
+                          and low.endswith(several) and several != o), None):
+            last = last[:-len(self.plurals[one])] + one  # `fishermen` -> fisherman
         elif low.endswith("ies") and len(low) > 4:
             last = last[:-3] + "y"
         elif low.endswith(("ches", "shes", "sses", "xes", "zes")):
@@ -288,7 +297,7 @@ def lexicon() -> Lexicon:
         prepositions=_list(raw, "prepositions"), dropped_prepositions=frozenset(raw["dropped_prepositions"]),
         phrase_breaks=_list(raw, "phrase_breaks"), participles=frozenset(raw["participles"]["words"]),
         count_tag_words={k: v for k, v in raw["count_tag_words"].items() if k != "note"},
-        function_words=frozenset(raw["function_words"]),
+        function_words=frozenset(raw["function_words"]), temporal=frozenset(raw["temporal"]["words"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
         shades=_list(raw, "shades"),
@@ -305,6 +314,8 @@ def lexicon() -> Lexicon:
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
         proper_places=frozenset(raw["proper_places"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
+        settings={k: tuple(v) for k, v in raw["settings"].items() if k != "note"},
+        modals=frozenset(raw["modals"]["words"]),
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},

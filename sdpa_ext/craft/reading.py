@@ -54,6 +54,7 @@ class Edit:
     count: list[tuple[str, int]] = field(default_factory=list)  # (noun, how many; 0: one more): `two foxes`
     says: list[tuple[str, str]] = field(default_factory=list)  # (noun, its quoted text): `the sign should say "OPEN"`
     size: tuple[int, int] | None = None
+    settings: list[tuple[str, float]] = field(default_factory=list)  # (setting, number): `28 steps`, `cfg 7`
 
     def merge(self, other: Edit) -> Edit:
         """This edit and then `other` (whose size, if any, wins)."""
@@ -181,6 +182,9 @@ def normal(clause: str) -> list[str]:
     words = [w for w in _tokens(clause) if w not in lex.interjections]
     if clause.rstrip().endswith("?"):  # `rating_safe right?`: the question's tag asks nothing
         words = _strip_phrases(words, lex.question_tags, lead=False)
+    if len(words) > 2 and words[0] in lex.modals and lex.slot_of_object(words[1]) == "subject" and not any(
+            longest_at([f"{words[0]} {words[2]}", *words[3:]], 0, said) for said in (lex.copulas, lex.having)):
+        words = [words[1], "should", *words[2:]]  # `can she wear a dress`: she should wear a dress
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
@@ -218,7 +222,7 @@ def _count(words: list[str]) -> tuple[str, int] | None:
         noun = [*noun[:-1], lex.singular(noun[-1])]
     elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
         noun, many = words[1:], lex.numbers.get(words[0]) or int(words[0])
-        singular = next((one for one, several in lex.plurals.items() if several == noun[-1]), stem(noun[-1]))
+        singular = lex.singular(noun[-1])
         person = bool(lex.gender_of(singular)) or singular in lex.people["any"]
         if (singular == noun[-1] and not person) or (words[0] in lex.people_only and not person):
             return None  # `two tone`: no plural, no count (`2 samurai` are two); `twin tails` is a hairstyle
@@ -230,8 +234,9 @@ def _count(words: list[str]) -> tuple[str, int] | None:
 
 _IN_CAPITALS = r"[A-Z0-9][\w'!?&-]*"
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(sorted(lexicon().saying))})\s+"
-                       rf"({_IN_CAPITALS}(?:\s+{_IN_CAPITALS}){{0,4}})(?=\s*(?:$|[,.;!?]))")  # `change the sign to say
-# CLOSED`: lettering without quotes
+                       rf"({_IN_CAPITALS}(?:\s+{_IN_CAPITALS}){{0,4}})(?=\s*(?:$|[,.;!?])|\s+(?:"
+                       rf"{alternation(sorted(lexicon().chat))})\b)")  # `change the sign to say CLOSED`, `sign should
+# say Chez Margot instead`: lettering without quotes
 
 
 def _done_with(words: list[str]) -> tuple[list[str], str] | None:
@@ -343,6 +348,16 @@ def _size(words: list[str]) -> tuple[int, int] | None:
                 "for", "its", "it")):
             return lex.sizes[first]
     return None
+
+
+def _setting(words: list[str]) -> tuple[str, float] | None:
+    """`28 steps`, `cfg 7`, `set the steps to 30`: a generation setting by name and number."""
+    lex = lexicon()
+    said = [w for w in _strip_determiner(words[longest_at(words, 0, lex.verb_phrases):]) if w not in ("to", "at", "=")]
+    numbers = [w for w in said if _NUMBER.fullmatch(w)]
+    name = " ".join(w for w in said if w not in numbers)
+    key = next((k for k, names in lex.settings.items() if name in names), None)
+    return (key, float(numbers[0])) if key and len(numbers) == 1 else None
 
 
 def _values(x: str) -> list[Value]:
@@ -531,6 +546,12 @@ def _connector(words: list[str], kinds: tuple[str, ...] = ("to", "reversed")
     return None
 
 
+def _weight_of(span: Span) -> float:
+    """A network's or group's weight as A1111 reads it (`(x:1.2)`, `((x))`: 1.21, `<lora:x:0.6>`)."""
+    said = re.search(r":(\d*\.?\d+)(?:\)+|>)$", span.text)
+    return float(said.group(1)) if said else round(1.1 ** (len(span.text) - len(span.text.lstrip("("))), 2)
+
+
 def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     """The networks an object names: by its tag, by words of the network's name, or (the only one, or `the
     lora` with one network) by a network word alone."""
@@ -547,7 +568,9 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     for span in networks:
         name = re.sub(r"[^a-z0-9]", "", span.key.split(":", 1)[1])
         tagged = any(_NETWORK_TAG.match(w) and span.key.split(":", 1)[1] in w for w in words)
-        if tagged or (len(joined) >= 3 and (joined in name or any(len(w) >= 4 and w in name for w in said))):
+        parts = set(re.split(r"[^a-z0-9]+", span.key.split(":", 1)[1].lower()))  # `the ink one`: <lora:ink_v1>
+        if tagged or (len(joined) >= 3 and (joined in name or any(len(w) >= 4 and w in name or w in parts
+                                                                  for w in said))):
             found.append(span)
     if not found and len(networks) == 1 and not said:
         found = networks
@@ -563,6 +586,7 @@ class _Reader:
         self.reading = Reading()
         self.last = _Clause()
         self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
+        self.prior: list[str] = []  # the clause before, what `it` may name (`realistic is too strong, drop it to 1.1`)
         self.asked = ""  # a question whose thing a later clause may add (`why is there no moon? add one`)
         self.judged = ""  # a judgement whose thing a later clause may change (`the snow is distracting`)
         self.owner = ""  # the prompt's thing a clause denies a word of (`the lighthouse shouldn't be old`)
@@ -595,6 +619,10 @@ class _Reader:
     # -- one clause ----------------------------------------------------------------------------------------------
 
     def clause(self, text: str) -> None:
+        self._clause(text)
+        self.prior = normal(text) or self.prior
+
+    def _clause(self, text: str) -> None:
         words = normal(text)
         if not words or self._says(text):
             return
@@ -630,6 +658,8 @@ class _Reader:
         if carries and longest_at(self.last.op.split(), 0, lexicon().verbs["remove"]) and not set(
                 content(words)) <= self.said:
             carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing of its own
+        if read is None and hedge and len(example) <= 3 and _make(edit, _strip_determiner(example)):
+            read = True  # `can it be snowing, like a winter night`: what it is like is a time or a season
         if read is None and carries and verbless and len(example) <= 2:
             read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
         if read is None:
@@ -648,11 +678,14 @@ class _Reader:
             self.reading.notes.append(f"{text.strip()!r} {VAGUE}")
             self.judged = text.strip()  # `the snow is distracting, less of it`: it says why, if `it` follows
         else:
-            self._named(words)
-            self.reading.unread.append(raw or text.strip())
-            self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
-            said = [w for w in content(words) if w not in lexicon().network_words]
-            self._name_spans(said, "change")  # a weighted group it speaks of may change; never a LoRA, never go
+            self._unread(words, raw or text.strip())
+
+    def _unread(self, words: list[str], raw: str) -> None:
+        """A clause no rule read: said in the note; a weighted group it speaks of may change, never a LoRA."""
+        self._named(words)
+        self.reading.unread.append(raw)
+        self.reading.unread_words += [w for w in content(words) if w not in lexicon().function]
+        self._name_spans([w for w in content(words) if w not in lexicon().network_words], "change")
 
     def _question(self, words: list[str], text: str) -> None:
         """`why is there no snow falling`: what it asks for, said next (`add that`)."""
@@ -670,13 +703,32 @@ class _Reader:
         """`the sign should say "FRESH BREAD"`: the prompt's thing and the lettering it carries, as typed."""
         quote = QUOTED.search(text)
         before = _tokens(text[:quote.start()]) if quote else []
-        at = next((i for i, w in enumerate(before) if w in lexicon().saying), None)
+        having = {w for h in lexicon().having for w in h.split()}  # `the car should have "SPEED" on it`
+        at = next((i for i, w in enumerate(before) if w in lexicon().saying or w in having), None)
         noun = next((w for w in reversed(before[:at or 0]) if self._in_prompt(w)), None)
-        if quote is None or at is None or noun is None:
+        if quote is None:
             return False
         typed = next((q for q in self.quotes if q.lower() == quote.group().lower()), quote.group())
+        if at is None or noun is None:
+            return self._titled(before, _tokens(text[quote.end():]), typed)
 
         self.reading.edit.says.append((noun, typed))
+        return True
+
+    def _titled(self, before: list[str], after: list[str], typed: str) -> bool:
+        """`put 'Winter Tales' at the top like a book cover`: lettering said on its own is added as a title, where
+        and on what the clause says (`book cover with the title "Winter Tales" at the top`)."""
+        lex = lexicon()
+        if content(before) or (before and longest_at(before, 0, lex.verb_phrases) != len(before)):
+            return False
+        hedge = next((i for i, w in enumerate(after) if w in lex.hedges), len(after))
+        where, carrier = after[:hedge], _strip_determiner(after[hedge + 1:])
+        if (where and where[0] not in _PREPOSITION_WORDS) or content(carrier) != carrier:
+            return False
+        title = f'"{typed[1:-1]}"' if typed.startswith("'") else typed  # SD reads double quotes as lettering
+        phrase = " ".join([*carrier, "with the title" if carrier else "the text", title, *where])
+        self.reading.edit.add.append(phrase)
+        self.reading.edit.sentences.append(_sentence(phrase))
         return True
 
     def _stands_for(self) -> list[str]:
@@ -723,7 +775,7 @@ class _Reader:
         plain = [w for w in said if w not in lex.stop]
         verb = next((i + (longest_at(said, i, lex.copulas) or 1) for i, w in enumerate(said)
                      if i and (w in lex.looks or longest_at(said, i, lex.copulas))), None)
-        judged = verb is not None and len(said) > verb and set(said[verb:]) <= set(lex.vague) | lex.degree
+        judged = verb is not None and len(said) >= verb and set(said[verb:]) <= set(lex.vague) | lex.degree
         return judged or " ".join(said) in lex.vague or " ".join(plain) in lex.vague or \
             set(said) <= set(lex.vague) | lex.chat | lex.pronouns | lex.function
 
@@ -739,6 +791,10 @@ class _Reader:
             return True  # `clear sky` is the weather, not `clear` the sky away
         if (styled := self._styled(edit, words)) is not None:
             return styled
+        if longest_at(words, 0, lex.connectors["reversed"]) and words[0] != "not":
+            return self._instead_of(edit, words)
+        if (read := self._rather(edit, words)) is not None:
+            return read
         framed = longest_at(words, 0, lex.composition)  # `from above`, `view from above like a drone shot`
         if framed and (framed == len(words) or words[framed] in lex.hedges):
             text = " ".join(words[:framed])
@@ -755,6 +811,9 @@ class _Reader:
                 return self._framing(edit, kind, " ".join(words[:named]) if named else text)  # the pier`
         if size := _size(words):
             edit.size = size
+            return True
+        if setting := _setting(words):
+            edit.settings.append(setting)
             return True
         subject = 1 if words[0] in lex.pronouns or words[0] == "there" else 0  # `there is no hat`, `he is not
         subject += longest_at(words, subject, lex.copulas) if subject else 0  # wearing a helmet`: no hat, no helmet
@@ -807,12 +866,41 @@ class _Reader:
         return 0
 
     def _network(self, edit: Edit, words: list[str]) -> bool | None:
-        """`detail lora to 0.3`, `set the lora at 0.5`: a network's weight as a number."""
-        number = next((w for w in reversed(words) if re.fullmatch(r"\d*\.?\d+", w)), None)
-        if number is None or _object_slot([w for w in words if w != number]) != "network":
+        """`detail lora to 0.3`, `crank dynamic pose to 1.4`, `the lineart one to 0.8`: a network's or a weighted
+        group's weight as a number; named by nothing of its own (`drop it to 1.1`, `do 0.55`), the span the clause
+        before named. A number that is the weight already (`the lora at 0.8 is too much`) says which, not how
+        much."""
+        number = next((w for w in reversed(words) if _NUMBER.fullmatch(w)), None)
+        rest = [w for w in words[longest_at(words, 0, lexicon().verb_phrases):] if w != number]
+        if number is None or ("." not in number and _object_slot(rest) != "network"):
             return None
-        verb = longest_at(words, 0, lexicon().verb_phrases)
-        return self._weight_to(edit, words[verb:], float(number))  # `set the lora to 0.8`: the lora
+        value = float(number)
+        named = self._weighted(rest)
+        if not named and not set(content(rest)) - lexicon().pronouns - lexicon().function:
+            named = self._weighted(self.prior)
+        if named and abs(_weight_of(named[0]) - value) < 1e-9 and words[-1] != number:
+            return None  # `the lora at 0.8 is too much`: which, not how much
+        if len(named) != 1:
+            return None if _object_slot(rest) != "network" else self._weight_to(edit, rest, value)
+        span = named[0]
+        self.reading.spans[span.text] = "change"
+        if span.kind == "network":
+            edit.network_weight.append((span.text, value, True))
+            self.reading.edit.network_weight = [w for w in self.reading.edit.network_weight if w[0] != span.text]
+        else:
+            edit.weight.append((span.key, round(value - _weight_of(span), 2)))
+            self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != span.key]
+        return True
+
+    def _weighted(self, words: list[str]) -> list[Span]:
+        """The one network or weighted group the words name best (`ghibli lora`, `the weathered face thing`)."""
+        if _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):
+            return _network_names(words, self.spans)
+        said = {stem(w) for w in content(words) if w not in lexicon().stop and len(w) >= 3}
+        scored = [(len(said & {stem(w) for w in words_of(s.key)}), s) for s in self.spans if s.kind == "group"]
+        best = max((n for n, _ in scored), default=0)
+        found = [s for n, s in scored if n and n == best]
+        return found or [s for s in _network_names(words, self.spans) if len(words) > 1]
 
     def _framing(self, edit: Edit, kind: str, said: str = "") -> bool:
         """The framing; in the user's words where they name it (`full body`), else its tags."""
@@ -968,7 +1056,7 @@ class _Reader:
     def _copula(self, edit: Edit, words: list[str]) -> bool | None:
         """`she should be smiling`, `can the sky be pink`, `i want it sunny`, `her hair should be red`."""
         lex = lexicon()
-        if words and words[0] in ("can", "could", "would", "will"):
+        if words and words[0] in lex.modals:
             words = words[1:]
         if (size := longest_at(words, 0, lex.copulas)) and size < len(words) and words[0] != "have":
             self.last = _Clause(" ".join(words[:size]))  # `should be a close up`: the picture should be
@@ -1106,7 +1194,7 @@ class _Reader:
         """A number said after a weight was asked for: the network's weight, or the user's group's (`freckles way
         stronger, like 1.5`: 1.5, not a step more)."""
         if not self.last.obj:
-            return None
+            return self._network(edit, [str(value)])  # `..., try 0.6`: the span the clause before named
         if self._weight_to(edit, self.last.obj, value):
             return True
         phrase = " ".join(self.last.obj)
@@ -1543,8 +1631,47 @@ class _Reader:
         """`a fox instead of the dog`, `red rather than blue`."""
         split = _connector(words)
         if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
+            if _count(split[0]) and self._counted(edit, split[0]):
+                return True  # `2 foxes instead of one`
             return self._replace(edit, split[2], split[0])
         return None
+
+    def _rather(self, edit: Edit, words: list[str]) -> bool | None:
+        """`he should have a spear not a katana`, `can she wear a silk dress rather than the corset`: a clause
+        with its verb, then what it takes the place of; the prompt's thing is replaced by the one thing added."""
+        lex = lexicon()
+        split = _connector(words, ("reversed",))
+        if split is None or not (longest_at(words, 0, lex.verb_phrases) or words[0] in lex.pronouns or
+                                 longest_at(words, 0, lex.asking)) or len(split[2]) > 4 or any(
+                longest_at(words, 0, lex.verbs[op]) for op in ("set", "replace", "recolour")):
+            return None  # `make it a glass of lemonade instead of tea`: the verb says it
+        read, old = Edit(), _strip_determiner(split[2])
+        if not self._read(read, split[0]) or not content(old) or not read.add:
+            return None  # `her hair should be pink not neon`: a colour, read whole
+        if set(old) <= self.said and len(read.add) == 1 and not read.set and not read.remove:
+            new = read.add[0].split()  # `wearing a silk dress` for the corset: the dress
+            return self._replace(edit, old, _strip_determiner(new[1:]) if verb_ing(new[0]) and len(new) > 1 else new)
+        edit.merge(read)
+        if set(old) <= self.said:
+            edit.remove.append(_phrase(old))
+        return True
+
+    def _instead_of(self, edit: Edit, words: list[str]) -> bool | None:
+        """`instead of rain can it be snowing`, `(night sky) instead of dawn`: what goes is said first; what comes
+        is the rest of the clause, or the clause before. What goes is never added."""
+        lex = lexicon()
+        rest = words[longest_at(words, 0, lex.connectors["reversed"]):]
+        at = next((i for i in range(1, len(rest)) if any(
+            longest_at(rest, i, said) for said in (lex.verb_phrases, lex.asking, lex.copulas))), len(rest))
+        old, new, read = _strip_determiner(rest[:at]), normal(" ".join(rest[at:])), Edit()
+        if not content(old) or (new and not self._read(read, new)):
+            return None
+        if set(old) <= self.said and len(read.add) == 1 and not read.set and not read.remove:
+            return self._replace(edit, old, read.add[0].split())  # `instead of the fox can we have a wolf`
+        edit.merge(read)
+        if set(old) <= self.said:
+            edit.remove.append(_phrase(old))
+        return True
 
     def _comparative(self, edit: Edit, words: list[str]) -> bool | None:
         """`shorter hair`, `way darker`, `more far away`, `older`."""
@@ -1635,7 +1762,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     instruction = _CAPITALS.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + f'"{m.group(1)}"', instruction)
     reader.quotes = QUOTED.findall(instruction)
     said = (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip())
-    for clause in (part for c in said for part in _INTERJECTED.split(c) if part.strip()):
+    for clause in (part for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
     _said_absent(reading, parsed)
@@ -1649,6 +1776,17 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reading.notes = list(dict.fromkeys(reading.notes))
     reading.lettering = QUOTED.findall(instruction)
     return reading
+
+
+def _so(clause: str) -> list[str]:
+    """`its autumn now so no cherry blossoms`: a `so` that opens an ask of its own (a negation, a verb) ends the
+    clause before; `so dark` stays one."""
+    lex = lexicon()
+    for said in re.finditer(r"(?<=\w)\s+so\s+", clause):
+        after = _tokens(clause[said.end():])
+        if any(longest_at(after, 0, asks) for asks in (lex.negations["leading"], lex.verb_phrases)):
+            return [clause[:said.start()], *_so(clause[said.end():])]
+    return [clause]
 
 
 def _said_absent(reading: Reading, prompt: Prompt) -> None:
