@@ -569,7 +569,7 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
         name = re.sub(r"[^a-z0-9]", "", span.key.split(":", 1)[1])
         tagged = any(_NETWORK_TAG.match(w) and span.key.split(":", 1)[1] in w for w in words)
         parts = set(re.split(r"[^a-z0-9]+", span.key.split(":", 1)[1].lower()))  # `the ink one`: <lora:ink_v1>
-        if tagged or (len(joined) >= 3 and (joined in name or any(len(w) >= 4 and w in name or w in parts
+        if tagged or (len(joined) >= 3 and (joined in name or any((len(w) >= 4 and w in name) or w in parts
                                                                   for w in said))):
             found.append(span)
     if not found and len(networks) == 1 and not said:
