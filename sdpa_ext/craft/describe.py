@@ -181,7 +181,8 @@ def nouns_of(phrase: str) -> list[str]:
         if word == "of" or word in _LEX.temporal or (run and (
                 verb_ing(word, after) or word in _LEX.saying or _participle(word, after))):
             if run and not past:  # `two boys fist bumping`: the boys; `fist` is the doing's
-                plural = len(run) >= 2 and verb_ing(word, after) and _LEX.singular(run[-2]) != run[-2] and not run[-2].endswith(
+                before = run[-2] if len(run) >= 2 else ""
+                plural = verb_ing(word, after) and _LEX.singular(before) != before and not before.endswith(
                     ("ss", "us", "is")) and _LEX.singular(run[-1]) == run[-1]
                 nouns.append(run[-2] if plural else run[-1])
             run, past = [], word in _LEX.temporal
