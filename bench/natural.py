@@ -43,9 +43,9 @@ TEXT_WORDS = {"text", "letters", "lettering", "typography", "words", "writing"} 
 
 
 def has(text: str, phrase: str) -> bool:
-    """A whole word or phrase in a text, case-insensitive, plurals counted."""
+    """A whole word or phrase in a text, case-insensitive, plurals and booru count tags counted (`1boy`: boy)."""
     body = re.escape(phrase.lower().strip())
-    return re.search(rf"(?<![\w]){body}(?:s|es)?(?![\w])", text.lower()) is not None
+    return re.search(rf"(?<![\w])(?:\d+\+?)?{body}(?:s|es)?(?![\w])", text.lower()) is not None
 
 
 def _answer_index(data: dict) -> tuple[dict[str, list[dict]], dict[str, dict]]:

@@ -922,6 +922,32 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["three snowmen in a front yard"], ["snowman ", "snowmens"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, sunflowers, field, noon, sun",
      "its night now so no sun, stars instead", ["field, night", "stars"], [", sun,", "noon"]),
+    # a thing said with the opposite of its old word changes in place; `a kite or two`; a city is a place to move
+    # to, and a rooftop; a pose denied, then asked (`a/b`: the first); a word said of anything goes with its `and`
+    ("sdxl", "a calm lake at dawn, mist, pine trees", "the lake should be stormy", ["a stormy lake at dawn"],
+     ["calm"]),
+    ("sdxl", "a boy on a hill, windy, clouds", "add a kite or two flying around", ["kite flying"], ["or two",
+                                                                                                  "around"]),
+    ("flux", "A tiny bakery on a rainy evening in Paris, its windows glowing.", "move it to london pls",
+     ["A tiny bakery on a rainy evening in London"], ["Paris", "london"]),
+    ("illustrious", "masterpiece, 1girl, solo, school uniform, rooftop, night, wind",
+     "the rooftop is boring, put her in a garden", ["school uniform, garden, night"], ["rooftop"]),
+    ("sd3", "A small grey cat sitting on a rug beside a fireplace, cozy light.", "the cat shouldnt be sitting, make "
+     "it pounce/jump on a toy mouse", ["grey cat pouncing on a toy mouse on a rug"], ["sitting", "/"]),
+    ("flux", "A harbor at night, fishing boats, gloomy and quiet, fog.", "daytime pls, no more gloomy stuff",
+     ["quiet, fog"], ["gloomy", "and quiet", "stuff"]),
+    ("sd3", "A deer in a snowy meadow at dawn, snowflakes drifting down.", "make it spring, green meadow, no snow",
+     ["A deer in a green meadow"], ["snowy", "snowflakes"]),
+    # things put in the negative prompt, each; `gal`, `guy`; where the thing the clause before added is; a colour
+    # said of a compound (`red-haired`)
+    ("sd15", "masterpiece, 1girl, waving, beach", "hands look awful, pls throw bad hands n extra digits into the negs",
+     ["1girl, waving, beach"], ["negs", "bad hands", "digits"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, pirate, ship, ocean", "can this be a pirate gal",
+     ["1girl, solo, pirate"], ["1boy", "gal"]),
+    ("flux", "A quiet library at night, a lamp on a long table.", "throw in a young guy studying, by the lamp",
+     ["young man studying by the lamp"], ["guy", "With by"]),
+    ("sd15", "masterpiece, portrait of a blonde-haired girl, sundress, field", "her hair should be red",
+     ["portrait of a red-haired girl"], ["blonde", "red hair"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -949,6 +975,22 @@ def test_a_setting_said_by_name_and_number_is_set(make_settings, instruction, ch
         version = _assistant(make_settings, server, "compact").refine(start, instruction, family="sd15")
         assert server.requests == []
     assert {k: version.params[k] for k in changed} == changed and version.prompt == start.prompt, version.notes
+
+
+@pytest.mark.parametrize(("instruction", "negative"), [
+    ("hands look awful, pls throw bad hands n extra digits into the negs", "lowres, bad hands, extra digits"),
+    ("add blurry and jpeg artifacts to the negative prompt", "lowres, blurry, jpeg artifacts"),
+    ("put rain in the negative, and make it sunny", "lowres, rain"),
+])
+def test_what_is_put_in_the_negative_prompt_goes_there(make_settings, instruction, negative):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = PromptVersion("masterpiece, 1girl, waving, beach, rain", "lowres", family="sd15")
+    with OpenAIServer() as server:
+        version = _assistant(make_settings, server, "compact").refine(start, instruction, family="sd15")
+        assert server.requests == []
+    assert version.negative_prompt == negative and "negative" not in version.prompt, version
 
 
 @pytest.mark.parametrize("instruction", ["no masterpiece", "remove the quality tags", "get rid of best quality"])
@@ -1179,6 +1221,7 @@ def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, descript
      "is this a photo? it should be photorealistic"),
     ("sdxl", "an old fisherman, grey beard, harbor, dawn, photograph, realistic", "realistic photo pls"),
     ("illustrious", "masterpiece, no humans, dragon, mountain, sky, clouds, day", "make sure theres no people in it"),
+    ("sdxl", "a cat on a sofa, golden hour, warm tones", "golden hour lighting pls"),
 ])
 def test_what_the_prompt_says_already_is_said_and_nothing_is_added(make_settings, family, prompt, instruction):
     from sdpa_ext.types import PromptVersion

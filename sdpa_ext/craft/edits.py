@@ -17,7 +17,7 @@ from .grammar import brackets, inner
 from .lexicon import lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
-from .reading import Edit, Reading, negatable
+from .reading import Edit, Reading, adjectival, negatable
 from .structure import (
     Phrase,
     TermReading,
@@ -41,7 +41,7 @@ from .structure import (
     without_word,
 )
 from .syntax import tidy
-from .vocab import Value, clash, facets, find_value, outright, phrase_pattern
+from .vocab import Value, clash, facets, find_value, outright, phrase_pattern, vocab
 
 
 @dataclass
@@ -168,14 +168,19 @@ def _removal(thing: str, subject: list[str]):
     return change
 
 
-def _said_value(thing: str) -> Value | None:
-    """The time, season or weather a removed word names (`rain`), whose other words go with it: all of them for
+def _said_values(thing: str) -> list[Value]:
+    """The times, seasons or weathers a removed word names (`rain`), whose other words go with it: all of them for
     its name, else those of its stem (`snow`: snowy, snowfall; `lightning`: not the storm; `stars`: not the
-    night)."""
+    night), and a value that says the word whole (`snowflakes falling`, where it says `snow falling`)."""
     value, said = find_value(thing), thing.lower()
     if not value or value.group not in ("time", "season", "weather") or said not in value.words:
-        return None
-    return value if said == value.name else replace(value, words=tuple(w for w in value.words if w[:4] == said[:4]))
+        return []
+    found = [value if said == value.name else replace(value, words=tuple(w for w in value.words if w[:4] == said[:4]))]
+    for group in ("time", "season", "weather"):
+        found += [replace(other, words=tuple(w for w in other.words if w[:4] == said[:4] or said in words_of(w)))
+                  for other in vocab().groups[group].values() if other != value and any(
+                      said in words_of(w) for w in other.words)]
+    return found
 
 
 def _phrase_body(prompt: Prompt, wanted: Callable[[str, TermReading, Phrase], bool]) -> str:
@@ -209,6 +214,8 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         for term in (t for t in terms if not locked(t.text)):  # a park is outdoors already
             prompt.set(term, without_slot(term.text, "setting", lambda body: not clash(facets(body), outright(place))))
         return False
+    if place in lexicon().proper_places and "city" in facets(place).get("setting", set()):
+        place = place.title()  # `move it to tokyo`: Tokyo
     said, _, rest = place.partition(" ")
     if said in lexicon().prepositions and rest:  # `over the ocean`: where, as the user said it
         prep, place = said, rest
@@ -321,7 +328,7 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
 
 
 def _articled(place: str) -> str:
-    if re.match(r"^(?:a|an|the|some)\s", place) or place.endswith("s") or place in lexicon().proper_places:
+    if re.match(r"^(?:a|an|the|some)\s", place) or place.endswith("s") or place.lower() in lexicon().proper_places:
         return place
     return ("an " if place[:1] in "aeiou" else "a ") + place
 
@@ -399,24 +406,50 @@ def _remediumed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
                 break
 
 
+def _reposed(prompt: Prompt, edit: Edit, noun: str, word: str) -> str | None:
+    """`the fox shouldn't be sitting, make it leap`: the pose said after its noun (`a fox sitting in the snow`)
+    goes, and the pose the edit adds (`leaping into the snow`) takes its place; None: no such pose."""
+    new = next((a for a in edit.add if verb_ing(a.split()[0])), "")
+    for term in prompt.terms:
+        read = read_term(term.text)
+        at = next((i for i, p in enumerate(read.phrases) if i and p.head == word and not p.prep and read.phrases[
+            i - 1].head and (not noun or same_noun(read.phrases[i - 1].head, noun))), None)
+        if at is None or read.syntax:
+            continue
+        phrase = read.phrases[at]
+        prompt.set(term, re.sub(r"\s+", " ", f"{term.text[:phrase.start]} {new} {term.text[phrase.end:]}").replace(
+            " ,", ",").strip())
+        if new:
+            index = edit.add.index(new)
+            del edit.add[index]
+            if index < len(edit.sentences):
+                del edit.sentences[index]
+        return new
+    return None
+
+
 def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
     """The things the edit takes away (and into the negative prompt), then the words it unsays (`not abandoned`)."""
     for thing in edit.remove:
-        said = _said_value(thing)  # `instead of rain`: rainy, raindrops too
-        if any([prompt.each(_removal(thing, subject)), said is not None and prompt.each(
-                lambda text, v=said: None if locked(text) else without_value(text, v, prompt.sentences))]):
+        said = _said_values(thing)  # `instead of rain`: rainy, raindrops too
+        if any([prompt.each(_removal(thing, subject)), *(prompt.each(
+                lambda text, v=value: None if locked(text) else without_value(text, v, prompt.sentences))
+                for value in said)]):
             changes.append(f"removed {thing}")
             if thing not in edit.negative and negatable(thing):
                 edit.negative.append(thing)  # `get rid of the freckles`: kept out, as SD users do
-        elif " " not in thing and prompt.each(lambda text, t=thing: None if locked(text) or not any(
-                same_noun(w, n) for w in words_of(text) for n, _ in [*edit.recolour, *edit.adjust] if n)
-                else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes
+        elif " " not in thing and prompt.each(lambda text, t=thing: None if locked(text) or not (adjectival([t]) or any(
+                same_noun(w, n) for w in words_of(text) for n, _ in [*edit.recolour, *edit.adjust] if n))
+                else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes;
+            # `no more moody stuff`: a word said of anything
             changes.append(f"removed {thing}")
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
     for noun, word in edit.unsaid:  # the word goes, what it was said of stays
         if prompt.each(lambda text, w=word, n=noun: None if locked(text) else without_word(text, w, n)):
             changes.append(f"removed {word}")
+        elif verb_ing(word) and (new := _reposed(prompt, edit, noun, word)) is not None:
+            changes.append(f"{word} -> {new}" if new else f"removed {word}")
         elif names(prompt.render(), word):  # gone already is no news (`it shouldn't be standing, have it kneel`)
             notes.append(f"no {word} {noun} in the prompt to change" if noun else f"no {word} in the prompt to remove")
 
@@ -650,10 +683,12 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
 
 
 def _only_names(said: str, value: Value) -> bool:
-    """`photo`, `realistic photo`: the value by its name, with only its own words beside it (`lightning` in a
-    storm names more than the storm)."""
-    words = words_of(said)
-    return value.name in words and set(words) <= {value.name, *(w for p in value.words for w in words_of(p))}
+    """`photo`, `realistic photo`, `golden hour light`: the value by its name or words, with only its own words,
+    a light or a look beside it (`lightning` in a storm names more than the storm)."""
+    words, lex = set(words_of(said)), lexicon()
+    own, look = {value.name, *(w for p in value.words for w in words_of(p))}, lex.heads["light"] | set(lex.wrappers)
+    named = value.name in words or (words & look and phrase_pattern(value.words).search(said) is not None)
+    return bool(named) and words <= own | look
 
 
 def _respelled(text: str, said: str) -> bool:

@@ -130,6 +130,7 @@ class Lexicon:
     quantities: frozenset[str]  # `lots of bubbles`: how many, not what
     ordinals: dict[str, int]  # `the 2nd lora`: which, by place (-1: the last)
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
+    about: tuple[str, ...]  # `a seagull or two`: how many, loosely
     groups: dict[str, int]  # `a pair of deer`: how many a group says
     styles: tuple[str, ...]  # named art styles and artists: `make it look like a ghibli background`
     single: frozenset[str]  # `only one moon`: one of it
@@ -314,8 +315,7 @@ def lexicon() -> Lexicon:
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
         proper_places=frozenset(raw["proper_places"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
-        settings={k: tuple(v) for k, v in raw["settings"].items() if k != "note"},
-        modals=frozenset(raw["modals"]["words"]),
+        settings=_table(raw["settings"]), modals=frozenset(raw["modals"]["words"]),
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
@@ -325,6 +325,7 @@ def lexicon() -> Lexicon:
         extent=tuple(raw["extent"]["words"]),
         quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
         one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
+        about=tuple(raw["counting"]["about"]),
         styles=tuple(raw["styles"]["names"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),

@@ -167,8 +167,9 @@ def _spelled(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    """A clause as words, in the lexicon's spellings: `16:9`, `<lora:x` and `0.3` stay one token."""
-    text = _spelled(text).strip().strip(" .!?")
+    """A clause as words, in the lexicon's spellings: `16:9`, `<lora:x` and `0.3` stay one token; of words
+    written as choices (`leap/pounce`), the first."""
+    text = re.sub(r"(?<![\w/])([a-z]{2,})(?:/[a-z]{2,})+(?![\w/])", r"\1", _spelled(text).strip().strip(" .!?"))
     return re.findall(r"<\w+:[^>\s]*>?|\d+\s*[:x/]\s*\d+|\d*\.\d+|[^\W_]+(?:['-][^\W_]+)*|\+", text)
 
 
@@ -185,6 +186,7 @@ def normal(clause: str) -> list[str]:
     if len(words) > 2 and words[0] in lex.modals and lex.slot_of_object(words[1]) == "subject" and not any(
             longest_at([f"{words[0]} {words[2]}", *words[3:]], 0, said) for said in (lex.copulas, lex.having)):
         words = [words[1], "should", *words[2:]]  # `can she wear a dress`: she should wear a dress
+    words = _strip_phrases(words, lex.about, lead=False, inside=True)  # `a seagull or two`
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
@@ -206,7 +208,7 @@ def normal(clause: str) -> list[str]:
 def _sized_thing(word: str) -> bool:
     """A word `a little` says the size of (`bird`), not how much of a change (`darker`, `more`, `warm`)."""
     lex = lexicon()
-    return word.isalpha() and not (word in lex.comparatives or _base(word) or word in lex.antonyms or _adjectival(
+    return word.isalpha() and not (word in lex.comparatives or _base(word) or word in lex.antonyms or adjectival(
         [word]) or word in lex.degree or word in lex.trailing or word in ("more", "less", "bit", "much", "too")
         or word in lex.function or word.endswith("er") or verb_ing(word))
 
@@ -493,7 +495,7 @@ def _object_slot(words: list[str]) -> str | None:
     return None
 
 
-def _adjectival(words: list[str]) -> bool:
+def adjectival(words: list[str]) -> bool:
     """`rusty`, `old`, `well kept`: words that say what a thing is like (by their form; no dictionary here: `boy`
     and `bed` are too short to tell)."""
     last = words[-1] if words else ""
@@ -528,7 +530,7 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
                 or word in ("more", "less") or find_value(word)
                 or (word in lex.materials and index == len(words) - 1)):  # `the bridge stone`
             return words[:index], words[index:]
-    if len(words) - start >= 2 and _adjectival(words[-1:]):
+    if len(words) - start >= 2 and adjectival(words[-1:]):
         return words[:-1], words[-1:]  # `the robot rusty`, `the robot old`
     return words, []
 
@@ -578,8 +580,9 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
 
 
 class _Reader:
-    def __init__(self, spans: list[Span], subject: list[str], said: set[str]):
+    def __init__(self, spans: list[Span], subject: list[str], said: set[str], terms: list[list[str]]):
         self.spans = spans
+        self.terms = terms  # the prompt's terms, as words
         self.subject = {stem(h) for h in subject}  # the prompt's subject head nouns
         self.said = said  # the prompt's words
         self.degree = ""  # how much the clause read asks for: big, small or as usual
@@ -587,6 +590,7 @@ class _Reader:
         self.last = _Clause()
         self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
         self.prior: list[str] = []  # the clause before, what `it` may name (`realistic is too strong, drop it to 1.1`)
+        self.added: list[str] = []  # what the clause before added
         self.asked = ""  # a question whose thing a later clause may add (`why is there no moon? add one`)
         self.judged = ""  # a judgement whose thing a later clause may change (`the snow is distracting`)
         self.owner = ""  # the prompt's thing a clause denies a word of (`the lighthouse shouldn't be old`)
@@ -619,8 +623,22 @@ class _Reader:
     # -- one clause ----------------------------------------------------------------------------------------------
 
     def clause(self, text: str) -> None:
-        self._clause(text)
+        added = len(self.reading.edit.add)
+        if not self._placed_after(normal(text)):
+            self._clause(text)
         self.prior = normal(text) or self.prior
+        self.added = self.reading.edit.add[added:]
+
+    def _placed_after(self, words: list[str]) -> bool:
+        """`throw in an old guy reading, next to the cat`: where the thing the clause before added is."""
+        at = longest_at(words, 0, lexicon().prepositions)
+        if not self.added or not at or at == len(words) or content(words[at:]) != words[at:] or len(words) > 6:
+            return False
+        thing, where = self.added[-1], " ".join(words)
+        edit = self.reading.edit
+        edit.add[len(edit.add) - 1 - edit.add[::-1].index(thing)] = f"{thing} {where}"
+        edit.sentences[:] = [f"{s.rstrip('.')} {where}." if thing.lower() in s.lower() else s for s in edit.sentences]
+        return True
 
     def _clause(self, text: str) -> None:
         words = normal(text)
@@ -660,6 +678,9 @@ class _Reader:
             carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing of its own
         if read is None and hedge and len(example) <= 3 and _make(edit, _strip_determiner(example)):
             read = True  # `can it be snowing, like a winter night`: what it is like is a time or a season
+        if read is None and verbless and (described := self._described(words)):
+            edit.recolour.append(described)  # `turn it into summer, green forest`: the prompt's forest, green
+            read = True
         if read is None and carries and verbless and len(example) <= 2:
             read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
         if read is None:
@@ -679,6 +700,12 @@ class _Reader:
             self.judged = text.strip()  # `the snow is distracting, less of it`: it says why, if `it` follows
         else:
             self._unread(words, raw or text.strip())
+
+    def _described(self, words: list[str]) -> tuple[str, str] | None:
+        """`green forest` where the prompt has a forest: (the noun, its new colour)."""
+        said = _strip_determiner(words)
+        colour = lexicon().colour_of(said[:-1]) if len(said) in (2, 3) else None
+        return (said[-1], colour) if colour and self._in_prompt(said[-1]) else None
 
     def _unread(self, words: list[str], raw: str) -> None:
         """A clause no rule read: said in the note; a weighted group it speaks of may change, never a LoRA."""
@@ -753,6 +780,11 @@ class _Reader:
                 if at < len(edit.sentences):
                     del edit.sentences[at]
                 edit.recolour.append((noun, colour))
+
+    def _opposed(self, noun: str, word: str) -> bool:
+        """The prompt says `noun` after an opposite of `word` (`calm sea` for stormy; not `cat sleeping` for awake)."""
+        opposite = lexicon().antonyms.get(word, frozenset())
+        return any(noun in said and any(w in opposite for w in said[:said.index(noun)]) for said in self.terms)
 
     def _in_prompt(self, noun: str) -> bool:
         """The prompt says the noun, or its synonym or a compound of it (`armour` where it says `armor`)."""
@@ -914,11 +946,11 @@ class _Reader:
         words = _strip_phrases(words, lex.negations["tail"], lead=False)
         if said == ["not"] and words and words[0] in ("in", "on", "at"):
             words = words[1:]
-        elif len(words) == 1 and words[0] in self.said and (self.owner or (said == ["not"] and _adjectival(words))):
+        elif len(words) == 1 and words[0] in self.said and (self.owner or (said == ["not"] and adjectival(words))):
             edit.unsaid.append((self.owner, words[0]))  # `not abandoned`: the word said of the prompt's thing goes
             self.last = _Clause("no", self.owner.split())  # `the bench shouldn't be wooden, make it metal`
             return True
-        elif self.owner and len(words) == 1 and (_adjectival(words) or words[0] in lex.antonyms or words[0] in
+        elif self.owner and len(words) == 1 and (adjectival(words) or words[0] in lex.antonyms or words[0] in
                                                   lex.materials):
             self.reading.notes.append(f"the prompt does not say the {self.owner} is {words[0]}")
             return True
@@ -1000,7 +1032,7 @@ class _Reader:
             words = self._stands_for()  # `freckles, way more visible`; `the lora looks weird, lower it`
         at = next((i for i, w in enumerate(words) if i and w in lexicon().place_prepositions), len(words))
         where = _strip_determiner(words[at + 1:])
-        if _adjectival(words[:at]) and len(where) == 1 and _object_slot(where) == "setting":
+        if adjectival(words[:at]) and len(where) == 1 and _object_slot(where) == "setting":
             return _weigh(edit, kind, [*words[:at], *where], self.degree) or None  # `more blurry in the background`
         words = words[:at]  # `less dust in the sky`: the dust
         if not words:
@@ -1128,6 +1160,11 @@ class _Reader:
 
     def _operate(self, edit: Edit, ops: list[str], rest: list[str]) -> bool | None:
         lex = lexicon()
+        who = 1 if rest[:1] and (rest[0] in lex.pronouns or stem(rest[0]) in self.subject) else 2 if rest[:1] == [
+            "the"] and len(rest) > 2 and stem(rest[1]) in self.subject else 0
+        if "set" in ops and who and _gerund(rest[who:]) != rest[who:] and not any(
+                v.group in ("place", "setting") for v in _values(" ".join(rest[who:]))):
+            return self._state(edit, rest[who:])  # `make it leap into the snow`; `fly over the ocean` moves it
         split = _connector(rest)
         if split and split[1] == "to" and len(split[2]) == 1 and _NUMBER.fullmatch(split[2][0]):
             return self._weight_to(edit, split[0], float(split[2][0]))  # `drop it to 0.5`: a weight, not a place
@@ -1468,7 +1505,7 @@ class _Reader:
         if _make(edit, comp):
             return True
         thing = _strip_determiner(comp)
-        if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and _adjectival(comp):
+        if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and adjectival(comp):
             edit.adjust.append(("", " ".join(comp)))  # `make it well kept`: said of the subject
             return True
         noun = bool(comp[0] in lex.articles) or replacing
@@ -1518,6 +1555,9 @@ class _Reader:
                 return self._weighed(edit, "more", [base, noun])  # `hair way longer` on `(long hair:1.2)`
             edit.adjust.append((noun, base))  # `her hair shorter`
             return True
+        if len(comp) == 1 and self._in_prompt(noun) and self._opposed(noun, comp[0]):
+            edit.adjust.append((noun, comp[0]))  # `sea should be stormy` on a calm sea: a stormy sea
+            return True
         if _values(" ".join(comp)) and comp[0] not in lex.articles:
             return _make(edit, comp) or None  # `make the sky stormy`
         if len(comp) <= 2 and comp[0] not in lex.articles and content(comp) == comp:
@@ -1535,7 +1575,9 @@ class _Reader:
         words = _gerund(_strip_determiner(comp))
         said = " ".join(words)
         posed = bool(words) and words[0] in lex.gerund_heads  # `sitting on a throne`: a pose, and where
-        groups = {v.group for v in _values(said)} - ({"place", "setting"} if posed else set())  # `looking outside`
+        where = next((i for i, w in enumerate(words) if i and w in _PREPOSITION_WORDS), len(words)) if posed else len(
+            words)  # `leaping into the snow`: where it leaps is no state of its own
+        groups = {v.group for v in _values(" ".join(words[:where]))} - ({"place", "setting"} if posed else set())
         if not words or (not posed and (content(words) != words or len(words) > 4)) or len(words) > 6 or (
                 groups and not groups & {"expression", "mood", "pose"}):
             return None  # a place or a time is no state: `_make` reads it
@@ -1758,10 +1800,12 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     """An instruction read once, against the prompt it changes (its spans and terms, parsed as tags; a caller that
     has the parse passes it)."""
     parsed = prompt if isinstance(prompt, Prompt) else Prompt.parse(prompt)
-    reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)))
+    reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)),
+                     [words_of(t.lower()) for t in parsed.texts()])
     instruction = _CAPITALS.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + f'"{m.group(1)}"', instruction)
     reader.quotes = QUOTED.findall(instruction)
-    said = (c for c in _CLAUSES.split(_spelled(instruction).strip()) if c and c.strip())
+    spelled, reader.reading.edit.negative = _to_negative(_spelled(instruction).strip())
+    said = (c for c in _CLAUSES.split(spelled) if c and c.strip())
     for clause in (part for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
@@ -1776,6 +1820,23 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reading.notes = list(dict.fromkeys(reading.notes))
     reading.lettering = QUOTED.findall(instruction)
     return reading
+
+
+_NEGATIVE = re.compile(r"(?P<what>[^,.;!?]+?)\s+(?:in|to|into|inside|onto)\s+(?P<where>" + alternation(
+    lexicon().objects["negative"]) + r")(?![\w'])")
+
+
+def _to_negative(text: str) -> tuple[str, list[str]]:
+    """`stick extra fingers and fused fingers in the negs`: the instruction without what it puts in the negative
+    prompt, and each thing it puts there."""
+    found = _NEGATIVE.search(text)
+    if found is None:
+        return text, []
+    words = normal(found.group("what"))
+    words = words[longest_at(words, 0, lexicon().verb_phrases) or int(words[:1] != [] and words[0] in lexicon(
+    ).gerunds):]  # `throw bad hands into the negs`: a verb of its own
+    things = [_phrase(part.split()) for part in re.split(r"\s+(?:and|&|or)\s+|\s*\+\s*", " ".join(words))]
+    return (text[:found.start()] + text[found.end():]).strip(), [t for t in things if t]
 
 
 def _so(clause: str) -> list[str]:

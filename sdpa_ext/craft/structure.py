@@ -381,7 +381,12 @@ def without_word(text: str, word: str, of: str = "") -> str | None:
                   if (m := pattern.search(text, p.body_start, p.end))), None)
     if found is None:
         return None
-    return _clean(text[:found.start()] + " " + text[found.end():])
+    start, end = found.start(), found.end()
+    if joined := re.match(r"\s+(?:and|or)\s+", text[end:]):  # `moody and atmospheric`: atmospheric
+        end += joined.end()
+    elif joined := re.search(r"\s+(?:and|or)\s+$", text[:start]):
+        start = joined.start()
+    return _clean(text[:start] + " " + text[end:])
 
 
 def without_slot(text: str, slot: str, keep: Callable[[str], bool] = lambda body: False) -> str:
@@ -451,6 +456,11 @@ def recolour(text: str, noun: str, colour: str) -> str | None:
     colour with its shade (`dark purple`) takes the old colour's shade with it (`light brown` goes whole)."""
     lex = lexicon()
     shaded = tuple(f"{s} {c}" for s in lex.shades for c in lex.colours) if " " in colour else ()
+    said = re.search(rf"(?<![\w-])(?:{alternation(lex.colours)})-{re.escape(lex.singular(noun))}e?d(?![\w-])", text,
+                     re.I)
+    if said and not read_term(text).syntax:  # `a red-haired woman`: a black-haired one
+        return f"{text[:said.start()]}{colour.replace(' ', '-')}{said.group()[said.group().index('-'):]}" \
+               f"{text[said.end():]}"
     return _modified(text, noun, colour, (*shaded, *lex.colours))
 
 
