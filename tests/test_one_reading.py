@@ -1064,6 +1064,11 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
      ["1girl, solo", "pumpkins, cute"], ["lots", "make it", "af,"]),
     ("sdxl", "3d render of a tiny dragon in a teacup, white backround", ["white background"], ["backround"]),
     ("sd15", "a bowl of fruit on a table, like a classic still life painting", ["classic still life"], ["like"]),
+    # how it is seen (`from behind`) is a tag of its own; `nite`, `thru`, `n`, `em` as they are meant; a count in
+    # digits before things is written out
+    ("illustrious", "a girl and her dog walking on a beach at sunset, from behind", ["sunset, from behind"], []),
+    ("sdxl", "owls flying thru a forest at nite, 3 lanterns hanging off em, moss n ferns",
+     ["through a forest", "night", "three lanterns", "off them", "moss, ferns"], ["nite", "thru", "off em", " n "]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

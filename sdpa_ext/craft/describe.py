@@ -107,6 +107,10 @@ def phrases_of(text: str) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for chunk in _BOUNDARY.split(_SPACES.sub(" ", text)):  # one space a run: _BOUNDARY's \s* rescans runs
+        if (whole := chunk.strip(" .!?")).lower() in _LEX.composition and whole.lower() not in seen:
+            seen.add(whole.lower())  # `from behind`: how it is seen, one tag
+            out.append(whole)
+            continue
         for prep, piece in _split_preps(chunk):
             for sub_prep, sub in _ing_split(prep, piece):
                 body = _strip_articles(re.sub(r"^like\s+", "", sub, flags=re.I))  # `like a still life painting`
@@ -232,9 +236,15 @@ def unchatted(text: str) -> str:
         last = quote.end()
     cleaned = "".join([*out, _CHAT.sub(_unsaid, text[last:])])
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon; `no ppl`,
-        if not said.isalpha() or said == "w" or meant.startswith("no ") or not set(words_of(meant)) & _ASKED:
-            # `backround`: a word misspelled; `nobody around`: no people; not `u` or `bc` (chat words, dropped)
+        means = set(words_of(meant))
+        if not said.isalpha() or said == "w" or meant.startswith("no ") or (not means & (_ASKED - _LEX.function) \
+                and not means & set(_LEX.copulas)):
+            # `backround`: a word misspelled; `nobody around`: no people; `thru`, `n`: function words; not `u`
+            # or `bc` (chat words, dropped), nor `theres` (how it is said)
             cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
+    said = {n: w for w, n in reversed(_LEX.numbers.items())}  # the first word for each number: `two`, not `twin`
+    cleaned = re.sub(r"(?<![\w.:/x-])([2-9])\s+(?=[a-z]{2,}(?:\s+[a-z]+){0,2}?s\b)",
+                     lambda m: f"{said[int(m.group(1))]} ", cleaned)  # `2 dragons`: two dragons
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`
     cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
     return cleaned.strip(" ,;?")
