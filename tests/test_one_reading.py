@@ -948,6 +948,12 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["young man studying by the lamp"], ["guy", "With by"]),
     ("sd15", "masterpiece, portrait of a blonde-haired girl, sundress, field", "her hair should be red",
      ["portrait of a red-haired girl"], ["blonde", "red hair"]),
+    # `3 of them`: of who the prompt shows; a count with where they are; `like ... hanging out` says what it is
+    # like, it takes nothing away
+    ("illustrious", "masterpiece, 1boy, solo, hoodie, arcade, neon lights", "can we get 2 of them at the claw "
+     "machine, like buddies hanging out", ["2boys", "claw machine"], ["1boy", "solo", "buddies"]),
+    ("sdxl", "a puppy on a porch, morning light", "add 3 kittens on the steps", ["three kittens", "on the steps"],
+     ["3 kittens"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -222,6 +222,9 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size <= 2:
         noun, many = words[size:], lex.groups[" ".join(words[:size])]  # `a pair of deer`
         noun = [*noun[:-1], lex.singular(noun[-1])]
+    elif len(words) == 3 and words[1] == "of" and words[2] in lex.pronouns and (
+            words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
+        return words[2], lex.numbers.get(words[0]) or int(words[0])  # `3 of them`: the reader says who
     elif len(words) in (2, 3, 4) and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
         noun, many = words[1:], lex.numbers.get(words[0]) or int(words[0])
         singular = lex.singular(noun[-1])
@@ -584,6 +587,7 @@ class _Reader:
         self.spans = spans
         self.terms = terms  # the prompt's terms, as words
         self.subject = {stem(h) for h in subject}  # the prompt's subject head nouns
+        self.nouns = subject
         self.said = said  # the prompt's words
         self.degree = ""  # how much the clause read asks for: big, small or as usual
         self.reading = Reading()
@@ -688,7 +692,7 @@ class _Reader:
             read = self._read(edit, words)
         verb_only = longest_at(self.last.op.split(), 0, lex.verb_phrases) == len(
             self.last.op.split())  # `horse should be brown, knight holding a lance`: `horse should be` stays put
-        if read is None and self.last.op and verbless and verb_only and (carries or not longest_at(
+        if read is None and self.last.op and verbless and verb_only and not hedge and (carries or not longest_at(
                 self.last.op.split(), 0, lexicon().verbs["remove"])):
             read = self._read(edit, [*self.last.op.split(), *words])  # `no umbrellas or boats`: the verb carries
         if read:
@@ -1283,8 +1287,8 @@ class _Reader:
             edit.add.append(f"{doing} {' '.join(_strip_determiner(thing))}")
             edit.sentences.append(_sentence(f"{doing} {' '.join(thing)}"))
             return True
-        if counted := _count(words):  # `add another girl`, `add two more foxes`
-            edit.count.append(counted)
+        if (words[:1] and (words[0] in lex.numbers or _NUMBER.fullmatch(words[0]) or longest_at(words, 0, lex.one_more))
+                and self._counted(edit, words)):  # `add another girl`, `add two more foxes`, `get 3 of them`
             return True
         thing = _strip_determiner(words)
         if not thing:
@@ -1398,9 +1402,21 @@ class _Reader:
         doing = next((i for i, w in enumerate(comp) if i >= 2 and verb_ing(w)), None)
         if not counted and doing and (counted := _count(comp[:doing])) and counted[1] > 1:
             self._state(edit, comp[doing:])
+        where = next((i for i, w in enumerate(comp) if i >= 2 and w in _PREPOSITION_WORDS and w != "of"), None)
+        if not counted and where and (counted := _count(comp[:where])) and not set(content(comp[where:])) <= self.said:
+            edit.add.append(" ".join(comp[where:]))  # `3 girls on a swing`: where they are, new to the prompt
+            edit.sentences.append(_sentence(" ".join(comp[where:])))
+        if counted and counted[0] in lex.pronouns:  # `3 of them`: of who the prompt shows
+            counted = (self._who(), counted[1]) if self._who() else None
         if counted:
             edit.count.append(counted)
         return bool(counted)
+
+    def _who(self) -> str:
+        """Who the prompt shows: its count tag's word (`1girl`: girl), else its subject's head noun."""
+        tag = next((m.group(1) for t in self.terms if len(t) == 1 and (m := re.fullmatch(r"\d+\+?(girl|boy)s?", t[0]))),
+                   "")
+        return tag or (self.nouns[0] if self.nouns else "")
 
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
