@@ -217,6 +217,24 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
     ("sd3", "A heron standing in a misty marsh, ink wash style.", "put 'Marsh Songs' across the top like a poster",
      'A heron standing in a misty marsh, ink wash style, poster design with the title "Marsh Songs" across the top.',
      "lowres, watermark"),
+    # a weighted group of rain's words goes with the rain; a group of the hair recoloured, or of an opposite of
+    # the age asked, may change; a LoRA named by the singular of its name's word; a role keeps its name when the
+    # person changes; an answer whose weather says the asked `grey day` needs no day added; things put in the
+    # negative prompt, comma by comma, are no things asked for
+    ("sdxl", "photo of a man on a bridge at night, (wet asphalt:1.2), rain, <lora:detail:0.5>",
+     "make it sunny, no more rain", "photo of a man on a bridge on a sunny day, <lora:detail:0.5>", "lowres"),
+    ("sdxl", "portrait of a young woman, (long brown hair:1.2), cafe, <lora:detail:0.5>", "make her 60ish, grey hair",
+     "portrait of a woman in her 60s, (long grey hair:1.2), cafe, <lora:detail:0.5>", "lowres"),
+    ("sdxl", "portrait of an old sailor, (wrinkled face:1.2), harbor", "make him younger, 25 or so",
+     "portrait of a young sailor in his 20s, harbor", "lowres"),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, forest, <lora:dryads_pony:0.7>", "ditch the dryad lora",
+     "score_9, score_8_up, score_7_up, 1girl, solo, forest", "lowres"),
+    ("illustrious", "masterpiece, 1boy, solo, pirate, ship deck, ocean", "make the pirate a girl",
+     "masterpiece, 1girl, solo, female pirate, ship deck, ocean", "lowres"),
+    ("sd15", "masterpiece, a dog asleep on a porch, (sunlight:1.2), flowers", "too bright, can it be a rainy grey day",
+     "masterpiece, a dog asleep on a porch, rain, grey sky, flowers", "lowres"),
+    ("sd15", "masterpiece, a dog asleep on a porch, flowers", "add cartoon, anime, sketch to the neg prompt",
+     "masterpiece, a dog asleep on a porch, flowers", "lowres, cartoon, anime, sketch"),
 ])
 def test_a_right_answer_to_the_users_syntax_reaches_the_user_unchanged(make_settings, family, prompt, instruction,
                                                                        right, negative):
@@ -1214,6 +1232,11 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
     ("pony", "furry wolf girl librarian shelving books, library bg, cartoony",
      "score_9, score_8_up, score_7_up, source_furry, rating_safe, anthro, female, wolf, librarian, glasses, "
      "holding book, bookshelf, library, indoors", "lowres"),
+    ("pony", "pony prompt: a fox girl reading in a library, sfw",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1girl, solo, fox girl, fox ears, reading, book, "
+     "library, indoors", "lowres"),
+    ("flux", "anime style lighthouse at dusk, ghibli vibe",
+     "An anime-style illustration of a lighthouse at dusk, soft painterly clouds inspired by Studio Ghibli.", ""),
     ("pony", "two boys fist bumping after a basketball game, gym, no girls",
      "score_9, score_8_up, score_7_up, source_anime, rating_safe, 2boys, multiple boys, fist bump, basketball, "
      "gym, indoors, smile, sportswear", "1girl, lowres"),

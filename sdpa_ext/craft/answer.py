@@ -334,6 +334,10 @@ def _asked_for(answer: Prompt, edit: Edit, family: Family, notes: list[str]) -> 
             continue
         said = facets(prompt).get(value.group, set())
         named = _mentioned(prompt, value.name) or any(_mentioned(prompt, t) for t in value.tags)
+        phrases = [t for t in edit.add if t in value.tags or names(t, value.name)]
+        if phrases and all(any(v in facets(prompt).get(g, set()) for g, vs in facets(t).items() if g != value.group
+                               for v in vs) for t in phrases):
+            continue  # `an overcast grey day`: the answer's overcast says it; the day was how it was said
         if not named and value.name not in said and not any(value.name in vocab().groups[value.group][s].fits
                                                             for s in said):
             missing.set.append(value)

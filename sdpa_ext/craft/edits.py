@@ -573,6 +573,9 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
                      notes: list[str]) -> None:
     """The edit's A -> B changes inside the phrases; `''` -> B replaces the subject; a B without its A is added."""
     for old, new in edit.replace:
+        gender, _, role = new.partition(" ")
+        if family.counts and role == old and _plain_gender(gender) and _regendered(prompt, family, gender, changes):
+            continue  # `make the knight a girl` on `1boy, knight`: `1girl, knight`, the count tag says she is
         if (_plain_gender(new) and _regendered(prompt, family, new, changes)) or (
                 not _role(prompt, new) and _counted_as(prompt, old, new, changes)):
             continue  # `make the wizard a woman` on `1boy, wizard`: `1girl, wizard`

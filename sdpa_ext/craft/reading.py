@@ -551,6 +551,23 @@ def _connector(words: list[str], kinds: tuple[str, ...] = ("to", "reversed")
     return None
 
 
+def _gendered_role(old: str, new: str) -> str:
+    """`make the knight a girl`: a female knight (a role keeps its name, the person changes); `the fisherman a
+    woman`: a fisherwoman; a plain person (`the man a woman`) is replaced."""
+    lex = lexicon()
+    plain = {w for said in lex.gendered["plain"].values() if isinstance(said, list) for w in said}
+    head, gender = (old.split() or [""])[-1], lex.gender_of(new)
+    person = head in plain or head in lex.people["everyone"] or head in lex.people["any_person"]
+    if not gender or not set(new.split()) - set(lex.articles) <= plain or person or not (
+            lex.gender_of(head) or head in lex.people["any"]):
+        return new
+    if head.endswith("man") and gender == "female":
+        return old[:-3] + "woman"
+    if head.endswith("woman") and gender == "male":
+        return old[:-5] + "man"
+    return f"{gender} {old}" if lex.gender_of(head) != gender else old
+
+
 def _weight_of(span: Span) -> float:
     """A network's or group's weight as A1111 reads it (`(x:1.2)`, `((x))`: 1.21, `<lora:x:0.6>`)."""
     said = re.search(r":(\d*\.?\d+)(?:\)+|>)$", span.text)
@@ -573,7 +590,8 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     for span in networks:
         name = re.sub(r"[^a-z0-9]", "", span.key.split(":", 1)[1])
         tagged = any(_NETWORK_TAG.match(w) and span.key.split(":", 1)[1] in w for w in words)
-        parts = set(re.split(r"[^a-z0-9]+", span.key.split(":", 1)[1].lower()))  # `the ink one`: <lora:ink_v1>
+        parts = {lexicon().singular(p) for p in re.split(r"[^a-z0-9]+", span.key.split(":", 1)[1].lower())} | set(
+            re.split(r"[^a-z0-9]+", span.key.split(":", 1)[1].lower()))  # `the ink one`: <lora:ink_v1>; `elf`: elves
         if tagged or (len(joined) >= 3 and (joined in name or any((len(w) >= 4 and w in name) or w in parts
                                                                   for w in said))):
             found.append(span)
@@ -784,6 +802,12 @@ class _Reader:
                 if at < len(edit.sentences):
                     del edit.sentences[at]
                 edit.recolour.append((noun, colour))
+        for noun, word in [*edit.recolour, *edit.adjust]:  # `grey hair` on `(long black hair:1.2)`, `younger` on
+            opposite = lex.antonyms.get(word, frozenset())  # `(wrinkled skin:1.1)`: the user's group may change
+            for span in (s for s in self.spans if s.kind == "group"):
+                if any((noun not in lex.function and len(noun) > 2 and same_noun(w, noun)) or w in opposite
+                       for w in words_of(span.key)):
+                    self.reading.spans.setdefault(span.text, "change")
 
     def _opposed(self, noun: str, word: str) -> bool:
         """The prompt says `noun` after an opposite of `word` (`calm sea` for stormy; not `cat sleeping` for awake)."""
@@ -1374,9 +1398,9 @@ class _Reader:
         old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead",), lead=False))
         if not new or content(new.split()) != new.split() or not content(old.split()):
             return None
-        self._name_spans(a, "change")
         if self._name_spans(a, "change") and _object_slot(a) == "network":
             return True
+        new = _gendered_role(old, new)
         if _object_slot(a) == "it" or not old:
             return self._set_to(edit, ["it"], b, replacing=True)
         if _object_slot(a) == "size" and (size := _size(b)):
@@ -1838,21 +1862,29 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     return reading
 
 
-_NEGATIVE = re.compile(r"(?P<what>[^,.;!?]+?)\s+(?:in|to|into|inside|onto)\s+(?P<where>" + alternation(
-    lexicon().objects["negative"]) + r")(?![\w'])")
+_NEGATIVE = re.compile(r"\s+(?:in|to|into|inside|onto)\s+(?P<where>" + alternation(lexicon().objects["negative"]) +
+                       r")(?![\w'])")
+_PUTTING = re.compile(r"(?<![\w'])(?:" + alternation((*lexicon().verbs["add"], *lexicon().verbs["relocate"], "throw"))
+                      + r")(?![\w'])")
 
 
 def _to_negative(text: str) -> tuple[str, list[str]]:
-    """`stick extra fingers and fused fingers in the negs`: the instruction without what it puts in the negative
-    prompt, and each thing it puts there."""
+    """`stick extra fingers n fused fingers in the negs`, `add cartoon, 3d, painting to the neg prompt`: the
+    instruction without what it puts in the negative prompt, and each thing it puts there (from the verb that puts
+    them, else from the clause's start)."""
     found = _NEGATIVE.search(text)
     if found is None:
         return text, []
-    words = normal(found.group("what"))
-    words = words[longest_at(words, 0, lexicon().verb_phrases) or int(words[:1] != [] and words[0] in lexicon(
-    ).gerunds):]  # `throw bad hands into the negs`: a verb of its own
-    things = [_phrase(part.split()) for part in re.split(r"\s+(?:and|&|or)\s+|\s*\+\s*", " ".join(words))]
-    return (text[:found.start()] + text[found.end():]).strip(), [t for t in things if t]
+    sentence = re.split(r"[.;!?]\s", text[:found.start()])[-1]
+    start = found.start() - len(sentence)
+    verbs = list(_PUTTING.finditer(sentence))
+    start += verbs[-1].start() if verbs else sentence.rfind(",") + 1
+    things = []
+    for part in re.split(r"\s+(?:and|&|or)\s+|\s*[+,]\s*", text[start:found.start()]):
+        words = normal(part)
+        verb = longest_at(words, 0, lexicon().verb_phrases) or int(words[:1] != [] and words[0] in lexicon().gerunds)
+        things.append(_phrase(words[verb:]))  # `throw bad hands into the negs`: a verb of its own
+    return (text[:start] + text[found.end():]).strip(" ,"), [t for t in things if t]
 
 
 def _so(clause: str) -> list[str]:
