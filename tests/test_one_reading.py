@@ -235,6 +235,14 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
      "masterpiece, a dog asleep on a porch, rain, grey sky, flowers", "lowres"),
     ("sd15", "masterpiece, a dog asleep on a porch, flowers", "add cartoon, anime, sketch to the neg prompt",
      "masterpiece, a dog asleep on a porch, flowers", "lowres, cartoon, anime, sketch"),
+    # a LoRA that says the old look may go with it; a close-up leaves the tail out; the subject is past a medium
+    # tag; `like sunset colors` is a palette, no time
+    ("sdxl", "watercolor, a heron in a marsh, reeds, <lora:WatercolorStyleXL:0.8>", "make it a realistic photo",
+     "photo, realistic, a heron in a marsh, reeds", "lowres"),
+    ("sdxl", "photo of a husky in the snow, (fluffy tail:1.2), forest, <lora:detail:0.5>", "zoom in on its face",
+     "close-up photo of a husky's face in the snow, forest, <lora:detail:0.5>", "lowres"),
+    ("flux", "A lighthouse on a cliff in a storm. Rain lashes the rocks.", "more colorful, like sunset colors",
+     "A lighthouse on a cliff in a storm, the clouds glowing orange and pink. Rain lashes the rocks.", ""),
 ])
 def test_a_right_answer_to_the_users_syntax_reaches_the_user_unchanged(make_settings, family, prompt, instruction,
                                                                        right, negative):
@@ -972,6 +980,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "machine, like buddies hanging out", ["2boys", "claw machine"], ["1boy", "solo", "buddies"]),
     ("sdxl", "a puppy on a porch, morning light", "add 3 kittens on the steps", ["three kittens", "on the steps"],
      ["3 kittens"]),
+    # a thing and where it is (`snow on the roof`), and a where after it joined with `and`
+    ("flux", "A red barn in a field at dawn.", "winter pls, snow on the roof and on the fence",
+     ["With snow on the roof and on the fence."], ["please"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -983,6 +994,21 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
                                                                       instruction, family=family)
         assert server.requests == []  # the rules read it all
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+@pytest.mark.parametrize(("instruction", "answer"), [
+    ("make him smile", "best quality, 1boy, solo, knight, smile, castle"),  # a model dropped the leading tag
+    ("full body pls", "1boy, solo, knight, castle, full body"),
+])
+def test_a_booru_prompts_leading_quality_tags_stay(make_settings, instruction, answer):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = "masterpiece, best quality, 1boy, solo, knight, castle"
+    with OpenAIServer(answer=json.dumps({"prompt": answer, "negative_prompt": "lowres"})) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(start, "lowres", family="illustrious"),
+                                                           instruction, family="illustrious")
+    assert version.prompt.startswith("masterpiece, best quality, 1boy"), version.prompt
 
 
 @pytest.mark.parametrize(("instruction", "changed"), [

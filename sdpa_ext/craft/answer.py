@@ -8,6 +8,7 @@ keeps every span the user wrote.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -188,15 +189,19 @@ def _subject_unit(before: Prompt, family: Family) -> list[str]:
         groups = [[t.text.strip() for t in g if t.text.strip()] for g in before.groups()]
         return next((g for g in groups if g), [])
     quality = {q.lower() for q in family.quality} | set(lexicon().quality_words)
-    first = next((t for t in before.texts()[before.leading(leads(family)):]
-                  if t.lower() not in quality and says_something(_unspanned(t))), None)
+    said = [t for t in before.texts()[before.leading(leads(family)):] if t.lower() not in quality and
+            says_something(_unspanned(t))]
+    first = next((t for t in said if any(p.slot == "subject" for p in read_term(_unspanned(t)).phrases)),
+                 said[0] if said else None)  # `pixel art, a small knight`: the knight, not the medium
     return [first] if first else []
 
 
 def _unspanned(text: str) -> str:
-    """A term without the user's syntax spans (`a [stone:crystal:0.5] castle` -> `a castle`): what it is about."""
+    """A term without the user's syntax spans (`a [stone:crystal:0.5] castle` -> `a castle`), a weighted group's
+    words kept (`a (huge dragon:1.3) perched` -> `a huge dragon perched`): what it is about."""
     for span in reversed(find_spans(text)):
-        text = f"{text[:span.start]} {text[span.end:]}"
+        kept = plain(span.text) if span.kind == "group" else ""
+        text = f"{text[:span.start]} {kept} {text[span.end:]}"
     return " ".join(text.split())
 
 
@@ -257,6 +262,19 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
         answer.insert(0, text + (unit[-1][-1] if unit[-1][-1] in ".!?" else "."))
     else:
         answer.insert(answer.leading(leads(family)), unit[0])
+
+
+def _keep_quality(before: Prompt, answer: Prompt, edit: Edit, family: Family, notes: list[str]) -> None:
+    """The quality tags a booru prompt opens with (`masterpiece, best quality`) that an answer dropped unasked go
+    back where they were (a medium changed may drop a photo's `8k`: the model's call)."""
+    tags, have = set(lexicon().quality_tags), {t.strip().lower() for t in answer.texts()}
+    taken = " ".join(edit.taken())
+    lead = list(itertools.takewhile(lambda t: t.strip().lower() in tags, before.texts()))
+    for at, text in enumerate(lead if family.counts else ()):  # a booru prompt's leading `masterpiece, ...`
+        said = text.strip().lower()
+        if said not in have and not names(taken, said):
+            answer.insert(min(at, len(answer.texts())), text.strip())
+            notes.append(f"kept {text.strip()!r}: the answer had dropped it")
 
 
 def _replaced(text: str, pairs: list[tuple[str, str]]) -> str:
@@ -408,6 +426,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         negative = ""
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
+    _keep_quality(before, answer, edit, family, warnings)
     drop_chat(answer, warnings, before)
     # what the user said no to goes into the negative prompt if the answer still had it; else the answer stands
     held = [thing for thing in edit.negative if any(names(text, thing) for text in answer.texts())]

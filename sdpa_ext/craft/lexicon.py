@@ -118,6 +118,7 @@ class Lexicon:
     size_words: tuple[str, ...]
     settings: dict[str, tuple[str, ...]]  # a generation setting's key: what an instruction calls it
     modals: frozenset[str]  # `can she wear ...`: asked of the subject
+    unseen_close: frozenset[str]  # what a close-up leaves out of the frame (`tail`, `shoes`)
     qualities: tuple[str, ...]
     wrappers: tuple[str, ...]
     chips: dict[str, dict]
@@ -293,8 +294,7 @@ def lexicon() -> Lexicon:
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
         place_prepositions=frozenset(raw["place_prepositions"]), unwrap=_list(raw, "unwrap"),
         trailing={w: k for k, said in raw["trailing"].items() if k not in ("note", "going") for w in said},
-        going=tuple(raw["trailing"]["going"]), reasons=tuple(chat["reasons"]),
-        degree=frozenset(raw["degree"]),
+        going=tuple(raw["trailing"]["going"]), reasons=tuple(chat["reasons"]), degree=frozenset(raw["degree"]),
         prepositions=_list(raw, "prepositions"), dropped_prepositions=frozenset(raw["dropped_prepositions"]),
         phrase_breaks=_list(raw, "phrase_breaks"), participles=frozenset(raw["participles"]["words"]),
         count_tag_words={k: v for k, v in raw["count_tag_words"].items() if k != "note"},
@@ -316,6 +316,7 @@ def lexicon() -> Lexicon:
         proper_places=frozenset(raw["proper_places"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
         settings=_table(raw["settings"]), modals=frozenset(raw["modals"]["words"]),
+        unseen_close=frozenset(raw["unseen_close"]["words"]),
         qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},

@@ -657,6 +657,7 @@ class _Reader:
         if not self.added or not at or at == len(words) or content(words[at:]) != words[at:] or len(words) > 6:
             return False
         thing, where = self.added[-1], " ".join(words)
+        where = f"and {where}" if set(thing.split()) & _PREPOSITION_WORDS else where  # `on the ground and on it`
         edit = self.reading.edit
         edit.add[len(edit.add) - 1 - edit.add[::-1].index(thing)] = f"{thing} {where}"
         edit.sentences[:] = [f"{s.rstrip('.')} {where}." if thing.lower() in s.lower() else s for s in edit.sentences]
@@ -698,7 +699,8 @@ class _Reader:
         if carries and longest_at(self.last.op.split(), 0, lexicon().verbs["remove"]) and not set(
                 content(words)) <= self.said:
             carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing of its own
-        if read is None and hedge and len(example) <= 3 and _make(edit, _strip_determiner(example)):
+        if read is None and hedge and len(example) <= 3 and not set(example) & lex.heads["generic"] and _make(
+                edit, _strip_determiner(example)):
             read = True  # `can it be snowing, like a winter night`: what it is like is a time or a season
         if read is None and verbless and (described := self._described(words)):
             edit.recolour.append(described)  # `turn it into summer, green forest`: the prompt's forest, green
@@ -716,12 +718,17 @@ class _Reader:
         if read:
             self.reading.edit.merge(edit)
         elif self._vague(words):
-            self._named(words)
-            self.reading.vague.append(text.strip())
-            self.reading.notes.append(f"{text.strip()!r} {VAGUE}")
-            self.judged = text.strip()  # `the snow is distracting, less of it`: it says why, if `it` follows
+            self._judged(words, text.strip())
         else:
             self._unread(words, raw or text.strip())
+
+    def _judged(self, words: list[str], text: str) -> None:
+        """A clause that asks for no change of its own (`the snow is distracting`): said in the note; what it
+        names, `it` may stand for in the clause after (`less of it`)."""
+        self._named(words)
+        self.reading.vague.append(text)
+        self.reading.notes.append(f"{text!r} {VAGUE}")
+        self.judged = text
 
     def _described(self, words: list[str]) -> tuple[str, str] | None:
         """`green forest` where the prompt has a forest: (the noun, its new colour)."""
@@ -1818,16 +1825,26 @@ class _Reader:
             edit.count.append(counted)
             return True
         thing = _strip_determiner(words)
-        verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
-        known = known_words() | self.said | set(lex.colours) | set(self._people())
-        if not thing or len(thing) > 4 or content(thing) != thing or set(thing) & verbs or thing[-1] in lex.antonyms \
-                or not head_of(
-                " ".join(thing)) or not (set(thing) - lex.function) & known or set(thing[1:]) & lex.articles:
+        at = next((i for i in range(1, min(len(thing), 5)) if thing[i] in _PREPOSITION_WORDS and thing[i] != "of"),
+                  len(thing))  # `snow on the ground`, `fog over the hills`: a thing and where it is
+        if at < len(thing) and (len(thing) - at > 5 or content(thing[at:]) != thing[at:] or not self._noun_phrase(
+                thing[:at])):
+            return None
+        if not self._noun_phrase(thing[:at]):
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
-        if stem(head_of(" ".join(thing))) in self.subject:
+        if at == len(thing) and stem(head_of(" ".join(thing))) in self.subject:
             edit.replace.append(("", " ".join(thing)))
             return True
         return self._add(edit, thing)
+
+    def _noun_phrase(self, thing: list[str]) -> bool:
+        """Words that make a noun phrase of words we know (`a black cat`; not `xyzzy plugh`, `sky needs more`)."""
+        lex = lexicon()
+        verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
+        known = known_words() | self.said | set(lex.colours) | set(self._people())
+        return bool(thing) and len(thing) <= 4 and content(thing) == thing and not set(thing) & verbs and \
+            thing[-1] not in lex.antonyms and bool(head_of(" ".join(thing))) and bool(
+                (set(thing) - lex.function) & known) and not set(thing[1:]) & lex.articles
 
     def _placed(self, edit: Edit, words: list[str]) -> bool | None:
         """`her in a desert`: the subject somewhere else."""
@@ -1920,10 +1937,16 @@ def _contradicted(reading: Reading, spans: list[Span]) -> None:
     context: dict[str, set[str]] = {}
     for value in (*reading.edit.set, *reading.edit.implied):
         context.setdefault(value.group, set()).add(value.name)
+    close = "close" in context.get("framing", set())  # `zoom in on the fox`: its `(bushy tail:1.2)` may go
     for span in spans if context else ():
-        said = facets(span.key) if span.kind != "network" else {}
+        if close and span.kind == "group" and set(words_of(span.key)) & lexicon().unseen_close:
+            reading.spans.setdefault(span.text, "may go")
+        name = re.sub(r"(?<=[a-z])(?=[A-Z])|[_\-]", " ", span.text.strip("<>").split(":")[1]) \
+            if span.kind == "network" else span.key
+        said = facets(name)
         if any(clash({group: {value}}, context) for group, values in said.items() for value in values):
-            reading.spans.setdefault(span.text, "remove")
+            reading.spans.setdefault(span.text, "remove" if span.kind != "network" else "may go")  # a LoRA that
+            # says the old look (`PixelArtRedmond` under `make it a photo`) a model may drop; our rules keep it
 
 
 def negatable(thing: str) -> bool:

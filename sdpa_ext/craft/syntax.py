@@ -285,7 +285,8 @@ def _no_copies(terms: list[str], spans: list[Span], result: Guarded) -> list[str
 
 def _put_back(terms: list[str], spans: list[Span], reading: Reading, result: Guarded) -> list[Span]:
     """Re-wrap the user's spans the model unwrapped (in `terms`); return those it dropped, to be put back in
-    their chunks. A span the instruction names may go (removal) or change (anything but a network)."""
+    their chunks. A span the instruction names may go (removal) or change (anything but a network); one that says
+    what the instruction changes (`may go`) may go."""
     missing: list[Span] = []
     plain_terms = ["" if find_spans(t) else grammar.plain(t).strip().lower() for t in terms]  # syntax-free terms
     joined = "\0".join(terms)  # a span never holds a NUL (input is cleaned of control characters)
@@ -300,6 +301,8 @@ def _put_back(terms: list[str], spans: list[Span], reading: Reading, result: Gua
         if mentioned and removal:
             if loose is None:
                 result.removed.append(span.text)
+            continue
+        if reading.spans.get(span.text) == "may go":  # a LoRA of the old look, under a new one: the model's call
             continue
         if mentioned and (span.kind != "network" or any(
                 n.key == span.key for term in terms for n in grammar.networks(term))):
