@@ -983,6 +983,30 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a thing and where it is (`snow on the roof`), and a where after it joined with `and`
     ("flux", "A red barn in a field at dawn.", "winter pls, snow on the roof and on the fence",
      ["With snow on the roof and on the fence."], ["please"]),
+    # `+` joins asks; a question's tag (`right?`); a clause taken back (`actually no`); `the time`; `X on`; a
+    # thing doing something somewhere (`off the pier`); `->`; lettering with a slash; how it keeps coming out;
+    # `sunset` as said; `dark clouds` are clouds; a courtyard and underwater are places
+    ("sdxl", "a fox in a meadow, dusk", "add a lantern + a wooden bench", ["lantern, wooden bench"], ["+"]),
+    ("sdxl", "a girl in a blue dress, garden", "the dress is blue right? keep it blue",
+     ["a girl in a blue dress, garden"], ["right"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, garden", "add from above.. actually no, from below",
+     ["garden, from below"], ["from above", "actually"]),
+    ("flux", "A fishing village at noon, boats in the harbor.", "change the time to dusk, lamps on",
+     ["lamps"], ["noon", "the time", "lamps on"]),
+    ("sd3", "A quiet lake with a wooden pier at dawn.", "add a kid fishing off the pier",
+     ["With a kid fishing off the pier."], []),
+    ("sdxl", "a knight, BREAK a dragon on a cliff, sunset", "dragon -> phoenix", ["BREAK a phoenix on a cliff"],
+     ["dragon", "->"]),
+    ("flux", 'A diner at night. A neon sign reads "EAT". Rain.', "sign should say OPEN 24/7",
+     ['reads "OPEN 24/7"'], ['"EAT"']),
+    ("sd15", "masterpiece, a cat on a sofa", "blurry, lowres into the negative, keeps coming out soft",
+     ["masterpiece, a cat on a sofa"], ["soft", "coming"]),
+    ("illustrious", "masterpiece, 1boy, solo, knight, castle courtyard, day", "sunset lighting, put him on a "
+     "battlefield", ["knight, battlefield", "sunset"], ["courtyard", "dusk", "lighting"]),
+    ("sd3", "A lighthouse on a cliff under a clear sky, waves below.", "storm coming, dark clouds",
+     ["Dark clouds."], ["low-key", "shadows"]),
+    ("sdxl", "a ship sailing, stormy sky, lightning, ocean", "put it underwater, coral reef kinda thing",
+     ["coral reef", "underwater"], ["stormy sky", "kinda", "thing"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -1015,6 +1039,7 @@ def test_a_booru_prompts_leading_quality_tags_stay(make_settings, instruction, a
     ("set it to 768x512, 30 steps, cfg 6", {"steps": 30, "cfg_scale": 6, "width": 768, "height": 512}),
     ("steps to 40 and cfg scale 5.5 pls", {"steps": 40, "cfg_scale": 5.5}),
     ("cfg 40", {"cfg_scale": 15}),  # held to the family's range, and said
+    ("steps 30 cfg 4.5 and do 512x768", {"steps": 30, "cfg_scale": 4.5, "width": 512, "height": 768}),
 ])
 def test_a_setting_said_by_name_and_number_is_set(make_settings, instruction, changed):
     from sdpa_ext.types import PromptVersion
@@ -1031,6 +1056,7 @@ def test_a_setting_said_by_name_and_number_is_set(make_settings, instruction, ch
     ("hands look awful, pls throw bad hands n extra digits into the negs", "lowres, bad hands, extra digits"),
     ("add blurry and jpeg artifacts to the negative prompt", "lowres, blurry, jpeg artifacts"),
     ("put rain in the negative, and make it sunny", "lowres, rain"),
+    ("negative: add blurry and jpeg artifacts", "lowres, blurry, jpeg artifacts"),
 ])
 def test_what_is_put_in_the_negative_prompt_goes_there(make_settings, instruction, negative):
     from sdpa_ext.types import PromptVersion

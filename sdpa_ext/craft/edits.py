@@ -327,6 +327,19 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     edit.sentences.append(f"With {number} {lex.plural(noun)}.")
 
 
+def _ruled_out(prompt: Prompt, place: str, changes: list[str]) -> None:
+    """What a new setting rules out goes (`put it underwater`: no stormy sky, no rain)."""
+    ruled = [w for name in facets(place).get("setting", set()) for w in vocab().rules_out.get(name, ())]
+    pattern = phrase_pattern(ruled) if ruled else None
+    for term in prompt.terms if pattern else ():
+        if term.text.strip() and not locked(term.text) and pattern.search(term.text):
+            said = pattern.search(term.text).group(0)
+            cut = "" if not prompt.sentences else without_phrase(term.text, said)
+            if cut is not None and cut != term.text:
+                changes.append(f"took out {term.text.strip() if not cut else said!r}: {place} rules it out")
+                prompt.set(term, cut)
+
+
 def _articled(place: str) -> str:
     if re.match(r"^(?:a|an|the|some)\s", place) or place.endswith("s") or place.lower() in lexicon().proper_places:
         return place
@@ -346,6 +359,9 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _replace_phrases(prompt, reading, edit, family, changes, notes)  # in place first: `sunset sky instead of day`,
     # then no blue sky
     _remediumed(prompt, edit, changes)
+    for value in edit.set if not edit.relocate else ():
+        if value.group == "setting":  # `put it underwater`: no stormy sky
+            _ruled_out(prompt, value.name, changes)
     kept = {w for k in edit.keep for w in words_of(k)}
     for value in [*edit.set, *edit.implied]:
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
@@ -360,12 +376,13 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             notes.append(f"no {noun} in the prompt to carry {quote}")
     _modifiers(prompt, reading, edit, family, subject, changes, notes)
     for place in edit.relocate:
+        _ruled_out(prompt, place, changes)
         if _relocate(prompt, place):
             changes.append(f"moved to {place}")
             edit.add[:] = [a for a in edit.add if a != place]
             edit.sentences[:] = [s for s in edit.sentences if s.lower() not in (f"in {place}.", f"{place}.")]
-        elif place in lexicon().places_alone.values() and outright(place)["place"] <= facets(prompt.render()).get(
-                "place", set()):  # `make it outdoors` in a park
+        elif place in lexicon().places_alone.values() and outright(place).get("place", {""}) <= facets(
+                prompt.render()).get("place", set()):  # `make it outdoors` in a park
             notes.append(f"already {place}")
             edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"{place}."]
         else:
@@ -590,7 +607,10 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
             edit.sentences.append(f"{new.capitalize()}.")
             continue
         def change(text: str, o: str = old, n: str = new) -> str | None:
-            return None if read_term(text).syntax else replace_in(text, o, n)
+            lead = re.match(r"\s*BREAK\s+", text)  # `BREAK a lone wizard` (no comma before it): the words after
+            body = text[lead.end():] if lead else text
+            out = None if read_term(body).syntax else replace_in(body, o, n)
+            return f"{lead.group()}{out}" if out and lead else out
         if old and (prompt.each(change) or _in_spans(prompt, reading, lambda body, o=old, n=new: replace_in(
                 body, o, n))):
             _regender(prompt, old, new)

@@ -119,6 +119,8 @@ class Lexicon:
     settings: dict[str, tuple[str, ...]]  # a generation setting's key: what an instruction calls it
     modals: frozenset[str]  # `can she wear ...`: asked of the subject
     unseen_close: frozenset[str]  # what a close-up leaves out of the frame (`tail`, `shoes`)
+    corrections: frozenset[str]  # `actually no`: the clause before is taken back
+    reports: tuple[str, ...]  # `keeps coming out desaturated`: how the pictures come out, no ask
     qualities: tuple[str, ...]
     wrappers: tuple[str, ...]
     chips: dict[str, dict]
@@ -315,9 +317,9 @@ def lexicon() -> Lexicon:
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
         proper_places=frozenset(raw["proper_places"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
-        settings=_table(raw["settings"]), modals=frozenset(raw["modals"]["words"]),
-        unseen_close=frozenset(raw["unseen_close"]["words"]),
-        qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
+        unseen_close=frozenset(raw["unseen_close"]["words"]), corrections=frozenset(raw["corrections"]["words"]),
+        reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]),
+        modals=frozenset(raw["modals"]["words"]), qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},

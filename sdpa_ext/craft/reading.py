@@ -9,6 +9,7 @@ none reads the instruction's words again.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field, fields
 
 from .describe import JOINED, QUOTED, verb_ing
@@ -20,7 +21,8 @@ from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite
 _NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
 _MAX_WORDS = 6
-_CLAUSES = re.compile(r"\s*(?:,|;|\.\s|!\s|\?\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|\bwhile\b|"
+_CLAUSES = re.compile(r"\s*(?:,|;|\.\s|\.{2,}|!\s|(?<=\?)\s|\s\+\s|\band then\b|\bthen\b|\balso\b|\bplus\b|\bbut\b|"
+                      r"\bwhile\b|"
                       r"\band\b(?!" + JOINED + r")|(?<=\w)(?=\s+not\s+(?:" + alternation(lexicon().colours) +
                       r")\s*[.!?]?\s*$))\s*")  # `a red dress not white`: a correction of its own
 _INTERJECTED = re.compile(r"\s*\b(?:" + alternation(lexicon().interjections) + r")\b\s*")
@@ -237,7 +239,7 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     return (" ".join(noun), many) if content(noun) == noun else None
 
 
-_IN_CAPITALS = r"[A-Z0-9][\w'!?&-]*"
+_IN_CAPITALS = r"[A-Z0-9][\w'!?&/-]*"
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(sorted(lexicon().saying))})\s+"
                        rf"({_IN_CAPITALS}(?:\s+{_IN_CAPITALS}){{0,4}})(?=\s*(?:$|[,.;!?])|\s+(?:"
                        rf"{alternation(sorted(lexicon().chat))})\b)")  # `change the sign to say CLOSED`, `sign should
@@ -322,7 +324,7 @@ def _set(edit: Edit, value: Value, said: str = "") -> None:
     """Set a group value; its tags are what is added, or the user's own words (`said`) where they say more."""
     chip = next((name for name, chip in lexicon().chips.items() if chip.get("set", {}).get(value.group) == value.name
                  and value.group in ("brightness", "detail")), None)
-    if chip:  # the chips say these better
+    if chip and (not said or said in value.words):  # the chips say these better; not `dark clouds`: a thing
         _chip(edit, chip)
         return
     edit.set.append(value)
@@ -355,14 +357,30 @@ def _size(words: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def _setting(words: list[str]) -> tuple[str, float] | None:
-    """`28 steps`, `cfg 7`, `set the steps to 30`: a generation setting by name and number."""
+def _settings(words: list[str]) -> list[tuple[str, float]]:
+    """`28 steps`, `cfg 7`, `set the steps to 30`, `steps 35 cfg 5.5`: generation settings by name and number;
+    [] unless every word is one of them."""
     lex = lexicon()
     said = [w for w in _strip_determiner(words[longest_at(words, 0, lex.verb_phrases):]) if w not in ("to", "at", "=")]
-    numbers = [w for w in said if _NUMBER.fullmatch(w)]
-    name = " ".join(w for w in said if w not in numbers)
-    key = next((k for k, names in lex.settings.items() if name in names), None)
-    return (key, float(numbers[0])) if key and len(numbers) == 1 else None
+    names = {n: k for k, all_names in lex.settings.items() for n in all_names}
+    found, index, pending = [], 0, None  # a number said before its name (`28 steps`)
+    while index < len(said):
+        size = longest_at(said, index, tuple(names))
+        if size:
+            key, index = names[" ".join(said[index:index + size])], index + size
+            if index < len(said) and _NUMBER.fullmatch(said[index]):
+                found.append((key, float(said[index])))
+                index += 1
+            elif pending is not None:
+                found.append((key, pending))
+                pending = None
+            else:
+                return []
+        elif _NUMBER.fullmatch(said[index]) and pending is None:
+            pending, index = float(said[index]), index + 1
+        else:
+            return []
+    return found if pending is None else []
 
 
 def _values(x: str) -> list[Value]:
@@ -432,6 +450,8 @@ def _make(edit: Edit, words: list[str]) -> bool:
                 edit.set.append(value)  # the user's words (added once, with the first) say it
             else:
                 _set(edit, value, own)
+        if len(words) == 1 and values[0].group == "time" and x != values[0].name and x in values[0].words:
+            edit.add[-len(values[0].tags):] = [x]  # `sunset`, not `dusk, soft twilight` (a sentence says it whole)
         return True
     if len(words) == 1 and (base := _base(words[0])):
         if chip := lex.chip_of(words[0]):
@@ -613,6 +633,7 @@ class _Reader:
         self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
         self.prior: list[str] = []  # the clause before, what `it` may name (`realistic is too strong, drop it to 1.1`)
         self.added: list[str] = []  # what the clause before added
+        self.kept = Edit()  # the edit before the clause before, for one that takes it back (`actually no`)
         self.asked = ""  # a question whose thing a later clause may add (`why is there no moon? add one`)
         self.judged = ""  # a judgement whose thing a later clause may change (`the snow is distracting`)
         self.owner = ""  # the prompt's thing a clause denies a word of (`the lighthouse shouldn't be old`)
@@ -646,6 +667,10 @@ class _Reader:
 
     def clause(self, text: str) -> None:
         added = len(self.reading.edit.add)
+        if " ".join(_tokens(text)) in lexicon().corrections:  # `add from behind.. actually no, from the side`
+            self.reading.edit, self.added = self.kept, []
+            return
+        self.kept = deepcopy(self.reading.edit)
         if not self._placed_after(normal(text)):
             self._clause(text)
         self.prior = normal(text) or self.prior
@@ -676,6 +701,8 @@ class _Reader:
         said = _tokens(text)
         if self._why(said):
             return
+        if any(longest_at(said, i, lex.reports) for i in range(len(said))):
+            return self._judged(words, text.strip())  # `keeps coming out desaturated`: why, no ask
         self.degree = next((k for k, phrases in lex.intensity.items() if any(
             longest_at(said, i, phrases) for i in range(len(said)))), "")
         raw = " ".join(said)
@@ -879,8 +906,8 @@ class _Reader:
         if size := _size(words):
             edit.size = size
             return True
-        if setting := _setting(words):
-            edit.settings.append(setting)
+        if settings := _settings(words):
+            edit.settings += settings
             return True
         subject = 1 if words[0] in lex.pronouns or words[0] == "there" else 0  # `there is no hat`, `he is not
         subject += longest_at(words, subject, lex.copulas) if subject else 0  # wearing a helmet`: no hat, no helmet
@@ -1340,8 +1367,12 @@ class _Reader:
             if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
                 edit.sentences[-1] = _sentence(" ".join(words))  # `A fox sleeping below.`, its article kept
             return True  # `add some fog`: a weather, its words
-        kept = content(thing)
-        if kept != thing or len(thing) > _MAX_WORDS + 2:
+        kept, doing = content(thing), any(verb_ing(w) for w in thing[1:]) and not any(
+            w in lex.articles and thing[i - 1] not in _PREPOSITION_WORDS and not verb_ing(thing[i - 1])
+            for i, w in enumerate(thing) if i)  # `a man fishing off the dock`, not `the man a sad backstory`
+        dropped = [i for i, w in enumerate(thing) if w not in kept]  # `a man fishing off the dock`: `off` is where
+        if any(i == len(thing) - 1 or thing[i] not in _PREPOSITION_WORDS | {"off", "out"} for i in dropped) or len(
+                thing) > _MAX_WORDS + (4 if doing else 2):
             return None
         x = " ".join(thing)
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
@@ -1365,7 +1396,8 @@ class _Reader:
             rest = rest[at:]  # `put the car on a mountain road`: the subject, somewhere else
         if len(rest) > 2 and rest[0] in lex.places_alone and rest[1] in lex.place_prepositions:
             rest = rest[1:]  # `take her outside to a garden`: the garden says where
-        if len(rest) == 1 and rest[0] in lex.places_alone:  # `take her inside`
+        if len(rest) == 1 and (rest[0] in lex.places_alone or (  # `take her inside`, `put it underwater`
+                (value := find_value(rest[0])) is not None and value.group == "setting")):
             _relocated(edit, rest[0])
             return True
         if rest and rest[0] in lex.place_prepositions:
@@ -1489,6 +1521,8 @@ class _Reader:
             return self._framing(edit, "wide" if set(comp) & far else "close")
         if slot == "palette":
             return _make(edit, comp) or self._weighed(edit, "more", comp)
+        if slot in ("time", "season", "weather"):  # `change the time to night`
+            return _make(edit, _strip_determiner(comp)) or None
         if slot == "setting" or (slot == "it" and comp and comp[0] in lex.place_prepositions):
             place = _strip_determiner(comp[1:] if comp[0] in lex.place_prepositions else comp)
             return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp) or None
@@ -1702,6 +1736,8 @@ class _Reader:
         if going:  # `the seagulls gotta go`
             self._take(edit, words[:going], negative=True)
             return True
+        if len(words) >= 2 and ups.get(words[-1]) == "add" and content(words[:-1]) == words[:-1]:
+            return self._add(edit, words[:-1])  # `headlights on`
         if len(words) >= 2 and ups.get(words[-1]) == "remove":  # `paint lora off`, `hat off` (`the sun looks off` is
             thing = _strip_determiner(words[:-1])  # no removal)
             if _object_slot(words[:-1]) != "network" and not (thing and content(thing) == thing and all(
@@ -1719,6 +1755,9 @@ class _Reader:
     def _reversed(self, edit: Edit, words: list[str]) -> bool | None:
         """`a fox instead of the dog`, `red rather than blue`."""
         split = _connector(words)
+        if split and split[1] == "to" and not longest_at(words, 0, lexicon().verb_phrases) and content(
+                _strip_determiner(split[0])) and set(_strip_determiner(split[0])) <= self.said:
+            return self._replace(edit, split[0], split[2])  # `wizard -> witch`, `the sign's wood to neon`
         if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
             if _count(split[0]) and self._counted(edit, split[0]):
                 return True  # `2 foxes instead of one`
@@ -1881,6 +1920,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
 
 _NEGATIVE = re.compile(r"\s+(?:in|to|into|inside|onto)\s+(?P<where>" + alternation(lexicon().objects["negative"]) +
                        r")(?![\w'])")
+_NEGATIVE_LABEL = re.compile(r"^\s*(?:" + alternation(lexicon().objects["negative"]) + r")\s*:\s*(?P<what>[^.;!?]+)")
 _PUTTING = re.compile(r"(?<![\w'])(?:" + alternation((*lexicon().verbs["add"], *lexicon().verbs["relocate"], "throw"))
                       + r")(?![\w'])")
 
@@ -1889,19 +1929,24 @@ def _to_negative(text: str) -> tuple[str, list[str]]:
     """`stick extra fingers n fused fingers in the negs`, `add cartoon, 3d, painting to the neg prompt`: the
     instruction without what it puts in the negative prompt, and each thing it puts there (from the verb that puts
     them, else from the clause's start)."""
-    found = _NEGATIVE.search(text)
-    if found is None:
+    if labelled := _NEGATIVE_LABEL.match(text):  # `negative: add bad hands and extra fingers`
+        start, end, what = labelled.start("what"), labelled.end(), labelled.group("what")
+        text = text[:labelled.start()] + " " * (start - labelled.start()) + text[start:]
+    elif found := _NEGATIVE.search(text):
+        sentence = re.split(r"[.;!?]\s", text[:found.start()])[-1]
+        start = found.start() - len(sentence)
+        verbs = list(_PUTTING.finditer(sentence))
+        start += verbs[-1].start() if verbs else sentence.rfind(",") + 1
+        end, what = found.end(), text[start:found.start()]
+    else:
         return text, []
-    sentence = re.split(r"[.;!?]\s", text[:found.start()])[-1]
-    start = found.start() - len(sentence)
-    verbs = list(_PUTTING.finditer(sentence))
-    start += verbs[-1].start() if verbs else sentence.rfind(",") + 1
     things = []
-    for part in re.split(r"\s+(?:and|&|or)\s+|\s*[+,]\s*", text[start:found.start()]):
+    for part in re.split(r"\s+(?:and|&|or)\s+|\s*[+,]\s*", what):
         words = normal(part)
         verb = longest_at(words, 0, lexicon().verb_phrases) or int(words[:1] != [] and words[0] in lexicon().gerunds)
         things.append(_phrase(words[verb:]))  # `throw bad hands into the negs`: a verb of its own
-    return (text[:start] + text[found.end():]).strip(" ,"), [t for t in things if t]
+    before = re.sub(rf"(?:[\s,]*\b(?:{alternation(lexicon().asking)}))+[\s,]*$", "", text[:start])  # `can u`
+    return (before + text[end:]).strip(" ,"), [t for t in things if t]
 
 
 def _so(clause: str) -> list[str]:
