@@ -1007,6 +1007,20 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["Dark clouds."], ["low-key", "shadows"]),
     ("sdxl", "a ship sailing, stormy sky, lightning, ocean", "put it underwater, coral reef kinda thing",
      ["coral reef", "underwater"], ["stormy sky", "kinda", "thing"]),
+    # a count tag said as the count; what she needs, each; `now` is when it is asked; a check (`right?`) asks
+    # nothing and a thing of that colour is so already; a dog is the prompt's retriever, counted or taken out
+    ("illustrious", "masterpiece, 1girl, solo, beach, sunset", "make it 3girls, friends on the sand",
+     ["3girls", "beach"], ["1girl", "solo"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, forest", "he needs a shield and a spear",
+     ["shield", "spear"], []),
+    ("sd15", "masterpiece, a fluffy white rabbit in a garden", "its a hamster now not a rabbit",
+     ["fluffy white hamster"], ["now", "rabbit"]),
+    ("flux", "A blue vintage bus parked by the sea, with a blue bench beside it.", "the bus is blue right? keep it",
+     ["A blue vintage bus parked by the sea, with a blue bench beside it."], ["right"]),
+    ("flux", "A farmhouse porch at dusk, with a golden retriever lying on the steps. Fireflies.",
+     "3 dogs on the porch instead of 1", ["three golden retrievers lying on the steps"], ["a golden retriever"]),
+    ("flux", "A pickup truck on a dirt road, with a husky sitting in the back. Pine trees.", "no dog",
+     ["A pickup truck on a dirt road. Pine trees."], ["husky", "sitting"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

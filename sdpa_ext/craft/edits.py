@@ -164,7 +164,12 @@ def _removal(thing: str, subject: list[str]):
         if locked(text):
             return None
         cut = without_phrase(text, thing, heads)  # `not dark wood`: the wood said of a counter, as a material
+        for other in kinds if cut is None else ():  # `no dog`: the golden retriever
+            cut = without_phrase(text, other, heads)
+            if cut is not None:
+                break
         return cut if cut is not None else without_material(text, thing)
+    kinds = lexicon().synonyms.get(lexicon().singular(thing.lower()), ()) if " " not in thing else ()
     return change
 
 
@@ -496,6 +501,10 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, family: Family, sub
     term that says the old one, or inside the user's group the reading names."""
     colours = set(lexicon().colours)
     for noun, colour in edit.recolour:
+        if any(p.head and same_noun(p.head, noun) and set(words_of(colour)) <= set(words_of(p.body))
+               for t in prompt.terms for p in read_term(t.text).phrases):
+            notes.append(f"the prompt says {colour} {noun} already")  # `the truck is red right?`: not its bed
+            continue
         def change(text: str, n: str = noun, c: str = colour) -> str | None:
             return recolour(text, n, c)
         if _first(prompt, change, lambda text: bool(colours & set(words_of(text)))) or _in_spans(

@@ -224,6 +224,8 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size <= 2:
         noun, many = words[size:], lex.groups[" ".join(words[:size])]  # `a pair of deer`
         noun = [*noun[:-1], lex.singular(noun[-1])]
+    elif len(words) == 1 and (tag := re.fullmatch(r"([2-9])(girl|boy)s", words[0])):
+        return tag.group(2), int(tag.group(1))  # `make it 2girls`
     elif len(words) == 3 and words[1] == "of" and words[2] in lex.pronouns and (
             words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[0])):
         return words[2], lex.numbers.get(words[0]) or int(words[0])  # `3 of them`: the reader says who
@@ -671,6 +673,8 @@ class _Reader:
             self.reading.edit, self.added = self.kept, []
             return
         self.kept = deepcopy(self.reading.edit)
+        if text.rstrip().endswith("?") and _tokens(text)[-1:] and _tokens(text)[-1] in lexicon().question_tags:
+            return  # `the truck is red right?`: the user checks, asks nothing
         if not self._placed_after(normal(text)):
             self._clause(text)
         self.prior = normal(text) or self.prior
@@ -1160,6 +1164,7 @@ class _Reader:
             if having and index + having < len(words) and (_object_slot(words[:index]) in ("it", "subject") or (
                     _object_slot(words[:index]) is None and stem(words[index - 1]) in self.subject)):
                 rest = words[index + having:]  # `it needs more contrast`, `she should have a hat`
+                self.last = _Clause("add")  # `she needs a bow and arrows`: the arrows too
                 return self._weighed(edit, rest[0], rest[1:]) if rest[0] in ("more", "less") else self._add(
                     edit, rest)
             size = longest_at(words, index, lex.copulas)
@@ -1434,7 +1439,7 @@ class _Reader:
 
     def _replace(self, edit: Edit, a: list[str], b: list[str]) -> bool | None:
         lex = lexicon()
-        old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead",), lead=False))
+        old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead", *lexicon().asking), lead=False))
         if not new or content(new.split()) != new.split() or not content(old.split()):
             return None
         if self._name_spans(a, "change") and _object_slot(a) == "network":
@@ -1759,8 +1764,9 @@ class _Reader:
                 _strip_determiner(split[0])) and set(_strip_determiner(split[0])) <= self.said:
             return self._replace(edit, split[0], split[2])  # `wizard -> witch`, `the sign's wood to neon`
         if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
-            if _count(split[0]) and self._counted(edit, split[0]):
-                return True  # `2 foxes instead of one`
+            if (_count(split[0]) or split[0][0] in lexicon().numbers or _NUMBER.fullmatch(split[0][0])) and \
+                    self._counted(edit, split[0]):
+                return True  # `2 foxes instead of one`, `2 dogs in the back instead of 1`
             return self._replace(edit, split[2], split[0])
         return None
 

@@ -7,6 +7,7 @@ replaces `young woman` in `portrait of a young woman in a field`; red hair recol
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -338,8 +339,9 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
             first[:1] and first[0] in lexicon().negations["leading"])  # `no cars and no people`: both go
         cuts.append((phrase.start if whole else phrase.body_start + joins[-1].start(), phrase.end))
     after = [p for p in term.phrases if p.start >= hits[-1].end]
-    if len(after) == 1 and not after[0].prep and verb_ing(after[0].head or ""):
-        cuts.append((after[0].start, after[0].end))  # `crowds of people browsing`: what they did goes with them
+    if after and not after[0].prep and verb_ing(after[0].head or ""):  # `crowds of people browsing`, `a dog
+        doing = list(itertools.takewhile(lambda p: p.prep, after[1:]))  # sitting in the truck bed`: what they did
+        cuts.append((after[0].start, (doing[-1] if doing else after[0]).end))  # goes with them
     for start, end in sorted(cuts, reverse=True):
         text = _cut(text, start, end)
     return text if left and says_something(text) else ""
