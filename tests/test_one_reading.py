@@ -229,6 +229,8 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
      "portrait of a young sailor in his 20s, harbor", "lowres"),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, forest, <lora:dryads_pony:0.7>", "ditch the dryad lora",
      "score_9, score_8_up, score_7_up, 1girl, solo, forest", "lowres"),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, brown hair, long hair, garden", "hair -> braid pls",
+     "score_9, score_8_up, score_7_up, 1girl, solo, brown hair, long hair, braid, garden", "lowres"),
     ("illustrious", "masterpiece, 1boy, solo, pirate, ship deck, ocean", "make the pirate a girl",
      "masterpiece, 1girl, solo, female pirate, ship deck, ocean", "lowres"),
     ("sd15", "masterpiece, a dog asleep on a porch, (sunlight:1.2), flowers", "too bright, can it be a rainy grey day",
@@ -1021,6 +1023,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "3 dogs on the porch instead of 1", ["three golden retrievers lying on the steps"], ["a golden retriever"]),
     ("flux", "A pickup truck on a dirt road, with a husky sitting in the back. Pine trees.", "no dog",
      ["A pickup truck on a dirt road. Pine trees."], ["husky", "sitting"]),
+    # wet pavement is no rain falling; `can her dress be red?` asks of the dress
+    ("sdxl", "photo of a man on a bridge, wet pavement, neon signs", "add rain pls", ["neon signs, rain"],
+     ["pls"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, blue dress, straw hat, field",
+     "can her dress be red? and the hat black", ["red dress, black straw hat"], ["blue", "dress be", "should"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

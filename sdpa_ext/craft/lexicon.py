@@ -121,6 +121,7 @@ class Lexicon:
     unseen_close: frozenset[str]  # what a close-up leaves out of the frame (`tail`, `shoes`)
     corrections: frozenset[str]  # `actually no`: the clause before is taken back
     reports: tuple[str, ...]  # `keeps coming out desaturated`: how the pictures come out, no ask
+    traces: dict[str, tuple[str, ...]]  # what a weather leaves behind (`wet pavement`), by the weather
     qualities: tuple[str, ...]
     wrappers: tuple[str, ...]
     chips: dict[str, dict]
@@ -318,7 +319,7 @@ def lexicon() -> Lexicon:
         proper_places=frozenset(raw["proper_places"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
         unseen_close=frozenset(raw["unseen_close"]["words"]), corrections=frozenset(raw["corrections"]["words"]),
-        reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]),
+        reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]), traces=_table(raw["traces"]),
         modals=frozenset(raw["modals"]["words"]), qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},

@@ -16,7 +16,7 @@ from .describe import JOINED, QUOTED, verb_ing
 from .lexicon import alternation, base_forms, kin, lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, names, same_noun, subject_heads
-from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, vocab
+from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, phrase_pattern, vocab
 
 _NUMBER = re.compile(r"\d*\.?\d+")
 _RATIO = re.compile(r"^(\d+)\s*(?::|x|by|/)\s*(\d+)$")
@@ -185,8 +185,9 @@ def normal(clause: str) -> list[str]:
     words = [w for w in _tokens(clause) if w not in lex.interjections]
     if clause.rstrip().endswith("?"):  # `rating_safe right?`: the question's tag asks nothing
         words = _strip_phrases(words, lex.question_tags, lead=False)
-    if len(words) > 2 and words[0] in lex.modals and lex.slot_of_object(words[1]) == "subject" and not any(
-            longest_at([f"{words[0]} {words[2]}", *words[3:]], 0, said) for said in (lex.copulas, lex.having)):
+    if len(words) > 2 and words[0] in lex.modals and lex.slot_of_object(words[1]) == "subject" and (
+            words[2] in lex.gerunds or longest_at(words, 2, lex.verb_phrases)) and "be" not in words[3:5]:
+        # not `can her hair be white`, `can her dress be red`
         words = [words[1], "should", *words[2:]]  # `can she wear a dress`: she should wear a dress
     words = _strip_phrases(words, lex.about, lead=False, inside=True)  # `a seagull or two`
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
@@ -1761,7 +1762,8 @@ class _Reader:
         """`a fox instead of the dog`, `red rather than blue`."""
         split = _connector(words)
         if split and split[1] == "to" and not longest_at(words, 0, lexicon().verb_phrases) and content(
-                _strip_determiner(split[0])) and set(_strip_determiner(split[0])) <= self.said:
+                _strip_determiner(split[0])) and set(_strip_determiner(split[0])) <= self.said and not set(
+                split[0]) & lexicon().attributes:  # not `hair -> twintails`: a style of the hair
             return self._replace(edit, split[0], split[2])  # `wizard -> witch`, `the sign's wood to neon`
         if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
             if (_count(split[0]) or split[0][0] in lexicon().numbers or _NUMBER.fullmatch(split[0][0])) and \
@@ -1989,6 +1991,11 @@ def _contradicted(reading: Reading, spans: list[Span]) -> None:
     for value in (*reading.edit.set, *reading.edit.implied):
         context.setdefault(value.group, set()).add(value.name)
     close = "close" in context.get("framing", set())  # `zoom in on the fox`: its `(bushy tail:1.2)` may go
+    gone = [w for weather, said in lexicon().traces.items() if weather in reading.edit.remove or clash(
+        {"weather": {weather}}, context) for w in said]  # `no more rain`: its `(wet pavement:1.1)` may go
+    for span in spans if gone else ():
+        if span.kind == "group" and phrase_pattern(gone).search(span.key):
+            reading.spans.setdefault(span.text, "may go")
     for span in spans if context else ():
         if close and span.kind == "group" and set(words_of(span.key)) & lexicon().unseen_close:
             reading.spans.setdefault(span.text, "may go")
