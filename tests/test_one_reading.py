@@ -1028,6 +1028,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["pls"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, blue dress, straw hat, field",
      "can her dress be red? and the hat black", ["red dress, black straw hat"], ["blue", "dress be", "should"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, witch, purple robe, broom, night sky, moon",
+     "robe -> cloak, and the moon should be red", ["purple cloak", "red moon"], ["robe", " to "]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, brown hair, long hair, garden", "hair -> braid pls",
+     ["brown hair, long hair", "braid"], [" to "]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

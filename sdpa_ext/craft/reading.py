@@ -1761,9 +1761,11 @@ class _Reader:
     def _reversed(self, edit: Edit, words: list[str]) -> bool | None:
         """`a fox instead of the dog`, `red rather than blue`."""
         split = _connector(words)
+        if split and split[1] == "to" and set(split[0]) & lexicon().heads["styled"] and len(split[0]) <= 2:
+            return self._add(edit, split[2])  # `hair -> twintails`: the style, the hair stays
         if split and split[1] == "to" and not longest_at(words, 0, lexicon().verb_phrases) and content(
                 _strip_determiner(split[0])) and set(_strip_determiner(split[0])) <= self.said and not set(
-                split[0]) & lexicon().attributes:  # not `hair -> twintails`: a style of the hair
+                split[0]) & lexicon().heads["styled"]:  # not `hair -> twintails`: a style of the hair
             return self._replace(edit, split[0], split[2])  # `wizard -> witch`, `the sign's wood to neon`
         if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
             if (_count(split[0]) or split[0][0] in lexicon().numbers or _NUMBER.fullmatch(split[0][0])) and \
