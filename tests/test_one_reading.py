@@ -1060,6 +1060,21 @@ def test_a_booru_prompts_leading_quality_tags_stay(make_settings, instruction, a
     assert version.prompt.startswith("masterpiece, best quality, 1boy"), version.prompt
 
 
+@pytest.mark.parametrize(("instruction", "answer", "kept"), [
+    ("add a dragon over the castle", "a small knight, castle, dragon over the castle, 16-bit", True),
+    ("make it a realistic photo", "photo, realistic, a small knight, castle", False),  # a new medium takes it
+])
+def test_the_medium_a_prompt_opens_with_stays_unless_another_is_asked(make_settings, instruction, answer, kept):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = "pixel art, a small knight, castle, 16-bit"
+    with OpenAIServer(answer=json.dumps({"prompt": answer, "negative_prompt": "lowres"})) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(start, "lowres", family="sdxl"),
+                                                           instruction, family="sdxl")
+    assert version.prompt.startswith("pixel art, ") == kept, version.prompt
+
+
 @pytest.mark.parametrize(("instruction", "changed"), [
     ("set it to 768x512, 30 steps, cfg 6", {"steps": 30, "cfg_scale": 6, "width": 768, "height": 512}),
     ("steps to 40 and cfg scale 5.5 pls", {"steps": 40, "cfg_scale": 5.5}),

@@ -277,6 +277,21 @@ def _keep_quality(before: Prompt, answer: Prompt, edit: Edit, family: Family, no
             notes.append(f"kept {text.strip()!r}: the answer had dropped it")
 
 
+def _keep_medium(before: Prompt, answer: Prompt, edit: Edit, notes: list[str]) -> None:
+    """The term a prompt opens with when it only says the picture's medium (`pixel art`), dropped by an answer the
+    instruction asked no other medium or style of, goes back; a new medium asked (`make it a photo`) may take it."""
+    if any(v.group == "medium" for v in [*edit.set, *edit.implied]) or answer.sentences or any(
+            "medium" in facets(a) or a.endswith(" style") for a in edit.asked()):
+        return
+    have, taken = {t.strip().lower() for t in answer.texts()}, " ".join(edit.taken())
+    for at, text in enumerate(before.texts()[:1]):  # the term a prompt opens with (`pixel art, a knight`)
+        read = read_term(text)
+        if read.phrases and not read.syntax and all(p.slot == "medium" for p in read.phrases) and \
+                text.strip().lower() not in have and not names(taken, text.strip()):
+            answer.insert(min(at, len(answer.texts())), text.strip())
+            notes.append(f"kept {text.strip()!r}: the answer had dropped it")
+
+
 def _replaced(text: str, pairs: list[tuple[str, str]]) -> str:
     """The text with each (old, new) made (`A small wooden cabin stands` -> `A small wooden lighthouse stands`)."""
     for old, new in pairs:
@@ -427,6 +442,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
     _keep_quality(before, answer, edit, family, warnings)
+    _keep_medium(before, answer, edit, warnings)
     drop_chat(answer, warnings, before)
     # what the user said no to goes into the negative prompt if the answer still had it; else the answer stands
     held = [thing for thing in edit.negative if any(names(text, thing) for text in answer.texts())]
