@@ -1032,6 +1032,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "robe -> cloak, and the moon should be red", ["purple cloak", "red moon"], ["robe", " to "]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, brown hair, long hair, garden", "hair -> braid pls",
      ["brown hair, long hair", "braid"], [" to "]),
+    # what goes after a pose asked (`instead of sitting`) is no part of it; a gaze not another is the gaze
+    ("illustrious", "masterpiece, 1boy, solo, sitting, bench, park, looking down", "make him stand insted of siting",
+     ["park, looking down, standing"], ["instead", "sitting"]),
+    ("illustrious", "masterpiece, 1boy, solo, sitting, bench, park, looking down", "hes looking up not down",
+     ["looking up"], ["looking down", " not "]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -191,7 +191,7 @@ def _subject_unit(before: Prompt, family: Family) -> list[str]:
     quality = {q.lower() for q in family.quality} | set(lexicon().quality_words)
     said = [t for t in before.texts()[before.leading(leads(family)):] if t.lower() not in quality and
             says_something(_unspanned(t))]
-    first = next((t for t in said if any(p.slot == "subject" for p in read_term(_unspanned(t)).phrases)),
+    first = next((t for t in said if not all(p.slot == "medium" for p in read_term(_unspanned(t)).phrases)),
                  said[0] if said else None)  # `pixel art, a small knight`: the knight, not the medium
     return [first] if first else []
 

@@ -1230,9 +1230,10 @@ class _Reader:
         lex = lexicon()
         who = 1 if rest[:1] and (rest[0] in lex.pronouns or stem(rest[0]) in self.subject) else 2 if rest[:1] == [
             "the"] and len(rest) > 2 and stem(rest[1]) in self.subject else 0
-        if "set" in ops and who and _gerund(rest[who:]) != rest[who:] and not any(
-                v.group in ("place", "setting") for v in _values(" ".join(rest[who:]))):
-            return self._state(edit, rest[who:])  # `make it leap into the snow`; `fly over the ocean` moves it
+        doing = (_connector(rest[who:], ("reversed",)) or (rest[who:],))[0]  # `stand up instead of sitting`
+        if "set" in ops and who and _gerund(doing) != doing and not any(
+                v.group in ("place", "setting") for v in _values(" ".join(doing))):
+            return self._state(edit, doing)  # `make it leap into the snow`; `fly over the ocean` moves it
         split = _connector(rest)
         if split and split[1] == "to" and len(split[2]) == 1 and _NUMBER.fullmatch(split[2][0]):
             return self._weight_to(edit, split[0], float(split[2][0]))  # `drop it to 0.5`: a weight, not a place
@@ -1784,11 +1785,15 @@ class _Reader:
                 longest_at(words, 0, lex.verbs[op]) for op in ("set", "replace", "recolour")):
             return None  # `make it a glass of lemonade instead of tea`: the verb says it
         read, old = Edit(), _strip_determiner(split[2])
-        if not self._read(read, split[0]) or not content(old) or not read.add:
+        if not self._read(read, split[0]) or not (read.add or read.set):
             return None  # `her hair should be pink not neon`: a colour, read whole
+        if not content(old):  # `looking up not down`: the pose says it
+            edit.merge(read)
+            return True
         if set(old) <= self.said and len(read.add) == 1 and not read.set and not read.remove:
             new = read.add[0].split()  # `wearing a silk dress` for the corset: the dress
-            return self._replace(edit, old, _strip_determiner(new[1:]) if verb_ing(new[0]) and len(new) > 1 else new)
+            worn = new[0] in lexicon().phrase_breaks and len(new) > 1
+            return self._replace(edit, old, _strip_determiner(new[1:]) if worn else new)
         edit.merge(read)
         if set(old) <= self.said:
             edit.remove.append(_phrase(old))
