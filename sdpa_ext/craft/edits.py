@@ -421,10 +421,7 @@ def _remediumed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
             if changed:
                 prompt.set(term, changed)
                 changes.append(f"{first.body} -> {new}")
-                at = edit.add.index(new)
-                del edit.add[at]
-                if at < len(edit.sentences):
-                    del edit.sentences[at]
+                edit.drop_added(edit.add.index(new))
                 break
 
 
@@ -442,10 +439,7 @@ def _reposed(prompt: Prompt, edit: Edit, noun: str, word: str) -> str | None:
         prompt.set(term, re.sub(r"\s+", " ", f"{term.text[:phrase.start]} {new} {term.text[phrase.end:]}").replace(
             " ,", ",").strip())
         if new:
-            index = edit.add.index(new)
-            del edit.add[index]
-            if index < len(edit.sentences):
-                del edit.sentences[index]
+            edit.drop_added(edit.add.index(new))
         return new
     return None
 
@@ -790,9 +784,7 @@ def _said_otherwise(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
         prompt.set(term, text)
         changes.append(f"{noun}: {' '.join(said)}")
         rest = tag[first.end:].strip()
-        del edit.add[at]
-        if at < len(edit.sentences):
-            del edit.sentences[at]
+        edit.drop_added(at)
         if rest and (thing := next((p for p in read_term(rest).phrases if p.head), None)):
             edit.add.insert(at, re.sub(r"^(?:a|an|the|some)\s+", "", thing.body, flags=re.I))
 

@@ -68,6 +68,12 @@ class Edit:
     def empty(self) -> bool:
         return self == Edit()
 
+    def drop_added(self, at: int) -> None:
+        """Take back the addition at `at` and its sentence (said another way: in place, recoloured)."""
+        del self.add[at]
+        if at < len(self.sentences):
+            del self.sentences[at]
+
     def taken(self) -> list[str]:
         """What the edit takes away: removals, replaced phrases, negations."""
         return [*self.remove, *(w for _, w in self.unsaid), *self.negative, *(old for old, _ in self.replace if old)]
@@ -836,10 +842,7 @@ class _Reader:
             colour = next((lex.colour_of(words[:i]) for i in (2, 1) if lex.colour_of(words[:i])), None)
             noun = " ".join(words[len(colour.split()):]) if colour else ""
             if noun in lex.heads["attribute"] and self._in_prompt(noun):
-                at = edit.add.index(tag)
-                del edit.add[at]
-                if at < len(edit.sentences):
-                    del edit.sentences[at]
+                edit.drop_added(edit.add.index(tag))
                 edit.recolour.append((noun, colour))
         for noun, word in [*edit.recolour, *edit.adjust]:  # `grey hair` on `(long black hair:1.2)`, `younger` on
             opposite = lex.antonyms.get(word, frozenset())  # `(wrinkled skin:1.1)`: the user's group may change
