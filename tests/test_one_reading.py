@@ -189,6 +189,16 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
 
 
 @pytest.mark.parametrize(("family", "prompt", "instruction", "right", "negative"), [
+    # a time on a watch is no size, nor a part's weight; the watch's brass is not the compass's; a thing the
+    # prompt does not say (`a grown cat`) takes nothing of the answer; when an editing span switches
+    ("sd3", "A brass pocket watch on an old map, a brass compass beside it", "the watch should read 3:15",
+     "A brass pocket watch on an old map, its hands pointing to 3:15, a brass compass beside it", "lowres"),
+    ("sd3", "A brass pocket watch on an old map, a brass compass beside it", "silver watch not brass",
+     "A silver pocket watch on an old map, a brass compass beside it", "lowres"),
+    ("illustrious", "masterpiece, no humans, cat, black cat, sleeping", "make it a tiny kitten instead of a grown cat",
+     "masterpiece, no humans, kitten, black cat, sleeping", "lowres"),
+    ("sd15", "masterpiece, potted plants BREAK [cat:dog:0.5] sleeping on a rug", "swap at 0.3 instead",
+     "masterpiece, potted plants BREAK [cat:dog:0.3] sleeping on a rug", "lowres"),
     # a span of the user's that contradicts what the instruction sets may go with it
     ("sdxl", CAR, "midday sun instead of sunset", CAR.replace("(golden hour:1.3), sunset", "midday, harsh sunlight"),
      "lowres"),
@@ -711,7 +721,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["on a knight", "white"]),
     # `twin tails` is no count; a view from above is a composition
     ("illustrious", "1girl, solo, blue hair, school uniform, cherry blossoms", "pink hair and twin tails",
-     ["pink hair"], ["tail", "blue"]),
+     ["pink hair", "twin tails"], ["2 tails", "two tails", "blue"]),
     ("sd15", "a bowl of ramen with a soft boiled egg, chopsticks, steam, food photography", "top down view",
      ["top down view"], ["(", "With"]),
     # chat around the ask: `basically`, `like` after a verb, `it` for the thing a clause not read named, why the
@@ -1037,6 +1047,91 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["park, looking down, standing"], ["instead", "sitting"]),
     ("illustrious", "masterpiece, 1boy, solo, sitting, bench, park, looking down", "hes looking up not down",
      ["looking up"], ["looking down", " not "]),
+    # a clause about what goes goes, the clause joined to it by `and` stays (a plural subject's verb ends it)
+    ("flux", "A small wooden boat drifts on a calm lake at dawn. Mist rises from the water and pine trees line the "
+     "shore.", "no mist", ["at dawn. Pine trees line the shore."], ["Mist", "rises"]),
+    ("flux", "An elderly man plays chess in a sunny park. Pigeons gather near his feet and autumn leaves cover the "
+     "path.", "make it winter", ["Pigeons gather near his feet.", "winter"], ["autumn", "cover the path"]),
+    # `clear` before a sky or a time is the weather, not a removal
+    ("sdxl", "photo of a woman on a beach, overcast", "clear skies pls", ["on a beach, clear skies"],
+     ["overcast", "pls"]),
+    ("sdxl", "photo of a woman on a beach, overcast", "clear night sky", ["clear sky, night sky"], ["overcast"]),
+    # a building a tag list places its subject in is the place a new one takes over; a new place alone is a tag
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, knight, holding sword, castle, night",
+     "put him in a desert during the day", ["holding sword, desert"], ["castle", ", night", "sword in"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, knight, holding sword, night", "put him in a desert",
+     ["holding sword, night, desert"], ["sword in"]),
+    # a colour after an arrow; a colder light is the warm one's opposite; colder alone is the palette
+    ("sd15", "masterpiece, 1girl, solo, witch hat, purple robe, holding staff", "robe -> green", ["green robe"],
+     ["purple", " to"]),
+    ("sdxl", "photo of a chef cooking in a restaurant kitchen, steam, warm lighting", "could the lighting be colder",
+     ["steam, cold lighting"], ["warm"]),
+    ("sdxl", "photo of a chef cooking, warm tones, cozy", "colder pls", ["cozy, cool color palette"], ["warm", "pls"]),
+    # `see` asks for the thing; a noun that is also a verb (`an axe`) is the thing; an age by number
+    ("sdxl", "portrait of a viking warrior, braided beard, fur cloak", "can we see his axe", ["fur cloak, axe"],
+     ["see"]),
+    ("sdxl", "portrait of an old viking warrior, braided beard", "he should be 30 years old",
+     ["portrait of a 30-year-old viking warrior"], ["old old", " old viking"]),
+    ("sdxl", "portrait of a young viking warrior, braided beard", "make him 80", ["an 80-year-old viking"],
+     ["young"]),
+    # the thing's colour instead of another: no other red goes
+    ("sd15", "masterpiece, 1girl, (long red hair:1.2), (red leather jacket:1.1), city street",
+     "make the jacket black instead of red", ["(long red hair:1.2), (black leather jacket:1.1)"], ["jacket black"]),
+    # a camera angle is one at a time; said of the camera, or by a verb that shoots it
+    ("sdxl", "a bowl of ramen, wooden table, food photography, overhead shot, soft light",
+     "side angle instead of from the top", ["side angle"], ["overhead"]),
+    ("sdxl", "a bowl of ramen, wooden table, food photography, overhead shot, soft light", "shoot it from the side",
+     ["from the side"], ["overhead", "shoot"]),
+    ("sdxl", "a bowl of ramen, wooden table, food photography, overhead shot, soft light", "camera should be lower",
+     ["from below"], ["overhead", "close-up"]),
+    ("flux", "A gothic cathedral towers over a town square at dusk.", "camera from street level looking up",
+     ["From street level."], ["camera", "looking"]),
+    # a colour and a material: the other material goes; a car is a convertible, a boat a rowboat
+    ("sd15", "cozy living room, stone fireplace, (leather armchair:1.1), bookshelves", "make the armchair red velvet",
+     ["(red velvet armchair:1.1)"], ["leather"]),
+    ("sd3", "A vintage red convertible parked on a coastal highway", "can the car be green?",
+     ["A vintage green convertible"], ["red", "car"]),
+    ("sdxl", "a mountain lake, pine forest, a wooden rowboat tied to a small dock, golden light", "ditch the boat",
+     ["pine forest, golden light"], ["rowboat", "dock"]),
+    # what a thing is said to be coloured in a sentence; what it glows with; `more like` what it becomes; a word
+    # that is no English one is never said of the subject
+    ("flux", "A cathedral towers over a town square at dusk. The sky is a deep purple with scattered clouds.",
+     "bright blue sky pls", ["The sky is a bright blue with scattered clouds."], ["purple", "pls"]),
+    ("flux", "A cathedral towers over a town square at dusk. The sky is a deep purple with scattered clouds.",
+     "the sky should be orange", ["The sky is orange with"], ["purple", "a orange"]),
+    ("flux", "A cathedral at dusk, its stained glass windows glowing with warm light.",
+     "windows should glow blue not warm", ["glowing with blue light"], ["warm", "glow blue"]),
+    ("sd3", "a brass pocket watch on an old map, dramatic side lighting, macro photography",
+     "make it more like a painting", ["painting"], ["macro photography", "more like"]),
+    ("sd3", "a brass pocket watch on an old map, macro photography", "make it more like candlelight",
+     ["Lit by candlelight."], ["more like"]),
+    ("illustrious", "masterpiece, cat, sleeping, windowsill, sunlight, indoors", "should be night with moonlight "
+     "coming in", ["night", "moonlight"], ["coming", "sunlight"]),
+    # when an editing span switches; a time is no picture's shape
+    ("sd15", "masterpiece, living room, potted plants BREAK [cat:dog:0.5] sleeping on a rug", "swap at 0.3 instead",
+     ["BREAK [cat:dog:0.3] sleeping"], ["0.5"]),
+    ("sd3", "a brass pocket watch on an old map, a brass compass beside it", "silver watch not brass",
+     ["silver", "pocket watch", "a brass compass"], ["brass pocket"]),
+    # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
+    ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
+     ["With a huge dragon circling the towers."], []),
+    ("sdxl", "a misty harbour at dawn, fishing boats", "seagulls!!", ["fishing boats, seagulls"], ["!"]),
+    ("illustrious", "masterpiece, no humans, cat, sleeping, windowsill, indoors", "its raining outside",
+     ["indoors, rain"], ["outdoors", "its"]),
+    # a person added: no one is there no longer; a booru family counts them; a cat is no cat ears
+    ("illustrious", "masterpiece, no humans, cat, sleeping, windowsill, indoors", "add a girl reading",
+     ["masterpiece, cat", "1girl, reading"], ["no humans"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, cat ears, smile", "add a boy", ["1girl, cat ears"],
+     ["solo"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, cat ears, smile", "add a cat", ["smile, cat"], []),
+    ("sdxl", "photo of an empty cafe at night, no people", "add a man reading", ["at night, man reading"],
+     ["no people"]),
+    # `lots of`, `beat up`; an example of a time is read when every word of it is one
+    ("sdxl", "a city park, trees, bench", "add lots of pigeons", ["bench, many pigeons"], ["lots", " of "]),
+    ("sd3", "A vintage red convertible parked on a coastal highway", "make it rusty and beat up",
+     ["A rusty battered vintage"], ["beat"]),
+    ("sdxl", "a cabin in the woods, sunny day", "can it be snowing, like a winter night", ["winter night"],
+     ["like", "sunny"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -1102,6 +1197,8 @@ def test_a_setting_said_by_name_and_number_is_set(make_settings, instruction, ch
     ("add blurry and jpeg artifacts to the negative prompt", "lowres, blurry, jpeg artifacts"),
     ("put rain in the negative, and make it sunny", "lowres, rain"),
     ("negative: add blurry and jpeg artifacts", "lowres, blurry, jpeg artifacts"),
+    ("add (worst quality, low quality:1.4), bad hands to the neg pls", "lowres, (worst quality, low quality:1.4), "
+     "bad hands"),  # the user's syntax as typed
 ])
 def test_what_is_put_in_the_negative_prompt_goes_there(make_settings, instruction, negative):
     from sdpa_ext.types import PromptVersion
@@ -1190,6 +1287,10 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("illustrious", "a girl and her dog walking on a beach at sunset, from behind", ["sunset, from behind"], []),
     ("sdxl", "owls flying thru a forest at nite, 3 lanterns hanging off em, moss n ferns",
      ["through a forest", "night", "three lanterns", "off them", "moss, ferns"], ["nite", "thru", "off em", " n "]),
+    # lettering is one piece, whatever it says; `dont` before a thing keeps it out
+    ("sdxl", 'a poster for a western, title text "GOLD AND GUNS" at the top', ['"GOLD AND GUNS"'], ['"GOLD,']),
+    ("pony", "elf archer in a forest, dont make it nsfw", ["elf archer"], ["dont", "nsfw"]),
+    ("sd3", "a lighthouse on a cliff, dont add any boats or people", ["lighthouse"], ["dont", "boats", "people"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -1390,6 +1491,51 @@ def test_what_cannot_be_read_is_said_and_the_rest_still_applies(make_settings):
             PromptVersion("a cozy cabin, snowy forest, dusk", family="sdxl"), "make it night, and zorble the flarn")
     assert "night" in version.prompt and "zorble" not in version.prompt and "flarn" not in version.prompt
     assert "do not know what 'zorble the flarn' asks for" in " ".join(version.warnings)
+
+
+def test_the_english_words_are_clips_whole_words():
+    """sdpa_ext/data/words.txt.gz: the whole-word tokens of CLIP's vocabulary (tests/data/open_clip) of three
+    lower-case letters or more; a word outside it is no thing a person names (`xyzzy`)."""
+    from sdpa_ext.craft.clip_bpe import read_merges
+    from sdpa_ext.craft.lexicon import english_words
+
+    merges = read_merges(Path(__file__).parent / "data" / "open_clip" / "bpe_simple_vocab_16e6.txt.gz")
+    whole = {(a + b)[:-4] for a, b in merges if (a + b).endswith("</w>")}
+    assert english_words() == {w for w in whole if w.isalpha() and w.isascii() and w.islower() and len(w) >= 3}
+    assert {"dragon", "shipwreck"} <= english_words() and not {"xyzzy", "zorble"} & english_words()
+
+
+@pytest.mark.parametrize("said", ["nope", "thanks", "try again", "the usual", "same but different", "perfect"])
+def test_a_word_of_chat_said_alone_adds_nothing(said):
+    from sdpa_ext.craft.reading import read
+
+    reading = read(said, "a cabin in the woods, sunny day")
+    assert reading.edit.empty(), reading
+
+
+def test_a_word_that_is_no_english_one_is_said_not_pasted(make_settings):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = "a brass pocket watch on an old map, macro photography"
+    with OpenAIServer(answer=json.dumps({"op": "none", "target": "none", "value": "none"})) as server:
+        version = _assistant(make_settings, server, "compact").refine(PromptVersion(start, family="sdxl"),
+                                                                      "make it glowy")
+    assert version.prompt == start and "'make it glowy'" in version.notes, version
+
+
+def test_how_a_thing_is_from_a_place_moves_nothing(make_settings):
+    """`make him wet from the ocean` moved the scene to `wet from the ocean`; unread, it is said, and the clause
+    before still applies."""
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    start = "masterpiece, cute corgi, (wearing sunglasses:1.2), beach, summer"
+    with OpenAIServer(answer=json.dumps({"op": "none", "target": "none", "value": "none"})) as server:
+        version = _assistant(make_settings, server, "compact").refine(
+            PromptVersion(start, family="sd15"), "no sunglasses, and make him wet from the ocean")
+    assert version.prompt == "masterpiece, cute corgi, beach, summer", version
+    assert "'make him wet from the ocean' asks for, so that part changed nothing" in " ".join(version.warnings)
 
 
 def test_a_verb_we_do_not_know_before_a_place_is_said_not_pasted(make_settings):

@@ -303,14 +303,16 @@ def _taken_out(answer: Prompt, edit: Edit, notes: list[str]) -> None:
     """What the instruction takes away (removals, negations, replaced phrases) does not stay in the answer."""
     asked = " ".join(edit.asked())
     by = {old: new for old, new in edit.replace}
+    of = {word: noun for noun, word in edit.unsaid if noun}  # `silver watch not brass`: the watch's brass only
     for thing in dict.fromkeys(edit.taken()):
         if not thing or names(asked, thing):
             continue
         cuts = 0
         for term in answer.terms:
             clause = term.text
-            if not clause.strip() or (thing in by and _mentioned(clause, by[thing])) or read_term(clause).syntax:
-                continue  # `sunset sky` for "make the sky a sunset"
+            if not clause.strip() or (thing in by and _mentioned(clause, by[thing])) or read_term(clause).syntax or \
+                    not names(clause, thing) or not names(clause, of.get(thing, thing)):
+                continue  # `sunset sky` for "make the sky a sunset"; a `grown cat` is no `black cat`
             # a replacement is made inside the phrase (`red vintage car` -> `red vintage motorcycle`)
             cut = replace_in(clause, thing, by[thing]) if by.get(thing) else without_phrase(clause, thing)
             if cut is not None and cut != clause:

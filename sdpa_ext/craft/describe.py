@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 _LEX = lexicon()
 _PREPOSITION = re.compile(r"\b(" + alternation(_LEX.prepositions) + r")\b", re.I)
 # A phrase that says what must NOT be in the picture: it goes to the negative prompt (CLIP reads `no cars` as cars).
-_NEGATION = re.compile(r"^(?:" + alternation(_LEX.negations["leading"]) + r")\s+(?:any\s+|the\s+|a\s+)?(.+)$", re.I)
+_NEGATION = re.compile(r"^(?:" + alternation((*_LEX.negations["leading"], *_LEX.negations["described"])) +
+                       r")\s+(?:any\s+|the\s+|a\s+)?(.+)$", re.I)
 _AND_NO = re.compile(r"\s+(?:" + alternation(_LEX.negations["joiners"]) + r")\s+", re.I)
 _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) + r"))+$", re.I)
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
@@ -106,6 +107,9 @@ def phrases_of(text: str) -> list[str]:
     prepositions dropped (`a cozy cabin in a snowy forest at dusk` -> cozy cabin, snowy forest, dusk)."""
     out: list[str] = []
     seen: set[str] = set()
+    quotes = QUOTED.findall(text)  # lettering is one piece, whatever it says (`"DUST AND STARS"`)
+    for index, quote in enumerate(quotes):
+        text = text.replace(quote, f"zqz{index}zqz", 1)
     for chunk in _BOUNDARY.split(_SPACES.sub(" ", text)):  # one space a run: _BOUNDARY's \s* rescans runs
         if (whole := chunk.strip(" .!?")).lower() in _LEX.composition and whole.lower() not in seen:
             seen.add(whole.lower())  # `from behind`: how it is seen, one tag
@@ -120,14 +124,14 @@ def phrases_of(text: str) -> list[str]:
                 tag = _unquoted_ends(tag.strip(" .!?"))
                 if sub_prep == "without":
                     tag = f"no {tag}"
-                if out and '"' in tag and words_of(tag)[:1] and words_of(tag)[0] in _LEX.saying:
+                if out and "zqz" in tag and words_of(tag)[:1] and words_of(tag)[0] in _LEX.saying:
                     out[-1] = f"{out[-1]} {sub_prep or 'that'} {tag}"  # `sign that says "OPEN"`: one phrase
                     continue
                 tag = _elided(tag, out[-1] if out else "")
                 if tag and tag.lower() not in seen:
                     seen.add(tag.lower())
                     out.append(tag)
-    return out
+    return [re.sub(r"zqz(\d+)zqz", lambda m: quotes[int(m.group(1))], tag) for tag in out]
 
 
 def _elided(tag: str, before: str) -> str:

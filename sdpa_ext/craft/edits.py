@@ -91,7 +91,10 @@ def _reweighed_in(text: str, thing: str, delta: float) -> str:
 
 
 def _network_weight(text: str, named: str, number: float, absolute: bool) -> str | None:
-    """The weight of the network `named` (its tag as the user wrote it) set to `number`, or moved by it."""
+    """The weight of the network `named` (its tag as the user wrote it) set to `number`, or moved by it; an
+    editing span's (`[cat:dog:0.5]`) switch point set to it."""
+    if named.startswith("[") and named in text:
+        return text.replace(named, re.sub(r":[\d.]+\]$", f":{number:g}]", named))
     changed = text
     for network in reversed(grammar.networks(text)):
         if text[network.start:network.end] != named:
@@ -211,6 +214,13 @@ def _same_kind(prompt: Prompt, new: str) -> str:
                         read.bare(phrase) and not locked(text))
 
 
+def _venue(read: TermReading, heads: list[str]) -> bool:
+    """A tag that is a building or site alone (`castle`, `ruins`), not the prompt's subject: where it is."""
+    body = re.sub(r"^(?:a|an|the)\s+", "", read.text.strip().lower())
+    return len(read.phrases) == 1 and not read.spans and read.phrases[0].head not in heads and (
+        body in lexicon().heads["venue"] or read.phrases[0].head in lexicon().heads["venue"])
+
+
 def _relocate(prompt: Prompt, place: str) -> bool:
     """A new setting: the old setting's phrases go; the new one takes the first one's place (`portrait of a
     woman in a field` -> `... on a beach`), or follows the subject when there was none; False: add it."""
@@ -226,10 +236,12 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         prep, place = said, rest
     else:
         prep = "on" if place.split()[-1] in lexicon().places_on else "in"  # its head: `on a desert highway`
-    placed = False
+    placed, heads = False, subject_heads(prompt.texts())
     for term in terms:
         text, read = term.text, read_term(term.text)
         settings = [p for p in read.phrases if p.slot == "setting" and read.bare(p)]
+        if not settings and not prompt.sentences and _venue(read, heads):
+            settings = list(read.phrases)  # `1boy, knight, castle`: the castle is where he is
         if not settings or locked(text):
             continue
         said = facets(text[settings[0].start:settings[0].end])  # `night sky` says the time: no place to take over
@@ -253,7 +265,8 @@ def _relocate(prompt: Prompt, place: str) -> bool:
                                           not clash(said, outright(place))))
     for term in terms if not placed else ():
         read = read_term(term.text)
-        if any(p.slot == "subject" for p in read.phrases) and not read.syntax and len(term.text.split()) > 1:
+        if any(p.slot == "subject" and p.head in heads for p in read.phrases) and not read.syntax and len(
+                term.text.split()) > 1:  # the subject's term (`a red fox` -> `a red fox in a snowy forest`)
             prompt.set(term, f"{term.text.rstrip(' .')} {prep} {_articled(place)}")
             return True
     return placed
@@ -396,6 +409,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
     _already_said(prompt, edit)
+    _people_added(prompt, edit, family, changes)
     _additions(prompt, edit, family, changes)
     prompt.drop_verbless(acts, stands)
     prompt.prune(lexicon().adverbs)
@@ -521,7 +535,7 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, family: Family, sub
             edit.add.append(tag)
             edit.sentences.append(f"{tag.capitalize()}.")
             continue
-        others = lexicon().antonyms.get(word, frozenset())
+        others = lexicon().opposites_of(word)
         if noun and others and _in_spans(prompt, reading, lambda body, n=noun, w=word, o=others: modify(body, n, w)
                                          if o & set(words_of(body)) else None):
             changes.insert(at, f"{noun}: {word}")  # `hair shorter` on `(long hair:1.2)`: `(short hair:1.2)`
@@ -659,7 +673,8 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
     the thing added (more) or taken out (less)."""
     for named, number, absolute in edit.network_weight:
         if prompt.each(lambda text, n=named, v=number, a=absolute: _network_weight(text, n, v, a)):
-            said = f"weight {number:g}" if absolute else "stronger" if number > 0 else "weaker"
+            said = f"switches at {number:g}" if named.startswith("[") else f"weight {number:g}" if absolute else \
+                "stronger" if number > 0 else "weaker"
             changes.append(f"{named}: {said}")
     for phrase, delta in edit.weight:
         if family.weights and _in_group(prompt, reading, phrase, delta):
@@ -689,7 +704,8 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
             notes.append(f"no {phrase} in the prompt to reduce")
 
 
-MET = ("time", "season", "weather", "expression", "place", "setting", "medium", "framing")  # not the chips' own groups
+MET = ("time", "season", "weather", "expression", "place", "setting", "medium", "framing", "angle")  # not the
+# chips' own groups
 
 
 def _already_said(prompt: Prompt, edit: Edit) -> None:
@@ -789,6 +805,27 @@ def _said_otherwise(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
             edit.add.insert(at, re.sub(r"^(?:a|an|the|some)\s+", "", thing.body, flags=re.I))
 
 
+def _people_added(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:
+    """A person added: a tag that says no one is there goes (`no humans`); a booru family counts them (`girl
+    sleeping by the cat` -> `1girl`, `sleeping by the cat`)."""
+    lex = lexicon()
+    people = [(at, head) for at, tag in enumerate(edit.add) if (head := head_of(tag)) and (
+        lex.gender_of(head) or head in lex.people["any_person"])]
+    plain = [(at, head) for at, head in people if _plain_gender(head)]  # `a girl`, not a role said of her
+    crowd = family.counts and bool(plain) and bool(_count_tags(prompt))  # someone is there already: not solo
+    for term in prompt.terms if people else ():
+        said = words_of(term.text)
+        if (said[:1] and said[0] in lex.negations["in_prompt"] and said[1:] and set(said[1:]) <= set(
+                lex.people["everyone"])) or (crowd and said == ["solo"]):
+            changes.append(f"removed {term.text.strip()}")
+            prompt.set(term, "")
+    for at, head in reversed(plain if family.counts and not prompt.sentences else []):
+        word = _WORD_OF.get(lex.gender_of(head), "")
+        said = edit.add[at].split()
+        if word and not _count_tags(prompt, word) and said[0] == head:  # `1girl` counts her
+            edit.add[at:at + 1] = [count_tag(1, word), *([" ".join(said[1:])] if said[1:] else [])]
+
+
 def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:
     """The edit's additions: sentences appended (Flux/SD3), tags before the quality terms; terms a cut left
     saying nothing go (a `sky` the user wrote stays)."""
@@ -807,11 +844,17 @@ def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -
                 term.text)):
             prompt.set(term, "")
     items = prompt.texts()
-    added = [t for t in dict.fromkeys(edit.add) if not any(names(item, t) for item in items)]
+    added = [t for t in dict.fromkeys(edit.add) if not any(names(item, t) and _headed(item, t) for item in items)]
     cut = _quality_cut(items, family)
     for offset, tag in enumerate(added):
         prompt.insert(cut + offset, tag)
         changes.append(f"added {tag}")
+
+
+def _headed(item: str, tag: str) -> bool:
+    """The item is about what the tag names (`black cat` for `cat`; `cat ears` is ears)."""
+    head = head_of(tag)
+    return not head or any(p.head and same_noun(p.head, head) for p in read_term(item).phrases)
 
 
 def _negative(negative: str, edit: Edit, family: Family, changes: list[str]) -> str:

@@ -4,6 +4,7 @@ chat words, negations, prepositions, colours, people, quality and leading tags, 
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "lexicon.json"
+WORDS = DATA.with_name("words.txt.gz")  # CLIP's whole-word tokens (tests/test_one_reading.py derives them again)
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 
 
@@ -128,6 +130,7 @@ class Lexicon:
     spellings: dict[str, str]
     gerunds: dict[str, str]
     becomes: dict[str, str]  # `empty the tavern`: the verb -> what its object becomes
+    adjective_verbs: dict[str, str]  # `clear night`: the verb -> the value it names as an adjective
     particles: frozenset[str]  # `calm the sea down`: part of the verb, after its object
     adverbs: frozenset[str]  # a clause of one of them says nothing on its own (`Outside.`)
     extent: tuple[str, ...]  # `snow everywhere`: how much, not what
@@ -249,6 +252,16 @@ class Lexicon:
         """What an object phrase stands for (`the camera` -> framing, `her` -> subject), or None."""
         return next((slot for slot, said in self.objects.items() if phrase in said), None)
 
+    def opposites_of(self, word: str) -> frozenset[str]:
+        """What gives way when `word` is said of a thing: its antonyms, or its last part's (`30-year-old`: old)."""
+        return self.antonyms.get(word) or self.antonyms.get(word.split("-", 1)[-1], frozenset())
+
+    @cached_property
+    def plural_verbs(self) -> frozenset[str]:
+        """The clause verbs as a plural subject says them (`covers`: `autumn leaves cover the path`)."""
+        return frozenset(form for verb in self.clause_verbs if verb.endswith("s") for form in (
+            verb[:-1], verb[:-2], f"{verb[:-3]}y")) - {"i", "a"}
+
     @property
     def gerund_heads(self) -> frozenset[str]:
         """The first words of the poses and actions as a prompt says them (`sitting`, `looking`)."""
@@ -276,6 +289,13 @@ def _antonyms(pairs: list[list[str]], comparatives: dict[str, tuple[str, str]]
         first.setdefault(a, b)
         first.setdefault(b, a)
     return {k: frozenset(v) for k, v in antonyms.items()}, first
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Lower-case words of three letters or more that CLIP's vocabulary holds whole (`dragon`, `shipwreck`; not
+    `xyzzy`): what a person may name is a word of these."""
+    return frozenset(gzip.decompress(WORDS.read_bytes()).decode("utf-8").split())
 
 
 @cache
@@ -324,9 +344,9 @@ def lexicon() -> Lexicon:
         chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
-        becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles")},
-        particles=frozenset(raw["becomes"]["particles"]), adverbs=frozenset(raw["adverbs"]),
-        extent=tuple(raw["extent"]["words"]),
+        becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles", "adjectives")},
+        adjective_verbs=raw["becomes"]["adjectives"], particles=frozenset(raw["becomes"]["particles"]),
+        adverbs=frozenset(raw["adverbs"]), extent=tuple(raw["extent"]["words"]),
         quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
         one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
         about=tuple(raw["counting"]["about"]),

@@ -264,14 +264,21 @@ class Prompt:
         """The comma terms as a flat list; unless `keep_keywords`, AND/BREAK (a term of their own, in any case, or
         inside a term; `lowered`: a lowercase `break` too) and dangling part weights taken out."""
         out: list[str] = []
-        for start, end in grammar.terms(self.text):
-            term = self.text[start:end].strip()
+        spans = grammar.terms(self.text)
+        texts = [self.text[start:end].strip() for start, end in spans]
+        for index, term in enumerate(texts):
             if keep_keywords:
                 out.append(term)
             elif not _KEYWORD_TERM.fullmatch(term):
                 pieces = [p for chunk in grammar.merged_parts(term) for p in _split_keywords(chunk, lowered)]
-                out += [grammar.without_part_weight(p).strip() for p in pieces if p.strip()]
+                last = index + 1 == len(texts) or _KEYWORD_TERM.fullmatch(texts[index + 1]) is not None
+                out += [(grammar.without_part_weight(p) if at + 1 < len(pieces) or last or _SPACED_WEIGHT.search(p)
+                         else p).strip() for at, p in enumerate(pieces) if p.strip()]  # a part's weight ends a part,
+                # or a model moved it (`lake :0.8`); `pointing to 3:15` mid-part is no weight
         return [t for t in out if t]
+
+
+_SPACED_WEIGHT = re.compile(r"\s:\s*[-+]?\d*\.?\d+\s*$")
 
 
 def is_keyword(term: str) -> bool:

@@ -13,7 +13,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field, fields
 
 from .describe import JOINED, QUOTED, verb_ing
-from .lexicon import alternation, base_forms, kin, lexicon, longest_at, stem, words_of
+from .lexicon import alternation, base_forms, english_words, kin, lexicon, longest_at, stem, words_of
 from .prompt import Prompt, Span
 from .structure import head_of, names, same_noun, subject_heads
 from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, phrase_pattern, vocab
@@ -48,7 +48,8 @@ class Edit:
     implied: list[Value] = field(default_factory=list)  # a new phrase's time or season: what contradicts it goes,
     # nothing is added for it (`sunset sky instead of day`: no blue sky)
     weight: list[tuple[str, float]] = field(default_factory=list)  # (thing, delta)
-    network_weight: list[tuple[str, float, bool]] = field(default_factory=list)  # (tag, number, absolute)
+    network_weight: list[tuple[str, float, bool]] = field(default_factory=list)  # (tag, number, absolute); an
+    # editing span's (`[cat:dog:0.5]`) number is when it switches
     recolour: list[tuple[str, str]] = field(default_factory=list)  # (noun, colour)
     adjust: list[tuple[str, str]] = field(default_factory=list)  # (noun, word): `shorter hair` -> (hair, short)
     relocate: list[str] = field(default_factory=list)  # a new setting: the old one goes
@@ -121,7 +122,8 @@ class Reading:
         if not self.unread:
             return ""
         said = "; ".join(repr(u) for u in self.unread)
-        return (f"{UNREAD} {said} asks for, so it changed nothing; try 'add X', 'remove X', 'make it X', 'more X', "
+        part = "that part" if not self.edit.empty() or self.spans or self.vague else "it"  # the rest was read
+        return (f"{UNREAD} {said} asks for, so {part} changed nothing; try 'add X', 'remove X', 'make it X', 'more X', "
                 "'less X', 'change A to B', 'zoom out' or a chip")
 
 
@@ -279,15 +281,15 @@ def _strip_determiner(words: list[str]) -> list[str]:
     return words
 
 
-def content(words: list[str]) -> list[str]:
+def content(words: list[str], noun: bool = False) -> list[str]:
     """Words that may enter a prompt: no chat, asking, pronoun or vague words, no unresolved comparative, and no
-    verb of the lexicon to open them (`make her`, `keep it` are a misreading; `curled up` is a pose). A
-    possessive before a noun is content (`on her shoulder`)."""
+    verb of the lexicon to open them (`make her`, `keep it` are a misreading; `curled up` is a pose) unless they
+    follow an article (`noun`: `an axe`). A possessive before a noun is content (`on her shoulder`)."""
     lex = lexicon()
     verbs = {v for said in lex.verbs.values() for v in said if " " not in v} - lex.attributes  # `dress` is worn
     owned = {i for i, w in enumerate(words[:-1]) if i and w in lex.possessives and words[i + 1] not in lex.function
              and words[i + 1] not in lex.degree}  # `on its nose`, not `its too dark`
-    return [w for i, w in enumerate(words) if (w not in lex.chat or i in owned) and (i or w not in verbs)
+    return [w for i, w in enumerate(words) if (w not in lex.chat or i in owned) and (i or noun or w not in verbs)
             and w not in lex.comparatives and (w not in lex.pronouns or i in owned) and w not in lex.vague
             and not w.endswith("n't")]
 
@@ -352,9 +354,10 @@ def _size(words: list[str]) -> tuple[int, int] | None:
     words = _strip_phrases(_strip_determiner([w for w in words if w not in ("in", "to")]), lex.size_words,
                            lead=False)
     x = " ".join(_strip_determiner(words))
-    for said in (x, *words):
+    for said in (x, *(words if not set(words) & set(lex.saying) else ())):  # `should read 3:15` is lettering
         ratio = _RATIO.match(said)
-        if ratio and int(ratio.group(1)) and int(ratio.group(2)):
+        if ratio and int(ratio.group(1)) and int(ratio.group(2)) and 1 / 4 <= int(ratio.group(1)) / int(
+                ratio.group(2)) <= 4:  # a picture's shape, not a time (`3:15`)
             return int(ratio.group(1)), int(ratio.group(2))
     if x in lex.sizes:
         return lex.sizes[x]
@@ -364,6 +367,19 @@ def _size(words: list[str]) -> tuple[int, int] | None:
                 "for", "its", "it")):
             return lex.sizes[first]
     return None
+
+
+def _age(words: list[str]) -> str:
+    """An age said as a number (`25`, `60 years old`): `25-year-old`, else ''."""
+    said = words[:1] if words[1:] in ([], ["years", "old"], ["yo"]) else []
+    return f"{said[0]}-year-old" if said and said[0].isdigit() and 1 <= int(said[0]) <= 110 else ""
+
+
+def _angle(words: list[str]) -> Value | None:
+    """The camera angle words name (`from below`), or a comparative says of the camera (`lower`: a low angle)."""
+    said = [v for v in _values(" ".join(words)) if v.group == "angle"]
+    said += [v for v in [find_value(f"{_base(words[-1])} angle")] if v and v.group == "angle"] if words else []
+    return said[0] if said else None
 
 
 def _settings(words: list[str]) -> list[tuple[str, float]]:
@@ -440,8 +456,8 @@ def _make(edit: Edit, words: list[str]) -> bool:
         x = " ".join(words)
     if values and all(v.group in ("place", "setting") for v in values):
         if content(words) != words or set(words) & {w for said in lex.objects.values() for w in said} or \
-                set(words) & set(lex.negations["leading"]):
-            return False  # `the camera not outside` is no place
+                set(words) & set(lex.negations["leading"]) or "from" in words[1:]:
+            return False  # `the camera not outside` is no place; `wet from the ocean` says how, not where
         _relocated(edit, x)
         return True
     if values:
@@ -736,9 +752,9 @@ class _Reader:
         example = words[hedge:] if hedge and hedge < len(words) else words
         if carries and longest_at(self.last.op.split(), 0, lexicon().verbs["remove"]) and not set(
                 content(words)) <= self.said:
-            carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing of its own
-        if read is None and hedge and len(example) <= 3 and not set(example) & lex.heads["generic"] and _make(
-                edit, _strip_determiner(example)):
+            carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing
+        if read is None and hedge and len(example) <= 3 and not set(like := _strip_determiner(example)) & lex.heads[
+                "generic"] and all(_values(w) for w in content(like)) and _make(edit, like):
             read = True  # `can it be snowing, like a winter night`: what it is like is a time or a season
         if read is None and verbless and (described := self._described(words)):
             edit.recolour.append(described)  # `turn it into summer, green forest`: the prompt's forest, green
@@ -928,9 +944,9 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
-        for read in (self._network, self._posed, self._verb, self._too, self._copula, self._coloured, self._said_more,
-                     self._trailing, self._reversed, self._comparative, self._placed, self._instead, self._possessed,
-                     self._with, self._bare):
+        for read in (self._network, self._camera, self._posed, self._verb, self._too, self._copula, self._coloured,
+                     self._said_more, self._trailing, self._reversed, self._comparative, self._placed, self._instead,
+                     self._possessed, self._with, self._bare):
             found = read(edit, words)
             if found is not None:
                 return found
@@ -978,6 +994,8 @@ class _Reader:
             return None
         value = float(number)
         named = self._weighted(rest)
+        if not named and set(words) & set(lexicon().span_words["edit_step"]):  # `swap at 0.3`: `[cat:dog:0.5]`
+            named = [s for s in self.spans if s.kind == "edit"]
         if not named and not set(content(rest)) - lexicon().pronouns - lexicon().function:
             named = self._weighted(self.prior)
         if named and abs(_weight_of(named[0]) - value) < 1e-9 and words[-1] != number:
@@ -986,7 +1004,7 @@ class _Reader:
             return None if _object_slot(rest) != "network" else self._weight_to(edit, rest, value)
         span = named[0]
         self.reading.spans[span.text] = "change"
-        if span.kind == "network":
+        if span.kind in ("network", "edit"):
             edit.network_weight.append((span.text, value, True))
             self.reading.edit.network_weight = [w for w in self.reading.edit.network_weight if w[0] != span.text]
         else:
@@ -1207,10 +1225,15 @@ class _Reader:
             return self._operate(edit, split, words[1:-1])
         if best and any(" ".join(words[:size]) in v.words for size in (2, 3) for v in _values(" ".join(words[:size]))):
             return None  # `clear sky with cherry blossoms`: a weather, not `clear` the sky away
+        if best == 1 and words[0] in lex.adjective_verbs and not set(content(words[1:])) & self.said and _make(
+                rest := Edit(), words[1:]) and (value := find_value(lex.adjective_verbs[words[0]])):
+            _set(edit, value)  # `clear night`: a clear sky at night, not the night taken away
+            edit.merge(rest)
+            return True
         if not best and (size := longest_at(words, 0, tuple(lex.becomes))) and size < len(words):
             return self._becomes(edit, lex.becomes[" ".join(words[:size])], words[size:])
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
-        rest = _strip_phrases(rest, ("like", "something like"), tail=False)  # `add like a frozen lake`
+        rest = _strip_phrases(rest, ("like", "something like", "more like"), tail=False)  # `add like a frozen lake`
         if not best or not rest:
             return None
         self.last = _Clause(" ".join(words[:best]), self.last.obj)  # what `it` may name: the object before
@@ -1254,9 +1277,11 @@ class _Reader:
         if split and split[1] == "reversed" and "replace" not in ops:  # `make it snowy instead of rain`
             new = [w for w in split[0] if w not in lex.pronouns]
             if "set" in ops and new and new[0] in lex.articles and not _values(" ".join(new)) and \
-                    set(_strip_determiner(split[2])) <= self.said:  # `make it a plate of sushi instead of ramen`
+                    split[0][0] in lex.pronouns and set(_strip_determiner(split[2])) <= self.said:  # `make it a
+                # plate of sushi instead of ramen`; not `make the jacket black instead of red`
                 return self._replace(edit, split[2], new)
-            self._take(edit, split[2], negative=False)
+            if not (lex.colour_of(split[2]) and lex.colour_of(new[-1:])):  # `the jacket black instead of red`:
+                self._take(edit, split[2], negative=False)  # the jacket's colour gives way, no other red
             rest, split = split[0], None
         if "replace" in ops:
             split = _connector(rest, ("to", "with", "reversed"))
@@ -1377,16 +1402,16 @@ class _Reader:
             if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
                 edit.sentences[-1] = _sentence(" ".join(words))  # `A fox sleeping below.`, its article kept
             return True  # `add some fog`: a weather, its words
-        kept, doing = content(thing), any(verb_ing(w) for w in thing[1:]) and not any(
+        kept, doing = content(thing, noun=thing != words), any(verb_ing(w) for w in thing[1:]) and not any(
             w in lex.articles and thing[i - 1] not in _PREPOSITION_WORDS and not verb_ing(thing[i - 1])
-            for i, w in enumerate(thing) if i)  # `a man fishing off the dock`, not `the man a sad backstory`
+            for i, w in enumerate(thing) if i)  # `an axe` is a noun, not the verb; `a man fishing
         dropped = [i for i, w in enumerate(thing) if w not in kept]  # `a man fishing off the dock`: `off` is where
         if any(i == len(thing) - 1 or thing[i] not in _PREPOSITION_WORDS | {"off", "out"} for i in dropped) or len(
                 thing) > _MAX_WORDS + (4 if doing else 2):
             return None
-        x = " ".join(thing)
+        x = " ".join(thing)  # off the dock`, not `the man a sad backstory`
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
-        article = next((w for w in words[:1] if w in lex.articles), "")  # `With a kid in a raincoat.`
+        article = next((w for w in words[:1] if w in lex.articles | lex.possessives), "")  # `With his axe.`
         done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by")
         edit.sentences.append(_sentence(x) if done else f"With {article} {x}.".replace("  ", " "))  # `Lit by
         return True  # candles.`, not `With lit by candles.`
@@ -1455,9 +1480,9 @@ class _Reader:
         if _object_slot(a) == "size" and (size := _size(b)):
             edit.size = size
             return True
-        said = find_value(old)
-        if said is not None and said.group == "medium" and any(v.group == said.group for v in _values(new)):
-            return _make(edit, new.split()) or None  # `photo instead of painting`: the oil painting goes whole
+        if {v.group for v in _values(old)} & {v.group for v in _values(new)} & {"medium", "angle", "weather"}:
+            return _make(edit, new.split()) or None  # `photo instead of painting`: the oil painting goes whole;
+            # `side angle instead of from the top`: the overhead shot goes; `rainy instead of sunny`: the blue sky
         if old.split()[-1] in lex.attributes and lex.colour_of(new.split()):
             edit.recolour.append((old.split()[-1], new))
             return True
@@ -1483,6 +1508,7 @@ class _Reader:
             counted = (self._who(), counted[1]) if self._who() else None
         if counted:
             edit.count.append(counted)
+            self._name_spans(counted[0].split(), "change")  # `2 dragons` on `(huge black dragon:1.3)`: its count
         return bool(counted)
 
     def _who(self) -> str:
@@ -1501,6 +1527,8 @@ class _Reader:
         if _object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp):
             return True
         comp = self._trimmed(edit, comp)
+        if set(obj) & lex.heads["styled"] and comp[:1] == ["in"] and len(comp) > 1:
+            return self._add(edit, comp[1:])  # `hair in a ponytail`: the style, the hair stays
         if len(comp) >= 2 and comp[0] == "more" and lex.colour_of(comp[1:]):
             comp = comp[1:]  # `the sky more purple`: a purple sky
         slot = _object_slot(obj)
@@ -1510,7 +1538,7 @@ class _Reader:
             return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None  # `old and rusty`: each
         if not comp or (set(comp) <= set(lex.vague) | lex.function and slot not in ("light", "palette")):
             return None  # `that sun looks ugly`, `make it cooler`: not a change we know (`the light cooler` is)
-        if slot is None and _phrase(obj) and comp[-1] in lex.materials and len(comp) <= 2 and not replacing:
+        if slot is None and _phrase(obj) and comp[-1] in lex.materials and len(comp) <= 3 and not replacing:
             return self._thing(edit, obj, comp, False)  # `make the bridge stone`: what it is made of
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
             if replacing or comp[0] in lex.articles or lex.colour_of(comp):
@@ -1526,6 +1554,9 @@ class _Reader:
             kind = next((lex.trailing[w] for w in comp if w in lex.trailing), None)
             return self._weight_to(edit, obj, float(number)) if number else self._weighed(edit, kind, obj) if kind \
                 else None
+        if slot == "framing" and (angle := _angle(comp)):
+            _set(edit, angle)  # `the shot from below`, `camera should be lower`: its angle
+            return True
         if slot == "framing":
             far = {"far", "further", "farther", "wider", "wide", "distant", "back", "away"}
             return self._framing(edit, "wide" if set(comp) & far else "close")
@@ -1539,13 +1570,12 @@ class _Reader:
         if slot == "light" and (colour := lex.colour_of(comp)):  # `make the light red`
             edit.recolour.append((_phrase(obj).split()[-1], colour))
             return True
+        base = _base(comp[0]) or comp[0]
+        if slot == "light" and len(comp) == 1 and base in lex.antonyms and obj[-1] in self.said:
+            edit.adjust.append((obj[-1], base))  # `make the light cooler` on `warm light`: the prompt's light
+            return True
         if slot in ("it", "subject", "light") or not obj:
-            made = self._picture(edit, slot, comp, replacing)
-            base = _base(comp[0]) or comp[0]
-            if made is None and slot == "light" and len(comp) == 1 and base in lex.antonyms and obj[-1] in self.said:
-                edit.adjust.append((obj[-1], base))  # `make the light cooler` on `warm light`: the prompt's light
-                return True
-            return made
+            return self._picture(edit, slot, comp, replacing)
         return self._thing(edit, obj, comp, replacing)
 
     def _trimmed(self, edit: Edit, comp: list[str]) -> list[str]:
@@ -1560,6 +1590,8 @@ class _Reader:
         if (split := _connector(comp)) and split[1] == "reversed" and content(split[2]) == split[2]:
             self._take(edit, split[2], negative=False)  # `looking at the camera not outside`
             comp = split[0]
+        if comp[:2] == ["more", "like"]:  # `more like a painting`: what it becomes
+            comp = comp[2:]
         if "like" in comp[1:]:  # `red like an alarm is going off`: the rest explains
             comp = comp[:comp.index("like", 1)]
         if "with" in comp[1:] and content(comp[comp.index("with") + 1:]):  # `blue with flower print`
@@ -1573,12 +1605,16 @@ class _Reader:
         lex = lexicon()
         if (moved := self._moving(edit, comp)) is not None:
             return moved
-        posed = comp[0] in lex.gerund_heads  # `looking at the camera`, `sitting on a throne`, `looking outside`
+        posed = comp[0] in lex.gerund_heads and not any(v.group == "angle" for v in _values(" ".join(comp)))
+        # `looking at the camera`, `sitting on a throne`, `looking outside`; not `from the side`
         if (slot in ("subject", "it") and " ".join(comp) in lex.gerunds) or (slot in ("subject", "it") and posed):
             return self._state(edit, comp)  # `make it run`
         comp = _strip_phrases(comp, lex.copulas, tail=False) if len(comp) > 1 else comp
         if comp[0] in ("more", "less") and len(comp) > 1:
             return self._weighed(edit, comp[0], comp[1:])
+        if slot == "subject" and (age := _age(comp)):
+            edit.adjust.append(("", age))  # `make him like 25`: a 25-year-old
+            return True
         if len(comp) == 1 and (base := _base(comp[0])) and slot == "subject" and not lex.chip_of(comp[0]):
             edit.adjust.append(("", base))  # `make her older`: the subject's modifier
             return True
@@ -1596,7 +1632,12 @@ class _Reader:
         if _make(edit, comp):
             return True
         thing = _strip_determiner(comp)
-        if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and adjectival(comp):
+        if slot == "it" and thing and stem(thing[-1]) in lex.heads["light"] and content(thing) == thing and \
+                self._add(edit, thing):  # `make it more like candlelight`: the light it is lit by
+            edit.sentences[-1] = _sentence(f"lit by {' '.join(thing)}")
+            return True
+        if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and adjectival(comp) and \
+                self._english(comp):
             edit.adjust.append(("", " ".join(comp)))  # `make it well kept`: said of the subject
             return True
         noun = bool(comp[0] in lex.articles) or replacing
@@ -1610,8 +1651,8 @@ class _Reader:
         preposition), the action is added when the prompt does not say it."""
         lex = lexicon()
         at = next((i for i, w in enumerate(comp[:3]) if i and w in lex.prepositions), None)
-        if at is None or at + 1 >= len(comp):
-            return None
+        if at is None or at + 1 >= len(comp) or comp[at] == "from" or comp[0] in lex.antonyms:
+            return None  # `wet from the ocean`: how it is, not where
         action = _gerund(comp[:at])
         place = _strip_determiner(comp[at + 1:])
         values = _values(" ".join(place))
@@ -1632,11 +1673,15 @@ class _Reader:
         noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
         if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms:  # `the signs stronger`
             return self._weighed(edit, lex.trailing[comp[0]], obj)
-        if colour := lex.colour_of(comp):
-            edit.recolour.append((noun, colour))
-            return True
         if len(comp) >= 2 and comp[-1] in lex.materials and (colour := lex.colour_of(comp[:-1])):
             edit.recolour.append((noun, f"{colour} {comp[-1]}"))  # `the armchair should be dark red leather`
+            return True
+        if len(comp) >= 2 and stem(comp[0]) in lex.heads["light"] and (colour := lex.colour_of(comp[1:])):
+            light = next((w for w in sorted(lex.heads["light"]) if w in self.said), comp[0])  # `the windows should
+            edit.recolour.append((light, colour))  # glow blue`: the light they glow with
+            return True
+        if colour := lex.colour_of(comp):
+            edit.recolour.append((noun, colour))
             return True
         if replacing:
             return self._replace(edit, obj, comp)
@@ -1652,6 +1697,8 @@ class _Reader:
         if _values(" ".join(comp)) and comp[0] not in lex.articles:
             return _make(edit, comp) or None  # `make the sky stormy`
         if len(comp) <= 2 and comp[0] not in lex.articles and content(comp) == comp:
+            if not self._english(comp):
+                return None  # `photorealistic is way overdone`: a word we cannot say of it
             edit.adjust.append((noun, " ".join(comp)))  # `the cabin should look abandoned`
             return True
         if comp[0] in ("more", "less"):
@@ -1699,7 +1746,7 @@ class _Reader:
         for size in (3, 2, 1):
             colour = lex.colour_of(words[-size:])
             obj = words[:-size]
-            if colour and obj and obj[-1] == "in":  # `robe in dark purple`
+            if colour and obj and obj[-1] in ("in", "to"):  # `robe in dark purple`, `robe -> green`
                 obj = obj[:-1]
             if colour is None and (colour := lex.colour_of(words[:size])):
                 obj = words[size:]  # `blue hakama`
@@ -1739,6 +1786,18 @@ class _Reader:
         edit.adjust.append((obj[-1], word))  # `hair more wavy`, `eyes less sad`: happy eyes
         return True
 
+    @staticmethod
+    def _camera(edit: Edit, words: list[str]) -> bool | None:
+        """`camera from street level looking up`, `the shot from above`: the camera's angle or framing, said of
+        it without a verb."""
+        words = _strip_determiner(words)
+        if len(words) < 2 or lexicon().slot_of_object(words[0]) != "framing":
+            return None
+        rest = " ".join(words[1:])
+        found = [m.group() for v in _values(rest) if v.group in ("angle", "framing")
+                 for m in [phrase_pattern(v.words).search(rest)] if m]
+        return all([_make(edit, said.split()) for said in found]) if found else None
+
     def _trailing(self, edit: Edit, words: list[str]) -> bool | None:
         """`the scarf stronger`, `freckles down a bit`, `lora weight down`."""
         ups = lexicon().trailing
@@ -1772,6 +1831,13 @@ class _Reader:
                 split[0]) & lexicon().heads["styled"]:  # not `hair -> twintails`: a style of the hair
             return self._replace(edit, split[0], split[2])  # `wizard -> witch`, `the sign's wood to neon`
         if split and split[1] == "reversed" and split[0][0] not in lexicon().negations["leading"]:
+            old, new, lex = _strip_determiner(split[2]), _strip_determiner(split[0]), lexicon()
+            if len(old) == 1 and (old[0] in lex.materials or lex.colour_of(old)) and len(new) >= 2 and (
+                    colour := lex.colour_of(new[:-1])) and self._in_prompt(new[-1]):
+                self._name_spans(new[-1:], "change")  # `silver watch not brass`: the watch's brass, not the
+                edit.unsaid.append((new[-1], old[0]))  # compass's
+                edit.recolour.append((new[-1], colour))
+                return True
             if (_count(split[0]) or split[0][0] in lexicon().numbers or _NUMBER.fullmatch(split[0][0])) and \
                     self._counted(edit, split[0]):
                 return True  # `2 foxes instead of one`, `2 dogs in the back instead of 1`
@@ -1832,10 +1898,11 @@ class _Reader:
         if len(words) == 1:
             return _make(edit, words) or None
         noun = _phrase(words[1:])
-        if _object_slot(words[1:]) in ("palette", "light", "it"):  # `colder colors`, `warmer light`
-            if _make(edit, words) or _make(edit, [base]):
+        if (slot := _object_slot(words[1:])) in ("palette", "light", "it"):  # `colder colors`, `warmer light`
+            own = noun and noun.split()[-1] in self.said  # `cooler light` on `warm light`: the prompt's light
+            if not (own and slot == "light") and (_make(edit, words) or _make(edit, [base])):
                 return True
-            if noun and noun.split()[-1] in self.said:  # `cooler light` on `warm light`: the prompt's light
+            if own:
                 edit.adjust.append((noun.split()[-1], base))
                 return True
             return self._weighed(edit, "more", [base])
@@ -1860,6 +1927,8 @@ class _Reader:
         """`her yukata blue`, `his hair shorter`: the object, then what it becomes."""
         if words[0] not in lexicon().possessives:
             return None
+        if words[0] == "its" and len(words) > 1 and (verb_ing(words[1]) or find_value(words[1])):
+            return self._read(edit, ["it", "is", *words[1:]])  # `its raining outside`: it is
         obj, comp = _split_object(words[1:])
         return self._set_to(edit, obj, comp) if comp else None
 
@@ -1882,8 +1951,12 @@ class _Reader:
             edit.count.append(counted)
             return True
         thing = _strip_determiner(words)
-        at = next((i for i in range(1, min(len(thing), 5)) if thing[i] in _PREPOSITION_WORDS and thing[i] != "of"),
-                  len(thing))  # `snow on the ground`, `fog over the hills`: a thing and where it is
+        if thing[:1] and thing[0] in _PREPOSITION_WORDS:
+            return None  # `its for insta`: what it is for, no thing
+        at = next((i for i in range(1, min(len(thing), 5)) if (thing[i] in _PREPOSITION_WORDS and thing[i] != "of")
+                   or (verb_ing(thing[i]) and not _values(" ".join(thing[:i])))), len(thing))  # `snow on the
+        # ground`, `a dragon circling the towers`: a thing and where it is or what it does (`snow falling` is a
+        # weather)
         if at < len(thing) and (len(thing) - at > 5 or content(thing[at:]) != thing[at:] or not self._noun_phrase(
                 thing[:at])):
             return None
@@ -1892,13 +1965,18 @@ class _Reader:
         if at == len(thing) and stem(head_of(" ".join(thing))) in self.subject:
             edit.replace.append(("", " ".join(thing)))
             return True
-        return self._add(edit, thing)
+        articled = words[:1] and words[0] in lex.articles and not _count(words)  # `With a dragon.`, `a pair of`
+        return self._add(edit, words if articled else thing)
+
+    def _english(self, words: list[str]) -> bool:
+        """Words a prompt may take: English ones, ours or the prompt's (`abandoned`; not `glowy`)."""
+        return all(w in english_words() or w in known_words() or w in self.said or not w.isalpha() for w in words)
 
     def _noun_phrase(self, thing: list[str]) -> bool:
         """Words that make a noun phrase of words we know (`a black cat`; not `xyzzy plugh`, `sky needs more`)."""
         lex = lexicon()
         verbs = {v for said in (*lex.verbs.values(), lex.copulas, lex.having) for v in said if " " not in v}
-        known = known_words() | self.said | set(lex.colours) | set(self._people())
+        known = known_words() | self.said | set(lex.colours) | set(self._people()) | english_words()
         return bool(thing) and len(thing) <= 4 and content(thing) == thing and not set(thing) & verbs and \
             thing[-1] not in lex.antonyms and bool(head_of(" ".join(thing))) and bool(
                 (set(thing) - lex.function) & known) and not set(thing[1:]) & lex.articles
@@ -1943,6 +2021,9 @@ _PUTTING = re.compile(r"(?<![\w'])(?:" + alternation((*lexicon().verbs["add"], *
                       + r")(?![\w'])")
 
 
+_SYNTAX = re.compile(r"\([^()]+:\s*-?[\d.]+\s*\)|<\w+:[^>]+>")  # a weighted group, a network
+
+
 def _to_negative(text: str) -> tuple[str, list[str]]:
     """`stick extra fingers n fused fingers in the negs`, `add cartoon, 3d, painting to the neg prompt`: the
     instruction without what it puts in the negative prompt, and each thing it puts there (from the verb that puts
@@ -1959,7 +2040,10 @@ def _to_negative(text: str) -> tuple[str, list[str]]:
     else:
         return text, []
     things = []
-    for part in re.split(r"\s+(?:and|&|or)\s+|\s*[+,]\s*", what):
+    for part in re.split(r"\s+(?:and|&|or)\s+|\s*[+,]\s*(?![^()]*\))", what):
+        if syntax := _SYNTAX.search(part):  # `add (worst quality:1.4) to the neg`: the user's syntax, as typed
+            things.append(syntax.group())
+            continue
         words = normal(part)
         verb = longest_at(words, 0, lexicon().verb_phrases) or int(words[:1] != [] and words[0] in lexicon().gerunds)
         things.append(_phrase(words[verb:]))  # `throw bad hands into the negs`: a verb of its own

@@ -21,7 +21,7 @@ from .vocab import Facets, Value, clash, facets, phrase_pattern, vocab
 
 GROUP_SLOT = {"time": "time", "season": "season", "weather": "weather", "place": "setting", "setting": "setting",
               "medium": "medium", "brightness": "light", "detail": "quality", "mood": "mood", "color": "palette",
-              "framing": "framing", "expression": "attribute", "pose": "attribute"}
+              "framing": "framing", "angle": "composition", "expression": "attribute", "pose": "attribute"}
 _PREP = re.compile(r"(?<![\w-])(" + alternation((*lexicon().prepositions, *lexicon().phrase_breaks))
                    + r")(?![\w-])", re.I)
 # what places a thing when a tag begins with it (`in`, `by`, `to` also begin a garment, an artist, a goal)
@@ -138,7 +138,9 @@ def _read(text: str) -> TermReading:
             continue
         if not body:  # a preposition at the very end: part of the phrase before
             continue
-        acts = not prep and words_of(body)[:1] != [] and words_of(body)[0] in lexicon().clause_verbs
+        first = words_of(body)[:1]
+        acts = not prep and bool(start) and bool(first) and first[0] in lexicon().clause_verbs | lexicon(
+        ).plural_verbs  # what a clause's subject does; `line art` opens a term with no verb
         head = "" if acts else head_of(body)
         slot = "action" if acts else slot_of(body, head)
         if slot == "subject" and start == 0 and prep in _PLACED:  # a tag that is a placement: `on a porch`
@@ -166,7 +168,9 @@ def stands(text: str) -> bool:
 def _is_verb(text: str, match: re.Match[str]) -> bool:
     """A finite verb of the lexicon's (`rises`, `is`) after a word that is not an article (`a deep cut`)."""
     before = words_of(text[:match.start()])
-    return match.group().lower() in lexicon().clause_verbs and bool(before) and before[-1] not in lexicon().articles
+    word, lex = match.group().lower(), lexicon()
+    plural = word in lex.plural_verbs and bool(before) and before[-1].endswith("s") and not before[-1].endswith("ss")
+    return (word in lex.clause_verbs or plural) and bool(before) and before[-1] not in lex.articles
 
 
 def _whole_words(text: str) -> list[tuple[int, int]]:
@@ -190,9 +194,10 @@ def _articles(text: str) -> str:
     def fix(match: re.Match[str]) -> str:
         article, word = match.group(1), match.group(2)
         vowel = word[:1].lower() in "aeiou" and not word.lower().startswith(("uni", "use", "one", "eu"))
+        vowel = vowel or bool(re.match(r"(?:8|1[18](?!\d))", word))  # `an 80-year-old`, `a 30-year-old`
         right = "an" if vowel else "a"
         return f"{right if article.islower() else right.capitalize()} {word}"
-    return re.sub(r"\b([Aa]n?)\s+([A-Za-z][\w-]*)", fix, text)
+    return re.sub(r"\b([Aa]n?)\s+([A-Za-z0-9][\w-]*)", fix, text)
 
 
 def _clean(text: str) -> str:
@@ -261,8 +266,13 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
                 whole and covers_head and not sentences)):  # `Morning sunlight falls...` at night: the clause goes
             if term.spans:
                 continue  # the user's syntax stays, and what it is said of
-            return ""  # `a storm rages over the sea`, `raindrops on the window`: the term is about what goes
-        if covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
+            rest = _next_clause(term, matches[0].group(0)) if sentences and matches else ""
+            return _without(rest, cut, sentences, whole, only) if rest else ""  # `a storm rages over the sea`,
+            # `raindrops on the window`: the term (or its first clause) is about what goes
+        joined = _joined_clause(term, phrase, matches[0]) if sentences and matches and not after else None
+        if joined:  # `... near his feet and autumn leaves cover the path`: the clause the noun opens goes
+            cut_text = _without_joined(text, joined)
+        elif covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
             cut_text = _cut(text, phrase.start, phrase.end)
         else:
             cut_text = _clean(text[:phrase.body_start] + " " + " ".join(_agreed(rest.split())) + " " +
@@ -271,6 +281,31 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
             continue  # the value is said in a form its words do not match: this phrase stays
         return _without(cut_text, cut, sentences, whole, only) if says_something(cut_text) or term.spans else ""
     return text if says_something(text) or term.spans else ""
+
+
+def _joined_clause(term: TermReading, phrase: Phrase, match: re.Match[str]) -> tuple[int, int] | None:
+    """Where the clause that a noun at a phrase's end opens after `and` stands, through what it does (`and autumn
+    leaves cover the path`); None when the noun opens no clause of its own."""
+    at = term.phrases.index(phrase)
+    verb = term.phrases[at + 1] if at + 1 < len(term.phrases) else None
+    body = term.text.index(phrase.body, phrase.body_start)  # the match is in the phrase's body
+    joins = list(re.finditer(r",?\s+and\s+", term.text[body:body + match.start()]))
+    if not verb or verb.slot != "action" or not joins or "," in term.text[body + joins[-1].end():body + match.start()]:
+        return None
+    end = verb.end
+    for after in term.phrases[at + 2:]:  # `... is visible through the glass`: where it is, the clause's too
+        if not after.prep:
+            break
+        end = after.end
+    return body + joins[-1].start(), end
+
+
+def _without_joined(text: str, joined: tuple[int, int]) -> str:
+    """The term without a clause joined by `and`, its sentence's end kept (`... glow in the windows.`)."""
+    rest = text[joined[1]:]
+    if not rest.strip(" .!?"):
+        return _clean(text[:joined[0]] + text[len(text.rstrip(" .!?")):])
+    return _clean(text[:joined[0]] + ("" if rest.lstrip()[:1] in ",;" else ", ") + rest.lstrip())
 
 
 def _agreed(words: list[str]) -> list[str]:
@@ -320,7 +355,9 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     if verb and any(h.end <= verb.start for h in hits):  # what the clause is about: the clause goes,
         conjuncts = re.split(r"\s+and\s+", text[:verb.start].strip())  # or its part (`rain and the beam cut`)
         kept = [c for c in conjuncts if not names(c, thing)]
-        return _clean(f"{kept[0]} {text[verb.start:]}") if len(conjuncts) == 2 and len(kept) == 1 else ""
+        if len(conjuncts) == 2 and len(kept) == 1:
+            return _clean(f"{kept[0]} {text[verb.start:]}")
+        return _next_clause(term, thing)
     if not hits:
         if (len(own) > 1 and names(text, thing)) or _opens(term, thing):
             return ""  # a thing across phrases, or what the clause is about: the whole term
@@ -330,6 +367,10 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
             p.prep or verb_ing(words_of(p.body)[0] if words_of(p.body) else "") for p in left):
         return ""  # what the term is about went: what only places it or says what it does goes too (`birds on the
         # roof`, `merchants selling fruit`)
+    for phrase in hits:  # `... and a waitress is visible through the glass`: the clause she opens goes
+        said = re.search(rf"(?<![\w-]){re.escape(phrase.head)}", phrase.body, re.I)
+        if said and (joined := _joined_clause(term, phrase, said)):
+            return _without_joined(text, joined)
     cuts = []
     for phrase in hits:  # `by red lanterns and crowds`: only the conjunct that names it
         said = text[phrase.body_start:phrase.end]
@@ -345,6 +386,18 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     for start, end in sorted(cuts, reverse=True):
         text = _cut(text, start, end)
     return text if left and says_something(text) else ""
+
+
+def _next_clause(term: TermReading, thing: str) -> str:
+    """What is left when the clause about the thing goes: a second clause joined by `and` stays (`Mist rises
+    from the water and pine trees line the shore` -> `Pine trees line the shore`), else nothing."""
+    text = term.text
+    verb, second = ([p for p in term.phrases if p.slot == "action"] + [None, None])[:2]
+    joins = list(re.finditer(r",?\s+and\s+", text[verb.start:second.start])) if verb and second else []
+    if not verb or not second or not joins:
+        return ""
+    rest = text[verb.start + joins[-1].end():]
+    return "" if names(rest, thing) else _clean(rest[:1].upper() + rest[1:])
 
 
 def _opens(term: TermReading, thing: str) -> bool:
@@ -427,7 +480,7 @@ def replace_in(text: str, old: str, new: str) -> str | None:
         covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in olds}
         kind = None if covers_head or len(olds) > 1 or not phrase.head or phrase.head in lex.attributes or \
             olds[0] in lex.materials or lex.colour_of(new_words[-1:]) or not head_of(new) else re.search(
-                rf"(?<![\w-]){re.escape(olds[0])}\s+{re.escape(phrase.head)}(?![\w-])", body, re.I)
+                rf"(?<![\w-]){re.escape(stem(olds[0]))}(?:e?s)?\s+{re.escape(phrase.head)}(?![\w-])", body, re.I)
         if kind:  # `swap the corgi for a kitten` on a corgi puppy: the kitten is the whole of it
             body = body[:kind.start()] + " ".join(new_words) + body[kind.end():]
         elif covers_head and same_noun(new_words[-1], phrase.head) and len(new_words) > 1 and all(
@@ -440,7 +493,7 @@ def replace_in(text: str, old: str, new: str) -> str | None:
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
             body = (article.group(1) if article else "") + new + body[head_at.end():]
         else:
-            body = phrase_pattern([" ".join(olds)]).sub(new, body, count=1)
+            body = phrase_pattern([" ".join([*olds[:-1], lex.singular(olds[-1])])]).sub(new, body, count=1)
             if body == phrase.body:
                 continue
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
@@ -463,14 +516,20 @@ def recolour(text: str, noun: str, colour: str) -> str | None:
     if said and not read_term(text).syntax:  # `a red-haired woman`: a black-haired one
         return f"{text[:said.start()]}{colour.replace(' ', '-')}{said.group()[said.group().index('-'):]}" \
                f"{text[said.end():]}"
-    return _modified(text, noun, colour, (*shaded, *lex.colours))
+    hues = alternation((*(f"{s} {c}" for s in lex.shades for c in lex.colours), *lex.colours))
+    stated = re.search(rf"(?<![\w-]){re.escape(noun)}\s+(?:is|are)\s+((?:an?\s+)?(?:{hues}))(?![\w-])", text, re.I)
+    if stated and not read_term(text).syntax:  # `The sky is a deep purple`: the colour it is said to be
+        said = _articles(f"a {colour}") if " " in colour else colour  # `a bright blue`, `orange`
+        return f"{text[:stated.start(1)]}{said}{text[stated.end(1):]}"
+    made = [w for w, m in lex.materials.items() if m != lex.materials.get(colour.split()[-1], m)]  # `red velvet`:
+    return _modified(text, noun, colour, (*shaded, *lex.colours, *made))  # no leather
 
 
 def modify(text: str, noun: str, word: str) -> str | None:
     """The term with `word` said of `noun`, in place of its opposite (`long wavy hair` -> `short wavy hair`,
     `young woman` -> `old woman`); None: no `noun`, or it says `word` already."""
     lex = lexicon()
-    instead = set(lex.antonyms.get(word, ()))
+    instead = set(lex.opposites_of(word))
     if (said := word.split()[-1]) in lex.materials:  # `make the bridge stone`: `wooden` gives way
         instead |= {w for w, m in lex.materials.items() if m != lex.materials[said]}
     changed = _modified(text, noun, word, tuple(sorted(instead)))
@@ -486,9 +545,9 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
         if phrase.head and same_noun(phrase.head, noun):
             return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + _said_of(
                 phrase.body, word, instead) + " " + text[phrase.end:])
-    for phrase in term.phrases:  # a noun inside a phrase whose verb we do not know (`a white apron arranges ...`)
-        said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", phrase.body, re.I)
-        if said and phrase.head and instead:
+    for phrase in term.phrases:  # a noun inside a phrase whose verb we do not know (`a white apron arranges ...`;
+        said = next((m for m in _WORD.finditer(phrase.body) if same_noun(m.group(), noun)), None)  # a motorcycle
+        if said and phrase.head and instead:  # parked ...` for the bike)
             body = _said_of(phrase.body[:said.end()], word, instead) + phrase.body[said.end():]
             return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", text, re.I)
