@@ -1112,6 +1112,17 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["BREAK [cat:dog:0.3] sleeping"], ["0.5"]),
     ("sd3", "a brass pocket watch on an old map, a brass compass beside it", "silver watch not brass",
      ["silver", "pocket watch", "a brass compass"], ["brass pocket"]),
+    # a clause a person opens after `and` goes with her, where she is too; a bike is the motorcycle; sunflowers are
+    # a sunflower field's; rain instead of sun takes the blue sky
+    ("flux", "A red motorcycle parked outside a diner at night. Neon signs glow in the windows and a waitress is "
+     "visible through the glass.", "get rid of the waitress", ["Neon signs glow in the windows."],
+     ["waitress", "visible"]),
+    ("flux", "A red vintage motorcycle parked outside a small diner at night.", "make the bike black",
+     ["A black vintage motorcycle"], ["red", "With"]),
+    ("sd15", "masterpiece, 1girl, solo, white sundress, sunflower field, summer", "swap the sunflowers for lavender",
+     ["lavender field"], ["sunflower"]),
+    ("illustrious", "masterpiece, 1girl, solo, meadow, flowers, blue sky", "rainy instead of sunny", ["rain"],
+     ["blue sky", "sunny"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),
