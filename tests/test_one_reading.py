@@ -1123,6 +1123,16 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["lavender field"], ["sunflower"]),
     ("illustrious", "masterpiece, 1girl, solo, meadow, flowers, blue sky", "rainy instead of sunny", ["rain"],
      ["blue sky", "sunny"]),
+    # eyes that glow red are red glowing eyes; more of a plural where no weight is read is many of it; `film grain`
+    # is no verb; `everything covered in snow`
+    ("flux", "A small robot with big round glowing eyes sits on a rooftop at night. Neon signs glow below, light fog "
+     "drifts.", "make the eyes glow red", ["big round red glowing eyes"], ["With", "red fog", "red light"]),
+    ("sd3", "a watercolor painting of a canal in venice, gondolas, old buildings", "more gondolas", ["many gondolas"],
+     ["more"]),
+    ("sd3", "a red convertible on a coastal highway, cinematic photograph", "more film grain", ["film grain"],
+     ["more"]),
+    ("sdxl", "a mountain lake at sunrise, pine forest", "everything covered in snow", ["covered in snow"],
+     ["everything"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),

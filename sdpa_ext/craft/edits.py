@@ -689,6 +689,9 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
         if hits and family.weights and not prompt.sentences:
             prompt.set(hits[0], _reweighed_in(hits[0].text, phrase, delta))
             changes.append(f"{'more' if delta > 0 else 'less'} {phrase}: {hits[0].text}")
+        elif hits and delta > 0 and (many := _many(hits[0].text, phrase)):  # `more gondolas` where no weight is
+            prompt.set(hits[0], many)  # read: `many gondolas`
+            changes.append(f"more {phrase}: {many}")
         elif delta > 0 and not hits and phrase in lexicon().heads["generic"]:  # `colors stronger`: the palette
             if not edit.set:  # the reading set says it, else which?
                 notes.append(f"no {phrase} in the prompt to make stronger")
@@ -702,6 +705,17 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
             changes.append(f"removed {phrase}")
         else:
             notes.append(f"no {phrase} in the prompt to reduce")
+
+
+def _many(text: str, phrase: str) -> str | None:
+    """The term with `many` before a plural the user asks more of (`gondolas`), unless it says how many."""
+    lex = lexicon()
+    said = re.search(rf"(?<![\w-])((?:a|an|the|some)\s+)?{re.escape(phrase)}(?![\w-])", text, re.I)
+    before = words_of(text[:said.start()])[-1:] if said else []
+    if not said or lex.singular(phrase) == phrase or " " in phrase or (before and (
+            before[0] in lex.quantities or before[0] in lex.numbers)):
+        return None
+    return f"{text[:said.start()]}many {text[said.start() + len(said.group(1) or ''):]}"
 
 
 MET = ("time", "season", "weather", "expression", "place", "setting", "medium", "framing", "angle")  # not the

@@ -1677,9 +1677,10 @@ class _Reader:
             edit.recolour.append((noun, f"{colour} {comp[-1]}"))  # `the armchair should be dark red leather`
             return True
         if len(comp) >= 2 and stem(comp[0]) in lex.heads["light"] and (colour := lex.colour_of(comp[1:])):
-            light = next((w for w in sorted(lex.heads["light"]) if w in self.said), comp[0])  # `the windows should
-            edit.recolour.append((light, colour))  # glow blue`: the light they glow with
-            return True
+            lit = [w for t in self.terms for at, said in enumerate(t) if same_noun(said, noun) for w in t[at + 1:at + 5]
+                   if w in lex.heads["light"]]  # the light said just after them
+            edit.recolour.append((lit[0] if lit else noun, colour))  # `the windows should glow blue`: the light
+            return True  # they glow with (`glowing with warm light`), else they (`glowing eyes`: red glowing eyes)
         if colour := lex.colour_of(comp):
             edit.recolour.append((noun, colour))
             return True
@@ -1834,9 +1835,10 @@ class _Reader:
             old, new, lex = _strip_determiner(split[2]), _strip_determiner(split[0]), lexicon()
             if len(old) == 1 and (old[0] in lex.materials or lex.colour_of(old)) and len(new) >= 2 and (
                     colour := lex.colour_of(new[:-1])) and self._in_prompt(new[-1]):
-                self._name_spans(new[-1:], "change")  # `silver watch not brass`: the watch's brass, not the
-                edit.unsaid.append((new[-1], old[0]))  # compass's
-                edit.recolour.append((new[-1], colour))
+                self._name_spans(new[-1:], "change")  # `silver watch not brass`: the watch's brass gives way,
+                edit.recolour.append((new[-1], colour))  # not the compass's
+                if not lex.materials.get(colour) and not lex.colour_of(old):
+                    edit.unsaid.append((new[-1], old[0]))  # `a wooden chair` made blue not wood: no wood
                 return True
             if (_count(split[0]) or split[0][0] in lexicon().numbers or _NUMBER.fullmatch(split[0][0])) and \
                     self._counted(edit, split[0]):
