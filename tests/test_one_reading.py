@@ -1133,6 +1133,27 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["more"]),
     ("sdxl", "a mountain lake at sunrise, pine forest", "everything covered in snow", ["covered in snow"],
      ["everything"]),
+    # a typo one letter from a word of the prompt's or ours is that word; a name we do not know stays as typed
+    ("sdxl", "portrait of a young woman with long red hair, green dress, soft light", "make her hiar blonde",
+     ["long blonde hair"], ["hiar", "red hair"]),
+    ("sdxl", "portrait of a young woman with long red hair, green dress, soft light", "chnage the dress to blue",
+     ["blue dress"], ["green", "chnage"]),
+    ("sdxl", "portrait of a young woman, green dress, soft light", "make it nigth", ["night"], ["nigth"]),
+    ("sdxl", "portrait of a young woman, green dress, soft light", "wayyy more detailed", ["highly detailed"],
+     ["way"]),
+    ("illustrious", "masterpiece, 1girl, solo, white hair, meadow", "add frieren", ["frieren"], ["friend"]),
+    # a place before `background` is where the picture is; a background made blurry is one
+    ("sdxl", "portrait of a young woman, green dress, forest background, soft light", "remove the forest",
+     ["green dress, soft light"], ["forest"]),
+    ("sdxl", "portrait of a young woman, green dress, forest background, soft light", "make the background blurry",
+     ["blurry forest background"], ["in a blurry"]),
+    ("sdxl", "portrait of a young woman, green dress, soft light", "make the background blurry",
+     ["blurry background"], ["in a blurry"]),
+    # a verb of choice takes all that follows; `she wears X` is what she is wearing
+    ("sdxl", "portrait of a young woman, green dress, soft light", "drop the soft light, go with harsh sunlight",
+     ["harsh sunlight"], ["soft light", "go with"]),
+    ("sdxl", "portrait of a young woman, green dress, soft light", "no dress, she wears armor",
+     ["wearing armor"], ["dress", "wears"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),

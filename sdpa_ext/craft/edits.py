@@ -544,6 +544,9 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, family: Family, sub
             changes.insert(at, f"{noun}: {word}")
         elif noun and names(prompt.text, f"{word} {noun}"):
             notes.append(f"the prompt says {word} {noun} already")
+        elif noun in lexicon().heads["backdrop"]:  # `make the background blurry` where none is said: one is
+            edit.add.append(f"{word} {noun}")
+            edit.sentences.append(f"A {word} {noun}.")
         elif noun:
             notes.append(f"no {noun} in the prompt to make {word}")
 

@@ -62,6 +62,7 @@ class Lexicon:
     copulas: tuple[str, ...]
     having: tuple[str, ...]  # `it needs X`: X is added
     looks: frozenset[str]  # `the motorcycle look old`: how a thing looks
+    choosing: tuple[str, ...]  # `go with harsh sunlight`: a verb that takes what is chosen, no object
     connectors: dict[str, tuple[str, ...]]
     comparatives: dict[str, tuple[str, str]]  # shorter -> (short, long)
     antonyms: dict[str, frozenset[str]]  # word -> its opposites
@@ -299,6 +300,28 @@ def english_words() -> frozenset[str]:
 
 
 @cache
+def lexicon_words() -> frozenset[str]:
+    """Every word of the lexicon's lists and tables (its verbs, objects, values, chat): what a typo is most
+    likely of."""
+    def strings(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [s for key, value in node.items() if key != "note" for s in [key, *strings(value)]]
+        return [s for value in node for s in strings(value)] if isinstance(node, list) else [str(node)]
+    return frozenset(words_of(" ".join(strings(json.loads(DATA.read_text(encoding="utf-8"))))))
+
+
+def one_typo(word: str) -> set[str]:
+    """The words one slip of the keys away: two letters swapped (`hiar`, `nigth`, `chnage`), or, in a longer word,
+    one dropped or doubled (`backgrond`, `remmove`). A letter changed is no typo we mend (`lute` is no `late`)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    if len(word) < 6:
+        return swapped
+    return swapped | {a + b[1:] for a, b in cuts if b} | {a + c + b for a, b in cuts for c in letters}
+
+
+@cache
 def lexicon() -> Lexicon:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
     comparatives = {k: (v[0], v[1]) for k, v in raw["comparatives"].items() if k != "note"}
@@ -354,7 +377,7 @@ def lexicon() -> Lexicon:
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]),
-        subordinators=frozenset(raw["subordinators"]),
+        subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),
         questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),
         synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),

@@ -13,7 +13,18 @@ from copy import deepcopy
 from dataclasses import dataclass, field, fields
 
 from .describe import JOINED, QUOTED, verb_ing
-from .lexicon import alternation, base_forms, english_words, kin, lexicon, longest_at, stem, words_of
+from .lexicon import (
+    alternation,
+    base_forms,
+    english_words,
+    kin,
+    lexicon,
+    lexicon_words,
+    longest_at,
+    one_typo,
+    stem,
+    words_of,
+)
 from .prompt import Prompt, Span
 from .structure import head_of, names, same_noun, subject_heads
 from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, phrase_pattern, vocab
@@ -197,6 +208,9 @@ def normal(clause: str) -> list[str]:
             words[2] in lex.gerunds or longest_at(words, 2, lex.verb_phrases)) and "be" not in words[3:5]:
         # not `can her hair be white`, `can her dress be red`
         words = [words[1], "should", *words[2:]]  # `can she wear a dress`: she should wear a dress
+    if len(words) > 2 and lex.slot_of_object(words[0]) == "subject" and words[1] in lex.clause_verbs and (
+            base := _base_verb(words[1])) in lex.gerunds:
+        words = [words[0], "is", *lex.gerunds[base].split(), *words[2:]]  # `she wears armor`: she is wearing it
     words = _strip_phrases(words, lex.about, lead=False, inside=True)  # `a seagull or two`
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
@@ -214,6 +228,13 @@ def normal(clause: str) -> list[str]:
                 words = words[:start]
                 break
     return words
+
+
+def _base_verb(verb: str) -> str:
+    """A verb without its `-s` (`wears` -> wear, `carries` -> carry, `watches` -> watch)."""
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    return verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else verb[:-1]
 
 
 def _sized_thing(word: str) -> bool:
@@ -1237,6 +1258,8 @@ class _Reader:
         if not best or not rest:
             return None
         self.last = _Clause(" ".join(words[:best]), self.last.obj)  # what `it` may name: the object before
+        if " ".join(words[:best]) in lex.choosing and rest[0] not in lex.pronouns:
+            return self._operate(edit, ["set"], ["it", *rest])  # `go with harsh sunlight`: make it so
         return self._operate(edit, ops, rest)
 
     def _becomes(self, edit: Edit, state: str, words: list[str]) -> bool | None:
@@ -1554,19 +1577,9 @@ class _Reader:
             kind = next((lex.trailing[w] for w in comp if w in lex.trailing), None)
             return self._weight_to(edit, obj, float(number)) if number else self._weighed(edit, kind, obj) if kind \
                 else None
-        if slot == "framing" and (angle := _angle(comp)):
-            _set(edit, angle)  # `the shot from below`, `camera should be lower`: its angle
-            return True
-        if slot == "framing":
-            far = {"far", "further", "farther", "wider", "wide", "distant", "back", "away"}
-            return self._framing(edit, "wide" if set(comp) & far else "close")
-        if slot == "palette":
-            return _make(edit, comp) or self._weighed(edit, "more", comp)
-        if slot in ("time", "season", "weather"):  # `change the time to night`
-            return _make(edit, _strip_determiner(comp)) or None
-        if slot == "setting" or (slot == "it" and comp and comp[0] in lex.place_prepositions):
-            place = _strip_determiner(comp[1:] if comp[0] in lex.place_prepositions else comp)
-            return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp) or None
+        if slot in ("framing", "palette", "time", "season", "weather", "setting") or (
+                slot == "it" and comp and comp[0] in lex.place_prepositions):
+            return self._scene(edit, obj, comp, slot)
         if slot == "light" and (colour := lex.colour_of(comp)):  # `make the light red`
             edit.recolour.append((_phrase(obj).split()[-1], colour))
             return True
@@ -1577,6 +1590,27 @@ class _Reader:
         if slot in ("it", "subject", "light") or not obj:
             return self._picture(edit, slot, comp, replacing)
         return self._thing(edit, obj, comp, replacing)
+
+    def _scene(self, edit: Edit, obj: list[str], comp: list[str], slot: str | None) -> bool | None:
+        """The camera, the palette, the time or the setting becomes the complement (`the shot from below`, `change
+        the time to night`, `make the background blurry`, `put it in a forest`)."""
+        if slot == "framing" and (angle := _angle(comp)):
+            _set(edit, angle)  # `the shot from below`, `camera should be lower`: its angle
+            return True
+        if slot == "framing":
+            far = {"far", "further", "farther", "wider", "wide", "distant", "back", "away"}
+            return self._framing(edit, "wide" if set(comp) & far else "close")
+        if slot == "palette":
+            return _make(edit, comp) or self._weighed(edit, "more", comp)
+        if slot in ("time", "season", "weather"):  # `change the time to night`
+            return _make(edit, _strip_determiner(comp)) or None
+        if slot == "setting" and len(comp) <= 2 and adjectival(comp) and not _values(" ".join(comp)) and \
+                self._english(comp):  # `make the background blurry`: how it is, not a place
+            edit.adjust.append((_phrase(obj).split()[-1], " ".join(comp)))
+            return True
+        placed = comp[0] in lexicon().place_prepositions
+        place = _strip_determiner(comp[1:] if placed else comp)
+        return self._relocate(edit, ["it", "in", *place]) or _make(edit, comp) or None
 
     def _trimmed(self, edit: Edit, comp: list[str]) -> list[str]:
         """A complement without what it takes away (`not outside`), explains (`like an alarm is going off`) or
@@ -1998,7 +2032,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
                      [words_of(t.lower()) for t in parsed.texts()])
     instruction = _CAPITALS.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + f'"{m.group(1)}"', instruction)
     reader.quotes = QUOTED.findall(instruction)
-    spelled, reader.reading.edit.negative = _to_negative(_spelled(instruction).strip())
+    spelled, reader.reading.edit.negative = _to_negative(_spelled(_typos_fixed(instruction, reader.said)).strip())
     said = (c for c in _CLAUSES.split(spelled) if c and c.strip())
     for clause in (part for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
@@ -2014,6 +2048,28 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reading.notes = list(dict.fromkeys(reading.notes))
     reading.lettering = QUOTED.findall(instruction)
     return reading
+
+
+def _typos_fixed(instruction: str, said: set[str]) -> str:
+    """The instruction with a word no dictionary of ours holds put right when one typo away from one word of the
+    prompt's, else of the lexicon's or the vocabulary's (`hiar` -> hair, `nigth` -> night, `wayyy` -> way); a
+    name we do not know (`frieren`) stays as typed. Lettering in quotes is never touched."""
+    known = english_words() | known_words() | lexicon_words() | said
+    def fixed(match: re.Match[str]) -> str:
+        word = match.group().lower()
+        if word in known or len(word) < 4 or lexicon().singular(word) in known:
+            return match.group()
+        for squeezed in (re.sub(r"(.)\1{2,}", r"\1", word), re.sub(r"(.)\1{2,}", r"\1\1", word)):
+            if squeezed != word and squeezed in known:  # `wayyy`, `moreee`
+                return squeezed
+        for words in (said, lexicon_words() | known_words()):
+            near = sorted(one_typo(word) & words, key=lambda w: (w[0] != word[0], abs(len(w) - len(word)), w))
+            if near:
+                return near[0]
+        return match.group()
+    quoted = [m.span() for m in QUOTED.finditer(instruction)]
+    return re.sub(r"[A-Za-z]+", lambda m: m.group() if any(a <= m.start() < b for a, b in quoted) else fixed(m),
+                  instruction)
 
 
 _NEGATIVE = re.compile(r"\s+(?:in|to|into|inside|onto)\s+(?P<where>" + alternation(lexicon().objects["negative"]) +

@@ -67,6 +67,10 @@ class TermReading:
 def head_of(body: str) -> str:
     """The head noun of a phrase's body: the last noun of its first noun run (`young woman sitting` -> woman)."""
     nouns = nouns_of(body)
+    said = words_of(body)
+    if nouns and nouns[0] in lexicon().heads["backdrop"] and nouns[0] in said[1:]:  # `forest background`: forest
+        before = said[said.index(nouns[0]) - 1]
+        return before if facets(before).keys() & {"setting", "place"} else nouns[0]
     return nouns[0] if nouns else ""
 
 
