@@ -1154,6 +1154,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["harsh sunlight"], ["soft light", "go with"]),
     ("sdxl", "portrait of a young woman, green dress, soft light", "no dress, she wears armor",
      ["wearing armor"], ["dress", "wears"]),
+    # a gender asked of a person keeps what is said of them; a count tag the user wrote follows, whatever the family
+    ("sd15", "masterpiece, 1girl, solo, portrait of a young woman, (long red hair:1.2), city street",
+     "can we make this a dude instead", ["1boy, solo, portrait of a young man, (long red hair:1.2)"],
+     ["1girl", "woman", "dude"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),

@@ -598,7 +598,7 @@ def _regendered(prompt: Prompt, family: Family, said: str, changes: list[str]) -
     `1boy, male focus`: `1girl`); False when the family counts no one or the tag says that gender already."""
     word = _WORD_OF.get(lexicon().gender_of(said), "")
     tags = _count_tags(prompt)
-    if not family.counts or not word or len(tags) != 1 or _count_tags(prompt, word):
+    if not word or len(tags) != 1 or _count_tags(prompt, word):  # a family that counts, or a prompt that does
         return False
     before = tags[0][0].text.strip()
     _recount(prompt, tags[0][0], word, tags[0][1], changes)
@@ -613,10 +613,12 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         gender, _, role = new.partition(" ")
         if family.counts and role == old and _plain_gender(gender) and _regendered(prompt, family, gender, changes):
             continue  # `make the knight a girl` on `1boy, knight`: `1girl, knight`, the count tag says she is
-        if (_plain_gender(new) and _regendered(prompt, family, new, changes)) or (
+        if (_plain_gender(new) and family.counts and _regendered(prompt, family, new, changes)) or (
                 not _role(prompt, new) and _counted_as(prompt, old, new, changes)):
             continue  # `make the wizard a woman` on `1boy, wizard`: `1girl, wizard`
         old = old or _same_kind(prompt, new) or _role(prompt, new) or _subject_phrase(prompt)
+        if _plain_gender(new) and old and lexicon().gender_of(old) and head_of(old) != old:
+            old = head_of(old)  # `make this a dude` on `a young woman`: a young man
         if _COUNT_TAG.match(old) and lexicon().gender_of(new) and _regendered(prompt, family, new, changes):
             new = " ".join(w for w in words_of(_strip_article(new)) if not _plain_gender(w))  # `a male barista`
             if new:
