@@ -1333,6 +1333,10 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("illustrious", "a girl and her dog walking on a beach at sunset, from behind", ["sunset, from behind"], []),
     ("sdxl", "owls flying thru a forest at nite, 3 lanterns hanging off em, moss n ferns",
      ["through a forest", "night", "three lanterns", "off them", "moss, ferns"], ["nite", "thru", "off em", " n "]),
+    # a booru family says hair as its tags do: its length and its colour apart, a style said with a colour too
+    ("pony", "girl with short blue hair and glasses reading in a library", ["short hair, blue hair"],
+     ["short blue hair"]),
+    ("illustrious", "a girl with pink twintails eating ramen", ["pink hair, twintails"], ["pink twintails"]),
     # lettering is one piece, whatever it says; `dont` before a thing keeps it out
     ("sdxl", 'a poster for a western, title text "GOLD AND GUNS" at the top', ['"GOLD AND GUNS"'], ['"GOLD,']),
     ("pony", "elf archer in a forest, dont make it nsfw", ["elf archer"], ["dont", "nsfw"]),

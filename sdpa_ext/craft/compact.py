@@ -211,8 +211,25 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
     quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
-    items = [*head, *desc.phrases, *extra, *styled, *quality]
+    phrases = [t for p in desc.phrases for t in _booru_hair(p)] if family.counts else desc.phrases
+    items = [*head, *phrases, *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
+
+
+def _booru_hair(phrase: str) -> list[str]:
+    """Hair as booru tags say it: `long blonde hair` -> `long hair`, `blonde hair`; `pink twintails` -> `pink hair`,
+    `twintails`; anything else as it is."""
+    lex = lexicon()
+    words = phrase.split()
+    colour = [w for w in words[:-1] if lex.colour_of([w.lower()])]
+    rest = " ".join(w for w in words if w not in colour)
+    if not colour or len(words) > 4:
+        return [phrase]
+    if words[-1].lower() == "hair" and rest.lower()[:-5].strip() in lex.hair["lengths"]:
+        return [rest, f"{' '.join(colour)} hair"]
+    if rest.lower() in lex.hair["styles"]:
+        return [f"{' '.join(colour)} hair", rest]
+    return [phrase]
 
 
 def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -> str:

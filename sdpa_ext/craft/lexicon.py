@@ -63,6 +63,7 @@ class Lexicon:
     having: tuple[str, ...]  # `it needs X`: X is added
     looks: frozenset[str]  # `the motorcycle look old`: how a thing looks
     choosing: tuple[str, ...]  # `go with harsh sunlight`: a verb that takes what is chosen, no object
+    hair: dict[str, tuple[str, ...]]  # booru hair tags: lengths, styles
     connectors: dict[str, tuple[str, ...]]
     comparatives: dict[str, tuple[str, str]]  # shorter -> (short, long)
     antonyms: dict[str, frozenset[str]]  # word -> its opposites
@@ -376,7 +377,7 @@ def lexicon() -> Lexicon:
         styles=tuple(raw["styles"]["names"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
-        clause_openers=tuple(raw["clause_openers"]),
+        clause_openers=tuple(raw["clause_openers"]), hair=_table(raw["hair"]),
         subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),
         questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"),
