@@ -1133,6 +1133,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["more"]),
     ("sdxl", "a mountain lake at sunrise, pine forest", "everything covered in snow", ["covered in snow"],
      ["everything"]),
+    ("sdxl", "a mountain lake at sunrise, pine forest, snow-capped peaks", "towering over everything", [],
+     ["everything"]),
     # a typo one letter from a word of the prompt's or ours is that word; a name we do not know stays as typed
     ("sdxl", "portrait of a young woman with long red hair, green dress, soft light", "make her hiar blonde",
      ["long blonde hair"], ["hiar", "red hair"]),

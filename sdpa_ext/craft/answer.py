@@ -299,20 +299,22 @@ def _replaced(text: str, pairs: list[tuple[str, str]]) -> str:
     return text
 
 
-def _taken_out(answer: Prompt, edit: Edit, notes: list[str]) -> None:
-    """What the instruction takes away (removals, negations, replaced phrases) does not stay in the answer."""
+def _taken_out(answer: Prompt, before: Prompt, edit: Edit, notes: list[str]) -> None:
+    """What the instruction takes away (removals, negations, replaced phrases) does not stay in the answer; a
+    thing the prompt did not say (`a grown cat`) only where the answer says it whole (not the `black cat`)."""
     asked = " ".join(edit.asked())
     by = {old: new for old, new in edit.replace}
     of = {word: noun for noun, word in edit.unsaid if noun}  # `silver watch not brass`: the watch's brass only
     for thing in dict.fromkeys(edit.taken()):
         if not thing or names(asked, thing):
             continue
+        said = any(names(text, thing) for text in before.texts())
         cuts = 0
         for term in answer.terms:
             clause = term.text
             if not clause.strip() or (thing in by and _mentioned(clause, by[thing])) or read_term(clause).syntax or \
-                    not names(clause, thing) or not names(clause, of.get(thing, thing)):
-                continue  # `sunset sky` for "make the sky a sunset"; a `grown cat` is no `black cat`
+                    not (said or names(clause, thing)) or (thing in of and not names(clause, of[thing])):
+                continue  # `sunset sky` for "make the sky a sunset"
             # a replacement is made inside the phrase (`red vintage car` -> `red vintage motorcycle`)
             cut = replace_in(clause, thing, by[thing]) if by.get(thing) else without_phrase(clause, thing)
             if cut is not None and cut != clause:
@@ -450,7 +452,7 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     held = [thing for thing in edit.negative if any(names(text, thing) for text in answer.texts())]
     if reading.exact:  # what an exact reading takes away, sets or asks for; an unsure one leaves the answer be
         drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings)
-        _taken_out(answer, edit, warnings)
+        _taken_out(answer, before, edit, warnings)
         _recoloured(answer, before, edit, warnings)
         asked = _asked_facets(edit)
         implied = _asked_facets(Edit(set=edit.implied))
