@@ -1490,6 +1490,17 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
     ("pony", "two boys fist bumping after a basketball game, gym, no girls",
      "score_9, score_8_up, score_7_up, source_anime, rating_safe, 2boys, multiple boys, fist bump, basketball, "
      "gym, indoors, smile, sportswear", "1girl, lowres"),
+    # a grandma said as an elderly woman, a candlelit interior as candlelight indoors, a miko for a shrine maiden:
+    # nothing was dropped; pixel art of an anime source is no contradiction
+    ("flux", "a grandma knitting by the window, rain outside", "An elderly woman sits knitting by a rainy window.", ""),
+    ("illustrious", "cute witch girl brewing potions, cozy cottage interior, candlelit",
+     "masterpiece, best quality, 1girl, solo, witch, brewing, potion, cottage, indoors, cozy, candlelight", "lowres"),
+    ("pony", "shrine maiden sweeping leaves at a shrine, autumn",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, 1girl, solo, miko, sweeping, shrine, autumn leaves",
+     "lowres"),
+    ("pony", "pixel art style, girl with a sword in a dungeon",
+     "score_9, score_8_up, score_7_up, source_anime, rating_safe, pixel art, 1girl, solo, holding sword, dungeon",
+     "lowres"),
 ])
 def test_a_right_plan_reaches_the_user_unchanged(make_settings, family, description, right, negative):
     from tests.wire import OpenAIServer

@@ -8,7 +8,7 @@ import re
 from .describe import Description
 from .families import Family
 from .grammar import brackets, inner
-from .lexicon import alternation, lexicon, stem, words_of
+from .lexicon import alternation, kin, lexicon, stem, words_of
 from .prompt import Prompt, tag_terms
 from .structure import names, read_term, without_clash, without_phrase
 from .vocab import Facets, clash, facets, phrase_pattern, vocab
@@ -30,9 +30,12 @@ def _compounded(word: str, text_words: set[str]) -> bool:
 
 
 def missing_nouns(prompt: str, desc: Description) -> list[str]:
+    """The description's nouns the prompt does not say: not in a word of one family (`candlelit`: candlelight),
+    nor a synonym (`kid`: a child; `grandma`: an elderly woman)."""
     said = set(words_of(prompt))
-    return [noun for noun in desc.nouns if not any(has_word(n, said) or _compounded(n, said) for n in (
-        noun, *lexicon().synonyms.get(noun, ())))]  # `kid`: a child
+    return [noun for noun in desc.nouns if not any(
+        names(prompt, n) if " " in n else has_word(n, said) or _compounded(n, said) or any(
+            kin(n, w) for w in said if len(w) >= 5) for n in (noun, *lexicon().synonyms.get(noun, ())))]
 
 
 def leads(family: Family):
