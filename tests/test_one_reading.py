@@ -1160,6 +1160,14 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd15", "masterpiece, 1girl, solo, portrait of a young woman, (long red hair:1.2), city street",
      "can we make this a dude instead", ["1boy, solo, portrait of a young man, (long red hair:1.2)"],
      ["1girl", "woman", "dude"]),
+    # slang said around an ask is no part of it; `or smth` after a thing; `a couple ravens` are two; `a banner` is
+    # a thing, not a size
+    ("sdxl", "a knight in a castle courtyard, sunset", "no cap add a dragon", ["sunset, dragon"], ["cap"]),
+    ("sdxl", "a knight in a castle courtyard, sunset", "slay, add a crown", ["sunset, crown"], ["slay"]),
+    ("sdxl", "a knight in a castle courtyard, sunset", "idk maybe some ruins or smth", ["sunset, ruins"],
+     ["smth", "idk"]),
+    ("sdxl", "a knight in a castle courtyard, sunset", "throw in a couple ravens", ["two ravens"], ["couple"]),
+    ("sdxl", "a knight in a castle courtyard, sunset", "a banner or two", ["sunset, banner"], ["two"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),

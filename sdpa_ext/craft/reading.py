@@ -948,7 +948,7 @@ class _Reader:
                 self.last = _Clause(kind)
                 named = longest_at(words, 0, vocab().groups["framing"][kind].words)  # `full body shot so we can see
                 return self._framing(edit, kind, " ".join(words[:named]) if named else text)  # the pier`
-        if size := _size(words):
+        if words[0] not in lex.articles and (size := _size(words)):  # `a banner or two` is a thing
             edit.size = size
             return True
         if settings := _settings(words):
@@ -1403,8 +1403,9 @@ class _Reader:
             edit.add.append(f"{doing} {' '.join(_strip_determiner(thing))}")
             edit.sentences.append(_sentence(f"{doing} {' '.join(thing)}"))
             return True
-        if (words[:1] and (words[0] in lex.numbers or _NUMBER.fullmatch(words[0]) or longest_at(words, 0, lex.one_more))
-                and self._counted(edit, words)):  # `add another girl`, `add two more foxes`, `get 3 of them`
+        if (words[:1] and (words[0] in lex.numbers or _NUMBER.fullmatch(words[0]) or longest_at(words, 0, lex.one_more)
+                           or longest_at(words, 0, tuple(lex.groups))) and self._counted(edit, words)):
+            # `add another girl`, `add two more foxes`, `get 3 of them`, `a couple ravens`
             return True
         thing = _strip_determiner(words)
         if not thing:
