@@ -230,6 +230,13 @@ def normal(clause: str) -> list[str]:
     return words
 
 
+def _counting(words: list[str]) -> bool:
+    """The words open with how many (`two`, `3`, `another`, `a couple`)."""
+    lex = lexicon()
+    return bool(words) and bool(words[0] in lex.numbers or _NUMBER.fullmatch(words[0]) or longest_at(
+        words, 0, lex.one_more) or longest_at(words, 0, tuple(lex.groups)))
+
+
 def _base_verb(verb: str) -> str:
     """A verb without its `-s` (`wears` -> wear, `carries` -> carry, `watches` -> watch)."""
     if verb.endswith("ies"):
@@ -1403,9 +1410,7 @@ class _Reader:
             edit.add.append(f"{doing} {' '.join(_strip_determiner(thing))}")
             edit.sentences.append(_sentence(f"{doing} {' '.join(thing)}"))
             return True
-        if (words[:1] and (words[0] in lex.numbers or _NUMBER.fullmatch(words[0]) or longest_at(words, 0, lex.one_more)
-                           or longest_at(words, 0, tuple(lex.groups))) and self._counted(edit, words)):
-            # `add another girl`, `add two more foxes`, `get 3 of them`, `a couple ravens`
+        if _counting(words) and self._counted(edit, words):  # `add another girl`, `get 3 of them`, `a couple ravens`
             return True
         thing = _strip_determiner(words)
         if not thing:
