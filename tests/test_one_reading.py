@@ -1168,6 +1168,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["smth", "idk"]),
     ("sdxl", "a knight in a castle courtyard, sunset", "throw in a couple ravens", ["two ravens"], ["couple"]),
     ("sdxl", "a knight in a castle courtyard, sunset", "a banner or two", ["sunset, banner"], ["two"]),
+    # the weight said of a thing is the thing's; less of a colour is no thing to add
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, (silver hair:1.2), long hair, night",
+     "weight on the hair is too much", ["(silver hair:0.9)"], ["1.2", "weight"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, (silver hair:1.2), long hair, night",
+     "hair less silver, more blonde", ["blonde"], ["less", "silver hair less"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),

@@ -1142,6 +1142,10 @@ class _Reader:
         lex = lexicon()
         while len(words) > 1 and words[-1] in lex.placeholders:  # `the epic scale thing`
             words = words[:-1]
+        weights = lex.objects["weights"]  # `weight on the hair`, `the hair weight`: the hair's
+        if len(words) > 1 and (words[0] in weights or words[-1] in weights) and _object_slot(words) != "network":
+            words = _strip_determiner(words[2:] if words[0] in weights and words[1] in ("on", "of") else [
+                w for w in words if w not in weights])
         if words[:1] == ["of"]:
             words = words[1:]  # `less of it`
         if self.last.obj and words and all(w in lex.trailing or w in lex.pronouns for w in words):
@@ -1782,6 +1786,8 @@ class _Reader:
         """A thing of the prompt and its new colour, without a verb: `robe in dark purple`, `hakama blue not red`,
         `blue hakama`."""
         lex = lexicon()
+        if {"more", "less"} & set(words):
+            return None  # `hair less silver`: how much of a colour, not a thing in it
         if (split := _connector(words)) and split[1] == "reversed" and lex.colour_of(split[2]):
             words = split[0]  # `not red`: the colour it had
         for size in (3, 2, 1):
