@@ -1173,6 +1173,14 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "weight on the hair is too much", ["(silver hair:0.9)"], ["1.2", "weight"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, (silver hair:1.2), long hair, night",
      "hair less silver, more blonde", ["blonde"], ["less", "silver hair less"]),
+    # less of a weather takes its word (`rainy`), never a thing it begins (`raincoat`) nor the clause a thing said of
+    # the subject is in; `her raincoat blue` is the raincoat's colour
+    ("flux", "A girl in a yellow raincoat jumps into a puddle on a rainy city street. Her red umbrella is behind her.",
+     "less rain, more sun breaking through", ["A girl in a yellow raincoat jumps into a puddle on a city street."],
+     ["rainy"]),
+    ("flux", "A girl in a yellow raincoat jumps into a puddle on a rainy city street. Her red umbrella is behind her.",
+     "make her raincoat blue and the umbrella green", ["in a blue raincoat", "Her green umbrella"],
+     ["Raincoat blue", "yellow", "red"]),
     # a thing named alone is a thing to add, when its words are English; `its` before what happens is `it is`
     ("flux", "A gothic cathedral towers over a town square at dusk.", "a huge dragon circling the towers",
      ["With a huge dragon circling the towers."], []),

@@ -687,8 +687,9 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
             continue
         hits = [t for t in prompt.terms if t.text.strip() and names(t.text, phrase)]
         if not hits and delta < 0 and len(phrase) >= 4 and " " not in phrase:  # `less dust`: the `dusty` sky;
-            said = {w for t in prompt.terms for w in words_of(t.text) if w.startswith(phrase) or (  # `less crowded`:
-                len(stem(w)) >= 4 and phrase.startswith(stem(w)) and phrase[len(stem(w)):] in ("ed", "y"))}  # crowds
+            said = {w for t in prompt.terms for w in words_of(t.text) if (w.startswith(phrase) and w[len(phrase):] in (
+                "y", "ed", "ing", "s", "es")) or (len(stem(w)) >= 4 and phrase.startswith(stem(w)) and phrase[len(
+                    stem(w)):] in ("ed", "y"))}  # `less crowded`: crowds; `less rain`: rainy, not the raincoat
             hits = [t for t in prompt.terms if said & set(words_of(t.text))]
             phrase = next(iter(said), phrase)
         if hits and family.weights and not prompt.sentences:

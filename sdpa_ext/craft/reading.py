@@ -589,8 +589,9 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         head = " ".join(words[:size])
         if lex.slot_of_object(head) in ("it", "subject") and size < len(words):
             rest = words[size:]
-            if words[0] in lex.possessives and rest and rest[0] in lex.attributes:
-                break  # `her hair red`: the hair is the object
+            if words[0] in lex.possessives and rest and (rest[0] in lex.attributes or (
+                    len(rest) > 1 and not lex.colour_of(rest[:1]) and lex.colour_of(rest[1:]))):
+                break  # `her hair red`, `her raincoat blue`: the hair, the raincoat is the object
             return words[:size], rest
     start = 1 if words[0] in lex.articles | lex.possessives else 0
     if start < len(words) - 1 and words[start] in lex.attributes:  # `her hair long`: the hair, then what

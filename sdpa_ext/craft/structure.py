@@ -356,7 +356,8 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     first = next((h for h in hits if verb and h.end <= verb.start), None)
     if first and first.prep in lexicon().subordinators and first.start and says_something(text[:first.start]):
         return _clean(text[:first.start])  # `... arranges croissants while steam rises`: the clause it opens goes
-    if verb and any(h.end <= verb.start for h in hits):  # what the clause is about: the clause goes,
+    if verb and any(h.end <= verb.start and h.prep in ("", "of") for h in hits):  # what the clause is about goes (not
+        # what is said of it: `A girl in a yellow raincoat jumps` keeps the girl),
         conjuncts = re.split(r"\s+and\s+", text[:verb.start].strip())  # or its part (`rain and the beam cut`)
         kept = [c for c in conjuncts if not names(c, thing)]
         if len(conjuncts) == 2 and len(kept) == 1:
