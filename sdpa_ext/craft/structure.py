@@ -273,16 +273,19 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
             rest = _next_clause(term, matches[0].group(0)) if sentences and matches else ""
             return _without(rest, cut, sentences, whole, only) if rest else ""  # `a storm rages over the sea`,
             # `raindrops on the window`: the term (or its first clause) is about what goes
-        joined = _joined_clause(term, phrase, matches[0]) if sentences and matches and not after else None
+        joined, gone = _joined_clause(term, phrase, matches[0]) if sentences and matches and not after else None, False
         if joined:  # `... near his feet and autumn leaves cover the path`: the clause the noun opens goes
             cut_text = _without_joined(text, joined)
-        elif covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase goes
-            cut_text = _cut(text, phrase.start, phrase.end)
+        elif gone := covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase
+            cut_text = _cut(text, phrase.start, phrase.end)  # goes
         else:
             cut_text = _clean(text[:phrase.body_start] + " " + " ".join(_agreed(rest.split())) + " " +
                               text[phrase.end:])
         if cut_text == text:
             continue  # the value is said in a form its words do not match: this phrase stays
+        if not sentences and not term.spans and phrase is term.phrases[0] and not joined and gone and all(
+                p.prep for p in term.phrases[1:]):
+            return ""  # `morning light through the windows` at night: what only placed the light goes with it
         return _without(cut_text, cut, sentences, whole, only) if says_something(cut_text) or term.spans else ""
     return text if says_something(text) or term.spans else ""
 
