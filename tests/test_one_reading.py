@@ -1181,6 +1181,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("flux", "A girl in a yellow raincoat jumps into a puddle on a rainy city street. Her red umbrella is behind her.",
      "make her raincoat blue and the umbrella green", ["in a blue raincoat", "Her green umbrella"],
      ["Raincoat blue", "yellow", "red"]),
+    # what is done with a thing replaced stays
+    ("sdxl", "a cozy coffee shop interior, barista making latte art, warm tones", "make the latte art a heart",
+     ["barista making heart"], ["barista heart"]),
     # what only placed a light that contradicts the time goes with it
     ("sdxl", "a cozy coffee shop interior, barista, morning light through the windows, plants on shelves",
      "make it night", ["barista, plants on shelves, night"], ["through the windows", "morning"]),

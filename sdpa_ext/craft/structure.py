@@ -498,8 +498,10 @@ def replace_in(text: str, old: str, new: str) -> str | None:
                     set(lex.colours) - {word} if word in lex.colours else set()))))
         elif covers_head and (len(new_words) > 1 or len(olds) > 1):
             article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
+            doing = re.match(r"^(\w+ing\s+)", body) if verb_ing(words_of(body)[0]) and words_of(body)[0] not in olds \
+                else None  # `making latte art` -> `making a heart`: what is done stays
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
-            body = (article.group(1) if article else "") + new + body[head_at.end():]
+            body = (article.group(1) if article else doing.group(1) if doing else "") + new + body[head_at.end():]
         else:
             body = phrase_pattern([" ".join([*olds[:-1], lex.singular(olds[-1])])]).sub(new, body, count=1)
             if body == phrase.body:
