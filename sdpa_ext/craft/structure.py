@@ -283,8 +283,9 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
                               text[phrase.end:])
         if cut_text == text:
             continue  # the value is said in a form its words do not match: this phrase stays
-        if not sentences and not term.spans and phrase is term.phrases[0] and not joined and gone and all(
-                p.prep for p in term.phrases[1:]):
+        if not sentences and not term.spans and phrase is term.phrases[0] and not joined and gone and \
+                phrase.slot in ("light", "time", "weather", "season") and all(
+                p.prep and p.prep != "of" for p in term.phrases[1:]):
             return ""  # `morning light through the windows` at night: what only placed the light goes with it
         return _without(cut_text, cut, sentences, whole, only) if says_something(cut_text) or term.spans else ""
     return text if says_something(text) or term.spans else ""
