@@ -1037,8 +1037,9 @@ class _Reader:
             edit.network_weight.append((span.text, value, True))
             self.reading.edit.network_weight = [w for w in self.reading.edit.network_weight if w[0] != span.text]
         else:
-            edit.weight.append((span.key, round(value - _weight_of(span), 2)))
-            self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != span.key]
+            edit.weight.append((span.key, round(value - _weight_of(span), 2)))  # the number says how much: a
+            self.reading.edit.weight = [w for w in self.reading.edit.weight if not set(words_of(w[0])) <= set(
+                words_of(span.key))]  # step asked before (`hair weight is too much, take it down to 1.05`) goes
         return True
 
     def _weighted(self, words: list[str]) -> list[Span]:
