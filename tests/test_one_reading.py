@@ -1168,6 +1168,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["smth", "idk"]),
     ("sdxl", "a knight in a castle courtyard, sunset", "throw in a couple ravens", ["two ravens"], ["couple"]),
     ("sdxl", "a knight in a castle courtyard, sunset", "a banner or two", ["sunset, banner"], ["two"]),
+    ("sdxl", "a cat under an old oak tree, full moon", "sprinkle some fireflies about", ["full moon, fireflies"],
+     ["about"]),
     # the weight said of a thing is the thing's; a number after it says how much, the step asked before goes
     ("sdxl", "photo of a woman, (long black hair:1.2), (wet pavement:1.1), <lora:a:0.8>, <lora:b:0.6>",
      "hair weight is way too much, take it down to 1.05", ["(long black hair:1.05)"], ["0.9", "0.75"]),

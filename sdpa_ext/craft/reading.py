@@ -2020,7 +2020,8 @@ class _Reader:
 
     def _english(self, words: list[str]) -> bool:
         """Words a prompt may take: English ones, ours or the prompt's (`abandoned`; not `glowy`)."""
-        return all(w in english_words() or w in known_words() or w in self.said or not w.isalpha() for w in words)
+        return all(w in english_words() or w in known_words() or w in self.said or (not w.isalpha() and all(
+            part in english_words() for part in w.split("-") if part.isalpha())) for w in words)  # not `spooky-ish`
 
     def _noun_phrase(self, thing: list[str]) -> bool:
         """Words that make a noun phrase of words we know (`a black cat`; not `xyzzy plugh`, `sky needs more`)."""
