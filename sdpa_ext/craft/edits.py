@@ -216,7 +216,7 @@ def _same_kind(prompt: Prompt, new: str) -> str:
 
 def _venue(read: TermReading, heads: list[str]) -> bool:
     """A tag that is a building or site alone (`castle`, `ruins`), not the prompt's subject: where it is."""
-    body = re.sub(r"^(?:a|an|the)\s+", "", read.text.strip().lower())
+    body = _strip_article(read.text.lower())
     return len(read.phrases) == 1 and not read.spans and read.phrases[0].head not in heads and (
         body in lexicon().heads["venue"] or read.phrases[0].head in lexicon().heads["venue"])
 

@@ -40,6 +40,13 @@ def stem(word: str) -> str:
     return word
 
 
+def base_verb(verb: str) -> str:
+    """A verb without its `-s` (`wears` -> wear, `carries` -> carry, `watches` -> watch)."""
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    return verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else verb[:-1]
+
+
 def base_forms(word: str, suffixes: tuple[tuple[str, str], ...] = (("ier", "y"), ("er", ""), ("est", ""), ("ish", ""),
                                                                 ("ing", ""))) -> list[str]:
     """The plain forms of a word under its suffixes, most likely first (`cozier` -> cozy, cozi)."""
@@ -261,8 +268,7 @@ class Lexicon:
     @cached_property
     def plural_verbs(self) -> frozenset[str]:
         """The clause verbs as a plural subject says them (`covers`: `autumn leaves cover the path`)."""
-        return frozenset(form for verb in self.clause_verbs if verb.endswith("s") for form in (
-            verb[:-1], verb[:-2], f"{verb[:-3]}y")) - {"i", "a"}
+        return frozenset(base_verb(verb) for verb in self.clause_verbs if verb.endswith("s"))
 
     @property
     def gerund_heads(self) -> frozenset[str]:

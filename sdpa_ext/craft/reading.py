@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field, fields
+from functools import cache
 
 from .describe import JOINED, QUOTED, verb_ing
 from .lexicon import (
     alternation,
     base_forms,
+    base_verb,
     english_words,
     kin,
     lexicon,
@@ -209,7 +211,7 @@ def normal(clause: str) -> list[str]:
         # not `can her hair be white`, `can her dress be red`
         words = [words[1], "should", *words[2:]]  # `can she wear a dress`: she should wear a dress
     if len(words) > 2 and lex.slot_of_object(words[0]) == "subject" and words[1] in lex.clause_verbs and (
-            base := _base_verb(words[1])) in lex.gerunds:
+            base := base_verb(words[1])) in lex.gerunds:
         words = [words[0], "is", *lex.gerunds[base].split(), *words[2:]]  # `she wears armor`: she is wearing it
     words = _strip_phrases(words, lex.about, lead=False, inside=True)  # `a seagull or two`
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
@@ -235,13 +237,6 @@ def _counting(words: list[str]) -> bool:
     lex = lexicon()
     return bool(words) and bool(words[0] in lex.numbers or _NUMBER.fullmatch(words[0]) or longest_at(
         words, 0, lex.one_more) or longest_at(words, 0, tuple(lex.groups)))
-
-
-def _base_verb(verb: str) -> str:
-    """A verb without its `-s` (`wears` -> wear, `carries` -> carry, `watches` -> watch)."""
-    if verb.endswith("ies"):
-        return verb[:-3] + "y"
-    return verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else verb[:-1]
 
 
 def _sized_thing(word: str) -> bool:
@@ -2065,19 +2060,27 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     return reading
 
 
+@cache
+def _ours() -> frozenset[str]:
+    """The lexicon's and the vocabulary's words, once: what a typo is mended towards after the prompt's."""
+    return lexicon_words() | known_words()
+
+
 def _typos_fixed(instruction: str, said: set[str]) -> str:
     """The instruction with a word no dictionary of ours holds put right when one typo away from one word of the
     prompt's, else of the lexicon's or the vocabulary's (`hiar` -> hair, `nigth` -> night, `wayyy` -> way); a
     name we do not know (`frieren`) stays as typed. Lettering in quotes is never touched."""
-    known = english_words() | known_words() | lexicon_words() | said
+    def known(word: str) -> bool:
+        return word in said or word in _ours() or word in english_words()
+
     def fixed(match: re.Match[str]) -> str:
         word = match.group().lower()
-        if word in known or len(word) < 4 or lexicon().singular(word) in known:
+        if known(word) or len(word) < 4 or known(lexicon().singular(word)):
             return match.group()
         for squeezed in (re.sub(r"(.)\1{2,}", r"\1", word), re.sub(r"(.)\1{2,}", r"\1\1", word)):
-            if squeezed != word and squeezed in known:  # `wayyy`, `moreee`
+            if squeezed != word and known(squeezed):  # `wayyy`, `moreee`
                 return squeezed
-        for words in (said, lexicon_words() | known_words()):
+        for words in (said, _ours()):
             near = sorted(one_typo(word) & words, key=lambda w: (w[0] != word[0], abs(len(w) - len(word)), w))
             if near:
                 return near[0]
