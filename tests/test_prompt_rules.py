@@ -72,7 +72,8 @@ def test_the_embedded_form_offers_only_vocabulary_that_fits_and_keeps_the_users_
     assert not [tag for tag in enums if clash(facets(tag), context)], "an option contradicts the description"
     assert version.prompt.startswith("cozy cabin, snowy forest, dusk, ")
     assert "sunset" not in version.prompt and "cozy atmosphere" in version.prompt
-    added = [t.strip() for t in version.prompt.split(",")][3:]
+    said, *added = [t.strip() for t in version.prompt.split(",")][3:]
+    assert said == "snow"  # a snowy forest: its season as a tag says it, then the vocabulary picks
     quality = set(families()["sdxl"].quality)
     assert all(t in vocab().by_tag or t in quality for t in added), added
     words = {w for t in added for w in t.lower().replace("-", " ").split()}

@@ -119,7 +119,8 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
                 f"from the vocabulary; negative prompt and settings are the {family.label} defaults.")
     prompt, fixes = repair(prompt)
     answer = Prompt.parse(prompt, family)
-    negative = negations_to_negative(answer, _default_negative(family, style), desc.negated, family, warnings)
+    negated = compact.counted_negated(desc.negated, family)
+    negative = negations_to_negative(answer, _default_negative(family, style), negated, family, warnings)
     negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
     return Fields(answer.render(), negative, family_params(family), note, warnings + fixes)
 

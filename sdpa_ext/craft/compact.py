@@ -19,7 +19,7 @@ from .families import Family
 from .lexicon import base_forms, lexicon, stem, words_of
 from .reading import Edit
 from .structure import head_of, read_term
-from .vocab import Entry, Facets, clash, entry_facets, facets, fits, merge, phrase_pattern, vocab
+from .vocab import Entry, Facets, Value, clash, entry_facets, facets, fits, merge, phrase_pattern, vocab
 
 CHOICES = 5  # options offered per category
 MAX_ADDED = 2  # what one free-form refine adds at most
@@ -189,6 +189,12 @@ def count_tags(desc: Description) -> list[str]:
     return [*tags, "solo"] if girls + boys == 1 else tags
 
 
+def counted_negated(negated: list[str], family: Family) -> list[str]:
+    """What must not be there, in a family of count tags: people as count tags (`no boys`: 1boy, multiple boys)."""
+    forms = lexicon().tag_forms["negated"] if family.counts else {}
+    return list(dict.fromkeys(t for thing in negated for t in forms.get(thing.lower(), (thing,))))
+
+
 def _person_before_head(phrase: str) -> bool:
     """`a bunny girl bartender`: a person said just before a head noun that is no thing worn or held (a wizard
     hat is a hat) is a person drawn."""
@@ -206,14 +212,40 @@ def count_tag(n: int, word: str) -> str:
 def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dict | None) -> str:
     mediums = [dict(e.facets).get("medium") for e in picks if e.category == "medium"]
     medium = next(iter(desc.facets.get("medium", ())), None) or (mediums[0] if mediums else None)
-    head = [*family.prefix, *family.leading(medium), *(count_tags(desc) if family.counts else [])]
+    booru = family.booru or medium == "anime"  # an anime picture in SD1.5/SDXL: booru tags too
+    counted = count_tags(desc) if family.counts or medium == "anime" else []
+    head = [*family.prefix, *family.leading(medium), *counted]
     ordered = sorted(picks, key=lambda e: TAG_ORDER.index(e.category) if e.category in TAG_ORDER else 99)
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []
     quality = [q for q in family.quality if not clash(facets(q), desc.facets)]  # a minimalist logo: not detailed
-    phrases = [t for p in desc.phrases for t in _booru_hair(p)] if family.counts else desc.phrases
-    items = [*head, *phrases, *extra, *styled, *quality]
+    phrases = [t for p in desc.phrases for t in _booru_hair(p)] if booru else desc.phrases
+    items = [*head, *phrases, *said_as_tags(desc, booru), *extra, *styled, *quality]
     return ", ".join(dict.fromkeys(items))
+
+
+def unsaid_facets(desc: Description) -> list[Value]:
+    """The weather and season a description says only by an adjective (`foggy`, `snowy cabin`, `rainy day`): those
+    whose first tag (`fog`, `snow`, `rain`) it does not say."""
+    said = set(words_of(" ".join(desc.phrases)))
+    values = [vocab().groups[g][v] for g in ("weather", "season") for v in sorted(desc.facets.get(g, ()))]
+    return [v for v in values if v.tags and not set(words_of(v.tags[0])) <= said]
+
+
+def said_as_tags(desc: Description, booru: bool) -> list[str]:
+    """What a description says, as tag models know it, to follow the user's words: a weather or season said by an
+    adjective (`foggy`: fog), the lexicon's tag forms (`shallow dof`: depth of field) and, for a booru picture, its
+    booru tags (`smiling`: smile, `catgirl`: cat ears, `holding a tray of cake`: holding tray)."""
+    forms = lexicon().tag_forms
+    table = {**forms["tags"], **(forms["booru"] if booru else {})}
+    tags = [v.tags[0] for v in unsaid_facets(desc)]
+    tags += [t for said, meant in table.items() if phrase_pattern([said]).search(desc.wanted) for t in meant]
+    holding = re.compile(rf"\b({'|'.join(lexicon().holding)})\s+(.+)", re.I) if booru else None
+    for phrase in desc.phrases if holding else ():
+        if (match := holding.search(phrase)) and (head := head_of(match.group(2))):
+            tags.append(f"{match.group(1).lower()} {head}")
+    said = {p.lower() for p in desc.phrases}
+    return [t for t in dict.fromkeys(tags) if t.lower() not in said]
 
 
 def _booru_hair(phrase: str) -> list[str]:
@@ -235,7 +267,7 @@ def _booru_hair(phrase: str) -> list[str]:
 def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -> str:
     """The description as the first sentence, then the picks in plain sentences."""
     by = {e.category: e.prose for e in picks}
-    sentences = [desc.sentence]
+    sentences = [desc.sentence, *(v.sentence for v in unsaid_facets(desc) if v.sentence)]
     if "lighting" in by:
         color = f", with {by['color']}" if "color" in by else ""
         sentences.append(f"The scene is lit by {by['lighting']}{color}.")

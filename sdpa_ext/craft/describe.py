@@ -94,10 +94,12 @@ def verb_ing(word: str, after: str = "") -> bool:
 
 
 def _ing_split(prep: str, text: str) -> list[tuple[str, str]]:
-    """A prepositional piece that goes on with a verb (`in a red dress dancing`) ends before the verb."""
+    """A prepositional piece that goes on with a verb (`in a red dress dancing`) ends before the verb, and so does
+    a thing worn or had (`cat ears eating ramen`: no ears eat)."""
     parts = text.split()
     for index, word in enumerate(parts[1:], 1):
-        if prep and verb_ing(word, parts[index + 1] if index + 1 < len(parts) else ""):
+        worn = parts[index - 1].lower() in _LEX.heads["attribute"]
+        if (prep or worn) and verb_ing(word, parts[index + 1] if index + 1 < len(parts) else ""):
             return [(prep, " ".join(parts[:index])), ("", " ".join(parts[index:]))]
     return [(prep, text)]
 

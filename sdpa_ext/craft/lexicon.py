@@ -71,6 +71,9 @@ class Lexicon:
     looks: frozenset[str]  # `the motorcycle look old`: how a thing looks
     choosing: tuple[str, ...]  # `go with harsh sunlight`: a verb that takes what is chosen, no object
     hair: dict[str, tuple[str, ...]]  # booru hair tags: lengths, styles
+    tag_forms: dict[str, dict[str, tuple[str, ...]]]  # tags / booru / negated: what tag models call a
+    # description's words
+    holding: tuple[str, ...]  # `holding a tray of cake`: holding tray (booru)
     connectors: dict[str, tuple[str, ...]]
     comparatives: dict[str, tuple[str, str]]  # shorter -> (short, long)
     antonyms: dict[str, frozenset[str]]  # word -> its opposites
@@ -379,15 +382,15 @@ def lexicon() -> Lexicon:
         adverbs=frozenset(raw["adverbs"]), extent=tuple(raw["extent"]["words"]),
         quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
         one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
-        about=tuple(raw["counting"]["about"]),
-        styles=tuple(raw["styles"]["names"]),
+        about=tuple(raw["counting"]["about"]), styles=tuple(raw["styles"]["names"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]), hair=_table(raw["hair"]),
+        holding=_list(raw["tag_forms"], "holding"),
+        tag_forms={k: _table(raw["tag_forms"][k]) for k in ("tags", "booru", "negated")},
         subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),
         questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),
-        joined_by_and=_list(raw, "joined_by_and"),
-        synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
+        joined_by_and=_list(raw, "joined_by_and"), synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
         gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})
 
 
