@@ -214,7 +214,7 @@ def tag_prompt(desc: Description, picks: list[Entry], family: Family, style: dic
     medium = next(iter(desc.facets.get("medium", ())), None) or (mediums[0] if mediums else None)
     booru = family.booru or medium == "anime"  # an anime picture in SD1.5/SDXL: booru tags too
     counted = count_tags(desc) if family.counts or medium == "anime" else []
-    head = [*family.prefix, *family.leading(medium), *counted]
+    head = [*family.prefix, *family.leading(medium, desc.wanted), *counted]
     ordered = sorted(picks, key=lambda e: TAG_ORDER.index(e.category) if e.category in TAG_ORDER else 99)
     extra = [e.tag for e in ordered]
     styled = list(style["tags"]) if style else []

@@ -23,13 +23,15 @@ _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) +
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
+_CHUNK = re.compile(r",\s*|\s[-–—]\s")
+_LIKE = re.compile(r"((?:^|[,;]|\s[-–—])\s*)like\s+(?=an?\s)", re.I)
 JOINED = "|".join([*(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in  # `and` inside `black and
                     (p.partition(" and ") for p in _LEX.joined_by_and) if b),  # white` joins no two things,
                     *(rf"(?<=\b{re.escape(c)} and)\s+(?:{alternation(_LEX.colours)})\b" for c in _LEX.colours)])
 # nor inside two colours (`a white and orange hakama`)
 # a boundary: a comma, a sentence's end, `and` (not inside `black and white`), `but`, before a `not X` that ends a
 # phrase (`photo not painting`: the painting is not wanted)
-_BOUNDARY = re.compile(r"\s*(?:[,;:]|[.?!](?:\s|$)|\band\b(?!" + JOINED + r")|\bbut\b|"
+_BOUNDARY = re.compile(r"\s*(?:[,;:]|\s[-–—]\s|[.?!](?:\s|$)|\band\b(?!" + JOINED + r")|\bbut\b|"
                        r"(?<=\w)(?=\s+not\s+(?:an?\s+|the\s+)?\w+\s*(?:[,.;]|$)))\s*", re.I)
 
 
@@ -54,7 +56,7 @@ class Description:
     @property
     def sentence(self) -> str:
         """The description as a first sentence (Flux/SD3)."""
-        text = self.wanted
+        text = _LIKE.sub(r"\1in the style of ", self.wanted)  # `, like a vintage book cover`: how it is drawn
         text = text[:1].upper() + text[1:]
         return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -262,6 +264,9 @@ def describe(text: str, family: Family | None = None) -> Description:
     english = is_english(text)
     asked = _REQUEST.sub("", unchatted(text) if english else text) if english else text
     text = asked if asked.strip() and len(asked.split()) >= 2 else text
+    if family is not None:  # `..., sd3 pls, cinematic`: the family is chosen already, nothing to draw
+        kept = [c for c in _CHUNK.split(text) if not family.named_by(c)]
+        text = ", ".join(c.strip(" ,") for c in kept if c.strip(" ,")) if kept else text
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
     phrases = [p for p in phrases if family is None or not family.named_by(p)]
     phrases, negated = negations(phrases, text) if english else (phrases, [])

@@ -52,9 +52,12 @@ class Family:
         said = set(words_of(phrase.lower())) - lexicon().heads["generic"]
         return bool(said) and said <= names
 
-    def leading(self, medium: str | None) -> list[str]:
-        """The tags that open its prompts after the prefix: a source, a rating (Pony)."""
-        source = ["source_anime"] if self.source and medium != "photo" else []
+    def leading(self, medium: str | None, said: str = "") -> list[str]:
+        """The tags that open its prompts after the prefix: a source (the one a word of `said` names: `furry`), a
+        rating (Pony)."""
+        sources = lexicon().tag_forms["sources"]
+        named = next((sources[w][0] for w in words_of(said) if w in sources), "source_anime")
+        source = [named] if self.source and medium != "photo" else []
         return [*source, *([self.rating] if self.rating else [])]
 
 

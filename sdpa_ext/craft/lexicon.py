@@ -71,7 +71,7 @@ class Lexicon:
     looks: frozenset[str]  # `the motorcycle look old`: how a thing looks
     choosing: tuple[str, ...]  # `go with harsh sunlight`: a verb that takes what is chosen, no object
     hair: dict[str, tuple[str, ...]]  # booru hair tags: lengths, styles
-    tag_forms: dict[str, dict[str, tuple[str, ...]]]  # tags / booru / negated: what tag models call a
+    tag_forms: dict[str, dict[str, tuple[str, ...]]]  # tags / booru / negated / sources: what tag models call a
     # description's words
     holding: tuple[str, ...]  # `holding a tray of cake`: holding tray (booru)
     connectors: dict[str, tuple[str, ...]]
@@ -387,7 +387,7 @@ def lexicon() -> Lexicon:
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]), hair=_table(raw["hair"]),
         holding=_list(raw["tag_forms"], "holding"),
-        tag_forms={k: _table(raw["tag_forms"][k]) for k in ("tags", "booru", "negated")},
+        tag_forms={k: _table(v) for k, v in raw["tag_forms"].items() if isinstance(v, dict)},
         subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),
         questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"), synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
