@@ -69,11 +69,12 @@ def prompt_splitters(trees: dict[Path, ast.Module]) -> list[str]:
 
 def word_list_copies(trees: dict[Path, ast.Module], lists: dict[str, set[str]]) -> list[str]:
     """Literal collections of words in the package that repeat four or more words of one lexicon list (names of
-    the vocabulary's groups and categories, and of prompt slots, are names, not words)."""
+    the vocabulary's groups and categories, of prompt slots and of A1111's settings, are names, not words)."""
+    from sdpa_ext.craft.params import KEYS
     from sdpa_ext.craft.vocab import vocab
 
     names = {*vocab().groups, *vocab().categories, "setting", "light", "quality", "palette", "attribute", "subject",
-             "syntax", "composition"}
+             "syntax", "composition", *KEYS, "seed"}  # A1111's setting names, not words
     found = []
     for path, tree in trees.items():
         for node in ast.walk(tree):
@@ -168,6 +169,9 @@ def _assistant(make_settings, server, form: str = "full"):
     ("no soft light, clear sky w butterflies", "portrait of a young woman, <lora:detail:0.8>, in a wheat field, "
                                                "clear sky, butterflies, masterpiece"),  # `clear sky` is no removal
     ("set the lora to 0.5", "portrait of a young woman, <lora:detail:0.5>, in a wheat field, soft light, masterpiece"),
+    ("bump detail to 1", "portrait of a young woman, <lora:detail:1>, in a wheat field, soft light, masterpiece"),
+    ("make her older, like 70ish", "portrait of a 70 years old woman, <lora:detail:0.8>, in a wheat field, soft "
+                                   "light, masterpiece"),  # an age said as `70ish` is said
 ])
 def test_a_right_answer_reaches_the_user_unchanged(make_settings, instruction, right):
     from sdpa_ext.types import PromptVersion
@@ -1260,6 +1264,11 @@ def test_the_medium_a_prompt_opens_with_stays_unless_another_is_asked(make_setti
     ("steps to 40 and cfg scale 5.5 pls", {"steps": 40, "cfg_scale": 5.5}),
     ("cfg 40", {"cfg_scale": 15}),  # held to the family's range, and said
     ("steps 30 cfg 4.5 and do 512x768", {"steps": 30, "cfg_scale": 4.5, "width": 512, "height": 768}),
+    # a sampler by A1111's name, `++` and the old `Karras` form too; no `sampler dpm +` in the prompt
+    ("set steps to 30 and cfg 6.5, sampler dpm++ 2m karras", {"steps": 30, "cfg_scale": 6.5,
+                                                             "sampler_name": "DPM++ 2M", "scheduler": "Karras"}),
+    ("use dpm++ sde karras", {"sampler_name": "DPM++ SDE", "scheduler": "Karras"}),
+    ("euler a, 28 steps", {"sampler_name": "Euler a", "steps": 28}),
 ])
 def test_a_setting_said_by_name_and_number_is_set(make_settings, instruction, changed):
     from sdpa_ext.types import PromptVersion
@@ -1375,6 +1384,23 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("sdxl", 'a poster for a western, title text "GOLD AND GUNS" at the top', ['"GOLD AND GUNS"'], ['"GOLD,']),
     ("pony", "elf archer in a forest, dont make it nsfw", ["elf archer"], ["dont", "nsfw"]),
     ("sd3", "a lighthouse on a cliff, dont add any boats or people", ["lighthouse"], ["dont", "boats", "people"]),
+    # what tag models call the words follows them: a weather said by an adjective, booru's tags for a booru picture
+    ("sdxl", "photo of an old fisherman on a dock at dawn, foggy", ["foggy, fog"], []),
+    ("pony", "catgirl maid serving tea, smiling", ["catgirl maid serving tea, smiling", "smile", "cat ears"], []),
+    ("illustrious", 'girl holding a cardboard sign that says "WILL DRAW FOR FOOD"', ["holding sign"], []),
+    ("sd15", "anime girl w pink hair n cat ears eating ramen", ["1girl, solo, anime girl, pink hair, cat ears, "
+                                                                "eating ramen"], ["cat ears eating"]),
+    ("sd15", "portrait of an old sailor, black and white, shallow dof", ["monochrome", "depth of field"], []),
+    ("pony", "furry fox guy barista making latte art, cartoony", ["source_furry", "anthro"], ["source_anime"]),
+    # the family named (`sd3 pls`, `illustrious pls - `) and how it is asked (`i just want`, `sick looking`) go
+    ("sd3", "a robot sharing an umbrella with a girl in the rain, sd3 pls, cinematic", ["in the rain, cinematic."],
+     ["sd3"]),
+    ("illustrious", "illustrious pls - a witch girl w/ a big hat brewing a potion", ["witch girl, big hat",
+                                                                                     "witch hat"], ["illustrious"]),
+    ("sd3", "ngl i just want a sick looking sports car drifting thru a tunnel", ["A sports car drifting through"],
+     ["want", "sick", "ngl"]),
+    ("flux", "a knight vs a dragon, like a vintage book cover, snowy", ["versus a dragon, in the style of a vintage",
+                                                                        "With snow all around."], ["vs", "like"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

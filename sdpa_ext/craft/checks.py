@@ -172,11 +172,15 @@ def wanted_out_of_negative(negative: str, wanted: list[str], lettering: list[str
 _QUALIFIER = re.compile(r"(?<=\w)\s+\\?\([a-z ]+\\?\)\s*$")
 
 
+_AGE = re.compile(r"\b\d{1,3}\s*-?\s*(?:ish|yo|y/o|yrs?|years?)\b")  # `like 70ish`: an age said
+
+
 def drop_intruders(answer: Prompt, desc_text: str, notes: list[str]) -> None:
     """Remove terms that bring ages, body counts or violence the description does not have; a kind it speaks of is
     its own (`make him look hurt` allows `injured`)."""
     said = desc_text.lower()
-    kinds = [k for k in ("violence", "ages") if not phrase_pattern(vocab().intruders[k]).search(said)]
+    kinds = [k for k in ("violence", "ages") if not phrase_pattern(vocab().intruders[k]).search(said)
+             and not (k == "ages" and _AGE.search(said))]
     words = [w for kind in kinds for w in vocab().intruders[kind]]
     pattern = phrase_pattern(words) if words else None
     count = re.compile(r"\b\d+\s+(?:people|persons|men|women|children|bodies|dead|soldiers)\b", re.I)

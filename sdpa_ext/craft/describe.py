@@ -194,8 +194,8 @@ def nouns_of(phrase: str) -> list[str]:
                 verb_ing(word, after) or word in _LEX.saying or _participle(word, after))):
             if run and not past:  # `two boys fist bumping`: the boys; `fist` is the doing's
                 before = run[-2] if len(run) >= 2 else ""
-                plural = verb_ing(word, after) and _LEX.singular(before) != before and not before.endswith(
-                    ("ss", "us", "is")) and _LEX.singular(run[-1]) == run[-1]
+                plural = verb_ing(word, after) and _LEX.singular(before) != before and bool(people_in(before)) \
+                    and _LEX.singular(run[-1]) == run[-1]  # not `sports car drifting`
                 nouns.append(run[-2] if plural else run[-1])
             run, past = [], word in _LEX.temporal
             continue
@@ -249,7 +249,7 @@ def unchatted(text: str) -> str:
                 and not means & set(_LEX.copulas)):
             # `backround`: a word misspelled; `nobody around`: no people; `thru`, `n`: function words; not `u`
             # or `bc` (chat words, dropped), nor `theres` (how it is said)
-            cleaned = re.sub(rf"(?<![\w/]){re.escape(said)}(?![\w/])", meant, cleaned, flags=re.I)
+            cleaned = re.sub(rf"(?<![\w/+]){re.escape(said)}(?![\w/+])", meant, cleaned, flags=re.I)
     said = {n: w for w, n in reversed(_LEX.numbers.items())}  # the first word for each number: `two`, not `twin`
     cleaned = re.sub(r"(?<![\w.:/x-])([2-9])\s+(?=[a-z]{2,}(?:\s+[a-z]+){0,2}?s\b)",
                      lambda m: f"{said[int(m.group(1))]} ", cleaned)  # `2 dragons`: two dragons

@@ -493,13 +493,14 @@ def _sized(params: dict, edit: Edit, family: Family, changes: list[str], notes: 
             changes.append(f"size {size['width']}x{size['height']}")
         else:
             notes.append(f"already {size['width']}x{size['height']}")
-    for key, number in edit.settings:
-        held = family_params(family, params, {key: number}, notes=notes).get(key)
+    for key, value in edit.settings:
+        held = family_params(family, params, {key: value}, notes=notes).get(key)
+        said = f"{held:g}" if isinstance(held, float | int) else str(held)
         if held is not None and held != params.get(key):
             params[key] = held
-            changes.append(f"{key} {held:g}")
+            changes.append(f"{key} {said}")
         elif held is not None:
-            notes.append(f"already {key} {held:g}")
+            notes.append(f"already {key} {said}")
     return params
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import cache
 
 from .families import DATA, Family
@@ -24,6 +25,23 @@ def _names() -> dict:
 def _pick(value: object, names: list[str]) -> str | None:
     lowered = str(value).strip().lower()
     return next((name for name in names if name.lower() == lowered), None)
+
+
+def named_sampler(words: list[str]) -> tuple[int, dict[str, str]]:
+    """How many of `words` (as words_of reads them: `dpm++` is `dpm`) name a sampler and then a scheduler as A1111
+    lists them, and the settings they name (`dpm 2m karras`: 3, DPM++ 2M and Karras)."""
+    names, used, out = _names(), 0, {}
+    for key, listed in (("sampler_name", names["samplers"]), ("scheduler", names["schedulers"])):
+        table = {_plain(name): name for name in listed}
+        size = next((n for n in range(min(6, len(words) - used), 0, -1)
+                     if _plain("".join(words[used:used + n])) in table), 0)
+        if size:
+            out[key], used = table[_plain("".join(words[used:used + size]))], used + size
+    return used, out
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _number(key: str, value: object, notes: list[str]) -> float | None:

@@ -27,6 +27,7 @@ from .lexicon import (
     stem,
     words_of,
 )
+from .params import named_sampler
 from .prompt import Prompt, Span
 from .structure import head_of, names, same_noun, subject_heads
 from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, phrase_pattern, vocab
@@ -70,7 +71,7 @@ class Edit:
     count: list[tuple[str, int]] = field(default_factory=list)  # (noun, how many; 0: one more): `two foxes`
     says: list[tuple[str, str]] = field(default_factory=list)  # (noun, its quoted text): `the sign should say "OPEN"`
     size: tuple[int, int] | None = None
-    settings: list[tuple[str, float]] = field(default_factory=list)  # (setting, number): `28 steps`, `cfg 7`
+    settings: list[tuple[str, float | str]] = field(default_factory=list)  # `28 steps`, `cfg 7`, `sampler euler`
 
     def merge(self, other: Edit) -> Edit:
         """This edit and then `other` (whose size, if any, wins)."""
@@ -185,7 +186,7 @@ def _spelled(text: str) -> str:
     """The text in the lexicon's spellings (`n` -> and, `dont` -> don't, `nighttime` -> night), lower case."""
     text = text.lower()
     for said, meant in lexicon().spellings.items():
-        text = re.sub(rf"(?<![\w-]){re.escape(said)}(?![\w-])", meant, text)
+        text = re.sub(rf"(?<![\w+-]){re.escape(said)}(?![\w+-])", meant, text)  # not `dpm++`
     return text
 
 
@@ -393,9 +394,10 @@ def _size(words: list[str]) -> tuple[int, int] | None:
 
 
 def _age(words: list[str]) -> str:
-    """An age said as a number (`25`, `60 years old`): `25-year-old`, else ''."""
-    said = words[:1] if words[1:] in ([], ["years", "old"], ["yo"]) else []
-    return f"{said[0]}-year-old" if said and said[0].isdigit() and 1 <= int(said[0]) <= 110 else ""
+    """An age said as a number (`25`, `60 years old`, `70ish`): `25-year-old`, else ''."""
+    said = re.fullmatch(r"(\d{1,3})(?:-?ish)?", words[0]) if words and words[1:] in ([], ["years", "old"], ["yo"]) \
+        else None
+    return f"{said.group(1)}-year-old" if said and 1 <= int(said.group(1)) <= 110 else ""
 
 
 def _angle(words: list[str]) -> Value | None:
@@ -405,9 +407,9 @@ def _angle(words: list[str]) -> Value | None:
     return said[0] if said else None
 
 
-def _settings(words: list[str]) -> list[tuple[str, float]]:
-    """`28 steps`, `cfg 7`, `set the steps to 30`, `steps 35 cfg 5.5`: generation settings by name and number;
-    [] unless every word is one of them."""
+def _settings(words: list[str]) -> list[tuple[str, float | str]]:
+    """`28 steps`, `cfg 7`, `set the steps to 30`, `steps 35 cfg 5.5`, `sampler euler a`: generation settings by
+    name and number (or A1111's name); [] unless every word is one of them."""
     lex = lexicon()
     said = [w for w in _strip_determiner(words[longest_at(words, 0, lex.verb_phrases):]) if w not in ("to", "at", "=")]
     names = {n: k for k, all_names in lex.settings.items() for n in all_names}
@@ -416,7 +418,12 @@ def _settings(words: list[str]) -> list[tuple[str, float]]:
         size = longest_at(said, index, tuple(names))
         if size:
             key, index = names[" ".join(said[index:index + size])], index + size
-            if index < len(said) and _NUMBER.fullmatch(said[index]):
+            if key in ("sampler_name", "scheduler"):  # `sampler dpm++ 2m karras`: A1111's names
+                used, named = named_sampler(said[index:])
+                if not named or pending is not None:
+                    return []
+                found, index = [*found, *named.items()], index + used
+            elif index < len(said) and _NUMBER.fullmatch(said[index]):
                 found.append((key, float(said[index])))
                 index += 1
             elif pending is not None:
@@ -426,9 +433,17 @@ def _settings(words: list[str]) -> list[tuple[str, float]]:
                 return []
         elif _NUMBER.fullmatch(said[index]) and pending is None:
             pending, index = float(said[index]), index + 1
+        elif pending is None and (bare := _bare_sampler(said[index:]))[0]:
+            found, index = [*found, *bare[1].items()], index + bare[0]
         else:
             return []
     return found if pending is None else []
+
+
+def _bare_sampler(words: list[str]) -> tuple[int, dict[str, str]]:
+    """`use dpm++ sde karras`: a sampler said by its name alone, a name that is no English word (`restart` is)."""
+    used, named = named_sampler(words)
+    return (used, named) if "sampler_name" in named and words[0] not in english_words() else (0, {})
 
 
 def _values(x: str) -> list[Value]:
@@ -1014,8 +1029,9 @@ class _Reader:
         much."""
         number = next((w for w in reversed(words) if _NUMBER.fullmatch(w)), None)
         rest = [w for w in words[longest_at(words, 0, lexicon().verb_phrases):] if w != number]
-        if number is None or ("." not in number and _object_slot(rest) != "network"):
-            return None
+        named_only = number == words[-1] and float(number) <= 2 and len(_network_names(rest, self.spans)) == 1
+        if number is None or ("." not in number and _object_slot(rest) != "network" and not named_only):
+            return None  # `bump fantasy world to 1`: a network named by its words alone, a whole weight last
         value = float(number)
         named = self._weighted(rest)
         if not named and set(words) & set(lexicon().span_words["edit_step"]):  # `swap at 0.3`: `[cat:dog:0.5]`
