@@ -324,7 +324,7 @@ def test_nouns_in_ing_stay_in_their_phrase():
 
 @pytest.mark.parametrize(("family", "prompt", "instruction", "present", "gone"), [
     ("sdxl", "tired nurse, night shift, melancholic, masterpiece", "make it brighter and more hopeful",
-     ["cheerful atmosphere", "bright"], ["melancholic"]),
+     ["hopeful", "bright"], ["melancholic"]),  # a mood in the user's own word
     ("flux", "A kitchen on a stormy evening. An ominous atmosphere.", "give it a cozier feeling",
      ["A calm, peaceful mood."], ["ominous", "Atmosphere.", "cozier"]),
 ])

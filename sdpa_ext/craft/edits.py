@@ -856,7 +856,7 @@ def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -
         text = prompt.render()
         new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not names(text, tag)]
         new += [s for s in edit.sentences[len(edit.add):] if s not in text]
-        for sentence in dict.fromkeys(new):
+        for sentence in _moods_joined(list(dict.fromkeys(new))):
             prompt.insert(len(prompt.texts()), sentence)
             changes.append(f"added {sentence}")
         return
@@ -870,6 +870,20 @@ def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -
     for offset, tag in enumerate(added):
         prompt.insert(cut + offset, tag)
         changes.append(f"added {tag}")
+
+
+_MOOD = re.compile(r"^An? ([\w-]+(?: [\w-]+)?) mood\.$")
+
+
+def _moods_joined(sentences: list[str]) -> list[str]:
+    """`A lonely mood.`, `An eerie mood.`: `A lonely, eerie mood.`"""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and (said := _MOOD.match(sentence)) and _MOOD.match(out[-1]):
+            out[-1] = f"{out[-1][:-6]}, {said.group(1)} mood."
+        else:
+            out.append(sentence)
+    return out
 
 
 def _headed(item: str, tag: str) -> bool:

@@ -145,6 +145,9 @@ class Reading:
 # Words
 
 
+WORDED = ("mood", "time", "season")  # groups a value of which the user's own word says best (`lonely`, `sunset`)
+
+
 def _sentence(x: str) -> str:
     return f"{x[:1].upper()}{x[1:]}."
 
@@ -367,10 +370,17 @@ def _set(edit: Edit, value: Value, said: str = "") -> None:
     if plain or not value.tags:
         edit.said += [plain] if plain else []
         edit.add.append(plain or value.name)
-        edit.sentences.append(_sentence(plain or value.name))
+        edit.sentences.append(_said_sentence(value, plain or value.name))
         return
     edit.add += list(value.tags)
     edit.sentences.append(value.sentence or _sentence(", ".join(value.tags)))
+
+
+def _said_sentence(value: Value, said: str) -> str:
+    """A value in the user's words, as a sentence: `A lonely mood.`, `At sunset.`, else the words."""
+    if len(said.split()) <= 2 and value.group == "mood":
+        return _sentence(f"{'an' if said[:1] in 'aeiou' else 'a'} {said} mood")
+    return _sentence(f"at {said}") if len(said.split()) == 1 and value.group in ("time", "season") else _sentence(said)
 
 
 def _size(words: list[str]) -> tuple[int, int] | None:
@@ -502,8 +512,10 @@ def _make(edit: Edit, words: list[str]) -> bool:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
         specific = (len(words) == 1 and x in values[0].tags[1:]) or (  # `lightning` of a storm: the user's word,
+            len(words) == 1 and values[0].group in WORDED and x in values[0].words and x != values[0].name) or (
             len(words) > 1 and x in values[0].words and x not in values[0].tags and not any(
-                _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison)
+                _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison);
+        # `lonely`, `christmas`, `sunset`: a mood, a season or a time in the user's own word
         own = x if extra or specific or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) \
             else ""
         if own and content(extra) != extra:
@@ -513,8 +525,6 @@ def _make(edit: Edit, words: list[str]) -> bool:
                 edit.set.append(value)  # the user's words (added once, with the first) say it
             else:
                 _set(edit, value, own)
-        if len(words) == 1 and values[0].group == "time" and x != values[0].name and x in values[0].words:
-            edit.add[-len(values[0].tags):] = [x]  # `sunset`, not `dusk, soft twilight` (a sentence says it whole)
         return True
     if len(words) == 1 and (base := _base(words[0])):
         if chip := lex.chip_of(words[0]):
@@ -547,8 +557,9 @@ def _weigh(edit: Edit, kind: str, words: list[str], degree: str = "") -> bool:
     value = find_value(x) or (find_value(base) if base else None)
     if value is not None and len(x.split()) <= 3 and value.group in lex.qualities:
         wanted = value if kind == "more" else opposite(value)
-        if wanted is not None:  # `more blue cold tones`: in the user's words
-            _set(edit, wanted, x if kind == "more" and len(x.split()) > 1 else "")
+        if wanted is not None:  # `more blue cold tones`, `more hopeful`: in the user's words
+            own = kind == "more" and (len(x.split()) > 1 or (value.group in WORDED and x != value.name))
+            _set(edit, wanted, x if own else "")
             return True
     edit.weight.append((x, STEPS[kind, degree]))
     return True
