@@ -1216,6 +1216,20 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A rusty battered vintage"], ["beat"]),
     ("sdxl", "a cabin in the woods, sunny day", "can it be snowing, like a winter night", ["winter night"],
      ["like", "sunny"]),
+    # a gender swapped takes what only the other gender wears or grows along; a mood in the user's own words
+    ("sdxl", "photo of a middle-aged man, short beard, leather jacket", "make him a woman",
+     ["middle-aged woman, leather jacket"], ["beard"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, cat ears, school uniform, pleated skirt, sitting",
+     "can she be a guy instead lol", ["1boy, solo, cat ears, school uniform, sitting"], ["skirt", "guy", "lol"]),
+    ("flux", "A red pickup truck on a desert road at noon.", "make it feel lonely and kinda eerie",
+     ["A lonely, eerie mood."], ["kinda", "melancholic"]),
+    # what the prompt says already adds nothing (`sitting down` is sitting, `sleeps` is sleeping)
+    ("sdxl", "cute corgi puppy sitting on a wooden porch", "the puppy should be sitting down",
+     ["cute corgi puppy sitting on a wooden porch"], ["down", ", sitting"]),
+    ("illustrious", "masterpiece, 1boy, holding sword, katana, rooftop", "he should be holding a katana",
+     ["holding sword, katana, rooftop"], ["holding a katana"]),
+    ("sd3", "A black cat sleeps curled up on a knitted blanket.", "the cat should be sleeping",
+     ["A black cat sleeps curled up on a knitted blanket."], ["Asleep", "Sleeping"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

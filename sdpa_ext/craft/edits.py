@@ -14,7 +14,7 @@ from .compact import count_tag
 from .describe import QUOTED, verb_ing
 from .families import Family
 from .grammar import brackets, inner
-from .lexicon import lexicon, stem, words_of
+from .lexicon import base_forms, base_verb, lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, adjectival, negatable
@@ -408,7 +408,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _apply_weights(prompt, reading, edit, family, changes, notes)
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
-    _already_said(prompt, edit)
+    _already_said(prompt, edit, notes)
     _people_added(prompt, edit, family, changes)
     _additions(prompt, edit, family, changes)
     prompt.drop_verbless(acts, stands)
@@ -579,8 +579,15 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
         if said.lower() == "her" and after and after.split()[0].lower() not in lex.function:
             word = "his"  # `her hair` -> `his hair`; `beside her` -> `beside him`
         return (word[:1].upper() + word[1:] if said[:1].isupper() else word) + after
+    other = set(lex.gendered["only"]["male" if gender == "female" else "female"])
     for term in prompt.terms:
-        if not read_term(term.text).syntax:
+        read = read_term(term.text)
+        if read.syntax:
+            continue
+        heads = {p.head for p in read.phrases if p.head}
+        if heads and all(h in other or lex.singular(h) in other for h in heads):
+            prompt.set(term, "")  # `short beard` on a woman, `pleated skirt` on a boy
+        else:
             prompt.set(term, pattern.sub(swap, term.text))
 
 
@@ -729,8 +736,15 @@ MET = ("time", "season", "weather", "expression", "place", "setting", "medium", 
 # chips' own groups
 
 
-def _already_said(prompt: Prompt, edit: Edit) -> None:
-    """A value the prompt says already (`rain` on a rainy street, `smiling` beside `smile`) adds nothing."""
+def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:
+    """A value the prompt says already (`rain` on a rainy street, `smiling` beside `smile`) adds nothing, nor does a
+    thing it has (`the cat should be sleeping` on `a black cat sleeps`)."""
+    for added in [a for a in edit.add if _met(prompt, a)]:
+        notes.append(f"already {added}")
+        at = edit.add.index(added)  # its sentence stands at its place (`sleeping`: `Asleep.`)
+        edit.add.pop(at)
+        if at < len(edit.sentences):
+            edit.sentences.pop(at)
     said = facets(prompt.render())
     said["framing"] = facets(prompt.render(), entries=False).get("framing", set())  # an 85mm lens is no close-up
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
@@ -743,6 +757,33 @@ def _already_said(prompt: Prompt, edit: Edit) -> None:
         edit.add[:] = [a for a in edit.add if a not in gone]
         edit.sentences[:] = [s for s in edit.sentences if not any(s == v.sentence for v in met) and not any(
             s.lower().strip(".") == a.lower() for a in gone)]
+
+
+def _forms(word: str) -> set[str]:
+    """A word's forms, to find it said otherwise (`sleeps`, `sleeping`, `asleep`: sleep; `sitting`: sit)."""
+    lex = lexicon()
+    forms = {word, stem(word), *base_forms(word)}
+    forms |= {base_verb(word)} if word.endswith("s") else set()
+    forms |= {word[1:]} if word.startswith("a") and word[1:] in lex.gerunds else set()  # `asleep`
+    forms |= {f[:-1] for f in forms if len(f) > 3 and f[-1] == f[-2]} | {f + "e" for f in forms if len(f) > 3}
+    return forms
+
+
+def _met(prompt: Prompt, added: str) -> bool:
+    """The prompt says an addition already (`sitting down` on `puppy sitting`, `holding a katana` on `holding
+    sword, katana`): a thing with its words in one term, what is done anywhere in the prompt."""
+    lex = lexicon()
+    words = [w for w in words_of(added) if (w not in lex.function or w in lex.particles) and w not in lex.articles]
+    if len(words) == 2 and words[1] in lex.particles and any(
+            words[1] not in words_of(lex.gerunds.get(f"{f} {words[1]}", words[1])) for f in _forms(words[0])):
+        words = words[:1]  # `sitting down` is sitting (`sit down`: sitting); `looking up` is not `looking down`
+    anywhere = {f for t in prompt.texts() for w in words_of(t) for f in _forms(w)}
+    head = head_of(added)
+    if not words or not head or verb_ing(head):
+        return bool(words) and all(_forms(w) & anywhere for w in words)
+    terms = [{f for w in words_of(t) for f in _forms(w)} for t in prompt.texts()
+             if any(p.head and _forms(head) & _forms(p.head) for p in read_term(t).phrases)]  # `cat ears` is no cat
+    return any(all(_forms(w) & (anywhere if verb_ing(w) else term) for w in words) for term in terms)
 
 
 def _only_names(said: str, value: Value) -> bool:
