@@ -1230,6 +1230,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["holding sword, katana, rooftop"], ["holding a katana"]),
     ("sd3", "A black cat sleeps curled up on a knitted blanket.", "the cat should be sleeping",
      ["A black cat sleeps curled up on a knitted blanket."], ["Asleep", "Sleeping"]),
+    # a complaint is no pose to paste; `standing there` is the standing
+    ("illustrious", "masterpiece, 1boy, katana, (fighting stance:1.2), rooftop",
+     "fighting stance is overcooked, lower it to 1.05", ["(fighting stance:1.05), rooftop"], ["overcooked"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, red hakama, holding broom, standing, shrine",
+     "have her sweeping instead of just standing there", ["holding broom, shrine, sweeping"], ["standing", "just"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -461,6 +461,10 @@ def _reposed(prompt: Prompt, edit: Edit, noun: str, word: str) -> str | None:
 def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
     """The things the edit takes away (and into the negative prompt), then the words it unsays (`not abandoned`)."""
     for thing in edit.remove:
+        *before, last = thing.split() or [""]
+        if before and last in lexicon().adverbs and not names(prompt.text, thing) and names(prompt.text, " ".join(
+                before)):
+            thing = " ".join(before)  # `instead of just standing there`: the standing
         said = _said_values(thing)  # `instead of rain`: rainy, raindrops too
         if any([prompt.each(_removal(thing, subject)), *(prompt.each(
                 lambda text, v=value: None if locked(text) else without_value(text, v, prompt.sentences))

@@ -1798,6 +1798,8 @@ class _Reader:
         lex = lexicon()
         if (split := _connector(words)) and split[1] == "reversed":
             return None  # `standing instead of sitting`: one pose for another
+        if any(longest_at(words, i, lex.copulas) for i in range(1, len(words))):
+            return None  # `fighting stance is overcooked`: what is said of a thing, no pose
         rest = words[1:] if len(words) > 1 and (words[0] in lex.pronouns or words[0] in lex.quantities) else words
         # `him kneeling`, `both wearing straw hats`
         if len(words) == 3 and words[1] in lex.pronouns and (said := f"{words[0]} {words[2]}") in lex.gerunds:
