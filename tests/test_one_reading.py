@@ -918,7 +918,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "less smiley, kinda sad actually", ["cherry blossoms, looking at viewer, sad"], ["smile"]),
     # a named style asked as a look is added as a style; nothing moves to a place called `studio ghibli`
     ("sdxl", "photo of a wooden chair in an empty room, soft window light", "make it look like a studio ghibli scene",
-     ["a wooden chair in an empty room", "studio ghibli style"], ["in a studio"]),
+     ["wooden chair in an empty room", "studio ghibli style"], ["in a studio", "photo"]),  # anime: no photo
     ("illustrious", "masterpiece, no humans, dragon, mountain, sky", "can we try a sumi-e ink look",
      ["dragon, mountain, sky", "sumi-e style"], ["look"]),
     # a LoRA named `more details` taken off is no `more`, and why it goes is no ask; a pose denied as people say it;
@@ -1235,6 +1235,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "fighting stance is overcooked, lower it to 1.05", ["(fighting stance:1.05), rooftop"], ["overcooked"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, red hakama, holding broom, standing, shrine",
      "have her sweeping instead of just standing there", ["holding broom, shrine, sweeping"], ["standing", "just"]),
+    # a named style is a medium: it takes the place of the prompt's (`pixar` is a render, `ghibli` anime)
+    ("sd3", "A black cat sleeps on the bed. Warm, soft lighting, photorealistic.", "make it pixar style 3d",
+     ["A black cat sleeps on the bed.", "In the style of pixar."], ["photorealistic"]),
+    ("sdxl", "a bowl of ramen, food photography, soft light", "should look like a studio ghibli food scene lol",
+     ["a bowl of ramen, soft light, studio ghibli style"], ["food photography", "lol"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -152,6 +152,7 @@ class Lexicon:
     about: tuple[str, ...]  # `a seagull or two`: how many, loosely
     groups: dict[str, int]  # `a pair of deer`: how many a group says
     styles: tuple[str, ...]  # named art styles and artists: `make it look like a ghibli background`
+    style_media: dict[str, str]  # a style's medium: `pixar` is a render
     single: frozenset[str]  # `only one moon`: one of it
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
@@ -382,7 +383,7 @@ def lexicon() -> Lexicon:
         adverbs=frozenset(raw["adverbs"]), extent=tuple(raw["extent"]["words"]),
         quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
         one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
-        about=tuple(raw["counting"]["about"]), styles=tuple(raw["styles"]["names"]),
+        about=tuple(raw["counting"]["about"]), styles=tuple(raw["styles"]["names"]), style_media=raw["styles"]["media"],
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]), hair=_table(raw["hair"]),

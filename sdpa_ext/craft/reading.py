@@ -1018,6 +1018,9 @@ class _Reader:
         name = " ".join(words[at[0]:at[0] + at[1]])
         edit.add.append(f"{name} style")
         edit.sentences.append(_sentence(f"in the style of {name}"))
+        medium = lex.style_media.get(name) or next(iter(facets(" ".join(words)).get("medium", ())), None)
+        if medium:  # `make it pixar style`: a render, no more a photograph
+            edit.set.append(vocab().groups["medium"][medium])
         return True
 
     def _denied_of(self, words: list[str]) -> int:

@@ -242,7 +242,7 @@ def without_value(text: str, value: Value, sentences: bool = False) -> str:
 
 
 def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None], sentences: bool,
-             whole: bool = False, only: re.Pattern | None = None) -> str:
+             whole: bool = False, only: re.Pattern | None = None, top: bool = True) -> str:
     """The term with the values `cut(phrase facets, slot)` names taken out of its phrases, last phrase first;
     `whole`: a tag whose first phrase's head goes goes whole (`raindrops on the window`), where a contradiction
     takes only its phrase (`portrait of a young woman` zoomed out keeps the woman)."""
@@ -271,7 +271,7 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
             if term.spans:
                 continue  # the user's syntax stays, and what it is said of
             rest = _next_clause(term, matches[0].group(0)) if sentences and matches else ""
-            return _without(rest, cut, sentences, whole, only) if rest else ""  # `a storm rages over the sea`,
+            return _without(rest, cut, sentences, whole, only, False) if rest else ""  # `a storm rages over the sea`,
             # `raindrops on the window`: the term (or its first clause) is about what goes
         joined, gone = _joined_clause(term, phrase, matches[0]) if sentences and matches and not after else None, False
         if joined:  # `... near his feet and autumn leaves cover the path`: the clause the noun opens goes
@@ -287,8 +287,8 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
                 phrase.slot in ("light", "time", "weather", "season") and all(
                 p.prep and p.prep != "of" for p in term.phrases[1:]):
             return ""  # `morning light through the windows` at night: what only placed the light goes with it
-        return _without(cut_text, cut, sentences, whole, only) if says_something(cut_text) or term.spans else ""
-    return text if says_something(text) or term.spans else ""
+        return _without(cut_text, cut, sentences, whole, only, False) if says_something(cut_text) or term.spans else ""
+    return text if top or says_something(text) or term.spans else ""  # nothing cut: a bare `sky` stays
 
 
 def _joined_clause(term: TermReading, phrase: Phrase, match: re.Match[str]) -> tuple[int, int] | None:
