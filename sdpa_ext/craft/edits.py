@@ -358,6 +358,23 @@ def _ruled_out(prompt: Prompt, place: str, changes: list[str]) -> None:
                 prompt.set(term, cut)
 
 
+def _other_settings(prompt: Prompt, place: str, subject: list[str], changes: list[str]) -> None:
+    """A new setting takes the old one's things that only belong there (`bamboo forest`: no `city lights`;
+    `desert`: no `waves crashing`); a term of the subject's keeps it (`a castle on a cliff above the sea` moves)."""
+    new = facets(place).get("setting", set())
+    for term in prompt.terms if new else ():
+        text = term.text
+        if not text.strip() or locked(text) or any(same_noun(w, h) for w in words_of(text) for h in subject):
+            continue
+        cut = without_clash(text, {"setting": new}, prompt.sentences) if clash(facets(text), {"setting": new}) \
+            else text
+        if cut != text and not prompt.sentences and len(words_of(cut)) <= 1:
+            cut = ""  # `city lights`: no `lights` left alone
+        if cut != text:
+            changes.append(f"took out {text.strip()!r}: not of {place}" if not cut else f"{text.strip()} -> {cut}")
+            prompt.set(term, cut)
+
+
 def _articled(place: str) -> str:
     if re.match(r"^(?:a|an|the|some)\s", place) or place.endswith("s") or place.lower() in lexicon().proper_places:
         return place
@@ -405,6 +422,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"{place}."]
         else:
             edit.add.append(place)
+        _other_settings(prompt, place, [*subject, *words_of(place)], changes)
     _apply_weights(prompt, reading, edit, family, changes, notes)
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
