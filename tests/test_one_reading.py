@@ -1244,8 +1244,6 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("illustrious", "masterpiece, 1boy, katana, standing, rooftop, night, full moon, city lights, wind",
      "rooftop is meh, put him in a bamboo forest", ["standing, bamboo forest, night, full moon, wind"],
      ["city", "lights", "meh"]),
-    ("sd15", "a castle on a cliff above the sea, sunset, waves crashing, matte painting", "put it in a desert instead",
-     ["a castle in a desert, sunset, matte painting"], ["waves", "instead"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
