@@ -1240,6 +1240,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A black cat sleeps on the bed.", "In the style of pixar."], ["photorealistic"]),
     ("sdxl", "a bowl of ramen, food photography, soft light", "should look like a studio ghibli food scene lol",
      ["a bowl of ramen, soft light, studio ghibli style"], ["food photography", "lol"]),
+    # a time after a comma is the picture's, not where the thing before it is
+    ("sdxl", "abandoned lighthouse, on a cliff, dusk, oil painting", "can it be more like a watercolor, at night",
+     ["watercolor painting, soft washes, night"], ["washes at night", "dusk"]),
     # a new setting takes the old one's things along
     ("illustrious", "masterpiece, 1boy, katana, standing, rooftop, night, full moon, city lights, wind",
      "rooftop is meh, put him in a bamboo forest", ["standing, bamboo forest, night, full moon, wind"],

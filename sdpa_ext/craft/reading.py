@@ -758,6 +758,9 @@ class _Reader:
         at = longest_at(words, 0, lexicon().prepositions)
         if not self.added or not at or at == len(words) or content(words[at:]) != words[at:] or len(words) > 6:
             return False
+        if any(v.group in ("time", "season", "weather") for v in _values(" ".join(words))) or any(
+                self.added[-1] in v.tags for v in self.reading.edit.set):
+            return False  # `a watercolor, at night`: a time of the picture, not where a value's tag is
         thing, where = self.added[-1], " ".join(words)
         where = f"and {where}" if set(thing.split()) & _PREPOSITION_WORDS else where  # `on the ground and on it`
         edit = self.reading.edit
