@@ -1247,6 +1247,23 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("illustrious", "masterpiece, 1boy, katana, standing, rooftop, night, full moon, city lights, wind",
      "rooftop is meh, put him in a bamboo forest", ["standing, bamboo forest, night, full moon, wind"],
      ["city", "lights", "meh"]),
+    # a new light takes the prompt's (its lights that are things stay; an adjective said of one goes along)
+    ("sdxl", "photo of a man in a library, warm lamp light, soft shadows, 50mm", "change the lighting to neon pls",
+     ["photo of a man in a library, 50mm, neon lighting"], ["lamp", "shadows", "pls"]),
+    ("flux", "A fox sleeps under a tree. Warm, soft lighting, photorealistic.", "lit only by the moon instead",
+     ["A fox sleeps under a tree. Photorealistic. Lit by the moon."], ["Warm", "soft lighting", "instead"]),
+    ("sdxl", "a knight, red cape, torchlight, castle hall", "torch light is boring, make it lit by stained glass",
+     ["a knight, red cape, castle hall, lit by stained glass"], ["torchlight", "boring"]),
+    # what a weather left behind goes with it; a new phrase's weather takes out what contradicts it
+    ("flux", "A bookshop on a rainy evening, light spilling onto the wet cobblestone street.",
+     "snowy night instead of rain", ["onto the cobblestone street"], ["wet", "rainy"]),
+    ("sd3", "A mountain lake under a clear blue sky, a canoe by the dock.", "add mist over the water",
+     ["A mountain lake, a canoe by the dock.", "mist over the water"], ["clear blue sky"]),
+    # a word said of a noun the prompt has as a modifier; a count of one
+    ("flux", "A small cafe on a cobblestone street in the morning.", "wet cobblestones pls",
+     ["A small cafe on a wet cobblestone street in the morning."], ["pls", "With"]),
+    ("sdxl", "cute corgi puppy on a porch, autumn leaves", "make it 2 corgis",
+     ["two cute corgi puppies on a porch, autumn leaves"], ["corgis", "corgi puppy on"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -312,11 +312,12 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many or 2, str(many))
     asked = lex.singular(noun.split()[-1])
     counted = re.compile(r"^(?:a|an|one|the|\d+|" + "|".join(lex.numbers) + r")\s+", re.I)  # the count it said
-    for term in prompt.terms:
+    def named(p: Phrase, modified: bool) -> bool:  # `just two kids` on `three children`: the children; `3 corgis`
+        said = [lex.singular(w) for w in words_of(p.body)[:-1]] if modified else []  # on `a corgi puppy`: it
+        return lex.singular(p.head) == asked or lex.singular(p.head) in lex.synonyms.get(asked, ()) or asked in said
+    for term in sorted(prompt.terms, key=lambda t: not any(named(p, False) for p in read_term(t.text).phrases)):
         read = read_term(term.text)
-        phrase = next((p for p in read.phrases if p.head and read.bare(p) and (
-            lex.singular(p.head) == asked or lex.singular(p.head) in lex.synonyms.get(asked, ()))), None)
-        # `just two kids` on `three children`: the children
+        phrase = next((p for p in read.phrases if p.head and read.bare(p) and named(p, True)), None)
         if phrase is None or locked(term.text):
             continue
         head = lex.singular(phrase.head)
@@ -402,6 +403,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
                        else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")
+    _dried(prompt, edit, changes)
     subject = subject_heads(prompt.texts())
     _removals(prompt, edit, subject, changes, notes)
     for noun, quote in edit.says:  # `the sign should say "OPEN"`: its lettering, as typed
@@ -423,6 +425,9 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         else:
             edit.add.append(place)
         _other_settings(prompt, place, [*subject, *words_of(place)], changes)
+    for light in edit.relight:
+        if _relit(prompt):
+            changes.append(f"the light is now {light}")
     _apply_weights(prompt, reading, edit, family, changes, notes)
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
@@ -435,6 +440,49 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,
                    _negative(negative, edit, family, changes), _sized(params, edit, family, changes, notes), changes,
                    notes)
+
+
+def _dried(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
+    """What a weather left behind goes when the weather is taken away or one that contradicts it is set (`instead
+    of rain can it be snowing`: `the wet cobblestone street` -> `the cobblestone street`; `puddles` goes under a
+    clear sky): the mark of a trace said in words (`wet`), a trace alone as its term."""
+    context = {"weather": {v.name for v in [*edit.set, *edit.implied] if v.group == "weather"}}
+    taken = {name for thing in edit.taken() for name in facets(thing).get("weather", ())}
+    for weather, traces in lexicon().traces.items():
+        if weather not in taken and not (context["weather"] and clash({"weather": {weather}}, context)):
+            continue
+        for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)):
+            found = phrase_pattern(traces).search(term.text)
+            if found and " " in found.group():  # `wet cobblestone`: the mark goes, the thing stays
+                prompt.set(term, term.text[:found.start()] + term.text[found.start() + found.group().index(" ") + 1:])
+            elif found and set(words_of(term.text[:found.start()] + term.text[found.end():])) <= lexicon().articles:
+                prompt.set(term, "")
+            else:
+                continue
+            changes.append(f"took out {found.group()} (left by {weather})")
+
+
+def _a_thing_lit(body: str) -> bool:
+    """A light phrase that is a thing in the picture, not how it is lit (`fairy lights`, `wet reflections`)."""
+    return body.lower().rstrip().endswith(("lights", "reflections"))
+
+
+def _relit(prompt: Prompt) -> bool:
+    """A new light (`lit by candles`): the prompt's lights go, but lights that are things; a sentence's adjective
+    said of a light that went goes with it (`Warm, soft lighting`)."""
+    hit = False
+    for at, term in enumerate(prompt.terms):
+        new = without_slot(term.text, "light", _a_thing_lit) if term.text.strip() else term.text
+        if new == term.text:
+            continue
+        if (words_of(new)[:1] or [""])[0] in lexicon().prepositions:  # `on the left` of a light that went
+            new = ""
+        prompt.set(term, new)
+        hit = True
+        before = prompt.terms[at - 1] if at and prompt.sentences and not new else None
+        if before is not None and before.sentence == term.sentence and adjectival(words_of(before.text)):
+            prompt.set(before, "")
+    return hit
 
 
 def _remediumed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
@@ -570,8 +618,21 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, family: Family, sub
         elif noun in lexicon().heads["backdrop"]:  # `make the background blurry` where none is said: one is
             edit.add.append(f"{word} {noun}")
             edit.sentences.append(f"A {word} {noun}.")
+        elif noun and _first(prompt, lambda text, n=noun, w=word: _said_before(text, n, w), lambda text: False):
+            changes.insert(at, f"{noun}: {word}")  # `wet cobblestones` on `a cobblestone street`
         elif noun:
             notes.append(f"no {noun} in the prompt to make {word}")
+
+
+def _said_before(text: str, noun: str, word: str) -> str | None:
+    """`word` said before `noun` where the term has the noun as a modifier (`wet cobblestones` on `a cobblestone
+    street`: `a wet cobblestone street`); None where it has not, or says the word there already."""
+    if locked(text):
+        return None
+    found = re.search(rf"(?<![\w-]){re.escape(stem(noun))}(?:e?s|e)?(?![\w-])", text, flags=re.I)
+    if found is None or words_of(text[:found.start()])[-1:] == [word]:
+        return None
+    return f"{text[:found.start()]}{word} {text[found.start():]}"
 
 
 def _coat_of(prompt: Prompt, noun: str) -> list[Term]:

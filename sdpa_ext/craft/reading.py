@@ -67,6 +67,7 @@ class Edit:
     recolour: list[tuple[str, str]] = field(default_factory=list)  # (noun, colour)
     adjust: list[tuple[str, str]] = field(default_factory=list)  # (noun, word): `shorter hair` -> (hair, short)
     relocate: list[str] = field(default_factory=list)  # a new setting: the old one goes
+    relight: list[str] = field(default_factory=list)  # a new light (`lit by candles`): the prompt's lights go
     keep: list[str] = field(default_factory=list)  # what the user says stays (`keep it sunny`)
     count: list[tuple[str, int]] = field(default_factory=list)  # (noun, how many; 0: one more): `two foxes`
     says: list[tuple[str, str]] = field(default_factory=list)  # (noun, its quoted text): `the sign should say "OPEN"`
@@ -997,9 +998,9 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
-        for read in (self._network, self._camera, self._posed, self._verb, self._too, self._copula, self._coloured,
-                     self._said_more, self._trailing, self._reversed, self._comparative, self._placed, self._instead,
-                     self._possessed, self._with, self._bare):
+        for read in (self._network, self._lit, self._camera, self._posed, self._verb, self._too, self._copula,
+                     self._coloured, self._said_more, self._trailing, self._reversed, self._comparative, self._placed,
+                     self._instead, self._possessed, self._with, self._bare):
             found = read(edit, words)
             if found is not None:
                 return found
@@ -1474,6 +1475,7 @@ class _Reader:
             return None
         x = " ".join(thing)  # off the dock`, not `the man a sad backstory`
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
+        edit.implied += [v for v in _values(x) if v.group in (*SOLE, "weather")]  # `mist on the water`: no clear sky
         article = next((w for w in words[:1] if w in lex.articles | lex.possessives), "")  # `With his axe.`
         done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by")
         edit.sentences.append(_sentence(x) if done else f"With {article} {x}.".replace("  ", " "))  # `Lit by
@@ -1627,9 +1629,35 @@ class _Reader:
         if slot == "light" and len(comp) == 1 and base in lex.antonyms and obj[-1] in self.said:
             edit.adjust.append((obj[-1], base))  # `make the light cooler` on `warm light`: the prompt's light
             return True
+        if slot == "light" and comp[0] not in ("more", "less"):
+            return self._relight(edit, obj, comp)  # `change the lighting to neon`
         if slot in ("it", "subject", "light") or not obj:
             return self._picture(edit, slot, comp, replacing)
         return self._thing(edit, obj, comp, replacing)
+
+    @staticmethod
+    def _relight(edit: Edit, obj: list[str], comp: list[str]) -> bool | None:
+        """The picture's light becomes the complement (`change the lighting to neon`: neon lighting; `lit by candles`):
+        the prompt's light goes; a time or weather it says takes out what contradicts it."""
+        thing = _strip_determiner(_strip_phrases(comp, ("instead",), lead=False))
+        if not thing or content(thing) != thing or len(thing) > _MAX_WORDS:
+            return None
+        named = stem(thing[-1]) in lexicon().heads["light"] or not obj or thing[0] == "lit"
+        light = " ".join(thing if named else [*thing, obj[-1]])
+        edit.relight.append(light)
+        edit.add.append(light)
+        edit.said.append(light)
+        edit.sentences.append(_sentence(f"lit by {light}" if len(thing) == 1 and named else light))  # `Lit by
+        # candlelight.`, `Neon lighting.`
+        edit.implied += [v for v in _values(light) if v.group in ("time", "weather", "season")]
+        return True
+
+    def _lit(self, edit: Edit, words: list[str]) -> bool | None:
+        """`lit by candles`, `lit only by the laptop screen`: the light the picture is lit by."""
+        by = next((i for i, w in enumerate(words[:3]) if w in ("by", "with")), 0)
+        if words[0] != "lit" or not by or not set(words[1:by]) <= {"only", "just"}:
+            return None
+        return self._relight(edit, [], ["lit", *words[by:]])
 
     def _scene(self, edit: Edit, obj: list[str], comp: list[str], slot: str | None) -> bool | None:
         """The camera, the palette, the time or the setting becomes the complement (`the shot from below`, `change
@@ -1703,12 +1731,13 @@ class _Reader:
             return True
         if slot == "subject" and (state := self._state(edit, comp)) is not None:
             return state
-        if _make(edit, comp):
-            return True
+        if comp[0] == "lit":
+            return self._lit(edit, comp)  # `make it lit by stained glass windows`
         thing = _strip_determiner(comp)
-        if slot == "it" and thing and stem(thing[-1]) in lex.heads["light"] and content(thing) == thing and \
-                self._add(edit, thing):  # `make it more like candlelight`: the light it is lit by
-            edit.sentences[-1] = _sentence(f"lit by {' '.join(thing)}")
+        lit = thing[:next((i for i, w in enumerate(thing) if i and w in ("from", "through")), len(thing))]
+        if slot == "it" and lit and stem(lit[-1]) in lex.heads["light"] and not lit[-1].endswith("lights"):
+            return self._relight(edit, [], thing)  # `make it candlelight`, `make it blue moonlight through the window`
+        if _make(edit, comp):
             return True
         if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and adjectival(comp) and \
                 self._english(comp):

@@ -87,7 +87,8 @@ def slot_of(body: str, head: str) -> str:
         for value in said[group]:
             if head and phrase_pattern(vocab().groups[group][value].words).search(head):
                 return GROUP_SLOT[group]
-    if head in lex.heads["light"] or low.endswith(("light", "lighting", "glow")):
+    lit = re.split(r"\s+(?:from|through|of)\s+", low, maxsplit=1)[0]  # `warm light from a window`
+    if head in lex.heads["light"] or lit.endswith(("light", "lighting", "glow")):
         return "light"
     if head in lex.heads["attribute"] or any(verb_ing(w) for w in words_of(body)[:1]):
         return "attribute"
