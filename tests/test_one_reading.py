@@ -1264,6 +1264,23 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A small cafe on a wet cobblestone street in the morning."], ["pls", "With"]),
     ("sdxl", "cute corgi puppy on a porch, autumn leaves", "make it 2 corgis",
      ["two cute corgi puppies on a porch, autumn leaves"], ["corgis", "corgi puppy on"]),
+    # a place left (`out of town`), a place said alone after it, the old place named (`instead of a town`)
+    ("flux", "A gothic cathedral towers over a medieval town square at dusk.",
+     "put it up in the mountains instead of a town", ["A gothic cathedral towers in the mountains at dusk."],
+     ["town", "instead", " up"]),
+    ("sdxl", "a motorcycle parked on a cobblestone street in a small italian town, daytime",
+     "move it out of town, onto a desert highway", ["a motorcycle parked on a desert highway, daytime"],
+     ["italian", "onto"]),
+    # what belongs to a place or a season goes with it
+    ("sd15", "a castle on a cliff above the sea, sunset, seagulls, matte painting", "put it in a desert",
+     ["a castle in a desert, sunset, matte painting"], ["seagulls"]),
+    ("sdxl", "a corgi on a porch, autumn leaves, pumpkins, warm light", "winter version pls",
+     ["a corgi on a porch, warm light, winter"], ["pumpkins", "autumn", "version"]),
+    ("pony", "score_9, 1girl, fox ears, shrine, cherry blossoms, spring, smile", "make it autumn, red maple leaves",
+     ["red maple leaves"], ["cherry blossoms", "spring"]),
+    # `closer` than a portrait is a close-up
+    ("sd15", "1girl, portrait of a young woman, red hair, city street", "closer shot",
+     ["1girl, portrait of a young woman, red hair, city street, close-up"], ["closer"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

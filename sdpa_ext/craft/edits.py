@@ -17,7 +17,7 @@ from .grammar import brackets, inner
 from .lexicon import base_forms, base_verb, lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
-from .reading import Edit, Reading, adjectival, negatable
+from .reading import Edit, Reading, adjectival, articled, negatable
 from .structure import (
     Phrase,
     TermReading,
@@ -248,7 +248,7 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         a_place = "setting" in said or not said.keys() & {"time", "weather"}
         if not placed and a_place and not prompt.sentences and len(settings) == len(read.phrases) and not read.spans:
             # a tag for a tag: `sunflower field` -> `beach`, `on a porch` -> `on a beach`
-            prompt.set(term, f"{prep} {_articled(place)}" if settings[0].prep else re.sub(
+            prompt.set(term, f"{prep} {articled(place)}" if settings[0].prep else re.sub(
                 r"^(?:a|an|the|some)\s+", "", place))
             placed = True
         elif not placed and a_place and any(p.slot in ("subject", "framing") for p in read.phrases) and \
@@ -257,7 +257,7 @@ def _relocate(prompt: Prompt, place: str) -> bool:
             for phrase in reversed(settings[1:]):  # from the end, so the first one's place stays where it was
                 text = text[:phrase.start] + text[phrase.end:]
             after = text[first.end:]
-            text = f"{text[:first.start]} {prep} {_articled(place)}{' ' if after[:1].isalnum() else ''}{after}"
+            text = f"{text[:first.start]} {prep} {articled(place)}{' ' if after[:1].isalnum() else ''}{after}"
             placed = True
             prompt.set(term, tidy(text))
         else:  # another place goes; what only says outdoors (`clear sky`) stays where the new place is outdoors
@@ -267,7 +267,7 @@ def _relocate(prompt: Prompt, place: str) -> bool:
         read = read_term(term.text)
         if any(p.slot == "subject" and p.head in heads for p in read.phrases) and not read.syntax and len(
                 term.text.split()) > 1:  # the subject's term (`a red fox` -> `a red fox in a snowy forest`)
-            prompt.set(term, f"{term.text.rstrip(' .')} {prep} {_articled(place)}")
+            prompt.set(term, f"{term.text.rstrip(' .')} {prep} {articled(place)}")
             return True
     return placed
 
@@ -376,12 +376,6 @@ def _other_settings(prompt: Prompt, place: str, subject: list[str], changes: lis
             prompt.set(term, cut)
 
 
-def _articled(place: str) -> str:
-    if re.match(r"^(?:a|an|the|some)\s", place) or place.endswith("s") or place.lower() in lexicon().proper_places:
-        return place
-    return ("an " if place[:1] in "aeiou" else "a ") + place
-
-
 def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, family: Family) -> Applied:
     """Apply a reading's edit to the parsed prompt (changed in place) and the other fields; every change is
     listed."""
@@ -417,7 +411,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         if _relocate(prompt, place):
             changes.append(f"moved to {place}")
             edit.add[:] = [a for a in edit.add if a != place]
-            edit.sentences[:] = [s for s in edit.sentences if s.lower() not in (f"in {place}.", f"{place}.")]
+            said = (f"in {place}.", f"in {articled(place)}.".lower(), f"{place}.")
+            edit.sentences[:] = [s for s in edit.sentences if s.lower() not in said]
         elif place in lexicon().places_alone.values() and outright(place).get("place", {""}) <= facets(
                 prompt.render()).get("place", set()):  # `make it outdoors` in a park
             notes.append(f"already {place}")
@@ -830,7 +825,8 @@ def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:
             edit.sentences.pop(at)
     said = facets(prompt.render())
     said["framing"] = facets(prompt.render(), entries=False).get("framing", set())  # an 85mm lens is no close-up
-    met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set())]
+    met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set()) and (
+        v.group != "framing" or _framed_so(prompt.render(), v, edit.add))]
     tags = {t.strip(" .").lower() for t in prompt.texts()}  # a mood said by a term of its own (`cozy`), not `calm sea`
     met += [v for v in edit.set if v.group == "mood" and tags & {*v.words, *v.tags}]
     if met:  # the value's own tags go; what the user named (`lightning` in a storm) stays unless it is there
@@ -840,6 +836,15 @@ def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:
         edit.add[:] = [a for a in edit.add if a not in gone]
         edit.sentences[:] = [s for s in edit.sentences if not any(s == v.sentence for v in met) and not any(
             s.lower().strip(".") == a.lower() for a in gone)]
+
+
+def _framed_so(text: str, value: Value, added: list[str]) -> bool:
+    """The prompt frames the picture as asked: by a word of what is asked (`macro photography` for `a macro
+    shot`), not another framing of the same kind (`portrait` is no `close-up`: `closer` asks for one)."""
+    pattern = phrase_pattern(value.words)
+    said = {w for m in pattern.finditer(text) for w in re.findall(r"[a-z]+", m.group().lower())}  # `close-up` is
+    asked = {w for a in added for m in pattern.finditer(a) for w in re.findall(r"[a-z]+", m.group().lower())}  # close
+    return not asked or bool(said & asked)
 
 
 def _forms(word: str) -> set[str]:

@@ -153,11 +153,18 @@ def _sentence(x: str) -> str:
     return f"{x[:1].upper()}{x[1:]}."
 
 
+def articled(place: str) -> str:
+    """A place with its article: `a beach`, `the mountains`, `Tokyo`."""
+    if re.match(r"^(?:a|an|the|some)\s", place) or place.lower() in lexicon().proper_places:
+        return place
+    return "the " + place if place.endswith("s") else ("an " if place[:1] in "aeiou" else "a ") + place
+
+
 def _relocated(edit: Edit, place: str) -> None:
     """A new setting, named (`a beach`) or said alone (`inside`: indoors)."""
     alone = lexicon().places_alone.get(place)
     edit.relocate.append(alone or place)
-    edit.sentences.append(_sentence(alone or f"in {place}"))
+    edit.sentences.append(_sentence(alone or f"in {articled(place)}"))
 
 
 def _strip_phrases(words: list[str], phrases: tuple[str, ...], *, lead: bool = True, tail: bool = True,
@@ -514,7 +521,7 @@ def _make(edit: Edit, words: list[str]) -> bool:
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
         specific = (len(words) == 1 and x in values[0].tags[1:]) or (  # `lightning` of a storm: the user's word,
             len(words) == 1 and values[0].group in WORDED and x in values[0].words and x != values[0].name) or (
-            len(words) > 1 and x in values[0].words and x not in values[0].tags and not any(
+            len(words) > 1 and (x in values[0].words or not extra) and x not in values[0].tags and not any(
                 _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison);
         # `lonely`, `christmas`, `sunset`: a mood, a season or a time in the user's own word
         own = x if extra or specific or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) \
@@ -1496,6 +1503,18 @@ class _Reader:
             rest = rest[at:]  # `put the car on a mountain road`: the subject, somewhere else
         if len(rest) > 2 and rest[0] in lex.places_alone and rest[1] in lex.place_prepositions:
             rest = rest[1:]  # `take her outside to a garden`: the garden says where
+        if len(rest) > 2 and rest[0] in lex.particles and rest[1] in lex.place_prepositions:
+            rest = rest[1:]  # `put it up in the mountains`
+        if "instead" in rest[2:]:  # `in the mountains instead of a town`: the town goes
+            old = _strip_determiner(rest[rest.index("instead") + 2:]) if rest[rest.index("instead") + 1:][:1] == [
+                "of"] else []
+            if old and content(old) == old and any(v.group == "setting" for v in _values(" ".join(old))):
+                edit.remove.append(" ".join(old))
+            rest = rest[:rest.index("instead")]
+        if rest[:2] == ["out", "of"] and len(rest) > 2 and content(rest[2:]) == rest[2:] and any(
+                v.group == "setting" for v in _values(" ".join(rest[2:]))):
+            edit.remove.append(" ".join(_strip_determiner(rest[2:])))  # `move it out of town`: the town goes
+            return True
         if len(rest) == 1 and (rest[0] in lex.places_alone or (  # `take her inside`, `put it underwater`
                 (value := find_value(rest[0])) is not None and value.group == "setting")):
             _relocated(edit, rest[0])
@@ -2095,6 +2114,8 @@ class _Reader:
         """`her in a desert`: the subject somewhere else."""
         if lexicon().slot_of_object(words[0]) in ("subject", "it") and len(words) > 2:
             return self._relocate(edit, words)
+        if words[0] in lexicon().place_prepositions and any(v.group == "setting" for v in _values(" ".join(words))):
+            return self._relocate(edit, ["it", *words])  # `..., onto a desert highway`: where it is now
         return None
 
 
