@@ -1281,6 +1281,23 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # `closer` than a portrait is a close-up
     ("sd15", "1girl, portrait of a young woman, red hair, city street", "closer shot",
      ["1girl, portrait of a young woman, red hair, city street, close-up"], ["closer"]),
+    # a suggestion asks for what it praises, not what it finds weird
+    ("sd15", "masterpiece, 1girl, solo, red hair, sunflower field, soft sunlight",
+     "a sunset glow would look way better tbh", ["soft sunlight, sunset glow"], ["would", "better", "tbh"]),
+    # the sea made rough before the waves said with it take a calm one out; a light from somewhere
+    ("sdxl", "photo of an old sailor on a dock, calm sea behind him, 35mm",
+     "the sea should be rough, big waves crashing", ["rough sea behind him", "big waves crashing"], ["calm", "should"]),
+    ("illustrious", "masterpiece, 1boy, solo, katana, rooftop, night", "rim lighting from the moon, make it dramatic",
+     ["night, rim lighting from the moon, dramatic"], ["make it"]),
+    # values side by side, a thing swapped for another of its kind, what she is doing
+    ("illustrious", "masterpiece, 1boy, solo, katana, rooftop, night", "dutch angle cowboy shot",
+     ["night, dutch angle, cowboy shot"], ["angle cowboy"]),
+    ("pony", "score_9, source_anime, 1girl, white kimono, holding umbrella", "swap the kimono for a red one",
+     ["1girl, red kimono, holding umbrella"], ["white", "one"]),
+    ("pony", "score_9, source_anime, 1girl, standing, smile", "from below, her looking down at the viewer",
+     ["from below, looking down at the viewer"], ["her looking"]),
+    ("sdxl", "a man on a bench, reading", "him sleeping instead", ["a man on a bench, reading, sleeping"],
+     ["instead", "him"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -392,12 +392,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     for value in edit.set if not edit.relocate else ():
         if value.group == "setting":  # `put it underwater`: no stormy sky
             _ruled_out(prompt, value.name, changes)
-    kept = {w for k in edit.keep for w in words_of(k)}
-    for value in [*edit.set, *edit.implied]:
-        if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
-                       else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
-            changes.append(f"took out what contradicts {value.name}")
-    _dried(prompt, edit, changes)
+    _contradictions(prompt, edit, edit.set, changes)
     subject = subject_heads(prompt.texts())
     _removals(prompt, edit, subject, changes, notes)
     for noun, quote in edit.says:  # `the sign should say "OPEN"`: its lettering, as typed
@@ -406,6 +401,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         else:
             notes.append(f"no {noun} in the prompt to carry {quote}")
     _modifiers(prompt, reading, edit, family, subject, changes, notes)
+    _contradictions(prompt, edit, edit.implied, changes)  # after the modifiers: `sea should be stormy, huge waves
+    _dried(prompt, edit, changes)  # crashing` makes the calm sea stormy before the waves take out a calm one
     for place in edit.relocate:
         _ruled_out(prompt, place, changes)
         if _relocate(prompt, place):
@@ -435,6 +432,15 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     return Applied(tidy(text) if prompt.changed and not prompt.sentences else text,
                    _negative(negative, edit, family, changes), _sized(params, edit, family, changes, notes), changes,
                    notes)
+
+
+def _contradictions(prompt: Prompt, edit: Edit, values: list[Value], changes: list[str]) -> None:
+    """What contradicts the values goes, but in the terms the user says stay (`keep it sunny`)."""
+    kept = {w for k in edit.keep for w in words_of(k)}
+    for value in values:
+        if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
+                       else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
+            changes.append(f"took out what contradicts {value.name}")
 
 
 def _dried(prompt: Prompt, edit: Edit, changes: list[str]) -> None:

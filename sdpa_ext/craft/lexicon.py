@@ -86,6 +86,7 @@ class Lexicon:
     placeholders: frozenset[str]  # `the epic scale thing`
     chat: frozenset[str]
     chat_description: tuple[str, ...]  # dropped from a description
+    praise: frozenset[str]  # `golden hour would look way better`: what is said of an ask, not an ask
     vague: tuple[str, ...]
     negations: dict[str, tuple[str, ...]]
     articles: frozenset[str]
@@ -345,7 +346,7 @@ def lexicon() -> Lexicon:
         comparatives=comparatives, antonyms=antonyms, opposite=opposite,
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
         hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
-        question_tags=tuple(chat["question_tags"]),
+        question_tags=tuple(chat["question_tags"]), praise=frozenset(chat["praise"]),
         placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),

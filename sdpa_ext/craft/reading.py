@@ -160,6 +160,26 @@ def articled(place: str) -> str:
     return "the " + place if place.endswith("s") else ("an " if place[:1] in "aeiou" else "a ") + place
 
 
+def _values_only(words: list[str]) -> bool:
+    """Every word is a word of the values it says (`dutch angle full body shot`, `rainy night, low angle`)."""
+    text = " ".join(words)
+    covered = {w for value in _values(text) for m in phrase_pattern(value.words).finditer(text)
+               for w in m.group().lower().split()}
+    return bool(covered) and all(w in covered or w in lexicon().articles or w == "and" for w in words)
+
+
+def _suggested(words: list[str]) -> list[str]:
+    """What a suggestion asks for (`golden hour lighting would look way better`, `a hat would be cool`: the
+    words before the modal); [] when the clause is no suggestion (`a hat would look weird` is none)."""
+    lex = lexicon()
+    at = next((i for i, w in enumerate(words) if i and w in lex.modals), 0)
+    said = [w for w in words[at + 1:] if w not in lex.looks and w != "be" and not any(
+        w in p.split() for phrases in lex.intensity.values() for p in phrases)]
+    if not at or not said or not set(said) <= lex.praise or content(words[:at]) != words[:at]:
+        return []
+    return words[:at]
+
+
 def _relocated(edit: Edit, place: str) -> None:
     """A new setting, named (`a beach`) or said alone (`inside`: indoors)."""
     alone = lexicon().places_alone.get(place)
@@ -528,6 +548,10 @@ def _make(edit: Edit, words: list[str]) -> bool:
             else ""
         if own and content(extra) != extra:
             own = " ".join(w for w in words if w in covered)
+        if len(values) > 1 and len(words) > 3 and not extra:  # `dutch angle full body shot`: a tag each
+            for value in sorted(values, key=lambda v: phrase_pattern(v.words).search(x).start()):
+                _set(edit, value, phrase_pattern(value.words).search(x).group())
+            return True
         for index, value in enumerate(values):
             if own and index:
                 edit.set.append(value)  # the user's words (added once, with the first) say it
@@ -822,9 +846,9 @@ class _Reader:
             read = True
         if read is None and carries and verbless and len(example) <= 2:
             read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
-        if read is None:
+        if read is None:  # `golden hour lighting would look way better`: the lighting
             edit = Edit()
-            read = self._read(edit, words)
+            read = self._read(edit, _suggested(words) or words)
         verb_only = longest_at(self.last.op.split(), 0, lex.verb_phrases) == len(
             self.last.op.split())  # `horse should be brown, knight holding a lance`: `horse should be` stays put
         if read is None and self.last.op and verbless and verb_only and not hedge and (carries or not longest_at(
@@ -965,9 +989,9 @@ class _Reader:
         if chip := lex.chip_of(text):
             _chip(edit, chip)
             return True
-        if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and any(
-                text in v.words for v in _values(text)) and _make(edit, words):
-            return True  # `clear sky` is the weather, not `clear` the sky away
+        if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and (any(text in v.words for v in _values(
+                text)) or (len(words) > 3 and _values_only(words))) and _make(edit, words):
+            return True  # `clear sky` is the weather, not `clear` the sky away; `dutch angle full body shot`
         if (styled := self._styled(edit, words)) is not None:
             return styled
         if longest_at(words, 0, lex.connectors["reversed"]) and words[0] != "not":
@@ -1005,6 +1029,10 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
+        if len(words) > 1 and lex.slot_of_object(words[0]) == "subject" and words[0] not in lex.articles and verb_ing(
+                words[1]) and (state := self._state(edit, _strip_phrases(words[1:], ("instead",), lead=False))) \
+                is not None:
+            return state  # `her looking up at the viewer`
         for read in (self._network, self._lit, self._camera, self._posed, self._verb, self._too, self._copula,
                      self._coloured, self._said_more, self._trailing, self._reversed, self._comparative, self._placed,
                      self._instead, self._possessed, self._with, self._bare):
@@ -1553,6 +1581,8 @@ class _Reader:
 
     def _replace(self, edit: Edit, a: list[str], b: list[str]) -> bool | None:
         lex = lexicon()
+        if len(b) >= 2 and b[-1] in ("one", "ones") and _strip_determiner(a):  # `the hakama for a black one`
+            b = [*_strip_determiner(b[:-1]), _strip_determiner(a)[-1]]
         old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead", *lexicon().asking), lead=False))
         if not new or content(new.split()) != new.split() or not content(old.split()):
             return None
