@@ -259,6 +259,10 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
      "close-up photo of a husky's face in the snow, forest, <lora:detail:0.5>", "lowres"),
     ("flux", "A lighthouse on a cliff in a storm. Rain lashes the rocks.", "more colorful, like sunset colors",
      "A lighthouse on a cliff in a storm, the clouds glowing orange and pink. Rain lashes the rocks.", ""),
+    # a suggestion read exactly: golden hour is a clear sky too, the answer's blue sky stays
+    ("sd15", "masterpiece, 1girl, solo, straw hat, sunflower field, summer, blue sky, soft sunlight",
+     "golden hour would look so much better tbh",
+     "masterpiece, 1girl, solo, straw hat, sunflower field, summer, blue sky, golden hour, warm backlight", "lowres"),
 ])
 def test_a_right_answer_to_the_users_syntax_reaches_the_user_unchanged(make_settings, family, prompt, instruction,
                                                                        right, negative):
@@ -1287,8 +1291,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # the sea made rough before the waves said with it take a calm one out; a light from somewhere
     ("sdxl", "photo of an old sailor on a dock, calm sea behind him, 35mm",
      "the sea should be rough, big waves crashing", ["rough sea behind him", "big waves crashing"], ["calm", "should"]),
-    ("illustrious", "masterpiece, 1boy, solo, katana, rooftop, night", "rim lighting from the moon, make it dramatic",
-     ["night, rim lighting from the moon, dramatic"], ["make it"]),
+    ("illustrious", "masterpiece, 1boy, solo, katana, rooftop, night", "rim lighting from the moon pls",
+     ["night, rim lighting from the moon"], ["pls"]),
     # values side by side, a thing swapped for another of its kind, what she is doing
     ("illustrious", "masterpiece, 1boy, solo, katana, rooftop, night", "dutch angle cowboy shot",
      ["night, dutch angle, cowboy shot"], ["angle cowboy"]),
@@ -1298,6 +1302,12 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["from below, looking down at the viewer"], ["her looking"]),
     ("sdxl", "a man on a bench, reading", "him sleeping instead", ["a man on a bench, reading, sleeping"],
      ["instead", "him"]),
+    # words of one value said out of order are no phrase of it (`pop more` is `more pop`: vibrant colors)
+    ("sdxl", "a castle on a cliff, sunset, highly detailed", "idk make it pop more",
+     ["sunset, vibrant colors, highly detailed"], ["pop more", "idk"]),
+    # a light that adds to the others
+    ("sdxl", "photo of a man in a library, warm lamp light, 50mm", "use rim lighting",
+     ["warm lamp light, 50mm, rim lighting"], ["use"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -1483,6 +1493,9 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
      ["want", "sick", "ngl"]),
     ("flux", "a knight vs a dragon, like a vintage book cover, snowy", ["versus a dragon, in the style of a vintage",
                                                                         "With snow all around."], ["vs", "like"]),
+    # quoted lettering stays as typed, its marks too; `a simple pony prompt` is how it is asked
+    ("illustrious", 'a guy yelling "WHAT?!" in a speech bubble, manga', ['"WHAT?!"'], ['"WHAT?"']),
+    ("pony", "girl with a kite on a hill, simple pony prompt", ["kite"], ["prompt", "simple"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -1790,6 +1803,13 @@ def test_it_stands_for_the_thing_a_clause_not_read_named():
 
     reading = read("honestly the smoke looks weird, just get rid of it", "a cozy cabin, smoke from chimney, dusk")
     assert reading.edit.remove == ["smoke"] and "weird" not in " ".join(reading.edit.asked()), reading
+
+
+def test_an_earlier_picture_is_not_read_and_its_words_never_pasted():
+    from sdpa_ext.craft.reading import read
+
+    reading = read("add a scarf, and the light from before pls", "a red fox in the snow, soft light, 85mm")
+    assert reading.edit.add == ["scarf"] and reading.unread == ["the light from before"], reading
 
 
 def test_a_clause_before_instead_is_not_read_as_a_new_subject():

@@ -459,7 +459,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         implied = _asked_facets(Edit(set=edit.implied))
         if sole := {g: v for g, v in {**implied, **asked}.items() if g in SOLE}:
             kept = {w for k in edit.keep for w in words_of(k)}
-            drop_contradictions(answer, sole, warnings, keep=set(words_of(answer.render())), spare=kept)
+            drop_contradictions(answer, sole, warnings, keep=set(words_of(answer.render())), spare=kept,
+                                asked=asked)
         for clause in answer.texts() if "weather" in asked else ():
             if found := clash(facets(clause), {"weather": asked["weather"]}):
                 warnings.append(f"check: {clause!r} may contradict {found[2]}; kept as the model wrote it")

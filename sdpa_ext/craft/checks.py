@@ -75,17 +75,20 @@ def keep_facets(answer: Prompt, desc: Description, groups: set[str], family: Fam
 
 def drop_contradictions(answer: Prompt, context: Facets, notes: list[str],
                         keep: set[str] | frozenset[str] = frozenset(),
-                        *, only: set[str] | None = None, spare: set[str] | frozenset[str] = frozenset()) -> None:
+                        *, only: set[str] | None = None, spare: set[str] | frozenset[str] = frozenset(),
+                        asked: Facets | None = None) -> None:
     """Remove what contradicts `context` (time of day, season, weather, setting, medium, framing, mood...):
     inside a phrase that holds words in `keep` (the user's, or what the answer kept), only the contradicting
     words or phrase (`sunlit wheat field` at night -> `wheat field`); else the whole term or clause. `only`:
-    the groups to check (the others are left alone); `spare`: words whose terms stay (`keep it sunny`)."""
+    the groups to check (the others are left alone); `spare`: words whose terms stay (`keep it sunny`);
+    `asked`: what is asked, a term that says some of it stays (`golden hour` is a clear sky too: `blue sky`)."""
     if only is not None:
         context = {group: values for group, values in context.items() if group in only}
     for term in answer.terms:
         clause = term.text
-        found = clash(facets(clause), context) if clause.strip() else None
-        if not found or read_term(term.text).syntax or spare & set(words_of(clause)):
+        found = clash(said := facets(clause), context) if clause.strip() else None
+        if not found or read_term(term.text).syntax or spare & set(words_of(clause)) or any(
+                said.get(group, set()) & values for group, values in (asked or {}).items()):
             continue
         group, said, wanted = found
         entry = clause.strip(" .").lower() in vocab().by_tag

@@ -237,12 +237,18 @@ def _unsaid(chat: re.Match) -> str:
 
 def unchatted(text: str) -> str:
     """A description without the words that say how it is asked (`pls`, `kinda`, `lil`, `vibes`, `u know`); quoted
-    lettering stays as written."""
+    lettering stays as written (`"NANI?!"`)."""
     out, last = [], 0
     for quote in QUOTED.finditer(text):
-        out += [_CHAT.sub(_unsaid, text[last:quote.start()]), quote.group()]
+        out += [_unchatted(text[last:quote.start()]), quote.group()]
         last = quote.end()
-    cleaned = "".join([*out, _CHAT.sub(_unsaid, text[last:])])
+    return "".join([*out, _unchatted(text[last:])]).strip(" ,;?")
+
+
+def _unchatted(cleaned: str) -> str:
+    """What `unchatted` does to the words outside quotes."""
+    edges = cleaned[:len(cleaned) - len(cleaned.lstrip())], cleaned[len(cleaned.rstrip()):]
+    cleaned = _CHAT.sub(_unsaid, cleaned)
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon; `no ppl`,
         means = set(words_of(meant))
         if not said.isalpha() or said == "w" or meant.startswith("no ") or (not means & (_ASKED - _LEX.function) \
@@ -255,7 +261,7 @@ def unchatted(text: str) -> str:
                      lambda m: f"{said[int(m.group(1))]} ", cleaned)  # `2 dragons`: two dragons
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`
     cleaned = re.sub(r"\s*([,.;?!])(?:\s*[,.;?!])*", r"\1", re.sub(r"[ \t]+", " ", cleaned))
-    return cleaned.strip(" ,;?")
+    return edges[0][:1] + cleaned.strip() + edges[1][:1] if cleaned.strip() else cleaned.strip()
 
 
 def describe(text: str, family: Family | None = None) -> Description:

@@ -312,8 +312,10 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many or 2, str(many))
     asked = lex.singular(noun.split()[-1])
     counted = re.compile(r"^(?:a|an|one|the|\d+|" + "|".join(lex.numbers) + r")\s+", re.I)  # the count it said
+    subject = subject_heads(prompt.texts())[:1]
     def named(p: Phrase, modified: bool) -> bool:  # `just two kids` on `three children`: the children; `3 corgis`
-        said = [lex.singular(w) for w in words_of(p.body)[:-1]] if modified else []  # on `a corgi puppy`: it
+        said = [lex.singular(w) for w in words_of(p.body)[:-1]] if modified and p.head in subject and not \
+            lex.gender_of(p.head) else []  # on the subject `a corgi puppy`: it (not `cat ears`, a `dragon girl`)
         return lex.singular(p.head) == asked or lex.singular(p.head) in lex.synonyms.get(asked, ()) or asked in said
     for term in sorted(prompt.terms, key=lambda t: not any(named(p, False) for p in read_term(t.text).phrases)):
         read = read_term(term.text)
@@ -628,7 +630,7 @@ def _modifiers(prompt: Prompt, reading: Reading, edit: Edit, family: Family, sub
 def _said_before(text: str, noun: str, word: str) -> str | None:
     """`word` said before `noun` where the term has the noun as a modifier (`wet cobblestones` on `a cobblestone
     street`: `a wet cobblestone street`); None where it has not, or says the word there already."""
-    if locked(text):
+    if locked(text) or find_spans(text):
         return None
     found = re.search(rf"(?<![\w-]){re.escape(stem(noun))}(?:e?s|e)?(?![\w-])", text, flags=re.I)
     if found is None or words_of(text[:found.start()])[-1:] == [word]:

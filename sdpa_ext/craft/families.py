@@ -47,10 +47,13 @@ class Family:
         return self.source or self.counts
 
     def named_by(self, phrase: str) -> bool:
-        """A phrase that only names the family (`pony style`, `in sdxl`): chosen already, nothing to draw."""
+        """A phrase that only names the family (`pony style`, `in sdxl`, `a simple pony prompt`: how the prompt is
+        asked for): chosen already, nothing to draw."""
         names = {w for said in (*self.hints, self.label) for w in words_of(said.lower())}
-        said = set(words_of(phrase.lower())) - lexicon().heads["generic"]
-        return bool(said) and said <= names
+        words = words_of(phrase.lower())
+        said = set(words) - lexicon().heads["generic"]
+        asked = phrase.lower().rstrip(" .").endswith(("prompt", "prompts")) and len(words) <= 4
+        return bool(said) and (said <= names or bool(said & names and asked))
 
     def leading(self, medium: str | None, said: str = "") -> list[str]:
         """The tags that open its prompts after the prefix: a source (the one a word of `said` names: `furry`), a

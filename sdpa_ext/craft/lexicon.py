@@ -87,6 +87,7 @@ class Lexicon:
     chat: frozenset[str]
     chat_description: tuple[str, ...]  # dropped from a description
     praise: frozenset[str]  # `golden hour would look way better`: what is said of an ask, not an ask
+    versions: tuple[str, ...]  # `the lighting from before`: an earlier picture, which the rules cannot see
     vague: tuple[str, ...]
     negations: dict[str, tuple[str, ...]]
     articles: frozenset[str]
@@ -346,7 +347,7 @@ def lexicon() -> Lexicon:
         comparatives=comparatives, antonyms=antonyms, opposite=opposite,
         asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
         hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
-        question_tags=tuple(chat["question_tags"]), praise=frozenset(chat["praise"]),
+        question_tags=tuple(chat["question_tags"]), praise=frozenset(chat["praise"]), versions=tuple(chat["versions"]),
         placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),

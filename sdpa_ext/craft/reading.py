@@ -146,6 +146,8 @@ class Reading:
 # Words
 
 
+FALLING = ("rain", "storm", "fog", "snowfall")  # weathers a thing said with one brings (not `clouds`: a blue sky
+# may have some)
 WORDED = ("mood", "time", "season")  # groups a value of which the user's own word says best (`lonely`, `sunset`)
 
 
@@ -163,9 +165,12 @@ def articled(place: str) -> str:
 def _values_only(words: list[str]) -> bool:
     """Every word is a word of the values it says (`dutch angle full body shot`, `rainy night, low angle`)."""
     text = " ".join(words)
-    covered = {w for value in _values(text) for m in phrase_pattern(value.words).finditer(text)
-               for w in m.group().lower().split()}
-    return bool(covered) and all(w in covered or w in lexicon().articles or w == "and" for w in words)
+    covered = set()  # where each value's phrases are said, overlapping (`red maple leaves`: red maple, maple leaves)
+    for said in (w for value in _values(text) for w in value.words):
+        covered |= {i for m in phrase_pattern([said]).finditer(text) for i in range(m.start(), m.end())}
+    at = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+    return bool(covered) and all(start in covered or w in lexicon().articles or w == "and"
+                                 for start, w in zip(at, words, strict=True))
 
 
 def _suggested(words: list[str]) -> list[str]:
@@ -541,7 +546,7 @@ def _make(edit: Edit, words: list[str]) -> bool:
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
         specific = (len(words) == 1 and x in values[0].tags[1:]) or (  # `lightning` of a storm: the user's word,
             len(words) == 1 and values[0].group in WORDED and x in values[0].words and x != values[0].name) or (
-            len(words) > 1 and (x in values[0].words or not extra) and x not in values[0].tags and not any(
+            len(words) > 1 and (x in values[0].words or _values_only(words)) and x not in values[0].tags and not any(
                 _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison);
         # `lonely`, `christmas`, `sunset`: a mood, a season or a time in the user's own word
         own = x if extra or specific or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) \
@@ -813,8 +818,8 @@ class _Reader:
         said = _tokens(text)
         if self._why(said):
             return
-        if any(longest_at(said, i, lex.reports) for i in range(len(said))):
-            return self._judged(words, text.strip())  # `keeps coming out desaturated`: why, no ask
+        if self._aside(words, said, text):
+            return None
         self.degree = next((k for k, phrases in lex.intensity.items() if any(
             longest_at(said, i, phrases) for i in range(len(said)))), "")
         raw = " ".join(said)
@@ -860,6 +865,18 @@ class _Reader:
             self._judged(words, text.strip())
         else:
             self._unread(words, raw or text.strip())
+
+    def _aside(self, words: list[str], said: list[str], text: str) -> bool:
+        """A clause that says how the pictures come out (`keeps coming out desaturated`: why, no ask) or names an
+        earlier picture (`the lighting from before`: not ours to see): said in the note, never pasted."""
+        lex = lexicon()
+        if any(longest_at(said, i, lex.reports) for i in range(len(said))):
+            self._judged(words, text.strip())
+        elif any(longest_at(said, i, lex.versions) for i in range(len(said))):
+            self._unread(words, " ".join(said))
+        else:
+            return False
+        return True
 
     def _judged(self, words: list[str], text: str) -> None:
         """A clause that asks for no change of its own (`the snow is distracting`): said in the note; what it
@@ -1029,10 +1046,10 @@ class _Reader:
         negation = longest_at(words, 0, lex.negations["leading"])
         if negation and negation < len(words):
             return self._negation(edit, words[negation:], words[:negation])
+        doing = _strip_phrases(words[1:], ("instead",), lead=False)  # `her looking up at the viewer`
         if len(words) > 1 and lex.slot_of_object(words[0]) == "subject" and words[0] not in lex.articles and verb_ing(
-                words[1]) and (state := self._state(edit, _strip_phrases(words[1:], ("instead",), lead=False))) \
-                is not None:
-            return state  # `her looking up at the viewer`
+                words[1]) and content(doing) == doing and (state := self._state(edit, doing)) is not None:
+            return state
         for read in (self._network, self._lit, self._camera, self._posed, self._verb, self._too, self._copula,
                      self._coloured, self._said_more, self._trailing, self._reversed, self._comparative, self._placed,
                      self._instead, self._possessed, self._with, self._bare):
@@ -1510,7 +1527,7 @@ class _Reader:
             return None
         x = " ".join(thing)  # off the dock`, not `the man a sad backstory`
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
-        edit.implied += [v for v in _values(x) if v.group in (*SOLE, "weather")]  # `mist on the water`: no clear sky
+        edit.implied += [v for v in _values(x) if v.group in SOLE or v.name in FALLING]  # `mist on the water`
         article = next((w for w in words[:1] if w in lex.articles | lex.possessives), "")  # `With his axe.`
         done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by")
         edit.sentences.append(_sentence(x) if done else f"With {article} {x}.".replace("  ", " "))  # `Lit by
@@ -1785,7 +1802,8 @@ class _Reader:
         thing = _strip_determiner(comp)
         lit = thing[:next((i for i, w in enumerate(thing) if i and w in ("from", "through")), len(thing))]
         if slot == "it" and lit and stem(lit[-1]) in lex.heads["light"] and not lit[-1].endswith("lights"):
-            return self._relight(edit, [], thing)  # `make it candlelight`, `make it blue moonlight through the window`
+            return self._add(edit, thing) if set(lit) & lex.heads["accent"] else self._relight(edit, [], thing)
+            # `make it candlelight`, `blue moonlight through the window`; `use rim lighting` adds to the others
         if _make(edit, comp):
             return True
         if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and adjectival(comp) and \
