@@ -1305,6 +1305,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # words of one value said out of order are no phrase of it (`pop more` is `more pop`: vibrant colors)
     ("sdxl", "a castle on a cliff, sunset, highly detailed", "idk make it pop more",
      ["sunset, vibrant colors, highly detailed"], ["pop more", "idk"]),
+    # after the rain the street is still wet; what the user keeps stays
+    ("sdxl", "a man on a bridge, rain, wet street, puddles, night", "no more rain pls",
+     ["a man on a bridge, wet street, puddles, night"], ["rain,", "pls"]),
+    ("sdxl", "a man on a bridge, rain, wet street, puddles, night", "make it sunny but keep the puddles",
+     ["puddles", "sunny"], ["rain", "wet", "keep"]),
     # a light that adds to the others
     ("sdxl", "photo of a man in a library, warm lamp light, 50mm", "use rim lighting",
      ["warm lamp light, 50mm, rim lighting"], ["use"]),

@@ -446,15 +446,18 @@ def _contradictions(prompt: Prompt, edit: Edit, values: list[Value], changes: li
 
 
 def _dried(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
-    """What a weather left behind goes when the weather is taken away or one that contradicts it is set (`instead
+    """What a weather left behind goes when another takes its place or one that contradicts it is set (`instead
     of rain can it be snowing`: `the wet cobblestone street` -> `the cobblestone street`; `puddles` goes under a
-    clear sky): the mark of a trace said in words (`wet`), a trace alone as its term."""
+    clear sky), but from the terms the user keeps: the mark of a trace said in words (`wet`), a trace alone as its
+    term."""
     context = {"weather": {v.name for v in [*edit.set, *edit.implied] if v.group == "weather"}}
-    taken = {name for thing in edit.taken() for name in facets(thing).get("weather", ())}
-    for weather, traces in lexicon().traces.items():
-        if weather not in taken and not (context["weather"] and clash({"weather": {weather}}, context)):
+    kept = {w for k in edit.keep for w in words_of(k)}
+    replaced = {name for old, _ in edit.replace for name in facets(old).get("weather", ())}  # not `no more rain`:
+    for weather, traces in lexicon().traces.items():  # the street is still wet after it
+        if weather not in replaced and not (context["weather"] and clash({"weather": {weather}}, context)):
             continue
-        for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)):
+        for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text) and not kept & set(words_of(
+                t.text))):
             found = phrase_pattern(traces).search(term.text)
             if found and " " in found.group():  # `wet cobblestone`: the mark goes, the thing stays
                 prompt.set(term, term.text[:found.start()] + term.text[found.start() + found.group().index(" ") + 1:])

@@ -1695,8 +1695,9 @@ class _Reader:
         if slot == "light" and len(comp) == 1 and base in lex.antonyms and obj[-1] in self.said:
             edit.adjust.append((obj[-1], base))  # `make the light cooler` on `warm light`: the prompt's light
             return True
-        if slot == "light" and comp[0] not in ("more", "less"):
-            return self._relight(edit, obj, comp)  # `change the lighting to neon`
+        if slot == "light" and comp[0] not in ("more", "less") and not (len(comp) == 1 and (
+                lex.chip_of(comp[0]) or _base(comp[0]))) and self._relight(edit, obj, comp):
+            return True  # `change the lighting to neon`; `the lighting darker` is the chip
         if slot in ("it", "subject", "light") or not obj:
             return self._picture(edit, slot, comp, replacing)
         return self._thing(edit, obj, comp, replacing)

@@ -86,9 +86,9 @@ def slot_of(body: str, head: str) -> str:
     for group in said:
         for value in said[group]:
             pattern = phrase_pattern(vocab().groups[group][value].words)
-            if head and (pattern.search(head) or any(head in m.group().lower().split() for m in pattern.finditer(
-                    low))):  # `a medieval town square`: the town square is where
-                return GROUP_SLOT[group]
+            if head and (pattern.search(head) or (group == "setting" and any(
+                    head in m.group().lower().split() for m in pattern.finditer(low)))):  # `a medieval town square`:
+                return GROUP_SLOT[group]  # the town square is where
     lit = re.split(r"\s+(?:from|through|of)\s+", low, maxsplit=1)[0]  # `warm light from a window`
     if head in lex.heads["light"] or lit.endswith(("light", "lighting", "glow")):
         return "light"
