@@ -1310,6 +1310,17 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["a man on a bridge, wet street, puddles, night"], ["rain,", "pls"]),
     ("sdxl", "a man on a bridge, rain, wet street, puddles, night", "make it sunny but keep the puddles",
      ["puddles", "sunny"], ["rain", "wet", "keep"]),
+    # a light that is too harsh is the prompt's light, not the woman
+    ("sdxl", "photo of a woman reading in a cafe, warm lamp light, 35mm", "lighting too harsh",
+     ["photo of a woman reading in a cafe, soft warm lamp light, 35mm"], ["soft woman", "harsh"]),
+    # an artist and a site name a look: a new medium takes them along
+    ("sdxl", "a castle on a cliff, matte painting, by greg rutkowski, trending on artstation", "make it a photo",
+     ["a castle on a cliff, photograph"], ["rutkowski", "artstation"]),
+    # a role keeps its name when the person changes; what only the other gender grows goes from inside the phrase
+    ("flux", "A lighthouse keeper with a grey beard stands on the rocks, holding a lantern.", "make him a woman",
+     ["A female lighthouse keeper stands on the rocks, holding a lantern."], ["beard", "A woman"]),
+    ("sdxl", "an old fisherman with a white beard, yellow raincoat, on a pier", "make the fisherman a woman",
+     ["an old fisherwoman, yellow raincoat, on a pier"], ["beard"]),
     # a light that adds to the others
     ("sdxl", "photo of a man in a library, warm lamp light, 50mm", "use rim lighting",
      ["warm lamp light, 50mm, rim lighting"], ["use"]),

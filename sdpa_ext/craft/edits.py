@@ -656,8 +656,11 @@ def _coat_of(prompt: Prompt, noun: str) -> list[Term]:
 def _regender(prompt: Prompt, old: str, new: str) -> None:
     """A subject that changes gender takes its pronouns along (`a young woman` -> `a man`: beside her -> him)."""
     lex = lexicon()
-    gender = lex.gender_of(new)
-    if not gender or lex.gender_of(old) == gender:
+    def gender_of(said: str) -> str:  # `fisherwoman` is a woman
+        return lex.gender_of(said) or ("female" if said.lower().endswith("woman") else "male" if said.lower(
+            ).endswith("man") else "")
+    gender = gender_of(new)
+    if not gender or gender_of(old) == gender:
         return
     swaps = lex.gendered[gender]
     pattern = re.compile(r"\b(" + "|".join(swaps) + r")\b(\s+\w+)?", re.I)
@@ -676,8 +679,13 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
         heads = {p.head for p in read.phrases if p.head}
         if heads and all(h in other or lex.singular(h) in other for h in heads):
             prompt.set(term, "")  # `short beard` on a woman, `pleated skirt` on a boy
-        else:
-            prompt.set(term, pattern.sub(swap, term.text))
+            continue
+        text = term.text
+        for phrase in reversed([p for p in read.phrases if p.prep and read.bare(p) and (
+                p.head in other or lex.singular(p.head) in other)]):  # `a keeper with a grey beard`
+            after = text[phrase.end:]
+            text = text[:phrase.start].rstrip() + (" " if after[:1].isalnum() else "") + after
+        prompt.set(term, pattern.sub(swap, text))
 
 
 def _plain_gender(words: str) -> bool:
@@ -716,6 +724,10 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         old = old or _same_kind(prompt, new) or _role(prompt, new) or _subject_phrase(prompt)
         if _plain_gender(new) and old and lexicon().gender_of(old) and head_of(old) != old:
             old = head_of(old)  # `make this a dude` on `a young woman`: a young man
+        elif _plain_gender(new) and old and _agent(head_of(old)):  # `make him a woman` on `a lighthouse keeper`:
+            said = _strip_article(_subject_phrase(prompt))  # a female lighthouse keeper (the role stays)
+            old = said if head_of(said) == head_of(old) else _strip_article(old)
+            new = f"{lexicon().gender_of(new)} {old}"
         if _COUNT_TAG.match(old) and lexicon().gender_of(new) and _regendered(prompt, family, new, changes):
             new = " ".join(w for w in words_of(_strip_article(new)) if not _plain_gender(w))  # `a male barista`
             if new:
@@ -739,6 +751,11 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
             notes.append(f"no {old or 'subject'} in the prompt: added {new}")
             edit.add.append(new)
             edit.sentences.append(f"With {new}.")
+
+
+def _agent(head: str) -> bool:
+    """A noun that names what a person does (`keeper`, `sailor`, `florist`, `librarian`), not who they are."""
+    return len(head) > 4 and head.lower().endswith(("er", "or", "ist", "ian")) and not lexicon().gender_of(head)
 
 
 def _role(prompt: Prompt, new: str) -> str:

@@ -1284,6 +1284,8 @@ class _Reader:
         lex = lexicon()
         if len(after) == 1 and after[0] in lex.antonyms and not lex.chip_of(after[0]) and not find_value(after[0]):
             noun = before[-1] if before and before[-1] in lex.attributes else ""  # `too old`: younger,
+            if before and _object_slot(before) == "light":  # `lighting too harsh`: the prompt's light, not her
+                noun = next((w for w in sorted(lex.heads["light"]) if w in self.said), before[-1])
             edit.adjust.append((noun, lex.opposite[after[0]]))  # `her hair is too long`: short hair
             return True
         return self._less(edit, after)
