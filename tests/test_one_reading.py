@@ -1321,6 +1321,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A female lighthouse keeper stands on the rocks, holding a lantern."], ["beard", "A woman"]),
     ("sdxl", "an old fisherman with a white beard, yellow raincoat, on a pier", "make the fisherman a woman",
      ["an old fisherwoman, yellow raincoat, on a pier"], ["beard"]),
+    # a new thing said as a place without the old one it replaces is added as said
+    ("flux", "A fisherman mends his nets on a wooden pier on a rainy evening.",
+     "put it up in the mountains, by a lake instead of the sea", ["in the mountains", "By a lake."], ["With by"]),
     # a light that adds to the others
     ("sdxl", "photo of a man in a library, warm lamp light, 50mm", "use rim lighting",
      ["warm lamp light, 50mm, rim lighting"], ["use"]),

@@ -750,7 +750,8 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         else:
             notes.append(f"no {old or 'subject'} in the prompt: added {new}")
             edit.add.append(new)
-            edit.sentences.append(f"With {new}.")
+            placed = words_of(new)[:1] and words_of(new)[0] in lexicon().prepositions  # `by a lake`: By a lake.
+            edit.sentences.append(f"{new[:1].upper()}{new[1:]}." if placed else f"With {new}.")
 
 
 def _agent(head: str) -> bool:
