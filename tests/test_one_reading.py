@@ -1321,6 +1321,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["A female lighthouse keeper stands on the rocks, holding a lantern."], ["beard", "A woman"]),
     ("sdxl", "an old fisherman with a white beard, yellow raincoat, on a pier", "make the fisherman a woman",
      ["an old fisherwoman, yellow raincoat, on a pier"], ["beard"]),
+    ("sdxl", "photo of an old baker in an apron, warm lamp light", "make him a woman",
+     ["photo of an old female baker in an apron"], ["female old", "photo of a woman"]),
+    ("flux", "A fisherman with a white beard mends his nets on a pier.", "make him a woman",
+     ["A fisherwoman mends her nets on a pier."], ["beard", "his"]),
     # a new thing said as a place without the old one it replaces is added as said
     ("flux", "A fisherman mends his nets on a wooden pier on a rainy evening.",
      "put it up in the mountains, by a lake instead of the sea", ["in the mountains", "By a lake."], ["With by"]),

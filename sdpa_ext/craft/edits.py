@@ -17,7 +17,7 @@ from .grammar import brackets, inner
 from .lexicon import base_forms, base_verb, lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
-from .reading import Edit, Reading, adjectival, articled, negatable
+from .reading import Edit, Reading, adjectival, articled, gendered_role, negatable
 from .structure import (
     Phrase,
     TermReading,
@@ -681,10 +681,13 @@ def _regender(prompt: Prompt, old: str, new: str) -> None:
             prompt.set(term, "")  # `short beard` on a woman, `pleated skirt` on a boy
             continue
         text = term.text
-        for phrase in reversed([p for p in read.phrases if p.prep and read.bare(p) and (
-                p.head in other or lex.singular(p.head) in other)]):  # `a keeper with a grey beard`
-            after = text[phrase.end:]
-            text = text[:phrase.start].rstrip() + (" " if after[:1].isalnum() else "") + after
+        for phrase in reversed([p for p in read.phrases if p.prep and read.bare(p)]):  # `a keeper with a grey
+            grown = next((m for m in re.finditer(r"[\w-]+", text[phrase.start:phrase.end]) if m.group().lower() in
+                          other or lex.singular(m.group().lower()) in other), None)  # beard (mends his nets)`
+            if grown is None or (phrase.head not in other and phrase.prep != "with"):
+                continue
+            after = text[phrase.start + grown.end():] if phrase.head not in other else text[phrase.end:]
+            text = text[:phrase.start].rstrip() + (" " if after.strip()[:1].isalnum() else "") + after.lstrip(" ")
         prompt.set(term, pattern.sub(swap, text))
 
 
@@ -724,10 +727,17 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         old = old or _same_kind(prompt, new) or _role(prompt, new) or _subject_phrase(prompt)
         if _plain_gender(new) and old and lexicon().gender_of(old) and head_of(old) != old:
             old = head_of(old)  # `make this a dude` on `a young woman`: a young man
-        elif _plain_gender(new) and old and _agent(head_of(old)):  # `make him a woman` on `a lighthouse keeper`:
-            said = _strip_article(_subject_phrase(prompt))  # a female lighthouse keeper (the role stays)
-            old = said if head_of(said) == head_of(old) else _strip_article(old)
-            new = f"{lexicon().gender_of(new)} {old}"
+        elif _plain_gender(new) and old and ((role := gendered_role(head_of(old), new)) != new or _agent(head_of(
+                old))):  # `make him a woman` on `an old fisherman`: an old fisherwoman; on `a lighthouse keeper`:
+            if role != new and not role.endswith(head_of(old)):  # a female lighthouse keeper (the role and what
+                old, new = head_of(old), role  # is said of it stay)
+            else:
+                said = _strip_article(_subject_phrase(prompt))
+                old = said if head_of(said) == head_of(old) else _strip_article(old)
+                said = old.split()  # the gender after what is said of the person: `an old female baker`
+                at = next((i for i, w in enumerate(said) if i == len(said) - 1 or not (
+                    w in lexicon().antonyms or adjectival([w]))), 0)
+                new = " ".join([*said[:at], lexicon().gender_of(new), *said[at:]])
         if _COUNT_TAG.match(old) and lexicon().gender_of(new) and _regendered(prompt, family, new, changes):
             new = " ".join(w for w in words_of(_strip_article(new)) if not _plain_gender(w))  # `a male barista`
             if new:

@@ -683,7 +683,7 @@ def _connector(words: list[str], kinds: tuple[str, ...] = ("to", "reversed")
     return None
 
 
-def _gendered_role(old: str, new: str) -> str:
+def gendered_role(old: str, new: str) -> str:
     """`make the knight a girl`: a female knight (a role keeps its name, the person changes); `the fisherman a
     woman`: a fisherwoman; a plain person (`the man a woman`) is replaced."""
     lex = lexicon()
@@ -1607,7 +1607,7 @@ class _Reader:
             return None
         if self._name_spans(a, "change") and _object_slot(a) == "network":
             return True
-        new = _gendered_role(old, new)
+        new = gendered_role(old, new)
         if _object_slot(a) == "it" or not old:
             return self._set_to(edit, ["it"], b, replacing=True)
         if _object_slot(a) == "size" and (size := _size(b)):
