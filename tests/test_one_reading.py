@@ -1325,6 +1325,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["photo of an old female baker in an apron"], ["female old", "photo of a woman"]),
     ("flux", "A fisherman with a white beard mends his nets on a pier.", "make him a woman",
      ["A fisherwoman mends her nets on a pier."], ["beard", "his"]),
+    # `asleep` is said of the cat, not the cat's name: the count and the new subject find the cat
+    ("sd3", "A cozy reading nook by a window, a cat asleep on a knitted blanket.", "make it 3 cats",
+     ["three cats asleep on a knitted blanket"], ["With three cats"]),
+    ("sdxl", "a scruffy orange tabby asleep in a cardboard box, rainy day", "make it a black kitten instead",
+     ["a black kitten asleep in a cardboard box"], ["tabby", "instead"]),
     # a new thing said as a place without the old one it replaces is added as said
     ("flux", "A fisherman mends his nets on a wooden pier on a rainy evening.",
      "put it up in the mountains, by a lake instead of the sea", ["in the mountains", "By a lake."], ["With by"]),
