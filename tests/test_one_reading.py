@@ -1330,6 +1330,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["three cats asleep on a knitted blanket"], ["With three cats"]),
     ("sdxl", "a scruffy orange tabby asleep in a cardboard box, rainy day", "make it a black kitten instead",
      ["a black kitten asleep in a cardboard box"], ["tabby", "instead"]),
+    # `more crumbly looking` is how the bridge looks, never a thing `With crumbly looking.`
+    ("flux", "An old stone bridge over a foggy river at dawn.", "can the bridge be more crumbly looking",
+     ["A crumbly old stone bridge over a foggy river at dawn."], ["With", "looking"]),
     # a new thing said as a place without the old one it replaces is added as said
     ("flux", "A fisherman mends his nets on a wooden pier on a rainy evening.",
      "put it up in the mountains, by a lake instead of the sea", ["in the mountains", "By a lake."], ["With by"]),

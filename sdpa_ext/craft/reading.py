@@ -1671,6 +1671,10 @@ class _Reader:
             return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None  # `old and rusty`: each
         if not comp or (set(comp) <= set(lex.vague) | lex.function and slot not in ("light", "palette")):
             return None  # `that sun looks ugly`, `make it cooler`: not a change we know (`the light cooler` is)
+        if slot is None and _phrase(obj) and len(comp) == 2 and comp[0] == "more" and adjectival(comp[1:]) and not \
+                _values(comp[1]) and comp[1] not in self.said and self._in_prompt(_phrase(obj).split()[-1]):
+            edit.adjust.append((_phrase(obj).split()[-1], comp[1]))  # `the bridge more crumbly`: a crumbly bridge
+            return True
         if slot is None and _phrase(obj) and comp[-1] in lex.materials and len(comp) <= 3 and not replacing:
             return self._thing(edit, obj, comp, False)  # `make the bridge stone`: what it is made of
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
@@ -1761,6 +1765,8 @@ class _Reader:
         if (split := _connector(comp)) and split[1] == "reversed" and content(split[2]) == split[2]:
             self._take(edit, split[2], negative=False)  # `looking at the camera not outside`
             comp = split[0]
+        if len(comp) > 1 and comp[-1] in {"looking", *lex.looks}:  # `more crumbly looking`: how it looks
+            comp = comp[:-1]
         if comp[:2] == ["more", "like"]:  # `more like a painting`: what it becomes
             comp = comp[2:]
         if "like" in comp[1:]:  # `red like an alarm is going off`: the rest explains
