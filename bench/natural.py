@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sdpa_ext.assistant import Assistant
 from sdpa_ext.craft.families import families
+from sdpa_ext.craft.params import split_scheduler
 from sdpa_ext.errors import SdpaError
 from sdpa_ext.settings.config import load_settings
 from sdpa_ext.types import HostContext, PromptVersion
@@ -43,9 +44,11 @@ TEXT_WORDS = {"text", "letters", "lettering", "typography", "words", "writing"} 
 
 
 def has(text: str, phrase: str) -> bool:
-    """A whole word or phrase in a text, case-insensitive, plurals and booru count tags counted (`1boy`: boy)."""
-    body = re.escape(phrase.lower().strip())
-    return re.search(rf"(?<![\w])(?:\d+\+?)?{body}(?:s|es)?(?![\w])", text.lower()) is not None
+    """A whole word or phrase in a text, case-insensitive, plurals and booru count tags counted (`1boy`: boy); one
+    that ends in a mark is a prefix (`(lightning:0.` is any weight below 1)."""
+    said = phrase.lower().strip()
+    body, ends = re.escape(said), r"(?:s|es)?(?![\w])" if said[-1:].isalnum() else ""  # `(lightning:0.`: a prefix
+    return re.search(rf"(?<![\w])(?:\d+\+?)?{body}{ends}", text.lower()) is not None
 
 
 def _answer_index(data: dict) -> tuple[dict[str, list[dict]], dict[str, dict]]:
@@ -132,6 +135,7 @@ def params_met(got: dict, want: dict) -> bool:
         width, height = params.get("width", 0), params.get("height", 0)
         return (width > height) - (width < height)
     sized = "width" in want or "height" in want
+    want = split_scheduler(want)  # `DPM++ 2M Karras`: DPM++ 2M with Karras, as A1111 1.10 reads it
     return (not sized or orientation(got) == orientation(want)) and all(
         got.get(k) == v for k, v in want.items() if k not in ("width", "height"))
 

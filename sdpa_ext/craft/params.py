@@ -72,12 +72,20 @@ def size_fits(family: Family, width: int, height: int) -> bool:
     return listed or (free and max(width / height, height / width) <= 3)
 
 
+def split_scheduler(params: dict) -> dict:
+    """The settings with an old sampler name that holds its scheduler (`DPM++ 2M Karras`) read as A1111 1.9+ reads
+    it: the sampler (DPM++ 2M) and the scheduler (Karras)."""
+    name = str(params.get("sampler_name", ""))
+    if name.lower().endswith(" karras") and "scheduler" not in params:
+        return {**params, "sampler_name": name[:-7], "scheduler": "Karras"}
+    return params
+
+
 def _sampler(raw: dict, out: dict, family: Family, notes: list[str]) -> None:
     sampler = raw.get("sampler_name")
     if sampler is not None:
-        name = str(sampler)
-        if name.lower().endswith(" karras") and "scheduler" not in raw:  # the old "DPM++ 2M Karras" form
-            name, raw = name[:-7], {**raw, "scheduler": "Karras"}
+        raw = split_scheduler(raw)
+        name = str(raw["sampler_name"])
         picked = _pick(name, _names()["samplers"])
         if picked:
             out["sampler_name"] = picked
