@@ -1339,6 +1339,32 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a light that adds to the others
     ("sdxl", "photo of a man in a library, warm lamp light, 50mm", "use rim lighting",
      ["warm lamp light, 50mm, rim lighting"], ["use"]),
+    # `drop it to 1` after the clause that named a weight: that weight, never the one LoRA
+    ("sdxl", "a fox in the snow, (thick fur:1.3), <lora:foxes_xl:0.6>", "the fur weight is way too high, drop it to 1",
+     ["a fox in the snow, thick fur, <lora:foxes_xl:0.6>"], ["(thick fur:1.3)", "foxes_xl:1"]),
+    # a thing that opens a clause joined by `and` goes with its clause
+    ("flux", "A lone cabin stands by a frozen lake and a few white clouds float over the peaks.", "yeet the clouds",
+     ["A lone cabin stands by a frozen lake."], ["clouds", "float"]),
+    # a weather said as a verb is the weather, never a place
+    ("sd3", "A cozy attic room with a desk by the window.", "its storming outside", ["A cozy attic room", "stormy"],
+     ["In a storming"]),
+    # `one of the benches` is a bench; a chat word inside a thing is dropped, the thing added; a longer thing that
+    # is placed (`next to the teapot`) is still one thing
+    ("flux", "A quiet park in autumn, golden leaves on the path.", "add a girl feeding pigeons at one of the benches",
+     ["With a girl feeding pigeons at a bench."], ["one of the"]),
+    ("sdxl", "a teapot on a wooden table, morning light", "add a lil plate of lemon cookies next to the teapot",
+     ["plate of lemon cookies next to the teapot"], ["lil"]),
+    # a count said with how the things lie
+    ("sdxl", "an old brass key on a velvet cloth, macro", "make it 4 keys scattered around",
+     ["four old brass keys"], ["With 4"]),
+    # Pony's source and rating: one of each; a new one takes the old one's place
+    ("pony", "score_9, score_8_up, source_anime, rating_safe, 1girl, witch hat", "go with source_furry",
+     ["source_furry, rating_safe, 1girl"], ["source_anime", ", furry"]),
+    ("pony", "score_9, source_anime, rating_safe, 1boy, knight", "the pony source tag instead pls",
+     ["source_pony, rating_safe, 1boy"], ["source_anime", "pls"]),
+    # a person added (a rider) means no `no humans`
+    ("illustrious", "masterpiece, no humans, horse, meadow, sunset", "put a knight on the horse",
+     ["knight"], ["no humans"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

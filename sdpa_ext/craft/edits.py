@@ -750,7 +750,9 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         def change(text: str, o: str = old, n: str = new) -> str | None:
             lead = re.match(r"\s*BREAK\s+", text)  # `BREAK a lone wizard` (no comma before it): the words after
             body = text[lead.end():] if lead else text
-            out = None if read_term(body).syntax else replace_in(body, o, n)
+            tag = o.lower().startswith(lexicon().one_of_prefixes) and body.strip().lower() == o.lower()
+            out = body.replace(body.strip(), n) if tag else None if read_term(body).syntax else replace_in(
+                body, o, n)  # `source_anime` -> `source_cartoon`: the tag whole
             return f"{lead.group()}{out}" if out and lead else out
         if old and (prompt.each(change) or _in_spans(prompt, reading, lambda body, o=old, n=new: replace_in(
                 body, o, n))):
@@ -998,8 +1000,8 @@ def _people_added(prompt: Prompt, edit: Edit, family: Family, changes: list[str]
     """A person added: a tag that says no one is there goes (`no humans`); a booru family counts them (`girl
     sleeping by the cat` -> `1girl`, `sleeping by the cat`)."""
     lex = lexicon()
-    people = [(at, head) for at, tag in enumerate(edit.add) if (head := head_of(tag)) and (
-        lex.gender_of(head) or head in lex.people["any_person"])]
+    people = [(at, head) for at, tag in enumerate(edit.add) if (head := read_term(tag).phrases[0].head) and (
+        lex.gender_of(head) or head in lex.people["any_person"] or head in lex.people["any"])]  # `a rider`
     plain = [(at, head) for at, head in people if _plain_gender(head)]  # `a girl`, not a role said of her
     crowd = family.counts and bool(plain) and bool(_count_tags(prompt))  # someone is there already: not solo
     for term in prompt.terms if people else ():

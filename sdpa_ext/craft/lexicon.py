@@ -122,6 +122,7 @@ class Lexicon:
     quality_tags: tuple[str, ...]
     quality_words: frozenset[str]
     leading_prefixes: tuple[str, ...]
+    one_of_prefixes: tuple[str, ...]  # Pony's source and rating: one tag of each
     leading_tags: frozenset[str]
     text_words: tuple[str, ...]
     saying: frozenset[str]  # what a sign does with its lettering: `says "OPEN"`
@@ -368,7 +369,7 @@ def lexicon() -> Lexicon:
         composition=_list(raw, "composition"), quality_tags=tuple(raw["quality"]["tags"]),
         quality_words=frozenset(raw["quality"]["words"]), leading_prefixes=tuple(raw["leading_tags"]["prefixes"]),
         leading_tags=frozenset(raw["leading_tags"]["tags"]), text_words=_list(raw, "text_words"),
-        saying=frozenset(raw["saying"]),
+        one_of_prefixes=tuple(raw["leading_tags"]["one_of"]["prefixes"]), saying=frozenset(raw["saying"]),
         span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"},
         stop=frozenset(raw["stop"]), places_on=frozenset(raw["places_on"]),
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},

@@ -354,6 +354,14 @@ def content(words: list[str], noun: bool = False) -> list[str]:
             and not w.endswith("n't")]
 
 
+def _one_of(words: list[str]) -> list[str]:
+    """`at one of the tables`: at a table."""
+    at = next((i for i in range(len(words) - 3) if words[i:i + 3] == ["one", "of", "the"]), None)
+    if at is None:
+        return words
+    return [*words[:at], "a", lexicon().singular(words[at + 3]), *words[at + 4:]]
+
+
 def _phrase(words: list[str]) -> str:
     return " ".join(_strip_determiner(words))
 
@@ -785,10 +793,25 @@ class _Reader:
         self.kept = deepcopy(self.reading.edit)
         if text.rstrip().endswith("?") and _tokens(text)[-1:] and _tokens(text)[-1] in lexicon().question_tags:
             return  # `the truck is red right?`: the user checks, asks nothing
-        if not self._placed_after(normal(text)):
+        if not self._placed_after(normal(text)) and not self._retagged(text):
             self._clause(text)
         self.prior = normal(text) or self.prior
         self.added = self.reading.edit.add[added:]
+
+    def _retagged(self, text: str) -> bool:
+        """`switch to source_cartoon`, `the cartoon source tag instead of the anime one`: a tag the prompt has one
+        of (Pony's source, its rating) in place of the prompt's."""
+        for prefix in lexicon().one_of_prefixes:
+            said = re.search(rf"(?<![\w]){prefix}([a-z]+)", text, re.I) or re.search(
+                rf"(?<![\w])([a-z]+)\s+{prefix.rstrip('_')}\s+tag", text, re.I)
+            new = f"{prefix}{said.group(1).lower()}" if said else ""
+            old = next((t for t in self.reading.prompt.texts() if t.lower().startswith(prefix)), "") if said and \
+                self.reading.prompt else ""
+            if old and old.lower() != new:
+                self.reading.edit.replace.append((old, new))
+                self.reading.spans[old] = "change"
+                return True
+        return False
 
     def _placed_after(self, words: list[str]) -> bool:
         """`throw in an old guy reading, next to the cat`: where the thing the clause before added is."""
@@ -1103,11 +1126,10 @@ class _Reader:
         if number is None or ("." not in number and _object_slot(rest) != "network" and not named_only):
             return None  # `bump fantasy world to 1`: a network named by its words alone, a whole weight last
         value = float(number)
-        named = self._weighted(rest)
-        if not named and set(words) & set(lexicon().span_words["edit_step"]):  # `swap at 0.3`: `[cat:dog:0.5]`
-            named = [s for s in self.spans if s.kind == "edit"]
-        if not named and not set(content(rest)) - lexicon().pronouns - lexicon().function:
-            named = self._weighted(self.prior)
+        pronoun = not set(content(rest)) - lexicon().pronouns - lexicon().function  # `drop it to 1`: what the
+        named = (self._weighted(self.prior) if pronoun and self.prior else []) or self._weighted(rest)  # clause
+        if not named and set(words) & set(lexicon().span_words["edit_step"]):  # before named, not the one lora
+            named = [s for s in self.spans if s.kind == "edit"]  # `swap at 0.3`: `[cat:dog:0.5]`
         if named and abs(_weight_of(named[0]) - value) < 1e-9 and words[-1] != number:
             return None  # `the lora at 0.8 is too much`: which, not how much
         if len(named) != 1:
@@ -1270,7 +1292,8 @@ class _Reader:
         at = words.index("too") if "too" in words else words.index("overly")
         before, after = words[:at], [w for w in words[at + 1:] if w not in ("much",)] or ["much"]
         before = [w for w in before if w not in lexicon().copulas and w not in lexicon().objects["it"] and w != "so"]
-        strong = {"strong", "much", "heavy", "intense", "prominent", "big", "loud", "bright", "saturated", "busy"}
+        strong = {"strong", "much", "heavy", "intense", "prominent", "big", "loud", "bright", "saturated", "busy",
+                  *(("high",) if set(before) & lexicon().span_words["group"] else ())}  # `the fur weight is too high`
         if before:
             self._name_spans(before, "change")  # `background is too washed out`: its weight may change
         if before and _object_slot(before) not in ("it", None) and set(after) <= strong:
@@ -1501,7 +1524,7 @@ class _Reader:
             return True
         if _counting(words) and self._counted(edit, words):  # `add another girl`, `get 3 of them`, `a couple ravens`
             return True
-        thing = _strip_determiner(words)
+        thing = _one_of(_strip_determiner([w for w in words if w not in lex.chat_description]))  # `a lil mug`
         if not thing:
             return None
         said = [w for w in thing[:-1] if w in lex.antonyms and not lex.colour_of([w])]  # `blue` is a colour first
@@ -1525,7 +1548,7 @@ class _Reader:
             for i, w in enumerate(thing) if i)  # `an axe` is a noun, not the verb; `a man fishing
         dropped = [i for i, w in enumerate(thing) if w not in kept]  # `a man fishing off the dock`: `off` is where
         if any(i == len(thing) - 1 or thing[i] not in _PREPOSITION_WORDS | {"off", "out"} for i in dropped) or len(
-                thing) > _MAX_WORDS + (4 if doing else 2):
+                thing) > _MAX_WORDS + (4 if doing or set(thing[1:]) & _PREPOSITION_WORDS else 2):  # or placed
             return None
         x = " ".join(thing)  # off the dock`, not `the man a sad backstory`
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
@@ -1630,7 +1653,8 @@ class _Reader:
         counted = _count(comp) or (lambda one: (" ".join(one[1:]), 1) if len(one) in (2, 3) and one[0] in
                                     lex.single - lex.articles and content(one[1:]) == one[1:] else None)(
             _strip_phrases(comp, ("just", "only"), tail=False))
-        doing = next((i for i, w in enumerate(comp) if i >= 2 and verb_ing(w)), None)
+        doing = next((i for i, w in enumerate(comp) if i >= 2 and (verb_ing(w) or (  # `3 robots sitting together`,
+            w.endswith("ed") and len(w) > 4 and i + 1 < len(comp)))), None)  # `3 pocket watches scattered around`
         if not counted and doing and (counted := _count(comp[:doing])) and counted[1] > 1:
             self._state(edit, comp[doing:])
         where = next((i for i, w in enumerate(comp) if i >= 2 and w in _PREPOSITION_WORDS and w != "of"), None)
@@ -2183,7 +2207,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reader = _Reader(parsed.spans(embeddings), subject_heads(parsed.texts()), set(words_of(parsed.text)),
                      [words_of(t.lower()) for t in parsed.texts()])
     instruction = _CAPITALS.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + f'"{m.group(1)}"', instruction)
-    reader.quotes = QUOTED.findall(instruction)
+    reader.quotes, reader.reading.prompt = QUOTED.findall(instruction), parsed
     spelled, reader.reading.edit.negative = _to_negative(_spelled(_typos_fixed(instruction, reader.said)).strip())
     said = (c for c in _CLAUSES.split(spelled) if c and c.strip())
     for clause in (part for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)):

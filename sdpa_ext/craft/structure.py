@@ -370,6 +370,10 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         if len(conjuncts) == 2 and len(kept) == 1:
             return _clean(f"{kept[0]} {text[verb.start:]}")
         return _next_clause(term, thing)
+    for phrase in (p for p in term.phrases if p.slot == "action" and names(p.body, thing)):  # `cacti line the road
+        last = list(_WORD.finditer(phrase.body))[-1]  # and a few white clouds drift across the sky`: the clouds'
+        if stem(last.group().lower()) in own and (joined := _joined_clause(term, phrase, last)):  # clause goes
+            return _without_joined(text, joined)
     if not hits:
         if (len(own) > 1 and names(text, thing)) or _opens(term, thing):
             return ""  # a thing across phrases, or what the clause is about: the whole term
