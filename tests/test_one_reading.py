@@ -1365,6 +1365,23 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a person added (a rider) means no `no humans`
     ("illustrious", "masterpiece, no humans, horse, meadow, sunset", "put a knight on the horse",
      ["knight"], ["no humans"]),
+    # a pose for a pose: hugging is no walk; `instead of just standing there` names the standing
+    ("sdxl", "two friends, running, park, summer", "have them hug", ["two friends, park, summer, hugging"],
+     ["running", "have"]),
+    ("illustrious", "1girl, solo, witch, broom, standing, night sky", "can she be flying over the town instead of just "
+     "standing there", ["flying over the town"], ["standing", "instead", "there"]),
+    # a place named by its part (`a street corner`) is where; a cliff is in the mountains, the ocean is not
+    ("flux", "A flower stall on a busy street corner at noon.", "move it to a quiet village square",
+     ["A flower stall in a quiet village square at noon."], ["corner"]),
+    ("sdxl", "a lighthouse on a cliff above the sea, storm clouds", "move it into the mountains",
+     ["a lighthouse on a cliff in the mountains"], ["sea"]),
+    # a material instead of another: the thing made of it
+    ("flux", "A cup of coffee on a rustic wooden desk by the window.", "glass table instead of wood",
+     ["A cup of coffee on a rustic glass table by the window."], ["wooden", "With"]),
+    # `evening` is said as evening; a weather out the window leaves the room where it is
+    ("flux", "A cat naps on a sofa in a sunny living room.", "make it evening", ["In the evening."], ["At evening"]),
+    ("sdxl", "a reading nook, armchair, lamp light, bookshelves", "stormy night outside the window",
+     ["a reading nook, armchair"], ["outside", "window"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

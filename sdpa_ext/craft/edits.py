@@ -253,6 +253,15 @@ def _relocate(prompt: Prompt, place: str) -> bool:
             placed = True
         elif not placed and a_place and any(p.slot in ("subject", "framing") for p in read.phrases) and \
                 settings[0].prep:
+            new = facets(place).get("setting", set())  # `into the mountains` keeps `on a cliff`, the ocean goes
+            fits = [p for p in settings if new and p.head in lexicon().heads["landform"] and facets(p.body).get(
+                "setting", {""}) <= new]  # a cliff is in the mountains; Paris is no part of London
+            if len(fits) == len(settings):  # every place said is in the new one: it follows them, once
+                placed = True
+                if not names(text, head_of(place) or place):
+                    prompt.set(term, tidy(f"{text[:fits[-1].end]} {prep} {articled(place)}{text[fits[-1].end:]}"))
+                continue
+            settings = [p for p in settings if p not in fits]
             first = settings[0]
             for phrase in reversed(settings[1:]):  # from the end, so the first one's place stays where it was
                 text = text[:phrase.start] + text[phrase.end:]

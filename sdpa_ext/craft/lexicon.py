@@ -106,6 +106,7 @@ class Lexicon:
     participles: frozenset[str]  # `overgrown`: a participle not in -ed
     function_words: frozenset[str]
     temporal: frozenset[str]  # `after a volleyball match`: what happened, not what is shown
+    day_parts: frozenset[str]  # `in the evening`, where other times are `at dusk`
     pronouns: frozenset[str]
     english: frozenset[str]
     foreign: frozenset[str]
@@ -361,7 +362,7 @@ def lexicon() -> Lexicon:
         function_words=frozenset(raw["function_words"]), temporal=frozenset(raw["temporal"]["words"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
-        shades=_list(raw, "shades"),
+        shades=_list(raw, "shades"), day_parts=frozenset(raw["temporal"]["day_parts"]),
         materials={**{w: w for w in raw["materials"]["words"]}, **raw["materials"]["forms"]},
         made_of=tuple(raw["materials"]["made_of"]),
         people={k: tuple(v) for k, v in people.items() if k not in ("note", "numbers")},

@@ -354,6 +354,13 @@ def content(words: list[str], noun: bool = False) -> list[str]:
             and not w.endswith("n't")]
 
 
+def _out_there(edit: Edit, thing: list[str]) -> bool:
+    """`rainy outside`, `a rainy evening outside the window`: the weather or time out there; the scene stays put."""
+    out = next((i + 1 for i, w in enumerate(thing) if i and w in lexicon().places_alone), 0)
+    return bool(out) and any(v.group in ("weather", "season", "time") for v in _values(" ".join(thing[:out]))) and \
+        _make(edit, thing[:out])
+
+
 def _one_of(words: list[str]) -> list[str]:
     """`at one of the tables`: at a table."""
     at = next((i for i in range(len(words) - 3) if words[i:i + 3] == ["one", "of", "the"]), None)
@@ -421,7 +428,9 @@ def _said_sentence(value: Value, said: str) -> str:
     """A value in the user's words, as a sentence: `A lonely mood.`, `At sunset.`, else the words."""
     if len(said.split()) <= 2 and value.group == "mood":
         return _sentence(f"{'an' if said[:1] in 'aeiou' else 'a'} {said} mood")
-    return _sentence(f"at {said}") if len(said.split()) == 1 and value.group in ("time", "season") else _sentence(said)
+    if len(said.split()) == 1 and value.group in ("time", "season"):
+        return _sentence(f"in the {said}" if said in lexicon().day_parts else f"at {said}")  # `In the evening.`
+    return _sentence(said)
 
 
 def _size(words: list[str]) -> tuple[int, int] | None:
@@ -553,7 +562,8 @@ def _make(edit: Edit, words: list[str]) -> bool:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
         specific = (len(words) == 1 and x in values[0].tags[1:]) or (  # `lightning` of a storm: the user's word,
-            len(words) == 1 and values[0].group in WORDED and x in values[0].words and x != values[0].name) or (
+            len(words) == 1 and values[0].group in WORDED and x in values[0].words and x not in values[0].tags and (
+                x != values[0].name or x in lex.day_parts)) or (  # `evening`, not `dusk`; `day`: daytime
             len(words) > 1 and (x in values[0].words or _values_only(words)) and x not in values[0].tags and not any(
                 _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison);
         # `lonely`, `christmas`, `sunset`: a mood, a season or a time in the user's own word
@@ -1535,9 +1545,8 @@ class _Reader:
             edit.adjust += [(thing[-1], w) for w in said]
             edit.recolour += [(thing[-1], colour)] if colour else []
             return True
-        if len(thing) > 1 and thing[-1] in lex.places_alone and any(
-                v.group in ("weather", "season", "time") for v in _values(" ".join(thing))) and _make(edit, thing):
-            return True  # `rainy outside`: the weather out there, the scene stays put
+        if _out_there(edit, thing):
+            return True
         values = _values(" ".join(thing)) if len(thing) <= 3 else []
         if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
             if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
@@ -1678,9 +1687,11 @@ class _Reader:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
         lex = lexicon()
         split = _connector(comp)
-        if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and split[0][0] in \
-                lex.articles and not _values(" ".join(split[0])) and set(_strip_determiner(split[2])) <= self.said:
-            return self._replace(edit, split[2], split[0])  # `can it be a corgi instead of a cat`
+        was = [w for w in _strip_determiner(_strip_phrases(split[2], ("just", "only"), tail=False))
+               if w not in lex.adverbs] if split else []  # `instead of just standing there`: standing
+        if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and (verb_ing(split[0][0]) or (
+                split[0][0] in lex.articles and not _values(" ".join(split[0])))) and was and set(was) <= self.said:
+            return self._replace(edit, was, split[0])  # `can it be a corgi instead of a cat`, `can she be flying`
         if _object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp):
             return True
         comp = self._trimmed(edit, comp)
@@ -2162,6 +2173,8 @@ class _Reader:
         thing = _strip_determiner(words)
         if thing[:1] and thing[0] in _PREPOSITION_WORDS:
             return None  # `its for insta`: what it is for, no thing
+        if _out_there(edit, thing):
+            return True
         at = next((i for i in range(1, min(len(thing), 5)) if (thing[i] in _PREPOSITION_WORDS and thing[i] != "of")
                    or (verb_ing(thing[i]) and not _values(" ".join(thing[:i])))), len(thing))  # `snow on the
         # ground`, `a dragon circling the towers`: a thing and where it is or what it does (`snow falling` is a

@@ -86,9 +86,9 @@ def slot_of(body: str, head: str) -> str:
     for group in said:
         for value in said[group]:
             pattern = phrase_pattern(vocab().groups[group][value].words)
-            if head and (pattern.search(head) or (group == "setting" and any(
-                    head in m.group().lower().split() for m in pattern.finditer(low)))):  # `a medieval town square`:
-                return GROUP_SLOT[group]  # the town square is where
+            if head and (pattern.search(head) or (group == "setting" and (head in lex.heads["place_part"] or any(
+                    head in m.group().lower().split() for m in pattern.finditer(low))))):  # `a medieval town
+                return GROUP_SLOT[group]  # square`, `a quiet street corner`: where
     lit = re.split(r"\s+(?:from|through|of)\s+", low, maxsplit=1)[0]  # `warm light from a window`
     if head in lex.heads["light"] or lit.endswith(("light", "lighting", "glow")):
         return "light"
@@ -516,11 +516,16 @@ def replace_in(text: str, old: str, new: str) -> str | None:
                 continue
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     materials = lexicon().materials
-    if len(old_words) == 1 and old_words[0] in materials and new.split()[-1] in materials:  # `wood to stone`
-        forms = [w for w, m in materials.items() if m == materials[old_words[0]]]  # `a wooden bridge`
-        found = phrase_pattern(forms).search(text)
-        if found and not any(p.head and p.head.lower() == found.group(0).lower() for p in term.phrases):
+    if len(old_words) == 1 and old_words[0] in materials and any(w in materials for w in new.split()):
+        forms = [w for w, m in materials.items() if m == materials[old_words[0]]]  # `wood to stone`: `a wooden
+        found = phrase_pattern(forms).search(text)  # bridge`; `marble counter instead of wood`: the wooden table
+        owner = next((p for p in term.phrases if found and p.body_start <= found.start() < p.end), None)
+        if not found or any(p.head and p.head.lower() == found.group(0).lower() for p in term.phrases):
+            return None
+        if new.split()[-1] in materials or owner is None or not owner.head:
             return _clean(text[:found.start()] + new + text[found.end():])
+        head = list(re.finditer(rf"(?<![\w-]){re.escape(owner.head)}(?![\w-])", text[found.start():owner.end]))
+        return _clean(text[:found.start()] + new + text[found.start() + head[-1].end():]) if head else None
     return None
 
 
