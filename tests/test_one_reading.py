@@ -1382,6 +1382,12 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("flux", "A cat naps on a sofa in a sunny living room.", "make it evening", ["In the evening."], ["At evening"]),
     ("sdxl", "a reading nook, armchair, lamp light, bookshelves", "stormy night outside the window",
      ["a reading nook, armchair"], ["outside", "window"]),
+    # `the dog` names a corgi puppy: the kind goes whole, what is said of it stays
+    ("sdxl", "a fluffy corgi puppy asleep on a rug, fireplace", "swap the dog for a kitten",
+     ["a fluffy kitten asleep on a rug"], ["corgi", "puppy"]),
+    # a time said by a weather word is no `At sunny.`; a day is said as a day
+    ("flux", "A man reads on a park bench on a grey evening.", "make it daytime and sunny",
+     ["On a bright day.", "Sunny."], ["At sunny", "evening"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

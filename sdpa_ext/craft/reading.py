@@ -428,7 +428,8 @@ def _said_sentence(value: Value, said: str) -> str:
     """A value in the user's words, as a sentence: `A lonely mood.`, `At sunset.`, else the words."""
     if len(said.split()) <= 2 and value.group == "mood":
         return _sentence(f"{'an' if said[:1] in 'aeiou' else 'a'} {said} mood")
-    if len(said.split()) == 1 and value.group in ("time", "season"):
+    if len(said.split()) == 1 and value.group in ("time", "season") and not any(
+            v.group == "weather" for v in _values(said)):  # `Sunny.`, not `At sunny.`
         return _sentence(f"in the {said}" if said in lexicon().day_parts else f"at {said}")  # `In the evening.`
     return _sentence(said)
 

@@ -482,6 +482,8 @@ def replace_in(text: str, old: str, new: str) -> str | None:
     for index, phrase in enumerate(term.phrases):
         olds = old_words
         if len(olds) == 1 and phrase.head and not names(phrase.body, old) and same_noun(phrase.head, olds[0]):
+            if (kinds := _kinds_replaced(text, phrase, olds[0], new)) is not None:
+                return kinds
             olds = [phrase.head]  # `the pup` on a puppy
         elif not old_words or not names(phrase.body, old):
             continue
@@ -527,6 +529,21 @@ def replace_in(text: str, old: str, new: str) -> str | None:
         head = list(re.finditer(rf"(?<![\w-]){re.escape(owner.head)}(?![\w-])", text[found.start():owner.end]))
         return _clean(text[:found.start()] + new + text[found.start() + head[-1].end():]) if head else None
     return None
+
+
+def _kinds_replaced(text: str, phrase: Phrase, old: str, new: str) -> str | None:
+    """`the dog` on `a fluffy corgi puppy`: the kinds of it said together go, what is said of them stays (`a fluffy
+    kitten`); None where its head alone names it."""
+    said, head = words_of(phrase.body.lower()), phrase.head.lower()
+    at = said.index(head) if head in said else 0
+    first = at
+    while first and said[first - 1] in lexicon().synonyms.get(stem(old), ()):
+        first -= 1
+    run = re.search(r"(?<![\w-])" + r"\s+".join(map(re.escape, said[first:at + 1])) + r"(?![\w-])", phrase.body, re.I)
+    if first == at or not run:
+        return None
+    body = phrase.body[:run.start()] + re.sub(r"^(?:a|an|the|some)\s+", "", new) + phrase.body[run.end():]
+    return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
 
 
 def recolour(text: str, noun: str, colour: str) -> str | None:
