@@ -1388,6 +1388,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a time said by a weather word is no `At sunny.`; a day is said as a day
     ("flux", "A man reads on a park bench on a grey evening.", "make it daytime and sunny",
      ["On a bright day.", "Sunny."], ["At sunny", "evening"]),
+    # calm over a rough sea calms the sea; a BREAK the user wrote inside a term stays when what is beside it goes
+    ("flux", "A small boat in a storm, huge waves crashing over the bow.", "make it calm and sunny",
+     ["calm"], ["huge waves"]),
+    ("sd15", "masterpiece, a sailor on a deck, stormy sky, waves crashing BREAK detailed face, <lora:x:0.5>",
+     "calm sunny day instead, no storm", ["a sailor on a deck BREAK detailed face, <lora:x:0.5>"], ["waves"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -185,10 +185,11 @@ class Prompt:
             term.text, self.changed = text, True
 
     def each(self, change: Callable[[str], str | None]) -> bool:
-        """`change(text) -> new text | None` on every term; True when any changed."""
+        """`change(text) -> new text | None` on every term, on each BREAK chunk of a term apart (`waves crashing
+        BREAK dramatic lighting`: the waves may go, the BREAK stays where the user put it); True when any changed."""
         hit = False
         for term in self.terms:
-            if term.text.strip() and (new := change(term.text)) is not None and new != term.text:
+            if term.text.strip() and (new := _by_chunk(term.text, change)) is not None and new != term.text:
                 self.set(term, new)
                 hit = True
         return hit
@@ -279,6 +280,19 @@ class Prompt:
 
 
 _SPACED_WEIGHT = re.compile(r"\s:\s*[-+]?\d*\.?\d+\s*$")
+
+
+def _by_chunk(text: str, change: Callable[[str], str | None]) -> str | None:
+    """`change` on each piece of a term between its BREAKs; None when no piece changed."""
+    cuts = grammar.keywords(text, "BREAK")
+    if not cuts:
+        return change(text)
+    pieces = [text[start:end] for start, end in zip([0, *(c + 5 for c in cuts)], [*cuts, len(text)], strict=True)]
+    changed = [change(p) if p.strip() else None for p in pieces]
+    if all(new is None or new == old for new, old in zip(changed, pieces, strict=True)):
+        return None
+    return " BREAK ".join((old if new is None else new).strip() for new, old in zip(changed, pieces, strict=True)
+                          ).strip()
 
 
 def is_keyword(term: str) -> bool:

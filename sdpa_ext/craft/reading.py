@@ -2228,6 +2228,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
     _said_absent(reading, parsed)
+    _calmed(reading, parsed)
     reader.recoloured()
     _contradicted(reading, reader.spans)
     if reader.asked:
@@ -2331,6 +2332,14 @@ def _said_absent(reading: Reading, prompt: Prompt) -> None:
             reading.edit.remove.remove(thing)
             reading.edit.negative[:] = [n for n in reading.edit.negative if n != thing]
             reading.notes.append(f"the prompt says {tag!r} already")
+
+
+def _calmed(reading: Reading, prompt: Prompt) -> None:
+    """`make it calm and sunny` over a rough sea: the sea is calm too (its huge waves go), not only the mood."""
+    calm = vocab().groups["weather"]["calm sea"]
+    if any(v.group == "mood" and v.name == "calm" for v in reading.edit.set) and calm not in reading.edit.set and \
+            "rough sea" in facets(prompt.text).get("weather", set()):
+        _set(reading.edit, calm)
 
 
 def _contradicted(reading: Reading, spans: list[Span]) -> None:
