@@ -1393,6 +1393,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["calm"], ["huge waves"]),
     ("sd15", "masterpiece, a sailor on a deck, stormy sky, waves crashing BREAK detailed face, <lora:x:0.5>",
      "calm sunny day instead, no storm", ["a sailor on a deck BREAK detailed face, <lora:x:0.5>"], ["waves"]),
+    ("sdxl", "a knight on a hill, sunset, BREAK a dragon in the sky, fire", "lose the BREAK pls, it does weird stuff",
+     ["sunset, a dragon in the sky"], ["BREAK"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -1581,6 +1583,15 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     # quoted lettering stays as typed, its marks too; `a simple pony prompt` is how it is asked
     ("illustrious", 'a guy yelling "WHAT?!" in a speech bubble, manga', ['"WHAT?!"'], ['"WHAT?"']),
     ("pony", "girl with a kite on a hill, simple pony prompt", ["kite"], ["prompt", "simple"]),
+    # the user's own count tag is who is there (never `no humans` beside it); a person of no said gender beside the
+    # one counted is someone else (no `solo`); `a female knight` is a girl
+    ("illustrious", "1girl with long pink hair sitting in a cafe, smiling", ["1girl, long hair, pink hair"],
+     ["no humans"]),
+    ("illustrious", "a knight kneeling before a queen in a throne room", ["1girl"], ["solo"]),
+    ("pony", "a female knight in silver armor, castle", ["1girl, solo"], []),
+    # under water there is no sky to add for the sun rays; how cool it looks is no thing
+    ("sdxl", "underwater photo of a turtle over a reef, sun rays", ["sun rays"], ["sky"]),
+    ("sdxl", "a sick lookin motorbike in the desert", ["motorbike"], ["lookin", "sick"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

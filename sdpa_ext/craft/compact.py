@@ -162,7 +162,9 @@ def _counted(text: str, kind: str) -> int:
     for index, word in enumerate(words):
         forms = (irregular.get(word, word), *((word[:-1], word[:-2]) if word.endswith("s") and not
                                                word.endswith("ss") else ()))
-        noun = next((w for w in forms if w in nouns), None)
+        after = words[index + 1:index + 2]  # `a female knight`: a woman
+        noun = next((w for w in forms if w in nouns), None) or (
+            word if word == kind and after and lex.singular(after[0]) in lex.people["any"] else None)
         if noun is None:
             continue
         one = last == index - 1  # `a catgirl maid`, `a witch girl`: one person said twice
@@ -182,11 +184,25 @@ def count_tags(desc: Description) -> list[str]:
     """Danbooru count tags from the people the description names (Illustrious): `1girl, solo`, `2girls`,
     `1girl, 1boy`, `6+girls`, or `no humans`."""
     said = desc.wanted  # not what it says is absent (`no girls`)
+    if re.search(r"(?<![\w+])\d\+?(?:girl|boy)s?(?!\w)", said, re.I):
+        return []  # `1girl with long pink hair`: the user's own count tag, kept as typed
     if people_in(" ".join(desc.heads)) == "" and not any(_person_before_head(p) for p in desc.phrases):
         return ["no humans"]  # a person said only of a thing (`a wizard hat`) is no one drawn
     girls, boys = _counted(said, "female"), _counted(said, "male")
     tags = [count_tag(n, word) for n, word in ((girls, "girl"), (boys, "boy")) if n]
-    return [*tags, "solo"] if girls + boys == 1 else tags
+    return [*tags, "solo"] if girls + boys == 1 and not _someone_else(said) else tags
+
+
+def _someone_else(text: str) -> bool:
+    """A person of no said gender beside the counted one (`a knight kneeling before a queen`): no `solo`; `a girl
+    knight` is one person."""
+    lex = lexicon()
+    gendered = {w for kind in ("female", "male") for p in lex.people[kind] for w in (p, p + "s")} | {
+        "female", "male"}
+    anyone = {w for p in lex.people["any"] for w in (p, p + "s")}
+    words = re.findall(r"[a-z]+", text.lower())
+    return any(w in anyone and not {*words[max(0, i - 1):i], *words[i + 1:i + 2]} & gendered
+               for i, w in enumerate(words))
 
 
 def counted_negated(negated: list[str], family: Family) -> list[str]:
@@ -229,7 +245,9 @@ def unsaid_facets(desc: Description) -> list[Value]:
     whose first tag (`fog`, `snow`, `rain`) it does not say."""
     said = set(words_of(" ".join(desc.phrases)))
     values = [vocab().groups[g][v] for g in ("weather", "season") for v in sorted(desc.facets.get(g, ()))]
-    return [v for v in values if v.tags and not set(words_of(v.tags[0])) <= said]
+    ruled = {w for values in desc.facets.values() for v in values for w in vocab().rules_out.get(v, ())}
+    return [v for v in values if v.tags and not set(words_of(v.tags[0])) <= said and not (
+        ruled and phrase_pattern(sorted(ruled)).search(v.tags[0]))]  # underwater sun rays: no `clear sky`
 
 
 def said_as_tags(desc: Description, booru: bool) -> list[str]:

@@ -283,14 +283,15 @@ _SPACED_WEIGHT = re.compile(r"\s:\s*[-+]?\d*\.?\d+\s*$")
 
 
 def _by_chunk(text: str, change: Callable[[str], str | None]) -> str | None:
-    """`change` on each piece of a term between its BREAKs; None when no piece changed."""
+    """`change` on each piece of a term between its BREAKs; where no piece changes, on the whole term (`get rid
+    of the BREAK`: the keyword itself)."""
     cuts = grammar.keywords(text, "BREAK")
     if not cuts:
         return change(text)
     pieces = [text[start:end] for start, end in zip([0, *(c + 5 for c in cuts)], [*cuts, len(text)], strict=True)]
     changed = [change(p) if p.strip() else None for p in pieces]
     if all(new is None or new == old for new, old in zip(changed, pieces, strict=True)):
-        return None
+        return change(text)
     return " BREAK ".join((old if new is None else new).strip() for new, old in zip(changed, pieces, strict=True)
                           ).strip()
 
