@@ -1642,6 +1642,17 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
     assert "people" in negative and not any(w in version.prompt for w in ("nobody", "no one", "people")), version
 
 
+def test_our_booru_plan_says_no_humans_in_both_prompts(make_settings):
+    """`NO humans anywhere` on Illustrious: the booru tag in the prompt, and the humans kept out by the negative too,
+    as `no people` puts people there (a model's answer that says it once stands: the right plans above)."""
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer="{}") as server:
+        version = _assistant(make_settings, server, "compact").plan("a robot in a flooded city, NO humans anywhere",
+                                                                     family="illustrious")
+    assert "no humans" in version.prompt and "humans" in version.negative_prompt.split(", "), version
+
+
 @pytest.mark.parametrize(("family", "description", "right", "negative"), [
     ("pony", "pony style pic of a motorcycle jumping over desert dunes at sunset",
      "score_9, score_8_up, score_7_up, source_anime, rating_safe, no humans, motorcycle, jumping, midair, desert, "

@@ -120,7 +120,8 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
     prompt, fixes = repair(prompt)
     answer = Prompt.parse(prompt, family)
     negated = compact.counted_negated(desc.negated, family)
-    negative = negations_to_negative(answer, _default_negative(family, style), negated, family, warnings)
+    negative = negations_to_negative(answer, _default_negative(family, style), negated, family, warnings,
+                                     restate=True)
     negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
     return Fields(answer.render(), negative, family_params(family), note, warnings + fixes)
 

@@ -111,10 +111,12 @@ def _plain(term: str, thing: str) -> bool:
 
 
 def negations_to_negative(answer: Prompt, negative: str, negated: list[str], family: Family, notes: list[str], *,
-              everyone: bool = False) -> str:
+              everyone: bool = False, restate: bool = False) -> str:
     """What must not be in the picture leaves the positive prompt (`no cars`, or `cars`: CLIP reads both as
     cars) and goes into the negative prompt (returned), where the family has one. `everyone`: `no people` takes
-    every term that is only a person (a plan's answer to a description that says so)."""
+    every term that is only a person (a plan's answer to a description that says so). `restate`: what a booru
+    tag says is absent (`no humans`) goes into the negative too, as the user said it (our own plan; a model's
+    answer that says it once stands)."""
     people = set(lexicon().people["any_person"]) if everyone else set()
     tags = set(lexicon().negations["tags"]) if family.counts else set()  # a booru tag: `no humans` says it
     for thing in negated:
@@ -139,7 +141,8 @@ def negations_to_negative(answer: Prompt, negative: str, negated: list[str], fam
         said = [t.strip().lower() for t in answer.texts() if t.strip().lower() in tags]
         new = [t for t in negated if not any(
             names(h, t) or _COUNT.sub("", h) in (t, f"{t}s", lexicon().singular(t)) for h in have)
-               and not any(names(tag, t) for tag in said) and not any(_plain(x, t) for x in answer.texts())]
+               and (restate or not any(names(tag, t) for tag in said)) and not any(
+                   _plain(x, t) for x in answer.texts())]
         negative = ", ".join([*have, *new]) if new else negative
     return negative
 
