@@ -1395,6 +1395,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "calm sunny day instead, no storm", ["a sailor on a deck BREAK detailed face, <lora:x:0.5>"], ["waves"]),
     ("sdxl", "a knight on a hill, sunset, BREAK a dragon in the sky, fire", "lose the BREAK pls, it does weird stuff",
      ["sunset, a dragon in the sky"], ["BREAK"]),
+    # a lower angle is the camera's, never less of something (it was a wide shot)
+    ("illustrious", "1girl, solo, kimono, city street, night", "more dramatic, lower angle", ["from below"],
+     ["wide shot"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
