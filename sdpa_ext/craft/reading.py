@@ -1664,9 +1664,12 @@ class _Reader:
                                     lex.single - lex.articles and content(one[1:]) == one[1:] else None)(
             _strip_phrases(comp, ("just", "only"), tail=False))
         doing = next((i for i, w in enumerate(comp) if i >= 2 and (verb_ing(w) or (  # `3 robots sitting together`,
-            w.endswith("ed") and len(w) > 4 and i + 1 < len(comp)))), None)  # `3 pocket watches scattered around`
-        if not counted and doing and (counted := _count(comp[:doing])) and counted[1] > 1:
-            self._state(edit, comp[doing:])
+            w.endswith("ed") and len(w) > 4 and i + 1 < len(comp)))), None)  # `3 pocket watches scattered around`:
+        if not counted and doing and (counted := _count(comp[:doing])) and counted[1] > 1:  # how they lie is said,
+            if verb_ing(comp[doing]):  # never pasted
+                self._state(edit, comp[doing:])
+            else:
+                self.reading.unread.append(" ".join(comp[doing:]))
         where = next((i for i, w in enumerate(comp) if i >= 2 and w in _PREPOSITION_WORDS and w != "of"), None)
         if not counted and where and (counted := _count(comp[:where])) and not set(content(comp[where:])) <= self.said:
             edit.add.append(" ".join(comp[where:]))  # `3 girls on a swing`: where they are, new to the prompt
