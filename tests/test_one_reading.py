@@ -1352,6 +1352,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # is placed (`next to the teapot`) is still one thing
     ("flux", "A quiet park in autumn, golden leaves on the path.", "add a girl feeding pigeons at one of the benches",
      ["With a girl feeding pigeons at a bench."], ["one of the"]),
+    ("sdxl", "a rainy street at night, neon signs", "add a black cat sitting at one of the shop doors",
+     ["black cat sitting at a shop door"], ["doors"]),
     ("sdxl", "a teapot on a wooden table, morning light", "add a lil plate of lemon cookies next to the teapot",
      ["plate of lemon cookies next to the teapot"], ["lil"]),
     # a count said with how the things lie

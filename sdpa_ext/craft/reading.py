@@ -362,11 +362,12 @@ def _out_there(edit: Edit, thing: list[str]) -> bool:
 
 
 def _one_of(words: list[str]) -> list[str]:
-    """`at one of the tables`: at a table."""
+    """`at one of the tables`: at a table; `one of the shop doors`: a shop door (the run's last noun)."""
     at = next((i for i in range(len(words) - 3) if words[i:i + 3] == ["one", "of", "the"]), None)
     if at is None:
         return words
-    return [*words[:at], "a", lexicon().singular(words[at + 3]), *words[at + 4:]]
+    end = next((i for i in range(at + 3, len(words)) if words[i] in _PREPOSITION_WORDS), len(words)) - 1
+    return [*words[:at], "a", *words[at + 3:end], lexicon().singular(words[end]), *words[end + 1:]]
 
 
 def _phrase(words: list[str]) -> str:
