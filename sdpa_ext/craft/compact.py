@@ -73,14 +73,19 @@ def _score(entry: Entry, said: set[str], heads: set[str] | frozenset[str] = froz
     return 2 * len(keys & said) + 2 * len(keys & heads) + (1 if not entry.keys else 0)
 
 
+def _ruled_out(context: Facets) -> re.Pattern[str] | None:
+    """The words a setting of the context rules out (underwater: no sky; space: no trees), as one pattern."""
+    words = {w for said in context.values() for v in said for w in vocab().rules_out.get(v, ())}
+    return phrase_pattern(sorted(words)) if words else None
+
+
 def candidates(category: str, desc_words: set[str], context: Facets, *, limit: int = CHOICES,
                prefer: tuple[str, ...] = (), exclude: set[str] | frozenset[str] = frozenset(),
                heads: set[str] | frozenset[str] = frozenset(), wide: bool = False) -> list[Entry]:
     """The entries of a category that suit the words and contradict nothing, best first. Entries for
     other things (their keys miss the description) come only when nothing else is left, or (`wide`, for
     takes that need more to choose from) after the ones that suit."""
-    ruled_out = {w for values in context.values() for v in values for w in vocab().rules_out.get(v, ())}
-    ruled = phrase_pattern(sorted(ruled_out)) if ruled_out else None
+    ruled = _ruled_out(context)
     ranked = []
     for index, entry in enumerate(vocab().categories[category]):
         if clash(entry_facets(entry), context) or entry.tag.lower() in exclude:
@@ -245,9 +250,9 @@ def unsaid_facets(desc: Description) -> list[Value]:
     whose first tag (`fog`, `snow`, `rain`) it does not say."""
     said = set(words_of(" ".join(desc.phrases)))
     values = [vocab().groups[g][v] for g in ("weather", "season") for v in sorted(desc.facets.get(g, ()))]
-    ruled = {w for values in desc.facets.values() for v in values for w in vocab().rules_out.get(v, ())}
+    ruled = _ruled_out(desc.facets)  # underwater sun rays: no `clear sky`
     return [v for v in values if v.tags and not set(words_of(v.tags[0])) <= said and not (
-        ruled and phrase_pattern(sorted(ruled)).search(v.tags[0]))]  # underwater sun rays: no `clear sky`
+        ruled and ruled.search(v.tags[0]))]
 
 
 def said_as_tags(desc: Description, booru: bool) -> list[str]:
