@@ -263,6 +263,14 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
     ("sd15", "masterpiece, 1girl, solo, straw hat, sunflower field, summer, blue sky, soft sunlight",
      "golden hour would look so much better tbh",
      "masterpiece, 1girl, solo, straw hat, sunflower field, summer, blue sky, golden hour, warm backlight", "lowres"),
+    # `the other one` is the LoRA the clause before did not name; `turn X off` takes it away (it had been put back)
+    ("sdxl", TWO_LORAS, "film grain lora to 0.8 and turn the other one off",
+     "photo of a young woman in a cafe, highly detailed skin, <lora:film_grain:0.8>", "lowres"),
+    ("sdxl", TWO_LORAS, "turn the film grain lora off",
+     "photo of a young woman in a cafe, highly detailed skin, <lora:add-detail-xl:0.7>", "lowres"),
+    # others added may end `solo`: the model's call, where the reading does not say who is there
+    ("illustrious", "masterpiece, 1boy, solo, knight, black armor, ruins, night", "surround him with like 5 skeletons",
+     "masterpiece, 1boy, knight, black armor, surrounded, five skeletons, ruins, night", "lowres"),
 ])
 def test_a_right_answer_to_the_users_syntax_reaches_the_user_unchanged(make_settings, family, prompt, instruction,
                                                                        right, negative):
@@ -1400,6 +1408,49 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a lower angle is the camera's, never less of something (it was a wide shot)
     ("illustrious", "1girl, solo, kimono, city street, night", "more dramatic, lower angle", ["from below"],
      ["wide shot"]),
+    # `can there be X` asks for X there (it had read `there` as a thing to replace)
+    ("sdxl", "a red pickup truck on a desert road, bright blue sky, noon", "can there be a sandstorm coming in",
+     ["sandstorm"], ["blue sky", "there"]),
+    # a new sign carries its lettering as typed (the table was made `A that says ...`); what a light did goes with it
+    ("flux", "A wooden table in a kitchen, a pizza on a board, morning light streaming through a window.",
+     'add a lil chalkboard sign that says "Pizza Night"', ['With a chalkboard sign that says "Pizza Night".',
+                                                          "morning light streaming"], ["A that", "lil"]),
+    ("sd3", "A green dragon perched on a ruined castle tower, wings spread wide.",
+     'put a banner on the tower that says "HERE BE DRAGONS"', ['a banner on the tower that says "HERE BE DRAGONS"',
+                                                               "castle tower, wings"], []),
+    ("flux", "A wooden table in a kitchen, a pizza on a board, morning light streaming through a window.",
+     "make it night", ["a pizza on a board"], ["streaming", "morning"]),
+    # chat and praise are never pasted; `kid friendly` keeps nsfw out; a setting asked more of takes its number
+    ("flux", "A pizza on a wooden table, a glass of red wine beside it.", "no wine pls, kid friendly",
+     ["A pizza on a wooden table"], ["wine", "kid", "friendly"]),
+    ("sd3", "A green dragon on a castle tower at sunset.", "sick, thats exactly what i wanted",
+     ["A green dragon on a castle tower at sunset."], ["sick", "With"]),
+    ("illustrious", "masterpiece, 1boy, solo, knight, night", "nice nice, gonna try a few seeds brb",
+     ["knight, night"], ["seeds", "brb"]),
+    ("sd15", "masterpiece, 1girl, snowy forest", "more steps, like 35 and cfg 6", ["snowy forest"], ["steps", "35"]),
+    # a place's part is where (`the middle of a street`: the street); what only placed the old place's things goes
+    ("flux", "An old fisherman in a yellow raincoat on a wooden pier, waves crashing behind him.",
+     "put him in the middle of a busy new york street insted", ["on a busy new york street"],
+     ["behind him", "middle", "pier", "With"]),
+    # `calm sunny day` is a mood and a day, never `calm` the day away; `instead of one` is a count
+    ("flux", "A fisherman on a pier during a stormy evening.", "calm sunny day, no storm", ["sunny day"],
+     ["stormy", "evening"]),
+    ("sd3", "A lake with a red canoe tied to a wooden dock, pine trees.", "can there be like 3 canoes insted of one",
+     ["three red canoes tied to a wooden dock"], ["With", "like"]),
+    # a whole outfit takes the place of the one the prompt has, once; a smirk is no serious face
+    ("pony", "score_9, 1girl, solo, fox girl, miko, red hakama, holding broom, shrine",
+     "put her in a school uniform insted", ["fox girl, school uniform, holding broom"], ["miko", "hakama"]),
+    ("illustrious", "masterpiece, 1boy, solo, knight, black armor, serious, holding sword",
+     "he should be smirking, cocky", ["smirking"], ["serious"]),
+    # a cheerful mood takes the storm out, its whole clause (`and lightning splits the sky`), not the word alone
+    ("sd3", "A lighthouse on a rocky island during a storm. Waves crash on the rocks and lightning splits the sky.",
+     "its way too scary, make it more hopeful", ["Waves crash on the rocks.", "hopeful"], ["storm", "splits"]),
+    ("sdxl", "a cozy cabin, thunderstorm outside, fireplace", "make it cozier", ["thunderstorm outside"], []),
+    # a living room is a room (`living` is no verb there); its furniture goes with it to a garden
+    ("sdxl", "cozy living room, fireplace, leather armchair, bookshelves, a cat on a rug, warm light",
+     "move it outside to a garden", ["garden, a cat on a rug, warm light"], ["living", "armchair", "bookshelves"]),
+    ("flux", "A cat naps on a sofa in a sunny living room beside tall bookshelves.", "put it in a forest",
+     ["A cat naps in a forest."], ["sofa"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -241,6 +241,9 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
         return  # new count tags (`1girl` for `2girls`): the answer changed who is in the picture
     counts = [t for t in before.texts() if t in lexicon().leading_tags and t not in have
               and stem(_COUNT.sub("", t)) not in said]
+    if "solo" in counts and (reading.unread or edit.count or edit.add):  # `surround him with 5 skeletons`: others
+        counts.remove("solo")  # may be there now; the model's call
+        notes.append("the answer dropped 'solo': kept as the model wrote it (the instruction adds someone or more)")
     for offset, tag in enumerate(counts):
         answer.insert(answer.leading(lambda x: x in family.prefix or x.startswith(lexicon().leading_prefixes))
                       + offset, tag)

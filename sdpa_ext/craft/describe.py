@@ -89,10 +89,11 @@ def _strip_articles(text: str) -> str:
 
 def verb_ing(word: str, after: str = "") -> bool:
     """A verb in -ing (`dancing`), not a noun (`evening`, `building`) unless an article follows it (`building a
-    snowman`)."""
+    snowman`), nor the first word of a thing's name (`living room`)."""
     word = word.lower()
     return word.endswith("ing") and len(word) > 4 and (word.rstrip("s") not in _LEX.ing_nouns or
-                                                       after.lower() in _LEX.articles)
+                                                       after.lower() in _LEX.articles) and \
+        f"{word} {after.lower()}" not in _LEX.ing_nouns
 
 
 def _ing_split(prep: str, text: str) -> list[tuple[str, str]]:
@@ -191,7 +192,8 @@ def nouns_of(phrase: str) -> list[str]:
     for index, word in enumerate(words):
         after = words[min(index + 1, len(words) - 1)]
         if word == "of" or word in _LEX.temporal or (run and (
-                verb_ing(word, after) or word in _LEX.saying or _participle(word, after))):
+                verb_ing(word, after) or (word in _LEX.saying and f"{word} {after}" not in _LEX.ing_nouns) or
+                _participle(word, after))):
             if run and not past:  # `two boys fist bumping`: the boys; `fist` is the doing's
                 before = run[-2] if len(run) >= 2 else ""
                 plural = verb_ing(word, after) and _LEX.singular(before) != before and bool(people_in(before)) \

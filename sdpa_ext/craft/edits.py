@@ -452,6 +452,10 @@ def _contradictions(prompt: Prompt, edit: Edit, values: list[Value], changes: li
         if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
                        else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")
+        for ruled in {found for word in vocab().rules_out.get(value.name, ()) if (found := find_value(word))}:
+            if prompt.each(lambda text, v=ruled: None if locked(text) or kept & set(words_of(text))
+                           else without_value(text, v, prompt.sentences)):  # a cheerful mood: no storm
+                changes.append(f"took out the {ruled.name} ({value.name} rules it out)")
 
 
 def _dried(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
@@ -759,6 +763,9 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         def change(text: str, o: str = old, n: str = new) -> str | None:
             lead = re.match(r"\s*BREAK\s+", text)  # `BREAK a lone wizard` (no comma before it): the words after
             body = text[lead.end():] if lead else text
+            if not prompt.sentences and body.strip().lower() == o.lower() and n.lower() in (
+                    t.strip().lower() for t in prompt.texts()):
+                return ""  # `miko, red hakama` -> a school uniform: once
             tag = o.lower().startswith(lexicon().one_of_prefixes) and body.strip().lower() == o.lower()
             out = body.replace(body.strip(), n) if tag else None if read_term(body).syntax else replace_in(
                 body, o, n)  # `source_anime` -> `source_cartoon`: the tag whole

@@ -508,6 +508,20 @@ def _bare_sampler(words: list[str]) -> tuple[int, dict[str, str]]:
     return (used, named) if "sampler_name" in named and words[0] not in english_words() else (0, {})
 
 
+def _values_said(words: list[str]) -> bool:
+    """Words that are values alone: `dutch angle full body shot`, `calm sunny day` (a mood and a day, not `calm`
+    the day away); not `calm the sea`, nor `big waves crashing` (the sea the prompt has, made rough)."""
+    if len(words) > 3:
+        return _values_only(words)
+    return len(words) == 3 and not set(words) & lexicon().articles and _values_only(words) and not any(
+        v.group in ("place", "setting") for v in _values(" ".join(words)))
+
+
+def _a_count(words: list[str]) -> bool:
+    """`one`, `a single`, `1`: how many, and nothing else (`3 canoes instead of one`)."""
+    return bool(words) and all(w in lexicon().single or w.isdigit() for w in words)
+
+
 def _values(x: str) -> list[Value]:
     """Every group value a phrase names (`a stormy night`: storm and night); a value that has the whole phrase
     among its words is the one it names (`huge waves`: a rough sea, not the sea's waves)."""
@@ -532,6 +546,18 @@ def _base(word: str) -> str | None:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and find_value(word[:-len(suffix)] + base):
             return word[:-len(suffix)] + base
     return None
+
+
+def _specific(words: list[str], value: Value) -> bool:
+    """The user's words say more than the value's tags would: `lonely`, `christmas`, `sunset` (a mood, a season or
+    a time in the user's own word), `lightning` of a storm, `a sandstorm`, `huge waves`, `blue hour` (not `colder
+    colors`: a comparison)."""
+    lex, x = lexicon(), " ".join(words)
+    if len(words) == 1:
+        return x in value.tags[1:] or x in lex.heads["weather"] or (
+            value.group in WORDED and x in value.words and x not in value.tags and (
+                x != value.name or x in lex.day_parts))  # `evening`, not `dusk`; `day`: daytime
+    return (x in value.words or _values_only(words)) and x not in value.tags and not any(_base(w) for w in words)
 
 
 def _make(edit: Edit, words: list[str]) -> bool:
@@ -563,14 +589,8 @@ def _make(edit: Edit, words: list[str]) -> bool:
     if values:
         covered = set(words_of(" ".join(w for v in values for w in v.words)))
         extra = [w for w in words if w not in covered and w not in lex.articles and w != "and"]
-        specific = (len(words) == 1 and x in values[0].tags[1:]) or (  # `lightning` of a storm: the user's word,
-            len(words) == 1 and values[0].group in WORDED and x in values[0].words and x not in values[0].tags and (
-                x != values[0].name or x in lex.day_parts)) or (  # `evening`, not `dusk`; `day`: daytime
-            len(words) > 1 and (x in values[0].words or _values_only(words)) and x not in values[0].tags and not any(
-                _base(w) for w in words))  # marked; `huge waves`, `blue hour` (not `colder colors`: a comparison);
-        # `lonely`, `christmas`, `sunset`: a mood, a season or a time in the user's own word
-        own = x if extra or specific or len(values) > 1 or (values[0].group == "medium" and x != values[0].name) \
-            else ""
+        own = x if extra or _specific(words, values[0]) or len(values) > 1 or (
+            values[0].group == "medium" and x != values[0].name) else ""
         if own and content(extra) != extra:
             own = " ".join(w for w in words if w in covered)
         if len(values) > 1 and len(words) > 3 and not extra:  # `dutch angle full body shot`: a tag each
@@ -763,6 +783,7 @@ class _Reader:
         self.reading = Reading()
         self.last = _Clause()
         self.quotes: list[str] = []  # the instruction's lettering as typed (the clauses are read lower case)
+        self.setting: tuple[str, str] | None = None  # a setting asked more of, and the note asking its number
         self.prior: list[str] = []  # the clause before, what `it` may name (`realistic is too strong, drop it to 1.1`)
         self.added: list[str] = []  # what the clause before added
         self.kept = Edit()  # the edit before the clause before, for one that takes it back (`actually no`)
@@ -776,6 +797,13 @@ class _Reader:
         """Mark the user's spans an object names; True when it names a network (the clause is read)."""
         lex = lexicon()
         what = "remove" if op in ("remove", "no") else "change"
+        named = {s.text for s in self.spans if s.kind == "network" and s.text in self.reading.spans}
+        others = [s for s in self.spans if s.kind == "network" and s.text not in named]
+        if "other" in words and named and others and not set(words) - {"the", "other", "one", "ones",
+                                                                         *lex.network_words}:
+            for span in others:  # `cyberpunk lora to 0.8 and turn the other one off`: the LoRAs not named
+                self.reading.spans[span.text] = what
+            return True
         if _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):
             found = _network_names(words, self.spans)
             if not found:
@@ -952,14 +980,56 @@ class _Reader:
         before = _tokens(text[:quote.start()]) if quote else []
         having = {w for h in lexicon().having for w in h.split()}  # `the car should have "SPEED" on it`
         at = next((i for i, w in enumerate(before) if w in lexicon().saying or w in having), None)
-        noun = next((w for w in reversed(before[:at or 0]) if self._in_prompt(w)), None)
+        noun = next((w for w in reversed(before[:at or 0]) if self._in_prompt(w) and w not in lexicon().function),
+                    None)
         if quote is None:
             return False
         typed = next((q for q in self.quotes if q.lower() == quote.group().lower()), quote.group())
+        if at is not None and self._new_sign(before[:at], typed, _tokens(text[quote.end():])):
+            return True
         if at is None or noun is None:
             return self._titled(before, _tokens(text[quote.end():]), typed)
 
         self.reading.edit.says.append((noun, typed))
+        return True
+
+    def _setting_said(self, edit: Edit, words: list[str]) -> bool | None:
+        """`more steps, like 35`, `less cfg like 4`: a setting said with a comparative takes the number said with it
+        or in the next clause (never a weight of `steps`); with none, a note asks for it. `28 steps`, `cfg 7`: set."""
+        lex = lexicon()
+        if settings := _settings(words):
+            edit.settings += settings
+            return True
+        said = [w for w in words if w not in lex.hedges and w not in lex.degree]
+        number = said[-1] if said and _NUMBER.fullmatch(said[-1]) else None
+        names = {n: k for k, all_names in lex.settings.items() for n in all_names}
+        verb = longest_at(said, 0, (*lex.verbs["more"], *lex.verbs["less"]))
+        size = longest_at(said, verb, tuple(names)) if verb else 0
+        if not size or verb + size + (number is not None) != len(said):
+            return None
+        name = " ".join(said[verb:verb + size])
+        if number:
+            edit.settings.append((names[name], float(number)))
+            return True
+        note = f"how many {name}? say a number (`{name} 30`)"
+        self.reading.notes.append(note)
+        self.setting = (names[name], note)
+        return True
+
+    def _new_sign(self, before: list[str], typed: str, after: list[str]) -> bool:
+        """`add a lil chalkboard sign that says "Pizza Night"`, `put a banner on the tower that says ...`: a new
+        thing that carries the lettering is added with it, as typed (never the tower made to say it)."""
+        lex = lexicon()
+        verb = longest_at(before, 0, (*lex.verbs["add"], *lex.verbs["relocate"]))
+        thing = [w for w in before[verb:] if w not in lex.chat and w not in ("that", "which")]
+        at = next((i for i, w in enumerate(thing) if i and w in _PREPOSITION_WORDS), len(thing))
+        if not verb or not content(thing[:at]) or self._in_prompt(content(thing[:at])[-1]):
+            return False
+        title = f'"{typed[1:-1]}"' if typed.startswith("'") else typed  # SD reads double quotes as lettering
+        where = after if after[:1] and after[0] in _PREPOSITION_WORDS and content(after) else []  # `above the door`
+        phrase = " ".join([*_strip_determiner(thing), "that says", title, *where])
+        self.reading.edit.add.append(phrase)
+        self.reading.edit.sentences.append(_sentence(" ".join(["with", *thing, "that says", title, *where])))
         return True
 
     def _titled(self, before: list[str], after: list[str], typed: str) -> bool:
@@ -1042,7 +1112,7 @@ class _Reader:
             _chip(edit, chip)
             return True
         if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and (any(text in v.words for v in _values(
-                text)) or (len(words) > 3 and _values_only(words))) and _make(edit, words):
+                text)) or _values_said(words)) and _make(edit, words):
             return True  # `clear sky` is the weather, not `clear` the sky away; `dutch angle full body shot`
         if (styled := self._styled(edit, words)) is not None:
             return styled
@@ -1067,9 +1137,8 @@ class _Reader:
         if words[0] not in lex.articles and (size := _size(words)):  # `a banner or two` is a thing
             edit.size = size
             return True
-        if settings := _settings(words):
-            edit.settings += settings
-            return True
+        if (read := self._setting_said(edit, words)) is not None:
+            return read
         subject = 1 if words[0] in lex.pronouns or words[0] == "there" else 0  # `there is no hat`, `he is not
         subject += longest_at(words, subject, lex.copulas) if subject else 0  # wearing a helmet`: no hat, no helmet
         denied = longest_at(words, subject, lex.negations["leading"]) if subject else 0
@@ -1101,8 +1170,9 @@ class _Reader:
         `van gogh style`): `<name> style` is added; nothing moves to a place called `studio ghibli`."""
         lex = lexicon()
         at = next(((i, size) for i in range(len(words)) if (size := longest_at(words, i, lex.styles))), None)
-        if longest_at(words, 0, (*lex.verbs["less"], *lex.verbs["remove"], *lex.negations["leading"])):
-            return None  # `less cyberpunk`, `no noir`: not this
+        if longest_at(words, 0, (*lex.verbs["less"], *lex.verbs["remove"], *lex.negations["leading"])) or set(
+                words) & lex.network_words:
+            return None  # `less cyberpunk`, `no noir`, `turn the cyberpunk lora off`: not this
         if at is None or not (set(words) & set(lex.wrappers) or longest_at(words, 0, lex.verb_phrases) or
                               at[0] + at[1] == len(words)):
             return None  # `the cyberpunk samurai holds a katana`: a word of the picture, no look asked
@@ -1330,6 +1400,9 @@ class _Reader:
         lex = lexicon()
         if words and words[0] in lex.modals:
             words = words[1:]
+        if words[:1] == ["there"] and (size := longest_at(words, 1, lex.copulas)) and size + 1 < len(words):
+            self.last = _Clause("add")  # `can there be a sandstorm`, `there should be birds`: what is there
+            return self._add(edit, words[size + 1:])
         if (size := longest_at(words, 0, lex.copulas)) and size < len(words) and words[0] != "have":
             self.last = _Clause(" ".join(words[:size]))  # `should be a close up`: the picture should be
             return self._set_to(edit, ["it"], words[size:])
@@ -1357,8 +1430,10 @@ class _Reader:
     def _verb(self, edit: Edit, words: list[str]) -> bool | None:
         """A clause that opens with a verb of the lexicon: its operations, then its object and complement."""
         lex = lexicon()
-        if len(words) > 2 and lex.trailing.get(words[-1]) == "remove" and _object_slot(words[:-1]) == "network":
-            return None  # `more details lora off`: the LoRA named `more details` goes (read after its object)
+        if len(words) > 2 and lex.trailing.get(words[-1]) == "remove" and _object_slot(words[:-1]) == "network" and \
+                f"{words[0]} {words[-1]}" not in lex.verbs["remove"]:
+            return None  # `more details lora off`: the LoRA named `more details` goes (read after its object); not
+            # `turn the detail lora off`
         best, ops = 0, []
         for op, said in lex.verbs.items():
             size = longest_at(words, 0, said) if op not in ("wide", "close") else 0
@@ -1434,8 +1509,8 @@ class _Reader:
                     split[0][0] in lex.pronouns and set(_strip_determiner(split[2])) <= self.said:  # `make it a
                 # plate of sushi instead of ramen`; not `make the jacket black instead of red`
                 return self._replace(edit, split[2], new)
-            if not (lex.colour_of(split[2]) and lex.colour_of(new[-1:])):  # `the jacket black instead of red`:
-                self._take(edit, split[2], negative=False)  # the jacket's colour gives way, no other red
+            if not (lex.colour_of(split[2]) and lex.colour_of(new[-1:])) and not _a_count(split[2]):
+                self._take(edit, split[2], negative=False)  # `the jacket black instead of red`: no other red
             rest, split = split[0], None
         if "replace" in ops:
             split = _connector(rest, ("to", "with", "reversed"))
@@ -1480,7 +1555,13 @@ class _Reader:
 
     def _number(self, edit: Edit, value: float) -> bool | None:
         """A number said after a weight was asked for: the network's weight, or the user's group's (`freckles way
-        stronger, like 1.5`: 1.5, not a step more)."""
+        stronger, like 1.5`: 1.5, not a step more), or the setting asked more of (`more steps, like 35`)."""
+        if self.setting:
+            key, note = self.setting
+            edit.settings.append((key, value))
+            self.reading.notes.remove(note)
+            self.setting = None
+            return True
         if not self.last.obj:
             return self._network(edit, [str(value)])  # `..., try 0.6`: the span the clause before named
         if self._weight_to(edit, self.last.obj, value):
@@ -1602,6 +1683,8 @@ class _Reader:
             return True
         if rest and rest[0] in lex.place_prepositions:
             place = _strip_determiner(rest[1:])
+            if len(place) > 3 and place[0] in lex.heads["place_part"] and place[1] == "of":
+                place = _strip_determiner(place[2:])  # `in the middle of a busy street`: the street
             at = next((i for i, w in enumerate(place) if i and (w in lex.place_prepositions or w in lex.prepositions)),
                       0)
             if at and _make(edit, place[at + 1:]):  # `on a windowsill in the rain`: the rain is a weather
@@ -1620,17 +1703,34 @@ class _Reader:
             return True
         return None
 
-    @staticmethod
-    def _worn(edit: Edit, words: list[str], *, dressed: bool = False) -> bool | None:
+    def _worn(self, edit: Edit, words: list[str], *, dressed: bool = False) -> bool | None:
         """What the subject is dressed in (`dress him in golden armor`; `dressed`: the verb says it is worn,
-        `dress the kids in snowsuits`): a tag of it, `Wearing ...` in prose."""
+        `dress the kids in snowsuits`): a tag of it, `Wearing ...` in prose; a whole outfit takes the place of the
+        one the prompt has (`put her in a school uniform` on a miko's red hakama)."""
         lex = lexicon()
-        thing = _strip_determiner(words)
+        thing = _strip_determiner([w for w in words if w != "instead"])
         if not thing or content(thing) != thing or not (dressed or lex.singular(thing[-1]) in lex.attributes):
             return None
+        if lex.singular(thing[-1]) in lex.heads["outfit"] and (old := self._outfits()):
+            edit.replace += [(o, " ".join(thing)) for o in old]  # one outfit at a time
+            return True
         edit.add.append(" ".join(thing))
         edit.sentences.append(_sentence(f"wearing {' '.join(words)}"))
         return True
+
+    def _outfits(self) -> list[str]:
+        """The whole outfits the prompt says (`miko`, `red hakama`, `a white sundress`), each with the words said of
+        it before it."""
+        lex, found = lexicon(), []
+        for words in self.terms:
+            for at, word in enumerate(words):
+                if lex.singular(word) in lex.heads["outfit"] and not (
+                        at + 1 < len(words) and lex.singular(words[at + 1]) in lex.heads["outfit"]):
+                    start = at  # `miko outfit`: one, its head last
+                    while start and words[start - 1] not in lex.function and not verb_ing(words[start - 1]):
+                        start -= 1
+                    found.append(" ".join(words[start:at + 1]))
+        return found
 
     def _replace(self, edit: Edit, a: list[str], b: list[str]) -> bool | None:
         lex = lexicon()
@@ -1661,6 +1761,9 @@ class _Reader:
         """How many of a thing: `make it two foxes`, `can there be 3 girls`, `make it just one girl`, `make it 3
         robots sitting together` (and what they do)."""
         lex = lexicon()
+        split = _connector(comp)
+        if split and split[1] == "reversed" and _a_count(split[2]):
+            comp = split[0]  # `3 canoes instead of one`: how many there were is no thing
         counted = _count(comp) or (lambda one: (" ".join(one[1:]), 1) if len(one) in (2, 3) and one[0] in
                                     lex.single - lex.articles and content(one[1:]) == one[1:] else None)(
             _strip_phrases(comp, ("just", "only"), tail=False))

@@ -124,13 +124,20 @@ def read_term(text: str) -> TermReading:
     return _read(text)
 
 
+def _next_word(text: str, at: int) -> str:
+    """The word after a position (`nook` after `reading`), '' at the end."""
+    found = _WORD.search(text, at)
+    return found.group() if found else ""
+
+
 def _read(text: str) -> TermReading:
     """A term with none of the user's syntax as its phrases."""
     whole = _whole_words(text)
     cuts = [(m.start(), m.end(), m.group(1).lower()) for m in _PREP.finditer(text)
             if not any(s < m.start() < e for s, e in whole)]
     cuts += [(m.start(), m.start(), "") for m in _WORD.finditer(text)  # `woman reading a book`: what she does
-             if m.start() and verb_ing(m.group()) and not any(s <= m.start() < e for s, e in whole)
+             if m.start() and verb_ing(m.group(), _next_word(text, m.end())) and not any(
+                 s <= m.start() < e for s, e in whole)
              and not any(end <= m.start() <= end + 1 for _, end, _ in cuts)]  # `for running` stays one
     cuts += [(m.start(), m.start(), "") for m in _WORD.finditer(text)  # `smoke rises from the chimney`: the subject
              if m.start() and m.end() < len(text.rstrip(" .!?")) and _is_verb(text, m)  # ends at what it does
@@ -280,18 +287,33 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         if joined:  # `... near his feet and autumn leaves cover the path`: the clause the noun opens goes
             cut_text = _without_joined(text, joined)
         elif gone := covers_head or leads or noun or not says_something(rest):  # a noun in a sentence: its phrase
-            cut_text = _cut(text, phrase.start, phrase.end)  # goes
+            cut_text = _cut(text, phrase.start, _doing_end(term, phrase))  # goes, and what it was doing
         else:
             cut_text = _clean(text[:phrase.body_start] + " " + " ".join(_agreed(rest.split())) + " " +
                               text[phrase.end:])
         if cut_text == text:
             continue  # the value is said in a form its words do not match: this phrase stays
-        if not sentences and not term.spans and phrase is term.phrases[0] and not joined and gone and \
-                phrase.slot in ("light", "time", "weather", "season") and all(
-                p.prep and p.prep != "of" for p in term.phrases[1:]):
-            return ""  # `morning light through the windows` at night: what only placed the light goes with it
+        if not sentences and not term.spans and phrase is term.phrases[0] and not joined and gone and all(
+                p.prep and p.prep != "of" and (phrase.slot in ("light", "time", "weather", "season") or p.slot in (
+                    "subject", "setting")) for p in term.phrases[1:]):
+            return ""  # `morning light through the windows` at night, `calm sea behind him`: what only placed it
         return _without(cut_text, cut, sentences, whole, only, False) if says_something(cut_text) or term.spans else ""
     return text if top or says_something(text) or term.spans else ""  # nothing cut: a bare `sky` stays
+
+
+def _doing_end(term: TermReading, phrase: Phrase) -> int:
+    """Where what a phrase does ends: `morning light streaming through an open window` goes whole, or the light's
+    doing would be left without it; the phrase's own end when no doing follows it."""
+    at = term.phrases.index(phrase)
+    doing = term.phrases[at + 1] if at + 1 < len(term.phrases) else None
+    if doing is None or doing.prep or not verb_ing((words_of(doing.body) or [""])[0]):
+        return phrase.end
+    end = doing.end
+    for after in term.phrases[at + 2:]:  # `... through an open window`: where it does it
+        if not after.prep:
+            break
+        end = after.end
+    return end
 
 
 def _joined_clause(term: TermReading, phrase: Phrase, match: re.Match[str]) -> tuple[int, int] | None:
@@ -466,7 +488,12 @@ def without_slot(text: str, slot: str, keep: Callable[[str], bool] = lambda body
     term = read_term(text)
     if locked(text):
         return text
-    for phrase in reversed([p for p in term.phrases if p.slot == slot and not keep(p.body) and term.bare(p)]):
+    cut = [p for p in term.phrases if p.slot == slot and not keep(p.body) and term.bare(p)]
+    left = [p for p in term.phrases if p not in cut]
+    if cut and cut[0] is term.phrases[0] and left and not term.spans and all(
+            (p.prep and p.slot in ("subject", "setting")) or verb_ing((words_of(p.body) or [""])[0]) for p in left):
+        return ""  # `waves crashing behind him`: what only placed or did what goes goes with it
+    for phrase in reversed(cut):
         text = _cut(text, phrase.start, phrase.end)
     return text if says_something(text) or term.spans else ""
 
