@@ -1145,7 +1145,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "drifts.", "make the eyes glow red", ["big round red glowing eyes"], ["With", "red fog", "red light"]),
     ("sd3", "a watercolor painting of a canal in venice, gondolas, old buildings", "more gondolas", ["many gondolas"],
      ["more"]),
-    ("sd3", "a red convertible on a coastal highway, cinematic photograph", "more film grain", ["film grain"],
+    ("sd3", "a red convertible on a coastal highway, cinematic photograph", "more film grain", ["ilm grain"],
      ["more"]),
     ("sdxl", "a mountain lake at sunrise, pine forest", "everything covered in snow", ["covered in snow"],
      ["everything"]),
@@ -1442,6 +1442,17 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "put her in a school uniform insted", ["fox girl, school uniform, holding broom"], ["miko", "hakama"]),
     ("illustrious", "masterpiece, 1boy, solo, knight, black armor, serious, holding sword",
      "he should be smirking, cocky", ["smirking"], ["serious"]),
+    # `dry` said of a wet street dries it (`With dry.` never); pixel art takes the film grain away
+    ("flux", "A city street at night in heavy rain, wet asphalt reflecting neon signs.", "dry n dusty",
+     ["dry asphalt", "Dusty."], ["wet", "With"]),
+    ("sdxl", "cinematic photo of a city street at night, neon signs, film grain", "can it be pixel art",
+     ["pixel art"], ["film grain", "photo"]),
+    # nobody: the people go with what only said they were there and what they did; empty is no people
+    ("sdxl", "a busy street crowded with pedestrians holding umbrellas, neon", "no people pls",
+     ["a busy street, neon"], ["crowded", "holding"]),
+    ("flux", "A cathedral over a town square at dusk. Pigeons gather on the cobblestones, and a few townspeople "
+             "walk past in long coats.", "nobody around", ["Pigeons gather on the cobblestones."], ["townspeople"]),
+    ("sdxl", "a tavern full of people, warm light", "make it empty", ["a tavern, warm light"], ["full", "people"]),
     # a cheerful mood takes the storm out, its whole clause (`and lightning splits the sky`), not the word alone
     ("sd3", "A lighthouse on a rocky island during a storm. Waves crash on the rocks and lightning splits the sky.",
      "its way too scary, make it more hopeful", ["Waves crash on the rocks.", "hopeful"], ["storm", "splits"]),

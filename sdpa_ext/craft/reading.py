@@ -517,6 +517,16 @@ def _values_said(words: list[str]) -> bool:
         v.group in ("place", "setting") for v in _values(" ".join(words)))
 
 
+def _added_sentence(thing: list[str], words: list[str]) -> str:
+    """A thing added, as prose: `With his axe.`; `Lit by candles.` and `Dusty.` as they are (never `With lit by
+    candles.`, `With dusty.`)."""
+    lex, x = lexicon(), " ".join(thing)
+    article = next((w for w in words[:1] if w in lex.articles | lex.possessives), "")
+    done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by") or (
+        len(thing) == 1 and adjectival(thing) and not set(words) & lex.articles)
+    return _sentence(x) if done else f"With {article} {x}.".replace("  ", " ")
+
+
 def _a_count(words: list[str]) -> bool:
     """`one`, `a single`, `1`: how many, and nothing else (`3 canoes instead of one`)."""
     return bool(words) and all(w in lexicon().single or w.isdigit() for w in words)
@@ -1459,6 +1469,8 @@ class _Reader:
             return True
         if not best and (size := longest_at(words, 0, tuple(lex.becomes))) and size < len(words):
             return self._becomes(edit, lex.becomes[" ".join(words[:size])], words[size:])
+        if not best and size == len(words) == 1:  # `dry n dusty`: make it dry
+            return self._set_to(edit, ["it"], [lex.becomes[words[0]]])
         rest = _strip_phrases(words[best:], ("instead",), lead=False)
         rest = _strip_phrases(rest, ("like", "something like", "more like"), tail=False)  # `add like a frozen lake`
         if not best or not rest:
@@ -1620,6 +1632,9 @@ class _Reader:
         thing = _one_of(_strip_determiner([w for w in words if w not in lex.chat_description]))  # `a lil mug`
         if not thing:
             return None
+        if len(thing) == 1 and lex.antonyms.get(thing[0], frozenset()) & self.said:
+            edit.adjust.append(("", thing[0]))  # `dry n dusty` on `wet asphalt`: dry, not `With dry.`
+            return True
         said = [w for w in thing[:-1] if w in lex.antonyms and not lex.colour_of([w])]  # `blue` is a colour first
         if len(thing) >= 2 and thing[-1] in lex.attributes and thing[-1] in self.said and all(
                 w in lex.antonyms or lex.colour_of([w]) or w in lex.shades for w in thing[:-1]) and (said or (
@@ -1645,10 +1660,8 @@ class _Reader:
         x = " ".join(thing)  # off the dock`, not `the man a sad backstory`
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
         edit.implied += [v for v in _values(x) if v.group in SOLE or v.name in FALLING]  # `mist on the water`
-        article = next((w for w in words[:1] if w in lex.articles | lex.possessives), "")  # `With his axe.`
-        done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by")
-        edit.sentences.append(_sentence(x) if done else f"With {article} {x}.".replace("  ", " "))  # `Lit by
-        return True  # candles.`, not `With lit by candles.`
+        edit.sentences.append(_added_sentence(thing, words))
+        return True
 
     def _relocate(self, edit: Edit, words: list[str]) -> bool | None:
         """`put her on a beach`, `move it to paris`, `put the camera further away`."""
@@ -1791,6 +1804,17 @@ class _Reader:
                    "")
         return tag or (self.nouns[0] if self.nouns else "")
 
+    def _emptied(self, edit: Edit, obj: list[str], comp: list[str]) -> bool:
+        """`make it empty`, `deserted` where the prompt has people: nobody is there (never `an empty neon`)."""
+        lex = lexicon()
+        crowd = {*lex.people["any_person"], *lex.people["crowding"]}
+        if _object_slot(obj) != "it" or not comp or comp[-1] not in lex.people["emptied"] or not self.said & crowd:
+            return False
+        edit.remove.append("people")
+        edit.add.append(comp[-1])
+        edit.sentences.append(_sentence(f"{comp[-1]}, with nobody around"))
+        return True
+
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
         lex = lexicon()
@@ -1800,9 +1824,9 @@ class _Reader:
         if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and (verb_ing(split[0][0]) or (
                 split[0][0] in lex.articles and not _values(" ".join(split[0])))) and was and set(was) <= self.said:
             return self._replace(edit, was, split[0])  # `can it be a corgi instead of a cat`, `can she be flying`
-        if _object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp):
+        if (_object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp)) or self._emptied(
+                edit, obj, comp := self._trimmed(edit, comp)):
             return True
-        comp = self._trimmed(edit, comp)
         if set(obj) & lex.heads["styled"] and comp[:1] == ["in"] and len(comp) > 1:
             return self._add(edit, comp[1:])  # `hair in a ponytail`: the style, the hair stays
         if len(comp) >= 2 and comp[0] == "more" and lex.colour_of(comp[1:]):

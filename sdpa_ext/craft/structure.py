@@ -301,6 +301,13 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
     return text if top or says_something(text) or term.spans else ""  # nothing cut: a bare `sky` stays
 
 
+def _crowding(text: str, phrase: Phrase) -> int:
+    """Where a phrase that goes starts, with what only said it was there (`crowded with pedestrians`, `full of
+    people`)."""
+    said = re.search(r"(\w+)\s*$", text[:phrase.start]) if phrase.prep in ("with", "of") else None
+    return said.start() if said and said.group(1).lower() in lexicon().people["crowding"] else phrase.start
+
+
 def _doing_end(term: TermReading, phrase: Phrase) -> int:
     """Where what a phrase does ends: `morning light streaming through an open window` goes whole, or the light's
     doing would be left without it; the phrase's own end when no doing follows it."""
@@ -416,11 +423,12 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         first = words_of(said[:joins[-1].start()]) if joins else []
         whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in first or (
             first[:1] and first[0] in lexicon().negations["leading"])  # `no cars and no people`: both go
-        cuts.append((phrase.start if whole else phrase.body_start + joins[-1].start(), phrase.end))
+        cuts.append((_crowding(text, phrase) if whole else phrase.body_start + joins[-1].start(), phrase.end))
     after = [p for p in term.phrases if p.start >= hits[-1].end]
-    if after and not after[0].prep and verb_ing(after[0].head or ""):  # `crowds of people browsing`, `a dog
-        doing = list(itertools.takewhile(lambda p: p.prep, after[1:]))  # sitting in the truck bed`: what they did
-        cuts.append((after[0].start, (doing[-1] if doing else after[0]).end))  # goes with them
+    if after and (verb_ing(after[0].prep) or (not after[0].prep and verb_ing((words_of(after[0].body) or [""])[0]))):
+        doing = list(itertools.takewhile(lambda p: p.prep, after[1:]))  # `crowds of people browsing`, `pedestrians
+        cuts.append((after[0].start, (doing[-1] if doing else after[0]).end))  # holding umbrellas`, `a dog sitting in
+        # the truck bed`: what they did goes with them
     for start, end in sorted(cuts, reverse=True):
         text = _cut(text, start, end)
     return text if left and says_something(text) else ""
