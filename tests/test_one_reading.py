@@ -1453,6 +1453,15 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("flux", "A cathedral over a town square at dusk. Pigeons gather on the cobblestones, and a few townspeople "
              "walk past in long coats.", "nobody around", ["Pigeons gather on the cobblestones."], ["townspeople"]),
     ("sdxl", "a tavern full of people, warm light", "make it empty", ["a tavern, warm light"], ["full", "people"]),
+    # `night w the headlights on`: night, and the headlights; long shadows are a low sun's
+    ("sdxl", "a red car on a desert highway, golden hour, long shadows", "night w the headlights on",
+     ["night", "headlights"], ["night with", "long shadows", "golden hour"]),
+    # flying takes the perch; a pose asked of the subject is not the knight's, nor is the dog's sitting hers
+    ("sd3", "A green dragon perched on a ruined tower, a small knight standing on the bridge below.",
+     "make it 3 dragons flying around the tower", ["Three green dragons", "knight standing", "Flying around"],
+     ["perched"]),
+    ("flux", "A woman stands on a bridge, smiling, a dog sitting beside her.", "make her sit",
+     ["a dog sitting beside her", "Sitting."], ["stands"]),
     # a cheerful mood takes the storm out, its whole clause (`and lightning splits the sky`), not the word alone
     ("sd3", "A lighthouse on a rocky island during a storm. Waves crash on the rocks and lightning splits the sky.",
      "its way too scary, make it more hopeful", ["Waves crash on the rocks.", "hopeful"], ["storm", "splits"]),
@@ -1659,6 +1668,12 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     # under water there is no sky to add for the sun rays; how cool it looks is no thing
     ("sdxl", "underwater photo of a turtle over a reef, sun rays", ["sun rays"], ["sky"]),
     ("sdxl", "a sick lookin motorbike in the desert", ["motorbike"], ["lookin", "sick"]),
+    # typos, `super`, `realy`, `theres` and `i want like` are how it is asked, never `In the style of` a waterfall
+    ("sdxl", "ngl i want a realy epic pic of a samurai in a bamboo forest wiht red leaves, sunset", ["red leaves"],
+     ["realy", "wiht"]),
+    ("sdxl", "a street food stall in bangkok at night, super busy crowd, steam", ["busy crowd"], ["super"]),
+    ("sd3", "ok so i want like a huge waterfall in a jungle, theres a tiny person on a rock", ["A huge waterfall"],
+     ["style", "theres", "like"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -1699,7 +1714,8 @@ def test_outdoors_goes_from_a_plan_that_is_inside_only(make_settings, descriptio
 
 
 @pytest.mark.parametrize("description", ["a foggy morning on a fishing village, boats in the harbor, nobody around",
-                                         "an empty beach at dawn, no one there", "a foggy harbor at dawn, no ppl pls"])
+                                         "an empty beach at dawn, no one there", "a foggy harbor at dawn, no ppl pls",
+                                         "a big mecha in a ruined city, no people just the robot"])
 def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, description):
     from tests.wire import OpenAIServer
 
@@ -1707,6 +1723,7 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
         version = _assistant(make_settings, server, "compact").plan(description, family="sdxl")
     negative = [t.strip() for t in version.negative_prompt.split(",")]
     assert "people" in negative and not any(w in version.prompt for w in ("nobody", "no one", "people")), version
+    assert "robot" not in version.negative_prompt  # what the user keeps (`just the robot`) is no negation
 
 
 def test_our_booru_plan_says_no_humans_in_both_prompts(make_settings):

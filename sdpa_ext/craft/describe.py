@@ -20,6 +20,7 @@ _NEGATION = re.compile(r"^(?:" + alternation((*_LEX.negations["leading"], *_LEX.
                        r")\s+(?:any\s+|the\s+|a\s+)?(.+)$", re.I)
 _AND_NO = re.compile(r"\s+(?:" + alternation(_LEX.negations["joiners"]) + r")\s+", re.I)
 _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) + r"))+$", re.I)
+_BUT = re.compile(r"\s+(?:" + alternation(_LEX.negations["but"]) + r")\s+", re.I)
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
 _SPACES = re.compile(r"\s+")
@@ -166,7 +167,8 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
     for phrase in phrases:
         match = _NEGATION.match(phrase)
         if match:  # `no umbrellas or boats either`, `no people no animals`: each thing
-            things = _AND_NO.split(_NEGATION_TAIL.sub("", match.group(1).strip()))
+            said = _BUT.split(match.group(1).strip())[0]  # `no people just the robot`: the people
+            things = _AND_NO.split(_NEGATION_TAIL.sub("", said))
             negated += [t.strip() for t in things if t.strip()]
         else:
             kept.append(phrase)

@@ -448,14 +448,25 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
 def _contradictions(prompt: Prompt, edit: Edit, values: list[Value], changes: list[str]) -> None:
     """What contradicts the values goes, but in the terms the user says stay (`keep it sunny`)."""
     kept = {w for k in edit.keep for w in words_of(k)}
+    main = set(subject_heads(prompt.texts())[:1])
     for value in values:
-        if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text))
+        if prompt.each(lambda text, v=value: None if locked(text) or kept & set(words_of(text)) or (
+                v.group in ("pose", "expression") and _someone_else(text, main))
                        else without_clash(text, {v.group: {v.name}}, prompt.sentences)):
             changes.append(f"took out what contradicts {value.name}")
         for ruled in {found for word in vocab().rules_out.get(value.name, ()) if (found := find_value(word))}:
             if prompt.each(lambda text, v=ruled: None if locked(text) or kept & set(words_of(text))
                            else without_value(text, v, prompt.sentences)):  # a cheerful mood: no storm
                 changes.append(f"took out the {ruled.name} ({value.name} rules it out)")
+
+
+def _someone_else(text: str, main: set[str]) -> bool:
+    """A term about another than the prompt's subject (`a small knight standing below` beside a dragon): a pose or
+    a face asked of the subject is not its."""
+    phrases = read_term(text).phrases
+    return bool(main) and bool(phrases) and phrases[0].slot == "subject" and bool(phrases[0].head) and \
+        phrases[0].head not in main and any(p.slot == "action" or verb_ing((words_of(p.body) or [""])[0])
+                                            for p in phrases[1:])  # its own subject, doing something of its own
 
 
 def _dried(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
@@ -882,6 +893,9 @@ def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:
             edit.sentences.pop(at)
     said = facets(prompt.render())
     said["framing"] = facets(prompt.render(), entries=False).get("framing", set())  # an 85mm lens is no close-up
+    main = set(subject_heads(prompt.texts())[:1])  # a pose or a face: the subject's, not the dog's beside her
+    own = facets(", ".join(t for t in prompt.texts() if not _someone_else(t, main)), entries=False)
+    said.update({g: own.get(g, set()) for g in ("pose", "expression")})
     met = [v for v in edit.set if v.group in MET and v.name in said.get(v.group, set()) and (
         v.group != "framing" or _framed_so(prompt.render(), v, edit.add))]
     tags = {t.strip(" .").lower() for t in prompt.texts()}  # a mood said by a term of its own (`cozy`), not `calm sea`
@@ -922,7 +936,8 @@ def _met(prompt: Prompt, added: str) -> bool:
     if len(words) == 2 and words[1] in lex.particles and any(
             words[1] not in words_of(lex.gerunds.get(f"{f} {words[1]}", words[1])) for f in _forms(words[0])):
         words = words[:1]  # `sitting down` is sitting (`sit down`: sitting); `looking up` is not `looking down`
-    anywhere = {f for t in prompt.texts() for w in words_of(t) for f in _forms(w)}
+    main = set(subject_heads(prompt.texts())[:1])  # what is done: by the subject (not `a dog sitting beside her`)
+    anywhere = {f for t in prompt.texts() if not _someone_else(t, main) for w in words_of(t) for f in _forms(w)}
     head = head_of(added)
     if not words or not head or verb_ing(head):
         return bool(words) and all(_forms(w) & anywhere for w in words)
@@ -1039,7 +1054,8 @@ def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -
     _in_place(prompt, edit, changes)
     _said_otherwise(prompt, edit, changes)
     if prompt.sentences:
-        text = prompt.render()
+        main = set(subject_heads(prompt.texts())[:1])  # said of the subject, not of `a dog sitting beside her`
+        text = ", ".join(t for t in prompt.texts() if not _someone_else(t, main))
         new = [s for s, tag in zip(edit.sentences, edit.add, strict=False) if not names(text, tag)]
         new += [s for s in edit.sentences[len(edit.add):] if s not in text]
         for sentence in _moods_joined(list(dict.fromkeys(new))):

@@ -2156,6 +2156,8 @@ class _Reader:
         if going:  # `the seagulls gotta go`
             self._take(edit, words[:going], negative=True)
             return True
+        if len(words) >= 4 and ups.get(words[-1]) == "add" and "with" in words[1:-2]:
+            return self._with(edit, words[:-1])  # `night w the headlights on`: night, and the headlights
         if len(words) >= 2 and ups.get(words[-1]) == "add" and content(words[:-1]) == words[:-1]:
             return self._add(edit, words[:-1])  # `headlights on`
         if len(words) >= 2 and ups.get(words[-1]) == "remove":  # `paint lora off`, `hat off` (`the sun looks off` is
