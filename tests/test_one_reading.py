@@ -1462,6 +1462,26 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["perched"]),
     ("flux", "A woman stands on a bridge, smiling, a dog sitting beside her.", "make her sit",
      ["a dog sitting beside her", "Sitting."], ["stands"]),
+    # a new kind of creature takes the old one's scales or feathers (a wyvern keeps them: above)
+    ("illustrious", "no humans, dragon, green scales, flying, mountains", "swap the dragon out for a griffin",
+     ["griffin, flying"], ["scales"]),
+    ("sd3", "A green dragon perched on a ruined castle tower, wings spread wide, highly detailed scales.",
+     "change the dragon to a giant phoenix", ["A giant phoenix"], ["scales"]),
+    # what a close-up is on is said (`the dragons head`: the dragon's head; `her face`: face focus)
+    ("sd3", "A green dragon perched on a ruined castle tower.", "closeup on the dragons head pls",
+     ["A close-up of the dragon's head."], ["dragons head", "pls"]),
+    ("illustrious", "1girl, solo, smile, park", "closeup on her face", ["face focus"], ["her face"]),
+    # a time for another said with more: the time is set, the rest added (it was not read at all)
+    ("flux", "A wooden table in a sunlit kitchen, a pizza on a board, morning light streaming through a window.",
+     "evening candlelit dinner vibe insted of morning", ["In the evening.", "With a candlelit dinner."],
+     ["morning", "vibe"]),
+    ("sdxl", "a cabin, snowy forest, winter, morning", "autumn leaves everywhere instead of winter",
+     ["autumn leaves"], ["winter", "everywhere"]),
+    # why the user asks is never part of what goes; a value met already takes no other's sentence with it
+    ("sd15", "masterpiece, a cat on a windowsill, steaming mug of coffee on a small table, knitted blanket",
+     "get rid of the coffee mug its clutter", ["windowsill, knitted blanket"], ["mug", "clutter"]),
+    ("sd3", "A cabin beside a calm lake, morning mist over the water, soft warm sunlight, photograph.",
+     "foggy n rainy, gloomy", ["In the rain"], ["sunlight"]),
     # a cheerful mood takes the storm out, its whole clause (`and lightning splits the sky`), not the word alone
     ("sd3", "A lighthouse on a rocky island during a storm. Waves crash on the rocks and lightning splits the sky.",
      "its way too scary, make it more hopeful", ["Waves crash on the rocks.", "hopeful"], ["storm", "splits"]),

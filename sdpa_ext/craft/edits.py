@@ -460,6 +460,18 @@ def _contradictions(prompt: Prompt, edit: Edit, values: list[Value], changes: li
                 changes.append(f"took out the {ruled.name} ({value.name} rules it out)")
 
 
+def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
+    """A subject of another kind: the old kind's own covering goes (`swap the dragon for a griffin`: no green
+    scales; `a phoenix`: no detailed scales), unless the new one is said with it."""
+    if subject_heads(prompt.texts())[:1] != [head_of(new)] or head_of(new) in ("", head_of(old)):
+        return  # the subject now is the new kind
+    for covering, kinds in (("scales", "scaled"), ("feathers", "feathered"), ("plumage", "feathered")):
+        if head_of(new) in lexicon().heads[kinds] or covering in words_of(new):
+            continue  # `a wyvern` has scales too
+        if prompt.each(lambda text, c=covering: None if locked(text) else without_phrase(text, c)):
+            changes.append(f"removed {covering} (a {head_of(old)}'s)")
+
+
 def _someone_else(text: str, main: set[str]) -> bool:
     """A term about another than the prompt's subject (`a small knight standing below` beside a dragon): a pose or
     a face asked of the subject is not its."""
@@ -785,6 +797,7 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
                 body, o, n))):
             _regender(prompt, old, new)
             changes.append(f"{old} -> {new}")
+            _kind_gone(prompt, old, new, changes)
             _regendered(prompt, family, new, changes)  # `a female knight instead` on `1boy`: 1girl
         else:
             notes.append(f"no {old or 'subject'} in the prompt: added {new}")
@@ -887,9 +900,9 @@ def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:
     thing it has (`the cat should be sleeping` on `a black cat sleeps`)."""
     for added in [a for a in edit.add if _met(prompt, a)]:
         notes.append(f"already {added}")
-        at = edit.add.index(added)  # its sentence stands at its place (`sleeping`: `Asleep.`)
-        edit.add.pop(at)
-        if at < len(edit.sentences):
+        at, aligned = edit.add.index(added), len(edit.add) == len(edit.sentences)  # its sentence stands at its
+        edit.add.pop(at)  # place (`sleeping`: `Asleep.`), where each addition has one (a value's tags share theirs:
+        if aligned:  # `mist` of `fog, mist` takes no `In the rain.` with it)
             edit.sentences.pop(at)
     said = facets(prompt.render())
     said["framing"] = facets(prompt.render(), entries=False).get("framing", set())  # an 85mm lens is no close-up

@@ -517,6 +517,16 @@ def _values_said(words: list[str]) -> bool:
         v.group in ("place", "setting") for v in _values(" ".join(words)))
 
 
+def _without_why(words: list[str]) -> list[str]:
+    """A removal without why the user asks (`no neon it is too much`, `get rid of the mug its clutter`)."""
+    lex = lexicon()
+    why = next((i for i in range(1, len(words)) if longest_at(words, i, lex.reasons) or (
+        words[i] == "its" and i + 1 < len(words) and words[i - 1] not in lex.function)), None)
+    if why is not None and longest_at(words, 0, (*lex.negations["leading"], *lex.verbs["remove"])):
+        return words[:why]
+    return words
+
+
 def _added_sentence(thing: list[str], words: list[str]) -> str:
     """A thing added, as prose: `With his axe.`; `Lit by candles.` and `Dusty.` as they are (never `With lit by
     candles.`, `With dusty.`)."""
@@ -885,9 +895,7 @@ class _Reader:
         lex = lexicon()
         if words[0] in lex.questions:
             return self._question(words, text)
-        why = next((i for i in range(1, len(words)) if longest_at(words, i, lex.reasons)), None)
-        if why is not None and longest_at(words, 0, lex.negations["leading"]):
-            words = words[:why]  # `no neon it is too much`: why the user asks is no part of what
+        words = _without_why(words)
         said = _tokens(text)
         if self._why(said):
             return
@@ -1139,11 +1147,12 @@ class _Reader:
         for kind in ("wide", "close"):
             named = longest_at(words, 0, vocab().groups["framing"][kind].words)
             if named and named < len(words) and words[named] in ("on", "of") and len(words) - named <= 4:
-                return self._framing(edit, kind, " ".join(words[:named]))  # `closeup on her face`
+                return self._framing(edit, kind, " ".join(words[:named]), words[named + 1:])  # `closeup on her face`
             if longest_at(words, 0, lex.verbs[kind]) or text in lex.verbs[kind]:
                 self.last = _Clause(kind)
                 named = longest_at(words, 0, vocab().groups["framing"][kind].words)  # `full body shot so we can see
-                return self._framing(edit, kind, " ".join(words[:named]) if named else text)  # the pier`
+                on = words.index("on") + 1 if kind == "close" and "on" in words[1:-1] else len(words)  # the pier`
+                return self._framing(edit, kind, " ".join(words[:named]) if named else text, words[on:])
         if words[0] not in lex.articles and (size := _size(words)):  # `a banner or two` is a thing
             edit.size = size
             return True
@@ -1247,10 +1256,24 @@ class _Reader:
         found = [s for n, s in scored if n and n == best]
         return found or [s for s in _network_names(words, self.spans) if len(words) > 1]
 
-    def _framing(self, edit: Edit, kind: str, said: str = "") -> bool:
-        """The framing; in the user's words where they name it (`full body`), else its tags."""
+    def _framing(self, edit: Edit, kind: str, said: str = "", on: list[str] | tuple[str, ...] = ()) -> bool:
+        """The framing; in the user's words where they name it (`full body`), else its tags; what a close-up is on
+        (`closeup on the dragons head`: the dragon's head), added with it."""
         value = vocab().groups["framing"][kind]
         _set(edit, value, said if said in value.words and said not in value.tags else "")
+        lex = lexicon()
+        focus = [w for w in on if w not in lex.articles]
+        if kind != "close" or len(focus) != 2 or content(focus[1:]) != focus[1:]:
+            return True  # `zoom in on the knight`: the close-up is of him
+        if focus[0] in lex.possessives:  # `her face`: face focus
+            edit.add.append(f"{focus[1]} focus")
+        elif lex.singular(focus[0]) != focus[0] and self._in_prompt(lex.singular(focus[0])):
+            focus = [f"{lex.singular(focus[0])}'s", focus[1]]  # `the dragons head`: the dragon's head
+            edit.add.append(" ".join(focus))
+        else:
+            return True
+        the = "" if focus[0] in lex.possessives else "the "
+        edit.sentences[-1] = _sentence(f"a close-up of {the}{' '.join(focus)}")
         return True
 
     def _negation(self, edit: Edit, words: list[str], said: list[str]) -> bool | None:
@@ -2195,8 +2218,21 @@ class _Reader:
             if (_count(split[0]) or split[0][0] in lexicon().numbers or _NUMBER.fullmatch(split[0][0])) and \
                     self._counted(edit, split[0]):
                 return True  # `2 foxes instead of one`, `2 dogs in the back instead of 1`
-            return self._replace(edit, split[2], split[0])
+            return self._value_for(edit, old, new) or self._replace(edit, split[2], split[0])
         return None
+
+    def _value_for(self, edit: Edit, old: list[str], new: list[str]) -> bool:
+        """`evening candlelit dinner vibe instead of morning`: a time (a season, a weather) for another, said with
+        more: the value is set (what contradicts it goes) and the rest added."""
+        lex, was = lexicon(), find_value(" ".join(old))
+        said = [w for w in new if w not in lex.chat and w not in lex.vague]
+        same = [v for v in _values(" ".join(said)) if was and v.group == was.group and v.name != was.name]
+        if not same or was.group not in ("time", "season", "weather") or len(said) < 3:  # `dusk sky`: a tag for it
+            return False
+        hit = phrase_pattern(same[0].words).search(" ".join(said)).group().split()
+        _set(edit, same[0], " ".join(hit))
+        rest = [w for w in said if w not in hit and w not in lex.adverbs and not longest_at([w], 0, lex.extent)]
+        return not content(rest) or bool(self._add(edit, rest if rest[0] in lex.articles else ["a", *rest]))
 
     def _rather(self, edit: Edit, words: list[str]) -> bool | None:
         """`he should have a spear not a katana`, `can she wear a silk dress rather than the corset`: a clause
