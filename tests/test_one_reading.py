@@ -1482,6 +1482,19 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "get rid of the coffee mug its clutter", ["windowsill, knitted blanket"], ["mug", "clutter"]),
     ("sd3", "A cabin beside a calm lake, morning mist over the water, soft warm sunlight, photograph.",
      "foggy n rainy, gloomy", ["In the rain"], ["sunlight"]),
+    # how the picture looks now is why the user asks, never an addition (`dumb` had opened the prompt)
+    ("sdxl", "cinematic shot of a neon city street at night, flying cars overhead, rain", "no flying cars pls they "
+     "look dumb", ["cinematic shot of a neon city street at night, rain"], ["dumb", "flying"]),
+    ("sd15", "portrait of a young woman, long auburn hair, neutral expression", "she looks bored lol make her laugh",
+     ["laughing"], ["bored", "neutral"]),
+    ("pony", "score_9, 1girl, solo, fox girl, smile, miko", "shes smiling too much, make her pouting n annoyed",
+     ["pouting"], ["smil", "too much"]),
+    # a colour said with another is one (`platinum blonde`, never `(platinum blonde long auburn hair:0.8)`)
+    ("sd15", "portrait of a young woman, long auburn hair, freckles", "hair should be platinum blonde not auburn",
+     ["long platinum blonde hair"], ["auburn", "(", "0.8"]),
+    # there is one moon; a place of something (`the surface of Mars`) stays its
+    ("sd3", "An astronaut walking across the red dusty surface of Mars, boot prints in the sand.",
+     "put her on the moon", ["surface of the moon"], ["Mars", "a moon"]),
     # a cheerful mood takes the storm out, its whole clause (`and lightning splits the sky`), not the word alone
     ("sd3", "A lighthouse on a rocky island during a storm. Waves crash on the rocks and lightning splits the sky.",
      "its way too scary, make it more hopeful", ["Waves crash on the rocks.", "hopeful"], ["storm", "splits"]),

@@ -229,7 +229,8 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
     said = {stem(head_of(t)) for t in edit.taken()} | {stem(w) for w in reading.unread_words}
     after = answer.render()
     unit = _subject_unit(before, family)
-    replaced = [(old, new) for old, new in edit.replace if new and (not old or names(" ".join(unit), old))]
+    replaced = [(old, new) for old, new in edit.replace if new and (not old or names(" ".join(unit), old) or not names(
+        before.render(), old))]  # `swap the car for a harley` on a mustang convertible: the subject, by its kind
     olds = {w for old, _ in replaced for w in words_of(old)}
     rest = [w for t in unit for w in words_of(t) if w not in lexicon().function and len(w) > 2 and w not in olds]
     gone = answer.sentences and sum(has_word(w, set(words_of(after))) for w in rest) < 0.4 * len(rest)

@@ -17,7 +17,8 @@ from .vocab import Facets, clash, facets, phrase_pattern, vocab
 def has_word(word: str, text_words: set[str]) -> bool:
     """The word, or its singular, is said (`candles` where the answer says `candle`)."""
     target, one = stem(word), lexicon().singular(word)
-    return any(stem(w) == target or lexicon().singular(w) == one for w in text_words)
+    parts = {p for w in text_words if "-" in w for p in w.split("-")}  # `harley` in `harley-davidson`
+    return any(stem(w) == target or lexicon().singular(w) == one for w in (*text_words, *parts))
 
 
 def _compounded(word: str, text_words: set[str]) -> bool:

@@ -263,6 +263,7 @@ def _relocate(prompt: Prompt, place: str) -> bool:
                 continue
             settings = [p for p in settings if p not in fits]
             first = settings[0]
+            prep = "of" if first.prep == "of" else prep  # `the dusty surface of Mars` -> `of the moon`
             for phrase in reversed(settings[1:]):  # from the end, so the first one's place stays where it was
                 text = text[:phrase.start] + text[phrase.end:]
             after = text[first.end:]

@@ -181,10 +181,11 @@ class Lexicon:
         return tuple(v for said in self.verbs.values() for v in said)
 
     def colour_of(self, words: list[str]) -> str | None:
-        """`red`, `dark purple`, `white and orange`: a colour, with its shade, or two; None: the words are not one."""
+        """`red`, `dark purple`, `platinum blonde`, `white and orange`: a colour, with its shade, or two; None: the
+        words are not one."""
         if not words or words[-1] not in self.colours:
             return None
-        shaded = len(words) == 2 and words[0] in self.shades
+        shaded = len(words) == 2 and (words[0] in self.shades or words[0] in self.colours)  # `platinum blonde`
         two = len(words) == 3 and words[1] == "and" and words[0] in self.colours
         return " ".join(words) if len(words) == 1 or shaded or two else None
 

@@ -159,7 +159,9 @@ def articled(place: str) -> str:
     """A place with its article: `a beach`, `the mountains`, `Tokyo`."""
     if re.match(r"^(?:a|an|the|some)\s", place) or place.lower() in lexicon().proper_places:
         return place
-    return "the " + place if place.endswith("s") else ("an " if place[:1] in "aeiou" else "a ") + place
+    if place.endswith("s") or place.lower() in lexicon().heads["unique"]:  # `the mountains`, `the moon`
+        return "the " + place
+    return ("an " if place[:1] in "aeiou" else "a ") + place
 
 
 def _values_only(words: list[str]) -> bool:
@@ -1431,7 +1433,8 @@ class _Reader:
     def _copula(self, edit: Edit, words: list[str]) -> bool | None:
         """`she should be smiling`, `can the sky be pink`, `i want it sunny`, `her hair should be red`."""
         lex = lexicon()
-        if words and words[0] in lex.modals:
+        asked = bool(words) and words[0] in lex.modals
+        if asked:
             words = words[1:]
         if words[:1] == ["there"] and (size := longest_at(words, 1, lex.copulas)) and size + 1 < len(words):
             self.last = _Clause("add")  # `can there be a sandstorm`, `there should be birds`: what is there
@@ -1454,11 +1457,28 @@ class _Reader:
             thing = obj and obj[-1] in lex.attributes | {"sky", "background"}
             if _object_slot(obj) is None and not thing and len(obj) > 3:
                 continue
+            if not asked and size == 1 and words[index] in lex.looks | {"is", "are"} and (
+                    judged := self._judgement(edit, words, comp, words[index] in lex.looks)) is not None:
+                return judged
             self.last = _Clause(" ".join(words[:index + size]))  # `she should be smiling and happy`
             return self._set_to(edit, obj, comp)
         if len(words) >= 2 and _object_slot(words[:1]) in ("it",) and words[0] == "it":
             return self._set_to(edit, words[:1], words[1:])
         return None
+
+    def _judgement(self, edit: Edit, words: list[str], comp: list[str], looks: bool) -> bool | None:
+        """How the picture is now, said as why the user asks (`she looks bored`, `they look dumb`): never added;
+        `shes smiling too much`: less of it. None: it asks for something (`its storming`, `she is a witch`)."""
+        lex = lexicon()
+        if comp[-2:] == ["too", "much"] and (said := [w for w in comp[:-2] if w not in lex.degree]) and (
+                set(said) & self.said or {f for b in base_forms(said[-1]) for f in (b, f"{b}e")} & self.said):
+            return self._weighed(edit, "less", said)  # `shes smiling too much` on `smile`
+        said = [w for w in comp if w not in lex.degree]
+        if not said or len(said) > 2 or set(said) & self.said or said[0] in lex.articles or said[0] == "like" or set(
+                said) <= set(lex.vague) or (not looks and (_values(" ".join(said)) or not adjectival(said[-1:]))):
+            return None  # `the sun looks off`: left for a model to read
+        self._judged(words, " ".join(words))  # what it names, `it` may stand for next (`less of it`)
+        return True
 
     def _verb(self, edit: Edit, words: list[str]) -> bool | None:
         """A clause that opens with a verb of the lexicon: its operations, then its object and complement."""
