@@ -1487,11 +1487,25 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "look dumb", ["cinematic shot of a neon city street at night, rain"], ["dumb", "flying"]),
     ("sd15", "portrait of a young woman, long auburn hair, neutral expression", "she looks bored lol make her laugh",
      ["laughing"], ["bored", "neutral"]),
+    ("illustrious", "masterpiece, 1boy, solo, black hair, night, full moon", "add heavy rain, hes soaked",
+     ["heavy rain, soaked"], []),  # said with an ask, how he is is asked for
     ("pony", "score_9, 1girl, solo, fox girl, smile, miko", "shes smiling too much, make her pouting n annoyed",
      ["pouting"], ["smil", "too much"]),
     # a colour said with another is one (`platinum blonde`, never `(platinum blonde long auburn hair:0.8)`)
     ("sd15", "portrait of a young woman, long auburn hair, freckles", "hair should be platinum blonde not auburn",
      ["long platinum blonde hair"], ["auburn", "(", "0.8"]),
+    # one outfit at a time: what the old one was made of goes with it; an outdoor place says no more indoors
+    ("illustrious", "masterpiece, 1girl, solo, school uniform, serafuku, blue sailor collar, pleated skirt, desk",
+     "swimsuit instead of uniform", ["solo, school swimsuit, desk"], ["serafuku", "skirt", "collar"]),
+    ("illustrious", "masterpiece, 2girls, maid, maid headdress, black dress, white apron, cafe, indoors",
+     "swap the maid outfits for kimonos", ["kimonos"], ["apron", "headdress", "black dress"]),
+    ("illustrious", "masterpiece, 2girls, maid, holding tray, cafe, indoors, wooden floor",
+     "outdoor garden tea party instead of the cafe", ["outdoor garden tea party"], ["indoors", "cafe"]),
+    ("pony", "score_9, 1girl, solo, fox girl, miko, white kimono, red hakama, holding broom",
+     "put her in a casual hoodie n jeans", ["hoodie", "jeans"], ["miko", "kimono", "hakama"]),
+    # `look away` said alone is where she looks (it was not read)
+    ("illustrious", "masterpiece, 1girl, solo, sitting, desk, looking at viewer, smile",
+     "make her blush n look away all shy", ["looking away", "blush"], ["looking at viewer", "all shy"]),
     # there is one moon; a place of something (`the surface of Mars`) stays its
     ("sd3", "An astronaut walking across the red dusty surface of Mars, boot prints in the sand.",
      "put her on the moon", ["surface of the moon"], ["Mars", "a moon"]),
@@ -1707,6 +1721,15 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("sdxl", "a street food stall in bangkok at night, super busy crowd, steam", ["busy crowd"], ["super"]),
     ("sd3", "ok so i want like a huge waterfall in a jungle, theres a tiny person on a rock", ["A huge waterfall"],
      ["style", "theres", "like"]),
+    # `makin` is making (a catgirl barista is someone, never `no humans`); `make a prompt for` is how it is asked;
+    # `she has no helmet on` goes to the negative
+    ("pony", "catgirl barista makin latte art in a coffee shop, morning", ["1girl", "making latte art"],
+     ["no humans", "makin "]),
+    ("illustrious", "pls make a prompt for a sleepy fox in a field of sunflowers, no humans", ["sleepy fox"],
+     ["prompt"]),
+    ("pony", "knight girl and her horse by a campfire, night, she has no helmet on", ["knight girl"],
+     ["helmet", "she has"]),
+    ("sd15", "medieval tavren interior, a bard playing lute, oil painting", ["tavern"], ["tavren"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

@@ -787,8 +787,7 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         def change(text: str, o: str = old, n: str = new) -> str | None:
             lead = re.match(r"\s*BREAK\s+", text)  # `BREAK a lone wizard` (no comma before it): the words after
             body = text[lead.end():] if lead else text
-            if not prompt.sentences and body.strip().lower() == o.lower() and n.lower() in (
-                    t.strip().lower() for t in prompt.texts()):
+            if not prompt.sentences and body.strip().lower() == o.lower() and any(names(t, n) for t in prompt.texts()):
                 return ""  # `miko, red hakama` -> a school uniform: once
             tag = o.lower().startswith(lexicon().one_of_prefixes) and body.strip().lower() == o.lower()
             out = body.replace(body.strip(), n) if tag else None if read_term(body).syntax else replace_in(

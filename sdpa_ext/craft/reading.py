@@ -1134,8 +1134,8 @@ class _Reader:
         if len(words) > 1 and not set(words) & (lex.chat | lex.pronouns) and (any(text in v.words for v in _values(
                 text)) or _values_said(words)) and _make(edit, words):
             return True  # `clear sky` is the weather, not `clear` the sky away; `dutch angle full body shot`
-        if (styled := self._styled(edit, words)) is not None:
-            return styled
+        if (styled := self._styled(edit, words)) is not None or self._looked(edit, words):
+            return True if styled is None else styled  # `make her blush n look away`: where she looks
         if longest_at(words, 0, lex.connectors["reversed"]) and words[0] != "not":
             return self._instead_of(edit, words)
         if (read := self._rather(edit, words)) is not None:
@@ -1466,6 +1466,20 @@ class _Reader:
             return self._set_to(edit, words[:1], words[1:])
         return None
 
+    def _looked(self, edit: Edit, words: list[str]) -> bool:
+        """`look away`, `look up at the sky` said alone (`make her blush n look away all shy`): where she looks; what
+        follows that is not where is said as unread."""
+        posed = longest_at(words, 0, tuple(lexicon().gerunds))
+        if not posed or words[0] not in lexicon().looks:
+            return False
+        if words[posed:posed + 1] and words[posed] in _PREPOSITION_WORDS and self._state(edit, words):
+            return True  # `look up at the sky`
+        if not self._state(edit, words[:posed]):
+            return False
+        if words[posed:]:
+            self.reading.unread.append(" ".join(words[posed:]))
+        return True
+
     def _judgement(self, edit: Edit, words: list[str], comp: list[str], looks: bool) -> bool | None:
         """How the picture is now, said as why the user asks (`she looks bored`, `they look dumb`): never added;
         `shes smiling too much`: less of it. None: it asks for something (`its storming`, `she is a witch`)."""
@@ -1474,9 +1488,9 @@ class _Reader:
                 set(said) & self.said or {f for b in base_forms(said[-1]) for f in (b, f"{b}e")} & self.said):
             return self._weighed(edit, "less", said)  # `shes smiling too much` on `smile`
         said = [w for w in comp if w not in lex.degree]
-        if not said or len(said) > 2 or set(said) & self.said or said[0] in lex.articles or said[0] == "like" or set(
-                said) <= set(lex.vague) or (not looks and (_values(" ".join(said)) or not adjectival(said[-1:]))):
-            return None  # `the sun looks off`: left for a model to read
+        if not looks or not said or len(said) > 2 or set(said) & self.said or said[0] in lex.articles or said[
+                0] == "like" or set(said) <= set(lex.vague):
+            return None  # `the sun looks off`: left for a model to read; `hes soaked` (after `add heavy rain`) asks
         self._judged(words, " ".join(words))  # what it names, `it` may stand for next (`less of it`)
         return True
 
@@ -1810,7 +1824,11 @@ class _Reader:
             edit.recolour.append((old.split()[-1], new))
             return True
         edit.replace.append((old, new))
-        edit.implied += [v for v in _values(new) if v.group in SOLE]
+        if {lex.singular(new.split()[-1]), lex.singular(old.split()[-1])} <= lex.heads["outfit"]:
+            edit.replace += [(o, new) for o in self._outfits() if o.split()[-1] != old.split()[-1]]  # `swimsuit
+            # instead of uniform`: the serafuku and the pleated skirt go too; not the kimono made red twice
+        edit.implied += [v for v in _values(new) if v.group in SOLE or (v.group == "place" and phrase_pattern(
+            [v.name, *v.tags]).search(new))]  # `outdoor garden tea party instead of the cafe`: no more indoors
         return (len(old.split()) <= _MAX_WORDS and len(new.split()) <= _MAX_WORDS) or None
 
     def _counted(self, edit: Edit, comp: list[str]) -> bool:
