@@ -266,6 +266,10 @@ TEMPLE = "A Japanese temple surrounded by red maple trees in autumn, soft mornin
     # `the other one` is the LoRA the clause before did not name; `turn X off` takes it away (it had been put back)
     ("sdxl", TWO_LORAS, "film grain lora to 0.8 and turn the other one off",
      "photo of a young woman in a cafe, highly detailed skin, <lora:film_grain:0.8>", "lowres"),
+    # a garment recoloured is the same outfit: the miko stays
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, miko, red hakama, holding broom", "swap the hakama for a "
+     "black one and give her a haori", "score_9, score_8_up, score_7_up, 1girl, solo, miko, black hakama, haori, "
+     "holding broom", "lowres"),
     ("sdxl", TWO_LORAS, "turn the film grain lora off",
      "photo of a young woman in a cafe, highly detailed skin, <lora:add-detail-xl:0.7>", "lowres"),
     # others added may end `solo`: the model's call, where the reading does not say who is there

@@ -1824,7 +1824,8 @@ class _Reader:
             edit.recolour.append((old.split()[-1], new))
             return True
         edit.replace.append((old, new))
-        if {lex.singular(new.split()[-1]), lex.singular(old.split()[-1])} <= lex.heads["outfit"]:
+        if {lex.singular(new.split()[-1]), lex.singular(old.split()[-1])} <= lex.heads["outfit"] and new.split()[
+                -1] != old.split()[-1]:  # another outfit, not the same one recoloured (`the hakama for a black one`)
             edit.replace += [(o, new) for o in self._outfits() if o.split()[-1] != old.split()[-1]]  # `swimsuit
             # instead of uniform`: the serafuku and the pleated skirt go too; not the kimono made red twice
         edit.implied += [v for v in _values(new) if v.group in SOLE or (v.group == "place" and phrase_pattern(
