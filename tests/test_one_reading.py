@@ -1507,9 +1507,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "outdoor garden tea party instead of the cafe", ["outdoor garden tea party"], ["indoors", "cafe"]),
     ("pony", "score_9, 1girl, solo, fox girl, miko, white kimono, red hakama, holding broom",
      "put her in a casual hoodie n jeans", ["hoodie", "jeans"], ["miko", "kimono", "hakama"]),
-    # falling petals are spring's, an orange sky is a sunset's
-    ("pony", "score_9, 1girl, solo, fox girl, shrine, cherry blossoms, falling petals, spring, day",
-     "autumn leaves instead of sakura", ["autumn leaves"], ["petals", "cherry"]),
+    # an orange sky is a sunset's; `falling cherry blossoms` stay the user's words
+    ("sdxl", "photo of a woman on a rainy neon street at night", "can u add some falling cherry blossoms?",
+     ["falling cherry blossoms"], ["spring"]),
     ("illustrious", "masterpiece, 1girl, solo, classroom, window, sunset, orange sky", "morning, bright sunlight",
      ["morning"], ["orange sky", "sunset"]),
     # `look away` said alone is where she looks (it was not read)
