@@ -5,6 +5,7 @@ syntax is never rewritten unless the reading names it (a LoRA's weight, a LoRA r
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -264,8 +265,10 @@ def _relocate(prompt: Prompt, place: str) -> bool:
             settings = [p for p in settings if p not in fits]
             first = settings[0]
             prep = "of" if first.prep == "of" else prep  # `the dusty surface of Mars` -> `of the moon`
-            for phrase in reversed(settings[1:]):  # from the end, so the first one's place stays where it was
-                text = text[:phrase.start] + text[phrase.end:]
+            of = list(itertools.takewhile(lambda p: p.prep == "of", read.phrases[read.phrases.index(first) + 1:]))
+            for phrase in sorted([*settings[1:], *(p for p in of if p not in settings)], key=lambda p: p.start,
+                                 reverse=True):  # from the end, so the
+                text = text[:phrase.start] + text[phrase.end:]  # first one's place stays; `a stack of old books` goes
             after = text[first.end:]
             text = f"{text[:first.start]} {prep} {articled(place)}{' ' if after[:1].isalnum() else ''}{after}"
             placed = True
