@@ -1516,8 +1516,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("illustrious", "masterpiece, 1girl, solo, sitting, desk, looking at viewer, smile",
      "make her blush n look away all shy", ["looking away", "blush"], ["looking at viewer", "all shy"]),
     # a place said with what it is of goes whole (`on a stack of old books` -> `on a windowsill`, never `of old books`)
-    ("sd15", "grumpy orange cat sitting, on a stack of old books, watercolor", "put the cat on a windowsill in the rain",
-     ["on a windowsill, watercolor"], ["of old books", "in a windowsill"]),
+    ("sd15", "grumpy orange cat sitting, on a stack of old books, watercolor",
+     "put the cat on a windowsill in the rain", ["on a windowsill, watercolor"], ["of old books", "in a windowsill"]),
     # there is one moon; a place of something (`the surface of Mars`) stays its
     ("sd3", "An astronaut walking across the red dusty surface of Mars, boot prints in the sand.",
      "put her on the moon", ["surface of the moon"], ["Mars", "a moon"]),

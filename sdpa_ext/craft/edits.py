@@ -263,8 +263,7 @@ def _relocate(prompt: Prompt, place: str) -> bool:
                     prompt.set(term, tidy(f"{text[:fits[-1].end]} {prep} {articled(place)}{text[fits[-1].end:]}"))
                 continue
             settings = [p for p in settings if p not in fits]
-            first = settings[0]
-            prep = "of" if first.prep == "of" else prep  # `the dusty surface of Mars` -> `of the moon`
+            first, prep = settings[0], "of" if settings[0].prep == "of" else prep  # `surface of Mars`: of the moon
             of = list(itertools.takewhile(lambda p: p.prep == "of", read.phrases[read.phrases.index(first) + 1:]))
             for phrase in sorted([*settings[1:], *(p for p in of if p not in settings)], key=lambda p: p.start,
                                  reverse=True):  # from the end, so the
