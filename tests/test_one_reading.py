@@ -1075,7 +1075,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # `clear` before a sky or a time is the weather, not a removal
     ("sdxl", "photo of a woman on a beach, overcast", "clear skies pls", ["on a beach, clear skies"],
      ["overcast", "pls"]),
-    ("sdxl", "photo of a woman on a beach, overcast", "clear night sky", ["clear sky, night sky"], ["overcast"]),
+    ("sdxl", "photo of a woman on a beach, overcast", "clear night sky", ["on a beach, clear night sky"],
+     ["overcast"]),
     # a building a tag list places its subject in is the place a new one takes over; a new place alone is a tag
     ("pony", "score_9, score_8_up, score_7_up, 1boy, solo, knight, holding sword, castle, night",
      "put him in a desert during the day", ["holding sword, desert"], ["castle", ", night", "sword in"]),
@@ -1525,6 +1526,21 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd3", "A lighthouse on a rocky island during a storm. Waves crash on the rocks and lightning splits the sky.",
      "its way too scary, make it more hopeful", ["Waves crash on the rocks.", "hopeful"], ["storm", "splits"]),
     ("sdxl", "a cozy cabin, thunderstorm outside, fireplace", "make it cozier", ["thunderstorm outside"], []),
+    # a colouring of two colours is one (`green and purple`), said over two (`white and orange` goes whole); `all`
+    # says nothing of a colour; a desk, a chalkboard stay in a classroom
+    ("sd3", "A diver in a yellow and blue wetsuit swimming past a coral reef, photograph.", "wetsuit all red pls",
+     ["in a red wetsuit swimming"], ["yellow", "blue", "all", "and wetsuit"]),
+    ("sdxl", "night market, red and gold paper lanterns, crowd, photograph", "make the lanterns teal and pink",
+     ["teal and pink"], ["red", "gold"]),
+    ("illustrious", "masterpiece, 1boy, solo, sitting, desk, classroom, chalkboard, afternoon", "put him in a forest",
+     ["forest"], ["desk", "chalkboard", "classroom"]),
+    # someone besides the subject (a friend, classmates) takes `solo` out; what is said `with` a second girl is hers
+    ("illustrious", "masterpiece, 1girl, solo, brown hair, hoodie, sitting, bench, park", "add her friend next to her",
+     ["1girl, brown hair", "friend"], ["solo", "next"]),
+    ("illustrious", "masterpiece, 1boy, solo, glasses, sitting, library", "add 3 classmates studying behind him",
+     ["three classmates"], ["solo"]),
+    ("pony", "score_9, 1girl, solo, cat girl, white hair, maid, cafe", "add a 2nd cat girl w pink hair",
+     ["2girls", "white hair", "pink hair"], ["solo", "2nd", "with"]),
     # a living room is a room (`living` is no verb there); its furniture goes with it to a garden
     ("sdxl", "cozy living room, fireplace, leather armchair, bookshelves, a cat on a rug, warm light",
      "move it outside to a garden", ["garden, a cat on a rug, warm light"], ["living", "armchair", "bookshelves"]),

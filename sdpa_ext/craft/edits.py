@@ -1017,8 +1017,9 @@ def _said_otherwise(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
     for at, tag in reversed(list(enumerate(edit.add))):
         read = read_term(tag)
         first = read.phrases[0] if read.phrases and not read.syntax else None
-        if first is None or not first.head or (len(read.phrases) > 1 and prompt.sentences):
-            continue
+        if first is None or not first.head or (len(read.phrases) > 1 and prompt.sentences) or (
+                first.prep == "with" and any(many != 1 for _, many in edit.count)):
+            continue  # `another girl with black hair`: hers, the first one's stays
         words = [w for w in words_of(first.body) if w not in lex.articles]
         said, noun = words[:-1], words[-1]
         if not said or noun != first.head.lower() or not all(w in lex.antonyms or w in lex.materials or w in
@@ -1046,10 +1047,14 @@ def _people_added(prompt: Prompt, edit: Edit, family: Family, changes: list[str]
     """A person added: a tag that says no one is there goes (`no humans`); a booru family counts them (`girl
     sleeping by the cat` -> `1girl`, `sleeping by the cat`)."""
     lex = lexicon()
+    others = lex.people["others"]
+    anyone = {*lex.people["any_person"], *lex.people["any"], *others}  # `a rider`, `two classmates`
     people = [(at, head) for at, tag in enumerate(edit.add) if (head := read_term(tag).phrases[0].head) and (
-        lex.gender_of(head) or head in lex.people["any_person"] or head in lex.people["any"])]  # `a rider`
-    plain = [(at, head) for at, head in people if _plain_gender(head)]  # `a girl`, not a role said of her
-    crowd = family.counts and bool(plain) and bool(_count_tags(prompt))  # someone is there already: not solo
+        lex.gender_of(head) or {head, lex.singular(head)} & anyone)]
+    plain = [(at, head) for at, head in people if _plain_gender(head) or lex.singular(head) in others]  # `a girl`,
+    # `her friend`: someone besides her; `a pirate` may be a role said of her, `pirates` are others
+    crowd = family.counts and bool(plain or any(lex.singular(head) != head for _, head in people)) and bool(
+        _count_tags(prompt))  # someone is there already: not solo
     for term in prompt.terms if people else ():
         said = words_of(term.text)
         if (said[:1] and said[0] in lex.negations["in_prompt"] and said[1:] and set(said[1:]) <= set(
@@ -1082,7 +1087,8 @@ def _additions(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -
                 term.text)):
             prompt.set(term, "")
     items = prompt.texts()
-    added = [t for t in dict.fromkeys(edit.add) if not any(names(item, t) and _headed(item, t) for item in items)]
+    added = [re.sub(r"^with\s+", "", t) for t in dict.fromkeys(edit.add) if not any(
+        names(item, t) and _headed(item, t) for item in items)]  # `another girl with black hair`: a tag of hers
     cut = _quality_cut(items, family)
     for offset, tag in enumerate(added):
         prompt.insert(cut + offset, tag)

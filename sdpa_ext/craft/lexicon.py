@@ -185,6 +185,8 @@ class Lexicon:
         words are not one."""
         if not words or words[-1] not in self.colours:
             return None
+        if len(words) > 1 and words[0] in self.heads["wholly"]:  # `all black`: black
+            words = words[1:]
         shaded = len(words) == 2 and (words[0] in self.shades or words[0] in self.colours)  # `platinum blonde`
         two = len(words) == 3 and words[1] == "and" and words[0] in self.colours
         return " ".join(words) if len(words) == 1 or shaded or two else None

@@ -1670,7 +1670,7 @@ class _Reader:
             words = words[at:]  # `give the samurai a mask`: the mask
         while len(words) > 2 and words[-1] in lex.pronouns:  # `a robot dog next to him`: the relation is the picture's
             words = words[:-2] if words[-2] in lex.prepositions or words[-2] in ("to", "at") else words[:-1]
-        if len(words) > 2 and words[-1] in ("next", "beside", "near"):
+        if len(words) > 1 and words[-1] in ("next", "beside", "near"):
             words = words[:-1]
         for size in range(len(words) - 1, 0, -1):  # `snow everywhere`: the snow
             if longest_at(words, size, lex.extent) == len(words) - size:
@@ -1896,8 +1896,9 @@ class _Reader:
         slot = _object_slot(obj)
         if len(comp) > 2 and comp[0] == "not" and comp[-1] == "enough":  # `its not bushy enough`: more of it
             return self._weighed(edit, "more", comp[1:-1] if slot in ("it", None) else obj)
-        if len(comp) == 3 and comp[1] == "and" and not replacing and not _values(" ".join(comp)):
-            return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None  # `old and rusty`: each
+        if len(comp) == 3 and comp[1] == "and" and not replacing and not _values(" ".join(comp)) and not \
+                lex.colour_of(comp):  # `old and rusty`: each; `green and purple` is one colouring
+            return all([self._set_to(edit, obj, [word]) for word in comp[::2]]) or None
         if not comp or (set(comp) <= set(lex.vague) | lex.function and slot not in ("light", "palette")):
             return None  # `that sun looks ugly`, `make it cooler`: not a change we know (`the light cooler` is)
         if slot is None and _phrase(obj) and len(comp) == 2 and comp[0] == "more" and adjectival(comp[1:]) and not \

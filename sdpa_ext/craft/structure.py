@@ -636,7 +636,10 @@ def _said_of(body: str, word: str, instead: tuple[str, ...]) -> str:
     after its size or age (`a red paper crane`), another word first (`an old lighthouse keeper`)."""
     others = phrase_pattern(instead) if instead else None
     if others and (first := others.search(body)):
-        return body[:first.start()] + word + others.sub(" ", body[first.end():])
+        end, joined = first.end(), re.compile(rf"\s*(?:,|and|&)?\s*(?:{others.pattern})", re.I)
+        while more := joined.match(body, end):  # `white and orange` goes whole
+            end = more.end()
+        return body[:first.start()] + word + others.sub(" ", body[end:])
     words = body.split()
     skip = lexicon().antonyms if word in lexicon().colours else ()
     at = next((i for i, w in enumerate(words) if w.lower() not in lexicon().articles and w.lower() not in skip),
