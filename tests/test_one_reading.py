@@ -418,7 +418,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "a castle, (ivy walls:1.3), <lora:gothic_v2:0.9>, <lora:add_detail:0.5>",
      "lower the gothic lora a little, maybe 0.6", ["<lora:gothic_v2:0.6>"], ["maybe"]),
     ("sd15", "portrait of a girl, (freckles:1.1), red hair", "moar freckles, like way more noticeable",
-     ["(freckles:1.5)"], ["moar", "noticeable", "like"]),
+     ["(freckles:1.4)"], ["moar", "noticeable", "like"]),  # one ask said twice: the bigger step
+    ("sdxl", "city street at night, (volumetric fog:1.2), rain", "the fog is wayyy too strong, tone it down",
+     ["(volumetric fog:0.9)"], ["0.7", "way"]),
     ("sd15", "castle, (epic scale:1.2), sunset", "tone down the epic scale stuff a bit", ["(epic scale:1.1)"],
      ["stuff"]),
     ("sdxl", "a wooden rowboat on a lake, mist", "make the boat look old n weathered",
@@ -1534,6 +1536,20 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["teal and pink"], ["red", "gold"]),
     ("illustrious", "masterpiece, 1boy, solo, sitting, desk, classroom, chalkboard, afternoon", "put him in a forest",
      ["forest"], ["desk", "chalkboard", "classroom"]),
+    # `X vibes`, `X version` ask for X (never `a summer young woman`, `With underwater version.`); a place alone moves
+    ("sd15", "photo of a young woman, red coat, standing in a snowy pine forest, winter morning, bokeh",
+     "can u put her on a beach insted, like summer vibes", ["young woman on a beach", "summer"],
+     ["summer young", "winter", "snowy", "vibes"]),
+    ("sd3", "A diver swimming past a sunken ship, sunlight from above, photograph.", "night version pls",
+     ["At night"], ["version"]),
+    ("sdxl", "photo of a cat sleeping, garden, flowers, daylight", "indoors", ["indoors"], ["With", "garden"]),
+    # eyes closed is the tag `closed eyes`, and takes an `open` said after them; a glass of juice goes with its juice
+    ("illustrious", "masterpiece, 1girl, solo, maid, smile, open mouth, cafe", "eyes closed n mouth closed",
+     ["closed eyes", "closed mouth"], ["open mouth", "eyes closed"]),
+    ("sd3", "A man with his eyes open, sitting on a bench in the park.", "eyes closed pls",
+     ["his closed eyes, sitting"], ["open", "pls"]),
+    ("flux", "A breakfast table with pancakes, a glass of orange juice beside the plate, a white coffee cup.",
+     "take out the OJ", ["pancakes, a white coffee cup"], ["glass", "juice", "beside the plate"]),
     # someone besides the subject (a friend, classmates) takes `solo` out; what is said `with` a second girl is hers
     ("illustrious", "masterpiece, 1girl, solo, brown hair, hoodie, sitting, bench, park", "add her friend next to her",
      ["1girl, brown hair", "friend"], ["solo", "next"]),
@@ -1808,6 +1824,17 @@ def test_nobody_in_a_description_is_no_people_in_the_negative(make_settings, des
     negative = [t.strip() for t in version.negative_prompt.split(",")]
     assert "people" in negative and not any(w in version.prompt for w in ("nobody", "no one", "people")), version
     assert "robot" not in version.negative_prompt  # what the user keeps (`just the robot`) is no negation
+
+
+@pytest.mark.parametrize("description", ["two girls at a bus stop at night, nobody else around",
+                                         "a knight alone on a hill, no people"])
+def test_nobody_besides_the_people_described_is_no_crowd_in_the_negative(make_settings, description):
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer="{}") as server:
+        version = _assistant(make_settings, server, "compact").plan(description, family="sdxl")
+    negative = [t.strip() for t in version.negative_prompt.split(",")]
+    assert "crowd" in negative and "people" not in negative, version  # `people` would fight the girls, the knight
 
 
 def test_our_booru_plan_says_no_humans_in_both_prompts(make_settings):

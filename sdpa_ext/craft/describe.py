@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .lexicon import alternation, lexicon, words_of
+from .lexicon import alternation, lexicon, unstretched, words_of
 from .vocab import Facets, facets
 
 if TYPE_CHECKING:
@@ -174,6 +174,8 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
             kept.append(phrase)
     if _EMPTY.search(text) and not any(w in words_of(text) for w in ("people", "person", "crowd")):
         negated.append("people")
+    if people_in(", ".join(kept)):  # `2 girls at a bus stop, nobody else around`: no crowd, the girls stay
+        negated = list(dict.fromkeys("crowd" if t in _LEX.people["everyone"] else t for t in negated))
     return kept, negated
 
 
@@ -252,7 +254,7 @@ def unchatted(text: str) -> str:
 def _unchatted(cleaned: str) -> str:
     """What `unchatted` does to the words outside quotes."""
     edges = cleaned[:len(cleaned) - len(cleaned.lstrip())], cleaned[len(cleaned.rstrip()):]
-    cleaned = _CHAT.sub(_unsaid, cleaned)
+    cleaned = _CHAT.sub(_unsaid, unstretched(cleaned))
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon; `no ppl`,
         means = set(words_of(meant))
         if not said.isalpha() or said == "w" or meant.startswith("no ") or (not means & (_ASKED - _LEX.function) \

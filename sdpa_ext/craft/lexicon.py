@@ -317,6 +317,19 @@ def english_words() -> frozenset[str]:
     return frozenset(gzip.decompress(WORDS.read_bytes()).decode("utf-8").split())
 
 
+_STRETCHED = re.compile(r"\b[a-z]*([a-z])\1\1[a-z]*\b", re.I)
+
+
+def unstretched(text: str) -> str:
+    """`wayyy` -> way, `sooo` -> so, `cooool` -> cool: a letter typed over and over, said once or twice, whichever
+    makes a word of the lexicon, else of English; a word that neither makes stays as typed (`zzz`)."""
+    def once(found: re.Match) -> str:
+        word = found.group()
+        said = [re.sub(r"([a-z])\1{2,}", r"\1" * times, word, flags=re.I) for times in (1, 2)]
+        return next((s for known in (lexicon_words(), english_words()) for s in said if s.lower() in known), word)
+    return _STRETCHED.sub(once, text)
+
+
 @cache
 def lexicon_words() -> frozenset[str]:
     """Every word of the lexicon's lists and tables (its verbs, objects, values, chat): what a typo is most

@@ -25,6 +25,7 @@ from .lexicon import (
     longest_at,
     one_typo,
     stem,
+    unstretched,
     words_of,
 )
 from .params import named_sampler
@@ -221,8 +222,9 @@ def _strip_phrases(words: list[str], phrases: tuple[str, ...], *, lead: bool = T
 
 
 def _spelled(text: str) -> str:
-    """The text in the lexicon's spellings (`n` -> and, `dont` -> don't, `nighttime` -> night), lower case."""
-    text = text.lower()
+    """The text in the lexicon's spellings (`n` -> and, `dont` -> don't, `nighttime` -> night), lower case, a
+    letter typed over and over once (`wayyy` -> way)."""
+    text = unstretched(text.lower())
     for said, meant in lexicon().spellings.items():
         text = re.sub(rf"(?<![\w+-]){re.escape(said)}(?![\w+-])", meant, text)  # not `dpm++`
     return text
@@ -268,6 +270,9 @@ def normal(clause: str) -> list[str]:
             if longest_at(words, start, lex.softeners) == len(words) - start and words[start - 1] not in lex.degree:
                 words = words[:start]
                 break
+    if len(words) > 1 and words[-1] in lex.placeholders and words[-2] not in lex.function and words[-2] not in (
+            "more", "less"):
+        words = words[:-1]  # `summer vibes`, `underwater version`: summer, underwater
     return words
 
 
@@ -1388,7 +1393,8 @@ class _Reader:
             spans = [t for t, op in self.reading.spans.items() if op == "change"]
             for text in spans:
                 step = {"big": 0.3, "small": 0.1}.get(self.degree, 0.2)
-                edit.network_weight.append((text, step if kind == "more" else -step, False))
+                if not self._weighed_before(text, step if kind == "more" else -step):
+                    edit.network_weight.append((text, step if kind == "more" else -step, False))
             return True
         slot = _object_slot(words)
         if words in (["far", "away"], ["far"], ["away"], ["close"], ["near"]):  # `too far away`: less far
@@ -1398,9 +1404,20 @@ class _Reader:
         said = set(words)
         if any(op == "change" and not text.startswith("<") and said <= set(words_of(text.lower()))
                for text, op in self.reading.spans.items()):  # the user's own group, in its words (`epic scale`)
-            edit.weight.append((" ".join(words), STEPS[kind, self.degree]))
+            if not self._weighed_before(" ".join(words), STEPS[kind, self.degree]):
+                edit.weight.append((" ".join(words), STEPS[kind, self.degree]))
             return True
         return _weigh(edit, kind, words, self.degree) or None
+
+    def _weighed_before(self, thing: str, step: float) -> bool:
+        """A clause before asked a step the same way of the same thing (`the fog is too strong, tone it down`,
+        `more freckles, like way more`): one ask said twice, whose bigger step stands."""
+        for asked in (self.reading.edit.weight, self.reading.edit.network_weight):
+            for at, (said, before, *absolute) in enumerate(asked):
+                if said == thing and not any(absolute) and (before > 0) == (step > 0):
+                    asked[at] = (said, max(before, step, key=abs), *absolute)
+                    return True
+        return False
 
     def _too(self, edit: Edit, words: list[str]) -> bool | None:
         """`too dark`, `its too saturated`, `the scarf is too strong`, `colors are too much`."""
@@ -2381,8 +2398,9 @@ class _Reader:
             edit.count.append(counted)
             return True
         thing = _strip_determiner(words)
-        if thing[:1] and thing[0] in _PREPOSITION_WORDS:
-            return None  # `its for insta`: what it is for, no thing
+        if (thing[:1] and thing[0] in _PREPOSITION_WORDS) or " ".join(thing) in lex.places_alone or any(
+                v.group == "setting" and " ".join(thing) == v.name for v in _values(" ".join(thing))):
+            return None  # `its for insta`: what it is for, no thing; `underwater`: where it is, no thing
         if _out_there(edit, thing):
             return True
         at = next((i for i in range(1, min(len(thing), 5)) if (thing[i] in _PREPOSITION_WORDS and thing[i] != "of")

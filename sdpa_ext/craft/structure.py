@@ -376,11 +376,9 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     """The term without the phrases that name `thing` (its head is one of the thing's words: `remove the field`
     takes `in a wheat field`, not `depth of field`), or whose head is one of `heads` (`people` names every
     person); None when the term does not name it, '' when nothing would be left."""
-    term = read_term(text)
     if locked(text):
         return None
-    own = {stem(w) for w in words_of(thing)}
-    heads = {stem(h) for h in heads}  # `people`: the merchants too
+    term, own, heads = read_term(text), {stem(w) for w in words_of(thing)}, {stem(h) for h in heads}  # `people`: all
     hits = [p for p in term.phrases if p.head and ((names(p.body, thing) and stem(p.head) in own)
                                                    or stem(p.head) in heads)]
     if term.spans:  # around the user's syntax: only phrases that hold none of it, and never the whole term
@@ -407,6 +405,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         if (len(own) > 1 and names(text, thing)) or _opens(term, thing):
             return ""  # a thing across phrases, or what the clause is about: the whole term
         return None
+    hits = _with_holders(term, hits)
     left = [p for p in term.phrases if all(p is not h for h in hits)]
     if term.phrases[0] is hits[0] and not hits[0].prep and all(
             p.prep or verb_ing(words_of(p.body)[0] if words_of(p.body) else "") for p in left):
@@ -432,6 +431,14 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     for start, end in sorted(cuts, reverse=True):
         text = _cut(text, start, end)
     return text if left and says_something(text) else ""
+
+
+def _with_holders(term: TermReading, hits: list[Phrase]) -> list[Phrase]:
+    """The phrases that name a thing, with what holds or gathers it (`a glass of orange juice`, `a flock of crows`:
+    the glass, the flock go with it)."""
+    holders = [before for before, p in zip(term.phrases, term.phrases[1:], strict=False) if p.prep == "of" and
+               before.head in lexicon().heads["container"] and any(p is h for h in hits)]
+    return sorted([*hits, *(h for h in holders if all(h is not p for p in hits))], key=lambda p: p.start)
 
 
 def _next_clause(term: TermReading, thing: str) -> str:
@@ -616,14 +623,17 @@ def _modified(text: str, noun: str, word: str, instead: tuple[str, ...]) -> str 
     term = read_term(text)
     if term.syntax:
         return None
+    def unsaid(rest: str) -> str:  # `her eyes open` closed: no `open` after them
+        after = re.match(rf"\s*(?:{alternation(instead)})(?![\w-])", rest, re.I) if instead else None
+        return rest[after.end():] if after else rest
     for phrase in term.phrases:
         if phrase.head and same_noun(phrase.head, noun):
             return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + _said_of(
-                phrase.body, word, instead) + " " + text[phrase.end:])
+                phrase.body, word, instead) + " " + unsaid(text[phrase.end:]))
     for phrase in term.phrases:  # a noun inside a phrase whose verb we do not know (`a white apron arranges ...`;
         said = next((m for m in _WORD.finditer(phrase.body) if same_noun(m.group(), noun)), None)  # a motorcycle
         if said and phrase.head and instead:  # parked ...` for the bike)
-            body = _said_of(phrase.body[:said.end()], word, instead) + phrase.body[said.end():]
+            body = _said_of(phrase.body[:said.end()], word, instead) + unsaid(phrase.body[said.end():])
             return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
     said = re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", text, re.I)
     if said and not instead:  # `a robot barista`: the robot is said of the barista, and it is the robot that is old
@@ -642,7 +652,7 @@ def _said_of(body: str, word: str, instead: tuple[str, ...]) -> str:
         return body[:first.start()] + word + others.sub(" ", body[end:])
     words = body.split()
     skip = lexicon().antonyms if word in lexicon().colours else ()
-    at = next((i for i, w in enumerate(words) if w.lower() not in lexicon().articles and w.lower() not in skip),
+    at = next((i for i, w in enumerate(words) if w.lower() not in {*lexicon().articles, *lexicon().possessives, *skip}),
               len(words) - 1)
     return " ".join(_agreed([*words[:at], word, *words[at:]]) if at == 1 else [*words[:at], word, *words[at:]])
 
