@@ -161,8 +161,9 @@ def _unquoted_ends(tag: str) -> str:
     return tag.strip()
 
 
-def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
-    """(the phrases that say what is wanted, the things the description says must not be there)."""
+def negations(phrases: list[str], text: str, others: bool = False) -> tuple[list[str], list[str]]:
+    """(the phrases that say what is wanted, the things the description says must not be there); `others`: it says
+    nobody else is there (`2 girls at a bus stop, nobody else around`): no crowd, the girls stay."""
     kept, negated = [], []
     for phrase in phrases:
         match = _NEGATION.match(phrase)
@@ -174,8 +175,9 @@ def negations(phrases: list[str], text: str) -> tuple[list[str], list[str]]:
             kept.append(phrase)
     if _EMPTY.search(text) and not any(w in words_of(text) for w in ("people", "person", "crowd")):
         negated.append("people")
-    if people_in(", ".join(kept)):  # `2 girls at a bus stop, nobody else around`: no crowd, the girls stay
-        negated = list(dict.fromkeys("crowd" if t in _LEX.people["everyone"] else t for t in negated))
+    if others and people_in(", ".join(kept)):
+        negated = list(dict.fromkeys("crowd" if t.removeprefix("other ") in _LEX.people["everyone"] else t for t in
+                                     negated))
     return kept, negated
 
 
@@ -273,7 +275,7 @@ def _unchatted(cleaned: str) -> str:
 def describe(text: str, family: Family | None = None) -> Description:
     """The description read once: its phrases in the user's words (without one that only names the `family`
     already chosen: `pony style`), head nouns, facets, negations and lettering."""
-    english = is_english(text)
+    english, said = is_english(text), text
     asked = _REQUEST.sub("", unchatted(text) if english else text) if english else text
     text = asked if asked.strip() and len(asked.split()) >= 2 else text
     if family is not None:  # `..., sd3 pls, cinematic`: the family is chosen already, nothing to draw
@@ -281,7 +283,8 @@ def describe(text: str, family: Family | None = None) -> Description:
         text = ", ".join(c.strip(" ,") for c in kept if c.strip(" ,")) if kept else text
     phrases = phrases_of(text) if english else [" ".join(text.split()).strip(" .")]
     phrases = [p for p in phrases if family is None or not family.named_by(p)]
-    phrases, negated = negations(phrases, text) if english else (phrases, [])
+    others = bool({"else", "other"} & set(words_of(said)))  # before the chat words go (`else` is one)
+    phrases, negated = negations(phrases, text, others) if english else (phrases, [])
     heads = list(dict.fromkeys(n for p in phrases for n in nouns_of(p) if _noun(n))) if english else []
     things = ([n for n in nouns_of(p) if _noun(n) and _thing(n) and not (family and family.named_by(n))]
               for p in phrases)  # `cute pony pic of a dragon girl`: the girl

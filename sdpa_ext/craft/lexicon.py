@@ -165,6 +165,7 @@ class Lexicon:
     subordinators: frozenset[str]  # what opens a clause inside a clause (`... while steam rises`)
     clause_openers: tuple[str, ...]  # what joins a clause to the one before (`, and a cup steams`)
     joined_by_and: tuple[str, ...]  # `black and white`: one thing, never two
+    run_on: dict[str, tuple[str, ...]]  # `... off make it evening`: where one ask ends, where the next opens
     clause_verbs: frozenset[str]  # what a clause's subject does (`a trail of smoke rises`): where the subject ends
     synonyms: dict[str, tuple[str, ...]]
     intensity: dict[str, tuple[str, ...]]
@@ -407,7 +408,7 @@ def lexicon() -> Lexicon:
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
         clause_openers=tuple(raw["clause_openers"]), hair=_table(raw["hair"]),
-        holding=_list(raw["tag_forms"], "holding"),
+        holding=_list(raw["tag_forms"], "holding"), run_on=_table(raw["run_on"]),
         tag_forms={k: _table(v) for k, v in raw["tag_forms"].items() if isinstance(v, dict)},
         subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),
         questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),

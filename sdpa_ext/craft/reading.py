@@ -254,6 +254,10 @@ def normal(clause: str) -> list[str]:
     if len(words) > 2 and lex.slot_of_object(words[0]) == "subject" and words[1] in lex.clause_verbs and (
             base := base_verb(words[1])) in lex.gerunds:
         words = [words[0], "is", *lex.gerunds[base].split(), *words[2:]]  # `she wears armor`: she is wearing it
+    for size in (4, 3):  # `both of them sitting at a table`: they
+        if len(words) > size and lex.slot_of_object(" ".join(words[:size])) == "subject":
+            words = ["they", *words[size:]]
+            break
     words = _strip_phrases(words, lex.about, lead=False, inside=True)  # `a seagull or two`
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
@@ -1591,9 +1595,9 @@ class _Reader:
             return True
         if split and split[1] == "reversed" and "replace" not in ops:  # `make it snowy instead of rain`
             new = [w for w in split[0] if w not in lex.pronouns]
-            if "set" in ops and new and new[0] in lex.articles and not _values(" ".join(new)) and \
-                    split[0][0] in lex.pronouns and set(_strip_determiner(split[2])) <= self.said:  # `make it a
-                # plate of sushi instead of ramen`; not `make the jacket black instead of red`
+            if "set" in ops and new and (new[0] in lex.articles or self._noun_phrase(new)) and not _values(" ".join(
+                    new)) and split[0][0] in lex.pronouns and set(_strip_determiner(split[2])) <= self.said:  # `make
+                # it a plate of sushi instead of ramen`, `waffles not pancakes`; not `the jacket black instead of red`
                 return self._replace(edit, split[2], new)
             if not (lex.colour_of(split[2]) and lex.colour_of(new[-1:])) and not _a_count(split[2]):
                 self._take(edit, split[2], negative=False)  # `the jacket black instead of red`: no other red
@@ -1783,7 +1787,8 @@ class _Reader:
             x = " ".join(place)
             values = _values(x)
             if any(v.group not in ("place", "setting") for v in values):  # `put him in a storm`: weather
-                if not any(v.group == "setting" for v in values) and find_value(place[-1]) is not None:
+                if not any(v.group == "setting" for v in values) and (find_value(place[-1]) is not None or place[
+                        -1] in lex.wrappers):  # `in anime style`: a look, no place
                     return _make(edit, place) or None
                 edit.set += [v for v in values if v.group not in ("place", "setting")]  # `a snowy forest`: winter
             _relocated(edit, x)
@@ -2174,6 +2179,8 @@ class _Reader:
             return None  # `hair less silver`: how much of a colour, not a thing in it
         if (split := _connector(words)) and split[1] == "reversed" and lex.colour_of(split[2]):
             words = split[0]  # `not red`: the colour it had
+        made = words[-1] if len(words) > 2 and words[-1] in lex.materials and lex.colour_of(words[-2:-1]) else ""
+        words = words[:-1] if made else words  # `blanket red plaid`: a red plaid one
         for size in (3, 2, 1):
             colour = lex.colour_of(words[-size:])
             obj = words[:-size]
@@ -2184,12 +2191,13 @@ class _Reader:
             thing = _strip_determiner([w for w in obj if w not in lex.possessives])
             if not colour or not thing or len(thing) > 2 or content(thing) != thing or lex.colour_of(thing[-1:]):
                 continue
+            colour = f"{colour} {made}".strip()
             if self._in_prompt(thing[-1]):
                 self._name_spans(thing, "change")
                 edit.recolour.append((thing[-1], colour))
                 return True
             if obj == words[:len(obj)] and head_of(" ".join(thing)):  # `the sky purple`: a purple sky, added
-                return self._add(edit, [colour, *thing])
+                return self._add(edit, [*colour.split(), *thing])
         return None
 
     def _said_more(self, edit: Edit, words: list[str]) -> bool | None:
@@ -2451,7 +2459,8 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reader.quotes, reader.reading.prompt = QUOTED.findall(instruction), parsed
     spelled, reader.reading.edit.negative = _to_negative(_spelled(_typos_fixed(instruction, reader.said)).strip())
     said = (c for c in _CLAUSES.split(spelled) if c and c.strip())
-    for clause in (part for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)):
+    for clause in (run for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)
+                   for run in _run_on(part)):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading
     _said_absent(reading, parsed)
@@ -2533,6 +2542,18 @@ def _to_negative(text: str) -> tuple[str, list[str]]:
         things.append(_phrase(words[verb:]))  # `throw bad hands into the negs`: a verb of its own
     before = re.sub(rf"(?:[\s,]*\b(?:{alternation(lexicon().asking)}))+[\s,]*$", "", text[:start])  # `can u`
     return (before + text[end:]).strip(" ,"), [t for t in things if t]
+
+
+def _run_on(clause: str) -> list[str]:
+    """`turn the sunlight off make it evening`, `the fog is too strong tone it down`: an ask typed straight after
+    one that has ended (in a particle, or `too` and its word) is a clause of its own."""
+    lex, words = lexicon(), list(re.finditer(r"\S+", clause))
+    for at in range(2, len(words)):
+        before = [w.group().lower() for w in words[at - 2:at]]
+        if (before[1] in lex.run_on["ends"] or before[0] == "too") and longest_at(
+                _tokens(clause[words[at].start():]), 0, lex.run_on["opens"]):
+            return [clause[:words[at - 1].end()], *_run_on(clause[words[at].start():])]
+    return [clause]
 
 
 def _so(clause: str) -> list[str]:

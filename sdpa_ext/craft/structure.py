@@ -415,14 +415,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         said = re.search(rf"(?<![\w-]){re.escape(phrase.head)}", phrase.body, re.I)
         if said and (joined := _joined_clause(term, phrase, said)):
             return _without_joined(text, joined)
-    cuts = []
-    for phrase in hits:  # `by red lanterns and crowds`: only the conjunct that names it
-        said = text[phrase.body_start:phrase.end]
-        joins = list(re.finditer(r"\s+and\s+", said))
-        first = words_of(said[:joins[-1].start()]) if joins else []
-        whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in first or (
-            first[:1] and first[0] in lexicon().negations["leading"])  # `no cars and no people`: both go
-        cuts.append((_crowding(text, phrase) if whole else phrase.body_start + joins[-1].start(), phrase.end))
+    cuts = [_cut_of(term, phrase, hits, thing) for phrase in hits]
     after = [p for p in term.phrases if p.start >= hits[-1].end]
     if after and (verb_ing(after[0].prep) or (not after[0].prep and verb_ing((words_of(after[0].body) or [""])[0]))):
         doing = list(itertools.takewhile(lambda p: p.prep, after[1:]))  # `crowds of people browsing`, `pedestrians
@@ -431,6 +424,21 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     for start, end in sorted(cuts, reverse=True):
         text = _cut(text, start, end)
     return text if left and says_something(text) else ""
+
+
+def _cut_of(term: TermReading, phrase: Phrase, hits: list[Phrase], thing: str) -> tuple[int, int]:
+    """Where a phrase that names the thing is cut: only the conjunct that names it (`by red lanterns and crowds`);
+    a holder whose contents stay gives them its place (`with a tall stack of pancakes` -> `with pancakes`)."""
+    text, said = term.text, term.text[phrase.body_start:phrase.end]
+    joins = list(re.finditer(r"\s+and\s+", said))
+    first = words_of(said[:joins[-1].start()]) if joins else []
+    whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in first or (
+        first[:1] and first[0] in lexicon().negations["leading"])  # `no cars and no people`: both go
+    held = next((p for p in term.phrases if p.start >= phrase.end), None)
+    if whole and held and held.prep == "of" and phrase.head in lexicon().heads["container"] and all(
+            held is not h for h in hits):
+        return phrase.body_start, held.body_start
+    return (_crowding(text, phrase) if whole else phrase.body_start + joins[-1].start()), phrase.end
 
 
 def _with_holders(term: TermReading, hits: list[Phrase]) -> list[Phrase]:
