@@ -1791,6 +1791,10 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("pony", "knight girl and her horse by a campfire, night, she has no helmet on", ["knight girl"],
      ["helmet", "she has"]),
     ("sd15", "medieval tavren interior, a bard playing lute, oil painting", ["tavern"], ["tavren"]),
+    # a booru picture inside says `indoors`; a girl said by her hair (`one blonde`) has the hair's tag, no `one`
+    ("illustrious", "an old witch brewing potions inside a cluttered hut, candles", ["indoors"], []),
+    ("pony", "2 girls, one redhead n one with short white hair, sitting on a bench", ["red hair", "white hair"],
+     [", one,"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

@@ -124,8 +124,8 @@ def phrases_of(text: str) -> list[str]:
         for prep, piece in _split_preps(chunk):
             for sub_prep, sub in _ing_split(prep, piece):
                 body = _strip_articles(re.sub(r"^like\s+", "", sub, flags=re.I))  # `like a still life painting`
-                if not body or all(w in _LEX.function for w in words_of(body)):
-                    continue
+                if not body or all(w in _LEX.function or w in _LEX.single for w in words_of(body)):
+                    continue  # `one with black hair`: the hair, no `one`
                 tag = body if not sub_prep or sub_prep in _LEX.dropped_prepositions else f"{sub_prep} {sub}"
                 tag = _unquoted_ends(tag.strip(" .!?"))
                 if sub_prep == "without":
