@@ -1553,6 +1553,30 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "blanket green plaid", ["knitted green plaid blanket"], ["blue", "With"]),
     ("flux", "A wooden table with a tall stack of fluffy pancakes, a cup of coffee, morning light.",
      "not a tall stack", ["table with fluffy pancakes"], ["table of", "stack"]),
+    # `make it a beach at sunset`: the beach is where (the temple goes), the sunset when
+    ("pony", "score_9, 1boy, solo, samurai, armor, katana, temple, day", "make it a beach at sunset",
+     ["beach", "sunset"], ["temple", "beach at sunset", "day"]),
+    # lettering in capitals followed by `and ...` is the lettering (never `A say closed`), and `it` is the sign;
+    # `the sky more orange` is an orange sky, never `less` carried from the clause before
+    ("sd3", 'A neon sign that reads "OPEN" in the window of a ramen shop on a rainy night, photograph.',
+     "change the sign to say CLOSED and make it red", ['A red neon sign that reads "CLOSED"'], ["say", "OPEN"]),
+    ("flux", "An airship above a city at sunset, billowing smoke, a grey sky.", "less smoke, and the sky more orange",
+     ["an orange sky"], ["smoke", "grey", "more"]),
+    # what is left of a cut that only says how many goes (`a few`); a LoRA named after `and` goes with the first
+    # removal; `bigger` said of a small thing makes it big (in prose no weight says it), a tiny one too; the hands
+    # are added as the face is (never `close hands`); `a little girl` is a child
+    ("sd3", "A watercolor of a fox asleep in a snowy clearing, a few falling snowflakes, soft morning light.",
+     "its summer now, no snow", ["clearing, soft morning light"], ["a few,", "snow"]),
+    ("sdxl", "photo of a fisherman mending nets, foggy harbor, 35mm, <lora:film_grain_xl:0.5>, <lora:detail:0.4>",
+     "lose the fog and the film grain lora", ["harbor, 35mm, <lora:detail:0.4>"], ["film_grain", "fog"]),
+    ("flux", "A lone astronaut on a rock, a small robot companion beside him, cinematic.", "make the robot bigger",
+     ["a big robot companion"], ["small", "(", "bigger"]),
+    ("sdxl", "a tiny dragon sleeping on a bookshelf, cozy library", "the dragon should be bigger", ["a big dragon"],
+     ["tiny"]),
+    ("sdxl", "photo of a fisherman mending nets on a dock, foggy harbor, 35mm", "closer, just his face and hands",
+     ["close-up", "hands"], ["close hands", "just"]),
+    ("sd15", "a cozy cottage in a flower garden, stone path", "add a little girl watering the flowers",
+     ["young girl watering the flowers"], ["small girl"]),
     # an ask typed straight after another, no comma between, is two; `both of them` are who the prompt shows
     ("illustrious", "masterpiece, 2girls, maid, holding tray, cafe, indoors, morning, sunlight, window",
      "turn the sunlight off make it night", ["night"], ["sunlight", "morning", "off make"]),

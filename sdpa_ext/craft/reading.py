@@ -265,7 +265,8 @@ def normal(clause: str) -> list[str]:
         words = words[:start] + words[start + longest_at(words, start, lex.hedges):]
     for i in range(len(words) - 2):  # `a little bird` is a small one; `a little darker` asks for a bit
         if words[i:i + 2] in (["a", "little"], ["a", "lil"]) and _sized_thing(words[i + 2]):
-            words[i + 1] = "small"
+            person = lex.gender_of(words[i + 2]) or words[i + 2] in lex.people["any"]
+            words[i + 1] = "young" if person else "small"  # `a little girl` is a child
     for _ in range(3):
         words = _strip_phrases(_strip_phrases(words, _ASKING_LEAD), lex.asking, lead=False)  # `add a hat too`, but
         # `too far away`
@@ -324,8 +325,9 @@ def _count(words: list[str]) -> tuple[str, int] | None:
 _IN_CAPITALS = r"[A-Z0-9][\w'!?&/-]*"
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(sorted(lexicon().saying))})\s+"
                        rf"({_IN_CAPITALS}(?:\s+{_IN_CAPITALS}){{0,4}})(?=\s*(?:$|[,.;!?])|\s+(?:"
-                       rf"{alternation(sorted(lexicon().chat))})\b)")  # `change the sign to say CLOSED`, `sign should
-# say Chez Margot instead`: lettering without quotes
+                       rf"{alternation(sorted({*lexicon().chat, *lexicon().run_on['joins']}))})\b)")
+# `change the sign to say CLOSED`, `sign should say Chez Margot instead`, `say CLOSED and make it red`: lettering
+# without quotes
 
 
 def _done_with(words: list[str]) -> tuple[list[str], str] | None:
@@ -933,15 +935,16 @@ class _Reader:
         hedge = longest_at(words, 0, lexicon().hedges)  # `more magic, like sparks`: examples of what it asked
         example = words[hedge:] if hedge and hedge < len(words) else words
         if carries and longest_at(self.last.op.split(), 0, lexicon().verbs["remove"]) and not set(
-                content(words)) <= self.said:
-            carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing
+                content(words)) <= self.said and not set(words) & lex.network_words:
+            carries = False  # `remove glasses, long hair`: nothing of the prompt to take away, a thing (but `lose
+            # the fog and the film lora`: the LoRA goes too)
         if read is None and hedge and len(example) <= 3 and not set(like := _strip_determiner(example)) & lex.heads[
                 "generic"] and all(_values(w) for w in content(like)) and _make(edit, like):
             read = True  # `can it be snowing, like a winter night`: what it is like is a time or a season
         if read is None and verbless and (described := self._described(words)):
             edit.recolour.append(described)  # `turn it into summer, green forest`: the prompt's forest, green
             read = True
-        if read is None and carries and verbless and len(example) <= 2:
+        if read is None and carries and verbless and (len(example) <= 2 or set(example) & lex.network_words):
             read = self._read(edit, [*self.last.op.split(), *example])  # `make her hair long and red`: it carries
         if read is None:  # `golden hour lighting would look way better`: the lighting
             edit = Edit()
@@ -1020,6 +1023,7 @@ class _Reader:
             return self._titled(before, _tokens(text[quote.end():]), typed)
 
         self.reading.edit.says.append((noun, typed))
+        self.last = _Clause("", [noun])  # `... and make it red`: the sign
         return True
 
     def _setting_said(self, edit: Edit, words: list[str]) -> bool | None:
@@ -2065,6 +2069,11 @@ class _Reader:
         if slot == "it" and lit and stem(lit[-1]) in lex.heads["light"] and not lit[-1].endswith("lights"):
             return self._add(edit, thing) if set(lit) & lex.heads["accent"] else self._relight(edit, [], thing)
             # `make it candlelight`, `blue moonlight through the window`; `use rim lighting` adds to the others
+        at = next((i for i, w in enumerate(thing) if i and w in lex.place_prepositions), 0)
+        where = _values(" ".join(thing[:at])) if at else []
+        if slot == "it" and where and all(v.group in ("place", "setting") for v in where) and _values(" ".join(
+                thing[at + 1:])):  # `make it a beach at sunset`: the beach is where, the sunset when
+            return self._relocate(edit, ["it", "in", *comp])
         if _make(edit, comp):
             return True
         if slot == "it" and self.subject and len(comp) <= 2 and content(comp) == comp and adjectival(comp) and \
@@ -2103,6 +2112,9 @@ class _Reader:
         self._name_spans(obj, "change")
         noun = _phrase(obj).split()[-1] if _phrase(obj) else ""
         if len(comp) == 1 and comp[0] in lex.trailing and comp[0] not in lex.antonyms:  # `the signs stronger`
+            if (base := _base(comp[0])) and base in lex.antonyms and self._opposed(noun, base):
+                edit.adjust.append((noun, base))  # `the robot bigger` on a small robot: a big one
+                return True
             return self._weighed(edit, lex.trailing[comp[0]], obj)
         if len(comp) >= 2 and comp[-1] in lex.materials and (colour := lex.colour_of(comp[:-1])):
             edit.recolour.append((noun, f"{colour} {comp[-1]}"))  # `the armchair should be dark red leather`
@@ -2175,6 +2187,8 @@ class _Reader:
         """A thing of the prompt and its new colour, without a verb: `robe in dark purple`, `hakama blue not red`,
         `blue hakama`."""
         lex = lexicon()
+        if len(words) > 2 and words[-2] == "more" and lex.colour_of(words[-1:]):
+            words = [*words[:-2], words[-1]]  # `the sky more orange`: an orange sky
         if {"more", "less"} & set(words):
             return None  # `hair less silver`: how much of a colour, not a thing in it
         if (split := _connector(words)) and split[1] == "reversed" and lex.colour_of(split[2]):
@@ -2424,6 +2438,7 @@ class _Reader:
             edit.replace.append(("", " ".join(thing)))
             return True
         articled = words[:1] and words[0] in lex.articles and not _count(words)  # `With a dragon.`, `a pair of`
+        self.last = _Clause("add")  # `just his face and hands`: the hands are added too, not `closer hands`
         return self._add(edit, words if articled else thing)
 
     def _english(self, words: list[str]) -> bool:

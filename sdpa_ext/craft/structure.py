@@ -199,8 +199,9 @@ def _known_pattern() -> re.Pattern[str]:
 
 
 def says_something(text: str) -> bool:
-    """What is left of a term still names something (not only articles, prepositions or generic words)."""
-    return any(w not in lexicon().heads["generic"] for w in words_of(plain(text)))
+    """What is left of a term still names something (not only articles, prepositions, generic words or how many:
+    `a few`)."""
+    return any(w not in lexicon().heads["generic"] and w not in lexicon().quantities for w in words_of(plain(text)))
 
 
 def _articles(text: str) -> str:
