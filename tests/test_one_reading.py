@@ -1553,6 +1553,12 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "blanket green plaid", ["knitted green plaid blanket"], ["blue", "With"]),
     ("flux", "A wooden table with a tall stack of fluffy pancakes, a cup of coffee, morning light.",
      "not a tall stack", ["table with fluffy pancakes"], ["table of", "stack"]),
+    # `no people` takes every person said with another (`merchants and shoppers`); `all blue` is blue, never `With
+    # blue all.`
+    ("sd3", "A market square bustling with merchants and shoppers, a stone fountain, morning sun, painting.",
+     "empty the square, no people at all", ["square, a stone fountain"], ["merchants", "shoppers", "bustling"]),
+    ("sd3", "A market square, striped awnings, a stone fountain, morning sun, painting.", "make the awnings all blue",
+     ["blue striped awnings"], ["all", "With"]),
     # `make it a beach at sunset`: the beach is where (the temple goes), the sunset when
     ("pony", "score_9, 1boy, solo, samurai, armor, katana, temple, day", "make it a beach at sunset",
      ["beach", "sunset"], ["temple", "beach at sunset", "day"]),
@@ -1614,6 +1620,14 @@ def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_setti
                                                                       instruction, family=family)
         assert server.requests == []  # the rules read it all
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+def test_a_verb_no_list_holds_is_never_pasted_with_its_object():
+    from sdpa_ext.craft.reading import read
+
+    reading = read("straighten her hair and make it blonde", "portrait of a woman, curly red hair, green sweater")
+    assert reading.edit.add == [] and reading.edit.recolour == [("hair", "blonde")], reading
+    assert reading.unread == ["straighten her hair"]
 
 
 @pytest.mark.parametrize(("instruction", "answer"), [

@@ -84,6 +84,7 @@ class Lexicon:
     interjections: frozenset[str]  # `vertical pls for my phone`: dropped wherever they stand
     question_tags: tuple[str, ...]  # `rating_safe right?`: dropped at the end of a question
     placeholders: frozenset[str]  # `the epic scale thing`
+    trailers: frozenset[str]  # `summer vibes`, `underwater version`: what asks for the value before it
     chat: frozenset[str]
     chat_description: tuple[str, ...]  # dropped from a description
     praise: frozenset[str]  # `golden hour would look way better`: what is said of an ask, not an ask
@@ -186,8 +187,6 @@ class Lexicon:
         words are not one."""
         if not words or words[-1] not in self.colours:
             return None
-        if len(words) > 1 and words[0] in self.heads["wholly"]:  # `all black`: black
-            words = words[1:]
         shaded = len(words) == 2 and (words[0] in self.shades or words[0] in self.colours)  # `platinum blonde`
         two = len(words) == 3 and words[1] == "and" and words[0] in self.colours
         return " ".join(words) if len(words) == 1 or shaded or two else None
@@ -357,8 +356,7 @@ def one_typo(word: str) -> set[str]:
 def lexicon() -> Lexicon:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
     comparatives = {k: (v[0], v[1]) for k, v in raw["comparatives"].items() if k != "note"}
-    people = raw["people"]
-    chat = raw["chat"]
+    people, chat = raw["people"], raw["chat"]
     antonyms, opposite = _antonyms(raw["antonyms"]["pairs"], comparatives)
     return Lexicon(
         verbs=_table(raw["verbs"]), objects=_table(raw["objects"]), copulas=_list(raw, "copulas"),
@@ -368,7 +366,7 @@ def lexicon() -> Lexicon:
         hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
         question_tags=tuple(chat["question_tags"]), praise=frozenset(chat["praise"]), versions=tuple(chat["versions"]),
         placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
-        vague=tuple(chat["vague"]), negations=_table(raw["negations"]), articles=frozenset(raw["articles"]),
+        vague=tuple(chat["vague"]), trailers=frozenset(chat["trailers"]), negations=_table(raw["negations"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
         place_prepositions=frozenset(raw["place_prepositions"]), unwrap=_list(raw, "unwrap"),
         trailing={w: k for k, said in raw["trailing"].items() if k not in ("note", "going") for w in said},
@@ -381,7 +379,7 @@ def lexicon() -> Lexicon:
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
         shades=_list(raw, "shades"), day_parts=frozenset(raw["temporal"]["day_parts"]),
         materials={**{w: w for w in raw["materials"]["words"]}, **raw["materials"]["forms"]},
-        made_of=tuple(raw["materials"]["made_of"]),
+        made_of=tuple(raw["materials"]["made_of"]), articles=frozenset(raw["articles"]),
         people={k: tuple(v) for k, v in people.items() if k not in ("note", "numbers")},
         numbers=dict(people["numbers"]), heads={k: frozenset(v) for k, v in raw["heads"].items() if k != "note"},
         composition=_list(raw, "composition"), quality_tags=tuple(raw["quality"]["tags"]),

@@ -263,6 +263,8 @@ def normal(clause: str) -> list[str]:
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
         words = words[:start] + words[start + longest_at(words, start, lex.hedges):]
+    words = [w for i, w in enumerate(words) if not (w in lex.heads["wholly"] and lex.colour_of(words[i + 1:i + 2]))]
+    # `all black`, `completely white`: the colour
     for i in range(len(words) - 2):  # `a little bird` is a small one; `a little darker` asks for a bit
         if words[i:i + 2] in (["a", "little"], ["a", "lil"]) and _sized_thing(words[i + 2]):
             person = lex.gender_of(words[i + 2]) or words[i + 2] in lex.people["any"]
@@ -275,7 +277,7 @@ def normal(clause: str) -> list[str]:
             if longest_at(words, start, lex.softeners) == len(words) - start and words[start - 1] not in lex.degree:
                 words = words[:start]
                 break
-    if len(words) > 1 and words[-1] in lex.placeholders and words[-2] not in lex.function and words[-2] not in (
+    if len(words) > 1 and words[-1] in lex.trailers and words[-2] not in lex.function and words[-2] not in (
             "more", "less"):
         words = words[:-1]  # `summer vibes`, `underwater version`: summer, underwater
     return words
@@ -2453,7 +2455,8 @@ class _Reader:
         known = known_words() | self.said | set(lex.colours) | set(self._people()) | english_words()
         return bool(thing) and len(thing) <= 4 and content(thing) == thing and not set(thing) & verbs and \
             thing[-1] not in lex.antonyms and bool(head_of(" ".join(thing))) and bool(
-                (set(thing) - lex.function) & known) and not set(thing[1:]) & lex.articles
+                (set(thing) - lex.function) & known) and not set(thing[1:]) & (lex.articles | lex.possessives)
+        # not `straighten her hair`: a verb we do not know, and its object
 
     def _placed(self, edit: Edit, words: list[str]) -> bool | None:
         """`her in a desert`: the subject somewhere else."""

@@ -416,7 +416,7 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
         said = re.search(rf"(?<![\w-]){re.escape(phrase.head)}", phrase.body, re.I)
         if said and (joined := _joined_clause(term, phrase, said)):
             return _without_joined(text, joined)
-    cuts = [_cut_of(term, phrase, hits, thing) for phrase in hits]
+    cuts = [_cut_of(term, phrase, hits, thing, heads) for phrase in hits]
     after = [p for p in term.phrases if p.start >= hits[-1].end]
     if after and (verb_ing(after[0].prep) or (not after[0].prep and verb_ing((words_of(after[0].body) or [""])[0]))):
         doing = list(itertools.takewhile(lambda p: p.prep, after[1:]))  # `crowds of people browsing`, `pedestrians
@@ -427,14 +427,16 @@ def without_phrase(text: str, thing: str, heads: set[str] | frozenset[str] = fro
     return text if left and says_something(text) else ""
 
 
-def _cut_of(term: TermReading, phrase: Phrase, hits: list[Phrase], thing: str) -> tuple[int, int]:
-    """Where a phrase that names the thing is cut: only the conjunct that names it (`by red lanterns and crowds`);
-    a holder whose contents stay gives them its place (`with a tall stack of pancakes` -> `with pancakes`)."""
+def _cut_of(term: TermReading, phrase: Phrase, hits: list[Phrase], thing: str, heads: set[str]) -> tuple[int, int]:
+    """Where a phrase that names the thing is cut: only the conjunct that names it (`by red lanterns and crowds`;
+    `merchants and shoppers` are both people); a holder whose contents stay gives them its place (`with a tall
+    stack of pancakes` -> `with pancakes`)."""
     text, said = term.text, term.text[phrase.body_start:phrase.end]
     joins = list(re.finditer(r"\s+and\s+", said))
     first = words_of(said[:joins[-1].start()]) if joins else []
-    whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in first or (
-        first[:1] and first[0] in lexicon().negations["leading"])  # `no cars and no people`: both go
+    whole = not joins or names(said[:joins[-1].start()], thing) or phrase.head in first or any(
+        stem(w) in heads for w in first) or (first[:1] and first[0] in lexicon().negations["leading"])  # `no cars
+    # and no people`: both go
     held = next((p for p in term.phrases if p.start >= phrase.end), None)
     if whole and held and held.prep == "of" and phrase.head in lexicon().heads["container"] and all(
             held is not h for h in hits):
