@@ -1559,6 +1559,22 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "empty the square, no people at all", ["square, a stone fountain"], ["merchants", "shoppers", "bustling"]),
     ("sd3", "A market square, striped awnings, a stone fountain, morning sun, painting.", "make the awnings all blue",
      ["blue striped awnings"], ["all", "With"]),
+    # `give it X`, where nothing is set, adds X; `a scarf thats red` is a red scarf; `possibly` asks nothing;
+    # a place one is near is said once, as near it
+    ("sdxl", "photo of a red fox in a snowy forest, morning light, 85mm", "ok now give it a lil scarf thats red",
+     ["small red scarf"], ["thats", "red thats"]),
+    ("sdxl", "photo of a red fox in a snowy forest, morning light", "could you possibly add some falling snow please",
+     ["falling snow"], ["possibly", "please"]),
+    ("flux", "A vintage motorcycle parked on a wet city street, neon sign, cinematic.", "put it near a lake",
+     ["parked near a lake"], ["Near a lake.", "city street"]),
+    # `make the sword glow blue`: its glow (never a `glow` recoloured, nor `With blue glow.`); a car is parked
+    ("flux", "A knight kneeling before a glowing sword stuck in a stone, ancient forest, mist.",
+     "make the sword glow blue", ["a blue glowing sword"], ["With", "blue glow."]),
+    ("sdxl", "a vintage motorcycle parked on a wet city street, neon sign, cinematic", "park it by the ocean instead",
+     ["ocean"], ["city street"]),
+    # a medium asked by name where the prompt says another of its kind takes its place (never `already painting`)
+    ("sd3", "A watercolor painting of a red fox asleep in a snowy clearing, soft blue shadows.",
+     "oil painting instead, and add a second fox", ["An oil painting of two"], ["watercolor"]),
     # `make it a beach at sunset`: the beach is where (the temple goes), the sunset when
     ("pony", "score_9, 1boy, solo, samurai, armor, katana, temple, day", "make it a beach at sunset",
      ["beach", "sunset"], ["temple", "beach at sunset", "day"]),

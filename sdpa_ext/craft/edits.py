@@ -422,7 +422,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
         if _relocate(prompt, place):
             changes.append(f"moved to {place}")
             edit.add[:] = [a for a in edit.add if a != place]
-            said = (f"in {place}.", f"in {articled(place)}.".lower(), f"{place}.")
+            prep, _, where = place.partition(" ")  # `near a lake.` as `near lake` was read
+            said = (f"in {place}.", f"in {articled(place)}.".lower(), f"{place}.", f"{prep} {articled(where)}.".lower())
             edit.sentences[:] = [s for s in edit.sentences if s.lower() not in said]
         elif place in lexicon().places_alone.values() and outright(place).get("place", {""}) <= facets(
                 prompt.render()).get("place", set()):  # `make it outdoors` in a park
@@ -437,6 +438,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _apply_weights(prompt, reading, edit, family, changes, notes)
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
+    _medium_renamed(prompt, edit, changes)
     _already_said(prompt, edit, notes)
     _people_added(prompt, edit, family, changes)
     _additions(prompt, edit, family, changes)
@@ -895,6 +897,22 @@ def _many(text: str, phrase: str) -> str | None:
 
 MET = ("time", "season", "weather", "expression", "place", "setting", "medium", "framing", "angle")  # not the
 # chips' own groups
+
+
+def _medium_renamed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
+    """A medium asked by name where the prompt says another of its kind (`an oil painting` on `A watercolor
+    painting of a fox`): the prompt's takes the new name in place, never `already painting`."""
+    for asked in [a for a in edit.said if a in edit.add and "medium" in facets(a)]:
+        kind = facets(asked)["medium"]
+        for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)):
+            old = next((" ".join(w for w in p.body.split() if w.lower() not in lexicon().articles)
+                        for p in read_term(term.text).phrases if p.head == head_of(asked) and facets(p.body).get(
+                            "medium", kind) - kind), "")
+            if old and (new := replace_in(term.text, old, asked)):
+                prompt.set(term, new)
+                changes.append(f"{old} -> {asked}")
+                edit.drop_added(edit.add.index(asked))
+                break
 
 
 def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:

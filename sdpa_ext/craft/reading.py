@@ -191,8 +191,10 @@ def _suggested(words: list[str]) -> list[str]:
 def _relocated(edit: Edit, place: str) -> None:
     """A new setting, named (`a beach`) or said alone (`inside`: indoors)."""
     alone = lexicon().places_alone.get(place)
+    prep, _, where = place.partition(" ")
     edit.relocate.append(alone or place)
-    edit.sentences.append(_sentence(alone or f"in {articled(place)}"))
+    beside = prep in lexicon().heads["beside"] and where  # `by the ocean`: not in it
+    edit.sentences.append(_sentence(alone or (f"{prep} {articled(where)}" if beside else f"in {articled(place)}")))
 
 
 def _strip_phrases(words: list[str], phrases: tuple[str, ...], *, lead: bool = True, tail: bool = True,
@@ -265,6 +267,11 @@ def normal(clause: str) -> list[str]:
         words = words[:start] + words[start + longest_at(words, start, lex.hedges):]
     words = [w for i, w in enumerate(words) if not (w in lex.heads["wholly"] and lex.colour_of(words[i + 1:i + 2]))]
     # `all black`, `completely white`: the colour
+    for at in range(1, len(words) - 1):  # `a scarf thats red`, `a scarf that is red`: a red scarf
+        said = 1 + (words[at] in ("that", "which") and words[at + 1] in lex.copulas)
+        if words[at] in ("thats", "that's", "that", "which") and (colour := lex.colour_of(words[at + said:])):
+            words = [*words[:at - 1], *colour.split(), words[at - 1]]
+            break
     for i in range(len(words) - 2):  # `a little bird` is a small one; `a little darker` asks for a bit
         if words[i:i + 2] in (["a", "little"], ["a", "lil"]) and _sized_thing(words[i + 2]):
             person = lex.gender_of(words[i + 2]) or words[i + 2] in lex.people["any"]
@@ -731,11 +738,14 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
         return words[:start + 1], words[start + 1:]
     for index in range(start + 1, len(words)):
         word = words[index]
+        if stem(word) in lex.heads["light"] and lex.colour_of(words[index + 1:]):
+            return words[:index], words[index:]  # `the sword glow blue`: its glow
         if word in lex.looks and index + 1 < len(words):  # `the motorcycle look old`: how it looks
             return words[:index], words[index + (words[index + 1] not in lex.prepositions):]  # `look at the camera`
         if (made := longest_at(words, index, lex.made_of)) and words[-1] in lex.materials and index + made < len(words):
             return words[:index], words[index + made:]  # `the bench out of marble`: what it is made of
-        if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or word in lex.colours
+        if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or (word in lex.colours and (
+                lex.colour_of(words[index:]) or words[-1] in lex.materials or start == 0))  # not `a red scarf`
                 or word in lex.comparatives or _base(word) or word in lex.connectors["to"]
                 or word in ("more", "less") or find_value(word)
                 or (word in lex.materials and index == len(words) - 1)):  # `the bridge stone`
@@ -1625,18 +1635,25 @@ class _Reader:
         if "relocate" in ops and (placed := self._relocate(edit, rest)) is not None:
             return placed
         if "set" in ops:
-            if split and split[1] == "to":
-                return self._set_to(edit, split[0], split[2], replacing=True)
-            if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
-                earlier = self.last.obj
-                self.last = _Clause(f"{self.last.op} {' '.join(obj)}", earlier)
-                if obj == ["it"] and earlier and (comp[-1] in lex.materials or lex.colour_of(comp)):
-                    obj = earlier  # `the bench shouldn't be wooden, make it metal`: the bench
-                return self._set_to(edit, obj, comp)
-            made = None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
-            if made or "add" not in ops:
-                return made  # `get a deer in front of the cabin`: nothing to make, a thing to add
+            return self._set_op(edit, ops, rest, split)
         return self._add(edit, rest) if "add" in ops else None
+
+    def _set_op(self, edit: Edit, ops: list[str], rest: list[str], split: tuple | None) -> bool | None:
+        """A verb that sets (`make`, `give it`, `get`): the object becomes the complement, or, where nothing is set,
+        a thing is added (`give it a red scarf`, `get a deer in front of the cabin`)."""
+        lex = lexicon()
+        obj, comp = _split_object(rest)
+        if split and split[1] == "to":
+            return self._set_to(edit, split[0], split[2], replacing=True)
+        if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
+            earlier = self.last.obj
+            self.last = _Clause(f"{self.last.op} {' '.join(obj)}", earlier)
+            if obj == ["it"] and earlier and (comp[-1] in lex.materials or lex.colour_of(comp)):
+                obj = earlier  # `the bench shouldn't be wooden, make it metal`: the bench
+            read = self._set_to(edit, obj, comp)
+            return read if read is not None or not ("add" in ops or rest[0] in lex.articles) else self._add(edit, rest)
+        made = None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
+        return made if made or not ("add" in ops or rest[0] in lex.articles) else self._add(edit, rest)
 
     def _things(self, words: list[str]) -> list[list[str]]:
         joiners = lexicon().negations["joiners"]
@@ -1790,8 +1807,8 @@ class _Reader:
                 return None
             if rest[0] == "in" and place[-1] in lex.attributes:  # `put him in golden armor`: worn, not a place
                 return self._worn(edit, rest[1:])
-            x = " ".join(place)
-            values = _values(x)
+            x = " ".join([*rest[:1], *place] if rest[0] in lex.heads["beside"] else place)
+            values = _values(" ".join(place))
             if any(v.group not in ("place", "setting") for v in values):  # `put him in a storm`: weather
                 if not any(v.group == "setting" for v in values) and (find_value(place[-1]) is not None or place[
                         -1] in lex.wrappers):  # `in anime style`: a look, no place
