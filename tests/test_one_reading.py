@@ -1559,6 +1559,12 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "empty the square, no people at all", ["square, a stone fountain"], ["merchants", "shoppers", "bustling"]),
     ("sd3", "A market square, striped awnings, a stone fountain, morning sun, painting.", "make the awnings all blue",
      ["blue striped awnings"], ["all", "With"]),
+    # a colour said of the light with a why after it (`like an alarm is going off`) is the light's; a look said by a
+    # word no medium is named by (`storybook`) keeps the prompt's medium
+    ("sd3", "An astronaut inside a space station. The cabin is lit by cool blue light. Digital art.",
+     "make the light red like an alarm is going off", ["cool red light"], ["blue"]),
+    ("sd3", "A watercolor illustration of a fox in a snowy clearing, storybook style.",
+     "its gotta look like a storybook illustration", ["A watercolor illustration"], ["storybook illustration"]),
     # `give it X`, where nothing is set, adds X; `a scarf thats red` is a red scarf; `possibly` asks nothing;
     # a place one is near is said once, as near it
     ("sdxl", "photo of a red fox in a snowy forest, morning light, 85mm", "ok now give it a lil scarf thats red",

@@ -903,7 +903,9 @@ def _medium_renamed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
     """A medium asked by name where the prompt says another of its kind (`an oil painting` on `A watercolor
     painting of a fox`): the prompt's takes the new name in place, never `already painting`."""
     for asked in [a for a in edit.said if a in edit.add and "medium" in facets(a)]:
-        kind = facets(asked)["medium"]
+        kind = facets(asked)["medium"]  # a medium by its own name (`oil painting`), not a look (`storybook`)
+        if not any(asked.lower() in vocab().groups["medium"][name].words for name in kind):
+            continue
         for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)):
             old = next((" ".join(w for w in p.body.split() if w.lower() not in lexicon().articles)
                         for p in read_term(term.text).phrases if p.head == head_of(asked) and facets(p.body).get(

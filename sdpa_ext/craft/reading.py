@@ -744,8 +744,9 @@ def _split_object(words: list[str]) -> tuple[list[str], list[str]]:
             return words[:index], words[index + (words[index + 1] not in lex.prepositions):]  # `look at the camera`
         if (made := longest_at(words, index, lex.made_of)) and words[-1] in lex.materials and index + made < len(words):
             return words[:index], words[index + made:]  # `the bench out of marble`: what it is made of
-        if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or (word in lex.colours and (
-                lex.colour_of(words[index:]) or words[-1] in lex.materials or start == 0))  # not `a red scarf`
+        if ((word in lex.articles and words[index - 1] not in _PREPOSITION_WORDS) or (word in lex.colours and not (
+                start and index + 2 == len(words) and words[-1] not in lex.function | set(lex.colours) | set(
+                    lex.materials)))  # not `a small red scarf`: the colour of the scarf said after it
                 or word in lex.comparatives or _base(word) or word in lex.connectors["to"]
                 or word in ("more", "less") or find_value(word)
                 or (word in lex.materials and index == len(words) - 1)):  # `the bridge stone`
@@ -2457,7 +2458,7 @@ class _Reader:
             edit.replace.append(("", " ".join(thing)))
             return True
         articled = words[:1] and words[0] in lex.articles and not _count(words)  # `With a dragon.`, `a pair of`
-        self.last = _Clause("add")  # `just his face and hands`: the hands are added too, not `closer hands`
+        self.last = _Clause()  # `just his face and hands`: the hands are added too, never `closer hands`
         return self._add(edit, words if articled else thing)
 
     def _english(self, words: list[str]) -> bool:
