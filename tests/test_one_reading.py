@@ -1565,6 +1565,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "make the light red like an alarm is going off", ["cool red light"], ["blue"]),
     ("sd3", "A watercolor illustration of a fox in a snowy clearing, storybook style.",
      "its gotta look like a storybook illustration", ["A watercolor illustration"], ["storybook illustration"]),
+    # a sunbeam is sunlight: gone at night
+    ("sdxl", "fat orange tabby cat asleep, sunbeam, on a wooden floor, photograph", "i want it at night",
+     ["on a wooden floor", "night"], ["sunbeam"]),
     # `give it X`, where nothing is set, adds X; `a scarf thats red` is a red scarf; `possibly` asks nothing;
     # a place one is near is said once, as near it
     ("sdxl", "photo of a red fox in a snowy forest, morning light, 85mm", "ok now give it a lil scarf thats red",
