@@ -1652,9 +1652,9 @@ class _Reader:
             if obj == ["it"] and earlier and (comp[-1] in lex.materials or lex.colour_of(comp)):
                 obj = earlier  # `the bench shouldn't be wooden, make it metal`: the bench
             read = self._set_to(edit, obj, comp)
-            return read if read is not None or not ("add" in ops or rest[0] in lex.articles) else self._add(edit, rest)
-        made = None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
-        return made if made or not ("add" in ops or rest[0] in lex.articles) else self._add(edit, rest)
+        else:
+            read = None if _object_slot(obj) in ("it", "subject") else _make(edit, obj) or None
+        return read if read is not None or not ("add" in ops or rest[0] in lex.articles) else self._add(edit, rest)
 
     def _things(self, words: list[str]) -> list[list[str]]:
         joiners = lexicon().negations["joiners"]
