@@ -611,7 +611,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "portrait of an elderly woman, silver hair, knitted shawl", "shes too old",
      ["portrait of a young woman"], ["elderly", "old"]),
     ("sdxl", "portrait of a woman, long wavy hair, red dress", "her hair is too long", ["short wavy hair"], ["long"]),
-    ("flux", "An owl perches on a branch.", "add a fox sleeping below", ["A fox sleeping below."], ["add"]),
+    ("flux", "An owl perches on a branch.", "add a fox sleeping below", ["With a fox sleeping below."], ["add"]),
     ("sd3", "A red bicycle leans against a stone wall, on a sunny summer morning. A basket hangs from it.",
      "rainy evening instead", ["A red bicycle leans against a stone wall. A basket"], ["morning", "sunny"]),
     # a material opened by `made of`; a comparative said of the prompt's light
@@ -1634,6 +1634,21 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "move it outside to a garden", ["garden, a cat on a rug, warm light"], ["living", "armchair", "bookshelves"]),
     ("flux", "A cat naps on a sofa in a sunny living room beside tall bookshelves.", "put it in a forest",
      ["A cat naps in a forest."], ["sofa"]),
+    # `b&w` is black and white (never `b with`); `everything in focus` is sharp focus, no place; the sky said clear is
+    # a clear sky, the cloudy one goes; `no clouds` takes the cloudy sky; a seagull had, or a dog made to sit, is
+    # added, and no place nor the subject's pose
+    ("flux", "A photograph of an old fisherman mending nets on a wooden dock at dawn.", "b&w pls",
+     ["In black and white."], ["with"]),
+    ("sdxl", "cinematic photo of a red sports car on a rainy city street at night, bokeh, 85mm",
+     "no bokeh, everything in focus", ["rainy city street", "sharp focus"], ["in the focus", ", bokeh"]),
+    ("illustrious", "masterpiece, 1boy, solo, knight, silver armor, castle, cloudy sky", "can the sky be clear n blue",
+     ["clear sky", "blue sky"], ["cloudy"]),
+    ("illustrious", "masterpiece, 1boy, solo, knight, castle, cloudy sky, dramatic lighting", "no clouds",
+     ["castle, dramatic lighting"], ["cloudy"]),
+    ("flux", "An old fisherman stands on a wooden dock at dawn.", "have a seagull sitting on the post next to him",
+     ["An old fisherman stands", "With a seagull sitting on the post."], ["In a seagull", "Sitting."]),
+    ("sd15", "an old fisherman standing on a wooden dock, dawn", "make a dog sit beside him",
+     ["fisherman standing", "dog sitting"], ["dog sit,"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -1858,6 +1873,14 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("illustrious", "an old witch brewing potions inside a cluttered hut, candles", ["indoors"], []),
     ("pony", "2 girls, one redhead n one with short white hair, sitting on a bench", ["red hair", "white hair"],
      [", one,"]),
+    # `like` before a count is a guess (`like hundreds of commuters`); `showin` is showing; `shes smiling` in tags is
+    # smiling; `b&w` black and white; a light said (`candlelight`) is the picture's only one
+    ("flux", "a train station on mars, like hundreds of commuters, giant windows showin the red desert",
+     ["hundreds of commuters", "showing the red desert"], ["like hundreds", "showin "]),
+    ("pony", "a catgirl maid serving tea in a victorian parlor, shes smiling", [", smiling,"], ["shes", "she is"]),
+    ("flux", "close up portrait of an elderly woman w deep wrinkles, b&w", ["black and white"], ["b&w", "with."]),
+    ("sd15", "a steampunk owl w brass goggles, perched on a pile of books, candlelight", ["candlelight"],
+     ["moonlight"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):

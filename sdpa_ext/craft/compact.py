@@ -114,7 +114,7 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
     fixed: list[Entry] = []
     spare: dict[str, list[Entry]] = {}
     for category in categories:
-        if category == "medium" and ("medium" in context or style):
+        if (category == "medium" and ("medium" in context or style)) or (category == "lighting" and _lit(heads)):
             continue
         found, wider = (candidates(category, said, context, prefer=family.prefer_medium,
                                    exclude=exclude, heads=heads, limit=limit, wide=wide)
@@ -129,6 +129,12 @@ def plan_options(desc: Description, family: Family, style: dict | None) -> Plan:
         elif found:
             options[category] = found
     return Plan(options, fixed, spare)
+
+
+def _lit(heads: set[str]) -> bool:
+    """The description names its light (`candlelight`, `soft lighting`): no other light is added to it; what a
+    light leaves (`reflections`, `shadows`) names none."""
+    return bool(heads & (lexicon().heads["light"] - {"reflections", "shadows", "highlights"}))
 
 
 def choice_request(desc: Description, plan: Plan) -> ChatRequest:
@@ -294,6 +300,8 @@ def sentence_prompt(desc: Description, picks: list[Entry], style: dict | None) -
     if "lighting" in by:
         color = f", with {by['color']}" if "color" in by else ""
         sentences.append(f"The scene is lit by {by['lighting']}{color}.")
+    elif "color" in by:  # the user's light said already (`candlelight`): the colours alone
+        sentences.append(f"{by['color'][:1].upper()}{by['color'][1:]}.")
     look = [by[c] for c in ("mood", "camera", "composition") if c in by]
     if look:
         sentences.append(f"{look[0][:1].upper()}{look[0][1:]}" + "".join(f", {part}" for part in look[1:]) + ".")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .lexicon import alternation, lexicon, unstretched, words_of
+from .lexicon import alternation, lexicon, longest_at, unstretched, words_of
 from .vocab import Facets, facets
 
 if TYPE_CHECKING:
@@ -23,9 +23,11 @@ _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) +
 _BUT = re.compile(r"\s+(?:" + alternation(_LEX.negations["but"]) + r")\s+", re.I)
 _EMPTY = re.compile(r"\b(?:" + alternation(_LEX.negations["empty"]) + r")\b", re.I)
 QUOTED = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”|\'[^\'\n]{2,60}\'(?!\w)')
+_SAID_OF = {s for s, m in _LEX.spellings.items() if m.split()[0] in _LEX.pronouns}  # `shes`: she is, said
 _SPACES = re.compile(r"\s+")
 _CHUNK = re.compile(r",\s*|\s[-–—]\s")
 _LIKE = re.compile(r"((?:^|[,;]|\s[-–—])\s*)like\s+(?=an?\s)", re.I)
+_LIKE_COUNT = re.compile(r"\blike\s+(?=\d|(?:" + alternation((*_LEX.rough, *_LEX.numbers)) + r")\b)", re.I)  # a guess
 JOINED = "|".join([*(rf"(?<=\b{re.escape(a)} and)\s+{re.escape(b)}\b" for a, _, b in  # `and` inside `black and
                     (p.partition(" and ") for p in _LEX.joined_by_and) if b),  # white` joins no two things,
                     *(rf"(?<=\b{re.escape(c)} and)\s+(?:{alternation(_LEX.colours)})\b" for c in _LEX.colours)])
@@ -144,6 +146,9 @@ def _elided(tag: str, before: str) -> str:
     """A tag without the pronouns that stand for a thing said elsewhere (`one with blue hair one with pink`: blue
     hair, pink hair): a colour alone takes the noun of the colour before it."""
     words = tag.split()
+    if len(words) > 2 and words[0].lower() in _LEX.pronouns and (size := longest_at(
+            [w.lower() for w in words], 1, _LEX.copulas)) and len(words) > size + 1:
+        words = _strip_articles(" ".join(words[size + 1:])).split()  # `shes smiling`, `he has a scar`: smiling, scar
     while len(words) > 1 and words[-1].lower() in _LEX.pronouns and words[-2].lower() not in _LEX.function:
         words = words[:-1]  # `blue hair one`; not `the two of them`
     said = before.split()
@@ -256,11 +261,11 @@ def unchatted(text: str) -> str:
 def _unchatted(cleaned: str) -> str:
     """What `unchatted` does to the words outside quotes."""
     edges = cleaned[:len(cleaned) - len(cleaned.lstrip())], cleaned[len(cleaned.rstrip()):]
-    cleaned = _CHAT.sub(_unsaid, unstretched(cleaned))
+    cleaned = _CHAT.sub(_unsaid, _LIKE_COUNT.sub("", unstretched(cleaned)))
     for said, meant in _LEX.spellings.items():  # `w/ a big moon`, `w a big moon`: with a big moon; `no ppl`,
         means = set(words_of(meant))
-        if not said.isalpha() or said == "w" or meant.startswith("no ") or (not means & (_ASKED - _LEX.function) \
-                and not means & set(_LEX.copulas)):
+        if not said.isalpha() or said == "w" or meant.startswith("no ") or said in _SAID_OF or (
+                not means & (_ASKED - _LEX.function) and not means & set(_LEX.copulas)):
             # `backround`: a word misspelled; `nobody around`: no people; `thru`, `n`: function words; not `u`
             # or `bc` (chat words, dropped), nor `theres` (how it is said)
             cleaned = re.sub(rf"(?<![\w/+]){re.escape(said)}(?![\w/+])", meant, cleaned, flags=re.I)

@@ -571,6 +571,14 @@ def _reposed(prompt: Prompt, edit: Edit, noun: str, word: str) -> str | None:
     return None
 
 
+def _adjective_of(prompt: Prompt, thing: str) -> str:
+    """The prompt's word that says a thing is there, as an adjective (`clouds`: cloudy; `fog`: foggy; `smoke`:
+    smoky), else ''."""
+    noun = lexicon().singular(thing.lower())
+    forms = {f"{noun}y", f"{noun[:-1]}y", f"{noun}{noun[-1:]}y"} if noun.isalpha() and len(noun) >= 3 else set()
+    return next((w for w in words_of(prompt.text.lower()) if w in forms), "")
+
+
 def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
     """The things the edit takes away (and into the negative prompt), then the words it unsays (`not abandoned`)."""
     for thing in edit.remove:
@@ -590,6 +598,9 @@ def _removals(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str]
                 else without_word(text, t)):  # `her hair should be pink not neon`: a word said of what changes;
             # `no more moody stuff`: a word said of anything
             changes.append(f"removed {thing}")
+        elif (word := _adjective_of(prompt, thing)) and prompt.each(
+                lambda text, w=word: None if locked(text) else without_word(text, w)):  # `no clouds`: a cloudy sky
+            changes.append(f"removed {word}")
         elif thing not in edit.negative and not names(prompt.text, thing):  # not gone already (`midday instead
             notes.append(f"no {thing} in the prompt to remove")  # of dusk`: dusk went as what contradicts it)
     for noun, word in edit.unsaid:  # the word goes, what it was said of stays

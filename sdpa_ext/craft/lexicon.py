@@ -132,6 +132,7 @@ class Lexicon:
     stop: frozenset[str]
     places_on: frozenset[str]
     places_alone: dict[str, str]  # `inside` -> indoors
+    setting_signs: frozenset[str]  # `seagulls`: the sea's, no place
     proper_places: frozenset[str]
     sizes: dict[str, tuple[int, int]]
     size_words: tuple[str, ...]
@@ -155,6 +156,7 @@ class Lexicon:
     ordinals: dict[str, int]  # `the 2nd lora`: which, by place (-1: the last)
     one_more: tuple[str, ...]  # `another girl`, `a second fox`: one more of it
     about: tuple[str, ...]  # `a seagull or two`: how many, loosely
+    rough: tuple[str, ...]  # `like hundreds of commuters`: a count said roughly
     groups: dict[str, int]  # `a pair of deer`: how many a group says
     styles: tuple[str, ...]  # named art styles and artists: `make it look like a ghibli background`
     style_media: dict[str, str]  # a style's medium: `pixar` is a render
@@ -389,7 +391,8 @@ def lexicon() -> Lexicon:
         span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"},
         stop=frozenset(raw["stop"]), places_on=frozenset(raw["places_on"]),
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
-        proper_places=frozenset(raw["proper_places"]),
+        setting_signs=frozenset(raw["setting_signs"]["words"]), rough=tuple(raw["counting"]["rough"]),
+        proper_places=frozenset(raw["proper_places"]), quantities=frozenset(raw["quantities"]["words"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
         unseen_close=frozenset(raw["unseen_close"]["words"]), corrections=frozenset(raw["corrections"]["words"]),
         reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]), traces=_table(raw["traces"]),
@@ -400,8 +403,8 @@ def lexicon() -> Lexicon:
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles", "adjectives")},
         adjective_verbs=raw["becomes"]["adjectives"], particles=frozenset(raw["becomes"]["particles"]),
         adverbs=frozenset(raw["adverbs"]), extent=tuple(raw["extent"]["words"]),
-        quantities=frozenset(raw["quantities"]["words"]), ordinals=dict(raw["ordinals"]["words"]),
-        one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]),
+        one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]), ordinals=dict(raw["ordinals"][
+            "words"]),
         about=tuple(raw["counting"]["about"]), styles=tuple(raw["styles"]["names"]), style_media=raw["styles"]["media"],
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),

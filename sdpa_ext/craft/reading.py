@@ -602,6 +602,31 @@ def _specific(words: list[str], value: Value) -> bool:
     return (x in value.words or _values_only(words)) and x not in value.tags and not any(_base(w) for w in words)
 
 
+def _valued(edit: Edit, thing: list[str], words: list[str]) -> bool:
+    """`add some fog`: a weather, its words; not `a dog sitting` (what the dog does, not the subject's pose)."""
+    values = _values(" ".join(thing)) if len(thing) <= 3 else []
+    covered = set(words_of(" ".join(w for v in values for w in v.words)))
+    if thing[0] not in covered and next((verb_ing(w) for w in thing if w in covered), False):
+        return False
+    if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
+        if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
+            edit.sentences[-1] = _sentence(" ".join(words))  # `A heavy fog.`, its article kept
+        return True
+    return False
+
+
+def _sky_said(edit: Edit, obj: list[str], comp: list[str], said: set[str]) -> bool:
+    """`the sky should be clear`, `make the weather clear`: a time, season or weather said of what shows it (a clear
+    sky); not `the sea should be rough` where the prompt says its opposite (the calm sea is made rough in place)."""
+    named = [comp[0], *obj[-1:]] if len(comp) == 1 and not lexicon().antonyms.get(comp[0], frozenset()) & said else []
+    if not named[1:] or not (value := find_value(" ".join(named))) or value.group not in ("time", "season", "weather") \
+            or " ".join(named) not in value.words:
+        return False
+    if not _make(edit, named):
+        _set(edit, value)
+    return True
+
+
 def _make(edit: Edit, words: list[str]) -> bool:
     """`make it X`: a chip, a size, group values or a setting."""
     lex = lexicon()
@@ -624,8 +649,10 @@ def _make(edit: Edit, words: list[str]) -> bool:
         x = " ".join(words)
     if values and all(v.group in ("place", "setting") for v in values):
         if content(words) != words or set(words) & {w for said in lex.objects.values() for w in said} or \
-                set(words) & set(lex.negations["leading"]) or "from" in words[1:]:
-            return False  # `the camera not outside` is no place; `wet from the ocean` says how, not where
+                set(words) & set(lex.negations["leading"]) or "from" in words[1:] or " ".join(
+                    _strip_determiner(words)) in lex.setting_signs:
+            return False  # `the camera not outside` is no place; `wet from the ocean` says how, not where; nor is
+            # a seagull
         _relocated(edit, x)
         return True
     if values:
@@ -1557,9 +1584,10 @@ class _Reader:
             return self._operate(edit, split, words[1:-1])
         if best and any(" ".join(words[:size]) in v.words for size in (2, 3) for v in _values(" ".join(words[:size]))):
             return None  # `clear sky with cherry blossoms`: a weather, not `clear` the sky away
-        if best == 1 and words[0] in lex.adjective_verbs and not set(content(words[1:])) & self.said and _make(
-                rest := Edit(), words[1:]) and (value := find_value(lex.adjective_verbs[words[0]])):
-            _set(edit, value)  # `clear night`: a clear sky at night, not the night taken away
+        if best == 1 and words[0] in lex.adjective_verbs and (value := find_value(lex.adjective_verbs[words[0]])) and (
+                not set(content(words[1:])) & self.said or value in _values(" ".join(words[1:]))) and _make(
+                rest := Edit(), words[1:]):
+            _set(edit, value)  # `clear night`: a clear sky at night, not the night taken away; `clear blue sky`
             edit.merge(rest)
             return True
         if not best and (size := longest_at(words, 0, tuple(lex.becomes))) and size < len(words):
@@ -1644,6 +1672,11 @@ class _Reader:
         a thing is added (`give it a red scarf`, `get a deer in front of the cabin`)."""
         lex = lexicon()
         obj, comp = _split_object(rest)
+        at = next((i for i, w in enumerate(rest) if i >= 2 and (w in lex.gerunds or verb_ing(w) or w in (
+            _PREPOSITION_WORDS - {"to", "into", "of"}))), 0) if rest[0] in lex.articles and rest[0] != "the" else 0
+        if at and not self._in_prompt(rest[at - 1]) and self._noun_phrase(rest[1:at]):
+            doing = lex.gerunds.get(rest[at], rest[at]).split()  # `make a dog sit beside him`: a dog sitting
+            return self._add(edit, [*rest[:at], *doing, *rest[at + 1:]])  # `have a dog sitting next to him`
         if split and split[1] == "to":
             return self._set_to(edit, split[0], split[2], replacing=True)
         if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
@@ -1747,11 +1780,8 @@ class _Reader:
             return True
         if _out_there(edit, thing):
             return True
-        values = _values(" ".join(thing)) if len(thing) <= 3 else []
-        if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
-            if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
-                edit.sentences[-1] = _sentence(" ".join(words))  # `A fox sleeping below.`, its article kept
-            return True  # `add some fog`: a weather, its words
+        if _valued(edit, thing, words):
+            return True
         kept, doing = content(thing, noun=thing != words), any(verb_ing(w) for w in thing[1:]) and not any(
             w in lex.articles and thing[i - 1] not in _PREPOSITION_WORDS and not verb_ing(thing[i - 1])
             for i, w in enumerate(thing) if i)  # `an axe` is a noun, not the verb; `a man fishing
@@ -1933,7 +1963,7 @@ class _Reader:
                 split[0][0] in lex.articles and not _values(" ".join(split[0])))) and was and set(was) <= self.said:
             return self._replace(edit, was, split[0])  # `can it be a corgi instead of a cat`, `can she be flying`
         if (_object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp)) or self._emptied(
-                edit, obj, comp := self._trimmed(edit, comp)):
+                edit, obj, comp := self._trimmed(edit, comp)) or _sky_said(edit, obj, comp, self.said):
             return True
         if set(obj) & lex.heads["styled"] and comp[:1] == ["in"] and len(comp) > 1:
             return self._add(edit, comp[1:])  # `hair in a ponytail`: the style, the hair stays
@@ -2446,9 +2476,9 @@ class _Reader:
         if _out_there(edit, thing):
             return True
         at = next((i for i in range(1, min(len(thing), 5)) if (thing[i] in _PREPOSITION_WORDS and thing[i] != "of")
-                   or (verb_ing(thing[i]) and not _values(" ".join(thing[:i])))), len(thing))  # `snow on the
-        # ground`, `a dragon circling the towers`: a thing and where it is or what it does (`snow falling` is a
-        # weather)
+                   or (verb_ing(thing[i]) and all(v.group == "setting" for v in _values(" ".join(thing[:i]))))),
+                  len(thing))  # `snow on the ground`, `a dragon circling the towers`, `a seagull sitting on the dock`:
+        # a thing and where it is or what it does (`snow falling` is a weather)
         if at < len(thing) and (len(thing) - at > 5 or content(thing[at:]) != thing[at:] or not self._noun_phrase(
                 thing[:at])):
             return None
