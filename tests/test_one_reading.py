@@ -1649,6 +1649,22 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["An old fisherman stands", "With a seagull sitting on the post."], ["In a seagull", "Sitting."]),
     ("sd15", "an old fisherman standing on a wooden dock, dawn", "make a dog sit beside him",
      ["fisherman standing", "dog sitting"], ["dog sit,"]),
+    # `no cap` takes the prompt's cap (slang only where there is none); `wake it up`, `calm it down`, `make it
+    # empty` take out their opposites; `everyone has umbrellas` adds them; `crows gone` is a removal, never carried
+    # by the clause before; a doing said again by what replaces is said once
+    ("sdxl", "portrait of an old man with a long white beard, wool cap, soft window light", "make him bald, no cap",
+     ["bald old man"], ["cap"]),
+    ("flux", "A red fox curled up asleep in fresh snow, soft morning light.", "wake it up, looking at the camera",
+     ["Awake."], ["asleep"]),
+    ("sd15", "a stormy sea, a boat", "calm it down", ["calm sea"], ["stormy"]),
+    ("sd15", "a crowded tavern, bard, people drinking", "make it empty", ["tavern, bard"], ["crowded", "people"]),
+    ("sdxl", "photo of a busy street market at noon, bright sunlight, crowds of people", "its raining now, everyone "
+     "has umbrellas", ["umbrellas", "rain"], ["bright sunlight", "everyone"]),
+    ("flux", "A young woman reads under a cherry blossom tree in spring, petals falling.", "change it to autumn, "
+     "orange leaves falling instead of petals", ["orange leaves falling"], ["falling falling", "spring"]),
+    ("sd3", "A massive green dragon on a castle tower at sunset, stormy purple clouds, a flock of crows circling the "
+     "tower.", "dragon should be black, crows gone, and add lightning", ["black dragon", "Lightning."],
+     ["crows", "gone", "green"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -1881,6 +1897,9 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("flux", "close up portrait of an elderly woman w deep wrinkles, b&w", ["black and white"], ["b&w", "with."]),
     ("sd15", "a steampunk owl w brass goggles, perched on a pile of books, candlelight", ["candlelight"],
      ["moonlight"]),
+    # `no people just the robot`: the robot is there; the milky way is at night (no sunlight)
+    ("illustrious", "a big mecha standing in a ruined city, rain, no people just the robot", ["robot"], ["just"]),
+    ("sdxl", "lone tree on a hill under the milky way, long exposure", ["milky way"], ["sunlight", "daylight"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -1945,14 +1964,17 @@ def test_nobody_besides_the_people_described_is_no_crowd_in_the_negative(make_se
     # girls, the knight
 
 
-def test_our_booru_plan_says_no_humans_in_both_prompts(make_settings):
-    """`NO humans anywhere` on Illustrious: the booru tag in the prompt, and the humans kept out by the negative too,
-    as `no people` puts people there (a model's answer that says it once stands: the right plans above)."""
+@pytest.mark.parametrize(("family", "description"), [
+    ("illustrious", "a robot in a flooded city, NO humans anywhere"),
+    ("pony", "just a lil dragon sitting on a pile of gold coins in a cave, no people pls"),
+])
+def test_our_booru_plan_says_no_humans_in_both_prompts(make_settings, family, description):
+    """`NO humans anywhere`, `no people`: the booru tag in the prompt, and the humans kept out by the negative too
+    (a model's answer that says it once stands: the right plans above)."""
     from tests.wire import OpenAIServer
 
     with OpenAIServer(answer="{}") as server:
-        version = _assistant(make_settings, server, "compact").plan("a robot in a flooded city, NO humans anywhere",
-                                                                     family="illustrious")
+        version = _assistant(make_settings, server, "compact").plan(description, family=family)
     assert "no humans" in version.prompt and "humans" in version.negative_prompt.split(", "), version
 
 

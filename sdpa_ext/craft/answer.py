@@ -122,7 +122,7 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
     negated = compact.counted_negated(desc.negated, family)
     negative = negations_to_negative(answer, _default_negative(family, style), negated, family, warnings,
                                      restate=True)
-    negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
+    negative = wanted_out_of_negative(negative, desc.wanted_heads, desc.lettering, warnings)
     return Fields(answer.render(), negative, family_params(family), note, warnings + fixes)
 
 
@@ -147,7 +147,7 @@ def plan_fields(completion: Completion, family: Family, *, desc: Description, st
         negative = negations_to_negative(parsed, negative, desc.negated, family, warnings, everyone=True)
         keep_subject(parsed, desc, family, warnings)
         keep_facets(parsed, desc, EXCLUSIVE, family, warnings)
-        negative = wanted_out_of_negative(negative, desc.heads, desc.lettering, warnings)
+        negative = wanted_out_of_negative(negative, desc.wanted_heads, desc.lettering, warnings)
     if family.negative_allowed and (own := said_negations(parsed)):  # the answer's own `no people`
         negative = negations_to_negative(parsed, negative, own, family, warnings)
     negative = wanted_out_of_negative(negative, subject_heads(parsed.texts()), [], warnings)

@@ -268,7 +268,9 @@ def said_as_tags(desc: Description, booru: bool) -> list[str]:
     forms = lexicon().tag_forms
     table = {**forms["tags"], **(forms["booru"] if booru else {})}
     tags = [v.tags[0] for v in unsaid_facets(desc)]
-    tags += [t for said, meant in table.items() if phrase_pattern([said]).search(desc.wanted) for t in meant]
+    tags += [t for said, meant in table.items() if phrase_pattern([said]).search(
+        desc.text if said.split()[0] in lexicon().negations["leading"] else desc.wanted) for t in meant]  # `no
+    # shoes`: barefoot
     holding = re.compile(rf"\b({'|'.join(lexicon().holding)})\s+(.+)", re.I) if booru else None
     for phrase in desc.phrases if holding else ():
         if (match := holding.search(phrase)) and (head := head_of(match.group(2))):

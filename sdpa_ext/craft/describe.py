@@ -51,6 +51,11 @@ class Description:
     lettering: list[str] = field(default_factory=list)  # wanted text, with its quotes (`"OPEN"`)
 
     @property
+    def wanted_heads(self) -> list[str]:
+        """The head nouns of what is wanted: none the description rules out (`a wizard's study, no wizard`)."""
+        return [h for h in self.heads if h not in self.negated]
+
+    @property
     def wanted(self) -> str:
         """The description without what it says must not be there (`no girls`)."""
         kept = [c for c in re.split(r"(?<=[,;])\s*", self.text) if not _NEGATION.match(c.strip(" ,;.?!"))]
@@ -173,9 +178,11 @@ def negations(phrases: list[str], text: str, others: bool = False) -> tuple[list
     for phrase in phrases:
         match = _NEGATION.match(phrase)
         if match:  # `no umbrellas or boats either`, `no people no animals`: each thing
-            said = _BUT.split(match.group(1).strip())[0]  # `no people just the robot`: the people
-            things = _AND_NO.split(_NEGATION_TAIL.sub("", said))
+            said, *but = _BUT.split(match.group(1).strip(), 1)  # `no people just the robot`: the people, and the
+            things = _AND_NO.split(_NEGATION_TAIL.sub("", said))  # robot is there
             negated += [t.strip() for t in things if t.strip()]
+            body = _strip_articles(_NEGATION_TAIL.sub("", but[0].strip())) if but else ""
+            kept += [body] if set(words_of(body)) - _ASKED - set(_LEX.pronouns) else []  # not `but me`
         else:
             kept.append(phrase)
     if _EMPTY.search(text) and not any(w in words_of(text) for w in ("people", "person", "crowd")):

@@ -408,7 +408,8 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             _ruled_out(prompt, value.name, changes)
     _contradictions(prompt, edit, edit.set, changes)
     subject = subject_heads(prompt.texts())
-    _removals(prompt, edit, subject, changes, notes)
+    _removals(prompt, edit, [*subject, *(w for kept in edit.keep for w in words_of(kept))], changes, notes)  # `nobody
+    # except the barista`: the barista stays
     for noun, quote in edit.says:  # `the sign should say "OPEN"`: its lettering, as typed
         if _first(prompt, lambda text, n=noun, q=quote: _lettered(text, n, q), lambda text: True):
             changes.append(f"{noun} says {quote}")
@@ -1080,8 +1081,9 @@ def _people_added(prompt: Prompt, edit: Edit, family: Family, changes: list[str]
     lex = lexicon()
     others = lex.people["others"]
     anyone = {*lex.people["any_person"], *lex.people["any"], *others}  # `a rider`, `two classmates`
-    people = [(at, head) for at, tag in enumerate(edit.add) if (head := read_term(tag).phrases[0].head) and (
-        lex.gender_of(head) or {head, lex.singular(head)} & anyone)]
+    hers = {tag for said in lex.count_tag_words.values() for tag in said.values()}  # `mature male`: him, older
+    people = [(at, head) for at, tag in enumerate(edit.add) if tag not in hers and (
+        head := read_term(tag).phrases[0].head) and (lex.gender_of(head) or {head, lex.singular(head)} & anyone)]
     plain = [(at, head) for at, head in people if _plain_gender(head) or lex.singular(head) in others]  # `a girl`,
     # `her friend`: someone besides her; `a pirate` may be a role said of her, `pirates` are others
     crowd = family.counts and bool(plain or any(lex.singular(head) != head for _, head in people)) and bool(

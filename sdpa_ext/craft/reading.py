@@ -40,7 +40,14 @@ _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|\.{2,}|!\s|(?<=\?)\s|\s\+\s|\band then\b|
                       r"\bwhile\b|"
                       r"\band\b(?!" + JOINED + r")|(?<=\w)(?=\s+not\s+(?:" + alternation(lexicon().colours) +
                       r")\s*[.!?]?\s*$))\s*")  # `a red dress not white`: a correction of its own
-_INTERJECTED = re.compile(r"\s*\b(?:" + alternation(lexicon().interjections) + r")\b\s*")
+
+
+def _interjected(said: set[str]) -> re.Pattern[str]:
+    """The asides an instruction may hold (`lol`, `no cap`); `no cap` is none where the prompt has a cap."""
+    kept = [i for i in lexicon().interjections if not (i.startswith("no ") and set(i.split()[1:]) & said)]
+    return re.compile(r"\s*\b(?:" + alternation(kept) + r")\b\s*")
+
+
 UNREAD = "the rules do not know what"  # how a note of what no rule read begins
 VAGUE = ("asks for no particular change: say what to change, or try a chip (darker, brighter, more detail, simpler, "
          "cinematic, photo, anime)")
@@ -609,8 +616,9 @@ def _valued(edit: Edit, thing: list[str], words: list[str]) -> bool:
     if thing[0] not in covered and next((verb_ing(w) for w in thing if w in covered), False):
         return False
     if values and all(v.group not in ("place", "setting") for v in values) and _make(edit, thing):
-        if thing != words and edit.sentences and edit.sentences[-1] == _sentence(" ".join(thing)):
-            edit.sentences[-1] = _sentence(" ".join(words))  # `A heavy fog.`, its article kept
+        if words[:1] in (["a"], ["an"]) and words[1:] == thing and edit.sentences and edit.sentences[-1] == _sentence(
+                " ".join(thing)):
+            edit.sentences[-1] = _sentence(" ".join(words))  # `A heavy fog.`, its article kept (not `Some snow`)
         return True
     return False
 
@@ -910,6 +918,16 @@ class _Reader:
             self._clause(text)
         self.prior = normal(text) or self.prior
         self.added = self.reading.edit.add[added:]
+        if _tokens(text)[-1:] == ["instead"] and self.added and verb_ing(self.added[0].split()[0]):
+            self._undone(self.added[0])
+
+    def _undone(self, doing: str) -> None:
+        """`hes eating ramen at a stall instead`: the pose the prompt says (`running`) goes for what is done now."""
+        for text in self.reading.prompt.texts() if self.reading.prompt else ():
+            value = find_value(text.strip().lower())
+            if value and value.group == "pose" and text.strip().lower() in value.words and not names(doing, text):
+                self.reading.edit.remove.append(text.strip())
+                return
 
     def _retagged(self, text: str) -> bool:
         """`switch to source_cartoon`, `the cartoon source tag instead of the anime one`: a tag the prompt has one
@@ -966,7 +984,8 @@ class _Reader:
             if not read:
                 self.reading.unread.append(raw)
                 return
-        verbless = not longest_at(words, 0, lexicon().verb_phrases)
+        verbless = not longest_at(words, 0, lexicon().verb_phrases) and not (len(words) > 1 and lex.trailing.get(
+            words[-1]) == "remove")  # `crows gone`: its verb said last
         carries = self.last.op and not self.last.op.startswith(("no", "keep", "only")) and not longest_at(
             words, 0, lexicon().negations["leading"]) and said[:1] not in (["just"], ["only"]) and not {
             "actually", "instead", "rather"} & set(said) and said[:1] != ["its"] and said[:2] != ["it", "is"]
@@ -1363,6 +1382,13 @@ class _Reader:
             else:  # nothing to take out, and nothing a model could add would do it
                 self.reading.notes.append(f"no {' '.join(said)} in the prompt to take out")
             return True
+        but = next((i for i in range(1, len(words)) if longest_at(words, i, lex.negations["but"])), 0)
+        if but and (kept := _strip_determiner(words[but + longest_at(words, but, lex.negations["but"]):])):
+            if self._in_prompt(kept[-1]):  # `nobody except the barista`: the barista stays
+                edit.keep.append(" ".join(kept))
+            else:
+                self._add(edit, kept)  # `no rain, just fog`: the fog is there
+            words = words[:but]
         things, current = [], []
         for index, word in enumerate(words):
             if longest_at(words, index, lex.negations["joiners"]) and current:
@@ -1510,7 +1536,8 @@ class _Reader:
         for index in range(1, len(words)):
             having = longest_at(words, index, lex.having)
             if having and index + having < len(words) and (_object_slot(words[:index]) in ("it", "subject") or (
-                    _object_slot(words[:index]) is None and stem(words[index - 1]) in self.subject)):
+                    _object_slot(words[:index]) is None and stem(words[index - 1]) in self.subject) or (
+                    index == 1 and words[0] in lex.people["everyone"])):  # `everyone has umbrellas`
                 rest = words[index + having:]  # `it needs more contrast`, `she should have a hat`
                 self.last = _Clause("add")  # `she needs a bow and arrows`: the arrows too
                 return self._weighed(edit, rest[0], rest[1:]) if rest[0] in ("more", "less") else self._add(
@@ -1577,6 +1604,8 @@ class _Reader:
                  if op not in ("wide", "close") and len(words) >= 3 and longest_at([words[0], words[-1]], 0, said) == 2]
         if split and best <= 1 and len(words) == 3 and words[1] in lex.pronouns:  # `dial it back`, `tone it down`
             kind = next((k for k in ("less", "more") if k in split), None)
+            if kind and not self.last.obj and words[0] in lex.becomes:  # `calm it down`: the picture is calm
+                return self._becomes(edit, lex.becomes[words[0]], words[1:2])
             if kind:
                 return self._weighed(edit, kind, self.last.obj) if self.last.obj else True
         if split and best <= 1 and words[1] not in lex.pronouns:
@@ -1611,8 +1640,11 @@ class _Reader:
         end = next((i for i, w in enumerate(words) if i and (w in lex.particles or w in lex.trailing or w == "even"
                                                              or longest_at(words, i, degrees))), len(words))
         obj = words[:end]
-        if not obj or content(_strip_determiner(obj)) != _strip_determiner(obj):
-            return None
+        if obj[:1] and obj[0] in lex.pronouns and len(obj) == 1:
+            return self._set_to(edit, obj, [state])  # `wake it up`: the subject is awake
+        if not obj or content(_strip_determiner(obj)) != _strip_determiner(obj) or (
+                obj[0] not in lex.articles and not set(obj) & self.said and _values(" ".join(obj))):
+            return None  # `calm blue sky`: a calm sky, said as it should be (not the prompt's to calm)
         self.last = _Clause("make", obj)
         return self._set_to(edit, obj, [state])
 
@@ -1635,6 +1667,7 @@ class _Reader:
             return True
         if "remove" in ops and ("relocate" not in ops or self._relocate(Edit(), rest) is None):
             rest = rest[:-1] if len(rest) > 1 and rest[-1] in ("out", "off", "away") else rest  # `yoink it out`
+            rest = rest[1:] if len(rest) > 1 and rest[0] in lex.particles else rest  # `clear up the storm`
             for thing in self._things(rest):
                 self._take(edit, thing, negative=False)
             return True
@@ -1949,6 +1982,8 @@ class _Reader:
         if _object_slot(obj) != "it" or not comp or comp[-1] not in lex.people["emptied"] or not self.said & crowd:
             return False
         edit.remove.append("people")
+        edit.unsaid += [("", w) for w in sorted(set().union(*(lex.antonyms.get(e, ()) for e in lex.people[
+            "emptied"]))) if w in self.said]  # not a crowded tavern, nor a busy market
         edit.add.append(comp[-1])
         edit.sentences.append(_sentence(f"{comp[-1]}, with nobody around"))
         return True
@@ -2075,11 +2110,11 @@ class _Reader:
             comp = comp[:-1]
         if comp[:2] == ["more", "like"]:  # `more like a painting`: what it becomes
             comp = comp[2:]
+        if "with" in comp[1:] and content(comp[comp.index("with") + 1:]):  # `blue with flower print`, `older like
+            self._add(edit, comp[comp.index("with") + 1:])  # 30s w a beard`
+            comp = comp[:comp.index("with")]
         if "like" in comp[1:]:  # `red like an alarm is going off`: the rest explains
             comp = comp[:comp.index("like", 1)]
-        if "with" in comp[1:] and content(comp[comp.index("with") + 1:]):  # `blue with flower print`
-            self._add(edit, comp[comp.index("with") + 1:])
-            comp = comp[:comp.index("with")]
         return comp
 
     def _picture(self, edit: Edit, slot: str | None, comp: list[str], replacing: bool) -> bool | None:
@@ -2525,7 +2560,7 @@ def read(instruction: str, prompt: str | Prompt = "", embeddings: list[str] | tu
     reader.quotes, reader.reading.prompt = QUOTED.findall(instruction), parsed
     spelled, reader.reading.edit.negative = _to_negative(_spelled(_typos_fixed(instruction, reader.said)).strip())
     said = (c for c in _CLAUSES.split(spelled) if c and c.strip())
-    for clause in (run for c in said for p in _INTERJECTED.split(c) if p.strip() for part in _so(p)
+    for clause in (run for c in said for p in _interjected(reader.said).split(c) if p.strip() for part in _so(p)
                    for run in _run_on(part)):
         reader.clause(clause)  # `robot looks too happy lol make it sad`: `lol` ends a clause
     reading = reader.reading

@@ -216,8 +216,9 @@ def _articles(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """A term after a cut: spaces tidied, no dangling preposition at either end, articles right."""
-    text = re.sub(r"\s+", " ", text).strip(" ,")
+    """A term after a cut: spaces tidied, no dangling preposition at either end, articles right, a doing said once
+    (`petals falling` -> `orange leaves falling`, never `falling falling`)."""
+    text = re.sub(r"(?<![\w-])(\w+ing)\s+\1(?![\w-])", r"\1", re.sub(r"\s+", " ", text), flags=re.I).strip(" ,")
     text = re.sub(r"\s+(?:" + alternation((*lexicon().prepositions, "of", "and", *lexicon().articles)) + r")$", "",
                   text, flags=re.I)
     if re.match(r"^(?:of|and)\b", text, re.I):
