@@ -1665,6 +1665,21 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd3", "A massive green dragon on a castle tower at sunset, stormy purple clouds, a flock of crows circling the "
      "tower.", "dragon should be black, crows gone, and add lightning", ["black dragon", "Lightning."],
      ["crows", "gone", "green"]),
+    # `yank` takes away, `seagulls overhead` are seagulls (a trailing adverb is no head); colours and a pattern are
+    # the thing's; a bowl of pho (or a mug of tea) takes the bowl of ramen's place whole; `a portrait of an old man`
+    # is the framing and a new subject; `extra pork` is more of it; `instead` takes the running out
+    ("sd3", "A lighthouse on a rocky coast at sunset, seagulls overhead, dramatic clouds, oil painting.",
+     "yank the seagulls", ["rocky coast at sunset, dramatic clouds"], ["seagulls"]),
+    ("sdxl", "a lighthouse on a cliff, waves, sunset", "could the lighthouse be red and white striped",
+     ["a red and white striped lighthouse"], ["striped."]),
+    ("flux", "A bowl of ramen with a soft-boiled egg, steam rising, on a dark wooden table.",
+     "make it a bowl of pho instead", ["A bowl of pho with a soft-boiled egg"], ["ramen"]),
+    ("sd15", "a cup of coffee on a desk, steam", "make it a mug of tea", ["a mug of tea on a desk"], ["coffee"]),
+    ("sd15", "portrait of a young woman, park", "make it a portrait of an old man", ["portrait of an old man, park"],
+     ["woman"]),
+    ("sd15", "a bowl of ramen, sliced pork, egg", "extra pork", ["(sliced pork:1.1)"], ["two", "porks"]),
+    ("illustrious", "masterpiece, 1boy, solo, ninja, orange jumpsuit, running, forest",
+     "hes eating ramen at a stall instead", ["eating ramen at a stall"], ["running", "hes"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

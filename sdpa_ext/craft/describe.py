@@ -219,6 +219,11 @@ def nouns_of(phrase: str) -> list[str]:
                 nouns.append(run[-2] if plural else run[-1])
             run, past = [], word in _LEX.temporal
             continue
+        if word in _LEX.adverbs and run and ((after == "of" and index == len(words) - 2) or after in _LEX.function):
+            if not past:  # `seagulls overhead`: the seagulls, where they are
+                nouns.append(run[-1])
+            run = []
+            continue
         if word.endswith(("'s", "’s")):  # `a fisherman's face`: the fisherman, and his face
             nouns.append(word[:-2])
             run = []

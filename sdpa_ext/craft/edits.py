@@ -209,8 +209,17 @@ def _subject_phrase(prompt: Prompt) -> str:
 
 
 def _same_kind(prompt: Prompt, new: str) -> str:
-    """The prompt's phrase with the new thing's head (`blue dress instead`: `black dress`), else ''."""
+    """The prompt's phrase with the new thing's head (`blue dress instead`: `black dress`), or what it holds (`a bowl
+    of pho` on `a bowl of ramen`: the ramen), else ''."""
     head = stem(head_of(new) or new.split()[-1])
+    subject = {stem(h) for h in subject_heads(prompt.texts())} if " of " in new else set()
+    for text in prompt.texts() if " of " in new else ():
+        read = read_term(text)
+        held = [(stem(b.head), p) for b, p in zip(read.phrases, read.phrases[1:], strict=False)
+                if b.head and p.prep == "of"]
+        held = [p for h, p in held if h == head] or [p for h, p in held if h in subject]  # `a mug of tea` on a
+        if held and not locked(text):  # `cup of coffee`: what it holds, the cup with it
+            return re.sub(r"^(?:a|an|the|some)\s+", "", held[0].body, flags=re.I)
     return _phrase_body(prompt, lambda text, read, phrase: bool(phrase.head) and stem(phrase.head) == head and
                         read.bare(phrase) and not locked(text))
 

@@ -1975,6 +1975,29 @@ class _Reader:
                    "")
         return tag or (self.nouns[0] if self.nouns else "")
 
+    def _in_place_of(self, edit: Edit, obj: list[str], comp: list[str]) -> bool | None:
+        """`can it be a corgi instead of a cat`, `can she be flying instead of just standing there`: what the prompt
+        says goes for the new; None: no such change."""
+        split = _connector(comp)
+        was = [w for w in _strip_determiner(_strip_phrases(split[2], ("just", "only"), tail=False))
+               if w not in lexicon().adverbs] if split else []  # `instead of just standing there`: standing
+        if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and (verb_ing(split[0][0]) or (
+                split[0][0] in lexicon().articles and not _values(" ".join(split[0])))) and was and set(
+                was) <= self.said:
+            return self._replace(edit, was, split[0])
+        return None
+
+    def _portrayed(self, edit: Edit, comp: list[str]) -> bool:
+        """`make it a portrait of an old man`, `a photo of a cat`: the medium or framing, and a new subject."""
+        at = comp.index("of") if "of" in comp[1:-2] else 0
+        lead, thing = _strip_determiner(comp[:at]), _strip_determiner(comp[at + 1:])
+        values = _values(" ".join(lead)) if at and comp[at + 1] in ("a", "an") else []
+        if not values or any(v.group not in ("medium", "framing") for v in values) or not thing or content(
+                thing) != thing or self._in_prompt(thing[-1]) or not _make(edit, lead):
+            return False
+        edit.replace.append(("", " ".join(thing)))
+        return True
+
     def _emptied(self, edit: Edit, obj: list[str], comp: list[str]) -> bool:
         """`make it empty`, `deserted` where the prompt has people: nobody is there (never `an empty neon`)."""
         lex = lexicon()
@@ -1991,15 +2014,12 @@ class _Reader:
     def _set_to(self, edit: Edit, obj: list[str], comp: list[str], *, replacing: bool = False) -> bool | None:
         """The object becomes the complement: a value of the picture, a colour, a modifier, a new subject."""
         lex = lexicon()
-        split = _connector(comp)
-        was = [w for w in _strip_determiner(_strip_phrases(split[2], ("just", "only"), tail=False))
-               if w not in lex.adverbs] if split else []  # `instead of just standing there`: standing
-        if _object_slot(obj) in ("it", "subject") and split and split[1] == "reversed" and (verb_ing(split[0][0]) or (
-                split[0][0] in lex.articles and not _values(" ".join(split[0])))) and was and set(was) <= self.said:
-            return self._replace(edit, was, split[0])  # `can it be a corgi instead of a cat`, `can she be flying`
+        if (done := self._in_place_of(edit, obj, comp)) is not None:
+            return done
         if (_object_slot(obj) in ("it", "subject", None) and self._counted(edit, comp)) or self._emptied(
-                edit, obj, comp := self._trimmed(edit, comp)) or _sky_said(edit, obj, comp, self.said):
-            return True
+                edit, obj, comp := self._trimmed(edit, comp)) or _sky_said(edit, obj, comp, self.said) or (
+                _object_slot(obj) == "it" and self._portrayed(edit, comp)):
+            return True  # `the sky should be clear`, `make it a portrait of an old man`
         if set(obj) & lex.heads["styled"] and comp[:1] == ["in"] and len(comp) > 1:
             return self._add(edit, comp[1:])  # `hair in a ponytail`: the style, the hair stays
         if len(comp) >= 2 and comp[0] == "more" and lex.colour_of(comp[1:]):
@@ -2016,8 +2036,9 @@ class _Reader:
                 _values(comp[1]) and comp[1] not in self.said and self._in_prompt(_phrase(obj).split()[-1]):
             edit.adjust.append((_phrase(obj).split()[-1], comp[1]))  # `the bridge more crumbly`: a crumbly bridge
             return True
-        if slot is None and _phrase(obj) and comp[-1] in lex.materials and len(comp) <= 3 and not replacing:
-            return self._thing(edit, obj, comp, False)  # `make the bridge stone`: what it is made of
+        if slot is None and _phrase(obj) and comp[-1] in lex.materials and not replacing and (
+                len(comp) <= 3 or lex.colour_of(comp[:-1])):  # `make the bridge stone`, `red and white striped`
+            return self._thing(edit, obj, comp, False)
         if slot is None and _phrase(obj) and stem(_phrase(obj).split()[-1]) in self.subject:
             if replacing or comp[0] in lex.articles or lex.colour_of(comp):
                 return self._thing(edit, obj, comp, replacing or comp[0] in lex.articles)  # `the owl white`, `a man`
@@ -2501,6 +2522,9 @@ class _Reader:
         """A noun phrase alone (`a female astronaut`, `a black cat`): the subject anew when it names the subject's
         head noun, else a thing to add."""
         lex = lexicon()
+        if words[:1] == ["extra"] and len(words) == 2 and lex.singular(words[1]) == words[1] and self._in_prompt(
+                words[1]):
+            return self._weighed(edit, "more", words[1:])  # `extra pork`: more of it, never a second pork
         if longest_at(words, 0, lex.one_more) and (counted := _count(words)):  # `one more cat pls`
             edit.count.append(counted)
             return True
