@@ -460,9 +460,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
         drop_intruders(answer, " ".join([current.prompt, *edit.asked()]), warnings)
         _taken_out(answer, before, edit, warnings)
         _recoloured(answer, before, edit, warnings)
-        asked = _asked_facets(edit)
-        implied = _asked_facets(Edit(set=edit.implied))
-        if sole := {g: v for g, v in {**implied, **asked}.items() if g in SOLE}:
+        asked = _asked_facets(edit)  # what is asked, not what an added thing implies (`a calm blue sky` at sunset)
+        if sole := {g: v for g, v in asked.items() if g in SOLE}:
             kept = {w for k in edit.keep for w in words_of(k)}
             drop_contradictions(answer, sole, warnings, keep=set(words_of(answer.render())), spare=kept,
                                 asked=asked)
