@@ -1680,6 +1680,16 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd15", "a bowl of ramen, sliced pork, egg", "extra pork", ["(sliced pork:1.1)"], ["two", "porks"]),
     ("illustrious", "masterpiece, 1boy, solo, ninja, orange jumpsuit, running, forest",
      "hes eating ramen at a stall instead", ["eating ramen at a stall"], ["running", "hes"]),
+    # a BREAK written without a comma cuts a phrase in two (the retriever after it is counted); `clear dry night` is
+    # a clear sky, not the night taken away; `to like a` is to a; an indoor place takes the rain and the sidewalk
+    ("sdxl", "a red mustang at a gas station, desert BREAK a golden retriever sitting on the hood, tongue out",
+     "2 dogs instead of 1", ["desert BREAK two golden retrievers sitting on the hood"], ["two dogs", "a golden"]),
+    ("sdxl", "cyberpunk city street at night, heavy rain, wet asphalt, neon signs",
+     "stop the rain, clear dry night pls", ["clear sky", "asphalt, neon signs"], ["heavy rain", "wet"]),
+    ("sdxl", "cinematic shot of a cyberpunk city street at night, heavy rain, crowded sidewalk, neon signs",
+     "can we move this to like an underground market inside a subway station",
+     ["cinematic shot of an underground market inside a subway station at night", "neon signs"],
+     ["like", "rain", "sidewalk"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

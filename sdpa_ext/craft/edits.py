@@ -369,9 +369,31 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     edit.sentences.append(f"With {number} {lex.plural(noun)}.")
 
 
-def _ruled_out(prompt: Prompt, place: str, changes: list[str]) -> None:
-    """What a new setting rules out goes (`put it underwater`: no stormy sky, no rain)."""
-    ruled = [w for name in facets(place).get("setting", set()) for w in vocab().rules_out.get(name, ())]
+def _relocations(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
+    """The new places: each takes the old place's words, and what it rules out goes."""
+    for place in edit.relocate:
+        _ruled_out(prompt, place, changes)
+        if _relocate(prompt, place):
+            _ruled_out(prompt, place, changes, "place")
+            changes.append(f"moved to {place}")
+            edit.add[:] = [a for a in edit.add if a != place]
+            prep, _, where = place.partition(" ")  # `near a lake.` as `near lake` was read
+            said = (f"in {place}.", f"in {articled(place)}.".lower(), f"{place}.", f"{prep} {articled(where)}.".lower())
+            edit.sentences[:] = [s for s in edit.sentences if s.lower() not in said]
+        elif place in lexicon().places_alone.values() and outright(place).get("place", {""}) <= facets(
+                prompt.render()).get("place", set()):  # `make it outdoors` in a park
+            notes.append(f"already {place}")
+            edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"{place}."]
+        else:
+            edit.add.append(place)
+            _ruled_out(prompt, place, changes, "place")
+        _other_settings(prompt, place, [*subject, *words_of(place)], changes)
+
+
+def _ruled_out(prompt: Prompt, place: str, changes: list[str], group: str = "setting") -> None:
+    """What a new setting rules out goes (`put it underwater`: no stormy sky, no rain); a place, once the prompt is
+    there (`put it in a tavern`: no rain, no sidewalk)."""
+    ruled = [w for name in facets(place).get(group, set()) for w in vocab().rules_out.get(name, ())]
     pattern = phrase_pattern(ruled) if ruled else None
     for term in prompt.terms if pattern else ():
         if term.text.strip() and not locked(term.text) and pattern.search(term.text):
@@ -427,21 +449,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     _modifiers(prompt, reading, edit, family, subject, changes, notes)
     _contradictions(prompt, edit, edit.implied, changes)  # after the modifiers: `sea should be stormy, huge waves
     _dried(prompt, edit, changes)  # crashing` makes the calm sea stormy before the waves take out a calm one
-    for place in edit.relocate:
-        _ruled_out(prompt, place, changes)
-        if _relocate(prompt, place):
-            changes.append(f"moved to {place}")
-            edit.add[:] = [a for a in edit.add if a != place]
-            prep, _, where = place.partition(" ")  # `near a lake.` as `near lake` was read
-            said = (f"in {place}.", f"in {articled(place)}.".lower(), f"{place}.", f"{prep} {articled(where)}.".lower())
-            edit.sentences[:] = [s for s in edit.sentences if s.lower() not in said]
-        elif place in lexicon().places_alone.values() and outright(place).get("place", {""}) <= facets(
-                prompt.render()).get("place", set()):  # `make it outdoors` in a park
-            notes.append(f"already {place}")
-            edit.sentences[:] = [s for s in edit.sentences if s.lower() != f"{place}."]
-        else:
-            edit.add.append(place)
-        _other_settings(prompt, place, [*subject, *words_of(place)], changes)
+    _relocations(prompt, edit, subject, changes, notes)
     for light in edit.relight:
         if _relit(prompt):
             changes.append(f"the light is now {light}")

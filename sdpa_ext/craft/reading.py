@@ -254,6 +254,8 @@ def normal(clause: str) -> list[str]:
     """A clause without the words that say how it asks (`can u`, `pls`, `kinda`, `lol`)."""
     lex = lexicon()
     words = [w for w in _tokens(clause) if w not in lex.interjections]
+    words = [w for i, w in enumerate(words) if not (w == "like" and 0 < i < len(words) - 1 and words[
+        i - 1] in lex.place_prepositions and words[i + 1] in lex.articles)]  # `move it to like a market`: to a market
     if clause.rstrip().endswith("?"):  # `rating_safe right?`: the question's tag asks nothing
         words = _strip_phrases(words, lex.question_tags, lead=False)
     if len(words) > 2 and words[0] in lex.modals and lex.slot_of_object(words[1]) == "subject" and (
@@ -1614,7 +1616,7 @@ class _Reader:
         if best and any(" ".join(words[:size]) in v.words for size in (2, 3) for v in _values(" ".join(words[:size]))):
             return None  # `clear sky with cherry blossoms`: a weather, not `clear` the sky away
         if best == 1 and words[0] in lex.adjective_verbs and (value := find_value(lex.adjective_verbs[words[0]])) and (
-                not set(content(words[1:])) & self.said or value in _values(" ".join(words[1:]))) and _make(
+                not set(content(words[1:])) <= self.said or value in _values(" ".join(words[1:]))) and _make(
                 rest := Edit(), words[1:]):
             _set(edit, value)  # `clear night`: a clear sky at night, not the night taken away; `clear blue sky`
             edit.merge(rest)

@@ -120,8 +120,28 @@ def read_term(text: str) -> TermReading:
             return TermReading(text, (Phrase("", 0, 0, len(text), text, "", "syntax"),), True)
         phrases = tuple(replace(p, body=text[p.body_start:p.end].strip(), head="" if p.head.startswith(MASK * 3)
                                 else p.head) for p in _read(masked).phrases)
-        return TermReading(text, phrases, True, spans)
+        breaks = [(start, end) for start, end in spans if text[start:end].strip() == "BREAK"]
+        return TermReading(text, tuple(q for p in phrases for q in _broken(text, p, breaks)), True, spans)
     return _read(text)
+
+
+def _broken(text: str, phrase: Phrase, breaks: list[tuple[int, int]]) -> list[Phrase]:
+    """A phrase a `BREAK` written without a comma cuts (`desert BREAK a golden retriever`): the desert, and the
+    retriever after the BREAK, each a phrase of its own."""
+    cuts = [(s, e) for s, e in breaks if phrase.body_start < s and e < phrase.end]
+    if not cuts:
+        return [phrase]
+    pieces: list[Phrase] = []
+    start, body_start = phrase.start, phrase.body_start
+    for cut, after in [*cuts, (phrase.end, phrase.end)]:
+        body = text[body_start:cut].strip()
+        if words_of(body):
+            head = head_of(body)
+            pieces.append(Phrase(phrase.prep if not pieces else "", start, body_start, cut, body, head,
+                                 slot_of(body, head)))
+            start = after
+        body_start = after + len(text[after:phrase.end]) - len(text[after:phrase.end].lstrip())
+    return pieces or [phrase]
 
 
 def _next_word(text: str, at: int) -> str:
