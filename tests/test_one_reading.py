@@ -332,6 +332,33 @@ def test_a_broken_answer_is_repaired(make_settings, how, answer, kept, gone):
     assert all(k in version.prompt for k in kept) and not any(g in version.prompt for g in gone), (how, version.prompt)
 
 
+@pytest.mark.parametrize(("family", "prompt", "instruction", "answer", "kept", "gone"), [
+    # `No people.` glued on where the prompt ended without a period is a sentence of its own: it goes
+    ("sd3", "A vintage red convertible on a coastal highway at sunset, palm trees, warm tones", "make it a motorcycle",
+     "A vintage red motorcycle on a coastal highway at sunset, palm trees, warm tones No people.",
+     ["red motorcycle", "warm tones"], ["people"]),
+    # the subject is lost though a LoRA's name holds its word (`vintage_cars`); a LoRA named for a look that is no
+    # medium (`dark fantasy` under `peaceful`) comes back; two LoRAs written side by side come back so
+    ("sdxl", "a red convertible sports car on a desert highway, route 66, golden hour, <lora:vintage_cars_xl:0.6>",
+     "make the car baby blue", "route 66, golden hour, <lora:vintage_cars_xl:0.6>", ["baby blue"], []),
+    ("illustrious", "masterpiece, 1boy, solo, knight, black armor, battlefield, fire, night, <lora:dark_fantasy:0.7>",
+     "make it peaceful, sunny meadow, no war stuff", "masterpiece, 1boy, solo, knight, black armor, meadow, sunny, "
+     "day, peaceful", ["<lora:dark_fantasy:0.7>"], []),
+    ("sd15", "portrait of an old fisherman, rain, waves crashing, detailed eyes, <lora:more_details:0.6> "
+     "<lora:noise:0.5>", "toss in a seagull or two", "portrait of an old fisherman, rain, waves crashing, seagulls "
+     "flying, detailed eyes", ["<lora:more_details:0.6> <lora:noise:0.5>"], []),
+])
+def test_a_broken_answer_to_any_prompt_is_repaired(make_settings, family, prompt, instruction, answer, kept, gone):
+    from sdpa_ext.types import PromptVersion
+    from tests.wire import OpenAIServer
+
+    body = json.dumps({"prompt": answer, "negative_prompt": "lowres", "params": {}, "notes": ""})
+    with OpenAIServer(answer=body) as server:
+        version = _assistant(make_settings, server).refine(PromptVersion(prompt, "lowres", family=family),
+                                                           instruction, family=family)
+    assert all(k in version.prompt for k in kept) and not any(g in version.prompt for g in gone), version.prompt
+
+
 @pytest.mark.parametrize(("family", "prompt", "instruction", "answer", "kept"), [
     ("sdxl", "a [wood:stone:0.4] bridge over a river, fog, (moss:1.2), masterpiece", "make it winter",
      "[wood:stone:0.4], fog, (moss:1.2), winter, snow, masterpiece", "a [wood:stone:0.4] bridge over a river"),
@@ -1690,6 +1717,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "can we move this to like an underground market inside a subway station",
      ["cinematic shot of an underground market inside a subway station at night", "neon signs"],
      ["like", "rain", "sidewalk"]),
+    # the street made empty takes its crowd; `one lone guy` is someone new, never the subject's pose
+    ("sdxl", "cinematic shot of a cyberpunk city street at night, heavy rain, crowded sidewalk, people holding "
+     "umbrellas", "make the street empty, just one lone guy walking w an umbrella",
+     ["an empty cyberpunk city street", "lone man walking"], ["crowded", "people", "guy"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

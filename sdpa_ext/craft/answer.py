@@ -219,6 +219,10 @@ def _lost(unit: list[str], after: set[str], said: set[str], sentences: bool) -> 
     return "" if any(has_word(h, after) for h in heads) else heads[0]
 
 
+_GLUED = re.compile(r"(?<=[a-z0-9])\s+((?:" + alternation(tuple(w.capitalize() for w in lexicon().negations[
+    "in_prompt"])) + r")\s+[a-z][^.!?]*[.!?]?)$")
+
+
 def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Family, notes: list[str]) -> None:
     """A refine keeps what the prompt is about unless the reading takes it away: the leading count tags (`1girl`)
     the answer dropped go back first, and the subject (the first term or sentence) goes back when the answer lost
@@ -249,7 +253,7 @@ def _keep_subject(before: Prompt, answer: Prompt, reading: Reading, family: Fami
         answer.insert(answer.leading(lambda x: x in family.prefix or x.startswith(lexicon().leading_prefixes))
                       + offset, tag)
         notes.append(f"kept {tag!r}: the answer had dropped it")
-    lost = _lost(unit, set(words_of(after)), said - {stem(w) for old, _ in replaced for w in words_of(old)},
+    lost = _lost(unit, set(words_of(_unspanned(after))), said - {stem(w) for old, _ in replaced for w in words_of(old)},
                  answer.sentences)
     if lost and replaced:  # the subject was to change, and the answer lost it: it comes back, changed
         unit = [_replaced(unit[0], replaced), *unit[1:]]
@@ -449,6 +453,8 @@ def refine_fields(completion: Completion, family: Family, current: PromptVersion
     negative = _text(data.get("negative_prompt", data.get("negative", current.negative_prompt)))
     if not family.negative_allowed and not current.negative_prompt:
         negative = ""
+    if family.sentences:  # `... warm tones No people.`: a sentence of its own, glued on where no period ended
+        prompt = _GLUED.sub(r". \1", prompt)
     before, answer = Prompt.parse(current.prompt, family), Prompt.parse(prompt, family)  # every check shares them
     _keep_subject(before, answer, reading, family, warnings)
     _keep_quality(before, answer, edit, family, warnings)

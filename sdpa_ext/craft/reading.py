@@ -611,6 +611,17 @@ def _specific(words: list[str], value: Value) -> bool:
     return (x in value.words or _values_only(words)) and x not in value.tags and not any(_base(w) for w in words)
 
 
+def _composed(edit: Edit, words: list[str]) -> bool:
+    """`from above`, `view from above like a drone shot`: how it is composed, as said."""
+    lex = lexicon()
+    framed = longest_at(words, 0, lex.composition)
+    if not framed or (framed < len(words) and words[framed] not in lex.hedges):
+        return False
+    edit.add.append(" ".join(words[:framed]))
+    edit.sentences.append(_sentence(" ".join(words[:framed])))
+    return True
+
+
 def _valued(edit: Edit, thing: list[str], words: list[str]) -> bool:
     """`add some fog`: a weather, its words; not `a dog sitting` (what the dog does, not the subject's pose)."""
     values = _values(" ".join(thing)) if len(thing) <= 3 else []
@@ -1201,6 +1212,9 @@ class _Reader:
     def _read(self, edit: Edit, words: list[str]) -> bool | None:
         """Read one clause into `edit`: True read, None not read."""
         lex = lexicon()
+        if len(words) > 2 and words[0] == "one" and (head := head_of(" ".join(words[1:]))) and not self._in_prompt(
+                head) and lex.singular(head) == head:
+            words = ["a", *words[1:]]  # `one lone guy walking`: someone new, not a count
         text = " ".join(words)
         if chip := lex.chip_of(text):
             _chip(edit, chip)
@@ -1214,11 +1228,7 @@ class _Reader:
             return self._instead_of(edit, words)
         if (read := self._rather(edit, words)) is not None:
             return read
-        framed = longest_at(words, 0, lex.composition)  # `from above`, `view from above like a drone shot`
-        if framed and (framed == len(words) or words[framed] in lex.hedges):
-            text = " ".join(words[:framed])
-            edit.add.append(text)
-            edit.sentences.append(_sentence(text))
+        if _composed(edit, words):
             return True
         for kind in ("wide", "close"):
             named = longest_at(words, 0, vocab().groups["framing"][kind].words)
@@ -2004,11 +2014,17 @@ class _Reader:
         """`make it empty`, `deserted` where the prompt has people: nobody is there (never `an empty neon`)."""
         lex = lexicon()
         crowd = {*lex.people["any_person"], *lex.people["crowding"]}
-        if _object_slot(obj) != "it" or not comp or comp[-1] not in lex.people["emptied"] or not self.said & crowd:
+        place = _object_slot(obj) is None and obj and self._in_prompt(obj[-1]) and any(
+            v.group in ("setting", "place") for v in _values(obj[-1]))  # `make the street empty`
+        if not (_object_slot(obj) == "it" or place) or not comp or comp[-1] not in lex.people["emptied"] or not (
+                self.said & crowd):
             return False
         edit.remove.append("people")
         edit.unsaid += [("", w) for w in sorted(set().union(*(lex.antonyms.get(e, ()) for e in lex.people[
             "emptied"]))) if w in self.said]  # not a crowded tavern, nor a busy market
+        if place:
+            edit.adjust.append((obj[-1], comp[-1]))
+            return True
         edit.add.append(comp[-1])
         edit.sentences.append(_sentence(f"{comp[-1]}, with nobody around"))
         return True
@@ -2735,7 +2751,8 @@ def _contradicted(reading: Reading, spans: list[Span]) -> None:
             reading.spans.setdefault(span.text, "may go")
         name = re.sub(r"(?<=[a-z])(?=[A-Z])|[_\-]", " ", span.text.strip("<>").split(":")[1]) \
             if span.kind == "network" else span.key
-        said = facets(name)
+        said = {g: v for g, v in facets(name).items() if span.kind != "network" or g == "medium"}  # a LoRA's look
+        # is its medium (not `dark` under `make it peaceful`)
         if any(clash({group: {value}}, context) for group, values in said.items() for value in values):
             reading.spans.setdefault(span.text, "remove" if span.kind != "network" else "may go")  # a LoRA that
             # says the old look (`PixelArtRedmond` under `make it a photo`) a model may drop; our rules keep it

@@ -374,9 +374,9 @@ def _rebuild(parsed: Prompt, terms: list[str], missing: list[Span], spans: list[
         current.terms.append(term)
     outside = grammar.depth_zero(original)  # keywords and spans lie outside every pair: a slot's prefix reads alike
     commas = [i for i, char in enumerate(original) if char == "," and outside[i]]
-    for span in missing:
-        home = slot_of(span.start)
-        home.terms.insert(_anchor(original, commas, home, span.start), span.text)
+    for start, text in _together(original, missing):  # `<lora:a:0.6> <lora:b:0.5>` written as one term: so back
+        home = slot_of(start)
+        home.terms.insert(_anchor(original, commas, home, start), text)
     out, last = [], 0
     for slot in slots:
         out.append(original[last:slot.start])
@@ -387,6 +387,18 @@ def _rebuild(parsed: Prompt, terms: list[str], missing: list[Span], spans: list[
         last = slot.end
     out.append(original[last:])
     return _clean_edges("".join(out))
+
+
+def _together(original: str, missing: list[Span]) -> list[tuple[int, str]]:
+    """The dropped spans as they were written: those with only spaces between them (`<lora:a:0.6> <lora:b:0.5>`)
+    one term, as the user had them; each with where it started."""
+    runs: list[list[Span]] = []
+    for span in sorted(missing, key=lambda s: s.start):
+        if runs and not original[runs[-1][-1].end:span.start].strip():
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return [(run[0].start, original[run[0].start:run[-1].end]) for run in runs]
 
 
 def _anchor(original: str, commas: list[int], home: _Slot, position: int) -> int:
