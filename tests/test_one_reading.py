@@ -1708,19 +1708,20 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("illustrious", "masterpiece, 1boy, solo, ninja, orange jumpsuit, running, forest",
      "hes eating ramen at a stall instead", ["eating ramen at a stall"], ["running", "hes"]),
     # a BREAK written without a comma cuts a phrase in two (the retriever after it is counted); `clear dry night` is
-    # a clear sky, not the night taken away; `to like a` is to a; an indoor place takes the rain and the sidewalk
+    # a clear sky, not the night taken away; `to like a` is to a
     ("sdxl", "a red mustang at a gas station, desert BREAK a golden retriever sitting on the hood, tongue out",
      "2 dogs instead of 1", ["desert BREAK two golden retrievers sitting on the hood"], ["two dogs", "a golden"]),
     ("sdxl", "cyberpunk city street at night, heavy rain, wet asphalt, neon signs",
      "stop the rain, clear dry night pls", ["clear sky", "asphalt, neon signs"], ["heavy rain", "wet"]),
     ("sdxl", "cinematic shot of a cyberpunk city street at night, heavy rain, crowded sidewalk, neon signs",
      "can we move this to like an underground market inside a subway station",
-     ["cinematic shot of an underground market inside a subway station at night", "neon signs"],
-     ["like", "rain", "sidewalk"]),
-    # the street made empty takes its crowd; `one lone guy` is someone new, never the subject's pose
+     ["cinematic shot of an underground market inside a subway station at night", "neon signs"], ["like "]),
+    # the street made empty takes its crowd (a street vendor is no street); `one lone guy` is someone new
     ("sdxl", "cinematic shot of a cyberpunk city street at night, heavy rain, crowded sidewalk, people holding "
      "umbrellas", "make the street empty, just one lone guy walking w an umbrella",
      ["an empty cyberpunk city street", "lone man walking"], ["crowded", "people", "guy"]),
+    ("sdxl", "night market in a cyberpunk city, an old street vendor cooking noodles, steam, neon lights",
+     "no crowd, empty street", ["street vendor cooking noodles"], []),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -30,7 +30,7 @@ from .lexicon import (
 )
 from .params import named_sampler
 from .prompt import Prompt, Span
-from .structure import head_of, names, same_noun, subject_heads
+from .structure import head_of, names, read_term, same_noun, subject_heads
 from .vocab import SOLE, Value, clash, facets, find_value, known_words, opposite, phrase_pattern, vocab
 
 _NUMBER = re.compile(r"\d*\.?\d+")
@@ -2014,8 +2014,9 @@ class _Reader:
         """`make it empty`, `deserted` where the prompt has people: nobody is there (never `an empty neon`)."""
         lex = lexicon()
         crowd = {*lex.people["any_person"], *lex.people["crowding"]}
-        place = _object_slot(obj) is None and obj and self._in_prompt(obj[-1]) and any(
-            v.group in ("setting", "place") for v in _values(obj[-1]))  # `make the street empty`
+        place = _object_slot(obj) is None and obj and any(v.group in ("setting", "place") for v in _values(
+            obj[-1])) and any(p.head == obj[-1] for t in self.reading.prompt.texts() for p in read_term(t).phrases) \
+            if self.reading.prompt else False  # `make the street empty`; not a `street vendor`
         if not (_object_slot(obj) == "it" or place) or not comp or comp[-1] not in lex.people["emptied"] or not (
                 self.said & crowd):
             return False
