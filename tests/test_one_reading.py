@@ -1722,6 +1722,11 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["an empty cyberpunk city street", "lone man walking"], ["crowded", "people", "guy"]),
     ("sdxl", "night market in a cyberpunk city, an old street vendor cooking noodles, steam, neon lights",
      "no crowd, empty street", ["street vendor cooking noodles"], []),
+    # a subject of another kind takes the tag that named the old kind (`shiba inu, dog` -> a cat, no dog)
+    ("pony", "score_9, source_anime, no humans, shiba inu, dog, sitting, cherry blossoms", "make it a cat instead",
+     ["no humans, cat, sitting"], ["dog"]),
+    ("sd15", "a golden retriever puppy playing in the grass, dog, sunny day", "make it a cat instead",
+     ["a cat playing in the grass, sunny day"], ["dog"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -493,6 +493,12 @@ def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
             continue  # `a wyvern` has scales too
         if prompt.each(lambda text, c=covering: None if locked(text) else without_phrase(text, c)):
             changes.append(f"removed {covering} (a {head_of(old)}'s)")
+    lex = lexicon()
+    kind = next(({key, *said} for key, said in lex.synonyms.items() if head_of(old) in (key, *said)), set())
+    for term in prompt.terms if head_of(new) not in kind else ():  # `shiba inu, dog` -> a cat: no `dog` beside it
+        if term.text.strip().lower() in kind and not locked(term.text):
+            prompt.set(term, "")
+            changes.append(f"removed {term.text.strip()} (a {head_of(old)}'s kind)")
 
 
 def _someone_else(text: str, main: set[str]) -> bool:
