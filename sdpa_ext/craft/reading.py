@@ -44,8 +44,13 @@ _CLAUSES = re.compile(r"\s*(?:,|;|\.\s|\.{2,}|!\s|(?<=\?)\s|\s\+\s|\band then\b|
 
 def _interjected(said: set[str]) -> re.Pattern[str]:
     """The asides an instruction may hold (`lol`, `no cap`); `no cap` is none where the prompt has a cap."""
-    kept = [i for i in lexicon().interjections if not (i.startswith("no ") and set(i.split()[1:]) & said)]
-    return re.compile(r"\s*\b(?:" + alternation(kept) + r")\b\s*")
+    return _asides(frozenset(i for i in lexicon().interjections if i.startswith("no ") and set(i.split()[1:]) & said))
+
+
+@cache
+def _asides(literal: frozenset[str]) -> re.Pattern[str]:
+    """The asides' pattern, without those the prompt makes literal (built once for each such set)."""
+    return re.compile(r"\s*\b(?:" + alternation([i for i in lexicon().interjections if i not in literal]) + r")\b\s*")
 
 
 UNREAD = "the rules do not know what"  # how a note of what no rule read begins
