@@ -1727,6 +1727,37 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["no humans, cat, sitting"], ["dog"]),
     ("sd15", "a golden retriever puppy playing in the grass, dog, sunny day", "make it a cat instead",
      ["a cat playing in the grass, sunny day"], ["dog"]),
+    # a thing of another kind takes the words that said the old kind (its breed, its material); a role takes what
+    # the old one wore as its own; an animal's kind of person takes its ears and tail; `make it tea`: what the cup
+    # holds
+    ("sdxl", "a golden retriever puppy sitting on a porch, autumn leaves", "change the puppy to a kitten",
+     ["a kitten sitting on a porch"], ["retriever"]),
+    ("sdxl", "a siamese cat curled up on a velvet cushion", "turn the cat into a rabbit", ["a rabbit curled up"],
+     ["siamese"]),
+    ("sdxl", "a wooden boat on a calm lake, misty mountains", "replace the boat with a swan", ["a swan on a calm lake"],
+     ["wooden"]),
+    ("sdxl", "a golden retriever running on a beach", "make the dog a husky", ["a husky running"], ["golden"]),
+    ("illustrious", "1girl, witch, witch hat, black dress, broom, night sky", "make her a vampire",
+     ["1girl, vampire, black dress"], ["witch"]),
+    ("illustrious", "masterpiece, best quality, 1girl, nurse, nurse cap, white uniform, hospital",
+     "turn her into a chef", ["1girl, chef, white uniform"], ["nurse", "chef, chef"]),
+    ("illustrious", "1girl, cat girl, cat ears, cat tail, maid", "make her a fox girl",
+     ["fox girl, fox ears, fox tail, maid"], ["cat"]),
+    ("sd3", "a cup of coffee with latte art on a marble counter", "can you make it tea instead",
+     ["a cup of tea with latte art"], ["coffee"]),
+    ("flux", "A glass mug of latte with latte art on a wooden cafe table.", "make it a glass of orange juice",
+     ["A glass of orange juice with"], ["glass glass", "mug"]),
+    # counts: where the thing is done to (`fighting a dragon`), how many more, a number said after `more X`, `only`
+    ("sdxl", "a knight fighting a dragon, castle ruins", "two dragons", ["a knight fighting two dragons"], ["two fi"]),
+    ("sdxl", "a red fox sitting in snow", "two foxes", ["two red foxes sitting"], ["a two"]),
+    ("sdxl", "a tabby cat sleeping on a windowsill, sunlight", "add 2 more cats on the windowsill",
+     ["three tabby cats sleeping on a windowsill, sunlight"], ["more", "2"]),
+    ("flux", "A red fox sits in the snow.", "two more foxes pls", ["Three red foxes sit in the snow."], ["more"]),
+    ("sd15", "three hot air balloons over a valley at sunrise", "more balloons, like 10",
+     ["ten hot air balloons over a valley"], ["three", ":1.1"]),
+    ("illustrious", "masterpiece, best quality, 3girls, school uniform, classroom", "only 2 of them",
+     ["best quality, 2girls, school uniform"], ["3girls", "them"]),
+    ("sdxl", "a woman, freckles, (red scarf:1.2)", "more freckles, like 1.3", ["(freckles:1.3)"], ["like"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

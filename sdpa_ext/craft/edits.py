@@ -15,7 +15,7 @@ from .compact import count_tag
 from .describe import QUOTED, verb_ing
 from .families import Family
 from .grammar import brackets, inner
-from .lexicon import base_forms, base_verb, lexicon, stem, words_of
+from .lexicon import alternation, base_forms, base_verb, lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
 from .reading import Edit, Reading, adjectival, articled, gendered_role, negatable
@@ -328,7 +328,7 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     lex = lexicon()
     word = _WORD_OF.get(lex.gender_of(noun), "")
     if family.counts and word and (tags := _count_tags(prompt, word)):
-        _recount(prompt, tags[0][0], word, many or tags[0][1] + 1, changes)
+        _recount(prompt, tags[0][0], word, tags[0][1] - many if many < 0 else many or tags[0][1] + 1, changes)
         return
     number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many or 2, str(many))
     asked = lex.singular(noun.split()[-1])
@@ -345,9 +345,13 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
             continue
         head = lex.singular(phrase.head)
         body = term.text[phrase.body_start:phrase.end]
-        bare = counted.sub("", body.strip())
+        lead, bare = _counted_at(body.strip(), phrase.head, counted)  # `fighting a dragon`: fighting two dragons
+        if many < 0:  # `2 more cats` on `a cat`: three cats
+            said = words_of(body[len(lead):])[:1]
+            many = (lex.numbers.get(said[0]) or (int(said[0]) if said[0].isdigit() else 1) if said else 1) - many
+            number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many, str(many))
         at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", bare, re.I))[-1]
-        said = f"{number} {bare[:at.start()]}{lex.plural(head) if many != 1 else head}{bare[at.end():]}"
+        said = f"{lead}{number} {bare[:at.start()]}{lex.plural(head) if many != 1 else head}{bare[at.end():]}"
         said = said[:1].upper() + said[1:] if body.strip()[:1].isupper() else said
         said += body[len(body.rstrip()):]  # the space before what follows
         after = term.text[phrase.end:]
@@ -365,8 +369,20 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     if many == 1:
         notes.append(f"no {lex.plural(noun)} in the prompt to count")
         return
+    number = number if many > 0 else {n: w for w, n in reversed(lex.numbers.items())}.get(-many, str(-many))
     edit.add.append(f"{number} {lex.plural(noun)}")
     edit.sentences.append(f"With {number} {lex.plural(noun)}.")
+
+
+def _counted_at(body: str, head: str, counted: re.Pattern[str]) -> tuple[str, str]:
+    """A phrase split where its count goes: what comes before the thing (`fighting `) and the thing without the
+    count it said (`dragon`)."""
+    heads = list(re.finditer(rf"(?<![\w-]){re.escape(head)}(?![\w-])", body, re.I))
+    said = [m for m in re.finditer(counted.pattern.lstrip("^").join([r"(?<![\w-])", ""]), body[:heads[-1].start()],
+                                   re.I)] if heads else []
+    if said:
+        return body[:said[-1].start()], body[said[-1].end():]
+    return "", counted.sub("", body)
 
 
 def _relocations(prompt: Prompt, edit: Edit, subject: list[str], changes: list[str], notes: list[str]) -> None:
@@ -485,7 +501,12 @@ def _contradictions(prompt: Prompt, edit: Edit, values: list[Value], changes: li
 
 def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
     """A subject of another kind: the old kind's own covering goes (`swap the dragon for a griffin`: no green
-    scales; `a phoenix`: no detailed scales), unless the new one is said with it."""
+    scales; `a phoenix`: no detailed scales), unless the new one is said with it; what the old one wears as its
+    own goes (`make her a vampire` on `witch, witch hat`: no witch hat)."""
+    for term in prompt.terms if head_of(new) != head_of(old) else ():
+        for worn in _worn(term.text, old) if not locked(term.text) else ():
+            prompt.set(term, without_phrase(term.text, worn) or "")
+            changes.append(f"removed {worn} (a {head_of(old)}'s)")
     if subject_heads(prompt.texts())[:1] != [head_of(new)] or head_of(new) in ("", head_of(old)):
         return  # the subject now is the new kind
     for covering, kinds in (("scales", "scaled"), ("feathers", "feathered"), ("plumage", "feathered")):
@@ -499,6 +520,27 @@ def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
         if term.text.strip().lower() in kind and not locked(term.text):
             prompt.set(term, "")
             changes.append(f"removed {term.text.strip()} (a {head_of(old)}'s kind)")
+
+
+def _parts_follow(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
+    """A person of another animal's kind takes its ears and tail (`make her a fox girl` on `cat girl, cat ears, cat
+    tail`: fox ears, fox tail)."""
+    said, wanted = words_of(_strip_article(old)), words_of(_strip_article(new))
+    if len(said) != 2 or len(wanted) != 2 or said[1] != wanted[1] or said[0] == wanted[0]:
+        return
+    parts = lexicon().heads["body_part"]
+    for term in prompt.terms:
+        found = re.fullmatch(rf"(\s*){re.escape(said[0])}(\s+(?:{alternation(parts)}))(\s*)", term.text, re.I)
+        if found and not locked(term.text):
+            prompt.set(term, f"{found.group(1)}{wanted[0]}{found.group(2)}{found.group(3)}")
+            changes.append(f"{said[0]}{found.group(2)} -> {wanted[0]}{found.group(2)}")
+
+
+def _worn(text: str, old: str) -> list[str]:
+    """The phrases of a term that name what `old` wears as its own (`large witch hat`, `nurse cap`)."""
+    own = words_of(old)
+    return [phrase.body for phrase in read_term(text).phrases if len(own) == 1 and phrase.head in lexicon().heads[
+        "worn"] and own[0] in words_of(phrase.body)[:-1]]
 
 
 def _someone_else(text: str, main: set[str]) -> bool:
@@ -826,6 +868,9 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
         def change(text: str, o: str = old, n: str = new) -> str | None:
             lead = re.match(r"\s*BREAK\s+", text)  # `BREAK a lone wizard` (no comma before it): the words after
             body = text[lead.end():] if lead else text
+            if (worn := _worn(body, o)) and len(worn) == len([p for p in read_term(body).phrases if o.lower() in
+                                                              words_of(p.body)]):
+                return None  # `witch hat` is not a `vampire hat`: it goes with the witch (below)
             if not prompt.sentences and body.strip().lower() == o.lower() and any(names(t, n) for t in prompt.texts()):
                 return ""  # `miko, red hakama` -> a school uniform: once
             tag = o.lower().startswith(lexicon().one_of_prefixes) and body.strip().lower() == o.lower()
@@ -836,6 +881,7 @@ def _replace_phrases(prompt: Prompt, reading: Reading, edit: Edit, family: Famil
                 body, o, n))):
             _regender(prompt, old, new)
             changes.append(f"{old} -> {new}")
+            _parts_follow(prompt, old, new, changes)
             _kind_gone(prompt, old, new, changes)
             _regendered(prompt, family, new, changes)  # `a female knight instead` on `1boy`: 1girl
         else:

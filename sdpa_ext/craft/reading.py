@@ -320,13 +320,17 @@ def _sized_thing(word: str) -> bool:
 
 
 def _count(words: list[str]) -> tuple[str, int] | None:
-    """`two foxes`, `3 girls`, `another girl`, `a second fox girl`: (the noun, how many; 0: one more)."""
+    """`two foxes`, `3 girls`, `another girl`, `a second fox girl`: (the noun, how many; 0: one more; -n: n more)."""
     lex = lexicon()
     words = _strip_phrases(_strip_phrases(words, ("instead",), lead=False), ("just", "only"), tail=False)
     if (size := longest_at(words, 0, lex.one_more)) and 0 < len(words) - size <= 3:
         noun, many = words[size:], 0
     elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size <= 2:
         noun, many = words[size:], lex.groups[" ".join(words[:size])]  # `a pair of deer`
+        noun = [*noun[:-1], lex.singular(noun[-1])]
+    elif len(words) in (3, 4, 5) and words[1] == "more" and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[
+            0])):  # `2 more cats`: how many more (the prompt says how many there are)
+        noun, many = words[2:], -(lex.numbers.get(words[0]) or int(words[0]))
         noun = [*noun[:-1], lex.singular(noun[-1])]
     elif len(words) == 1 and (tag := re.fullmatch(r"([2-9])(girl|boy)s", words[0])):
         return tag.group(2), int(tag.group(1))  # `make it 2girls`
@@ -1500,6 +1504,17 @@ class _Reader:
             return True
         return _weigh(edit, kind, words, self.degree) or None
 
+    def _how_many(self, edit: Edit, value: float) -> bool:
+        """`more balloons, like 10`: a number said alone counts what the clause before asked more or less of."""
+        lex = lexicon()
+        noun = self.last.obj[-1] if self.last.op in ("more", "less") and len(self.last.obj) == 1 else ""
+        if value != int(value) or not 1 < value <= 100 or not noun or lex.singular(noun) == noun or not \
+                self._in_prompt(lex.singular(noun)):
+            return False
+        self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != noun]  # a number, not a weight
+        edit.count.append((lex.singular(noun), int(value)))
+        return True
+
     def _weighed_before(self, thing: str, step: float) -> bool:
         """A clause before asked a step the same way of the same thing (`the fog is too strong, tone it down`,
         `more freckles, like way more`): one ask said twice, whose bigger step stands."""
@@ -1679,6 +1694,8 @@ class _Reader:
         if "keep" in ops and 2 <= len(rest) <= 3 and rest[0] in lex.single and content(rest[1:]) == rest[1:]:
             edit.count.append((" ".join(rest[1:]), 1))  # `only one moon`: not two
             return True
+        if "keep" in ops and _count(rest) and self._counted(edit, rest):  # `only 2 of them`, `just two wolves`
+            return True
         if "keep" in ops:  # `keep it sunny`: nothing to change; what it names stays
             edit.keep.append(" ".join(w for w in rest if w not in lex.pronouns))
             return True
@@ -1761,6 +1778,8 @@ class _Reader:
             return True
         if not self.last.obj:
             return self._network(edit, [str(value)])  # `..., try 0.6`: the span the clause before named
+        if self._how_many(edit, value):
+            return True
         if self._weight_to(edit, self.last.obj, value):
             return True
         phrase = " ".join(self.last.obj)
@@ -1770,6 +1789,11 @@ class _Reader:
                 self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != phrase]
                 edit.weight.append((phrase, round(value - float(weight.group(1)), 2)))
                 return True
+        if self.last.op in ("more", "less") and value != int(value) and 0 < value <= 2 and any(
+                w[0] == phrase for w in self.reading.edit.weight):  # `more freckles, like 1.3`: unweighted till now
+            self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != phrase]
+            edit.weight.append((phrase, round(value - 1, 2)))
+            return True
         return None
 
     def _weight_to(self, edit: Edit, obj: list[str], value: float) -> bool | None:
@@ -2214,7 +2238,22 @@ class _Reader:
         if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
             edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
             return True
+        if slot == "it" and (held := self._held()) and len(comp) <= 2 and content(comp) == comp and not (
+                adjectival(comp) or lex.colour_of(comp) or comp[-1] in lex.materials):
+            edit.replace.append((held, " ".join(comp)))  # `make it tea` on `a cup of coffee`: what the cup holds
+            return True
         return None
+
+    def _held(self) -> str:
+        """What the prompt's first container holds (`a cup of coffee with latte art`: coffee), else ''."""
+        lex = lexicon()
+        for words in self.terms:
+            at = next((i for i in range(1, len(words) - 1) if words[i] == "of" and words[i - 1] in lex.heads[
+                "container"]), None)
+            if at is not None:
+                rest = words[at + 1:]
+                return " ".join(rest[:next((i for i, w in enumerate(rest) if w in lex.prepositions), len(rest))])
+        return ""
 
     def _moving(self, edit: Edit, comp: list[str]) -> bool | None:
         """`fly over the ocean`, `swim in a lake`: an action and where it happens; the place moves (with its
@@ -2549,7 +2588,8 @@ class _Reader:
         if words[:1] == ["extra"] and len(words) == 2 and lex.singular(words[1]) == words[1] and self._in_prompt(
                 words[1]):
             return self._weighed(edit, "more", words[1:])  # `extra pork`: more of it, never a second pork
-        if longest_at(words, 0, lex.one_more) and (counted := _count(words)):  # `one more cat pls`
+        if (longest_at(words, 0, lex.one_more) or words[1:2] == ["more"]) and (counted := _count(words)):
+            # `one more cat pls`, `2 more cats`
             edit.count.append(counted)
             return True
         thing = _strip_determiner(words)
@@ -2568,7 +2608,8 @@ class _Reader:
         if not self._noun_phrase(thing[:at]):
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
         if at == len(thing) and stem(head_of(" ".join(thing))) in self.subject:
-            edit.replace.append(("", " ".join(thing)))
+            counted = _count(thing) if len(thing) == 2 else None  # `two foxes` on `a red fox`: how many, no new fox
+            edit.count.append(counted) if counted else edit.replace.append(("", " ".join(thing)))
             return True
         articled = words[:1] and words[0] in lex.articles and not _count(words)  # `With a dragon.`, `a pair of`
         self.last = _Clause()  # `just his face and hands`: the hands are added too, never `closer hands`

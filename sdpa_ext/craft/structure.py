@@ -563,10 +563,7 @@ def replace_in(text: str, old: str, new: str) -> str | None:
             continue
         before = term.phrases[index - 1] if index else None
         if phrase.prep == "of" and " of " in new and before is not None and before.head:  # `a bowl of ramen` ->
-            said = text[before.body_start:before.end]  # `a plate of sushi`: the whole of it, its modifiers kept
-            heads = list(re.finditer(rf"(?<![\w-]){re.escape(before.head)}(?![\w-])", said))
-            at = before.body_start + heads[-1].start()
-            return _clean(text[:at] + re.sub(r"^(?:a|an|the|some)\s+", "", new, flags=re.I) + " " + text[phrase.end:])
+            return _held_replaced(text, before, phrase, new)  # `a plate of sushi`
         body = phrase.body
         new_words = [w for w in words_of(new) if w not in lex.articles]
         covers_head = bool(phrase.head) and stem(phrase.head) in {stem(w) for w in olds}
@@ -581,13 +578,16 @@ def replace_in(text: str, old: str, new: str) -> str | None:
                 body = _said_of(body, word, tuple(sorted(lex.antonyms.get(word, set()) | (
                     set(lex.colours) - {word} if word in lex.colours else set()))))
         elif covers_head and (len(new_words) > 1 or len(olds) > 1):
-            article = re.match(r"^((?:a|an|the|some)\s+)", body, re.I)
+            article = None if new_words[0] in lex.numbers or new_words[0].isdigit() else re.match(
+                r"^((?:a|an|the|some)\s+)", body, re.I)  # `two white foxes` on `a red fox`: no `a`
             doing = re.match(r"^(\w+ing\s+)", body) if verb_ing(words_of(body)[0]) and words_of(body)[0] not in olds \
                 else None  # `making latte art` -> `making a heart`: what is done stays
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
             body = (article.group(1) if article else doing.group(1) if doing else "") + new + body[head_at.end():]
         else:
-            body = phrase_pattern([" ".join([*olds[:-1], lex.singular(olds[-1])])]).sub(new, body, count=1)
+            run = _kind_run(body, phrase.head, new) if covers_head and len(new_words) == 1 else None
+            body = body[:run.start()] + new + body[run.end():] if run else phrase_pattern(
+                [" ".join([*olds[:-1], lex.singular(olds[-1])])]).sub(new, body, count=1)
             if body == phrase.body:
                 continue
         return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
@@ -605,16 +605,57 @@ def replace_in(text: str, old: str, new: str) -> str | None:
     return None
 
 
+def _held_replaced(text: str, holder: Phrase, held: Phrase, new: str) -> str:
+    """`a bowl of ramen` -> `a plate of sushi`: the whole of it, its modifiers kept (but the new holder's own words:
+    `a glass mug of latte` -> `a glass of orange juice`)."""
+    said = text[holder.body_start:holder.end]
+    heads = list(re.finditer(rf"(?<![\w-]){re.escape(holder.head)}(?![\w-])", said))
+    at = holder.body_start + heads[-1].start()
+    own = words_of(new.partition(" of ")[0])
+    while (kept := re.search(r"(\w+)\s+$", text[holder.body_start:at])) and kept.group(1).lower() in own:
+        at = holder.body_start + kept.start()
+    return _clean(text[:at] + re.sub(r"^(?:a|an|the|some)\s+", "", new, flags=re.I) + " " + text[held.end:])
+
+
+def kind_of(word: str) -> set[str]:
+    """The nouns that name the same kind of thing as `word` (`puppy`: dog, corgi, golden retriever ...)."""
+    synonyms, word = lexicon().synonyms, word.lower()
+    kind = {word, *synonyms.get(word, ())}
+    for key, said in synonyms.items():
+        if key in kind or word in said:
+            kind |= {key, *said}
+    return kind
+
+
+def _kind_run(body: str, head: str, new: str) -> re.Match[str] | None:
+    """Where a thing of another kind than `new` is named with the words that say its kind (`a golden retriever
+    puppy`, `a vintage sports car`, `siamese cat`): the words that go with the head; None when the kinds agree."""
+    kind = kind_of(head)
+    if len(kind) == 1 or stem(head_of(new) or new) in {stem(k) for k in kind}:
+        return None
+    return _kind_said(body, head, kind | set(lexicon().materials))  # `a wooden boat` -> a swan
+
+
+def _kind_said(body: str, head: str, kind: set[str]) -> re.Match[str] | None:
+    """The words of `kind` said together up to the head (`golden retriever puppy`, `sports car`), when there are
+    more than the head."""
+    said = words_of(body.lower())
+    if head.lower() not in said:
+        return None
+    at = len(said) - 1 - said[::-1].index(head.lower())
+    first = next((at - size + 1 for size in (3, 2) if " ".join(said[max(at - size + 1, 0):at + 1]) in kind), at)
+    while first and (size := next((n for n in (3, 2, 1) if " ".join(said[max(first - n, 0):first]) in kind), 0)):
+        first -= size  # `golden retriever puppy`: the breed goes with the puppy
+    if first == at:
+        return None
+    return re.search(r"(?<![\w-])" + r"\s+".join(map(re.escape, said[first:at + 1])) + r"(?![\w-])", body, re.I)
+
+
 def _kinds_replaced(text: str, phrase: Phrase, old: str, new: str) -> str | None:
     """`the dog` on `a fluffy corgi puppy`: the kinds of it said together go, what is said of them stays (`a fluffy
     kitten`); None where its head alone names it."""
-    said, head = words_of(phrase.body.lower()), phrase.head.lower()
-    at = said.index(head) if head in said else 0
-    first = at
-    while first and said[first - 1] in lexicon().synonyms.get(stem(old), ()):
-        first -= 1
-    run = re.search(r"(?<![\w-])" + r"\s+".join(map(re.escape, said[first:at + 1])) + r"(?![\w-])", phrase.body, re.I)
-    if first == at or not run:
+    run = _kind_said(phrase.body, phrase.head, kind_of(old))
+    if not run:
         return None
     body = phrase.body[:run.start()] + re.sub(r"^(?:a|an|the|some)\s+", "", new) + phrase.body[run.end():]
     return _clean(text[:phrase.body_start] + (" " if phrase.prep else "") + body + " " + text[phrase.end:])
