@@ -1993,6 +1993,14 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     # `no people just the robot`: the robot is there; the milky way is at night (no sunlight)
     ("illustrious", "a big mecha standing in a ruined city, rain, no people just the robot", ["robot"], ["just"]),
     ("sdxl", "lone tree on a hill under the milky way, long exposure", ["milky way"], ["sunlight", "daylight"]),
+    # one person said by two nouns (`fox girl shrine maiden`), kin (`twin sisters`), a person before `vs`; `late`
+    # before the time and `in sight` after a negation are no things
+    ("illustrious", "a fox girl shrine maiden sweeping leaves at a shrine, no other people", ["1girl, solo"],
+     ["2girls"]),
+    ("illustrious", "twin sisters back to back, moon, stars", ["2girls"], ["no humans"]),
+    ("illustrious", "samurai boy vs giant oni in a burning village at night", ["1boy", "giant oni"], ["no humans"]),
+    ("illustrious", "girl doing homework at her desk late at night, lamp", ["desk, night"], ["late"]),
+    ("illustrious", "a boy fishing at a lake, morning mist, no other people in sight", ["boy fishing"], ["sight"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -2003,6 +2011,30 @@ def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(
     with OpenAIServer(answer="{}") as server:  # the first option of each list stands
         version = _assistant(make_settings, server, "compact").plan(description, family=family)
     assert all(h in version.prompt for h in has) and not any(n in version.prompt for n in never), version.prompt
+
+
+@pytest.mark.parametrize(("description", "negated", "never"), [
+    ("lonely girl waiting at a train station in the rain", ["crowd"], ["humans", "people"]),  # she is there
+    ("girl in a kimono at a temple, snow, i dont want an umbrella", ["umbrella"], ["an umbrella"]),
+])
+def test_what_a_plan_rules_out_is_said_plainly_in_the_negative(make_settings, description, negated, never):
+    from tests.wire import OpenAIServer
+
+    with OpenAIServer(answer="{}") as server:
+        version = _assistant(make_settings, server, "compact").plan(description, family="illustrious")
+    said = [t.strip() for t in version.negative_prompt.split(",")]
+    assert all(n in said for n in negated) and not any(n in said for n in never), version.negative_prompt
+
+
+def test_a_pick_that_names_what_the_description_rules_out_is_left_out():
+    from sdpa_ext.craft.compact import keep_consistent
+    from sdpa_ext.craft.vocab import Entry
+
+    rays = Entry("sun rays breaking through clouds", "sun rays", "lighting", (), frozenset())
+    light = Entry("golden hour light", "golden light", "lighting", (), frozenset())
+    notes: list[str] = []
+    assert keep_consistent([rays, light], {}, notes, ("clouds",)) == [light] and "clouds" in notes[0]
+    assert keep_consistent([rays, light], {}, []) == [rays, light]
 
 
 def test_a_depth_of_field_is_a_photographs_and_no_field():

@@ -112,7 +112,7 @@ def compact_plan_fields(completion: Completion | None, family: Family, desc: Des
         note = "Your own words, with the family's settings."
     else:
         data, warnings = read_answer(completion)
-        picks = compact.keep_consistent(plan.chosen(data), dict(desc.facets), warnings)
+        picks = compact.keep_consistent(plan.chosen(data), dict(desc.facets), warnings, tuple(desc.negated))
         builder = compact.sentence_prompt if family.sentences else None
         prompt = builder(desc, picks, style) if builder else compact.tag_prompt(desc, picks, family, style)
         note = (f"Your words first; the embedded model chose {', '.join(e.tag for e in picks) or 'nothing'} "

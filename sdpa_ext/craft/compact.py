@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..providers.types import ChatRequest, Message
-from .describe import Description, people_in
+from .describe import Description, people_in, verb_ing
 from .families import Family
 from .lexicon import base_forms, lexicon, stem, words_of
 from .reading import Edit
@@ -146,11 +146,17 @@ def choice_request(desc: Description, plan: Plan) -> ChatRequest:
                        temperature=0.2, max_tokens=120, seed=42)
 
 
-def keep_consistent(picks: list[Entry], context: Facets, notes: list[str]) -> list[Entry]:
-    """Drop a pick that contradicts the description or an earlier pick (the medium is read first)."""
+def keep_consistent(picks: list[Entry], context: Facets, notes: list[str], negated: tuple[str, ...] = ()) -> list[
+        Entry]:
+    """Drop a pick that contradicts the description or an earlier pick (the medium is read first), or names what
+    the description says is not there (`no clouds`: no `sun rays breaking through clouds`)."""
     kept: list[Entry] = []
     ordered = sorted(picks, key=lambda e: e.category != "medium")
+    ruled = {stem(w) for thing in negated for w in words_of(thing) if w not in lexicon().function}
     for entry in ordered:
+        if ruled & {stem(w) for w in words_of(entry.tag)}:
+            notes.append(f"left out {entry.tag!r}: the description says no {' '.join(negated)}")
+            continue
         conflict = clash(entry_facets(entry), context)
         if conflict:
             notes.append(f"left out {entry.tag!r}: its {vocab().labels[conflict[0]]} ({conflict[1]}) "
@@ -168,8 +174,8 @@ def _counted(text: str, kind: str) -> int:
     lex = lexicon()
     nouns = {*lex.people[kind], *(lex.people["female_kin"] if kind == "female" else lex.people["male_kin"])}
     irregular = {"women": "woman", "men": "man"}
-    words = re.findall(r"[a-z0-9+]+", text.lower())
-    numbered, plain, last = [], 0, -2
+    words = re.findall(r"[a-z0-9+]+|[^\sa-z0-9+]", text.lower())
+    numbered, plain, last = [], 0, -9
     for index, word in enumerate(words):
         forms = (irregular.get(word, word), *((word[:-1], word[:-2]) if word.endswith("s") and not
                                                word.endswith("ss") else ()))
@@ -178,7 +184,8 @@ def _counted(text: str, kind: str) -> int:
             word if word == kind and after and lex.singular(after[0]) in lex.people["any"] else None)
         if noun is None:
             continue
-        one = last == index - 1  # `a catgirl maid`, `a witch girl`: one person said twice
+        one = index - last <= 3 and all(w.isalnum() and w not in lex.function and not verb_ing(w) for w in words[
+            last + 1:index])  # `a catgirl maid`, `a witch girl`, `a fox girl shrine maiden`: one person said twice
         last = index
         if one:
             continue

@@ -17,7 +17,7 @@ _LEX = lexicon()
 _PREPOSITION = re.compile(r"\b(" + alternation(_LEX.prepositions) + r")\b", re.I)
 # A phrase that says what must NOT be in the picture: it goes to the negative prompt (CLIP reads `no cars` as cars).
 _NEGATION = re.compile(r"^(?:" + alternation((*_LEX.negations["leading"], *_LEX.negations["described"])) +
-                       r")\s+(?:any\s+|the\s+|a\s+)?(.+)$", re.I)
+                       r")\s+(?:any\s+|the\s+|an?\s+)?(.+)$", re.I)
 _AND_NO = re.compile(r"\s+(?:" + alternation(_LEX.negations["joiners"]) + r")\s+", re.I)
 _NEGATION_TAIL = re.compile(r"(?:\s+(?:" + alternation(_LEX.negations["tail"]) + r"))+$", re.I)
 _BUT = re.compile(r"\s+(?:" + alternation(_LEX.negations["but"]) + r")\s+", re.I)
@@ -135,6 +135,8 @@ def phrases_of(text: str) -> list[str]:
                     continue  # `one with black hair`: the hair, no `one`
                 tag = body if not sub_prep or sub_prep in _LEX.dropped_prepositions else f"{sub_prep} {sub}"
                 tag = _unquoted_ends(tag.strip(" .!?"))
+                if len(said := tag.split()) > 1 and said[-1].lower() in _LEX.loosely_when:
+                    tag = " ".join(said[:-1])  # `at her desk late at night`: the desk (the night is its own)
                 if sub_prep == "without":
                     tag = f"no {tag}"
                 if out and "zqz" in tag and words_of(tag)[:1] and words_of(tag)[0] in _LEX.saying:
@@ -175,7 +177,10 @@ def negations(phrases: list[str], text: str, others: bool = False) -> tuple[list
     """(the phrases that say what is wanted, the things the description says must not be there); `others`: it says
     nobody else is there (`2 girls at a bus stop, nobody else around`): no crowd, the girls stay."""
     kept, negated = [], []
-    for phrase in phrases:
+    for index, phrase in enumerate(phrases):
+        if index and _NEGATION.match(phrases[index - 1]) and any(_NEGATION_TAIL.fullmatch(f" {prep}{phrase}")
+                                                                 for prep in ("", "in ", "at ")):
+            continue  # `no other people in sight`: no `sight`
         match = _NEGATION.match(phrase)
         if match:  # `no umbrellas or boats either`, `no people no animals`: each thing
             said, *but = _BUT.split(match.group(1).strip(), 1)  # `no people just the robot`: the people, and the
@@ -186,7 +191,7 @@ def negations(phrases: list[str], text: str, others: bool = False) -> tuple[list
         else:
             kept.append(phrase)
     if _EMPTY.search(text) and not any(w in words_of(text) for w in ("people", "person", "crowd")):
-        negated.append("people")
+        negated.append("crowd" if people_in(", ".join(kept)) else "people")  # `a lonely girl`: she is there
     if others and people_in(", ".join(kept)):
         negated = list(dict.fromkeys("crowd" if t.removeprefix("other ") in _LEX.people["everyone"] else t for t in
                                      negated))
@@ -324,6 +329,7 @@ def people_in(text: str) -> str:
     """`female`, `male`, `any` or '' for the people a text names (Danbooru count tags)."""
     said = set(words_of(text))
     for kind in ("female", "male", "any"):
-        if said & {w for p in _LEX.people[kind] for w in (p, p + "s")}:
+        kin = _LEX.people.get(f"{kind}_kin", [])  # `twin sisters`
+        if said & {w for p in [*_LEX.people[kind], *kin] for w in (p, p + "s")}:
             return kind
     return ""

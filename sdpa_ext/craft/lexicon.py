@@ -108,6 +108,7 @@ class Lexicon:
     function_words: frozenset[str]
     temporal: frozenset[str]  # `after a volleyball match`: what happened, not what is shown
     day_parts: frozenset[str]  # `in the evening`, where other times are `at dusk`
+    loosely_when: frozenset[str]  # `late` at night: when, said loosely after a thing
     pronouns: frozenset[str]
     english: frozenset[str]
     foreign: frozenset[str]
@@ -377,9 +378,10 @@ def lexicon() -> Lexicon:
         phrase_breaks=_list(raw, "phrase_breaks"), participles=frozenset(raw["participles"]["words"]),
         count_tag_words={k: v for k, v in raw["count_tag_words"].items() if k != "note"},
         function_words=frozenset(raw["function_words"]), temporal=frozenset(raw["temporal"]["words"]),
+        loosely_when=frozenset(raw["temporal"]["loose"]), day_parts=frozenset(raw["temporal"]["day_parts"]),
         pronouns=frozenset(raw["pronouns"]), english=frozenset(raw["english"]), foreign=frozenset(raw["foreign"]),
         ing_nouns=frozenset(raw["ing_nouns"]), request=_list(raw, "request"), colours=_list(raw, "colours"),
-        shades=_list(raw, "shades"), day_parts=frozenset(raw["temporal"]["day_parts"]),
+        shades=_list(raw, "shades"), chips={k: v for k, v in raw["chips"].items() if k != "note"},
         materials={**{w: w for w in raw["materials"]["words"]}, **raw["materials"]["forms"]},
         made_of=tuple(raw["materials"]["made_of"]), articles=frozenset(raw["articles"]),
         people={k: tuple(v) for k, v in people.items() if k not in ("note", "numbers")},
@@ -397,7 +399,6 @@ def lexicon() -> Lexicon:
         unseen_close=frozenset(raw["unseen_close"]["words"]), corrections=frozenset(raw["corrections"]["words"]),
         reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]), traces=_table(raw["traces"]),
         modals=frozenset(raw["modals"]["words"]), qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
-        chips={k: v for k, v in raw["chips"].items() if k != "note"},
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles", "adjectives")},
