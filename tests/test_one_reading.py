@@ -1288,7 +1288,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["a bowl of ramen, soft light, studio ghibli style"], ["food photography", "lol"]),
     # a time after a comma is the picture's, not where the thing before it is
     ("sdxl", "abandoned lighthouse, on a cliff, dusk, oil painting", "can it be more like a watercolor, at night",
-     ["watercolor painting, soft washes, night"], ["washes at night", "dusk"]),
+     ["on a cliff, watercolor painting, night"], ["washes at night", "dusk", "oil painting"]),
     # a new setting takes the old one's things along
     ("illustrious", "masterpiece, 1boy, katana, standing, rooftop, night, full moon, city lights, wind",
      "rooftop is meh, put him in a bamboo forest", ["standing, bamboo forest, night, full moon, wind"],
@@ -1758,6 +1758,23 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("illustrious", "masterpiece, best quality, 3girls, school uniform, classroom", "only 2 of them",
      ["best quality, 2girls, school uniform"], ["3girls", "them"]),
     ("sdxl", "a woman, freckles, (red scarf:1.2)", "more freckles, like 1.3", ["(freckles:1.3)"], ["like"]),
+    ("sd3", "three paper lanterns floating over a river at night", "just one lantern",
+     ["one paper lantern floating"], ["three", "Lantern light"]),
+    ("sd3", "a wooden boat on a lake", "add a couple more boats", ["three wooden boats on a lake"], ["couple"]),
+    ("sdxl", "a lone tree on a hill, sunset", "add a few more trees", ["four trees on a hill"], ["lone", "more"]),
+    ("sdxl", "a cat on a sofa", "a couple cats", ["two cats on a sofa"], ["couple"]),
+    # a medium tag alone takes the new medium's place; `like a real photo` says the medium; a reason never hides
+    # a time (`its late at night now`); a new place takes a studio's light and plain backdrop, and what is said
+    # with it after `with` is added
+    ("sd3", "a cozy cabin in a snowy forest at dusk, digital painting, warm light in the windows",
+     "make it a 3d render", ["at dusk, 3d render, warm light"], ["digital painting"]),
+    ("sdxl", "a castle, oil painting", "make it a watercolor", ["a castle, watercolor painting"], ["oil"]),
+    ("sdxl", "a photo of a diner at night", "like an old polaroid", ["old polaroid"], []),
+    ("sd3", "a busy train station at rush hour, crowds of commuters, morning light",
+     "empty it out, its late at night now", ["At night"], ["morning light", "commuters"]),
+    ("sdxl", "portrait of a woman in a red dress, studio lighting, grey background",
+     "put her in a rainy paris street at night with neon reflections",
+     ["on a rainy paris street", "night", "neon reflections"], ["studio", "grey background"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):
@@ -2001,6 +2018,9 @@ def test_a_bare_tag_the_user_wrote_stays_through_an_edit(make_settings, word):
     ("illustrious", "samurai boy vs giant oni in a burning village at night", ["1boy", "giant oni"], ["no humans"]),
     ("illustrious", "girl doing homework at her desk late at night, lamp", ["desk, night"], ["late"]),
     ("illustrious", "a boy fishing at a lake, morning mist, no other people in sight", ["boy fishing"], ["sight"]),
+    # a clown, a lighthouse keeper are people (never `no humans`)
+    ("illustrious", "a sad clown sitting alone in an empty circus tent, balloons", ["sad clown"], ["no humans"]),
+    ("illustrious", "a lighthouse keeper and his dog, stormy night", ["lighthouse keeper"], ["no humans"]),
 ])
 def test_a_plan_counts_people_keeps_the_familys_medium_and_not_how_it_was_asked(make_settings, family, description,
                                                                                 has, never):
@@ -2035,6 +2055,8 @@ def test_a_pick_that_names_what_the_description_rules_out_is_left_out():
     notes: list[str] = []
     assert keep_consistent([rays, light], {}, notes, ("clouds",)) == [light] and "clouds" in notes[0]
     assert keep_consistent([rays, light], {}, []) == [rays, light]
+    cheerful = Entry("cheerful", "a cheerful mood", "mood", (("mood", "cheerful"),), frozenset())
+    assert keep_consistent([cheerful, light], {"weather": {"storm"}}, notes) == [light]  # a storm is no cheerful one
 
 
 def test_a_depth_of_field_is_a_photographs_and_no_field():

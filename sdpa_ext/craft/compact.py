@@ -157,6 +157,10 @@ def keep_consistent(picks: list[Entry], context: Facets, notes: list[str], negat
         if ruled & {stem(w) for w in words_of(entry.tag)}:
             notes.append(f"left out {entry.tag!r}: the description says no {' '.join(negated)}")
             continue
+        said = {v for values in context.values() for v in values}
+        if out := said & {w for _, v in entry.facets for w in vocab().rules_out.get(v, ())}:  # a cheerful mood in a
+            notes.append(f"left out {entry.tag!r}: the description says {', '.join(sorted(out))}")  # storm
+            continue
         conflict = clash(entry_facets(entry), context)
         if conflict:
             notes.append(f"left out {entry.tag!r}: its {vocab().labels[conflict[0]]} ({conflict[1]}) "

@@ -350,6 +350,8 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
             said = words_of(body[len(lead):])[:1]
             many = (lex.numbers.get(said[0]) or (int(said[0]) if said[0].isdigit() else 1) if said else 1) - many
             number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many, str(many))
+        if many != 1:  # `a lone tree` -> three trees
+            bare = re.sub(rf"(?<![\w-])(?:{alternation(lex.alone)})\s+", "", bare, flags=re.I)
         at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", bare, re.I))[-1]
         said = f"{lead}{number} {bare[:at.start()]}{lex.plural(head) if many != 1 else head}{bare[at.end():]}"
         said = said[:1].upper() + said[1:] if body.strip()[:1].isupper() else said
@@ -982,18 +984,22 @@ MET = ("time", "season", "weather", "expression", "place", "setting", "medium", 
 
 def _medium_renamed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
     """A medium asked by name where the prompt says another of its kind (`an oil painting` on `A watercolor
-    painting of a fox`): the prompt's takes the new name in place, never `already painting`."""
-    for asked in [a for a in edit.said if a in edit.add and "medium" in facets(a)]:
+    painting of a fox`): the prompt's takes the new name in place, never `already painting`; a medium tag alone
+    takes the new medium's place (`digital painting` -> `3d render`, `oil painting` -> `watercolor painting`)."""
+    for asked in [a for a in edit.add if "medium" in facets(a)]:
         kind = facets(asked)["medium"]  # a medium by its own name (`oil painting`), not a look (`storybook`)
-        if not any(asked.lower() in vocab().groups["medium"][name].words for name in kind):
-            continue
+        named = asked in edit.said and any(asked.lower() in vocab().groups["medium"][name].words for name in kind)
+        kind = {n for n, v in vocab().groups["medium"].items() if asked.lower() in (*v.words, *v.tags)} or kind
         for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)):
+            said = term.text.strip()
+            whole = any(said.lower() in value.words for value in vocab().groups["medium"].values()) and not (
+                facets(said).get("medium", set()) & kind)
             old = next((" ".join(w for w in p.body.split() if w.lower() not in lexicon().articles)
                         for p in read_term(term.text).phrases if p.head == head_of(asked) and facets(p.body).get(
-                            "medium", kind) - kind), "")
-            if old and (new := replace_in(term.text, old, asked)):
-                prompt.set(term, new)
-                changes.append(f"{old} -> {asked}")
+                            "medium", kind) - kind), "") if named else ""
+            if whole or (old and (new := replace_in(term.text, old, asked))):
+                prompt.set(term, term.text.replace(said, asked) if whole else new)
+                changes.append(f"{said if whole else old} -> {asked}")
                 edit.drop_added(edit.add.index(asked))
                 break
 

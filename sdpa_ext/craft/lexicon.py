@@ -162,6 +162,7 @@ class Lexicon:
     styles: tuple[str, ...]  # named art styles and artists: `make it look like a ghibli background`
     style_media: dict[str, str]  # a style's medium: `pixar` is a render
     single: frozenset[str]  # `only one moon`: one of it
+    alone: frozenset[str]  # `a lone tree`: one of it, said of it
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
@@ -405,11 +406,11 @@ def lexicon() -> Lexicon:
         adjective_verbs=raw["becomes"]["adjectives"], particles=frozenset(raw["becomes"]["particles"]),
         adverbs=frozenset(raw["adverbs"]), extent=tuple(raw["extent"]["words"]),
         one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]), ordinals=dict(raw["ordinals"][
-            "words"]),
-        about=tuple(raw["counting"]["about"]), styles=tuple(raw["styles"]["names"]), style_media=raw["styles"]["media"],
+            "words"]), about=tuple(raw["counting"]["about"]), alone=frozenset(raw["counting"]["alone"]),
+        styles=tuple(raw["styles"]["names"]), style_media=raw["styles"]["media"], hair=_table(raw["hair"]),
         single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
         plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
-        clause_openers=tuple(raw["clause_openers"]), hair=_table(raw["hair"]),
+        clause_openers=tuple(raw["clause_openers"]),
         holding=_list(raw["tag_forms"], "holding"), run_on=_table(raw["run_on"]),
         tag_forms={k: _table(v) for k, v in raw["tag_forms"].items() if isinstance(v, dict)},
         subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),

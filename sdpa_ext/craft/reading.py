@@ -325,8 +325,9 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     words = _strip_phrases(_strip_phrases(words, ("instead",), lead=False), ("just", "only"), tail=False)
     if (size := longest_at(words, 0, lex.one_more)) and 0 < len(words) - size <= 3:
         noun, many = words[size:], 0
-    elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size <= 2:
+    elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size - (words[size] == "more") <= 2:
         noun, many = words[size:], lex.groups[" ".join(words[:size])]  # `a pair of deer`
+        noun, many = (noun[1:], -many) if noun[0] == "more" else (noun, many)  # `a couple more boats`
         noun = [*noun[:-1], lex.singular(noun[-1])]
     elif len(words) in (3, 4, 5) and words[1] == "more" and (words[0] in lex.numbers or re.fullmatch(r"[2-9]", words[
             0])):  # `2 more cats`: how many more (the prompt says how many there are)
@@ -490,8 +491,8 @@ def _size(words: list[str]) -> tuple[int, int] | None:
     for size in range(len(words) - 1, 0, -1):  # `vertical for my phone`, `square its for my pfp`: a named size,
         rest = words[size:]  # then what it is for
         if (first := " ".join(words[:size])) in lex.sizes and (" ".join(rest) in lex.sizes or rest[0] in (
-                "for", "its", "it")):
-            return lex.sizes[first]
+                "for", "its", "it") or (len(rest) == 1 and rest[0].isdigit() and int(rest[0]) >= 256)):
+            return lex.sizes[first]  # `square 1024`: the shape, in pixels the family's own
     return None
 
 
@@ -1085,7 +1086,8 @@ class _Reader:
         """`more details lora off, its overcooking everything`: after a removal, why it goes; nothing more."""
         taken = self.reading.edit.remove or "remove" in self.reading.spans.values() or any(
             d < 0 for _, d in self.reading.edit.weight)
-        return bool(taken) and (said[:1] == ["its"] or said[:2] == ["it", "is"])
+        return bool(taken) and (said[:1] == ["its"] or said[:2] == ["it", "is"]) and not any(
+            v.group in ("time", "season", "weather") for v in _values(" ".join(said)))  # `its night now` asks for it
 
     def _says(self, text: str) -> bool:
         """`the sign should say "FRESH BREAD"`: the prompt's thing and the lettering it carries, as typed."""
@@ -1906,7 +1908,8 @@ class _Reader:
                 place = _strip_determiner(place[2:])  # `in the middle of a busy street`: the street
             at = next((i for i, w in enumerate(place) if i and (w in lex.place_prepositions or w in lex.prepositions)),
                       0)
-            if at and _make(edit, place[at + 1:]):  # `on a windowsill in the rain`: the rain is a weather
+            if at and (self._with(edit, place[at + 1:]) or _make(edit, place[at + 1:])):  # `on a windowsill in the
+                # rain`: the rain is a weather; `at night with neon reflections`: the reflections added
                 place = place[:at]
             if not place or len(place) > _MAX_WORDS or content(place) != place:
                 return None
@@ -2238,8 +2241,9 @@ class _Reader:
         if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
             edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
             return True
-        if slot == "it" and (held := self._held()) and len(comp) <= 2 and content(comp) == comp and not (
-                adjectival(comp) or lex.colour_of(comp) or comp[-1] in lex.materials):
+        if slot == "it" and (held := self._held()) and len(comp) <= 2 and content(comp) == comp and all(
+                w.isalpha() and w not in lex.sizes and w not in lex.size_words for w in comp) and not (
+                adjectival(comp) or lex.colour_of(comp) or comp[-1] in lex.materials or _values(" ".join(comp))):
             edit.replace.append((held, " ".join(comp)))  # `make it tea` on `a cup of coffee`: what the cup holds
             return True
         return None
@@ -2585,9 +2589,15 @@ class _Reader:
         """A noun phrase alone (`a female astronaut`, `a black cat`): the subject anew when it names the subject's
         head noun, else a thing to add."""
         lex = lexicon()
+        if words[:1] == ["like"] and len(words) > 2 and any(v.group == "medium" for v in _values(" ".join(words[
+                1:]))) and _make(edit, _strip_determiner(words[1:])):
+            return True  # `like a real photo`, `like an old polaroid`: how it is made
         if words[:1] == ["extra"] and len(words) == 2 and lex.singular(words[1]) == words[1] and self._in_prompt(
                 words[1]):
             return self._weighed(edit, "more", words[1:])  # `extra pork`: more of it, never a second pork
+        if len(words) == 2 and words[0] in lex.single - lex.articles and lex.plural(words[1]) in self.said and \
+                self._counted(edit, words):
+            return True  # `just one lantern` on three lanterns
         if (longest_at(words, 0, lex.one_more) or words[1:2] == ["more"]) and (counted := _count(words)):
             # `one more cat pls`, `2 more cats`
             edit.count.append(counted)
@@ -2608,7 +2618,8 @@ class _Reader:
         if not self._noun_phrase(thing[:at]):
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
         if at == len(thing) and stem(head_of(" ".join(thing))) in self.subject:
-            counted = _count(thing) if len(thing) == 2 else None  # `two foxes` on `a red fox`: how many, no new fox
+            counted = _count(words) if len(thing) <= 3 else None  # `two foxes` on `a red fox`: how many, no new fox
+            counted = counted if counted and " " not in counted[0] else None  # (`two white foxes` is a new one)
             edit.count.append(counted) if counted else edit.replace.append(("", " ".join(thing)))
             return True
         articled = words[:1] and words[0] in lex.articles and not _count(words)  # `With a dragon.`, `a pair of`
