@@ -1775,6 +1775,44 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "portrait of a woman in a red dress, studio lighting, grey background",
      "put her in a rainy paris street at night with neon reflections",
      ["on a rainy paris street", "night", "neon reflections"], ["studio", "grey background"]),
+    # a medium asked takes the prompt's other media said alone (even one that fits it); `a photo of` a cafe made
+    # anime keeps the cafe
+    ("sd15", "a cute fox, digital art, trending on artstation, artgerm, vibrant", "make it a pencil sketch",
+     ["a cute fox, pencil sketch, vibrant"], ["artstation", "artgerm"]),
+    ("sd15", "a steampunk airship, concept art, matte painting, greg rutkowski, epic", "watercolor please",
+     ["a steampunk airship, watercolor painting"], ["matte", "rutkowski"]),
+    ("sd15", "a castle, watercolor, soft washes, paper texture", "oil painting instead",
+     ["a castle, oil painting, paper texture"], ["washes"]),
+    ("sd15", "masterpiece, anime girl, cel shading, vibrant colors, sky", "make it photorealistic",
+     ["vibrant colors, sky, photograph"], ["cel shading"]),
+    ("sd3", "a photo of a cozy coffee shop interior, warm lighting, 35mm lens",
+     "make it look like a studio ghibli anime", ["a cozy coffee shop interior, warm lighting"], ["photo", "35mm"]),
+    ("sd3", "An anime-style illustration of a girl on a train, cel shading", "photoreal version pls",
+     ["A girl on a train"], ["anime", "cel shading"]),
+    # LoRAs: `a smidge`, `a notch` say how much; `the fantasy one` names a LoRA; `like 0.8 ish`, `like half it`
+    ("sdxl", "a car on a road, <lora:car_detail:1.2>", "tone down the lora a smidge, it's overcooked",
+     ["<lora:car_detail:1.1>"], ["overcooked"]),
+    ("sd15", "a castle on a hill, <lora:fantasy_world:0.8>, <lora:more_details:0.7>", "turn off the fantasy one pls",
+     ["a castle on a hill, <lora:more_details:0.7>"], ["fantasy"]),
+    ("sdxl", "a forest, <lora:fog_lora:0.6>", "more of the fog lora, like 0.8 ish", ["a forest, <lora:fog_lora:0.8>"],
+     ["ish"]),
+    ("sdxl", "portrait of a woman, <lora:add-detail-xl:1.0>", "the detail lora is way too strong lol, like half it",
+     ["<lora:add-detail-xl:0.5>"], ["half", "lol"]),
+    ("sd15", "a girl in a garden, <lora:ghibli_style:0.6>, flowers", "ghibli lora to like 0.9 and add more flowers",
+     ["<lora:ghibli_style:0.9>, (flowers:1.1)"], []),
+    # a mood said of `the mood`; an adjective added in prose is said as itself; one mood said twice is one sentence
+    ("flux", "A robot sitting alone in a junkyard at sunset.", "happier mood", ["A cheerful, lively mood."], []),
+    ("flux", "Two friends laughing at a bonfire on the beach at night.", "more romantic", ["Romantic."], ["With"]),
+    ("flux", "A busy city street at rush hour, rain.", "calmer, more peaceful", ["rain. A calm, peaceful mood."],
+     ["A peaceful mood."]),
+    # a new place takes the old place's own things said as tags (`trees` of a forest, `desks` of a classroom), and
+    # outside takes `indoors`
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, elf, forest, trees, mushrooms, sunlight, smile",
+     "move her to a beach", ["elf, beach, sunlight, smile"], ["trees", "mushrooms"]),
+    ("pony", "score_9, score_8_up, score_7_up, 2girls, classroom, desks, chalkboard, school uniform",
+     "theyre on a rooftop now", ["2girls, rooftop, school uniform"], ["desks", "chalkboard"]),
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, witch, cauldron, cottage, indoors, candlelight",
+     "put her outside in a graveyard at night", ["witch, graveyard"], ["indoors", "cottage"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -18,7 +18,7 @@ from .grammar import brackets, inner
 from .lexicon import alternation, base_forms, base_verb, lexicon, stem, words_of
 from .params import aspect_size, family_params
 from .prompt import Prompt, Term, find_spans, tag_terms
-from .reading import Edit, Reading, adjectival, articled, gendered_role, negatable
+from .reading import Edit, Reading, added_sentence, adjectival, articled, gendered_role, negatable
 from .structure import (
     Phrase,
     TermReading,
@@ -391,6 +391,7 @@ def _relocations(prompt: Prompt, edit: Edit, subject: list[str], changes: list[s
     """The new places: each takes the old place's words, and what it rules out goes."""
     for place in edit.relocate:
         _ruled_out(prompt, place, changes)
+        before = _places_of(prompt.texts())
         if _relocate(prompt, place):
             _ruled_out(prompt, place, changes, "place")
             changes.append(f"moved to {place}")
@@ -406,6 +407,26 @@ def _relocations(prompt: Prompt, edit: Edit, subject: list[str], changes: list[s
             edit.add.append(place)
             _ruled_out(prompt, place, changes, "place")
         _other_settings(prompt, place, [*subject, *words_of(place)], changes)
+        _left_behind(prompt, before - _places_of([*prompt.texts(), place]), [*subject, *words_of(place)], changes)
+
+
+def _places_of(texts: list[str]) -> set[str]:
+    """The places the texts say whose own things the lexicon knows: settings (`forest`) and places by name."""
+    said = " ".join(texts).lower()
+    settings = facets(said).get("setting", set())
+    return {k for k in lexicon().place_things if k in settings or phrase_pattern([k]).search(said)}
+
+
+def _left_behind(prompt: Prompt, gone: set[str], subject: list[str], changes: list[str]) -> None:
+    """The things of the places the prompt left, said as tags alone, go with them (`move her to a beach` from a
+    forest: no `trees, mushrooms`; from a classroom: no `desks`)."""
+    things = {t for place in gone for t in lexicon().place_things[place]}
+    for term in prompt.terms if things and not prompt.sentences else ():
+        said = _strip_article(term.text.strip().lower())
+        if said in things and not locked(term.text) and not any(same_noun(w, h) for w in words_of(said)
+                                                                 for h in subject):
+            changes.append(f"took out {term.text.strip()!r}: it was the old place's")
+            prompt.set(term, "")
 
 
 def _ruled_out(prompt: Prompt, place: str, changes: list[str], group: str = "setting") -> None:
@@ -957,7 +978,7 @@ def _apply_weights(prompt: Prompt, reading: Reading, edit: Edit, family: Family,
                 notes.append(f"no {phrase} in the prompt to make stronger")
         elif delta > 0:
             edit.add.append(phrase)
-            edit.sentences.append(f"With {phrase}.")
+            edit.sentences.append(added_sentence(phrase.split(), phrase.split()))
         elif hits:
             for term in hits:  # `less pink`: the pink goes, the light it was said of stays
                 cut = without_phrase(term.text, phrase)
@@ -1002,6 +1023,19 @@ def _medium_renamed(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
                 changes.append(f"{said if whole else old} -> {asked}")
                 edit.drop_added(edit.add.index(asked))
                 break
+    _other_media_gone(prompt, edit, changes)
+
+
+def _other_media_gone(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
+    """A medium asked: the prompt's other media said as tags alone go, even one that fits it (`make it a pencil
+    sketch` on `digital art, trending on artstation`: no artstation; `oil painting instead` of `watercolor, soft
+    washes`: no washes)."""
+    asked = {v.name for v in edit.set if v.group == "medium"}
+    for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)) if asked else ():
+        said = facets(term.text)
+        if said.keys() == {"medium"} and not said["medium"] & asked:  # a medium alone, not `vibrant colors`
+            changes.append(f"removed {term.text.strip()} (another medium)")
+            prompt.set(term, "")
 
 
 def _already_said(prompt: Prompt, edit: Edit, notes: list[str]) -> None:

@@ -133,6 +133,7 @@ class Lexicon:
     stop: frozenset[str]
     places_on: frozenset[str]
     places_alone: dict[str, str]  # `inside` -> indoors
+    place_things: dict[str, tuple[str, ...]]  # `forest`: trees, mushrooms (what only that place has)
     setting_signs: frozenset[str]  # `seagulls`: the sea's, no place
     proper_places: frozenset[str]
     sizes: dict[str, tuple[int, int]]
@@ -356,6 +357,14 @@ def one_typo(word: str) -> set[str]:
     return swapped | {a + b[1:] for a, b in cuts if b} | {a + c + b for a, b in cuts for c in letters}
 
 
+def _counting(raw: dict) -> dict:
+    """The lexicon's words for how many (`another`, `a couple of`, `a lone`), each key a field (`more`: one_more);
+    the words a thing is said to be of alone or one of are sets, the rest in their order."""
+    sets = {"alone", "single", "people_only"}
+    return {("one_more" if k == "more" else k): dict(v) if isinstance(v, dict) else frozenset(v) if k in sets else
+            tuple(v) for k, v in raw.items() if k != "note"}
+
+
 @cache
 def lexicon() -> Lexicon:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
@@ -365,10 +374,10 @@ def lexicon() -> Lexicon:
     return Lexicon(
         verbs=_table(raw["verbs"]), objects=_table(raw["objects"]), copulas=_list(raw, "copulas"),
         having=_list(raw, "having"), looks=frozenset(raw["looks"]), connectors=_table(raw["connectors"]),
-        comparatives=comparatives, antonyms=antonyms, opposite=opposite,
-        asking=tuple(chat["asking"]), softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]),
-        hedges=tuple(chat["hedges"]), interjections=frozenset(chat["interjections"]),
-        question_tags=tuple(chat["question_tags"]), praise=frozenset(chat["praise"]), versions=tuple(chat["versions"]),
+        comparatives=comparatives, antonyms=antonyms, opposite=opposite, asking=tuple(chat["asking"]),
+        softeners=tuple(chat["softeners"]), chat=frozenset(chat["words"]), hedges=tuple(chat["hedges"]),
+        interjections=frozenset(chat["interjections"]), question_tags=tuple(chat["question_tags"]),
+        praise=frozenset(chat["praise"]), versions=tuple(chat["versions"]),
         placeholders=frozenset(chat["placeholders"]), chat_description=tuple(chat["description"]),
         vague=tuple(chat["vague"]), trailers=frozenset(chat["trailers"]), negations=_table(raw["negations"]),
         determiners=frozenset(raw["determiners"]), possessives=frozenset(raw["possessives"]),
@@ -391,32 +400,29 @@ def lexicon() -> Lexicon:
         quality_words=frozenset(raw["quality"]["words"]), leading_prefixes=tuple(raw["leading_tags"]["prefixes"]),
         leading_tags=frozenset(raw["leading_tags"]["tags"]), text_words=_list(raw, "text_words"),
         one_of_prefixes=tuple(raw["leading_tags"]["one_of"]["prefixes"]), saying=frozenset(raw["saying"]),
-        span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"},
-        stop=frozenset(raw["stop"]), places_on=frozenset(raw["places_on"]),
+        span_words={k: frozenset(v) for k, v in raw["span_words"].items() if k != "note"}, stop=frozenset(raw["stop"]),
+        places_on=frozenset(raw["places_on"]),
         places_alone={k: v for k, v in raw["places_alone"].items() if k != "note"},
-        setting_signs=frozenset(raw["setting_signs"]["words"]), rough=tuple(raw["counting"]["rough"]),
-        proper_places=frozenset(raw["proper_places"]), quantities=frozenset(raw["quantities"]["words"]),
+        setting_signs=frozenset(raw["setting_signs"]["words"]), proper_places=frozenset(raw["proper_places"]),
+        quantities=frozenset(raw["quantities"]["words"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
-        unseen_close=frozenset(raw["unseen_close"]["words"]), corrections=frozenset(raw["corrections"]["words"]),
-        reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]), traces=_table(raw["traces"]),
-        modals=frozenset(raw["modals"]["words"]), qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
+        unseen_close=frozenset(raw["unseen_close"]["words"]), place_things=_table(raw["place_things"]),
+        corrections=frozenset(raw["corrections"]["words"]), reports=tuple(raw["reports"]["words"]),
+        settings=_table(raw["settings"]), traces=_table(raw["traces"]), modals=frozenset(raw["modals"]["words"]),
+        qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles", "adjectives")},
         adjective_verbs=raw["becomes"]["adjectives"], particles=frozenset(raw["becomes"]["particles"]),
         adverbs=frozenset(raw["adverbs"]), extent=tuple(raw["extent"]["words"]),
-        one_more=tuple(raw["counting"]["more"]), groups=dict(raw["counting"]["groups"]), ordinals=dict(raw["ordinals"][
-            "words"]), about=tuple(raw["counting"]["about"]), alone=frozenset(raw["counting"]["alone"]),
-        styles=tuple(raw["styles"]["names"]), style_media=raw["styles"]["media"], hair=_table(raw["hair"]),
-        single=frozenset(raw["counting"]["single"]), people_only=frozenset(raw["counting"]["people_only"]),
-        plurals=dict(raw["counting"]["plurals"]), agreement=dict(raw["counting"]["agreement"]),
-        clause_openers=tuple(raw["clause_openers"]),
+        ordinals=dict(raw["ordinals"]["words"]), styles=tuple(raw["styles"]["names"]),
+        style_media=raw["styles"]["media"], hair=_table(raw["hair"]), clause_openers=tuple(raw["clause_openers"]),
         holding=_list(raw["tag_forms"], "holding"), run_on=_table(raw["run_on"]),
         tag_forms={k: _table(v) for k, v in raw["tag_forms"].items() if isinstance(v, dict)},
         subordinators=frozenset(raw["subordinators"]), choosing=_list(raw["choosing"], "words"),
         questions=frozenset(raw["questions"]), clause_verbs=frozenset(raw["clause_verbs"]),
         joined_by_and=_list(raw, "joined_by_and"), synonyms=_table(raw["synonyms"]), intensity=_table(raw["intensity"]),
-        gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"})
+        gendered={k: v for k, v in raw["pronouns_by_gender"].items() if k != "note"}, **_counting(raw["counting"]))
 
 
 def alternation(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> str:

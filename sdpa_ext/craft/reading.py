@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 
 from .describe import JOINED, QUOTED, verb_ing
@@ -88,7 +88,11 @@ class Edit:
     settings: list[tuple[str, float | str]] = field(default_factory=list)  # `28 steps`, `cfg 7`, `sampler euler`
 
     def merge(self, other: Edit) -> Edit:
-        """This edit and then `other` (whose size, if any, wins)."""
+        """This edit and then `other` (whose size, if any, wins); one that sets again the values this one sets says
+        no second sentence of them (`calmer, more peaceful`: one calm mood)."""
+        if other.set and {(v.group, v.name) for v in other.set} <= {(v.group, v.name) for v in self.set} and len(
+                other.sentences) == 1 and self.sentences:
+            other = replace(other, sentences=[])
         for name in (f.name for f in fields(self) if f.name != "size"):
             getattr(self, name).extend(getattr(other, name))
         self.size = other.size or self.size
@@ -275,6 +279,8 @@ def normal(clause: str) -> list[str]:
             words = ["they", *words[size:]]
             break
     words = _strip_phrases(words, lex.about, lead=False, inside=True)  # `a seagull or two`
+    if len(words) > 2 and (size := next((n for n in (3, 2, 1) if " ".join(words[-n:]) in lex.intensity["small"]), 0)):
+        words = words[:-size]  # `lora down a notch`: how much (the clause's degree says it)
     hedged = [i for i in range(len(words)) if (size := longest_at(words, i, lex.hedges)) and i + size < len(words) and (
         _NUMBER.fullmatch(words[i + size]) or longest_at(words, i + size, (*lex.softeners, "more", "less")))]
     for start in reversed(hedged):  # `like 0.4`, `like way more visible`: the number, the amount
@@ -568,13 +574,14 @@ def _without_why(words: list[str]) -> list[str]:
     return words
 
 
-def _added_sentence(thing: list[str], words: list[str]) -> str:
+def added_sentence(thing: list[str], words: list[str]) -> str:
     """A thing added, as prose: `With his axe.`; `Lit by candles.` and `Dusty.` as they are (never `With lit by
     candles.`, `With dusty.`)."""
     lex, x = lexicon(), " ".join(thing)
     article = next((w for w in words[:1] if w in lex.articles | lex.possessives), "")
     done = thing[0] in lex.participles or (thing[0].endswith("ed") and len(thing) > 1 and thing[1] == "by") or (
-        len(thing) == 1 and adjectival(thing) and not set(words) & lex.articles)
+        len(thing) == 1 and (adjectival(thing) or thing[0].endswith(("ic", "ive", "ish", "less", "esque"))) and not
+        set(words) & lex.articles)  # `Romantic.`, never `With romantic.`
     return _sentence(x) if done else f"With {article} {x}.".replace("  ", " ")
 
 
@@ -860,7 +867,8 @@ def _network_names(words: list[str], spans: list[Span]) -> list[Span]:
     if place is not None and len(networks) >= abs(place) and place:  # `remove the 2nd lora`
         return [networks[place - 1 if place > 0 else place]]
     said = [w for w in words if w not in lexicon().network_words and w not in lexicon().function and w != "the"
-            and not _NUMBER.fullmatch(w)]  # `lora to 0.8`: the number names no network
+            and not _NUMBER.fullmatch(w) and not any(w in p.split() for ps in lexicon().intensity.values() for p in ps)]
+    # `lora to 0.8`: the number names no network, nor does `a smidge`
     joined = "".join(said)
     found = []
     for span in networks:
@@ -908,7 +916,8 @@ class _Reader:
             for span in others:  # `cyberpunk lora to 0.8 and turn the other one off`: the LoRAs not named
                 self.reading.spans[span.text] = what
             return True
-        if _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):
+        one = words[-1:] in (["one"], ["ones"]) and len(words) > 1 and bool(_network_names(words[:-1], self.spans))
+        if one or _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):  # `the ink one`
             found = _network_names(words, self.spans)
             if not found:
                 self.reading.notes.append("which LoRA? name it (`the detail lora`) when the prompt has several"
@@ -1002,8 +1011,8 @@ class _Reader:
         if any(w.startswith("<") for w in words) and longest_at(words, 0, lexicon().verbs["add"]):
             self.reading.adds_network = True
         edit, read = Edit(), None
-        if len(words) == 1 and _NUMBER.fullmatch(words[0]):  # `lower the lora a bit, like 0.5`: a number alone
-            read = self._number(edit, float(words[0]))  # sets what the clause before named, or is never pasted
+        if (value := self._said_number(words)) is not None:  # `lower the lora a bit, like 0.5`: a number alone
+            read = self._number(edit, value)  # sets what the clause before named, or is never pasted
             if not read:
                 self.reading.unread.append(raw)
                 return
@@ -1345,7 +1354,8 @@ class _Reader:
 
     def _weighted(self, words: list[str]) -> list[Span]:
         """The one network or weighted group the words name best (`ghibli lora`, `the weathered face thing`)."""
-        if _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):
+        one = words[-1:] in (["one"], ["ones"]) and len(words) > 1 and bool(_network_names(words[:-1], self.spans))
+        if one or _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):  # `the ink one`
             return _network_names(words, self.spans)
         said = {stem(w) for w in content(words) if w not in lexicon().stop and len(w) >= 3}
         scored = [(len(said & {stem(w) for w in words_of(s.key)}), s) for s in self.spans if s.kind == "group"]
@@ -1505,6 +1515,18 @@ class _Reader:
                 edit.weight.append((" ".join(words), STEPS[kind, self.degree]))
             return True
         return _weigh(edit, kind, words, self.degree) or None
+
+    def _said_number(self, words: list[str]) -> float | None:
+        """A number said alone (`like 0.8 ish`), or half the weight of the network the clause before named (`too
+        strong, like half it`); None: no number."""
+        if (len(words) == 1 or " ".join(words[1:]) in lexicon().about) and _NUMBER.fullmatch(words[0]):
+            return float(words[0])
+        named = [t for t, op in self.reading.spans.items() if op == "change" and t.startswith("<")]
+        weight = re.search(r":(\d*\.?\d+)>$", named[-1]) if named else None
+        if weight and len(words) <= 4 and {"half", "halve", "halved"} & set(words) and set(words) <= {
+                "half", "halve", "halved", "it", "that", "in", "cut", "by", "like"}:
+            return round(float(weight.group(1)) / 2, 2)
+        return None
 
     def _how_many(self, edit: Edit, value: float) -> bool:
         """`more balloons, like 10`: a number said alone counts what the clause before asked more or less of."""
@@ -1813,8 +1835,18 @@ class _Reader:
             return True
         return None
 
+    def _more_of(self, edit: Edit, words: list[str]) -> bool | None:
+        """`add more flowers` on flowers: more of them, never `already flowers`; None: not so."""
+        more = 2 if words[:2] == ["some", "more"] else 1 if words[:1] == ["more"] else 0
+        if more and 0 < len(words) - more <= 2 and all(self._in_prompt(w) for w in words[more:]) and not _count(
+                words):
+            return self._weighed(edit, "more", words[more:])
+        return None
+
     def _add(self, edit: Edit, words: list[str]) -> bool | None:
         lex = lexicon()
+        if (more := self._more_of(edit, words)) is not None:
+            return more
         if len(words) == 1 and words[0] in lex.pronouns and self.last.obj:
             words = self._stands_for()  # `why is there no snow falling, add that`
         if words and lex.slot_of_object(words[0]) in ("subject", "it") and len(words) > 1:
@@ -1868,7 +1900,7 @@ class _Reader:
         x = " ".join(thing)  # off the dock`, not `the man a sad backstory`
         edit.add.append(" ".join(w for w in thing if w not in lex.possessives))  # a tag: `black cat on shoulder`
         edit.implied += [v for v in _values(x) if v.group in SOLE or v.name in FALLING]  # `mist on the water`
-        edit.sentences.append(_added_sentence(thing, words))
+        edit.sentences.append(added_sentence(thing, words))
         return True
 
     def _relocate(self, edit: Edit, words: list[str]) -> bool | None:

@@ -298,6 +298,11 @@ def _without(text: str, cut: Callable[[Facets, str], tuple[str, set[str]] | None
         noun = sentences and bool(matches) and not after and not matches[0].group(0).lower().endswith(
             ("y", "ed", "ing", "ful", "ous", "lit", "ic")) and (phrase.slot != "subject" or covers_head)
         # not `summer` in `a summer afternoon`, nor `asleep` in `a red fox curled up asleep`: the fox stays
+        if group == "medium" and covers_head and phrase is term.phrases[0] and term.phrases[1:2] and term.phrases[
+                1].prep == "of" and not term.spans:  # `a photo of a cozy cafe` made anime: the cafe stays
+            kept = text[term.phrases[1].body_start:]
+            return _without(kept[:1].upper() + kept[1:] if text.strip()[:1].isupper() else kept, cut, sentences,
+                            whole, only, False)
         if phrase is term.phrases[0] and (((noun or covers_head) and opens and sentences) or (
                 whole and covers_head and not sentences)):  # `Morning sunlight falls...` at night: the clause goes
             if term.spans:
