@@ -1251,7 +1251,7 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     # a person added: no one is there no longer; a booru family counts them; a cat is no cat ears
     ("illustrious", "masterpiece, no humans, cat, sleeping, windowsill, indoors", "add a girl reading",
      ["masterpiece, cat", "1girl, reading"], ["no humans"]),
-    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, cat ears, smile", "add a boy", ["1girl, cat ears"],
+    ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, cat ears, smile", "add a boy", ["1girl, 1boy, cat ears"],
      ["solo"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, cat ears, smile", "add a cat", ["smile, cat"], []),
     ("sdxl", "photo of an empty cafe at night, no people", "add a man reading", ["at night, man reading"],
@@ -1813,6 +1813,34 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      "theyre on a rooftop now", ["2girls, rooftop, school uniform"], ["desks", "chalkboard"]),
     ("pony", "score_9, score_8_up, score_7_up, 1girl, solo, witch, cauldron, cottage, indoors, candlelight",
      "put her outside in a graveyard at night", ["witch, graveyard"], ["indoors", "cottage"]),
+    # low clouds are a cloudy sky (no clear one); a swimsuit is worn, never a place
+    ("sdxl", "a mountain lake at sunrise, mirror reflections, clear sky, pine trees",
+     "can we get some low clouds rolling over the peaks", ["low clouds rolling over the peaks"], ["clear sky"]),
+    ("illustrious", "masterpiece, 1girl, solo, maid, cafe, holding tray, smile, indoors",
+     "change to a swimsuit at the beach and make her wink", ["beach", "swimsuit", "winking"], ["cafe", "indoors"]),
+    ("illustrious", "1girl, solo, maid, cafe", "put her in a swimsuit", ["cafe, swimsuit"], ["in a swimsuit"]),
+    # a booru prompt counts a person added or taken out (`a girl`: 2girls; `her sister`: 2girls, a sister; `the
+    # guy` of a couple: no 1boy, no couple); a shrine maiden is no shrine to leave
+    ("pony", "score_9, 1girl, solo, fox girl, shrine", "add a girl next to her", ["2girls, fox girl, shrine"],
+     ["solo", "1girl"]),
+    ("pony", "score_9, 1girl, solo, fox girl, shrine, smile", "add her sister next to her", ["2girls", "sister"],
+     ["solo"]),
+    ("pony", "score_9, 1girl, 1boy, couple, date, cafe", "remove the guy", ["1girl, date, cafe"], ["1boy", "couple"]),
+    ("pony", "score_9, 1girl, solo, shrine maiden, miko, shrine, torii, cherry blossoms", "take her to a city street",
+     ["shrine maiden", "city street"], ["torii"]),
+    ("pony", "score_9, 1girl, solo, maid, cafe", "make it a group of 4 maids", ["4girls, maid, cafe"],
+     ["group", "solo"]),
+    ("pony", "score_9, 1girl, solo, witch, black cat", "more cats, like 3", ["three black cats"], ["two"]),
+    # a role in another's place takes what the old one wore or carried (`armor, sword` of a knight), but what the
+    # new one has too; a kemonomimi said in one word (`catgirl`) takes its ears and tail; `swap her for ...`
+    ("illustrious", "masterpiece, 1boy, solo, knight, armor, sword, castle", "turn him into a wizard",
+     ["1boy, solo, wizard, castle"], ["armor", "sword"]),
+    ("illustrious", "masterpiece, 1girl, solo, angel, halo, white wings, clouds", "make her a devil with horns",
+     ["devil", "horns"], ["angel", "halo", "white wings"]),
+    ("illustrious", "masterpiece, 1girl, solo, catgirl, cat ears, cat tail, maid, cafe", "make her a bunny girl",
+     ["bunny girl, bunny ears, bunny tail"], ["cat"]),
+    ("illustrious", "masterpiece, 1girl, solo, fox girl, fox ears, fox tail, shrine", "swap her for a wolf girl",
+     ["wolf girl, wolf ears, wolf tail"], ["fox"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

@@ -412,9 +412,10 @@ def _relocations(prompt: Prompt, edit: Edit, subject: list[str], changes: list[s
 
 def _places_of(texts: list[str]) -> set[str]:
     """The places the texts say whose own things the lexicon knows: settings (`forest`) and places by name."""
-    said = " ".join(texts).lower()
-    settings = facets(said).get("setting", set())
-    return {k for k in lexicon().place_things if k in settings or phrase_pattern([k]).search(said)}
+    settings = facets(" ".join(texts).lower()).get("setting", set())
+    bodies = [_strip_article(p.body.lower()) for text in texts for p in read_term(text).phrases]
+    return {k for k in lexicon().place_things if k in settings or any(b == k or b.endswith(f" {k}") for b in bodies)}
+    # a place said as a thing's head (`shrine`), not of another (`shrine maiden`)
 
 
 def _left_behind(prompt: Prompt, gone: set[str], subject: list[str], changes: list[str]) -> None:
@@ -478,6 +479,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
             _ruled_out(prompt, value.name, changes)
     _contradictions(prompt, edit, edit.set, changes)
     subject = subject_heads(prompt.texts())
+    _uncounted(prompt, edit, family, changes)
     _removals(prompt, edit, [*subject, *(w for kept in edit.keep for w in words_of(kept))], changes, notes)  # `nobody
     # except the barista`: the barista stays
     for noun, quote in edit.says:  # `the sign should say "OPEN"`: its lettering, as typed
@@ -496,6 +498,7 @@ def apply_edit(prompt: Prompt, negative: str, params: dict, reading: Reading, fa
     for noun, many in edit.count:
         _count(prompt, edit, family, noun, many, changes, notes)
     _medium_renamed(prompt, edit, changes)
+    _counted_in(prompt, edit, family, changes)
     _already_said(prompt, edit, notes)
     _people_added(prompt, edit, family, changes)
     _additions(prompt, edit, family, changes)
@@ -526,10 +529,14 @@ def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
     """A subject of another kind: the old kind's own covering goes (`swap the dragon for a griffin`: no green
     scales; `a phoenix`: no detailed scales), unless the new one is said with it; what the old one wears as its
     own goes (`make her a vampire` on `witch, witch hat`: no witch hat)."""
+    gear = {*_gear(old)} - {*_gear(new), *words_of(new)}  # `turn the knight into a wizard`: no armor, no sword
     for term in prompt.terms if head_of(new) != head_of(old) else ():
         for worn in _worn(term.text, old) if not locked(term.text) else ():
             prompt.set(term, without_phrase(term.text, worn) or "")
             changes.append(f"removed {worn} (a {head_of(old)}'s)")
+        if term.text.strip().lower() in gear and not locked(term.text):
+            changes.append(f"removed {term.text.strip()} (a {head_of(old)}'s)")
+            prompt.set(term, "")
     if subject_heads(prompt.texts())[:1] != [head_of(new)] or head_of(new) in ("", head_of(old)):
         return  # the subject now is the new kind
     for covering, kinds in (("scales", "scaled"), ("feathers", "feathered"), ("plumage", "feathered")):
@@ -548,7 +555,7 @@ def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
 def _parts_follow(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
     """A person of another animal's kind takes its ears and tail (`make her a fox girl` on `cat girl, cat ears, cat
     tail`: fox ears, fox tail)."""
-    said, wanted = words_of(_strip_article(old)), words_of(_strip_article(new))
+    said, wanted = (_kemonomimi(words_of(_strip_article(w))) for w in (old, new))
     if len(said) != 2 or len(wanted) != 2 or said[1] != wanted[1] or said[0] == wanted[0]:
         return
     parts = lexicon().heads["body_part"]
@@ -557,6 +564,19 @@ def _parts_follow(prompt: Prompt, old: str, new: str, changes: list[str]) -> Non
         if found and not locked(term.text):
             prompt.set(term, f"{found.group(1)}{wanted[0]}{found.group(2)}{found.group(3)}")
             changes.append(f"{said[0]}{found.group(2)} -> {wanted[0]}{found.group(2)}")
+
+
+def _kemonomimi(words: list[str]) -> list[str]:
+    """`catgirl` said as `cat girl`, a word of an animal's kind of person (`foxboy`: fox boy)."""
+    found = re.fullmatch(r"([a-z]{3,})(girl|boy)", words[0]) if len(words) == 1 else None
+    return [found.group(1), found.group(2)] if found else words
+
+
+def _gear(role: str) -> tuple[str, ...]:
+    """What a role (`a knight`, `shrine maiden`) wears or carries as its own."""
+    gear = lexicon().role_gear
+    said = _strip_article(role.lower())
+    return gear.get(said) or gear.get(head_of(said) or said, ())
 
 
 def _worn(text: str, old: str) -> list[str]:
@@ -1031,9 +1051,11 @@ def _other_media_gone(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
     sketch` on `digital art, trending on artstation`: no artstation; `oil painting instead` of `watercolor, soft
     washes`: no washes)."""
     asked = {v.name for v in edit.set if v.group == "medium"}
+    drawn = {n for n in asked if "illustration" in vocab().groups["medium"][n].fits}  # a watercolor illustration
     for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)) if asked else ():
         said = facets(term.text)
-        if said.keys() == {"medium"} and not said["medium"] & asked:  # a medium alone, not `vibrant colors`
+        if said.keys() == {"medium"} and not said["medium"] & asked and not (drawn and said["medium"] <= {
+                "illustration"}):  # a medium alone, not `vibrant colors`; an illustration may be drawn any way
             changes.append(f"removed {term.text.strip()} (another medium)")
             prompt.set(term, "")
 
@@ -1182,6 +1204,56 @@ def _said_otherwise(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
         edit.drop_added(at)
         if rest and (thing := next((p for p in read_term(rest).phrases if p.head), None)):
             edit.add.insert(at, re.sub(r"^(?:a|an|the|some)\s+", "", thing.body, flags=re.I))
+
+
+def _uncounted(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:
+    """A person of a gender taken out of a booru prompt that counts people: its count tag says one fewer (`remove
+    the guy` on `1girl, 1boy, couple`: `1girl`), and a couple is no more."""
+    for thing in list(edit.remove) if family.counts and not prompt.sentences else ():
+        word = _WORD_OF.get(lexicon().gender_of(thing), "") if _plain_gender(thing) else ""
+        tags = _count_tags(prompt, word) if word else []
+        if not tags or (len(_count_tags(prompt)) < 2 and tags[0][1] == 1):
+            continue  # the only one counted is the subject
+        tag, many = tags[0]
+        if many > 1:
+            _recount(prompt, tag, word, many - 1, changes)
+        else:
+            changes.append(f"removed {tag.text.strip()}")
+            prompt.set(tag, "")
+        for term in prompt.terms:
+            if term.text.strip().lower() in ("couple", "hetero", "yuri", "yaoi"):
+                prompt.set(term, "")
+        edit.remove.remove(thing)
+
+
+def _counted_in(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:
+    """A person of a gender added to a booru prompt that counts people: the count tag counts them too (`add a girl
+    next to her` on `1girl, solo`: `2girls`; `add a boy knight`: `1boy`, knight), and `solo` goes; the plain
+    gender word is said by the tag (`her sister` stays a sister)."""
+    lex = lexicon()
+    if not family.counts or prompt.sentences or not _count_tags(prompt):
+        return
+    for at in reversed(range(len(edit.add))):
+        said = edit.add[at].split()
+        word = _WORD_OF.get(lex.gender_of(said[0]), "") if said else ""
+        kin = said[:1] and lex.singular(said[0]) in {*lex.people["female_kin"], *lex.people["male_kin"]}
+        if not word or not (_plain_gender(said[0]) or kin) or len(said) > 3:
+            continue
+        tags = _count_tags(prompt, word)
+        if tags:
+            _recount(prompt, tags[0][0], word, tags[0][1] + 1, changes)
+        else:
+            kept = [t for t in prompt.terms if t.text.strip()]
+            prompt.insert(kept.index(_count_tags(prompt)[-1][0]) + 1, count_tag(1, word))
+            changes.append(f"added {count_tag(1, word)}")
+        for term in prompt.terms:
+            if term.text.strip().lower() == "solo":
+                prompt.set(term, "")
+        rest = said if kin else said[1:]
+        if rest:
+            edit.add[at] = " ".join(rest)
+        else:
+            edit.drop_added(at)
 
 
 def _people_added(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -> None:

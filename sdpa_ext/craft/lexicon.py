@@ -134,6 +134,7 @@ class Lexicon:
     places_on: frozenset[str]
     places_alone: dict[str, str]  # `inside` -> indoors
     place_things: dict[str, tuple[str, ...]]  # `forest`: trees, mushrooms (what only that place has)
+    role_gear: dict[str, tuple[str, ...]]  # `knight`: armor, sword (what a role wears or carries)
     setting_signs: frozenset[str]  # `seagulls`: the sea's, no place
     proper_places: frozenset[str]
     sizes: dict[str, tuple[int, int]]
@@ -164,6 +165,7 @@ class Lexicon:
     style_media: dict[str, str]  # a style's medium: `pixar` is a render
     single: frozenset[str]  # `only one moon`: one of it
     alone: frozenset[str]  # `a lone tree`: one of it, said of it
+    collective: tuple[str, ...]  # `a group of 4 maids`: four maids
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
@@ -407,9 +409,9 @@ def lexicon() -> Lexicon:
         quantities=frozenset(raw["quantities"]["words"]),
         sizes={k: (v[0], v[1]) for k, v in raw["sizes"].items() if k != "note"}, size_words=_list(raw, "size_words"),
         unseen_close=frozenset(raw["unseen_close"]["words"]), place_things=_table(raw["place_things"]),
-        corrections=frozenset(raw["corrections"]["words"]), reports=tuple(raw["reports"]["words"]),
-        settings=_table(raw["settings"]), traces=_table(raw["traces"]), modals=frozenset(raw["modals"]["words"]),
-        qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
+        role_gear=_table(raw["role_gear"]), corrections=frozenset(raw["corrections"]["words"]),
+        reports=tuple(raw["reports"]["words"]), settings=_table(raw["settings"]), traces=_table(raw["traces"]),
+        modals=frozenset(raw["modals"]["words"]), qualities=_list(raw, "qualities"), wrappers=_list(raw, "wrappers"),
         spellings={k: v for k, v in raw["spellings"].items() if k != "note"},
         gerunds={k: v for k, v in raw["gerunds"].items() if k != "note"},
         becomes={k: v for k, v in raw["becomes"].items() if k not in ("note", "particles", "adjectives")},

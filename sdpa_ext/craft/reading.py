@@ -163,8 +163,8 @@ class Reading:
 # Words
 
 
-FALLING = ("rain", "storm", "fog", "snowfall")  # weathers a thing said with one brings (not `clouds`: a blue sky
-# may have some)
+FALLING = ("rain", "storm", "fog", "snowfall", "cloudy")  # weathers a thing said with one brings (`low clouds`;
+# not `clouds`: a blue sky may have some)
 WORDED = ("mood", "time", "season")  # groups a value of which the user's own word says best (`lonely`, `sunset`)
 
 
@@ -329,6 +329,10 @@ def _count(words: list[str]) -> tuple[str, int] | None:
     """`two foxes`, `3 girls`, `another girl`, `a second fox girl`: (the noun, how many; 0: one more; -n: n more)."""
     lex = lexicon()
     words = _strip_phrases(_strip_phrases(words, ("instead",), lead=False), ("just", "only"), tail=False)
+    at = 1 if words[:1] and words[0] in lex.articles else 0
+    if words[at:at + 2] and words[at] in lex.collective and words[at + 1] == "of" and words[at + 2:at + 3] and (
+            words[at + 2] in lex.numbers or words[at + 2].isdigit()):
+        words = words[at + 2:]  # `a group of 4 maids`: four maids
     if (size := longest_at(words, 0, lex.one_more)) and 0 < len(words) - size <= 3:
         noun, many = words[size:], 0
     elif (size := longest_at(words, 0, tuple(lex.groups))) and 0 < len(words) - size - (words[size] == "more") <= 2:
@@ -1494,6 +1498,7 @@ class _Reader:
         one = lex.singular(words[0]) if len(words) == 1 else ""
         if kind == "more" and one and one != words[0] and one in self.said and words[0] not in self.said:
             edit.count.append((one, 0))  # `more airships` on one airship: another one
+            self.last = _Clause(kind, words)  # (`more cats, like 3`: three)
             return True
         self.last = _Clause(kind, words)
         if self._name_spans(words, kind):
@@ -1536,6 +1541,7 @@ class _Reader:
                 self._in_prompt(lex.singular(noun)):
             return False
         self.reading.edit.weight = [w for w in self.reading.edit.weight if w[0] != noun]  # a number, not a weight
+        self.reading.edit.count = [c for c in self.reading.edit.count if c[0] != lex.singular(noun)]  # nor one more
         edit.count.append((lex.singular(noun), int(value)))
         return True
 
@@ -1770,6 +1776,13 @@ class _Reader:
             return self._add(edit, [*rest[:at], *doing, *rest[at + 1:]])  # `have a dog sitting next to him`
         if split and split[1] == "to":
             return self._set_to(edit, split[0], split[2], replacing=True)
+        if rest[0] in ("to", "into") and len(rest) > 1:  # `change to a swimsuit (at the beach)`: what she wears
+            at = next((i for i, w in enumerate(rest) if i > 1 and w in lex.place_prepositions), len(rest))
+            worn = _strip_determiner(rest[1:at])  # (and where); `change to night`: the picture
+            if worn and lex.singular(worn[-1]) in lex.heads["outfit"]:
+                return bool(self._worn(edit, rest[1:at])) and (at == len(rest) or bool(self._relocate(edit, [
+                    "it", *rest[at:]])))
+            return self._set_to(edit, ["it"], rest[1:], replacing=True)
         if comp:  # `make him look tired and hurt`, `make her hair long and red`: the next clause's object
             earlier = self.last.obj
             self.last = _Clause(f"{self.last.op} {' '.join(obj)}", earlier)
@@ -1940,12 +1953,13 @@ class _Reader:
                 place = _strip_determiner(place[2:])  # `in the middle of a busy street`: the street
             at = next((i for i, w in enumerate(place) if i and (w in lex.place_prepositions or w in lex.prepositions)),
                       0)
-            if at and (self._with(edit, place[at + 1:]) or _make(edit, place[at + 1:])):  # `on a windowsill in the
-                # rain`: the rain is a weather; `at night with neon reflections`: the reflections added
+            tail = place[at + 1:]  # `on a windowsill in the rain`: the rain is a weather; `at night with neon
+            if at and (self._with(edit, tail) or _make(edit, _strip_determiner(tail))):  # reflections`: added
                 place = place[:at]
             if not place or len(place) > _MAX_WORDS or content(place) != place:
                 return None
-            if rest[0] == "in" and place[-1] in lex.attributes:  # `put him in golden armor`: worn, not a place
+            if rest[0] in ("in", "to", "into") and lex.singular(place[-1]) in lex.attributes | lex.heads["outfit"]:
+                # `put him in golden armor`, `put her in a swimsuit`: worn, not a place
                 return self._worn(edit, rest[1:])
             x = " ".join([*rest[:1], *place] if rest[0] in lex.heads["beside"] else place)
             values = _values(" ".join(place))
@@ -1964,7 +1978,8 @@ class _Reader:
         one the prompt has (`put her in a school uniform` on a miko's red hakama)."""
         lex = lexicon()
         thing = _strip_determiner([w for w in words if w != "instead"])
-        if not thing or content(thing) != thing or not (dressed or lex.singular(thing[-1]) in lex.attributes):
+        worn = lex.attributes | lex.heads["outfit"]
+        if not thing or content(thing) != thing or not (dressed or lex.singular(thing[-1]) in worn):
             return None
         if lex.singular(thing[-1]) in lex.heads["outfit"] and (old := self._outfits()):
             edit.replace += [(o, " ".join(thing)) for o in old]  # one outfit at a time
@@ -1992,6 +2007,8 @@ class _Reader:
         if len(b) >= 2 and b[-1] in ("one", "ones") and _strip_determiner(a):  # `the hakama for a black one`
             b = [*_strip_determiner(b[:-1]), _strip_determiner(a)[-1]]
         old, new = _phrase(a), _phrase(_strip_phrases(b, ("instead", *lexicon().asking), lead=False))
+        if new and content(new.split()) == new.split() and _object_slot(a) in ("it", "subject") and not old:
+            return self._set_to(edit, a, b, replacing=True)  # `swap her for a wolf girl`: a new subject
         if not new or content(new.split()) != new.split() or not content(old.split()):
             return None
         if self._name_spans(a, "change") and _object_slot(a) == "network":
