@@ -537,6 +537,10 @@ def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
         if term.text.strip().lower() in gear and not locked(term.text):
             changes.append(f"removed {term.text.strip()} (a {head_of(old)}'s)")
             prompt.set(term, "")
+        for own in (g for g in gear if prompt.sentences and not locked(term.text) and names(term.text, g)):
+            if (cut := without_phrase(term.text, own)) is not None:  # `its golden mane blowing in the wind`
+                changes.append(f"removed {own} (a {head_of(old)}'s)")
+                prompt.set(term, cut)
     if subject_heads(prompt.texts())[:1] != [head_of(new)] or head_of(new) in ("", head_of(old)):
         return  # the subject now is the new kind
     for covering, kinds in (("scales", "scaled"), ("feathers", "feathered"), ("plumage", "feathered")):
@@ -1053,7 +1057,7 @@ def _other_media_gone(prompt: Prompt, edit: Edit, changes: list[str]) -> None:
     asked = {v.name for v in edit.set if v.group == "medium"}
     drawn = {n for n in asked if "illustration" in vocab().groups["medium"][n].fits}  # a watercolor illustration
     for term in (t for t in prompt.terms if t.text.strip() and not locked(t.text)) if asked else ():
-        said = facets(term.text)
+        said = facets(term.text) if not read_term(term.text).syntax else {}  # `(bokeh:1.2)`: the user's own weight
         if said.keys() == {"medium"} and not said["medium"] & asked and not (drawn and said["medium"] <= {
                 "illustration"}):  # a medium alone, not `vibrant colors`; an illustration may be drawn any way
             changes.append(f"removed {term.text.strip()} (another medium)")

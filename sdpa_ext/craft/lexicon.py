@@ -32,12 +32,14 @@ def kin(a: str, b: str) -> bool:
 
 
 def stem(word: str) -> str:
-    """A word without its plural ending (`cities` -> city, `foxes` -> fox)."""
+    """A word without its plural ending (`cities` -> city, `foxes` -> fox, `candles` -> candle, `glass` stays)."""
     word = word.lower()
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    if word.endswith("ies") and len(word) >= 6:
+        return word[:-3] + "y"
+    if word.endswith("es") and len(word) >= 5 and (word[:-2].endswith(("ss", "x", "z", "ch", "sh")) or (
+            word[:-2].endswith("o") and not word.endswith(("shoes", "toes", "canoes")))):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 4 else word
 
 
 def base_verb(verb: str) -> str:

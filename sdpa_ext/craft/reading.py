@@ -2052,6 +2052,15 @@ class _Reader:
             else:
                 self.reading.unread.append(" ".join(comp[doing:]))
         where = next((i for i, w in enumerate(comp) if i >= 2 and w in _PREPOSITION_WORDS and w != "of"), None)
+        if not counted and where and comp[where] != "with" and (one := _count(comp[:where])) and one[1] <= 0 and not {
+                w for w in comp[where:] if w not in lexicon().function} <= self.said:  # `another boat in the
+            # distance`, `2 more fishermen behind him`: new ones there, the prompt's stay
+            if one[1] < 0:  # never counted again (`2 more` is no count of the prompt's)
+                edit.add.append(" ".join(comp))
+                edit.sentences.append(_sentence(" ".join(comp)))
+                return True
+            return bool(self._add(edit, ["a", *comp[:where][longest_at(comp, 0, lexicon().one_more):], *comp[
+                where:]]))
         if not counted and where and (counted := _count(comp[:where])) and not set(content(comp[where:])) <= self.said:
             edit.add.append(" ".join(comp[where:]))  # `3 girls on a swing`: where they are, new to the prompt
             edit.sentences.append(_sentence(" ".join(comp[where:])))
@@ -2290,7 +2299,7 @@ class _Reader:
         if slot in ("it",) and noun and thing and content(thing) == thing and len(thing) <= _MAX_WORDS:
             edit.replace.append(("", " ".join(thing)))  # `make it a cat`: a new subject
             return True
-        if slot == "it" and (held := self._held()) and len(comp) <= 2 and content(comp) == comp and all(
+        if slot == "it" and (held := self._held()) and len(comp) <= 2 and self._noun_phrase(comp) and all(
                 w.isalpha() and w not in lex.sizes and w not in lex.size_words for w in comp) and not (
                 adjectival(comp) or lex.colour_of(comp) or comp[-1] in lex.materials or _values(" ".join(comp))):
             edit.replace.append((held, " ".join(comp)))  # `make it tea` on `a cup of coffee`: what the cup holds
@@ -2666,6 +2675,11 @@ class _Reader:
             return None
         if not self._noun_phrase(thing[:at]):
             return None  # `xyzzy plugh`: no word we know; `sky needs more drama`: no noun phrase
+        gathered = thing[2:] if len(thing) > 2 and thing[1] == "of" and (thing[0] in lex.collective or thing[
+            0] in lex.heads["container"]) else []  # `a pack of wolves` on `a wolf`
+        if at == len(thing) and gathered and stem(lex.singular(gathered[-1])) in self.subject:
+            edit.replace.append(("", " ".join(thing)))
+            return True
         if at == len(thing) and stem(head_of(" ".join(thing))) in self.subject:
             counted = _count(words) if len(thing) <= 3 else None  # `two foxes` on `a red fox`: how many, no new fox
             counted = counted if counted and " " not in counted[0] else None  # (`two white foxes` is a new one)
@@ -2860,9 +2874,11 @@ def _contradicted(reading: Reading, spans: list[Span]) -> None:
             if span.kind == "network" else span.key
         said = {g: v for g, v in facets(name).items() if span.kind != "network" or g == "medium"}  # a LoRA's look
         # is its medium (not `dark` under `make it peaceful`)
-        if any(clash({group: {value}}, context) for group, values in said.items() for value in values):
-            reading.spans.setdefault(span.text, "remove" if span.kind != "network" else "may go")  # a LoRA that
-            # says the old look (`PixelArtRedmond` under `make it a photo`) a model may drop; our rules keep it
+        clashing = {group for group, values in said.items() for value in values if clash({group: {value}}, context)}
+        if clashing:
+            reading.spans.setdefault(span.text, "may go" if span.kind == "network" or clashing == {"medium"} else
+                                     "remove")  # a LoRA that says the old look (`PixelArtRedmond` under `make it a
+            # photo`), a weight the user gave a look (`(bokeh:1.2)` made anime): a model may drop; our rules keep it
 
 
 def negatable(thing: str) -> bool:

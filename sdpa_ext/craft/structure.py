@@ -583,8 +583,9 @@ def replace_in(text: str, old: str, new: str) -> str | None:
                 body = _said_of(body, word, tuple(sorted(lex.antonyms.get(word, set()) | (
                     set(lex.colours) - {word} if word in lex.colours else set()))))
         elif covers_head and (len(new_words) > 1 or len(olds) > 1):
-            article = None if new_words[0] in lex.numbers or new_words[0].isdigit() else re.match(
-                r"^((?:a|an|the|some)\s+)", body, re.I)  # `two white foxes` on `a red fox`: no `a`
+            article = None if new_words[0] in lex.numbers or new_words[0].isdigit() or new_words[0] in (
+                lex.quantities) else re.match(r"^((?:a|an|the|some)\s+)", body, re.I)  # `two white foxes`, `many
+            # candles` on `a red fox`, `a candle`: no `a`
             doing = re.match(r"^(\w+ing\s+)", body) if verb_ing(words_of(body)[0]) and words_of(body)[0] not in olds \
                 else None  # `making latte art` -> `making a heart`: what is done stays
             head_at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", body, re.I))[-1]
