@@ -1753,8 +1753,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "a knight fighting a dragon, castle ruins", "two dragons", ["a knight fighting two dragons"], ["two fi"]),
     ("sdxl", "a red fox sitting in snow", "two foxes", ["two red foxes sitting"], ["a two"]),
     ("sdxl", "a tabby cat sleeping on a windowsill, sunlight", "add 2 more cats on the windowsill",
-     ["three tabby cats sleeping on a windowsill, sunlight"], ["more", "2"]),
-    ("flux", "A red fox sits in the snow.", "two more foxes pls", ["Three red foxes sit in the snow."], ["more"]),
+     ["a tabby cat sleeping on a windowsill, sunlight, two more cats"], ["2"]),
+    ("flux", "A red fox sits in the snow.", "two more foxes pls", ["A red fox sits in the snow. With two more foxes."],
+     ["pls"]),
     ("sd15", "three hot air balloons over a valley at sunrise", "more balloons, like 10",
      ["ten hot air balloons over a valley"], ["three", ":1.1"]),
     ("illustrious", "masterpiece, best quality, 3girls, school uniform, classroom", "only 2 of them",
@@ -1762,8 +1763,9 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sdxl", "a woman, freckles, (red scarf:1.2)", "more freckles, like 1.3", ["(freckles:1.3)"], ["like"]),
     ("sd3", "three paper lanterns floating over a river at night", "just one lantern",
      ["one paper lantern floating"], ["three", "Lantern light"]),
-    ("sd3", "a wooden boat on a lake", "add a couple more boats", ["three wooden boats on a lake"], ["couple"]),
-    ("sdxl", "a lone tree on a hill, sunset", "add a few more trees", ["four trees on a hill"], ["lone", "more"]),
+    ("sd3", "a wooden boat on a lake", "add a couple more boats", ["a wooden boat on a lake. With two more boats."],
+     ["couple"]),
+    ("sdxl", "a lone tree on a hill, sunset", "three trees", ["three trees on a hill"], ["lone"]),
     ("sdxl", "a cat on a sofa", "a couple cats", ["two cats on a sofa"], ["couple"]),
     # a medium tag alone takes the new medium's place; `like a real photo` says the medium; a reason never hides
     # a time (`its late at night now`); a new place takes a studio's light and plain backdrop, and what is said
@@ -1852,13 +1854,17 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
     ("sd15", "a fisherman on a boat, sunrise, sea", "add another boat in the distance",
      ["a fisherman on a boat", "boat in the distance"], ["two boats"]),
     ("flux", "A close-up portrait of an elderly fisherman wearing a yellow raincoat on a wooden pier.",
-     "add 2 more fishermen behind him mending nets", ["an elderly fisherman", "2 more fishermen behind him mending"],
+     "add 2 more fishermen behind him mending nets", ["an elderly fisherman", "Two more fishermen behind him mending"],
      ["three"]),
     # `make it look like ...` is no new thing in the cup; the user's own weight stays under a new medium
     ("flux", "A rustic wooden table with a steaming bowl of ramen, shallow depth of field.",
-     "make it look like a cheap phone pic lol", ["a steaming bowl of ramen", "Phone pic."], ["bowl of look", "lol"]),
+     "make it look like a cheap phone pic lol", ["a steaming bowl of ramen"], ["bowl of look", "lol", "pic"]),
     ("illustrious", "masterpiece, 1girl, 1boy, couple, city street, night, rain, (bokeh:1.2)",
      "flat colors, like an anime screenshot", ["(bokeh:1.2)", "anime screenshot"], []),
+    ("sdxl", "pencil sketch of a red car on a coastal road, [sketch:photorealistic:0.5], wet asphalt",
+     "make it a pencil sketch", ["pencil sketch of a red car"], ["photorealistic"]),
+    ("pony", "score_9, 1girl, solo, fox ears, shrine maiden, miko, shrine",
+     "can u add a second fox girl, like her sister", ["2girls"], ["3girls"]),
 ])
 def test_the_embedded_model_follows_as_people_type_with_no_chat_words(make_settings, family, prompt, instruction,
                                                                       has, never):

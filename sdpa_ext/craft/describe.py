@@ -286,7 +286,7 @@ def _unchatted(cleaned: str) -> str:
             # `backround`: a word misspelled; `nobody around`: no people; `thru`, `n`: function words; not `u`
             # or `bc` (chat words, dropped), nor `theres` (how it is said)
             cleaned = re.sub(rf"(?<![\w/+]){re.escape(said)}(?![\w/+])", meant, cleaned, flags=re.I)
-    said = {n: w for w, n in reversed(_LEX.numbers.items())}  # the first word for each number: `two`, not `twin`
+    said = _LEX.number_words  # the first word for each number: `two`, not `twin`
     cleaned = re.sub(r"(?<![\w.:/x-])([2-9])\s+(?=[a-z]{2,}(?:\s+[a-z]+){0,2}?s\b)",
                      lambda m: f"{said[int(m.group(1))]} ", cleaned)  # `2 dragons`: two dragons
     cleaned = re.sub(r"\b(an?)\s+(?:an?\s+)+", r"\1 ", cleaned, flags=re.I)  # `a pic of a fox` -> `a a fox`

@@ -297,6 +297,7 @@ _COUNT_TAG = re.compile(r"^(\d+)\+?(girl|boy)s?$", re.I)
 _WORD_OF = {"female": "girl", "male": "boy"}  # the count tags' word for the people lexicon's gender
 
 
+
 def _count_tags(prompt: Prompt, word: str = "") -> list[tuple[Term, int]]:
     """The prompt's booru count tags (of `word`, or any) with the number each says."""
     found = [(t, _COUNT_TAG.match(t.text.strip())) for t in prompt.terms]
@@ -330,7 +331,12 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     if family.counts and word and (tags := _count_tags(prompt, word)):
         _recount(prompt, tags[0][0], word, tags[0][1] - many if many < 0 else many or tags[0][1] + 1, changes)
         return
-    number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many or 2, str(many))
+    if many < 0:  # `add 2 more wolves` beside `a lone wolf`: two more of them, the one said stays as it is
+        more = f"{lex.number_words.get(-many, str(-many))} more {lex.plural(lex.singular(noun.split()[-1]))}"
+        edit.add.append(more)
+        edit.sentences.append(f"With {more}.")
+        return
+    number = lex.number_words.get(many or 2, str(many))
     asked = lex.singular(noun.split()[-1])
     counted = re.compile(r"^(?:a|an|one|the|\d+|" + "|".join(lex.numbers) + r")\s+", re.I)  # the count it said
     subject = subject_heads(prompt.texts())[:1]
@@ -346,10 +352,6 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
         head = lex.singular(phrase.head)
         body = term.text[phrase.body_start:phrase.end]
         lead, bare = _counted_at(body.strip(), phrase.head, counted)  # `fighting a dragon`: fighting two dragons
-        if many < 0:  # `2 more cats` on `a cat`: three cats
-            said = words_of(body[len(lead):])[:1]
-            many = (lex.numbers.get(said[0]) or (int(said[0]) if said[0].isdigit() else 1) if said else 1) - many
-            number = {n: w for w, n in reversed({"one": 1, **lex.numbers}.items())}.get(many, str(many))
         if many != 1:  # `a lone tree` -> three trees
             bare = re.sub(rf"(?<![\w-])(?:{alternation(lex.alone)})\s+", "", bare, flags=re.I)
         at = list(re.finditer(rf"(?<![\w-]){re.escape(phrase.head)}(?![\w-])", bare, re.I))[-1]
@@ -371,7 +373,6 @@ def _count(prompt: Prompt, edit: Edit, family: Family, noun: str, many: int, cha
     if many == 1:
         notes.append(f"no {lex.plural(noun)} in the prompt to count")
         return
-    number = number if many > 0 else {n: w for w, n in reversed(lex.numbers.items())}.get(-many, str(-many))
     edit.add.append(f"{number} {lex.plural(noun)}")
     edit.sentences.append(f"With {number} {lex.plural(noun)}.")
 
@@ -1235,8 +1236,8 @@ def _counted_in(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) 
     next to her` on `1girl, solo`: `2girls`; `add a boy knight`: `1boy`, knight), and `solo` goes; the plain
     gender word is said by the tag (`her sister` stays a sister)."""
     lex = lexicon()
-    if not family.counts or prompt.sentences or not _count_tags(prompt):
-        return
+    if not family.counts or prompt.sentences or not _count_tags(prompt) or edit.count:
+        return  # (`add a second fox girl, like her sister`: the count says her)
     for at in reversed(range(len(edit.add))):
         said = edit.add[at].split()
         word = _WORD_OF.get(lex.gender_of(said[0]), "") if said else ""

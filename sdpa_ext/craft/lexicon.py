@@ -182,6 +182,11 @@ class Lexicon:
     gendered: dict[str, dict]  # female/male: pronoun swaps and the words that say it
 
     @cached_property
+    def number_words(self) -> dict[int, str]:
+        """How a count is said in words (`2`: two), the first word the lexicon has for it (`two`, not `twin`)."""
+        return {n: w for w, n in reversed({"one": 1, **self.numbers}.items())}
+
+    @cached_property
     def attributes(self) -> frozenset[str]:
         """What a thing has or wears, and the things that change like it (`her hair`, `the car`)."""
         return self.heads["attribute"] | self.heads["things"]

@@ -2055,9 +2055,10 @@ class _Reader:
         if not counted and where and comp[where] != "with" and (one := _count(comp[:where])) and one[1] <= 0 and not {
                 w for w in comp[where:] if w not in lexicon().function} <= self.said:  # `another boat in the
             # distance`, `2 more fishermen behind him`: new ones there, the prompt's stay
-            if one[1] < 0:  # never counted again (`2 more` is no count of the prompt's)
-                edit.add.append(" ".join(comp))
-                edit.sentences.append(_sentence(" ".join(comp)))
+            if one[1] < 0:  # never counted again (`2 more` is no count of the prompt's): `two more fishermen`
+                said = [lexicon().number_words.get(int(w), w) if w.isdigit() else w for w in comp]
+                edit.add.append(" ".join(said))
+                edit.sentences.append(_sentence(" ".join(said)))
                 return True
             return bool(self._add(edit, ["a", *comp[:where][longest_at(comp, 0, lexicon().one_more):], *comp[
                 where:]]))
@@ -2648,8 +2649,11 @@ class _Reader:
         head noun, else a thing to add."""
         lex = lexicon()
         if words[:1] == ["like"] and len(words) > 2 and any(v.group == "medium" for v in _values(" ".join(words[
-                1:]))) and _make(edit, _strip_determiner(words[1:])):
-            return True  # `like a real photo`, `like an old polaroid`: how it is made
+                1:]))) and content(thing := _strip_determiner(words[1:])) == thing:  # `like an anime screenshot`:
+            edit.add.append(" ".join(thing))  # what it looks like, in the user's words (a likeness sets no medium
+            edit.said.append(" ".join(thing))  # that would take the user's own `(bokeh:1.2)`)
+            edit.sentences.append(_sentence(" ".join(thing)))
+            return True
         if words[:1] == ["extra"] and len(words) == 2 and lex.singular(words[1]) == words[1] and self._in_prompt(
                 words[1]):
             return self._weighed(edit, "more", words[1:])  # `extra pork`: more of it, never a second pork
@@ -2874,11 +2878,9 @@ def _contradicted(reading: Reading, spans: list[Span]) -> None:
             if span.kind == "network" else span.key
         said = {g: v for g, v in facets(name).items() if span.kind != "network" or g == "medium"}  # a LoRA's look
         # is its medium (not `dark` under `make it peaceful`)
-        clashing = {group for group, values in said.items() for value in values if clash({group: {value}}, context)}
-        if clashing:
-            reading.spans.setdefault(span.text, "may go" if span.kind == "network" or clashing == {"medium"} else
-                                     "remove")  # a LoRA that says the old look (`PixelArtRedmond` under `make it a
-            # photo`), a weight the user gave a look (`(bokeh:1.2)` made anime): a model may drop; our rules keep it
+        if any(clash({group: {value}}, context) for group, values in said.items() for value in values):
+            reading.spans.setdefault(span.text, "remove" if span.kind != "network" else "may go")  # a LoRA that
+            # says the old look (`PixelArtRedmond` under `make it a photo`) a model may drop; our rules keep it
 
 
 def negatable(thing: str) -> bool:
