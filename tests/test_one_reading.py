@@ -1802,6 +1802,10 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["ish"]),
     ("sdxl", "portrait of a woman, <lora:add-detail-xl:1.0>", "the detail lora is way too strong lol, like half it",
      ["<lora:add-detail-xl:0.5>"], ["half", "lol"]),
+    ("sdxl", "a portrait, <lora:add_detail:0.8>, soft light", "can u turn the lora down to like 50%",
+     ["<lora:add_detail:0.5>"], [":2>", "50"]),
+    ("sd15", "a girl, <lora:ghibli:0.8>, garden", "get rid of that ghibli thing, its too much tbh", ["a girl, garden"],
+     ["ghibli", "thing", "tbh"]),
     ("sd15", "a girl in a garden, <lora:ghibli_style:0.6>, flowers", "ghibli lora to like 0.9 and add more flowers",
      ["<lora:ghibli_style:0.9>, (flowers:1.1)"], []),
     # a mood said of `the mood`; an adjective added in prose is said as itself; one mood said twice is one sentence

@@ -920,7 +920,8 @@ class _Reader:
             for span in others:  # `cyberpunk lora to 0.8 and turn the other one off`: the LoRAs not named
                 self.reading.spans[span.text] = what
             return True
-        one = words[-1:] in (["one"], ["ones"]) and len(words) > 1 and bool(_network_names(words[:-1], self.spans))
+        one = (words[-1:] in (["one"], ["ones"]) or (words[-1:] and words[-1] in lexicon().placeholders)) and len(
+            words) > 1 and bool(_network_names(words[:-1], self.spans))  # `the fantasy one`, `that ghibli thing`
         if one or _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):  # `the ink one`
             found = _network_names(words, self.spans)
             if not found:
@@ -1336,7 +1337,7 @@ class _Reader:
         named_only = number == words[-1] and float(number) <= 2 and len(_network_names(rest, self.spans)) == 1
         if number is None or ("." not in number and _object_slot(rest) != "network" and not named_only):
             return None  # `bump fantasy world to 1`: a network named by its words alone, a whole weight last
-        value = float(number)
+        value = float(number) / (100 if 3 < float(number) <= 100 else 1)  # no weight is past 3: `50%` is 0.5
         pronoun = not set(content(rest)) - lexicon().pronouns - lexicon().function  # `drop it to 1`: what the
         named = (self._weighted(self.prior) if pronoun and self.prior else []) or self._weighted(rest)  # clause
         if not named and set(words) & set(lexicon().span_words["edit_step"]):  # before named, not the one lora
@@ -1358,7 +1359,8 @@ class _Reader:
 
     def _weighted(self, words: list[str]) -> list[Span]:
         """The one network or weighted group the words name best (`ghibli lora`, `the weathered face thing`)."""
-        one = words[-1:] in (["one"], ["ones"]) and len(words) > 1 and bool(_network_names(words[:-1], self.spans))
+        one = (words[-1:] in (["one"], ["ones"]) or (words[-1:] and words[-1] in lexicon().placeholders)) and len(
+            words) > 1 and bool(_network_names(words[:-1], self.spans))  # `the fantasy one`, `that ghibli thing`
         if one or _object_slot(words) == "network" or any(_NETWORK_TAG.match(w) for w in words):  # `the ink one`
             return _network_names(words, self.spans)
         said = {stem(w) for w in content(words) if w not in lexicon().stop and len(w) >= 3}
@@ -1835,8 +1837,9 @@ class _Reader:
 
     def _weight_to(self, edit: Edit, obj: list[str], value: float) -> bool | None:
         """A network's weight set to a number; `tone it down to 0.4`: `it` is what the clause before named. The
-        number says how much: a step asked before for the same network goes."""
+        number says how much: a step asked before for the same network goes; `50%` (50 said) is 0.5."""
         lex = lexicon()
+        value = value / 100 if 3 < value <= 100 else value  # no weight is past 3: a percent (`like 50%`)
         if self.last.obj and all(w in lex.pronouns or w in lex.trailing for w in obj):
             obj = self.last.obj
         if self._name_spans(obj, "change"):
