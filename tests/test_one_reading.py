@@ -1802,6 +1802,8 @@ def test_a_right_answer_that_keeps_sun_in_the_snow_stands_with_a_note(make_setti
      ["ish"]),
     ("sdxl", "portrait of a woman, <lora:add-detail-xl:1.0>", "the detail lora is way too strong lol, like half it",
      ["<lora:add-detail-xl:0.5>"], ["half", "lol"]),
+    ("sdxl", "tiny bookshop, on a cobblestone corner, dusk, warm windows", "make it rain hard", ["heavy rain"],
+     ["rain hard"]),
     ("sdxl", "a portrait, <lora:add_detail:0.8>, soft light", "can u turn the lora down to like 50%",
      ["<lora:add_detail:0.5>"], [":2>", "50"]),
     ("sd15", "a girl, <lora:ghibli:0.8>, garden", "get rid of that ghibli thing, its too much tbh", ["a girl, garden"],
