@@ -24,6 +24,7 @@ from .structure import (
     TermReading,
     acts,
     head_of,
+    kind_of,
     locked,
     modify,
     names,
@@ -549,8 +550,7 @@ def _kind_gone(prompt: Prompt, old: str, new: str, changes: list[str]) -> None:
             continue  # `a wyvern` has scales too
         if prompt.each(lambda text, c=covering: None if locked(text) else without_phrase(text, c)):
             changes.append(f"removed {covering} (a {head_of(old)}'s)")
-    lex = lexicon()
-    kind = next(({key, *said} for key, said in lex.synonyms.items() if head_of(old) in (key, *said)), set())
+    kind = kind_of(head_of(old)) if head_of(old) else frozenset()
     for term in prompt.terms if head_of(new) not in kind else ():  # `shiba inu, dog` -> a cat: no `dog` beside it
         if term.text.strip().lower() in kind and not locked(term.text):
             prompt.set(term, "")
@@ -1226,7 +1226,7 @@ def _uncounted(prompt: Prompt, edit: Edit, family: Family, changes: list[str]) -
             changes.append(f"removed {tag.text.strip()}")
             prompt.set(tag, "")
         for term in prompt.terms:
-            if term.text.strip().lower() in ("couple", "hetero", "yuri", "yaoi"):
+            if term.text.strip().lower() in lexicon().pairs:
                 prompt.set(term, "")
         edit.remove.remove(thing)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -168,6 +168,7 @@ class Lexicon:
     single: frozenset[str]  # `only one moon`: one of it
     alone: frozenset[str]  # `a lone tree`: one of it, said of it
     collective: tuple[str, ...]  # `a group of 4 maids`: four maids
+    pairs: frozenset[str]  # `couple`: two people together
     people_only: frozenset[str]  # `twin sisters`: a number said only of people
     plurals: dict[str, str]  # the plurals no ending makes (`wolf` -> wolves)
     agreement: dict[str, str]  # a verb said of one -> said of several (`is` -> are)
@@ -367,11 +368,12 @@ def one_typo(word: str) -> set[str]:
 
 
 def _counting(raw: dict) -> dict:
-    """The lexicon's words for how many (`another`, `a couple of`, `a lone`), each key a field (`more`: one_more);
-    the words a thing is said to be of alone or one of are sets, the rest in their order."""
-    sets = {"alone", "single", "people_only"}
-    return {("one_more" if k == "more" else k): dict(v) if isinstance(v, dict) else frozenset(v) if k in sets else
-            tuple(v) for k, v in raw.items() if k != "note"}
+    """The lexicon's words for how many (`another`, `a couple of`, `a lone`), each key a field (`more`: one_more),
+    as the field's type says (a set, or the words in their order)."""
+    types = {f.name: str(f.type) for f in fields(Lexicon)}
+    named = {k: "one_more" if k == "more" else k for k in raw if k != "note"}
+    return {name: dict(raw[k]) if isinstance(raw[k], dict) else frozenset(raw[k]) if types[name].startswith(
+        "frozenset") else tuple(raw[k]) for k, name in named.items()}
 
 
 @cache

@@ -623,14 +623,15 @@ def _held_replaced(text: str, holder: Phrase, held: Phrase, new: str) -> str:
     return _clean(text[:at] + re.sub(r"^(?:a|an|the|some)\s+", "", new, flags=re.I) + " " + text[held.end:])
 
 
-def kind_of(word: str) -> set[str]:
+@lru_cache(maxsize=512)
+def kind_of(word: str) -> frozenset[str]:
     """The nouns that name the same kind of thing as `word` (`puppy`: dog, corgi, golden retriever ...)."""
     synonyms, word = lexicon().synonyms, word.lower()
     kind = {word, *synonyms.get(word, ())}
     for key, said in synonyms.items():
         if key in kind or word in said:
             kind |= {key, *said}
-    return kind
+    return frozenset(kind)
 
 
 def _kind_run(body: str, head: str, new: str) -> re.Match[str] | None:
